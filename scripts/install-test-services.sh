@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Install what the end-to-end tests (tests/e2e) start themselves: PostgreSQL, Redis and the
+# Message DB npm package. Idempotent: installs only what is missing. Run as root (CI does).
+# The tests start their own throwaway servers; Debian's default cluster/service is not used.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian keeps pg_ctl/initdb off PATH, under /usr/lib/postgresql/<major>/bin.
+missing=()
+compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null || missing+=(postgresql)
+command -v redis-server >/dev/null || missing+=(redis-server)
+if ((${#missing[@]})); then
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
+fi
+
+# Message DB's SQL and install.sh; tests/e2e looks here unless MESSAGE_DB_HOME is set.
+if [[ ! -f .cache/message-db/node_modules/@eventide/message-db/database/install.sh ]]; then
+  command -v npm >/dev/null || { echo "npm is required (Node.js) to fetch @eventide/message-db" >&2; exit 1; }
+  npm install --prefix .cache/message-db --no-audit --no-fund @eventide/message-db
+fi
