@@ -1,0 +1,93 @@
+"""Reading a parsed domain.toml the way Protean 0.18 does: base, overlays, `${VAR}` references.
+
+Everything derived from a project (compose, CI, .env.example, `check`) starts from this view of
+the config, so regenerating after a hand edit reads what the user wrote, not old answers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from scaffolder.catalog import PROTEAN_DEFAULTS, PROVIDERS, TOP_LEVEL_KEYS, Provider, Role
+from scaffolder.spec import BASE, Slot
+
+Tree = Mapping[str, Any]
+
+VARIABLE_REFERENCE = re.compile(r"\$\{([^}|]+)(?:\|([^}]*))?\}")
+
+
+@dataclass(frozen=True)
+class VariableReference:
+    name: str
+    default: str | None
+
+
+def overlay_names(tree: Tree) -> list[str]:
+    """Top-level tables Protean would select with PROTEAN_ENV=<name>, in file order."""
+    return [key for key, value in tree.items() if key not in TOP_LEVEL_KEYS and isinstance(value, dict)]
+
+
+def base_of(tree: Tree) -> dict[str, Any]:
+    return {key: value for key, value in tree.items() if key in TOP_LEVEL_KEYS}
+
+
+def deep_merge(lower: Mapping[str, Any], upper: Mapping[str, Any]) -> dict[str, Any]:
+    """Protean's overlay merge: tables merge key by key, anything else is replaced."""
+    merged = dict(lower)
+    for key, value in upper.items():
+        if isinstance(merged.get(key), dict) and isinstance(value, dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def resolve(tree: Tree, env: str) -> dict[str, Any]:
+    """The configuration `env` selects, before `${VAR}` substitution (base for `base`)."""
+    base = base_of(tree)
+    if env == BASE:
+        return base
+    overlay = tree.get(env)
+    return deep_merge(base, overlay) if isinstance(overlay, dict) else base
+
+
+def environments(tree: Tree) -> list[str]:
+    return [BASE, *overlay_names(tree)]
+
+
+def slot_tables(config: Mapping[str, Any]) -> Iterator[tuple[Slot, Mapping[str, Any]]]:
+    """Every provider table in a resolved config, with Protean's defaults for missing roles."""
+    for role in Role:
+        section = config.get(role.value)
+        if role.is_named:
+            tables = section if isinstance(section, dict) else {}
+            if "default" not in tables:
+                tables = {"default": {"provider": PROTEAN_DEFAULTS[role]}, **tables}
+            for name, table in tables.items():
+                if isinstance(table, dict):
+                    yield Slot(role, name), table
+        else:
+            table = section if isinstance(section, dict) else {"provider": PROTEAN_DEFAULTS[role]}
+            yield Slot(role), table
+
+
+def provider_of(slot: Slot, table: Mapping[str, Any]) -> Provider | None:
+    """The catalog entry a table names, or None for an unknown provider (`check` reports it)."""
+    name = table.get("provider")
+    return PROVIDERS[slot.role].get(name) if isinstance(name, str) else None
+
+
+def references(value: Any) -> Iterator[VariableReference]:
+    """Every `${VAR}` / `${VAR|default}` inside a value, nested tables and lists included."""
+    if isinstance(value, str):
+        for match in VARIABLE_REFERENCE.finditer(value):
+            yield VariableReference(match.group(1), match.group(2))
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from references(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from references(item)

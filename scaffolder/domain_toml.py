@@ -1,0 +1,119 @@
+"""From a spec to the tables of domain.toml: what each environment writes, and how it reads.
+
+The copier template lays these sections out; this module decides their content, so the
+template stays a plain loop and tests can compare the tree with what Protean resolves.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from scaffolder.catalog import Provider
+from scaffolder.spec import BASE, ProjectSpec, Slot
+
+PRODUCTION = "production"
+MEMORY = "memory"
+
+_COMMENTS = {
+    BASE: (
+        "Base configuration: local development, every provider in memory unless chosen",
+        "otherwise. PROTEAN_ENV selects an overlay below, merged over these values.",
+    ),
+    "production": (
+        "--- Production overlay: PROTEAN_ENV=production ---",
+        "Connection strings come from variables with no default: a start without them fails.",
+    ),
+    "test": (
+        "--- Test overlay: PROTEAN_ENV=test (the default under pytest) ---",
+        "Real services from docker-compose.yml: docker compose up -d && pytest",
+    ),
+    "memory": (
+        "--- Memory overlay: pytest --protean-env memory ---",
+        "Dual-mode testing: the same suite with every provider in memory, no services.",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Table:
+    header: str
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Section:
+    """One environment's part of domain.toml: its comment, settings and provider tables."""
+
+    env: str
+    comments: tuple[str, ...]
+    settings: dict[str, Any]
+    tables: tuple[Table, ...]
+
+    @property
+    def header(self) -> str | None:
+        return None if self.env == BASE else self.env
+
+
+def connection(spec: ProjectSpec, env: str, slot: Slot, provider: Provider) -> str:
+    """`${VAR}` in production (no default: no credential in the file), `${VAR|local}` elsewhere."""
+    variable = spec.variable(slot)
+    if env == PRODUCTION:
+        return provider.uri_value(f"${{{variable}}}")
+    return provider.uri_value(f"${{{variable}|{spec.local_url(slot, provider)}}}")
+
+
+def slot_table(spec: ProjectSpec, env: str, slot: Slot) -> dict[str, Any]:
+    provider = spec.provider(env, slot)
+    table: dict[str, Any] = {"provider": provider.name}
+    if provider.uri_key:
+        table[provider.uri_key] = connection(spec, env, slot, provider)
+    table.update(provider.settings)
+    return table
+
+
+def sections(spec: ProjectSpec) -> list[Section]:
+    """The sections of domain.toml in file order: base, then each overlay the spec has."""
+    result = []
+    for env, environment in spec.environments.items():
+        tables = []
+        for slot in spec.slots:
+            table = slot_table(spec, env, slot)
+            # Overlays hold only what differs from base, except [memory]: it pins every
+            # slot, so memory mode stays in memory when someone changes base later.
+            if env in (BASE, MEMORY) or table != slot_table(spec, BASE, slot):
+                tables.append(Table(".".join((*_prefix(env), *slot.path)), table))
+        result.append(Section(env, _COMMENTS[env], environment.settings(), tuple(tables)))
+    return result
+
+
+def _prefix(env: str) -> tuple[str, ...]:
+    return () if env == BASE else (env,)
+
+
+def config_tree(spec: ProjectSpec) -> dict[str, Any]:
+    """The tree that parsing the rendered domain.toml gives (tomllib.loads of the file)."""
+    tree: dict[str, Any] = {}
+    for section in sections(spec):
+        target = tree if section.header is None else tree.setdefault(section.header, {})
+        target.update(section.settings)
+        for table in section.tables:
+            node = tree
+            for part in table.header.split("."):
+                node = node.setdefault(part, {})
+            node.update(table.values)
+    return tree
+
+
+def toml_value(value: Any) -> str:
+    """A TOML literal for a scalar: booleans, numbers, and strings quoted readably."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    text = str(value)
+    # A literal string keeps JSON (elasticsearch hosts) free of backslashes.
+    if '"' in text and "'" not in text and "\n" not in text:
+        return f"'{text}'"
+    return json.dumps(text, ensure_ascii=False)

@@ -1,0 +1,24 @@
+"""Errors the command line turns into one line and an exit code."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+class ScaffolderError(Exception):
+    """An error with a message fit to show a user as it is, on one line."""
+
+    exit_code = 1
+
+
+class UsageError(ScaffolderError):
+    """Bad input: a wrong name, key, provider or file. Nothing was written."""
+
+    exit_code = 2
+
+
+def closest(word: str, choices: Iterable[str]) -> str:
+    """` (did you mean 'x'?)` for the nearest choice, or '' when none is near."""
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {match[0]!r}?)" if match else ""

@@ -1,0 +1,171 @@
+"""What a project's domain.toml implies: services, variables, CI jobs and pip extras.
+
+Pure functions of the parsed config. `new` computes the plan from the tree it is about to
+write; the reopen commands compute it from the file on disk, so derived files follow edits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from scaffolder.catalog import SERVICES, Provider, Service
+from scaffolder.config_tree import (
+    Tree,
+    environments,
+    provider_of,
+    references,
+    resolve,
+    slot_tables,
+)
+from scaffolder.spec import Slot
+
+TEST = "test"
+
+
+@dataclass(frozen=True)
+class SlotUse:
+    """A slot as one environment resolves it."""
+
+    slot: Slot
+    provider: Provider
+    table: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Variable:
+    """A `${VAR}` the config reads in one environment, and what it is for."""
+
+    name: str
+    default: str | None
+    slot: Slot | None
+    provider: Provider | None
+
+    @property
+    def required(self) -> bool:
+        return self.default is None
+
+    @property
+    def placeholder(self) -> str:
+        if self.provider and self.provider.placeholder_url:
+            return self.provider.placeholder_url
+        return "CHANGE-ME"
+
+
+@dataclass(frozen=True)
+class ServicePlan:
+    """A service as compose and CI write it, with the project's names filled in."""
+
+    service: Service
+    environment: Mapping[str, str]
+
+    @property
+    def name(self) -> str:
+        return self.service.name
+
+    @property
+    def volume(self) -> str:
+        return f"{self.service.name}-data"
+
+
+@dataclass(frozen=True)
+class Plan:
+    project_name: str
+    package_name: str
+    environments: tuple[str, ...]
+    uses: Mapping[str, tuple[SlotUse, ...]]
+    variables: Mapping[str, tuple[Variable, ...]]
+    services: tuple[ServicePlan, ...]
+    test_services: tuple[ServicePlan, ...]
+    extras: tuple[str, ...]
+    needs_db_setup: bool
+    # Variables the CI integration job sets, per CI provider: test URLs aimed at its services.
+    ci_variables: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    @property
+    def has_memory_overlay(self) -> bool:
+        return "memory" in self.environments
+
+    @property
+    def has_test_overlay(self) -> bool:
+        return TEST in self.environments
+
+
+def slot_uses(config: Mapping[str, Any]) -> tuple[SlotUse, ...]:
+    """Known providers of a resolved config; unknown ones are left to `check`."""
+    uses = []
+    for slot, table in slot_tables(config):
+        provider = provider_of(slot, table)
+        if provider is not None:
+            uses.append(SlotUse(slot, provider, table))
+    return tuple(uses)
+
+
+def variables_of(uses: tuple[SlotUse, ...], config: Mapping[str, Any]) -> tuple[Variable, ...]:
+    """Every variable a resolved config references, once each, slots first."""
+    found: dict[str, Variable] = {}
+    for use in uses:
+        for ref in references(dict(use.table)):
+            found.setdefault(ref.name, Variable(ref.name, ref.default, use.slot, use.provider))
+    for ref in references(dict(config)):
+        found.setdefault(ref.name, Variable(ref.name, ref.default, None, None))
+    return tuple(found.values())
+
+
+def _services_for(uses: list[SlotUse], package: str) -> tuple[ServicePlan, ...]:
+    wanted = {use.provider.service.name for use in uses if use.provider.service}
+    return tuple(
+        ServicePlan(s, {k: v.format(package=package) for k, v in s.environment.items()})
+        for s in SERVICES
+        if s.name in wanted
+    )
+
+
+def ci_url(url: str, service: Service, host: str) -> str:
+    """A local URL re-aimed at a CI service: `localhost:5432` -> `<host>:<container port>`."""
+    parts = urlsplit(url)
+    if not parts.hostname:
+        return url
+    userinfo = parts.netloc.rpartition("@")[0]
+    netloc = f"{userinfo + '@' if userinfo else ''}{host}:{service.container_port}"
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def _ci_variables(variables: tuple[Variable, ...]) -> dict[str, dict[str, str]]:
+    github: dict[str, str] = {}
+    gitlab: dict[str, str] = {}
+    for variable in variables:
+        service = variable.provider.service if variable.provider else None
+        if variable.default is None or service is None:
+            continue
+        # GitHub maps service ports to the runner's localhost, as compose does locally;
+        # GitLab reaches each service by its alias on the container port.
+        github[variable.name] = variable.default
+        gitlab[variable.name] = ci_url(variable.default, service, service.name)
+    return {"github": github, "gitlab": gitlab}
+
+
+def plan_project(tree: Tree, project_name: str, package_name: str) -> Plan:
+    """Everything derived from a parsed domain.toml."""
+    envs = tuple(environments(tree))
+    resolved = {env: resolve(tree, env) for env in envs}
+    uses = {env: slot_uses(config) for env, config in resolved.items()}
+    variables = {env: variables_of(uses[env], resolved[env]) for env in envs}
+    every_use = [use for env in envs for use in uses[env]]
+    test_env = TEST if TEST in envs else envs[0]
+    test_uses = list(uses[test_env])
+    extras = sorted({use.provider.extra for use in every_use if use.provider.extra})
+    return Plan(
+        project_name=project_name,
+        package_name=package_name,
+        environments=envs,
+        uses=uses,
+        variables=variables,
+        services=_services_for(every_use, package_name),
+        test_services=_services_for(test_uses, package_name),
+        extras=tuple(extras),
+        needs_db_setup=any(use.provider.needs_tables for use in test_uses),
+        ci_variables=_ci_variables(variables[test_env]),
+    )

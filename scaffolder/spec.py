@@ -1,0 +1,272 @@
+"""The project spec: the one value every front end (flags, answers file, TUI, prompts) fills.
+
+A spec says, per environment, which provider each slot uses and how the environment is tuned.
+It is validated when built and immutable after; everything else (domain.toml, compose, CI,
+.env.example) is derived from it, never from the front end that filled it.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Literal
+
+from scaffolder.catalog import PROVIDERS, Provider, Role
+from scaffolder.errors import UsageError, closest
+
+BASE = "base"
+OVERLAYS = ("production", "test", "memory")
+ENVIRONMENTS = (BASE, *OVERLAYS)
+PROCESSING_MODES = ("sync", "async")
+CI_PROVIDERS = ("github", "gitlab", "none")
+INHERIT = "inherit"
+SETTINGS = ("debug", "testing", "event_processing", "command_processing")
+
+Processing = Literal["sync", "async"]
+
+_PROJECT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9._-]*$")
+_SLOT_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True, order=True)
+class Slot:
+    """A place a provider goes: `databases.<name>`, `brokers.<name>`, `caches.<name>`, `event_store`."""
+
+    role: Role
+    name: str | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> Slot:
+        """`databases.reports` -> Slot(DATABASE, "reports"); errors name what is allowed."""
+        head, _, name = text.partition(".")
+        roles = [r.value for r in Role]
+        if head not in roles:
+            raise UsageError(
+                f"unknown role {head!r}{closest(head, roles)}; expected one of: {', '.join(roles)}"
+            )
+        role = Role(head)
+        if role.is_named:
+            if not name:
+                raise UsageError(f"{text!r} needs a name, as in {role.value}.default")
+            validate_slot_name(name)
+            return cls(role, name)
+        if name:
+            raise UsageError(f"{role.value} takes no name (got {text!r})")
+        return cls(role)
+
+    @property
+    def key(self) -> str:
+        return f"{self.role.value}.{self.name}" if self.name else self.role.value
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        """The table path in domain.toml, relative to the environment."""
+        return (self.role.value, self.name) if self.name else (self.role.value,)
+
+    @property
+    def variable(self) -> str:
+        """The default environment variable for this slot's connection string."""
+        stem = self.role.variable_stem
+        if self.name in (None, "default"):
+            return stem
+        return f"{self.name.upper()}_{stem}"
+
+    def __str__(self) -> str:
+        return self.key
+
+
+DEFAULT_SLOTS = (
+    Slot(Role.DATABASE, "default"),
+    Slot(Role.BROKER, "default"),
+    Slot(Role.EVENT_STORE),
+    Slot(Role.CACHE, "default"),
+)
+
+
+@dataclass(frozen=True)
+class EnvironmentSpec:
+    """One environment: base holds every slot; an overlay holds only what it overrides."""
+
+    providers: Mapping[Slot, str] = field(default_factory=dict)
+    debug: bool | None = None
+    testing: bool | None = None
+    event_processing: Processing | None = None
+    command_processing: Processing | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "providers", MappingProxyType(dict(self.providers)))
+
+    def settings(self) -> dict[str, object]:
+        """The settings this environment sets, in a stable order."""
+        values = {name: getattr(self, name) for name in SETTINGS}
+        return {name: value for name, value in values.items() if value is not None}
+
+
+@dataclass(frozen=True)
+class ProjectSpec:
+    project_name: str
+    package_name: str
+    environments: Mapping[str, EnvironmentSpec]
+    ci: str = "github"
+    compose: bool = True
+    # Overrides of the default variable and local URL of a slot (Slot.variable, the catalog).
+    variables: Mapping[Slot, str] = field(default_factory=dict)
+    local_urls: Mapping[Slot, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name in ("environments", "variables", "local_urls"):
+            object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
+        validate(self)
+
+    @property
+    def base(self) -> EnvironmentSpec:
+        return self.environments[BASE]
+
+    @property
+    def slots(self) -> tuple[Slot, ...]:
+        return tuple(self.base.providers)
+
+    def provider(self, env: str, slot: Slot) -> Provider:
+        """The provider `slot` resolves to in `env`, after inheritance from base."""
+        overlay = self.environments.get(env)
+        name = overlay.providers.get(slot) if overlay else None
+        return PROVIDERS[slot.role][name or self.base.providers[slot]]
+
+    def variable(self, slot: Slot) -> str:
+        return self.variables.get(slot, slot.variable)
+
+    def local_url(self, slot: Slot, provider: Provider) -> str | None:
+        return self.local_urls.get(slot) or provider.local_url_for(self.package_name)
+
+    def with_environment(self, env: str, environment: EnvironmentSpec) -> ProjectSpec:
+        return replace(self, environments={**self.environments, env: environment})
+
+
+def validate_project_name(name: str) -> None:
+    if not _PROJECT_NAME.match(name):
+        raise UsageError(
+            f"invalid project name {name!r}: use letters, digits, '-', '_' or '.', "
+            "starting with a letter"
+        )
+
+
+def validate_package_name(name: str) -> None:
+    if not name.isidentifier() or not name.isascii():
+        raise UsageError(
+            f"invalid package name {name!r}: use a Python identifier such as "
+            f"{package_name_for(name) or 'my_app'!r}"
+        )
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        raise UsageError(f"invalid package name {name!r}: it is a Python keyword")
+
+
+def validate_slot_name(name: str) -> None:
+    if not _SLOT_NAME.match(name) or keyword.iskeyword(name):
+        raise UsageError(
+            f"invalid name {name!r}: use lower-case letters, digits and '_', "
+            "starting with a letter"
+        )
+
+
+def package_name_for(project_name: str) -> str:
+    """`Acme-Shop.api` -> `acme_shop_api`: the import name a project name suggests."""
+    name = re.sub(r"[^0-9a-zA-Z]+", "_", project_name).strip("_").lower()
+    if name and name[0].isdigit():
+        name = f"app_{name}"
+    return name
+
+
+def check_provider(slot: Slot, name: str) -> None:
+    allowed = list(PROVIDERS[slot.role])
+    if name not in allowed:
+        where = [r.value for r in Role if name in PROVIDERS[r]]
+        hint = f" ({name!r} is a provider for {', '.join(where)})" if where else closest(
+            name, allowed
+        )
+        raise UsageError(
+            f"unknown {slot.role.label} provider {name!r} for {slot}{hint}; "
+            f"expected one of: {', '.join(allowed)}"
+        )
+
+
+def validate(spec: ProjectSpec) -> None:
+    """Raise UsageError for the first thing wrong with `spec`."""
+    validate_project_name(spec.project_name)
+    validate_package_name(spec.package_name)
+    if spec.ci not in CI_PROVIDERS:
+        raise UsageError(
+            f"unknown CI provider {spec.ci!r}{closest(spec.ci, CI_PROVIDERS)}; "
+            f"expected one of: {', '.join(CI_PROVIDERS)}"
+        )
+    for env in spec.environments:
+        if env not in ENVIRONMENTS:
+            raise UsageError(
+                f"unknown environment {env!r}{closest(env, ENVIRONMENTS)}; "
+                f"expected one of: {', '.join(ENVIRONMENTS)}"
+            )
+    if BASE not in spec.environments:
+        raise UsageError("the spec has no base environment")
+    for slot in DEFAULT_SLOTS:
+        if slot not in spec.base.providers:
+            raise UsageError(f"base has no provider for {slot}")
+    for env, environment in spec.environments.items():
+        for slot, name in environment.providers.items():
+            check_provider(slot, name)
+            if slot not in spec.base.providers:
+                raise UsageError(
+                    f"{env}.{slot} overrides a {slot.role.label} that base does not define; "
+                    f"add it to base first (--set base.{slot}=PROVIDER)"
+                )
+        for setting in ("event_processing", "command_processing"):
+            mode = getattr(environment, setting)
+            if mode is not None and mode not in PROCESSING_MODES:
+                raise UsageError(
+                    f"invalid {env}.{setting} {mode!r}; expected one of: sync, async"
+                )
+    for slot, variable in spec.variables.items():
+        if not re.fullmatch(r"[A-Z_][A-Z0-9_]*", variable):
+            raise UsageError(
+                f"invalid variable name {variable!r} for {slot}: use A-Z, 0-9 and '_'"
+            )
+
+
+def server_slots(spec: ProjectSpec, envs: Iterable[str] = ENVIRONMENTS) -> list[Slot]:
+    """Slots that use a provider with a connection string in any of `envs`."""
+    return [
+        slot
+        for slot in spec.slots
+        if any(not spec.provider(env, slot).in_memory for env in envs if env in spec.environments)
+    ]
+
+
+def default_spec(project_name: str, package_name: str | None = None) -> ProjectSpec:
+    """The layout Protean's production guide recommends, with dual-mode testing."""
+    real = {
+        Slot(Role.DATABASE, "default"): "postgresql",
+        Slot(Role.BROKER, "default"): "redis",
+        Slot(Role.EVENT_STORE): "message_db",
+        Slot(Role.CACHE, "default"): "redis",
+    }
+    in_memory = {
+        Slot(Role.DATABASE, "default"): "memory",
+        Slot(Role.BROKER, "default"): "inline",
+        Slot(Role.EVENT_STORE): "memory",
+        Slot(Role.CACHE, "default"): "memory",
+    }
+    return ProjectSpec(
+        project_name=project_name,
+        package_name=package_name or package_name_for(project_name),
+        environments={
+            BASE: EnvironmentSpec(
+                in_memory, debug=True, event_processing="sync", command_processing="sync"
+            ),
+            "production": EnvironmentSpec(
+                real, debug=False, event_processing="async", command_processing="async"
+            ),
+            "test": EnvironmentSpec(real, testing=True),
+            "memory": EnvironmentSpec(in_memory, testing=True),
+        },
+    )
