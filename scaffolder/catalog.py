@@ -289,23 +289,42 @@ _PROVIDERS: tuple[Provider, ...] = (
 )
 
 PROVIDERS: Mapping[Role, Mapping[str, Provider]] = MappingProxyType(
-    {
-        role: MappingProxyType({p.name: p for p in _PROVIDERS if p.role is role})
-        for role in Role
-    }
+    {role: MappingProxyType({p.name: p for p in _PROVIDERS if p.role is role}) for role in Role}
 )
 
 # The keys Protean reads in a provider table, per role, for `check` and for `--set` validation.
 PROVIDER_KEYS: Mapping[Role, frozenset[str]] = MappingProxyType(
     {
         Role.DATABASE: frozenset(
-            {"provider", "database_uri", "schema", "managed", "pool_size", "max_overflow",
-             "pool_recycle", "pool_pre_ping", "pool_timeout", "NAMESPACE_PREFIX",
-             "NAMESPACE_SEPARATOR", "SETTINGS", "USE_SSL", "VERIFY_CERTS"}
+            {
+                "provider",
+                "database_uri",
+                "schema",
+                "managed",
+                "pool_size",
+                "max_overflow",
+                "pool_recycle",
+                "pool_pre_ping",
+                "pool_timeout",
+                "NAMESPACE_PREFIX",
+                "NAMESPACE_SEPARATOR",
+                "SETTINGS",
+                "USE_SSL",
+                "VERIFY_CERTS",
+            }
         ),
         Role.BROKER: frozenset(
-            {"provider", "URI", "channel", "max_retries", "retry_delay", "backoff_multiplier",
-             "message_timeout", "enable_dlq", "IS_ASYNC"}
+            {
+                "provider",
+                "URI",
+                "channel",
+                "max_retries",
+                "retry_delay",
+                "backoff_multiplier",
+                "message_timeout",
+                "enable_dlq",
+                "IS_ASYNC",
+            }
         ),
         Role.EVENT_STORE: frozenset({"provider", "database_uri", "pool_size", "max_overflow"}),
         Role.CACHE: frozenset({"provider", "URI", "TTL", "pool_size"}),
@@ -325,21 +344,49 @@ def provider_names(role: Role) -> tuple[str, ...]:
 def service_named(name: str) -> Service:
     return next(s for s in SERVICES if s.name == name)
 
+
 # Top-level keys Protean 0.18 keeps from domain.toml (`_default_config()`); any other top-level
 # table is an environment overlay, selected by PROTEAN_ENV, and any other scalar is dropped.
 TOP_LEVEL_KEYS = frozenset(
     {
-        "env", "testing", "debug", "secret_key", "source_uri", "identity_strategy",
-        "identity_type", "field_defaults", "databases", "event_processing",
-        "command_processing", "lenient_deserialization", "command_default_timeout",
-        "message_processing", "event_store", "caches", "brokers", "email_providers",
-        "snapshot_threshold", "enable_outbox", "outbox", "server", "idempotency",
-        "consume_idempotency", "logging", "telemetry", "lint", "observatory", "custom",
+        "env",
+        "testing",
+        "debug",
+        "secret_key",
+        "source_uri",
+        "identity_strategy",
+        "identity_type",
+        "field_defaults",
+        "databases",
+        "event_processing",
+        "command_processing",
+        "lenient_deserialization",
+        "command_default_timeout",
+        "message_processing",
+        "event_store",
+        "caches",
+        "brokers",
+        "email_providers",
+        "snapshot_threshold",
+        "enable_outbox",
+        "outbox",
+        "server",
+        "idempotency",
+        "consume_idempotency",
+        "logging",
+        "telemetry",
+        "lint",
+        "observatory",
+        "custom",
     }
 )
 
 # What Protean uses for a role the config leaves out.
 PROTEAN_DEFAULTS: Mapping[Role, str] = MappingProxyType(
-    {Role.DATABASE: "memory", Role.BROKER: "inline", Role.EVENT_STORE: "memory",
-     Role.CACHE: "memory"}
+    {
+        Role.DATABASE: "memory",
+        Role.BROKER: "inline",
+        Role.EVENT_STORE: "memory",
+        Role.CACHE: "memory",
+    }
 )

@@ -27,7 +27,9 @@ class VariableReference:
 
 def overlay_names(tree: Tree) -> list[str]:
     """Top-level tables Protean would select with PROTEAN_ENV=<name>, in file order."""
-    return [key for key, value in tree.items() if key not in TOP_LEVEL_KEYS and isinstance(value, dict)]
+    return [
+        key for key, value in tree.items() if key not in TOP_LEVEL_KEYS and isinstance(value, dict)
+    ]
 
 
 def base_of(tree: Tree) -> dict[str, Any]:

@@ -33,7 +33,7 @@ _SLOT_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 @dataclass(frozen=True, order=True)
 class Slot:
-    """A place a provider goes: `databases.<name>`, `brokers.<name>`, `caches.<name>`, `event_store`."""
+    """Where a provider goes: `databases.NAME`, `brokers.NAME`, `caches.NAME` or `event_store`."""
 
     role: Role
     name: str | None = None
@@ -166,8 +166,7 @@ def validate_package_name(name: str) -> None:
 def validate_slot_name(name: str) -> None:
     if not _SLOT_NAME.match(name) or keyword.iskeyword(name):
         raise UsageError(
-            f"invalid name {name!r}: use lower-case letters, digits and '_', "
-            "starting with a letter"
+            f"invalid name {name!r}: use lower-case letters, digits and '_', starting with a letter"
         )
 
 
@@ -183,8 +182,8 @@ def check_provider(slot: Slot, name: str) -> None:
     allowed = list(PROVIDERS[slot.role])
     if name not in allowed:
         where = [r.value for r in Role if name in PROVIDERS[r]]
-        hint = f" ({name!r} is a provider for {', '.join(where)})" if where else closest(
-            name, allowed
+        hint = (
+            f" ({name!r} is a provider for {', '.join(where)})" if where else closest(name, allowed)
         )
         raise UsageError(
             f"unknown {slot.role.label} provider {name!r} for {slot}{hint}; "
@@ -223,14 +222,10 @@ def validate(spec: ProjectSpec) -> None:
         for setting in ("event_processing", "command_processing"):
             mode = getattr(environment, setting)
             if mode is not None and mode not in PROCESSING_MODES:
-                raise UsageError(
-                    f"invalid {env}.{setting} {mode!r}; expected one of: sync, async"
-                )
+                raise UsageError(f"invalid {env}.{setting} {mode!r}; expected one of: sync, async")
     for slot, variable in spec.variables.items():
         if not re.fullmatch(r"[A-Z_][A-Z0-9_]*", variable):
-            raise UsageError(
-                f"invalid variable name {variable!r} for {slot}: use A-Z, 0-9 and '_'"
-            )
+            raise UsageError(f"invalid variable name {variable!r} for {slot}: use A-Z, 0-9 and '_'")
 
 
 def server_slots(spec: ProjectSpec, envs: Iterable[str] = ENVIRONMENTS) -> list[Slot]:
