@@ -120,7 +120,7 @@ POSTGRES = Service(
 
 MESSAGE_DB = Service(
     name="message-db",
-    image="ethangarofolo/message-db:1.3.1",
+    image="ethangarofolo/message-db:1.3.0",
     port=5433,
     container_port=5432,
     healthcheck="pg_isready -h 127.0.0.1 -U message_store -d message_store",

@@ -20,5 +20,8 @@ class UsageError(ScaffolderError):
 
 def closest(word: str, choices: Iterable[str]) -> str:
     """` (did you mean 'x'?)` for the nearest choice, or '' when none is near."""
-    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    options = list(choices)
+    # A prefix ("prod", "post") is how people abbreviate; difflib alone scores those low.
+    prefixed = [c for c in options if word and c.startswith(word.lower())]
+    match = prefixed[:1] or difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     return f" (did you mean {match[0]!r}?)" if match else ""

@@ -1,0 +1,230 @@
+"""Filling a spec from `--set KEY=VALUE` flags and answers files (YAML or TOML).
+
+Keys mirror domain.toml with `base` for the top level: `production.databases.default`,
+`test.brokers.default`, `base.event_store`, `memory.testing`, ... An answers file holds the
+same keys, flat (`"production.databases.default": postgresql`) or nested, plus `project_name`,
+`package_name`, `ci` and `compose`; a copier answers file written by protean-init works too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scaffolder.catalog import Role
+from scaffolder.errors import UsageError, closest
+from scaffolder.spec import (
+    BASE,
+    DEFAULT_SLOTS,
+    ENVIRONMENTS,
+    INHERIT,
+    PROCESSING_MODES,
+    EnvironmentSpec,
+    ProjectSpec,
+    Slot,
+    check_provider,
+    package_name_for,
+)
+
+_TRUE = {"true", "yes", "on", "1"}
+_FALSE = {"false", "no", "off", "0"}
+_PROJECT_KEYS = {"project_name", "package_name", "ci", "compose", "name", "package"}
+_ROLE_KEYS = [role.value for role in Role]
+_SETTING_KEYS = ["debug", "testing", "event_processing", "command_processing"]
+_SPEC_KEYS = ["variables", "local_urls"]
+
+
+@dataclass
+class _Draft:
+    """A spec under construction: plain mutable data, validated when it becomes a spec."""
+
+    project: dict[str, Any] = field(default_factory=dict)
+    environments: dict[str, dict[str, Any]] = field(default_factory=dict)
+    variables: dict[Slot, str] = field(default_factory=dict)
+    local_urls: dict[Slot, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, spec: ProjectSpec) -> _Draft:
+        draft = cls(
+            project={
+                "project_name": spec.project_name,
+                "package_name": spec.package_name,
+                "ci": spec.ci,
+                "compose": spec.compose,
+            },
+            variables=dict(spec.variables),
+            local_urls=dict(spec.local_urls),
+        )
+        for env, environment in spec.environments.items():
+            draft.environments[env] = {
+                "providers": dict(environment.providers),
+                **environment.settings(),
+            }
+        return draft
+
+    def environment(self, env: str) -> dict[str, Any]:
+        return self.environments.setdefault(env, {"providers": {}})
+
+    def build(self) -> ProjectSpec:
+        project_name = self.project.get("project_name")
+        if not project_name:
+            raise UsageError("no project name; pass --name NAME")
+        base = self.environment(BASE)
+        for slot, name in zip(DEFAULT_SLOTS, ("memory", "inline", "memory", "memory"), strict=True):
+            base["providers"].setdefault(slot, name)
+        return ProjectSpec(
+            project_name=project_name,
+            package_name=self.project.get("package_name") or package_name_for(project_name),
+            ci=self.project.get("ci", "github"),
+            compose=self.project.get("compose", True),
+            environments={
+                env: EnvironmentSpec(**values)
+                for env, values in sorted(
+                    self.environments.items(), key=lambda item: ENVIRONMENTS.index(item[0])
+                )
+            },
+            variables=self.variables,
+            local_urls=self.local_urls,
+        )
+
+
+def parse_bool(key: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise UsageError(f"invalid value {value!r} for {key}; expected true or false")
+
+
+def apply_setting(draft: _Draft, key: str, value: Any) -> None:
+    """Apply one `KEY=VALUE` to the draft; UsageError names the bad key or value."""
+    if key in _PROJECT_KEYS:
+        name = {"name": "project_name", "package": "package_name"}.get(key, key)
+        draft.project[name] = parse_bool(key, value) if key == "compose" else str(value)
+        return
+    head, _, rest = key.partition(".")
+    if head in _SPEC_KEYS:
+        target = draft.variables if head == "variables" else draft.local_urls
+        target[Slot.parse(rest)] = str(value)
+        return
+    if head not in ENVIRONMENTS:
+        allowed = [*ENVIRONMENTS, *sorted(_PROJECT_KEYS - {"name", "package"}), *_SPEC_KEYS]
+        raise UsageError(
+            f"unknown key {key!r}: {head!r} is not an environment{closest(head, allowed)}; "
+            f"keys start with one of: {', '.join(ENVIRONMENTS)}"
+        )
+    if not rest:
+        raise UsageError(f"key {key!r} names no setting, as in {head}.databases.default")
+    environment = draft.environment(head)
+    text = str(value).strip() if not isinstance(value, bool) else value
+    if rest in _SETTING_KEYS:
+        if text == INHERIT and head != BASE:
+            environment.pop(rest, None)
+        elif rest in ("debug", "testing"):
+            environment[rest] = parse_bool(key, value)
+        elif text in PROCESSING_MODES:
+            environment[rest] = text
+        else:
+            raise UsageError(
+                f"invalid value {value!r} for {key}; expected one of: {', '.join(PROCESSING_MODES)}"
+            )
+        return
+    role = rest.partition(".")[0]
+    if role not in _ROLE_KEYS:
+        allowed = [*_ROLE_KEYS, *_SETTING_KEYS]
+        raise UsageError(
+            f"unknown key {key!r}{closest(role, allowed)}; after the environment use one of: "
+            f"{', '.join(allowed)}"
+        )
+    slot = Slot.parse(rest)
+    if text == INHERIT:
+        if head == BASE:
+            raise UsageError(f"{key}: 'inherit' is only for overlays; base needs a provider")
+        environment["providers"].pop(slot, None)
+        return
+    check_provider(slot, str(text))
+    environment["providers"][slot] = str(text)
+
+
+def flatten(data: Mapping[str, Any], prefix: str = "") -> Iterable[tuple[str, Any]]:
+    """Nested tables become dotted keys: {"production": {"debug": False}} -> production.debug."""
+    for key, value in data.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            yield from flatten(value, f"{dotted}.")
+        else:
+            yield dotted, value
+
+
+def load_answers(path: Path) -> dict[str, Any]:
+    """Read an answers file: TOML by its suffix, YAML otherwise; errors say where."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"cannot read answers file {path}: {error.strerror}") from error
+    if path.suffix == ".toml":
+        import tomllib
+
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise UsageError(f"{path}: malformed TOML: {error}") from error
+    else:
+        import yaml
+
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
+            problem = getattr(error, "problem", None) or "malformed YAML"
+            raise UsageError(f"{path}{where}: {problem}") from error
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise UsageError(f"{path}: expected a table of keys, got {type(data).__name__}")
+    return data
+
+
+def answer_settings(data: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """The `KEY=VALUE` pairs an answers file holds, copier's `spec:` record included."""
+    data = {k: v for k, v in data.items() if not k.startswith("_")}
+    spec = data.pop("spec", None)
+    pairs = list(flatten(data))
+    if isinstance(spec, Mapping):
+        for env, values in (spec.get("environments") or {}).items():
+            pairs.extend((f"{env}.{key}", value) for key, value in (values or {}).items())
+        for group in _SPEC_KEYS:
+            pairs.extend((f"{group}.{k}", v) for k, v in (spec.get(group) or {}).items())
+    return pairs
+
+
+def parse_set(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise UsageError(f"invalid --set {text!r}; expected KEY=VALUE, e.g. test.debug=true")
+    return key.strip(), value.strip()
+
+
+def build_spec(
+    start: ProjectSpec | None,
+    *,
+    answers: Mapping[str, Any] | None = None,
+    sets: Iterable[str] = (),
+    project: Mapping[str, Any] | None = None,
+) -> ProjectSpec:
+    """Start from `start` (the defaults, or nothing), then the answers file, then `--set`."""
+    draft = _Draft.of(start) if start else _Draft()
+    for key, value in answer_settings(answers or {}):
+        apply_setting(draft, key, value)
+    for key, value in (project or {}).items():
+        if value is not None:
+            apply_setting(draft, key, value)
+    for text in sets:
+        apply_setting(draft, *parse_set(text))
+    return draft.build()

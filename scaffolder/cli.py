@@ -1,0 +1,71 @@
+"""The `protean-init` command line: parse, dispatch, and turn errors into one line and a code.
+
+Exit codes: 0 done; 1 a check or conflict failed; 2 bad input or usage, nothing written;
+130 cancelled.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from scaffolder.errors import ScaffolderError
+
+# Subcommand -> (module under scaffolder.commands, one-line help). Modules are light to import.
+COMMANDS = {
+    "new": ("new", "create a project: domain.toml with overlays, compose, CI and tests"),
+}
+
+DESCRIPTION = """\
+Scaffold and maintain Protean projects: domain.toml with environment overlays
+(production, test, memory), docker-compose.yml, CI and a runnable test suite.
+
+Run with no command in a terminal to open the interactive wizard."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="protean-init",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module, help_text) in COMMANDS.items():
+        command = importlib.import_module(f"scaffolder.commands.{module}")
+        sub = subparsers.add_parser(name, help=help_text, description=help_text)
+        command.add_arguments(sub)
+        sub.set_defaults(run=command.run)
+    return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("protean-init")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    # `protean-init` alone is `protean-init new` with the wizard.
+    if not args_list or (args_list[0] not in COMMANDS and not args_list[0].startswith("-")):
+        args_list = ["new", *args_list]
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    try:
+        return int(args.run(args) or 0)
+    except ScaffolderError as error:
+        print(f"protean-init: error: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("protean-init: cancelled; nothing was written", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,153 @@
+"""`protean-init new DIR`: create a project from the defaults, an answers file, flags or the UI."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from scaffolder.errors import UsageError
+from scaffolder.spec import CI_PROVIDERS, ProjectSpec
+
+UI_CHOICES = ("tui", "prompt", "none")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("dir", nargs="?", metavar="DIR", help="folder to create (default: NAME)")
+    parser.add_argument("--name", help="project name (default: the folder's name)")
+    parser.add_argument("--package", help="Python package name (default: derived from the name)")
+    parser.add_argument(
+        "--defaults",
+        action="store_true",
+        help="start from the recommended layout and ask nothing",
+    )
+    parser.add_argument(
+        "--answers", type=Path, metavar="FILE", help="YAML or TOML file of KEY: VALUE answers"
+    )
+    parser.add_argument(
+        "--set",
+        dest="sets",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="one choice, e.g. production.databases.default=postgresql (repeatable)",
+    )
+    parser.add_argument("--ci", choices=CI_PROVIDERS, help="CI provider (default: github)")
+    parser.add_argument(
+        "--no-compose",
+        dest="compose",
+        action="store_false",
+        default=None,
+        help="write no docker-compose.yml",
+    )
+    parser.add_argument(
+        "--ui",
+        choices=UI_CHOICES,
+        help="tui (full screen), prompt (line by line) or none (default: what the terminal allows)",
+    )
+    parser.add_argument("--dry-run", action="store_true", help="print what would be written")
+    parser.add_argument("--force", action="store_true", help="write into a non-empty folder")
+
+
+def choose_ui(requested: str | None) -> str:
+    """The front end to use: asked for, or the richest the terminal can run."""
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    if requested and requested != "none" and not interactive:
+        raise UsageError(f"--ui {requested} needs a terminal; use --defaults or --answers FILE")
+    if requested:
+        return requested
+    if not interactive:
+        return "none"
+    from scaffolder.ui import can_run_fullscreen
+
+    return "tui" if can_run_fullscreen() else "prompt"
+
+
+def starting_spec(args: argparse.Namespace, name: str, ui: str) -> ProjectSpec:
+    from scaffolder.answers import build_spec, load_answers
+    from scaffolder.spec import default_spec, validate_project_name
+
+    answers = load_answers(args.answers) if args.answers else None
+    if ui == "none" and not (args.defaults or answers is not None):
+        raise UsageError(
+            "no terminal to ask in: pass --defaults for the recommended layout, "
+            "or --answers FILE with your choices"
+        )
+    project = {"name": args.name, "package": args.package, "ci": args.ci, "compose": args.compose}
+    if args.defaults or ui != "none":
+        if not args.name:
+            try:
+                validate_project_name(name)
+            except UsageError as error:
+                raise UsageError(f"{error} (from the folder name; pass --name NAME)") from None
+        project["name"] = args.name or name
+        start = default_spec(project["name"], args.package)
+    else:
+        start = None
+        project["name"] = args.name or (answers or {}).get("project_name") or name
+    return build_spec(start, answers=answers, sets=args.sets, project=project)
+
+
+def run(args: argparse.Namespace) -> int:
+    from scaffolder.writer import create_project
+
+    ui = choose_ui(args.ui)
+    target = Path(args.dir or args.name or ".")
+    name = args.name or Path(os.path.abspath(target)).name
+    if target.is_dir() and any(target.iterdir()) and not (args.force or args.dry_run):
+        raise UsageError(f"{target} exists and is not empty; pass --force to write into it")
+    spec = starting_spec(args, name, ui)
+
+    if ui != "none":
+        outcome = _ask(ui, spec, target, args)
+        if outcome is None:
+            print("protean-init: cancelled; nothing was written", file=sys.stderr)
+            return 130
+        if ui == "tui":
+            return 0  # the wizard wrote the project and showed what it did
+        spec, target = outcome.spec, outcome.target
+
+    files = _render(spec)
+    if args.dry_run:
+        from scaffolder.writer import changes_for, describe
+
+        print(describe(changes_for(target, files)))
+        return 0
+    create_project(target, files, force=args.force)
+    print(summary(spec, target, files))
+    return 0
+
+
+def _render(spec: ProjectSpec) -> dict[str, bytes]:
+    from scaffolder.render import render_project
+
+    return render_project(spec)
+
+
+def _ask(ui: str, spec: ProjectSpec, target: Path, args: argparse.Namespace):
+    if ui == "prompt":
+        from scaffolder.ui.prompts import run_prompts
+
+        return run_prompts(spec, target)
+    from scaffolder.ui.wizard import run_wizard
+    from scaffolder.writer import create_project
+
+    def write(outcome) -> list[str]:
+        files = _render(outcome.spec)
+        create_project(outcome.target, files, force=args.force)
+        return sorted(files)
+
+    return run_wizard(spec, target, write=write)
+
+
+def summary(spec: ProjectSpec, target: Path, files: dict[str, bytes]) -> str:
+    """What was written and the commands to run next."""
+    lines = [f"Created {spec.project_name} in {target}/ ({len(files)} files)", ""]
+    lines.append("Next:")
+    lines.append(f"  cd {target}")
+    lines.append('  python -m venv .venv && . .venv/bin/activate && pip install -e ".[test]"')
+    lines.append("  pytest --protean-env memory      # every provider in memory")
+    if "docker-compose.yml" in files:
+        lines.append("  docker compose up -d --wait && pytest   # against the real services")
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Front ends: the Textual wizard and the questionary prompts."""
