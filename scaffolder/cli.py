@@ -16,6 +16,8 @@ from scaffolder.errors import ScaffolderError
 # Subcommand -> (module under scaffolder.commands, one-line help). Modules are light to import.
 COMMANDS = {
     "new": ("new", "create a project: domain.toml with overlays, compose, CI and tests"),
+    "add-database": ("add_database", "add a named database to every environment"),
+    "ci": ("ci", "regenerate the CI config from domain.toml, keeping your edits"),
 }
 
 DESCRIPTION = """\

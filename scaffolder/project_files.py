@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,19 @@ COMPOSE_NAMES = ("docker-compose.yml", "docker-compose.yaml", "compose.yml", "co
 GITHUB_WORKFLOW = ".github/workflows/ci.yml"
 GITLAB_CI = ".gitlab-ci.yml"
 ENV_EXAMPLE = ".env.example"
+
+
+ANSWERS_FILE = ".copier-answers.yml"
+
+
+@dataclass(frozen=True)
+class ProjectIdentity:
+    """What the derived files need besides domain.toml: names and the chosen CI and compose."""
+
+    project_name: str
+    package_name: str
+    ci: str = "github"
+    compose: bool = True
 
 
 @dataclass(frozen=True)
@@ -105,3 +120,51 @@ def ci_files(root: Path) -> dict[str, Path]:
     """The CI files present: {"github": path, "gitlab": path}."""
     found = {"github": root / GITHUB_WORKFLOW, "gitlab": root / GITLAB_CI}
     return {ci: path for ci, path in found.items() if path.is_file()}
+
+
+def read_answers(root: Path) -> dict[str, Any]:
+    """The recorded answers of a project protean-init made; {} for a project made elsewhere."""
+    path = root / ANSWERS_FILE
+    if not path.is_file():
+        return {}
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise UsageError(f"{path}: malformed YAML: {error}") from error
+    return data if isinstance(data, dict) else {}
+
+
+def project_identity(root: Path, answers: Mapping[str, Any]) -> ProjectIdentity:
+    """Names and choices from the answers file, else from pyproject.toml and the layout."""
+    project_name = answers.get("project_name")
+    package_name = answers.get("package_name")
+    pyproject = root / "pyproject.toml"
+    if not project_name and pyproject.is_file():
+        try:
+            project_name = (
+                tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {}).get("name")
+            )
+        except tomllib.TOMLDecodeError:
+            project_name = None
+    project_name = project_name or root.resolve().name
+    if not package_name:
+        src = root / "src"
+        packages = (
+            sorted(p.name for p in src.iterdir() if (p / "__init__.py").is_file())
+            if (src.is_dir())
+            else []
+        )
+        package_name = packages[0] if packages else re.sub(r"\W+", "_", project_name).lower()
+    if "ci" in answers:
+        ci = answers["ci"]
+    else:
+        present = ci_files(root)
+        ci = "gitlab" if "gitlab" in present and "github" not in present else "github"
+    return ProjectIdentity(
+        project_name=project_name,
+        package_name=package_name,
+        ci=ci,
+        compose=answers.get("compose", True),
+    )

@@ -11,9 +11,20 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from scaffolder.config_tree import Tree
 from scaffolder.domain_toml import config_tree, sections, toml_value
 from scaffolder.plan import Plan, plan_project
+from scaffolder.project_files import (
+    COMPOSE_NAMES,
+    ENV_EXAMPLE,
+    GITHUB_WORKFLOW,
+    GITLAB_CI,
+    ProjectIdentity,
+)
 from scaffolder.spec import BASE, ProjectSpec
+
+# Files computed from domain.toml, that the reopen commands regenerate.
+DERIVED_FILES = frozenset({COMPOSE_NAMES[0], GITHUB_WORKFLOW, GITLAB_CI, ENV_EXAMPLE})
 
 _ENV_TITLES = {
     BASE: "base (no PROTEAN_ENV): local development",
@@ -102,12 +113,14 @@ def sections_context(spec: ProjectSpec) -> list[dict[str, Any]]:
 
 
 def render_data(spec: ProjectSpec, plan: Plan) -> dict[str, Any]:
+    tree = config_tree(spec)
     return {
         "project_name": spec.project_name,
         "package_name": spec.package_name,
         "ci": spec.ci,
         "compose": spec.compose,
         "spec": spec_answers(spec),
+        "generated_from": tree,
         "plan": {**plan_context(plan), "sections": sections_context(spec)},
     }
 
@@ -139,3 +152,23 @@ def render_project(spec: ProjectSpec) -> dict[str, bytes]:
     """Every file of a new project, derived from the spec's domain.toml tree."""
     plan = plan_project(config_tree(spec), spec.project_name, spec.package_name)
     return render_files(render_data(spec, plan))
+
+
+def render_derived(tree: Tree, project: ProjectIdentity) -> dict[str, bytes]:
+    """The files derived from a project's domain.toml as it is now: compose, CI, .env.example.
+
+    The template renders a whole project; the files that are the user's own (domain.toml,
+    code, tests, README) are dropped, since only derived files are regenerated.
+    """
+    plan = plan_project(tree, project.project_name, project.package_name)
+    data = {
+        "project_name": project.project_name,
+        "package_name": project.package_name,
+        "ci": project.ci,
+        "compose": project.compose,
+        "spec": {},
+        "generated_from": dict(tree),
+        "plan": {**plan_context(plan), "sections": []},
+    }
+    files = render_files(data)
+    return {path: content for path, content in files.items() if path in DERIVED_FILES}

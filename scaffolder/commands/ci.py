@@ -1,0 +1,37 @@
+"""`protean-init ci`: regenerate the CI config from what domain.toml says now."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from scaffolder.spec import CI_PROVIDERS
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--project", type=Path, default=Path("."), help="project folder")
+    parser.add_argument(
+        "--ci", choices=[c for c in CI_PROVIDERS if c != "none"], help="switch the CI provider"
+    )
+    parser.add_argument("--dry-run", action="store_true", help="show the diff, write nothing")
+    parser.add_argument(
+        "--force", action="store_true", help="take the regenerated file over conflicting edits"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from scaffolder.project_files import GITHUB_WORKFLOW, GITLAB_CI
+    from scaffolder.reopen import commit, open_project, with_ci
+
+    project = open_project(args.project)
+    identity = with_ci(project.identity, args.ci)
+    if identity.ci == "none":
+        print("This project has no CI (ci: none); pass --ci github or --ci gitlab to add one.")
+        return 0
+    path = GITHUB_WORKFLOW if identity.ci == "github" else GITLAB_CI
+    written = commit(
+        project, derived={path}, identity=identity, dry_run=args.dry_run, force=args.force
+    )
+    if not args.dry_run:
+        print(f"Regenerated {path}" if path in written else f"{path} is up to date")
+    return 0

@@ -1,0 +1,129 @@
+"""Changing an existing project: read its config, apply one edit, re-derive, write all or none.
+
+Every reopen command (add-database, add-env, ci, the edit menu) goes through `open_project`
+and `commit`, so they share the same guarantees: the user's domain.toml is edited in place
+(scaffolder.toml_edit verifies that only lines were inserted), derived files are merged three
+ways (scaffolder.derived), and nothing is written unless everything can be.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from scaffolder.config_tree import Tree
+from scaffolder.errors import UsageError
+from scaffolder.project_files import (
+    ANSWERS_FILE,
+    ConfigFile,
+    ProjectIdentity,
+    parse_config,
+    project_identity,
+    read_answers,
+    require_config,
+)
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    config: ConfigFile
+    text: str
+    tree: Tree
+    answers: dict[str, Any]
+    identity: ProjectIdentity
+
+    @property
+    def config_relative(self) -> str:
+        return self.config.path.relative_to(self.root).as_posix()
+
+    @property
+    def last_generated(self) -> Tree | None:
+        """domain.toml as the derived files were last generated from, if recorded."""
+        recorded = self.answers.get("generated_from")
+        return recorded if isinstance(recorded, dict) else None
+
+
+def open_project(root: Path) -> Project:
+    """Read a project; malformed TOML is a UsageError with file, line and column."""
+    if not root.is_dir():
+        raise UsageError(f"no such project folder: {root}")
+    config = require_config(root)
+    # newline="" keeps CRLF line endings as they are, so edits can keep them too.
+    with config.path.open(encoding="utf-8", newline="") as handle:
+        text = handle.read()
+    tree = parse_config(text, config)
+    answers = read_answers(root)
+    return Project(root, config, text, tree, answers, project_identity(root, answers))
+
+
+def commit(
+    project: Project,
+    new_text: str | None = None,
+    *,
+    derived: set[str] | None = None,
+    identity: ProjectIdentity | None = None,
+    dry_run: bool = False,
+    force: bool = False,
+) -> list[str]:
+    """Write the new config text and re-derive `derived` files (all when None).
+
+    Returns the relative paths written (or that would be, with dry_run). Raises
+    MergeConflict (exit 1) when a derived file conflicts with the user's edits, unless force.
+    """
+    from scaffolder.derived import MergeConflict, conflict_report, record_snapshot, regenerate
+    from scaffolder.writer import apply, changes_for, describe
+
+    identity = identity or project.identity
+    text = project.text if new_text is None else new_text
+    new_tree = parse_config(text, project.config)
+    base_tree = project.last_generated
+    if base_tree is None and new_text is not None:
+        # No record (a project made elsewhere): the file before this edit is the best base.
+        base_tree = project.tree
+    result = regenerate(project.root, new_tree, base_tree, identity, derived)
+    files = dict(result.files)
+    if result.conflicts:
+        if not force:
+            raise MergeConflict(
+                "your edits conflict with the regenerated files; nothing written "
+                "(resolve by hand, or --force to take the regenerated files):\n"
+                + conflict_report(result.conflicts)
+            )
+        files.update({path: new for path, (_, new) in result.conflicts.items()})
+    if new_text is not None:
+        files[project.config_relative] = new_text.encode()
+    answers_path = project.root / ANSWERS_FILE
+    if new_tree != project.last_generated or identity != project.identity:
+        old = answers_path.read_text(encoding="utf-8") if answers_path.is_file() else None
+        if identity != project.identity and old is not None:
+            old = _with_identity(old, identity)
+        files[ANSWERS_FILE] = record_snapshot(old, new_tree, identity)
+    changes = changes_for(project.root, files)
+    if dry_run:
+        sys.stdout.write(describe(changes) + ("\n" if changes else "nothing would change\n"))
+    else:
+        apply(changes)
+    return [change.relative for change in changes]
+
+
+def _with_identity(answers_text: str, identity: ProjectIdentity) -> str:
+    """The answers file with `ci` and `compose` updated (they change with `ci --ci`)."""
+    import io
+
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    yaml.indent(mapping=4, sequence=4, offset=2)
+    data = yaml.load(answers_text)
+    data["ci"] = identity.ci
+    data["compose"] = identity.compose
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+def with_ci(identity: ProjectIdentity, ci: str | None) -> ProjectIdentity:
+    return identity if ci is None else replace(identity, ci=ci)
