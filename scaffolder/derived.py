@@ -16,7 +16,7 @@ from typing import Any
 
 from scaffolder.config_tree import Tree
 from scaffolder.errors import ScaffolderError
-from scaffolder.project_files import COMPOSE_NAMES, ProjectIdentity
+from scaffolder.project_files import COMPOSE_NAMES, ENV_EXAMPLE, ProjectIdentity
 
 
 class MergeConflict(ScaffolderError):
@@ -32,12 +32,68 @@ class Regenerated:
     files: dict[str, bytes]
     # Conflicted files: the merge with markers (to show), and the regenerated file (--force).
     conflicts: dict[str, tuple[str, bytes]]
+    # Files left alone, with the reason, for the command to tell the user.
+    skipped: dict[str, str]
+    # Files that are entirely protean-init's after this run: the next merge has a base for them.
+    managed: frozenset[str]
+
+
+def regenerate(
+    root: Path,
+    new_tree: Tree,
+    base_tree: Tree | None,
+    project: ProjectIdentity,
+    paths: Iterable[str] | None = None,
+    managed: Iterable[str] | None = None,
+) -> Regenerated:
+    """The merged new content of the derived files (all, or `paths`) after a config change.
+
+    Without a recorded base (a project made elsewhere) nothing of the user's is rewritten:
+    compose gains the services it lacks, .env.example the variables it lacks, and a CI file is
+    only replaced when asked for by name (`protean-init ci`), as a conflict unless --force.
+    `managed` names the files protean-init wrote whole (None: every derived file).
+    """
+    from scaffolder.render import render_derived
+
+    regenerated = render_derived(new_tree, project)
+    base_files = render_derived(base_tree, project) if base_tree is not None else None
+    wanted = set(paths) if paths is not None else set(regenerated)
+    files: dict[str, bytes] = {}
+    conflicts: dict[str, tuple[str, bytes]] = {}
+    skipped: dict[str, str] = {}
+    candidates = set(regenerated) if managed is None else set(managed)
+    ours = {path for path in candidates if (root / path).exists()}
+    for relative in sorted(wanted & set(regenerated)):
+        new = regenerated[relative]
+        disk = root / relative
+        if not disk.is_file():
+            files[relative] = new
+            ours.add(relative)
+            continue
+        yours = disk.read_bytes()
+        conflicted = False
+        if base_files is not None and relative in base_files and relative in ours:
+            merged, conflicted = merge_file(base_files[relative], yours, new)
+        elif relative == COMPOSE_NAMES[0]:
+            merged = _add_missing_services(yours, new)
+        elif relative == ENV_EXAMPLE:
+            merged = _add_missing_variables(yours, new)
+        elif paths is not None:
+            merged, conflicted = merge_file(None, yours, new)
+        else:
+            skipped[relative] = "not written by protean-init; `protean-init ci --force` replaces it"
+            continue
+        if conflicted:
+            conflicts[relative] = (merged.decode(), new)
+        elif merged != yours:
+            files[relative] = merged
+    return Regenerated(files, conflicts, skipped, frozenset(ours))
 
 
 def merge_file(base: bytes | None, yours: bytes, regenerated: bytes) -> tuple[bytes, bool]:
     """Three-way merge; returns the merged bytes and whether it has conflict markers."""
     if base is None:
-        # Made elsewhere or never recorded: without a base every difference is a conflict.
+        # Without a base every difference is a conflict: show the whole file both ways.
         if yours == regenerated:
             return yours, False
         base = b""
@@ -53,37 +109,21 @@ def merge_file(base: bytes | None, yours: bytes, regenerated: bytes) -> tuple[by
     return "".join(lines).encode(), conflicted
 
 
-def regenerate(
-    root: Path,
-    new_tree: Tree,
-    base_tree: Tree | None,
-    project: ProjectIdentity,
-    paths: Iterable[str] | None = None,
-) -> Regenerated:
-    """The merged new content of the derived files (all, or `paths`) after a config change."""
-    from scaffolder.render import render_derived
+def _add_missing_variables(yours: bytes, generated: bytes) -> bytes:
+    """For an .env.example protean-init did not write: append the variables it lacks."""
+    import re
 
-    regenerated = render_derived(new_tree, project)
-    base_files = render_derived(base_tree, project) if base_tree is not None else {}
-    wanted = set(paths) if paths is not None else set(regenerated)
-    files: dict[str, bytes] = {}
-    conflicts: dict[str, tuple[str, bytes]] = {}
-    for relative in sorted(wanted & set(regenerated)):
-        new = regenerated[relative]
-        disk = root / relative
-        if not disk.is_file():
-            files[relative] = new
-            continue
-        yours = disk.read_bytes()
-        if relative == COMPOSE_NAMES[0] and relative not in base_files:
-            merged, conflicted = _add_missing_services(yours, new), False
-        else:
-            merged, conflicted = merge_file(base_files.get(relative), yours, new)
-        if conflicted:
-            conflicts[relative] = (merged.decode(), new)
-        elif merged != yours:
-            files[relative] = merged
-    return Regenerated(files, conflicts)
+    pattern = re.compile(r"^[#\s]*([A-Za-z_][A-Za-z0-9_]*)=", re.MULTILINE)
+    have = set(pattern.findall(yours.decode()))
+    missing = [
+        line
+        for line in generated.decode().splitlines()
+        if (match := pattern.match(line)) and match.group(1) not in have
+    ]
+    if not missing:
+        return yours
+    block = "\n# Added by protean-init: variables domain.toml reads\n" + "\n".join(missing)
+    return (yours.decode().rstrip("\n") + "\n" + block + "\n").encode()
 
 
 def _add_missing_services(yours: bytes, generated: bytes) -> bytes:
@@ -97,6 +137,7 @@ def _add_missing_services(yours: bytes, generated: bytes) -> bytes:
 
     yaml = YAML()
     yaml.preserve_quotes = True
+    yaml.indent(mapping=2, sequence=4, offset=2)
     current = yaml.load(yours.decode()) or {}
     wanted = yaml.load(generated.decode())
     changed = False
@@ -121,8 +162,10 @@ def conflict_report(conflicts: Mapping[str, tuple[str, bytes]]) -> str:
     return "\n".join(parts)
 
 
-def record_snapshot(answers_text: str | None, tree: Tree, project: ProjectIdentity) -> bytes:
-    """The answers file with `generated_from` set to `tree`, its other lines kept."""
+def record_snapshot(
+    answers_text: str | None, tree: Tree, project: ProjectIdentity, managed: Iterable[str]
+) -> bytes:
+    """The answers file with `generated_from` and `derived_files` set, its other lines kept."""
     import io
 
     from ruamel.yaml import YAML
@@ -138,15 +181,32 @@ def record_snapshot(answers_text: str | None, tree: Tree, project: ProjectIdenti
             + f"project_name: {project.project_name}\npackage_name: {project.package_name}\n"
             + f"ci: {project.ci}\ncompose: {str(project.compose).lower()}\n"
         )
-    data["generated_from"] = _plain(tree)
+    data["generated_from"] = _redacted(tree)
+    data["derived_files"] = sorted(managed)
     out = io.StringIO()
     yaml.dump(data, out)
     return out.getvalue().encode()
 
 
-def _plain(value: Any) -> Any:
+def _redacted(value: Any, key: str = "") -> Any:
+    """The tree as plain data, with credentials replaced: the snapshot is no second copy of
+    a secret. Derived files never show those values, so the merge base is unaffected."""
+    from scaffolder.config_tree import VARIABLE_REFERENCE
+    from scaffolder.plan import looks_secret
+
     if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): _redacted(v, str(k)) for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [_redacted(v, key) for v in value]
+    if isinstance(value, str):
+        if looks_secret(key) and not VARIABLE_REFERENCE.search(value):
+            return "<redacted>"
+        return VARIABLE_REFERENCE.sub(
+            lambda m: (
+                f"${{{m.group(1)}|<redacted>}}"
+                if m.group(2) is not None and looks_secret(m.group(1))
+                else m.group(0)
+            ),
+            value,
+        )
     return value

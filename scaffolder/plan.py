@@ -6,6 +6,7 @@ write; the reopen commands compute it from the file on disk, so derived files fo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +24,12 @@ from scaffolder.config_tree import (
 from scaffolder.spec import Slot
 
 TEST = "test"
+_SECRET_NAME = re.compile(r"SECRET|PASSWORD|PASSWD|TOKEN|API_KEY|PRIVATE_KEY", re.IGNORECASE)
+
+
+def looks_secret(name: str) -> bool:
+    """A variable or key named like a credential (SECRET_KEY, DB_PASSWORD, API_TOKEN)."""
+    return bool(_SECRET_NAME.search(name))
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,11 @@ class Variable:
         if self.provider and self.provider.placeholder_url:
             return self.provider.placeholder_url
         return "CHANGE-ME"
+
+    @property
+    def is_secret(self) -> bool:
+        """Named like a credential: its default is never repeated in another file."""
+        return looks_secret(self.name)
 
 
 @dataclass(frozen=True)

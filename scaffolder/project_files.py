@@ -19,7 +19,8 @@ GITLAB_CI = ".gitlab-ci.yml"
 ENV_EXAMPLE = ".env.example"
 
 
-ANSWERS_FILE = ".copier-answers.yml"
+# Our own name, beside any `.copier-answers.yml` of the template a project came from.
+ANSWERS_FILE = ".copier-answers.protean-init.yml"
 
 
 @dataclass(frozen=True)

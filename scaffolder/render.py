@@ -79,7 +79,7 @@ def plan_context(plan: Plan) -> dict[str, Any]:
                 {
                     "name": variable.name,
                     "default": variable.default,
-                    "required": variable.required,
+                    "required": variable.required or variable.is_secret,
                     "placeholder": variable.placeholder,
                 }
             )

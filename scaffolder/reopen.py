@@ -45,6 +45,14 @@ class Project:
         recorded = self.answers.get("generated_from")
         return recorded if isinstance(recorded, dict) else None
 
+    @property
+    def managed(self) -> frozenset[str] | None:
+        """Derived files protean-init wrote whole; None when it made them all (`new`)."""
+        if self.last_generated is None:
+            return frozenset()
+        recorded = self.answers.get("derived_files")
+        return frozenset(recorded) if isinstance(recorded, list) else None
+
 
 def open_project(root: Path) -> Project:
     """Read a project; malformed TOML is a UsageError with file, line and column."""
@@ -79,11 +87,11 @@ def commit(
     identity = identity or project.identity
     text = project.text if new_text is None else new_text
     new_tree = parse_config(text, project.config)
-    base_tree = project.last_generated
-    if base_tree is None and new_text is not None:
-        # No record (a project made elsewhere): the file before this edit is the best base.
-        base_tree = project.tree
-    result = regenerate(project.root, new_tree, base_tree, identity, derived)
+    result = regenerate(
+        project.root, new_tree, project.last_generated, identity, derived, project.managed
+    )
+    for path, reason in result.skipped.items():
+        print(f"protean-init: left {path} as it is: {reason}", file=sys.stderr)
     files = dict(result.files)
     if result.conflicts:
         if not force:
@@ -93,14 +101,17 @@ def commit(
                 + conflict_report(result.conflicts)
             )
         files.update({path: new for path, (_, new) in result.conflicts.items()})
+    managed = result.managed | set(result.conflicts)
     if new_text is not None:
         files[project.config_relative] = new_text.encode()
     answers_path = project.root / ANSWERS_FILE
-    if new_tree != project.last_generated or identity != project.identity:
+    # `managed` None means "all", as `new` records it; only a known set can have grown.
+    managed_grew = project.managed is not None and managed != project.managed
+    if new_tree != project.last_generated or identity != project.identity or managed_grew:
         old = answers_path.read_text(encoding="utf-8") if answers_path.is_file() else None
         if identity != project.identity and old is not None:
             old = _with_identity(old, identity)
-        files[ANSWERS_FILE] = record_snapshot(old, new_tree, identity)
+        files[ANSWERS_FILE] = record_snapshot(old, new_tree, identity, managed)
     changes = changes_for(project.root, files)
     if dry_run:
         sys.stdout.write(describe(changes) + ("\n" if changes else "nothing would change\n"))
