@@ -11,6 +11,8 @@ compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null || missing+=(postgresql
 command -v redis-server >/dev/null || missing+=(redis-server)
 # tmux: the real-terminal check of the wizard (tests/ui) drives it with send-keys.
 command -v tmux >/dev/null || missing+=(tmux)
+# pg_config and headers: protean[message-db] builds psycopg2 from source.
+command -v pg_config >/dev/null || missing+=(libpq-dev)
 if ((${#missing[@]})); then
   apt-get update
   DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
