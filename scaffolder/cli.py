@@ -17,6 +17,7 @@ from scaffolder.errors import ScaffolderError
 COMMANDS = {
     "new": ("new", "create a project: domain.toml with overlays, compose, CI and tests"),
     "add-database": ("add_database", "add a named database to every environment"),
+    "set": ("set_provider", "change a provider in one environment"),
     "add-env": ("add_env", "add [production], [test] or [memory] overlays to a project"),
     "ci": ("ci", "regenerate the CI config from domain.toml, keeping your edits"),
 }
