@@ -17,6 +17,7 @@ from scaffolder.errors import ScaffolderError
 COMMANDS = {
     "new": ("new", "create a project: domain.toml with overlays, compose, CI and tests"),
     "add-database": ("add_database", "add a named database to every environment"),
+    "edit": ("edit", "open the edit menu for the project here (a summary without a terminal)"),
     "set": ("set_provider", "change a provider in one environment"),
     "add-env": ("add_env", "add [production], [test] or [memory] overlays to a project"),
     "ci": ("ci", "regenerate the CI config from domain.toml, keeping your edits"),
@@ -54,11 +55,23 @@ def _version() -> str:
         return "unknown"
 
 
+def route(args_list: list[str]) -> list[str]:
+    """`protean-init [DIR]`: the edit menu where DIR (default: here) holds a Protean config,
+    the new-project wizard elsewhere."""
+    if args_list and (args_list[0] in COMMANDS or args_list[0].startswith("-")):
+        return args_list
+    from pathlib import Path
+
+    from scaffolder.project_files import find_config
+
+    folder = Path(args_list[0]) if args_list else Path(".")
+    if folder.is_dir() and find_config(folder) is not None:
+        return ["edit", "--project", str(folder), *args_list[1:]]
+    return ["new", *args_list]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
-    # `protean-init` alone is `protean-init new` with the wizard.
-    if not args_list or (args_list[0] not in COMMANDS and not args_list[0].startswith("-")):
-        args_list = ["new", *args_list]
+    args_list = route(list(sys.argv[1:] if argv is None else argv))
     parser = build_parser()
     args = parser.parse_args(args_list)
     try:

@@ -1,0 +1,30 @@
+"""`protean-init edit` (and `protean-init` inside a project): the edit menu, or a summary."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--project", type=Path, default=Path("."), help="project folder")
+    parser.add_argument(
+        "--ui",
+        choices=("tui", "prompt", "none"),
+        help="front end (default: what the terminal allows)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from scaffolder.commands.new import choose_ui
+    from scaffolder.reopen import open_project
+    from scaffolder.summary import describe
+
+    project = open_project(args.project)
+    ui = choose_ui(args.ui)
+    if ui == "none":
+        print(describe(project))
+        return 0
+    from scaffolder.ui.edit import run_edit_menu
+
+    return run_edit_menu(project, ui)
