@@ -293,6 +293,11 @@ PROVIDERS: Mapping[Role, Mapping[str, Provider]] = MappingProxyType(
 )
 
 # The keys Protean reads in a provider table, per role, for `check` and for `--set` validation.
+# Checked against the installed Protean's adapters by tests/check/test_catalog.py.
+_REDIS_POOL_KEYS = frozenset(
+    {"max_connections", "socket_timeout", "socket_connect_timeout", "retry_on_timeout"}
+)
+
 PROVIDER_KEYS: Mapping[Role, frozenset[str]] = MappingProxyType(
     {
         Role.DATABASE: frozenset(
@@ -301,11 +306,18 @@ PROVIDER_KEYS: Mapping[Role, frozenset[str]] = MappingProxyType(
                 "database_uri",
                 "schema",
                 "managed",
+                # SQLAlchemy providers pass the rest to create_engine.
                 "pool_size",
                 "max_overflow",
                 "pool_recycle",
                 "pool_pre_ping",
                 "pool_timeout",
+                "echo",
+                "isolation_level",
+                "connect_args",
+                # MySQL
+                "collation",
+                # Elasticsearch
                 "NAMESPACE_PREFIX",
                 "NAMESPACE_SEPARATOR",
                 "SETTINGS",
@@ -317,17 +329,20 @@ PROVIDER_KEYS: Mapping[Role, frozenset[str]] = MappingProxyType(
             {
                 "provider",
                 "URI",
-                "channel",
+                # inline
                 "max_retries",
                 "retry_delay",
                 "backoff_multiplier",
                 "message_timeout",
                 "enable_dlq",
                 "IS_ASYNC",
+                # redis
+                *_REDIS_POOL_KEYS,
             }
         ),
-        Role.EVENT_STORE: frozenset({"provider", "database_uri", "pool_size", "max_overflow"}),
-        Role.CACHE: frozenset({"provider", "URI", "TTL", "pool_size"}),
+        # message_db forwards only max_connections to its pool.
+        Role.EVENT_STORE: frozenset({"provider", "database_uri", "max_connections"}),
+        Role.CACHE: frozenset({"provider", "URI", "TTL", *_REDIS_POOL_KEYS}),
     }
 )
 
