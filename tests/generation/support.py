@@ -1,0 +1,111 @@
+"""Helpers for the generation proofs: Protean's loader, and expectations computed from a spec.
+
+Expectations come from the spec and the catalog only, never from scaffolder.plan, so a mistake
+in how the plan derives files cannot hide itself.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from protean.domain.config import Config2
+
+from scaffolder.catalog import Provider
+from scaffolder.config_tree import references
+from scaffolder.spec import BASE, ProjectSpec, Slot
+
+from .cases import Case
+
+PRODUCTION = "production"
+TEST = "test"
+
+
+@dataclass(frozen=True)
+class Generated:
+    """A project the CLI wrote, and the spec its choices mean."""
+
+    case: Case
+    spec: ProjectSpec
+    root: Path
+    files: Mapping[str, bytes]
+
+    def text(self, relative: str) -> str:
+        return self.files[relative].decode("utf-8")
+
+    def yaml(self, relative: str) -> Any:
+        return yaml.safe_load(self.text(relative))
+
+    @property
+    def tree(self) -> dict[str, Any]:
+        return tomllib.loads(self.text("domain.toml"))
+
+    @property
+    def referenced_variables(self) -> set[str]:
+        return {ref.name for ref in references(self.tree)}
+
+
+def load_config(
+    root: Path,
+    env: str,
+    variables: Mapping[str, str] | None = None,
+    *,
+    clear: set[str] | frozenset[str] = frozenset(),
+) -> Config2:
+    """Protean's own resolution of `root`'s config under PROTEAN_ENV=`env` (unset for base).
+
+    Every name in `clear` is removed from the environment first (so the runner's own
+    DATABASE_URL cannot leak in), then `variables` are set; all is restored on return.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        for name in clear:
+            patch.delenv(name, raising=False)
+        if env == BASE:
+            patch.delenv("PROTEAN_ENV", raising=False)
+        else:
+            patch.setenv("PROTEAN_ENV", env)
+        for name, value in (variables or {}).items():
+            patch.setenv(name, value)
+        return Config2.load_from_path(str(root))
+
+
+def resolved_table(config: Mapping[str, Any], slot: Slot) -> Mapping[str, Any]:
+    node: Any = config
+    for part in slot.path:
+        node = node[part]
+    return node
+
+
+def used_providers(spec: ProjectSpec, envs: list[str] | None = None) -> list[Provider]:
+    envs = list(spec.environments) if envs is None else envs
+    return [spec.provider(env, slot) for env in envs for slot in spec.slots]
+
+
+def expected_services(spec: ProjectSpec, envs: list[str] | None = None) -> set[str]:
+    return {p.service.name for p in used_providers(spec, envs) if p.service is not None}
+
+
+def ci_test_env(spec: ProjectSpec) -> str:
+    """The environment CI's integration job runs (PROTEAN_ENV=test, base when there is none)."""
+    return TEST if TEST in spec.environments else BASE
+
+
+def required_variables(spec: ProjectSpec) -> dict[str, Slot]:
+    """Variables production reads with no default: one per slot with a connection string."""
+    if PRODUCTION not in spec.environments:
+        return {}
+    return {
+        spec.variable(slot): slot
+        for slot in spec.slots
+        if not spec.provider(PRODUCTION, slot).in_memory
+    }
+
+
+def production_value(name: str) -> str:
+    """A distinct, recognisable value for a production variable."""
+    return f"scheme://{name.lower()}.prod.example:1234/{name.lower()}"
