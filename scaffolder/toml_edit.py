@@ -192,6 +192,11 @@ _DATETIME = re.compile(
     r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:\d{2})?"
 )
 _SCALAR = re.compile(r"[^\s,\]}#]+")
+_SIMPLE_KV = re.compile(
+    r"""([A-Za-z0-9_-]+)[ \t]*=[ \t]*("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[A-Za-z0-9_:.+-]+)"""
+    r"(?=[ \t]*(?:#|\r?\n|\Z))"
+)
+_SIMPLE_HEADER = re.compile(r"\[([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)\](?=[ \t]*(?:#|\r?\n|\Z))")
 _ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.S)
 _SIMPLE_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
 
@@ -277,6 +282,22 @@ class _Document:
             pos = _SKIP.match(s, pos).end()
             if pos >= n:
                 return
+            m = _SIMPLE_KV.match(s, pos)
+            if m:  # fast path: bare key = one-line string or bare scalar
+                path = (*cur.path, m.group(1))
+                start, end = m.span(2)
+                kind = "string" if s[start] in "\"'" else "scalar"
+                self.values[path] = (start, end, kind)
+                line = self.line_of(pos)
+                cur.kvs.append(_KeyValue(path, line, line, kind))
+                pos = end
+                continue
+            m = _SIMPLE_HEADER.match(s, pos)
+            if m:
+                cur = _Section(tuple(m.group(1).split(".")), "table", self.line_of(pos))
+                self.sections.append(cur)
+                pos = m.end()
+                continue
             if s[pos] == "[":
                 aot = s.startswith("[[", pos)
                 key, end = self._key(pos + (2 if aot else 1))
