@@ -1,0 +1,210 @@
+"""Adopting a project made by `protean new`: overlays, then a database, compose and CI.
+
+Its config sits at src/<package>/domain.toml with no overlays; its compose, CI and
+.env.example are its own, so protean-init only adds what they lack, and replaces the CI file
+only when asked to (`protean-init ci --force`).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support.validators import (
+    assert_compose_valid,
+    assert_github_workflow_valid,
+    compose_binary,
+    compose_warnings,
+)
+
+from .ci_shape import compose_services, github_integration
+from .support import (
+    ANSWERS,
+    COMPOSE,
+    ENV_EXAMPLE,
+    FIXTURES,
+    GITHUB,
+    assert_database_resolves,
+    changed_files,
+    config_tree,
+    load_config,
+    only_insertions,
+    snapshot,
+    variable_names,
+)
+
+
+def protean_new(folder: Path, name: str) -> Path:
+    """Run Protean's own `protean new NAME --defaults --skip-setup` in `folder`."""
+    protean = Path(sys.executable).parent / "protean"
+    result = subprocess.run(
+        [str(protean), "new", name, "--defaults", "--skip-setup"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    root = folder / name
+    assert (root / "src" / name / "domain.toml").is_file()
+    return root
+
+
+def assert_compose_valid_but_for_version(path: Path) -> None:
+    """Valid; the only warning allowed is about the `version:` line `protean new` wrote."""
+    assert_compose_valid(path, allow_warnings=True)
+    run = subprocess.run(
+        [compose_binary(), "-f", str(path), "--project-directory", str(path.parent), "config"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    warnings = compose_warnings(run.stderr)
+    assert all("`version` is obsolete" in line for line in warnings), warnings
+
+
+def assert_overlays_resolve(config: Path) -> None:
+    """Protean resolves each overlay the file has as add-env computes it."""
+    tree = config_tree(config)
+    names = variable_names(tree)
+    if "memory" in tree:
+        memory = load_config(config.parent, "memory", {}, names)
+        assert memory["testing"] is True
+        assert memory["event_processing"] == "sync" and memory["command_processing"] == "sync"
+        for role in ("databases", "brokers", "caches"):
+            for table in memory[role].values():
+                assert table["provider"] in {"memory", "inline"}, (role, table)
+    if "production" in tree:
+        production = load_config(config.parent, "production", {}, names)
+        assert production["debug"] is False and production["event_processing"] == "async"
+    if "test" in tree:
+        assert load_config(config.parent, "test", {}, names)["testing"] is True
+
+
+@pytest.mark.slow
+def test_protean_new_project_adopts_overlays_database_compose_and_ci(tmp_path, cli):
+    root = protean_new(tmp_path, "acme")
+    config = root / "src" / "acme" / "domain.toml"
+    original = config.read_bytes().decode()
+    own_ci = (root / GITHUB).read_bytes()
+    own_env = (root / ENV_EXAMPLE).read_text()
+
+    # 1. Overlays computed from the base it has; every comment of the file stays.
+    result = cli("add-env production test memory --project", root)
+    assert result.code == 0, result.err
+    after_env = config.read_bytes().decode()
+    assert only_insertions(original, after_env)
+    for header in ("[production]", "[test]", "[memory]", "[memory.databases.default]"):
+        assert f"\n{header}\n" in after_env
+    assert_overlays_resolve(config)
+
+    # 2. A database the test environment runs on postgres: compose gains the service.
+    result = cli("add-database reports --provider postgresql --env test=postgresql --project", root)
+    assert result.code == 0, result.err
+    assert '@domain.aggregate(provider="reports")' in result.out
+    assert only_insertions(after_env, config.read_bytes().decode())
+    assert_database_resolves(
+        config, "reports", "postgresql", {"test": "postgresql"}, package="acme"
+    )
+    compose = (root / COMPOSE).read_text()
+    assert compose.startswith('version: "3.8"\n')  # the file's own line stays
+    assert "postgres" in compose_services(root)
+    assert_compose_valid_but_for_version(root / COMPOSE)
+    env_example = (root / ENV_EXAMPLE).read_text()
+    assert env_example.startswith(own_env.rstrip("\n")) and "REPORTS_DATABASE_URL" in env_example
+    # Protean's own CI is not ours to merge: left as it is, and said so.
+    assert (root / GITHUB).read_bytes() == own_ci
+    assert f"left {GITHUB} as it is" in result.err
+
+    # 3. `ci` would replace a file it did not write: a conflict, nothing written.
+    before = snapshot(root)
+    result = cli("ci --project", root)
+    assert result.code == 1
+    assert "conflict" in result.err and "<<<<<<<" in result.err
+    assert snapshot(root) == before
+
+    # 4. `ci --force` takes ours; it runs the test environment's postgres.
+    result = cli("ci --force --project", root)
+    assert result.code == 0, result.err
+    services, env = github_integration(root)
+    assert "postgres" in services
+    assert env["REPORTS_DATABASE_URL"] == "postgresql://postgres:postgres@localhost:5432/acme"
+    assert_github_workflow_valid(root / GITHUB)
+
+    # 5. Now ours: `ci` again changes no byte, and the next database merges into it.
+    before = snapshot(root)
+    result = cli("ci --project", root)
+    assert result.code == 0, result.err
+    assert snapshot(root) == before
+    result = cli("add-database archive --provider mysql --project", root)
+    assert result.code == 0, result.err
+    services, env = github_integration(root)
+    assert {"postgres", "mysql"} <= services and "ARCHIVE_DATABASE_URL" in env
+    assert_github_workflow_valid(root / GITHUB)
+    assert {"mysql", "postgres"} <= compose_services(root)
+    assert_compose_valid_but_for_version(root / COMPOSE)
+    assert_database_resolves(config, "archive", "mysql", package="acme")
+
+
+def test_add_env_on_the_protean_new_fixture_keeps_every_line(protean_new_project, cli):
+    root = protean_new_project
+    config = root / "src" / "acme" / "domain.toml"
+    original = config.read_text()
+    before = snapshot(root)
+
+    result = cli("add-env production test memory --project", root)
+
+    assert result.code == 0, result.err
+    new = config.read_text()
+    assert only_insertions(original, new)
+    assert "# Memory Database (for testing)" in new and "# [logging.per_logger]" in new
+    after = snapshot(root)
+    # Of the files it had, only domain.toml changed; the rest is created, CI included.
+    assert {p for p in changed_files(before, after) if p in before} == {"src/acme/domain.toml"}
+    created = {p for p in after if p not in before and after[p][0] == "file"}
+    assert created == {ANSWERS, ENV_EXAMPLE, GITHUB}
+    assert_github_workflow_valid(root / GITHUB)
+    assert_overlays_resolve(config)
+
+
+def test_add_env_on_crlf_keeps_crlf(protean_new_project, cli):
+    root = protean_new_project
+    config = root / "src" / "acme" / "domain.toml"
+    original = (FIXTURES / "protean-new.domain.toml").read_bytes().replace(b"\n", b"\r\n")
+    config.write_bytes(original)
+
+    result = cli("add-env memory test --project", root)
+
+    assert result.code == 0, result.err
+    new = config.read_bytes()
+    remaining = iter(new.split(b"\r\n"))
+    assert all(line in remaining for line in original.split(b"\r\n"))
+    assert new.count(b"\n") == new.count(b"\r\n") and b"[memory]\r\n" in new
+    assert_overlays_resolve(config)
+
+
+def test_add_env_then_add_database_on_the_fixture(protean_new_project, cli):
+    root = protean_new_project
+    config = root / "src" / "acme" / "domain.toml"
+    assert cli("add-env production test memory --project", root).code == 0
+
+    result = cli(
+        "add-database reports --provider sqlite --env production=postgresql --project", root
+    )
+
+    assert result.code == 0, result.err
+    resolved = assert_database_resolves(
+        config, "reports", "sqlite", {"production": "postgresql"}, package="acme"
+    )
+    assert resolved == {
+        "base": "sqlite",
+        "production": "postgresql",
+        "test": "sqlite",
+        "memory": "memory",
+    }
+    assert "postgres" in compose_services(root)  # production's postgres, run locally
+    assert_compose_valid(root / COMPOSE)
