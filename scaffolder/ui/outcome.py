@@ -1,0 +1,14 @@
+"""What a front end hands back: the spec the user settled on and where to write it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from scaffolder.spec import ProjectSpec
+
+
+@dataclass(frozen=True)
+class WizardOutcome:
+    spec: ProjectSpec
+    target: Path

@@ -1,0 +1,54 @@
+"""What every step screen shares: the step bar, a scrolling body, Back/Next and the footer."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer
+
+from scaffolder.ui.widgets import NavBar, StepBar
+
+if TYPE_CHECKING:
+    from scaffolder.ui.state import Draft
+    from scaffolder.ui.wizard import WizardApp
+
+
+class StepScreen(Screen):
+    step: ClassVar[int]
+    next_label: ClassVar[str] = "Next →"
+
+    @property
+    def wizard(self) -> WizardApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def draft(self) -> Draft:
+        return self.wizard.draft
+
+    def compose(self) -> ComposeResult:
+        yield StepBar(self.step, id="steps")
+        with VerticalScroll(id="body", can_focus=False):
+            yield from self.compose_body()
+        yield NavBar(back=0 < self.step < 4, next_label=self.next_label, id="nav")
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def show_errors(self) -> None:
+        """Show every field's error and focus the first; called when leaving is refused."""
+
+    @on(Button.Pressed, "#nav #next")
+    def handle_next(self) -> None:
+        self.go_next()
+
+    def go_next(self) -> None:
+        self.wizard.action_next()
+
+    @on(Button.Pressed, "#nav #back")
+    def handle_back(self) -> None:
+        self.wizard.action_back()

@@ -1,0 +1,69 @@
+"""Step 5: what was written, and the commands to run next. q, Enter or Escape leaves."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Static
+
+from scaffolder.ui.screens.base import StepScreen
+
+
+class DoneScreen(StepScreen):
+    step = 4
+    next_label = "Exit"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q,enter,escape", "app.exit_done", "Exit"),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="done-title")
+        yield Static(id="next-steps")
+        yield Static("Written:", classes="written-title")
+        yield Static(id="written")
+
+    def on_screen_resume(self) -> None:
+        outcome = self.wizard.outcome
+        if outcome is None:
+            return
+        written = self.wizard.written
+        target = outcome.target
+        self.query_one("#done-title", Static).update(
+            Text.assemble(
+                ("✓ ", "bold"),
+                (f"Created {outcome.spec.project_name}", "bold"),
+                f" in {target}/ ({len(written)} files)",
+            )
+        )
+        self.query_one("#next-steps", Static).update(self.next_steps(written))
+        self.query_one("#written", Static).update(
+            Text("\n".join(f"  {path}" for path in written), style="dim")
+        )
+        self.query_one("#nav #next").focus()
+
+    def next_steps(self, written: list[str]) -> Text:
+        outcome = self.wizard.outcome
+        assert outcome is not None
+        steps = [
+            (f"cd {outcome.target}", ""),
+            ('python -m venv .venv && . .venv/bin/activate && pip install -e ".[test]"', ""),
+            ("pytest --protean-env memory", "every provider in memory, no services"),
+        ]
+        if "docker-compose.yml" in written:
+            steps.insert(2, ("docker compose up -d", "start the local services"))
+            steps.append(("pytest", "against the real services"))
+        text = Text("Next:\n", style="bold")
+        for command, note in steps:
+            text.append("  $ ", style="dim")
+            text.append(command, style="bold")
+            if note:
+                text.append(f"   # {note}", style="dim")
+            text.append("\n")
+        return text
+
+    def go_next(self) -> None:
+        self.wizard.action_exit_done()

@@ -1,0 +1,161 @@
+"""Step 1: project name, package name, target folder, CI provider, compose."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, Static
+
+from scaffolder.catalog import PROVIDERS
+from scaffolder.ui.screens.base import StepScreen
+from scaffolder.ui.widgets import Hint
+
+CI_LABELS = {"github": "GitHub Actions", "gitlab": "GitLab CI", "none": "none"}
+HINTS = {
+    "project-name": "letters, digits, '-', '_' or '.', starting with a letter",
+    "package-name": "the import name; follows the project name until edited",
+    "target": "the folder to create; it should not exist or be empty",
+    "ci": "a workflow: the tests in memory, then against real services",
+}
+
+
+def field(label: str, widget, hint_id: str) -> Vertical:
+    return Vertical(
+        Horizontal(Label(label, classes="field-label"), widget, classes="field-row"),
+        Horizontal(
+            Static(classes="field-label"), Hint(HINTS.get(hint_id, ""), id=f"{hint_id}-hint")
+        ),
+        classes="field",
+    )
+
+
+class ProjectScreen(StepScreen):
+    step = 0
+    AUTO_FOCUS = "#project-name"
+
+    def compose_body(self) -> ComposeResult:
+        draft = self.draft
+        yield Static(
+            "A new Protean project: its names, where it goes, and how it is tested.",
+            classes="intro",
+        )
+        yield field(
+            "Project name",
+            Input(draft.project_name, id="project-name", compact=True),
+            "project-name",
+        )
+        yield field(
+            "Package",
+            Input(draft.package_name, id="package-name", compact=True),
+            "package-name",
+        )
+        yield field(
+            "Folder",
+            Input(draft.target_text(), id="target", compact=True),
+            "target",
+        )
+        yield field(
+            "CI",
+            RadioSet(
+                *(
+                    RadioButton(label, value=key == draft.ci, id=f"ci-{key}")
+                    for key, label in CI_LABELS.items()
+                ),
+                id="ci",
+            ),
+            "ci",
+        )
+        yield field(
+            "Compose",
+            Checkbox("docker-compose.yml for local services", draft.compose, id="compose"),
+            "compose",
+        )
+
+    def on_mount(self) -> None:
+        self.refresh_hints()
+
+    def on_screen_resume(self) -> None:
+        # Another step may have changed what the compose hint lists.
+        self.refresh_hints()
+
+    # --- typing -------------------------------------------------------------------------
+
+    @on(Input.Changed, "#project-name")
+    def handle_project_name(self, event: Input.Changed) -> None:
+        draft = self.draft
+        draft.set_project_name(event.value)
+        package = self.query_one("#package-name", Input)
+        if draft.package_follows and package.value != draft.package_name:
+            with package.prevent(Input.Changed):
+                package.value = draft.package_name
+        target = self.query_one("#target", Input)
+        if draft.target_follows and target.value != draft.target_text():
+            with target.prevent(Input.Changed):
+                target.value = draft.target_text()
+        self.refresh_hints()
+
+    @on(Input.Changed, "#package-name")
+    def handle_package_name(self, event: Input.Changed) -> None:
+        self.draft.set_package_name(event.value)
+        self.refresh_hints()
+
+    @on(Input.Changed, "#target")
+    def handle_target(self, event: Input.Changed) -> None:
+        self.draft.set_target(event.value)
+        self.refresh_hints()
+
+    @on(Input.Submitted)
+    def handle_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()
+
+    @on(RadioSet.Changed, "#ci")
+    def handle_ci(self, event: RadioSet.Changed) -> None:
+        if event.pressed.id:
+            self.draft.ci = event.pressed.id.removeprefix("ci-")
+        self.refresh_hints()
+
+    @on(Checkbox.Changed, "#compose")
+    def handle_compose(self, event: Checkbox.Changed) -> None:
+        self.draft.compose = event.value
+        self.refresh_hints()
+
+    # --- showing ------------------------------------------------------------------------
+
+    def services(self) -> list[str]:
+        """The compose services the current choices need, by name."""
+        draft = self.draft
+        names = set()
+        for env in draft.environments():
+            for slot in draft.slots:
+                service = PROVIDERS[slot.role][draft.effective(env, slot)].service
+                if service:
+                    names.add(service.name)
+        return sorted(names)
+
+    def refresh_hints(self, errors: dict[str, str] | None = None) -> None:
+        draft = self.draft
+        errors = draft.project_errors() if errors is None else errors
+        for key in ("project-name", "package-name", "target"):
+            warning = draft.target_warning() if key == "target" else None
+            self.query_one(f"#{key}-hint", Hint).show(HINTS[key], errors.get(key), warning)
+            self.query_one(f"#{key}", Input).set_class(key in errors, "-invalid")
+        ci_hint = "no CI file" if draft.ci == "none" else HINTS["ci"]
+        self.query_one("#ci-hint", Hint).show(ci_hint)
+        services = self.services()
+        if not draft.compose:
+            compose_hint = "no compose file: you run the servers the test overlay needs"
+        elif services:
+            compose_hint = "services: " + ", ".join(services) + " (on 127.0.0.1)"
+        else:
+            compose_hint = "every provider is in memory: the file will have no services"
+        self.query_one("#compose-hint", Hint).show(compose_hint)
+
+    def show_errors(self) -> None:
+        errors = self.draft.project_errors()
+        self.refresh_hints(errors)
+        for key in ("project-name", "package-name", "target"):
+            if key in errors:
+                self.query_one(f"#{key}", Input).focus()
+                return

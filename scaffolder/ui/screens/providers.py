@@ -1,0 +1,218 @@
+"""Step 2: a provider per slot and environment, named databases, and per-environment settings."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widgets import Button, Static
+
+from scaffolder.catalog import PROVIDERS, Role
+from scaffolder.spec import BASE, ENVIRONMENTS, INHERIT
+from scaffolder.ui.screens.base import StepScreen
+from scaffolder.ui.state import DEFAULT_DATABASE, SETTING_LABELS, SETTING_VALUES, setting_text
+from scaffolder.ui.widgets import ChoiceGrid, ChoiceModal, NameModal
+
+PRODUCTION = "production"
+MEMORY = "memory"
+SETTING_NAMES = tuple(SETTING_VALUES)
+
+
+class ProvidersScreen(StepScreen):
+    step = 1
+    AUTO_FOCUS = "#providers"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "add_database", "Add db"),
+        Binding("x,delete", "remove_database", "Remove db"),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(
+            "Each environment's provider per slot; overlays inherit base ([i]↑[/i]) unless set.",
+            classes="intro",
+        )
+        yield ChoiceGrid(
+            "slot",
+            ENVIRONMENTS,
+            [slot.key for slot in self.draft.slots],
+            self.describe_provider,
+            id="providers",
+        )
+        yield Static(id="providers-detail", classes="detail")
+        with Horizontal(classes="grid-actions"):
+            yield Button("+ Add database", id="add-database", compact=True)
+            yield Button("- Remove database", id="remove-database", compact=True)
+        yield ChoiceGrid(
+            "setting",
+            ENVIRONMENTS,
+            [SETTING_LABELS[name] for name in SETTING_NAMES],
+            self.describe_setting,
+            id="settings",
+        )
+        yield Static(id="settings-detail", classes="detail")
+
+    def on_screen_resume(self) -> None:
+        self.refresh_grids()
+
+    @property
+    def providers_grid(self) -> ChoiceGrid:
+        return self.query_one("#providers", ChoiceGrid)
+
+    @property
+    def settings_grid(self) -> ChoiceGrid:
+        return self.query_one("#settings", ChoiceGrid)
+
+    # --- cells --------------------------------------------------------------------------
+
+    def risk(self, env: str, slot) -> str | None:
+        provider = self.draft.provider(env, slot)
+        if env == PRODUCTION and provider.in_memory:
+            return "in memory in production: data lives in one process and is lost on restart"
+        if env == MEMORY and not provider.in_memory:
+            return f"the memory overlay should stay in memory; {provider.name} needs a server"
+        return None
+
+    def describe_provider(self, row: int, column: int) -> tuple[Text, set[str]]:
+        draft = self.draft
+        env, slot = ENVIRONMENTS[column], draft.slots[row]
+        classes = set()
+        if draft.choice(env, slot) == INHERIT:
+            classes.add("-inherit")
+            text = Text("↑ " + draft.effective(env, slot))
+        else:
+            text = Text(draft.effective(env, slot))
+        if self.risk(env, slot):
+            classes.add("-risky")
+            text.append(" !")
+        return text, classes
+
+    def describe_setting(self, row: int, column: int) -> tuple[Text, set[str]]:
+        draft = self.draft
+        env, name = ENVIRONMENTS[column], SETTING_NAMES[row]
+        value = draft.setting(env, name)
+        if value is None and env != BASE:
+            return Text("↑ " + setting_text(draft.effective_setting(env, name))), {"-inherit"}
+        if value is None:
+            return Text("unset"), {"-inherit"}
+        return Text(setting_text(value)), set()
+
+    def refresh_grids(self) -> None:
+        self.providers_grid.refresh_cells()
+        self.settings_grid.refresh_cells()
+        self.refresh_detail()
+
+    def refresh_detail(self) -> None:
+        draft = self.draft
+        row, column = self.providers_grid.cursor
+        env, slot = ENVIRONMENTS[column], draft.slots[row]
+        provider = draft.provider(env, slot)
+        origin = "inherited from base" if draft.choice(env, slot) == INHERIT else "set here"
+        where = f"[b]{env}[/b] · {slot.key}: [b]{provider.name}[/b] ({origin}) — {provider.summary}"
+        risk = self.risk(env, slot)
+        detail = self.query_one("#providers-detail", Static)
+        detail.update(where + (f"\n[$text-warning]! {risk}[/]" if risk else ""))
+        row, column = self.settings_grid.cursor
+        env, name = ENVIRONMENTS[column], SETTING_NAMES[row]
+        value = draft.effective_setting(env, name)
+        origin = "inherited from base" if env != BASE and draft.setting(env, name) is None else ""
+        text = f"[b]{env}[/b] · {SETTING_LABELS[name]}: [b]{setting_text(value)}[/b]"
+        if value is None:
+            text += " (Protean's default)"
+        elif origin:
+            text += f" ({origin})"
+        self.query_one("#settings-detail", Static).update(text)
+
+    @on(ChoiceGrid.Moved)
+    def handle_moved(self) -> None:
+        self.refresh_detail()
+
+    # --- changing -----------------------------------------------------------------------
+
+    @on(ChoiceGrid.Activated, "#providers")
+    @work
+    async def handle_pick_provider(self, event: ChoiceGrid.Activated) -> None:
+        draft = self.draft
+        env, slot = ENVIRONMENTS[event.column], draft.slots[event.row]
+        choices = draft.choices(env, slot)
+        options = []
+        for name in choices:
+            if name == INHERIT:
+                inherited = draft.effective(BASE, slot)
+                label = Text.assemble(("inherit", "bold"), f"  from base: {inherited}")
+            else:
+                label = Text.assemble((name, "bold"), f"  {PROVIDERS[slot.role][name].summary}")
+            options.append(label)
+        current = choices.index(draft.choice(env, slot))
+        picked = await self.app.push_screen_wait(
+            ChoiceModal(f"{slot.key} in {env}", options, current)
+        )
+        if picked is not None:
+            draft.set_provider(env, slot, choices[picked])
+            self.refresh_grids()
+
+    @on(ChoiceGrid.Activated, "#settings")
+    @work
+    async def handle_pick_setting(self, event: ChoiceGrid.Activated) -> None:
+        draft = self.draft
+        env, name = ENVIRONMENTS[event.column], SETTING_NAMES[event.row]
+        values = draft.setting_choices(env, name)
+        options = []
+        for value in values:
+            if value is None and env == BASE:
+                options.append(Text.assemble(("unset", "bold"), "  Protean's default"))
+            elif value is None:
+                inherited = setting_text(draft.effective_setting(BASE, name))
+                options.append(Text.assemble(("inherit", "bold"), f"  from base: {inherited}"))
+            else:
+                options.append(Text(setting_text(value), style="bold"))
+        current = values.index(draft.setting(env, name))
+        picked = await self.app.push_screen_wait(
+            ChoiceModal(f"{SETTING_LABELS[name]} in {env}", options, current)
+        )
+        if picked is not None:
+            draft.set_setting(env, name, values[picked])
+            self.refresh_grids()
+
+    @on(Button.Pressed, "#add-database")
+    @work
+    async def action_add_database(self) -> None:
+        draft = self.draft
+        name = await self.app.push_screen_wait(
+            NameModal(
+                "Add a named database",
+                "lower-case letters, digits and '_'; it starts as databases.default is",
+                draft.database_error,
+            )
+        )
+        if not name:
+            return
+        slot = draft.add_database(name)
+        await self.providers_grid.set_rows([s.key for s in draft.slots])
+        self.providers_grid.cursor = (draft.slots.index(slot), 0)
+        self.providers_grid.focus()
+        self.refresh_grids()
+        self.notify(f"Added {slot.key}; its connection is set in the next step.", timeout=3)
+
+    @on(Button.Pressed, "#remove-database")
+    async def action_remove_database(self) -> None:
+        draft = self.draft
+        row = self.providers_grid.cursor[0]
+        slot = draft.slots[row]
+        if slot.role is not Role.DATABASE or slot == DEFAULT_DATABASE:
+            self.notify(
+                "Move to a named database row to remove it; "
+                "databases.default, the broker, event store and cache stay.",
+                severity="warning",
+                timeout=4,
+            )
+            return
+        draft.remove_database(slot)
+        await self.providers_grid.set_rows([s.key for s in draft.slots])
+        self.providers_grid.focus()
+        self.refresh_grids()
+        self.notify(f"Removed {slot.key}.", timeout=3)

@@ -1,0 +1,242 @@
+"""Step 4: the files that will be written, the key ones highlighted, and the risky choices.
+
+Rendering imports copier and takes a few hundred milliseconds, so it runs in a worker thread
+the first time this step is shown (and again only when the spec changed).
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from typing import ClassVar
+
+from rich.syntax import Syntax
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Footer, LoadingIndicator, Static, Tree
+from textual.widgets.tree import TreeNode
+
+from scaffolder.errors import ScaffolderError
+from scaffolder.spec import ProjectSpec
+from scaffolder.ui.outcome import WizardOutcome
+from scaffolder.ui.risks import spec_risks
+from scaffolder.ui.screens.base import StepScreen
+from scaffolder.ui.widgets import NavBar, StepBar
+
+LEXERS = {".toml": "toml", ".yml": "yaml", ".yaml": "yaml", ".py": "python", ".md": "markdown"}
+CI_FILES = (".github/workflows/ci.yml", ".gitlab-ci.yml")
+
+
+class FileTree(Tree[str]):
+    """The files to be written; Enter generates (Space opens and closes folders)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "screen.generate", "Generate"),
+    ]
+
+
+def key_files(files: dict[str, bytes]) -> list[str]:
+    wanted = ["domain.toml", "docker-compose.yml", *CI_FILES]
+    return [path for path in wanted if path in files]
+
+
+class ReviewScreen(StepScreen):
+    step = 3
+    next_label = "Generate ⏎"
+    AUTO_FOCUS = "#files"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "generate", "Generate"),
+        Binding("1", "show_key_file(0)", "domain.toml", show=False),
+        Binding("2", "show_key_file(1)", "compose", show=False),
+        Binding("3", "show_key_file(2)", "CI", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.files: dict[str, bytes] = {}
+        self.rendered_for: ProjectSpec | None = None
+        self.spec: ProjectSpec | None = None
+        self.shown: str | None = None
+        self.writing = False
+
+    def compose(self) -> ComposeResult:
+        yield StepBar(self.step, id="steps")
+        with Vertical(id="body"):
+            yield Static(id="risks")
+            with Horizontal(id="review-panes"):
+                files = FileTree("files", id="files")
+                files.guide_depth = 2
+                yield files
+                with Vertical(id="preview-pane"):
+                    yield Static(id="preview-tabs")
+                    with VerticalScroll(id="preview"):
+                        yield Static(id="preview-body")
+                    yield LoadingIndicator(id="rendering")
+        yield NavBar(back=True, next_label=self.next_label, id="nav")
+        yield Footer()
+
+    # --- rendering ----------------------------------------------------------------------
+
+    def on_screen_resume(self) -> None:
+        self.writing = False
+        try:
+            self.spec = self.draft.build()
+        except ScaffolderError as error:  # goto_step keeps an invalid spec out; just in case
+            self.spec = None
+            self.set_status(str(error), error=True)
+            return
+        self.show_risks(self.spec)
+        self.set_status(f"Enter writes the project to {self.draft.target}/")
+        if self.spec != self.rendered_for:
+            self.query_one("#rendering").display = True
+            self.query_one("#preview").display = False
+            self.render_files(self.spec)
+
+    @work(thread=True, exclusive=True, group="render")
+    def render_files(self, spec: ProjectSpec) -> None:
+        from scaffolder.render import render_project
+
+        files = render_project(spec)
+        self.app.call_from_thread(self.rendered, spec, files)
+
+    def rendered(self, spec: ProjectSpec, files: dict[str, bytes]) -> None:
+        if spec != self.spec:
+            return  # the user moved on and changed something; a newer render is coming
+        self.files = files
+        self.rendered_for = spec
+        self.query_one("#rendering").display = False
+        self.query_one("#preview").display = True
+        self.fill_tree()
+        keys = key_files(files)
+        self.show_file(self.shown if self.shown in files else keys[0])
+        self.set_status(f"Enter writes {len(files)} files to {self.draft.target}/")
+
+    def fill_tree(self) -> None:
+        tree = self.query_one("#files", FileTree)
+        tree.clear()
+        tree.root.set_label(Text(f"{self.draft.target.name or self.draft.target}/", style="bold"))
+        folders: dict[PurePosixPath, TreeNode[str]] = {PurePosixPath("."): tree.root}
+
+        # Folders first, then files, as a file manager lists them.
+        def order(path: str) -> list[tuple[int, str]]:
+            parts = PurePosixPath(path).parts
+            return [(0, part) for part in parts[:-1]] + [(1, parts[-1])]
+
+        for path in sorted(self.files, key=order):
+            pure = PurePosixPath(path)
+            parent = PurePosixPath(".")
+            for part in pure.parts[:-1]:
+                folder = parent / part
+                if folder not in folders:
+                    folders[folder] = folders[parent].add(f"{part}/", expand=True)
+                parent = folder
+            folders[parent].add_leaf(pure.name, data=path)
+        tree.root.expand_all()
+
+    def node_for(self, path: str) -> TreeNode[str] | None:
+        tree = self.query_one("#files", FileTree)
+
+        def walk(node: TreeNode[str]) -> TreeNode[str] | None:
+            if node.data == path:
+                return node
+            for child in node.children:
+                found = walk(child)
+                if found:
+                    return found
+            return None
+
+        return walk(tree.root)
+
+    # --- showing ------------------------------------------------------------------------
+
+    def show_risks(self, spec: ProjectSpec) -> None:
+        risks = spec_risks(spec)
+        box = self.query_one("#risks", Static)
+        box.set_class(bool(risks), "-warning")
+        if risks:
+            box.update(Text("\n".join(f"! {risk}" for risk in risks)))
+        else:
+            box.update(Text("✓ Nothing risky: production uses servers, memory stays in memory."))
+
+    def syntax_theme(self) -> str:
+        return "monokai" if self.app.current_theme.dark else "default"
+
+    def show_file(self, path: str) -> None:
+        self.shown = path
+        content = self.files[path].decode("utf-8", errors="replace")
+        lexer = LEXERS.get(PurePosixPath(path).suffix, "text")
+        if PurePosixPath(path).name in (".gitignore", ".env.example"):
+            lexer = "bash"
+        background = self.app.get_css_variables().get("surface", "default")
+        self.query_one("#preview-body", Static).update(
+            Syntax(
+                content,
+                lexer,
+                theme=self.syntax_theme(),
+                line_numbers=True,
+                word_wrap=True,
+                background_color=background,
+            )
+        )
+        self.query_one("#preview", VerticalScroll).scroll_home(animate=False)
+        tabs = []
+        for index, key in enumerate(key_files(self.files)):
+            label = f"{index + 1} {PurePosixPath(key).name}"
+            style = "reverse" if key == path else "underline"
+            tabs.append(f"[@click=screen.show_key_file({index})][{style}]{label}[/][/]")
+        if path not in key_files(self.files):
+            tabs.append(f"[reverse]{path}[/]")
+        self.query_one("#preview-tabs", Static).update("  ".join(tabs))
+        node = self.node_for(path)
+        tree = self.query_one("#files", FileTree)
+        if node is not None and tree.cursor_node is not node:
+            tree.move_cursor(node)
+
+    @on(Tree.NodeHighlighted, "#files")
+    def handle_highlighted(self, event: Tree.NodeHighlighted) -> None:
+        path = event.node.data
+        if path and path in self.files and path != self.shown:
+            self.show_file(path)
+
+    def action_show_key_file(self, index: int) -> None:
+        keys = key_files(self.files)
+        if index < len(keys):
+            self.show_file(keys[index])
+
+    def set_status(self, text: str, error: bool = False) -> None:
+        status = self.query_one("#nav-status", Static)
+        status.set_class(error, "-error")
+        status.update(Text(("✗ " if error else "") + text))
+
+    # --- generating ---------------------------------------------------------------------
+
+    def action_generate(self) -> None:
+        if self.writing or self.spec is None:
+            return
+        outcome = WizardOutcome(self.spec, self.draft.target)
+        if self.wizard.write is None:
+            self.wizard.finish(outcome, None)
+            return
+        self.writing = True
+        self.set_status(f"Writing {outcome.target}/ …")
+        self.write_project(outcome)
+
+    @work(thread=True, exclusive=True, group="write")
+    def write_project(self, outcome: WizardOutcome) -> None:
+        try:
+            written = self.wizard.write(outcome)  # type: ignore[misc]
+        except ScaffolderError as error:
+            self.app.call_from_thread(self.write_failed, str(error))
+            return
+        self.app.call_from_thread(self.wizard.finish, outcome, list(written))
+
+    def write_failed(self, message: str) -> None:
+        self.writing = False
+        self.set_status(f"nothing written: {message}", error=True)
+        self.notify(message, title="Nothing was written", severity="error", timeout=6)
+
+    def go_next(self) -> None:  # the NavBar's primary button
+        self.action_generate()

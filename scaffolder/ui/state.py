@@ -1,0 +1,354 @@
+"""The wizard's draft: the user's choices so far, editable, turned into a ProjectSpec at the end.
+
+Both front ends (the Textual wizard and the questionary prompts) fill one of these, so the same
+choices give the same spec. It holds what the user chose, not what follows from it: an overlay
+keeps only the slots it overrides ("inherit" is the absence of an entry), and a connection
+keeps only the variable names and local URLs that differ from the catalog's defaults.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scaffolder.catalog import PROVIDERS, Provider, Role
+from scaffolder.errors import UsageError
+from scaffolder.spec import (
+    BASE,
+    ENVIRONMENTS,
+    INHERIT,
+    OVERLAYS,
+    PROCESSING_MODES,
+    SETTINGS,
+    EnvironmentSpec,
+    ProjectSpec,
+    Slot,
+    package_name_for,
+    validate_package_name,
+    validate_project_name,
+    validate_slot_name,
+)
+from scaffolder.ui.outcome import WizardOutcome
+
+PRODUCTION = "production"
+DEFAULT_DATABASE = Slot(Role.DATABASE, "default")
+_VARIABLE = re.compile(r"[A-Z_][A-Z0-9_]*")
+
+# The values each setting takes; None means "unset" in base and "inherit" in an overlay.
+SETTING_VALUES: dict[str, tuple[object, ...]] = {
+    "debug": (True, False),
+    "testing": (True, False),
+    "event_processing": PROCESSING_MODES,
+    "command_processing": PROCESSING_MODES,
+}
+SETTING_LABELS = {
+    "debug": "debug",
+    "testing": "testing",
+    "event_processing": "event processing",
+    "command_processing": "command processing",
+}
+
+
+def error_of(check, *args) -> str | None:
+    """The message of the UsageError `check(*args)` raises, or None when it passes."""
+    try:
+        check(*args)
+    except UsageError as exc:
+        return str(exc)
+    return None
+
+
+def setting_text(value: object) -> str:
+    if value is None:
+        return "unset"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+@dataclass
+class Draft:
+    project_name: str
+    package_name: str
+    target: Path
+    ci: str = "github"
+    compose: bool = True
+    slots: list[Slot] = field(default_factory=list)
+    # base: every slot; an overlay: only the slots it overrides.
+    providers: dict[str, dict[Slot, str]] = field(default_factory=dict)
+    # Per environment, only the settings it sets.
+    settings: dict[str, dict[str, object]] = field(default_factory=dict)
+    # The environments the spec had to begin with; others appear once they set something.
+    present: list[str] = field(default_factory=list)
+    variables: dict[Slot, str] = field(default_factory=dict)
+    local_urls: dict[Slot, str] = field(default_factory=dict)
+    # Whether the package name and target folder still follow the project name.
+    package_follows: bool = True
+    target_follows: bool = True
+
+    # --- building -----------------------------------------------------------------------
+
+    @classmethod
+    def from_spec(cls, spec: ProjectSpec, target: Path) -> Draft:
+        providers = {env: {} for env in ENVIRONMENTS}
+        settings = {env: {} for env in ENVIRONMENTS}
+        for env, environment in spec.environments.items():
+            providers[env] = dict(environment.providers)
+            settings[env] = environment.settings()
+        return cls(
+            project_name=spec.project_name,
+            package_name=spec.package_name,
+            target=target,
+            ci=spec.ci,
+            compose=spec.compose,
+            slots=list(spec.slots),
+            providers=providers,
+            settings=settings,
+            present=[env for env in ENVIRONMENTS if env in spec.environments],
+            variables=dict(spec.variables),
+            local_urls=dict(spec.local_urls),
+            package_follows=spec.package_name == package_name_for(spec.project_name),
+            target_follows=target.name == spec.project_name,
+        )
+
+    def environments(self) -> list[str]:
+        """The environments the spec will have: those it began with, and any that set something."""
+        return [
+            env
+            for env in ENVIRONMENTS
+            if env in self.present or self.providers[env] or self.settings[env]
+        ]
+
+    def build(self) -> ProjectSpec:
+        """The spec these choices make; raises UsageError for the first thing wrong."""
+        for error in self.errors().values():
+            raise UsageError(error)
+        connected = set(self.server_slots())
+        local = {slot for slot in connected if self.local_envs(slot)}
+        environments = {}
+        for env in self.environments():
+            chosen = self.settings[env]
+            environments[env] = EnvironmentSpec(
+                {slot: name for slot, name in self.providers[env].items() if slot in self.slots},
+                **{name: chosen.get(name) for name in SETTINGS},
+            )
+        return ProjectSpec(
+            project_name=self.project_name,
+            package_name=self.package_name,
+            environments=environments,
+            ci=self.ci,
+            compose=self.compose,
+            variables={s: v for s, v in self.variables.items() if s in connected},
+            local_urls={s: u for s, u in self.local_urls.items() if s in local},
+        )
+
+    def outcome(self) -> WizardOutcome:
+        return WizardOutcome(self.build(), self.target)
+
+    # --- step 1: project ------------------------------------------------------------------
+
+    def set_project_name(self, name: str) -> None:
+        self.project_name = name
+        if self.package_follows:
+            self.package_name = package_name_for(name)
+        if self.target_follows and name:
+            self.target = self.target.parent / name
+
+    def set_package_name(self, name: str) -> None:
+        self.package_name = name
+        self.package_follows = name == package_name_for(self.project_name)
+
+    def set_target(self, text: str) -> None:
+        self.target = Path(text).expanduser() if text.strip() else Path()
+        self.target_follows = bool(text.strip()) and self.target.name == self.project_name
+
+    def target_text(self) -> str:
+        return "" if self.target == Path() else str(self.target)
+
+    def project_errors(self) -> dict[str, str]:
+        errors = {
+            "project-name": error_of(validate_project_name, self.project_name),
+            "package-name": error_of(validate_package_name, self.package_name),
+            "target": self.target_error(),
+        }
+        return {key: message for key, message in errors.items() if message}
+
+    def target_error(self) -> str | None:
+        if self.target == Path():
+            return "enter the folder to create the project in"
+        if self.target.exists() and not self.target.is_dir():
+            return f"{self.target} is a file, not a folder"
+        return None
+
+    def target_warning(self) -> str | None:
+        try:
+            if self.target != Path() and self.target.is_dir() and any(self.target.iterdir()):
+                return f"{self.target} exists and is not empty"
+        except OSError as exc:
+            return f"{self.target}: {exc.strerror}"
+        return None
+
+    # --- step 2: providers and settings ---------------------------------------------------
+
+    def choice(self, env: str, slot: Slot) -> str:
+        """What the user chose for `slot` in `env`: a provider name, or "inherit" in overlays."""
+        return self.providers[env].get(slot, INHERIT)
+
+    def effective(self, env: str, slot: Slot) -> str:
+        """The provider `slot` resolves to in `env` after inheritance from base."""
+        return self.providers[env].get(slot) or self.providers[BASE][slot]
+
+    def provider(self, env: str, slot: Slot) -> Provider:
+        return PROVIDERS[slot.role][self.effective(env, slot)]
+
+    def choices(self, env: str, slot: Slot) -> list[str]:
+        """The values a cell offers: the role's providers, plus "inherit" in overlays."""
+        names = list(PROVIDERS[slot.role])
+        return names if env == BASE else [INHERIT, *names]
+
+    def set_provider(self, env: str, slot: Slot, name: str) -> None:
+        if name == INHERIT:
+            if env == BASE:
+                raise UsageError("base cannot inherit: it is what the overlays inherit from")
+            self.providers[env].pop(slot, None)
+            return
+        if name not in PROVIDERS[slot.role]:
+            raise UsageError(f"{name!r} is not a {slot.role.label} provider")
+        self.providers[env][slot] = name
+
+    def setting(self, env: str, name: str) -> object:
+        """What `env` sets for `name`; None is "unset" in base, "inherit" in an overlay."""
+        return self.settings[env].get(name)
+
+    def effective_setting(self, env: str, name: str) -> object:
+        value = self.settings[env].get(name)
+        return self.settings[BASE].get(name) if value is None else value
+
+    def setting_choices(self, env: str, name: str) -> list[object]:
+        return [None, *SETTING_VALUES[name]]
+
+    def set_setting(self, env: str, name: str, value: object) -> None:
+        if value is None:
+            self.settings[env].pop(name, None)
+        elif value not in SETTING_VALUES[name]:
+            raise UsageError(f"invalid {name} {value!r}")
+        else:
+            self.settings[env][name] = value
+
+    def database_error(self, name: str) -> str | None:
+        """Why `name` cannot be a new database, or None when it can."""
+        if not name:
+            return "enter a name, such as reports"
+        error = error_of(validate_slot_name, name)
+        if error:
+            return error
+        if Slot(Role.DATABASE, name) in self.slots:
+            return f"there is a database named {name!r} already"
+        return None
+
+    def add_database(self, name: str) -> Slot:
+        """A new named database, set up as databases.default is in every environment."""
+        error = self.database_error(name)
+        if error:
+            raise UsageError(error)
+        slot = Slot(Role.DATABASE, name)
+        last = max(i for i, s in enumerate(self.slots) if s.role is Role.DATABASE)
+        self.slots.insert(last + 1, slot)
+        for env in ENVIRONMENTS:
+            if DEFAULT_DATABASE in self.providers[env]:
+                self.providers[env][slot] = self.providers[env][DEFAULT_DATABASE]
+        return slot
+
+    def remove_database(self, slot: Slot) -> None:
+        if slot.role is not Role.DATABASE or slot == DEFAULT_DATABASE:
+            raise UsageError("only a named database other than default can be removed")
+        self.slots.remove(slot)
+        for env in ENVIRONMENTS:
+            self.providers[env].pop(slot, None)
+        self.variables.pop(slot, None)
+        self.local_urls.pop(slot, None)
+
+    # --- step 3: connections --------------------------------------------------------------
+
+    def server_slots(self) -> list[Slot]:
+        """Slots with a connection string in some environment (a provider not in memory)."""
+        envs = self.environments()
+        return [s for s in self.slots if any(not self.provider(e, s).in_memory for e in envs)]
+
+    def local_envs(self, slot: Slot) -> list[str]:
+        """Environments outside production that connect `slot` to something: they get a default."""
+        return [
+            env
+            for env in self.environments()
+            if env != PRODUCTION and not self.provider(env, slot).in_memory
+        ]
+
+    def variable(self, slot: Slot) -> str:
+        return self.variables.get(slot, slot.variable)
+
+    def default_local_url(self, slot: Slot) -> str | None:
+        envs = self.local_envs(slot)
+        return self.provider(envs[0], slot).local_url_for(self.package_name) if envs else None
+
+    def local_url(self, slot: Slot) -> str | None:
+        return self.local_urls.get(slot) or self.default_local_url(slot)
+
+    def set_variable(self, slot: Slot, text: str) -> None:
+        if text == slot.variable:
+            self.variables.pop(slot, None)
+        else:
+            self.variables[slot] = text
+
+    def set_local_url(self, slot: Slot, text: str) -> None:
+        if text == self.default_local_url(slot):
+            self.local_urls.pop(slot, None)
+        else:
+            self.local_urls[slot] = text
+
+    def variable_error(self, slot: Slot) -> str | None:
+        name = self.variable(slot)
+        if not name:
+            return "enter a variable name, such as " + slot.variable
+        if not _VARIABLE.fullmatch(name):
+            return (
+                f"{name!r} is not a variable name: use A-Z, 0-9 and '_', not starting with a digit"
+            )
+        for other in self.server_slots():
+            if other != slot and self.variable(other) == name:
+                return f"{name} is {other}'s variable too; each connection needs its own"
+        return None
+
+    def local_url_error(self, slot: Slot) -> str | None:
+        if not self.local_envs(slot):
+            return None
+        url = self.local_url(slot) or ""
+        if not url:
+            return "enter the URL to use when the variable is unset"
+        if "://" not in url:
+            return f"{url!r} is not a URL: it needs a scheme, as in postgresql://..."
+        if any(c in url for c in "{}") or any(c.isspace() for c in url):
+            return "a URL cannot hold spaces or braces"
+        return None
+
+    def connection_errors(self) -> dict[str, str]:
+        errors = {}
+        for slot in self.server_slots():
+            for key, error in (
+                (f"variable-{field_id(slot)}", self.variable_error(slot)),
+                (f"url-{field_id(slot)}", self.local_url_error(slot)),
+            ):
+                if error:
+                    errors[key] = error
+        return errors
+
+    def errors(self) -> dict[str, str]:
+        return {**self.project_errors(), **self.connection_errors()}
+
+
+def field_id(slot: Slot) -> str:
+    """A widget-id-safe name for a slot: `databases.reports` -> `databases-reports`."""
+    return slot.key.replace(".", "-").replace("_", "-")
+
+
+__all__ = ["INHERIT", "OVERLAYS", "Draft", "field_id", "setting_text"]

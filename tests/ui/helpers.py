@@ -1,0 +1,60 @@
+"""Keyboard helpers for Pilot-driven tests: every move goes through real key presses."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.pilot import Pilot
+from textual.widgets import OptionList
+
+from scaffolder.ui.widgets import ChoiceGrid, ChoiceModal
+
+
+async def move_to(pilot: Pilot, grid_id: str, row: int, column: int) -> ChoiceGrid:
+    """Focus the grid with Tab/Shift-Tab-free means (a click-free focus) and arrow to a cell."""
+    grid = pilot.app.screen.query_one(f"#{grid_id}", ChoiceGrid)
+    if not grid.has_focus:
+        grid.focus()
+        await pilot.pause()
+    current_row, current_column = grid.cursor
+    for _ in range(abs(row - current_row)):
+        await pilot.press("down" if row > current_row else "up")
+    for _ in range(abs(column - current_column)):
+        await pilot.press("right" if column > current_column else "left")
+    assert grid.cursor == (row, column)
+    return grid
+
+
+async def pick(pilot: Pilot, grid_id: str, row: int, column: int, label: str) -> None:
+    """Open the cell's choice list with Enter and choose the option whose text starts `label`."""
+    await move_to(pilot, grid_id, row, column)
+    await pilot.press("enter")
+    await pilot.pause()
+    modal = pilot.app.screen
+    assert isinstance(modal, ChoiceModal), modal
+    options = modal.query_one(OptionList)
+    labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+    target = next(i for i, text in enumerate(labels) if text.split()[0] == label)
+    current = options.highlighted or 0
+    for _ in range(abs(target - current)):
+        await pilot.press("down" if target > current else "up")
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def type_into(pilot: Pilot, selector: str, text: str) -> None:
+    """Focus an Input, clear it with Ctrl-U, and type `text` key by key.
+
+    Pilot takes ~60 ms a key, so text longer than a dozen characters is pasted (a bracketed
+    paste, as a terminal sends it) but for its last character, which is typed.
+    """
+    widget = pilot.app.screen.query_one(selector)
+    widget.focus()
+    await pilot.pause()
+    await pilot.press("end", "ctrl+u")
+    if len(text) > 12:
+        widget.post_message(events.Paste(text[:-1]))
+        await pilot.pause()
+        text = text[-1]
+    if text:
+        await pilot.press(*text)
+    await pilot.pause()

@@ -1,0 +1,462 @@
+"""The Textual wizard, driven by key presses through Pilot: each step, going back, bad input."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from textual.widgets import Checkbox, Input, RadioButton, Static
+
+from scaffolder.catalog import Role
+from scaffolder.errors import ScaffolderError
+from scaffolder.spec import INHERIT, Slot
+from scaffolder.ui.screens.connections import ConnectionsScreen
+from scaffolder.ui.screens.done import DoneScreen
+from scaffolder.ui.screens.project import ProjectScreen
+from scaffolder.ui.screens.providers import ProvidersScreen
+from scaffolder.ui.screens.review import ReviewScreen
+from scaffolder.ui.widgets import ChoiceGrid, Hint, NameModal
+
+from .helpers import move_to, pick, type_into
+
+DATABASE = Slot(Role.DATABASE, "default")
+REPORTS = Slot(Role.DATABASE, "reports")
+BROKER = Slot(Role.BROKER, "default")
+CACHE = Slot(Role.CACHE, "default")
+BASE, PRODUCTION, TEST, MEMORY = range(4)
+
+
+def hint(app, widget_id: str) -> Hint:
+    return app.screen.query_one(f"#{widget_id}", Hint)
+
+
+async def rendered(pilot) -> ReviewScreen:
+    """Wait for the Review step's render worker, then for the screen to settle."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ReviewScreen)
+    return pilot.app.screen
+
+
+# --- start-up and leaving ---------------------------------------------------------------------
+
+
+async def test_first_screen_is_usable_quickly(make_app):
+    app = make_app()
+    started = time.perf_counter()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        elapsed = time.perf_counter() - started
+        assert isinstance(app.screen, ProjectScreen)
+        assert app.focused is app.screen.query_one("#project-name", Input)
+    print(f"wizard start-up to a focused first field: {elapsed * 1000:.0f} ms")
+    assert elapsed < 2.0
+
+
+@pytest.mark.parametrize("key", ["escape", "ctrl+c", "ctrl+q"])
+async def test_escape_and_ctrl_c_cancel_from_any_step(make_app, key):
+    app = make_app(write=lambda outcome: pytest.fail("cancel must not write"))
+    async with app.run_test() as pilot:
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, ProvidersScreen)
+        await pilot.press(key)
+        await pilot.pause()
+    assert app.return_value is None
+
+
+async def test_escape_in_a_choice_list_closes_the_list_only(make_app):
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("ctrl+n", "enter")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "ChoiceModal"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ProvidersScreen)
+        assert app.is_running
+
+
+async def test_two_keys_from_defaults_to_an_outcome(make_app, initial, tmp_path):
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("ctrl+s")
+        await rendered(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.return_value is not None
+    assert app.return_value.spec == initial
+    assert app.return_value.target == tmp_path / "acme"
+
+
+# --- step 1: project --------------------------------------------------------------------------
+
+
+async def test_project_name_derives_package_and_folder(make_app, tmp_path):
+    app = make_app()
+    async with app.run_test() as pilot:
+        await type_into(pilot, "#project-name", "Shop-API")
+        assert app.screen.query_one("#package-name", Input).value == "shop_api"
+        assert app.screen.query_one("#target", Input).value == str(tmp_path / "Shop-API")
+        assert app.draft.package_name == "shop_api"
+
+
+async def test_an_edited_package_name_stops_following(make_app):
+    app = make_app()
+    async with app.run_test() as pilot:
+        await type_into(pilot, "#package-name", "core")
+        await type_into(pilot, "#project-name", "billing")
+        assert app.screen.query_one("#package-name", Input).value == "core"
+        assert app.draft.package_name == "core"
+
+
+async def test_bad_names_show_errors_as_typed_and_block_next(make_app):
+    app = make_app()
+    async with app.run_test() as pilot:
+        await type_into(pilot, "#project-name", "9lives")
+        assert hint(app, "project-name-hint").has_class("-error")
+        assert "invalid project name" in str(hint(app, "project-name-hint").render())
+        await type_into(pilot, "#package-name", "class")
+        assert "keyword" in str(hint(app, "package-name-hint").render())
+        # Next and the review key both stay here, on the first bad field.
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, ProjectScreen)
+        assert app.focused.id == "project-name"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ProjectScreen)
+        await type_into(pilot, "#project-name", "lives")
+        assert not hint(app, "project-name-hint").has_class("-error")
+        await type_into(pilot, "#package-name", "lives")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, ProvidersScreen)
+
+
+async def test_an_empty_folder_is_an_error_and_a_full_one_a_warning(make_app, tmp_path):
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "x").write_text("x")
+    app = make_app()
+    async with app.run_test() as pilot:
+        await type_into(pilot, "#target", "")
+        assert hint(app, "target-hint").has_class("-error")
+        await type_into(pilot, "#target", str(tmp_path / "full"))
+        assert hint(app, "target-hint").has_class("-warning")
+        assert "not empty" in str(hint(app, "target-hint").render())
+
+
+async def test_enter_moves_through_the_fields_then_ci_and_compose(make_app):
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("enter")
+        assert app.focused.id == "package-name"
+        await pilot.press("enter")
+        assert app.focused.id == "target"
+        await pilot.press("enter")
+        assert app.focused.id == "ci"
+        # In the radio set: move to GitLab and choose it; then Tab to compose and toggle it.
+        await pilot.press("right", "enter")
+        assert app.draft.ci == "gitlab"
+        await pilot.press("tab", "space")
+        assert app.screen.query_one("#compose", Checkbox).value is False
+        assert app.draft.compose is False
+        assert "no compose file" in str(hint(app, "compose-hint").render())
+
+
+# --- step 2: providers ------------------------------------------------------------------------
+
+
+async def test_a_cell_offers_the_roles_providers_and_inherit(make_app):
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("ctrl+n")
+        await pick(pilot, "providers", 0, TEST, "sqlite")
+        assert app.draft.choice("test", DATABASE) == "sqlite"
+        await pick(pilot, "providers", 0, TEST, "inherit")
+        assert app.draft.choice("test", DATABASE) == INHERIT
+        grid = app.screen.query_one("#providers", ChoiceGrid)
+        cell = grid.cell(0, TEST)
+        # The effective value after inheritance is visible, and marked as inherited.
+        assert str(cell.render()) == "↑ memory"
+        assert cell.has_class("-inherit")
+        # Changing base changes what the inheriting cell shows.
+        await pick(pilot, "providers", 0, BASE, "sqlite")
+        assert str(grid.cell(0, TEST).render()) == "↑ sqlite"
+
+
+async def test_base_offers_no_inherit_and_brokers_offer_brokers(make_app):
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("ctrl+n")
+        await move_to(pilot, "providers", 1, BASE)
+        await pilot.press("enter")
+        await pilot.pause()
+        labels = [str(o.prompt).split()[0] for o in app.screen.query_one("OptionList").options]
+        assert labels == ["inline", "redis", "redis_pubsub"]
+        await pilot.press("escape")
+
+
+async def test_risky_cells_are_marked(make_app):
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("ctrl+n")
+        await pick(pilot, "providers", 2, PRODUCTION, "memory")
+        grid = app.screen.query_one("#providers", ChoiceGrid)
+        assert grid.cell(2, PRODUCTION).has_class("-risky")
+        detail = str(app.screen.query_one("#providers-detail", Static).render())
+        assert "lost on restart" in detail
+
+
+async def test_add_and_remove_a_named_database(make_app):
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("ctrl+n", "a")
+        await pilot.pause()
+        assert isinstance(app.screen, NameModal)
+        await pilot.press(*"Bad Name")
+        assert app.screen.query_one("#name-hint", Hint).has_class("-error")
+        await pilot.press("enter")
+        assert isinstance(app.screen, NameModal)  # refused
+        await pilot.press("ctrl+u", *"default", "enter")
+        assert "already" in str(app.screen.query_one("#name-hint", Hint).render())
+        await pilot.press("ctrl+u", *"reports", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ProvidersScreen)
+        assert app.draft.slots[1] == REPORTS
+        # It starts as databases.default is, in every environment.
+        assert app.draft.effective("production", REPORTS) == "postgresql"
+        grid = app.screen.query_one("#providers", ChoiceGrid)
+        assert grid.rows[1] == "databases.reports"
+        assert grid.cursor == (1, 0)
+        # x on databases.default refuses; on reports removes.
+        await move_to(pilot, "providers", 0, BASE)
+        await pilot.press("x")
+        assert DATABASE in app.draft.slots
+        await move_to(pilot, "providers", 1, BASE)
+        await pilot.press("x")
+        await pilot.pause()
+        assert REPORTS not in app.draft.slots
+        assert grid.rows == [s.key for s in app.draft.slots]
+        assert len(grid.rows) == 4
+
+
+async def test_settings_per_environment(make_app):
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("ctrl+n")
+        # Row 2 is event processing; test inherits sync from base, then sets async.
+        await pick(pilot, "settings", 2, TEST, "async")
+        assert app.draft.setting("test", "event_processing") == "async"
+        await pick(pilot, "settings", 0, PRODUCTION, "inherit")
+        assert app.draft.setting("production", "debug") is None
+        grid = app.screen.query_one("#settings", ChoiceGrid)
+        assert str(grid.cell(0, PRODUCTION).render()) == "↑ true"
+        spec = app.draft.build()
+        assert spec.environments["test"].event_processing == "async"
+        assert spec.environments["production"].debug is None
+
+
+async def test_clicking_a_cell_opens_its_choices(make_app):
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("ctrl+n")
+        grid = app.screen.query_one("#providers", ChoiceGrid)
+        await pilot.click(grid.cell(1, MEMORY))
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "ChoiceModal"
+        assert grid.cursor == (1, MEMORY)
+
+
+# --- step 3: connections ----------------------------------------------------------------------
+
+
+async def test_connections_are_prefilled_and_validated(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("ctrl+n", "ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, ConnectionsScreen)
+        variable = app.screen.query_one("#variable-databases-default", Input)
+        url = app.screen.query_one("#url-databases-default", Input)
+        assert variable.value == "DATABASE_URL"
+        assert url.value == "postgresql://postgres:postgres@localhost:5432/acme"
+        assert app.focused is variable
+        await type_into(pilot, "#variable-databases-default", "bad-name")
+        assert hint(app, "hint-databases-default").has_class("-error")
+        await type_into(pilot, "#variable-databases-default", "BROKER_URL")
+        assert "brokers.default" in str(hint(app, "hint-databases-default").render())
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConnectionsScreen)
+        await type_into(pilot, "#variable-databases-default", "PG_URL")
+        await type_into(pilot, "#url-databases-default", "localhost")
+        assert "not a URL" in str(hint(app, "hint-databases-default").render())
+        await type_into(pilot, "#url-databases-default", "postgresql://me@localhost/shop")
+        await pilot.press("ctrl+s")
+        screen = await rendered(pilot)
+        assert "${PG_URL}" in screen.files["domain.toml"].decode()
+        assert "${PG_URL|postgresql://me@localhost/shop}" in screen.files["domain.toml"].decode()
+
+
+async def test_an_all_memory_project_has_no_connections(make_app, initial):
+    memory = initial.environments["memory"]
+    spec = initial.with_environment("production", memory).with_environment("test", memory)
+    app = make_app(spec=spec)
+    async with app.run_test() as pilot:
+        await pilot.press("ctrl+n", "ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, ConnectionsScreen)
+        assert "no connections" in str(app.screen.query_one(".empty", Static).render())
+
+
+async def test_connections_follow_a_new_database_and_the_package_name(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await type_into(pilot, "#project-name", "shop")
+        await pilot.press("ctrl+n", "a", *"reports", "enter", "ctrl+n")
+        await pilot.pause()
+        url = app.screen.query_one("#url-databases-reports", Input)
+        assert url.value.endswith("/shop")
+        variable = app.screen.query_one("#variable-databases-reports", Input)
+        assert variable.value == "REPORTS_DATABASE_URL"
+
+
+# --- going back -------------------------------------------------------------------------------
+
+
+async def test_going_back_keeps_every_choice(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await type_into(pilot, "#project-name", "shop")
+        await pilot.press("ctrl+n")
+        await pick(pilot, "providers", 0, TEST, "sqlite")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await type_into(pilot, "#url-databases-default", "sqlite:///tmp/shop.db")
+        await pilot.press("ctrl+p", "ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, ProjectScreen)
+        assert app.screen.query_one("#project-name", Input).value == "shop"
+        # Back is dimmed on the first step, not an error.
+        await pilot.press("ctrl+p")
+        assert isinstance(app.screen, ProjectScreen)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        grid = app.screen.query_one("#providers", ChoiceGrid)
+        assert str(grid.cell(0, TEST).render()) == "sqlite"
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert app.screen.query_one("#url-databases-default", Input).value == (
+            "sqlite:///tmp/shop.db"
+        )
+
+
+async def test_back_and_next_buttons_and_step_bar_work_with_the_mouse(make_app):
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.click("#nav #next")
+        await pilot.pause()
+        assert isinstance(app.screen, ProvidersScreen)
+        await pilot.click("#nav #back")
+        await pilot.pause()
+        assert isinstance(app.screen, ProjectScreen)
+        await pilot.click("#nav #next")
+        await pilot.click("#nav #next")
+        await pilot.pause()
+        assert isinstance(app.screen, ConnectionsScreen)
+        app.action_goto_step(0)  # what clicking "1 Project" in the step bar runs
+        await pilot.pause()
+        assert isinstance(app.screen, ProjectScreen)
+
+
+# --- step 4 and 5: review, write, done --------------------------------------------------------
+
+
+async def test_review_shows_the_tree_key_files_and_risks(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+n")
+        await pick(pilot, "providers", 0, PRODUCTION, "memory")
+        await pick(pilot, "providers", 3, MEMORY, "redis")
+        await pilot.press("ctrl+s")
+        screen = await rendered(pilot)
+        risks = str(screen.query_one("#risks", Static).render())
+        assert "production uses the in-memory database" in risks
+        assert "memory overlay uses 'redis'" in risks
+        assert screen.shown == "domain.toml"
+        assert "docker-compose.yml" in screen.files
+        await pilot.press("2")
+        assert screen.shown == "docker-compose.yml"
+        await pilot.press("3")
+        assert screen.shown == ".github/workflows/ci.yml"
+        # Moving in the tree previews any file.
+        await pilot.press("home")
+        await pilot.press("down")
+        await pilot.pause()
+        assert screen.shown is not None
+
+
+async def test_review_follows_changes_made_after_going_back(make_app):
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("ctrl+s")
+        screen = await rendered(pilot)
+        assert ".github/workflows/ci.yml" in screen.files
+        await pilot.press("ctrl+p", "ctrl+p", "ctrl+p")
+        await pilot.pause()
+        app.screen.query_one("#ci-gitlab", RadioButton).value = True
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        screen = await rendered(pilot)
+        assert ".gitlab-ci.yml" in screen.files
+        assert ".github/workflows/ci.yml" not in screen.files
+
+
+async def test_enter_in_review_writes_through_the_callback_then_done(make_app, tmp_path):
+    calls = []
+
+    def write(outcome):
+        calls.append(outcome)
+        return ["domain.toml", "docker-compose.yml", "pyproject.toml"]
+
+    app = make_app(write=write)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+s")
+        await rendered(pilot)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, DoneScreen)
+        text = str(app.screen.query_one("#next-steps", Static).render())
+        assert "docker compose up -d" in text
+        assert "pytest --protean-env memory" in text
+        assert "domain.toml" in str(app.screen.query_one("#written", Static).render())
+        # Going back is over once the project is written.
+        await pilot.press("ctrl+p")
+        assert isinstance(app.screen, DoneScreen)
+        await pilot.press("q")
+        await pilot.pause()
+    assert len(calls) == 1
+    assert app.return_value == calls[0]
+    assert app.return_value.target == tmp_path / "acme"
+
+
+async def test_a_failed_write_is_shown_and_the_user_can_go_back(make_app):
+    def write(outcome):
+        raise ScaffolderError(f"{outcome.target} exists and is not empty")
+
+    app = make_app(write=write)
+    async with app.run_test() as pilot:
+        await pilot.press("ctrl+s")
+        await rendered(pilot)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        status = app.screen.query_one("#nav-status", Static)
+        assert status.has_class("-error")
+        assert "not empty" in str(status.render())
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, ConnectionsScreen)
