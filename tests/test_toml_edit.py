@@ -512,7 +512,14 @@ def render_scalar(draw: st.DrawFn, value: Any) -> str:
 
 
 def render_key(draw: st.DrawFn, key: str) -> str:
-    return f'"{key}"' if draw(st.integers(0, 7)) == 0 else key
+    style = draw(st.integers(0, 11))
+    if style == 0:
+        return f'"{key}"'
+    if style == 1:
+        return f"'{key}'"
+    if style == 2:  # an escaped first letter: the same key for TOML
+        return f'"\\u{ord(key[0]):04x}{key[1:]}"'
+    return key
 
 
 @st.composite
@@ -559,8 +566,9 @@ class Renderer:
         self.inline: set[tuple[str, ...]] = set()
 
     def kv(self, key: str, value: Any) -> str:
-        space = self.draw(st.sampled_from([" = ", "=", "  =  "]))
-        line = f"{key}{space}{render_scalar(self.draw, value)}"
+        space = self.draw(st.sampled_from([" = ", "=", "  =  ", "\t=\t"]))
+        indent = self.draw(st.sampled_from(["", "", "", "    "]))
+        line = f"{indent}{key}{space}{render_scalar(self.draw, value)}"
         if self.draw(st.integers(0, 5)) == 0:
             line += "  " + self.draw(COMMENT)
         return line
@@ -599,8 +607,11 @@ class Renderer:
                 self.table(sub, value, sub_lines, ())
                 # A table with nothing of its own may stay implicit (no header).
                 if sub_lines or self.draw(st.booleans()):
-                    header = ".".join(render_key(self.draw, k) for k in self.prefix + sub)
-                    sub_lines.insert(0, f"[{header}]")
+                    dot = self.draw(st.sampled_from([".", ".", " . "]))
+                    header = dot.join(render_key(self.draw, k) for k in self.prefix + sub)
+                    pad = self.draw(st.sampled_from(["", "", " "]))
+                    indent = self.draw(st.sampled_from(["", "", "  ", "\t"]))
+                    sub_lines.insert(0, f"{indent}[{pad}{header}{pad}]")
 
     def noise(self) -> list[str]:
         """Lines that fool naive scanners: multi-line strings and arrays."""
