@@ -82,9 +82,14 @@ def insert_tables(
     Each table is written as a ``[full.header]`` block placed right after the last
     table that already contributes to its nearest existing ancestor (e.g. after
     the last ``[production.databases.*]`` table, or after the ``[production]``
-    table whose dotted keys define ``production.databases``), before any comment
-    block that introduces the next table.  A table whose parent does not exist
-    yet goes at the end of the file.  Original lines are never touched.
+    table whose dotted keys define ``production.databases``; after the last
+    ``[production...]`` table when ``production.caches`` is new), before any
+    comment block that introduces the next table.  When no ancestor exists
+    (a new overlay, or no ``[tool.protean]`` at all) the table goes at the end
+    of the file.  Shallower paths are placed first, so a new parent precedes its
+    new sub-tables; otherwise the mapping's order is kept.  Blocks are separated
+    by one blank line, use the file's line ending, and original lines are never
+    touched.
 
     Raises :class:`TomlEditError` if the input is not valid TOML, if a path
     already exists, if a path runs through a value, array or inline table (TOML
@@ -537,6 +542,12 @@ def _chunk(
 
 def _check_new_table(tree: dict[str, Any], doc: _Document, path: Path) -> None:
     """Raise unless a ``[path]`` header may be added to the document."""
+
+    def refuse(what: Path, problem: str, hint: str = "") -> TomlEditError:
+        where = doc.defined_at(what)
+        suffix = f" (line {where})" if where else ""
+        return TomlEditError(problem + suffix + hint, line=where)
+
     node: Any = tree
     for i, key in enumerate(path):
         if not isinstance(node, dict) or key not in node:
@@ -544,25 +555,17 @@ def _check_new_table(tree: dict[str, Any], doc: _Document, path: Path) -> None:
         node = node[key]
         prefix = path[: i + 1]
         if i == len(path) - 1:
-            where = doc.defined_at(path)
-            suffix = f" (line {where})" if where else ""
-            raise TomlEditError(f"{_header(path)} already exists{suffix}", line=where)
-        where = doc.defined_at(prefix)
-        suffix = f" (line {where})" if where else ""
+            raise refuse(path, f"{_header(path)} already exists")
+        start = f"cannot add {_header(path)}: {_dotted(prefix)} is"
         if isinstance(node, list):
-            raise TomlEditError(
-                f"cannot add {_header(path)}: {_dotted(prefix)} is an array{suffix}", line=where
-            )
+            raise refuse(prefix, f"{start} an array")
         if not isinstance(node, dict):
-            raise TomlEditError(
-                f"cannot add {_header(path)}: {_dotted(prefix)} is a value, not a table{suffix}",
-                line=where,
-            )
+            raise refuse(prefix, f"{start} a value, not a table")
         if prefix in doc.inlines:
-            raise TomlEditError(
-                f"cannot add {_header(path)}: {_dotted(prefix)} is an inline table{suffix}, "
-                "which TOML does not allow to extend; rewrite it as [table] sections first",
-                line=where,
+            raise refuse(
+                prefix,
+                f"{start} an inline table",
+                ", which TOML does not allow to extend; rewrite it as [table] sections first",
             )
 
 
