@@ -34,6 +34,8 @@ _PROJECT_KEYS = {"project_name", "package_name", "ci", "compose", "name", "packa
 _ROLE_KEYS = [role.value for role in Role]
 _SETTING_KEYS = ["debug", "testing", "event_processing", "command_processing"]
 _SPEC_KEYS = ["variables", "local_urls"]
+# What protean-init records in its answers file beside the choices: snapshots, not answers.
+_RECORD_KEYS = {"generated_from", "derived_files"}
 
 
 @dataclass
@@ -193,7 +195,7 @@ def load_answers(path: Path) -> dict[str, Any]:
 
 def answer_settings(data: Mapping[str, Any]) -> list[tuple[str, Any]]:
     """The `KEY=VALUE` pairs an answers file holds, copier's `spec:` record included."""
-    data = {k: v for k, v in data.items() if not k.startswith("_")}
+    data = {k: v for k, v in data.items() if not k.startswith("_") and k not in _RECORD_KEYS}
     spec = data.pop("spec", None)
     pairs = list(flatten(data))
     if isinstance(spec, Mapping):
