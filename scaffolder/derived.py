@@ -30,7 +30,8 @@ class Regenerated:
     """The new content of each derived file that changes, by relative path."""
 
     files: dict[str, bytes]
-    # Conflicted files: the merge with markers (to show), and the regenerated file (--force).
+    # Conflicted files: the merge with markers (to show), and the merge with every conflict
+    # settled in favour of the regenerated lines (--force): the user's other edits stay.
     conflicts: dict[str, tuple[str, bytes]]
     # Files left alone, with the reason, for the command to tell the user.
     skipped: dict[str, str]
@@ -84,7 +85,8 @@ def regenerate(
             skipped[relative] = "not written by protean-init; `protean-init ci --force` replaces it"
             continue
         if conflicted:
-            conflicts[relative] = (merged.decode(), new)
+            base = base_files.get(relative) if base_files and relative in ours else None
+            conflicts[relative] = (merged.decode(), take_regenerated(base, yours, new))
         elif merged != yours:
             files[relative] = merged
     return Regenerated(files, conflicts, skipped, frozenset(ours))
@@ -107,6 +109,33 @@ def merge_file(base: bytes | None, yours: bytes, regenerated: bytes) -> tuple[by
     conflicted = any(region[0] == "conflict" for region in merger.merge_regions())
     lines = merger.merge_lines(name_a="yours", name_b="regenerated")
     return "".join(lines).encode(), conflicted
+
+
+def take_regenerated(base: bytes | None, yours: bytes, regenerated: bytes) -> bytes:
+    """The three-way merge with each conflict settled by the regenerated lines (--force).
+
+    Your edits that do not conflict (an extra step, service or comment) are kept; without a
+    base the whole file is one conflict, so the result is the regenerated file.
+    """
+    import merge3
+
+    merger = merge3.Merge3(
+        (base or b"").decode().splitlines(keepends=True),
+        yours.decode().splitlines(keepends=True),
+        regenerated.decode().splitlines(keepends=True),
+    )
+    lines: list[str] = []
+    for region in merger.merge_regions():
+        kind = region[0]
+        if kind == "unchanged":
+            lines.extend(merger.base[region[1] : region[2]])
+        elif kind in ("a", "same"):
+            lines.extend(merger.a[region[1] : region[2]])
+        elif kind == "b":
+            lines.extend(merger.b[region[1] : region[2]])
+        else:  # conflict: (kind, base start, base end, yours start, yours end, new start, end)
+            lines.extend(merger.b[region[5] : region[6]])
+    return "".join(lines).encode()
 
 
 def _add_missing_variables(yours: bytes, generated: bytes) -> bytes:
