@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -799,16 +798,15 @@ def big_document(tables: int) -> str:
 
 
 @pytest.mark.parametrize("tables", [10, 100, 1000])
-def test_speed(tables: int) -> None:
+def test_large_documents(tables: int) -> None:
+    # Speed is measured in bench/, never asserted here; this proves large files edit correctly.
     text = big_document(tables)
     adds = {
         ("databases", "reports"): REPORTS,
         ("production", "databases", "reports"): REPORTS,
         ("staging", "databases", "default"): REPORTS,
     }
-    start = time.perf_counter()
     result = insert_tables(text, adds)
-    set_value(result, ("production", "databases", "reports", "provider"), "sqlite")
-    elapsed = time.perf_counter() - start
+    edited = set_value(result, ("production", "databases", "reports", "provider"), "sqlite")
     assert only_insertions(text, result)
-    assert elapsed < 0.5  # typically ~50 ms for 1,000 tables; generous for slow CI
+    assert tomllib.loads(edited)["production"]["databases"]["reports"]["provider"] == "sqlite"
