@@ -127,9 +127,10 @@ def test_protean_new_project_adopts_overlays_database_compose_and_ci(tmp_path, c
     assert "conflict" in result.err and "<<<<<<<" in result.err
     assert snapshot(root) == before
 
-    # 4. `ci --force` takes ours; it runs the test environment's postgres.
+    # 4. `ci --force` takes ours whole; it runs the test environment's postgres.
     result = cli("ci --force --project", root)
     assert result.code == 0, result.err
+    assert "astral-sh/setup-uv" not in (root / GITHUB).read_text()
     services, env = github_integration(root)
     assert "postgres" in services
     assert env["REPORTS_DATABASE_URL"] == "postgresql://postgres:postgres@localhost:5432/acme"
