@@ -139,19 +139,28 @@ def take_regenerated(base: bytes | None, yours: bytes, regenerated: bytes) -> by
 
 
 def _add_missing_variables(yours: bytes, generated: bytes) -> bytes:
-    """For an .env.example protean-init did not write: append the variables it lacks."""
+    """For an .env.example protean-init did not write: append the variables it lacks.
+
+    Each is appended under its environment's title, as the generated file lists it: a
+    variable read in two environments (a local default, a production placeholder) is never
+    two bare lines that contradict each other.
+    """
     import re
 
     pattern = re.compile(r"^[#\s]*([A-Za-z_][A-Za-z0-9_]*)=", re.MULTILINE)
     have = set(pattern.findall(yours.decode()))
-    missing = [
-        line
-        for line in generated.decode().splitlines()
-        if (match := pattern.match(line)) and match.group(1) not in have
-    ]
-    if not missing:
+    blocks = []
+    for block in generated.decode().split("\n\n"):
+        lines = block.strip("\n").splitlines()
+        missing = [
+            line for line in lines if (match := pattern.match(line)) and match.group(1) not in have
+        ]
+        if missing:
+            titles = [line for line in lines if not pattern.match(line)]
+            blocks.append("\n".join(titles[-1:] + missing))
+    if not blocks:
         return yours
-    block = "\n# Added by protean-init: variables domain.toml reads\n" + "\n".join(missing)
+    block = "\n# Added by protean-init: variables domain.toml reads\n\n" + "\n\n".join(blocks)
     return (yours.decode().rstrip("\n") + "\n" + block + "\n").encode()
 
 
