@@ -209,3 +209,36 @@ def test_add_env_then_add_database_on_the_fixture(protean_new_project, cli):
     }
     assert "postgres" in compose_services(root)  # production's postgres, run locally
     assert_compose_valid(root / COMPOSE)
+
+
+def env_blocks(text: str) -> dict[str, list[str]]:
+    """{section title: variable lines} of the blocks protean-init appended."""
+    added = text.split("# Added by protean-init: variables domain.toml reads\n", 1)[1]
+    blocks = {}
+    for block in added.strip("\n").split("\n\n"):
+        title, *lines = block.splitlines()
+        blocks[title] = lines
+    return blocks
+
+
+def test_own_env_example_gains_the_missing_variables_per_environment(protean_new_project, cli):
+    root = protean_new_project
+    own = "# my settings\nDATABASE_URL=postgresql://me@localhost/acme\nSECRET_KEY=dev\n"
+    (root / ENV_EXAMPLE).write_text(own)
+    assert cli("add-env production test memory --project", root).code == 0
+    assert (root / ENV_EXAMPLE).read_text() == own  # it names every variable already
+
+    result = cli("add-database reports --provider postgresql --project", root)
+
+    assert result.code == 0, result.err
+    text = (root / ENV_EXAMPLE).read_text()
+    assert text.startswith(own)
+    blocks = env_blocks(text)
+    local = "# REPORTS_DATABASE_URL=postgresql://postgres:postgres@localhost:5432/acme"
+    placeholder = "# REPORTS_DATABASE_URL=postgresql://USER:PASSWORD@HOST:5432/DBNAME"
+    titles = {title.split(" (")[0].lstrip("# "): lines for title, lines in blocks.items()}
+    assert titles["production"] == [placeholder]
+    assert titles["base"] == [local]
+    for lines in blocks.values():
+        names = [line.split("=")[0] for line in lines]
+        assert len(names) == len(set(names)), lines
