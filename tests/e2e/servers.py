@@ -14,6 +14,7 @@ Lookup overrides (also handy to simulate a machine without the servers):
 
 from __future__ import annotations
 
+import functools
 import os
 import pwd
 import re
@@ -182,6 +183,33 @@ def _pg_ctl_command(bindir: Path, base: Path, run_dir: Path) -> str:
     return str(wrapper)
 
 
+STAT_STATEMENTS = "pg_stat_statements"
+
+
+def _pkglibdir(bindir: Path) -> Path:
+    pg_config = bindir / "pg_config"
+    if os.access(pg_config, os.X_OK):
+        out = subprocess.run(
+            [str(pg_config), "--pkglibdir"], capture_output=True, text=True, check=False
+        )
+        if out.returncode == 0 and out.stdout.strip():
+            return Path(out.stdout.strip())
+    return bindir.parent / "lib"  # Debian: /usr/lib/postgresql/<major>/{bin,lib}
+
+
+@functools.cache
+def _stat_statements_options(bindir: Path) -> str:
+    """Server options that load pg_stat_statements (shipped with the server), if present.
+
+    The e2e tier reads from it which tables a generated project inserted rows into: the
+    project's suite drops its tables at the end, and a dropped table's statistics go with it.
+    ``track=all`` also counts statements run inside functions (Message DB's write_message).
+    """
+    if not (_pkglibdir(bindir) / f"{STAT_STATEMENTS}.so").is_file():
+        return ""
+    return f" -c shared_preload_libraries={STAT_STATEMENTS} -c {STAT_STATEMENTS}.track=all"
+
+
 @dataclass
 class PostgresServer:
     """One throwaway PostgreSQL cluster on 127.0.0.1:<free port>, trust auth on loopback."""
@@ -209,10 +237,13 @@ class PostgresServer:
             user=PG_SUPERUSER,
             # initdb --auth=trust (the executor's default without a password) writes a
             # pg_hba.conf that trusts local sockets and 127.0.0.1/::1; listen on IPv4 loopback.
-            postgres_options=f"-c listen_addresses={HOST}",
+            postgres_options=f"-c listen_addresses={HOST}{_stat_statements_options(self.bindir)}",
         )
         try:
             self.executor.start()
+            if _stat_statements_options(self.bindir):
+                with psycopg.connect(self.url(), autocommit=True) as conn:
+                    conn.execute(f"CREATE EXTENSION IF NOT EXISTS {STAT_STATEMENTS}")
         except BaseException:
             self.stop()
             raise
@@ -228,6 +259,11 @@ class PostgresServer:
 
     def url(self, dbname: str = "postgres", user: str = PG_SUPERUSER) -> str:
         return f"postgresql://{user}@{HOST}:{self.port}/{dbname}"
+
+    @property
+    def has_stat_statements(self) -> bool:
+        """pg_stat_statements is loaded and queryable from the ``postgres`` database."""
+        return bool(_stat_statements_options(self.bindir))
 
     def create_database(self, dbname: str) -> str:
         if dbname not in self._databases:
