@@ -90,17 +90,19 @@ def _config_in(folder: Path) -> ConfigFile | None:
 
 
 def find_config(root: Path) -> ConfigFile | None:
-    """The config in the project root, or under src/<package>/ as `protean new` lays it out."""
-    found = _config_in(root)
-    if found:
-        return found
+    """The config Protean reads: under src/<package>/ as `protean new` lays it out, else in
+    the project root.
+
+    Protean looks from the domain module's folder upwards, so a config beside the package
+    wins over one in the root (a `[tool.protean]` table in the root pyproject.toml).
+    """
     src = root / "src"
     if src.is_dir():
         for package in sorted(p for p in src.iterdir() if p.is_dir()):
             found = _config_in(package)
             if found:
                 return found
-    return None
+    return _config_in(root)
 
 
 def require_config(root: Path) -> ConfigFile:
