@@ -301,3 +301,37 @@ def test_project_defaults_to_the_current_folder(generated, cli, monkeypatch):
     result = cli("add-database", "reports", "--provider", "sqlite")
     assert result.code == 0, result.err
     assert "[databases.reports]" in (root / "domain.toml").read_text()
+
+
+def test_dot_domain_toml_wins_over_domain_toml(tmp_path, cli):
+    """Protean's order in one folder: .domain.toml, domain.toml, pyproject.toml."""
+    root = tmp_path / "shop"
+    root.mkdir()
+    shutil.copyfile(FIXTURES / "guide.domain.toml", root / ".domain.toml")
+    write(root / "domain.toml", 'debug = true\n\n[databases.default]\nprovider = "memory"\n')
+    write(root / "pyproject.toml", PYPROJECT)
+    before = snapshot(root)
+
+    result = cli("add-database reports --provider sqlite --project", root)
+
+    assert result.code == 0, result.err
+    assert changed_files(before, snapshot(root)) & {"domain.toml", "pyproject.toml"} == set()
+    # The project's name comes from pyproject.toml's [project] table.
+    assert_database_resolves(root / ".domain.toml", "reports", "sqlite", package="acme")
+
+
+def test_config_beside_the_domain_module_wins_over_the_root(tmp_path, cli):
+    """Protean looks from the domain module's folder up: src/acme/domain.toml comes before a
+    [tool.protean] table in the root pyproject.toml, so that is the file to edit."""
+    root = tmp_path / "acme"
+    write(root / "pyproject.toml", PYPROJECT)
+    write(root / "src" / "acme" / "__init__.py", "")
+    config = root / "src" / "acme" / "domain.toml"
+    shutil.copyfile(FIXTURES / "protean-new.domain.toml", config)
+    pyproject = (root / "pyproject.toml").read_bytes()
+
+    result = cli("add-database reports --provider sqlite --project", root)
+
+    assert result.code == 0, result.err
+    assert (root / "pyproject.toml").read_bytes() == pyproject
+    assert_database_resolves(config, "reports", "sqlite", package="acme")
