@@ -16,6 +16,11 @@ from scaffolder.errors import ScaffolderError
 # Subcommand -> (module under scaffolder.commands, one-line help). Modules are light to import.
 COMMANDS = {
     "new": ("new", "create a project: domain.toml with overlays, compose, CI and tests"),
+    "check": (
+        "check",
+        "find what Protean would silently accept, per environment, and drift in compose, CI "
+        "and .env.example",
+    ),
     "add-database": ("add_database", "add a named database to every environment"),
     "edit": ("edit", "open the edit menu for the project here (a summary without a terminal)"),
     "set": ("set_provider", "change a provider in one environment"),

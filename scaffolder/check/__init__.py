@@ -1,0 +1,41 @@
+"""`protean-init check`: what Protean would silently accept, per environment, and drift.
+
+The public API for every front end (the command, the TUI's edit menu and review step):
+
+    check_project(root, envs=(), *, environ=None) -> list[Finding]
+    check_config_text(text, *, filename="domain.toml", root_key=()) -> list[Finding]
+    Finding (severity, code, message, file, line, env, fix; .as_dict())
+    format_text(findings) -> str, format_json(findings) -> str, exit_code(findings) -> int
+
+Modules: findings (the Finding and its formats), source (a config file with the line of
+every key), resolution (an environment as Protean's loader resolves it), config_rules
+(keys, providers, values, overlays, variables, risky choices), drift (compose, CI,
+.env.example), project (running them over a project).
+"""
+
+from scaffolder.check.findings import (
+    DRIFT,
+    ERROR,
+    SEVERITIES,
+    WARNING,
+    Finding,
+    exit_code,
+    format_json,
+    format_text,
+)
+from scaffolder.check.project import Report, check_config_text, check_project, run_check
+
+__all__ = [
+    "DRIFT",
+    "ERROR",
+    "SEVERITIES",
+    "WARNING",
+    "Finding",
+    "Report",
+    "check_config_text",
+    "check_project",
+    "exit_code",
+    "format_json",
+    "format_text",
+    "run_check",
+]

@@ -1,0 +1,161 @@
+"""Checking a project (config and derived files) or a config text alone."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from scaffolder.check.config_rules import (
+    Collector,
+    SlotUse,
+    classify_tables,
+    database_overrides,
+    environment_rules,
+    slot_uses,
+    structure_rules,
+    unknown_environments,
+)
+from scaffolder.check.drift import ci_drift, compose_drift, env_example_drift
+from scaffolder.check.findings import ERROR, Finding
+from scaffolder.check.resolution import Resolved, resolve
+from scaffolder.check.source import Source
+from scaffolder.project_files import (
+    CONFIG_NAMES,
+    ENV_EXAMPLE,
+    ConfigFile,
+    ci_files,
+    compose_file,
+    require_config,
+)
+from scaffolder.spec import BASE
+
+TEST = "test"
+
+
+@dataclass(frozen=True)
+class Report:
+    findings: list[Finding]
+    # The environments checked, base first, in file order.
+    environments: list[str]
+    # Every file read, relative to the project root.
+    files: list[str]
+
+
+@dataclass
+class _ConfigRun:
+    collector: Collector
+    environments: list[str]
+    checked: list[str]
+    resolved: dict[str, Resolved]
+    uses: dict[str, list[SlotUse]]
+
+
+def _run_config(source: Source, envs: Sequence[str], environ: Mapping[str, str]) -> _ConfigRun:
+    c = Collector(source)
+    overlays, _dropped = classify_tables(source.raw)
+    every = [BASE, *overlays]
+    named = list(dict.fromkeys(envs))
+    checked = [env for env in named if env == BASE or env in overlays] if named else every
+    unknown_environments(c, named, overlays)
+    structure_rules(c, overlays, checked)
+    resolved = {env: resolve(source.raw, env, environ) for env in every}
+    uses: dict[str, list[SlotUse]] = {}
+    for env in every:
+        if env in checked:
+            uses[env] = environment_rules(c, resolved[env], environ if env in named else None)
+        elif resolved[env].error is None:
+            uses[env] = slot_uses(source, resolved[env])
+    database_overrides(c, overlays, checked)
+    return _ConfigRun(c, every, checked, resolved, uses)
+
+
+def check_config_text(
+    text: str, *, filename: str = "domain.toml", root_key: Iterable[str] = ()
+) -> list[Finding]:
+    """Config-only rules on a config's text, every environment, no variables set.
+
+    `root_key` is ("tool", "protean") for pyproject.toml. UsageError for malformed TOML.
+    """
+    run = _run_config(Source.parse(text, filename, root_key), (), {})
+    return run.collector.findings
+
+
+def check_project(
+    root: Path, envs: Sequence[str] = (), *, environ: Mapping[str, str] | None = None
+) -> list[Finding]:
+    """Every finding for the project at `root`: its config, compose, CI and .env.example.
+
+    `envs` limits the check to those environments and makes their unset variables errors;
+    `environ` is the environment variables (default: this process's). UsageError (exit 2)
+    when the config is missing or a file cannot be parsed.
+    """
+    return run_check(root, envs, environ=environ).findings
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def run_check(
+    root: Path, envs: Sequence[str] = (), *, environ: Mapping[str, str] | None = None
+) -> Report:
+    root = Path(root)
+    environ = os.environ if environ is None else environ
+    config = require_config(root)
+    display = _display(config.path, root)
+    source = Source.parse(config.read_text(), display, config.root_key)
+    run = _run_config(source, envs, environ)
+    c = run.collector
+    files = [display]
+    _ignored_configs(c, root, config)
+
+    compose = compose_file(root)
+    if compose is not None:
+        name = _display(compose, root)
+        files.append(name)
+        compose_drift(c, compose, name, run.uses, run.checked)
+    test_env = TEST if TEST in run.environments else BASE
+    for ci, path in ci_files(root).items():
+        name = _display(path, root)
+        files.append(name)
+        if test_env in run.checked:
+            ci_drift(c, ci, path, name, test_env, run.uses.get(test_env, []))
+    example = root / ENV_EXAMPLE
+    if example.is_file():
+        files.append(ENV_EXAMPLE)
+        env_example_drift(c, example, ENV_EXAMPLE, run.resolved, run.checked)
+    return Report(c.findings, run.checked, files)
+
+
+def _ignored_configs(c: Collector, root: Path, config: ConfigFile) -> None:
+    """Config files beside the one Protean reads, which it never reads."""
+    folder = config.path.parent
+    later = CONFIG_NAMES[CONFIG_NAMES.index(config.path.name) + 1 :]
+    for name in later:
+        path = folder / name
+        if not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8")
+        if name == "pyproject.toml":
+            if "[tool.protean" not in text:
+                continue
+            line = next(
+                (n for n, row in enumerate(text.splitlines(), 1) if "[tool.protean" in row), 1
+            )
+            what = "[tool.protean] in pyproject.toml"
+        else:
+            line, what = 1, name
+        c.add(
+            ERROR,
+            "ignored-config",
+            f"Protean reads {config.path.name} and never {what} beside it",
+            line=line,
+            env=None,
+            fix=f"merge it into {config.path.name} and delete it",
+            file=_display(path, root),
+        )

@@ -1,0 +1,57 @@
+"""`protean-init check`: find what Protean would silently accept, per environment, and drift
+in compose, CI and .env.example. Exit 0 with no error, 1 with one, 2 when input can't be read."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from scaffolder.errors import UsageError
+
+FORMATS = ("text", "json")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--project",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="the project folder (default: the current folder)",
+    )
+    parser.add_argument(
+        "--env",
+        dest="envs",
+        action="append",
+        default=[],
+        metavar="ENV",
+        help=(
+            "check only this environment ('base' or an overlay), as a deploy would run it: "
+            "its ${VAR}s without a default must be set (repeatable; default: every environment)"
+        ),
+    )
+    parser.add_argument(
+        "--format", choices=FORMATS, default="text", help="text for people, json for tools"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from scaffolder.check import exit_code, format_json, format_text, run_check
+
+    try:
+        report = run_check(args.project, args.envs)
+    except UsageError as error:
+        if args.format == "json":
+            print(json.dumps({"error": str(error), "exit_code": error.exit_code}, indent=2))
+        raise
+    formatter = format_json if args.format == "json" else format_text
+    try:
+        print(formatter(report.findings, report.environments))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # `check | head`: the reader left; the exit code still tells the result.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return exit_code(report.findings)

@@ -1,0 +1,79 @@
+"""The provider catalog against what the installed Protean registers and reads.
+
+`check` judges keys, providers and values by the catalog; these tests keep the catalog
+honest, so `check` can never call valid what Protean rejects, or the other way round.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+
+import pytest
+
+from scaffolder.catalog import PROVIDER_KEYS, PROVIDERS, TOP_LEVEL_KEYS, Role
+
+protean = pytest.importorskip("protean")
+
+
+def _entry_point_names(group: str) -> set[str]:
+    return {ep.name for ep in entry_points(group=group)}
+
+
+def test_database_providers_match_protean_entry_points():
+    assert set(PROVIDERS[Role.DATABASE]) == _entry_point_names("protean.providers")
+
+
+def test_broker_providers_match_protean_entry_points():
+    assert set(PROVIDERS[Role.BROKER]) == _entry_point_names("protean.brokers")
+
+
+def test_event_store_providers_match_protean():
+    from protean.adapters.event_store import EVENT_STORE_PROVIDERS
+
+    assert set(PROVIDERS[Role.EVENT_STORE]) == set(EVENT_STORE_PROVIDERS)
+
+
+def test_cache_providers_match_protean():
+    from protean.adapters.cache import CACHE_PROVIDERS
+
+    assert set(PROVIDERS[Role.CACHE]) == set(CACHE_PROVIDERS)
+
+
+def test_top_level_keys_match_protean_defaults():
+    from protean.domain.config import _default_config
+
+    assert set(_default_config()) == TOP_LEVEL_KEYS
+
+
+def test_pool_keys_protean_forwards_are_known():
+    from protean.adapters.broker.redis import RedisBroker
+    from protean.adapters.cache.redis import RedisCache
+    from protean.adapters.event_store.message_db import MessageDBStore
+
+    assert PROVIDER_KEYS[Role.BROKER] >= RedisBroker._POOL_KEYS
+    assert PROVIDER_KEYS[Role.CACHE] >= RedisCache._POOL_KEYS
+    assert PROVIDER_KEYS[Role.EVENT_STORE] >= MessageDBStore._POOL_KEYS
+
+
+def test_sqlalchemy_provider_keys_are_known():
+    from protean.adapters.repository.sqlalchemy import SAProvider
+
+    assert PROVIDER_KEYS[Role.DATABASE] >= SAProvider._NON_ENGINE_CONN_KEYS
+
+
+def test_every_role_table_has_provider_and_its_uri_key():
+    for role, providers in PROVIDERS.items():
+        assert "provider" in PROVIDER_KEYS[role]
+        for provider in providers.values():
+            if provider.uri_key:
+                assert provider.uri_key in PROVIDER_KEYS[role], (role, provider.name)
+
+
+def test_cache_default_ttl_key_is_known():
+    from protean.domain.config import _default_config
+
+    for role in Role:
+        defaults = _default_config()[role.value]
+        tables = defaults.values() if role.is_named else [defaults]
+        for table in tables:
+            assert set(table) <= PROVIDER_KEYS[role], role
