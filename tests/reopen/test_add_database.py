@@ -335,3 +335,33 @@ def test_config_beside_the_domain_module_wins_over_the_root(tmp_path, cli):
     assert result.code == 0, result.err
     assert (root / "pyproject.toml").read_bytes() == pyproject
     assert_database_resolves(config, "reports", "sqlite", package="acme")
+
+
+DOTTED = """\
+[databases.default]
+provider = "memory"
+
+[production]
+debug = false
+databases.default.provider = "postgresql"   # dotted keys define production.databases
+databases.default.database_uri = '${DATABASE_URL}'
+
+[memory]
+testing = true
+"""
+
+
+def test_overlay_written_with_dotted_keys(tmp_path, cli):
+    root = tmp_path / "dotted"
+    config = write(root / "domain.toml", DOTTED)
+
+    result = cli("add-database reports --provider postgresql --project", root)
+
+    assert result.code == 0, result.err
+    new = assert_only_added(DOTTED, config)
+    assert "[production.databases.reports]" in new and "[memory.databases.reports]" in new
+    assert_database_resolves(config, "reports", "postgresql", package="dotted")
+    assert resolved_databases(config)["production"]["default"] == {
+        "provider": "postgresql",
+        "database_uri": "value-of-DATABASE_URL",
+    }

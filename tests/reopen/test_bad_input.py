@@ -223,3 +223,14 @@ def test_a_failed_rename_leaves_no_new_folder(guide_project, cli, monkeypatch):
     failing_replace(monkeypatch, root, fail_on=3)
     assert cli("add-database reports --provider postgresql --project", root).code != 0
     assert set(snapshot(root)) == set(before), "a folder made for a new file stayed behind"
+
+
+def test_an_edit_toml_cannot_express_is_refused(tmp_path, cli):
+    """databases as an inline table cannot gain a sub-table: refuse, do not rewrite."""
+    root = tmp_path / "inline"
+    write(root / "domain.toml", 'debug = true\ndatabases = { default = { provider = "memory" } }\n')
+    before = snapshot(root)
+    result = cli("add-database reports --provider sqlite --project", root)
+    assert result.code == 2
+    assert "inline table" in result.err and "nothing written" in result.err
+    assert snapshot(root) == before
