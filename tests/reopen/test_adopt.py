@@ -242,3 +242,20 @@ def test_own_env_example_gains_the_missing_variables_per_environment(protean_new
     for lines in blocks.values():
         names = [line.split("=")[0] for line in lines]
         assert len(names) == len(set(names)), lines
+
+
+def test_adopted_fixture_is_idempotent_and_keeps_no_copy_of_the_secret(protean_new_project, cli):
+    """The fixture's secret_key default is not copied into the snapshot or .env.example, and
+    with nothing changed `ci` and a second look change no byte."""
+    root = protean_new_project
+    secret = "eda6e7a60341f51e95e553504c0afe0bb2410f3a155decd512ae2531deb6ad04"
+    assert cli("add-env production test memory --project", root).code == 0
+    assert cli("add-database reports --provider postgresql --project", root).code == 0
+    for name in (ANSWERS, ENV_EXAMPLE, GITHUB, COMPOSE):
+        assert secret not in (root / name).read_text(), name
+    assert "# SECRET_KEY=CHANGE-ME" in (root / ENV_EXAMPLE).read_text()
+
+    before = snapshot(root)
+    result = cli("ci --project", root)
+    assert result.code == 0, result.err
+    assert snapshot(root) == before
