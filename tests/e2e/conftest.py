@@ -9,6 +9,10 @@ Fixtures (all session-scoped, each yields a URL string):
 
 Servers start on first use and stop at the end of the session. Missing binaries or npm
 package skip the tests that need them, or fail them when PROTEAN_INIT_REQUIRE_SERVERS=1.
+
+Also, for the generated-project tests (test_generated_projects.py): ``uv`` (the installer,
+skipped or failed like a server when missing), ``e2e_workspace`` (a folder for the generated
+projects) and ``e2e_timings`` (label -> seconds, printed in the terminal summary).
 """
 
 from __future__ import annotations
@@ -20,11 +24,12 @@ from typing import TypeVar
 import pytest
 from pytest_redis import factories
 
-from . import servers
+from . import projects, servers
 
 T = TypeVar("T")
 E2E_DIR = Path(__file__).parent
 _timings: dict[str, float] = {}
+_project_timings: dict[str, float] = {}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -38,6 +43,9 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if _timings:
         parts = ", ".join(f"{name} {secs:.2f}s" for name, secs in _timings.items())
         terminalreporter.write_line(f"e2e server start-up: {parts}")
+    if _project_timings:
+        parts = ", ".join(f"{name} {secs:.1f}s" for name, secs in _project_timings.items())
+        terminalreporter.write_line(f"e2e generated projects: {parts}")
 
 
 def _require(find: Callable[[], T]) -> T:
@@ -94,3 +102,19 @@ def message_db_url(request: pytest.FixtureRequest) -> str:
     home = _require(servers.find_message_db)
     server: servers.PostgresServer = request.getfixturevalue("e2e_postgres_server")
     return servers.timed("message-db", _timings, servers.install_message_db, server, home)
+
+
+@pytest.fixture(scope="session")
+def uv() -> str:
+    """The uv executable that installs each generated project into its own venv."""
+    return _require(projects.find_uv)
+
+
+@pytest.fixture(scope="session")
+def e2e_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("projects")
+
+
+@pytest.fixture(scope="session")
+def e2e_timings() -> dict[str, float]:
+    return _project_timings
