@@ -197,6 +197,8 @@ class Collector:
 
     source: Source
     findings: list[Finding] = field(default_factory=list)
+    # Role tables reported as misplaced overlays: their missing provider is the same problem.
+    misplaced: set[Path] = field(default_factory=set)
     _seen: set[tuple[object, ...]] = field(default_factory=set)
 
     def add(
@@ -259,21 +261,38 @@ def structure_rules(c: Collector, overlays: Sequence[str], checked: Iterable[str
         _outside_tool_protean(c, overlays)
 
 
+def _provider_key_like(key: str) -> tuple[Role, str] | None:
+    """The role table a stray key belongs to, and its spelling there: `databse_uri` ->
+    (databases, database_uri)."""
+    for role in Role:
+        if key in PROVIDER_KEYS[role] and key != "provider":
+            return role, key
+    spelled: dict[str, Role] = {}
+    for role in Role:
+        for known in PROVIDER_KEYS[role] - {"provider"}:
+            spelled.setdefault(known, role)
+    match = difflib.get_close_matches(key, list(spelled), n=1, cutoff=0.85)
+    return (spelled[match[0]], match[0]) if match else None
+
+
 def _unknown_setting(c: Collector, env: str, key: str) -> None:
     source = c.source
     path = (key,) if env == BASE else (env, key)
     line = source.exact(path)
-    role = next((r for r in Role if key in PROVIDER_KEYS[r] and key != "provider"), None)
-    if role is not None:
+    belongs = _provider_key_like(key)
+    if belongs is not None:
+        role, spelled = belongs
         target = source.table_name(env, (role.value, "default") if role.is_named else (role.value,))
+        where = "" if env == BASE else f" in the {env} overlay"
         c.add(
             ERROR,
             "unknown-key",
-            f"'{key}' is not a Protean setting{'' if env == BASE else f' in the {env} overlay'}"
-            f"; it belongs in {_a(role.label)} table, and here Protean never reads it",
+            f"'{key}' is not a Protean setting{where}; it belongs in {_a(role.label)} table"
+            f"{'' if spelled == key else f' as {spelled!r}'}, and here Protean never reads it",
             line=line,
             env=env,
-            fix=f"move '{key}' into {target}",
+            fix=f"move '{key}' into {target}"
+            + ("" if spelled == key else f" and rename it to '{spelled}'"),
         )
         return
     match = nearest(key, TOP_LEVEL_KEYS)
@@ -499,6 +518,7 @@ def _role_section(c: Collector, env: str, role: Role, value: Any, overlays: Sequ
             and all(isinstance(item, dict) for item in table.values())
         ):
             inner = next(iter(table))
+            c.misplaced.add(path)
             c.add(
                 ERROR,
                 "unselectable-overlay",
@@ -759,7 +779,9 @@ def _slot_values(c: Collector, env: str, use: SlotUse) -> None:
     role = slot.role
     name = table.get("provider")
     header = source.table_name(env, slot.path)
-    if name is None:
+    if name is None and slot.path in c.misplaced:
+        pass
+    elif name is None:
         c.add(
             ERROR,
             "missing-provider",
@@ -838,7 +860,7 @@ def _unknown_provider(c: Collector, env: str, use: SlotUse, name: str) -> None:
         hint = _did_you_mean(match)
     consequence = (
         "Protean fails only when the domain initialises, with a bare KeyError"
-        if role in (Role.CACHE, Role.EVENT_STORE, Role.BROKER)
+        if role in (Role.CACHE, Role.EVENT_STORE)
         else "Protean fails only when the domain initialises"
     )
     if match:

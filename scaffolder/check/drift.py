@@ -137,6 +137,7 @@ def compose_drift(
         for name, line, value in _items(services_node)
     ]
     present = {s.name for d in declared if (s := catalog_service(d))}
+    services_line = next((line for n, line, _ in _items(root) if n == "services"), 1)
     for env in checked:
         for name, use in _needed(uses.get(env, ())).items():
             if name in present:
@@ -145,16 +146,16 @@ def compose_drift(
             c.add(
                 DRIFT,
                 "compose-missing-service",
-                f"{use.slot} uses {use.provider.name}, which needs a {name} server, and "
-                f"{display} has no service for it",
-                line=use.line,
+                f"{use.slot} uses {use.provider.name} in {c.source.file} (line {use.line}), "
+                f"which needs a {name} server, and {display} has no service for it",
+                line=services_line,
                 env=env,
                 fix=f"add a '{name}' service (image {service.image}, port "
                 f"127.0.0.1:{service.port}:{service.container_port}) to {display}",
                 key=("compose", name),
+                file=display,
             )
     everywhere = {name for env_uses in uses.values() for name in _needed(env_uses)}
-    services_line = next((line for n, line, _ in _items(root) if n == "services"), None)
     for started in declared:
         service = catalog_service(started)
         if service is None or service.name in everywhere:
@@ -265,8 +266,9 @@ def ci_drift(
         c.add(
             DRIFT,
             "ci-missing-service",
-            f"{use.slot} uses {use.provider.name} in the {test_env} environment, and the CI "
-            f"job '{job.name}' does not start {name}",
+            f"{use.slot} uses {use.provider.name} in the {test_env} environment "
+            f"({c.source.file}, line {use.line}), and the CI job '{job.name}' does not start "
+            f"{name}",
             line=job.line,
             env=test_env,
             fix=f"add a '{name}' service (image {service.image}) to the job '{job.name}'",

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from scaffolder.catalog import TOP_LEVEL_KEYS
 from scaffolder.check.config_rules import (
     Collector,
     SlotUse,
@@ -57,8 +58,11 @@ def _run_config(source: Source, envs: Sequence[str], environ: Mapping[str, str])
     overlays, _dropped = classify_tables(source.raw)
     every = [BASE, *overlays]
     named = list(dict.fromkeys(envs))
-    checked = [env for env in named if env == BASE or env in overlays] if named else every
-    unknown_environments(c, named, overlays)
+    # A named environment that is a value, not a table, is resolved too: Protean fails on it.
+    broken = [env for env in named if env not in overlays and _is_value(source.raw, env)]
+    every += broken
+    checked = [env for env in named if env == BASE or env in every] if named else every
+    unknown_environments(c, named, [*overlays, *broken])
     structure_rules(c, overlays, checked)
     resolved = {env: resolve(source.raw, env, environ) for env in every}
     uses: dict[str, list[SlotUse]] = {}
@@ -69,6 +73,10 @@ def _run_config(source: Source, envs: Sequence[str], environ: Mapping[str, str])
             uses[env] = slot_uses(source, resolved[env])
     database_overrides(c, overlays, checked)
     return _ConfigRun(c, every, checked, resolved, uses)
+
+
+def _is_value(raw: Mapping[str, object], env: str) -> bool:
+    return env in raw and env not in TOP_LEVEL_KEYS and not isinstance(raw[env], dict)
 
 
 def check_config_text(
