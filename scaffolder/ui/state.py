@@ -130,7 +130,8 @@ class Draft:
         for env in self.environments():
             chosen = self.settings[env]
             environments[env] = EnvironmentSpec(
-                {slot: name for slot, name in self.providers[env].items() if slot in self.slots},
+                # In slot order: the spec's (and domain.toml's) order is its base's order.
+                {s: self.providers[env][s] for s in self.slots if s in self.providers[env]},
                 **{name: chosen.get(name) for name in SETTINGS},
             )
         return ProjectSpec(

@@ -1,0 +1,301 @@
+"""The line-by-line front end: the wizard's steps as questionary prompts, one after another.
+
+Used with `--ui prompt`, and where a full-screen app cannot run (TERM=dumb, a small terminal).
+It fills the same Draft as the wizard, so the same choices give the same spec. Ctrl-C, Escape
+or end of input at any prompt returns None: nothing is written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import questionary
+from prompt_toolkit import print_formatted_text
+from prompt_toolkit.formatted_text import FormattedText, PygmentsTokens
+from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+from questionary import Choice
+
+from scaffolder.catalog import PROVIDERS
+from scaffolder.spec import (
+    BASE,
+    ENVIRONMENTS,
+    INHERIT,
+    ProjectSpec,
+    Slot,
+    validate_package_name,
+    validate_project_name,
+)
+from scaffolder.ui.outcome import WizardOutcome
+from scaffolder.ui.risks import spec_risks
+from scaffolder.ui.state import (
+    SETTING_LABELS,
+    SETTING_VALUES,
+    Draft,
+    error_of,
+    setting_text,
+)
+
+CI_CHOICES = (("GitHub Actions", "github"), ("GitLab CI", "gitlab"), ("none", "none"))
+
+
+class _Cancelled(Exception):
+    pass
+
+
+class Prompter:
+    """Asks through questionary, on the given prompt_toolkit input and output (tests pass pipes)."""
+
+    def __init__(self, input=None, output=None) -> None:
+        self.io: dict[str, Any] = {}
+        if input is not None:
+            self.io["input"] = input
+        if output is not None:
+            self.io["output"] = output
+        self.output = output
+
+    def ask(self, question: questionary.Question) -> Any:
+        """Ask; Escape and Ctrl-C cancel, as does the end of input."""
+        escape = KeyBindings()
+
+        @escape.add("escape", eager=True)
+        def _cancel(event) -> None:
+            event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
+
+        app = question.application
+        app.key_bindings = merge_key_bindings([app.key_bindings, escape])
+        try:
+            return question.unsafe_ask(patch_stdout=False)
+        except (KeyboardInterrupt, EOFError) as error:
+            raise _Cancelled from error
+
+    def text(self, message: str, default: str, validate=None, instruction: str | None = None):
+        return self.ask(
+            questionary.text(
+                message, default=default, validate=validate, instruction=instruction, **self.io
+            )
+        )
+
+    def select(self, message: str, options: list[tuple[str, Any]], default: Any) -> Any:
+        """One of `options` (title, value); values may be None, which questionary cannot hold."""
+        choices = [Choice(title, index) for index, (title, _) in enumerate(options)]
+        values = [value for _, value in options]
+        current = choices[values.index(default)] if default in values else None
+        index = self.ask(questionary.select(message, choices=choices, default=current, **self.io))
+        return options[index][1]
+
+    def confirm(self, message: str, default: bool) -> bool:
+        return self.ask(questionary.confirm(message, default=default, **self.io))
+
+    def checkbox(self, message: str, choices: list[Choice]) -> list[Any]:
+        return self.ask(questionary.checkbox(message, choices=choices, **self.io))
+
+    def say(self, *parts: tuple[str, str] | str) -> None:
+        text = FormattedText([("", p) if isinstance(p, str) else p for p in parts])
+        if self.output is not None:
+            print_formatted_text(text, output=self.output)
+        else:
+            print_formatted_text(text)
+
+    def say_code(self, code: str, filename: str) -> None:
+        from pygments.lexers import get_lexer_for_filename
+        from pygments.util import ClassNotFound
+
+        try:
+            lexer = get_lexer_for_filename(filename)
+        except ClassNotFound:
+            self.say(code)
+            return
+        tokens = PygmentsTokens(list(lexer.get_tokens(code)))
+        if self.output is not None:
+            print_formatted_text(tokens, output=self.output, end="")
+        else:
+            print_formatted_text(tokens, end="")
+
+
+def _check(function):
+    """A questionary validator from a `check(text) -> str | None`."""
+
+    def validate(text: str) -> bool | str:
+        error = function(text)
+        return error or True
+
+    return validate
+
+
+# --- the steps ------------------------------------------------------------------------------
+
+
+def ask_project(p: Prompter, draft: Draft) -> None:
+    p.say(("bold", "1/4 Project"))
+    name = p.text(
+        "Project name",
+        draft.project_name,
+        _check(lambda t: error_of(validate_project_name, t)),
+    )
+    draft.set_project_name(name)
+    package = p.text(
+        "Package name",
+        draft.package_name,
+        _check(lambda t: error_of(validate_package_name, t)),
+    )
+    draft.set_package_name(package)
+
+    def target_error(text: str) -> str | None:
+        probe = Draft(draft.project_name, draft.package_name, Path())
+        probe.set_target(text)
+        return probe.target_error()
+
+    draft.set_target(p.text("Target folder", draft.target_text(), _check(target_error)))
+    warning = draft.target_warning()
+    if warning:
+        p.say(("fg:ansiyellow", f"! {warning}"))
+    draft.ci = p.select("CI provider", list(CI_CHOICES), draft.ci)
+    draft.compose = p.confirm("Write docker-compose.yml for local services?", draft.compose)
+
+
+def _slot_summary(draft: Draft, env: str) -> str:
+    """`postgresql · redis · ↑memory · redis`: the providers of `env` in slot order."""
+    parts = []
+    for slot in draft.slots:
+        shown = draft.effective(env, slot)
+        if env != BASE and draft.choice(env, slot) == INHERIT:
+            shown = f"↑{shown}"
+        parts.append(shown)
+    return " · ".join(parts)
+
+
+def ask_providers(p: Prompter, draft: Draft) -> None:
+    p.say("")
+    p.say(("bold", "2/4 Providers"))
+    named = [slot for slot in draft.slots if slot.role.is_named and slot.name != "default"]
+    named = [slot for slot in named if slot.role.value == "databases"]
+    if named:
+        removed = p.checkbox(
+            "Remove any named database?", [Choice(slot.key, slot) for slot in named]
+        )
+        for slot in removed:
+            draft.remove_database(slot)
+    while p.confirm("Add a named database?", False):
+        name = p.text("Database name", "", _check(draft.database_error))
+        draft.add_database(name)
+
+    order = ", ".join(slot.key for slot in draft.slots)
+    p.say(("", f"Providers per environment, in this order: {order}; ↑ inherits base."))
+    envs = p.checkbox(
+        "Change providers in which environments?",
+        [Choice(f"{env}: {_slot_summary(draft, env)}", env) for env in ENVIRONMENTS],
+    )
+    for env in envs:
+        for slot in draft.slots:
+            choices = []
+            for name in draft.choices(env, slot):
+                if name == INHERIT:
+                    title = f"inherit (from base: {draft.effective(BASE, slot)})"
+                else:
+                    title = f"{name}: {PROVIDERS[slot.role][name].summary}"
+                choices.append((title, name))
+            draft.set_provider(
+                env, slot, p.select(f"{env} · {slot.key}", choices, draft.choice(env, slot))
+            )
+
+    def settings_summary(env: str) -> str:
+        short = {"event_processing": "events", "command_processing": "commands"}
+        return " ".join(
+            f"{short.get(name, name)}={setting_text(draft.effective_setting(env, name))}"
+            for name in SETTING_VALUES
+        )
+
+    envs = p.checkbox(
+        "Change settings (debug, testing, processing) in which environments?",
+        [Choice(f"{env}: {settings_summary(env)}", env) for env in ENVIRONMENTS],
+    )
+    for env in envs:
+        for name in SETTING_VALUES:
+            choices = []
+            for value in draft.setting_choices(env, name):
+                if value is None and env == BASE:
+                    title = "unset (Protean's default)"
+                elif value is None:
+                    inherited = setting_text(draft.effective_setting(BASE, name))
+                    title = f"inherit (from base: {inherited})"
+                else:
+                    title = setting_text(value)
+                choices.append((title, value))
+            value = p.select(f"{env} · {SETTING_LABELS[name]}", choices, draft.setting(env, name))
+            draft.set_setting(env, name, value)
+
+
+def ask_connections(p: Prompter, draft: Draft) -> None:
+    p.say("")
+    p.say(("bold", "3/4 Connections"))
+    slots = draft.server_slots()
+    if not slots:
+        p.say("Every provider runs in memory: there are no connections to configure.")
+        return
+    for slot in slots:
+        url = draft.local_url(slot) or "(production only: no default)"
+        p.say(f"  {slot.key}: ${{{draft.variable(slot)}}}  default {url}")
+    if not p.confirm("Change any variable name or local default?", False):
+        return
+    for slot in slots:
+        variable = p.text(
+            f"{slot.key} variable",
+            draft.variable(slot),
+            _check(lambda text, slot=slot: _try(draft, slot, "variable", text)),
+        )
+        draft.set_variable(slot, variable)
+        if draft.local_envs(slot):
+            url = p.text(
+                f"{slot.key} default outside production",
+                draft.local_url(slot) or "",
+                _check(lambda text, slot=slot: _try(draft, slot, "url", text)),
+            )
+            draft.set_local_url(slot, url)
+
+
+def _try(draft: Draft, slot: Slot, what: str, text: str) -> str | None:
+    """The error `text` would cause as `slot`'s variable or URL; the draft is left as it was."""
+    variables, urls = dict(draft.variables), dict(draft.local_urls)
+    try:
+        if what == "variable":
+            draft.set_variable(slot, text)
+            return draft.variable_error(slot)
+        draft.set_local_url(slot, text)
+        return draft.local_url_error(slot)
+    finally:
+        draft.variables, draft.local_urls = variables, urls
+
+
+def ask_review(p: Prompter, draft: Draft, spec: ProjectSpec) -> bool:
+    from scaffolder.render import render_project
+
+    p.say("")
+    p.say(("bold", "4/4 Review"))
+    files = render_project(spec)
+    p.say(f"{len(files)} files in {draft.target}/:")
+    for path in files:
+        p.say(f"  {path}")
+    p.say("", ("bold underline", "domain.toml"))
+    p.say_code(files["domain.toml"].decode("utf-8", errors="replace"), "domain.toml")
+    for risk in spec_risks(spec):
+        p.say(("fg:ansiyellow bold", f"! {risk}"))
+    return p.confirm(f"Write the project to {draft.target}/?", True)
+
+
+def run_prompts(
+    initial: ProjectSpec, target: Path, *, input=None, output=None
+) -> WizardOutcome | None:
+    """Ask the wizard's questions line by line; the outcome, or None when cancelled."""
+    p = Prompter(input, output)
+    draft = Draft.from_spec(initial, target)
+    try:
+        ask_project(p, draft)
+        ask_providers(p, draft)
+        ask_connections(p, draft)
+        outcome = draft.outcome()
+        if not ask_review(p, draft, outcome.spec):
+            return None
+    except _Cancelled:
+        return None
+    return outcome

@@ -1,0 +1,169 @@
+"""The questionary prompts, driven through prompt_toolkit pipe input; and TUI == prompts."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from pathlib import Path
+
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+
+from scaffolder.catalog import Role
+from scaffolder.spec import Slot
+from scaffolder.ui.prompts import run_prompts
+
+from .helpers import pick, type_into
+
+UP, DOWN, CLEAR = "\x1b[A", "\x1b[B", "\x15"
+DATABASE = Slot(Role.DATABASE, "default")
+REPORTS = Slot(Role.DATABASE, "reports")
+CACHE = Slot(Role.CACHE, "default")
+
+
+def answer(initial, target: Path, *keys: str, later: str = "", close: bool = False):
+    """Run the prompts with `keys` typed ahead; returns the outcome (None when cancelled).
+
+    `later` is sent half a second in, as a key typed at a waiting prompt (a lone Escape is
+    only told from the start of a sequence by such a pause, as in a terminal).
+    """
+    with create_pipe_input() as pipe:
+        pipe.send_text("".join(keys))
+        if close:
+            pipe.close()  # the end of input, as when stdin runs out
+        timer = threading.Timer(0.5, pipe.send_text, [later])
+        if later:
+            timer.start()
+        try:
+            return run_prompts(initial, target, input=pipe, output=DummyOutput())
+        finally:
+            timer.cancel()
+
+
+# Enter at every prompt: the defaults, in the order the prompts come.
+DEFAULTS = (
+    "\r",  # project name
+    "\r",  # package name
+    "\r",  # target folder
+    "\r",  # CI
+    "\r",  # compose
+    "\r",  # add a named database? no
+    "\r",  # change providers in: none
+    "\r",  # change settings in: none
+    "\r",  # change connections? no
+    "\r",  # write? yes
+)
+
+# The same choices the TUI test below makes, as key presses.
+CHOICES = (
+    CLEAR + "shop\r",
+    "\r",
+    "\r",
+    DOWN + "\r",  # GitLab CI
+    "n",  # no compose
+    "y",
+    "reports\r",
+    "n",
+    DOWN + " " + DOWN + " \r",  # change providers in production and test
+    # production: databases.default, databases.reports, brokers.default, event_store, caches
+    "\r\r\r\r",
+    UP + "\r",  # caches.default: memory (from redis)
+    # test: databases.default sqlite (from postgresql), the rest as they are
+    DOWN + "\r",
+    "\r\r\r\r",
+    DOWN + DOWN + " \r",  # change settings in test
+    "\r\r",  # debug, testing
+    DOWN + DOWN + "\r",  # event processing: async
+    "\r",  # command processing
+    "y",  # change connections
+    CLEAR + "PG_URL\r",
+    "\r",  # databases.default's URL
+    "\r\r",  # databases.reports
+    "\r\r",  # brokers.default
+    "\r\r",  # event_store
+    "\r\r",  # caches.default (redis in test)
+    "\r",  # write
+)
+
+
+def test_enter_everywhere_gives_the_defaults(initial, tmp_path):
+    outcome = answer(initial, tmp_path / "acme", *DEFAULTS)
+    assert outcome is not None
+    assert outcome.spec == initial
+    assert outcome.target == tmp_path / "acme"
+
+
+def test_choices_reach_the_spec(initial, tmp_path):
+    outcome = answer(initial, tmp_path / "acme", *CHOICES)
+    assert outcome is not None
+    spec = outcome.spec
+    assert (spec.project_name, spec.package_name, spec.ci, spec.compose) == (
+        "shop",
+        "shop",
+        "gitlab",
+        False,
+    )
+    assert outcome.target == tmp_path / "shop"
+    assert spec.slots[1] == REPORTS
+    assert spec.provider("test", DATABASE).name == "sqlite"
+    assert spec.provider("test", REPORTS).name == "postgresql"
+    assert spec.provider("production", CACHE).name == "memory"
+    assert spec.environments["test"].event_processing == "async"
+    assert spec.variable(DATABASE) == "PG_URL"
+
+
+def test_bad_input_is_refused_and_asked_again(initial, tmp_path):
+    keys = list(DEFAULTS)
+    keys[0] = CLEAR + "9lives\r" + CLEAR + "lives\r"
+    keys[1] = CLEAR + "class\r" + CLEAR + "lives\r"
+    outcome = answer(initial, tmp_path / "acme", *keys)
+    assert outcome is not None
+    assert outcome.spec.project_name == "lives"
+    assert outcome.spec.package_name == "lives"
+
+
+def test_ctrl_c_cancels(initial, tmp_path):
+    assert answer(initial, tmp_path / "acme", "\r\r\x03") is None
+
+
+def test_escape_cancels(initial, tmp_path):
+    assert answer(initial, tmp_path / "acme", "\r\r", later="\x1b") is None
+
+
+def test_end_of_input_cancels(initial, tmp_path):
+    assert answer(initial, tmp_path / "acme", "\r\r", close=True) is None
+
+
+def test_declining_to_write_returns_none(initial, tmp_path):
+    keys = [*DEFAULTS[:-1], "n"]
+    assert answer(initial, tmp_path / "acme", *keys) is None
+
+
+async def choose_in_the_wizard(app):
+    """The choices of CHOICES, made in the wizard with keys; returns its outcome."""
+    async with app.run_test(size=(100, 40)) as pilot:
+        await type_into(pilot, "#project-name", "shop")
+        app.screen.query_one("#ci").focus()
+        await pilot.press("right", "enter", "tab", "space")  # GitLab; compose off
+        await pilot.press("ctrl+n", "a", *"reports", "enter")
+        await pilot.pause()
+        await pick(pilot, "providers", 4, 1, "memory")  # production caches.default
+        await pick(pilot, "providers", 0, 2, "sqlite")  # test databases.default
+        await pick(pilot, "settings", 2, 2, "async")  # test event processing
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await type_into(pilot, "#variable-databases-default", "PG_URL")
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+    return app.return_value
+
+
+def test_the_wizard_and_the_prompts_make_the_same_spec(make_app, initial, tmp_path):
+    # Prompts run their own event loop, so the wizard's run is a separate asyncio.run.
+    from_tui = asyncio.run(choose_in_the_wizard(make_app()))
+    from_prompts = answer(initial, tmp_path / "acme", *CHOICES)
+    assert from_tui is not None
+    assert from_tui == from_prompts
