@@ -89,6 +89,18 @@ def regenerate(
             conflicts[relative] = (merged.decode(), take_regenerated(base, yours, new))
         elif merged != yours:
             files[relative] = merged
+    # The snapshot recorded after this run is `new_tree`. A file of ours that this run does not
+    # regenerate (`ci` writes only CI; the other provider's CI file) stays as generated from the
+    # old tree: if the new tree would render it differently, the new snapshot is no longer its
+    # merge base, and a later merge would take the difference for the user's edit and undo it.
+    # Such a file is treated from now on as one protean-init did not write: only added to.
+    for relative in ours - (wanted & set(regenerated)):
+        if (
+            base_files is None
+            or relative not in regenerated
+            or base_files.get(relative) != regenerated[relative]
+        ):
+            ours.discard(relative)
     return Regenerated(files, conflicts, skipped, frozenset(ours))
 
 
