@@ -288,3 +288,67 @@ def test_add_database_dry_run_diff_is_the_insertion(generated, cli):
         for line in result.out.split("+++ b/domain.toml")[1].split("--- a/")[0].splitlines()
     )
     assert ENV_EXAMPLE in dry_run_files(result.out)
+
+
+def test_ci_after_a_hand_edit_leaves_compose_to_be_brought_up_to_date(generated, cli):
+    """`ci` regenerates only CI; the next command that regenerates compose and .env.example
+    must still add what the hand edit needs (the snapshot is not advanced past them)."""
+    root = generated()
+    config = root / "domain.toml"
+    config.write_text(
+        config.read_text()
+        + '\n[databases.archive]\nprovider = "mysql"\n'
+        + 'database_uri = "${ARCHIVE_DATABASE_URL|mysql+pymysql://root:mysql@localhost:3306/shop}"\n'
+    )
+    assert cli("ci --project", root).code == 0
+    assert "mysql" in github_integration(root)[0]
+    assert "mysql" not in compose_services(root)  # `ci` writes CI only
+
+    result = cli("add-database other --provider sqlite --project", root)
+
+    assert result.code == 0, result.err
+    assert "mysql" in compose_services(root)
+    assert_compose_valid(root / COMPOSE)
+    assert "ARCHIVE_DATABASE_URL" in (root / ENV_EXAMPLE).read_text()
+    before = snapshot(root)
+    assert cli("ci --project", root).code == 0
+    assert snapshot(root) == before
+
+
+def test_ci_follows_a_hand_edit_and_its_undo(generated, cli):
+    root = generated()
+    config = root / "domain.toml"
+    original = config.read_text()
+    config.write_text(original + ARCHIVE_BY_HAND)
+    assert cli("ci --project", root).code == 0
+    assert "mysql" in github_integration(root)[0]
+
+    config.write_text(original)
+    result = cli("ci --project", root)
+
+    assert result.code == 0, result.err
+    services, env = github_integration(root)
+    assert "mysql" not in services and "ARCHIVE_DATABASE_URL" not in env
+    assert_github_workflow_valid(root / GITHUB)
+
+
+def test_switching_ci_back_never_drops_a_service_silently(generated, cli):
+    """The GitHub workflow was last written before a database was added under GitLab: going
+    back to GitHub must not merge against a newer base and lose the new service."""
+    root = generated()
+    # A first edit records which derived files are protean-init's, the workflow among them.
+    assert cli("add-database reports --provider sqlite --project", root).code == 0
+    assert cli("ci --ci gitlab --project", root).code == 0
+    assert cli("add-database archive --provider mysql --project", root).code == 0
+    assert "mysql" in gitlab_integration(root)[0]
+    before = snapshot(root)
+
+    result = cli("ci --ci github --project", root)
+
+    # The old workflow is no longer protean-init's to merge: shown as a conflict.
+    assert result.code == 1 and "<<<<<<<" in result.err
+    assert snapshot(root) == before
+    assert cli("ci --ci github --force --project", root).code == 0
+    services, env = github_integration(root)
+    assert "mysql" in services and "ARCHIVE_DATABASE_URL" in env
+    assert_github_workflow_valid(root / GITHUB)
