@@ -360,7 +360,8 @@ def _dropped_table(c: Collector, name: str, table: Mapping[str, Any]) -> None:
         fix = (
             f"rename it to {source.table_name(BASE, (match,))}"
             if match
-            else "remove it, or move its keys under a Protean setting"
+            else f"move it to {source.table_name(BASE, ('custom', name))}, the table Protean "
+            "keeps for the application's own settings, or remove it"
         )
     c.add(ERROR, "dropped-table", message, line=line, env=BASE, fix=fix)
 
