@@ -352,7 +352,7 @@ def _dropped_table(c: Collector, name: str, table: Mapping[str, Any]) -> None:
         )
         fix = f"move it under a role, e.g. {source.table_name(BASE, ('databases', name))}"
     else:
-        match = nearest(name, TOP_LEVEL_KEYS - {"testing"})
+        match = nearest(name, TOP_LEVEL_KEYS, cutoff=0.75)
         message = (
             f"{header} is not a Protean setting{_did_you_mean(match)}; Protean takes it for "
             f"an overlay selected by PROTEAN_ENV={name}, and drops it from every environment"
