@@ -71,7 +71,15 @@ def regenerate(
             files[relative] = new
             ours.add(relative)
             continue
-        yours = disk.read_bytes()
+        on_disk = disk.read_bytes()
+        # A file checked out with CRLF (git's core.autocrlf) merges as its LF twin, and
+        # keeps CRLF: otherwise every line would differ from the base and conflict.
+        crlf = b"\r\n" in on_disk and on_disk.count(b"\n") == on_disk.count(b"\r\n")
+        yours = on_disk.replace(b"\r\n", b"\n") if crlf else on_disk
+
+        def eol(text: bytes, crlf: bool = crlf) -> bytes:
+            return text.replace(b"\n", b"\r\n") if crlf else text
+
         conflicted = False
         if base_files is not None and relative in base_files and relative in ours:
             merged, conflicted = merge_file(base_files[relative], yours, new)
@@ -86,9 +94,9 @@ def regenerate(
             continue
         if conflicted:
             base = base_files.get(relative) if base_files and relative in ours else None
-            conflicts[relative] = (merged.decode(), take_regenerated(base, yours, new))
-        elif merged != yours:
-            files[relative] = merged
+            conflicts[relative] = (merged.decode(), eol(take_regenerated(base, yours, new)))
+        elif eol(merged) != on_disk:
+            files[relative] = eol(merged)
     # The snapshot recorded after this run is `new_tree`. A file of ours that this run does not
     # regenerate (`ci` writes only CI; the other provider's CI file) stays as generated from the
     # old tree: if the new tree would render it differently, the new snapshot is no longer its
