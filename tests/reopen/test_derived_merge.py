@@ -352,3 +352,38 @@ def test_switching_ci_back_never_drops_a_service_silently(generated, cli):
     services, env = github_integration(root)
     assert "mysql" in services and "ARCHIVE_DATABASE_URL" in env
     assert_github_workflow_valid(root / GITHUB)
+
+
+def to_crlf(path: Path) -> None:
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+
+
+@pytest.mark.parametrize("own_files", [False, True], ids=["generated", "protean-new"])
+def test_crlf_derived_files_merge_as_their_lf_twins(generated, cli, tmp_path, own_files):
+    """Checked out with CRLF (git's core.autocrlf on Windows), compose, CI and .env.example
+    merge exactly as with LF, and keep CRLF."""
+    import shutil
+
+    lf = generated()
+    crlf = tmp_path / "crlf" / "shop"
+    shutil.copytree(lf, crlf)
+    derived = (COMPOSE, GITHUB, ENV_EXAMPLE)
+    if own_files:  # files protean-init did not write: only added to
+        for root in (lf, crlf):
+            (root / ANSWERS).unlink()
+    for name in (*derived, "domain.toml"):
+        to_crlf(crlf / name)
+
+    for root in (lf, crlf):
+        result = cli("add-database archive --provider mysql --project", root)
+        assert result.code == 0, result.err
+
+    for name in derived:
+        data = (crlf / name).read_bytes()
+        assert data.count(b"\n") == data.count(b"\r\n"), f"{name}: not all CRLF"
+        assert data.replace(b"\r\n", b"\n") == (lf / name).read_bytes(), name
+    assert "mysql" in compose_services(crlf)
+    if not own_files:
+        before = snapshot(crlf)
+        assert cli("ci --project", crlf).code == 0
+        assert snapshot(crlf) == before
