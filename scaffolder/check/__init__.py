@@ -8,9 +8,10 @@ The public API for every front end (the command, the TUI's edit menu and review 
     format_text(findings) -> str, format_json(findings) -> str, exit_code(findings) -> int
 
 Modules: findings (the Finding and its formats), source (a config file with the line of
-every key), resolution (an environment as Protean's loader resolves it), config_rules
-(keys, providers, values, overlays, variables, risky choices), drift (compose, CI,
-.env.example), project (running them over a project).
+every key), resolution (an environment as Protean's loader resolves it), and the rule
+families: structure (keys, tables and overlays as written), values (settings, providers and
+variables per environment), risks (warnings), drift (compose, CI, .env.example); common
+holds what they share, and project runs them over a project.
 """
 
 from scaffolder.check.findings import (

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from scaffolder.catalog import SERVICES, Service
-from scaffolder.check.config_rules import Collector, SlotUse, strings
+from scaffolder.check.common import Collector, SlotUse, strings
 from scaffolder.check.findings import DRIFT
 from scaffolder.check.resolution import Resolved, references_in
 from scaffolder.errors import UsageError

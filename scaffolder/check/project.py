@@ -8,20 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scaffolder.catalog import TOP_LEVEL_KEYS
-from scaffolder.check.config_rules import (
-    Collector,
-    SlotUse,
-    classify_tables,
-    database_overrides,
-    environment_rules,
-    slot_uses,
-    structure_rules,
-    unknown_environments,
-)
+from scaffolder.check.common import Collector, SlotUse, slot_uses
 from scaffolder.check.drift import ci_drift, compose_drift, env_example_drift
 from scaffolder.check.findings import ERROR, Finding
 from scaffolder.check.resolution import Resolved, resolve
+from scaffolder.check.risks import database_overrides
 from scaffolder.check.source import Source
+from scaffolder.check.structure import classify_tables, structure_rules, unknown_environments
+from scaffolder.check.values import environment_rules
 from scaffolder.project_files import (
     CONFIG_NAMES,
     ENV_EXAMPLE,

@@ -14,11 +14,11 @@ from scaffolder.check import (
     Finding,
     check_config_text,
     check_project,
-    config_rules,
     exit_code,
     format_json,
     format_text,
     resolution,
+    values,
 )
 from scaffolder.check.toml_lines import index_lines
 from scaffolder.cli import main
@@ -203,7 +203,7 @@ def test_without_protean_the_findings_are_the_same(case, monkeypatch):
         CORPUS / case, ["production"] if case == "variables-named" else [], environ={}
     )
     monkeypatch.setattr(resolution, "protean_config_module", lambda: None)
-    monkeypatch.setattr(config_rules, "protean_config_module", lambda: None)
+    monkeypatch.setattr(values, "protean_config_module", lambda: None)
     again = check_project(
         CORPUS / case, ["production"] if case == "variables-named" else [], environ={}
     )

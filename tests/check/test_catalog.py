@@ -82,7 +82,7 @@ def test_cache_default_ttl_key_is_known():
 def test_table_settings_are_protean_table_defaults():
     from protean.domain.config import _default_config
 
-    from scaffolder.check.config_rules import TABLE_SETTINGS
+    from scaffolder.check.common import TABLE_SETTINGS
 
     tables = {key for key, value in _default_config().items() if isinstance(value, dict)}
     assert tables == TABLE_SETTINGS
@@ -91,7 +91,7 @@ def test_table_settings_are_protean_table_defaults():
 def test_processing_choices_are_protean_enum_values():
     from protean.utils import IdentityStrategy, IdentityType, Processing
 
-    from scaffolder.check.config_rules import CHOICES
+    from scaffolder.check.values import CHOICES
 
     assert set(CHOICES["event_processing"]) == {p.value for p in Processing}
     assert set(CHOICES["identity_strategy"]) == {s.value for s in IdentityStrategy}

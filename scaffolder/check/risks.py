@@ -1,0 +1,184 @@
+"""Risk rules (warnings): choices Protean accepts that are rarely meant. Production on an
+in-memory provider, a password in a URI, a memory overlay that still needs a server, and a
+named database a deployed overlay forgets while it overrides the others."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from scaffolder.catalog import PROTEAN_DEFAULTS, PROVIDERS, Role
+from scaffolder.check.common import (
+    ROLE_BY_KEY,
+    Collector,
+    SlotUse,
+    is_production,
+    strings,
+)
+from scaffolder.check.findings import WARNING
+from scaffolder.check.resolution import Resolved, references_in, without_references
+from scaffolder.check.source import Path
+from scaffolder.spec import Slot
+
+# Overlays for running on one machine: they are not expected to repoint every database.
+LOCAL_ENVS = frozenset(
+    {"test", "tests", "testing", "memory", "dev", "development", "local", "ci", "e2e"}
+)
+MEMORY_ENV = "memory"
+
+_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0"})
+_URL_WITH_PASSWORD = re.compile(
+    r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*)://(?P<user>[^\s:/@\"'{}]*):(?P<password>[^\s/@\"'{}]+)"
+    r"@(?P<host>\[[^\]\s]*\]|[^\s:/?#\"'{},]*)"
+)
+
+_CONSEQUENCES = {
+    Role.DATABASE: "its data lives in one process and is lost on every restart",
+    Role.BROKER: "messages never leave the process that published them",
+    Role.EVENT_STORE: "every event is lost on restart",
+    Role.CACHE: "each process keeps its own cache, lost on restart",
+}
+
+
+def memory_rules(c: Collector, env: str, use: SlotUse) -> None:
+    provider, slot = use.provider, use.slot
+    if provider is None:
+        return
+    line = use.line if c.source.origin(env, (*slot.path, "provider")) else c.source.env_line(env)
+    if is_production(env) and provider.in_memory and slot.name != "memory":
+        real = next((p for p in PROVIDERS[slot.role].values() if p.needs_server), None)
+        chosen = "chosen in the file" if use.written else "Protean's default"
+        c.add(
+            WARNING,
+            "memory-in-production",
+            f"{env} uses the in-memory {slot.role.label} '{provider.name}' for {slot} "
+            f"({chosen}): {_CONSEQUENCES[slot.role]}",
+            line=line,
+            env=env,
+            fix=(
+                f'set provider = "{real.name}" and {real.uri_key} = "${{{slot.variable}}}" in '
+                f"{c.source.table_name(env, slot.path)}"
+                if real
+                else f"choose a server-backed provider for {slot}"
+            ),
+        )
+    if env == MEMORY_ENV and provider.needs_server:
+        memory = PROTEAN_DEFAULTS[slot.role]
+        c.add(
+            WARNING,
+            "memory-overlay-service",
+            f"the memory overlay leaves {slot} on '{provider.name}', which needs a running "
+            f"{provider.service.name} server: `pytest --protean-env memory` is not in memory",
+            line=line,
+            env=env,
+            fix=f'set provider = "{memory}" in {c.source.table_name(env, slot.path)}',
+        )
+
+
+def _is_local(host: str) -> bool:
+    return host.lower() in _LOCAL_HOSTS or host.startswith("127.")
+
+
+def passwords(c: Collector, resolved: Resolved) -> None:
+    source, env = c.source, resolved.env
+    for path, text in strings(resolved.merged):
+        if "://" not in text:
+            continue
+        origin = source.origin(env, path)
+        if origin is None:
+            continue
+        where, line = origin
+        name = ".".join(path)
+        for match in _URL_WITH_PASSWORD.finditer(without_references(text)):
+            c.add(
+                WARNING,
+                "password-in-uri",
+                f"{name} holds a literal password for {match.group('host')}: "
+                f"{source.file} is committed, and the password with it",
+                line=line,
+                env=where,
+                fix=f'read it from a variable: {path[-1]} = "${{{_variable_for(path)}}}"',
+                key=(line, "literal"),
+            )
+        for ref in references_in(text):
+            if not ref.default:
+                continue
+            for match in _URL_WITH_PASSWORD.finditer(ref.default):
+                host = match.group("host")
+                if not _is_local(host):
+                    c.add(
+                        WARNING,
+                        "password-in-uri",
+                        f"the default of ${{{ref.name}}} in {name} holds a password for "
+                        f"{host}, a server that is not local; it applies whenever "
+                        f"{ref.name} is unset",
+                        line=line,
+                        env=where,
+                        fix=f"drop the default (${{{ref.name}}}) or point it at localhost",
+                        key=(line, ref.name),
+                    )
+                elif is_production(env):
+                    c.add(
+                        WARNING,
+                        "password-in-uri",
+                        f"{env} falls back to the local password in the default of "
+                        f"${{{ref.name}}} ({name}) whenever {ref.name} is unset",
+                        line=line,
+                        env=env,
+                        fix=f"write ${{{ref.name}}} with no default in "
+                        f"{source.table_name(env, path[:-1])}",
+                        key=(line, ref.name, env),
+                    )
+
+
+def _variable_for(path: Path) -> str:
+    if len(path) >= 2 and path[0] in ROLE_BY_KEY:
+        role = ROLE_BY_KEY[path[0]]
+        name = path[1] if role.is_named and len(path) >= 3 else None
+        return Slot(role, name).variable
+    return "SECRET_URL"
+
+
+# --- Across environments ------------------------------------------------------------------
+
+
+def database_overrides(c: Collector, overlays: Sequence[str], checked: Iterable[str]) -> None:
+    """A named database that no deployed overlay overrides, while they override the others."""
+    raw = c.source.raw
+    base = raw.get("databases")
+    if not isinstance(base, dict):
+        return
+    names = [name for name, table in base.items() if isinstance(table, dict)]
+    if len(names) < 2:
+        return
+    deployed = [env for env in overlays if env.lower() not in LOCAL_ENVS]
+    overriders: dict[str, list[str]] = {name: [] for name in names}
+    for env in deployed:
+        section = raw[env].get("databases")
+        if isinstance(section, dict):
+            for name in names:
+                if isinstance(section.get(name), dict):
+                    overriders[name].append(env)
+    overridden = [name for name in names if overriders[name]]
+    left = [name for name in names if not overriders[name]]
+    if not overridden or not left or not (len(left) == 1 or len(left) < len(overridden)):
+        return
+    counts = {env: sum(env in envs for envs in overriders.values()) for env in deployed}
+    env = max(deployed, key=lambda e: counts[e])
+    if env not in set(checked):
+        return
+    others = ", ".join(f"databases.{name}" for name in overridden[:3])
+    if len(overridden) > 3:
+        others += f" and {len(overridden) - 3} more"
+    for name in left:
+        provider = base[name].get("provider", "?")
+        c.add(
+            WARNING,
+            "database-not-overridden",
+            f"databases.{name} is overridden by no overlay, while {env} overrides {others}: "
+            f"in {env} it keeps its base settings (provider '{provider}')",
+            line=c.source.exact(("databases", name)),
+            env=env,
+            fix=f"add {c.source.table_name(env, ('databases', name))} with {env}'s provider "
+            f"and connection",
+        )
