@@ -86,13 +86,26 @@ def _load_yaml(path: Path, display: str) -> Any:
         raise UsageError(f"cannot read {display}: {error.strerror}") from error
 
 
-def _items(node: Any) -> Iterator[tuple[str, int, Any]]:
-    """(key, line, value node) of a mapping node; nothing for any other node."""
-    if node is None or getattr(node, "id", None) != "mapping":
+def _items(node: Any, depth: int = 0) -> Iterator[tuple[str, int, Any]]:
+    """(key, line, value node) of a mapping node, `<<: *anchor` merges included (own keys
+    first and winning); nothing for any other node."""
+    if node is None or getattr(node, "id", None) != "mapping" or depth > 10:
         return
+    seen = set()
+    merges = []
     for key, value in node.value:
-        if getattr(key, "id", None) == "scalar":
-            yield str(key.value), key.start_mark.line + 1, value
+        if getattr(key, "id", None) != "scalar":
+            continue
+        if key.value == "<<":
+            merges += _sequence(value) or [value]
+            continue
+        seen.add(key.value)
+        yield str(key.value), key.start_mark.line + 1, value
+    for merged in merges:
+        for name, line, value in _items(merged, depth + 1):
+            if name not in seen:
+                seen.add(name)
+                yield name, line, value
 
 
 def _get(node: Any, key: str) -> Any:
@@ -212,6 +225,22 @@ def _gitlab_jobs(root: Any, test_env: str) -> tuple[list[_Job], int | None]:
         for node in _sequence(_get(root, "services"))
         + _sequence(_get(_get(root, "default"), "services"))
     ]
+    definitions = {name: job for name, _, job in _items(root)}
+
+    def inherited(job: Any, key: str, depth: int = 0) -> Any:
+        """A job's own `key`, or the one it `extends:` (hidden templates included)."""
+        found = _get(job, key)
+        if found is not None or depth > 10:
+            return found
+        parents = _sequence(_get(job, "extends")) or [_get(job, "extends")]
+        for parent in reversed(parents):
+            template = definitions.get(_scalar(parent))
+            if template is not None:
+                found = inherited(template, key, depth + 1)
+                if found is not None:
+                    return found
+        return None
+
     jobs = []
     for name, line, job in _items(root):
         if (
@@ -222,9 +251,9 @@ def _gitlab_jobs(root: Any, test_env: str) -> tuple[list[_Job], int | None]:
             continue
         own = [
             _gitlab_service(node, node.start_mark.line + 1)
-            for node in _sequence(_get(job, "services"))
+            for node in _sequence(inherited(job, "services"))
         ]
-        selected = _env_value(_get(job, "variables"), "PROTEAN_ENV")
+        selected = _env_value(inherited(job, "variables"), "PROTEAN_ENV")
         integration = bool(own) or selected == test_env or "integration" in name.lower()
         jobs.append(_Job(name, line, tuple(shared + own), integration))
     return jobs, None
