@@ -234,3 +234,13 @@ def test_an_edit_toml_cannot_express_is_refused(tmp_path, cli):
     assert result.code == 2
     assert "inline table" in result.err and "nothing written" in result.err
     assert snapshot(root) == before
+
+
+def test_malformed_answers_file_touches_nothing(generated, cli):
+    root = generated()
+    (root / ANSWERS).write_text("ci: github\ngenerated_from: [unclosed\n")
+    before = snapshot(root)
+    result = cli("add-database reports --provider sqlite --project", root)
+    assert result.code == 2
+    assert ANSWERS in result.err and "malformed YAML" in result.err
+    assert snapshot(root) == before
