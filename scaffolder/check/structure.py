@@ -243,7 +243,9 @@ def _setting(c: Collector, env: str, key: str, value: Any, overlays: Sequence[st
                     line=source.exact(path),
                     env=env,
                     fix=(
-                        f"rename the overlay, e.g. [{'test' if key == 'testing' else key + '_env'}]"
+                        "rename the overlay, e.g. [test]"
+                        if key == "testing"
+                        else f"rename the overlay: '{key}' is taken by a setting"
                     ),
                 )
             else:
