@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -244,7 +243,7 @@ def test_lines_of_keys_tables_and_inline_tables():
     assert lines[("production", "databases", "default", "a", "b.c", "d")] == 15
 
 
-# --- Speed ---------------------------------------------------------------------------------
+# --- Size ----------------------------------------------------------------------------------
 
 
 def big_project(root: Path, databases: int) -> None:
@@ -263,11 +262,8 @@ def big_project(root: Path, databases: int) -> None:
     (root / ".env.example").write_text("".join(f"# DB{i}=x\n" for i in range(databases)))
 
 
-def test_a_thousand_named_databases_check_well_under_a_second(tmp_path):
+def test_a_thousand_named_databases_check_correctly(tmp_path):
+    # How long this takes is measured in bench/, never asserted in a test.
     big_project(tmp_path, 1000)
-    check_project(tmp_path, environ={})  # imports and caches
-    start = time.perf_counter()
     findings = check_project(tmp_path, environ={})
-    elapsed = time.perf_counter() - start
     assert {f.code for f in findings} == {"memory-in-production"}
-    assert elapsed < 1.0, f"{elapsed:.2f}s"
