@@ -6,15 +6,16 @@ venv with the extras its pyproject asks for, and then, as its README and CI tell
 
 - `pytest --protean-env memory` with no service variables and no network at all;
 - `protean check --domain=src/<package>/domain.py`;
-- with `PROTEAN_ENV=test` and the variables of its `.env.example` pointed at this tier's
-  servers: `protean db setup --domain=src/<package>/domain.py`, a script that registers a
-  customer as an application would, and `pytest`.
+- with the variables of its `.env.example` pointed at this tier's servers: the README's
+  `PROTEAN_ENV=test protean db setup --domain=src/<package>/domain.py` line, then, with
+  `PROTEAN_ENV=test` as the generated CI sets it, a script that registers a customer as an
+  application would, and `pytest`.
 
 What the project stored is read back from the servers directly (rows, messages, keys), and
 the suite's use of them from counters that survive its cleanup (see usage.py).
 
 Elasticsearch cannot run on this machine: its generated configs are proved by the validators
-and the generation tests only.
+and the generation tests only (see README.md here).
 """
 
 from __future__ import annotations
