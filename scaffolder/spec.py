@@ -86,6 +86,12 @@ DEFAULT_SLOTS = (
 )
 
 
+def slot_order(slot: Slot) -> tuple[int, bool, str]:
+    """Roles as the default slots order them, each role's `default` first, then by name."""
+    roles = [s.role for s in DEFAULT_SLOTS]
+    return (roles.index(slot.role), slot.name not in (None, "default"), slot.name or "")
+
+
 @dataclass(frozen=True)
 class EnvironmentSpec:
     """One environment: base holds every slot; an overlay holds only what it overrides."""
@@ -97,7 +103,10 @@ class EnvironmentSpec:
     command_processing: Processing | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "providers", MappingProxyType(dict(self.providers)))
+        # One order whatever the input order (flags, an answers file's sorted keys, the UI),
+        # so the same choices always write the same domain.toml.
+        providers = dict(sorted(self.providers.items(), key=lambda item: slot_order(item[0])))
+        object.__setattr__(self, "providers", MappingProxyType(providers))
 
     def settings(self) -> dict[str, object]:
         """The settings this environment sets, in a stable order."""
