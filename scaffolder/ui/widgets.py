@@ -114,11 +114,6 @@ class GridCell(Static):
     GridCell.-inherit { color: $text-muted; text-style: italic; }
     GridCell.-risky { color: $text-warning; }
     GridCell.-cursor { background: $boost; }
-    ChoiceGrid:focus GridCell.-cursor {
-        background: $block-cursor-background;
-        color: $block-cursor-foreground;
-        text-style: $block-cursor-text-style;
-    }
     """
 
     def __init__(self, row: int, column: int, content: str = "", **kwargs) -> None:
@@ -149,6 +144,11 @@ class ChoiceGrid(Widget, can_focus=True):
         grid-rows: 1;
         grid-gutter: 0 0;
         width: 1fr;
+    }
+    ChoiceGrid:focus > GridCell.-cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: $block-cursor-text-style;
     }
     """
 

@@ -193,7 +193,8 @@ class ReviewScreen(StepScreen):
         node = self.node_for(path)
         tree = self.query_one("#files", FileTree)
         if node is not None and tree.cursor_node is not node:
-            tree.move_cursor(node)
+            # A freshly filled tree has no line numbers until it is laid out.
+            tree.call_after_refresh(tree.move_cursor, node)
 
     @on(Tree.NodeHighlighted, "#files")
     def handle_highlighted(self, event: Tree.NodeHighlighted) -> None:

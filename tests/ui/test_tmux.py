@@ -1,0 +1,131 @@
+"""One real-terminal check: `protean-init new DIR` in tmux, driven by send-keys, makes a project.
+
+Runs the installed command line (not the app object) on a private tmux server, at 80x24, and
+reads the screen with capture-pane, as a user would see it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
+]
+REPO = Path(__file__).resolve().parents[2]
+
+
+class Tmux:
+    def __init__(self, socket: str) -> None:
+        self.socket = socket
+
+    def run(self, *args: str) -> str:
+        result = subprocess.run(
+            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=True
+        )
+        return result.stdout
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-p", "-t", "wizard")
+
+    def keys(self, *keys: str) -> None:
+        self.run("send-keys", "-t", "wizard", *keys)
+
+    def wait_for(self, text: str, timeout: float = 20.0) -> float:
+        """Seconds until `text` is on the screen; fails with the screen when it never is."""
+        started = time.perf_counter()
+        while time.perf_counter() - started < timeout:
+            if text in self.screen():
+                return time.perf_counter() - started
+            time.sleep(0.05)
+        pytest.fail(f"{text!r} never appeared; the screen:\n{self.screen()}")
+
+
+@pytest.fixture
+def tmux():
+    server = Tmux(f"protean-init-test-{uuid.uuid4().hex[:8]}")
+    yield server
+    subprocess.run(["tmux", "-L", server.socket, "kill-server"], capture_output=True)
+
+
+def test_the_wizard_in_a_real_terminal_writes_a_project(tmux, tmp_path):
+    target = tmp_path / "shop"
+    command = f"cd {REPO} && {sys.executable} -m scaffolder new {target}; echo EXIT=$?; sleep 60"
+    env = {**os.environ, "TERM": "xterm-256color"}
+    env.pop("TMUX", None)
+    subprocess.run(
+        [
+            "tmux",
+            "-L",
+            tmux.socket,
+            "new-session",
+            "-d",
+            "-s",
+            "wizard",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            command,
+        ],
+        check=True,
+        env=env,
+    )
+    start_up = tmux.wait_for("Project name")
+    print(f"tmux: first screen after {start_up * 1000:.0f} ms (process start included)")
+    assert "1 Project" in tmux.screen()
+    assert "^s Review" in tmux.screen()
+
+    tmux.keys("C-s")
+    tmux.wait_for("files to")
+    assert "domain.toml" in tmux.screen()
+    tmux.keys("Enter")
+    tmux.wait_for("Created shop")
+    assert "pytest --protean-env memory" in tmux.screen()
+    tmux.keys("q")
+    tmux.wait_for("EXIT=0")
+
+    assert (target / "domain.toml").is_file()
+    assert (target / "docker-compose.yml").is_file()
+    assert (target / "src" / "shop" / "domain.py").is_file()
+    assert 'provider = "postgresql"' in (target / "domain.toml").read_text()
+
+
+def test_escape_in_a_real_terminal_writes_nothing(tmux, tmp_path):
+    target = tmp_path / "shop"
+    command = f"cd {REPO} && {sys.executable} -m scaffolder new {target}; echo EXIT=$?; sleep 60"
+    env = {**os.environ, "TERM": "xterm-256color"}
+    env.pop("TMUX", None)
+    subprocess.run(
+        [
+            "tmux",
+            "-L",
+            tmux.socket,
+            "new-session",
+            "-d",
+            "-s",
+            "wizard",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            command,
+        ],
+        check=True,
+        env=env,
+    )
+    tmux.wait_for("Project name")
+    tmux.keys("C-n")
+    tmux.wait_for("Add db")
+    tmux.keys("Escape")
+    tmux.wait_for("EXIT=130")
+    assert "nothing was written" in tmux.screen()
+    assert not target.exists()
