@@ -241,6 +241,7 @@ class PostgresServer:
         )
         try:
             self.executor.start()
+            self._wait_until_ready()
             if _stat_statements_options(self.bindir):
                 with psycopg.connect(self.url(), autocommit=True) as conn:
                     conn.execute(f"CREATE EXTENSION IF NOT EXISTS {STAT_STATEMENTS}")
@@ -248,6 +249,23 @@ class PostgresServer:
             self.stop()
             raise
         return self
+
+    def _wait_until_ready(self, timeout: float = 60.0) -> None:
+        """Wait for the server to take a session, not just a TCP connection.
+
+        The executor returns once the port accepts connections, which can be while the
+        server still answers "FATAL: the database system is starting up" (seen under load,
+        e.g. two pytest-xdist workers starting clusters at once).
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with psycopg.connect(self.url(), connect_timeout=5):
+                    return
+            except psycopg.OperationalError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
 
     def stop(self) -> None:
         if self.executor is not None and self.executor.running():
