@@ -169,7 +169,10 @@ def validate_package_name(name: str) -> None:
             f"{package_name_for(name) or 'my_app'!r}"
         )
     if keyword.iskeyword(name) or keyword.issoftkeyword(name):
-        raise UsageError(f"invalid package name {name!r}: it is a Python keyword")
+        raise UsageError(
+            f"invalid package name {name!r}: it is a Python keyword; use an identifier "
+            f"that is not one, such as {name + '_app'!r}"
+        )
 
 
 def validate_slot_name(name: str) -> None:
