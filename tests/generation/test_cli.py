@@ -1,0 +1,397 @@
+"""Proof 6: the command line refuses bad input in one line, exit 2, and writes nothing.
+
+Most cases call `scaffolder.cli.main` in-process (with `--ui none`, so the result cannot
+depend on whether pytest's stdin is a terminal); what depends on the process itself (no
+terminal, what `--help` imports) runs `python -m scaffolder` with stdin from /dev/null.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from scaffolder.answers import build_spec
+from scaffolder.cli import main
+from scaffolder.render import render_project
+from scaffolder.spec import default_spec
+
+ERROR = "protean-init: error: "
+
+
+def run_main(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def run_process(cwd: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "PROTEAN_ENV"}
+    return subprocess.run(
+        [sys.executable, *argv],
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+def listing(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*"))
+
+
+def assert_one_line_error(err: str, *fragments: str) -> None:
+    assert err.startswith(ERROR), err
+    assert err.endswith("\n") and err.count("\n") == 1, f"not one line: {err!r}"
+    for fragment in fragments:
+        assert fragment in err, f"{fragment!r} not in {err!r}"
+
+
+# (id, arguments after `new DIR`, what the one-line error must say)
+BAD_INPUT = [
+    (
+        "project-name",
+        ["--defaults", "--name", "1 bad"],
+        ["'1 bad'", "letters, digits, '-', '_' or '.', starting with a letter"],
+    ),
+    (
+        "project-name-digit",
+        ["--defaults", "--name", "9lives"],
+        ["'9lives'", "starting with a letter"],
+    ),
+    (
+        "package-keyword",
+        ["--defaults", "--package", "class"],
+        ["'class'", "Python keyword", "identifier that is not one", "'class_app'"],
+    ),
+    (
+        "package-not-identifier",
+        ["--defaults", "--package", "my-app"],
+        ["'my-app'", "Python identifier", "'my_app'"],
+    ),
+    (
+        "unknown-provider",
+        ["--defaults", "--set", "production.databases.default=postgres"],
+        [
+            "'postgres'",
+            "(did you mean 'postgresql'?)",
+            "expected one of: memory, postgresql, sqlite, elasticsearch, mysql, mssql",
+        ],
+    ),
+    (
+        "unknown-environment",
+        ["--defaults", "--set", "prod.databases.default=postgresql"],
+        ["'prod'", "(did you mean 'production'?)", "base, production, test, memory"],
+    ),
+    (
+        "unknown-key",
+        ["--defaults", "--set", "production.databse.default=postgresql"],
+        [
+            "'production.databse.default'",
+            "(did you mean 'databases'?)",
+            "databases, brokers, event_store, caches, debug, testing",
+        ],
+    ),
+    (
+        "provider-in-wrong-role",
+        ["--defaults", "--set", "base.event_store=redis"],
+        ["'redis'", "is a provider for brokers, caches", "expected one of: memory, message_db"],
+    ),
+    (
+        "setting-value",
+        ["--defaults", "--set", "production.debug=maybe"],
+        ["'maybe'", "production.debug", "true or false"],
+    ),
+    (
+        "processing-mode",
+        ["--defaults", "--set", "test.event_processing=parallel"],
+        ["'parallel'", "sync, async"],
+    ),
+    (
+        "set-without-value",
+        ["--defaults", "--set", "production.debug"],
+        ["'production.debug'", "KEY=VALUE"],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"), [case[1:] for case in BAD_INPUT], ids=[c[0] for c in BAD_INPUT]
+)
+def test_bad_input_is_one_line_exit_2_and_nothing_written(
+    capsys, tmp_path: Path, args: list[str], fragments: list[str]
+) -> None:
+    code, out, err = run_main(capsys, "new", str(tmp_path / "proj"), "--ui", "none", *args)
+    assert code == 2
+    assert_one_line_error(err, *fragments)
+    assert out == ""
+    assert listing(tmp_path) == []
+
+
+def test_a_path_as_project_name_writes_nothing(
+    capsys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--name a/b` with no DIR: the name would be the folder; neither a nor a/b appears."""
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_main(capsys, "new", "--ui", "none", "--defaults", "--name", "a/b")
+    assert code == 2
+    assert_one_line_error(err, "'a/b'", "letters, digits")
+    assert listing(tmp_path) == []
+
+
+def test_a_bad_folder_name_says_to_pass_name(capsys, tmp_path: Path) -> None:
+    code, _, err = run_main(capsys, "new", str(tmp_path / "1bad"), "--ui", "none", "--defaults")
+    assert code == 2
+    assert_one_line_error(err, "'1bad'", "pass --name NAME")
+    assert listing(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "fragments"),
+    [
+        ("answers.yml", "project_name: x\n\tci: gitlab\n", ["answers.yml:2:", "'\\t'"]),
+        (
+            "answers.yml",
+            "project_name: x\nproduction:\n  databases: {default: mysql\n",
+            ["answers.yml:", "expected ',' or '}'"],
+        ),
+        ("answers.toml", 'project_name = "x"\nci = gitlab\n', ["answers.toml", "line 2"]),
+        ("answers.yml", "- a\n- b\n", ["answers.yml", "expected a table", "list"]),
+        (
+            "answers.yml",
+            "project_name: x\nproduction:\n  databases:\n    default: postgres\n",
+            ["'postgres'", "did you mean 'postgresql'"],
+        ),
+    ],
+    ids=["yaml-tab", "yaml-unclosed", "toml", "yaml-not-a-table", "bad-provider-in-answers"],
+)
+def test_malformed_answers_file(
+    capsys, tmp_path: Path, name: str, text: str, fragments: list[str]
+) -> None:
+    answers = tmp_path / "in" / name
+    answers.parent.mkdir()
+    answers.write_text(text, encoding="utf-8")
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    code, _, err = run_main(
+        capsys, "new", str(out_dir / "proj"), "--ui", "none", "--answers", str(answers)
+    )
+    assert code == 2
+    assert_one_line_error(err, *fragments)
+    assert listing(out_dir) == []
+
+
+def test_yaml_error_names_the_line(capsys, tmp_path: Path) -> None:
+    answers = tmp_path / "answers.yml"
+    answers.write_text("project_name: x\nci: github\ncompose: [true\nname: y\n", encoding="utf-8")
+    code, _, err = run_main(
+        capsys, "new", str(tmp_path / "p"), "--ui", "none", "--answers", str(answers)
+    )
+    assert code == 2
+    # PyYAML reports where it noticed: the unclosed list on line 3 fails at line 4.
+    assert_one_line_error(err, f"{answers}:4:")
+
+
+def test_missing_answers_file(capsys, tmp_path: Path) -> None:
+    missing = tmp_path / "nope.yml"
+    code, _, err = run_main(
+        capsys, "new", str(tmp_path / "p"), "--ui", "none", "--answers", str(missing)
+    )
+    assert code == 2
+    assert_one_line_error(err, str(missing), "No such file")
+    assert listing(tmp_path) == []
+
+
+def test_non_empty_folder_needs_force(capsys, tmp_path: Path) -> None:
+    target = tmp_path / "proj"
+    target.mkdir()
+    (target / "notes.txt").write_text("mine\n")
+    code, _, err = run_main(capsys, "new", str(target), "--ui", "none", "--defaults")
+    assert code == 2
+    assert_one_line_error(err, str(target), "not empty", "--force")
+    assert listing(tmp_path) == ["proj", "proj/notes.txt"]
+    assert (target / "notes.txt").read_text() == "mine\n"
+
+
+def test_force_writes_into_a_non_empty_folder_and_keeps_other_files(capsys, tmp_path: Path) -> None:
+    target = tmp_path / "proj"
+    target.mkdir()
+    (target / "notes.txt").write_text("mine\n")
+    code, _, _ = run_main(capsys, "new", str(target), "--ui", "none", "--defaults", "--force")
+    assert code == 0
+    assert (target / "notes.txt").read_text() == "mine\n"
+    spec = default_spec("proj")
+    for relative, content in render_project(spec).items():
+        assert (target / relative).read_bytes() == content, relative
+
+
+def test_no_terminal_and_no_choices_names_both_ways(tmp_path: Path) -> None:
+    result = run_process(tmp_path, "-m", "scaffolder", "new", "proj")
+    assert result.returncode == 2
+    assert_one_line_error(result.stderr, "--defaults", "--answers")
+    assert result.stdout == ""
+    assert listing(tmp_path) == []
+
+
+def test_no_terminal_no_arguments_at_all(tmp_path: Path) -> None:
+    """`protean-init` alone in an empty folder and no terminal: the same refusal."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run_process(empty, "-m", "scaffolder")
+    assert result.returncode == 2
+    assert_one_line_error(result.stderr, "--defaults", "--answers")
+    assert listing(tmp_path) == ["empty"]
+
+
+def test_defaults_without_a_terminal_works(tmp_path: Path) -> None:
+    result = run_process(tmp_path, "-m", "scaffolder", "new", "proj", "--defaults")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert (tmp_path / "proj" / "domain.toml").read_bytes() == render_project(default_spec("proj"))[
+        "domain.toml"
+    ]
+
+
+def test_dry_run_prints_every_file_and_writes_nothing(capsys, tmp_path: Path) -> None:
+    target = tmp_path / "proj"
+    code, out, err = run_main(capsys, "new", str(target), "--ui", "none", "--defaults", "--dry-run")
+    assert code == 0, err
+    assert listing(tmp_path) == []
+    files = render_project(default_spec("proj"))
+    announced = [
+        line[len("--- new file: ") :]
+        for line in out.splitlines()
+        if line.startswith("--- new file: ")
+    ]
+    assert sorted(announced) == sorted(files)
+    for relative, content in files.items():
+        assert f"--- new file: {relative}\n{content.decode()}" in out, relative
+
+
+def test_dry_run_into_an_existing_project_shows_a_diff_and_changes_nothing(
+    capsys, tmp_path: Path
+) -> None:
+    target = tmp_path / "proj"
+    assert run_main(capsys, "new", str(target), "--ui", "none", "--defaults")[0] == 0
+    before = {p: (target / p).read_bytes() for p in listing(target) if (target / p).is_file()}
+    code, out, _ = run_main(
+        capsys,
+        "new",
+        str(target),
+        "--ui",
+        "none",
+        "--defaults",
+        "--set",
+        "production.databases.default=mysql",
+        "--dry-run",
+    )
+    assert code == 0
+    assert "--- a/domain.toml\n+++ b/domain.toml" in out
+    assert '+provider = "mysql"' in out
+    assert "--- new file:" not in out
+    after = {p: (target / p).read_bytes() for p in listing(target) if (target / p).is_file()}
+    assert after == before
+
+
+def _domain(target: Path) -> dict:
+    return tomllib.loads((target / "domain.toml").read_text())
+
+
+def test_answers_yaml(capsys, tmp_path: Path) -> None:
+    answers = tmp_path / "answers.yml"
+    answers.write_text(
+        "project_name: from-yaml\nci: gitlab\n"
+        '"production.databases.default": mysql\n'
+        "test:\n  databases:\n    default: sqlite\n",
+        encoding="utf-8",
+    )
+    target = tmp_path / "out"
+    assert run_main(capsys, "new", str(target), "--ui", "none", "--answers", str(answers))[0] == 0
+    tree = _domain(target)
+    assert tree["production"]["databases"]["default"]["provider"] == "mysql"
+    assert tree["test"]["databases"]["default"]["provider"] == "sqlite"
+    assert (target / ".gitlab-ci.yml").is_file()
+    assert not (target / ".github").exists()
+    assert 'name = "from-yaml"' in (target / "pyproject.toml").read_text()
+
+
+def test_answers_toml(capsys, tmp_path: Path) -> None:
+    answers = tmp_path / "answers.toml"
+    answers.write_text(
+        'project_name = "from-toml"\ncompose = false\n'
+        '[production]\ndebug = false\nevent_store = "message_db"\n'
+        '[production.brokers]\ndefault = "redis_pubsub"\n',
+        encoding="utf-8",
+    )
+    target = tmp_path / "out"
+    assert run_main(capsys, "new", str(target), "--ui", "none", "--answers", str(answers))[0] == 0
+    tree = _domain(target)
+    assert tree["production"]["brokers"]["default"]["provider"] == "redis_pubsub"
+    assert tree["production"]["event_store"]["provider"] == "message_db"
+    assert tree["production"]["debug"] is False
+    assert not (target / "docker-compose.yml").exists()
+    assert 'name = "from-toml"' in (target / "pyproject.toml").read_text()
+
+
+def test_set_wins_over_answers_which_win_over_defaults(capsys, tmp_path: Path) -> None:
+    answers = tmp_path / "answers.yml"
+    answers.write_text(
+        "project_name: from-answers\nci: gitlab\n"
+        "production:\n"
+        "  databases: {default: mysql}\n"
+        "  brokers: {default: redis_pubsub}\n",
+        encoding="utf-8",
+    )
+    target = tmp_path / "out"
+    argv = [
+        "new",
+        str(target),
+        "--ui",
+        "none",
+        "--defaults",
+        "--answers",
+        str(answers),
+        "--set",
+        "production.databases.default=sqlite",
+        "--name",
+        "from-flags",
+    ]
+    assert run_main(capsys, *argv)[0] == 0
+    tree = _domain(target)
+    production = tree["production"]
+    assert production["databases"]["default"]["provider"] == "sqlite"  # --set over answers
+    assert production["brokers"]["default"]["provider"] == "redis_pubsub"  # answers over defaults
+    assert production["event_store"]["provider"] == "message_db"  # the defaults, untouched
+    assert (target / ".gitlab-ci.yml").is_file()  # answers over the default CI
+    assert 'name = "from-flags"' in (target / "pyproject.toml").read_text()  # --name over answers
+    expected = build_spec(
+        default_spec("from-flags"),
+        answers={
+            "ci": "gitlab",
+            "production.databases.default": "sqlite",
+            "production.brokers.default": "redis_pubsub",
+        },
+    )
+    assert (target / "domain.toml").read_bytes() == render_project(expected)["domain.toml"]
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["new", "--help"]], ids=["help", "new-help"])
+def test_help_imports_neither_textual_nor_copier(tmp_path: Path, argv: list[str]) -> None:
+    result = run_process(tmp_path, "-X", "importtime", "-m", "scaffolder", *argv)
+    assert result.returncode == 0, result.stderr
+    assert "usage: protean-init" in result.stdout
+    modules = [
+        line.rsplit("|", 1)[1].strip()
+        for line in result.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    ]
+    assert "scaffolder.cli" in modules  # the import log is really there
+    heavy = [m for m in modules if m.split(".")[0] in ("textual", "copier")]
+    assert heavy == []
