@@ -39,15 +39,18 @@ class StepBar(Static):
 
     @staticmethod
     def _markup(step: int) -> str:
+        done = len(STEP_TITLES) - 1
         parts = []
         for index, title in enumerate(STEP_TITLES):
             label = f"{index + 1} {title}"
             if index == step:
                 parts.append(f"[bold $text-accent]{label}[/]")
-            elif index < step and step < len(STEP_TITLES) - 1:
-                parts.append(f"[@click=app.goto_step({index})]{label}[/]")
-            else:
+            elif step == done or index == done:
                 parts.append(f"[dim]{label}[/]")
+            else:
+                # A click goes where Next and Back would; forward, it stops at a bad field.
+                style = "" if index < step else "dim"
+                parts.append(f"[{style} @click=app.goto_step({index})]{label}[/]")
         return "[bold]protean-init[/]  " + " [dim]→[/] ".join(parts)
 
 
@@ -272,7 +275,13 @@ class ChoiceModal(ModalScreen[int | None]):
         padding: 0 1;
     }
     ChoiceModal .modal-title { text-style: bold; margin-bottom: 1; }
-    ChoiceModal OptionList { height: auto; max-height: 14; border: none; padding: 0; }
+    ChoiceModal OptionList, ChoiceModal OptionList:focus {
+        height: auto;
+        max-height: 14;
+        border: none;
+        padding: 0;
+        background: $surface;
+    }
     ChoiceModal .modal-help { color: $text-muted; margin-top: 1; }
     """
 

@@ -80,6 +80,13 @@ class ReviewScreen(StepScreen):
 
     # --- rendering ----------------------------------------------------------------------
 
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, theme) -> None:
+        if self.shown in self.files:
+            self.show_file(self.shown)
+
     def on_screen_resume(self) -> None:
         self.writing = False
         try:
