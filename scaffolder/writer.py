@@ -7,6 +7,7 @@ run leaves each file either as it was or as intended, never half-written.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
 import shutil
@@ -59,31 +60,54 @@ def describe(changes: Iterable[FileChange]) -> str:
     return "\n".join(parts)
 
 
+def _make_folders(folder: Path) -> list[Path]:
+    """Create `folder` and any missing parents; returns those it created, outermost first."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    missing.reverse()
+    for path in missing:
+        path.mkdir(exist_ok=True)
+    return missing
+
+
+def _remove_folders(folders: list[Path]) -> None:
+    """Remove folders `_make_folders` created, innermost first, if they are empty."""
+    for folder in reversed(folders):
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
 def apply(changes: list[FileChange]) -> None:
     """Write every change or none: stage all temporary files, then rename them into place.
 
-    Each rename is atomic; if one fails, the files already replaced are restored from their
-    old content, so the project is never left with some files new and some old.
+    Each rename is atomic; if one fails (or the run is interrupted), the files already replaced
+    are restored from their old content and the folders made for new files are removed, so the
+    project is never left with some files new and some old.
     """
     staged: list[tuple[FileChange, Path]] = []
+    made: list[Path] = []
+    done: list[FileChange] = []
+    finished = False
     try:
-        for change in changes:
-            change.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{change.path.name}.", dir=change.path.parent)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(change.new)
-            if change.old is not None:
-                shutil.copymode(change.path, tmp)
-            else:
-                os.chmod(tmp, 0o644)
-            staged.append((change, Path(tmp)))
-        done: list[FileChange] = []
         try:
+            for change in changes:
+                made.extend(_make_folders(change.path.parent))
+                fd, tmp = tempfile.mkstemp(prefix=f".{change.path.name}.", dir=change.path.parent)
+                staged.append((change, Path(tmp)))
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(change.new)
+                if change.old is not None:
+                    shutil.copymode(change.path, tmp)
+                else:
+                    os.chmod(tmp, 0o644)
             for change, tmp in staged:
                 os.replace(tmp, change.path)
                 done.append(change)
-        except OSError:
-            for change in done:
+            finished = True
+        except BaseException:
+            for change in reversed(done):
                 if change.old is None:
                     change.path.unlink(missing_ok=True)
                 else:
@@ -94,6 +118,8 @@ def apply(changes: list[FileChange]) -> None:
     finally:
         for _, tmp in staged:
             tmp.unlink(missing_ok=True)
+        if not finished:
+            _remove_folders(made)
 
 
 def create_project(target: Path, files: Mapping[str, bytes], *, force: bool = False) -> None:
@@ -109,8 +135,9 @@ def create_project(target: Path, files: Mapping[str, bytes], *, force: bool = Fa
     if target.is_dir():
         apply(changes_for(target, files))
         return
-    target.parent.mkdir(parents=True, exist_ok=True)
+    made = _make_folders(target.parent)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    finished = False
     try:
         for relative, content in files.items():
             path = staging / relative
@@ -118,8 +145,11 @@ def create_project(target: Path, files: Mapping[str, bytes], *, force: bool = Fa
             path.write_bytes(content)
         os.chmod(staging, 0o755)
         staging.rename(target)
+        finished = True
     except OSError as error:
         raise ScaffolderError(f"nothing written: {error}") from error
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+        if not finished:
+            _remove_folders(made)
