@@ -48,6 +48,7 @@ class WizardApp(App[WizardOutcome | None]):
         self.draft = Draft.from_spec(initial, target)
         self.write = write
         self.written: list[str] = []
+        self.writing = False
         self.outcome: WizardOutcome | None = None
 
     def on_mount(self) -> None:
@@ -123,11 +124,18 @@ class WizardApp(App[WizardOutcome | None]):
     # --- leaving ------------------------------------------------------------------------
 
     def action_cancel(self) -> None:
-        self.exit(None)
+        """Leave with nothing written; once the project is written, leave with it."""
+        if self.written:
+            self.exit(self.outcome)
+        elif self.writing:
+            self.notify("Writing the project; one moment.", timeout=2)
+        else:
+            self.exit(None)
 
     def finish(self, outcome: WizardOutcome, written: list[str] | None) -> None:
         """After a successful write (or, with no writer, on Enter in Review)."""
         self.outcome = outcome
+        self.writing = False
         if written is None:
             self.exit(self.outcome)
             return

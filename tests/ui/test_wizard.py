@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
@@ -460,3 +461,53 @@ async def test_a_failed_write_is_shown_and_the_user_can_go_back(make_app):
         await pilot.press("ctrl+p")
         await pilot.pause()
         assert isinstance(app.screen, ConnectionsScreen)
+
+
+async def test_after_writing_ctrl_c_and_escape_leave_with_the_outcome(make_app):
+    app = make_app(write=lambda outcome: ["domain.toml"])
+    async with app.run_test() as pilot:
+        await pilot.press("ctrl+s")
+        await rendered(pilot)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, DoneScreen)
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+    assert app.return_value is not None
+
+
+async def test_cancel_waits_while_the_project_is_being_written(make_app):
+    release = threading.Event()
+
+    def slow_write(outcome):
+        release.wait(5)
+        return ["domain.toml"]
+
+    app = make_app(write=slow_write)
+    async with app.run_test() as pilot:
+        await pilot.press("ctrl+s")
+        await rendered_screen(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.is_running
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, DoneScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.return_value is not None
+
+
+async def rendered_screen(pilot) -> None:
+    """Wait for the Review render only (a write worker may be left running)."""
+    screen = pilot.app.screen
+    for _ in range(200):
+        if isinstance(screen, ReviewScreen) and screen.rendered_for is not None:
+            break
+        await pilot.pause(0.05)
+        screen = pilot.app.screen
+    assert isinstance(screen, ReviewScreen) and screen.files

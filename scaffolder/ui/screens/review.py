@@ -60,7 +60,6 @@ class ReviewScreen(StepScreen):
         self.rendered_for: ProjectSpec | None = None
         self.spec: ProjectSpec | None = None
         self.shown: str | None = None
-        self.writing = False
 
     def compose(self) -> ComposeResult:
         yield StepBar(self.step, id="steps")
@@ -88,7 +87,6 @@ class ReviewScreen(StepScreen):
             self.show_file(self.shown)
 
     def on_screen_resume(self) -> None:
-        self.writing = False
         try:
             self.spec = self.draft.build()
         except ScaffolderError as error:  # goto_step keeps an invalid spec out; just in case
@@ -222,13 +220,13 @@ class ReviewScreen(StepScreen):
     # --- generating ---------------------------------------------------------------------
 
     def action_generate(self) -> None:
-        if self.writing or self.spec is None:
+        if self.wizard.writing or self.spec is None:
             return
         outcome = WizardOutcome(self.spec, self.draft.target)
         if self.wizard.write is None:
             self.wizard.finish(outcome, None)
             return
-        self.writing = True
+        self.wizard.writing = True
         self.set_status(f"Writing {outcome.target}/ …")
         self.write_project(outcome)
 
@@ -242,7 +240,7 @@ class ReviewScreen(StepScreen):
         self.app.call_from_thread(self.wizard.finish, outcome, list(written))
 
     def write_failed(self, message: str) -> None:
-        self.writing = False
+        self.wizard.writing = False
         self.set_status(f"nothing written: {message}", error=True)
         self.notify(message, title="Nothing was written", severity="error", timeout=6)
 
