@@ -212,11 +212,6 @@ def test_a_failed_rename_removes_the_files_it_created(guide_project, cli, monkey
         assert not (root / name).exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="scaffolder/writer.apply makes .github/workflows/ while staging and does not remove "
-    "it when a rename fails (reported; writer.py is outside this suite's remit)",
-)
 def test_a_failed_rename_leaves_no_new_folder(guide_project, cli, monkeypatch):
     root = guide_project
     before = snapshot(root)
