@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scaffolder.catalog import Role
+from scaffolder.catalog import PROTEAN_DEFAULTS, PROVIDERS, Role
 from scaffolder.errors import UsageError, closest
 from scaffolder.spec import (
     BASE,
@@ -30,6 +30,7 @@ from scaffolder.spec import (
 
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
+MEMORY = "memory"
 _PROJECT_KEYS = {"project_name", "package_name", "ci", "compose", "name", "package"}
 _ROLE_KEYS = [role.value for role in Role]
 _SETTING_KEYS = ["debug", "testing", "event_processing", "command_processing"]
@@ -46,6 +47,8 @@ class _Draft:
     environments: dict[str, dict[str, Any]] = field(default_factory=dict)
     variables: dict[Slot, str] = field(default_factory=dict)
     local_urls: dict[Slot, str] = field(default_factory=dict)
+    # (env, slot) pairs a key named, set or inherited: the memory overlay keeps those as given.
+    named: set[tuple[str, Slot]] = field(default_factory=set)
 
     @classmethod
     def of(cls, spec: ProjectSpec) -> _Draft:
@@ -76,6 +79,19 @@ class _Draft:
         base = self.environment(BASE)
         for slot, name in zip(DEFAULT_SLOTS, ("memory", "inline", "memory", "memory"), strict=True):
             base["providers"].setdefault(slot, name)
+        memory = self.environments.get(MEMORY)
+        if memory is None and any(
+            not PROVIDERS[slot.role][name].in_memory for slot, name in base["providers"].items()
+        ):
+            # CI's memory job runs `pytest --protean-env memory`; with servers in base and no
+            # memory overlay it would select base, and fail without its services.
+            memory = self.environments[MEMORY] = {"providers": {}, "testing": True}
+        if memory is not None:
+            # The memory overlay runs every provider in process (CI's memory job has no
+            # services): a slot added to base is pinned in memory unless memory names it.
+            for slot in base["providers"]:
+                if (MEMORY, slot) not in self.named:
+                    memory["providers"].setdefault(slot, PROTEAN_DEFAULTS[slot.role])
         return ProjectSpec(
             project_name=project_name,
             package_name=self.project.get("package_name") or package_name_for(project_name),
@@ -144,6 +160,7 @@ def apply_setting(draft: _Draft, key: str, value: Any) -> None:
             f"{', '.join(allowed)}"
         )
     slot = Slot.parse(rest)
+    draft.named.add((head, slot))
     if text == INHERIT:
         if head == BASE:
             raise UsageError(f"{key}: 'inherit' is only for overlays; base needs a provider")
