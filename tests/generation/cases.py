@@ -147,6 +147,14 @@ CASES = {
                 "test.databases.reports=postgresql",
             ),
         ),
+        # A server-backed database added to base: memory mode must still need no server.
+        Case("base-postgresql-reports", sets=("base.databases.reports=postgresql",)),
+        # From nothing, with a server in base itself.
+        Case(
+            "base-postgresql-only",
+            defaults=False,
+            answers="base:\n  databases:\n    default: postgresql\n",
+        ),
         Case("gitlab", ci="gitlab"),
         Case("gitlab-mysql", ci="gitlab", sets=_everywhere("databases.default", "mysql")),
         Case("ci-none", ci="none"),
