@@ -83,7 +83,7 @@ def add_database(project: Project, name: str, provider: str, env_choices: dict[s
 
 def set_provider(project: Project, env: str, slot: Slot, provider: str) -> str:
     """Point `slot` in `env` at `provider`, with the connection string it needs."""
-    from scaffolder.toml_edit import TomlEditError, set_value
+    from scaffolder.toml_edit import TomlEditError, remove_key, set_value
 
     check_provider(slot, provider)
     if env != BASE:
@@ -95,12 +95,18 @@ def set_provider(project: Project, env: str, slot: Slot, provider: str) -> str:
     if current is None:
         return _insert(project, {(*prefix, *slot.path): table})
     text = project.text
+    path = (*prefix, *slot.path)
     try:
         for key, value in table.items():
             # Keep a connection string the user wrote for the same provider.
             if key != "provider" and current.get("provider") == provider and key in current:
                 continue
-            text = set_value(text, (*prefix, *slot.path, key), value, root=project.config.root_key)
+            text = set_value(text, (*path, key), value, root=project.config.root_key)
+        if entry.uri_key is None:
+            # An in-memory provider reads no connection string; a stale `${VAR}` left behind
+            # would still make Protean demand the variable at start-up.
+            for key in ("database_uri", "URI"):
+                text = remove_key(text, (*path, key), root=project.config.root_key)
     except TomlEditError as error:
         raise UsageError(f"{project.config_relative}: {error}; nothing written") from error
     return text

@@ -33,7 +33,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["TomlEditError", "insert_tables", "parse_error_location", "set_value"]
+__all__ = ["TomlEditError", "insert_tables", "parse_error_location", "remove_key", "set_value"]
 
 Path = tuple[str, ...]
 
@@ -182,6 +182,59 @@ def set_value(
 
     result, changed = _add_key(doc, tree, full, value)
     _verify(text, result, expected, changed=changed)
+    return result
+
+
+def remove_key(text: str, path: tuple[str, ...], *, root: tuple[str, ...] = ()) -> str:
+    """Return ``text`` without the key/value statement at ``root + path``.
+
+    Only a statement that has its line(s) to itself can go: the lines are removed whole
+    (a comment on the same line goes with it), and nothing else changes. A key that does
+    not exist leaves the text as it is. A key inside an inline table, or sharing its line
+    with another statement, is refused rather than rewritten.
+    """
+    full = tuple(root) + tuple(path)
+    tree = _load(text)
+    parent: Any = tree
+    for key in full[:-1]:
+        parent = parent.get(key) if isinstance(parent, dict) else None
+    if not isinstance(parent, dict) or full[-1] not in parent:
+        return text
+    doc = _Document(text)
+    statement = next(
+        (kv for section in doc.sections for kv in section.kvs if kv.path == full), None
+    )
+    if statement is None:
+        raise TomlEditError(f"{_dotted(full)} is inside an inline table; edit it by hand")
+    lines = range(statement.first_line, statement.last_line + 1)
+    sharing = [
+        kv
+        for section in doc.sections
+        for kv in section.kvs
+        if kv is not statement and kv.first_line <= lines[-1] and kv.last_line >= lines[0]
+    ]
+    if sharing or any(section.header_line in lines for section in doc.sections):
+        raise TomlEditError(f"{_dotted(full)} shares its line with another statement")
+    parts = doc.parts
+    result = "\n".join(parts[: lines[0]] + parts[lines[-1] + 1 :])
+    expected = _plain(tree)
+    node = expected
+    for key in full[:-1]:
+        node = node[key]
+    del node[full[-1]]
+    try:
+        got = tomllib.loads(result)
+    except tomllib.TOMLDecodeError as exc:
+        raise TomlEditError(
+            f"refusing to write: the edit would produce invalid TOML ({exc})"
+        ) from None
+    if not _same(got, expected):
+        raise TomlEditError(
+            "refusing to write: the edited file would not parse to the intended config"
+        )
+    kept = [line for i, line in enumerate(text.split("\n")) if i not in lines]
+    if result.split("\n") != kept:
+        raise TomlEditError("refusing to write: the edit would alter other lines")
     return result
 
 

@@ -36,6 +36,9 @@ def changes_for(root: Path, files: Mapping[str, bytes]) -> list[FileChange]:
     changes = []
     for relative, new in files.items():
         path = root / relative
+        if path.is_symlink():
+            # Write the file the link names: the link stays a link, shared configs stay shared.
+            path = Path(os.path.realpath(path))
         old = path.read_bytes() if path.is_file() else None
         if old != new:
             changes.append(FileChange(path, relative, old, new))

@@ -392,11 +392,6 @@ def test_non_ascii_comments_and_quoting_styles_stay(tmp_path, cli):
     assert_database_resolves(config, "reports", "sqlite", package="uni")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="scaffolder/writer.apply renames over a symlinked domain.toml: the link becomes a "
-    "file and its target is not edited (reported; writer.py is outside this suite's remit)",
-)
 def test_a_symlinked_config_is_edited_through_the_link(tmp_path, cli):
     shared = tmp_path / "shared" / "domain.toml"
     shared.parent.mkdir()

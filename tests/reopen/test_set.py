@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from tests.support.validators import assert_compose_valid, assert_github_workflow_valid
 
 from .ci_shape import compose_services, github_integration
@@ -133,12 +131,6 @@ def test_set_on_crlf_keeps_crlf(tmp_path, cli):
     assert changed == [(b'provider = "postgresql"', b'provider = "sqlite"')]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason='set to an in-memory provider keeps the old database_uri = "${DATABASE_URL}": '
-    "Protean then refuses to start in production without DATABASE_URL (removing a key needs "
-    "a remove operation in scaffolder/toml_edit.py; reported)",
-)
 def test_set_production_to_memory_needs_no_variable(generated, cli):
     root = generated()
     assert cli("set production.databases.default=memory --project", root).code == 0
