@@ -12,7 +12,13 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from scaffolder import toml_edit
-from scaffolder.toml_edit import TomlEditError, insert_tables, parse_error_location, set_value
+from scaffolder.toml_edit import (
+    TomlEditError,
+    insert_tables,
+    parse_error_location,
+    remove_key,
+    set_value,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "domain-toml"
 REPORTS = {"provider": "postgresql", "database_uri": "${REPORTS_DATABASE_URL}"}
@@ -810,3 +816,26 @@ def test_large_documents(tables: int) -> None:
     edited = set_value(result, ("production", "databases", "reports", "provider"), "sqlite")
     assert only_insertions(text, result)
     assert tomllib.loads(edited)["production"]["databases"]["reports"]["provider"] == "sqlite"
+
+
+# --- remove_key -------------------------------------------------------------------------
+
+
+def test_remove_key_drops_only_its_own_lines():
+    text = (
+        'a = 1\r\n[x.y]\r\nprovider = "pg"  # kept\r\nuri = "${D}"  # goes\r\n\r\n[z]\r\nq = 1\r\n'
+    )
+    result = remove_key(text, ("x", "y", "uri"))
+    assert result == 'a = 1\r\n[x.y]\r\nprovider = "pg"  # kept\r\n\r\n[z]\r\nq = 1\r\n'
+    assert remove_key(text, ("x", "y", "missing")) == text
+
+
+def test_remove_key_takes_a_multiline_value_whole():
+    text = '[x]\ny.a = 1\ny.b = """multi\nline"""\nz = 2\n'
+    assert remove_key(text, ("x", "y", "b")) == "[x]\ny.a = 1\nz = 2\n"
+
+
+def test_remove_key_refuses_inline_tables():
+    text = "[x]\ny = {a = 1, b = 2}\n"
+    with pytest.raises(TomlEditError, match="inline table"):
+        remove_key(text, ("x", "y", "a"))
