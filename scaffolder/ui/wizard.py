@@ -33,9 +33,11 @@ class WizardApp(App[WizardOutcome | None]):
     CSS_PATH = "wizard.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "review", "Review", priority=True),
-        Binding("ctrl+n", "next", "Next", priority=True),
-        Binding("ctrl+p", "back", "Back", priority=True),
+        # Not priority bindings: they reach the app through the focused field, after the keys
+        # typed before them, so `sync()` sees every character (a paste, then Ctrl-S at once).
+        Binding("ctrl+s", "review", "Review"),
+        Binding("ctrl+n", "next", "Next"),
+        Binding("ctrl+p", "back", "Back"),
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+c", "cancel", "Cancel", show=False, priority=True),
         Binding("ctrl+q", "cancel", "Cancel", show=False, priority=True),
@@ -104,6 +106,9 @@ class WizardApp(App[WizardOutcome | None]):
         if index == current:
             return
         if index > current:
+            sync = getattr(self.screen, "sync", None)
+            if sync is not None:
+                sync()
             blocking = self.first_error_step(index)
             if blocking is not None:
                 if blocking != current:

@@ -6,6 +6,7 @@ import threading
 import time
 
 import pytest
+from textual import events
 from textual.widgets import Checkbox, Input, RadioButton, Static
 
 from scaffolder.catalog import Role
@@ -32,10 +33,15 @@ def hint(app, widget_id: str) -> Hint:
 
 
 async def rendered(pilot) -> ReviewScreen:
-    """Wait for the Review step's render worker, then for the screen to settle."""
-    await pilot.app.workers.wait_for_complete()
+    """Wait for the Review step and its render worker, then for the screen to settle."""
+    for _ in range(400):
+        screen = pilot.app.screen
+        if isinstance(screen, ReviewScreen) and screen.rendered_for == screen.spec:
+            break
+        await pilot.pause(0.025)
     await pilot.pause()
     assert isinstance(pilot.app.screen, ReviewScreen)
+    assert pilot.app.screen.files
     return pilot.app.screen
 
 
@@ -487,7 +493,7 @@ async def test_cancel_waits_while_the_project_is_being_written(make_app):
     app = make_app(write=slow_write)
     async with app.run_test() as pilot:
         await pilot.press("ctrl+s")
-        await rendered_screen(pilot)
+        await rendered(pilot)
         await pilot.press("enter")
         await pilot.pause()
         await pilot.press("escape")
@@ -502,12 +508,18 @@ async def test_cancel_waits_while_the_project_is_being_written(make_app):
     assert app.return_value is not None
 
 
-async def rendered_screen(pilot) -> None:
-    """Wait for the Review render only (a write worker may be left running)."""
-    screen = pilot.app.screen
-    for _ in range(200):
-        if isinstance(screen, ReviewScreen) and screen.rendered_for is not None:
-            break
-        await pilot.pause(0.05)
-        screen = pilot.app.screen
-    assert isinstance(screen, ReviewScreen) and screen.files
+async def test_keys_typed_ahead_of_ctrl_s_all_count(make_app):
+    # As a terminal delivers a paste or a fast typist's keys and then Ctrl-S: in one burst,
+    # with no pause for the field's Changed messages before the binding runs.
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("ctrl+n", "ctrl+n")
+        await type_into(pilot, "#variable-databases-default", "")
+        for key in [*"PG", "underscore", *"URL", "ctrl+s"]:
+            event = events.Key(
+                key, "_" if key == "underscore" else key[:1] if len(key) == 1 else None
+            )
+            event.set_sender(app)
+            app._driver.send_message(event)
+        screen = await rendered(pilot)
+        assert "${PG_URL}" in screen.files["domain.toml"].decode()

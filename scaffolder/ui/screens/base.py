@@ -39,6 +39,13 @@ class StepScreen(Screen):
     def compose_body(self) -> ComposeResult:
         yield from ()
 
+    def sync(self) -> None:
+        """Copy what the fields hold into the draft now, before their Changed messages land.
+
+        Keys typed ahead (a paste, then Ctrl-S) can reach the app's bindings before the
+        fields' Changed messages are handled; leaving a step checks the fields as they are.
+        """
+
     def show_errors(self) -> None:
         """Show every field's error and focus the first; called when leaving is refused."""
 

@@ -113,13 +113,20 @@ class ConnectionsScreen(StepScreen):
 
     @on(Input.Changed)
     def handle_changed(self, event: Input.Changed) -> None:
-        widget_id = event.input.id or ""
+        self.apply(event.input)
+        self.refresh_fields()
+
+    def apply(self, field: Input) -> None:
+        widget_id = field.id or ""
         slot = self.slot_of(widget_id)
         if widget_id.startswith("variable-"):
-            self.draft.set_variable(slot, event.value)
+            self.draft.set_variable(slot, field.value)
         else:
-            self.draft.set_local_url(slot, event.value)
-        self.refresh_fields()
+            self.draft.set_local_url(slot, field.value)
+
+    def sync(self) -> None:
+        for field in self.query("#connections Input").results(Input):
+            self.apply(field)
 
     @on(Input.Submitted)
     def handle_submitted(self, event: Input.Submitted) -> None:

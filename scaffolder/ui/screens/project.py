@@ -81,10 +81,25 @@ class ProjectScreen(StepScreen):
 
     # --- typing -------------------------------------------------------------------------
 
+    def sync(self) -> None:
+        draft = self.draft
+        name = self.query_one("#project-name", Input).value
+        if name != draft.project_name:
+            self.apply_project_name(name)
+        package = self.query_one("#package-name", Input).value
+        if package != draft.package_name:
+            draft.set_package_name(package)
+        target = self.query_one("#target", Input).value
+        if target != draft.target_text():
+            draft.set_target(target)
+
     @on(Input.Changed, "#project-name")
     def handle_project_name(self, event: Input.Changed) -> None:
+        self.apply_project_name(event.value)
+
+    def apply_project_name(self, name: str) -> None:
         draft = self.draft
-        draft.set_project_name(event.value)
+        draft.set_project_name(name)
         package = self.query_one("#package-name", Input)
         if draft.package_follows and package.value != draft.package_name:
             with package.prevent(Input.Changed):
