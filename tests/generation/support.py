@@ -6,6 +6,7 @@ in how the plan derives files cannot hide itself.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,12 +19,15 @@ from protean.domain.config import Config2
 
 from scaffolder.catalog import Provider
 from scaffolder.config_tree import references
-from scaffolder.spec import BASE, ProjectSpec, Slot
+from scaffolder.spec import BASE, ENVIRONMENTS, ProjectSpec, Slot
 
 from .cases import Case
 
 PRODUCTION = "production"
 TEST = "test"
+ENV_EXAMPLE = ".env.example"
+TITLE = re.compile(rf"^# ({'|'.join(ENVIRONMENTS)}) \(")
+ENTRY = re.compile(r"^#\s*([A-Z_][A-Z0-9_]*)=(.*)$")
 
 
 @dataclass(frozen=True)
@@ -109,3 +113,21 @@ def required_variables(spec: ProjectSpec) -> dict[str, Slot]:
 def production_value(name: str) -> str:
     """A distinct, recognisable value for a production variable."""
     return f"scheme://{name.lower()}.prod.example:1234/{name.lower()}"
+
+
+def env_example(project: Generated) -> dict[str, list[tuple[str, str]]]:
+    """`.env.example` as {environment: [(NAME, value)]}, from its commented entries."""
+    sections: dict[str, list[tuple[str, str]]] = {}
+    env = None
+    for line in project.text(ENV_EXAMPLE).splitlines():
+        title = TITLE.match(line)
+        if title:
+            env = title.group(1)
+            assert env not in sections, f"{env} twice"
+            sections[env] = []
+            continue
+        entry = ENTRY.match(line)
+        if entry:
+            assert env is not None, f"{line!r} is under no environment"
+            sections[env].append((entry.group(1), entry.group(2)))
+    return sections

@@ -26,6 +26,7 @@ from .support import (
     ci_test_env,
     expected_services,
     load_config,
+    resolved_table,
     used_providers,
 )
 
@@ -212,7 +213,7 @@ def _assert_ci_env(project: Generated, env: dict[str, str], reaches) -> None:
             continue
         variable = spec.variable(slot)
         assert variable in env, f"CI sets no {variable} for {slot}"
-        table = config[slot.path[0]] if len(slot.path) == 1 else config[slot.path[0]][slot.name]
+        table = resolved_table(config, slot)
         assert table[provider.uri_key] == provider.uri_value(env[variable])
         assert reaches(urlsplit(env[variable]), provider.service), (slot, env[variable])
 

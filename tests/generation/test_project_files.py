@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.metadata
-import re
 import shutil
 import subprocess
 import tomllib
@@ -16,32 +15,16 @@ from scaffolder.answers import build_spec, load_answers
 from scaffolder.cli import main
 from scaffolder.config_tree import references
 from scaffolder.project_files import ANSWERS_FILE
-from scaffolder.spec import ENVIRONMENTS
 
 from .conftest import read_tree
-from .support import PRODUCTION, Generated, required_variables, used_providers
-
-ENV_EXAMPLE = ".env.example"
-TITLE = re.compile(rf"^# ({'|'.join(ENVIRONMENTS)}) \(")
-ENTRY = re.compile(r"^#\s*([A-Z_][A-Z0-9_]*)=(.*)$")
-
-
-def _env_example(project: Generated) -> dict[str, list[tuple[str, str]]]:
-    """`.env.example` as {environment: [(NAME, value)]}, from its commented entries."""
-    sections: dict[str, list[tuple[str, str]]] = {}
-    env = None
-    for line in project.text(ENV_EXAMPLE).splitlines():
-        title = TITLE.match(line)
-        if title:
-            env = title.group(1)
-            assert env not in sections, f"{env} twice"
-            sections[env] = []
-            continue
-        entry = ENTRY.match(line)
-        if entry:
-            assert env is not None, f"{line!r} is under no environment"
-            sections[env].append((entry.group(1), entry.group(2)))
-    return sections
+from .support import (
+    ENV_EXAMPLE,
+    PRODUCTION,
+    Generated,
+    env_example,
+    required_variables,
+    used_providers,
+)
 
 
 def test_env_example_lists_every_variable_domain_toml_reads(project: Generated) -> None:
@@ -53,7 +36,7 @@ def test_env_example_lists_every_variable_domain_toml_reads(project: Generated) 
     text = project.text(ENV_EXAMPLE)
     # Nothing is set by copying the file: every line is a comment or blank.
     assert all(not line.strip() or line.startswith("#") for line in text.splitlines())
-    listed = {name for entries in _env_example(project).values() for name, _ in entries}
+    listed = {name for entries in env_example(project).values() for name, _ in entries}
     assert listed == names
 
 
@@ -61,7 +44,7 @@ def test_env_example_gives_defaults_and_placeholders(project: Generated) -> None
     if ENV_EXAMPLE not in project.files:
         assert not project.referenced_variables
         return
-    sections = _env_example(project)
+    sections = env_example(project)
     spec = project.spec
     required = required_variables(spec)
     assert (PRODUCTION in sections) == bool(required)

@@ -15,8 +15,10 @@ from scaffolder.config_tree import references
 from scaffolder.spec import BASE, ENVIRONMENTS, SETTINGS
 
 from .support import (
+    ENV_EXAMPLE,
     PRODUCTION,
     Generated,
+    env_example,
     load_config,
     production_value,
     required_variables,
@@ -118,7 +120,10 @@ def test_production_with_its_variables_resolves_to_them(project: Generated) -> N
     # A project without a production overlay resolves PROTEAN_ENV=production as base.
     env = PRODUCTION if PRODUCTION in project.spec.environments else BASE
     required = required_variables(project.spec)
-    variables = {name: production_value(name) for name in required}
+    # The variables .env.example lists as production's (required) are exactly those.
+    listed = env_example(project).get(PRODUCTION, []) if ENV_EXAMPLE in project.files else []
+    assert {name for name, _ in listed} == set(required)
+    variables = {name: production_value(name) for name, _ in listed}
     config = load_config(project.root, PRODUCTION, variables, clear=project.referenced_variables)
     _assert_slots(project, env, config, variables)
     _assert_settings(project, env, config)
