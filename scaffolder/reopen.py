@@ -103,7 +103,7 @@ def commit(
         files.update({path: new for path, (_, new) in result.conflicts.items()})
     managed = result.managed | set(result.conflicts)
     if new_text is not None:
-        files[project.config_relative] = new_text.encode()
+        files.update(_config_files(project, new_tree, new_text))
     answers_path = project.root / ANSWERS_FILE
     # `managed` None means "all", as `new` records it; only a known set can have grown.
     managed_grew = project.managed is not None and managed != project.managed
@@ -118,6 +118,26 @@ def commit(
     else:
         apply(changes)
     return [change.relative for change in changes]
+
+
+def _config_files(project: Project, tree: Tree, new_text: str) -> dict[str, bytes]:
+    """The edited config, and pyproject.toml where its protean requirement lacks an extra the
+    new config needs (one file when the config lives in pyproject.toml itself)."""
+    from scaffolder.extras import with_extras
+    from scaffolder.plan import plan_project
+
+    identity = project.identity
+    needed = plan_project(tree, identity.project_name, identity.package_name).extras
+    if project.config.is_pyproject:
+        return {project.config_relative: with_extras(new_text, needed).encode()}
+    files = {project.config_relative: new_text.encode()}
+    pyproject = project.root / "pyproject.toml"
+    if pyproject.is_file():
+        old = pyproject.read_text(encoding="utf-8")
+        updated = with_extras(old, needed)
+        if updated != old:
+            files["pyproject.toml"] = updated.encode()
+    return files
 
 
 def _with_identity(answers_text: str, identity: ProjectIdentity) -> str:

@@ -51,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     print(f"Added database {args.name!r} ({args.provider}); updated: {', '.join(written)}")
     print("\nUse it for an aggregate in your domain:\n")
+    model = "".join(part.title() for part in args.name.split("_"))
     print(f'    @domain.aggregate(provider="{args.name}")')
-    print("    class Report:\n        ...")
+    print(f"    class {model}Record:\n        ...")
     return 0
