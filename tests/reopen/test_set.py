@@ -61,7 +61,9 @@ def test_set_changes_one_provider_and_keeps_comments(generated, cli):
         e: t for e, t in before_db.items() if e != "test"
     }
     # Tests no longer need postgres in CI; production still does locally, in compose.
-    assert changed_files(before, snapshot(root)) == {"domain.toml", ANSWERS, ENV_EXAMPLE, GITHUB}
+    # pyproject.toml: protean[sqlite] joins the requirement.
+    expected = {"domain.toml", ANSWERS, ENV_EXAMPLE, GITHUB, "pyproject.toml"}
+    assert changed_files(before, snapshot(root)) == expected
     services, env = github_integration(root)
     assert "postgres" not in services and "DATABASE_URL" not in env
     assert_github_workflow_valid(root / GITHUB)
