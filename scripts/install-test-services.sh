@@ -13,6 +13,7 @@ command -v redis-server >/dev/null || missing+=(redis-server)
 command -v tmux >/dev/null || missing+=(tmux)
 # pg_config and headers: protean[message-db] builds psycopg2 from source.
 command -v pg_config >/dev/null || missing+=(libpq-dev)
+command -v gcc >/dev/null || missing+=(gcc)
 if ((${#missing[@]})); then
   apt-get update
   DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
