@@ -34,4 +34,8 @@ def run(args: argparse.Namespace) -> int:
     )
     if not args.dry_run:
         print(f"Regenerated {path}" if path in written else f"{path} is up to date")
+        old = GITLAB_CI if path == GITHUB_WORKFLOW else GITHUB_WORKFLOW
+        if identity.ci != project.identity.ci and (project.root / old).is_file():
+            # Deleting is the user's call: the old file may hold jobs of their own.
+            print(f"{old} is no longer regenerated; delete it if you no longer use it")
     return 0
