@@ -133,7 +133,9 @@ def read_answers(root: Path) -> dict[str, Any]:
     import yaml
 
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's parser when PyYAML has it: the snapshot grows with domain.toml.
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except yaml.YAMLError as error:
         raise UsageError(f"{path}: malformed YAML: {error}") from error
     return data if isinstance(data, dict) else {}

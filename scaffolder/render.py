@@ -2,13 +2,20 @@
 
 copier renders into a temporary folder that is read back and deleted, so nothing reaches the
 user's disk here; `writer` decides what to write, all or nothing.
+
+The derived files (compose, CI, .env.example) are rendered straight through Jinja, with the
+template's own files and environment options, by `new` and by every reopen command alike: a
+reopen command needs only them, twice (the merge base and the new version), and copier costs
+~0.3 s to import and a `git` process per file it renders. A template that needs more than the
+data (copier's own variables or filters) is left to copier.
 """
 
 from __future__ import annotations
 
+import functools
 import tempfile
 from dataclasses import asdict
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from scaffolder.config_tree import Tree
@@ -125,8 +132,11 @@ def render_data(spec: ProjectSpec, plan: Plan) -> dict[str, Any]:
     }
 
 
-def render_files(data: dict[str, Any]) -> dict[str, bytes]:
-    """Render the template with `data`; returns every file by its relative POSIX path."""
+def render_files(data: dict[str, Any], exclude: frozenset[str] = frozenset()) -> dict[str, bytes]:
+    """Render the template with `data`; returns every file by its relative POSIX path.
+
+    `exclude` names files (relative paths) copier leaves out.
+    """
     # copier is imported here, not at module top: `--help` and the edit commands stay fast.
     import copier
 
@@ -139,6 +149,7 @@ def render_files(data: dict[str, Any]) -> dict[str, bytes]:
             overwrite=True,
             quiet=True,
             skip_tasks=True,
+            exclude=[f"/{path}" for path in sorted(exclude)],
         )
         root = Path(tmp)
         return {
@@ -148,10 +159,96 @@ def render_files(data: dict[str, Any]) -> dict[str, bytes]:
         }
 
 
+@functools.cache
+def _jinja() -> tuple[Any, Path, str]:
+    """A Jinja environment set up as copier.yml sets copier's (its `_envops`), the folder of
+    template files and their suffix. Built once: a reopen command renders twice."""
+    import jinja2
+    import yaml
+    from jinja2.sandbox import SandboxedEnvironment
+
+    root = template_root()
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    config = yaml.load((root / "copier.yml").read_text(encoding="utf-8"), Loader=loader) or {}
+    envops = {"keep_trailing_newline": True, **(config.get("_envops") or {})}
+    if isinstance(envops.get("undefined"), str):
+        envops["undefined"] = getattr(jinja2, envops["undefined"].rpartition(".")[2])
+    # Rooted where copier roots its loader, so an {% include %} would find the same file.
+    env = SandboxedEnvironment(loader=jinja2.FileSystemLoader(root), **envops)
+    return env, root / config.get("_subdirectory", ""), config.get("_templates_suffix", ".jinja")
+
+
+@functools.cache
+def _compiled(source: str) -> tuple[Any, frozenset[str]]:
+    """A template and the names it reads from its context, compiled once per source."""
+    from jinja2 import meta
+
+    env = _jinja()[0]
+    ast = env.parse(source)
+    return env.from_string(ast), frozenset(meta.find_undeclared_variables(ast))
+
+
+def render_direct(data: dict[str, Any], wanted: frozenset[str]) -> dict[str, bytes] | None:
+    """The files among `wanted` the template renders for `data`, rendered without copier.
+
+    Renders the template files copier would, with the same Jinja options and data, so the
+    output is byte for byte copier's; None when a template or templated path uses anything
+    but `data` (copier's own variables, an extension's filter), for the caller to use copier.
+    """
+    import jinja2
+
+    env, folder, suffix = _jinja()
+    known = data.keys() | env.globals.keys()
+    names = {PurePosixPath(path).name for path in wanted}
+
+    def render(source: str) -> str | None:
+        template, reads = _compiled(source)
+        return template.render(data) if reads <= known else None
+
+    files: dict[str, bytes] = {}
+    try:
+        for path in sorted(folder.rglob("*")):
+            relative = path.relative_to(folder).as_posix()
+            if not path.is_file() or not any(name in relative for name in names):
+                continue
+            templated = bool(suffix) and relative.endswith(suffix)
+            parts = []
+            for part in (relative[: -len(suffix)] if templated else relative).split("/"):
+                rendered = render(part) if "{" in part else part
+                if rendered is None:
+                    return None
+                parts.append(rendered)
+            target = "/".join(parts)
+            if not all(parts) or target not in wanted:
+                continue
+            if not templated:
+                files[target] = path.read_bytes()
+                continue
+            # Read as copier's loader reads a template (universal newlines, UTF-8).
+            content = render(path.read_text(encoding="utf-8"))
+            if content is None:
+                return None
+            files[target] = content.encode()
+    except jinja2.TemplateError:
+        return None
+    return files
+
+
+def _in_path_order(files: dict[str, bytes]) -> dict[str, bytes]:
+    """Sorted as `render_files` lists them (by path components)."""
+    return dict(sorted(files.items(), key=lambda item: PurePosixPath(item[0]).parts))
+
+
 def render_project(spec: ProjectSpec) -> dict[str, bytes]:
     """Every file of a new project, derived from the spec's domain.toml tree."""
     plan = plan_project(config_tree(spec), spec.project_name, spec.package_name)
-    return render_files(render_data(spec, plan))
+    data = render_data(spec, plan)
+    derived = render_direct(data, DERIVED_FILES)
+    if derived is None:
+        return render_files(data)
+    # The derived files come from the renderer the reopen commands use, so what `new` writes
+    # is exactly the merge base they compute later.
+    return _in_path_order({**render_files(data, exclude=DERIVED_FILES), **derived})
 
 
 def render_derived(tree: Tree, project: ProjectIdentity) -> dict[str, bytes]:
@@ -170,5 +267,9 @@ def render_derived(tree: Tree, project: ProjectIdentity) -> dict[str, bytes]:
         "generated_from": dict(tree),
         "plan": {**plan_context(plan), "sections": []},
     }
-    files = render_files(data)
-    return {path: content for path, content in files.items() if path in DERIVED_FILES}
+    files = render_direct(data, DERIVED_FILES)
+    if files is None:
+        files = render_files(data)
+    return _in_path_order(
+        {path: content for path, content in files.items() if path in DERIVED_FILES}
+    )
