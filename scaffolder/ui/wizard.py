@@ -158,5 +158,12 @@ def run_wizard(
 
     With `write`, Enter in Review calls it (in a worker thread) and the Done step shows the
     paths it returns; without, Enter in Review returns the outcome for the caller to write.
+    Once written, the Done step's summary is printed too: the full screen takes it away.
     """
-    return WizardApp(initial, target, write).run()
+    app = WizardApp(initial, target, write)
+    outcome = app.run()
+    if outcome is not None and app.written:
+        from scaffolder.ui.screens.done import summary
+
+        print(summary(outcome, app.written))
+    return outcome

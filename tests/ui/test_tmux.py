@@ -92,6 +92,9 @@ def test_the_wizard_in_a_real_terminal_writes_a_project(tmux, tmp_path):
     assert "pytest --protean-env memory" in tmux.screen()
     tmux.keys("q")
     tmux.wait_for("EXIT=0")
+    # The summary outlives the full screen.
+    assert f"Created shop in {target}/" in tmux.screen()
+    assert "pytest --protean-env memory" in tmux.screen()
 
     assert (target / "domain.toml").is_file()
     assert (target / "docker-compose.yml").is_file()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -9,7 +10,34 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
+from scaffolder.ui.outcome import WizardOutcome
 from scaffolder.ui.screens.base import StepScreen
+
+
+def next_commands(target: Path, written: list[str]) -> list[tuple[str, str]]:
+    """The commands to run next, each with a note: the Done step shows them, and so does
+    the terminal after the wizard closes."""
+    commands = [
+        (f"cd {target}", ""),
+        ('python -m venv .venv && . .venv/bin/activate && pip install -e ".[test]"', ""),
+        ("pytest --protean-env memory", "every provider in memory, no services"),
+    ]
+    if "docker-compose.yml" in written:
+        commands.insert(2, ("docker compose up -d", "start the local services"))
+        commands.append(("pytest", "against the real services"))
+    return commands
+
+
+def summary(outcome: WizardOutcome, written: list[str]) -> str:
+    """What the terminal keeps once the full-screen app is gone."""
+    lines = [
+        f"Created {outcome.spec.project_name} in {outcome.target}/ ({len(written)} files)",
+        "",
+        "Next:",
+    ]
+    for command, note in next_commands(outcome.target, written):
+        lines.append(f"  {command}" + (f"   # {note}" if note else ""))
+    return "\n".join(lines)
 
 
 class DoneScreen(StepScreen):
@@ -48,16 +76,8 @@ class DoneScreen(StepScreen):
     def next_steps(self, written: list[str]) -> Text:
         outcome = self.wizard.outcome
         assert outcome is not None
-        steps = [
-            (f"cd {outcome.target}", ""),
-            ('python -m venv .venv && . .venv/bin/activate && pip install -e ".[test]"', ""),
-            ("pytest --protean-env memory", "every provider in memory, no services"),
-        ]
-        if "docker-compose.yml" in written:
-            steps.insert(2, ("docker compose up -d", "start the local services"))
-            steps.append(("pytest", "against the real services"))
         text = Text("Next:\n", style="bold")
-        for command, note in steps:
+        for command, note in next_commands(outcome.target, written):
             text.append("  $ ", style="dim")
             text.append(command, style="bold")
             if note:
