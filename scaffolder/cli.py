@@ -10,6 +10,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from scaffolder.errors import ScaffolderError
 
@@ -35,14 +36,30 @@ Scaffold and maintain Protean projects: domain.toml with environment overlays
 Run with no command in a terminal to open the interactive wizard."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors in one line, with the closest choice, as every other error here."""
+
+    def error(self, message: str) -> NoReturn:
+        import re
+
+        from scaffolder.errors import closest
+
+        match = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+        if match:
+            choices = re.findall(r"'([^']*)'", match.group(2))
+            message = message.replace(match.group(0), f"invalid choice: {match.group(1)!r}")
+            message += f"{closest(match.group(1), choices)}; expected one of: {', '.join(choices)}"
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="protean-init",
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action=_VersionAction, nargs=0, help="show the version")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, (module, help_text) in COMMANDS.items():
         command = importlib.import_module(f"scaffolder.commands.{module}")
         sub = subparsers.add_parser(name, help=help_text, description=help_text)
@@ -80,14 +97,23 @@ def route(args_list: list[str]) -> list[str]:
     folder = Path(args_list[0]) if args_list else Path(".")
     if folder.is_dir() and find_config(folder) is not None:
         return ["edit", "--project", str(folder), *args_list[1:]]
+    if args_list and not folder.exists():
+        from scaffolder.errors import UsageError, closest
+
+        # `protean-init chekc` is a typo, not a request for a project named chekc.
+        hint = closest(args_list[0], COMMANDS)
+        if hint:
+            raise UsageError(
+                f"unknown command {args_list[0]!r}{hint}; for a new project of that name, "
+                f"run protean-init new {args_list[0]}"
+            )
     return ["new", *args_list]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args_list = route(list(sys.argv[1:] if argv is None else argv))
-    parser = build_parser()
-    args = parser.parse_args(args_list)
     try:
+        args_list = route(list(sys.argv[1:] if argv is None else argv))
+        args = build_parser().parse_args(args_list)
         return int(args.run(args) or 0)
     except ScaffolderError as error:
         print(f"protean-init: error: {error}", file=sys.stderr)

@@ -168,7 +168,8 @@ def validate_package_name(name: str) -> None:
             f"invalid package name {name!r}: use a Python identifier such as "
             f"{package_name_for(name) or 'my_app'!r}"
         )
-    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+    # Soft keywords (match, type) import fine; only hard keywords cannot be imported.
+    if keyword.iskeyword(name):
         raise UsageError(
             f"invalid package name {name!r}: it is a Python keyword; use an identifier "
             f"that is not one, such as {name + '_app'!r}"

@@ -395,3 +395,24 @@ def test_help_imports_neither_textual_nor_copier(tmp_path: Path, argv: list[str]
     assert "scaffolder.cli" in modules  # the import log is really there
     heavy = [m for m in modules if m.split(".")[0] in ("textual", "copier")]
     assert heavy == []
+
+
+def test_a_bad_choice_is_one_line_with_the_closest(tmp_path, capsys):
+    from scaffolder.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["new", str(tmp_path / "x"), "--defaults", "--ci", "gitlb"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "'gitlb' (did you mean 'gitlab'?); expected one of: github, gitlab, none" in err
+    assert not (tmp_path / "x").exists()
+
+
+def test_a_misspelled_command_is_not_taken_for_a_project_name(tmp_path, capsys, monkeypatch):
+    from scaffolder.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["chekc"]) == 2
+    assert "unknown command 'chekc' (did you mean 'check'?)" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
