@@ -34,7 +34,7 @@ class Tmux:
         return result.stdout
 
     def screen(self) -> str:
-        return self.run("capture-pane", "-p", "-t", "wizard")
+        return self.run("capture-pane", "-p", "-J", "-t", "wizard")  # -J: unwrap long lines
 
     def keys(self, *keys: str) -> None:
         self.run("send-keys", "-t", "wizard", *keys)
