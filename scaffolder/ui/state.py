@@ -18,7 +18,6 @@ from scaffolder.spec import (
     BASE,
     ENVIRONMENTS,
     INHERIT,
-    OVERLAYS,
     PROCESSING_MODES,
     SETTINGS,
     EnvironmentSpec,
@@ -227,6 +226,7 @@ class Draft:
         return self.settings[BASE].get(name) if value is None else value
 
     def setting_choices(self, env: str, name: str) -> list[object]:
+        """None first: "unset" in base, "inherit" in an overlay; then the setting's values."""
         return [None, *SETTING_VALUES[name]]
 
     def set_setting(self, env: str, name: str, value: object) -> None:
@@ -350,6 +350,3 @@ class Draft:
 def field_id(slot: Slot) -> str:
     """A widget-id-safe name for a slot: `databases.reports` -> `databases-reports`."""
     return slot.key.replace(".", "-").replace("_", "-")
-
-
-__all__ = ["INHERIT", "OVERLAYS", "Draft", "field_id", "setting_text"]
