@@ -523,3 +523,22 @@ async def test_keys_typed_ahead_of_ctrl_s_all_count(make_app):
             app._driver.send_message(event)
         screen = await rendered(pilot)
         assert "${PG_URL}" in screen.files["domain.toml"].decode()
+
+
+async def test_a_failed_preview_is_shown_not_raised(make_app, monkeypatch):
+    import scaffolder.render
+
+    def broken(spec):
+        raise RuntimeError("template missing")
+
+    monkeypatch.setattr(scaffolder.render, "render_project", broken)
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        assert "template missing" in str(app.screen.query_one("#nav-status", Static).render())
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, ConnectionsScreen)

@@ -104,8 +104,20 @@ class ReviewScreen(StepScreen):
     def render_files(self, spec: ProjectSpec) -> None:
         from scaffolder.render import render_project
 
-        files = render_project(spec)
+        try:
+            files = render_project(spec)
+        except Exception as error:  # shown, not raised: the user's choices stay on screen
+            self.app.call_from_thread(self.render_failed, spec, f"{type(error).__name__}: {error}")
+            return
         self.app.call_from_thread(self.rendered, spec, files)
+
+    def render_failed(self, spec: ProjectSpec, message: str) -> None:
+        if spec != self.spec:
+            return
+        self.query_one("#rendering").display = False
+        self.query_one("#preview").display = True
+        self.query_one("#preview-body", Static).update(Text(f"Could not preview: {message}"))
+        self.set_status(f"the preview failed: {message}", error=True)
 
     def rendered(self, spec: ProjectSpec, files: dict[str, bytes]) -> None:
         if spec != self.spec:
