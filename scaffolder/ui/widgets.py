@@ -302,7 +302,10 @@ class ChoiceModal(ModalScreen[int | None]):
                 *(Option(prompt, id=str(i)) for i, prompt in enumerate(self.options)),
                 id="choices",
             )
-            yield Static("↑↓ move · Enter choose · Esc keep as is", classes="modal-help")
+            yield Static(
+                "↑↓ or a first letter to move · Enter choose · Esc keep as is",
+                classes="modal-help",
+            )
 
     def on_mount(self) -> None:
         choices = self.query_one("#choices", OptionList)
@@ -313,6 +316,21 @@ class ChoiceModal(ModalScreen[int | None]):
     def handle_picked(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.dismiss(event.option_index)
+
+    def on_key(self, event) -> None:
+        """A letter moves to the next option starting with it: `p` for postgresql."""
+        char = (event.character or "").lower()
+        if len(char) != 1 or not char.isalnum():
+            return
+        choices = self.query_one("#choices", OptionList)
+        count = choices.option_count
+        start = choices.highlighted if choices.highlighted is not None else -1
+        for step in range(1, count + 1):
+            index = (start + step) % count
+            if str(choices.get_option_at_index(index).prompt).lower().startswith(char):
+                choices.highlighted = index
+                event.stop()
+                return
 
     def action_dismiss_none(self) -> None:
         self.dismiss(None)

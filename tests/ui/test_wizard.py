@@ -542,3 +542,16 @@ async def test_a_failed_preview_is_shown_not_raised(make_app, monkeypatch):
         await pilot.press("ctrl+p")
         await pilot.pause()
         assert isinstance(app.screen, ConnectionsScreen)
+
+
+async def test_a_first_letter_moves_in_a_choice_list(make_app):
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("ctrl+n")
+        await move_to(pilot, "providers", 0, TEST)
+        await pilot.press("enter", "s", "enter")  # postgresql -> sqlite
+        await pilot.pause()
+        assert app.draft.choice("test", DATABASE) == "sqlite"
+        await pilot.press("enter", "m", "m", "enter")  # mysql, then mssql
+        await pilot.pause()
+        assert app.draft.choice("test", DATABASE) == "mssql"
