@@ -111,9 +111,12 @@ class WizardApp(App[WizardOutcome | None]):
                 sync()
             blocking = self.first_error_step(index)
             if blocking is not None:
-                if blocking != current:
-                    self.switch_screen(STEP_NAMES[blocking])
-                self.call_after_refresh(self.screen.show_errors)
+                if blocking == current:
+                    self.screen.show_errors()
+                else:
+                    screen = self.get_screen(STEP_NAMES[blocking])
+                    screen.errors_pending = True  # shown once it has (re)built its fields
+                    self.switch_screen(screen)
                 self.notify("Fix the highlighted field first.", severity="error", timeout=3)
                 return
         self.switch_screen(STEP_NAMES[index])

@@ -555,3 +555,19 @@ async def test_a_first_letter_moves_in_a_choice_list(make_app):
         await pilot.press("enter", "m", "m", "enter")  # mysql, then mssql
         await pilot.pause()
         assert app.draft.choice("test", DATABASE) == "mssql"
+
+
+async def test_review_key_sends_the_user_to_a_bad_connection(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("ctrl+n", "ctrl+n")
+        await pilot.pause()
+        await type_into(pilot, "#variable-brokers-default", "bad name")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, ProvidersScreen)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConnectionsScreen)
+        assert app.focused.id == "variable-brokers-default"
+        assert hint(app, "hint-brokers-default").has_class("-error")

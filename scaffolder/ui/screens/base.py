@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 class StepScreen(Screen):
     step: ClassVar[int]
     next_label: ClassVar[str] = "Next →"
+    # Set when a later step sends the user back here to fix a field.
+    errors_pending = False
 
     @property
     def wizard(self) -> WizardApp:

@@ -43,6 +43,10 @@ class ConnectionsScreen(StepScreen):
             await self.rebuild()
         else:
             self.refresh_fields()
+        if self.errors_pending:
+            self.errors_pending = False
+            self.show_errors()
+            return
         inputs = self.query("#connections Input")
         if inputs and not isinstance(self.focused, Input):
             inputs.first().focus()

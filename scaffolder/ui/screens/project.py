@@ -78,6 +78,9 @@ class ProjectScreen(StepScreen):
     def on_screen_resume(self) -> None:
         # Another step may have changed what the compose hint lists.
         self.refresh_hints()
+        if self.errors_pending:
+            self.errors_pending = False
+            self.show_errors()
 
     # --- typing -------------------------------------------------------------------------
 
