@@ -9,9 +9,10 @@ ways (scaffolder.derived), and nothing is written unless everything can be.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scaffolder.config_tree import Tree
 from scaffolder.errors import UsageError
@@ -24,6 +25,9 @@ from scaffolder.project_files import (
     read_answers,
     require_config,
 )
+
+if TYPE_CHECKING:
+    from scaffolder.writer import FileChange
 
 
 @dataclass(frozen=True)
@@ -81,8 +85,34 @@ def commit(
     Returns the relative paths written (or that would be, with dry_run). Raises
     MergeConflict (exit 1) when a derived file conflicts with the user's edits, unless force.
     """
+    from scaffolder.writer import apply, describe
+
+    changes = pending_changes(project, new_text, derived=derived, identity=identity, force=force)
+    if dry_run:
+        sys.stdout.write(describe(changes) + ("\n" if changes else "nothing would change\n"))
+    else:
+        apply(changes)
+    return [change.relative for change in changes]
+
+
+def _warn_skipped(path: str, reason: str) -> None:
+    print(f"protean-init: left {path} as it is: {reason}", file=sys.stderr)
+
+
+def pending_changes(
+    project: Project,
+    new_text: str | None = None,
+    *,
+    derived: set[str] | None = None,
+    identity: ProjectIdentity | None = None,
+    force: bool = False,
+    skipped: Callable[[str, str], None] = _warn_skipped,
+) -> list[FileChange]:
+    """What `commit` would write, as file changes, printing nothing: the edit menu previews
+    these and applies them itself. `skipped(path, reason)` hears of each derived file left as
+    it is (default: a line on stderr). Raises MergeConflict as `commit` does."""
     from scaffolder.derived import MergeConflict, conflict_report, record_snapshot, regenerate
-    from scaffolder.writer import apply, changes_for, describe
+    from scaffolder.writer import changes_for
 
     identity = identity or project.identity
     text = project.text if new_text is None else new_text
@@ -91,7 +121,7 @@ def commit(
         project.root, new_tree, project.last_generated, identity, derived, project.managed
     )
     for path, reason in result.skipped.items():
-        print(f"protean-init: left {path} as it is: {reason}", file=sys.stderr)
+        skipped(path, reason)
     files = dict(result.files)
     if result.conflicts:
         if not force:
@@ -112,12 +142,7 @@ def commit(
         if identity != project.identity and old is not None:
             old = _with_identity(old, identity)
         files[ANSWERS_FILE] = record_snapshot(old, new_tree, identity, managed)
-    changes = changes_for(project.root, files)
-    if dry_run:
-        sys.stdout.write(describe(changes) + ("\n" if changes else "nothing would change\n"))
-    else:
-        apply(changes)
-    return [change.relative for change in changes]
+    return changes_for(project.root, files)
 
 
 def _config_files(project: Project, tree: Tree, new_text: str) -> dict[str, bytes]:
