@@ -26,8 +26,8 @@ from scaffolder.spec import (
     validate_package_name,
     validate_project_name,
 )
+from scaffolder.ui.findings import config_findings, headline
 from scaffolder.ui.outcome import WizardOutcome
-from scaffolder.ui.risks import spec_risks
 from scaffolder.ui.state import (
     SETTING_LABELS,
     SETTING_VALUES,
@@ -278,9 +278,21 @@ def ask_review(p: Prompter, draft: Draft, spec: ProjectSpec) -> bool:
         p.say(f"  {path}")
     p.say("", ("bold underline", "domain.toml"))
     p.say_code(files["domain.toml"].decode("utf-8", errors="replace"), "domain.toml")
-    for risk in spec_risks(spec):
-        p.say(("fg:ansiyellow bold", f"! {risk}"))
+    say_findings(p, config_findings(files), "domain.toml")
     return p.confirm(f"Write the project to {draft.target}/?", True)
+
+
+FINDING_STYLES = {"error": "fg:ansired bold", "warning": "fg:ansiyellow bold", "drift": "bold"}
+
+
+def say_findings(p: Prompter, findings: list, what: str) -> None:
+    """`protean-init check`'s findings, as the TUI shows them: one line each, and the fix."""
+    if not findings:
+        p.say(("fg:ansigreen", f"✓ protean-init check: no findings in {what}"))
+        return
+    for finding in findings:
+        p.say((FINDING_STYLES[finding.severity], headline(finding)))
+        p.say(("fg:ansibrightblack", f"    fix: {finding.fix}"))
 
 
 def run_prompts(

@@ -380,7 +380,7 @@ async def test_back_and_next_buttons_and_step_bar_work_with_the_mouse(make_app):
 # --- step 4 and 5: review, write, done --------------------------------------------------------
 
 
-async def test_review_shows_the_tree_key_files_and_risks(make_app):
+async def test_review_shows_the_tree_key_files_and_findings(make_app):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("ctrl+n")
@@ -388,9 +388,9 @@ async def test_review_shows_the_tree_key_files_and_risks(make_app):
         await pick(pilot, "providers", 3, MEMORY, "redis")
         await pilot.press("ctrl+s")
         screen = await rendered(pilot)
-        risks = str(screen.query_one("#risks", Static).render())
-        assert "production uses the in-memory database" in risks
-        assert "memory overlay uses 'redis'" in risks
+        findings = str(screen.query_one("#findings", Static).render())
+        assert "production uses the in-memory database" in findings
+        assert "memory overlay leaves caches.default on 'redis'" in findings
         assert screen.shown == "domain.toml"
         assert "docker-compose.yml" in screen.files
         await pilot.press("2")

@@ -1,13 +1,16 @@
-"""Step 4: the files that will be written, the key ones highlighted, and the risky choices.
+"""Step 4: the files that will be written, the key ones highlighted, and what `check` finds.
 
-Rendering imports copier and takes a few hundred milliseconds, so it runs in a worker thread
-the first time this step is shown (and again only when the spec changed).
+Rendering takes a few hundred milliseconds the first time, so it runs in a worker thread when
+this step is shown (and again only when the spec changed); the same worker runs
+`protean-init check`'s config rules on the domain.toml it rendered, so Review shows exactly
+the findings the command will report once the project is written (drift aside: it compares
+files on disk, and there are none yet).
 """
 
 from __future__ import annotations
 
 from pathlib import PurePosixPath
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.syntax import Syntax
 from rich.text import Text
@@ -20,10 +23,13 @@ from textual.widgets.tree import TreeNode
 
 from scaffolder.errors import ScaffolderError
 from scaffolder.spec import ProjectSpec
+from scaffolder.ui.findings import config_findings, findings_content
 from scaffolder.ui.outcome import WizardOutcome
-from scaffolder.ui.risks import spec_risks
 from scaffolder.ui.screens.base import StepScreen
 from scaffolder.ui.widgets import NavBar, StepBar
+
+if TYPE_CHECKING:
+    from scaffolder.check import Finding
 
 LEXERS = {".toml": "toml", ".yml": "yaml", ".yaml": "yaml", ".py": "python", ".md": "markdown"}
 CI_FILES = (".github/workflows/ci.yml", ".gitlab-ci.yml")
@@ -60,11 +66,13 @@ class ReviewScreen(StepScreen):
         self.rendered_for: ProjectSpec | None = None
         self.spec: ProjectSpec | None = None
         self.shown: str | None = None
+        self.findings: list[Finding] = []
 
     def compose(self) -> ComposeResult:
         yield StepBar(self.step, id="steps")
         with Vertical(id="body"):
-            yield Static(id="risks")
+            with VerticalScroll(id="findings-box", can_focus=False):
+                yield Static(id="findings")
             with Horizontal(id="review-panes"):
                 files = FileTree("files", id="files")
                 files.guide_depth = 2
@@ -93,9 +101,11 @@ class ReviewScreen(StepScreen):
             self.spec = None
             self.set_status(str(error), error=True)
             return
-        self.show_risks(self.spec)
         self.set_status(f"Enter writes the project to {self.draft.target}/")
-        if self.spec != self.rendered_for:
+        if self.spec == self.rendered_for:
+            self.show_findings(self.findings)
+        else:
+            self.show_findings(None)
             self.query_one("#rendering").display = True
             self.query_one("#preview").display = False
             self.render_files(self.spec)
@@ -106,10 +116,11 @@ class ReviewScreen(StepScreen):
 
         try:
             files = render_project(spec)
+            findings = config_findings(files)
         except Exception as error:  # shown, not raised: the user's choices stay on screen
             self.app.call_from_thread(self.render_failed, spec, f"{type(error).__name__}: {error}")
             return
-        self.app.call_from_thread(self.rendered, spec, files)
+        self.app.call_from_thread(self.rendered, spec, files, findings)
 
     def render_failed(self, spec: ProjectSpec, message: str) -> None:
         if spec != self.spec:
@@ -117,13 +128,16 @@ class ReviewScreen(StepScreen):
         self.query_one("#rendering").display = False
         self.query_one("#preview").display = True
         self.query_one("#preview-body", Static).update(Text(f"Could not preview: {message}"))
+        self.query_one("#findings", Static).update("")
         self.set_status(f"the preview failed: {message}", error=True)
 
-    def rendered(self, spec: ProjectSpec, files: dict[str, bytes]) -> None:
+    def rendered(self, spec: ProjectSpec, files: dict[str, bytes], findings: list[Finding]) -> None:
         if spec != self.spec:
             return  # the user moved on and changed something; a newer render is coming
         self.files = files
+        self.findings = findings
         self.rendered_for = spec
+        self.show_findings(findings)
         self.query_one("#rendering").display = False
         self.query_one("#preview").display = True
         self.fill_tree()
@@ -169,14 +183,19 @@ class ReviewScreen(StepScreen):
 
     # --- showing ------------------------------------------------------------------------
 
-    def show_risks(self, spec: ProjectSpec) -> None:
-        risks = spec_risks(spec)
-        box = self.query_one("#risks", Static)
-        box.set_class(bool(risks), "-warning")
-        if risks:
-            box.update(Text("\n".join(f"! {risk}" for risk in risks)))
+    def show_findings(self, findings: list[Finding] | None) -> None:
+        """What `protean-init check` finds in domain.toml; None while it is being rendered."""
+        box = self.query_one("#findings", Static)
+        severities = {finding.severity for finding in findings or ()}
+        frame = self.query_one("#findings-box")
+        frame.set_class("error" in severities, "-error")
+        frame.set_class(bool(severities) and "error" not in severities, "-warning")
+        if findings is None:
+            box.update(Text("Checking domain.toml …", style="dim"))
+        elif findings:
+            box.update(findings_content(findings, fixes=False))
         else:
-            box.update(Text("✓ Nothing risky: production uses servers, memory stays in memory."))
+            box.update(Text("✓ protean-init check: no findings in domain.toml"))
 
     def syntax_theme(self) -> str:
         return "monokai" if self.app.current_theme.dark else "default"

@@ -1,0 +1,67 @@
+"""`protean-init check`'s findings as the UIs show them: the Review step, the edit menu, prompts.
+
+The findings come from `scaffolder.check` itself, so the wizard and the edit menu can never
+disagree with the command: Review checks the domain.toml it is about to write
+(`check_config_text`: drift needs files on disk, so it has none yet), and the edit menu checks
+the project (`check_project`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from textual.content import Content
+
+    from scaffolder.check import Finding
+
+MARKS = {"error": "✗", "warning": "!", "drift": "~"}
+STYLES = {"error": "$text-error", "warning": "$text-warning", "drift": "$text-accent"}
+
+
+def config_findings(files: Mapping[str, bytes]) -> list[Finding]:
+    """What `protean-init check` will say about the rendered project's domain.toml."""
+    from scaffolder.check import check_config_text
+
+    text = files["domain.toml"].decode("utf-8", errors="replace")
+    return ordered(check_config_text(text))
+
+
+def ordered(findings: Sequence[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: f.sort_key)
+
+
+def headline(finding: Finding) -> str:
+    """`! production: <message>`: one finding on one line (the fix goes on the next)."""
+    env = finding.env or ""
+    env = f"{env}: " if env and not finding.message.startswith(env) else ""
+    return f"{MARKS[finding.severity]} {env}{finding.message}"
+
+
+def summary(findings: Sequence[Finding]) -> str:
+    from scaffolder.check.findings import summary as check_summary
+
+    return check_summary(findings)
+
+
+def findings_content(
+    findings: Sequence[Finding], *, locations: bool = False, fixes: bool = True
+) -> Content:
+    """Each finding in its severity's colour, its fix dimmed under it, most serious first.
+
+    `locations` adds `file:line` and the finding's code, as `protean-init check` prints them;
+    without `fixes`, one line a finding (the wizard's fix is a choice in its grid).
+    """
+    from textual.content import Content
+
+    parts: list[str | tuple[str, str]] = []
+    for finding in ordered(findings):
+        if parts:
+            parts.append("\n")
+        parts.append((headline(finding), STYLES[finding.severity]))
+        if locations:
+            parts.append((f"\n    {finding.location} · {finding.code}", "$text-muted"))
+        if fixes:
+            parts.append((f"\n    fix: {finding.fix}", "$text-muted"))
+    return Content.assemble(*parts)
