@@ -24,11 +24,9 @@ import time
 
 _T0_NS = time.time_ns()  # first: when this interpreter reached user code
 
+# Only what the measured start-up needs anyway; the probe's own tools are imported after it.
 import asyncio  # noqa: E402
-import json  # noqa: E402
 import os  # noqa: E402
-import shutil  # noqa: E402
-import statistics  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -162,6 +160,8 @@ async def probe(parent_ns: int, folder: Path, bare: bool) -> dict:
             )
             key_ms.append(_ms(shown - sent))
             await pilot.pause()
+        import statistics
+
         result["key_to_frame_ms"] = key_ms
         result["key_to_frame_median_ms"] = statistics.median(key_ms)
         if bare:
@@ -183,7 +183,11 @@ def main() -> int:
     try:
         result = asyncio.run(probe(parent_ns, folder, bare="--bare" in sys.argv[1:]))
     finally:
+        import shutil
+
         shutil.rmtree(folder, ignore_errors=True)
+    import json
+
     print(json.dumps(result))
     return 0
 
