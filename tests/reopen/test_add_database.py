@@ -407,3 +407,15 @@ def test_a_symlinked_config_is_edited_through_the_link(tmp_path, cli):
     assert cli("add-database reports --provider sqlite --project", root).code == 0
     assert (root / "domain.toml").is_symlink()
     assert "[databases.reports]" in shared.read_text()
+
+
+def test_a_project_whose_named_database_sorts_first_takes_another(tmp_path, cli):
+    """The answers record keeps domain.toml's order, so the merge base matches the files."""
+    root = tmp_path / "shop"
+    assert (
+        cli("new", str(root), "--defaults", "--set", "base.databases.analytics=postgresql").code
+        == 0
+    )
+    result = cli("add-database reports --provider sqlite --project", root)
+    assert result.code == 0, result.err
+    assert "[databases.reports]" in (root / "domain.toml").read_text()
