@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from scaffolder.catalog import PROTEAN_DEFAULTS, PROVIDERS, Role
-from scaffolder.errors import UsageError, closest
+from scaffolder.errors import UsageError, closest, yaml_error_text
 from scaffolder.spec import (
     BASE,
     DEFAULT_SLOTS,
@@ -199,10 +199,7 @@ def load_answers(path: Path) -> dict[str, Any]:
         try:
             data = yaml.safe_load(text)
         except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
-            problem = getattr(error, "problem", None) or "malformed YAML"
-            raise UsageError(f"{path}{where}: {problem}") from error
+            raise UsageError(f"{path}: {yaml_error_text(error)}") from error
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -25,3 +25,10 @@ def closest(word: str, choices: Iterable[str]) -> str:
     prefixed = [c for c in options if word and c.startswith(word.lower())]
     match = prefixed[:1] or difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     return f" (did you mean {match[0]!r}?)" if match else ""
+
+
+def yaml_error_text(error: Exception) -> str:
+    """`line 3, column 7: malformed YAML: <problem>` from a PyYAML error, for `path: <this>`."""
+    mark = getattr(error, "problem_mark", None)
+    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+    return f"{where}malformed YAML: {getattr(error, 'problem', None) or error}"

@@ -17,7 +17,7 @@ from scaffolder.catalog import SERVICES, Service
 from scaffolder.check.common import Collector, SlotUse, strings
 from scaffolder.check.findings import DRIFT
 from scaffolder.check.resolution import Resolved, references_in
-from scaffolder.errors import UsageError
+from scaffolder.errors import UsageError, yaml_error_text
 from scaffolder.project_files import ENV_EXAMPLE, GITHUB_WORKFLOW, GITLAB_CI
 
 _ENV_LINE = re.compile(r"^\s*#?\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=", re.MULTILINE)
@@ -78,10 +78,7 @@ def _load_yaml(path: Path, display: str) -> Any:
     try:
         return yaml.compose(path.read_text(encoding="utf-8"), Loader=loader)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(error, "problem", None) or "malformed YAML"
-        raise UsageError(f"{display}: {where}malformed YAML: {problem}") from error
+        raise UsageError(f"{display}: {yaml_error_text(error)}") from error
     except OSError as error:
         raise UsageError(f"cannot read {display}: {error.strerror}") from error
 

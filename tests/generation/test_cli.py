@@ -156,7 +156,7 @@ def test_a_bad_folder_name_says_to_pass_name(capsys, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "text", "fragments"),
     [
-        ("answers.yml", "project_name: x\n\tci: gitlab\n", ["answers.yml:2:", "'\\t'"]),
+        ("answers.yml", "project_name: x\n\tci: gitlab\n", ["answers.yml: line 2,", "'\\t'"]),
         (
             "answers.yml",
             "project_name: x\nproduction:\n  databases: {default: mysql\n",
@@ -196,7 +196,7 @@ def test_yaml_error_names_the_line(capsys, tmp_path: Path) -> None:
     )
     assert code == 2
     # PyYAML reports where it noticed: the unclosed list on line 3 fails at line 4.
-    assert_one_line_error(err, f"{answers}:4:")
+    assert_one_line_error(err, f"{answers}: line 4,")
 
 
 def test_missing_answers_file(capsys, tmp_path: Path) -> None:
