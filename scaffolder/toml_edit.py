@@ -222,16 +222,7 @@ def remove_key(text: str, path: tuple[str, ...], *, root: tuple[str, ...] = ()) 
     for key in full[:-1]:
         node = node[key]
     del node[full[-1]]
-    try:
-        got = tomllib.loads(result)
-    except tomllib.TOMLDecodeError as exc:
-        raise TomlEditError(
-            f"refusing to write: the edit would produce invalid TOML ({exc})"
-        ) from None
-    if not _same(got, expected):
-        raise TomlEditError(
-            "refusing to write: the edited file would not parse to the intended config"
-        )
+    _check_parses_to(result, expected)
     kept = [line for i, line in enumerate(text.split("\n")) if i not in lines]
     if result.split("\n") != kept:
         raise TomlEditError("refusing to write: the edit would alter other lines")
@@ -710,6 +701,13 @@ def _insert_kv(
 def _verify(
     original: str, result: str, expected: dict[str, Any], *, changed: range | tuple
 ) -> None:
+    _check_parses_to(result, expected)
+    if not _lines_survive(original.split("\n"), result.split("\n"), set(changed)):
+        raise TomlEditError("refusing to write: the edit would alter existing lines")
+
+
+def _check_parses_to(result: str, expected: dict[str, Any]) -> None:
+    """The edited text must be TOML that parses to exactly the intended tree."""
     try:
         got = tomllib.loads(result)
     except tomllib.TOMLDecodeError as exc:
@@ -720,8 +718,6 @@ def _verify(
         raise TomlEditError(
             "refusing to write: the edited file would not parse to the intended config"
         )
-    if not _lines_survive(original.split("\n"), result.split("\n"), set(changed)):
-        raise TomlEditError("refusing to write: the edit would alter existing lines")
 
 
 def _lines_survive(old: list[str], new: list[str], skip: set[int]) -> bool:
