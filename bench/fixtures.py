@@ -7,8 +7,7 @@ scaling projects add N named databases the way N `add-database NAME --provider p
 runs would leave them: `[databases.NAME]` on postgresql with a local default, and the
 [production] and [memory] overlays following (a variable with no default; memory).
 
-Names are `tenant0001` ... so that file order and sorted order agree: see bench/README.md on
-the answers file's sorted snapshot, which otherwise makes add-database report a conflict.
+Names are `tenant0001` ...: zero-padded so the output reads in order.
 """
 
 from __future__ import annotations
