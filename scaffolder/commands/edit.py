@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from scaffolder.errors import UsageError
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--project", type=Path, default=Path("."), help="project folder")
@@ -21,7 +23,12 @@ def run(args: argparse.Namespace) -> int:
     from scaffolder.summary import describe
 
     project = open_project(args.project)
-    ui = choose_ui(args.ui)
+    try:
+        ui = choose_ui(args.ui)
+    except UsageError:
+        raise UsageError(
+            f"--ui {args.ui} needs a terminal; --ui none prints the project's summary instead"
+        ) from None
     if ui == "none":
         print(describe(project))
         return 0

@@ -285,13 +285,15 @@ def ask_review(p: Prompter, draft: Draft, spec: ProjectSpec) -> bool:
 FINDING_STYLES = {"error": "fg:ansired bold", "warning": "fg:ansiyellow bold", "drift": "bold"}
 
 
-def say_findings(p: Prompter, findings: list, what: str) -> None:
+def say_findings(p: Prompter, findings: list, what: str, *, locations: bool = False) -> None:
     """`protean-init check`'s findings, as the TUI shows them: one line each, and the fix."""
     if not findings:
         p.say(("fg:ansigreen", f"✓ protean-init check: no findings in {what}"))
         return
     for finding in findings:
         p.say((FINDING_STYLES[finding.severity], headline(finding)))
+        if locations:
+            p.say(("fg:ansibrightblack", f"    {finding.location} · {finding.code}"))
         p.say(("fg:ansibrightblack", f"    fix: {finding.fix}"))
 
 

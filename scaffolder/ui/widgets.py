@@ -1,4 +1,5 @@
-"""Widgets the wizard's steps share: the step bar, the navigation row, the choice grid, pickers."""
+"""Widgets the wizard and the edit menu share: the step bar, the navigation row, the choice grid,
+pickers."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Input, OptionList, Static
+from textual.widgets import Button, Input, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
 STEP_TITLES = ("Project", "Providers", "Connections", "Review", "Done")
@@ -391,5 +392,69 @@ class NameModal(ModalScreen[str | None]):
         self.dismiss(value)
 
     @on(Button.Pressed, "#cancel")
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
+
+
+class _PickList(SelectionList[str]):
+    """Space toggles; Enter confirms the whole selection (the modal's action)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "screen.confirm", "Confirm", show=True),
+        Binding("space", "select", "Toggle", show=True),
+    ]
+
+
+class PickManyModal(ModalScreen[list[str] | None]):
+    """Pick any of a few values (all ticked to begin with); the values picked, None on Escape."""
+
+    DEFAULT_CSS = """
+    PickManyModal { align: center middle; }
+    PickManyModal > Vertical {
+        width: 72;
+        max-width: 95%;
+        height: auto;
+        border: round $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    PickManyModal .modal-title { text-style: bold; margin-bottom: 1; }
+    PickManyModal SelectionList, PickManyModal SelectionList:focus {
+        height: auto;
+        border: none;
+        padding: 0;
+        background: $surface;
+    }
+    PickManyModal .modal-help { color: $text-muted; margin-top: 1; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss_none", "Close", show=True),
+    ]
+
+    def __init__(self, title: str, options: Sequence[tuple[str | Text, str]]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.options = options
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.title_text, classes="modal-title", markup=False)
+            yield _PickList(*((prompt, value, True) for prompt, value in self.options), id="picks")
+            yield Static(
+                "↑↓ move · Space tick or untick · Enter go on · Esc cancel",
+                classes="modal-help",
+            )
+
+    def on_mount(self) -> None:
+        self.query_one("#picks", SelectionList).focus()
+
+    def action_confirm(self) -> None:
+        picks = self.query_one("#picks", SelectionList).selected
+        if not picks:
+            self.notify("Tick at least one, or Esc to cancel.", severity="warning", timeout=3)
+            return
+        self.dismiss([value for _, value in self.options if value in picks])
+
     def action_dismiss_none(self) -> None:
         self.dismiss(None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import shutil
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,48 @@ def make_app(initial, tmp_path):
         return WizardApp(spec or initial, target or tmp_path / "acme", write)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def _shop_template(tmp_path_factory) -> Path:
+    """`protean-init new shop --defaults`, made once a session."""
+    from scaffolder.render import render_project
+    from scaffolder.writer import create_project
+
+    root = tmp_path_factory.mktemp("template") / "shop"
+    create_project(root, render_project(default_spec("shop")))
+    return root
+
+
+@pytest.fixture
+def shop(_shop_template, tmp_path) -> Path:
+    """A fresh copy of a generated project, for the edit menu to change."""
+    root = tmp_path / "shop"
+    shutil.copytree(_shop_template, root)
+    return root
+
+
+@pytest.fixture
+def adopted(tmp_path) -> Path:
+    """A project as `protean new` lays it out: src/acme/domain.toml, no overlays."""
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "domain-toml"
+    root = tmp_path / "acme"
+    (root / "src" / "acme").mkdir(parents=True)
+    (root / "src" / "acme" / "__init__.py").write_text("")
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "acme"\nversion = "0.1.0"\ndependencies = ["protean==0.18.*"]\n'
+    )
+    shutil.copyfile(fixtures / "protean-new.domain.toml", root / "src" / "acme" / "domain.toml")
+    return root
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under `root` and its bytes: equal before and after means nothing written."""
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
 
 
 @pytest.hookimpl(tryfirst=True)

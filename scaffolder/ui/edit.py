@@ -1,0 +1,38 @@
+"""`run_edit_menu(project, ui)`: the edit menu in the full screen ("tui") or as prompts.
+
+Both front ends apply each change as it is confirmed; this prints what they changed once
+they are gone (the full screen takes its picture with it) and returns the exit code: 0, or
+130 when the user left before changing anything.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from scaffolder.reopen import Project
+
+CANCELLED = 130
+
+
+def run_edit_menu(project: Project, ui: str) -> int:
+    if ui == "prompt":
+        from scaffolder.ui.edit_prompts import run_edit_prompts
+
+        applied = run_edit_prompts(project)
+    else:
+        from scaffolder.ui.edit_app import EditApp
+
+        app = EditApp(project)
+        app.run()
+        applied = app.applied
+    return report(applied)
+
+
+def report(applied: list[str]) -> int:
+    if not applied:
+        print("protean-init: left the edit menu; nothing was changed", file=sys.stderr)
+        return CANCELLED
+    print("Changed:")
+    for line in applied:
+        print(f"  {line}")
+    return 0

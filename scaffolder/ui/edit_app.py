@@ -1,0 +1,41 @@
+"""The full-screen edit menu: `EditApp(project)`; `run()` returns the exit code.
+
+One screen (scaffolder.ui.screens.edit_menu) and its dialogs. Escape, q or Ctrl-C on the
+menu leaves; in a dialog, Escape closes the dialog only. What was applied stays applied:
+each change is written when confirmed, all its files or none.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from scaffolder.reopen import Project
+
+CANCELLED = 130
+
+
+class EditApp(App[int]):
+    TITLE = "protean-init"
+    ENABLE_COMMAND_PALETTE = False
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+c", "leave", "Leave", show=False, priority=True),
+        Binding("ctrl+q", "leave", "Leave", show=False, priority=True),
+    ]
+
+    def __init__(self, project: Project) -> None:
+        super().__init__()
+        self.project = project
+        # One line per change written: "Add databases.reports: domain.toml, ...".
+        self.applied: list[str] = []
+
+    def on_mount(self) -> None:
+        from scaffolder.ui.screens.edit_menu import EditScreen
+
+        self.push_screen(EditScreen())
+
+    def action_leave(self) -> None:
+        self.exit(0 if self.applied else CANCELLED)

@@ -1,0 +1,179 @@
+"""The edit menu as questionary prompts: the same actions as the full screen, one at a time.
+
+Used with `--ui prompt` and where a full screen cannot run (TERM=dumb, a small terminal).
+Each action asks its questions, prints the diff of every file it would touch, and writes
+only when confirmed; then the menu comes back. Escape, Ctrl-C or the end of input leaves.
+"""
+
+from __future__ import annotations
+
+from scaffolder.catalog import Role
+from scaffolder.config_tree import overlay_names
+from scaffolder.errors import ScaffolderError
+from scaffolder.reopen import Project
+from scaffolder.ui import editing
+from scaffolder.ui.editing import Proposal
+from scaffolder.ui.prompts import Prompter, _Cancelled, _check, say_findings
+
+LEAVE = "leave"
+ACTIONS = (
+    ("Add a named database", "add_database"),
+    ("Change a provider", "change_provider"),
+    ("Add overlays (production, test, memory)", "add_overlays"),
+    ("Regenerate CI (GitHub Actions or GitLab CI)", "regenerate_ci"),
+    ("Check the configuration", "check"),
+    ("Leave", LEAVE),
+)
+
+
+def run_edit_prompts(project: Project, *, input=None, output=None) -> list[str]:
+    """Offer the menu until the user leaves; the changes written, one line each."""
+    p = Prompter(input, output)
+    applied: list[str] = []
+    action = ACTIONS[0][1]
+    try:
+        while True:
+            show_overview(p, project)
+            action = p.select("What now?", list(ACTIONS), action)
+            if action == LEAVE:
+                break
+            if action == "check":
+                check(p, project)
+                continue
+            try:
+                proposal = ASK[action](p, project)
+            except ScaffolderError as error:
+                p.say(("fg:ansired bold", f"✗ nothing written: {error}"))
+                continue
+            if proposal is None:
+                continue
+            written = confirm_and_apply(p, proposal)
+            if written is not None:
+                applied.append(editing.outcome_line(proposal))
+                project = written
+    except _Cancelled:
+        pass
+    return applied
+
+
+def show_overview(p: Prompter, project: Project) -> None:
+    view = editing.overview(project)
+    p.say("")
+    p.say(("bold", f"{view.name}: {view.config}"))
+    for line in editing.overview_lines(view):
+        p.say(line)
+    p.say("")
+
+
+def choose(p: Prompter, message: str, options: list[editing.Option], start: int) -> str | None:
+    titles = [
+        (f"{option.name}: {option.summary}" if option.summary else option.name, index)
+        for index, option in enumerate(options)
+    ]
+    return options[p.select(message, titles, start)].value
+
+
+# --- the actions: each returns a Proposal, or None when there is nothing to do ---------------
+
+
+def ask_add_database(p: Prompter, project: Project) -> Proposal:
+    name = p.text(
+        "Database name", "", _check(lambda text: editing.database_name_error(project, text))
+    )
+    options = editing.provider_options(Role.DATABASE)
+    start = [o.value for o in options].index(editing.base_database_default(project))
+    base = choose(p, f"databases.{name} in base", options, start)
+    assert base is not None
+    env_choices: dict[str, str] = {}
+    for env in overlay_names(project.tree):
+        options, start = editing.overlay_database_options(project, env, base)
+        value = choose(p, f"databases.{name} in {env}", options, start)
+        if value is not None:
+            env_choices[env] = value
+    return editing.propose_add_database(project, name, base, env_choices)
+
+
+def ask_change_provider(p: Prompter, project: Project) -> Proposal:
+    view = editing.overview(project)
+    env = p.select("In which environment?", [(e, e) for e in view.environments], "base")
+    slots = []
+    for slot in view.slots:
+        cell = view.cell(env, slot)
+        shown = ("↑" if cell.inherited else "") + (cell.provider or "-")
+        slots.append((f"{slot.key}: {shown}", slot))
+    slot = p.select(f"Which slot in {env}?", slots, view.slots[0])
+    options = editing.provider_options(slot.role)
+    values = [o.value for o in options]
+    current = view.cell(env, slot).provider
+    provider = choose(
+        p, f"{slot.key} in {env}", options, values.index(current) if current in values else 0
+    )
+    assert provider is not None
+    return editing.propose_set_provider(project, env, slot, provider)
+
+
+def ask_add_overlays(p: Prompter, project: Project) -> Proposal | None:
+    from questionary import Choice
+
+    missing = editing.missing_overlays(project)
+    if not missing:
+        p.say("This project has production, test and memory overlays already.")
+        return None
+    envs = p.checkbox(
+        "Add which overlays? (computed from the base configuration)",
+        [Choice(env, env, checked=True) for env in missing],
+    )
+    if not envs:
+        return None
+    return editing.propose_add_overlays(project, envs)
+
+
+def ask_regenerate_ci(p: Prompter, project: Project) -> Proposal:
+    options, start = editing.ci_options(project)
+    ci = choose(p, "Regenerate the CI config from domain.toml", options, start)
+    assert ci is not None
+    return editing.propose_ci(project, ci)
+
+
+ASK = {
+    "add_database": ask_add_database,
+    "change_provider": ask_change_provider,
+    "add_overlays": ask_add_overlays,
+    "regenerate_ci": ask_regenerate_ci,
+}
+
+
+def check(p: Prompter, project: Project) -> None:
+    from scaffolder.check import check_project
+    from scaffolder.ui.findings import ordered, summary
+
+    try:
+        findings = ordered(check_project(project.root))
+    except ScaffolderError as error:
+        p.say(("fg:ansired bold", f"✗ check: {error}"))
+        return
+    say_findings(p, findings, "the project", locations=True)
+    if findings:
+        p.say(("bold", summary(findings)))
+
+
+def confirm_and_apply(p: Prompter, proposal: Proposal) -> Project | None:
+    """Print the diff, ask, write; the project read again, or None when nothing was written."""
+    if not proposal.changes:
+        p.say(f"{proposal.title}: nothing would change; the files are up to date.")
+        return None
+    p.say("")
+    p.say(("bold", f"{proposal.title}: {', '.join(proposal.paths)}"))
+    p.say_code(proposal.diff(), "changes.diff")
+    for note in proposal.notes:
+        p.say(("fg:ansiyellow", f"! {note}"))
+    if not p.confirm("Apply these changes?", True):
+        p.say("Nothing written.")
+        return None
+    try:
+        project = editing.apply_proposal(proposal)
+    except ScaffolderError as error:
+        p.say(("fg:ansired bold", f"✗ {error}"))
+        return None
+    p.say(("fg:ansigreen", f"✓ {editing.short_outcome(proposal)}"))
+    return project

@@ -1,0 +1,336 @@
+"""The edit menu's model, shared by the Textual app and the prompts: no UI library here.
+
+An action turns the project into a `Proposal`: the edited config text run through
+`reopen.pending_changes`, so every file it would touch (domain.toml, pyproject.toml, compose,
+CI, .env.example, the answers file) is known, and shown as a diff, before anything is written.
+`apply_proposal` writes exactly what was previewed, or nothing when a file changed meanwhile.
+Edits raise UsageError and MergeConflict (both ScaffolderError) with a message to show.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scaffolder.catalog import PROVIDERS, Role
+from scaffolder.config_tree import base_of, overlay_names
+from scaffolder.errors import ScaffolderError, UsageError
+from scaffolder.project_files import (
+    ANSWERS_FILE,
+    COMPOSE_NAMES,
+    ENV_EXAMPLE,
+    GITHUB_WORKFLOW,
+    GITLAB_CI,
+    compose_file,
+)
+from scaffolder.reopen import Project, open_project
+from scaffolder.spec import BASE, DEFAULT_SLOTS, OVERLAYS, Slot, validate_slot_name
+from scaffolder.writer import FileChange
+
+CI_FILES = {"github": GITHUB_WORKFLOW, "gitlab": GITLAB_CI}
+CI_NAMES = {"github": "GitHub Actions", "gitlab": "GitLab CI"}
+DEFAULT_DATABASE = Slot(Role.DATABASE, "default")
+
+
+# --- what the project looks like -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One slot in one environment: the provider it resolves to, and where that is set."""
+
+    provider: str | None  # None: the slot does not exist in this environment
+    inherited: bool  # an overlay that leaves the slot to base
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The picture the edit menu shows: environments x slots, derived files, services."""
+
+    name: str
+    config: str
+    environments: tuple[str, ...]
+    slots: tuple[Slot, ...]
+    cells: dict[tuple[str, Slot], Cell]
+    derived: tuple[tuple[str, bool], ...]  # (path, protean-init's own) of those on disk
+    services: tuple[str, ...]
+    ci: str
+
+    def cell(self, env: str, slot: Slot) -> Cell:
+        return self.cells.get((env, slot), Cell(None, False))
+
+
+def overview(project: Project) -> Overview:
+    """What `summary.describe` prints, as data: the same providers per environment and slot."""
+    from scaffolder.plan import plan_project
+
+    identity = project.identity
+    plan = plan_project(project.tree, identity.project_name, identity.package_name)
+    roles = [slot.role for slot in DEFAULT_SLOTS]
+    found: dict[Slot, None] = {}
+    cells: dict[tuple[str, Slot], Cell] = {}
+    for env in plan.environments:
+        overlay = project.tree.get(env) if env != BASE else None
+        for use in plan.uses[env]:
+            found.setdefault(use.slot)
+            cells[(env, use.slot)] = Cell(
+                use.provider.name,
+                overlay is not None and _table_in(overlay, use.slot.path) is None,
+            )
+    slots = sorted(found, key=lambda s: (roles.index(s.role), s.name not in (None, "default")))
+    managed = project.managed
+    compose = compose_file(project.root)
+    candidates = [compose.name if compose else COMPOSE_NAMES[0], *CI_FILES.values(), ENV_EXAMPLE]
+    derived = tuple(
+        (path, managed is None or path in managed)
+        for path in candidates
+        if (project.root / path).is_file()
+    )
+    return Overview(
+        name=identity.project_name,
+        config=project.config_relative,
+        environments=tuple(plan.environments),
+        slots=tuple(slots),
+        cells=cells,
+        derived=derived,
+        services=tuple(service.name for service in plan.services),
+        ci=identity.ci,
+    )
+
+
+def overview_lines(view: Overview) -> list[str]:
+    """The overview as plain lines, as `protean-init edit --ui none` prints its table: ↑ marks
+    a provider an overlay inherits from base."""
+    cells = {}
+    for (env, slot), cell in view.cells.items():
+        cells[(env, slot)] = ("↑" if cell.inherited else "") + (cell.provider or "-")
+    width = max([len(slot.key) for slot in view.slots] + [4])
+    widths = [
+        max([len(env)] + [len(cells.get((env, s), "-")) for s in view.slots])
+        for env in view.environments
+    ]
+    lines = [
+        "slot".ljust(width)
+        + "  "
+        + "  ".join(env.ljust(w) for env, w in zip(view.environments, widths, strict=True))
+    ]
+    for slot in view.slots:
+        row = "  ".join(
+            cells.get((env, slot), "-").ljust(w)
+            for env, w in zip(view.environments, widths, strict=True)
+        )
+        lines.append(slot.key.ljust(width) + "  " + row)
+    derived = ", ".join(
+        path + ("" if ours else " (yours: only added to)") for path, ours in view.derived
+    )
+    lines += [
+        "",
+        f"derived: {derived or 'none yet'}",
+        f"services: {', '.join(view.services) or 'none'}",
+    ]
+    return [line.rstrip() for line in lines]
+
+
+def _table_in(tree: object, path: tuple[str, ...]) -> dict | None:
+    for key in path:
+        if not isinstance(tree, dict) or not isinstance(tree.get(key), dict):
+            return None
+        tree = tree[key]
+    return tree if isinstance(tree, dict) else None
+
+
+def missing_overlays(project: Project) -> list[str]:
+    existing = overlay_names(project.tree)
+    return [env for env in OVERLAYS if env not in existing]
+
+
+# --- choices an action offers ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Option:
+    """One entry of a choice list: the value to pass on, its name and a line about it."""
+
+    value: str | None
+    name: str
+    summary: str
+
+
+def database_name_error(project: Project, name: str) -> str | None:
+    """Why `name` cannot be a new database here, or None: checked as the user types."""
+    if not name:
+        return "enter a name, such as reports"
+    try:
+        validate_slot_name(name)
+    except UsageError as error:
+        return str(error)
+    databases = project.tree.get("databases")
+    if isinstance(databases, dict) and name in databases:
+        return f"there is a database named {name!r} already"
+    return None
+
+
+def provider_options(role: Role) -> list[Option]:
+    return [Option(p.name, p.name, p.summary) for p in PROVIDERS[role].values()]
+
+
+def base_database_default(project: Project) -> str:
+    """The provider a new database starts with in base: databases.default's."""
+    table = _table_in(base_of(project.tree), DEFAULT_DATABASE.path) or {}
+    name = table.get("provider")
+    return name if name in PROVIDERS[Role.DATABASE] else "memory"
+
+
+def overlay_database_options(project: Project, env: str, base: str) -> tuple[list[Option], int]:
+    """A new database's choices in overlay `env` (None: leave it to add_database), and the
+    one to start on: what databases.default uses there, as the wizard starts a new database.
+
+    add_database makes [memory] stay in memory and gives [production] the base's server with
+    a variable that has no default; the first option says so instead of a bare "inherit".
+    """
+    base_provider = PROVIDERS[Role.DATABASE][base]
+    if env == "memory":
+        automatic = Option(None, "automatic", "memory: the memory overlay stays in memory")
+    elif env == "production" and not base_provider.in_memory:
+        automatic = Option(None, "automatic", f"{base} from a variable with no default")
+    else:
+        automatic = Option(None, "inherit", f"from base: {base}")
+    options = [automatic, *provider_options(Role.DATABASE)]
+    overlay = project.tree.get(env)
+    table = _table_in(overlay, DEFAULT_DATABASE.path) if isinstance(overlay, dict) else None
+    current = table.get("provider") if table else None
+    start = next((i for i, o in enumerate(options) if o.value == current), 0)
+    return options, start
+
+
+def ci_options(project: Project) -> tuple[list[Option], int]:
+    options = [Option(ci, CI_NAMES[ci], path) for ci, path in CI_FILES.items()]
+    current = project.identity.ci if project.identity.ci in CI_FILES else "github"
+    return options, list(CI_FILES).index(current)
+
+
+# --- proposals -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """An edit, computed and not yet written: the changes and what to say about them."""
+
+    title: str
+    root: Path
+    changes: list[FileChange]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def paths(self) -> list[str]:
+        return [change.relative for change in self.changes]
+
+    def diff(self) -> str:
+        return unified_diff(self.changes)
+
+
+def unified_diff(changes: Sequence[FileChange]) -> str:
+    """Every change as a unified diff; a new file is a diff from /dev/null."""
+    parts = []
+    for change in changes:
+        old = "" if change.old is None else change.old.decode("utf-8", errors="replace")
+        new = change.new.decode("utf-8", errors="replace")
+        parts.append(
+            "".join(
+                difflib.unified_diff(
+                    old.splitlines(keepends=True),
+                    new.splitlines(keepends=True),
+                    fromfile="/dev/null" if change.old is None else f"a/{change.relative}",
+                    tofile=f"b/{change.relative}",
+                )
+            )
+        )
+    return "".join(part if part.endswith("\n") else part + "\n" for part in parts)
+
+
+def _propose(
+    project: Project,
+    title: str,
+    new_text: str | None = None,
+    *,
+    derived: set[str] | None = None,
+    ci: str | None = None,
+    notes: Sequence[str] = (),
+) -> Proposal:
+    from scaffolder.reopen import pending_changes, with_ci
+
+    skipped: list[str] = []
+    changes = pending_changes(
+        project,
+        new_text,
+        derived=derived,
+        identity=with_ci(project.identity, ci),
+        skipped=lambda path, reason: skipped.append(f"left {path} as it is: {reason}"),
+    )
+    # The config first, the answers file last: the order a reader wants them in.
+    order = {project.config_relative: 0, "pyproject.toml": 1, ANSWERS_FILE: 3}
+    changes = sorted(changes, key=lambda change: (order.get(change.relative, 2), change.relative))
+    return Proposal(title, project.root, changes, [*skipped, *notes])
+
+
+def propose_add_database(
+    project: Project, name: str, provider: str, env_choices: dict[str, str]
+) -> Proposal:
+    from scaffolder.edits import add_database
+
+    text = add_database(project, name, provider, env_choices)
+    return _propose(project, f"Add databases.{name}", text)
+
+
+def propose_set_provider(project: Project, env: str, slot: Slot, provider: str) -> Proposal:
+    from scaffolder.edits import set_provider
+
+    text = set_provider(project, env, slot, provider)
+    return _propose(project, f"Set {env}.{slot.key} = {provider}", text)
+
+
+def propose_add_overlays(project: Project, envs: Sequence[str]) -> Proposal:
+    from scaffolder.edits import add_environments
+
+    text = add_environments(project, list(envs))
+    return _propose(project, "Add " + ", ".join(f"[{env}]" for env in envs), text)
+
+
+def propose_ci(project: Project, ci: str) -> Proposal:
+    path = CI_FILES[ci]
+    notes = []
+    old = CI_FILES.get(project.identity.ci)
+    if old and old != path and (project.root / old).is_file():
+        notes.append(f"{old} is no longer regenerated; delete it if you no longer use it")
+    return _propose(project, f"Regenerate {path}", derived={path}, ci=ci, notes=notes)
+
+
+def apply_proposal(proposal: Proposal) -> Project | None:
+    """Write what was previewed, all or nothing; refuses when a file changed since the preview.
+
+    Returns the project read again (None when there was nothing to write).
+    """
+    from scaffolder.writer import apply
+
+    if not proposal.changes:
+        return None
+    for change in proposal.changes:
+        now = change.path.read_bytes() if change.path.is_file() else None
+        if now != change.old:
+            raise ScaffolderError(
+                f"{change.relative} changed since the preview; nothing written (preview again)"
+            )
+    apply(proposal.changes)
+    return open_project(proposal.root)
+
+
+def outcome_line(proposal: Proposal) -> str:
+    """`Add databases.reports: domain.toml, ...`: what was written, for the terminal."""
+    return f"{proposal.title}: {', '.join(proposal.paths)}"
+
+
+def short_outcome(proposal: Proposal) -> str:
+    count = len(proposal.changes)
+    return f"{proposal.title}: {count} file{'' if count == 1 else 's'} written"

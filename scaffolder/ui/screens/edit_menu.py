@@ -1,0 +1,429 @@
+"""The edit menu: the project as it is (providers per environment, derived files) and actions.
+
+Every action asks its questions in dialogs, computes a `Proposal` (scaffolder.ui.editing),
+shows its diff, and writes only on confirm; then the picture is read again from disk. An
+error (a bad name, a TOML edit that cannot be made, a merge conflict) is shown here and
+nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from scaffolder.catalog import PROVIDERS, Role
+from scaffolder.config_tree import overlay_names
+from scaffolder.errors import ScaffolderError
+from scaffolder.ui import editing
+from scaffolder.ui.editing import Proposal
+from scaffolder.ui.widgets import ChoiceGrid, ChoiceModal, NameModal, PickManyModal
+
+if TYPE_CHECKING:
+    from scaffolder.check import Finding
+    from scaffolder.reopen import Project
+    from scaffolder.ui.edit_app import EditApp
+
+ACTIONS = (
+    ("add_database", "a", "Add a named database"),
+    ("change_provider", "p", "Change the provider of the highlighted cell (or Enter on it)"),
+    ("add_overlays", "o", "Add overlays"),
+    ("regenerate_ci", "r", "Regenerate CI"),
+    ("check", "c", "Check the configuration"),
+)
+
+
+class EditScreen(Screen):
+    DEFAULT_CSS = """
+    EditScreen { layout: vertical; }
+    #edit-title {
+        height: 1;
+        background: $panel;
+        color: $text-muted;
+        padding: 0 1;
+    }
+    #edit-body { height: 1fr; padding: 1 1 0 1; }
+    #cell-detail { height: 1; color: $text; padding: 0 1; text-wrap: nowrap;
+                   text-overflow: ellipsis; }
+    #derived { height: auto; color: $text-muted; padding: 0 1; margin-top: 1; }
+    #actions-title { text-style: bold; padding: 0 1; margin-top: 1; }
+    #actions, #actions:focus {
+        height: auto;
+        border: none;
+        padding: 0;
+        background: $background;
+    }
+    #edit-status { height: 1; padding: 0 1; color: $text-muted; }
+    #edit-status.-error { color: $text-error; }
+    #edit-status.-success { color: $text-success; }
+    """
+
+    AUTO_FOCUS = "#providers"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "add_database", "Add db"),
+        Binding("p", "change_provider", "Provider", show=False),
+        Binding("o", "add_overlays", "Overlays"),
+        Binding("r", "regenerate_ci", "CI"),
+        Binding("c", "check", "Check"),
+        Binding("escape,q", "app.leave", "Leave"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.findings: list[Finding] | None = None
+
+    @property
+    def edit(self) -> EditApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def project(self) -> Project:
+        return self.edit.project
+
+    # --- the picture --------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        self.overview = editing.overview(self.project)
+        yield Static(id="edit-title")
+        with VerticalScroll(id="edit-body", can_focus=False):
+            yield self.make_grid()
+            yield Static(id="cell-detail")
+            yield Static(id="derived")
+            yield Static("Actions", id="actions-title")
+            yield OptionList(id="actions")
+        yield Static(id="edit-status")
+        yield Footer()
+
+    def make_grid(self) -> ChoiceGrid:
+        view = self.overview
+        return ChoiceGrid(
+            "slot",
+            view.environments,
+            [slot.key for slot in view.slots],
+            self.describe_cell,
+            id="providers",
+        )
+
+    def on_mount(self) -> None:
+        self.show_picture()
+        self.set_status("Arrows move · Enter changes a provider · Tab to the actions · Esc leaves")
+        self.run_check()
+
+    def describe_cell(self, row: int, column: int) -> tuple[Text, set[str]]:
+        view = self.overview
+        cell = view.cell(view.environments[column], view.slots[row])
+        if cell.provider is None:
+            return Text("-"), {"-inherit"}
+        if cell.inherited:
+            return Text("↑ " + cell.provider), {"-inherit"}
+        return Text(cell.provider), set()
+
+    def show_picture(self) -> None:
+        view = self.overview
+        self.query_one("#edit-title", Static).update(
+            Text.assemble(
+                ("protean-init", "bold"), "  editing ", (view.name, "bold"), f" ({view.config})"
+            )
+        )
+        derived = Text("Derived  ", style="bold")
+        if view.derived:
+            for index, (path, ours) in enumerate(view.derived):
+                derived.append(" · " if index else "")
+                derived.append(path)
+                if not ours:
+                    derived.append(" (yours: only added to)", style="italic")
+        else:
+            derived.append("none yet")
+        derived.append("\nServices ", style="bold")
+        derived.append(", ".join(view.services) or "none: every provider runs in memory")
+        self.query_one("#derived", Static).update(derived)
+        self.show_actions()
+        self.show_detail()
+
+    def show_actions(self) -> None:
+        missing = editing.missing_overlays(self.project)
+        ci = self.overview.ci
+        extra = {
+            "add_overlays": (
+                ": " + ", ".join(missing) if missing else " (production, test and memory exist)"
+            ),
+            "regenerate_ci": f" ({editing.CI_NAMES[ci]})" if ci in editing.CI_NAMES else "",
+            "check": self.check_summary(),
+        }
+        actions = self.query_one("#actions", OptionList)
+        highlighted = actions.highlighted
+        actions.set_options(
+            Option(
+                Text.assemble((f" {key} ", "bold"), " ", label, (extra.get(name, ""), "dim")),
+                id=name,
+            )
+            for name, key, label in ACTIONS
+        )
+        actions.highlighted = highlighted if highlighted is not None else 0
+
+    def check_summary(self) -> str:
+        if self.findings is None:
+            return " …"
+        from scaffolder.ui.findings import summary
+
+        return f": {summary(self.findings)}"
+
+    def show_detail(self) -> None:
+        view = self.overview
+        grid = self.query_one("#providers", ChoiceGrid)
+        row, column = grid.cursor
+        env, slot = view.environments[column], view.slots[row]
+        cell = view.cell(env, slot)
+        detail = Text.assemble((env, "bold"), f" · {slot.key}: ")
+        if cell.provider is None:
+            detail.append("not set here")
+        else:
+            detail.append(cell.provider, style="bold")
+            detail.append(" (inherited from base)" if cell.inherited else "")
+            provider = PROVIDERS[slot.role].get(cell.provider)
+            if provider is not None:
+                detail.append(f" — {provider.summary}", style="dim")
+        self.query_one("#cell-detail", Static).update(detail)
+
+    @on(ChoiceGrid.Moved)
+    def handle_moved(self) -> None:
+        self.show_detail()
+
+    async def reload(self, project: Project) -> None:
+        """Show `project` (read again after a change): a new grid, keeping the cursor."""
+        self.edit.project = project
+        old = self.query_one("#providers", ChoiceGrid)
+        cursor, focused = old.cursor, old.has_focus
+        self.overview = editing.overview(project)
+        grid = self.make_grid()
+        await old.remove()
+        await self.query_one("#edit-body").mount(grid, before=self.query_one("#cell-detail"))
+        grid.cursor = (
+            min(cursor[0], len(self.overview.slots) - 1),
+            min(cursor[1], len(self.overview.environments) - 1),
+        )
+        if focused:
+            grid.focus()
+        self.show_picture()
+        self.run_check()
+
+    def set_status(self, text: str, tone: str = "") -> None:
+        status = self.query_one("#edit-status", Static)
+        status.set_class(tone == "error", "-error")
+        status.set_class(tone == "success", "-success")
+        status.update(Text(text))
+
+    # --- running actions ----------------------------------------------------------------
+
+    @on(OptionList.OptionSelected, "#actions")
+    def handle_action(self, event: OptionList.OptionSelected) -> None:
+        self.run_action(event.option.id or "")
+
+    def run_action(self, name: str) -> None:
+        getattr(self, f"action_{name}")()
+
+    async def preview(self, make: Callable[[], Proposal]) -> bool:
+        """Compute the proposal, show its diff, write it on confirm; True when written."""
+        from scaffolder.derived import MergeConflict
+        from scaffolder.ui.screens.preview import ReportModal, diff_syntax
+
+        try:
+            proposal = make()
+        except MergeConflict as error:
+            head, _, report = str(error).partition("\n")
+            self.set_status(f"✗ nothing written: {head}", "error")
+            await self.app.push_screen_wait(
+                ReportModal(
+                    "Nothing written: your edits conflict with the regenerated files",
+                    diff_syntax(report, self.app.current_theme.dark, self.background()),
+                    summary=(
+                        "Resolve the conflict by hand (the regenerated lines are marked), "
+                        "or run the same edit with --force on the command line."
+                    ),
+                    confirm=None,
+                    error=True,
+                )
+            )
+            return False
+        except ScaffolderError as error:
+            self.set_status(f"✗ nothing written: {error}", "error")
+            self.notify(str(error), title="Nothing written", severity="error", timeout=6)
+            return False
+        if not proposal.changes:
+            self.set_status(f"{proposal.title}: nothing would change.")
+            self.notify("Nothing would change: the files are up to date.", timeout=3)
+            return False
+        count = len(proposal.changes)
+        confirmed = await self.app.push_screen_wait(
+            ReportModal(
+                proposal.title,
+                diff_syntax(proposal.diff(), self.app.current_theme.dark, self.background()),
+                summary=f"{count} file{'s' if count != 1 else ''} change: "
+                + ", ".join(proposal.paths),
+                notes=proposal.notes,
+            )
+        )
+        if not confirmed:
+            self.set_status(f"{proposal.title}: cancelled, nothing written.")
+            return False
+        try:
+            project = editing.apply_proposal(proposal)
+        except ScaffolderError as error:
+            self.set_status(f"✗ {error}", "error")
+            self.notify(str(error), title="Nothing written", severity="error", timeout=6)
+            return False
+        self.edit.applied.append(editing.outcome_line(proposal))
+        if project is not None:
+            await self.reload(project)
+        self.set_status(f"✓ {editing.short_outcome(proposal)}", "success")
+        return True
+
+    def background(self) -> str:
+        return self.app.get_css_variables().get("surface", "default")
+
+    async def choose(self, title: str, options: list[editing.Option], start: int) -> int | None:
+        labels = [
+            Text.assemble((option.name, "bold"), f"  {option.summary}" if option.summary else "")
+            for option in options
+        ]
+        return await self.app.push_screen_wait(ChoiceModal(title, labels, start))
+
+    # --- the actions --------------------------------------------------------------------
+
+    @work(exclusive=True, group="action")
+    async def action_add_database(self) -> None:
+        project = self.project
+        name = await self.app.push_screen_wait(
+            NameModal(
+                "Add a named database",
+                "lower-case letters, digits and '_'; then its provider in each environment",
+                lambda text: editing.database_name_error(project, text),
+            )
+        )
+        if not name:
+            return
+        options = editing.provider_options(Role.DATABASE)
+        values = [option.value for option in options]
+        start = values.index(editing.base_database_default(project))
+        picked = await self.choose(f"databases.{name} in base", options, start)
+        if picked is None:
+            return
+        base = options[picked].value
+        assert base is not None
+        env_choices: dict[str, str] = {}
+        for env in overlay_names(project.tree):
+            options, start = editing.overlay_database_options(project, env, base)
+            picked = await self.choose(f"databases.{name} in {env}", options, start)
+            if picked is None:
+                return
+            if options[picked].value is not None:
+                env_choices[env] = options[picked].value  # type: ignore[assignment]
+        await self.preview(lambda: editing.propose_add_database(project, name, base, env_choices))
+
+    def action_change_provider(self) -> None:
+        grid = self.query_one("#providers", ChoiceGrid)
+        grid.focus()
+        grid.action_activate()
+
+    @on(ChoiceGrid.Activated, "#providers")
+    def handle_cell(self, event: ChoiceGrid.Activated) -> None:
+        self.change_provider(event.row, event.column)
+
+    @work(exclusive=True, group="action")
+    async def change_provider(self, row: int, column: int) -> None:
+        project, view = self.project, self.overview
+        env, slot = view.environments[column], view.slots[row]
+        options = editing.provider_options(slot.role)
+        current = view.cell(env, slot).provider
+        values = [option.value for option in options]
+        start = values.index(current) if current in values else 0
+        picked = await self.choose(f"{slot.key} in {env}", options, start)
+        if picked is None:
+            return
+        provider = options[picked].value
+        assert provider is not None
+        await self.preview(lambda: editing.propose_set_provider(project, env, slot, provider))
+
+    @work(exclusive=True, group="action")
+    async def action_add_overlays(self) -> None:
+        project = self.project
+        missing = editing.missing_overlays(project)
+        if not missing:
+            self.notify("This project has production, test and memory overlays already.")
+            return
+        notes = {
+            "production": "servers from variables with no default; async",
+            "test": "testing on; the base's providers",
+            "memory": "everything in memory: pytest --protean-env memory",
+        }
+        envs = await self.app.push_screen_wait(
+            PickManyModal(
+                "Add overlays, computed from the base configuration",
+                [(Text.assemble((env, "bold"), f"  {notes[env]}"), env) for env in missing],
+            )
+        )
+        if envs:
+            await self.preview(lambda: editing.propose_add_overlays(project, envs))
+
+    @work(exclusive=True, group="action")
+    async def action_regenerate_ci(self) -> None:
+        project = self.project
+        options, start = editing.ci_options(project)
+        picked = await self.choose("Regenerate the CI config from domain.toml", options, start)
+        if picked is None:
+            return
+        ci = options[picked].value
+        assert ci is not None
+        await self.preview(lambda: editing.propose_ci(project, ci))
+
+    def action_check(self) -> None:
+        self.run_check(show=True)
+
+    # --- checking -----------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="check")
+    def run_check(self, show: bool = False) -> None:
+        from scaffolder.check import check_project
+
+        root = self.project.root
+        try:
+            findings = check_project(root)
+        except ScaffolderError as error:
+            self.app.call_from_thread(self.set_status, f"✗ check: {error}", "error")
+            return
+        self.app.call_from_thread(self.checked, findings, show)
+
+    def checked(self, findings: list[Finding], show: bool) -> None:
+        self.findings = findings
+        self.show_actions()
+        if show:
+            self.show_findings(findings)
+
+    @work(exclusive=True, group="action")
+    async def show_findings(self, findings: list[Finding]) -> None:
+        from scaffolder.ui.findings import findings_content, summary
+        from scaffolder.ui.screens.preview import ReportModal
+
+        body = (
+            findings_content(findings, locations=True)
+            if findings
+            else Text("✓ Nothing to report: Protean will read this configuration as meant.")
+        )
+        await self.app.push_screen_wait(
+            ReportModal(
+                f"protean-init check: {summary(findings)}",
+                body,
+                summary="The same findings as `protean-init check` prints, most serious first.",
+                confirm=None,
+                error=any(f.severity == "error" for f in findings),
+            )
+        )

@@ -1,0 +1,74 @@
+"""Snapshots of the edit menu at 80x24 (the smallest supported) and 120x40, and its dialogs.
+
+Update after an intended change with `pytest tests/ui/test_edit_snapshots.py --snapshot-update`,
+then look at the SVGs in tests/ui/__snapshots__/ before committing them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from scaffolder.reopen import open_project
+from scaffolder.ui.edit_app import EditApp
+
+from .test_snapshots import SIZES
+
+
+def app(root) -> EditApp:
+    return EditApp(open_project(root))
+
+
+async def checked(pilot) -> None:
+    """Wait for the start-up check (a thread) and the screen after it."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def pressing(*keys: str):
+    async def run(pilot) -> None:
+        await checked(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
+        await pilot.pause()
+
+    return run
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_menu(snap_compare, shop, size):
+    assert snap_compare(app(shop), terminal_size=SIZES[size], run_before=pressing())
+
+
+def test_add_database_preview(snap_compare, shop):
+    keys = ("a", *"reports", "enter", "enter", "enter", "enter", "enter")
+    assert snap_compare(app(shop), terminal_size=(80, 24), run_before=pressing(*keys))
+
+
+def test_add_database_name_error(snap_compare, shop):
+    assert snap_compare(app(shop), terminal_size=(80, 24), run_before=pressing("a", *"default"))
+
+
+def test_adopting_offers_the_missing_overlays(snap_compare, adopted):
+    assert snap_compare(app(adopted), terminal_size=(80, 24), run_before=pressing("o"))
+
+
+def test_check_findings(snap_compare, shop):
+    config = shop / "domain.toml"
+    config.write_text(
+        config.read_text().replace(
+            '[production.caches.default]\nprovider = "redis"\nURI = "${CACHE_URL}"',
+            '[production.caches.default]\nprovider = "memory"',
+        )
+    )
+
+    async def check(pilot) -> None:
+        await checked(pilot)
+        await pilot.press("c")
+        for _ in range(200):
+            if pilot.app.screen.__class__.__name__ == "ReportModal":
+                break
+            await pilot.pause(0.02)
+        await pilot.pause()
+
+    assert snap_compare(app(shop), terminal_size=(80, 24), run_before=check)
