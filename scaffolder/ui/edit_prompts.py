@@ -31,9 +31,13 @@ def run_edit_prompts(project: Project, *, input=None, output=None) -> list[str]:
     p = Prompter(input, output)
     applied: list[str] = []
     action = ACTIONS[0][1]
+    changed = True
     try:
         while True:
-            show_overview(p, project)
+            if changed:  # the picture again only once it is a new one
+                show_overview(p, project)
+                changed = False
+            p.say("")
             action = p.select("What now?", list(ACTIONS), action)
             if action == LEAVE:
                 break
@@ -50,7 +54,7 @@ def run_edit_prompts(project: Project, *, input=None, output=None) -> list[str]:
             written = confirm_and_apply(p, proposal)
             if written is not None:
                 applied.append(editing.outcome_line(proposal))
-                project = written
+                project, changed = written, True
     except _Cancelled:
         pass
     return applied
@@ -62,7 +66,6 @@ def show_overview(p: Prompter, project: Project) -> None:
     p.say(("bold", f"{view.name}: {view.config}"))
     for line in editing.overview_lines(view):
         p.say(line)
-    p.say("")
 
 
 def choose(p: Prompter, message: str, options: list[editing.Option], start: int) -> str | None:

@@ -1,7 +1,8 @@
-"""One real-terminal check: `protean-init new DIR` in tmux, driven by send-keys, makes a project.
+"""Real-terminal checks: `protean-init new DIR` makes a project, and `protean-init` inside one
+opens the edit menu, both in tmux, driven by send-keys.
 
-Runs the installed command line (not the app object) on a private tmux server, at 80x24, and
-reads the screen with capture-pane, as a user would see it.
+Runs the command line (not the app object) on a private tmux server, at 80x24, and reads the
+screen with capture-pane, as a user would see it.
 """
 
 from __future__ import annotations
@@ -48,6 +49,29 @@ class Tmux:
             time.sleep(0.05)
         pytest.fail(f"{text!r} never appeared; the screen:\n{self.screen()}")
 
+    def start(self, command: str) -> None:
+        """Run `command` in a new 80x24 session; it should end with `echo EXIT=$?; sleep 60`."""
+        env = {**os.environ, "TERM": "xterm-256color"}
+        env.pop("TMUX", None)
+        subprocess.run(
+            [
+                "tmux",
+                "-L",
+                self.socket,
+                "new-session",
+                "-d",
+                "-s",
+                "wizard",
+                "-x",
+                "80",
+                "-y",
+                "24",
+                command,
+            ],
+            check=True,
+            env=env,
+        )
+
 
 @pytest.fixture
 def tmux():
@@ -59,26 +83,7 @@ def tmux():
 def test_the_wizard_in_a_real_terminal_writes_a_project(tmux, tmp_path):
     target = tmp_path / "shop"
     command = f"cd {REPO} && {sys.executable} -m scaffolder new {target}; echo EXIT=$?; sleep 60"
-    env = {**os.environ, "TERM": "xterm-256color"}
-    env.pop("TMUX", None)
-    subprocess.run(
-        [
-            "tmux",
-            "-L",
-            tmux.socket,
-            "new-session",
-            "-d",
-            "-s",
-            "wizard",
-            "-x",
-            "80",
-            "-y",
-            "24",
-            command,
-        ],
-        check=True,
-        env=env,
-    )
+    tmux.start(command)
     start_up = tmux.wait_for("Project name")
     print(f"tmux: first screen after {start_up * 1000:.0f} ms (process start included)")
     assert "1 Project" in tmux.screen()
@@ -105,26 +110,7 @@ def test_the_wizard_in_a_real_terminal_writes_a_project(tmux, tmp_path):
 def test_escape_in_a_real_terminal_writes_nothing(tmux, tmp_path):
     target = tmp_path / "shop"
     command = f"cd {REPO} && {sys.executable} -m scaffolder new {target}; echo EXIT=$?; sleep 60"
-    env = {**os.environ, "TERM": "xterm-256color"}
-    env.pop("TMUX", None)
-    subprocess.run(
-        [
-            "tmux",
-            "-L",
-            tmux.socket,
-            "new-session",
-            "-d",
-            "-s",
-            "wizard",
-            "-x",
-            "80",
-            "-y",
-            "24",
-            command,
-        ],
-        check=True,
-        env=env,
-    )
+    tmux.start(command)
     tmux.wait_for("Project name")
     tmux.keys("C-n")
     tmux.wait_for("Add db")
@@ -132,3 +118,33 @@ def test_escape_in_a_real_terminal_writes_nothing(tmux, tmp_path):
     tmux.wait_for("EXIT=130")
     assert "nothing was written" in tmux.screen()
     assert not target.exists()
+
+
+def test_the_edit_menu_in_a_real_terminal_adds_a_database(tmux, shop):
+    """`protean-init` in a generated project: the edit menu; a database added with keys only."""
+    tmux.start(f"cd {REPO} && {sys.executable} -m scaffolder {shop}; echo EXIT=$?; sleep 60")
+    start_up = tmux.wait_for("Check the configuration: no findings")
+    print(f"tmux: edit menu checked after {start_up * 1000:.0f} ms (process start included)")
+    screen = tmux.screen()
+    assert "editing shop (domain.toml)" in screen
+    assert "databases.default" in screen and "message_db" in screen
+
+    tmux.keys("a")
+    tmux.wait_for("Add a named database")
+    tmux.keys("reports", "Enter")
+    for env in ("base", "production", "test", "memory"):
+        tmux.wait_for(f"databases.reports in {env}")
+        tmux.keys("Enter")
+    tmux.wait_for("files change")
+    assert "+[databases.reports]" in tmux.screen()
+    assert "[databases.reports]" not in (shop / "domain.toml").read_text()
+    tmux.keys("Enter")
+    tmux.wait_for("✓ Add databases.reports")
+    assert "databases.reports" in tmux.screen()  # a new row in the grid
+    tmux.keys("Escape")
+    tmux.wait_for("EXIT=0")
+    assert "Changed:" in tmux.screen()
+
+    text = (shop / "domain.toml").read_text()
+    assert "[databases.reports]" in text and "[production.databases.reports]" in text
+    assert "REPORTS_DATABASE_URL" in (shop / ".env.example").read_text()

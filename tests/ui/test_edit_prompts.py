@@ -1,0 +1,131 @@
+"""The edit menu's prompts fallback, driven through prompt_toolkit pipe input."""
+
+from __future__ import annotations
+
+import io
+import threading
+
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output.plain_text import PlainTextOutput
+
+from scaffolder.reopen import open_project
+from scaffolder.ui.edit_prompts import run_edit_prompts
+
+from .conftest import snapshot
+
+DOWN, CLEAR = "\x1b[B", "\x15"
+GITHUB = ".github/workflows/ci.yml"
+
+
+def answer(root, *keys: str, later: str = "", screen: io.StringIO | None = None):
+    """Run the menu with `keys` typed ahead; the input ends after them (which leaves).
+
+    What it prints goes to `screen`, as plain text."""
+    with create_pipe_input() as pipe:
+        pipe.send_text("".join(keys))
+        timer = threading.Timer(0.5, pipe.send_text, [later])
+        if later:
+            timer.start()
+        else:
+            pipe.close()
+        try:
+            output = PlainTextOutput(screen if screen is not None else io.StringIO())
+            return run_edit_prompts(open_project(root), input=pipe, output=output)
+        finally:
+            timer.cancel()
+
+
+ADD_REPORTS = (
+    "\r",  # What now? Add a named database
+    "reports\r",
+    "\r",  # base: as databases.default (memory)
+    "\r\r\r",  # production, test, memory: as databases.default is there
+    "y",  # apply
+)
+
+
+def test_add_a_database_then_the_end_of_input_leaves(shop):
+    applied = answer(shop, *ADD_REPORTS)
+    assert applied == [
+        "Add databases.reports: domain.toml, .env.example, .github/workflows/ci.yml, "
+        ".copier-answers.protean-init.yml"
+    ]
+    tree = open_project(shop).tree
+    assert tree["databases"]["reports"]["provider"] == "memory"
+    assert tree["production"]["databases"]["reports"]["provider"] == "postgresql"
+    assert tree["memory"]["databases"]["reports"]["provider"] == "memory"
+
+
+def test_a_bad_or_existing_name_is_asked_again(shop):
+    keys = list(ADD_REPORTS)
+    keys[1] = "Bad Name\r" + CLEAR + "default\r" + CLEAR + "reports\r"
+    assert len(answer(shop, *keys)) == 1
+    assert "reports" in open_project(shop).tree["databases"]
+
+
+def test_declining_writes_nothing(shop):
+    before = snapshot(shop)
+    keys = [*ADD_REPORTS[:-1], "n"]
+    assert answer(shop, *keys) == []
+    assert snapshot(shop) == before
+
+
+def test_change_a_provider(shop):
+    keys = (
+        DOWN + "\r",  # Change a provider
+        DOWN + DOWN + "\r",  # in test
+        "\r",  # databases.default
+        DOWN + "\r",  # postgresql -> sqlite
+        "y",
+    )
+    (line,) = answer(shop, *keys)
+    assert line.startswith("Set test.databases.default = sqlite: domain.toml, pyproject.toml")
+    assert open_project(shop).tree["test"]["databases"]["default"]["provider"] == "sqlite"
+
+
+def test_a_conflict_is_reported_and_the_menu_goes_on(shop):
+    workflow = shop / GITHUB
+    workflow.write_text(workflow.read_text().replace('5432/shop"', '5432/shop_ci"', 1))
+    before = snapshot(shop)
+    keys = (DOWN + "\r", DOWN + DOWN + "\r", "\r", DOWN + "\r")
+    screen = io.StringIO()
+    assert answer(shop, *keys, screen=screen) == []
+    assert snapshot(shop) == before
+    text = screen.getvalue()
+    assert "✗ nothing written: your edits conflict" in text
+    assert "<<<<<<< yours" in text and "shop_ci" in text
+    assert text.count("What now?") >= 2  # the menu came back
+
+
+def test_adopting_adds_overlays(adopted):
+    keys = (DOWN + DOWN + "\r", "\r", "y")  # Add overlays: all three ticked
+    (line,) = answer(adopted, *keys)
+    assert line.startswith("Add [production], [test], [memory]: src/acme/domain.toml")
+    text = (adopted / "src" / "acme" / "domain.toml").read_text()
+    assert "[production]" in text and "[test]" in text and "[memory]" in text
+
+
+def test_regenerate_ci_as_gitlab(shop):
+    keys = (DOWN * 3 + "\r", DOWN + "\r", "y")
+    (line,) = answer(shop, *keys)
+    assert line.startswith("Regenerate .gitlab-ci.yml: .gitlab-ci.yml")
+    assert (shop / ".gitlab-ci.yml").is_file()
+
+
+def test_check_then_leave(shop):
+    config = shop / "domain.toml"
+    config.write_text(
+        config.read_text().replace('event_processing = "async"', 'event_processing = "bogus"')
+    )
+    before = snapshot(shop)
+    screen = io.StringIO()
+    assert answer(shop, DOWN * 4 + "\r", DOWN * 5 + "\r", screen=screen) == []
+    assert snapshot(shop) == before
+    text = screen.getvalue()
+    assert "✗ production:" in text and "bogus" in text
+    assert "fix:" in text and "domain.toml:" in text
+    assert "1 error" in text
+
+
+def test_escape_leaves(shop):
+    assert answer(shop, "", later="\x1b") == []
