@@ -13,6 +13,7 @@ import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scaffolder.catalog import PROVIDERS, Role
 from scaffolder.config_tree import base_of, overlay_names
@@ -28,6 +29,9 @@ from scaffolder.project_files import (
 from scaffolder.reopen import Project, open_project
 from scaffolder.spec import BASE, DEFAULT_SLOTS, OVERLAYS, Slot, validate_slot_name
 from scaffolder.writer import FileChange
+
+if TYPE_CHECKING:
+    from scaffolder.check import Finding
 
 CI_FILES = {"github": GITHUB_WORKFLOW, "gitlab": GITLAB_CI}
 CI_NAMES = {"github": "GitHub Actions", "gitlab": "GitLab CI"}
@@ -139,6 +143,23 @@ def _table_in(tree: object, path: tuple[str, ...]) -> dict | None:
             return None
         tree = tree[key]
     return tree if isinstance(tree, dict) else None
+
+
+def findings_by_cell(
+    view: Overview, findings: Sequence[Finding]
+) -> dict[tuple[str, Slot], Finding]:
+    """The most serious finding about each cell: one of its environment that names its slot
+    (`production uses the in-memory cache 'memory' for caches.default ...`)."""
+    import re
+
+    by_cell: dict[tuple[str, Slot], Finding] = {}
+    for finding in sorted(findings, key=lambda f: f.sort_key):
+        if finding.env not in view.environments:
+            continue
+        for slot in view.slots:
+            if re.search(rf"(?<![\w.]){re.escape(slot.key)}(?![\w])", finding.message):
+                by_cell.setdefault((finding.env, slot), finding)
+    return by_cell
 
 
 def missing_overlays(project: Project) -> list[str]:

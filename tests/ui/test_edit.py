@@ -337,6 +337,13 @@ async def test_check_shows_what_protean_init_check_finds(shop):
     app = EditApp(open_project(shop))
     async with app.run_test(size=(100, 30)) as pilot:
         await settled(pilot)
+        # The cell the finding is about is marked, and says why under the grid.
+        cell = grid(app).cell(3, PRODUCTION)
+        assert cell.has_class("-risky") and str(cell.render()) == "memory !"
+        assert not grid(app).cell(3, TEST).has_class("-risky")
+        await move_to(pilot, "providers", 3, PRODUCTION)
+        detail = str(app.screen.query_one("#cell-detail", Static).render())
+        assert "! production uses the in-memory cache" in detail
         await pilot.press("c")
         for _ in range(200):  # the check runs in a thread, then opens its dialog
             if isinstance(app.screen, ReportModal):

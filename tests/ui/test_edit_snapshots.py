@@ -53,6 +53,11 @@ def test_adopting_offers_the_missing_overlays(snap_compare, adopted):
     assert snap_compare(app(adopted), terminal_size=(80, 24), run_before=pressing("o"))
 
 
+def test_adopted_with_overlays_marks_what_check_finds(snap_compare, adopted):
+    keys = ("o", "enter", "enter")  # every overlay; production inherits memory: warnings
+    assert snap_compare(app(adopted), terminal_size=(80, 24), run_before=pressing(*keys))
+
+
 def test_check_findings(snap_compare, shop):
     config = shop / "domain.toml"
     config.write_text(

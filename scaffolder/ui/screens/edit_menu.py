@@ -16,6 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
@@ -120,12 +121,23 @@ class EditScreen(Screen):
 
     def describe_cell(self, row: int, column: int) -> tuple[Text, set[str]]:
         view = self.overview
-        cell = view.cell(view.environments[column], view.slots[row])
+        env, slot = view.environments[column], view.slots[row]
+        cell = view.cell(env, slot)
         if cell.provider is None:
             return Text("-"), {"-inherit"}
-        if cell.inherited:
-            return Text("↑ " + cell.provider), {"-inherit"}
-        return Text(cell.provider), set()
+        text = Text(("↑ " if cell.inherited else "") + cell.provider)
+        classes = {"-inherit"} if cell.inherited else set()
+        if (env, slot) in self.flagged:
+            text.append(" !")
+            classes.add("-risky")
+        return text, classes
+
+    @property
+    def flagged(self) -> dict:
+        """Cells a finding of `check` is about (after the check has run)."""
+        if self.findings is None:
+            return {}
+        return editing.findings_by_cell(self.overview, self.findings)
 
     def show_picture(self) -> None:
         view = self.overview
@@ -183,15 +195,19 @@ class EditScreen(Screen):
         row, column = grid.cursor
         env, slot = view.environments[column], view.slots[row]
         cell = view.cell(env, slot)
-        detail = Text.assemble((env, "bold"), f" · {slot.key}: ")
+        parts: list[str | tuple[str, str]] = [(env, "bold"), f" · {slot.key}: "]
         if cell.provider is None:
-            detail.append("not set here")
+            parts.append("not set here")
         else:
-            detail.append(cell.provider, style="bold")
-            detail.append(" (inherited from base)" if cell.inherited else "")
+            parts.append((cell.provider, "bold"))
+            parts.append(" (inherited from base)" if cell.inherited else "")
             provider = PROVIDERS[slot.role].get(cell.provider)
-            if provider is not None:
-                detail.append(f" — {provider.summary}", style="dim")
+            finding = self.flagged.get((env, slot))
+            if finding is not None:
+                parts.append((f" — ! {finding.message}", "$text-warning"))
+            elif provider is not None:
+                parts.append((f" — {provider.summary}", "$text-muted"))
+        detail = Content.assemble(*parts)
         self.query_one("#cell-detail", Static).update(detail)
 
     @on(ChoiceGrid.Moved)
@@ -405,6 +421,8 @@ class EditScreen(Screen):
     def checked(self, findings: list[Finding], show: bool) -> None:
         self.findings = findings
         self.show_actions()
+        self.query_one("#providers", ChoiceGrid).refresh_cells()
+        self.show_detail()
         if show:
             self.show_findings(findings)
 

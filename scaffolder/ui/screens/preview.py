@@ -68,7 +68,7 @@ class ReportModal(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical() as frame:
-            frame.border_title = self.title_text
+            frame.border_title = Content(self.title_text)  # plain: "[production]" is no tag
             if self.summary:
                 yield Static(self.summary, id="report-summary", markup=False)
             if self.notes:
