@@ -7,13 +7,14 @@ callback the CLI passes. Escape or Ctrl-C anywhere leaves with nothing written.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 
 from scaffolder.spec import ProjectSpec
 from scaffolder.ui.outcome import WizardOutcome
@@ -23,6 +24,14 @@ WriteCallback = Callable[[WizardOutcome], list[str]]
 
 PROJECT, PROVIDERS, CONNECTIONS, REVIEW, DONE = range(5)
 STEP_NAMES = ("project", "providers", "connections", "review", "done")
+# Step name -> (module under scaffolder.ui.screens, screen class).
+_STEP_SCREENS = {
+    "project": ("project", "ProjectScreen"),
+    "providers": ("providers", "ProvidersScreen"),
+    "connections": ("connections", "ConnectionsScreen"),
+    "review": ("review", "ReviewScreen"),
+    "done": ("done", "DoneScreen"),
+}
 
 
 class WizardApp(App[WizardOutcome | None]):
@@ -54,19 +63,16 @@ class WizardApp(App[WizardOutcome | None]):
         self.outcome: WizardOutcome | None = None
 
     def on_mount(self) -> None:
-        from scaffolder.ui.screens.connections import ConnectionsScreen
-        from scaffolder.ui.screens.done import DoneScreen
-        from scaffolder.ui.screens.project import ProjectScreen
-        from scaffolder.ui.screens.providers import ProvidersScreen
-        from scaffolder.ui.screens.review import ReviewScreen
+        self.push_screen(self.step_screen(STEP_NAMES[PROJECT]))
 
-        for name, screen in zip(
-            STEP_NAMES,
-            (ProjectScreen, ProvidersScreen, ConnectionsScreen, ReviewScreen, DoneScreen),
-            strict=True,
-        ):
+    def step_screen(self, name: str) -> Screen:
+        """The screen of a step, built on first visit: start-up pays only for step 1
+        (Review alone imports rich.syntax)."""
+        if not self.is_screen_installed(name):
+            module, cls = _STEP_SCREENS[name]
+            screen = getattr(importlib.import_module(f"scaffolder.ui.screens.{module}"), cls)
             self.install_screen(screen(), name)
-        self.push_screen(STEP_NAMES[PROJECT])
+        return self.get_screen(name)
 
     # --- where we are -------------------------------------------------------------------
 
@@ -114,12 +120,12 @@ class WizardApp(App[WizardOutcome | None]):
                 if blocking == current:
                     self.screen.show_errors()
                 else:
-                    screen = self.get_screen(STEP_NAMES[blocking])
+                    screen = self.step_screen(STEP_NAMES[blocking])
                     screen.errors_pending = True  # shown once it has (re)built its fields
                     self.switch_screen(screen)
                 self.notify("Fix the highlighted field first.", severity="error", timeout=3)
                 return
-        self.switch_screen(STEP_NAMES[index])
+        self.switch_screen(self.step_screen(STEP_NAMES[index]))
 
     def first_error_step(self, before: int) -> int | None:
         """The earliest step before `before` whose fields do not validate, or None."""
@@ -148,7 +154,7 @@ class WizardApp(App[WizardOutcome | None]):
             self.exit(self.outcome)
             return
         self.written = written
-        self.switch_screen(STEP_NAMES[DONE])
+        self.switch_screen(self.step_screen(STEP_NAMES[DONE]))
 
     def action_exit_done(self) -> None:
         self.exit(self.outcome)
