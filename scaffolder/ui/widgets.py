@@ -168,7 +168,9 @@ class ChoiceGrid(Widget, can_focus=True):
 
     cursor: reactive[tuple[int, int]] = reactive((0, 0), init=False)
 
-    class Activated(Message):
+    class _CellMessage(Message):
+        """Something happened at one cell of the grid."""
+
         def __init__(self, grid: ChoiceGrid, row: int, column: int) -> None:
             super().__init__()
             self.grid = grid
@@ -179,16 +181,11 @@ class ChoiceGrid(Widget, can_focus=True):
         def control(self) -> ChoiceGrid:
             return self.grid
 
-    class Moved(Message):
-        def __init__(self, grid: ChoiceGrid, row: int, column: int) -> None:
-            super().__init__()
-            self.grid = grid
-            self.row = row
-            self.column = column
+    class Activated(_CellMessage):
+        """Enter, space or a click on a cell: open its choices."""
 
-        @property
-        def control(self) -> ChoiceGrid:
-            return self.grid
+    class Moved(_CellMessage):
+        """The cursor moved to a cell."""
 
     def __init__(
         self,
