@@ -347,18 +347,6 @@ PROVIDER_KEYS: Mapping[Role, frozenset[str]] = MappingProxyType(
 )
 
 
-def provider(role: Role, name: str) -> Provider:
-    """The catalog entry for `name` in `role`; KeyError if there is none."""
-    return PROVIDERS[role][name]
-
-
-def provider_names(role: Role) -> tuple[str, ...]:
-    return tuple(PROVIDERS[role])
-
-
-def service_named(name: str) -> Service:
-    return next(s for s in SERVICES if s.name == name)
-
 
 # Top-level keys Protean 0.18 keeps from domain.toml (`_default_config()`); any other top-level
 # table is an environment overlay, selected by PROTEAN_ENV, and any other scalar is dropped.

@@ -96,14 +96,6 @@ class Plan:
     # Variables the CI integration job sets, per CI provider: test URLs aimed at its services.
     ci_variables: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
-    @property
-    def has_memory_overlay(self) -> bool:
-        return "memory" in self.environments
-
-    @property
-    def has_test_overlay(self) -> bool:
-        return TEST in self.environments
-
 
 def slot_uses(config: Mapping[str, Any]) -> tuple[SlotUse, ...]:
     """Known providers of a resolved config; unknown ones are left to `check`."""
