@@ -13,9 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
-from protean.domain.config import Config2
 
 from scaffolder.catalog import Provider
 from scaffolder.config_tree import references
@@ -52,30 +50,6 @@ class Generated:
     @property
     def referenced_variables(self) -> set[str]:
         return {ref.name for ref in references(self.tree)}
-
-
-def load_config(
-    root: Path,
-    env: str,
-    variables: Mapping[str, str] | None = None,
-    *,
-    clear: set[str] | frozenset[str] = frozenset(),
-) -> Config2:
-    """Protean's own resolution of `root`'s config under PROTEAN_ENV=`env` (unset for base).
-
-    Every name in `clear` is removed from the environment first (so the runner's own
-    DATABASE_URL cannot leak in), then `variables` are set; all is restored on return.
-    """
-    with pytest.MonkeyPatch.context() as patch:
-        for name in clear:
-            patch.delenv(name, raising=False)
-        if env == BASE:
-            patch.delenv("PROTEAN_ENV", raising=False)
-        else:
-            patch.setenv("PROTEAN_ENV", env)
-        for name, value in (variables or {}).items():
-            patch.setenv(name, value)
-        return Config2.load_from_path(str(root))
 
 
 def resolved_table(config: Mapping[str, Any], slot: Slot) -> Mapping[str, Any]:

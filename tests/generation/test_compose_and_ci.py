@@ -13,6 +13,7 @@ import pytest
 
 from scaffolder.catalog import SERVICES
 from scaffolder.render import domain_module
+from tests.support.protean_config import load_config
 from tests.support.validators import (
     assert_compose_valid,
     assert_github_workflow_valid,
@@ -25,7 +26,6 @@ from .support import (
     Generated,
     ci_test_env,
     expected_services,
-    load_config,
     resolved_table,
     used_providers,
 )

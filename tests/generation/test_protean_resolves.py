@@ -13,13 +13,13 @@ from protean.exceptions import ConfigurationError
 from scaffolder.catalog import Role
 from scaffolder.config_tree import references
 from scaffolder.spec import BASE, ENVIRONMENTS, SETTINGS
+from tests.support.protean_config import load_config
 
 from .support import (
     ENV_EXAMPLE,
     PRODUCTION,
     Generated,
     env_example,
-    load_config,
     production_value,
     required_variables,
     resolved_table,

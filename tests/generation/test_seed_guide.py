@@ -15,8 +15,9 @@ import pytest
 from protean.exceptions import ConfigurationError
 
 from scaffolder.config_tree import references
+from tests.support.protean_config import load_config
 
-from .support import Generated, load_config, production_value
+from .support import Generated, production_value
 
 GUIDE = Path(__file__).parent / "fixtures" / "seed-guide.domain.toml"
 GUIDE_VARIABLES = ("DATABASE_URL", "REDIS_URL", "MESSAGEDB_URL")

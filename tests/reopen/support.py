@@ -10,12 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pytest
-from protean.domain.config import Config2
-
 from scaffolder.catalog import PROVIDERS, Role
 from scaffolder.config_tree import overlay_names, references
 from scaffolder.spec import BASE, Slot
+from tests.support.protean_config import load_config
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "domain-toml"
@@ -87,20 +85,6 @@ def config_tree(path: Path) -> dict[str, Any]:
 
 def variable_names(tree: Mapping[str, Any]) -> set[str]:
     return {ref.name for ref in references(dict(tree))}
-
-
-def load_config(config_dir: Path, env: str, variables: Mapping[str, str], clear: Iterable[str]):
-    """Protean's own resolution of the config in `config_dir` under PROTEAN_ENV=env."""
-    with pytest.MonkeyPatch.context() as patch:
-        for name in clear:
-            patch.delenv(name, raising=False)
-        if env == BASE:
-            patch.delenv("PROTEAN_ENV", raising=False)
-        else:
-            patch.setenv("PROTEAN_ENV", env)
-        for name, value in variables.items():
-            patch.setenv(name, value)
-        return Config2.load_from_path(str(config_dir))
 
 
 def expected_providers(
