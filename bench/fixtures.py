@@ -51,14 +51,10 @@ def copier_data_file(path: Path, project_name: str = "shop") -> Path:
     bare `copier copy --data-file` renders the same template with the same data."""
     import yaml
 
-    from scaffolder.domain_toml import config_tree
-    from scaffolder.plan import plan_project
     from scaffolder.render import render_data
     from scaffolder.spec import default_spec
 
-    spec = default_spec(project_name)
-    plan = plan_project(config_tree(spec), spec.project_name, spec.package_name)
-    data = render_data(spec, plan)
+    data = render_data(default_spec(project_name))
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return path
 

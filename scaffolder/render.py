@@ -119,17 +119,35 @@ def sections_context(spec: ProjectSpec) -> list[dict[str, Any]]:
     ]
 
 
-def render_data(spec: ProjectSpec, plan: Plan) -> dict[str, Any]:
-    tree = config_tree(spec)
+def template_data(
+    project: ProjectIdentity,
+    tree: Tree,
+    *,
+    answers: dict[str, Any] | None = None,
+    sections: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The copier answers: names and choices, the recorded spec, and the plan of `tree`."""
+    plan = plan_project(tree, project.project_name, project.package_name)
     return {
-        "project_name": spec.project_name,
-        "package_name": spec.package_name,
-        "ci": spec.ci,
-        "compose": spec.compose,
-        "spec": spec_answers(spec),
-        "generated_from": tree,
-        "plan": {**plan_context(plan), "sections": sections_context(spec)},
+        "project_name": project.project_name,
+        "package_name": project.package_name,
+        "ci": project.ci,
+        "compose": project.compose,
+        "spec": answers or {},
+        "generated_from": dict(tree),
+        "plan": {**plan_context(plan), "sections": sections or []},
     }
+
+
+def render_data(spec: ProjectSpec) -> dict[str, Any]:
+    """The answers for a new project: everything, domain.toml's sections included."""
+    project = ProjectIdentity(spec.project_name, spec.package_name, spec.ci, spec.compose)
+    return template_data(
+        project,
+        config_tree(spec),
+        answers=spec_answers(spec),
+        sections=sections_context(spec),
+    )
 
 
 def render_files(data: dict[str, Any], exclude: frozenset[str] = frozenset()) -> dict[str, bytes]:
@@ -241,8 +259,7 @@ def _in_path_order(files: dict[str, bytes]) -> dict[str, bytes]:
 
 def render_project(spec: ProjectSpec) -> dict[str, bytes]:
     """Every file of a new project, derived from the spec's domain.toml tree."""
-    plan = plan_project(config_tree(spec), spec.project_name, spec.package_name)
-    data = render_data(spec, plan)
+    data = render_data(spec)
     derived = render_direct(data, DERIVED_FILES)
     if derived is None:
         return render_files(data)
@@ -257,16 +274,7 @@ def render_derived(tree: Tree, project: ProjectIdentity) -> dict[str, bytes]:
     The template renders a whole project; the files that are the user's own (domain.toml,
     code, tests, README) are dropped, since only derived files are regenerated.
     """
-    plan = plan_project(tree, project.project_name, project.package_name)
-    data = {
-        "project_name": project.project_name,
-        "package_name": project.package_name,
-        "ci": project.ci,
-        "compose": project.compose,
-        "spec": {},
-        "generated_from": dict(tree),
-        "plan": {**plan_context(plan), "sections": []},
-    }
+    data = template_data(project, tree)
     files = render_direct(data, DERIVED_FILES)
     if files is None:
         files = render_files(data)
