@@ -223,7 +223,8 @@ def conflict_report(conflicts: Mapping[str, tuple[str, bytes]]) -> str:
 def record_snapshot(
     answers_text: str | None, tree: Tree, project: ProjectIdentity, managed: Iterable[str]
 ) -> bytes:
-    """The answers file with `generated_from` and `derived_files` set, its other lines kept."""
+    """The answers file with `ci`, `compose`, `generated_from` and `derived_files` set to
+    what was just generated, its other lines kept."""
     import io
 
     from ruamel.yaml import YAML
@@ -239,6 +240,8 @@ def record_snapshot(
             + f"project_name: {project.project_name}\npackage_name: {project.package_name}\n"
             + f"ci: {project.ci}\ncompose: {str(project.compose).lower()}\n"
         )
+    data["ci"] = project.ci
+    data["compose"] = project.compose
     data["generated_from"] = _redacted(tree)
     data["derived_files"] = sorted(managed)
     out = io.StringIO()

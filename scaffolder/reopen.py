@@ -139,8 +139,6 @@ def pending_changes(
     managed_grew = project.managed is not None and managed != project.managed
     if new_tree != project.last_generated or identity != project.identity or managed_grew:
         old = answers_path.read_text(encoding="utf-8") if answers_path.is_file() else None
-        if identity != project.identity and old is not None:
-            old = _with_identity(old, identity)
         files[ANSWERS_FILE] = record_snapshot(old, new_tree, identity, managed)
     return changes_for(project.root, files)
 
@@ -163,22 +161,6 @@ def _config_files(project: Project, tree: Tree, new_text: str) -> dict[str, byte
         if updated != old:
             files["pyproject.toml"] = updated.encode()
     return files
-
-
-def _with_identity(answers_text: str, identity: ProjectIdentity) -> str:
-    """The answers file with `ci` and `compose` updated (they change with `ci --ci`)."""
-    import io
-
-    from ruamel.yaml import YAML
-
-    yaml = YAML()
-    yaml.indent(mapping=4, sequence=4, offset=2)
-    data = yaml.load(answers_text)
-    data["ci"] = identity.ci
-    data["compose"] = identity.compose
-    out = io.StringIO()
-    yaml.dump(data, out)
-    return out.getvalue()
 
 
 def with_ci(identity: ProjectIdentity, ci: str | None) -> ProjectIdentity:
