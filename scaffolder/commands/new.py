@@ -115,7 +115,9 @@ def run(args: argparse.Namespace) -> int:
         print(describe(changes_for(target, files)))
         return 0
     create_project(target, files, force=args.force)
-    print(summary(spec, target, files))
+    from scaffolder.next_steps import summary
+
+    print(summary(spec.project_name, target, files))
     return 0
 
 
@@ -139,15 +141,3 @@ def _ask(ui: str, spec: ProjectSpec, target: Path, args: argparse.Namespace):
         return sorted(files)
 
     return run_wizard(spec, target, write=write)
-
-
-def summary(spec: ProjectSpec, target: Path, files: dict[str, bytes]) -> str:
-    """What was written and the commands to run next."""
-    lines = [f"Created {spec.project_name} in {target}/ ({len(files)} files)", ""]
-    lines.append("Next:")
-    lines.append(f"  cd {target}")
-    lines.append('  python -m venv .venv && . .venv/bin/activate && pip install -e ".[test]"')
-    lines.append("  pytest --protean-env memory      # every provider in memory")
-    if "docker-compose.yml" in files:
-        lines.append("  docker compose up -d --wait && pytest   # against the real services")
-    return "\n".join(lines)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -10,34 +9,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
+from scaffolder import next_steps
+from scaffolder.next_steps import next_commands
 from scaffolder.ui.outcome import WizardOutcome
 from scaffolder.ui.screens.base import StepScreen
 
 
-def next_commands(target: Path, written: list[str]) -> list[tuple[str, str]]:
-    """The commands to run next, each with a note: the Done step shows them, and so does
-    the terminal after the wizard closes."""
-    commands = [
-        (f"cd {target}", ""),
-        ('python -m venv .venv && . .venv/bin/activate && pip install -e ".[test]"', ""),
-        ("pytest --protean-env memory", "every provider in memory, no services"),
-    ]
-    if "docker-compose.yml" in written:
-        commands.insert(2, ("docker compose up -d", "start the local services"))
-        commands.append(("pytest", "against the real services"))
-    return commands
-
-
 def summary(outcome: WizardOutcome, written: list[str]) -> str:
     """What the terminal keeps once the full-screen app is gone."""
-    lines = [
-        f"Created {outcome.spec.project_name} in {outcome.target}/ ({len(written)} files)",
-        "",
-        "Next:",
-    ]
-    for command, note in next_commands(outcome.target, written):
-        lines.append(f"  {command}" + (f"   # {note}" if note else ""))
-    return "\n".join(lines)
+    return next_steps.summary(outcome.spec.project_name, outcome.target, written)
 
 
 class DoneScreen(StepScreen):
