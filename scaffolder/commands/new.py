@@ -89,11 +89,24 @@ def starting_spec(args: argparse.Namespace, name: str, ui: str) -> ProjectSpec:
     return build_spec(start, answers=answers, sets=args.sets, project=project)
 
 
+DEFAULT_NAME = "my-app"
+
+
+def default_target(directory: str | None, name: str | None) -> Path:
+    """DIR, else a folder named after --name, else the current folder when it is empty (the
+    user made it for the project), else ./my-app. Absolute for the current folder, so the
+    wizard shows it and renames it with the project."""
+    if directory or name:
+        return Path(directory or name or "")
+    here = Path.cwd()
+    return here if not any(here.iterdir()) else here / DEFAULT_NAME
+
+
 def run(args: argparse.Namespace) -> int:
     from scaffolder.writer import create_project
 
     ui = choose_ui(args.ui)
-    target = Path(args.dir or args.name or ".")
+    target = default_target(args.dir, args.name)
     name = args.name or Path(os.path.abspath(target)).name
     if target.is_dir() and any(target.iterdir()) and not (args.force or args.dry_run):
         raise UsageError(f"{target} exists and is not empty; pass --force to write into it")

@@ -416,3 +416,23 @@ def test_a_misspelled_command_is_not_taken_for_a_project_name(tmp_path, capsys, 
     assert main(["chekc"]) == 2
     assert "unknown command 'chekc' (did you mean 'check'?)" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_no_dir_writes_into_an_empty_current_folder(tmp_path, monkeypatch):
+    from scaffolder.cli import main
+
+    here = tmp_path / "orders"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    assert main(["new", "--defaults"]) == 0
+    assert 'name = "orders"' in (here / "pyproject.toml").read_text()
+
+
+def test_no_dir_in_a_busy_folder_makes_my_app(tmp_path, monkeypatch):
+    from scaffolder.cli import main
+
+    (tmp_path / "notes.txt").write_text("mine\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "--defaults"]) == 0
+    assert (tmp_path / "my-app" / "domain.toml").is_file()
+    assert (tmp_path / "notes.txt").read_text() == "mine\n"
