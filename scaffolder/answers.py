@@ -13,27 +13,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scaffolder.catalog import PROTEAN_DEFAULTS, PROVIDERS, Role
-from scaffolder.errors import UsageError, closest, yaml_error_text
+from scaffolder.catalog import PROTEAN_DEFAULTS, PROVIDERS
+from scaffolder.errors import UsageError, yaml_error_text
 from scaffolder.spec import (
     BASE,
     DEFAULT_SLOTS,
     ENVIRONMENTS,
-    INHERIT,
-    PROCESSING_MODES,
+    SETTING_TABLE,
     EnvironmentSpec,
     ProjectSpec,
     Slot,
-    check_provider,
     package_name_for,
+    production_provider,
 )
 
-_TRUE = {"true", "yes", "on", "1"}
-_FALSE = {"false", "no", "off", "0"}
 MEMORY = "memory"
-_PROJECT_KEYS = {"project_name", "package_name", "ci", "compose", "name", "package"}
-_ROLE_KEYS = [role.value for role in Role]
-_SETTING_KEYS = ["debug", "testing", "event_processing", "command_processing"]
+PRODUCTION = "production"
 _SPEC_KEYS = ["variables", "local_urls"]
 # What protean-init records in its answers file beside the choices: snapshots, not answers.
 _RECORD_KEYS = {"generated_from", "derived_files"}
@@ -65,7 +60,7 @@ class _Draft:
         for env, environment in spec.environments.items():
             draft.environments[env] = {
                 "providers": dict(environment.providers),
-                **environment.settings(),
+                **{SETTING_TABLE[k].attribute: v for k, v in environment.settings().items()},
             }
         return draft
 
@@ -79,6 +74,16 @@ class _Draft:
         base = self.environment(BASE)
         for slot, name in zip(DEFAULT_SLOTS, ("memory", "inline", "memory", "memory"), strict=True):
             base["providers"].setdefault(slot, name)
+        production = self.environments.get(PRODUCTION)
+        if production is not None:
+            # A slot base gains keeps production off local files: sqlite in base is a
+            # server in production unless production names it (scaffolder.spec).
+            for slot, name in base["providers"].items():
+                if (PRODUCTION, slot) in self.named or slot in production["providers"]:
+                    continue
+                chosen = production_provider(slot.role, name)
+                if chosen != name:
+                    production["providers"][slot] = chosen
         memory = self.environments.get(MEMORY)
         if memory is None and any(
             not PROVIDERS[slot.role][name].in_memory for slot, name in base["providers"].items()
@@ -109,65 +114,34 @@ class _Draft:
 
 
 def parse_bool(key: str, value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise UsageError(f"invalid value {value!r} for {key}; expected true or false")
+    from scaffolder.spec import _parse_bool
+
+    return _parse_bool(key, value)
 
 
 def apply_setting(draft: _Draft, key: str, value: Any) -> None:
-    """Apply one `KEY=VALUE` to the draft; UsageError names the bad key or value."""
-    if key in _PROJECT_KEYS:
-        name = {"name": "project_name", "package": "package_name"}.get(key, key)
-        draft.project[name] = parse_bool(key, value) if key == "compose" else str(value)
-        return
-    head, _, rest = key.partition(".")
-    if head in _SPEC_KEYS:
-        target = draft.variables if head == "variables" else draft.local_urls
-        target[Slot.parse(rest)] = str(value)
-        return
-    if head not in ENVIRONMENTS:
-        allowed = [*ENVIRONMENTS, *sorted(_PROJECT_KEYS - {"name", "package"}), *_SPEC_KEYS]
-        raise UsageError(
-            f"unknown key {key!r}: {head!r} is not an environment{closest(head, allowed)}; "
-            f"keys start with one of: {', '.join(ENVIRONMENTS)}"
-        )
-    if not rest:
-        raise UsageError(f"key {key!r} names no setting, as in {head}.databases.default")
-    environment = draft.environment(head)
-    text = str(value).strip() if not isinstance(value, bool) else value
-    if rest in _SETTING_KEYS:
-        if text == INHERIT and head != BASE:
-            environment.pop(rest, None)
-        elif rest in ("debug", "testing"):
-            environment[rest] = parse_bool(key, value)
-        elif text in PROCESSING_MODES:
-            environment[rest] = text
+    """Apply one `KEY=VALUE` to the draft; the vocabulary's one parser validates it."""
+    from scaffolder.vocabulary import ProjectEdit, ProviderEdit, SettingEdit, parse_edit
+
+    edit = parse_edit(key, value)
+    if isinstance(edit, ProjectEdit):
+        draft.project[edit.name] = edit.value
+    elif isinstance(edit, SettingEdit):
+        environment = draft.environment(edit.env)
+        if edit.value is None:
+            environment.pop(edit.setting.attribute, None)
         else:
-            raise UsageError(
-                f"invalid value {value!r} for {key}; expected one of: {', '.join(PROCESSING_MODES)}"
-            )
-        return
-    role = rest.partition(".")[0]
-    if role not in _ROLE_KEYS:
-        allowed = [*_ROLE_KEYS, *_SETTING_KEYS]
-        raise UsageError(
-            f"unknown key {key!r}{closest(role, allowed)}; after the environment use one of: "
-            f"{', '.join(allowed)}"
-        )
-    slot = Slot.parse(rest)
-    draft.named.add((head, slot))
-    if text == INHERIT:
-        if head == BASE:
-            raise UsageError(f"{key}: 'inherit' is only for overlays; base needs a provider")
-        environment["providers"].pop(slot, None)
-        return
-    check_provider(slot, str(text))
-    environment["providers"][slot] = str(text)
+            environment[edit.setting.attribute] = edit.value
+    elif isinstance(edit, ProviderEdit):
+        environment = draft.environment(edit.env)
+        draft.named.add((edit.env, edit.slot))
+        if edit.provider is None:
+            environment["providers"].pop(edit.slot, None)
+        else:
+            environment["providers"][edit.slot] = edit.provider
+    else:
+        target = draft.variables if edit.group == "variables" else draft.local_urls
+        target[edit.slot] = edit.value
 
 
 def flatten(data: Mapping[str, Any], prefix: str = "") -> Iterable[tuple[str, Any]]:
@@ -181,23 +155,27 @@ def flatten(data: Mapping[str, Any], prefix: str = "") -> Iterable[tuple[str, An
 
 
 def load_answers(path: Path) -> dict[str, Any]:
-    """Read an answers file: TOML by its suffix, YAML otherwise; errors say where."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise UsageError(f"cannot read answers file {path}: {error.strerror}") from error
+    """Read an answers file: TOML by its suffix, YAML otherwise; errors say where.
+
+    Too large, not UTF-8, nested too deep or YAML aliases: one UsageError line, nothing read.
+    """
+    from scaffolder.inputs import load_toml, load_yaml, read_text
+
+    text = read_text(path, "answers file")
     if path.suffix == ".toml":
         import tomllib
 
+        from scaffolder.project_files import toml_error_text
+
         try:
-            data = tomllib.loads(text)
+            data = load_toml(text, path)
         except tomllib.TOMLDecodeError as error:
-            raise UsageError(f"{path}: malformed TOML: {error}") from error
+            raise UsageError(f"{path}: {toml_error_text(error)}") from error
     else:
         import yaml
 
         try:
-            data = yaml.safe_load(text)
+            data = load_yaml(text, path)
         except yaml.YAMLError as error:
             raise UsageError(f"{path}: {yaml_error_text(error)}") from error
     if data is None:
@@ -221,10 +199,9 @@ def answer_settings(data: Mapping[str, Any]) -> list[tuple[str, Any]]:
 
 
 def parse_set(text: str) -> tuple[str, str]:
-    key, sep, value = text.partition("=")
-    if not sep or not key.strip():
-        raise UsageError(f"invalid --set {text!r}; expected KEY=VALUE, e.g. test.debug=true")
-    return key.strip(), value.strip()
+    from scaffolder.vocabulary import parse_assignment
+
+    return parse_assignment(text)
 
 
 def build_spec(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import keyword
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Literal
@@ -23,7 +23,60 @@ ENVIRONMENTS = (BASE, *OVERLAYS)
 PROCESSING_MODES = ("sync", "async")
 CI_PROVIDERS = ("github", "gitlab", "none")
 INHERIT = "inherit"
-SETTINGS = ("debug", "testing", "event_processing", "command_processing")
+
+
+def _parse_bool(key: str, value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "yes", "on", "1"):
+        return True
+    if text in ("false", "no", "off", "0"):
+        return False
+    raise UsageError(f"invalid value {value!r} for {key}; expected true or false")
+
+
+def _parse_mode(key: str, value: object) -> str:
+    text = str(value).strip()
+    if text not in PROCESSING_MODES:
+        raise UsageError(
+            f"invalid value {value!r} for {key}; expected one of: {', '.join(PROCESSING_MODES)}"
+        )
+    return text
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One `ENV.KEY=VALUE` setting of an environment: how domain.toml writes it and how a
+    value is checked. Every front end (--set, set, answers files, the wizard, the edit menu)
+    reads this table, so a setting added here is accepted, validated and written everywhere."""
+
+    key: str  # relative to the environment, dotted as in domain.toml: "debug", "server.port"
+    parse: Callable[[str, object], object]  # (full key, raw value) -> value, or UsageError
+    allowed: str  # for help and messages
+    # The EnvironmentSpec field that holds it (default: the key with '.' as '_').
+    field: str = ""
+
+    @property
+    def attribute(self) -> str:
+        return self.field or self.key.replace(".", "_")
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        return tuple(self.key.split("."))
+
+
+SETTING_TABLE: dict[str, Setting] = {
+    s.key: s
+    for s in (
+        Setting("debug", _parse_bool, "true or false"),
+        Setting("testing", _parse_bool, "true or false"),
+        Setting("event_processing", _parse_mode, "sync or async"),
+        Setting("command_processing", _parse_mode, "sync or async"),
+    )
+}
+# The settings in the order domain.toml writes them. Kept as a name: the wizard reads it.
+SETTINGS = tuple(SETTING_TABLE)
 
 Processing = Literal["sync", "async"]
 
@@ -110,7 +163,7 @@ class EnvironmentSpec:
 
     def settings(self) -> dict[str, object]:
         """The settings this environment sets, in a stable order."""
-        values = {name: getattr(self, name) for name in SETTINGS}
+        values = {name: getattr(self, SETTING_TABLE[name].attribute) for name in SETTINGS}
         return {name: value for name, value in values.items() if value is not None}
 
 
@@ -232,10 +285,12 @@ def validate(spec: ProjectSpec) -> None:
                     f"{env}.{slot} overrides a {slot.role.label} that base does not define; "
                     f"add it to base first (--set base.{slot}=PROVIDER)"
                 )
-        for setting in ("event_processing", "command_processing"):
-            mode = getattr(environment, setting)
-            if mode is not None and mode not in PROCESSING_MODES:
-                raise UsageError(f"invalid {env}.{setting} {mode!r}; expected one of: sync, async")
+        for setting in SETTING_TABLE.values():
+            value = getattr(environment, setting.attribute)
+            if value is not None and setting.parse(f"{env}.{setting.key}", value) != value:
+                raise UsageError(
+                    f"invalid value {value!r} for {env}.{setting.key}; expected {setting.allowed}"
+                )
     for slot, variable in spec.variables.items():
         if not re.fullmatch(r"[A-Z_][A-Z0-9_]*", variable):
             raise UsageError(f"invalid variable name {variable!r} for {slot}: use A-Z, 0-9 and '_'")
@@ -250,14 +305,37 @@ def server_slots(spec: ProjectSpec, envs: Iterable[str] = ENVIRONMENTS) -> list[
     ]
 
 
+# The servers Protean's production guide recommends, per role.
+RECOMMENDED: Mapping[Role, str] = MappingProxyType(
+    {
+        Role.DATABASE: "postgresql",
+        Role.BROKER: "redis",
+        Role.EVENT_STORE: "message_db",
+        Role.CACHE: "redis",
+    }
+)
+
+
+def real_provider(role: Role, base_provider: str) -> str:
+    """The server a slot runs on in production and test when adopting a project: the base's
+    own server, else the recommended one (a memory or sqlite base has no server to share)."""
+    provider = PROVIDERS[role].get(base_provider)
+    return base_provider if provider is not None and provider.needs_server else RECOMMENDED[role]
+
+
+def production_provider(role: Role, base_provider: str) -> str:
+    """What production uses for a slot added to base, unless told: the base's server, the
+    recommended server for a local file (sqlite: a path on one machine), and in-memory
+    providers inherited as they are (nothing to connect to)."""
+    provider = PROVIDERS[role].get(base_provider)
+    if provider is None or provider.in_memory or provider.needs_server:
+        return base_provider
+    return RECOMMENDED[role]
+
+
 def default_spec(project_name: str, package_name: str | None = None) -> ProjectSpec:
     """The layout Protean's production guide recommends, with dual-mode testing."""
-    real = {
-        Slot(Role.DATABASE, "default"): "postgresql",
-        Slot(Role.BROKER, "default"): "redis",
-        Slot(Role.EVENT_STORE): "message_db",
-        Slot(Role.CACHE, "default"): "redis",
-    }
+    real = {slot: RECOMMENDED[slot.role] for slot in DEFAULT_SLOTS}
     in_memory = {
         Slot(Role.DATABASE, "default"): "memory",
         Slot(Role.BROKER, "default"): "inline",

@@ -1,0 +1,161 @@
+"""The edit vocabulary: one `KEY=VALUE` language for every way of choosing, parsed in one place.
+
+`new --set`, `protean-init set`, answers files, the wizard and the edit menu all turn a key and
+a value into an `Edit` here, so the same key means the same thing, and is refused with the same
+message, everywhere. Keys mirror domain.toml, with `base` for its top level:
+
+    ENV.ROLE.NAME=PROVIDER|inherit    a provider (`inherit`: an overlay drops its override)
+    ENV.event_store=PROVIDER|inherit
+    ENV.SETTING=VALUE|inherit         the settings of scaffolder.spec.SETTING_TABLE
+    variables.ROLE.NAME=VARIABLE      the environment variable a slot reads
+    local_urls.ROLE.NAME=URL          the local default of that variable (not production)
+
+Light to import (`--help` lists the vocabulary from here).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from scaffolder.catalog import Role
+from scaffolder.errors import UsageError, closest
+from scaffolder.spec import (
+    BASE,
+    ENVIRONMENTS,
+    INHERIT,
+    SETTING_TABLE,
+    Setting,
+    Slot,
+    check_provider,
+)
+
+PROJECT_KEYS = ("project_name", "package_name", "ci", "compose")
+# Short spellings the flags use (--name, --package).
+_PROJECT_ALIASES = {"name": "project_name", "package": "package_name"}
+SPEC_GROUPS = ("variables", "local_urls")
+_ROLE_KEYS = [role.value for role in Role]
+_VARIABLE = re.compile(r"[A-Z_][A-Z0-9_]*")
+
+
+def vocabulary_help() -> str:
+    """The keys, listed once: `--help` of new and set, and the README, show this text."""
+    settings = ", ".join(f"{s.key} ({s.allowed})" for s in SETTING_TABLE.values())
+    return (
+        f"KEY=VALUE, ENV one of {', '.join(ENVIRONMENTS)}: "
+        "ENV.databases.NAME=PROVIDER, ENV.brokers.NAME=PROVIDER, ENV.caches.NAME=PROVIDER, "
+        f"ENV.event_store=PROVIDER, ENV.SETTING=VALUE with SETTING one of {settings}; in an "
+        "overlay, VALUE inherit drops the override; variables.ROLE.NAME=VARIABLE; "
+        "local_urls.ROLE.NAME=URL"
+    )
+
+
+@dataclass(frozen=True)
+class ProviderEdit:
+    """`ENV.ROLE[.NAME]=PROVIDER`; provider None is `inherit` (overlays only)."""
+
+    env: str
+    slot: Slot
+    provider: str | None
+
+    @property
+    def key(self) -> str:
+        return f"{self.env}.{self.slot}"
+
+
+@dataclass(frozen=True)
+class SettingEdit:
+    """`ENV.SETTING=VALUE`; value None is `inherit` (overlays only)."""
+
+    env: str
+    setting: Setting
+    value: Any
+
+    @property
+    def key(self) -> str:
+        return f"{self.env}.{self.setting.key}"
+
+
+@dataclass(frozen=True)
+class VariableEdit:
+    """`variables.SLOT=NAME` or `local_urls.SLOT=URL`."""
+
+    group: str  # "variables" or "local_urls"
+    slot: Slot
+    value: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.group}.{self.slot}"
+
+
+@dataclass(frozen=True)
+class ProjectEdit:
+    """`project_name`, `package_name`, `ci`, `compose`: what only `new` chooses."""
+
+    name: str
+    value: Any
+
+    @property
+    def key(self) -> str:
+        return self.name
+
+
+Edit = ProviderEdit | SettingEdit | VariableEdit | ProjectEdit
+
+
+def parse_assignment(text: str, *, flag: str = "--set") -> tuple[str, str]:
+    """`KEY=VALUE` -> (KEY, VALUE), stripped."""
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise UsageError(f"invalid {flag} {text!r}; expected KEY=VALUE, e.g. test.debug=true")
+    return key.strip(), value.strip()
+
+
+def parse_edit(key: str, value: Any) -> Edit:
+    """The one parser and validator of the vocabulary; UsageError names the bad key or value
+    and what is allowed."""
+    if key in PROJECT_KEYS or key in _PROJECT_ALIASES:
+        name = _PROJECT_ALIASES.get(key, key)
+        if name == "compose":
+            from scaffolder.spec import _parse_bool
+
+            return ProjectEdit(name, _parse_bool(key, value))
+        return ProjectEdit(name, str(value))
+    head, _, rest = key.partition(".")
+    if head in SPEC_GROUPS:
+        slot = Slot.parse(rest)
+        text = str(value).strip()
+        if head == "variables" and not _VARIABLE.fullmatch(text):
+            raise UsageError(f"invalid variable name {text!r} for {key}: use A-Z, 0-9 and '_'")
+        if head == "local_urls" and (not text or any(c.isspace() for c in text) or "}" in text):
+            raise UsageError(f"invalid local URL {text!r} for {key}: a URL without spaces or '}}'")
+        return VariableEdit(head, slot, text)
+    if head not in ENVIRONMENTS:
+        allowed = [*ENVIRONMENTS, *PROJECT_KEYS, *SPEC_GROUPS]
+        raise UsageError(
+            f"unknown key {key!r}: {head!r} is not an environment{closest(head, allowed)}; "
+            f"keys start with one of: {', '.join(ENVIRONMENTS)}"
+        )
+    if not rest:
+        raise UsageError(f"key {key!r} names no setting, as in {head}.databases.default")
+    inherit = isinstance(value, str) and value.strip() == INHERIT
+    if inherit and head == BASE:
+        raise UsageError(f"{key}: 'inherit' is only for overlays; base has nothing to inherit")
+    setting = SETTING_TABLE.get(rest)
+    if setting is not None:
+        return SettingEdit(head, setting, None if inherit else setting.parse(key, value))
+    role = rest.partition(".")[0]
+    if role not in _ROLE_KEYS:
+        allowed = [*_ROLE_KEYS, *SETTING_TABLE]
+        raise UsageError(
+            f"unknown key {key!r}{closest(rest, allowed) or closest(role, allowed)}; after the "
+            f"environment use one of: {', '.join(allowed)}"
+        )
+    slot = Slot.parse(rest)
+    if inherit:
+        return ProviderEdit(head, slot, None)
+    provider = str(value).strip()
+    check_provider(slot, provider)
+    return ProviderEdit(head, slot, provider)
