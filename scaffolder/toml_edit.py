@@ -33,7 +33,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["TomlEditError", "insert_tables", "parse_error_location", "remove_key", "set_value"]
+__all__ = [
+    "TomlEditError",
+    "comment_out_key",
+    "insert_tables",
+    "parse_error_location",
+    "remove_key",
+    "remove_table",
+    "set_value",
+]
 
 Path = tuple[str, ...]
 
@@ -191,16 +199,134 @@ def remove_key(text: str, path: tuple[str, ...], *, root: tuple[str, ...] = ()) 
     Only a statement that has its line(s) to itself can go: the lines are removed whole
     (a comment on the same line goes with it), and nothing else changes. A key that does
     not exist leaves the text as it is. A key inside an inline table, or sharing its line
-    with another statement, is refused rather than rewritten.
+    with another statement, is refused rather than rewritten. An edit that only makes a key
+    meaningless should use :func:`comment_out_key`, which keeps the user's text.
     """
     full = tuple(root) + tuple(path)
     tree = _load(text)
+    doc = _Document(text)
+    lines = _own_lines(doc, tree, full)
+    if lines is None:
+        return text
+    result = _drop_lines(doc, set(lines))
+    _check_parses_to(result, _without(tree, full))
+    _check_kept(doc, result, set(lines))
+    return result
+
+
+def comment_out_key(
+    text: str, path: tuple[str, ...], *, root: tuple[str, ...] = (), note: str = ""
+) -> str:
+    """Return ``text`` with the key/value statement at ``root + path`` turned into comments.
+
+    For a key an edit made meaningless (a connection string once the provider is in
+    memory): the user's text stays in the file, each whole line behind ``# ``,
+    and ``note`` (one line: why) follows the first line in parentheses. A missing key leaves
+    the text as it is; a key inside an inline table, or sharing its line, is refused.
+    Verified: the result parses to the old tree without the key, every other line is
+    unchanged, and every commented line still holds its original text.
+    """
+    if "\n" in note or "\r" in note:
+        raise TomlEditError("a comment-out note must be one line")
+    full = tuple(root) + tuple(path)
+    tree = _load(text)
+    doc = _Document(text)
+    lines = _own_lines(doc, tree, full)
+    if lines is None:
+        return text
+    parts = list(doc.parts)
+    for i in lines:
+        line = parts[i]
+        cr = "\r" if line.endswith("\r") else ""
+        body = line[: len(line) - len(cr)]
+        suffix = f"  ({note})" if note and i == lines[0] else ""
+        parts[i] = f"# {body}{suffix}{cr}"  # the whole line, indent included, after "# "
+    result = "\n".join(parts)
+    _check_parses_to(result, _without(tree, full))
+    old, new = doc.parts, result.split("\n")
+    kept = len(old) == len(new) and all(
+        new[i] == old[i] if i not in lines else new[i].startswith("# " + old[i].removesuffix("\r"))
+        for i in range(len(old))
+    )
+    if not kept:
+        raise TomlEditError("refusing to write: the edit would alter other lines")
+    return result
+
+
+def remove_table(text: str, path: tuple[str, ...], *, root: tuple[str, ...] = ()) -> str:
+    """Return ``text`` without the table at ``root + path``: for removals asked for by name.
+
+    Goes: every ``[path]``/``[path.sub]``/``[[path.sub]]`` header with its keys, the comment
+    block directly above each such header (no blank line between), comment lines directly
+    below its last key, dotted keys ``path.x = ...`` written in a parent table, an inline
+    ``name = {...}`` statement, and one blank separator line per removed run. Comments
+    above a dotted key stay (they may describe the parent). A missing table leaves the
+    text as it is; a table inside an inline table is refused. Verified: the result parses
+    to the old tree minus that table (a parent left empty and defined by nothing else may
+    disappear with it), and every other line survives unchanged, in order.
+    """
+    full = tuple(root) + tuple(path)
+    if not full:
+        raise TomlEditError("remove_table needs a non-empty table path")
+    tree = _load(text)
+    node = _get(tree, full)
+    if node is None:
+        return text
+    if not isinstance(node, dict):
+        kind = "an array" if isinstance(node, list) else "a value"
+        raise TomlEditError(f"{_dotted(full)} is {kind}, not a table")
+    doc = _Document(text)
+    if any(full[:k] in doc.inlines for k in range(1, len(full))):
+        raise TomlEditError(f"{_dotted(full)} is inside an inline table; edit it by hand")
+    value_lines = {
+        i for sec in doc.sections for kv in sec.kvs for i in range(kv.first_line, kv.last_line + 1)
+    }
+    headers = {sec.header_line for sec in doc.sections if sec.kind != "root"}
+
+    def is_comment(i: int) -> bool:
+        return i not in value_lines and i not in headers and doc.parts[i].lstrip().startswith("#")
+
+    remove: set[int] = set()
+    n = len(full)
+    for index, sec in enumerate(doc.sections):
+        if sec.kind != "root" and sec.path[:n] == full:
+            start = sec.header_line
+            while start > 0 and is_comment(start - 1):
+                start -= 1
+            end = doc.last_line(index)
+            stop = (
+                doc.sections[index + 1].header_line if index + 1 < len(doc.sections) else doc.nlines
+            )
+            below = end + 1
+            while below < stop and is_comment(below):
+                below += 1
+            if below == stop and stop < doc.nlines:
+                below = end + 1  # the comments run into the next header: they are its own
+            remove.update(range(start, max(end + 1, below)))
+        else:
+            for kv in sec.kvs:
+                if kv.path[:n] == full:
+                    remove.update(range(kv.first_line, kv.last_line + 1))
+    remove |= _separators(doc, remove)
+    result = _drop_lines(doc, remove)
+    expected = _without(tree, full)
+    got = _load_result(result)
+    for k in range(n - 1, 0, -1):  # a parent only the removed table defined goes with it
+        if _get(expected, full[:k]) == {} and _get(got, full[:k]) is None:
+            _delete(expected, full[:k])
+    _check_parses_to(result, expected)
+    _check_kept(doc, result, remove)
+    return result
+
+
+def _own_lines(doc: _Document, tree: dict[str, Any], full: Path) -> range | None:
+    """The lines of the statement at ``full`` (None if the key does not exist), refusing a
+    key inside an inline table or one sharing a line with another statement or a header."""
     parent: Any = tree
     for key in full[:-1]:
         parent = parent.get(key) if isinstance(parent, dict) else None
-    if not isinstance(parent, dict) or full[-1] not in parent:
-        return text
-    doc = _Document(text)
+    if not full or not isinstance(parent, dict) or full[-1] not in parent:
+        return None
     statement = next(
         (kv for section in doc.sections for kv in section.kvs if kv.path == full), None
     )
@@ -215,18 +341,69 @@ def remove_key(text: str, path: tuple[str, ...], *, root: tuple[str, ...] = ()) 
     ]
     if sharing or any(section.header_line in lines for section in doc.sections):
         raise TomlEditError(f"{_dotted(full)} shares its line with another statement")
-    parts = doc.parts
-    result = "\n".join(parts[: lines[0]] + parts[lines[-1] + 1 :])
-    expected = _plain(tree)
-    node = expected
+    return lines
+
+
+def _separators(doc: _Document, remove: set[int]) -> set[int]:
+    """One blank line per removed run, so that removing a block leaves no double gap."""
+    extra: set[int] = set()
+    for i in sorted(remove):
+        if i - 1 in remove:
+            continue
+        end = i
+        while end + 1 in remove:
+            end += 1
+        before_blank = i == 0 or doc.is_blank(i - 1)
+        after = end + 1
+        if before_blank and after < doc.nlines and doc.is_blank(after):
+            extra.add(after)
+        elif after >= doc.nlines and i > 0 and doc.is_blank(i - 1):
+            extra.add(i - 1)
+    return extra
+
+
+def _drop_lines(doc: _Document, remove: set[int]) -> str:
+    """The text without the given lines; a file without a final newline keeps that style
+    (the new last line loses its line ending, "\r" included, rather than keep a bare one)."""
+    kept = [part for i, part in enumerate(doc.parts) if i not in remove]
+    if not doc.text.endswith("\n") and doc.nlines - 1 in remove and kept:
+        kept[-1] = kept[-1].removesuffix("\r")
+    return "\n".join(kept)
+
+
+def _check_kept(doc: _Document, result: str, remove: set[int]) -> None:
+    """Every line not removed is in the result, unchanged and in order, and nothing else."""
+    kept = [part for i, part in enumerate(doc.parts) if i not in remove] or [""]
+    new = result.split("\n")
+    if kept and new and len(kept) == len(new) and kept[-1] != new[-1]:
+        kept[-1] = kept[-1].removesuffix("\r")  # the new last line of a no-final-newline file
+    if new != kept:
+        raise TomlEditError("refusing to write: the edit would alter other lines")
+
+
+def _without(tree: dict[str, Any], full: Path) -> dict[str, Any]:
+    """A deep copy of ``tree`` without the key at ``full``."""
+    import copy
+
+    out = copy.deepcopy(tree)
+    _delete(out, full)
+    return out
+
+
+def _delete(tree: dict[str, Any], full: Path) -> None:
+    node = tree
     for key in full[:-1]:
         node = node[key]
     del node[full[-1]]
-    _check_parses_to(result, expected)
-    kept = [line for i, line in enumerate(text.split("\n")) if i not in lines]
-    if result.split("\n") != kept:
-        raise TomlEditError("refusing to write: the edit would alter other lines")
-    return result
+
+
+def _load_result(result: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(result)
+    except tomllib.TOMLDecodeError as exc:
+        raise TomlEditError(
+            f"refusing to write: the edit would produce invalid TOML ({exc})"
+        ) from None
 
 
 # --------------------------------------------------------------------------- scanning
