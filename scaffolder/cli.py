@@ -24,10 +24,16 @@ COMMANDS = {
     ),
     "add-database": ("add_database", "add a named database to every environment"),
     "edit": ("edit", "open the edit menu for the project here (a summary without a terminal)"),
-    "set": ("set_provider", "change a provider in one environment"),
+    "set": ("set_provider", "change providers, settings and connections: the keys of new --set"),
     "add-env": ("add_env", "add [production], [test] or [memory] overlays to a project"),
     "ci": ("ci", "regenerate the CI config from domain.toml, keeping your edits"),
+    "derive": (
+        "derive",
+        "re-derive compose, CI, .env.example and pip extras from domain.toml as it is",
+    ),
 }
+# remove-database, rename-database, add-broker, remove-broker, ... (scaffolder.commands.slots)
+COMMANDS.update(importlib.import_module("scaffolder.commands.slots").commands())
 
 DESCRIPTION = """\
 Scaffold and maintain Protean projects: domain.toml with environment overlays
@@ -92,11 +98,13 @@ def route(args_list: list[str]) -> list[str]:
         return args_list
     from pathlib import Path
 
-    from scaffolder.project_files import find_config
+    from scaffolder.project_files import discover_project, find_config
 
     folder = Path(args_list[0]) if args_list else Path(".")
-    if folder.is_dir() and find_config(folder) is not None:
-        return ["edit", "--project", str(folder), *args_list[1:]]
+    # From any folder inside a project (its tests/, say), as git finds its repository.
+    project = discover_project(folder) if folder.is_dir() else folder
+    if folder.is_dir() and find_config(project) is not None:
+        return ["edit", "--project", str(project), *args_list[1:]]
     if args_list and not folder.exists():
         from scaffolder.errors import UsageError, closest
 
@@ -114,6 +122,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args_list = route(list(sys.argv[1:] if argv is None else argv))
         args = build_parser().parse_args(args_list)
+        if getattr(args, "project", None) is not None:
+            from scaffolder.project_files import discover_project
+
+            # Every command that takes --project finds it from a folder inside it.
+            args.project = discover_project(args.project)
         return int(args.run(args) or 0)
     except ScaffolderError as error:
         print(f"protean-init: error: {error}", file=sys.stderr)

@@ -10,7 +10,7 @@ lines, nothing is written and the conflict is shown, unless --force takes the re
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,9 @@ class Regenerated:
     skipped: dict[str, str]
     # Files that are entirely protean-init's after this run: the next merge has a base for them.
     managed: frozenset[str]
+    # What the user should know about a file protean-init added to (a service of theirs used
+    # instead of a new one, a port moved), one line each, by relative path.
+    notes: dict[str, list[str]] = field(default_factory=dict)
 
 
 def regenerate(
@@ -64,8 +67,13 @@ def regenerate(
     skipped: dict[str, str] = {}
     candidates = set(regenerated) if managed is None else set(managed)
     ours = {path for path in candidates if (root / path).exists()}
+    notes: dict[str, list[str]] = {}
     for relative in sorted(wanted & set(regenerated)):
         new = regenerated[relative]
+        if relative == COMPOSE_NAMES[0] and not (root / relative).is_file():
+            # The user's compose file under another name Compose reads (compose.yaml):
+            # add to it, rather than start a second file with the same services.
+            relative = next((n for n in COMPOSE_NAMES if (root / n).is_file()), relative)
         disk = root / relative
         if not disk.is_file():
             files[relative] = new
@@ -83,8 +91,9 @@ def regenerate(
         conflicted = False
         if base_files is not None and relative in base_files and relative in ours:
             merged, conflicted = merge_file(base_files[relative], yours, new)
-        elif relative == COMPOSE_NAMES[0]:
-            merged = _add_missing_services(yours, new)
+        elif relative in COMPOSE_NAMES:
+            merged, said = _add_missing_services(yours, new)
+            notes[relative] = said
         elif relative == ENV_EXAMPLE:
             merged = _add_missing_variables(yours, new)
         elif paths is not None:
@@ -109,7 +118,9 @@ def regenerate(
             or base_files.get(relative) != regenerated[relative]
         ):
             ours.discard(relative)
-    return Regenerated(files, conflicts, skipped, frozenset(ours))
+    return Regenerated(
+        files, conflicts, skipped, frozenset(ours), {k: v for k, v in notes.items() if v}
+    )
 
 
 def merge_file(base: bytes | None, yours: bytes, regenerated: bytes) -> tuple[bytes, bool]:
@@ -159,59 +170,21 @@ def take_regenerated(base: bytes | None, yours: bytes, regenerated: bytes) -> by
 
 
 def _add_missing_variables(yours: bytes, generated: bytes) -> bytes:
-    """For an .env.example protean-init did not write: append the variables it lacks.
+    """For an .env.example protean-init did not write: add the variables it lacks, as lines,
+    into the one block protean-init keeps in it (scaffolder.env_example_merge)."""
+    from scaffolder.env_example_merge import add_missing_variables
 
-    Each is appended under its environment's title, as the generated file lists it: a
-    variable read in two environments (a local default, a production placeholder) is never
-    two bare lines that contradict each other.
-    """
-    import re
-
-    pattern = re.compile(r"^[#\s]*([A-Za-z_][A-Za-z0-9_]*)=", re.MULTILINE)
-    have = set(pattern.findall(yours.decode()))
-    blocks = []
-    for block in generated.decode().split("\n\n"):
-        lines = block.strip("\n").splitlines()
-        missing = [
-            line for line in lines if (match := pattern.match(line)) and match.group(1) not in have
-        ]
-        if missing:
-            titles = [line for line in lines if not pattern.match(line)]
-            blocks.append("\n".join(titles[-1:] + missing))
-    if not blocks:
-        return yours
-    block = "\n# Added by protean-init: variables domain.toml reads\n\n" + "\n\n".join(blocks)
-    return (yours.decode().rstrip("\n") + "\n" + block + "\n").encode()
+    return add_missing_variables(yours.decode(), generated.decode()).encode()
 
 
-def _add_missing_services(yours: bytes, generated: bytes) -> bytes:
-    """For a compose file protean-init did not write: add the services and volumes it lacks.
+def _add_missing_services(yours: bytes, generated: bytes) -> tuple[bytes, list[str]]:
+    """For a compose file protean-init did not write: add the services and volumes it lacks,
+    as text in the file's own style, reusing a service of the user's that provides one
+    (scaffolder.compose_merge). Returns the new bytes and the notes for the user."""
+    from scaffolder.compose_merge import add_missing_services
 
-    Round-trip YAML keeps the file's comments and layout; nothing of the user's is changed.
-    """
-    import io
-
-    from ruamel.yaml import YAML
-
-    yaml = YAML()
-    yaml.preserve_quotes = True
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    current = yaml.load(yours.decode()) or {}
-    wanted = yaml.load(generated.decode())
-    changed = False
-    for section in ("services", "volumes"):
-        have = current.get(section)
-        if have is None:
-            current[section] = have = {}
-        for name, value in (wanted.get(section) or {}).items():
-            if name not in have:
-                have[name] = value
-                changed = True
-    if not changed:
-        return yours
-    out = io.StringIO()
-    yaml.dump(current, out)
-    return out.getvalue().encode()
+    text, notes = add_missing_services(yours.decode(), generated.decode())
+    return text.encode(), notes
 
 
 def conflict_report(conflicts: Mapping[str, tuple[str, bytes]]) -> str:

@@ -13,23 +13,68 @@ from scaffolder.catalog import PROVIDERS, Provider, Role
 from scaffolder.config_tree import base_of, overlay_names, provider_of, references, slot_tables
 from scaffolder.errors import UsageError, closest
 from scaffolder.reopen import Project
-from scaffolder.spec import BASE, OVERLAYS, Slot, check_provider, validate_slot_name
+from scaffolder.spec import (
+    BASE,
+    OVERLAYS,
+    Setting,
+    Slot,
+    check_provider,
+    default_local_url,
+    production_provider,
+    real_provider,
+    validate_slot_name,
+)
 
 Additions = dict[tuple[str, ...], dict[str, Any]]
 
 
-def connection_value(env: str, slot: Slot, provider: Provider, package: str) -> str:
+def connection_value(
+    env: str, slot: Slot, provider: Provider, package: str, variable: str | None = None
+) -> str:
     """`${VAR}` in production (no default), `${VAR|local URL}` elsewhere."""
+    variable = variable or slot.variable
     if env == "production":
-        return provider.uri_value(f"${{{slot.variable}}}")
-    return provider.uri_value(f"${{{slot.variable}|{provider.local_url_for(package)}}}")
+        return provider.uri_value(f"${{{variable}}}")
+    local = default_local_url(slot, provider, package)
+    return provider.uri_value(f"${{{variable}|{local}}}")
 
 
-def slot_table(env: str, slot: Slot, provider: Provider, package: str) -> dict[str, Any]:
+def slot_table(
+    env: str, slot: Slot, provider: Provider, package: str, variable: str | None = None
+) -> dict[str, Any]:
     table: dict[str, Any] = {"provider": provider.name}
     if provider.uri_key:
-        table[provider.uri_key] = connection_value(env, slot, provider, package)
+        table[provider.uri_key] = connection_value(env, slot, provider, package, variable)
+    table.update(provider.settings)
     return table
+
+
+def base_slots(project: Project) -> list[Slot]:
+    """The slots base defines (Protean's default ones always)."""
+    return [slot for slot, _ in slot_tables(base_of(project.tree))]
+
+
+def require_slot(project: Project, slot: Slot) -> None:
+    """Refuse a slot base lacks, naming the closest one and the command that adds one."""
+    if slot in base_slots(project):
+        return
+    names = [s.name for s in base_slots(project) if s.role is slot.role and s.name]
+    hint = closest(slot.name or "", names)
+    add = f"protean-init add-{slot.role.label} {slot.name} --provider PROVIDER"
+    raise UsageError(
+        f"{project.config_relative} has no {slot}{hint}; {slot.role.value} in base: "
+        f"{', '.join(names) or 'none'} (to add one: {add})"
+    )
+
+
+def _variable_of(project: Project, slot: Slot) -> str:
+    """The variable a slot reads in base (or any overlay), else the role's default name."""
+    for env in ("", *overlay_names(project.tree)):
+        node = _table_at(project.tree, (env, *slot.path) if env else slot.path) or {}
+        named = next(references(node), None)
+        if named:
+            return named.name
+    return slot.variable
 
 
 def _insert(project: Project, additions: Additions) -> str:
@@ -50,66 +95,264 @@ def check_overlay(project: Project, env: str) -> None:
         )
 
 
-def add_database(project: Project, name: str, provider: str, env_choices: dict[str, str]) -> str:
-    """Add `[databases.NAME]` to base and to the overlays asked for, or that must follow.
+def add_slot(
+    project: Project, role: Role, name: str, provider: str, env_choices: dict[str, str]
+) -> str:
+    """Add `[ROLE.NAME]` to base and to the overlays asked for, or that must follow.
 
     A [memory] overlay gets an in-memory entry (memory mode stays in memory), and a
-    [production] overlay gets the base's provider with a variable that has no default, so
-    production never falls back to a local connection string.
+    [production] overlay gets a server reading a variable with no default (the base's own,
+    or the recommended one when base uses a local file), so production never falls back to
+    a local connection string. `env_choices` values may be `inherit`.
     """
+    if not role.is_named:
+        raise UsageError(f"{role.value} takes no name; set it with ENV.{role.value}=PROVIDER")
     validate_slot_name(name)
-    slot = Slot(Role.DATABASE, name)
+    slot = Slot(role, name)
     check_provider(slot, provider)
     for env in env_choices:
         check_overlay(project, env)
-    if name in (project.tree.get("databases") or {}):
+    if slot in base_slots(project) and (name != "default" or role.value in project.tree):
         raise UsageError(
-            f"database {name!r} already exists in {project.config_relative}; choose another name"
+            f"{role.label} {name!r} already exists in {project.config_relative}; "
+            "choose another name"
         )
     overlays = overlay_names(project.tree)
-    chosen = {BASE: provider, **env_choices}
+    chosen: dict[str, str | None] = {BASE: provider, **env_choices}
     if "memory" in overlays:
-        chosen.setdefault("memory", "memory")
-    if "production" in overlays and not PROVIDERS[Role.DATABASE][provider].in_memory:
-        chosen.setdefault("production", provider)
+        chosen.setdefault("memory", next(iter(PROVIDERS[role])))
+    if "production" in overlays and not PROVIDERS[role][provider].in_memory:
+        chosen.setdefault("production", production_provider(role, provider))
     additions: Additions = {}
+    package = project.identity.package_name
     for env, provider_name in chosen.items():
+        if provider_name is None or provider_name == "inherit":
+            continue
         check_provider(slot, provider_name)
-        entry = PROVIDERS[Role.DATABASE][provider_name]
+        entry = PROVIDERS[role][provider_name]
         path = slot.path if env == BASE else (env, *slot.path)
-        additions[path] = slot_table(env, slot, entry, project.identity.package_name)
+        additions[path] = slot_table(env, slot, entry, package)
     return _insert(project, additions)
 
 
-def set_provider(project: Project, env: str, slot: Slot, provider: str) -> str:
-    """Point `slot` in `env` at `provider`, with the connection string it needs."""
-    from scaffolder.toml_edit import TomlEditError, remove_key, set_value
+def add_database(project: Project, name: str, provider: str, env_choices: dict[str, str]) -> str:
+    return add_slot(project, Role.DATABASE, name, provider, env_choices)
 
-    check_provider(slot, provider)
-    if env != BASE:
-        check_overlay(project, env)
-    entry = PROVIDERS[slot.role][provider]
-    table = slot_table(env, slot, entry, project.identity.package_name)
-    prefix = () if env == BASE else (env,)
-    current = _table_at(project.tree, (*prefix, *slot.path))
-    if current is None:
-        return _insert(project, {(*prefix, *slot.path): table})
-    text = project.text
-    path = (*prefix, *slot.path)
+
+def _remove_table(project: Project, text: str, path: tuple[str, ...]) -> str:
+    """`path` and everything under it gone from `text`. toml_edit.remove_table when it has
+    one (engineer T3 adds it); until then `scaffolder.toml_remove`, a minimal verified one."""
+    from scaffolder import toml_edit
+
+    remove = getattr(toml_edit, "remove_table", None)
+    if remove is None:
+        from scaffolder.toml_remove import remove_table as remove
     try:
-        for key, value in table.items():
-            # Keep a connection string the user wrote for the same provider.
-            if key != "provider" and current.get("provider") == provider and key in current:
-                continue
+        return remove(text, path, root=project.config.root_key)
+    except toml_edit.TomlEditError as error:
+        raise UsageError(f"{project.config_relative}: {error}; nothing written") from error
+
+
+def _set_values(project: Project, text: str, path: tuple[str, ...], values: dict) -> str:
+    from scaffolder.toml_edit import TomlEditError, set_value
+
+    try:
+        for key, value in values.items():
             text = set_value(text, (*path, key), value, root=project.config.root_key)
-        if entry.uri_key is None:
-            # An in-memory provider reads no connection string; a stale `${VAR}` left behind
-            # would still make Protean demand the variable at start-up.
-            for key in ("database_uri", "URI"):
-                text = remove_key(text, (*path, key), root=project.config.root_key)
     except TomlEditError as error:
         raise UsageError(f"{project.config_relative}: {error}; nothing written") from error
     return text
+
+
+def set_provider(project: Project, env: str, slot: Slot, provider: str | None) -> str:
+    """Point `slot` in `env` at `provider` (None: the overlay inherits base's), with the
+    connection string it needs. A slot base lacks is refused with the closest name, except
+    `base.ROLE.NAME=PROVIDER`, which adds it as add-database does."""
+    if env != BASE:
+        check_overlay(project, env)
+    if slot not in base_slots(project):
+        if env == BASE and slot.role.is_named and provider is not None:
+            return add_slot(project, slot.role, slot.name or "", provider, {})
+        require_slot(project, slot)
+    prefix = () if env == BASE else (env,)
+    path = (*prefix, *slot.path)
+    current = _table_at(project.tree, path)
+    if provider is None:
+        if env == BASE:
+            raise UsageError(f"base.{slot}: 'inherit' is only for overlays")
+        return project.text if current is None else _remove_table(project, project.text, path)
+    check_provider(slot, provider)
+    entry = PROVIDERS[slot.role][provider]
+    variable = _variable_of(project, slot)
+    table = slot_table(env, slot, entry, project.identity.package_name, variable)
+    text = project.text
+    if current is None:
+        text = _insert(project, {path: table})
+    else:
+        for key in list(table):
+            # Keep a connection string the user wrote for the same provider.
+            if key != "provider" and current.get("provider") == provider and key in current:
+                del table[key]
+        text = _set_values(project, text, path, table)
+        if entry.uri_key is None:
+            # An in-memory provider reads no connection string; a stale `${VAR}` left behind
+            # would still make Protean demand the variable at start-up. The user's line is
+            # not deleted: it stays, commented out with the reason (T3, issue 10).
+            from scaffolder.toml_edit import TomlEditError, comment_out_key
+
+            note = f"protean-init: unused by provider {provider}"
+            try:
+                for key in ("database_uri", "URI"):
+                    root = project.config.root_key
+                    text = comment_out_key(text, (*path, key), root=root, note=note)
+            except TomlEditError as error:
+                raise UsageError(f"{project.config_relative}: {error}; nothing written") from error
+    if env == BASE:
+        text = _production_follows(project, text, slot, provider, variable)
+    return text
+
+
+def _production_follows(
+    project: Project, text: str, slot: Slot, provider: str, variable: str
+) -> str:
+    """After base changed: a production that inherited the slot gets a server from a variable
+    with no default, never base's local default."""
+    if "production" not in overlay_names(project.tree):
+        return text
+    path = ("production", *slot.path)
+    if _table_at(project.tree, path) is not None:
+        return text
+    entry = PROVIDERS[slot.role][production_provider(slot.role, provider)]
+    if entry.uri_key is None:
+        return text
+    from scaffolder.toml_edit import TomlEditError, insert_tables
+
+    table = slot_table("production", slot, entry, project.identity.package_name, variable)
+    try:
+        return insert_tables(text, {path: table}, root=project.config.root_key)
+    except TomlEditError as error:
+        raise UsageError(f"{project.config_relative}: {error}; nothing written") from error
+
+
+def set_setting(project: Project, env: str, setting: Setting, value: object) -> str:
+    """`ENV.SETTING=VALUE` in domain.toml; None drops an overlay's own value (inherit)."""
+    if env != BASE:
+        check_overlay(project, env)
+    path = (*(() if env == BASE else (env,)), *setting.path)
+    if value is None:
+        from scaffolder.toml_edit import TomlEditError, remove_key
+
+        try:
+            return remove_key(project.text, path, root=project.config.root_key)
+        except TomlEditError as error:
+            raise UsageError(f"{project.config_relative}: {error}; nothing written") from error
+    return _set_values(project, project.text, path[:-1], {path[-1]: value})
+
+
+def set_connection(project: Project, group: str, slot: Slot, value: str) -> str:
+    """`variables.SLOT=NAME` renames the variable a slot reads, in every environment;
+    `local_urls.SLOT=URL` changes its local default (every environment but production)."""
+    require_slot(project, slot)
+    text = project.text
+    for env in ("", *overlay_names(project.tree)):
+        path = (env, *slot.path) if env else slot.path
+        table = _table_at(project.tree, path) or {}
+        for key, old in table.items():
+            if not isinstance(old, str):
+                continue
+            new = _replace_reference(old, group, value, production=env == "production")
+            if new != old:
+                text = _set_values(project, text, path, {key: new})
+    return text
+
+
+def _replace_reference(value: str, group: str, new: str, *, production: bool) -> str:
+    from scaffolder.config_tree import VARIABLE_REFERENCE
+
+    def swap(match) -> str:  # type: ignore[no-untyped-def]
+        name, default = match.group(1), match.group(2)
+        if group == "variables":
+            return f"${{{new}}}" if default is None else f"${{{new}|{default}}}"
+        if production or default is None:
+            return match.group(0)
+        return f"${{{name}|{new}}}"
+
+    return VARIABLE_REFERENCE.sub(swap, value)
+
+
+def apply_edit(project: Project, edit: object) -> str:
+    """One parsed `KEY=VALUE` (scaffolder.vocabulary) applied to the project's config text."""
+    from scaffolder.vocabulary import ProjectEdit, ProviderEdit, SettingEdit, VariableEdit
+
+    if isinstance(edit, ProviderEdit):
+        return set_provider(project, edit.env, edit.slot, edit.provider)
+    if isinstance(edit, SettingEdit):
+        return set_setting(project, edit.env, edit.setting, edit.value)
+    if isinstance(edit, VariableEdit):
+        return set_connection(project, edit.group, edit.slot, edit.value)
+    if isinstance(edit, ProjectEdit):
+        hint = {
+            "ci": "protean-init ci --ci PROVIDER",
+            "compose": "protean-init derive (compose follows domain.toml)",
+        }.get(edit.name, "it is fixed when the project is created")
+        raise UsageError(f"{edit.name} is not changed with set: {hint}")
+    raise TypeError(edit)
+
+
+def remove_slot(project: Project, role: Role, name: str) -> str:
+    """`[ROLE.NAME]` gone from base and every overlay; the derived files follow."""
+    slot = Slot(role, name)
+    if name == "default":
+        raise UsageError(
+            f"{role.value}.default cannot be removed: Protean always has one; change its "
+            f"provider with protean-init set base.{role.value}.default=PROVIDER"
+        )
+    require_slot(project, slot)
+    text = project.text
+    for env in (*overlay_names(project.tree), ""):
+        path = (env, *slot.path) if env else slot.path
+        if _table_at(project.tree, path) is not None:
+            text = _remove_table(project, text, path)
+    return text
+
+
+def rename_slot(project: Project, role: Role, old: str, new: str) -> str:
+    """`[ROLE.OLD]` becomes `[ROLE.NEW]` in base and every overlay, its values kept. The
+    variable follows the name when it is the default one (REPORTS_DATABASE_URL ->
+    LEDGER_DATABASE_URL), and so does a local default that names the old storage; a variable
+    the user named themselves is kept."""
+    from scaffolder.toml_edit import TomlEditError, insert_tables
+
+    validate_slot_name(new)
+    if "default" in (old, new):
+        raise UsageError(f"{role.value}.default cannot be renamed; add a named one instead")
+    before, after = Slot(role, old), Slot(role, new)
+    require_slot(project, before)
+    if after in base_slots(project):
+        raise UsageError(f"{role.label} {new!r} already exists in {project.config_relative}")
+    package = project.identity.package_name
+    additions: Additions = {}
+    for env in ("", *overlay_names(project.tree)):
+        path = (env, *before.path) if env else before.path
+        table = _table_at(project.tree, path)
+        if table is None:
+            continue
+        renamed = {}
+        for key, value in table.items():
+            if isinstance(value, str):
+                value = value.replace(f"${{{before.variable}", f"${{{after.variable}")
+                entry = PROVIDERS[role].get(str(table.get("provider")))
+                if entry is not None and entry.local_url:
+                    old_url = default_local_url(before, entry, package) or ""
+                    new_url = default_local_url(after, entry, package) or ""
+                    value = value.replace(f"|{old_url}}}", f"|{new_url}}}")
+            renamed[key] = value
+        additions[(env, *after.path) if env else after.path] = renamed
+    text = remove_slot(project, role, old)
+    try:
+        return insert_tables(text, additions, root=project.config.root_key)
+    except TomlEditError as error:
+        raise UsageError(f"{project.config_relative}: {error}; nothing written") from error
 
 
 def _table_at(tree: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any] | None:
@@ -121,32 +364,34 @@ def _table_at(tree: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any] | N
     return node if isinstance(node, dict) else None
 
 
-def overlay_additions(env: str, base: dict[str, Any]) -> Additions:
-    """An overlay computed from the base config, as tables to insert.
+def overlay_additions(env: str, base: dict[str, Any], package: str) -> Additions:
+    """An overlay computed from the base config, as tables to insert, as `--defaults` lays
+    them out.
 
-    production: async processing and every server-backed slot reading a variable with no
-    default (the variable the base already names, when it names one); test: testing on and
-    the base's providers; memory: testing on, sync, and every slot in memory.
+    production: async processing and every slot on a server (base's own, else the
+    recommended one) reading a variable with no default (the variable base already names,
+    when it names one); test: testing on and the same servers with the local defaults
+    docker-compose.yml serves; memory: testing on, sync, and every slot in memory.
     """
     additions: Additions = {}
-    if env == "production":
-        additions[(env,)] = {
-            "debug": False,
-            "event_processing": "async",
-            "command_processing": "async",
-        }
-        for slot, table in slot_tables(base):
-            provider = provider_of(slot, table)
-            if provider is None or provider.uri_key is None:
-                continue
-            named = next(references(table.get(provider.uri_key, "")), None)
-            variable = named.name if named else slot.variable
-            additions[(env, *slot.path)] = {
-                "provider": provider.name,
-                provider.uri_key: provider.uri_value(f"${{{variable}}}"),
+    if env in ("production", "test"):
+        if env == "production":
+            additions[(env,)] = {
+                "debug": False,
+                "event_processing": "async",
+                "command_processing": "async",
             }
-    elif env == "test":
-        additions[(env,)] = {"testing": True}
+        else:
+            additions[(env,)] = {"testing": True}
+        for slot, table in slot_tables(base):
+            current = provider_of(slot, table)
+            name = real_provider(slot.role, current.name if current else "")
+            provider = PROVIDERS[slot.role][name]
+            named = next(references(table.get(provider.uri_key or "", "")), None)
+            if env == "test" and current is provider and named and named.default is not None:
+                continue  # base already connects to a local server: test inherits it
+            variable = named.name if named else slot.variable
+            additions[(env, *slot.path)] = slot_table(env, slot, provider, package, variable)
     else:
         additions[(env,)] = {
             "testing": True,
@@ -173,5 +418,21 @@ def add_environments(project: Project, envs: list[str]) -> str:
     base = base_of(project.tree)
     additions: Additions = {}
     for env in dict.fromkeys(envs):
-        additions.update(overlay_additions(env, base))
+        additions.update(overlay_additions(env, base, project.identity.package_name))
     return _insert(project, additions)
+
+
+def apply_assignments(project: Project, assignments: list[str]) -> str:
+    """`KEY=VALUE` texts, parsed by the vocabulary and applied in order: the config text
+    after all of them (each sees the ones before)."""
+    from dataclasses import replace
+
+    from scaffolder.project_files import parse_config
+    from scaffolder.vocabulary import parse_assignment, parse_edit
+
+    edits = [parse_edit(*parse_assignment(text, flag="set")) for text in assignments]
+    current = project
+    for edit in edits:
+        text = apply_edit(current, edit)
+        current = replace(current, text=text, tree=parse_config(text, project.config))
+    return current.text

@@ -173,3 +173,37 @@ def project_identity(root: Path, answers: Mapping[str, Any]) -> ProjectIdentity:
         ci=ci,
         compose=answers.get("compose", True),
     )
+
+
+def discover_project(start: Path) -> Path:
+    """The project `start` is in, found as git finds a repository: `start` or the nearest
+    folder above it that holds a Protean config (as `find_config` looks), not crossing into
+    another file system nor reaching $HOME. `start` itself when none is found, so the error
+    names the folder the user gave."""
+    import os
+
+    try:
+        here = start.resolve()
+        device = here.stat().st_dev
+    except OSError:
+        return start
+    home = Path(os.path.expanduser("~")).resolve()
+    folder = here
+    while True:
+        if folder == home and folder != here:
+            return start
+        config = find_config(folder)
+        if config is not None:
+            # Inside src/<package>/ of a `protean new` layout: the project is two up, where
+            # find_config finds the same file.
+            outer = folder.parent.parent
+            if folder.parent.name == "src" and find_config(outer) == config:
+                folder = outer
+            return start if folder == here else folder
+        parent = folder.parent
+        try:
+            if parent == folder or parent.stat().st_dev != device:
+                return start
+        except OSError:
+            return start
+        folder = parent

@@ -99,6 +99,10 @@ def _warn_skipped(path: str, reason: str) -> None:
     print(f"protean-init: left {path} as it is: {reason}", file=sys.stderr)
 
 
+def _tell(path: str, note: str) -> None:
+    print(f"protean-init: {path}: {note}", file=sys.stderr)
+
+
 def pending_changes(
     project: Project,
     new_text: str | None = None,
@@ -107,10 +111,12 @@ def pending_changes(
     identity: ProjectIdentity | None = None,
     force: bool = False,
     skipped: Callable[[str, str], None] = _warn_skipped,
+    noted: Callable[[str, str], None] = _tell,
 ) -> list[FileChange]:
     """What `commit` would write, as file changes, printing nothing: the edit menu previews
     these and applies them itself. `skipped(path, reason)` hears of each derived file left as
-    it is (default: a line on stderr). Raises MergeConflict as `commit` does."""
+    it is (default: a line on stderr), `noted(path, note)` each note about a file added to (a
+    service of the user's reused, a port moved). Raises MergeConflict as `commit` does."""
     from scaffolder.derived import MergeConflict, conflict_report, record_snapshot, regenerate
     from scaffolder.writer import changes_for
 
@@ -122,6 +128,9 @@ def pending_changes(
     )
     for path, reason in result.skipped.items():
         skipped(path, reason)
+    for path, said in result.notes.items():
+        for note in said:
+            noted(path, note)
     files = dict(result.files)
     if result.conflicts:
         if not force:

@@ -102,12 +102,31 @@ def default_target(directory: str | None, name: str | None) -> Path:
     return here if not any(here.iterdir()) else here / DEFAULT_NAME
 
 
+def refuse_existing_project(target: Path) -> None:
+    """`new` over a Protean project (or inside one) would add a second package and replace
+    its config: refused even with --force, naming the commands that change a project."""
+    if not target.is_dir():
+        return
+    from scaffolder.project_files import discover_project, find_config
+
+    root = discover_project(target)
+    config = find_config(root)
+    if config is not None:
+        raise UsageError(
+            f"{root} is a Protean project already ({config.path.relative_to(root)}); nothing "
+            "written. Change it in place: protean-init set KEY=VALUE, add-database NAME, "
+            "remove-database NAME, rename-database OLD NEW, add-env ENV, ci, derive, or "
+            "protean-init there for the edit menu"
+        )
+
+
 def run(args: argparse.Namespace) -> int:
     from scaffolder.writer import create_project
 
     ui = choose_ui(args.ui)
     target = default_target(args.dir, args.name)
     name = args.name or Path(os.path.abspath(target)).name
+    refuse_existing_project(target)
     if target.is_dir() and any(target.iterdir()) and not (args.force or args.dry_run):
         raise UsageError(f"{target} exists and is not empty; pass --force to write into it")
     spec = starting_spec(args, name, ui)

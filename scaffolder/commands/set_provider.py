@@ -1,18 +1,22 @@
-"""`protean-init set ENV.ROLE[.NAME]=PROVIDER`: change a provider in one environment."""
+"""`protean-init set KEY=VALUE...`: change providers, settings and connections in place.
+
+The keys are the edit vocabulary of `new --set` (scaffolder.vocabulary), parsed by the same
+function: `production.databases.default=postgresql`, `test.debug=false`,
+`test.caches.default=inherit`, `variables.databases.reports=LEDGER_URL`. Several keys are
+one edit: one diff, one write.
+"""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from scaffolder.errors import UsageError
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from scaffolder.vocabulary import vocabulary_help
+
     parser.add_argument(
-        "assignment",
-        metavar="KEY=PROVIDER",
-        help="e.g. production.databases.default=postgresql or test.event_store=message_db",
+        "assignments", nargs="+", metavar="KEY=VALUE", help=vocabulary_help()
     )
     parser.add_argument("--project", type=Path, default=Path("."), help="project folder")
     parser.add_argument("--dry-run", action="store_true", help="show the diff, write nothing")
@@ -22,21 +26,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from scaffolder.answers import parse_set
-    from scaffolder.edits import set_provider
-    from scaffolder.reopen import commit, open_project
-    from scaffolder.spec import ENVIRONMENTS, Slot
+    from scaffolder.edits import apply_assignments
+    from scaffolder.reopen import commit
+    from scaffolder.transaction import editing
 
-    key, provider = parse_set(args.assignment)
-    env, _, rest = key.partition(".")
-    if env not in ENVIRONMENTS or not rest:
-        raise UsageError(
-            f"invalid key {key!r}; expected ENV.ROLE[.NAME] with ENV one of: "
-            f"{', '.join(ENVIRONMENTS)}"
-        )
-    project = open_project(args.project)
-    new_text = set_provider(project, env, Slot.parse(rest), provider)
-    written = commit(project, new_text, dry_run=args.dry_run, force=args.force)
+    with editing(args.project, dry_run=args.dry_run) as project:
+        new_text = apply_assignments(project, args.assignments)
+        written = commit(project, new_text, dry_run=args.dry_run, force=args.force)
     if not args.dry_run:
-        print(f"Set {key} = {provider}; updated: {', '.join(written) or 'nothing'}")
+        keys = ", ".join(args.assignments)
+        print(f"Set {keys}; updated: {', '.join(written) or 'nothing (already so)'}")
     return 0

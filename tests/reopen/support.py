@@ -12,7 +12,7 @@ from typing import Any
 
 from scaffolder.catalog import PROVIDERS, Role
 from scaffolder.config_tree import overlay_names, references
-from scaffolder.spec import BASE, Slot
+from scaffolder.spec import BASE, Slot, default_local_url, production_provider
 from tests.support.protean_config import load_config
 
 REPO = Path(__file__).resolve().parents[2]
@@ -97,6 +97,9 @@ def expected_providers(
             expected[env] = choices[env]
         elif env == "memory":
             expected[env] = "memory"
+        elif env == "production":
+            # Never a local file in production: sqlite in base is postgresql there.
+            expected[env] = production_provider(Role.DATABASE, base)
         else:
             expected[env] = base
     return expected
@@ -134,7 +137,7 @@ def assert_database_resolves(
         if env == "production":
             url = f"value-of-{slot.variable}"
         else:
-            url = provider.local_url_for(package)
+            url = default_local_url(slot, provider, package)
         assert table[provider.uri_key] == provider.uri_value(url), f"{env}: {table}"
     # Nothing else moved: the other databases resolve as they did (checked by the callers'
     # before/after comparison where it matters).

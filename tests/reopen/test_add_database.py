@@ -109,7 +109,8 @@ def test_per_environment_providers_as_in_the_issue(generated, cli):
     )
     assert resolved == {
         "base": "sqlite",
-        "production": "sqlite",
+        # A file path is no production database: the recommended server, from a variable.
+        "production": "postgresql",
         "test": "postgresql",
         "memory": "memory",
     }
@@ -397,7 +398,9 @@ def test_non_ascii_comments_and_quoting_styles_stay(tmp_path, cli):
     assert_database_resolves(config, "reports", "sqlite", package="uni")
 
 
-def test_a_symlinked_config_is_edited_through_the_link(tmp_path, cli):
+def test_a_symlinked_config_is_edited_through_the_link(tmp_path, cli, monkeypatch):
+    # A link out of the project is written through only when asked (tests/trust has the refusal).
+    monkeypatch.setenv("PROTEAN_INIT_FOLLOW_OUTSIDE_LINKS", "1")
     shared = tmp_path / "shared" / "domain.toml"
     shared.parent.mkdir()
     shutil.copyfile(FIXTURES / "guide.domain.toml", shared)

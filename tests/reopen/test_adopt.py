@@ -79,10 +79,29 @@ def assert_overlays_resolve(config: Path) -> None:
             for table in memory[role].values():
                 assert table["provider"] in {"memory", "inline"}, (role, table)
     if "production" in tree:
-        production = load_config(config.parent, "production", {}, names)
+        # The recommended servers, each from a variable with no default: as --defaults.
+        values = {name: f"value-of-{name}" for name in names}
+        production = load_config(config.parent, "production", values, names)
         assert production["debug"] is False and production["event_processing"] == "async"
+        assert_servers(production, local=False)
+        with pytest.raises(Exception, match="not set"):
+            load_config(config.parent, "production", {}, names)
     if "test" in tree:
-        assert load_config(config.parent, "test", {}, names)["testing"] is True
+        test = load_config(config.parent, "test", {}, names)
+        assert test["testing"] is True
+        assert_servers(test, local=True)
+
+
+def assert_servers(config: dict, *, local: bool) -> None:
+    """Every slot on a server: from a variable's value in production, at the local default
+    docker-compose.yml serves in test."""
+    tables = [config["event_store"]]
+    for role in ("databases", "brokers", "caches"):
+        tables.extend(config[role].values())
+    for table in tables:
+        assert table["provider"] not in {"memory", "inline"}, table
+        url = table.get("database_uri") or table.get("URI")
+        assert ("localhost" in url) if local else url.startswith("value-of-"), table
 
 
 @pytest.mark.slow
@@ -165,9 +184,13 @@ def test_add_env_on_the_protean_new_fixture_keeps_every_line(protean_new_project
     assert "# Memory Database (for testing)" in new and "# [logging.per_logger]" in new
     after = snapshot(root)
     # Of the files it had, only domain.toml changed; the rest is created, CI included.
-    assert {p for p in changed_files(before, after) if p in before} == {"src/acme/domain.toml"}
+    # pyproject.toml gains the extras of the servers production and test now use.
+    assert {p for p in changed_files(before, after) if p in before} == {
+        "src/acme/domain.toml",
+        "pyproject.toml",
+    }
     created = {p for p in after if p not in before and after[p][0] == "file"}
-    assert created == {ANSWERS, ENV_EXAMPLE, GITHUB}
+    assert created == {ANSWERS, ENV_EXAMPLE, GITHUB, COMPOSE}
     assert_github_workflow_valid(root / GITHUB)
     assert_overlays_resolve(config)
 
@@ -226,7 +249,9 @@ def test_own_env_example_gains_the_missing_variables_per_environment(protean_new
     own = "# my settings\nDATABASE_URL=postgresql://me@localhost/acme\nSECRET_KEY=dev\n"
     (root / ENV_EXAMPLE).write_text(own)
     assert cli("add-env production test memory --project", root).code == 0
-    assert (root / ENV_EXAMPLE).read_text() == own  # it names every variable already
+    # It names the database's variable already; the servers production and test now use
+    # are added below the file's own lines.
+    assert (root / ENV_EXAMPLE).read_text().startswith(own)
 
     result = cli("add-database reports --provider postgresql --project", root)
 
@@ -237,8 +262,9 @@ def test_own_env_example_gains_the_missing_variables_per_environment(protean_new
     local = "# REPORTS_DATABASE_URL=postgresql://postgres:postgres@localhost:5432/acme"
     placeholder = "# REPORTS_DATABASE_URL=postgresql://USER:PASSWORD@HOST:5432/DBNAME"
     titles = {title.split(" (")[0].lstrip("# "): lines for title, lines in blocks.items()}
-    assert titles["production"] == [placeholder]
-    assert titles["base"] == [local]
+    assert placeholder in titles["production"]
+    assert local in titles["base"]
+    assert text.count("# Added by protean-init") == 1
     for lines in blocks.values():
         names = [line.split("=")[0] for line in lines]
         assert len(names) == len(set(names)), lines

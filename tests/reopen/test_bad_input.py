@@ -82,7 +82,7 @@ def test_malformed_pyproject_tool_protean(tmp_path, cli):
         ("add-database default --provider sqlite", "database 'default' already exists"),
         ("add-env staging", "unknown environment 'staging'"),
         ("add-env test", "[test] already exists"),
-        ("set staging.databases.default=sqlite", "invalid key 'staging.databases.default'"),
+        ("set staging.databases.default=sqlite", "unknown key 'staging.databases.default'"),
         ("set test.databases.default=redis", "unknown database provider 'redis'"),
         ("set test.database.default=sqlite", "did you mean 'databases'?"),
         ("set test.databases.1x=sqlite", "invalid name '1x'"),

