@@ -85,6 +85,9 @@ class Provider:
     settings: Mapping[str, object] = field(default_factory=dict)
     # Providers whose tables `protean db setup` creates.
     needs_tables: bool = False
+    # What the connection string may look like, for `check`: the URL schemes the provider's
+    # client accepts, schemes it refuses with why, and ones it accepts with a caveat.
+    connection: Connection | None = None
 
     @property
     def in_memory(self) -> bool:
@@ -102,6 +105,44 @@ class Provider:
         """The value of `uri_key` that points the provider at `url` (a URL or `${VAR...}`)."""
         return self.uri_template.format(url=url)
 
+
+@dataclass(frozen=True)
+class Connection:
+    """The connection strings a provider's client opens, as `check` verifies them."""
+
+    schemes: tuple[str, ...]
+    # "url": one URL; "hosts": Elasticsearch's JSON {"hosts": [URL, ...]} (or a TOML table),
+    # each host a URL or a bare host:port.
+    shape: str = "url"
+    # Schemes people write that fail at connect time, and why (exact: they are errors).
+    refused: Mapping[str, str] = field(default_factory=dict)
+    # Schemes that connect only with something Protean's extra does not install (warnings).
+    caveats: Mapping[str, str] = field(default_factory=dict)
+    # sqlite: the part after `scheme://` must be empty (`sqlite:///file.db`, `sqlite://`).
+    no_host: bool = False
+
+
+_SQLALCHEMY_PG = Connection(
+    schemes=("postgresql", "postgresql+psycopg", "postgresql+psycopg2"),
+    refused={
+        "postgres": "SQLAlchemy 2 has no 'postgres' dialect (create_engine raises "
+        "NoSuchModuleError); write postgresql://",
+        "postgresql+asyncpg": "Protean's SQLAlchemy engine is synchronous; write postgresql://",
+    },
+)
+# redis-py's Redis.from_url, for the broker and the cache alike.
+_REDIS = Connection(schemes=("redis", "rediss", "unix"))
+# message-db-py hands the URL to psycopg2, that is to libpq, which reads both spellings and
+# no SQLAlchemy driver suffix.
+_LIBPQ = Connection(
+    schemes=("postgresql", "postgres"),
+    refused={
+        "postgresql+psycopg2": "Message DB connects through libpq, which knows no SQLAlchemy "
+        "driver suffix; write postgresql://",
+        "postgresql+psycopg": "Message DB connects through libpq, which knows no SQLAlchemy "
+        "driver suffix; write postgresql://",
+    },
+)
 
 POSTGRES = Service(
     name="postgres",
@@ -192,6 +233,7 @@ _PROVIDERS: tuple[Provider, ...] = (
         placeholder_url="postgresql://USER:PASSWORD@HOST:5432/DBNAME",
         service=POSTGRES,
         needs_tables=True,
+        connection=_SQLALCHEMY_PG,
     ),
     Provider(
         "sqlite",
@@ -202,6 +244,7 @@ _PROVIDERS: tuple[Provider, ...] = (
         local_url="sqlite:///{package}.db",
         placeholder_url="sqlite:////var/lib/APP/DBNAME.db",
         needs_tables=True,
+        connection=Connection(schemes=("sqlite", "sqlite+pysqlite"), no_host=True),
     ),
     Provider(
         "elasticsearch",
@@ -215,6 +258,7 @@ _PROVIDERS: tuple[Provider, ...] = (
         placeholder_url="https://USER:PASSWORD@HOST:9200",
         service=ELASTICSEARCH,
         needs_tables=True,
+        connection=Connection(schemes=("http", "https"), shape="hosts"),
     ),
     Provider(
         "mysql",
@@ -226,6 +270,13 @@ _PROVIDERS: tuple[Provider, ...] = (
         placeholder_url="mysql+pymysql://USER:PASSWORD@HOST:3306/DBNAME",
         service=MYSQL,
         needs_tables=True,
+        connection=Connection(
+            schemes=("mysql+pymysql", "mariadb+pymysql", "mysql"),
+            caveats={
+                "mysql": "mysql:// connects through mysqlclient (MySQLdb), which "
+                "protean[mysql] does not install; write mysql+pymysql://"
+            },
+        ),
     ),
     Provider(
         "mssql",
@@ -242,6 +293,7 @@ _PROVIDERS: tuple[Provider, ...] = (
         ),
         service=MSSQL,
         needs_tables=True,
+        connection=Connection(schemes=("mssql+pyodbc", "mssql")),
     ),
     Provider("inline", Role.BROKER, "in-process, synchronous delivery; no server"),
     Provider(
@@ -253,6 +305,7 @@ _PROVIDERS: tuple[Provider, ...] = (
         local_url="redis://localhost:6379/0",
         placeholder_url="redis://:PASSWORD@HOST:6379/0",
         service=REDIS,
+        connection=_REDIS,
     ),
     Provider(
         "redis_pubsub",
@@ -263,6 +316,7 @@ _PROVIDERS: tuple[Provider, ...] = (
         local_url="redis://localhost:6379/0",
         placeholder_url="redis://:PASSWORD@HOST:6379/0",
         service=REDIS,
+        connection=_REDIS,
     ),
     Provider("memory", Role.EVENT_STORE, "in-process event store; no server"),
     Provider(
@@ -274,6 +328,7 @@ _PROVIDERS: tuple[Provider, ...] = (
         local_url="postgresql://message_store@localhost:5433/message_store",
         placeholder_url="postgresql://message_store:PASSWORD@HOST:5432/message_store",
         service=MESSAGE_DB,
+        connection=_LIBPQ,
     ),
     Provider("memory", Role.CACHE, "in-process cache; no server"),
     Provider(
@@ -285,6 +340,7 @@ _PROVIDERS: tuple[Provider, ...] = (
         local_url="redis://localhost:6379/2",
         placeholder_url="redis://:PASSWORD@HOST:6379/2",
         service=REDIS,
+        connection=_REDIS,
     ),
 )
 

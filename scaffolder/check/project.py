@@ -9,8 +9,10 @@ from pathlib import Path
 
 from scaffolder.catalog import TOP_LEVEL_KEYS
 from scaffolder.check.common import Collector, SlotUse, slot_uses
+from scaffolder.check.connections import placeholder_rules
 from scaffolder.check.drift import ci_drift, compose_drift, env_example_drift
 from scaffolder.check.findings import ERROR, Finding
+from scaffolder.check.overlays import overlay_rules
 from scaffolder.check.resolution import Resolved, resolve
 from scaffolder.check.risks import database_overrides
 from scaffolder.check.source import Source
@@ -58,6 +60,8 @@ def _run_config(source: Source, envs: Sequence[str], environ: Mapping[str, str])
     checked = [env for env in named if env == BASE or env in every] if named else every
     unknown_environments(c, named, [*overlays, *broken])
     structure_rules(c, overlays, checked)
+    placeholder_rules(c, overlays, checked)
+    overlay_rules(c, overlays, checked)
     resolved = {env: resolve(source.raw, env, environ) for env in every}
     uses: dict[str, list[SlotUse]] = {}
     for env in every:

@@ -18,6 +18,7 @@ from scaffolder.check.common import (
     strings,
     type_name,
 )
+from scaffolder.check.connections import connection_rules
 from scaffolder.check.findings import ERROR
 from scaffolder.check.resolution import (
     Resolved,
@@ -72,6 +73,7 @@ def environment_rules(
     for use in uses:
         _slot_values(c, env, use)
         memory_rules(c, env, use)
+    connection_rules(c, resolved, uses, environ)
     passwords(c, resolved)
     return uses
 

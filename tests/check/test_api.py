@@ -249,7 +249,11 @@ def test_lines_of_keys_tables_and_inline_tables():
 def big_project(root: Path, databases: int) -> None:
     rows = ["debug = true"]
     for i in range(databases):
-        rows += [f"[databases.db{i}]", 'provider = "sqlite"', f'database_uri = "${{DB{i}|x.db}}"']
+        rows += [
+            f"[databases.db{i}]",
+            'provider = "sqlite"',
+            f'database_uri = "${{DB{i}|sqlite:///x.db}}"',
+        ]
     for env in ("production", "test", "memory"):
         rows.append(f"[{env}]")
         for i in range(databases):

@@ -80,9 +80,21 @@ def test_every_provider_combination_checks_clean(index, names, tmp_path):
 def test_the_default_project_checks_clean_for_every_environment_named(tmp_path):
     """A deploy pipeline names its environment; with its variables set it is clean."""
     root = write(render_project(default_spec("acme")), tmp_path)
-    environ = {name: "x" for name in ("DATABASE_URL", "BROKER_URL", "EVENT_STORE_URL", "CACHE_URL")}
+    environ = {
+        "DATABASE_URL": "postgresql://app:secret@db.internal:5432/acme",
+        "BROKER_URL": "rediss://:secret@cache.internal:6380/0",
+        "EVENT_STORE_URL": "postgresql://message_store:secret@store.internal:5432/message_store",
+        "CACHE_URL": "redis://cache.internal:6379/2",
+    }
     for env in ("base", "production", "test", "memory"):
         assert check_project(root, [env], environ=environ) == []
+    # The same variables pointing at the wrong servers: every connection is refused.
+    wrong = {name: environ["CACHE_URL"] for name in environ}
+    found = check_project(root, ["production"], environ=wrong)
+    assert sorted((f.code, f.line, f.env) for f in found) == [
+        ("wrong-url-scheme", 31, "production"),
+        ("wrong-url-scheme", 39, "production"),
+    ], format_text(found)
 
 
 def test_production_in_memory_is_the_one_warning(tmp_path):
