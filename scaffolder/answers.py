@@ -53,6 +53,9 @@ class _Draft:
                 "package_name": spec.package_name,
                 "ci": spec.ci,
                 "compose": spec.compose,
+                "deploy": spec.deploy,
+                "workers": spec.workers,
+                "replicas": spec.replicas,
             },
             variables=dict(spec.variables),
             local_urls=dict(spec.local_urls),
@@ -102,6 +105,9 @@ class _Draft:
             package_name=self.project.get("package_name") or package_name_for(project_name),
             ci=self.project.get("ci", "github"),
             compose=self.project.get("compose", True),
+            deploy=self.project.get("deploy", "none"),
+            workers=self.project.get("workers", 1),
+            replicas=self.project.get("replicas", 1),
             environments={
                 env: EnvironmentSpec(**values)
                 for env, values in sorted(

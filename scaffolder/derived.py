@@ -215,6 +215,9 @@ def record_snapshot(
         )
     data["ci"] = project.ci
     data["compose"] = project.compose
+    data["deploy"] = project.deploy
+    data["workers"] = project.workers
+    data["replicas"] = project.replicas
     data["generated_from"] = _redacted(tree)
     data["derived_files"] = sorted(managed)
     out = io.StringIO()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scaffolder.catalog import Provider
-from scaffolder.spec import BASE, ProjectSpec, Slot
+from scaffolder.spec import BASE, SETTING_TABLE, ProjectSpec, Slot
 
 PRODUCTION = "production"
 MEMORY = "memory"
@@ -73,6 +73,33 @@ def slot_table(spec: ProjectSpec, env: str, slot: Slot) -> dict[str, Any]:
     return table
 
 
+# What a container deployment needs in [production.server] unless chosen otherwise: the
+# health server on every interface (Protean binds 127.0.0.1 by default, which no probe from
+# outside the container reaches), and the settings the deployment files derive from, visible.
+CONTAINER_SERVER = {
+    "server.default_subscription_type": "event_store",
+    "server.drain_timeout": 10,
+    "server.health.host": "0.0.0.0",
+    "server.health.port": 8080,
+}
+
+
+def _settings_and_tables(
+    spec: ProjectSpec, env: str, settings: dict[str, Any]
+) -> tuple[dict[str, Any], list[Table]]:
+    """Plain settings, and the dotted ones (server.health.port) as their own tables."""
+    if env == PRODUCTION and spec.deploy != "none":
+        settings = {**settings, **{k: v for k, v in CONTAINER_SERVER.items() if k not in settings}}
+    plain = {k: v for k, v in settings.items() if "." not in k}
+    grouped: dict[str, dict[str, Any]] = {}
+    order = list(SETTING_TABLE)
+    dotted = (k for k in settings if "." in k)
+    for key in sorted(dotted, key=lambda k: (k.count("."), order.index(k) if k in order else 99)):
+        table, _, name = key.rpartition(".")
+        grouped.setdefault(".".join((*_prefix(env), table)), {})[name] = settings[key]
+    return plain, [Table(header, values) for header, values in grouped.items()]
+
+
 def sections(spec: ProjectSpec) -> list[Section]:
     """The sections of domain.toml in file order: base, then each overlay the spec has."""
     result = []
@@ -84,7 +111,9 @@ def sections(spec: ProjectSpec) -> list[Section]:
             # slot, so memory mode stays in memory when someone changes base later.
             if env in (BASE, MEMORY) or table != slot_table(spec, BASE, slot):
                 tables.append(Table(".".join((*_prefix(env), *slot.path)), table))
-        result.append(Section(env, _COMMENTS[env], environment.settings(), tuple(tables)))
+        settings, server_tables = _settings_and_tables(spec, env, environment.settings())
+        tables.extend(server_tables)
+        result.append(Section(env, _COMMENTS[env], settings, tuple(tables)))
     return result
 
 

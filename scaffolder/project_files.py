@@ -31,6 +31,10 @@ class ProjectIdentity:
     package_name: str
     ci: str = "github"
     compose: bool = True
+    # Deployment files (scaffolder.deployment): a project made before they existed has none.
+    deploy: str = "none"
+    workers: int = 1
+    replicas: int = 1
 
 
 @dataclass(frozen=True)
@@ -172,6 +176,9 @@ def project_identity(root: Path, answers: Mapping[str, Any]) -> ProjectIdentity:
         package_name=package_name,
         ci=ci,
         compose=answers.get("compose", True),
+        deploy=answers.get("deploy", "none"),
+        workers=answers.get("workers", 1),
+        replicas=answers.get("replicas", 1),
     )
 
 

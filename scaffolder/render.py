@@ -18,6 +18,7 @@ from dataclasses import asdict
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from scaffolder import deployment
 from scaffolder.config_tree import Tree
 from scaffolder.domain_toml import config_tree, sections, toml_value
 from scaffolder.plan import Plan, plan_project
@@ -31,7 +32,9 @@ from scaffolder.project_files import (
 from scaffolder.spec import BASE, ProjectSpec
 
 # Files computed from domain.toml, that the reopen commands regenerate.
-DERIVED_FILES = frozenset({COMPOSE_NAMES[0], GITHUB_WORKFLOW, GITLAB_CI, ENV_EXAMPLE})
+DERIVED_FILES = frozenset(
+    {COMPOSE_NAMES[0], GITHUB_WORKFLOW, GITLAB_CI, ENV_EXAMPLE, *deployment.DEPLOY_FILES}
+)
 
 _ENV_TITLES = {
     BASE: "base (no PROTEAN_ENV): local development",
@@ -133,15 +136,37 @@ def template_data(
         "package_name": project.package_name,
         "ci": project.ci,
         "compose": project.compose,
+        "deploy": project.deploy,
+        "workers": project.workers,
+        "replicas": project.replicas,
         "spec": answers or {},
         "generated_from": dict(tree),
-        "plan": {**plan_context(plan), "sections": sections or []},
+        "plan": {
+            **plan_context(plan),
+            "sections": sections or [],
+            "deploy": deployment.deployment_context(
+                tree,
+                project.project_name,
+                project.package_name,
+                list(plan.extras),
+                replicas=project.replicas,
+                workers=project.workers,
+            ),
+        },
     }
 
 
 def render_data(spec: ProjectSpec) -> dict[str, Any]:
     """The answers for a new project: everything, domain.toml's sections included."""
-    project = ProjectIdentity(spec.project_name, spec.package_name, spec.ci, spec.compose)
+    project = ProjectIdentity(
+        spec.project_name,
+        spec.package_name,
+        spec.ci,
+        spec.compose,
+        spec.deploy,
+        spec.workers,
+        spec.replicas,
+    )
     return template_data(
         project,
         config_tree(spec),

@@ -45,6 +45,56 @@ def _parse_mode(key: str, value: object) -> str:
     return text
 
 
+# Protean 0.18's subscription types and profiles (protean.server.subscription.profiles).
+SUBSCRIPTION_TYPES = ("event_store", "stream")
+SUBSCRIPTION_PROFILES = ("production", "fast", "batch", "debug", "projection")
+DEPLOY_CHOICES = ("docker", "kubernetes", "none")
+
+
+def _parse_choice(key: str, value: object, allowed: tuple[str, ...]) -> str:
+    text = str(value).strip()
+    if text not in allowed:
+        raise UsageError(
+            f"invalid value {value!r} for {key}{closest(text, allowed)}; "
+            f"expected one of: {', '.join(allowed)}"
+        )
+    return text
+
+
+def _parse_count(key: str, value: object) -> int:
+    """A whole number of at least 1 (workers, replicas)."""
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.isdigit() or int(text) < 1:
+        raise UsageError(f"invalid value {value!r} for {key}; expected a whole number, 1 or more")
+    return int(text)
+
+
+def _parse_seconds(key: str, value: object) -> int | float:
+    try:
+        number = float(str(value).strip()) if not isinstance(value, bool) else -1.0
+    except ValueError:
+        number = -1.0
+    if not 0 < number < 86400:
+        raise UsageError(f"invalid value {value!r} for {key}; expected seconds, above 0")
+    return int(number) if number.is_integer() else number
+
+
+def _parse_port(key: str, value: object) -> int:
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.isdigit() or not 0 < int(text) < 65536:
+        raise UsageError(f"invalid value {value!r} for {key}; expected a port, 1 to 65535")
+    return int(text)
+
+
+def _parse_host(key: str, value: object) -> str:
+    text = str(value).strip()
+    if not re.fullmatch(r"[A-Za-z0-9.:\-]+", text):
+        raise UsageError(
+            f"invalid value {value!r} for {key}; expected an address to bind, such as 0.0.0.0"
+        )
+    return text
+
+
 @dataclass(frozen=True)
 class Setting:
     """One `ENV.KEY=VALUE` setting of an environment: how domain.toml writes it and how a
@@ -73,6 +123,21 @@ SETTING_TABLE: dict[str, Setting] = {
         Setting("testing", _parse_bool, "true or false"),
         Setting("event_processing", _parse_mode, "sync or async"),
         Setting("command_processing", _parse_mode, "sync or async"),
+        # The engine (`protean server`): read by the deployment files and `check` too
+        # (scaffolder.deployment). Written as [ENV.server] and [ENV.server.health] tables.
+        Setting(
+            "server.default_subscription_type",
+            lambda key, value: _parse_choice(key, value, SUBSCRIPTION_TYPES),
+            "event_store or stream",
+        ),
+        Setting(
+            "server.default_subscription_profile",
+            lambda key, value: _parse_choice(key, value, SUBSCRIPTION_PROFILES),
+            ", ".join(SUBSCRIPTION_PROFILES),
+        ),
+        Setting("server.drain_timeout", _parse_seconds, "seconds, above 0"),
+        Setting("server.health.host", _parse_host, "an address to bind, such as 0.0.0.0"),
+        Setting("server.health.port", _parse_port, "a port, 1 to 65535"),
     )
 }
 # The settings in the order domain.toml writes them. Kept as a name: the wizard reads it.
@@ -154,6 +219,12 @@ class EnvironmentSpec:
     testing: bool | None = None
     event_processing: Processing | None = None
     command_processing: Processing | None = None
+    # [ENV.server] and [ENV.server.health] (SETTING_TABLE's server.* keys).
+    server_default_subscription_type: str | None = None
+    server_default_subscription_profile: str | None = None
+    server_drain_timeout: int | float | None = None
+    server_health_host: str | None = None
+    server_health_port: int | None = None
 
     def __post_init__(self) -> None:
         # One order whatever the input order (flags, an answers file's sorted keys, the UI),
@@ -177,6 +248,11 @@ class ProjectSpec:
     # Overrides of the default variable and local URL of a slot (Slot.variable, the catalog).
     variables: Mapping[Slot, str] = field(default_factory=dict)
     local_urls: Mapping[Slot, str] = field(default_factory=dict)
+    # Deployment files (scaffolder.deployment): docker, kubernetes or none; the engine's
+    # `protean server --workers` and the Deployment's replicas.
+    deploy: str = "none"
+    workers: int = 1
+    replicas: int = 1
 
     def __post_init__(self) -> None:
         for name in ("environments", "variables", "local_urls"):
@@ -300,9 +376,37 @@ def validate(spec: ProjectSpec) -> None:
                 raise UsageError(
                     f"invalid value {value!r} for {env}.{setting.key}; expected {setting.allowed}"
                 )
+    validate_deployment(spec)
     for slot, variable in spec.variables.items():
         if not re.fullmatch(r"[A-Z_][A-Z0-9_]*", variable):
             raise UsageError(f"invalid variable name {variable!r} for {slot}: use A-Z, 0-9 and '_'")
+
+
+def subscription_type(spec: ProjectSpec, env: str = "production") -> str:
+    """The engine's default subscription type in `env`, after inheritance (Protean's default
+    is event_store)."""
+    overlay = spec.environments.get(env)
+    chosen = overlay.server_default_subscription_type if overlay else None
+    return chosen or spec.base.server_default_subscription_type or "event_store"
+
+
+def validate_deployment(spec: ProjectSpec) -> None:
+    """Deploy choice and scale: more than one engine process only with stream subscriptions."""
+    if spec.deploy not in DEPLOY_CHOICES:
+        raise UsageError(
+            f"invalid deploy {spec.deploy!r}{closest(str(spec.deploy), DEPLOY_CHOICES)}; "
+            f"expected one of: {', '.join(DEPLOY_CHOICES)}"
+        )
+    for name in ("workers", "replicas"):
+        count = getattr(spec, name)
+        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+            raise UsageError(f"invalid {name} {count!r}; expected a whole number, 1 or more")
+        if count > 1 and subscription_type(spec) == "event_store":
+            raise UsageError(
+                f"{name}={count} needs production.server.default_subscription_type=stream: "
+                "event-store subscriptions are single-writer, so a second engine process "
+                "would handle every event again"
+            )
 
 
 def server_slots(spec: ProjectSpec, envs: Iterable[str] = ENVIRONMENTS) -> list[Slot]:
@@ -392,4 +496,5 @@ def default_spec(project_name: str, package_name: str | None = None) -> ProjectS
             "test": EnvironmentSpec(real, testing=True),
             "memory": EnvironmentSpec(in_memory, testing=True),
         },
+        deploy="docker",
     )

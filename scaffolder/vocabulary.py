@@ -31,7 +31,7 @@ from scaffolder.spec import (
     check_provider,
 )
 
-PROJECT_KEYS = ("project_name", "package_name", "ci", "compose")
+PROJECT_KEYS = ("project_name", "package_name", "ci", "compose", "deploy", "workers", "replicas")
 # Short spellings the flags use (--name, --package).
 _PROJECT_ALIASES = {"name": "project_name", "package": "package_name"}
 SPEC_GROUPS = ("variables", "local_urls")
@@ -118,6 +118,14 @@ def parse_edit(key: str, value: Any) -> Edit:
     and what is allowed."""
     if key in PROJECT_KEYS or key in _PROJECT_ALIASES:
         name = _PROJECT_ALIASES.get(key, key)
+        if name == "deploy":
+            from scaffolder.spec import DEPLOY_CHOICES, _parse_choice
+
+            return ProjectEdit(name, _parse_choice(key, value, DEPLOY_CHOICES))
+        if name in ("workers", "replicas"):
+            from scaffolder.spec import _parse_count
+
+            return ProjectEdit(name, _parse_count(key, value))
         if name == "compose":
             from scaffolder.spec import _parse_bool
 
