@@ -118,7 +118,46 @@ def route(args_list: list[str]) -> list[str]:
     return ["new", *args_list]
 
 
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP, raised like Ctrl-C's KeyboardInterrupt so the same honest line is
+    printed (scaffolder.transaction holds these back while files are being replaced)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminate(signum: int, _frame: object) -> None:
+    raise Terminated(signum)
+
+
+def _catch_termination() -> None:
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            if signal.getsignal(signum) is signal.SIG_DFL:
+                signal.signal(signum, _terminate)
+
+
+def interrupted_line(verb: str) -> str:
+    """What to say when stopped by a signal: whether anything was written, and what."""
+    transaction = sys.modules.get("scaffolder.transaction")
+    done = transaction.written() if transaction else []
+    if not done:
+        return f"protean-init: {verb}; nothing was written"
+    where = "; ".join(
+        f"{root} ({', '.join(paths) if len(paths) <= 6 else f'{len(paths)} files'})"
+        for root, paths in done
+    )
+    return f"protean-init: {verb} after writing; the change is complete: {where}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _catch_termination()
+    if "scaffolder.transaction" in sys.modules:
+        sys.modules["scaffolder.transaction"].forget_written()  # an earlier main() in-process
     try:
         args_list = route(list(sys.argv[1:] if argv is None else argv))
         args = build_parser().parse_args(args_list)
@@ -131,9 +170,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ScaffolderError as error:
         print(f"protean-init: error: {error}", file=sys.stderr)
         return error.exit_code
+    except OSError as error:
+        # The disk or the OS refused (a read-only folder, a full disk, ulimit -f while
+        # rendering): one line naming the path and why, as for any other bad input.
+        from scaffolder.transaction import os_error_text
+
+        print(f"protean-init: error: {os_error_text(error)}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
-        print("protean-init: cancelled; nothing was written", file=sys.stderr)
+        print(interrupted_line("cancelled"), file=sys.stderr)
         return 130
+    except Terminated as stop:
+        print(interrupted_line("terminated"), file=sys.stderr)
+        return 128 + stop.signum
 
 
 if __name__ == "__main__":

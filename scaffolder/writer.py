@@ -10,13 +10,11 @@ from __future__ import annotations
 import contextlib
 import difflib
 import os
-import shutil
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from scaffolder.errors import ScaffolderError, UsageError
+from scaffolder.errors import UsageError
 
 
 @dataclass(frozen=True)
@@ -24,24 +22,49 @@ class FileChange:
     path: Path
     relative: str
     old: bytes | None
-    new: bytes
+    # None deletes the file.
+    new: bytes | None
+    # The project the file belongs to: where the lock and the journal live.
+    root: Path | None = None
 
     @property
     def created(self) -> bool:
         return self.old is None
 
+    @property
+    def deleted(self) -> bool:
+        return self.new is None
 
-def changes_for(root: Path, files: Mapping[str, bytes]) -> list[FileChange]:
-    """The files under `root` whose content would change; unchanged files are left out."""
+
+FOLLOW_LINKS_ENV = "PROTEAN_INIT_FOLLOW_OUTSIDE_LINKS"
+
+
+def changes_for(root: Path, files: Mapping[str, bytes | None]) -> list[FileChange]:
+    """The files under `root` whose content would change; unchanged files are left out.
+
+    A None content deletes the file (left out when it is absent). A symlink is written
+    through (the link stays a link, shared configs stay shared) when it points inside the
+    project; one pointing outside is refused, unless PROTEAN_INIT_FOLLOW_OUTSIDE_LINKS=1.
+    """
+    real_root = Path(os.path.realpath(root))
     changes = []
     for relative, new in files.items():
         path = root / relative
         if path.is_symlink():
-            # Write the file the link names: the link stays a link, shared configs stay shared.
             path = Path(os.path.realpath(path))
-        old = path.read_bytes() if path.is_file() else None
+            if not path.is_relative_to(real_root) and os.environ.get(FOLLOW_LINKS_ENV) != "1":
+                raise UsageError(
+                    f"{relative} is a symlink to {path}, outside the project; nothing was "
+                    f"written (set {FOLLOW_LINKS_ENV}=1 to write through it)"
+                )
+        try:
+            old = path.read_bytes() if path.is_file() else None
+        except OSError as error:
+            from scaffolder.transaction import os_error_text
+
+            raise UsageError(f"cannot read {os_error_text(error)}") from error
         if old != new:
-            changes.append(FileChange(path, relative, old, new))
+            changes.append(FileChange(path, relative, old, new, root))
     return changes
 
 
@@ -49,6 +72,9 @@ def describe(changes: Iterable[FileChange]) -> str:
     """What a dry run prints: a new file's content, or a unified diff of an existing one."""
     parts = []
     for change in changes:
+        if change.new is None:
+            parts.append(f"--- deleted: {change.relative}\n")
+            continue
         new_text = change.new.decode("utf-8", errors="replace")
         if change.old is None:
             parts.append(f"--- new file: {change.relative}\n{new_text}")
@@ -61,6 +87,26 @@ def describe(changes: Iterable[FileChange]) -> str:
         )
         parts.append("".join(diff))
     return "\n".join(parts)
+
+
+def _project_root(change: FileChange) -> Path:
+    if change.root is not None:
+        return change.root
+    # Made by hand without a root: `relative` is the path below the project.
+    depth = len(Path(change.relative).parts)
+    return change.path.parents[depth - 1]
+
+
+def apply(changes: list[FileChange], root: Path | None = None) -> None:
+    """Write every change or none, as one transaction of the project (scaffolder.transaction):
+    under its lock, refused if a file changed since it was read, journaled, fsynced, with
+    signals held back while files are replaced. Deletions (new None) are part of it."""
+    from scaffolder.transaction import Change, commit
+
+    if not changes:
+        return
+    project = root if root is not None else _project_root(changes[0])
+    commit(project, [Change(c.path, c.relative, c.old, c.new) for c in changes])
 
 
 def _make_folders(folder: Path) -> list[Path]:
@@ -82,77 +128,59 @@ def _remove_folders(folders: list[Path]) -> None:
             folder.rmdir()
 
 
-def apply(changes: list[FileChange]) -> None:
-    """Write every change or none: stage all temporary files, then rename them into place.
-
-    Each rename is atomic; if one fails (or the run is interrupted), the files already replaced
-    are restored from their old content and the folders made for new files are removed, so the
-    project is never left with some files new and some old.
-    """
-    staged: list[tuple[FileChange, Path]] = []
-    made: list[Path] = []
-    done: list[FileChange] = []
-    finished = False
-    try:
-        try:
-            for change in changes:
-                made.extend(_make_folders(change.path.parent))
-                fd, tmp = tempfile.mkstemp(prefix=f".{change.path.name}.", dir=change.path.parent)
-                staged.append((change, Path(tmp)))
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(change.new)
-                if change.old is not None:
-                    shutil.copymode(change.path, tmp)
-                else:
-                    os.chmod(tmp, 0o644)
-            for change, tmp in staged:
-                os.replace(tmp, change.path)
-                done.append(change)
-            finished = True
-        except BaseException:
-            for change in reversed(done):
-                if change.old is None:
-                    change.path.unlink(missing_ok=True)
-                else:
-                    change.path.write_bytes(change.old)
-            raise
-    except OSError as error:
-        raise ScaffolderError(f"nothing written: {error}") from error
-    finally:
-        for _, tmp in staged:
-            tmp.unlink(missing_ok=True)
-        if not finished:
-            _remove_folders(made)
-
-
 def create_project(target: Path, files: Mapping[str, bytes], *, force: bool = False) -> None:
     """Write a new project into `target`, which must not exist or be empty unless `force`.
 
-    The project is built in a sibling folder and renamed into place, so an interrupted run
-    leaves no half project behind.
+    The project is built in a staging folder beside it (`.protean-init-staging-*`, locked while
+    in use, so a later run can tell a dead run's leftovers from a live one's) and renamed into
+    place with signals held back: the folder appears complete or not at all.
     """
+    from scaffolder.transaction import WriteError, os_error_text
+
     if target.exists() and not target.is_dir():
         raise UsageError(f"{target} exists and is not a folder")
     if target.is_dir() and any(target.iterdir()) and not force:
         raise UsageError(f"{target} exists and is not empty; pass --force to write into it")
     if target.is_dir():
-        apply(changes_for(target, files))
+        apply(changes_for(target, files), root=target)
         return
-    made = _make_folders(target.parent)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    finished = False
+    made: list[Path] = []
     try:
+        made = _make_folders(target.parent)
+        _stage_and_rename(target, files)
+    except OSError as error:
+        _remove_folders(made)
+        raise WriteError(f"nothing written: {os_error_text(error)}") from error
+    except BaseException:
+        _remove_folders(made)
+        raise
+
+
+def _stage_and_rename(target: Path, files: Mapping[str, bytes]) -> None:
+    from scaffolder.transaction import (
+        deferred_signals,
+        fsync_dir,
+        fsync_file,
+        record_written,
+        staging_folder,
+    )
+
+    with staging_folder(target.parent) as staging:
+        folders = {staging}
         for relative, content in files.items():
             path = staging / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.parent not in folders:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                folders.update([path.parent, *path.parent.parents])
             path.write_bytes(content)
+            fsync_file(path)
+        for folder in folders:
+            if folder.is_relative_to(staging):
+                fsync_dir(folder)
         os.chmod(staging, 0o755)
-        staging.rename(target)
-        finished = True
-    except OSError as error:
-        raise ScaffolderError(f"nothing written: {error}") from error
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
-        if not finished:
-            _remove_folders(made)
+        # From the rename on, the project exists: a Ctrl-C then is reported as after writing.
+        with deferred_signals() as deferred:
+            staging.rename(target)
+            record_written(target, sorted(files))
+            fsync_dir(target.parent)
+        deferred.deliver()

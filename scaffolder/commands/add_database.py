@@ -42,11 +42,12 @@ def parse_env_choices(texts: list[str]) -> dict[str, str]:
 
 def run(args: argparse.Namespace) -> int:
     from scaffolder.edits import add_database
-    from scaffolder.reopen import commit, open_project
+    from scaffolder.reopen import commit
+    from scaffolder.transaction import editing
 
-    project = open_project(args.project)
-    new_text = add_database(project, args.name, args.provider, parse_env_choices(args.envs))
-    written = commit(project, new_text, dry_run=args.dry_run, force=args.force)
+    with editing(args.project, dry_run=args.dry_run) as project:
+        new_text = add_database(project, args.name, args.provider, parse_env_choices(args.envs))
+        written = commit(project, new_text, dry_run=args.dry_run, force=args.force)
     if args.dry_run:
         return 0
     print(f"Added database {args.name!r} ({args.provider}); updated: {', '.join(written)}")

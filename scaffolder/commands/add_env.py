@@ -26,11 +26,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from scaffolder.edits import add_environments
-    from scaffolder.reopen import commit, open_project
+    from scaffolder.reopen import commit
+    from scaffolder.transaction import editing
 
-    project = open_project(args.project)
-    new_text = add_environments(project, args.envs)
-    written = commit(project, new_text, dry_run=args.dry_run, force=args.force)
+    with editing(args.project, dry_run=args.dry_run) as project:
+        new_text = add_environments(project, args.envs)
+        written = commit(project, new_text, dry_run=args.dry_run, force=args.force)
     if not args.dry_run:
         print(f"Added {', '.join(f'[{e}]' for e in args.envs)}; updated: {', '.join(written)}")
     return 0

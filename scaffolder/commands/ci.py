@@ -21,17 +21,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from scaffolder.project_files import GITHUB_WORKFLOW, GITLAB_CI
-    from scaffolder.reopen import commit, open_project, with_ci
+    from scaffolder.reopen import commit, with_ci
+    from scaffolder.transaction import editing
 
-    project = open_project(args.project)
-    identity = with_ci(project.identity, args.ci)
-    if identity.ci == "none":
-        print("This project has no CI (ci: none); pass --ci github or --ci gitlab to add one.")
-        return 0
-    path = GITHUB_WORKFLOW if identity.ci == "github" else GITLAB_CI
-    written = commit(
-        project, derived={path}, identity=identity, dry_run=args.dry_run, force=args.force
-    )
+    with editing(args.project, dry_run=args.dry_run) as project:
+        identity = with_ci(project.identity, args.ci)
+        if identity.ci == "none":
+            print("This project has no CI (ci: none); pass --ci github or --ci gitlab to add one.")
+            return 0
+        path = GITHUB_WORKFLOW if identity.ci == "github" else GITLAB_CI
+        written = commit(
+            project, derived={path}, identity=identity, dry_run=args.dry_run, force=args.force
+        )
     if not args.dry_run:
         print(f"Regenerated {path}" if path in written else f"{path} is up to date")
         old = GITLAB_CI if path == GITHUB_WORKFLOW else GITHUB_WORKFLOW

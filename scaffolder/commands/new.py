@@ -123,7 +123,7 @@ def refuse_existing_project(target: Path) -> None:
 def run(args: argparse.Namespace) -> int:
     from scaffolder.writer import create_project
 
-    ui = choose_ui(args.ui)
+    ui = _front_end(args)
     target = default_target(args.dir, args.name)
     name = args.name or Path(os.path.abspath(target)).name
     refuse_existing_project(target)
@@ -151,6 +151,18 @@ def run(args: argparse.Namespace) -> int:
 
     print(summary(spec.project_name, target, files))
     return 0
+
+
+def _front_end(args: argparse.Namespace) -> str:
+    """`--defaults`, `--answers` and `--dry-run` mean no questions: no front end unless one
+    is asked for by name, and never one for a dry run (the wizard writes on confirm)."""
+    if args.dry_run and args.ui not in (None, "none"):
+        raise UsageError(f"--dry-run prints the files and asks nothing; drop --ui {args.ui}")
+    if args.dry_run and not (args.defaults or args.answers is not None):
+        raise UsageError("--dry-run asks nothing: pass --defaults, or --answers FILE")
+    if args.ui is None and (args.defaults or args.answers is not None or args.dry_run):
+        return "none"
+    return choose_ui(args.ui)
 
 
 def _render(spec: ProjectSpec) -> dict[str, bytes]:

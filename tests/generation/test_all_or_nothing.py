@@ -58,7 +58,8 @@ def run(capsys: pytest.CaptureFixture[str], target: Path, *extra: str) -> tuple[
 
 
 def assert_clean_failure(code: int, err: str) -> None:
-    assert code == 1
+    # An OS error on the target is exit 2, as any other input the command cannot use.
+    assert code == 2
     assert err.startswith("protean-init: error: nothing written: ")
     assert err.count("\n") == 1, err
 
@@ -109,7 +110,7 @@ def test_a_successful_write_after_a_failed_one(capsys, tmp_path: Path, monkeypat
     work.mkdir()
     with monkeypatch.context() as patch:
         fail_on(patch, Path, "write_bytes", 3, work, OSError(5, "I/O error"), lambda s, d: s)
-        assert run(capsys, work / "proj")[0] == 1
+        assert run(capsys, work / "proj")[0] == 2
     code, err = run(capsys, work / "proj")
     assert code == 0, err
     assert {k for k, v in snapshot(work / "proj").items() if v is not None} == set(
@@ -122,7 +123,8 @@ def existing(tmp_path: Path) -> Path:
     """A non-empty folder holding files `new --force` overwrites, and one it leaves alone."""
     root = tmp_path / "proj"
     (root / "src").mkdir(parents=True)
-    (root / "domain.toml").write_text("# my own config\n")
+    # Not a domain.toml: `new` refuses a folder that already is a Protean project.
+    (root / "docker-compose.yml").write_text("# my own compose\n")
     (root / "README.md").write_text("my readme\n")
     (root / "notes.txt").write_text("keep me\n")
     os.chmod(root / "README.md", 0o600)
@@ -168,16 +170,16 @@ def test_forced_write_failing_while_staging_restores_everything(
     capsys, existing: Path, monkeypatch
 ) -> None:
     before = snapshot(existing)
-    import tempfile
-
+    # Temporaries are created with os.open beside their targets (after the lock file and the
+    # journal): fail one halfway through the files.
     fail_on(
         monkeypatch,
-        tempfile,
-        "mkstemp",
+        os,
+        "open",
         FILES // 2,
         existing,
         OSError(24, "Too many open files"),
-        lambda *a, dir=None, **k: dir,
+        lambda path, *a, **k: path,
     )
     code, err = run(capsys, existing, "--force")
     assert_clean_failure(code, err)
