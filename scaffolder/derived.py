@@ -204,6 +204,8 @@ def record_snapshot(
 
     yaml = YAML()
     yaml.indent(mapping=4, sequence=4, offset=2)
+    # No re-wrapping: a long value stays on its line, so an edit changes only its own lines.
+    yaml.width = 1 << 16
     data: Any = _load_without_snapshot(yaml, answers_text) if answers_text else None
     if not isinstance(data, dict):
         header = "# Written by protean-init: the choices and the config the derived files\n"

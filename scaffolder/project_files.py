@@ -35,6 +35,9 @@ class ProjectIdentity:
     deploy: str = "none"
     workers: int = 1
     replicas: int = 1
+    # CI's install step, as the project's pyproject.toml declares its test tools
+    # (scaffolder.install).
+    test_install: str = 'python -m pip install -e ".[test]"'
 
 
 @dataclass(frozen=True)
@@ -179,7 +182,18 @@ def project_identity(root: Path, answers: Mapping[str, Any]) -> ProjectIdentity:
         deploy=answers.get("deploy", "none"),
         workers=answers.get("workers", 1),
         replicas=answers.get("replicas", 1),
+        test_install=_test_install(pyproject),
     )
+
+def _test_install(pyproject: Path) -> str:
+    from scaffolder.install import test_install_command
+
+    if not pyproject.is_file():
+        return test_install_command(None)
+    from scaffolder.inputs import read_text
+
+    return test_install_command(read_text(pyproject, "pyproject.toml"))
+
 
 
 def discover_project(start: Path) -> Path:

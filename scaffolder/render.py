@@ -122,6 +122,17 @@ def sections_context(spec: ProjectSpec) -> list[dict[str, Any]]:
     ]
 
 
+@functools.cache
+def protean_init_version() -> str:
+    """Recorded in the answers file as the template's version: the template ships inside."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("protean-init")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 def template_data(
     project: ProjectIdentity,
     tree: Tree,
@@ -144,6 +155,9 @@ def template_data(
         "plan": {
             **plan_context(plan),
             "sections": sections or [],
+            # CI's install step, as pyproject.toml declares the test tools (scaffolder.install).
+            "test_install": project.test_install,
+            "protean_init_version": protean_init_version(),
             "deploy": deployment.deployment_context(
                 tree,
                 project.project_name,

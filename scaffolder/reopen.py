@@ -141,6 +141,12 @@ def pending_changes(
             )
         files.update({path: new for path, (_, new) in result.conflicts.items()})
     managed = result.managed | set(result.conflicts)
+    retired = _retired_ci(project, identity)
+    if retired is not None:
+        # `ci --ci gitlab`: the GitHub workflow protean-init wrote goes in the same change
+        # (the diff shows it); one with lines of the user's own stays, and is said so.
+        files[retired] = None
+        managed = managed - {retired}
     if new_text is not None:
         files.update(_config_files(project, new_tree, new_text))
     answers_path = project.root / ANSWERS_FILE
@@ -150,6 +156,29 @@ def pending_changes(
         old = answers_path.read_text(encoding="utf-8") if answers_path.is_file() else None
         files[ANSWERS_FILE] = record_snapshot(old, new_tree, identity, managed)
     return changes_for(project.root, files)
+
+
+def _retired_ci(project: Project, identity: ProjectIdentity) -> str | None:
+    """The CI file of the provider the project leaves, when protean-init wrote it whole and
+    it still holds only what protean-init would write for the current config."""
+    from scaffolder.project_files import GITHUB_WORKFLOW, GITLAB_CI
+
+    files = {"github": GITHUB_WORKFLOW, "gitlab": GITLAB_CI}
+    old = files.get(project.identity.ci)
+    if identity.ci == project.identity.ci or old is None or not (project.root / old).is_file():
+        return None
+    if project.managed is not None and old not in project.managed:
+        return None
+    from scaffolder.redact import restore
+    from scaffolder.render import render_derived
+
+    if project.last_generated is None:
+        return None
+    # Unchanged since generated: what the recorded config renders, byte for byte (with the
+    # passwords the snapshot masks put back from the config).
+    recorded = restore(project.last_generated, project.tree)
+    generated = render_derived(recorded, project.identity).get(old)
+    return old if generated == (project.root / old).read_bytes() else None
 
 
 def _config_files(project: Project, tree: Tree, new_text: str) -> dict[str, bytes]:

@@ -36,7 +36,9 @@ def run(args: argparse.Namespace) -> int:
     if not args.dry_run:
         print(f"Regenerated {path}" if path in written else f"{path} is up to date")
         old = GITLAB_CI if path == GITHUB_WORKFLOW else GITHUB_WORKFLOW
-        if identity.ci != project.identity.ci and (project.root / old).is_file():
-            # Deleting is the user's call: the old file may hold jobs of their own.
+        if identity.ci != project.identity.ci and old in written:
+            print(f"Removed {old}: protean-init wrote it and it held nothing of yours")
+        elif identity.ci != project.identity.ci and (project.root / old).is_file():
+            # It holds lines of the user's own: deleting it is their call.
             print(f"{old} is no longer regenerated; delete it if you no longer use it")
     return 0

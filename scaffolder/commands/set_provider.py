@@ -15,9 +15,7 @@ from pathlib import Path
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from scaffolder.vocabulary import vocabulary_help
 
-    parser.add_argument(
-        "assignments", nargs="+", metavar="KEY=VALUE", help=vocabulary_help()
-    )
+    parser.add_argument("assignments", nargs="+", metavar="KEY=VALUE", help=vocabulary_help())
     parser.add_argument("--project", type=Path, default=Path("."), help="project folder")
     parser.add_argument("--dry-run", action="store_true", help="show the diff, write nothing")
     parser.add_argument(

@@ -27,7 +27,15 @@ from scaffolder.project_files import (
     compose_file,
 )
 from scaffolder.reopen import Project, open_project
-from scaffolder.spec import BASE, DEFAULT_SLOTS, OVERLAYS, Slot, validate_slot_name
+from scaffolder.spec import (
+    BASE,
+    DEFAULT_SLOTS,
+    INHERIT,
+    OVERLAYS,
+    Setting,
+    Slot,
+    validate_slot_name,
+)
 from scaffolder.writer import FileChange
 
 if TYPE_CHECKING:
@@ -257,14 +265,15 @@ def unified_diff(changes: Sequence[FileChange]) -> str:
     parts = []
     for change in changes:
         old = "" if change.old is None else change.old.decode("utf-8", errors="replace")
-        new = change.new.decode("utf-8", errors="replace")
+        new = "" if change.new is None else change.new.decode("utf-8", errors="replace")
         parts.append(
             "".join(
                 difflib.unified_diff(
                     old.splitlines(keepends=True),
                     new.splitlines(keepends=True),
                     fromfile="/dev/null" if change.old is None else f"a/{change.relative}",
-                    tofile=f"b/{change.relative}",
+                    # A deleted file (the CI of the provider left) is a diff to /dev/null.
+                    tofile="/dev/null" if change.new is None else f"b/{change.relative}",
                 )
             )
         )
@@ -305,11 +314,109 @@ def propose_add_database(
     return _propose(project, f"Add databases.{name}", text)
 
 
-def propose_set_provider(project: Project, env: str, slot: Slot, provider: str) -> Proposal:
+def propose_set_provider(project: Project, env: str, slot: Slot, provider: str | None) -> Proposal:
+    """A provider in one environment; None (inherit) drops an overlay's own table."""
     from scaffolder.edits import set_provider
 
     text = set_provider(project, env, slot, provider)
-    return _propose(project, f"Set {env}.{slot.key} = {provider}", text)
+    return _propose(project, f"Set {env}.{slot.key} = {provider or INHERIT}", text)
+
+
+def propose_edit(project: Project, assignments: Sequence[str]) -> Proposal:
+    """`KEY=VALUE` edits in the vocabulary of `new --set` and `set`, parsed by the same
+    function: what `protean-init set KEY=VALUE...` writes."""
+    from scaffolder.edits import apply_assignments
+
+    text = apply_assignments(project, list(assignments))
+    return _propose(project, "Set " + ", ".join(assignments), text)
+
+
+def propose_add_slot(
+    project: Project, role: Role, name: str, provider: str, env_choices: dict[str, str]
+) -> Proposal:
+    from scaffolder.edits import add_slot
+
+    text = add_slot(project, role, name, provider, env_choices)
+    return _propose(project, f"Add {role.value}.{name}", text)
+
+
+def propose_remove_slot(project: Project, role: Role, name: str) -> Proposal:
+    from scaffolder.edits import remove_slot
+
+    text = remove_slot(project, role, name)
+    notes = [f"code that names provider={name!r} needs the same change"]
+    return _propose(project, f"Remove {role.value}.{name}", text, notes=notes)
+
+
+def propose_rename_slot(project: Project, role: Role, old: str, new: str) -> Proposal:
+    from scaffolder.edits import rename_slot
+
+    text = rename_slot(project, role, old, new)
+    notes = [f"code that names provider={old!r} needs the same change"]
+    return _propose(project, f"Rename {role.value}.{old} to {new}", text, notes=notes)
+
+
+def propose_derive(project: Project) -> Proposal:
+    """Every derived file from domain.toml as it is: what `protean-init derive` writes."""
+    return _propose(project, "Re-derive compose, CI and .env.example", project.text)
+
+
+def named_slots(project: Project) -> list[Slot]:
+    """The slots that can be removed or renamed: named ones other than `default`."""
+    from scaffolder.edits import base_slots
+
+    return [slot for slot in base_slots(project) if slot.name not in (None, "default")]
+
+
+def slot_name_error(project: Project, role: Role, name: str) -> str | None:
+    """Why `name` cannot be a new ROLE slot here, or None: checked as the user types."""
+    if not name:
+        return "enter a name, such as reports"
+    try:
+        validate_slot_name(name)
+    except UsageError as error:
+        return str(error)
+    section = base_of(project.tree).get(role.value)
+    if isinstance(section, dict) and name in section:
+        return f"there is a {role.label} named {name!r} already"
+    return None
+
+
+def cell_provider_options(project: Project, env: str, slot: Slot) -> tuple[list[Option], int]:
+    """The provider picker for one cell: in an overlay, `inherit` (drop the override) first,
+    then every provider of the role; the cursor on the one in use."""
+    options = provider_options(slot.role)
+    overlay = project.tree.get(env) if env != BASE else None
+    current = None
+    if env == BASE:
+        table = _table_in(base_of(project.tree), slot.path)
+    else:
+        table = _table_in(overlay, slot.path) if isinstance(overlay, dict) else None
+        base_table = _table_in(base_of(project.tree), slot.path) or {}
+        base = base_table.get("provider") or "the default"
+        options = [Option(None, INHERIT, f"no override: base's {base}"), *options]
+    current = table.get("provider") if table else None
+    values = [option.value for option in options]
+    start = values.index(current) if current in values else 0
+    return options, start
+
+
+def setting_value_options(env: str, setting: Setting) -> list[Option]:
+    """The values a setting takes, where they are few (booleans, sync/async); empty for a
+    free value (a port, a host), typed instead. Overlays offer `inherit`."""
+    from scaffolder.errors import UsageError
+
+    candidates = ("true", "false", "sync", "async", "event_store", "stream")
+    options = []
+    for value in candidates:
+        try:
+            setting.parse(f"{env}.{setting.key}", value)
+        except UsageError:
+            continue
+        options.append(Option(value, value, ""))
+    if options and env != BASE:
+        options.append(Option(INHERIT, INHERIT, "no override: base's value"))
+    return options
 
 
 def propose_add_overlays(project: Project, envs: Sequence[str]) -> Proposal:
@@ -321,11 +428,12 @@ def propose_add_overlays(project: Project, envs: Sequence[str]) -> Proposal:
 
 def propose_ci(project: Project, ci: str) -> Proposal:
     path = CI_FILES[ci]
-    notes = []
+    proposal = _propose(project, f"Regenerate {path}", derived={path}, ci=ci)
     old = CI_FILES.get(project.identity.ci)
-    if old and old != path and (project.root / old).is_file():
-        notes.append(f"{old} is no longer regenerated; delete it if you no longer use it")
-    return _propose(project, f"Regenerate {path}", derived={path}, ci=ci, notes=notes)
+    if old and old != path and (project.root / old).is_file() and old not in proposal.paths:
+        # Kept: it holds lines of the user's own (protean-init removes only its own file).
+        proposal.notes.append(f"{old} is no longer regenerated; delete it if you no longer use it")
+    return proposal
 
 
 def apply_proposal(proposal: Proposal) -> Project | None:

@@ -1,0 +1,357 @@
+"""The edit model, as properties: a random valid spec -> `new`; a random sequence of edits
+through the CLI -> domain.toml resolves in Protean (every environment) exactly as `new` of
+the equivalent final spec does, `check` finds nothing the fresh project does not; and the same
+sequence through the edit menu's action layer (scaffolder.ui.editing) writes the same bytes.
+
+The equivalent final spec is computed from a model of what each edit means, kept beside the
+project: per environment, the slots an overlay sets itself (its own table) and the settings it
+sets; `new --defaults` with every slot and setting named (`inherit` where the overlay has none)
+is that final spec.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from scaffolder.catalog import PROVIDERS, Role
+from scaffolder.cli import main
+from scaffolder.config_tree import base_of, overlay_names, slot_tables
+from scaffolder.spec import BASE, SETTING_TABLE, Slot, production_provider
+from scaffolder.ui import editing
+from tests.support.protean_config import load_config
+
+from .support import config_tree, variable_names
+
+pytestmark = pytest.mark.slow
+
+NAME = "shop"
+POOL = {
+    Role.DATABASE: ("memory", "sqlite", "postgresql", "mysql"),
+    Role.BROKER: ("inline", "redis", "redis_pubsub"),
+    Role.EVENT_STORE: ("memory", "message_db"),
+    Role.CACHE: ("memory", "redis"),
+}
+NAMES = {Role.DATABASE: ("reports", "ledger"), Role.BROKER: ("jobs",), Role.CACHE: ("sessions",)}
+ENVS = ("base", "production", "test", "memory")
+BASIC_SETTINGS = {
+    "debug": ("true", "false"),
+    "testing": ("true", "false"),
+    "event_processing": ("sync", "async"),
+    "command_processing": ("sync", "async"),
+}
+KINDS = ("provider", "inherit", "setting", "variable", "add", "remove", "rename")
+
+
+@dataclass
+class Model:
+    """What the project's domain.toml says, as the edits understand it."""
+
+    base: dict[Slot, str]
+    overlays: dict[str, dict[Slot, str]]  # the tables each overlay writes itself
+    settings: dict[str, dict[str, object]]
+    variables: dict[Slot, str] = field(default_factory=dict)
+
+    def resolved(self, env: str, slot: Slot) -> str:
+        return self.overlays.get(env, {}).get(slot, self.base[slot])
+
+    def connected(self, slot: Slot) -> bool:
+        envs = [BASE, *self.overlays]
+        return any(PROVIDERS[slot.role][self.resolved(e, slot)].uri_key for e in envs)
+
+    def final_sets(self) -> list[str]:
+        """`--set` keys of `new --defaults` that make this state from scratch."""
+        sets = [f"base.{slot}={provider}" for slot, provider in self.base.items()]
+        for env, tables in self.overlays.items():
+            for slot in self.base:
+                sets.append(f"{env}.{slot}={tables.get(slot, 'inherit')}")
+        for env in ENVS:
+            for key in SETTING_TABLE:
+                value = self.settings.get(env, {}).get(key)
+                if value is not None:
+                    sets.append(f"{env}.{key}={str(value).lower()}")
+                elif env != BASE:
+                    sets.append(f"{env}.{key}=inherit")
+        sets += [f"variables.{slot}={name}" for slot, name in self.variables.items()]
+        return sets
+
+
+def _get(tree: dict, path: tuple[str, ...]) -> object:
+    for key in path:
+        if not isinstance(tree, dict) or key not in tree:
+            return None
+        tree = tree[key]
+    return tree
+
+
+def model_of(tree: dict) -> Model:
+    base = {slot: str(table["provider"]) for slot, table in slot_tables(base_of(tree))}
+    overlays: dict[str, dict[Slot, str]] = {}
+    settings_: dict[str, dict[str, object]] = {}
+    for env in overlay_names(tree):
+        overlays[env] = {
+            slot: str(table["provider"])
+            for slot in base
+            if isinstance(table := _get(tree[env], slot.path), dict)
+        }
+    for env in ENVS:
+        node = tree if env == BASE else tree.get(env, {})
+        found = {k: v for k, s in SETTING_TABLE.items() if (v := _get(node, s.path)) is not None}
+        settings_[env] = found
+    return Model(base, overlays, settings_)
+
+
+def apply_to_model(model: Model, op: tuple) -> None:
+    """What each edit means (the documented behaviour of scaffolder.edits)."""
+    kind = op[0]
+    if kind == "set":
+        for text in op[1]:
+            key, value = text.split("=", 1)
+            env, rest = key.split(".", 1)
+            if env == "variables":
+                slot = Slot.parse(rest)
+                if model.connected(slot):
+                    model.variables[slot] = value
+                continue
+            if rest in SETTING_TABLE:
+                if value == "inherit":
+                    model.settings[env].pop(rest, None)
+                else:
+                    model.settings[env][rest] = SETTING_TABLE[rest].parse(key, value)
+                continue
+            slot = Slot.parse(rest)
+            if env == BASE:
+                model.base[slot] = value
+                production = model.overlays.get("production")
+                if production is not None and slot not in production:
+                    follows = production_provider(slot.role, value)
+                    if PROVIDERS[slot.role][follows].uri_key:
+                        production[slot] = follows
+            elif value == "inherit":
+                model.overlays[env].pop(slot, None)
+            else:
+                model.overlays[env][slot] = value
+    elif kind == "add":
+        _, role, name, provider = op
+        slot = Slot(role, name)
+        model.base[slot] = provider
+        if "memory" in model.overlays:
+            model.overlays["memory"][slot] = next(iter(PROVIDERS[role]))
+        if "production" in model.overlays and not PROVIDERS[role][provider].in_memory:
+            model.overlays["production"][slot] = production_provider(role, provider)
+    elif kind == "remove":
+        slot = Slot(op[1], op[2])
+        del model.base[slot]
+        for tables in model.overlays.values():
+            tables.pop(slot, None)
+        model.variables.pop(slot, None)
+    elif kind == "rename":
+        before, after = Slot(op[1], op[2]), Slot(op[1], op[3])
+        model.base[after] = model.base.pop(before)
+        for tables in model.overlays.values():
+            if before in tables:
+                tables[after] = tables.pop(before)
+        if before in model.variables:
+            model.variables[after] = model.variables.pop(before)
+    for slot in list(model.variables):
+        # A variable no table reads any more is not remembered by domain.toml.
+        if not model.connected(slot):
+            del model.variables[slot]
+
+
+# --- strategies ------------------------------------------------------------------------------
+
+
+@st.composite
+def initial_sets(draw: st.DrawFn) -> list[str]:
+    sets = []
+    for env, slot in (
+        ("base", "databases.default"),
+        ("production", "databases.default"),
+        ("test", "brokers.default"),
+        ("base", "caches.default"),
+        ("test", "event_store"),
+    ):
+        role = Slot.parse(slot).role
+        if draw(st.booleans()):
+            sets.append(f"{env}.{slot}={draw(st.sampled_from(POOL[role]))}")
+    if draw(st.booleans()):
+        # In memory at times: production then inherits it, and follows a later server.
+        providers = ("memory", *POOL[Role.DATABASE])
+        sets.append(f"base.databases.reports={draw(st.sampled_from(providers))}")
+    return sets
+
+
+@st.composite
+def an_edit(draw: st.DrawFn, model: Model, kind: str) -> tuple | None:
+    slots = list(model.base)
+    named = [s for s in slots if s.name not in (None, "default")]
+    overlays = list(model.overlays)
+    if kind == "provider":
+        # Base edits as often as all overlays together: they are the ones production follows.
+        env = draw(st.sampled_from(["base"] * len(overlays) + ["base", *overlays]))
+        slot = draw(st.sampled_from(slots))
+        return ("set", [f"{env}.{slot}={draw(st.sampled_from(POOL[slot.role]))}"])
+    if kind == "inherit":
+        choices = [(env, s) for env in overlays for s in model.overlays[env]]
+        if not choices:
+            return None
+        env, slot = draw(st.sampled_from(choices))
+        return ("set", [f"{env}.{slot}=inherit"])
+    if kind == "setting":
+        env = draw(st.sampled_from(ENVS if not overlays else ["base", *overlays]))
+        key = draw(st.sampled_from(sorted(BASIC_SETTINGS)))
+        values = BASIC_SETTINGS[key] + (("inherit",) if env != BASE else ())
+        if env == BASE and key == "testing":
+            return None
+        return ("set", [f"{env}.{key}={draw(st.sampled_from(values))}"])
+    if kind == "variable":
+        connected = [s for s in slots if model.connected(s)]
+        if not connected:
+            return None
+        slot = draw(st.sampled_from(connected))
+        name = draw(st.sampled_from(["APP_" + slot.variable, "MY_" + slot.role.variable_stem]))
+        return ("set", [f"variables.{slot}={name}"])
+    if kind == "add":
+        role = draw(st.sampled_from(sorted(NAMES, key=str)))
+        free = [n for n in NAMES[role] if Slot(role, n) not in model.base]
+        if not free:
+            return None
+        return ("add", role, draw(st.sampled_from(free)), draw(st.sampled_from(POOL[role])))
+    if kind == "remove":
+        if not named:
+            return None
+        slot = draw(st.sampled_from(named))
+        return ("remove", slot.role, slot.name)
+    if kind == "rename":
+        if not named:
+            return None
+        slot = draw(st.sampled_from(named))
+        new = draw(st.sampled_from(["archive", "history"]))
+        if Slot(slot.role, new) in model.base:
+            return None
+        return ("rename", slot.role, slot.name, new)
+    raise AssertionError(kind)
+
+
+# --- running an edit both ways ---------------------------------------------------------------
+
+
+def run_cli(root: Path, op: tuple) -> None:
+    label = {Role.DATABASE: "database", Role.BROKER: "broker", Role.CACHE: "cache"}
+    if op[0] == "set":
+        argv = ["set", *op[1]]
+    elif op[0] == "add":
+        argv = [f"add-{label[op[1]]}", op[2], "--provider", op[3]]
+    elif op[0] == "remove":
+        argv = [f"remove-{label[op[1]]}", op[2]]
+    else:
+        argv = [f"rename-{label[op[1]]}", op[2], op[3]]
+    assert main([*argv, "--project", str(root)]) == 0, argv
+
+
+def run_menu(root: Path, op: tuple) -> None:
+    from scaffolder.reopen import open_project
+    from scaffolder.vocabulary import ProviderEdit, parse_edit
+
+    project = open_project(root)
+    if op[0] == "set":
+        edit = parse_edit(*op[1][0].split("=", 1))
+        if isinstance(edit, ProviderEdit):
+            # The provider picker of a cell (with `inherit` for an overlay).
+            options, _ = editing.cell_provider_options(project, edit.env, edit.slot)
+            assert edit.provider in [option.value for option in options]
+            proposal = editing.propose_set_provider(project, edit.env, edit.slot, edit.provider)
+        else:
+            proposal = editing.propose_edit(project, op[1])
+    elif op[0] == "add":
+        proposal = editing.propose_add_slot(project, op[1], op[2], op[3], {})
+    elif op[0] == "remove":
+        proposal = editing.propose_remove_slot(project, op[1], op[2])
+    else:
+        proposal = editing.propose_rename_slot(project, op[1], op[2], op[3])
+    editing.apply_proposal(proposal)
+
+
+def files_of(root: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def resolutions(config: Path) -> dict[str, dict]:
+    """Protean's config for every environment: variables unset outside production, set to
+    `value-of-NAME` in production (a deployment sets them)."""
+    tree = config_tree(config)
+    names = variable_names(tree)
+    result = {}
+    for env in ENVS:
+        values = {n: f"value-of-{n}" for n in names} if env == "production" else {}
+        resolved = load_config(config.parent, env, values, clear=names)
+        result[env] = {
+            key: resolved[key]
+            for key in ("databases", "brokers", "caches", "event_store", *BASIC_SETTINGS)
+        }
+    # Set, production's variables hide whether they have a default: each variable with its
+    # default (None: required), per environment, as the project reads them.
+    from scaffolder.plan import plan_project
+
+    plan = plan_project(tree, NAME, NAME)
+    for env in plan.environments:
+        result[f"{env} variables"] = {(v.name, v.default) for v in plan.variables[env]}
+    return result
+
+
+def check_findings(root: Path) -> set[tuple[str, str, str | None]]:
+    from scaffolder.check import check_project
+
+    return {(f.severity, f.message, f.env) for f in check_project(root)}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_edits_resolve_as_new_of_the_final_spec(kind, tmp_path_factory):
+    @settings(
+        max_examples=4,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    )
+    @given(st.data())
+    def run(data: st.DataObject) -> None:
+        work = tmp_path_factory.mktemp(f"edit-{kind}")
+        start = data.draw(initial_sets(), label="initial --set")
+        root = work / "cli" / NAME
+        sets = [arg for s in start for arg in ("--set", s)]
+        assert main(["new", str(root), "--defaults", *sets]) == 0
+        menu = work / "menu" / NAME
+        shutil.copytree(root, menu)
+        model = model_of(config_tree(root / "domain.toml"))
+        ops = []
+        for index in range(data.draw(st.integers(1, 3), label="edits")):
+            # Each sequence holds the kind under test, and maybe others around it.
+            this = kind if index == 0 else data.draw(st.sampled_from(KINDS))
+            op = data.draw(an_edit(model, this), label=f"edit {index}")
+            if op is None:
+                continue
+            ops.append(op)
+            run_cli(root, op)
+            run_menu(menu, op)
+            apply_to_model(model, op)
+
+        fresh = work / "fresh" / NAME
+        final = [arg for s in model.final_sets() for arg in ("--set", s)]
+        assert main(["new", str(fresh), "--defaults", *final]) == 0, final
+        assert resolutions(root / "domain.toml") == resolutions(fresh / "domain.toml"), ops
+        assert files_of(menu) == files_of(root), ops
+        findings = check_findings(root)
+        assert not [f for f in findings if f[0] == "error"], (ops, findings)
+        assert findings <= check_findings(fresh) | {f for f in findings if f[0] == "warning"}
+
+    run()
