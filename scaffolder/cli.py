@@ -27,6 +27,7 @@ COMMANDS = {
     "set": ("set_provider", "change providers, settings and connections: the keys of new --set"),
     "add-env": ("add_env", "add [production], [test] or [memory] overlays to a project"),
     "ci": ("ci", "regenerate the CI config from domain.toml, keeping your edits"),
+    "deploy": ("deploy", "add or change the Dockerfile and Kubernetes manifests (or none)"),
     "derive": (
         "derive",
         "re-derive compose, CI, .env.example and pip extras from domain.toml as it is",

@@ -49,6 +49,7 @@ def regenerate(
     project: ProjectIdentity,
     paths: Iterable[str] | None = None,
     managed: Iterable[str] | None = None,
+    base_project: ProjectIdentity | None = None,
 ) -> Regenerated:
     """The merged new content of the derived files (all, or `paths`) after a config change.
 
@@ -60,7 +61,10 @@ def regenerate(
     from scaffolder.render import render_derived
 
     regenerated = render_derived(new_tree, project)
-    base_files = render_derived(base_tree, project) if base_tree is not None else None
+    # The merge base is what was generated last, from the choices recorded then (a changed
+    # deploy or replicas is the regenerated side's change, not the user's).
+    base_project = base_project or project
+    base_files = render_derived(base_tree, base_project) if base_tree is not None else None
     wanted = set(paths) if paths is not None else set(regenerated)
     files: dict[str, bytes] = {}
     conflicts: dict[str, tuple[str, bytes]] = {}

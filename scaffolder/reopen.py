@@ -124,7 +124,13 @@ def pending_changes(
     text = project.text if new_text is None else new_text
     new_tree = parse_config(text, project.config)
     result = regenerate(
-        project.root, new_tree, project.last_generated, identity, derived, project.managed
+        project.root,
+        new_tree,
+        project.last_generated,
+        identity,
+        derived,
+        project.managed,
+        base_project=project.identity,
     )
     for path, reason in result.skipped.items():
         skipped(path, reason)

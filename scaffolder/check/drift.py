@@ -15,10 +15,18 @@ from typing import Any
 
 from scaffolder.catalog import SERVICES, Service
 from scaffolder.check.common import Collector, SlotUse, strings
-from scaffolder.check.findings import DRIFT
+from scaffolder.check.context import ProjectContext
+from scaffolder.check.findings import DRIFT, ERROR
 from scaffolder.check.resolution import Resolved, references_in
-from scaffolder.errors import UsageError, yaml_error_text
-from scaffolder.project_files import ENV_EXAMPLE, GITHUB_WORKFLOW, GITLAB_CI
+from scaffolder.errors import UsageError
+from scaffolder.project_files import (
+    ENV_EXAMPLE,
+    GITHUB_WORKFLOW,
+    GITLAB_CI,
+    ci_files,
+    compose_file,
+)
+from scaffolder.spec import BASE
 
 _ENV_LINE = re.compile(r"^\s*#?\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=", re.MULTILINE)
 _GITLAB_RESERVED = frozenset(
@@ -45,6 +53,8 @@ class Started:
     name: str
     image: str
     line: int
+    # The service's own node (ports, environment), for the value rules.
+    node: Any = None
 
 
 def _image_repository(image: str) -> str:
@@ -68,19 +78,6 @@ def catalog_service(started: Started) -> Service | None:
 
 
 # --- YAML with lines -----------------------------------------------------------------------
-
-
-def _load_yaml(path: Path, display: str) -> Any:
-    """The composed node tree (nodes carry lines); UsageError (exit 2) when malformed."""
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        return yaml.compose(path.read_text(encoding="utf-8"), Loader=loader)
-    except yaml.YAMLError as error:
-        raise UsageError(f"{display}: {yaml_error_text(error)}") from error
-    except OSError as error:
-        raise UsageError(f"cannot read {display}: {error.strerror}") from error
 
 
 def _items(node: Any, depth: int = 0) -> Iterator[tuple[str, int, Any]]:
@@ -117,6 +114,51 @@ def _sequence(node: Any) -> list[Any]:
     return list(node.value) if getattr(node, "id", None) == "sequence" else []
 
 
+def _variables(node: Any) -> Iterator[tuple[str, str, int]]:
+    """(name, value, line) of a mapping of variables (GitLab's `{value: ...}` form too)."""
+    for name, _line, value in _items(node):
+        if getattr(value, "id", None) == "mapping":
+            value = _get(value, "value")
+        if getattr(value, "id", None) == "scalar":
+            yield name, str(value.value), value.start_mark.line + 1
+
+
+def environment_of(node: Any) -> dict[str, tuple[str, int]]:
+    """A compose or CI service's environment, as a mapping or a list of KEY=VALUE."""
+    found: dict[str, tuple[str, int]] = {}
+    for key in ("environment", "env", "variables"):
+        section = _get(node, key)
+        for name, value, line in _variables(section):
+            found[name] = (value, line)
+        for item in _sequence(section):
+            text = _scalar(item)
+            name, eq, value = text.partition("=")
+            if eq:
+                found[name.strip()] = (value, item.start_mark.line + 1)
+    return found
+
+
+def published_ports(node: Any) -> list[tuple[int | None, int, int]]:
+    """(host port, container port, line) of a compose or GitHub service's `ports:`."""
+    found = []
+    for item in _sequence(_get(node, "ports")):
+        line = item.start_mark.line + 1
+        if getattr(item, "id", None) == "mapping":
+            target, published = _scalar(_get(item, "target")), _scalar(_get(item, "published"))
+            if target.isdigit():
+                host = int(published) if published.isdigit() else None
+                found.append((host, int(target), line))
+            continue
+        text = _scalar(item).split("/", 1)[0]
+        # "127.0.0.1:5432:5432", "5432:5432", or "5432" (a port docker picks on the host)
+        parts = text.split(":")
+        if len(parts) >= 2 and parts[-1].isdigit() and parts[-2].isdigit():
+            found.append((int(parts[-2]), int(parts[-1]), line))
+        elif parts and parts[-1].isdigit():
+            found.append((None, int(parts[-1]), line))
+    return found
+
+
 def _env_value(node: Any, name: str) -> str:
     return _scalar(_get(node, name))
 
@@ -133,35 +175,44 @@ def _needed(uses: Iterable[SlotUse]) -> dict[str, SlotUse]:
     return needed
 
 
-def compose_drift(
-    c: Collector,
-    path: Path,
-    display: str,
-    uses: Mapping[str, Sequence[SlotUse]],
-    checked: Sequence[str],
-) -> None:
-    root = _load_yaml(path, display)
+def compose_rule(ctx: ProjectContext) -> None:
+    path = compose_file(ctx.root)
+    if path is not None:
+        ctx.read(path)
+        compose_drift(ctx, path)
+
+
+def compose_drift(ctx: ProjectContext, path: Path) -> None:
+    c, uses, checked, test_env = ctx.collector, ctx.uses, ctx.checked, ctx.test_env
+    display = ctx.display(path)
+    root = ctx.yaml(path)
     services_node = _get(root, "services")
     declared = [
-        Started(name, _scalar(_get(value, "image")), line)
+        Started(name, _scalar(_get(value, "image")), line, value)
         for name, line, value in _items(services_node)
     ]
     present = {s.name for d in declared if (s := catalog_service(d))}
     services_line = next((line for n, line, _ in _items(root) if n == "services"), 1)
-    for env in checked:
+    # The environments compose serves first (the test run, then base's local run): a service
+    # they need and compose lacks fails their connection; for a deployed one it is drift.
+    local = [env for env in (test_env, BASE) if env in checked]
+    for env in [*dict.fromkeys([*local, *checked])]:
         for name, use in _needed(uses.get(env, ())).items():
             if name in present:
                 continue
             service = use.provider.service
+            fails = env in local
             c.add(
-                DRIFT,
+                ERROR if fails else DRIFT,
                 "compose-missing-service",
                 f"{use.slot} uses {use.provider.name} in {c.source.file} (line {use.line}), "
-                f"which needs a {name} server, and {display} has no service for it",
+                f"which needs a {name} server, and {display} has no service for it"
+                + (f": the {env} run cannot connect" if fails else ""),
                 line=services_line,
                 env=env,
                 fix=f"add a '{name}' service (image {service.image}, port "
-                f"127.0.0.1:{service.port}:{service.container_port}) to {display}",
+                f"127.0.0.1:{service.port}:{service.container_port}) to {display}, or run "
+                "`protean-init derive`",
                 key=("compose", name),
                 file=display,
             )
@@ -188,6 +239,8 @@ class _Job:
     line: int
     services: tuple[Started, ...]
     integration: bool
+    # The job's variables (GitHub `env:`, GitLab `variables:` with the top level's).
+    variables: tuple[tuple[str, str, int], ...] = ()
 
 
 def _github_jobs(root: Any, test_env: str) -> tuple[list[_Job], int | None]:
@@ -196,7 +249,7 @@ def _github_jobs(root: Any, test_env: str) -> tuple[list[_Job], int | None]:
     jobs = []
     for name, line, job in _items(jobs_node):
         services = tuple(
-            Started(key, _scalar(_get(value, "image")) or _scalar(value), key_line)
+            Started(key, _scalar(_get(value, "image")) or _scalar(value), key_line, value)
             for key, key_line, value in _items(_get(job, "services"))
         )
         selected = _env_value(_get(job, "env"), "PROTEAN_ENV")
@@ -204,7 +257,8 @@ def _github_jobs(root: Any, test_env: str) -> tuple[list[_Job], int | None]:
         integration = (
             bool(services) or selected == test_env or "integration" in (f"{name} {title}".lower())
         )
-        jobs.append(_Job(name, line, services, integration))
+        variables = tuple(_variables(_get(root, "env"))) + tuple(_variables(_get(job, "env")))
+        jobs.append(_Job(name, line, services, integration, variables))
     return jobs, jobs_line
 
 
@@ -213,7 +267,7 @@ def _gitlab_service(node: Any, line: int) -> Started:
         return Started("", _scalar(node), line)
     image = _scalar(_get(node, "name"))
     alias = _scalar(_get(node, "alias"))
-    return Started(alias, image, node.start_mark.line + 1)
+    return Started(alias, image, node.start_mark.line + 1, node)
 
 
 def _gitlab_jobs(root: Any, test_env: str) -> tuple[list[_Job], int | None]:
@@ -252,24 +306,42 @@ def _gitlab_jobs(root: Any, test_env: str) -> tuple[list[_Job], int | None]:
         ]
         selected = _env_value(inherited(job, "variables"), "PROTEAN_ENV")
         integration = bool(own) or selected == test_env or "integration" in name.lower()
-        jobs.append(_Job(name, line, tuple(shared + own), integration))
+        variables = tuple(_variables(_get(root, "variables"))) + tuple(
+            _variables(inherited(job, "variables"))
+        )
+        jobs.append(_Job(name, line, tuple(shared + own), integration, variables))
     return jobs, None
 
 
-def ci_drift(
-    c: Collector,
-    ci: str,
-    path: Path,
-    display: str,
-    test_env: str,
-    uses: Sequence[SlotUse],
-) -> None:
-    needed = _needed(uses)
+def ci_systems(ctx: ProjectContext) -> dict[str, Path]:
+    """The CI files present that protean-init still derives: a file of the other system,
+    left from before `ci --ci`, is a leftover (see leftover_rule), not the project's CI."""
+    found = ci_files(ctx.root)
+    chosen = ctx.answers.get("ci")
+    if chosen in found:
+        return {chosen: found[chosen]}
+    return found
+
+
+def ci_rule(ctx: ProjectContext) -> None:
+    for ci, path in ci_systems(ctx).items():
+        ctx.read(path)
+        if ctx.test_env in ctx.checked:
+            ci_drift(ctx, ci, path)
+
+
+def integration_jobs(ctx: ProjectContext, ci: str, path: Path) -> tuple[list[_Job], int | None]:
+    root = ctx.yaml(path)
+    jobs, jobs_line = (_github_jobs if ci == "github" else _gitlab_jobs)(root, ctx.test_env)
+    return [job for job in jobs if job.integration], jobs_line
+
+
+def ci_drift(ctx: ProjectContext, ci: str, path: Path) -> None:
+    c, test_env, display = ctx.collector, ctx.test_env, ctx.display(path)
+    needed = _needed(ctx.uses_of(test_env))
     if not needed:
         return
-    root = _load_yaml(path, display)
-    jobs, jobs_line = (_github_jobs if ci == "github" else _gitlab_jobs)(root, test_env)
-    integration = [job for job in jobs if job.integration]
+    integration, jobs_line = integration_jobs(ctx, ci, path)
     if not integration:
         names = ", ".join(sorted(needed))
         c.add(
@@ -290,16 +362,48 @@ def ci_drift(
         job = integration[0]
         service = use.provider.service
         c.add(
-            DRIFT,
+            ERROR,
             "ci-missing-service",
             f"{use.slot} uses {use.provider.name} in the {test_env} environment "
             f"({c.source.file}, line {use.line}), and the CI job '{job.name}' does not start "
-            f"{name}",
+            f"{name}: its tests cannot connect",
             line=job.line,
             env=test_env,
-            fix=f"add a '{name}' service (image {service.image}) to the job '{job.name}'",
+            fix=f"add a '{name}' service (image {service.image}) to the job '{job.name}', or "
+            "run `protean-init ci`",
             file=display,
             key=(display, name),
+        )
+
+
+def env_example_rule(ctx: ProjectContext) -> None:
+    path = ctx.root / ENV_EXAMPLE
+    if path.is_file():
+        ctx.read(path)
+        env_example_drift(ctx.collector, path, ENV_EXAMPLE, ctx.resolved, ctx.checked)
+
+
+def leftover_rule(ctx: ProjectContext) -> None:
+    """A CI file of the system the project no longer uses: `ci --ci gitlab` writes
+    .gitlab-ci.yml and leaves the GitHub workflow, which still runs, against stale services."""
+    chosen = ctx.answers.get("ci")
+    if chosen not in ("github", "gitlab", "none"):
+        return
+    for ci, path in ci_files(ctx.root).items():
+        if ci == chosen:
+            continue
+        ctx.read(path)
+        now = {"github": GITHUB_WORKFLOW, "gitlab": GITLAB_CI}.get(chosen)
+        instead = f"the project's CI is {now}" if now else "the project has no CI (ci: none)"
+        ctx.collector.add(
+            DRIFT,
+            "derived-leftover",
+            f"{ctx.display(path)} is no longer derived from {ctx.collector.source.file}: "
+            f"{instead}, and this file is left from before",
+            line=1,
+            env=None,
+            fix=f"delete {ctx.display(path)} (`protean-init ci` re-derives {now or 'no CI file'})",
+            file=ctx.display(path),
         )
 
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from scaffolder.catalog import TOP_LEVEL_KEYS
+from scaffolder.check import connection_drift, deploy, drift
 from scaffolder.check.common import Collector, SlotUse, slot_uses
 from scaffolder.check.connections import placeholder_rules
-from scaffolder.check.drift import ci_drift, compose_drift, env_example_drift
+from scaffolder.check.context import ProjectContext
 from scaffolder.check.findings import ERROR, Finding
 from scaffolder.check.overlays import overlay_rules
 from scaffolder.check.resolution import Resolved, resolve
@@ -20,15 +21,22 @@ from scaffolder.check.structure import classify_tables, structure_rules, unknown
 from scaffolder.check.values import environment_rules
 from scaffolder.project_files import (
     CONFIG_NAMES,
-    ENV_EXAMPLE,
     ConfigFile,
-    ci_files,
-    compose_file,
     require_config,
 )
 from scaffolder.spec import BASE
 
-TEST = "test"
+# The rules that read the project's files beyond the config, in order. A new family of rules
+# is a module under scaffolder/check/ with a `rule(ctx: ProjectContext) -> None`, and one
+# line here.
+PROJECT_RULES: list[Callable[[ProjectContext], None]] = [
+    drift.compose_rule,
+    drift.ci_rule,
+    drift.leftover_rule,
+    drift.env_example_rule,
+    connection_drift.rule,
+    deploy.rule,
+]
 
 
 @dataclass(frozen=True)
@@ -117,25 +125,21 @@ def run_check(
     source = Source.parse(config.read_text(), display, config.root_key)
     run = _run_config(source, envs, environ)
     c = run.collector
-    files = [display]
+    ctx = ProjectContext(
+        root,
+        c,
+        run.environments,
+        run.checked,
+        run.resolved,
+        run.uses,
+        list(envs),
+        environ,
+        [display],
+    )
     _ignored_configs(c, root, config)
-
-    compose = compose_file(root)
-    if compose is not None:
-        name = _display(compose, root)
-        files.append(name)
-        compose_drift(c, compose, name, run.uses, run.checked)
-    test_env = TEST if TEST in run.environments else BASE
-    for ci, path in ci_files(root).items():
-        name = _display(path, root)
-        files.append(name)
-        if test_env in run.checked:
-            ci_drift(c, ci, path, name, test_env, run.uses.get(test_env, []))
-    example = root / ENV_EXAMPLE
-    if example.is_file():
-        files.append(ENV_EXAMPLE)
-        env_example_drift(c, example, ENV_EXAMPLE, run.resolved, run.checked)
-    return Report(c.findings, run.checked, files)
+    for rule in PROJECT_RULES:
+        rule(ctx)
+    return Report(c.findings, run.checked, ctx.files)
 
 
 def _ignored_configs(c: Collector, root: Path, config: ConfigFile) -> None:

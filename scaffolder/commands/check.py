@@ -11,7 +11,7 @@ from pathlib import Path
 
 from scaffolder.errors import UsageError
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "github", "sarif", "gitlab")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -34,20 +34,40 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         ),
     )
     parser.add_argument(
-        "--format", choices=FORMATS, default="text", help="text for people, json for tools"
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help=(
+            "text for people, json for tools, github for workflow annotations, sarif for code "
+            "scanning, gitlab for a Code Quality report (same findings, same exit code)"
+        ),
     )
 
 
 def run(args: argparse.Namespace) -> int:
-    from scaffolder.check import exit_code, format_json, format_text, run_check
+    from scaffolder.check import exit_code, format_json, format_text, formats, run_check
 
     try:
         report = run_check(args.project, args.envs)
     except UsageError as error:
+        # Machine formats still get a well-formed document; the one line goes to stderr.
         if args.format == "json":
             print(json.dumps({"error": str(error), "exit_code": error.exit_code}, indent=2))
+        elif args.format == "github":
+            print(formats.github_error(str(error)))
+        elif args.format == "sarif":
+            print(formats.sarif_error(str(error), error.exit_code))
+        elif args.format == "gitlab":
+            path = str(error).split(":", 1)[0] if ":" in str(error) else "domain.toml"
+            print(formats.gitlab_error(str(error), path if " " not in path else "domain.toml"))
         raise
-    formatter = format_json if args.format == "json" else format_text
+    formatter = {
+        "text": format_text,
+        "json": format_json,
+        "github": formats.format_github,
+        "sarif": formats.format_sarif,
+        "gitlab": formats.format_gitlab,
+    }[args.format]
     try:
         print(formatter(report.findings, report.environments))
         sys.stdout.flush()

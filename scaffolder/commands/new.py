@@ -35,6 +35,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--ci", choices=CI_PROVIDERS, help="CI provider (default: github)")
     parser.add_argument(
+        "--deploy",
+        choices=("docker", "kubernetes", "none"),
+        help="deployment files: a Dockerfile, and Kustomize manifests for kubernetes "
+        "(default with --defaults: docker)",
+    )
+    parser.add_argument(
         "--no-compose",
         dest="compose",
         action="store_false",
@@ -74,7 +80,13 @@ def starting_spec(args: argparse.Namespace, name: str, ui: str) -> ProjectSpec:
             "no terminal to ask in: pass --defaults for the recommended layout, "
             "or --answers FILE with your choices"
         )
-    project = {"name": args.name, "package": args.package, "ci": args.ci, "compose": args.compose}
+    project = {
+        "name": args.name,
+        "package": args.package,
+        "ci": args.ci,
+        "compose": args.compose,
+        "deploy": args.deploy,
+    }
     if args.defaults or ui != "none":
         if not args.name:
             try:

@@ -1,0 +1,478 @@
+"""Value drift: the test environment's connection strings against the servers compose and the
+CI job start. Services can agree by name and still not connect: compose publishes redis on
+16379 while test's default says 6379, POSTGRES_DB or POSTGRES_PASSWORD changed, the CI job's
+DATABASE_URL names another port than its service. Each is an error: the test run or the CI
+run cannot connect. Passwords are compared, never printed.
+
+Locally (compose, GitHub service containers) a server is reached on localhost at the host
+port it publishes; in GitLab CI at its alias, on the container's own port. Message DB keeps
+the convention of publishing 5433 locally, beside PostgreSQL on 5432.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from scaffolder.catalog import MESSAGE_DB, POSTGRES, Service
+from scaffolder.check.common import SlotUse
+from scaffolder.check.context import ProjectContext
+from scaffolder.check.drift import (
+    Started,
+    _get,
+    _items,
+    catalog_service,
+    ci_systems,
+    environment_of,
+    integration_jobs,
+    published_ports,
+)
+from scaffolder.check.findings import DRIFT, ERROR
+from scaffolder.check.resolution import references_in
+from scaffolder.project_files import compose_file
+
+_LOCAL = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0"})
+_DEFAULT_PORTS = {
+    "postgresql": 5432,
+    "postgres": 5432,
+    "redis": 6379,
+    "rediss": 6379,
+    "mysql": 3306,
+    "mariadb": 3306,
+    "mssql": 1433,
+    "http": 80,
+    "https": 443,
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a connection string connects."""
+
+    scheme: str
+    host: str
+    port: int | None
+    user: str | None
+    password: str | None
+    database: str | None
+
+
+def target(url: str) -> Target | None:
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None  # the connection rules report what does not parse
+    scheme = parts.scheme.split("+", 1)[0].lower()
+    if not parts.hostname or scheme == "unix":
+        return None
+    return Target(
+        scheme,
+        parts.hostname.lower(),
+        port or _DEFAULT_PORTS.get(scheme),
+        unquote(parts.username) if parts.username else None,
+        unquote(parts.password) if parts.password is not None else None,
+        parts.path.lstrip("/") or None,
+    )
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One test slot that needs a server: its variable, its default, and where it is."""
+
+    use: SlotUse
+    service: Service
+    variables: tuple[str, ...]
+    default: str | None  # the URL with every default substituted; None if one has none
+    line: int
+
+
+def _test_slots(ctx: ProjectContext) -> list[Slot]:
+    env = ctx.test_env
+    slots = []
+    for use in ctx.uses_of(env):
+        provider = use.provider
+        if provider is None or provider.service is None or not provider.uri_key:
+            continue
+        table: Any = ctx.resolved[env].merged
+        for part in use.slot.path:
+            table = table.get(part) if isinstance(table, dict) else None
+        written = table.get(provider.uri_key) if isinstance(table, dict) else None
+        if not isinstance(written, str):
+            continue
+        if provider.connection and provider.connection.shape == "hosts":
+            written = _first_host(written)
+            if written is None:
+                continue
+        refs = list(references_in(written))
+        default: str | None = written
+        for ref in refs:
+            if ref.default is None:
+                default = None
+                break
+        if default is not None and refs:
+            for ref in refs:
+                whole = (
+                    "${" + ref.name + ("|" + ref.default if ref.default is not None else "") + "}"
+                )
+                default = default.replace(whole, ref.default or "")
+        line = ctx.collector.source.where(env, (*use.slot.path, provider.uri_key))
+        slots.append(Slot(use, provider.service, tuple(r.name for r in refs), default, line))
+    return slots
+
+
+def _first_host(text: str) -> str | None:
+    start = text.find('["')
+    end = text.find('"', start + 2)
+    return text[start + 2 : end] if start >= 0 and end > start else None
+
+
+@dataclass(frozen=True)
+class Server:
+    """A server a file starts: where it listens, and the credentials it sets."""
+
+    file: str
+    started: Started
+    service: Service
+    # (host port or None, container port, line)
+    ports: list[tuple[int | None, int, int]]
+    environment: Mapping[str, tuple[str, int]]
+
+
+def _servers(ctx: ProjectContext, path: Path, declared: Sequence[Started]) -> list[Server]:
+    servers = []
+    for started in declared:
+        service = catalog_service(started)
+        if service is None:
+            continue
+        node = started.node
+        servers.append(
+            Server(
+                ctx.display(path),
+                started,
+                service,
+                published_ports(node),
+                environment_of(node),
+            )
+        )
+    return servers
+
+
+def rule(ctx: ProjectContext) -> None:
+    if ctx.test_env not in ctx.checked:
+        return
+    slots = _test_slots(ctx)
+    if not slots:
+        return
+    compose = compose_file(ctx.root)
+    if compose is not None:
+        root = ctx.yaml(compose)
+        declared = [
+            Started(name, str(getattr(_get(value, "image"), "value", "") or ""), line, value)
+            for name, line, value in _items(_get(root, "services"))
+        ]
+        servers = _servers(ctx, compose, declared)
+        _port_conflicts(ctx, servers)
+        for slot in slots:
+            if slot.default is not None:
+                _against_local(ctx, slot, slot.default, servers, "compose", None)
+    for ci, path in ci_systems(ctx).items():
+        jobs, _line = integration_jobs(ctx, ci, path)
+        for job in jobs[:1]:
+            servers = _servers(ctx, path, job.services)
+            variables = {name: (value, line) for name, value, line in job.variables}
+            for slot in slots:
+                _against_ci(ctx, ci, path, job.name, slot, servers, variables)
+
+
+def _port_conflicts(ctx: ProjectContext, servers: Sequence[Server]) -> None:
+    """Two compose services publishing one host port: `docker compose up` fails."""
+    taken: dict[int, Server] = {}
+    for server in servers:
+        for host, _container, line in server.ports:
+            if host is None:
+                continue
+            first = taken.setdefault(host, server)
+            if first is server:
+                continue
+            convention = (
+                f" (the convention: {MESSAGE_DB.name} on {MESSAGE_DB.port}, "
+                f"{POSTGRES.name} on {POSTGRES.port})"
+                if sorted([first.service.name, server.service.name])
+                == sorted([MESSAGE_DB.name, POSTGRES.name])
+                else ""
+            )
+            ctx.collector.add(
+                ERROR,
+                "compose-port-conflict",
+                f"'{server.started.name}' publishes port {host}, which '{first.started.name}' "
+                f"already publishes: `docker compose up` fails{convention}",
+                line=line,
+                env=None,
+                fix=f"publish '{server.started.name}' on 127.0.0.1:{server.service.port}:"
+                f"{server.service.container_port}",
+                file=server.file,
+            )
+
+
+def _describe(slot: Slot, origin: str) -> str:
+    names = ", ".join(f"${{{n}}}" for n in slot.variables)
+    return origin if not names else f"{origin} of {names}"
+
+
+def _against_local(
+    ctx: ProjectContext,
+    slot: Slot,
+    url: str,
+    servers: Sequence[Server],
+    where: str,
+    via: tuple[str, int] | None,
+) -> None:
+    """A URL reached on localhost at a published host port (compose, GitHub services)."""
+    found = target(url)
+    if found is None or found.host not in _LOCAL:
+        return  # a server elsewhere: nothing local to compare with
+    source = ctx.collector.source
+    env = ctx.test_env
+    candidates = [s for s in servers if s.service.name == slot.service.name]
+    if not candidates:
+        return  # the missing-service rules report it
+    server = candidates[0]
+    file = server.file
+    if via is None:
+        what = f"{_describe(slot, 'the default')} in {source.file} (line {slot.line})"
+        change = f"or change the URL in {source.file} line {slot.line}"
+    else:
+        what = f"{via[0]} in {file} (line {via[1]})"
+        change = f"or change {via[0]} in {file} line {via[1]}"
+    rederive = "`protean-init derive`" if where == "compose" else "`protean-init ci`"
+    hosts = [h for h, c, _ in server.ports if c == server.service.container_port and h]
+    port_line = server.ports[0][2] if server.ports else server.started.line
+    code_prefix = "compose" if where == "compose" else "ci"
+    if found.port is not None and found.port not in hosts:
+        other = next(
+            (
+                s
+                for s in servers
+                if s is not server and any(h == found.port for h, _c, _l in s.ports)
+            ),
+            None,
+        )
+        if other is not None:
+            reason = (
+                f"port {found.port} is '{other.started.name}' ({other.service.image}), not "
+                f"{slot.service.name}"
+            )
+            if slot.service.name == MESSAGE_DB.name:
+                reason += (
+                    f": Message DB listens on {MESSAGE_DB.port} locally, beside PostgreSQL on "
+                    f"{POSTGRES.port}, and plain PostgreSQL has no message_store"
+                )
+        elif hosts:
+            reason = f"'{server.started.name}' publishes {', '.join(map(str, hosts))}"
+        else:
+            reason = f"'{server.started.name}' publishes no port to the host"
+        mapping = f"{found.port}:{slot.service.container_port}"
+        if where == "compose":
+            mapping = f"127.0.0.1:{mapping}"
+        runner = f"the {env} run" if where == "compose" else "the CI job"
+        if hosts and (other is not None or via is not None):
+            # The URL is the odd one out: point it at the port the server publishes.
+            at = f"{via[0]} in {file} line {via[1]}" if via else f"{source.file} line {slot.line}"
+            fix = f"use port {hosts[0]} in {at} ('{server.started.name}' publishes it)"
+            at_file, at_line = (file, via[1]) if via else (source.file, slot.line)
+        else:
+            fix = f"publish {mapping} in {file}, {change}; {rederive} re-derives {file}"
+            at_file, at_line = file, via[1] if via else port_line
+        ctx.collector.add(
+            ERROR,
+            "message-db-port"
+            if slot.service.name == MESSAGE_DB.name and other is not None
+            else f"{code_prefix}-port-mismatch",
+            f"{slot.use.slot} connects to port {found.port} ({what}), and {reason}: "
+            f"{runner} cannot connect",
+            line=at_line,
+            env=env,
+            fix=fix,
+            file=at_file,
+        )
+        return
+    _credentials(ctx, slot, found, server, what, change, code_prefix)
+
+
+def _credentials(
+    ctx: ProjectContext,
+    slot: Slot,
+    found: Target,
+    server: Server,
+    what: str,
+    change: str,
+    code_prefix: str,
+) -> None:
+    """Database name, user and password where the server's environment sets them."""
+    env = server.environment
+    service = slot.service
+    name = server.started.name
+    checks: list[tuple[str, str | None, str, int | None]] = []
+    if service.name == POSTGRES.name:
+        user = env.get("POSTGRES_USER", ("postgres", None))
+        database = env.get("POSTGRES_DB", user)
+        checks.append(("database", found.database, "POSTGRES_DB", database))
+        checks.append(("user", found.user, "POSTGRES_USER", user))
+        if "POSTGRES_PASSWORD" in env and "POSTGRES_HOST_AUTH_METHOD" not in env:
+            checks.append(
+                ("password", found.password, "POSTGRES_PASSWORD", env["POSTGRES_PASSWORD"])
+            )
+    elif service.name == MESSAGE_DB.name:
+        checks.append(("database", found.database, "the image's database", ("message_store", None)))
+    elif service.name == "mysql":
+        if "MYSQL_DATABASE" in env:
+            checks.append(("database", found.database, "MYSQL_DATABASE", env["MYSQL_DATABASE"]))
+        if found.user == "root" and "MYSQL_ROOT_PASSWORD" in env:
+            checks.append(
+                ("password", found.password, "MYSQL_ROOT_PASSWORD", env["MYSQL_ROOT_PASSWORD"])
+            )
+    elif service.name == "mssql":
+        key = "MSSQL_SA_PASSWORD" if "MSSQL_SA_PASSWORD" in env else "SA_PASSWORD"
+        if found.user == "sa" and key in env:
+            checks.append(("password", found.password, key, env[key]))
+    for kind, have, variable, wanted in checks:
+        value, line = wanted if isinstance(wanted, tuple) else (wanted, None)
+        if have is None or value is None or have == value:
+            continue
+        if kind == "password":
+            detail = f"its password is not {name}'s {variable}"
+        else:
+            detail = f"its {kind} is '{have}', and {name}'s {variable} is '{value}'"
+        ctx.collector.add(
+            ERROR,
+            f"{code_prefix}-{'credentials' if kind != 'database' else 'database'}-mismatch",
+            f"{slot.use.slot} ({what}): {detail}: "
+            + (f"the {ctx.test_env} run" if code_prefix == "compose" else "the CI job")
+            + " cannot connect",
+            line=line or server.started.line,
+            env=ctx.test_env,
+            fix=f"make {variable} and the URL agree ({change}); never commit a real password",
+            file=server.file,
+        )
+
+
+def _against_ci(
+    ctx: ProjectContext,
+    ci: str,
+    path: Path,
+    job: str,
+    slot: Slot,
+    servers: Sequence[Server],
+    variables: Mapping[str, tuple[str, int]],
+) -> None:
+    """The URL the CI job connects to (its variable, else the default) against its service."""
+    display = ctx.display(path)
+    set_in_job = next((n for n in slot.variables if n in variables), None)
+    if set_in_job is not None:
+        url, line = variables[set_in_job]
+        if "${{" in url or "$" in url.replace("$$", ""):
+            return  # a CI expression or secret: known only when the job runs
+        via = (set_in_job, line)
+    elif slot.default is not None:
+        url, via = slot.default, None
+    else:
+        return
+    if ci == "github":
+        _against_local(ctx, slot, url, servers, "ci", via)
+        if via is not None and slot.default is not None:
+            _ci_against_default(ctx, display, slot, url, via)
+        return
+    _against_gitlab(ctx, display, job, slot, url, servers, via)
+
+
+def _ci_against_default(
+    ctx: ProjectContext, display: str, slot: Slot, url: str, via: tuple[str, int]
+) -> None:
+    """The CI job's URL and test's default differ where both are local: CI tests another
+    server than a developer does."""
+    ci, local = target(url), target(slot.default or "")
+    if ci is None or local is None or ci.host not in _LOCAL or local.host not in _LOCAL:
+        return
+    differs = [
+        kind
+        for kind, a, b in (("port", ci.port, local.port), ("database", ci.database, local.database))
+        if a != b
+    ]
+    if not differs:
+        return
+    source = ctx.collector.source
+    ctx.collector.add(
+        DRIFT,
+        "ci-value-drift",
+        f"{via[0]} in {display} differs from the default in {source.file} (line {slot.line}) "
+        f"in its {' and '.join(differs)}: CI tests another server than `docker compose up` "
+        "gives a developer",
+        line=via[1],
+        env=ctx.test_env,
+        fix=f"make them agree; `protean-init ci` re-derives {display} from {source.file}",
+        file=display,
+    )
+
+
+def _gitlab_names(server: Server) -> set[str]:
+    """The hostnames GitLab gives a service: its alias, and two forms of its image name."""
+    names = {server.started.name} if server.started.name else set()
+    image = server.started.image.split(":", 1)[0]
+    names.add(image.replace("/", "__"))
+    names.add(image.replace("/", "-"))
+    return names
+
+
+def _against_gitlab(
+    ctx: ProjectContext,
+    display: str,
+    job: str,
+    slot: Slot,
+    url: str,
+    servers: Sequence[Server],
+    via: tuple[str, int] | None,
+) -> None:
+    found = target(url)
+    if found is None:
+        return
+    candidates = [s for s in servers if s.service.name == slot.service.name]
+    if not candidates:
+        return
+    server = candidates[0]
+    names = _gitlab_names(server)
+    source = ctx.collector.source
+    what = (
+        f"{via[0]} in {display} (line {via[1]})"
+        if via
+        else f"{_describe(slot, 'the default')} in {source.file} (line {slot.line}), as the "
+        f"job '{job}' sets no {', '.join(slot.variables) or 'variable'}"
+    )
+    alias = server.started.name or sorted(names)[0]
+    problem = None
+    if found.host in _LOCAL or found.host not in names:
+        problem = (
+            f"connects to {found.host}, and GitLab CI reaches the service at its alias '{alias}'"
+        )
+    elif found.port is not None and found.port != slot.service.container_port:
+        problem = (
+            f"connects to port {found.port}, and in GitLab CI '{alias}' listens on "
+            f"{slot.service.container_port}"
+        )
+    if problem is None:
+        _credentials(ctx, slot, found, server, what, "or run `protean-init ci`", "ci")
+        return
+    ctx.collector.add(
+        ERROR,
+        "ci-port-mismatch",
+        f"{slot.use.slot} ({what}) {problem}: the CI job '{job}' cannot connect",
+        line=via[1] if via else server.started.line,
+        env=ctx.test_env,
+        fix=f"set {slot.variables[0] if slot.variables else 'the URL'} to "
+        f"{found.scheme}://…@{alias}:{slot.service.container_port}/… in the job '{job}'; "
+        f"`protean-init ci` re-derives {display}",
+        file=display,
+    )

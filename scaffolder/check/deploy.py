@@ -1,0 +1,295 @@
+"""Deployment rules: the Dockerfile, the Kubernetes manifests and CI against the engine.
+
+What Protean 0.18 accepts silently and a deployment gets wrong (scaffolder.deployment has the
+facts): more than one engine process with event-store subscriptions (each handles every event
+again); a health server left on loopback in a container (no probe reaches it); a probe path or
+port the engine does not serve; a variable production reads with no default that the pod's
+environment does not supply (the engine fails at start-up); and `PROTEAN_ENV` exported in a CI
+job that also passes `--protean-env` (Protean's pytest plugin sets PROTEAN_ENV with
+`setdefault`, so the flag is ignored).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from scaffolder.check.findings import ERROR, WARNING
+from scaffolder.deployment import (
+    DOCKERFILE,
+    ENGINE_PATHS,
+    KUBERNETES_DIR,
+    LOOPBACK_HOSTS,
+    production_needs,
+    server_settings,
+    single_writer,
+)
+from scaffolder.project_files import GITHUB_WORKFLOW, GITLAB_CI
+
+PROTEAN_ENV = "PROTEAN_ENV"
+
+
+def rule(ctx: Any) -> None:
+    """Every deployment rule for the project at `ctx.root` (a check.context.ProjectContext)."""
+    root: Path = ctx.root
+    c = ctx.collector
+    tree = c.source.raw
+    settings = server_settings(tree)
+    dockerfile = root / DOCKERFILE
+    manifests = (
+        sorted((root / KUBERNETES_DIR).rglob("*.yaml")) if (root / KUBERNETES_DIR).is_dir() else []
+    )
+    containers = list(_manifest_containers(root, manifests, ctx))
+    if dockerfile.is_file():
+        ctx.files.append(DOCKERFILE)
+    if dockerfile.is_file() or containers:
+        _container_health(c, settings)
+    if dockerfile.is_file():
+        _dockerfile(c, dockerfile.read_text(encoding="utf-8"), settings)
+    for file, text, deployment, container in containers:
+        _engine_container(c, file, text, deployment, container, settings, tree)
+    for relative in (GITHUB_WORKFLOW, GITLAB_CI):
+        path = root / relative
+        if path.is_file():
+            _ci_protean_env(c, relative, path.read_text(encoding="utf-8"))
+
+
+def _line(text: str, needle: str) -> int:
+    for number, row in enumerate(text.splitlines(), 1):
+        if needle in row:
+            return number
+    return 1
+
+
+def _container_health(c: Any, settings: Mapping[str, Any]) -> None:
+    host = settings["health_host"]
+    if host in LOOPBACK_HOSTS:
+        line = c.source.where("production", ("server", "health", "host"))
+        c.add(
+            ERROR,
+            "health-on-loopback",
+            f"the engine's health server binds {host} in production, inside a container: "
+            "no probe or HEALTHCHECK from outside reaches it, so the pod is never ready",
+            line=line,
+            env="production",
+            fix='set host = "0.0.0.0" in [production.server.health]',
+        )
+
+
+def _dockerfile(c: Any, text: str, settings: Mapping[str, Any]) -> None:
+    port = settings["health_port"]
+    for number, row in enumerate(text.splitlines(), 1):
+        stripped = row.strip()
+        if stripped.upper().startswith("EXPOSE "):
+            exposed = {p.split("/")[0] for p in stripped.split()[1:]}
+            if str(port) not in exposed:
+                c.add(
+                    ERROR,
+                    "probe-port",
+                    f"EXPOSE {' '.join(sorted(exposed))}, but the engine's health server "
+                    f"listens on {port} ([production.server.health] port)",
+                    line=number,
+                    env="production",
+                    fix=f"EXPOSE {port}, or re-derive: protean-init derive",
+                    file=DOCKERFILE,
+                )
+        for url in re.findall(r"http://[^'\" )]+", row):
+            _probe_url(c, DOCKERFILE, number, url, port)
+        if stripped.upper().startswith("CMD ") and "--workers" in stripped:
+            _workers(c, DOCKERFILE, number, stripped, settings)
+
+
+def _probe_url(c: Any, file: str, line: int, url: str, port: int) -> None:
+    match = re.match(r"http://[^/:]+(?::(\d+))?(/[^?#]*)?", url)
+    if not match:
+        return
+    used_port = int(match.group(1) or 80)
+    path = match.group(2) or "/"
+    ok_path = path == "/drainz" or path in ENGINE_PATHS
+    if used_port != port or not ok_path:
+        c.add(
+            ERROR,
+            "probe-path",
+            f"{url} is not an endpoint of the engine's health server, which serves /livez, "
+            f"/readyz and POST /drainz on port {port}",
+            line=line,
+            env="production",
+            fix=f"use http://127.0.0.1:{port}/livez (or /readyz)",
+            file=file,
+        )
+
+
+def _workers(c: Any, file: str, line: int, command: str, settings: Mapping[str, Any]) -> None:
+    match = re.search(r"--workers\W+(\d+)", command)
+    if match and int(match.group(1)) > 1 and single_writer(settings):
+        c.add(
+            ERROR,
+            "single-writer",
+            f"--workers {match.group(1)} with event-store subscriptions: they are single-writer "
+            "and `protean server` refuses to start",
+            line=line,
+            env="production",
+            fix='set default_subscription_type = "stream" in [production.server], or one worker',
+            file=file,
+        )
+
+
+def _manifest_containers(
+    root: Path, manifests: list[Path], ctx: Any
+) -> Iterator[tuple[str, str, dict, dict]]:
+    """(file, text, Deployment, engine container) for each Deployment in the manifests."""
+    import yaml
+
+    for path in manifests:
+        relative = path.relative_to(root).as_posix()
+        text = path.read_text(encoding="utf-8")
+        try:
+            docs = list(yaml.safe_load_all(text))
+        except yaml.YAMLError:
+            continue  # not ours to report: kubectl says where
+        for doc in docs:
+            if not isinstance(doc, dict) or doc.get("kind") != "Deployment":
+                continue
+            ctx.files.append(relative)
+            pod = ((doc.get("spec") or {}).get("template") or {}).get("spec") or {}
+            for container in pod.get("containers") or []:
+                if isinstance(container, dict):
+                    yield relative, text, doc, container
+
+
+def _engine_container(
+    c: Any,
+    file: str,
+    text: str,
+    deployment: dict,
+    container: dict,
+    settings: Mapping[str, Any],
+    tree: Mapping[str, Any],
+) -> None:
+    port = settings["health_port"]
+    replicas = (deployment.get("spec") or {}).get("replicas", 1)
+    if isinstance(replicas, int) and replicas > 1 and single_writer(settings):
+        c.add(
+            ERROR,
+            "single-writer",
+            f"replicas: {replicas} with event-store subscriptions: they are single-writer, so "
+            "every pod would handle every event again",
+            line=_line(text, "replicas:"),
+            env="production",
+            fix='replicas: 1 with strategy Recreate, or default_subscription_type = "stream"',
+            file=file,
+        )
+    command = container.get("command") or container.get("args") or []
+    if isinstance(command, list) and "--workers" in command:
+        _workers(c, file, _line(text, "--workers"), " ".join(map(str, command)), settings)
+    named = {
+        p.get("name"): p.get("containerPort")
+        for p in container.get("ports") or []
+        if isinstance(p, dict)
+    }
+    for kind in ("livenessProbe", "readinessProbe", "startupProbe"):
+        http = (container.get(kind) or {}).get("httpGet")
+        if not isinstance(http, dict):
+            continue
+        probe_port = http.get("port")
+        resolved = named.get(probe_port, probe_port)
+        path = http.get("path", "/")
+        if resolved != port or path not in ENGINE_PATHS:
+            c.add(
+                ERROR,
+                "probe-path",
+                f"the {kind} asks {path} on port {probe_port}; the engine serves /livez and "
+                f"/readyz on port {port} ([production.server.health])",
+                line=_line(text, f"{kind}:"),
+                env="production",
+                fix=f"httpGet path /livez (liveness) or /readyz (readiness), port {port}",
+                file=file,
+            )
+    supplied = {e.get("name") for e in container.get("env") or [] if isinstance(e, dict)}
+    from_all = bool(container.get("envFrom"))
+    required, _, _ = production_needs(tree)
+    for variable in required:
+        if variable not in supplied and not from_all:
+            c.add(
+                ERROR,
+                "secret-missing",
+                f"production reads ${{{variable}}} with no default and the engine container "
+                "does not set it: the engine fails at start-up",
+                line=_line(text, "env:"),
+                env="production",
+                fix=f"add {variable} to env with valueFrom.secretKeyRef (protean-init derive)",
+                file=file,
+            )
+
+
+def _ci_protean_env(c: Any, file: str, text: str) -> None:
+    """A CI job that exports PROTEAN_ENV and also runs pytest --protean-env: the flag loses."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return
+    if not isinstance(data, dict):
+        return
+    for name, env, commands in _ci_jobs(file, data):
+        if PROTEAN_ENV not in env:
+            continue
+        for command in commands:
+            if "--protean-env" not in command:
+                continue
+            flag = next(
+                (w for w in shlex.split(command, comments=True) if w.startswith("--protean-env")),
+                "--protean-env",
+            )
+            c.add(
+                WARNING,
+                "protean-env-ignored",
+                f"CI job {name!r} exports PROTEAN_ENV={env[PROTEAN_ENV]} and runs {flag}: "
+                "Protean's pytest plugin sets PROTEAN_ENV only if unset, so the flag is ignored",
+                line=_line(text, "--protean-env"),
+                env=None,
+                fix=f"drop PROTEAN_ENV from job {name!r}'s environment, or the flag",
+                file=file,
+            )
+            break
+
+
+def _ci_jobs(file: str, data: dict) -> Iterator[tuple[str, dict, list[str]]]:
+    """(job name, its effective environment, its shell lines) for GitHub and GitLab."""
+    if file == GITHUB_WORKFLOW:
+        top = _strings(data.get("env"))
+        for name, job in (data.get("jobs") or {}).items():
+            if not isinstance(job, dict):
+                continue
+            env = {**top, **_strings(job.get("env"))}
+            for step in job.get("steps") or []:
+                if isinstance(step, dict) and isinstance(step.get("run"), str):
+                    yield str(name), {**env, **_strings(step.get("env"))}, [step["run"]]
+    else:
+        top = _strings(data.get("variables"))
+        for name, job in data.items():
+            if not isinstance(job, dict) or "script" not in job:
+                continue
+            env = {**top, **_strings(job.get("variables"))}
+            lines = [
+                line
+                for key in ("before_script", "script")
+                for line in (job.get(key) or [])
+                if isinstance(line, str)
+            ]
+            yield str(name), env, lines
+
+
+def _strings(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        return {}
+    return {
+        str(k): (json.dumps(v) if not isinstance(v, str) else v)
+        for k, v in value.items()
+        if not isinstance(v, dict)
+    }

@@ -1,0 +1,211 @@
+"""`new --deploy`, the `deploy` command in a project, and `check`'s deployment rules."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from scaffolder.check import check_project
+from scaffolder.cli import main
+from scaffolder.deployment import DEPLOY_FILES, files_for
+from tests.deploy.support import container, engine_deployment, rendered
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def cli(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def files(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("deploy", ["docker", "kubernetes", "none", None])
+def test_new_writes_the_files_of_its_deploy_choice(capsys, tmp_path: Path, deploy) -> None:
+    root = tmp_path / "shop"
+    argv = ["new", str(root), "--ui", "none", "--defaults"]
+    if deploy:
+        argv += ["--deploy", deploy]
+    assert cli(capsys, *argv)[0] == 0
+    chosen = deploy or "docker"  # --defaults means docker
+    assert files(root) & set(DEPLOY_FILES) == set(files_for(chosen))
+    answers = (root / ".copier-answers.protean-init.yml").read_text()
+    assert f"deploy: {chosen}\n" in answers
+    server = tomllib.loads((root / "domain.toml").read_text())["production"].get("server")
+    if chosen == "none":
+        assert server is None
+    else:
+        assert server["health"]["host"] == "0.0.0.0"
+    # Recorded answers give the same project, deployment files included.
+    again = tmp_path / "again"
+    argv = [
+        "new",
+        str(again),
+        "--ui",
+        "none",
+        "--answers",
+        str(root / ".copier-answers.protean-init.yml"),
+    ]
+    assert cli(capsys, *argv)[0] == 0
+    for relative in files_for(chosen):
+        assert (again / relative).read_bytes() == (root / relative).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("flag", "fragment"),
+    [
+        ("deploy=kube", "did you mean 'kubernetes'"),
+        ("replicas=2", "needs production.server.default_subscription_type=stream"),
+        ("workers=3", "single-writer"),
+        ("workers=0", "1 or more"),
+        ("production.server.health.port=0", "1 to 65535"),
+        ("production.server.drain_timeout=-1", "above 0"),
+        ("production.server.default_subscription_type=streams", "did you mean 'stream'"),
+        ("production.server.default_subscription_profile=fastest", "expected one of"),
+        ("production.server.health.host=0.0.0.0 x", "an address to bind"),
+    ],
+)
+def test_bad_deploy_input_is_one_line_and_writes_nothing(
+    capsys, tmp_path: Path, flag: str, fragment: str
+) -> None:
+    root = tmp_path / "shop"
+    code, _, err = cli(capsys, "new", str(root), "--ui", "none", "--defaults", "--set", flag)
+    assert code == 2
+    assert err.startswith("protean-init: error: ") and err.count("\n") == 1, err
+    assert fragment in err
+    assert not root.exists()
+
+
+def test_stream_subscriptions_scale_out(capsys, tmp_path: Path) -> None:
+    root = tmp_path / "shop"
+    sets = ["production.server.default_subscription_type=stream", "replicas=4", "workers=2"]
+    argv = ["new", str(root), "--ui", "none", "--defaults", "--deploy", "kubernetes"]
+    assert cli(capsys, *argv, *[x for s in sets for x in ("--set", s)])[0] == 0
+    deployment = engine_deployment(rendered(root))
+    assert deployment["spec"]["replicas"] == 4
+    assert container(deployment)["command"][-2:] == ["--workers", "2"]
+    assert check_project(root) == []
+
+
+def test_deploy_command_adds_changes_and_stops(capsys, tmp_path: Path) -> None:
+    root = tmp_path / "shop"
+    assert cli(capsys, "new", str(root), "--ui", "none", "--defaults", "--deploy", "none")[0] == 0
+    before = (root / "domain.toml").read_text()
+
+    code, out, _ = cli(capsys, "deploy", "kubernetes", "--project", str(root))
+    assert code == 0, out
+    assert files(root) >= set(DEPLOY_FILES)
+    after = (root / "domain.toml").read_text()
+    # Only lines were added to domain.toml: the server tables a container needs.
+    assert set(before.splitlines()) <= set(after.splitlines())
+    tree = tomllib.loads(after)
+    assert tree["production"]["server"]["health"] == {"host": "0.0.0.0", "port": 8080}
+    assert check_project(root) == []
+
+    # A hand edit to the Dockerfile survives a change that re-derives it.
+    dockerfile = root / "Dockerfile"
+    dockerfile.write_text(dockerfile.read_text() + "LABEL org.example.team=shop\n")
+    code, _, err = cli(capsys, "set", "production.server.drain_timeout=40", "--project", str(root))
+    assert code == 0, err
+    grace = engine_deployment(rendered(root))["spec"]["template"]["spec"]
+    assert grace["terminationGracePeriodSeconds"] > 40
+    assert dockerfile.read_text().endswith("LABEL org.example.team=shop\n")
+
+    # Scaling is refused with event-store subscriptions, then allowed with stream.
+    code, _, err = cli(capsys, "deploy", "kubernetes", "--replicas", "2", "--project", str(root))
+    assert code == 2 and "single-writer" in err
+    assert (
+        cli(
+            capsys,
+            "set",
+            "production.server.default_subscription_type=stream",
+            "--project",
+            str(root),
+        )[0]
+        == 0
+    )
+    assert cli(capsys, "deploy", "kubernetes", "--replicas", "2", "--project", str(root))[0] == 0
+    assert engine_deployment(rendered(root))["spec"]["replicas"] == 2
+    assert dockerfile.read_text().endswith("LABEL org.example.team=shop\n")
+
+    # none: no longer regenerated, and nothing of the user's is deleted.
+    code, out, _ = cli(capsys, "deploy", "none", "--project", str(root))
+    assert code == 0 and "No longer regenerated" in out
+    assert dockerfile.read_text().endswith("LABEL org.example.team=shop\n")
+
+
+def test_a_conflicting_edit_stops_the_deploy_change(capsys, tmp_path: Path) -> None:
+    root = tmp_path / "shop"
+    argv = ["new", str(root), "--ui", "none", "--defaults", "--deploy", "kubernetes"]
+    assert cli(capsys, *argv)[0] == 0
+    manifest = root / "deploy/kubernetes/base/deployment.yaml"
+    manifest.write_text(
+        manifest.read_text().replace(
+            "terminationGracePeriodSeconds: 30", "terminationGracePeriodSeconds: 99"
+        )
+    )
+    snapshot = {p: (root / p).read_bytes() for p in files(root)}
+    code, _, err = cli(capsys, "set", "production.server.drain_timeout=40", "--project", str(root))
+    assert code == 1 and "conflict" in err
+    assert {p: (root / p).read_bytes() for p in files(root)} == snapshot
+
+
+def _broken(capsys, tmp_path: Path) -> Path:
+    root = tmp_path / "shop"
+    argv = ["new", str(root), "--ui", "none", "--defaults", "--deploy", "kubernetes"]
+    assert cli(capsys, *argv)[0] == 0
+    return root
+
+
+def _codes(root: Path) -> dict[str, list]:
+    found: dict[str, list] = {}
+    for finding in check_project(root):
+        found.setdefault(finding.code, []).append(finding)
+    return found
+
+
+def test_check_finds_what_the_engine_would_not_survive(capsys, tmp_path: Path) -> None:
+    root = _broken(capsys, tmp_path)
+    config = root / "domain.toml"
+    config.write_text(config.read_text().replace('host = "0.0.0.0"', 'host = "127.0.0.1"'))
+    manifest = root / "deploy/kubernetes/base/deployment.yaml"
+    text = manifest.read_text()
+    text = text.replace("  replicas: 1\n", "  replicas: 2\n")
+    text = text.replace("path: /readyz", "path: /health")
+    text = text.replace(
+        "            - name: CACHE_URL\n              valueFrom:\n                secretKeyRef:\n"
+        "                  name: shop-secrets\n                  key: CACHE_URL\n",
+        "",
+    )
+    manifest.write_text(text)
+    found = _codes(root)
+    assert set(found) >= {"health-on-loopback", "single-writer", "probe-path", "secret-missing"}
+    assert all(f.severity == "error" for code in found for f in found[code])
+    [missing] = found["secret-missing"]
+    assert "CACHE_URL" in missing.message
+    assert [f.file for f in found["health-on-loopback"]] == ["domain.toml"]
+
+
+def test_check_finds_a_dockerfile_probe_on_the_wrong_port(capsys, tmp_path: Path) -> None:
+    root = _broken(capsys, tmp_path)
+    dockerfile = root / "Dockerfile"
+    dockerfile.write_text(
+        dockerfile.read_text().replace("127.0.0.1:8080/livez", "127.0.0.1:8000/health")
+    )
+    assert {f.code for f in check_project(root)} == {"probe-path"}
+
+
+def test_check_finds_protean_env_exported_beside_the_flag(capsys, tmp_path: Path) -> None:
+    root = _broken(capsys, tmp_path)
+    workflow = root / ".github/workflows/ci.yml"
+    text = workflow.read_text()
+    assert "--protean-env memory" in text
+    workflow.write_text(text.replace("jobs:\n", "env:\n  PROTEAN_ENV: test\njobs:\n", 1))
+    found = _codes(root)
+    [warning] = found["protean-env-ignored"]
+    assert warning.severity == "warning" and warning.file == ".github/workflows/ci.yml"
