@@ -169,8 +169,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.project = discover_project(args.project)
         return int(args.run(args) or 0)
     except ScaffolderError as error:
-        print(f"protean-init: error: {error}", file=sys.stderr)
+        from scaffolder.redact import redact_text
+
+        # Messages quote values (a URL, a conflicting line): never a password in them.
+        print(f"protean-init: error: {redact_text(str(error))}", file=sys.stderr)
         return error.exit_code
+    except RecursionError:
+        # Input nested deeper than a parser or a walk of the tree can follow; the readers
+        # refuse it by name (scaffolder.inputs), this is the net for any other path.
+        print("protean-init: error: input nested too deeply; nothing written", file=sys.stderr)
+        return 2
     except OSError as error:
         # The disk or the OS refused (a read-only folder, a full disk, ulimit -f while
         # rendering): one line naming the path and why, as for any other bad input.

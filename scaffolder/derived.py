@@ -49,6 +49,7 @@ def regenerate(
     project: ProjectIdentity,
     paths: Iterable[str] | None = None,
     managed: Iterable[str] | None = None,
+    config_now: Tree | None = None,
     base_project: ProjectIdentity | None = None,
 ) -> Regenerated:
     """The merged new content of the derived files (all, or `paths`) after a config change.
@@ -57,14 +58,23 @@ def regenerate(
     compose gains the services it lacks, .env.example the variables it lacks, and a CI file is
     only replaced when asked for by name (`protean-init ci`), as a conflict unless --force.
     `managed` names the files protean-init wrote whole (None: every derived file).
+    `base_tree` is the recorded snapshot, its passwords masked; `config_now` (the config before
+    this edit) and `new_tree` are where they are found again for the merge base.
     """
     from scaffolder.render import render_derived
 
     regenerated = render_derived(new_tree, project)
+    from scaffolder.redact import restore, restore_lines
+
     # The merge base is what was generated last, from the choices recorded then (a changed
     # deploy or replicas is the regenerated side's change, not the user's).
     base_project = base_project or project
-    base_files = render_derived(base_tree, base_project) if base_tree is not None else None
+    masked_files = render_derived(base_tree, base_project) if base_tree is not None else None
+    base_files = masked_files
+    if base_tree is not None:
+        restored = restore(base_tree, config_now, new_tree)
+        if restored != base_tree:
+            base_files = render_derived(restored, base_project)
     wanted = set(paths) if paths is not None else set(regenerated)
     files: dict[str, bytes] = {}
     conflicts: dict[str, tuple[str, bytes]] = {}
@@ -94,6 +104,10 @@ def regenerate(
 
         conflicted = False
         if base_files is not None and relative in base_files and relative in ours:
+            if masked_files is not None and relative in masked_files:
+                base_files[relative] = restore_lines(
+                    masked_files[relative], base_files[relative], yours
+                )
             merged, conflicted = merge_file(base_files[relative], yours, new)
         elif relative in COMPOSE_NAMES:
             merged, said = _add_missing_services(yours, new)
@@ -193,8 +207,11 @@ def _add_missing_services(yours: bytes, generated: bytes) -> tuple[bytes, list[s
 
 def conflict_report(conflicts: Mapping[str, tuple[str, bytes]]) -> str:
     """The conflicted files with git-style markers, for the error output."""
+    from scaffolder.redact import redact_text
+
+    # The conflicting lines may hold a connection string: its password is never shown.
     parts = [f"--- {path} (conflict)\n{merged}" for path, (merged, _) in conflicts.items()]
-    return "\n".join(parts)
+    return redact_text("\n".join(parts))
 
 
 def record_snapshot(
@@ -205,6 +222,8 @@ def record_snapshot(
     import io
 
     from ruamel.yaml import YAML
+
+    from scaffolder.redact import redact_tree
 
     yaml = YAML()
     yaml.indent(mapping=4, sequence=4, offset=2)
@@ -224,11 +243,29 @@ def record_snapshot(
     data["deploy"] = project.deploy
     data["workers"] = project.workers
     data["replicas"] = project.replicas
-    data["generated_from"] = _redacted(tree)
+    data["generated_from"] = _quote_ambiguous(redact_tree(tree))
     data["derived_files"] = sorted(managed)
     out = io.StringIO()
     yaml.dump(data, out)
     return out.getvalue().encode()
+
+
+def _quote_ambiguous(value: Any) -> Any:
+    """Strings a YAML 1.1 reader (PyYAML, which reads the record back) would take for
+    something else, single-quoted: a TOML time `07:30:00` as text is a base-60 integer there,
+    and the snapshot must read back equal to the tree it was made from."""
+    import yaml
+    from ruamel.yaml.scalarstring import SingleQuotedScalarString
+
+    if isinstance(value, dict):
+        return {k: _quote_ambiguous(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_quote_ambiguous(v) for v in value]
+    if isinstance(value, str):
+        tag = yaml.resolver.Resolver().resolve(yaml.ScalarNode, value, (True, False))
+        if tag != "tag:yaml.org,2002:str":
+            return SingleQuotedScalarString(value)
+    return value
 
 
 def _load_without_snapshot(yaml: Any, answers_text: str) -> Any:
@@ -258,27 +295,3 @@ def _load_without_snapshot(yaml: Any, answers_text: str) -> Any:
         return yaml.load("\n".join(lines))
     except YAMLError:
         return yaml.load(answers_text)
-
-
-def _redacted(value: Any, key: str = "") -> Any:
-    """The tree as plain data, with credentials replaced: the snapshot is no second copy of
-    a secret. Derived files never show those values, so the merge base is unaffected."""
-    from scaffolder.config_tree import VARIABLE_REFERENCE
-    from scaffolder.plan import looks_secret
-
-    if isinstance(value, Mapping):
-        return {str(k): _redacted(v, str(k)) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_redacted(v, key) for v in value]
-    if isinstance(value, str):
-        if looks_secret(key) and not VARIABLE_REFERENCE.search(value):
-            return "<redacted>"
-        return VARIABLE_REFERENCE.sub(
-            lambda m: (
-                f"${{{m.group(1)}|<redacted>}}"
-                if m.group(2) is not None and looks_secret(m.group(1))
-                else m.group(0)
-            ),
-            value,
-        )
-    return value

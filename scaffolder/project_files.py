@@ -52,8 +52,12 @@ class ConfigFile:
     def is_pyproject(self) -> bool:
         return self.path.name == "pyproject.toml"
 
-    def read_text(self) -> str:
-        return self.path.read_text(encoding="utf-8")
+    def read_text(self, *, keep_newlines: bool = False) -> str:
+        """The file's text; too large or not UTF-8 is a UsageError naming the file."""
+        from scaffolder.inputs import read_text
+
+        what = "pyproject.toml" if self.is_pyproject else "the Protean config"
+        return read_text(self.path, what, keep_newlines=keep_newlines)
 
     def load(self) -> dict[str, Any]:
         """The parsed config (the `[tool.protean]` table for pyproject.toml).
@@ -64,8 +68,10 @@ class ConfigFile:
 
 
 def parse_config(text: str, config: ConfigFile) -> dict[str, Any]:
+    from scaffolder.inputs import load_toml
+
     try:
-        data: dict[str, Any] = tomllib.loads(text)
+        data: dict[str, Any] = load_toml(text, config.path)
     except tomllib.TOMLDecodeError as error:
         raise UsageError(f"{config.path}: {toml_error_text(error)}") from error
     for key in config.root_key:
@@ -91,9 +97,15 @@ def _config_in(folder: Path) -> ConfigFile | None:
         if name != "pyproject.toml":
             return ConfigFile(path, ())
         # A pyproject.toml without [tool.protean] is just packaging; keep looking.
-        if "[tool.protean" in path.read_text(encoding="utf-8"):
+        if b"[tool.protean" in _read_bytes(path, "pyproject.toml"):
             return ConfigFile(path, ("tool", "protean"))
     return None
+
+
+def _read_bytes(path: Path, what: str) -> bytes:
+    from scaffolder.inputs import read_bytes
+
+    return read_bytes(path, what)
 
 
 def find_config(root: Path) -> ConfigFile | None:
@@ -139,13 +151,29 @@ def read_answers(root: Path) -> dict[str, Any]:
         return {}
     import yaml
 
+    from scaffolder.errors import yaml_error_text
+    from scaffolder.inputs import load_yaml, read_text
+
     try:
-        # libyaml's parser when PyYAML has it: the snapshot grows with domain.toml.
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+        data = load_yaml(read_text(path, "the answers record"), path, fast=True)
     except yaml.YAMLError as error:
-        raise UsageError(f"{path}: malformed YAML: {error}") from error
+        raise UsageError(f"{path}: {yaml_error_text(error)}") from error
     return data if isinstance(data, dict) else {}
+
+
+def _check_name(value: Any, what: str, source: Path) -> None:
+    """A name read from a file (or a folder's name) goes into compose, CI and .env.example
+    lines: one with a line break or control character would break them."""
+    import unicodedata
+
+    if value is None:
+        return
+    if not isinstance(value, str) or any(
+        unicodedata.category(c)[0] == "C" or unicodedata.category(c) in ("Zl", "Zp") for c in value
+    ):
+        raise UsageError(
+            f"{source}: invalid {what} {value!r}: use letters, digits, '-', '_' or '.'"
+        )
 
 
 def project_identity(root: Path, answers: Mapping[str, Any]) -> ProjectIdentity:
@@ -154,13 +182,25 @@ def project_identity(root: Path, answers: Mapping[str, Any]) -> ProjectIdentity:
     package_name = answers.get("package_name")
     pyproject = root / "pyproject.toml"
     if not project_name and pyproject.is_file():
+        from scaffolder.inputs import load_toml, read_text
+
         try:
-            project_name = (
-                tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {}).get("name")
-            )
+            metadata = load_toml(read_text(pyproject, "pyproject.toml"), pyproject).get("project")
+            project_name = metadata.get("name") if isinstance(metadata, dict) else None
         except tomllib.TOMLDecodeError:
             project_name = None
+        _check_name(project_name, "project name", pyproject)
+    _check_name(answers.get("project_name"), "project_name", root / ANSWERS_FILE)
+    _check_name(package_name, "package_name", root / ANSWERS_FILE)
+    if package_name is not None and not (
+        isinstance(package_name, str) and package_name.isidentifier()
+    ):
+        raise UsageError(
+            f"{root / ANSWERS_FILE}: invalid package_name {package_name!r}: expected a Python "
+            "identifier"
+        )
     project_name = project_name or root.resolve().name
+    _check_name(project_name, "project name", root)
     if not package_name:
         src = root / "src"
         packages = (
@@ -168,6 +208,7 @@ def project_identity(root: Path, answers: Mapping[str, Any]) -> ProjectIdentity:
             if (src.is_dir())
             else []
         )
+        packages = [name for name in packages if name.isidentifier()]
         package_name = packages[0] if packages else re.sub(r"\W+", "_", project_name).lower()
     if "ci" in answers:
         ci = answers["ci"]
@@ -185,6 +226,7 @@ def project_identity(root: Path, answers: Mapping[str, Any]) -> ProjectIdentity:
         test_install=_test_install(pyproject),
     )
 
+
 def _test_install(pyproject: Path) -> str:
     from scaffolder.install import test_install_command
 
@@ -193,7 +235,6 @@ def _test_install(pyproject: Path) -> str:
     from scaffolder.inputs import read_text
 
     return test_install_command(read_text(pyproject, "pyproject.toml"))
-
 
 
 def discover_project(start: Path) -> Path:

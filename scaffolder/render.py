@@ -29,6 +29,7 @@ from scaffolder.project_files import (
     GITLAB_CI,
     ProjectIdentity,
 )
+from scaffolder.redact import redact_tree
 from scaffolder.spec import BASE, ProjectSpec
 
 # Files computed from domain.toml, that the reopen commands regenerate.
@@ -66,7 +67,12 @@ def spec_answers(spec: ProjectSpec) -> dict[str, Any]:
     if spec.variables:
         answers["variables"] = {str(slot): name for slot, name in spec.variables.items()}
     if spec.local_urls:
-        answers["local_urls"] = {str(slot): url for slot, url in spec.local_urls.items()}
+        from scaffolder.redact import redact_urls
+
+        # The record is no second copy of a password: a URL's is masked.
+        answers["local_urls"] = {
+            str(slot): redact_urls(url) for slot, url in spec.local_urls.items()
+        }
     return answers
 
 
@@ -151,7 +157,8 @@ def template_data(
         "workers": project.workers,
         "replicas": project.replicas,
         "spec": answers or {},
-        "generated_from": dict(tree),
+        # The merge base of the derived files, passwords masked (scaffolder.redact).
+        "generated_from": redact_tree(tree),
         "plan": {
             **plan_context(plan),
             "sections": sections or [],

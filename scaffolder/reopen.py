@@ -63,9 +63,8 @@ def open_project(root: Path) -> Project:
     if not root.is_dir():
         raise UsageError(f"no such project folder: {root}")
     config = require_config(root)
-    # newline="" keeps CRLF line endings as they are, so edits can keep them too.
-    with config.path.open(encoding="utf-8", newline="") as handle:
-        text = handle.read()
+    # CRLF line endings are kept as they are, so edits can keep them too.
+    text = config.read_text(keep_newlines=True)
     tree = parse_config(text, config)
     answers = read_answers(root)
     return Project(root, config, text, tree, answers, project_identity(root, answers))
@@ -123,13 +122,18 @@ def pending_changes(
     identity = identity or project.identity
     text = project.text if new_text is None else new_text
     new_tree = parse_config(text, project.config)
+    from scaffolder.redact import redact_tree
+
+    # The recorded snapshot masks passwords; regenerate puts them back for the merge base.
+    recorded = project.last_generated
     result = regenerate(
         project.root,
         new_tree,
-        project.last_generated,
+        recorded,
         identity,
         derived,
         project.managed,
+        config_now=project.tree,
         base_project=project.identity,
     )
     for path, reason in result.skipped.items():
@@ -158,7 +162,9 @@ def pending_changes(
     answers_path = project.root / ANSWERS_FILE
     # `managed` None means "all", as `new` records it; only a known set can have grown.
     managed_grew = project.managed is not None and managed != project.managed
-    if new_tree != project.last_generated or identity != project.identity or managed_grew:
+    # Compared as recorded (redacted, dates as text), so an unchanged config is not re-recorded.
+    snapshot_changed = redact_tree(new_tree) != recorded
+    if snapshot_changed or identity != project.identity or managed_grew:
         old = answers_path.read_text(encoding="utf-8") if answers_path.is_file() else None
         files[ANSWERS_FILE] = record_snapshot(old, new_tree, identity, managed)
     return changes_for(project.root, files)
@@ -200,7 +206,9 @@ def _config_files(project: Project, tree: Tree, new_text: str) -> dict[str, byte
     files = {project.config_relative: new_text.encode()}
     pyproject = project.root / "pyproject.toml"
     if pyproject.is_file():
-        old = pyproject.read_text(encoding="utf-8")
+        from scaffolder.inputs import read_text
+
+        old = read_text(pyproject, "pyproject.toml")
         updated = with_extras(old, needed)
         if updated != old:
             files["pyproject.toml"] = updated.encode()

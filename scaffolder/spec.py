@@ -145,8 +145,11 @@ SETTINGS = tuple(SETTING_TABLE)
 
 Processing = Literal["sync", "async"]
 
-_PROJECT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9._-]*$")
-_SLOT_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+# Matched whole (fullmatch): `$` would also match before a trailing newline, and a name
+# ending in one writes a domain.toml, CI file and .env.example that do not parse.
+_PROJECT_NAME = re.compile(r"[A-Za-z][A-Za-z0-9._-]*")
+_SLOT_NAME = re.compile(r"[a-z][a-z0-9_]*")
+_VARIABLE_NAME = re.compile(r"[A-Z_][A-Z0-9_]*")
 
 
 @dataclass(frozen=True, order=True)
@@ -293,7 +296,7 @@ def default_local_url(slot: Slot, provider: Provider, package: str) -> str | Non
 
 
 def validate_project_name(name: str) -> None:
-    if not _PROJECT_NAME.match(name):
+    if not _PROJECT_NAME.fullmatch(name):
         raise UsageError(
             f"invalid project name {name!r}: use letters, digits, '-', '_' or '.', "
             "starting with a letter"
@@ -315,7 +318,7 @@ def validate_package_name(name: str) -> None:
 
 
 def validate_slot_name(name: str) -> None:
-    if not _SLOT_NAME.match(name) or keyword.iskeyword(name):
+    if not _SLOT_NAME.fullmatch(name) or keyword.iskeyword(name):
         raise UsageError(
             f"invalid name {name!r}: use lower-case letters, digits and '_', starting with a letter"
         )
@@ -378,8 +381,28 @@ def validate(spec: ProjectSpec) -> None:
                 )
     validate_deployment(spec)
     for slot, variable in spec.variables.items():
-        if not re.fullmatch(r"[A-Z_][A-Z0-9_]*", variable):
+        if not _VARIABLE_NAME.fullmatch(variable):
             raise UsageError(f"invalid variable name {variable!r} for {slot}: use A-Z, 0-9 and '_'")
+    for slot, url in spec.local_urls.items():
+        validate_local_url(slot, url)
+
+
+def validate_local_url(slot: Slot, url: str) -> None:
+    """A local URL is written inside `${VAR|URL}` and on an .env.example line: a `}` would end
+    the reference early, and a control character, line break or space would break the line.
+    The value is shown escaped (repr), so an invisible character is visible in the error."""
+    import unicodedata
+
+    bad = next(
+        (c for c in url if c == "}" or unicodedata.category(c)[0] in "CZ"),
+        None,
+    )
+    if not url or bad is not None:
+        what = "is empty" if not url else f"contains {bad!r}"
+        raise UsageError(
+            f"invalid local URL {url!r} for {slot}: it {what}; use a URL without spaces, "
+            "control characters or '}', e.g. postgresql://postgres:postgres@localhost:5432/app"
+        )
 
 
 def subscription_type(spec: ProjectSpec, env: str = "production") -> str:

@@ -86,7 +86,10 @@ def describe(changes: Iterable[FileChange]) -> str:
             tofile=f"b/{change.relative}",
         )
         parts.append("".join(diff))
-    return "\n".join(parts)
+    from scaffolder.redact import redact_text
+
+    # A diff is printed: passwords in connection strings (or credential-named values) never.
+    return redact_text("\n".join(parts))
 
 
 def _project_root(change: FileChange) -> Path:

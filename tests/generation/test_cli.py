@@ -271,8 +271,11 @@ def test_dry_run_prints_every_file_and_writes_nothing(capsys, tmp_path: Path) ->
         if line.startswith("--- new file: ")
     ]
     assert sorted(announced) == sorted(files)
+    # Printed as written, except passwords (the local defaults' too): scaffolder.redact.
+    from scaffolder.redact import redact_text
+
     for relative, content in files.items():
-        assert f"--- new file: {relative}\n{content.decode()}" in out, relative
+        assert f"--- new file: {relative}\n{redact_text(content.decode())}" in out, relative
 
 
 def test_dry_run_into_an_existing_project_shows_a_diff_and_changes_nothing(
