@@ -130,7 +130,7 @@ def plan_additions(yours: Any, generated: Any) -> ComposeAdditions:
         )
         if user is not None:
             out.reused[name] = user
-            out.notes.append(_reuse_note(name, user, have[user]))
+            out.notes.append(_reuse_note(name, user, have[user], service))
             continue
         service = _with_free_port(name, service, taken, out.notes)
         out.services[name] = service
@@ -140,20 +140,24 @@ def plan_additions(yours: Any, generated: Any) -> ComposeAdditions:
     return out
 
 
-def _reuse_note(name: str, user: str, spec: Mapping[str, Any]) -> str:
-    default, container = _DEFAULT_PORTS.get(name), _CONTAINER_PORTS.get(name)
+def _reuse_note(name: str, user: str, spec: Mapping[str, Any], generated: Any) -> str:
+    """What the user should know about their service standing in for `generated`: the port
+    domain.toml's defaults name (the one `generated` publishes), and the one theirs does."""
+    container = _CONTAINER_PORTS.get(name)
+    expected = [h for h, c in published_ports(generated).items() if c == container]
+    default = expected[0] if expected else _DEFAULT_PORTS.get(name)
     image = spec.get("image")
     ports = {host for host, inside in published_ports(spec).items() if inside == container}
     said = f"your service `{user}` ({image}) provides {name}; it is used, not duplicated"
     if not ports:
         return (
-            f"{said}, but it publishes no host port for {container}: the test defaults in "
+            f"{said}, but it publishes no host port for {container}: the local defaults in "
             f"domain.toml expect localhost:{default}"
         )
     if default in ports:
-        return f"{said} (localhost:{default}, as domain.toml's test defaults expect)"
+        return f"{said} (localhost:{default}, as domain.toml's local defaults expect)"
     return (
-        f"{said}, but it publishes localhost:{min(ports)} while domain.toml's test defaults "
+        f"{said}, but it publishes localhost:{min(ports)} while domain.toml's local defaults "
         f"use localhost:{default}: change one to match"
     )
 
@@ -175,7 +179,7 @@ def _with_free_port(name: str, service: Any, taken: dict[int, str], notes: list[
                     free += 1
                 notes.append(
                     f"`{taken[host]}` already publishes port {host}, so the added `{name}` "
-                    f"publishes {free}: point the test defaults in domain.toml at "
+                    f"publishes {free}: point the local defaults in domain.toml at "
                     f"localhost:{free}"
                 )
                 text = re.sub(rf"(^|:){host}:", rf"\g<1>{free}:", text, count=1)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -118,10 +118,37 @@ def variables_of(uses: tuple[SlotUse, ...], config: Mapping[str, Any]) -> tuple[
     return tuple(found.values())
 
 
+_LOCAL_HOSTS = ("localhost", "127.0.0.1")
+
+
+def local_port(use: SlotUse) -> int | None:
+    """The host port a slot's local default URL names (`${VAR|...@localhost:5433/...}`)."""
+    for ref in references(dict(use.table)):
+        if ref.default is None:
+            continue
+        try:
+            parts = urlsplit(ref.default)
+            port = parts.port
+        except ValueError:
+            continue
+        if parts.hostname in _LOCAL_HOSTS and port:
+            return port
+    return None
+
+
 def _services_for(uses: list[SlotUse], package: str) -> tuple[ServicePlan, ...]:
+    """The services the uses need; each published on the host port their local defaults name
+    (the catalog's, unless the project moved it off a port another service publishes)."""
     wanted = {use.provider.service.name for use in uses if use.provider.service}
+    ports: dict[str, int] = {}
+    for use in uses:
+        if use.provider.service is not None and (port := local_port(use)) is not None:
+            ports.setdefault(use.provider.service.name, port)
     return tuple(
-        ServicePlan(s, {k: v.format(package=package) for k, v in s.environment.items()})
+        ServicePlan(
+            replace(s, port=ports.get(s.name, s.port)),
+            {k: v.format(package=package) for k, v in s.environment.items()},
+        )
         for s in SERVICES
         if s.name in wanted
     )

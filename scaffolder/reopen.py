@@ -121,6 +121,13 @@ def pending_changes(
 
     identity = identity or project.identity
     text = project.text if new_text is None else new_text
+    if new_text is not None:
+        from scaffolder.local_ports import aim_at_compose
+
+        # A new local default reaches the service the project's compose file runs for it.
+        text = new_text = aim_at_compose(
+            project.root, project.tree, new_text, project.config, identity.package_name
+        )
     new_tree = parse_config(text, project.config)
     from scaffolder.redact import redact_tree
 

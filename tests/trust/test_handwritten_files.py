@@ -12,6 +12,7 @@ host port is published twice.
 from __future__ import annotations
 
 import shlex
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -197,13 +198,31 @@ def test_the_users_postgres_is_reused_and_said_so(tmp_path, capsys):
     assert "your service `db` (postgres:16) provides postgres; it is used, not duplicated" in err
 
 
-def test_a_reused_service_on_another_port_is_reported(tmp_path, capsys):
+def local_default(root: Path, path: tuple[str, ...]) -> str:
+    node = tomllib.loads((root / "domain.toml").read_text())
+    for key in path:
+        node = node[key]
+    return node
+
+
+def github_ports(root: Path) -> dict[str, list[str]]:
+    workflow = load_plain((root / ".github/workflows/ci.yml").read_text())
+    services = workflow["jobs"]["integration"]["services"]
+    return {name: [str(p) for p in spec["ports"]] for name, spec in services.items()}
+
+
+def test_a_reused_service_on_another_port_gets_the_new_default(tmp_path, capsys):
     root = project(tmp_path, {"docker-compose.yml": ANCHORS})
     code, err = run(capsys, "add-database reports --provider postgresql", root)
     assert code == 0, err
     assert (root / "docker-compose.yml").read_bytes() == ANCHORS.encode()
+    # The user's `database` publishes 15432: the new default, CI and .env.example follow it.
+    uri = local_default(root, ("databases", "reports", "database_uri"))
+    assert uri == "${REPORTS_DATABASE_URL|postgresql://postgres:postgres@localhost:15432/shop}"
+    assert github_ports(root)["postgres"] == ["15432:5432"]
+    assert "localhost:15432/shop" in (root / ".env.example").read_text()
     line = next(line for line in err.splitlines() if "`database`" in line)
-    assert "localhost:15432" in line and "localhost:5432" in line
+    assert "used, not duplicated (localhost:15432" in line
 
 
 def test_an_added_service_takes_the_next_free_host_port(tmp_path, capsys):
@@ -211,8 +230,26 @@ def test_an_added_service_takes_the_next_free_host_port(tmp_path, capsys):
     code, err = run(capsys, "set base.brokers.default=redis", root)
     assert code == 0, err
     services = load_plain((root / "docker-compose.yml").read_text())["services"]
-    assert published_ports(services["redis"]) == {6380: 6379}
-    assert "`app` already publishes port 6379, so the added `redis` publishes 6380" in err
+    assert published_ports(services["redis"]) == {6380: 6379}  # `app` publishes 6379
+    assert local_default(root, ("brokers", "default", "URI")) == (
+        "${BROKER_URL|redis://localhost:6380/0}"
+    )
+    assert github_ports(root)["redis"] == ["6380:6379"]
+    assert "redis://localhost:6380/0" in (root / ".env.example").read_text()
+
+
+def test_a_default_the_user_wrote_is_never_re_aimed(tmp_path, capsys):
+    mine = DOMAIN.replace(
+        '[brokers.default]\nprovider = "inline"\n',
+        '[brokers.default]\nprovider = "redis"\nURI = "${BROKER_URL|redis://localhost:6379/0}"\n',
+    )
+    root = project(tmp_path, {"docker-compose.yml": TWO_SPACE_DASH_AT_KEY, "domain.toml": mine})
+    code, err = run(capsys, "add-database reports --provider sqlite", root)
+    assert code == 0, err
+    assert local_default(root, ("brokers", "default", "URI")).endswith("localhost:6379/0}")
+    assert only_gained_lines(mine.encode(), (root / "domain.toml").read_bytes())
+    # The compose file cannot give redis 6379 (`app` has it): said, for the user to settle.
+    assert "so the added `redis` publishes 6380: point the local defaults" in err
 
 
 def test_flow_style_compose_is_left_alone_with_one_line(tmp_path, capsys):

@@ -1,0 +1,110 @@
+"""Local defaults that reach the services the project's own compose file runs.
+
+An edit writes a new connection string with the catalog's local default
+(`${REPORTS_DATABASE_URL|postgresql://...@localhost:5432/shop}`). When the project's compose
+file already has a PostgreSQL of the user's on host port 15432, that service is used (see
+scaffolder.compose_merge) and the default must say 15432; when another service already
+publishes 6379, the Redis protean-init adds goes on 6380, and the default must say 6380.
+Only values this edit wrote or changed are re-aimed (the user's own lines are never
+touched), by replacing the port inside the value's token (scaffolder.toml_edit.set_value,
+verified). The plan then publishes each service on the port its defaults name, so compose,
+CI and .env.example agree with domain.toml.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from scaffolder.config_tree import Tree, environments, provider_of, resolve, slot_tables
+from scaffolder.project_files import COMPOSE_NAMES, ConfigFile, parse_config
+from scaffolder.spec import BASE
+
+
+def compose_ports(root: Path, tree: Tree, package: str) -> dict[str, int]:
+    """Catalog service -> the host port it will be reached on, where that is not the port
+    the config's defaults name: a reused service's published port, or a moved one."""
+    from scaffolder.compose_merge import plan_additions, published_ports
+    from scaffolder.plan import plan_project
+    from scaffolder.yaml_insert import YamlInsertError, load_plain
+
+    compose = next((root / n for n in COMPOSE_NAMES if (root / n).is_file()), None)
+    if compose is None:
+        return {}
+    try:
+        yours = load_plain(compose.read_text(encoding="utf-8"))
+    except (YamlInsertError, OSError, UnicodeDecodeError):
+        return {}
+    if not isinstance(yours, Mapping) or not isinstance(yours.get("services"), Mapping):
+        return {}
+    plan = plan_project(tree, package, package)
+    wanted = {
+        "services": {
+            s.name: {
+                "image": s.service.image,
+                "ports": [f"127.0.0.1:{s.service.port}:{s.service.container_port}"],
+            }
+            for s in plan.services
+        }
+    }
+    additions = plan_additions(yours, wanted)
+    found: dict[str, int] = {}
+    for name, spec in additions.services.items():
+        for port in published_ports(spec):
+            found.setdefault(name, port)
+    for name, user in additions.reused.items():
+        inside = next(s.service.container_port for s in plan.services if s.name == name)
+        ports = [h for h, c in published_ports(yours["services"][user]).items() if c == inside]
+        if ports:
+            found[name] = min(ports)
+    return found
+
+
+def _get(tree: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        if not isinstance(tree, Mapping) or key not in tree:
+            return None
+        tree = tree[key]
+    return tree
+
+
+_LOCAL = re.compile(r"(\|[^}]*@?(?:localhost|127\.0\.0\.1)):(\d+)")
+
+
+def aim_at_compose(
+    root: Path, old_tree: Tree, new_text: str, config: ConfigFile, package: str
+) -> str:
+    """`new_text` with the local defaults this edit wrote aimed at the compose file's ports."""
+    from scaffolder.toml_edit import TomlEditError, set_value
+
+    new_tree = parse_config(new_text, config)
+    ports = compose_ports(root, new_tree, package)
+    if not ports:
+        return new_text
+    text = new_text
+    for env in environments(new_tree):
+        prefix = () if env == BASE else (env,)
+        for slot, table in slot_tables(resolve(new_tree, env)):
+            provider = provider_of(slot, table)
+            service = provider.service if provider else None
+            if service is None or service.name not in ports or not provider.uri_key:
+                continue
+            path = (*prefix, *slot.path, provider.uri_key)
+            value = _get(new_tree, path)
+            if not isinstance(value, str) or value == _get(old_tree, path):
+                continue  # not written by this edit: the user's, left as it is
+            port = ports[service.name]
+            aimed = _LOCAL.sub(
+                lambda m, port=port, default=service.port: (
+                    f"{m.group(1)}:{port}" if int(m.group(2)) == default else m.group(0)
+                ),
+                value,
+            )
+            if aimed != value:
+                try:
+                    text = set_value(text, path, aimed, root=config.root_key)
+                except TomlEditError:
+                    continue  # left as the edit wrote it; the compose note says why
+    return text
