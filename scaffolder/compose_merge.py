@@ -142,24 +142,50 @@ def plan_additions(yours: Any, generated: Any) -> ComposeAdditions:
 
 def _reuse_note(name: str, user: str, spec: Mapping[str, Any], generated: Any) -> str:
     """What the user should know about their service standing in for `generated`: the port
-    domain.toml's defaults name (the one `generated` publishes), and the one theirs does."""
+    domain.toml's defaults name (the one `generated` publishes) against the one theirs does,
+    and which credentials differ."""
     container = _CONTAINER_PORTS.get(name)
     expected = [h for h, c in published_ports(generated).items() if c == container]
     default = expected[0] if expected else _DEFAULT_PORTS.get(name)
-    image = spec.get("image")
     ports = {host for host, inside in published_ports(spec).items() if inside == container}
-    said = f"your service `{user}` ({image}) provides {name}; it is used, not duplicated"
+    said = [f"your service `{user}` ({spec.get('image')}) provides {name}: used, not duplicated"]
     if not ports:
-        return (
-            f"{said}, but it publishes no host port for {container}: the local defaults in "
+        said.append(
+            f"it publishes no host port for {container}, and the local defaults in "
             f"domain.toml expect localhost:{default}"
         )
-    if default in ports:
-        return f"{said} (localhost:{default}, as domain.toml's local defaults expect)"
-    return (
-        f"{said}, but it publishes localhost:{min(ports)} while domain.toml's local defaults "
-        f"use localhost:{default}: change one to match"
-    )
+    elif default in ports:
+        said.append(f"it publishes localhost:{default}, as domain.toml's local defaults expect")
+    else:
+        said.append(
+            f"it publishes localhost:{min(ports)}, domain.toml's local defaults use "
+            f"localhost:{default}: change one to match"
+        )
+    differ = _credentials_differ(spec, generated)
+    if differ:
+        said.append(f"its {', '.join(differ)} differ from what the local defaults use: align them")
+    return "; ".join(said)
+
+
+def _environment(spec: Any) -> dict[str, str]:
+    """A service's `environment:` as a mapping, from either of its two forms."""
+    env = spec.get("environment") if isinstance(spec, Mapping) else None
+    if isinstance(env, Mapping):
+        return {str(k): "" if v is None else str(v) for k, v in env.items()}
+    if isinstance(env, list):
+        return dict(str(item).partition("=")[::2] for item in env)
+    return {}
+
+
+def _credentials_differ(spec: Any, generated: Any) -> list[str]:
+    """The environment keys (never their values: they may be passwords) whose effective
+    value in the user's service differs from the one protean-init's service would set."""
+    mine = _environment(spec)
+    # What the postgres image does when a key is unset: the user is postgres, the database
+    # is named after the user.
+    mine.setdefault("POSTGRES_USER", "postgres")
+    mine.setdefault("POSTGRES_DB", mine["POSTGRES_USER"])
+    return sorted(k for k, v in _environment(generated).items() if mine.get(k) != v)
 
 
 def _with_free_port(name: str, service: Any, taken: dict[int, str], notes: list[str]) -> Any:

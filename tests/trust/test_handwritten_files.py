@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from scaffolder.cli import main
-from scaffolder.compose_merge import published_ports, serves
+from scaffolder.compose_merge import plan_additions, published_ports, serves
 from scaffolder.yaml_insert import load_plain
 from tests.support.validators import assert_compose_valid
 
@@ -117,6 +117,18 @@ STYLES = {
     "compose-yaml-name": ("compose.yaml", FOUR_SPACE),
 }
 
+GENERATED_POSTGRES = """\
+services:
+  postgres:
+    image: postgres:17-alpine
+    environment:
+      POSTGRES_USER: "postgres"
+      POSTGRES_PASSWORD: "postgres"
+      POSTGRES_DB: "shop"
+    ports:
+      - "127.0.0.1:5432:5432"
+"""
+
 EDITS = [
     "add-database reports --provider postgresql",
     "set base.brokers.default=redis",
@@ -195,7 +207,20 @@ def test_the_users_postgres_is_reused_and_said_so(tmp_path, capsys):
     assert code == 0, err
     # Nothing else was needed: the file is byte for byte the user's.
     assert (root / "docker-compose.yml").read_bytes() == FOUR_SPACE.encode()
-    assert "your service `db` (postgres:16) provides postgres; it is used, not duplicated" in err
+    note = next(line for line in err.splitlines() if "`db`" in line)
+    assert "your service `db` (postgres:16) provides postgres: used, not duplicated" in note
+    assert "it publishes localhost:5432, as domain.toml's local defaults expect" in note
+    # POSTGRES_DB is unset, so the image names the database `postgres`, not `shop`.
+    assert "its POSTGRES_DB differ" in note
+
+
+def test_a_credentials_note_names_keys_never_values():
+    compose = FOUR_SPACE.replace("POSTGRES_PASSWORD: postgres", "POSTGRES_PASSWORD: s3cret-Value")
+    generated = load_plain(GENERATED_POSTGRES)
+    plan = plan_additions(load_plain(compose), generated)
+    assert plan.reused == {"postgres": "db"} and not plan.services
+    (note,) = plan.notes
+    assert "POSTGRES_PASSWORD" in note and "s3cret-Value" not in note
 
 
 def local_default(root: Path, path: tuple[str, ...]) -> str:
@@ -222,7 +247,7 @@ def test_a_reused_service_on_another_port_gets_the_new_default(tmp_path, capsys)
     assert github_ports(root)["postgres"] == ["15432:5432"]
     assert "localhost:15432/shop" in (root / ".env.example").read_text()
     line = next(line for line in err.splitlines() if "`database`" in line)
-    assert "used, not duplicated (localhost:15432" in line
+    assert "used, not duplicated; it publishes localhost:15432, as domain.toml's" in line
 
 
 def test_an_added_service_takes_the_next_free_host_port(tmp_path, capsys):
