@@ -117,7 +117,10 @@ def regenerate(
         elif paths is not None:
             merged, conflicted = merge_file(None, yours, new)
         else:
-            skipped[relative] = "not written by protean-init; `protean-init ci --force` replaces it"
+            from scaffolder.ci_note import left_alone
+
+            # A CI file of the user's is never rewritten as a side effect: say what it lacks.
+            skipped[relative] = left_alone(yours.decode(), new.decode())
             continue
         if conflicted:
             base = base_files.get(relative) if base_files and relative in ours else None

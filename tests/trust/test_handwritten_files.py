@@ -302,7 +302,9 @@ def test_hand_written_ci_is_left_alone_with_a_note(tmp_path, capsys, ci):
         code, err = run(capsys, command, root)
         assert code == 0, err
         assert (root / ci).read_bytes() == CI_FILES[ci].encode()
-        assert f"left {ci} as it is" in err
+        (note,) = [line for line in err.splitlines() if f"left {ci} as it is" in line]
+        if command == EDITS[0]:  # reports on postgresql: the file runs no PostgreSQL
+            assert "needs service containers it lacks: postgres (postgres:17-alpine)" in note
 
 
 ENV_EXAMPLE = """\
@@ -339,3 +341,24 @@ def test_env_example_with_crlf_keeps_crlf(tmp_path, capsys):
     assert only_gained_lines(crlf.encode(), now)
     assert b"\n" not in now.replace(b"\r\n", b"")
     assert now.decode().count("Added by protean-init") == 1
+
+
+def test_ci_note_counts_the_users_own_service_containers():
+    from scaffolder.ci_note import missing_services
+
+    generated = (
+        "jobs:\n  integration:\n    services:\n      postgres:\n        image: postgres:17-alpine\n"
+        "      redis:\n        image: redis:8-alpine\n"
+    )
+    github = (
+        "jobs:\n    test:\n        services:\n            db:\n                image: postgres:16\n"
+    )
+    assert missing_services(github, generated) == [("redis", "redis:8-alpine")]
+    gitlab_generated = (
+        "test-integration:\n  services:\n    - name: postgres:17-alpine\n      alias: postgres\n"
+    )
+    gitlab = "default:\n  services:\n    - postgres:15\ntest:\n  script: [make]\n"
+    assert missing_services(gitlab, gitlab_generated) == []
+    assert missing_services("test:\n  script: [make]\n", gitlab_generated) == [
+        ("postgres", "postgres:17-alpine")
+    ]
