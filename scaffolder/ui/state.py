@@ -8,6 +8,7 @@ keeps only the variable names and local URLs that differ from the catalog's defa
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from scaffolder.spec import (
     ENVIRONMENTS,
     INHERIT,
     PROCESSING_MODES,
+    SETTING_TABLE,
     SETTINGS,
     EnvironmentSpec,
     ProjectSpec,
@@ -85,6 +87,7 @@ class Draft:
     # Whether the package name and target folder still follow the project name.
     package_follows: bool = True
     target_follows: bool = True
+    origin: ProjectSpec | None = None
 
     # --- building -----------------------------------------------------------------------
 
@@ -108,7 +111,10 @@ class Draft:
             variables=dict(spec.variables),
             local_urls=dict(spec.local_urls),
             package_follows=spec.package_name == package_name_for(spec.project_name),
-            target_follows=target.name == spec.project_name,
+            # The current folder (empty, made for the project) stays the target when the
+            # project is renamed: moving it would write somewhere the user did not choose.
+            target_follows=target.name == spec.project_name and not _is_cwd(target),
+            origin=spec,
         )
 
     def environments(self) -> list[str]:
@@ -131,9 +137,12 @@ class Draft:
             environments[env] = EnvironmentSpec(
                 # In slot order: the spec's (and domain.toml's) order is its base's order.
                 {s: self.providers[env][s] for s in self.slots if s in self.providers[env]},
-                **{name: chosen.get(name) for name in SETTINGS},
+                **{SETTING_TABLE[name].attribute: chosen.get(name) for name in SETTINGS},
             )
-        return ProjectSpec(
+        # From the spec the draft began with: what no step here edits (deployment, say) is
+        # kept as it came, whatever fields ProjectSpec gains.
+        return dataclasses.replace(
+            self.origin or ProjectSpec(self.project_name, self.package_name, {}),
             project_name=self.project_name,
             package_name=self.package_name,
             environments=environments,
@@ -156,6 +165,11 @@ class Draft:
             self.target = self.target.parent / name
 
     def set_package_name(self, name: str) -> None:
+        """An empty package follows the project name again (the field shows it as a hint)."""
+        if not name:
+            self.package_name = package_name_for(self.project_name)
+            self.package_follows = True
+            return
         self.package_name = name
         self.package_follows = name == package_name_for(self.project_name)
 
@@ -302,10 +316,26 @@ class Draft:
             self.variables[slot] = text
 
     def set_local_url(self, slot: Slot, text: str) -> None:
-        if text == self.default_local_url(slot):
+        """The user's default for `slot`; empty (or the provider's own) follows the provider."""
+        if not text or text == self.default_local_url(slot):
             self.local_urls.pop(slot, None)
         else:
             self.local_urls[slot] = text
+
+    def url_is_users(self, slot: Slot) -> bool:
+        """Whether `slot`'s local default is one the user typed, kept across provider changes."""
+        return slot in self.local_urls
+
+    def url_warning(self, slot: Slot) -> str | None:
+        """A typed URL whose scheme is not the one the provider's own default uses."""
+        typed, default = self.local_urls.get(slot), self.default_local_url(slot)
+        if not typed or not default or "://" not in typed:
+            return None
+        scheme, expected = typed.split("://", 1)[0], default.split("://", 1)[0]
+        if scheme != expected:
+            provider = self.provider(self.local_envs(slot)[0], slot).name
+            return f"your URL is {scheme}://, {provider} expects {expected}://"
+        return None
 
     def variable_error(self, slot: Slot) -> str | None:
         name = self.variable(slot)
@@ -345,6 +375,13 @@ class Draft:
 
     def errors(self) -> dict[str, str]:
         return {**self.project_errors(), **self.connection_errors()}
+
+
+def _is_cwd(path: Path) -> bool:
+    try:
+        return path.resolve() == Path.cwd().resolve()
+    except OSError:
+        return False
 
 
 def field_id(slot: Slot) -> str:

@@ -366,7 +366,7 @@ class NameModal(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.title_text, classes="modal-title", markup=False)
-            yield Input(id="name", compact=True, placeholder="reports")
+            yield Input(id="name", compact=True, placeholder="type a name, e.g. reports")
             yield Hint(self.hint_text, id="name-hint", markup=False)
             with Horizontal():
                 yield Button("Cancel", id="cancel", compact=True)
@@ -455,3 +455,46 @@ class PickManyModal(ModalScreen[list[str] | None]):
 
     def action_dismiss_none(self) -> None:
         self.dismiss(None)
+
+
+class QuitModal(ModalScreen[bool]):
+    """`Quit without writing?`: Enter on Quit or Escape again leaves; Stay (Tab) goes back."""
+
+    DEFAULT_CSS = """
+    QuitModal { align: center middle; }
+    QuitModal > Vertical {
+        width: 56;
+        max-width: 95%;
+        height: auto;
+        border: round $error;
+        background: $surface;
+        padding: 0 1;
+    }
+    QuitModal .modal-title { text-style: bold; margin-bottom: 1; }
+    QuitModal Horizontal { height: 1; margin-top: 1; align-horizontal: right; }
+    QuitModal Button { margin-left: 2; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "leave", "Quit", show=True),
+        Binding("s", "stay", "Stay", show=True),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("Quit without writing?", classes="modal-title")
+            yield Static("Your changes are lost; nothing is written.", classes="modal-body")
+            with Horizontal():
+                yield Button("Stay", id="stay", compact=True)
+                yield Button("Quit", id="quit", variant="error", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#quit", Button).focus()
+
+    @on(Button.Pressed, "#quit")
+    def action_leave(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#stay")
+    def action_stay(self) -> None:
+        self.dismiss(False)

@@ -1,18 +1,24 @@
 """The full-screen wizard: five steps that fill a ProjectSpec, then hand it to the CLI's writer.
 
 The app never renders or writes files itself: the Review step previews `render_project`'s
-output (in a worker, so start-up does not pay for copier), and Enter there calls the `write`
-callback the CLI passes. Escape or Ctrl-C anywhere leaves with nothing written.
+output (in a worker, so start-up does not pay for copier), and its Write action (ctrl+s
+there, or the Write button) calls the `write` callback the CLI passes. Escape or Ctrl-C asks
+before discarding a change, and leaves with nothing written.
+
+Keys keep Textual's conventions: ctrl+p is the command palette, Tab moves between fields;
+the steps move on ctrl+n / alt+right (Next) and alt+left (Back); `?` or F1 shows the help.
 """
 
 from __future__ import annotations
 
+import copy
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
 
@@ -24,6 +30,14 @@ WriteCallback = Callable[[WizardOutcome], list[str]]
 
 PROJECT, PROVIDERS, CONNECTIONS, REVIEW, DONE = range(5)
 STEP_NAMES = ("project", "providers", "connections", "review", "done")
+# What each step decides: the palette's and the help screen's one line per step.
+STEP_HELP = (
+    "project and package names, the folder, CI and compose",
+    "a provider per slot and environment; named databases; debug, testing, processing",
+    "the variable each connection reads, and its default outside production",
+    "the files to be written and what check finds; ctrl+s writes them",
+    "what was written and what to run next",
+)
 # Step name -> (module under scaffolder.ui.screens, screen class).
 _STEP_SCREENS = {
     "project": ("project", "ProjectScreen"),
@@ -38,18 +52,19 @@ class WizardApp(App[WizardOutcome | None]):
     """`WizardApp(initial, target, write=None)`; `run()` returns the outcome, None if cancelled."""
 
     TITLE = "protean-init"
-    ENABLE_COMMAND_PALETTE = False
     CSS_PATH = "wizard.tcss"
+    COMMAND_PALETTE_DISPLAY = "^p"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # Not priority bindings: they reach the app through the focused field, after the keys
         # typed before them, so `sync()` sees every character (a paste, then Ctrl-S at once).
-        Binding("ctrl+s", "review", "Review"),
-        Binding("ctrl+n", "next", "Next"),
-        Binding("ctrl+p", "back", "Back"),
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+c", "cancel", "Cancel", show=False, priority=True),
-        Binding("ctrl+q", "cancel", "Cancel", show=False, priority=True),
+        Binding("ctrl+s", "review", "Review", key_display="^s"),
+        Binding("ctrl+n,alt+right", "next", "Next", key_display="^n"),
+        Binding("alt+left", "back", "Back", key_display="alt+←"),
+        Binding("escape", "cancel", "Quit", key_display="esc"),
+        Binding("f1,question_mark", "help", "Help", key_display="?"),
+        Binding("ctrl+c", "cancel", "Quit", show=False, priority=True),
+        Binding("ctrl+q", "cancel", "Quit", show=False, priority=True),
     ]
 
     def __init__(
@@ -57,10 +72,15 @@ class WizardApp(App[WizardOutcome | None]):
     ) -> None:
         super().__init__()
         self.draft = Draft.from_spec(initial, target)
+        # What the user started from: leaving asks first once the draft differs from it.
+        # (The spec it came from is immutable and shared, not copied.)
+        self.initial_draft = copy.deepcopy(self.draft, {id(initial): initial})
         self.write = write
         self.written: list[str] = []
         self.writing = False
         self.outcome: WizardOutcome | None = None
+        # The step screen under the command palette while it lists the commands.
+        self._palette_below: Screen | None = None
 
     def on_mount(self) -> None:
         self.push_screen(self.step_screen(STEP_NAMES[PROJECT]))
@@ -78,11 +98,14 @@ class WizardApp(App[WizardOutcome | None]):
 
     @property
     def step(self) -> int:
-        return getattr(self.screen, "step", PROJECT)
+        return getattr(self._palette_below or self.screen, "step", PROJECT)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "help" and isinstance(self.screen, ModalScreen):
+            return False
         if action in ("next", "back", "review", "goto_step"):
-            if isinstance(self.screen, ModalScreen) or self.step == DONE:
+            on_top = self._palette_below or self.screen
+            if isinstance(on_top, ModalScreen) or self.step == DONE:
                 return False
             if action == "back" and self.step == PROJECT:
                 return None
@@ -123,7 +146,6 @@ class WizardApp(App[WizardOutcome | None]):
                     screen = self.step_screen(STEP_NAMES[blocking])
                     screen.errors_pending = True  # shown once it has (re)built its fields
                     self.switch_screen(screen)
-                self.notify("Fix the highlighted field first.", severity="error", timeout=3)
                 return
         self.switch_screen(self.step_screen(STEP_NAMES[index]))
 
@@ -137,14 +159,67 @@ class WizardApp(App[WizardOutcome | None]):
 
     # --- leaving ------------------------------------------------------------------------
 
+    def changed(self) -> bool:
+        """Whether the user changed anything since the wizard opened (fields as they are now)."""
+        sync = getattr(self.screen, "sync", None)
+        if sync is not None:
+            sync()
+        return self.draft != self.initial_draft
+
     def action_cancel(self) -> None:
-        """Leave with nothing written; once the project is written, leave with it."""
+        """Leave with nothing written, asking first when that discards a change; once the
+        project is written, leave with it."""
+        from scaffolder.ui.widgets import QuitModal
+
         if self.written:
             self.exit(self.outcome)
         elif self.writing:
             self.notify("Writing the project; one moment.", timeout=2)
-        else:
+        elif isinstance(self.screen, QuitModal):
+            self.exit(None)  # Ctrl-C or Ctrl-Q again, on the question itself
+        elif not self.changed():
             self.exit(None)
+        else:
+            self.push_screen(QuitModal(), self._quit_answered)
+
+    def _quit_answered(self, leave: bool | None) -> None:
+        if leave:
+            self.exit(None)
+
+    def action_quit(self) -> None:  # the palette's Quit: the same question first
+        self.action_cancel()
+
+    # --- help and the palette -------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from scaffolder.ui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen(self.step))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        from scaffolder.ui.palette import binding_commands
+        from scaffolder.ui.widgets import STEP_TITLES
+
+        step = getattr(screen, "step", PROJECT)  # the palette is on top: ask the screen below
+        for index, title in enumerate(STEP_TITLES[:DONE]):
+            if index != step and step != DONE:
+                yield SystemCommand(
+                    f"Step {index + 1}: {title}",
+                    STEP_HELP[index],
+                    partial(self.goto_step, index),
+                )
+        if step != DONE:
+            yield SystemCommand(
+                "Check", "Review: what protean-init check finds", partial(self.goto_step, REVIEW)
+            )
+        yield SystemCommand("Help", "Keys, and what each step decides", self.action_help)
+        # Asked as if the palette were not open: it closes before the command runs.
+        self._palette_below = screen
+        try:
+            yield from binding_commands(self, screen)
+        finally:
+            self._palette_below = None
+        yield from super().get_system_commands(screen)
 
     def finish(self, outcome: WizardOutcome, written: list[str] | None) -> None:
         """After a successful write (or, with no writer, on Enter in Review)."""

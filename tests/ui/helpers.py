@@ -58,3 +58,15 @@ async def type_into(pilot: Pilot, selector: str, text: str) -> None:
     if text:
         await pilot.press(*text)
     await pilot.pause()
+
+
+async def until(pilot: Pilot, predicate, what: str, rounds: int = 500) -> None:
+    """Wait on explicit state, not on time: let workers finish and messages be handled, round
+    after round, until `predicate()` holds. A round waits as long as the work takes, so a slow
+    or loaded machine needs no more rounds; `rounds` only stops a state that never comes."""
+    for _ in range(rounds):
+        if predicate():
+            return
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+    raise AssertionError(f"never reached: {what}")

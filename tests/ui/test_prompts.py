@@ -156,7 +156,7 @@ async def choose_in_the_wizard(app):
         await pilot.press("ctrl+s")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await pilot.pause()
     return app.return_value
 

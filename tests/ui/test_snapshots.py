@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from scaffolder.answers import build_spec
 from scaffolder.spec import default_spec
 from scaffolder.ui.wizard import WizardApp
 
@@ -17,9 +18,16 @@ SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 WRITTEN = ["README.md", "docker-compose.yml", "domain.toml", "pyproject.toml"]
 
 
-def app(write=None) -> WizardApp:
+# Four named databases: more connections than 24 lines hold, so Connections must scroll.
+FOUR = ["reports", "audit", "search", "archive"]
+
+
+def app(write=None, databases: tuple[str, ...] = ()) -> WizardApp:
     # A relative target keeps machine paths out of the pictures.
-    return WizardApp(default_spec("acme"), Path("acme"), write)
+    spec = default_spec("acme")
+    if databases:
+        spec = build_spec(spec, sets=[f"base.databases.{name}=postgresql" for name in databases])
+    return WizardApp(spec, Path("acme"), write)
 
 
 async def settle(pilot) -> None:
@@ -65,7 +73,7 @@ def test_done(snap_compare, size):
     assert snap_compare(
         app(write=lambda outcome: WRITTEN),
         terminal_size=SIZES[size],
-        run_before=pressing("ctrl+s", "enter"),
+        run_before=pressing("ctrl+s", "ctrl+s"),
     )
 
 
@@ -103,3 +111,59 @@ def test_light_theme(snap_compare, step):
         await pressing(*STEPS[step])(pilot)
 
     assert snap_compare(app(), run_before=light)
+
+
+# --- 80x24 with four named databases: every step, the last field focused and in view ---------
+
+
+async def tab_to_last_field(pilot) -> None:
+    """Tab (a key at a time) until the last field before Back/Next has the focus."""
+    chain = [w for w in pilot.app.screen.focus_chain if w.id not in ("back", "next")]
+    last = chain[-1]
+    for _ in range(len(pilot.app.screen.focus_chain)):
+        if pilot.app.focused is last:
+            break
+        await pilot.press("tab")
+        await pilot.pause()
+    assert pilot.app.focused is last, pilot.app.focused
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_four_databases_last_field_in_view(snap_compare, step):
+    async def run(pilot):
+        await pressing(*STEPS[step])(pilot)
+        await tab_to_last_field(pilot)
+        focused = pilot.app.focused
+        # The focused field is inside the window (the picture shows it; this says why).
+        assert pilot.app.screen.find_widget(focused).region.y < 22
+
+    assert snap_compare(app(databases=tuple(FOUR)), terminal_size=(80, 24), run_before=run)
+
+
+def test_four_databases_done(snap_compare):
+    assert snap_compare(
+        app(write=lambda outcome: WRITTEN, databases=tuple(FOUR)),
+        terminal_size=(80, 24),
+        run_before=pressing("ctrl+s", "ctrl+s"),
+    )
+
+
+def test_an_error_below_the_fold_is_named_and_scrolled_to(snap_compare):
+    async def run(pilot):
+        await pressing("ctrl+n", "ctrl+n")(pilot)
+        screen = pilot.app.screen
+        field = screen.query_one("#variable-caches-default")
+        field.focus()
+        await pilot.pause()
+        await pilot.press("ctrl+u", *"zzz")
+        # Back to the top: the bad field is below the fold when Next is pressed.
+        screen.query_one("#variable-databases-default").focus()
+        screen.query_one("#body").scroll_home(animate=False)
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert pilot.app.focused is field
+        assert "caches.default variable" in str(screen.query_one("#nav-status").render())
+
+    assert snap_compare(app(databases=tuple(FOUR)), terminal_size=(80, 24), run_before=run)

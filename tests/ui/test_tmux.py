@@ -92,7 +92,8 @@ def test_the_wizard_in_a_real_terminal_writes_a_project(tmux, tmp_path):
     tmux.keys("C-s")
     tmux.wait_for("files to")
     assert "domain.toml" in tmux.screen()
-    tmux.keys("Enter")
+    tmux.keys("Enter")  # in the file tree: opens or closes a folder, never writes
+    tmux.keys("C-s")
     tmux.wait_for("Created shop")
     assert "pytest --protean-env memory" in tmux.screen()
     tmux.keys("q")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 from textual import events
@@ -19,7 +18,7 @@ from scaffolder.ui.screens.providers import ProvidersScreen
 from scaffolder.ui.screens.review import ReviewScreen
 from scaffolder.ui.widgets import ChoiceGrid, Hint, NameModal
 
-from .helpers import move_to, pick, type_into
+from .helpers import move_to, pick, type_into, until
 
 DATABASE = Slot(Role.DATABASE, "default")
 REPORTS = Slot(Role.DATABASE, "reports")
@@ -34,11 +33,12 @@ def hint(app, widget_id: str) -> Hint:
 
 async def rendered(pilot) -> ReviewScreen:
     """Wait for the Review step and its render worker, then for the screen to settle."""
-    for _ in range(400):
+
+    def done() -> bool:
         screen = pilot.app.screen
-        if isinstance(screen, ReviewScreen) and screen.rendered_for == screen.spec:
-            break
-        await pilot.pause(0.025)
+        return isinstance(screen, ReviewScreen) and screen.rendered_for == screen.spec
+
+    await until(pilot, done, "the Review step rendered")
     await pilot.pause()
     assert isinstance(pilot.app.screen, ReviewScreen)
     assert pilot.app.screen.files
@@ -48,16 +48,13 @@ async def rendered(pilot) -> ReviewScreen:
 # --- start-up and leaving ---------------------------------------------------------------------
 
 
-async def test_first_screen_is_usable_quickly(make_app):
+async def test_the_first_screen_opens_on_the_project_name(make_app):
+    # How fast is bench/'s question (bench/tui_probe.py); here only what is shown and focused.
     app = make_app()
-    started = time.perf_counter()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        elapsed = time.perf_counter() - started
         assert isinstance(app.screen, ProjectScreen)
         assert app.focused is app.screen.query_one("#project-name", Input)
-    print(f"wizard start-up to a focused first field: {elapsed * 1000:.0f} ms")
-    assert elapsed < 2.0
 
 
 @pytest.mark.parametrize("key", ["escape", "ctrl+c", "ctrl+q"])
@@ -89,7 +86,7 @@ async def test_two_keys_from_defaults_to_an_outcome(make_app, initial, tmp_path)
     async with app.run_test() as pilot:
         await pilot.press("ctrl+s")
         await rendered(pilot)
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await pilot.pause()
     assert app.return_value is not None
     assert app.return_value.spec == initial
@@ -341,12 +338,12 @@ async def test_going_back_keeps_every_choice(make_app):
         await pilot.press("ctrl+n")
         await pilot.pause()
         await type_into(pilot, "#url-databases-default", "sqlite:///tmp/shop.db")
-        await pilot.press("ctrl+p", "ctrl+p")
+        await pilot.press("alt+left", "alt+left")
         await pilot.pause()
         assert isinstance(app.screen, ProjectScreen)
         assert app.screen.query_one("#project-name", Input).value == "shop"
         # Back is dimmed on the first step, not an error.
-        await pilot.press("ctrl+p")
+        await pilot.press("alt+left")
         assert isinstance(app.screen, ProjectScreen)
         await pilot.press("ctrl+n")
         await pilot.pause()
@@ -410,7 +407,7 @@ async def test_review_follows_changes_made_after_going_back(make_app):
         await pilot.press("ctrl+s")
         screen = await rendered(pilot)
         assert ".github/workflows/ci.yml" in screen.files
-        await pilot.press("ctrl+p", "ctrl+p", "ctrl+p")
+        await pilot.press("alt+left", "alt+left", "alt+left")
         await pilot.pause()
         app.screen.query_one("#ci-gitlab", RadioButton).value = True
         await pilot.pause()
@@ -431,7 +428,7 @@ async def test_enter_in_review_writes_through_the_callback_then_done(make_app, t
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("ctrl+s")
         await rendered(pilot)
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, DoneScreen)
@@ -440,7 +437,7 @@ async def test_enter_in_review_writes_through_the_callback_then_done(make_app, t
         assert "pytest --protean-env memory" in text
         assert "domain.toml" in str(app.screen.query_one("#written", Static).render())
         # Going back is over once the project is written.
-        await pilot.press("ctrl+p")
+        await pilot.press("alt+left")
         assert isinstance(app.screen, DoneScreen)
         await pilot.press("q")
         await pilot.pause()
@@ -457,14 +454,14 @@ async def test_a_failed_write_is_shown_and_the_user_can_go_back(make_app):
     async with app.run_test() as pilot:
         await pilot.press("ctrl+s")
         await rendered(pilot)
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
         status = app.screen.query_one("#nav-status", Static)
         assert status.has_class("-error")
         assert "not empty" in str(status.render())
-        await pilot.press("ctrl+p")
+        await pilot.press("alt+left")
         await pilot.pause()
         assert isinstance(app.screen, ConnectionsScreen)
 
@@ -474,7 +471,7 @@ async def test_after_writing_ctrl_c_and_escape_leave_with_the_outcome(make_app):
     async with app.run_test() as pilot:
         await pilot.press("ctrl+s")
         await rendered(pilot)
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, DoneScreen)
@@ -494,7 +491,7 @@ async def test_cancel_waits_while_the_project_is_being_written(make_app):
     async with app.run_test() as pilot:
         await pilot.press("ctrl+s")
         await rendered(pilot)
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await pilot.pause()
         await pilot.press("escape")
         await pilot.pause()
@@ -539,7 +536,7 @@ async def test_a_failed_preview_is_shown_not_raised(make_app, monkeypatch):
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
         assert "template missing" in str(app.screen.query_one("#nav-status", Static).render())
-        await pilot.press("ctrl+p")
+        await pilot.press("alt+left")
         await pilot.pause()
         assert isinstance(app.screen, ConnectionsScreen)
 
@@ -563,7 +560,7 @@ async def test_review_key_sends_the_user_to_a_bad_connection(make_app):
         await pilot.press("ctrl+n", "ctrl+n")
         await pilot.pause()
         await type_into(pilot, "#variable-brokers-default", "bad name")
-        await pilot.press("ctrl+p")
+        await pilot.press("alt+left")
         await pilot.pause()
         assert isinstance(app.screen, ProvidersScreen)
         await pilot.press("ctrl+s")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer
+from textual.widget import Widget
+from textual.widgets import Button, Footer, Static
 
 from scaffolder.ui.widgets import NavBar, StepBar
 
@@ -36,7 +38,7 @@ class StepScreen(Screen):
         with VerticalScroll(id="body", can_focus=False):
             yield from self.compose_body()
         yield NavBar(back=0 < self.step < 4, next_label=self.next_label, id="nav")
-        yield Footer()
+        yield Footer(compact=True)
 
     def compose_body(self) -> ComposeResult:
         yield from ()
@@ -50,6 +52,19 @@ class StepScreen(Screen):
 
     def show_errors(self) -> None:
         """Show every field's error and focus the first; called when leaving is refused."""
+
+    def set_status(self, text: str, error: bool = False) -> None:
+        """The line beside Back/Next: what is wrong, or what the primary action will do."""
+        status = self.query_one("#nav-status", Static)
+        status.set_class(error, "-error")
+        status.update(Text(("✗ " if error else "") + text))
+
+    def point_at(self, widget: Widget, label: str, message: str) -> None:
+        """Focus the field an error is about, scrolled into view, and name it beside Next."""
+        widget.focus(scroll_visible=False)
+        # After the refresh: a step just shown or rebuilt has no layout to scroll in yet.
+        self.call_after_refresh(widget.scroll_visible, animate=False)
+        self.set_status(f"{label}: {message}", error=True)
 
     @on(Button.Pressed, "#nav #next")
     def handle_next(self) -> None:

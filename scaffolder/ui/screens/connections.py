@@ -1,8 +1,15 @@
-"""Step 3: for each slot with a connection string, its variable and (outside production) default."""
+"""Step 3: for each slot with a connection string, its variable and (outside production) default.
+
+A field the user has not typed in shows what the providers chosen now imply, each time the step
+is shown: change the test database to sqlite on Providers and the default here becomes sqlite's.
+What the user typed is theirs: it stays across provider changes and is marked so. A field
+counts as typed when its value differs from what this screen last put in it, so keys typed
+ahead of Ctrl-S count, and a stale default never passes for the user's choice.
+"""
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
@@ -19,16 +26,14 @@ class ConnectionsScreen(StepScreen):
     def __init__(self) -> None:
         super().__init__()
         self._layout: tuple | None = None
+        # Widget id -> the value this screen last put in that field.
+        self._shown: dict[str, str] = {}
 
     def compose_body(self) -> ComposeResult:
         yield Static(
-            "Connection strings come from variables, with a default outside production.",
+            "Connection strings come from variables, with a default outside production "
+            "(the one docker-compose.yml serves).",
             classes="intro",
-        )
-        yield Horizontal(
-            Static("variable", classes="variable"),
-            Static("default when unset (matches docker-compose.yml)", classes="url"),
-            classes="connection-row column-heads",
         )
         yield Vertical(id="connections")
 
@@ -42,6 +47,7 @@ class ConnectionsScreen(StepScreen):
             self._layout = key
             await self.rebuild()
         else:
+            self.refresh_values()
             self.refresh_fields()
         if self.errors_pending:
             self.errors_pending = False
@@ -54,6 +60,7 @@ class ConnectionsScreen(StepScreen):
     async def rebuild(self) -> None:
         box = self.query_one("#connections", Vertical)
         await box.remove_children()
+        self._shown.clear()
         slots = self.draft.server_slots()
         if not slots:
             await box.mount(
@@ -64,6 +71,7 @@ class ConnectionsScreen(StepScreen):
             )
             return
         await box.mount_all([self.connection(slot) for slot in slots])
+        self.refresh_values()
         self.refresh_fields()
 
     def summary(self, slot: Slot) -> str:
@@ -83,37 +91,73 @@ class ConnectionsScreen(StepScreen):
             return "production only: set it in the deployment; no default"
         service = draft.provider(envs[0], slot).service
         if service is None:
-            return "no server: a local file"
-        if not draft.compose:
-            return f"compose is off: run {service.name} on port {service.port} yourself"
-        return f"compose runs {service.name} on 127.0.0.1:{service.port}"
+            note = "no server: a local file"
+        elif not draft.compose:
+            note = f"compose is off: run {service.name} on port {service.port} yourself"
+        else:
+            note = f"compose runs {service.name} on 127.0.0.1:{service.port}"
+        if draft.url_is_users(slot):
+            note += " · default typed by you (clear it to follow the provider)"
+        return note
 
     def connection(self, slot: Slot) -> Vertical:
         draft = self.draft
         key = field_id(slot)
-        url = draft.local_url(slot)
         if draft.local_envs(slot):
-            url_widget = Input(url or "", id=f"url-{key}", compact=True, classes="url")
+            url_widget = Input(id=f"url-{key}", compact=True, classes="url")
         else:
-            url_widget = Static("(no default in production)", classes="url none")
+            url_widget = Static("(none: production only)", classes="url none")
         return Vertical(
             Horizontal(
                 Label(slot.key, classes="slot-name"),
-                Static(self.summary(slot), classes="slot-uses"),
+                Static(self.summary(slot), id=f"uses-{key}", classes="slot-uses"),
                 classes="connection-head",
             ),
             Horizontal(
-                Input(draft.variable(slot), id=f"variable-{key}", compact=True, classes="variable"),
+                Label("variable", classes="field-name"),
+                Input(id=f"variable-{key}", compact=True, classes="variable"),
+                classes="connection-row",
+            ),
+            Horizontal(
+                Label("default", classes="field-name"),
                 url_widget,
                 classes="connection-row",
             ),
             Hint(self.compose_note(slot), id=f"hint-{key}"),
             classes="connection",
+            id=f"connection-{key}",
         )
 
     def slot_of(self, widget_id: str) -> Slot:
         key = widget_id.split("-", 1)[1]
         return next(s for s in self.draft.server_slots() if field_id(s) == key)
+
+    def label_of(self, widget_id: str) -> str:
+        """`databases.reports variable`: how an error names the field it is about."""
+        what = "variable" if widget_id.startswith("variable-") else "default"
+        return f"{self.slot_of(widget_id).key} {what}"
+
+    # --- values -------------------------------------------------------------------------
+
+    def refresh_values(self) -> None:
+        """Put what the draft holds now in every field (the user's values, else the defaults
+        the current providers imply), without counting it as typing."""
+        draft = self.draft
+        for slot in draft.server_slots():
+            key = field_id(slot)
+            values = {f"variable-{key}": draft.variable(slot)}
+            if draft.local_envs(slot):
+                values[f"url-{key}"] = draft.local_url(slot) or ""
+            for widget_id, value in values.items():
+                for field in self.query(f"#{widget_id}").results(Input):
+                    if widget_id.startswith("url-"):
+                        field.placeholder = draft.default_local_url(slot) or ""
+                    if field.value != value:
+                        with field.prevent(Input.Changed):
+                            field.value = value
+                    self._shown[widget_id] = value
+            for uses in self.query(f"#uses-{key}").results(Static):
+                uses.update(self.summary(slot))
 
     @on(Input.Changed)
     def handle_changed(self, event: Input.Changed) -> None:
@@ -122,6 +166,9 @@ class ConnectionsScreen(StepScreen):
 
     def apply(self, field: Input) -> None:
         widget_id = field.id or ""
+        if self._shown.get(widget_id) == field.value:
+            return  # what this screen showed, not something the user typed
+        self._shown[widget_id] = field.value
         slot = self.slot_of(widget_id)
         if widget_id.startswith("variable-"):
             self.draft.set_variable(slot, field.value)
@@ -132,30 +179,44 @@ class ConnectionsScreen(StepScreen):
         for field in self.query("#connections Input").results(Input):
             self.apply(field)
 
+    @on(events.DescendantFocus)
+    def handle_focus(self, event: events.DescendantFocus) -> None:
+        """Keep the whole connection in view, heading and hint, not just the focused field."""
+        for ancestor in event.widget.ancestors:
+            if isinstance(ancestor, Vertical) and ancestor.has_class("connection"):
+                self.call_after_refresh(ancestor.scroll_visible, animate=False)
+                return
+
     @on(Input.Submitted)
     def handle_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.focus_next()
 
+    # --- showing ------------------------------------------------------------------------
+
     def refresh_fields(self, errors: dict[str, str] | None = None) -> None:
         draft = self.draft
         errors = draft.connection_errors() if errors is None else errors
+        if not errors:
+            self.set_status("")
         for slot in draft.server_slots():
             key = field_id(slot)
             hints = self.query(f"#hint-{key}")
             if not hints:
                 continue
             error = errors.get(f"variable-{key}") or errors.get(f"url-{key}")
-            hints.first(Hint).show(self.compose_note(slot), error)
+            warning = draft.url_warning(slot)
+            hints.first(Hint).show(self.compose_note(slot), error, warning)
             for prefix in ("variable", "url"):
                 for widget in self.query(f"#{prefix}-{key}"):
                     widget.set_class(f"{prefix}-{key}" in errors, "-invalid")
+                    widget.set_class(prefix == "url" and draft.url_is_users(slot), "-users")
 
     def show_errors(self) -> None:
         errors = self.draft.connection_errors()
         self.refresh_fields(errors)
-        for key in errors:
+        for key, message in errors.items():
             widgets = self.query(f"#{key}")
             if widgets:
-                widgets.first().focus()
+                self.point_at(widgets.first(), self.label_of(key), message)
                 return

@@ -8,6 +8,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, Static
 
 from scaffolder.catalog import PROVIDERS
+from scaffolder.spec import package_name_for
 from scaffolder.ui.screens.base import StepScreen
 from scaffolder.ui.widgets import Hint
 
@@ -18,6 +19,9 @@ HINTS = {
     "target": "the folder to create; it should not exist or be empty",
     "ci": "a workflow: the tests in memory, then against real services",
 }
+
+
+LABELS = {"project-name": "Project name", "package-name": "Package", "target": "Folder"}
 
 
 def field(label: str, widget, hint_id: str) -> Vertical:
@@ -41,17 +45,22 @@ class ProjectScreen(StepScreen):
             classes="intro",
         )
         yield field(
-            "Project name",
+            LABELS["project-name"],
             Input(draft.project_name, id="project-name", compact=True),
             "project-name",
         )
         yield field(
-            "Package",
-            Input(draft.package_name, id="package-name", compact=True),
+            LABELS["package-name"],
+            Input(
+                draft.package_name,
+                id="package-name",
+                compact=True,
+                placeholder=package_name_for(draft.project_name),
+            ),
             "package-name",
         )
         yield field(
-            "Folder",
+            LABELS["target"],
             Input(draft.target_text(), id="target", compact=True),
             "target",
         )
@@ -104,6 +113,7 @@ class ProjectScreen(StepScreen):
         draft = self.draft
         draft.set_project_name(name)
         package = self.query_one("#package-name", Input)
+        package.placeholder = package_name_for(name)
         if draft.package_follows and package.value != draft.package_name:
             with package.prevent(Input.Changed):
                 package.value = draft.package_name
@@ -155,6 +165,8 @@ class ProjectScreen(StepScreen):
     def refresh_hints(self, errors: dict[str, str] | None = None) -> None:
         draft = self.draft
         errors = draft.project_errors() if errors is None else errors
+        if not errors:
+            self.set_status("")
         for key in ("project-name", "package-name", "target"):
             warning = draft.target_warning() if key == "target" else None
             self.query_one(f"#{key}-hint", Hint).show(HINTS[key], errors.get(key), warning)
@@ -175,5 +187,5 @@ class ProjectScreen(StepScreen):
         self.refresh_hints(errors)
         for key in ("project-name", "package-name", "target"):
             if key in errors:
-                self.query_one(f"#{key}", Input).focus()
+                self.point_at(self.query_one(f"#{key}", Input), LABELS[key], errors[key])
                 return

@@ -36,11 +36,8 @@ CI_FILES = (".github/workflows/ci.yml", ".gitlab-ci.yml")
 
 
 class FileTree(Tree[str]):
-    """The files to be written; Enter generates (Space opens and closes folders)."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "screen.generate", "Generate"),
-    ]
+    """The files to be written; Enter or Space opens and closes folders, and never writes:
+    writing is Review's own Write action (ctrl+s, w, or the Write button)."""
 
 
 def key_files(files: dict[str, bytes]) -> list[str]:
@@ -50,11 +47,11 @@ def key_files(files: dict[str, bytes]) -> list[str]:
 
 class ReviewScreen(StepScreen):
     step = 3
-    next_label = "Generate ⏎"
+    next_label = "Write ^s"
     AUTO_FOCUS = "#files"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "generate", "Generate"),
+        Binding("ctrl+s,w", "generate", "Write", key_display="^s"),
         Binding("1", "show_key_file(0)", "domain.toml", show=False),
         Binding("2", "show_key_file(1)", "compose", show=False),
         Binding("3", "show_key_file(2)", "CI", show=False),
@@ -83,7 +80,7 @@ class ReviewScreen(StepScreen):
                         yield Static(id="preview-body")
                     yield LoadingIndicator(id="rendering")
         yield NavBar(back=True, next_label=self.next_label, id="nav")
-        yield Footer()
+        yield Footer(compact=True)
 
     # --- rendering ----------------------------------------------------------------------
 
@@ -101,7 +98,7 @@ class ReviewScreen(StepScreen):
             self.spec = None
             self.set_status(str(error), error=True)
             return
-        self.set_status(f"Enter writes the project to {self.draft.target}/")
+        self.set_status(f"ctrl+s writes the project to {self.draft.target}/")
         if self.spec == self.rendered_for:
             self.show_findings(self.findings)
         else:
@@ -143,7 +140,7 @@ class ReviewScreen(StepScreen):
         self.fill_tree()
         keys = key_files(files)
         self.show_file(self.shown if self.shown in files else keys[0])
-        self.set_status(f"Enter writes {len(files)} files to {self.draft.target}/")
+        self.set_status(f"ctrl+s writes {len(files)} files to {self.draft.target}/")
 
     def fill_tree(self) -> None:
         tree = self.query_one("#files", FileTree)
@@ -242,11 +239,6 @@ class ReviewScreen(StepScreen):
         keys = key_files(self.files)
         if index < len(keys):
             self.show_file(keys[index])
-
-    def set_status(self, text: str, error: bool = False) -> None:
-        status = self.query_one("#nav-status", Static)
-        status.set_class(error, "-error")
-        status.update(Text(("✗ " if error else "") + text))
 
     # --- generating ---------------------------------------------------------------------
 

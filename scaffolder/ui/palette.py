@@ -1,0 +1,40 @@
+"""The command palette's own commands (ctrl+p): every key binding the screen offers, by name.
+
+Built from the active bindings each time the palette opens, not from a list kept here, so an
+action a screen gains (a new edit-menu action, a new step) is in the palette with no edit. The
+app adds its step commands; Textual adds Theme and Keys. Imported only when the palette opens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+# Bindings that are not commands: moving inside a widget, or Textual's own entries.
+_SKIP_ACTIONS = {"command_palette", "focus_next", "focus_previous", "quit", "help_quit"}
+
+
+def binding_commands(app: App, screen: Screen) -> Iterable[SystemCommand]:
+    """One command per enabled, described binding of `screen` (and its focused widget)."""
+    seen: set[str] = set()
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        description = binding.description or binding.tooltip
+        action = binding.action.split(".")[-1].split("(")[0]
+        # Only the keys the footer shows: moving a cursor or copying text is no command.
+        if not binding.show or not description or not active.enabled:
+            continue
+        if action in _SKIP_ACTIONS:
+            continue
+        if description in seen:
+            continue
+        seen.add(description)
+        keys = app.get_key_display(binding)
+        yield SystemCommand(
+            description,
+            f"key: {keys}",
+            partial(app.run_action, binding.action, active.node),
+        )

@@ -1,0 +1,78 @@
+"""`?` or F1: the wizard's keys, and what each step decides. Imported when first opened."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from scaffolder.ui.widgets import STEP_TITLES
+
+KEYS = (
+    ("ctrl+n, alt+→", "Next step (stops on a field that needs fixing, and names it)"),
+    ("alt+←", "Back one step"),
+    ("ctrl+s", "Go to Review; on Review, write the project"),
+    ("Tab, shift+Tab", "Next / previous field; the step scrolls to keep it in view"),
+    ("↑ ↓ ← →, Enter", "In a grid: move, then choose a value"),
+    ("a, x", "Providers: add a named database, remove the one under the cursor"),
+    ("1 2 3", "Review: show domain.toml, docker-compose.yml, the CI file"),
+    ("ctrl+p", "Command palette: every step and action by name, Theme, Keys"),
+    ("esc, ctrl+c", "Quit (asks first when you changed something; nothing is written)"),
+    ("? or F1", "This help"),
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > Vertical {
+        width: 100;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: round $primary;
+        border-title-style: bold;
+        background: $surface;
+        padding: 0 1;
+    }
+    HelpScreen VerticalScroll { height: auto; max-height: 1fr; }
+    HelpScreen .modal-help { color: $text-muted; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,f1,question_mark,enter", "close", "Close", show=True),
+    ]
+
+    def __init__(self, step: int = 0) -> None:
+        super().__init__()
+        self.step = step
+
+    def compose(self) -> ComposeResult:
+        from scaffolder.ui.wizard import STEP_HELP
+
+        width = max(len(key) for key, _ in KEYS) + 2
+        keys = Text()
+        for key, what in KEYS:
+            keys.append(f"{key:<{width}}", style="bold")
+            keys.append(f"{what}\n")
+        steps = Text()
+        for index, (title, what) in enumerate(zip(STEP_TITLES, STEP_HELP, strict=True)):
+            marker = "▸ " if index == self.step else "  "
+            steps.append(f"{marker}{index + 1} {title:<13}", style="bold")
+            steps.append(f"{what}\n")
+        with Vertical() as box:
+            box.border_title = "protean-init: help"
+            with VerticalScroll(id="help-body"):
+                yield Static(Text("Keys", style="bold underline"))
+                yield Static(keys, id="help-keys")
+                yield Static(Text("\nWhat each step decides", style="bold underline"))
+                yield Static(steps, id="help-steps")
+            yield Static("Esc, q or ? closes", classes="modal-help")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,251 @@
+"""The wizard's keys and the state nothing may lose: defaults that follow the providers, typed
+values that stay, leaving that asks first, Review that writes only on its Write action, the
+command palette and the help screen. Every wait is on state (workers done, a screen shown)."""
+
+from __future__ import annotations
+
+import pytest
+from textual.command import CommandList, CommandPalette
+from textual.widgets import Input
+
+from scaffolder.catalog import Role
+from scaffolder.spec import Slot
+from scaffolder.ui.screens.connections import ConnectionsScreen
+from scaffolder.ui.screens.help import HelpScreen
+from scaffolder.ui.screens.project import ProjectScreen
+from scaffolder.ui.screens.providers import ProvidersScreen
+from scaffolder.ui.screens.review import ReviewScreen
+from scaffolder.ui.widgets import QuitModal
+
+from .conftest import snapshot
+from .helpers import pick, type_into, until
+
+DATABASE = Slot(Role.DATABASE, "default")
+TEST = 2
+
+
+def never_write(outcome):
+    pytest.fail("nothing may be written here")
+
+
+async def shown(pilot, screen_type) -> None:
+    await until(pilot, lambda: isinstance(pilot.app.screen, screen_type), screen_type.__name__)
+    await pilot.pause()
+
+
+async def review(pilot) -> ReviewScreen:
+    def done() -> bool:
+        screen = pilot.app.screen
+        return isinstance(screen, ReviewScreen) and screen.rendered_for == screen.spec
+
+    await until(pilot, done, "Review rendered")
+    return pilot.app.screen
+
+
+# --- defaults follow the provider; what the user typed stays theirs ---------------------------
+
+
+async def test_a_default_follows_a_provider_changed_after_visiting_connections(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("ctrl+n", "ctrl+n")
+        await shown(pilot, ConnectionsScreen)
+        url = app.screen.query_one("#url-databases-default", Input)
+        assert url.value.startswith("postgresql://")
+        await pilot.press("alt+left")
+        await shown(pilot, ProvidersScreen)
+        # Every non-memory environment to sqlite: the local default is sqlite's.
+        await pick(pilot, "providers", 0, 1, "sqlite")
+        await pick(pilot, "providers", 0, TEST, "sqlite")
+        await pilot.press("ctrl+n")
+        await shown(pilot, ConnectionsScreen)
+        url = app.screen.query_one("#url-databases-default", Input)
+        assert url.value.startswith("sqlite:///"), url.value
+        assert not url.has_class("-users")
+        await pilot.press("ctrl+s")
+        domain = (await review(pilot)).files["domain.toml"].decode()
+    assert "postgresql://" not in domain.split("[test.databases.default]")[1].split("[")[0]
+    assert app.draft.local_urls == {}
+
+
+async def test_the_stale_default_bug_review_pairs_sqlite_with_a_sqlite_url(make_app):
+    """The issue's case: test database to sqlite after Connections was shown."""
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("ctrl+n", "ctrl+n")
+        await shown(pilot, ConnectionsScreen)
+        await pilot.press("alt+left")
+        await shown(pilot, ProvidersScreen)
+        await pick(pilot, "providers", 0, TEST, "sqlite")
+        # Straight to Review from Connections, where the stale value used to be synced.
+        await pilot.press("ctrl+n")
+        await shown(pilot, ConnectionsScreen)
+        await pilot.press("ctrl+s")
+        domain = (await review(pilot)).files["domain.toml"].decode()
+    test_table = domain.split("[test.databases.default]")[1].split("\n[")[0]
+    assert 'provider = "sqlite"' in test_table
+    assert "postgresql" not in test_table, test_table
+
+
+async def test_a_typed_default_survives_a_provider_change_and_is_marked(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("ctrl+n", "ctrl+n")
+        await shown(pilot, ConnectionsScreen)
+        typed = "postgresql://me@db.local:5432/acme"
+        await type_into(pilot, "#url-databases-default", typed)
+        assert app.screen.query_one("#url-databases-default").has_class("-users")
+        await pilot.press("alt+left")
+        await shown(pilot, ProvidersScreen)
+        await pick(pilot, "providers", 0, TEST, "mysql")
+        await pilot.press("ctrl+n")
+        await shown(pilot, ConnectionsScreen)
+        url = app.screen.query_one("#url-databases-default", Input)
+        assert url.value == typed
+        assert url.has_class("-users")
+        hint = str(app.screen.query_one("#hint-databases-default").render())
+        assert "mysql" in hint  # the scheme does not match the provider now: said, not changed
+        # Cleared, it follows the provider again.
+        await type_into(pilot, "#url-databases-default", "")
+        assert app.draft.local_urls == {}
+    assert app.draft.local_url(DATABASE).startswith("mysql")
+
+
+# --- leaving asks first; Review writes only on Write -----------------------------------------
+
+
+async def test_escape_after_a_change_asks_and_writes_nothing(make_app, tmp_path):
+    app = make_app(write=never_write)
+    async with app.run_test() as pilot:
+        await type_into(pilot, "#project-name", "shop")
+        await pilot.press("escape")
+        await shown(pilot, QuitModal)
+        assert app.is_running
+        # Stay: back on the step, the change kept.
+        await pilot.press("tab", "enter")
+        await shown(pilot, ProjectScreen)
+        assert app.screen.query_one("#project-name", Input).value == "shop"
+        # Escape, then Escape again, leaves.
+        await pilot.press("escape")
+        await shown(pilot, QuitModal)
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.return_value is None
+    assert snapshot(tmp_path) == {}
+
+
+@pytest.mark.parametrize("second", ["enter", "ctrl+c"])
+async def test_ctrl_c_after_a_change_asks_then_enter_on_quit_leaves(make_app, tmp_path, second):
+    app = make_app(write=never_write)
+    async with app.run_test() as pilot:
+        await pilot.press("ctrl+n")
+        await shown(pilot, ProvidersScreen)
+        await pick(pilot, "providers", 0, TEST, "sqlite")
+        await pilot.press("ctrl+c")
+        await shown(pilot, QuitModal)
+        assert app.focused.id == "quit"
+        await pilot.press(second)
+        await pilot.pause()
+    assert app.return_value is None
+    assert snapshot(tmp_path) == {}
+
+
+async def test_enter_in_the_review_tree_and_file_view_writes_nothing(make_app, tmp_path):
+    app = make_app(write=never_write)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+s")
+        screen = await review(pilot)
+        assert app.focused.id == "files"
+        await pilot.press("enter", "down", "enter", "enter", "space")
+        app.screen.query_one("#preview").focus()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is screen
+        assert not app.writing and not app.written
+    assert snapshot(tmp_path) == {}
+
+
+async def test_ctrl_s_on_review_writes_once(make_app):
+    calls = []
+    app = make_app(write=lambda outcome: calls.append(outcome) or ["domain.toml"])
+    async with app.run_test() as pilot:
+        await pilot.press("ctrl+s")
+        await review(pilot)
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: bool(app.written), "written")
+    assert len(calls) == 1
+
+
+# --- the palette and help ---------------------------------------------------------------------
+
+
+async def palette_titles(pilot) -> list[str]:
+    await pilot.press("ctrl+p")
+    await shown(pilot, CommandPalette)
+    commands = pilot.app.screen.query_one(CommandList)
+    await until(pilot, lambda: commands.option_count > 0, "the palette's commands")
+    return [str(commands.get_option_at_index(i).prompt) for i in range(commands.option_count)]
+
+
+async def test_the_palette_lists_the_wizards_commands(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("ctrl+n")
+        await shown(pilot, ProvidersScreen)
+        titles = "\n".join(await palette_titles(pilot))
+        for title in (
+            "Step 1: Project",
+            "Step 3: Connections",
+            "Step 4: Review",
+            "Check",
+            "Help",
+            "Add db",
+            "Remove db",
+            "Change",
+            "Next",
+            "Back",
+            "Theme",
+            "Keys",
+        ):
+            assert title in titles, (title, titles)
+        # Choosing one runs it: type to filter, Enter.
+        await pilot.press(*"Connections", "enter")
+        await shown(pilot, ConnectionsScreen)
+
+
+async def test_the_palette_quit_asks_first_after_a_change(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await type_into(pilot, "#project-name", "shop")
+        await palette_titles(pilot)
+        await pilot.press(*"Quit", "enter")
+        await shown(pilot, QuitModal)
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.return_value is None
+
+
+@pytest.mark.parametrize("key", ["question_mark", "f1"])
+async def test_question_mark_and_f1_open_the_help(make_app, key):
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("ctrl+n")
+        await shown(pilot, ProvidersScreen)
+        await pilot.press(key)
+        await shown(pilot, HelpScreen)
+        text = str(app.screen.query_one("#help-keys").render())
+        assert "ctrl+p" in text and "alt+←" in text
+        steps = str(app.screen.query_one("#help-steps").render())
+        assert "▸ 2 Providers" in steps and "the variable each connection reads" in steps
+        await pilot.press("escape")
+        await shown(pilot, ProvidersScreen)
+        assert app.is_running
+
+
+async def test_a_question_mark_typed_in_a_field_is_text(make_app):
+    app = make_app()
+    async with app.run_test() as pilot:
+        await type_into(pilot, "#target", "a?b")
+        assert not isinstance(app.screen, HelpScreen)
+        assert app.screen.query_one("#target", Input).value == "a?b"
