@@ -165,7 +165,6 @@ def format_sarif(findings: Sequence[Finding], environments: Sequence[str] = ()) 
         "tool": {
             "driver": {
                 "name": TOOL,
-                "informationUri": "https://pypi.org/project/protean-init/",
                 "rules": rules,
             }
         },

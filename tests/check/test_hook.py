@@ -173,3 +173,40 @@ def test_try_repo_installs_and_runs_the_hook(tmp_path):
     result = _pre_commit(project, home, "try-repo", str(repo), "protean-init-check", "--all-files")
     assert result.returncode == 0, result.stdout + result.stderr
     shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.mark.parametrize("ci", ["github", "gitlab", "none"])
+def test_the_generated_readme_shows_the_hook_as_an_opt_in(ci):
+    """The README's snippet is the shipped hook as a local one; nothing else generated needs
+    protean-init."""
+    from scaffolder.answers import build_spec
+
+    files = render_project(build_spec(default_spec("acme"), sets=[], project={"ci": ci}))
+    readme = files["README.md"].decode()
+    blocks = re.findall(r"```yaml\n(.*?)```", readme, re.DOTALL)
+    config = yaml.safe_load(blocks[0])
+    (local,) = config["repos"][0]["hooks"]
+    shipped = hook()
+    for key in ("id", "entry", "language", "pass_filenames", "files"):
+        assert local[key] == shipped[key], key
+    assert local["additional_dependencies"] == ["protean-init"]
+    step = blocks[1]
+    if ci == "gitlab":
+        job = yaml.safe_load(step)["protean-init-check"]
+        assert "protean-init check --format gitlab > gl-code-quality-report.json" in job["script"]
+        assert job["artifacts"]["reports"]["codequality"] == "gl-code-quality-report.json"
+    else:
+        assert "protean-init check --format github" in step
+    for name, content in files.items():
+        if name != "README.md":
+            assert b"protean-init check" not in content, name
+    import tomllib
+
+    pyproject = tomllib.loads(files["pyproject.toml"].decode())
+    requirements = [*pyproject["project"].get("dependencies", [])]
+    for group in (
+        *pyproject["project"].get("optional-dependencies", {}).values(),
+        *pyproject.get("dependency-groups", {}).values(),
+    ):
+        requirements += [r for r in group if isinstance(r, str)]
+    assert not [r for r in requirements if r.startswith("protean-init")], requirements
