@@ -60,6 +60,10 @@ _SHORT_PORT = re.compile(
 )
 
 
+# `${DB_PORT:-5432}` publishes its default unless the variable is set: count the default.
+_INTERPOLATED = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}]*)\}")
+
+
 def published_ports(service: Any) -> dict[int, int]:
     """Host port -> container port for each port a compose service publishes on the host.
 
@@ -82,7 +86,7 @@ def published_ports(service: Any) -> dict[int, int]:
             for offset, port in enumerate(range(start, end + 1)):
                 found[port] = int(target) + offset
             continue
-        m = _SHORT_PORT.match(str(entry).strip())
+        m = _SHORT_PORT.match(_INTERPOLATED.sub(r"\1", str(entry).strip()))
         if not m or m.group(1) is None:
             continue
         start, end = int(m.group(1)), int(m.group(2) or m.group(1))

@@ -362,3 +362,23 @@ def test_ci_note_counts_the_users_own_service_containers():
     assert missing_services("test:\n  script: [make]\n", gitlab_generated) == [
         ("postgres", "postgres:17-alpine")
     ]
+
+
+def test_published_ports_reads_every_form_compose_accepts():
+    ports = [
+        "${DB_PORT:-5432}:5432",  # the default is what is published unless DB_PORT is set
+        "127.0.0.1:${X-6379}:6379",
+        "[::1]:9200:9200",
+        "8000-8001:80-81",
+        5000,  # a container port only: a random host port
+        "5001/udp",
+        {"target": 80, "published": "8080"},
+    ]
+    assert published_ports({"ports": ports}) == {
+        5432: 5432,
+        6379: 6379,
+        9200: 9200,
+        8000: 80,
+        8001: 81,
+        8080: 80,
+    }
