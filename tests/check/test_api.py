@@ -271,3 +271,19 @@ def test_a_thousand_named_databases_check_correctly(tmp_path):
     big_project(tmp_path, 1000)
     findings = check_project(tmp_path, environ={})
     assert {f.code for f in findings} == {"memory-in-production"}
+
+
+def test_config_text_reports_connection_findings_for_the_wizard_review():
+    """The wizard's Review checks the config text before anything is written: a provider next
+    to another provider's default URL (the stale Connections default) shows there."""
+    text = (
+        '[databases.default]\nprovider = "sqlite"\n'
+        'database_uri = "${DATABASE_URL|postgresql://postgres:postgres@localhost:5432/acme}"\n'
+        "[Test]\ntesting = true\n"
+    )
+    findings = check_config_text(text)
+    assert sorted((f.code, f.line, f.env) for f in findings) == [
+        ("overlay-name-case", 4, "Test"),
+        ("wrong-url-scheme", 3, "base"),
+    ]
+    assert all("postgres:postgres" not in f.message for f in findings)
