@@ -96,3 +96,75 @@ def test_processing_choices_are_protean_enum_values():
     assert set(CHOICES["event_processing"]) == {p.value for p in Processing}
     assert set(CHOICES["identity_strategy"]) == {s.value for s in IdentityStrategy}
     assert set(CHOICES["identity_type"]) == {t.value for t in IdentityType}
+
+
+# --- Connection schemes against the real clients -------------------------------------------
+
+CONNECTED = [p for role in Role for p in PROVIDERS[role].values() if p.connection]
+
+
+def _opens(provider, url: str) -> bool:
+    """Whether the provider's own client library takes `url` (without connecting)."""
+    if provider.name in ("redis", "redis_pubsub"):
+        import redis
+
+        try:
+            redis.ConnectionPool.from_url(url)
+        except ValueError:
+            return False
+        return True
+    if provider.name == "elasticsearch":
+        # The elasticsearch client (not installed here) wants scheme, host and port; Protean
+        # adds the scheme to a bare host:port itself.
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(url)
+        return parts.scheme in ("http", "https") and bool(parts.hostname and parts.port)
+    if provider.name == "message_db":
+        import psycopg2.extensions
+
+        try:
+            psycopg2.extensions.parse_dsn(url)
+        except psycopg2.ProgrammingError:
+            return False
+        return True
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    try:
+        dialect = make_url(url).get_dialect()
+    except (ArgumentError, NoSuchModuleError):
+        return False
+    return dialect.name in ("postgresql", "sqlite", "mysql", "mariadb", "mssql")
+
+
+def test_every_provider_with_a_connection_string_has_its_schemes():
+    for role in Role:
+        for provider in PROVIDERS[role].values():
+            assert (provider.connection is None) == (provider.uri_key is None), provider.name
+
+
+@pytest.mark.parametrize("provider", CONNECTED, ids=lambda p: f"{p.role.value}-{p.name}")
+def test_the_catalog_schemes_are_what_the_client_opens(provider):
+    for scheme in provider.connection.schemes:
+        url = f"{scheme}:///tmp/x.db" if provider.connection.no_host else f"{scheme}://u@h:1/d"
+        if scheme == "unix":
+            url = "unix:///tmp/redis.sock"
+        assert _opens(provider, url), url
+    for scheme in provider.connection.refused:
+        url = f"{scheme}://u@h:1/d"
+        if provider.name == "message_db":
+            assert not _opens(provider, url), url
+        else:
+            from sqlalchemy import create_engine
+
+            with pytest.raises(Exception):  # noqa: B017 - NoSuchModuleError or a driver error
+                create_engine(url)
+
+
+@pytest.mark.parametrize("provider", CONNECTED, ids=lambda p: f"{p.role.value}-{p.name}")
+def test_the_catalog_urls_pass_its_own_connection_rules(provider):
+    from scaffolder.check.connections import url_problem
+
+    for url in (provider.local_url_for("acme"), provider.placeholder_url):
+        assert url_problem(provider.connection, url) is None, url
