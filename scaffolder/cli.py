@@ -33,6 +33,7 @@ COMMANDS = {
         "re-derive compose, CI, .env.example and pip extras from domain.toml as it is",
     ),
 }
+COMMANDS["completion"] = ("completion", "print a bash, zsh or fish completion script")
 # remove-database, rename-database, add-broker, remove-broker, ... (scaffolder.commands.slots)
 COMMANDS.update(importlib.import_module("scaffolder.commands.slots").commands())
 

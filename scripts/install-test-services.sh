@@ -11,6 +11,9 @@ compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null || missing+=(postgresql
 command -v redis-server >/dev/null || missing+=(redis-server)
 # tmux: the real-terminal check of the wizard (tests/ui) drives it with send-keys.
 command -v tmux >/dev/null || missing+=(tmux)
+# zsh and fish: protean-init's completion scripts are run in each shell (tests/ui).
+command -v zsh >/dev/null || missing+=(zsh)
+command -v fish >/dev/null || missing+=(fish)
 # pg_config and headers: protean[message-db] builds psycopg2 from source.
 command -v pg_config >/dev/null || missing+=(libpq-dev)
 command -v gcc >/dev/null || missing+=(gcc)
