@@ -46,6 +46,31 @@ def make_project(parent: Path, name: str, databases: int) -> Path:
     return target
 
 
+ADOPT_TABLES = 2000  # tables in the project add-env adopts in the timed runs
+
+
+def make_adoptable_project(parent: Path, name: str, tables: int) -> Path:
+    """A project made elsewhere (as `protean new` leaves one, no overlays, no answers file)
+    whose base has `tables` tables: `databases.default` and `tables - 1` named postgresql
+    databases with a connection string each. `add-env memory` adds an overlay table for each."""
+    target = parent / name
+    (target / "src" / "shop").mkdir(parents=True)
+    (target / "src" / "shop" / "__init__.py").write_text("", encoding="utf-8")
+    (target / "pyproject.toml").write_text(
+        '[project]\nname = "shop"\ndependencies = ["protean"]\n', encoding="utf-8"
+    )
+    lines = ["debug = true", "", "[databases.default]", 'provider = "memory"', ""]
+    for db in database_names(tables - 1):
+        lines += [
+            f"[databases.{db}]",
+            'provider = "postgresql"',
+            f'database_uri = "postgresql://postgres:postgres@localhost:5432/{db}"',
+            "",
+        ]
+    (target / "domain.toml").write_text("\n".join(lines), encoding="utf-8")
+    return target
+
+
 def copier_data_file(path: Path, project_name: str = "shop") -> Path:
     """The answers protean-init passes copier for `new NAME --defaults`, as a YAML file, so a
     bare `copier copy --data-file` renders the same template with the same data."""

@@ -27,6 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fixtures import (
+    ADOPT_TABLES,
     COPIER,
     NEW_DATABASE,
     PROTEAN,
@@ -35,6 +36,7 @@ from fixtures import (
     REPO,
     TEMPLATE,
     copier_data_file,
+    make_adoptable_project,
     make_project,
     versions,
 )
@@ -47,6 +49,7 @@ HELP_RATIO_MAX = 0.25  # protean-init --help / protean --help
 NEW_RATIO_MAX = 1.0  # protean-init new --defaults / protean new --defaults --skip-setup
 FIRST_SCREEN_MAX_MS = 300.0
 ADD_DATABASE_MAX_MS = 300.0  # at 100 databases
+ADD_ENV_MAX_MS = 1000.0  # add-env memory on a 2,000-table domain.toml: "well under a second"
 GROWTH_EXPONENT_MAX = 1.3  # of the cost above the --defaults project: 1 linear, 2 quadratic
 MEASURABLE_MS = 5.0  # an added cost smaller than this is within run-to-run noise
 
@@ -126,6 +129,12 @@ def reopen_cases(projects: dict[str, Path]) -> list[Case]:
         )
         cases.append(Case(f"check ({label})", fixed([PROTEAN_INIT, "check", "--project", project])))
     return cases
+
+
+def adopt_cases(project: Path) -> list[Case]:
+    """add-env on a large project made elsewhere: the overlay gains a table per base table."""
+    name = f"add-env memory ({ADOPT_TABLES:,} tables)"
+    return [Case(name, on_copy(project, "add-env", "memory"))]
 
 
 # --- report -----------------------------------------------------------------------------------
@@ -344,6 +353,18 @@ def build_report(results: dict[str, Series], meta: dict, sizes: list[int]) -> tu
             )
         )
 
+    add_env = r.get(f"add-env memory ({ADOPT_TABLES:,} tables)")
+    if add_env is not None:
+        lines.append(row(f"add-env memory ({ADOPT_TABLES:,} tables)", add_env))
+        targets.append(
+            (
+                add_env.median_ms < ADD_ENV_MAX_MS,
+                f"add-env under 1 s at {ADOPT_TABLES:,} tables",
+                f"{fmt_ms(add_env.median_ms)} (min {fmt_ms(add_env.min_ms)}, "
+                f"cpu {fmt_ms(add_env.cpu_median_ms)})",
+            )
+        )
+
     lines.append("\nTargets (median wall time; growth on CPU time)")
     for ok, what, detail in targets:
         lines.append(f"  {'PASS' if ok else 'MISS'}  {what:<46} {detail}")
@@ -442,6 +463,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for n in sizes:
             projects[f"{n} databases"] = make_project(scratch, f"p{n}", n)
         data_file = copier_data_file(scratch / "copier-data.yml")
+        adoptable = make_adoptable_project(scratch, "adopt", ADOPT_TABLES)
 
         results: dict[str, Series] = {}
         for group in (
@@ -449,6 +471,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             new_cases(data_file),
             tui_cases(),
             reopen_cases(projects),
+            adopt_cases(adoptable),
         ):
             results.update(run_interleaved(group, scratch, reps, args.warmup, progress=say))
         meta["load_end"] = load()
