@@ -182,10 +182,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except OSError as error:
         # The disk or the OS refused (a read-only folder, a full disk, ulimit -f while
-        # rendering): one line naming the path and why, as for any other bad input.
+        # rendering). Files are only written inside a transaction, which answers for its own
+        # errors, so here nothing was.
         from scaffolder.transaction import os_error_text
 
-        print(f"protean-init: error: {os_error_text(error)}", file=sys.stderr)
+        print(f"protean-init: error: {os_error_text(error)}; nothing written", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(interrupted_line("cancelled"), file=sys.stderr)

@@ -100,7 +100,10 @@ _REASONS = {
 
 def os_error_text(error: OSError) -> str:
     """`/path: why` for a user: the path the OS named and the reason in plain words."""
-    reason = _REASONS.get(error.errno or 0) or error.strerror or str(error)
+    if getattr(error, "retcode", None) == -signal.SIGXFSZ:
+        # A program copier ran (git) was killed for writing past the file size limit.
+        return _REASONS[errno.EFBIG]
+    reason = _REASONS.get(error.errno or 0) or error.strerror or " ".join(str(error).split())
     if error.strerror and error.strerror.lower() != reason:
         reason = f"{reason} ({error.strerror})"
     path = error.filename if error.filename is not None else None
@@ -246,17 +249,39 @@ def project_lock(root: Path, *, recover_first: bool = True) -> Iterator[None]:
     try:
         fd = _acquire(lock_path, _lock_timeout())
     except OSError as error:
-        raise WriteError(f"cannot lock the project: {os_error_text(error)}") from error
+        raise WriteError(
+            f"nothing written: cannot lock the project: {os_error_text(error)}"
+        ) from error
     _held[key] = (fd, 1)
     try:
         if recover_first:
-            recover(key)
+            try:
+                recover(key)
+            except OSError as error:
+                raise WriteError(
+                    f"nothing written: could not finish an interrupted change in {key} "
+                    f"({os_error_text(error)}); the next command tries again"
+                ) from error
         yield
     finally:
         del _held[key]
-        with contextlib.suppress(OSError):
-            os.unlink(lock_path)
-        os.close(fd)
+        try:
+            with contextlib.suppress(OSError):
+                os.unlink(lock_path)
+        finally:
+            os.close(fd)  # even if interrupted just now: a lock must never outlive its holder
+
+
+def recover_folder(folder: Path) -> None:
+    """Finish or undo an interrupted run in `folder` if it left anything there (`new` into
+    an existing folder calls this before deciding whether the folder is empty)."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    if any(n in (LOCK_NAME, JOURNAL_NAME, JOURNAL_NAME + ".tmp") for n in names):
+        with project_lock(folder):
+            pass
 
 
 # ---------------------------------------------------------------- the journal
@@ -308,8 +333,8 @@ def _write_journal(root: Path, state: str, entries: list[Entry], folders: list[P
 
 
 def _remove_journal(root: Path) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(root / JOURNAL_NAME)
+    _unlink(root / (JOURNAL_NAME + ".tmp"))
+    _unlink(root / JOURNAL_NAME)
     fsync_dir(root)
 
 
@@ -465,9 +490,11 @@ def staging_folder(parent: Path) -> Iterator[Path]:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield path
     finally:
-        if os.path.lexists(path):
-            shutil.rmtree(path, ignore_errors=True)
-        os.close(fd)
+        try:
+            if os.path.lexists(path):
+                shutil.rmtree(path, ignore_errors=True)
+        finally:
+            os.close(fd)
 
 
 # ---------------------------------------------------------------- the commit

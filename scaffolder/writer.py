@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import os
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -185,5 +186,9 @@ def _stage_and_rename(target: Path, files: Mapping[str, bytes]) -> None:
         with deferred_signals() as deferred:
             staging.rename(target)
             record_written(target, sorted(files))
-            fsync_dir(target.parent)
+            try:
+                fsync_dir(target.parent)
+            except OSError as error:
+                # Written: the project is there, complete; only its flush to disk is unsure.
+                print(f"protean-init: written, but not flushed: {error}", file=sys.stderr)
         deferred.deliver()

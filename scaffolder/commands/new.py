@@ -138,6 +138,10 @@ def run(args: argparse.Namespace) -> int:
     ui = _front_end(args)
     target = default_target(args.dir, args.name)
     name = args.name or Path(os.path.abspath(target)).name
+    if target.is_dir() and not args.dry_run:
+        from scaffolder.transaction import recover_folder
+
+        recover_folder(target)  # an interrupted run's leftovers are not the user's files
     refuse_existing_project(target)
     if target.is_dir() and any(target.iterdir()) and not (args.force or args.dry_run):
         raise UsageError(f"{target} exists and is not empty; pass --force to write into it")
