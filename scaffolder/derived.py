@@ -117,11 +117,17 @@ def regenerate(
         elif paths is not None:
             merged, conflicted = merge_file(None, yours, new)
         else:
-            from scaffolder.ci_note import left_alone
+            from scaffolder.ci_merge import add_missing_services as add_to_ci
+            from scaffolder.ci_merge import left_alone
 
-            # A CI file of the user's is never rewritten as a side effect: say what it lacks.
-            skipped[relative] = left_alone(yours.decode(), new.decode())
-            continue
+            # A CI file of the user's is never rewritten as a side effect: it gains the service
+            # containers it lacks as lines, or is left alone with a note saying what it lacks.
+            text, said = add_to_ci(yours.decode(), new.decode())
+            if said is None:
+                skipped[relative] = left_alone(yours.decode(), new.decode())
+                continue
+            merged = text.encode()
+            notes[relative] = [said]
         if conflicted:
             base = base_files.get(relative) if base_files and relative in ours else None
             conflicts[relative] = (merged.decode(), eol(take_regenerated(base, yours, new)))

@@ -77,49 +77,53 @@ class _Top:
     rest: str  # the text after `key:` on the header line, comment removed
 
 
-def _top_keys(lines: list[str]) -> dict[str, _Top]:
+def _keys_at(lines: list[str], start: int, stop: int, indent: int) -> dict[str, _Top]:
+    """The keys of the block mapping whose keys sit at column `indent`, within lines
+    [start, stop): where each is, where its block ends, its children's indent."""
     found: dict[str, _Top] = {}
     starts: list[tuple[str, int, str]] = []
-    for i, line in enumerate(lines):
-        if not line or line[0] in " \t#":
+    for i in range(start, stop):
+        line = lines[i]
+        if not _is_content(line) or _indent(line) != indent or line[indent] == "\t":
             continue
-        if line.startswith(("---", "...")):
-            starts.append(("", i, ""))
-            continue
-        m = _TOP_KEY.match(line)
-        if not m:
-            starts.append(("", i, ""))
+        body = line[indent:]
+        m = _TOP_KEY.match(body)
+        if not m or (indent == 0 and body.startswith(("---", "..."))):
+            starts.append(("", i, ""))  # a sequence item, a document marker: no key of ours
             continue
         key = next(g for g in m.groups() if g is not None).strip()
-        rest = line[m.end() :].split(" #", 1)[0].strip()
+        rest = body[m.end() :].split(" #", 1)[0].strip()
         starts.append((key, i, rest))
     for n, (key, i, rest) in enumerate(starts):
         if not key:
             continue
-        stop = starts[n + 1][1] if n + 1 < len(starts) else len(lines)
-        content = [j for j in range(i + 1, stop) if _is_content(lines[j])]
-        # Indented comments after the last entry (a commented-out service) stay inside the
-        # block, before what is added; a comment at column 0 introduces the next key.
-        inside = [j for j in range(i + 1, stop) if _is_content(lines[j]) or _indent(lines[j]) > 0]
-        inside = [j for j in inside if lines[j].strip()]
-        end = inside[-1] + 1 if inside else i + 1
+        end = starts[n + 1][1] if n + 1 < len(starts) else stop
+        content = [j for j in range(i + 1, end) if _is_content(lines[j])]
+        # Comments indented below the key after its last entry (a commented-out service)
+        # stay inside its block, before what is added; a comment at the key's own column
+        # introduces the next key.
+        inside = [
+            j
+            for j in range(i + 1, end)
+            if lines[j].strip() and (_is_content(lines[j]) or _indent(lines[j]) > indent)
+        ]
+        last = inside[-1] + 1 if inside else i + 1
         child = _indent(lines[content[0]]) if content else None
-        found.setdefault(key, _Top(i, end, child, rest))
+        found.setdefault(key, _Top(i, last, child, rest))
     return found
 
 
-def detect_style(lines: list[str], tops: Mapping[str, _Top], prefer: str) -> Style:
-    """The file's indents, read from the `prefer` block (services) or any other block."""
-    order = [prefer, *(k for k in tops if k != prefer)]
-    child = next((tops[k].child for k in order if k in tops and tops[k].child), 2)
-    mapping = child
-    dash = child
-    if prefer in tops and tops[prefer].child:
-        top = tops[prefer]
-        body = [lines[j] for j in range(top.line + 1, top.end) if _is_content(lines[j])]
-        nested = [_indent(line) - child for line in body if _indent(line) > child]
+def detect_style(lines: list[str], block: _Top | None, child: int, step: int = 2) -> Style:
+    """The file's indents, read from `block` (compose: services): the column of its children
+    (else `child`), one level of nesting below them (else `step`), and where sequence dashes
+    go."""
+    mapping = dash = step
+    if block is not None and block.child is not None:
+        child = block.child
+        body = [lines[j] for j in range(block.line + 1, block.end) if _is_content(lines[j])]
         keys = [line for line in body if not line.lstrip().startswith("- ")]
         deeper = sorted({_indent(line) for line in keys if _indent(line) > child})
+        nested = [_indent(line) - child for line in body if _indent(line) > child]
         if deeper:
             mapping = deeper[0] - child
         elif nested:
@@ -157,14 +161,22 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def add_entries(text: str, additions: Mapping[str, Mapping[str, Any]], *, prefer: str) -> str:
-    """Return ``text`` with ``additions[top][name] = value`` for each entry, inserted as text.
+def add_entries(
+    text: str,
+    additions: Mapping[str, Mapping[str, Any]],
+    *,
+    prefer: str,
+    under: tuple[str, ...] = (),
+) -> str:
+    """Return ``text`` with ``additions[key][name] = value`` for each entry, inserted as text.
 
-    A missing top-level key is appended at the end of the file. ``prefer`` names the block
-    whose indentation the new entries copy (compose: ``services``). Raises
-    :class:`YamlInsertError` when the file is not a block mapping at the top, when a key to
-    extend is written in flow style (``services: {db: ...}``) or holds a scalar, when a name
-    already exists, or when verification fails.
+    The keys are top-level ones, or keys of the block mapping at ``under`` (a GitHub job:
+    ``("jobs", "integration")``). A missing key is added after the last line of its parent
+    block (of the file, at the top). ``prefer`` names the block whose indentation the new
+    entries copy (compose: ``services``). Raises :class:`YamlInsertError` when the file is
+    not a block mapping there, when a key to extend is written in flow style
+    (``services: {db: ...}``) or holds a scalar, when a name already exists, or when
+    verification fails.
     """
     old = load_plain(text) if text.strip() else {}
     if old is None:
@@ -183,16 +195,29 @@ def add_entries(text: str, additions: Mapping[str, Mapping[str, Any]], *, prefer
     elif crlf:
         lines[-1] += "\r"  # handled as if terminated; the ending is taken off again below
     bare = [line.removesuffix("\r") for line in lines]
-    tops = _top_keys(bare)
-    style = detect_style(bare, tops, prefer)
+    # Down to the block the keys belong to.
+    level, tops, parent_end, here = 0, _keys_at(bare, 0, len(bare), 0), len(bare), old
+    for key in under:
+        block = tops.get(key)
+        if block is None or block.child is None or not isinstance(here.get(key), dict):
+            raise YamlInsertError(f"could not find a block-style `{key}:` to add to")
+        if not _ANCHOR_OR_TAG.match(block.rest):
+            raise YamlInsertError(f"`{key}:` is written in flow style; adding to it is refused")
+        level, parent_end, here = block.child, block.end, here[key]
+        tops = _keys_at(bare, block.line + 1, block.end, block.child)
+    # One level of the file's indentation: what its first top-level block indents by.
+    step = next((b.child for b in _keys_at(bare, 0, len(bare), 0).values() if b.child), 2)
+    style = detect_style(bare, tops.get(prefer), level + step, step)
     inserts: dict[int, list[str]] = {}
-    appended: list[str] = []
     expected = _plain(old)
+    target = expected
+    for key in under:
+        target = target[key]
     for top, entries in additions.items():
-        have = old.get(top)
-        if top in old and have is not None and not isinstance(have, dict):
+        have = here.get(top)
+        if top in here and have is not None and not isinstance(have, dict):
             raise YamlInsertError(f"`{top}:` is not a mapping in this file")
-        if top in old and top not in tops:
+        if top in here and top not in tops:
             raise YamlInsertError(f"could not find the `{top}:` line (written in an unusual form)")
         if top in tops and not _ANCHOR_OR_TAG.match(tops[top].rest):
             raise YamlInsertError(
@@ -202,24 +227,23 @@ def add_entries(text: str, additions: Mapping[str, Mapping[str, Any]], *, prefer
         clash = sorted(set(entries) & set(have or {}))
         if clash:
             raise YamlInsertError(f"{top}.{clash[0]} already exists")
+        child = tops[top].child if top in tops and tops[top].child is not None else style.child
         rendered = [
-            line
-            for name, value in entries.items()
-            for line in _render(name, value, style, indent=style.child)
+            line for name, value in entries.items() for line in _render(name, value, style, child)
         ]
-        node = expected.get(top)
+        node = target.get(top)
         if not isinstance(node, dict):
-            node = expected[top] = {}
+            node = target[top] = {}
         node.update({name: _plain(value) for name, value in entries.items()})
         if top in tops:
             inserts.setdefault(tops[top].end, []).extend(rendered)
         else:
-            gap = [""] if bare and bare[-1].strip() else []
-            appended.extend([*gap, f"{top}:", *rendered])
+            at = parent_end
+            gap = [""] if level == 0 and at and bare[at - 1].strip() else []
+            inserts.setdefault(at, []).extend([*gap, " " * level + f"{top}:", *rendered])
     out = list(lines)
     for at in sorted(inserts, reverse=True):
         out[at:at] = [line + cr for line in inserts[at]]
-    out.extend(line + cr for line in appended)
     result = "\n".join(out) + "\n" if out else ""
     if not final:
         result = result.removesuffix("\n").removesuffix("\r")  # keep "no final newline"

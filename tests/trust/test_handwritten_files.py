@@ -344,7 +344,7 @@ def test_env_example_with_crlf_keeps_crlf(tmp_path, capsys):
 
 
 def test_ci_note_counts_the_users_own_service_containers():
-    from scaffolder.ci_note import missing_services
+    from scaffolder.ci_merge import missing_services
 
     generated = (
         "jobs:\n  integration:\n    services:\n      postgres:\n        image: postgres:17-alpine\n"
@@ -382,3 +382,45 @@ def test_published_ports_reads_every_form_compose_accepts():
         8001: 81,
         8080: 80,
     }
+
+
+WORKFLOW_WITH_SERVICES = """\
+name: CI
+on: [push]
+jobs:
+    lint:
+        runs-on: ubuntu-latest
+        steps:
+            - run: make lint
+    test:
+        runs-on: ubuntu-latest
+        # the job's own database
+        services:
+            db:
+                image: postgres:16
+                ports:
+                    - 5432:5432
+        steps:
+            - uses: actions/checkout@v6
+            - run: make test
+"""
+
+
+def test_a_workflow_job_with_services_gains_the_missing_ones_as_lines(tmp_path, capsys):
+    from tests.support.validators import assert_github_workflow_valid
+
+    ci = ".github/workflows/ci.yml"
+    root = project(tmp_path, {ci: WORKFLOW_WITH_SERVICES})
+    code, err = run(capsys, "set base.brokers.default=redis", root)
+    assert code == 0, err
+    now = (root / ci).read_bytes()
+    assert only_gained_lines(WORKFLOW_WITH_SERVICES.encode(), now)
+    services = load_plain(now.decode())["jobs"]["test"]["services"]
+    assert set(services) == {"db", "redis"} and services["redis"]["ports"] == ["6379:6379"]
+    assert "            redis:" in now.decode().split("\n")  # the file's 4-space style
+    assert_github_workflow_valid(root / ci)
+    assert "added the service containers the test environment needs to job `test`: redis" in err
+    # The user's PostgreSQL serves a new database: nothing is added for it.
+    code, err = run(capsys, "add-database reports --provider postgresql", root)
+    assert code == 0, err
+    assert (root / ci).read_bytes() == now
