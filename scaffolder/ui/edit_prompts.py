@@ -22,6 +22,10 @@ ACTIONS = (
     ("Add overlays (production, test, memory)", "add_overlays"),
     ("Regenerate CI (GitHub Actions or GitLab CI)", "regenerate_ci"),
     ("Check the configuration", "check"),
+    ("Set KEY=VALUE (settings, inherit, variables: the keys of new --set)", "set_key"),
+    ("Remove or rename a named database, broker or cache", "remove_or_rename"),
+    ("Add a named broker or cache", "add_slot"),
+    ("Re-derive compose, CI and .env.example from domain.toml", "derive"),
     ("Leave", LEAVE),
 )
 
@@ -105,14 +109,51 @@ def ask_change_provider(p: Prompter, project: Project) -> Proposal:
         shown = ("↑" if cell.inherited else "") + (cell.provider or "-")
         slots.append((f"{slot.key}: {shown}", slot))
     slot = p.select(f"Which slot in {env}?", slots, view.slots[0])
-    options = editing.provider_options(slot.role)
-    values = [o.value for o in options]
-    current = view.cell(env, slot).provider
-    provider = choose(
-        p, f"{slot.key} in {env}", options, values.index(current) if current in values else 0
-    )
-    assert provider is not None
+    # In an overlay the first choice is `inherit`: drop its own table, use base's.
+    options, start = editing.cell_provider_options(project, env, slot)
+    provider = choose(p, f"{slot.key} in {env}", options, start)
     return editing.propose_set_provider(project, env, slot, provider)
+
+
+def ask_set_key(p: Prompter, project: Project) -> Proposal | None:
+    from scaffolder.vocabulary import vocabulary_help
+
+    p.say(vocabulary_help())
+    text = p.text("KEY=VALUE", "", _check(editing.assignment_error))
+    return editing.propose_edit(project, [text]) if text else None
+
+
+def ask_remove_or_rename(p: Prompter, project: Project) -> Proposal | None:
+    slots = editing.named_slots(project)
+    if not slots:
+        p.say("This project has no named database, broker or cache (only the default ones).")
+        return None
+    slot = p.select("Which one?", [(s.key, s) for s in slots], slots[0])
+    verb = p.select(f"{slot.key}:", [("remove it", "remove"), ("rename it", "rename")], "remove")
+    if verb == "remove":
+        return editing.propose_remove_slot(project, slot.role, slot.name or "")
+    name = p.text(
+        f"New name for {slot.key}",
+        "",
+        _check(lambda text: editing.slot_name_error(project, slot.role, text)),
+    )
+    return editing.propose_rename_slot(project, slot.role, slot.name or "", name)
+
+
+def ask_add_slot(p: Prompter, project: Project) -> Proposal | None:
+    role = p.select("Add a named:", [("broker", Role.BROKER), ("cache", Role.CACHE)], Role.BROKER)
+    name = p.text(
+        f"Name of the {role.label}",
+        "",
+        _check(lambda text: editing.slot_name_error(project, role, text)),
+    )
+    provider = choose(p, f"{role.value}.{name} in base", editing.provider_options(role), 0)
+    assert provider is not None
+    return editing.propose_add_slot(project, role, name, provider, {})
+
+
+def ask_derive(p: Prompter, project: Project) -> Proposal:
+    return editing.propose_derive(project)
 
 
 def ask_add_overlays(p: Prompter, project: Project) -> Proposal | None:
@@ -143,6 +184,10 @@ ASK = {
     "change_provider": ask_change_provider,
     "add_overlays": ask_add_overlays,
     "regenerate_ci": ask_regenerate_ci,
+    "set_key": ask_set_key,
+    "remove_or_rename": ask_remove_or_rename,
+    "add_slot": ask_add_slot,
+    "derive": ask_derive,
 }
 
 

@@ -223,7 +223,10 @@ def overlay_database_options(project: Project, env: str, base: str) -> tuple[lis
     if env == "memory":
         automatic = Option(None, "automatic", "memory: the memory overlay stays in memory")
     elif env == "production" and not base_provider.in_memory:
-        automatic = Option(None, "automatic", f"{base} from a variable with no default")
+        from scaffolder.spec import production_provider
+
+        server = production_provider(Role.DATABASE, base)
+        automatic = Option(None, "automatic", f"{server} from a variable with no default")
     else:
         automatic = Option(None, "inherit", f"from base: {base}")
     options = [automatic, *provider_options(Role.DATABASE)]
@@ -359,6 +362,17 @@ def propose_rename_slot(project: Project, role: Role, old: str, new: str) -> Pro
 def propose_derive(project: Project) -> Proposal:
     """Every derived file from domain.toml as it is: what `protean-init derive` writes."""
     return _propose(project, "Re-derive compose, CI and .env.example", project.text)
+
+
+def assignment_error(text: str) -> str | None:
+    """Why `KEY=VALUE` is not in the vocabulary, or None: checked as the user types."""
+    from scaffolder.vocabulary import parse_assignment, parse_edit
+
+    try:
+        parse_edit(*parse_assignment(text, flag="key"))
+    except UsageError as error:
+        return str(error)
+    return None
 
 
 def named_slots(project: Project) -> list[Slot]:

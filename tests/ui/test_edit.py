@@ -181,7 +181,7 @@ async def test_a_choice_per_overlay_reaches_the_file(shop):
         await pilot.press("a", *"audit", "enter")
         await pilot.pause()
         await choose(pilot, "sqlite")  # base
-        await choose(pilot, "automatic")  # production: sqlite from a variable, no default
+        await choose(pilot, "automatic")  # production: a server from a variable, no default
         await choose(pilot, "inherit")  # test
         await choose(pilot, "automatic")  # memory stays in memory
         await preview(pilot)
@@ -189,7 +189,8 @@ async def test_a_choice_per_overlay_reaches_the_file(shop):
         await settled(pilot)
     tree = open_project(shop).tree
     assert tree["databases"]["audit"]["provider"] == "sqlite"
-    assert tree["production"]["databases"]["audit"]["provider"] == "sqlite"
+    # Never a file path in production: the recommended server (issue 11).
+    assert tree["production"]["databases"]["audit"]["provider"] == "postgresql"
     assert "audit" not in tree["test"]["databases"]
     assert tree["memory"]["databases"]["audit"]["provider"] == "memory"
 
@@ -287,7 +288,7 @@ async def test_adopting_a_protean_new_project_adds_the_overlays_picked(adopted):
         await settled(pilot)
         assert grid(app).columns == ["base", "production", "test"]
         actions = labels_of(app.screen.query_one("#actions", OptionList))
-        assert "Add overlays: memory" in actions[2]
+        assert any("Add overlays: memory" in action for action in actions)
     text = (adopted / "src" / "acme" / "domain.toml").read_text()
     assert "[production]" in text and "[memory]" not in text
     assert text.startswith("debug = true\ntesting = false\n")  # the user's lines stay
@@ -317,10 +318,14 @@ async def test_regenerate_ci_up_to_date_then_switch_to_gitlab(shop):
         await choose(pilot, "GitLab")
         modal = await preview(pilot)
         assert "--- /dev/null" in diff_of(modal) and "+++ b/.gitlab-ci.yml" in diff_of(modal)
-        assert any("no longer regenerated" in note for note in modal.notes)
+        # The GitHub workflow protean-init wrote is removed in the same change, shown.
+        assert "+++ /dev/null" in diff_of(modal) and "--- a/.github/workflows/ci.yml" in diff_of(
+            modal
+        )
         await pilot.press("enter")
         await settled(pilot)
     assert (shop / ".gitlab-ci.yml").is_file()
+    assert not (shop / ".github/workflows/ci.yml").exists()
     assert "ci: gitlab" in (shop / ".copier-answers.protean-init.yml").read_text()
 
 

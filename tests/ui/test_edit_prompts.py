@@ -108,8 +108,10 @@ def test_adopting_adds_overlays(adopted):
 def test_regenerate_ci_as_gitlab(shop):
     keys = (DOWN * 3 + "\r", DOWN + "\r", "y")
     (line,) = answer(shop, *keys)
-    assert line.startswith("Regenerate .gitlab-ci.yml: .gitlab-ci.yml")
+    # The GitHub workflow protean-init wrote goes in the same change (issue 11).
+    assert line.startswith("Regenerate .gitlab-ci.yml: .github/workflows/ci.yml, .gitlab-ci.yml")
     assert (shop / ".gitlab-ci.yml").is_file()
+    assert not (shop / ".github/workflows/ci.yml").exists()
 
 
 def test_check_then_leave(shop):
@@ -119,7 +121,7 @@ def test_check_then_leave(shop):
     )
     before = snapshot(shop)
     screen = io.StringIO()
-    assert answer(shop, DOWN * 4 + "\r", DOWN * 5 + "\r", screen=screen) == []
+    assert answer(shop, DOWN * 4 + "\r", DOWN * 9 + "\r", screen=screen) == []
     assert snapshot(shop) == before
     text = screen.getvalue()
     assert "✗ production:" in text and "bogus" in text

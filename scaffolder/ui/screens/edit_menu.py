@@ -35,9 +35,15 @@ if TYPE_CHECKING:
 
 ACTIONS = (
     ("add_database", "a", "Add a named database"),
+    ("add_slot", "b", "Add a named broker or cache"),
     ("change_provider", "p", "Change the provider of the highlighted cell (or Enter on it)"),
+    ("remove_slot", "d", "Remove the highlighted database, broker or cache"),
+    ("rename_slot", "m", "Rename the highlighted database, broker or cache"),
+    ("set_setting", "s", "Change a setting of an environment (debug, testing, processing)"),
+    ("set_key", "k", "Set any KEY=VALUE (the keys of new --set)"),
     ("add_overlays", "o", "Add overlays"),
     ("regenerate_ci", "r", "Regenerate CI"),
+    ("derive", "g", "Re-derive compose, CI and .env.example from domain.toml"),
     ("check", "c", "Check the configuration"),
 )
 
@@ -71,9 +77,15 @@ class EditScreen(Screen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add_database", "Add db"),
+        Binding("b", "add_slot", "Add broker/cache", show=False),
         Binding("p", "change_provider", "Provider", show=False),
+        Binding("d", "remove_slot", "Remove", show=False),
+        Binding("m", "rename_slot", "Rename", show=False),
+        Binding("s", "set_setting", "Setting", show=False),
+        Binding("k", "set_key", "Key", show=False),
         Binding("o", "add_overlays", "Overlays"),
         Binding("r", "regenerate_ci", "CI"),
+        Binding("g", "derive", "Derive", show=False),
         Binding("c", "check", "Check"),
         Binding("escape,q", "app.leave", "Leave"),
     ]
@@ -358,16 +370,127 @@ class EditScreen(Screen):
     async def change_provider(self, row: int, column: int) -> None:
         project, view = self.project, self.overview
         env, slot = view.environments[column], view.slots[row]
-        options = editing.provider_options(slot.role)
-        current = view.cell(env, slot).provider
-        values = [option.value for option in options]
-        start = values.index(current) if current in values else 0
+        # An overlay's picker starts with `inherit`: drop its own table, use base's.
+        options, start = editing.cell_provider_options(project, env, slot)
         picked = await self.choose(f"{slot.key} in {env}", options, start)
         if picked is None:
             return
         provider = options[picked].value
-        assert provider is not None
         await self.preview(lambda: editing.propose_set_provider(project, env, slot, provider))
+
+    def highlighted_slot(self):  # type: ignore[no-untyped-def]
+        """The named slot of the grid's row (not `default`), or None with a word why."""
+        view = self.overview
+        row, _ = self.query_one("#providers", ChoiceGrid).cursor
+        slot = view.slots[row]
+        if slot not in editing.named_slots(self.project):
+            self.notify(
+                f"{slot.key} is always there: move to a named database, broker or cache",
+                severity="warning",
+            )
+            return None
+        return slot
+
+    @work(exclusive=True, group="action")
+    async def action_add_slot(self) -> None:
+        project = self.project
+        roles = [
+            editing.Option(Role.BROKER.value, "broker", "a named broker"),
+            editing.Option(Role.CACHE.value, "cache", "a named cache"),
+        ]
+        picked = await self.choose("Add a named broker or cache", roles, 0)
+        if picked is None:
+            return
+        role = Role(roles[picked].value)
+        name = await self.app.push_screen_wait(
+            NameModal(
+                f"Add a named {role.label}",
+                "lower-case letters, digits and '_'; then its provider in base",
+                lambda text: editing.slot_name_error(project, role, text),
+            )
+        )
+        if not name:
+            return
+        options = editing.provider_options(role)
+        picked = await self.choose(f"{role.value}.{name} in base", options, 0)
+        if picked is None:
+            return
+        provider = options[picked].value
+        assert provider is not None
+        await self.preview(lambda: editing.propose_add_slot(project, role, name, provider, {}))
+
+    @work(exclusive=True, group="action")
+    async def action_remove_slot(self) -> None:
+        project, slot = self.project, self.highlighted_slot()
+        if slot is not None:
+            await self.preview(lambda: editing.propose_remove_slot(project, slot.role, slot.name))
+
+    @work(exclusive=True, group="action")
+    async def action_rename_slot(self) -> None:
+        project, slot = self.project, self.highlighted_slot()
+        if slot is None:
+            return
+        name = await self.app.push_screen_wait(
+            NameModal(
+                f"Rename {slot.key}",
+                "its tables in every environment, and its variable when it is the default one",
+                lambda text: editing.slot_name_error(project, slot.role, text),
+            )
+        )
+        if name:
+            await self.preview(
+                lambda: editing.propose_rename_slot(project, slot.role, slot.name, name)
+            )
+
+    @work(exclusive=True, group="action")
+    async def action_set_setting(self) -> None:
+        from scaffolder.spec import SETTING_TABLE
+
+        project, view = self.project, self.overview
+        _, column = self.query_one("#providers", ChoiceGrid).cursor
+        envs = list(view.environments)
+        env_options = [editing.Option(env, env, "") for env in envs]
+        picked = await self.choose("A setting of which environment?", env_options, column)
+        if picked is None:
+            return
+        env = envs[picked]
+        settings = list(SETTING_TABLE.values())
+        setting_options = [editing.Option(s.key, s.key, s.allowed) for s in settings]
+        picked = await self.choose(f"Which setting of {env}?", setting_options, 0)
+        if picked is None:
+            return
+        setting = settings[picked]
+        values = editing.setting_value_options(env, setting)
+        if values:
+            picked = await self.choose(f"{env}.{setting.key}", values, 0)
+            value = values[picked].value if picked is not None else None
+        else:
+            value = await self.app.push_screen_wait(
+                NameModal(
+                    f"{env}.{setting.key}",
+                    setting.allowed,
+                    lambda text: editing.assignment_error(f"{env}.{setting.key}={text}"),
+                )
+            )
+        if value:
+            key = f"{env}.{setting.key}={value}"
+            await self.preview(lambda: editing.propose_edit(project, [key]))
+
+    @work(exclusive=True, group="action")
+    async def action_set_key(self) -> None:
+        from scaffolder.vocabulary import vocabulary_help
+
+        project = self.project
+        text = await self.app.push_screen_wait(
+            NameModal("Set KEY=VALUE", vocabulary_help(), editing.assignment_error)
+        )
+        if text:
+            await self.preview(lambda: editing.propose_edit(project, [text]))
+
+    @work(exclusive=True, group="action")
+    async def action_derive(self) -> None:
+        project = self.project
+        await self.preview(lambda: editing.propose_derive(project))
 
     @work(exclusive=True, group="action")
     async def action_add_overlays(self) -> None:
