@@ -117,4 +117,9 @@ def test_every_rule_has_a_case():
     sources = "".join(p.read_text(encoding="utf-8") for p in sorted(package.glob("*.py")))
     codes = set(re.findall(r'^\s+"([a-z]+(?:-[a-z]+)+)",$', sources, re.MULTILINE))
     covered = {e.code for name in CASES for e in expectations(CORPUS / name)}
+    # The deployment rules (check/deploy.py) are asserted by tests/deploy, on the Dockerfile
+    # and manifests they judge.
+    deploy_tests = Path(__file__).parents[1] / "deploy"
+    for path in sorted(deploy_tests.glob("test_*.py")):
+        covered |= set(re.findall(r'"([a-z]+(?:-[a-z]+)+)"', path.read_text(encoding="utf-8")))
     assert codes <= covered, sorted(codes - covered)

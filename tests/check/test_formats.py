@@ -196,3 +196,14 @@ def test_gitlab_fingerprints_survive_moved_lines():
         json.loads(format_gitlab([one]))[0]["fingerprint"]
         == json.loads(format_gitlab([two]))[0]["fingerprint"]
     )
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_passwords_compared_are_never_printed(fmt, monkeypatch, capsys):
+    """values-compose's POSTGRES_PASSWORD is 'hunter2' and the URL's is 'postgres': the
+    finding says they differ, in no format with either value."""
+    code, out = run(CORPUS / "values-compose", fmt, monkeypatch, capsys)
+    assert code == 1
+    assert "compose-credentials-mismatch" in out
+    assert "hunter2" not in out
+    assert "postgres:postgres@" not in out
