@@ -294,6 +294,9 @@ def apply_edit(project: Project, edit: object) -> str:
         hint = {
             "ci": "protean-init ci --ci PROVIDER",
             "compose": "protean-init derive (compose follows domain.toml)",
+            "deploy": "protean-init deploy docker|kubernetes|none",
+            "workers": "protean-init deploy KIND --workers N",
+            "replicas": "protean-init deploy KIND --replicas N",
         }.get(edit.name, "it is fixed when the project is created")
         raise UsageError(f"{edit.name} is not changed with set: {hint}")
     raise TypeError(edit)
