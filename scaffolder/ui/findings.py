@@ -25,7 +25,18 @@ def config_findings(files: Mapping[str, bytes]) -> list[Finding]:
     from scaffolder.check import check_config_text
 
     text = files["domain.toml"].decode("utf-8", errors="replace")
-    return ordered(check_config_text(text))
+    return ordered(_before_the_file(f) for f in check_config_text(text))
+
+
+def _before_the_file(finding: Finding) -> Finding:
+    """Review and the prompts show findings before there is a file: "chosen in the file"
+    would point at nothing; the choice was made in the Providers step."""
+    import dataclasses
+
+    if "(chosen in the file)" not in finding.message:
+        return finding
+    message = finding.message.replace("(chosen in the file)", "(chosen in Providers)")
+    return dataclasses.replace(finding, message=message)
 
 
 def ordered(findings: Sequence[Finding]) -> list[Finding]:

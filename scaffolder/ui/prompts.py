@@ -2,11 +2,15 @@
 
 Used with `--ui prompt`, and where a full-screen app cannot run (TERM=dumb, a small terminal).
 It fills the same Draft as the wizard, so the same choices give the same spec. Ctrl-C, Escape
-or end of input at any prompt returns None: nothing is written.
+or end of input at any prompt returns None: nothing is written. Ctrl-B goes back one question.
+With TERM=dumb the questions are plain lines (`PlainPrompter`): no colour, no cursor movement,
+no escape sequence at all.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -39,12 +43,22 @@ from scaffolder.ui.state import (
 CI_CHOICES = (("GitHub Actions", "github"), ("GitLab CI", "gitlab"), ("none", "none"))
 
 
+BACK_KEY = "c-b"
+BACK_HINT = "(ctrl+b: back one question)"
+
+
 class _Cancelled(Exception):
     pass
 
 
+class _Back(Exception):
+    """The user asked for the previous question."""
+
+
 class Prompter:
     """Asks through questionary, on the given prompt_toolkit input and output (tests pass pipes)."""
+
+    back_hint = BACK_HINT
 
     def __init__(self, input=None, output=None) -> None:
         self.io: dict[str, Any] = {}
@@ -61,6 +75,10 @@ class Prompter:
         @escape.add("escape", eager=True)
         def _cancel(event) -> None:
             event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
+
+        @escape.add(BACK_KEY, eager=True)
+        def _back(event) -> None:
+            event.app.exit(exception=_Back, style="class:aborting")
 
         app = question.application
         app.key_bindings = merge_key_bindings([app.key_bindings, escape])
@@ -113,6 +131,83 @@ class Prompter:
             print_formatted_text(tokens, end="")
 
 
+def plain_terminal() -> bool:
+    """TERM=dumb (an editor's shell, a CI log): no escape sequence may be written."""
+    return os.environ.get("TERM", "").lower() == "dumb"
+
+
+class PlainPrompter(Prompter):
+    """The same questions as plain lines read with input(): for a terminal that cannot take
+    colours or cursor movement. Enter keeps the default; `<` goes back one question; end of
+    input cancels."""
+
+    back_hint = "(type < to go back one question)"
+
+    def __init__(self, input=None, output=None) -> None:
+        super().__init__(input, output)
+        self._in = sys.stdin
+        self._out = sys.stdout
+
+    def _line(self, prompt: str) -> str:
+        self._out.write(prompt)
+        self._out.flush()
+        line = self._in.readline()
+        if not line:
+            raise _Cancelled
+        line = line.rstrip("\r\n")
+        if line.strip() == "<":
+            raise _Back
+        return line
+
+    def text(self, message: str, default: str, validate=None, instruction: str | None = None):
+        while True:
+            shown = f" [{default}]" if default else ""
+            value = self._line(f"{message}{shown}: ") or default
+            verdict = validate(value) if validate else True
+            if verdict is True:
+                return value
+            self.say(f"  {verdict}")
+
+    def select(self, message: str, options: list[tuple[str, Any]], default: Any) -> Any:
+        values = [value for _, value in options]
+        current = values.index(default) + 1 if default in values else 1
+        self.say(f"{message}:")
+        for number, (title, _) in enumerate(options, 1):
+            self.say(f"  {number}) {title}")
+        while True:
+            answer = self._line(f"number [{current}]: ").strip() or str(current)
+            if answer.isdigit() and 1 <= int(answer) <= len(options):
+                return options[int(answer) - 1][1]
+            self.say(f"  enter a number from 1 to {len(options)}")
+
+    def confirm(self, message: str, default: bool) -> bool:
+        while True:
+            answer = self._line(f"{message} [{'Y/n' if default else 'y/N'}]: ").strip().lower()
+            if not answer:
+                return default
+            if answer in ("y", "yes", "n", "no"):
+                return answer.startswith("y")
+            self.say("  answer y or n")
+
+    def checkbox(self, message: str, choices: list[Choice]) -> list[Any]:
+        self.say(f"{message} (numbers separated by spaces; Enter for none):")
+        for number, choice in enumerate(choices, 1):
+            self.say(f"  {number}) {choice.title}")
+        while True:
+            answer = self._line("numbers: ").replace(",", " ").split()
+            if all(a.isdigit() and 1 <= int(a) <= len(choices) for a in answer):
+                return [choices[int(a) - 1].value for a in answer]
+            self.say(f"  enter numbers from 1 to {len(choices)}")
+
+    def say(self, *parts: tuple[str, str] | str) -> None:
+        text = "".join(p if isinstance(p, str) else p[1] for p in parts)
+        self._out.write(text + "\n")
+        self._out.flush()
+
+    def say_code(self, code: str, filename: str) -> None:
+        self._out.write(code if code.endswith("\n") else code + "\n")
+
+
 def _check(function):
     """A questionary validator from a `check(text) -> str | None`."""
 
@@ -123,17 +218,24 @@ def _check(function):
     return validate
 
 
-# --- the steps ------------------------------------------------------------------------------
+# --- the questions ------------------------------------------------------------------------
+#
+# One function a question (or a group that only makes sense together, as the providers of one
+# environment); `run_prompts` walks the list and Ctrl-B steps back one. Each reads its default
+# from the draft, so going back shows what was answered.
 
 
-def ask_project(p: Prompter, draft: Draft) -> None:
-    p.say(("bold", "1/4 Project"))
+def q_project_name(p: Prompter, draft: Draft) -> None:
+    p.say(("bold", "1/4 Project"), f"  {p.back_hint}")
     name = p.text(
         "Project name",
         draft.project_name,
         _check(lambda t: error_of(validate_project_name, t)),
     )
     draft.set_project_name(name)
+
+
+def q_package_name(p: Prompter, draft: Draft) -> None:
     package = p.text(
         "Package name",
         draft.package_name,
@@ -141,6 +243,8 @@ def ask_project(p: Prompter, draft: Draft) -> None:
     )
     draft.set_package_name(package)
 
+
+def q_target(p: Prompter, draft: Draft) -> None:
     def target_error(text: str) -> str | None:
         probe = Draft(draft.project_name, draft.package_name, Path())
         probe.set_target(text)
@@ -150,22 +254,28 @@ def ask_project(p: Prompter, draft: Draft) -> None:
     warning = draft.target_warning()
     if warning:
         p.say(("fg:ansiyellow", f"! {warning}"))
+
+
+def q_ci(p: Prompter, draft: Draft) -> None:
     draft.ci = p.select("CI provider", list(CI_CHOICES), draft.ci)
+
+
+def q_compose(p: Prompter, draft: Draft) -> None:
     draft.compose = p.confirm("Write docker-compose.yml for local services?", draft.compose)
 
 
-def _slot_summary(draft: Draft, env: str) -> str:
-    """`postgresql · redis · ↑memory · redis`: the providers of `env` in slot order."""
+def slot_summary(draft: Draft, env: str) -> str:
+    """`databases.default=postgresql, caches.default=↑memory`: each slot labelled."""
     parts = []
     for slot in draft.slots:
         shown = draft.effective(env, slot)
         if env != BASE and draft.choice(env, slot) == INHERIT:
             shown = f"↑{shown}"
-        parts.append(shown)
-    return " · ".join(parts)
+        parts.append(f"{slot.key}={shown}")
+    return ", ".join(parts)
 
 
-def ask_providers(p: Prompter, draft: Draft) -> None:
+def q_databases(p: Prompter, draft: Draft) -> None:
     p.say("")
     p.say(("bold", "2/4 Providers"))
     named = [slot for slot in draft.slots if slot.role.is_named and slot.name != "default"]
@@ -180,11 +290,12 @@ def ask_providers(p: Prompter, draft: Draft) -> None:
         name = p.text("Database name", "", _check(draft.database_error))
         draft.add_database(name)
 
-    order = ", ".join(slot.key for slot in draft.slots)
-    p.say(("", f"Providers per environment, in this order: {order}; ↑ inherits base."))
+
+def q_providers(p: Prompter, draft: Draft) -> None:
+    p.say("Providers per environment; ↑ inherits base.")
     envs = p.checkbox(
         "Change providers in which environments?",
-        [Choice(f"{env}: {_slot_summary(draft, env)}", env) for env in ENVIRONMENTS],
+        [Choice(f"{env}: {slot_summary(draft, env)}", env) for env in ENVIRONMENTS],
     )
     for env in envs:
         for slot in draft.slots:
@@ -199,16 +310,18 @@ def ask_providers(p: Prompter, draft: Draft) -> None:
                 env, slot, p.select(f"{env} · {slot.key}", choices, draft.choice(env, slot))
             )
 
-    def settings_summary(env: str) -> str:
-        short = {"event_processing": "events", "command_processing": "commands"}
-        return " ".join(
-            f"{short.get(name, name)}={setting_text(draft.effective_setting(env, name))}"
-            for name in SETTING_VALUES
-        )
 
+def settings_summary(draft: Draft, env: str) -> str:
+    return ", ".join(
+        f"{SETTING_LABELS[name]}={setting_text(draft.effective_setting(env, name))}"
+        for name in SETTING_VALUES
+    )
+
+
+def q_settings(p: Prompter, draft: Draft) -> None:
     envs = p.checkbox(
         "Change settings (debug, testing, processing) in which environments?",
-        [Choice(f"{env}: {settings_summary(env)}", env) for env in ENVIRONMENTS],
+        [Choice(f"{env}: {settings_summary(draft, env)}", env) for env in ENVIRONMENTS],
     )
     for env in envs:
         for name in SETTING_VALUES:
@@ -226,7 +339,7 @@ def ask_providers(p: Prompter, draft: Draft) -> None:
             draft.set_setting(env, name, value)
 
 
-def ask_connections(p: Prompter, draft: Draft) -> None:
+def q_connections(p: Prompter, draft: Draft) -> None:
     p.say("")
     p.say(("bold", "3/4 Connections"))
     slots = draft.server_slots()
@@ -267,9 +380,26 @@ def _try(draft: Draft, slot: Slot, what: str, text: str) -> str | None:
         draft.variables, draft.local_urls = variables, urls
 
 
-def ask_review(p: Prompter, draft: Draft, spec: ProjectSpec) -> bool:
+def plain_summary(draft: Draft, spec: ProjectSpec) -> list[str]:
+    """What the answers make, in plain text: the last thing shown before Write?."""
+    lines = [
+        f"project   {spec.project_name} (package {spec.package_name}) in {draft.target}/",
+        f"CI        {dict((v, t) for t, v in CI_CHOICES)[spec.ci]}; "
+        f"compose {'yes' if spec.compose else 'no'}",
+    ]
+    for env in draft.environments():
+        lines.append(f"{env:<10}{slot_summary(draft, env)}")
+    for slot in draft.server_slots():
+        url = draft.local_url(slot)
+        default = f" (default {url})" if url else " (no default: production only)"
+        lines.append(f"{slot.key:<22}${{{draft.variable(slot)}}}{default}")
+    return lines
+
+
+def q_review(p: Prompter, draft: Draft) -> bool:
     from scaffolder.render import render_project
 
+    spec = draft.build()
     p.say("")
     p.say(("bold", "4/4 Review"))
     files = render_project(spec)
@@ -278,8 +408,29 @@ def ask_review(p: Prompter, draft: Draft, spec: ProjectSpec) -> bool:
         p.say(f"  {path}")
     p.say("", ("bold underline", "domain.toml"))
     p.say_code(files["domain.toml"].decode("utf-8", errors="replace"), "domain.toml")
-    say_findings(p, config_findings(files), "domain.toml")
-    return p.confirm(f"Write the project to {draft.target}/?", True)
+    findings = config_findings(files)
+    say_findings(p, findings, "domain.toml")
+    p.say("")
+    p.say(("bold", "Summary"))
+    for line in plain_summary(draft, spec):
+        p.say(f"  {line}")
+    # Anything risky (a finding, a folder that is not empty): Enter must not write.
+    risky = bool(findings) or draft.target_warning() is not None
+    note = " (check's findings or a non-empty folder above: read them first)" if risky else ""
+    return p.confirm(f"Write the project to {draft.target}/?{note}", not risky)
+
+
+QUESTIONS = (
+    q_project_name,
+    q_package_name,
+    q_target,
+    q_ci,
+    q_compose,
+    q_databases,
+    q_providers,
+    q_settings,
+    q_connections,
+)
 
 
 FINDING_STYLES = {"error": "fg:ansired bold", "warning": "fg:ansiyellow bold", "drift": "bold"}
@@ -301,15 +452,27 @@ def run_prompts(
     initial: ProjectSpec, target: Path, *, input=None, output=None
 ) -> WizardOutcome | None:
     """Ask the wizard's questions line by line; the outcome, or None when cancelled."""
-    p = Prompter(input, output)
+    from scaffolder.ui import fullscreen_refusal
+
+    p = PlainPrompter(input, output) if plain_terminal() else Prompter(input, output)
+    reason = fullscreen_refusal()
+    if reason:
+        p.say(f"protean-init: {reason}, so the questions come line by line.")
     draft = Draft.from_spec(initial, target)
+    index = 0
     try:
-        ask_project(p, draft)
-        ask_providers(p, draft)
-        ask_connections(p, draft)
-        outcome = draft.outcome()
-        if not ask_review(p, draft, outcome.spec):
-            return None
+        while True:
+            try:
+                if index < len(QUESTIONS):
+                    QUESTIONS[index](p, draft)
+                    index += 1
+                    continue
+                if not q_review(p, draft):
+                    return None
+                return draft.outcome()
+            except _Back:
+                # The question before is asked again, its answer so far as the default.
+                index = max(0, index - 1)
+                p.say(("fg:ansibrightblack", "(back one question)"))
     except _Cancelled:
         return None
-    return outcome

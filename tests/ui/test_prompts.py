@@ -82,7 +82,7 @@ CHOICES = (
     "\r\r",  # brokers.default
     "\r\r",  # event_store
     "\r\r",  # caches.default (redis in test)
-    "\r",  # write
+    "y",  # write: the in-memory production cache is a finding, so Enter would say no
 )
 
 
@@ -167,3 +167,84 @@ def test_the_wizard_and_the_prompts_make_the_same_spec(make_app, initial, tmp_pa
     from_prompts = answer(initial, tmp_path / "acme", *CHOICES)
     assert from_tui is not None
     assert from_tui == from_prompts
+
+
+BACK = "\x02"  # ctrl+b
+
+
+def test_ctrl_b_goes_back_one_question(initial, tmp_path):
+    outcome = answer(
+        initial, tmp_path / "acme", CLEAR + "shop\r", BACK, CLEAR + "store\r", *DEFAULTS[1:]
+    )
+    assert outcome is not None
+    assert outcome.spec.project_name == "store"
+    assert outcome.spec.package_name == "store"
+
+
+def test_write_defaults_to_no_when_check_finds_something(initial, tmp_path):
+    risky = initial.with_environment(
+        "production", initial.environments["memory"]
+    )  # every production slot in memory: check warns
+    assert answer(risky, tmp_path / "acme", *DEFAULTS) is None
+    assert not (tmp_path / "acme").exists()
+
+
+def test_environments_are_labelled_and_the_summary_is_plain_text(initial, tmp_path):
+    from scaffolder.ui.prompts import plain_summary, slot_summary
+    from scaffolder.ui.state import Draft
+
+    draft = Draft.from_spec(initial, tmp_path / "acme")
+    line = slot_summary(draft, "memory")
+    assert line.startswith("databases.default=memory, brokers.default=")
+    summary = "\n".join(plain_summary(draft, draft.build()))
+    assert "production" in summary and "databases.default=postgresql" in summary
+    assert "${DATABASE_URL} (default postgresql://" in summary
+    assert "\x1b" not in summary
+
+
+def test_term_dumb_gets_plain_lines_and_no_escape_sequence(tmp_path):
+    """In a real pty with TERM=dumb: the fallback is said, every question is a plain line."""
+    import os
+    import pty
+    import select
+    import subprocess
+    import sys
+
+    target = tmp_path / "shop"
+    main, secondary = pty.openpty()
+    env = {**os.environ, "TERM": "dumb", "COLUMNS": "100", "LINES": "30"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "scaffolder", "new", str(target)],
+        stdin=secondary,
+        stdout=secondary,
+        stderr=secondary,
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    os.close(secondary)
+    output = b""
+    answers = iter(["<\n", *["\n"] * 40])  # "<" at the first question: nothing before it
+    try:
+        while process.poll() is None or select.select([main], [], [], 0)[0]:
+            ready, _, _ = select.select([main], [], [], 30)
+            if not ready:
+                break
+            try:
+                chunk = os.read(main, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            output += chunk
+            if chunk.rstrip().endswith((b":", b"]:")):
+                os.write(main, next(answers).encode())
+    finally:
+        process.wait(timeout=60)
+        os.close(main)
+    text = output.decode(errors="replace")
+    assert process.returncode == 0, text[-2000:]
+    assert b"\x1b" not in output, text[:2000]
+    assert "TERM=dumb cannot show the full-screen wizard" in text
+    assert "Project name [shop]:" in text
+    assert "Summary" in text
+    assert (target / "domain.toml").is_file()
