@@ -48,6 +48,7 @@ def rule(ctx: Any) -> None:
         ctx.files.append(DOCKERFILE)
     if dockerfile.is_file() or containers:
         _container_health(c, settings)
+        _stream_broker(c, tree, settings)
     if dockerfile.is_file():
         _dockerfile(c, dockerfile.read_text(encoding="utf-8"), settings)
     for file, text, deployment, container in containers:
@@ -77,6 +78,29 @@ def _container_health(c: Any, settings: Mapping[str, Any]) -> None:
             line=line,
             env="production",
             fix='set host = "0.0.0.0" in [production.server.health]',
+        )
+
+
+def _stream_broker(c: Any, tree: Mapping[str, Any], settings: Mapping[str, Any]) -> None:
+    """Stream subscriptions share work through the broker's consumer groups: Redis Streams
+    (`redis`). Pub/sub and the in-process broker have none that engines could share."""
+    if single_writer(settings):
+        return
+    from scaffolder.config_tree import resolve
+
+    brokers = resolve(tree, "production").get("brokers")
+    default = brokers.get("default") if isinstance(brokers, dict) else None
+    provider = default.get("provider") if isinstance(default, dict) else "inline"
+    if provider != "redis":
+        c.add(
+            WARNING,
+            "stream-broker",
+            f'default_subscription_type = "stream" in production, with the {provider!r} '
+            "broker: stream subscriptions read Redis Streams consumer groups, which only the "
+            "'redis' broker has, so engines in other pods never share the work",
+            line=c.source.where("production", ("brokers", "default", "provider")),
+            env="production",
+            fix='set provider = "redis" in [production.brokers.default]',
         )
 
 

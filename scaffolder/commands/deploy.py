@@ -64,8 +64,8 @@ def run(args: argparse.Namespace) -> int:
                 raise UsageError(
                     f'{name}={count} needs default_subscription_type = "stream" in '
                     "[production.server] (protean-init set "
-                    "production.server.default_subscription_type=stream): event-store "
-                    "subscriptions are single-writer"
+                    f"production.server.default_subscription_type=stream), or --{name} 1: "
+                    "event-store subscriptions are single-writer"
                 )
         wanted = set(files_for(args.kind))
         written = commit(

@@ -209,3 +209,20 @@ def test_check_finds_protean_env_exported_beside_the_flag(capsys, tmp_path: Path
     found = _codes(root)
     [warning] = found["protean-env-ignored"]
     assert warning.severity == "warning" and warning.file == ".github/workflows/ci.yml"
+
+
+def test_check_warns_of_stream_subscriptions_without_redis_streams(capsys, tmp_path: Path) -> None:
+    root = tmp_path / "shop"
+    sets = [
+        "production.server.default_subscription_type=stream",
+        "production.brokers.default=redis_pubsub",
+    ]
+    argv = ["new", str(root), "--ui", "none", "--defaults", "--deploy", "kubernetes"]
+    assert cli(capsys, *argv, *[x for s in sets for x in ("--set", s)])[0] == 0
+    [finding] = check_project(root)
+    assert (finding.code, finding.severity, finding.env) == (
+        "stream-broker",
+        "warning",
+        "production",
+    )
+    assert "redis_pubsub" in finding.message
