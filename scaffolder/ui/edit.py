@@ -1,8 +1,8 @@
 """`run_edit_menu(project, ui)`: the edit menu in the full screen ("tui") or as prompts.
 
 Both front ends apply each change as it is confirmed; this prints what they changed once
-they are gone (the full screen takes its picture with it) and returns the exit code: 0, or
-130 when the user left before changing anything.
+they are gone (the full screen takes its picture with it) and returns the exit code: 0,
+whether or not anything changed (leaving without a change is no error).
 """
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ def run_edit_menu(project: Project, ui: str) -> int:
 
 def report(applied: list[str]) -> int:
     if not applied:
+        # Looking and leaving is a normal end, not a cancel: 0, as `git log` would.
         print("protean-init: left the edit menu; nothing was changed", file=sys.stderr)
-        return CANCELLED
+        return 0
     print("Changed:")
     for line in applied:
         print(f"  {line}")

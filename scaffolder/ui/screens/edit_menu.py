@@ -131,11 +131,25 @@ class EditScreen(Screen):
         self.set_status("Arrows move · Enter changes a provider · Tab to the actions · Esc leaves")
         self.run_check()
 
+    def unknown_provider(self, env: str, slot) -> str | None:
+        """The provider domain.toml names for `slot` in `env` when the catalog does not know
+        it (the overview leaves such a slot out, as Protean would fail to load it)."""
+        table = self.project.tree if env == "base" else self.project.tree.get(env)
+        for part in slot.path:
+            table = table.get(part) if isinstance(table, dict) else None
+        value = table.get("provider") if isinstance(table, dict) else None
+        if value is None or str(value) in PROVIDERS[slot.role]:
+            return None
+        return str(value)
+
     def describe_cell(self, row: int, column: int) -> tuple[Text, set[str]]:
         view = self.overview
         env, slot = view.environments[column], view.slots[row]
         cell = view.cell(env, slot)
         if cell.provider is None:
+            unknown = self.unknown_provider(env, slot)
+            if unknown is not None:  # a misspelled provider: marked, not shown as absent
+                return Text(f"? {unknown}"), {"-risky"}
             return Text("-"), {"-inherit"}
         text = Text(("↑ " if cell.inherited else "") + cell.provider)
         classes = {"-inherit"} if cell.inherited else set()
@@ -208,7 +222,14 @@ class EditScreen(Screen):
         env, slot = view.environments[column], view.slots[row]
         cell = view.cell(env, slot)
         parts: list[str | tuple[str, str]] = [(env, "bold"), f" · {slot.key}: "]
-        if cell.provider is None:
+        unknown = self.unknown_provider(env, slot) if cell.provider is None else None
+        if unknown is not None:
+            known = ", ".join(PROVIDERS[slot.role])
+            parts.append((f"? {unknown}", "bold"))
+            parts.append(
+                (f" — not a {slot.role.label} provider Protean knows ({known})", "$text-warning")
+            )
+        elif cell.provider is None:
             parts.append("not set here")
         else:
             parts.append((cell.provider, "bold"))
