@@ -1,0 +1,240 @@
+"""Secrets (issue 10): no file protean-init writes and nothing it prints holds a password that
+domain.toml or the environment holds.
+
+The one exception is by design: a local default (`${VAR|postgresql://u:pw@localhost/db}`) is
+what the project's own CI job and .env.example must carry for the tests to reach their
+services, so those two files may repeat it; the answers record and every line printed never do.
+The record masks passwords (scaffolder.redact), and it is the base of the three-way merge of the
+derived files, so the merge is tested with them too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from scaffolder.cli import main
+
+ANSWERS = ".copier-answers.protean-init.yml"
+GITHUB = ".github/workflows/ci.yml"
+# Files that carry the local defaults of domain.toml on purpose.
+CARRY_DEFAULTS = {".env.example", GITHUB, ".gitlab-ci.yml"}
+
+LOCAL_NEW = "S6localPW"  # given to `new` as a local URL: a default in domain.toml
+LOCAL_EDITED = "S4defaultPW"  # the same default, edited by hand
+LOCAL_CHANGED = "S7newPW"  # and changed again, for the conflict
+DEFAULTS = {LOCAL_NEW, LOCAL_EDITED, LOCAL_CHANGED}
+LITERAL = "S1literalPW"  # a URL with a password, written as a literal in a user table
+TOKEN = "S2tokenVALUE"  # a credential-named key
+PRODUCTION = "S3prodPW"  # a literal production connection string
+ENVIRONMENT = "S5envPW"  # only in the environment
+ADOPTED = "S8basePW"  # a literal in the base of a project made elsewhere
+NEVER = {LITERAL, TOKEN, PRODUCTION, ENVIRONMENT, ADOPTED}
+EVERY = NEVER | DEFAULTS
+
+
+def run(*argv: str | Path) -> tuple[int, str]:
+    """protean-init in this process; (exit code, stdout and stderr together)."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        code = main([str(a) for a in argv])
+    return code, out.getvalue()
+
+
+def assert_nothing_printed(printed: list[tuple[str, str]]) -> None:
+    for what, text in printed:
+        leaked = sorted(s for s in EVERY if s in text)
+        assert not leaked, f"{what} printed {leaked}:\n{text}"
+
+
+def assert_no_file_holds_secrets(root: Path) -> None:
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root).as_posix()
+        if not path.is_file() or relative.startswith(".git/") or relative == "domain.toml":
+            continue
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        allowed = DEFAULTS if relative in CARRY_DEFAULTS else set()
+        leaked = sorted(s for s in EVERY - allowed if s in text)
+        assert not leaked, f"{relative} holds {leaked}"
+
+
+@pytest.fixture
+def secret_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"postgresql://app:{ENVIRONMENT}@db.prod:5432/shop")
+    monkeypatch.setenv("BROKER_URL", f"redis://:{ENVIRONMENT}@cache.prod:6379/0")
+    monkeypatch.setenv("SECRET_KEY", ENVIRONMENT)
+
+
+def edit_config(root: Path, old: str, new: str) -> None:
+    config = root / "domain.toml"
+    text = config.read_text()
+    assert old in text, old
+    config.write_text(text.replace(old, new))
+
+
+def test_no_file_written_and_nothing_printed_holds_a_password(
+    tmp_path: Path, secret_environment: None
+) -> None:
+    printed: list[tuple[str, str]] = []
+    root = tmp_path / "shop"
+    local = f"local_urls.databases.default=postgresql://postgres:{LOCAL_NEW}@localhost:5432/shop"
+
+    code, out = run("new", root, "--defaults", "--set", local, "--dry-run")
+    printed.append(("new --dry-run", out))
+    assert code == 0, out
+    code, out = run("new", root, "--defaults", "--set", local)
+    printed.append(("new", out))
+    assert code == 0, out
+    assert LOCAL_NEW in (root / "domain.toml").read_text()
+    assert_no_file_holds_secrets(root)
+
+    # By hand: a user table with credentials, a literal production URL, a new local default.
+    edit_config(root, LOCAL_NEW, LOCAL_EDITED)
+    edit_config(
+        root,
+        'database_uri = "${DATABASE_URL}"',
+        f'database_uri = "postgresql://app:{PRODUCTION}@db.internal:5432/shop"',
+    )
+    with (root / "domain.toml").open("a") as handle:
+        handle.write(
+            f'\n[custom]\nupstream = "https://svc:{LITERAL}@api.example.com/v1"\n'
+            f'api_token = "{TOKEN}"\n'
+        )
+
+    commands = [
+        ["add-database", "reports", "--provider", "postgresql"],
+        ["set", "test.caches.default=memory"],
+        ["ci"],
+    ]
+    for argv in commands:
+        for dry in (["--dry-run"], []):
+            code, out = run(*argv, *dry, "--project", root)
+            printed.append((" ".join(argv + dry), out))
+            assert code == 0, out
+            assert_no_file_holds_secrets(root)
+    for argv in (["check"], ["check", "--env", "production"], ["check", "--format", "json"]):
+        code, out = run(*argv, "--project", root)
+        printed.append((" ".join(argv), out))
+        assert code in (0, 1), out
+    # The local default's password went where the project needs it, as domain.toml has it.
+    assert LOCAL_EDITED in (root / GITHUB).read_text()
+
+    # A conflict: the user's edit of the CI line and a changed default touch the same line.
+    ci = root / GITHUB
+    ci.write_text(ci.read_text().replace("5432/shop", "5432/shop  # mine", 1))
+    edit_config(root, f"{LOCAL_EDITED}@localhost:5432", f"{LOCAL_CHANGED}@localhost:5439")
+    for dry in (["--dry-run"], []):
+        code, out = run("ci", *dry, "--project", root)
+        printed.append(("ci (conflict)" + " ".join(dry), out))
+        assert code == 1, out
+        assert "conflict" in out and "***" in out
+    code, out = run("ci", "--force", "--project", root)
+    printed.append(("ci --force", out))
+    assert code == 0, out
+    assert_no_file_holds_secrets(root)
+
+    # A project made elsewhere, adopting the overlays, with a literal URL in its base.
+    other = tmp_path / "other"
+    (other / "src" / "other").mkdir(parents=True)
+    (other / "src" / "other" / "__init__.py").write_text("")
+    (other / "pyproject.toml").write_text('[project]\nname = "other"\ndependencies = ["protean"]\n')
+    (other / "domain.toml").write_text(
+        '[databases.default]\nprovider = "postgresql"\n'
+        f'database_uri = "postgresql://app:{ADOPTED}@db.internal:5432/other"\n'
+    )
+    for dry in (["--dry-run"], []):
+        code, out = run("add-env", "production", "test", "memory", *dry, "--project", other)
+        printed.append(("add-env" + " ".join(dry), out))
+        assert code == 0, out
+    code, out = run("check", "--project", other)
+    printed.append(("check (adopted)", out))
+    assert_no_file_holds_secrets(other)
+
+    assert_nothing_printed(printed)
+
+
+def test_error_messages_that_quote_a_url_mask_its_password(tmp_path: Path) -> None:
+    url = f"postgresql://u:{LITERAL}@h:5432/db}}"
+    code, out = run(
+        "new", tmp_path / "x", "--defaults", "--set", f"local_urls.databases.default={url}"
+    )
+    assert code == 2
+    assert "invalid local URL" in out and "***" in out and LITERAL not in out
+
+
+# --- the merge, with a masked base --------------------------------------------------------------
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "shop"
+    local = f"local_urls.databases.default=postgresql://postgres:{LOCAL_NEW}@localhost:5432/shop"
+    code, out = run("new", root, "--defaults", "--set", local)
+    assert code == 0, out
+    assert LOCAL_NEW not in (root / ANSWERS).read_text()
+    assert "postgres:***@localhost:5432/shop" in (root / ANSWERS).read_text()
+    return root
+
+
+def test_the_users_edits_survive_a_merge_against_the_masked_record(project: Path) -> None:
+    ci = project / GITHUB
+    ci.write_text(ci.read_text() + "# my own note\n")
+    code, out = run("add-database", "reports", "--provider", "postgresql", "--project", project)
+    assert code == 0, out
+    text = ci.read_text()
+    assert text.endswith("# my own note\n")
+    assert f"postgres:{LOCAL_NEW}@localhost:5432/shop" in text
+    assert "REPORTS_DATABASE_URL" in text
+    assert LOCAL_NEW not in (project / ANSWERS).read_text()
+
+
+def test_a_password_changed_in_domain_toml_reaches_ci(project: Path) -> None:
+    """The base's masked password is taken from the file on disk where only it differs: the
+    change by hand is domain.toml's, and `ci` regenerates it, with no conflict."""
+    edit_config(project, LOCAL_NEW, LOCAL_CHANGED)
+    code, out = run("ci", "--project", project)
+    assert code == 0, out
+    text = (project / GITHUB).read_text()
+    assert LOCAL_CHANGED in text and LOCAL_NEW not in text
+
+
+def test_a_port_changed_in_domain_toml_reaches_ci(project: Path) -> None:
+    edit_config(project, "localhost:5432/shop", "localhost:5439/shop")
+    code, out = run("ci", "--project", project)
+    assert code == 0, out
+    text = (project / GITHUB).read_text()
+    assert f"postgres:{LOCAL_NEW}@localhost:5439/shop" in text
+
+
+def test_an_unchanged_project_records_nothing_new(project: Path) -> None:
+    """The record is compared masked: a run that changes nothing writes nothing."""
+    before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
+    code, out = run("ci", "--project", project)
+    assert code == 0, out
+    assert {p: p.read_bytes() for p in project.rglob("*") if p.is_file()} == before
+
+
+# --- .gitignore ---------------------------------------------------------------------------------
+
+
+def test_gitignore_keeps_every_env_file_out_but_the_example(project: Path) -> None:
+    git = shutil.which("git")
+    assert git, "git is needed to prove .gitignore"
+    subprocess.run([git, "init", "-q"], cwd=project, check=True)
+    ignored = [".env", ".env.local", ".env.production", ".env.test.local", ".envrc"]
+    for name in [*ignored, ".env.example"]:
+        (project / name).write_text("X=1\n")
+    result = subprocess.run(
+        [git, "check-ignore", "--no-index", *ignored, ".env.example"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+    assert sorted(result.stdout.split()) == sorted(ignored)
+    kept = subprocess.run([git, "check-ignore", "-q", "--no-index", ".env.example"], cwd=project)
+    assert kept.returncode == 1  # not ignored: the example is committed
