@@ -248,6 +248,9 @@ def test_the_engine_runs_as_the_deployment_says(deployed: dict) -> None:
     assert engine["command"] == deployed["dockerfile_cmd"]
     assert deployed["engine_env"]["PROTEAN_ENV"] == "production"
 
+    # The image's root filesystem is read-only: nothing below the app may be written.
+    before = sorted(p.relative_to(app).as_posix() for p in app.rglob("*"))
+
     # protean db setup, as the init container runs it, before the engine.
     setup = subprocess.run(
         deployed["setup"]["command"],
@@ -334,6 +337,7 @@ def test_the_engine_runs_as_the_deployment_says(deployed: dict) -> None:
         code = process.wait(timeout=grace)
         assert time.monotonic() - started < grace
         assert code == 0, (app.parent / "engine.log").read_text()[-4000:]
+        assert sorted(p.relative_to(app).as_posix() for p in app.rglob("*")) == before
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
