@@ -149,3 +149,49 @@ def test_the_edit_menu_in_a_real_terminal_adds_a_database(tmux, shop):
     text = (shop / "domain.toml").read_text()
     assert "[databases.reports]" in text and "[production.databases.reports]" in text
     assert "REPORTS_DATABASE_URL" in (shop / ".env.example").read_text()
+
+
+def test_tab_reaches_every_connection_field_at_80x24_and_each_is_labelled(tmux, tmp_path):
+    """With four named databases the Connections step is taller than the window: each Tab
+    scrolls the focused field into view, with its connection's name and the field's label."""
+    target = tmp_path / "shop"
+    sets = " ".join(
+        f"--set base.databases.{name}=postgresql"
+        for name in ("reports", "audit", "search", "archive")
+    )
+    command = (
+        f"cd {REPO} && {sys.executable} -m scaffolder new {target} {sets}; echo EXIT=$?; sleep 60"
+    )
+    tmux.start(command)
+    tmux.wait_for("Project name")
+    tmux.keys("C-n")
+    tmux.wait_for("Add db")
+    tmux.keys("C-n")
+    tmux.wait_for("Connection strings come from variables")
+    # The fields in tab order: (connection, label, the value the field shows).
+    fields = []
+    for key, variable in (
+        ("databases.default", "DATABASE_URL"),
+        ("databases.archive", "ARCHIVE_DATABASE_URL"),
+        ("databases.audit", "AUDIT_DATABASE_URL"),
+        ("databases.reports", "REPORTS_DATABASE_URL"),
+        ("databases.search", "SEARCH_DATABASE_URL"),
+        ("brokers.default", "BROKER_URL"),
+        ("event_store", "EVENT_STORE_URL"),
+        ("caches.default", "CACHE_URL"),
+    ):
+        fields.append((key, "variable", variable))
+        fields.append((key, "default", "://"))
+    for index, (key, label, value) in enumerate(fields):
+        if index:
+            tmux.keys("Tab")
+        # The status line names the focused field; the field and its heading are on screen.
+        tmux.wait_for(f"{key} {label}")
+        screen = tmux.screen()
+        rows = screen.splitlines()
+        assert [r for r in rows if r.strip().startswith(label) and value in r], (key, screen)
+        # The connection's heading ("databases.audit  postgresql in base, ..."), not the status.
+        assert any(r.strip().startswith(key) and " in " in r for r in rows), (key, screen)
+    tmux.keys("Escape")
+    tmux.wait_for("EXIT=130")
+    assert not target.exists()

@@ -1,0 +1,197 @@
+"""Real signals to real processes: SIGKILL at spread-out moments of `add-database` and `new`,
+then the next command recovers the project (all old or all new, nothing of ours left); SIGINT
+likewise, where what the process printed must also match the disk.
+
+The commit is slowed with PROTEAN_INIT_TEST_COMMIT_DELAY (a sleep before each write step,
+nothing else), so that the kill moments land before, inside and after the commit window.
+Half the moments are spread evenly over a run's measured length (seeded jitter), half over
+the commit window, counted from when the journal (or `new`'s staging folder) appears.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import signal
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from scaffolder.transaction import JOURNAL_NAME, STAGING_PREFIX
+
+from .transaction_support import (
+    cli_command,
+    cli_env,
+    leftovers,
+    make_project,
+    run_cli,
+    state,
+)
+
+DELAY = "0.03"
+# Steps slowed by DELAY in add-database's commit: 4 files staged, then renamed.
+WINDOW = 8 * float(DELAY) + 0.1
+ADD = ["add-database", "reports", "--provider", "sqlite"]
+KILL_RUNS = 24
+NEW_KILL_RUNS = 8
+SIGINT_RUNS = 10
+
+
+def timed_run(argv: list[str], cwd: Path) -> float:
+    start = time.monotonic()
+    result = run_cli(argv, cwd, PROTEAN_INIT_TEST_COMMIT_DELAY=DELAY)
+    assert result.returncode == 0, result.stderr
+    return time.monotonic() - start
+
+
+def run_and_signal(
+    argv: list[str], cwd: Path, after: float, signum: int, when: Callable[[], bool] | None = None
+) -> tuple[int, str]:
+    """Start the command; signal it `after` seconds from its start or, with `when`, from the
+    moment `when()` first holds (polled: the journal or the staging folder appears)."""
+    process = subprocess.Popen(
+        cli_command(argv),
+        cwd=cwd,
+        env=cli_env(PROTEAN_INIT_TEST_COMMIT_DELAY=DELAY),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    if when is not None:
+        deadline = time.monotonic() + 60
+        while not when() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.002)
+    time.sleep(after)
+    process.send_signal(signum)
+    _, err = process.communicate(timeout=120)
+    return process.returncode, err
+
+
+def kill_plan(count: int, length: float, window: float, seed: int) -> list[tuple[float, bool]]:
+    """Half the moments spread over a whole run, half over the commit window once the journal
+    (or staging folder) is there: a loaded machine stretches runs, not the window."""
+    spread = [(m, False) for m in moments(count - count // 2, length, seed)]
+    return spread + [(m, True) for m in moments(count // 2, window, seed + 1)]
+
+
+def moments(count: int, length: float, seed: int) -> list[float]:
+    rng = random.Random(seed)
+    step = length / count
+    return [i * step + rng.uniform(0, step) for i in range(count)]
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("kill-projects")
+
+
+@pytest.fixture(scope="module")
+def add_database_states(cache: Path) -> tuple[dict, dict, float]:
+    """The project before and after add-database, and how long a slowed run takes."""
+    root = make_project("generated", cache / "reference" / "shop", cache)
+    before = state(root)
+    length = timed_run([*ADD, "--project", str(root)], cache)
+    return before, state(root), length
+
+
+def test_sigkill_during_add_database_then_the_next_command_recovers(
+    tmp_path: Path, cache: Path, add_database_states
+) -> None:
+    before, after, length = add_database_states
+    seen = {"old": 0, "new": 0}
+    for i, (moment, triggered) in enumerate(kill_plan(KILL_RUNS, length, WINDOW, seed=10)):
+        root = tmp_path / f"run{i}" / "shop"
+        make_project("generated", root, cache)
+        journal = root / JOURNAL_NAME
+        code, _ = run_and_signal(
+            [*ADD, "--project", str(root)],
+            tmp_path,
+            moment,
+            signal.SIGKILL,
+            journal.exists if triggered else None,
+        )
+        # The next command: `ci` recovers first, then finds the CI file up to date (in
+        # either state: the CI file is no function of a sqlite database).
+        result = run_cli(["ci", "--project", str(root)], tmp_path)
+        assert result.returncode == 0, result.stderr
+        now = state(root)
+        assert now in (before, after), f"kill at {moment:.3f}s (exit {code}): half-written"
+        assert not leftovers(root.parent), f"kill at {moment:.3f}s: left {leftovers(root)}"
+        seen["old" if now == before else "new"] += 1
+        shutil.rmtree(root.parent)
+    print(f"SIGKILL add-database, {KILL_RUNS} runs over {length:.2f}s: {seen}")
+    assert seen["old"] and seen["new"], seen
+
+
+def test_sigkill_during_new_then_the_next_new_cleans_up(tmp_path: Path, cache: Path) -> None:
+    reference = cache / "new-reference" / "shop"
+    length = timed_run(["new", str(reference), "--defaults"], cache)
+    expected = state(reference)
+    seen = {"absent": 0, "complete": 0}
+    plan = kill_plan(NEW_KILL_RUNS, length, 1.0, seed=20)
+    for i, (moment, triggered) in enumerate(plan):
+        parent = tmp_path / f"run{i}"
+        parent.mkdir()
+        target = parent / "shop"
+
+        def staged(parent: Path = parent) -> bool:
+            return any(p.name.startswith(STAGING_PREFIX) for p in parent.iterdir())
+
+        run_and_signal(
+            ["new", str(target), "--defaults"],
+            parent,
+            moment,
+            signal.SIGKILL,
+            staged if triggered else None,
+        )
+        # The next `new` in the same folder removes the dead run's staging folder.
+        other = run_cli(["new", str(parent / "other"), "--defaults"], parent)
+        assert other.returncode == 0, other.stderr
+        shutil.rmtree(parent / "other")
+        now = state(target)
+        assert now in ({}, expected), f"kill at {moment:.3f}s: a half project"
+        assert not leftovers(parent), f"kill at {moment:.3f}s: left {leftovers(parent)}"
+        seen["complete" if now else "absent"] += 1
+        shutil.rmtree(parent)
+    print(f"SIGKILL new, {NEW_KILL_RUNS} runs over {length:.2f}s: {seen}")
+    assert seen["absent"] and seen["complete"], seen
+
+
+def test_sigint_during_add_database_says_what_is_on_disk(
+    tmp_path: Path, cache: Path, add_database_states
+) -> None:
+    before, after, length = add_database_states
+    seen = {"start-up": 0, "old": 0, "new": 0}
+    for i, (moment, triggered) in enumerate(kill_plan(SIGINT_RUNS, length, WINDOW, seed=30)):
+        root = tmp_path / f"run{i}" / "shop"
+        make_project("generated", root, cache)
+        journal = root / JOURNAL_NAME
+        code, err = run_and_signal(
+            [*ADD, "--project", str(root)],
+            tmp_path,
+            moment,
+            signal.SIGINT,
+            journal.exists if triggered else None,
+        )
+        now = state(root)
+        assert now in (before, after), f"SIGINT at {moment:.3f}s: half-written ({err!r})"
+        assert not leftovers(root.parent), f"SIGINT at {moment:.3f}s: left {leftovers(root)}"
+        if code == -signal.SIGINT or err.rstrip().endswith("KeyboardInterrupt"):
+            # Ctrl-C while Python itself was still starting (before protean-init's code
+            # ran): killed by the signal, or Python's own report; nothing is ours yet.
+            assert now == before, f"SIGINT at {moment:.3f}s during start-up, yet written"
+            seen["start-up"] += 1
+        elif now == before:
+            assert code == 130 and "nothing was written" in err, (code, err)
+            assert "Traceback" not in err, err
+            seen["old"] += 1
+        else:
+            assert code == 0 or (code == 130 and "after writing" in err), (code, err)
+            assert "Traceback" not in err, err
+            seen["new"] += 1
+        shutil.rmtree(root.parent)
+    print(f"SIGINT add-database, {SIGINT_RUNS} runs over {length:.2f}s: {seen}")
+    assert seen["old"] and seen["new"], seen
