@@ -174,7 +174,9 @@ class WizardApp(App[WizardOutcome | None]):
         if self.written:
             self.exit(self.outcome)
         elif self.writing:
-            self.notify("Writing the project; one moment.", timeout=2)
+            status = getattr(self.screen, "set_status", None)
+            if status is not None:
+                status("Writing the project; one moment.")
         elif isinstance(self.screen, QuitModal):
             self.exit(None)  # Ctrl-C or Ctrl-Q again, on the question itself
         elif not self.changed():

@@ -181,7 +181,13 @@ class ConnectionsScreen(StepScreen):
 
     @on(events.DescendantFocus)
     def handle_focus(self, event: events.DescendantFocus) -> None:
-        """Keep the whole connection in view, heading and hint, not just the focused field."""
+        """Keep the whole connection in view, heading and hint, not just the focused field,
+        and name the field beside Back/Next (with its error, if it has one)."""
+        widget_id = event.widget.id or ""
+        if isinstance(event.widget, Input) and widget_id.startswith(("variable-", "url-")):
+            error = self.draft.connection_errors().get(widget_id)
+            label = self.label_of(widget_id)
+            self.set_status(f"{label}: {error}" if error else label, error=bool(error))
         for ancestor in event.widget.ancestors:
             if isinstance(ancestor, Vertical) and ancestor.has_class("connection"):
                 self.call_after_refresh(ancestor.scroll_visible, animate=False)
@@ -197,8 +203,10 @@ class ConnectionsScreen(StepScreen):
     def refresh_fields(self, errors: dict[str, str] | None = None) -> None:
         draft = self.draft
         errors = draft.connection_errors() if errors is None else errors
-        if not errors:
-            self.set_status("")
+        focused = self.focused
+        if isinstance(focused, Input) and (focused.id or "").startswith(("variable-", "url-")):
+            error, label = errors.get(focused.id or ""), self.label_of(focused.id or "")
+            self.set_status(f"{label}: {error}" if error else label, error=bool(error))
         for slot in draft.server_slots():
             key = field_id(slot)
             hints = self.query(f"#hint-{key}")

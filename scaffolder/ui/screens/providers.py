@@ -196,7 +196,8 @@ class ProvidersScreen(StepScreen):
         self.providers_grid.cursor = (draft.slots.index(slot), 0)
         self.providers_grid.focus()
         self.refresh_grids()
-        self.notify(f"Added {slot.key}; its connection is set in the next step.", timeout=3)
+        # On the status line, not a toast: a toast would cover the grid's right-hand cells.
+        self.set_status(f"Added {slot.key}; its connection is set in the next step.")
 
     @on(Button.Pressed, "#remove-database")
     async def action_remove_database(self) -> None:
@@ -204,15 +205,10 @@ class ProvidersScreen(StepScreen):
         row = self.providers_grid.cursor[0]
         slot = draft.slots[row]
         if slot.role is not Role.DATABASE or slot == DEFAULT_DATABASE:
-            self.notify(
-                "Move to a named database row to remove it; "
-                "databases.default, the broker, event store and cache stay.",
-                severity="warning",
-                timeout=4,
-            )
+            self.set_status("Move to a named database's row to remove it.", error=True)
             return
         draft.remove_database(slot)
         await self.providers_grid.set_rows([s.key for s in draft.slots])
         self.providers_grid.focus()
         self.refresh_grids()
-        self.notify(f"Removed {slot.key}.", timeout=3)
+        self.set_status(f"Removed {slot.key}.")

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 LEXERS = {".toml": "toml", ".yml": "yaml", ".yaml": "yaml", ".py": "python", ".md": "markdown"}
 CI_FILES = (".github/workflows/ci.yml", ".gitlab-ci.yml")
+TAB_NAMES = {"docker-compose.yml": "compose", CI_FILES[0]: "CI", CI_FILES[1]: "CI"}
 
 
 class FileTree(Tree[str]):
@@ -217,7 +218,8 @@ class ReviewScreen(StepScreen):
         self.query_one("#preview", VerticalScroll).scroll_home(animate=False)
         tabs = []
         for index, key in enumerate(key_files(self.files)):
-            label = f"{index + 1} {PurePosixPath(key).name}"
+            # Short names: all three fit beside the tree at 80 columns.
+            label = f"{index + 1} {TAB_NAMES.get(key, PurePosixPath(key).name)}"
             style = "reverse" if key == path else "underline"
             tabs.append(f"[@click=screen.show_key_file({index})][{style}]{label}[/][/]")
         if path not in key_files(self.files):
@@ -265,7 +267,6 @@ class ReviewScreen(StepScreen):
     def write_failed(self, message: str) -> None:
         self.wizard.writing = False
         self.set_status(f"nothing written: {message}", error=True)
-        self.notify(message, title="Nothing was written", severity="error", timeout=6)
 
     def go_next(self) -> None:  # the NavBar's primary button
         self.action_generate()
