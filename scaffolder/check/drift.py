@@ -435,7 +435,7 @@ def env_example_drift(
                     f"{source.file} reads ${{{ref.name}}} and {display} does not list it",
                     line=source.where(env, key_path),
                     env=env,
-                    fix=f"add '# {ref.name}={example}' to {display}",
+                    fix=f"add '# {ref.name}={example}' to {display}, or run `protean-init derive`",
                     key=("env-example", ref.name),
                 )
 
