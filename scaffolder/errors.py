@@ -31,4 +31,11 @@ def yaml_error_text(error: Exception) -> str:
     """`line 3, column 7: malformed YAML: <problem>` from a PyYAML error, for `path: <this>`."""
     mark = getattr(error, "problem_mark", None)
     where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-    return f"{where}malformed YAML: {getattr(error, 'problem', None) or error}"
+    problem = getattr(error, "problem", None)
+    if problem is None and getattr(error, "character", None) is not None:
+        # A ReaderError (a control character YAML does not allow) has no mark; its text runs
+        # over two lines. Say which character, and where, on one.
+        where = f"character {getattr(error, 'position', 0) + 1}: "
+        problem = f"{chr(error.character)!r} is not allowed in YAML"  # type: ignore[attr-defined]
+    text = " ".join(str(problem or error).split())
+    return f"{where}malformed YAML: {text}"
