@@ -31,7 +31,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="one choice, e.g. production.databases.default=postgresql (repeatable)",
+        help="one choice (repeatable), e.g. production.databases.default=postgresql; the keys "
+        "are those of protean-init set (see protean-init set --help)",
     )
     parser.add_argument("--ci", choices=CI_PROVIDERS, help="CI provider (default: github)")
     parser.add_argument(

@@ -278,9 +278,11 @@ def test_dry_run_prints_every_file_and_writes_nothing(capsys, tmp_path: Path) ->
         assert f"--- new file: {relative}\n{redact_text(content.decode())}" in out, relative
 
 
-def test_dry_run_into_an_existing_project_shows_a_diff_and_changes_nothing(
+def test_dry_run_into_an_existing_project_refuses_and_changes_nothing(
     capsys, tmp_path: Path
 ) -> None:
+    """`new` over a Protean project refuses, dry run or not (issue 11): the edit commands
+    change a project; `new` would replace its config and add a second package."""
     target = tmp_path / "proj"
     assert run_main(capsys, "new", str(target), "--ui", "none", "--defaults")[0] == 0
     before = {p: (target / p).read_bytes() for p in listing(target) if (target / p).is_file()}
@@ -295,10 +297,8 @@ def test_dry_run_into_an_existing_project_shows_a_diff_and_changes_nothing(
         "production.databases.default=mysql",
         "--dry-run",
     )
-    assert code == 0
-    assert "--- a/domain.toml\n+++ b/domain.toml" in out
-    assert '+provider = "mysql"' in out
-    assert "--- new file:" not in out
+    assert code == 2
+    assert out == ""
     after = {p: (target / p).read_bytes() for p in listing(target) if (target / p).is_file()}
     assert after == before
 

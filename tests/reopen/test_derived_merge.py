@@ -218,7 +218,9 @@ def test_ci_switches_to_gitlab(generated, cli):
     assert {"postgres", "redis", "message-db"} <= services
     assert env["DATABASE_URL"] == "postgresql://postgres:postgres@postgres:5432/shop"
     assert yaml.safe_load((root / ANSWERS).read_text())["ci"] == "gitlab"
-    assert (root / GITHUB).read_bytes() == github_before  # the user's to delete
+    # protean-init wrote it and it holds nothing of the user's: gone in the same change.
+    assert not (root / GITHUB).exists() and github_before
+    assert f"Removed {GITHUB}" in result.out
 
     # From now on the project's CI is GitLab: `ci` is idempotent and follows new databases.
     before = snapshot(root)
@@ -241,11 +243,13 @@ def test_ci_adds_a_workflow_to_a_project_without_ci(generated, cli):
     assert_github_workflow_valid(root / GITHUB)
 
 
-DIFF_HEADER = re.compile(r"^\+\+\+ b/(\S+)$|^--- new file: (\S+)$", re.MULTILINE)
+DIFF_HEADER = re.compile(
+    r"^\+\+\+ b/(\S+)$|^--- new file: (\S+)$|^--- deleted: (\S+)$", re.MULTILINE
+)
 
 
 def dry_run_files(output: str) -> set[str]:
-    return {a or b for a, b in DIFF_HEADER.findall(output)}
+    return {a or b or c for a, b, c in DIFF_HEADER.findall(output)}
 
 
 @pytest.mark.parametrize(
@@ -273,7 +277,10 @@ def test_dry_run_shows_every_change_and_writes_nothing(generated, cli, command):
     assert cli(command, "--project", real).code == 0
     assert shown == changed_files(real_before, snapshot(real)) - {".github", ".github/workflows"}
     for name in shown & set(real_before):
-        assert f"--- a/{name}\n+++ b/{name}\n" in result.out  # a unified diff
+        # A unified diff, or the deletion of the file (`ci --ci gitlab`: the old workflow).
+        assert f"--- a/{name}\n+++ b/{name}\n" in result.out or (
+            f"--- deleted: {name}\n" in result.out and not (real / name).exists()
+        )
 
 
 def test_add_database_dry_run_diff_is_the_insertion(generated, cli):
@@ -345,10 +352,10 @@ def test_switching_ci_back_never_drops_a_service_silently(generated, cli):
 
     result = cli("ci --ci github --project", root)
 
-    # The old workflow is no longer protean-init's to merge: shown as a conflict.
-    assert result.code == 1 and "<<<<<<<" in result.err
-    assert snapshot(root) == before
-    assert cli("ci --ci github --force --project", root).code == 0
+    # The old workflow went with the switch to GitLab (issue 11): the new one is written
+    # from domain.toml as it is now, every service in it; the GitLab file goes in turn.
+    assert result.code == 0, result.err
+    assert snapshot(root) != before and not (root / GITLAB).exists()
     services, env = github_integration(root)
     assert "mysql" in services and "ARCHIVE_DATABASE_URL" in env
     assert_github_workflow_valid(root / GITHUB)
