@@ -41,7 +41,7 @@ def add_missing_variables(yours: str, generated: str) -> str:
     if final:
         lines.pop()
     bare = [line.removesuffix("\r") for line in lines]
-    cr = "\r" if lines and sum(line.endswith("\r") for line in lines) * 2 > len(lines) else ""
+    cr = "\r" if yours.count("\r\n") * 2 > yours.count("\n") else ""  # the file's own ending
     header = next((i for i, line in enumerate(bare) if line.strip() == HEADER), None)
     inserts: dict[int, list[str]] = {}
     appended: list[str] = []
