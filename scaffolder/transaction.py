@@ -6,7 +6,7 @@ the temporaries into place. A run killed at any moment leaves a journal that the
 on the project reads first: before the journal says "commit", nothing was replaced and the
 temporaries are removed (all old); after, the renames are finished (all new). SIGINT, SIGTERM
 and SIGHUP are held back while files are replaced, so "nothing was written" is only said when
-it is true. The lock (`fcntl.flock` on `.protean-init.lock` in the project root) serialises
+it is true. The lock (`fcntl.flock` on `.protean-init-lock` in the project root) serialises
 read-modify-write: commands take it before they read the project (`project_lock`).
 """
 
@@ -34,8 +34,8 @@ from scaffolder.errors import ScaffolderError, UsageError
 if TYPE_CHECKING:
     from scaffolder.reopen import Project
 
-LOCK_NAME = ".protean-init.lock"
-JOURNAL_NAME = ".protean-init.journal"
+LOCK_NAME = ".protean-init-lock"
+JOURNAL_NAME = ".protean-init-journal"
 # Temporaries and backups beside their targets, recognisable as ours by these marks.
 TEMP_MARK = ".protean-init-new-"
 BACKUP_MARK = ".protean-init-old-"

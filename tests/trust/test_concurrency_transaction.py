@@ -58,7 +58,7 @@ def test_a_second_run_gives_up_after_the_wait_and_changes_nothing(tmp_path: Path
     """The lock held by another process (here: this test) for longer than the wait."""
     root = make_project("generated", tmp_path / "shop", tmp_path / "cache")
     before = (root / "domain.toml").read_bytes()
-    fd = os.open(root / ".protean-init.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(root / ".protean-init-lock", os.O_RDWR | os.O_CREAT, 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         argv = ["add-database", "reports", "--provider", "sqlite", "--project", str(root)]

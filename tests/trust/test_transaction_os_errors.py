@@ -215,7 +215,7 @@ def test_a_reopen_dry_run_neither_locks_nor_recovers(tmp_path: Path, cache: Path
     """A dry run on a project an interrupted run left a journal in: it says so and changes
     nothing, not even the recovery the next writing command makes."""
     root = make_project("generated", tmp_path / "shop", cache)
-    journal = root / ".protean-init.journal"
+    journal = root / ".protean-init-journal"
     journal.write_text('{"version": 1, "state": "prepare", "entries": [], "folders": []}')
     before = state(root)
     result = run_cli([*ADD, str(root), "--dry-run"], tmp_path)
@@ -225,3 +225,25 @@ def test_a_reopen_dry_run_neither_locks_nor_recovers(tmp_path: Path, cache: Path
     written = run_cli([*ADD, str(root)], tmp_path)
     assert written.returncode == 0, written.stderr
     assert not journal.exists() and not leftovers(root)
+
+
+def test_the_generated_gitignore_keeps_our_leftovers_out(tmp_path: Path, cache: Path) -> None:
+    """Should a run be killed mid-write, `git status` does not offer its files to commit."""
+    git = shutil.which("git")
+    assert git, "git is needed to check .gitignore"
+    root = make_project("generated", tmp_path / "shop", cache)
+    subprocess.run([git, "init", "-q", str(root)], check=True)
+    for name in (
+        ".protean-init-lock",
+        ".protean-init-journal",
+        ".protean-init-journal.tmp",
+        ".domain.toml.protean-init-new-0a1b2c3d",
+        "src/shop/.__init__.py.protean-init-old-0a1b2c3d",
+    ):
+        ignored = subprocess.run([git, "-C", str(root), "check-ignore", "-q", name], check=False)
+        assert ignored.returncode == 0, name
+    kept = subprocess.run(
+        [git, "-C", str(root), "check-ignore", "-q", ".copier-answers.protean-init.yml"],
+        check=False,
+    )
+    assert kept.returncode == 1
