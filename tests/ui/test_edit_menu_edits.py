@@ -1,0 +1,108 @@
+"""The edit menu's edits of issue 11, by key presses: `inherit` in the provider picker, remove
+(d) and rename (m) the highlighted named slot, a setting (s), any key (k), re-derive (g); each
+previews its diff and writes only on confirm."""
+
+from __future__ import annotations
+
+from scaffolder.reopen import open_project
+from scaffolder.ui.edit_app import EditApp
+from scaffolder.ui.screens.edit_menu import EditScreen
+
+from .conftest import snapshot
+from .helpers import move_to
+from .test_edit import choose, diff_of, grid, preview, settled
+
+BASE, PRODUCTION, TEST, MEMORY = range(4)
+
+
+async def test_inherit_in_the_picker_drops_the_overlay_table(shop):
+    app = EditApp(open_project(shop))
+    async with app.run_test() as pilot:
+        await move_to(pilot, "providers", 0, TEST)  # databases.default in test: postgresql
+        await pilot.press("enter")
+        await pilot.pause()
+        await choose(pilot, "inherit")
+        modal = await preview(pilot)
+        assert "-[test.databases.default]" in diff_of(modal)
+        await pilot.press("enter")
+        await settled(pilot)
+        assert str(grid(app).cell(0, TEST).render()) == "↑ memory"
+        await pilot.press("escape")
+    assert "databases" not in open_project(shop).tree["test"]
+
+
+async def test_add_a_cache_then_rename_and_remove_it(shop):
+    app = EditApp(open_project(shop))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("b")
+        await pilot.pause()
+        await choose(pilot, "cache")
+        await pilot.press(*"sessions", "enter")
+        await pilot.pause()
+        await choose(pilot, "redis")
+        await preview(pilot)
+        await pilot.press("enter")
+        await settled(pilot)
+        rows = grid(app).rows
+        assert "caches.sessions" in rows
+        await move_to(pilot, "providers", rows.index("caches.sessions"), BASE)
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press(*"carts", "enter")
+        modal = await preview(pilot)
+        assert "+[caches.carts]" in diff_of(modal) and "-[caches.sessions]" in diff_of(modal)
+        await pilot.press("enter")
+        await settled(pilot)
+        assert "caches.carts" in grid(app).rows
+        before = snapshot(shop)
+        await pilot.press("d")
+        modal = await preview(pilot)
+        assert "-[caches.carts]" in diff_of(modal)
+        await pilot.press("n")  # cancelled: nothing written
+        await pilot.pause()
+        assert snapshot(shop) == before
+        await pilot.press("d")
+        await preview(pilot)
+        await pilot.press("enter")
+        await settled(pilot)
+        assert "caches.carts" not in grid(app).rows
+        await pilot.press("escape")
+    tree = open_project(shop).tree
+    assert set(tree["caches"]) == {"default"}
+
+
+async def test_remove_refuses_a_default_slot(shop):
+    app = EditApp(open_project(shop))
+    async with app.run_test() as pilot:
+        await move_to(pilot, "providers", 0, BASE)
+        before = snapshot(shop)
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, EditScreen)
+        assert any("always there" in str(n.message) for n in app._notifications)
+        assert snapshot(shop) == before
+        await pilot.press("escape")
+
+
+async def test_a_setting_and_a_key(shop):
+    app = EditApp(open_project(shop))
+    async with app.run_test() as pilot:
+        await move_to(pilot, "providers", 0, TEST)
+        await pilot.press("s")
+        await pilot.pause()
+        await choose(pilot, "test")
+        await choose(pilot, "debug")
+        await choose(pilot, "true")
+        modal = await preview(pilot)
+        assert "+debug = true" in diff_of(modal)
+        await pilot.press("enter")
+        await settled(pilot)
+        await pilot.press("k")
+        await pilot.pause()
+        await pilot.press(*"test.debug=inherit", "enter")
+        modal = await preview(pilot)
+        assert "-debug = true" in diff_of(modal)
+        await pilot.press("enter")
+        await settled(pilot)
+        await pilot.press("escape")
+    assert "debug" not in open_project(shop).tree["test"]
