@@ -45,7 +45,7 @@ def load_plain(text: str) -> Any:
 class Style:
     """How the file indents: children of a top-level key, nested mappings, sequence dashes."""
 
-    child: int = 2  # columns of a top-level mapping's children (`services:` -> `  db:`)
+    child: int = 2  # column of the new entries (`services:` -> `  db:`)
     mapping: int = 2  # one level of nesting below them
     dash: int = 2  # columns from a key to the `-` of its block sequence items
 
@@ -68,8 +68,8 @@ def _is_content(line: str) -> bool:
 
 @dataclass(frozen=True)
 class _Top:
-    """A top-level key: its line, the line after its block's last content, its children's
-    indent (None when the block has no content lines)."""
+    """A key of a block mapping: its line, the line after its block's last content, its
+    children's indent (None when the block has no content lines)."""
 
     line: int
     end: int
@@ -92,7 +92,8 @@ def _keys_at(lines: list[str], start: int, stop: int, indent: int) -> dict[str, 
             starts.append(("", i, ""))  # a sequence item, a document marker: no key of ours
             continue
         key = next(g for g in m.groups() if g is not None).strip()
-        rest = body[m.end() :].split(" #", 1)[0].strip()
+        rest = body[m.end() :].strip()
+        rest = "" if rest.startswith("#") else rest.split(" #", 1)[0].strip()
         starts.append((key, i, rest))
     for n, (key, i, rest) in enumerate(starts):
         if not key:

@@ -37,7 +37,7 @@ def compose_files(draw: st.DrawFn) -> tuple[str, int]:
         lines += ["# Local stack, by hand.", "name: shop", ""]
     if anchors:
         lines += ["x-common: &common", f"{pad}restart: unless-stopped", ""]
-    lines.append("services:")
+    lines.append(draw(st.sampled_from(["services:", "services: # ours", "services:   # x: y"])))
     names = draw(
         st.lists(
             st.sampled_from(["app", "web", "worker", "db2"]), min_size=1, max_size=3, unique=True
@@ -62,7 +62,7 @@ def compose_files(draw: st.DrawFn) -> tuple[str, int]:
     if draw(st.booleans()):
         lines += ["# shared with the other repo", "networks:", f"{pad}default:", f"{inner}name: x"]
     if volumes == "empty":
-        lines.append("volumes:")
+        lines.append(draw(st.sampled_from(["volumes:", "volumes: # none yet"])))
     elif volumes == "entries":
         lines += ["volumes:", f"{pad}appdata: {{}}"]
     eol = draw(st.sampled_from(["\n", "\r\n"]))
