@@ -38,6 +38,9 @@ class ProjectIdentity:
     # CI's install step, as the project's pyproject.toml declares its test tools
     # (scaffolder.install).
     test_install: str = 'python -m pip install -e ".[test]"'
+    # The Python versions the project's GitHub workflow tests on (its `python-version`
+    # matrix), kept when the workflow is regenerated; empty: one version.
+    python_versions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -224,7 +227,31 @@ def project_identity(root: Path, answers: Mapping[str, Any]) -> ProjectIdentity:
         workers=answers.get("workers", 1),
         replicas=answers.get("replicas", 1),
         test_install=_test_install(pyproject),
+        python_versions=_python_matrix(root / GITHUB_WORKFLOW),
     )
+
+def _python_matrix(workflow: Path) -> tuple[str, ...]:
+    """The first `strategy.matrix.python-version` list of a GitHub workflow, as strings."""
+    if not workflow.is_file():
+        return ()
+    import yaml
+
+    try:
+        data = yaml.safe_load(workflow.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, OSError, UnicodeDecodeError):
+        return ()
+    jobs = data.get("jobs") if isinstance(data, dict) else None
+    for job in (jobs or {}).values() if isinstance(jobs, dict) else ():
+        strategy = job.get("strategy") if isinstance(job, dict) else None
+        matrix = strategy.get("matrix") if isinstance(strategy, dict) else None
+        versions = matrix.get("python-version") if isinstance(matrix, dict) else None
+        if isinstance(versions, list) and versions and all(
+            isinstance(v, str | int | float) and re.fullmatch(r"[0-9][0-9.]*", str(v))
+            for v in versions
+        ):
+            return tuple(str(v) for v in versions)
+    return ()
+
 
 
 def _test_install(pyproject: Path) -> str:

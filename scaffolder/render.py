@@ -164,6 +164,7 @@ def template_data(
             "sections": sections or [],
             # CI's install step, as pyproject.toml declares the test tools (scaffolder.install).
             "test_install": project.test_install,
+            "python_versions": list(project.python_versions),
             "protean_init_version": protean_init_version(),
             "deploy": deployment.deployment_context(
                 tree,

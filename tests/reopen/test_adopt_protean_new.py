@@ -57,7 +57,14 @@ def test_an_adopted_protean_new_project_runs_its_suite_in_memory(tmp_path, cli):
     result = cli("ci --force --project", root)
     assert result.code == 0, result.err
     assert_github_workflow_valid(root / GITHUB)
-    steps = install_steps(yaml.safe_load((root / GITHUB).read_text()))
+    workflow = yaml.safe_load((root / GITHUB).read_text())
+    # Its Python matrix is kept for the suite in memory mode.
+    assert workflow["jobs"]["memory"]["strategy"]["matrix"]["python-version"] == [
+        "3.11",
+        "3.12",
+        "3.13",
+    ]
+    steps = install_steps(workflow)
     assert set(steps) == {"memory", "integration"}
     groups = tomllib.loads((root / "pyproject.toml").read_text())["dependency-groups"]
     for step in steps.values():
