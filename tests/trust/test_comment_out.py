@@ -87,7 +87,7 @@ def _texts_survive(old: str, new: str) -> bool:
     )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(configs())
 def test_memory_provider_comments_the_connection_string_out(text: str) -> None:
     result = _to_memory(text)

@@ -42,7 +42,7 @@ def survives(old: str, new: str) -> bool:
     return True
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(
     st.lists(user_line, max_size=8),
     st.lists(st.lists(st.sampled_from(NAMES), unique=True), min_size=1, max_size=4),

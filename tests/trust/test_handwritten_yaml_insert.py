@@ -82,7 +82,7 @@ def survives(old: str, new: str) -> bool:
     return True
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(compose_files())
 def test_entries_are_added_as_text_in_the_files_style(case: tuple[str, int]) -> None:
     text, child = case
