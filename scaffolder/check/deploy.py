@@ -88,7 +88,24 @@ def _stream_broker(c: Any, tree: Mapping[str, Any], settings: Mapping[str, Any])
         return
     from scaffolder.config_tree import resolve
 
-    brokers = resolve(tree, "production").get("brokers")
+    production = resolve(tree, "production")
+    if production.get("command_processing") == "async":
+        # protean/domain/command_processor.py: an async command is appended to the event
+        # store; the engine's command subscription of type stream reads the broker instead.
+        # protean-init's e2e run saw such a command never handled.
+        c.add(
+            WARNING,
+            "stream-commands",
+            'default_subscription_type = "stream" with command_processing = "async": '
+            "Protean 0.18 appends an async command to the event store, while the engine's "
+            "stream subscription for commands reads the broker, so command handlers never "
+            "receive commands sent with domain.process",
+            line=c.source.where("production", ("command_processing",)),
+            env="production",
+            fix='set command_processing = "sync" in [production] (events still scale out), '
+            'or keep default_subscription_type = "event_store" with one engine',
+        )
+    brokers = production.get("brokers")
     default = brokers.get("default") if isinstance(brokers, dict) else None
     provider = default.get("provider") if isinstance(default, dict) else "inline"
     if provider != "redis":

@@ -83,7 +83,12 @@ def test_bad_deploy_input_is_one_line_and_writes_nothing(
 
 def test_stream_subscriptions_scale_out(capsys, tmp_path: Path) -> None:
     root = tmp_path / "shop"
-    sets = ["production.server.default_subscription_type=stream", "replicas=4", "workers=2"]
+    sets = [
+        "production.server.default_subscription_type=stream",
+        "production.command_processing=sync",
+        "replicas=4",
+        "workers=2",
+    ]
     argv = ["new", str(root), "--ui", "none", "--defaults", "--deploy", "kubernetes"]
     assert cli(capsys, *argv, *[x for s in sets for x in ("--set", s)])[0] == 0
     deployment = engine_deployment(rendered(root))
@@ -216,6 +221,7 @@ def test_check_warns_of_stream_subscriptions_without_redis_streams(capsys, tmp_p
     sets = [
         "production.server.default_subscription_type=stream",
         "production.brokers.default=redis_pubsub",
+        "production.command_processing=sync",
     ]
     argv = ["new", str(root), "--ui", "none", "--defaults", "--deploy", "kubernetes"]
     assert cli(capsys, *argv, *[x for s in sets for x in ("--set", s)])[0] == 0
@@ -226,3 +232,18 @@ def test_check_warns_of_stream_subscriptions_without_redis_streams(capsys, tmp_p
         "production",
     )
     assert "redis_pubsub" in finding.message
+
+
+def test_check_warns_that_async_commands_miss_stream_subscriptions(capsys, tmp_path: Path) -> None:
+    """Seen for real (the stream variant of tests/e2e/test_deploy_engine.py): the engine came
+    up with stream subscriptions, and a command sent with domain.process was never handled."""
+    root = tmp_path / "shop"
+    argv = ["new", str(root), "--ui", "none", "--defaults", "--deploy", "kubernetes"]
+    sets = ["--set", "production.server.default_subscription_type=stream"]
+    assert cli(capsys, *argv, *sets)[0] == 0
+    [finding] = check_project(root)
+    assert (finding.code, finding.severity) == ("stream-commands", "warning")
+    assert (
+        finding.line
+        == (root / "domain.toml").read_text().splitlines().index('command_processing = "async"') + 1
+    )
