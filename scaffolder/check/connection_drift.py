@@ -355,7 +355,8 @@ def _credentials(
             + " cannot connect",
             line=line or server.started.line,
             env=ctx.test_env,
-            fix=f"make {variable} and the URL agree ({change}); never commit a real password",
+            fix=f"make {variable} and the URL agree ({change})"
+            + ("; a local password only, never a real one" if kind == "password" else ""),
             file=server.file,
         )
 
