@@ -280,7 +280,10 @@ def unified_diff(changes: Sequence[FileChange]) -> str:
                 )
             )
         )
-    return "".join(part if part.endswith("\n") else part + "\n" for part in parts)
+    from scaffolder.redact import redact_text
+
+    # Shown on screen: a connection string's password never is (as writer.describe).
+    return redact_text("".join(part if part.endswith("\n") else part + "\n" for part in parts))
 
 
 def _propose(
