@@ -238,3 +238,15 @@ def test_gitignore_keeps_every_env_file_out_but_the_example(project: Path) -> No
     assert sorted(result.stdout.split()) == sorted(ignored)
     kept = subprocess.run([git, "check-ignore", "-q", "--no-index", ".env.example"], cwd=project)
     assert kept.returncode == 1  # not ignored: the example is committed
+
+
+def test_an_answers_record_reused_as_answers_refuses_its_masked_password(
+    project: Path, tmp_path: Path
+) -> None:
+    """The record keeps `postgres:***@`: reused with --answers, that would become the project's
+    password; it is refused, saying why."""
+    target = tmp_path / "again"
+    code, out = run("new", target, "--answers", project / ANSWERS)
+    assert code == 2, out
+    assert "masked password" in out and out.count("\n") == 1
+    assert not target.exists()
