@@ -115,8 +115,9 @@ def _get(url: str) -> int | None:
         return None
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module", params=["event_store", "stream"])
 def deployed(
+    request: pytest.FixtureRequest,
     tmp_path_factory: pytest.TempPathFactory,
     e2e_postgres_server: servers.PostgresServer,
     message_db_url: str,
@@ -125,7 +126,13 @@ def deployed(
     """The generated project, its image built as the Dockerfile says, and what the engine
     needs to start as the Deployment says."""
     folder = tmp_path_factory.mktemp("deploy-engine")
-    case = projects.Case("deploy", sets=("deploy=kubernetes",))
+    kind = request.param
+    sets = ["deploy=kubernetes", f"production.server.default_subscription_type={kind}"]
+    if kind == "stream":
+        # Stream subscriptions scale out (Redis Streams groups); commands run in the sender
+        # (check's stream-commands: Protean 0.18 stores async commands in the event store).
+        sets += ["replicas=2", "production.command_processing=sync"]
+    case = projects.Case(f"deploy-{kind.replace('_', '-')}", sets=tuple(sets))
     project = projects.generate(case, folder).root
     dockerfile = (project / "Dockerfile").read_text()
     builder, final = _stages(dockerfile)
@@ -281,8 +288,9 @@ def test_the_engine_runs_as_the_deployment_says(deployed: dict) -> None:
         _wait_for(lambda: _get(probe("livenessProbe")) == 200, "/livez 200")
         _wait_for(lambda: _get(probe("readinessProbe")) == 200, "/readyz 200")
 
-        # A command from another process, as an application sends it (async processing:
-        # the engine handles it, and then the event it raises).
+        # A command from another process, as an application sends it. event_store: async,
+        # the engine handles the command, then its event; stream: the sender handles the
+        # command (sync), the engine the event, through the outbox and Redis Streams.
         email = f"deploy-{uuid.uuid4().hex}@example.com"
         sender = subprocess.run(
             [
