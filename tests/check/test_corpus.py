@@ -8,7 +8,8 @@ are about, in a comment, so the line number asserts itself:
 `[-]` stands for no environment; the quoted text (`\"` for a quote) must appear in the
 message or the fix.
 Several `expect:` may share a line. `_case.toml` gives the exit code, and optionally the
-`--env` names, the environment variables, and (exit 2) the text the error must contain.
+`--env` names, the environment variables, (exit 2) the text the error must contain, and
+`expect = ["FILE:LINE: severity code [env] \"text\""]` for lines that cannot hold a comment.
 The findings must be exactly the expected ones: nothing missing, nothing more.
 """
 
@@ -49,6 +50,17 @@ class Expected:
 
 def expectations(case: Path) -> list[Expected]:
     found = []
+    # Files that cannot hold a comment on the line (a Dockerfile instruction) list their
+    # marks in _case.toml instead: expect = ["Dockerfile:52: error probe-port [production]"].
+    options = tomllib.loads((case / "_case.toml").read_text(encoding="utf-8"))
+    for mark in options.get("expect", []):
+        where, _, rest = mark.partition(": ")
+        name, _, number = where.rpartition(":")
+        for severity, code, env, text in _MARK.findall(f"expect: {rest}"):
+            text = text.replace('\\"', '"')
+            found.append(
+                Expected(name, int(number), severity, code, None if env == "-" else env, text)
+            )
     for path in sorted(case.rglob("*")):
         if not path.is_file() or path.name == "_case.toml":
             continue
