@@ -65,6 +65,19 @@ RULE_HELP: dict[str, str] = {
     "ci-value-drift": "The CI job tests another server than the local default points at.",
     "derived-leftover": "A derived file protean-init no longer derives, left from before.",
     "env-example-missing": "A variable the config reads that .env.example does not list.",
+    # The deployment rules (check/deploy.py).
+    "health-on-loopback": "The engine's health server listens on 127.0.0.1, out of reach of "
+    "any probe from outside its container.",
+    "probe-port": "The image exposes another port than the health server listens on.",
+    "probe-path": "A probe asks for a path the engine's health server does not serve.",
+    "single-writer": "More than one engine on event-store subscriptions, which are "
+    "single-writer: every event is handled again.",
+    "stream-commands": "Stream subscriptions with async commands in production.",
+    "stream-broker": "Stream subscriptions on a broker without Redis Streams consumer groups.",
+    "secret-missing": "A variable production reads with no default that the engine's "
+    "container is not given.",
+    "protean-env-ignored": "A CI job that exports PROTEAN_ENV and passes --protean-env: the "
+    "pytest plugin keeps the variable, and ignores the flag.",
 }
 GENERIC_HELP = "A problem `protean-init check` found in the project's configuration."
 
