@@ -180,6 +180,12 @@ def set_provider(project: Project, env: str, slot: Slot, provider: str | None) -
     if provider is None:
         if env == BASE:
             raise UsageError(f"base.{slot}: 'inherit' is only for overlays")
+        base_table = _table_at(project.tree, slot.path) or {}
+        entry = PROVIDERS[slot.role].get(str(base_table.get("provider")))
+        if env == "production" and entry is not None and entry.uri_key:
+            # Production takes base's provider, never base's local default: a `${VAR}`
+            # with no default, as `new` writes an inherited server in production.
+            return set_provider(project, env, slot, entry.name)
         return project.text if current is None else _remove_table(project, project.text, path)
     check_provider(slot, provider)
     entry = PROVIDERS[slot.role][provider]
