@@ -15,7 +15,6 @@ shtab.
 from __future__ import annotations
 
 import argparse
-import shlex
 
 SHELLS = ("bash", "zsh", "fish")
 PROGRAM = "protean-init"
@@ -78,6 +77,8 @@ def _words(name: str, words: list[str]) -> dict:
     the completer as `po`: the function reads the whole word from the command line and returns
     only what follows the last `=` it has.
     """
+    import shlex
+
     quoted = " ".join(shlex.quote(word) for word in words)
     function = f"_protean_init_{name}"
     bash = f"""

@@ -19,7 +19,7 @@ CANCELLED = 130
 
 class EditApp(App[int]):
     TITLE = "protean-init"
-    ENABLE_COMMAND_PALETTE = False
+    COMMAND_PALETTE_DISPLAY = "^p"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+c", "leave", "Leave", show=False, priority=True),
@@ -36,6 +36,13 @@ class EditApp(App[int]):
         from scaffolder.ui.screens.edit_menu import EditScreen
 
         self.push_screen(EditScreen())
+
+    def get_system_commands(self, screen):
+        """ctrl+p: every action of the menu by name (scaffolder.ui.palette), Theme, Keys."""
+        from scaffolder.ui.palette import binding_commands
+
+        yield from binding_commands(self, screen, shown_only=False)
+        yield from super().get_system_commands(screen)
 
     def action_leave(self) -> None:
         self.exit(0 if self.applied else CANCELLED)

@@ -17,17 +17,23 @@ from textual.screen import Screen
 _SKIP_ACTIONS = {"command_palette", "focus_next", "focus_previous", "quit", "help_quit"}
 
 
-def binding_commands(app: App, screen: Screen) -> Iterable[SystemCommand]:
-    """One command per enabled, described binding of `screen` (and its focused widget)."""
+_MOVES = ("cursor", "scroll", "move", "edge", "page", "select", "copy", "cut", "paste", "focus")
+
+
+def binding_commands(app: App, screen: Screen, shown_only: bool = True) -> Iterable[SystemCommand]:
+    """One command per enabled, described binding of `screen` (and its focused widget).
+
+    `shown_only`: only the footer's keys (the wizard). Without it, every action key too (the
+    edit menu keeps most of its actions out of the footer), but never a cursor movement."""
     seen: set[str] = set()
     for active in screen.active_bindings.values():
         binding = active.binding
         description = binding.description or binding.tooltip
         action = binding.action.split(".")[-1].split("(")[0]
         # Only the keys the footer shows: moving a cursor or copying text is no command.
-        if not binding.show or not description or not active.enabled:
+        if (shown_only and not binding.show) or not description or not active.enabled:
             continue
-        if action in _SKIP_ACTIONS:
+        if action in _SKIP_ACTIONS or action.startswith(_MOVES):
             continue
         if description in seen:
             continue

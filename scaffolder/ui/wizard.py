@@ -169,7 +169,7 @@ class WizardApp(App[WizardOutcome | None]):
     def action_cancel(self) -> None:
         """Leave with nothing written, asking first when that discards a change; once the
         project is written, leave with it."""
-        from scaffolder.ui.widgets import QuitModal
+        from scaffolder.ui.choices import QuitModal
 
         if self.written:
             self.exit(self.outcome)

@@ -28,7 +28,7 @@ async def pick(pilot: Pilot, grid_id: str, row: int, column: int, label: str) ->
     """Open the cell's choice list with Enter and choose the option whose text starts `label`."""
     await move_to(pilot, grid_id, row, column)
     await pilot.press("enter")
-    await pilot.pause()
+    await modal_shown(pilot, ChoiceModal)
     modal = pilot.app.screen
     assert isinstance(modal, ChoiceModal), modal
     options = modal.query_one(OptionList)
@@ -70,3 +70,13 @@ async def until(pilot: Pilot, predicate, what: str, rounds: int = 500) -> None:
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
     raise AssertionError(f"never reached: {what}")
+
+
+async def modal_shown(pilot: Pilot, modal_type: type, rounds: int = 500) -> None:
+    """Wait for a dialog a worker pushes and then waits on: message rounds only (waiting for
+    that worker would wait for the dialog to close)."""
+    for _ in range(rounds):
+        if isinstance(pilot.app.screen, modal_type):
+            return
+        await pilot.pause()
+    raise AssertionError(f"{modal_type.__name__} never opened")

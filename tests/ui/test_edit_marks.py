@@ -37,3 +37,22 @@ def test_leaving_the_edit_menu_unchanged_exits_0(shop, capsys):
 
     assert report([]) == 0
     assert "nothing was changed" in capsys.readouterr().err
+
+
+async def test_the_edit_menus_palette_lists_every_action(shop):
+    from textual.command import CommandList, CommandPalette
+
+    from .helpers import until
+
+    app = EditApp(open_project(shop))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+        commands = app.screen.query_one(CommandList)
+        await until(pilot, lambda: commands.option_count > 0, "the palette's commands")
+        titles = [str(commands.get_option_at_index(i).prompt) for i in range(commands.option_count)]
+        text = "\n".join(titles)
+        for title in ("Add db", "Provider", "Overlays", "CI", "Theme", "Keys"):
+            assert title in text, (title, text)
+        assert "Up" not in [t.split("\n")[0] for t in titles]

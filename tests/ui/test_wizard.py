@@ -16,9 +16,9 @@ from scaffolder.ui.screens.done import DoneScreen
 from scaffolder.ui.screens.project import ProjectScreen
 from scaffolder.ui.screens.providers import ProvidersScreen
 from scaffolder.ui.screens.review import ReviewScreen
-from scaffolder.ui.widgets import ChoiceGrid, Hint, NameModal
+from scaffolder.ui.widgets import ChoiceGrid, ChoiceModal, Hint, NameModal
 
-from .helpers import move_to, pick, type_into, until
+from .helpers import modal_shown, move_to, pick, type_into, until
 
 DATABASE = Slot(Role.DATABASE, "default")
 REPORTS = Slot(Role.DATABASE, "reports")
@@ -36,7 +36,12 @@ async def rendered(pilot) -> ReviewScreen:
 
     def done() -> bool:
         screen = pilot.app.screen
-        return isinstance(screen, ReviewScreen) and screen.rendered_for == screen.spec
+        # spec is None until the step has resumed: both None is not "rendered".
+        return (
+            isinstance(screen, ReviewScreen)
+            and screen.spec is not None
+            and screen.rendered_for == screen.spec
+        )
 
     await until(pilot, done, "the Review step rendered")
     await pilot.pause()
@@ -73,8 +78,7 @@ async def test_escape_in_a_choice_list_closes_the_list_only(make_app):
     app = make_app()
     async with app.run_test() as pilot:
         await pilot.press("ctrl+n", "enter")
-        await pilot.pause()
-        assert app.screen.__class__.__name__ == "ChoiceModal"
+        await modal_shown(pilot, ChoiceModal)
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ProvidersScreen)
@@ -267,8 +271,8 @@ async def test_clicking_a_cell_opens_its_choices(make_app):
         await pilot.press("ctrl+n")
         grid = app.screen.query_one("#providers", ChoiceGrid)
         await pilot.click(grid.cell(1, MEMORY))
-        await pilot.pause()
-        assert app.screen.__class__.__name__ == "ChoiceModal"
+        # The list opens from a worker: wait for it, not for a fixed time.
+        await modal_shown(pilot, ChoiceModal)
         assert grid.cursor == (1, MEMORY)
 
 

@@ -36,7 +36,12 @@ async def shown(pilot, screen_type) -> None:
 async def review(pilot) -> ReviewScreen:
     def done() -> bool:
         screen = pilot.app.screen
-        return isinstance(screen, ReviewScreen) and screen.rendered_for == screen.spec
+        # spec is None until the step has resumed: both None is not "rendered".
+        return (
+            isinstance(screen, ReviewScreen)
+            and screen.spec is not None
+            and screen.rendered_for == screen.spec
+        )
 
     await until(pilot, done, "Review rendered")
     return pilot.app.screen

@@ -13,9 +13,9 @@ from textual.widgets import Button, Static
 
 from scaffolder.catalog import PROVIDERS, Role
 from scaffolder.spec import BASE, ENVIRONMENTS, INHERIT
+from scaffolder.ui.choices import ChoiceGrid, ChoiceModal, NameModal
 from scaffolder.ui.screens.base import StepScreen
 from scaffolder.ui.state import DEFAULT_DATABASE, SETTING_LABELS, SETTING_VALUES, setting_text
-from scaffolder.ui.widgets import ChoiceGrid, ChoiceModal, NameModal
 
 PRODUCTION = "production"
 MEMORY = "memory"

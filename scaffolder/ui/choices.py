@@ -1,0 +1,422 @@
+"""The choice widgets the wizard's later steps and the edit menu share: the choice grid and the
+small dialogs (pick one, pick many, a name, quit?). Split from scaffolder.ui.widgets so the
+first screen does not pay for them; `from scaffolder.ui.widgets import ChoiceGrid` still works.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.events import Click
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Input, OptionList, SelectionList, Static
+from textual.widgets.option_list import Option
+
+from scaffolder.ui.widgets import Hint
+
+
+class GridCell(Static):
+    """One cell of a ChoiceGrid; a click moves the grid's cursor here and opens the choice."""
+
+    DEFAULT_CSS = """
+    GridCell {
+        width: 1fr;
+        height: 1;
+        padding: 0 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    GridCell.-header { text-style: bold; color: $text-primary; }
+    GridCell.-label { color: $text; }
+    GridCell.-inherit { color: $text-muted; text-style: italic; }
+    GridCell.-risky { color: $text-warning; }
+    GridCell.-cursor { background: $boost; }
+    """
+
+    def __init__(self, row: int, column: int, content: str = "", **kwargs) -> None:
+        super().__init__(content, markup=False, **kwargs)
+        self.row = row
+        self.column = column
+
+    def on_click(self, event: Click) -> None:
+        grid = self.query_ancestor(ChoiceGrid)
+        if self.row >= 0 and self.column >= 0:
+            event.stop()
+            grid.focus()
+            grid.cursor = (self.row, self.column)
+            grid.action_activate()
+
+
+class ChoiceGrid(Widget, can_focus=True):
+    """A grid of choices: arrow keys move a cursor over the cells, Enter asks for a new value.
+
+    The grid holds no values: `describe(row, column)` returns each cell's text and CSS
+    classes, and `refresh_cells()` asks again after a change.
+    """
+
+    DEFAULT_CSS = """
+    ChoiceGrid {
+        layout: grid;
+        height: auto;
+        grid-rows: 1;
+        grid-gutter: 0 0;
+        width: 1fr;
+    }
+    ChoiceGrid:focus > GridCell.-cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: $block-cursor-text-style;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "move(-1, 0)", "Up", show=False),
+        Binding("down", "move(1, 0)", "Down", show=False),
+        Binding("left", "move(0, -1)", "Left", show=False),
+        Binding("right", "move(0, 1)", "Right", show=False),
+        Binding("home", "edge(0)", show=False),
+        Binding("end", "edge(1)", show=False),
+        Binding("enter,space", "activate", "Change"),
+    ]
+
+    cursor: reactive[tuple[int, int]] = reactive((0, 0), init=False)
+
+    class _CellMessage(Message):
+        """Something happened at one cell of the grid."""
+
+        def __init__(self, grid: ChoiceGrid, row: int, column: int) -> None:
+            super().__init__()
+            self.grid = grid
+            self.row = row
+            self.column = column
+
+        @property
+        def control(self) -> ChoiceGrid:
+            return self.grid
+
+    class Activated(_CellMessage):
+        """Enter, space or a click on a cell: open its choices."""
+
+    class Moved(_CellMessage):
+        """The cursor moved to a cell."""
+
+    def __init__(
+        self,
+        corner: str,
+        columns: Sequence[str],
+        rows: Sequence[str],
+        describe: Callable[[int, int], tuple[str | Text, set[str]]],
+        label_width: int = 20,
+        **kwargs,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.corner = corner
+        self.columns = list(columns)
+        self.rows = list(rows)
+        self.describe = describe
+        self.label_width = label_width
+        self.styles.grid_size_columns = len(self.columns) + 1
+        self.styles.grid_columns = f"{label_width} " + " ".join("1fr" for _ in self.columns)
+
+    def compose(self) -> ComposeResult:
+        yield GridCell(-1, -1, self.corner, classes="-header")
+        for index, column in enumerate(self.columns):
+            yield GridCell(-1, index, column, classes="-header")
+        for row, label in enumerate(self.rows):
+            yield GridCell(row, -1, label, classes="-label")
+            for column in range(len(self.columns)):
+                yield GridCell(row, column)
+
+    def on_mount(self) -> None:
+        self.refresh_cells()
+
+    async def set_rows(self, rows: Sequence[str]) -> None:
+        self.rows = list(rows)
+        row, column = self.cursor
+        await self.recompose()
+        self.cursor = (min(row, len(self.rows) - 1), column)
+        self.refresh_cells()
+
+    def cell(self, row: int, column: int) -> GridCell:
+        for cell in self.query(GridCell):
+            if cell.row == row and cell.column == column:
+                return cell
+        raise LookupError((row, column))
+
+    def refresh_cells(self) -> None:
+        for cell in self.query(GridCell):
+            if cell.row < 0 or cell.column < 0:
+                continue
+            text, classes = self.describe(cell.row, cell.column)
+            cell.update(text)
+            for name in ("-inherit", "-risky"):
+                cell.set_class(name in classes, name)
+            cell.set_class((cell.row, cell.column) == self.cursor, "-cursor")
+
+    def watch_cursor(self, old: tuple[int, int], new: tuple[int, int]) -> None:
+        for cell in self.query(GridCell):
+            cell.set_class((cell.row, cell.column) == new, "-cursor")
+        self.post_message(self.Moved(self, *new))
+
+    def action_move(self, rows: int, columns: int) -> None:
+        row, column = self.cursor
+        row = max(0, min(len(self.rows) - 1, row + rows))
+        column = max(0, min(len(self.columns) - 1, column + columns))
+        self.cursor = (row, column)
+
+    def action_edge(self, end: int) -> None:
+        self.cursor = (self.cursor[0], len(self.columns) - 1 if end else 0)
+
+    def action_activate(self) -> None:
+        self.post_message(self.Activated(self, *self.cursor))
+
+
+class ChoiceModal(ModalScreen[int | None]):
+    """A short list to pick one value from; returns the index picked, None on Escape."""
+
+    DEFAULT_CSS = """
+    ChoiceModal { align: center middle; }
+    ChoiceModal > Vertical {
+        width: 72;
+        max-width: 95%;
+        height: auto;
+        max-height: 90%;
+        border: round $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    ChoiceModal .modal-title { text-style: bold; margin-bottom: 1; }
+    ChoiceModal OptionList, ChoiceModal OptionList:focus {
+        height: auto;
+        max-height: 14;
+        border: none;
+        padding: 0;
+        background: $surface;
+    }
+    ChoiceModal .modal-help { color: $text-muted; margin-top: 1; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss_none", "Close", show=True),
+    ]
+
+    def __init__(self, title: str, options: Sequence[str | Text], current: int) -> None:
+        super().__init__()
+        self.title_text = title
+        self.options = options
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.title_text, classes="modal-title", markup=False)
+            yield OptionList(
+                *(Option(prompt, id=str(i)) for i, prompt in enumerate(self.options)),
+                id="choices",
+            )
+            yield Static(
+                "↑↓ or a first letter to move · Enter choose · Esc keep as is",
+                classes="modal-help",
+            )
+
+    def on_mount(self) -> None:
+        choices = self.query_one("#choices", OptionList)
+        choices.highlighted = self.current
+        choices.focus()
+
+    @on(OptionList.OptionSelected)
+    def handle_picked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option_index)
+
+    def on_key(self, event) -> None:
+        """A letter moves to the next option starting with it: `p` for postgresql."""
+        char = (event.character or "").lower()
+        if len(char) != 1 or not char.isalnum():
+            return
+        choices = self.query_one("#choices", OptionList)
+        count = choices.option_count
+        start = choices.highlighted if choices.highlighted is not None else -1
+        for step in range(1, count + 1):
+            index = (start + step) % count
+            if str(choices.get_option_at_index(index).prompt).lower().startswith(char):
+                choices.highlighted = index
+                event.stop()
+                return
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
+
+
+class NameModal(ModalScreen[str | None]):
+    """Asks for one name, checked as it is typed by `check` (an error message or None)."""
+
+    DEFAULT_CSS = """
+    NameModal { align: center middle; }
+    NameModal > Vertical {
+        width: 60;
+        max-width: 95%;
+        height: auto;
+        border: round $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    NameModal .modal-title { text-style: bold; margin-bottom: 1; }
+    NameModal Input { margin-bottom: 0; }
+    NameModal Horizontal { height: 1; margin-top: 1; align-horizontal: right; }
+    NameModal Button { margin-left: 2; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss_none", "Close", show=True),
+    ]
+
+    def __init__(self, title: str, hint: str, check: Callable[[str], str | None]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.hint_text = hint
+        self.check = check
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.title_text, classes="modal-title", markup=False)
+            yield Input(id="name", compact=True, placeholder="type a name, e.g. reports")
+            yield Hint(self.hint_text, id="name-hint", markup=False)
+            with Horizontal():
+                yield Button("Cancel", id="cancel", compact=True)
+                yield Button("Add", id="add", variant="primary", compact=True)
+
+    @on(Input.Changed, "#name")
+    def handle_changed(self, event: Input.Changed) -> None:
+        error = self.check(event.value) if event.value else None
+        self.query_one("#name-hint", Hint).show(self.hint_text, error)
+
+    @on(Input.Submitted, "#name")
+    @on(Button.Pressed, "#add")
+    def handle_submit(self) -> None:
+        value = self.query_one("#name", Input).value.strip()
+        error = self.check(value)
+        if error:
+            self.query_one("#name-hint", Hint).show(self.hint_text, error)
+            self.query_one("#name", Input).focus()
+            return
+        self.dismiss(value)
+
+    @on(Button.Pressed, "#cancel")
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
+
+
+class _PickList(SelectionList[str]):
+    """Space toggles; Enter confirms the whole selection (the modal's action)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "screen.confirm", "Confirm", show=True),
+        Binding("space", "select", "Toggle", show=True),
+    ]
+
+
+class PickManyModal(ModalScreen[list[str] | None]):
+    """Pick any of a few values (all ticked to begin with); the values picked, None on Escape."""
+
+    DEFAULT_CSS = """
+    PickManyModal { align: center middle; }
+    PickManyModal > Vertical {
+        width: 72;
+        max-width: 95%;
+        height: auto;
+        border: round $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    PickManyModal .modal-title { text-style: bold; margin-bottom: 1; }
+    PickManyModal SelectionList, PickManyModal SelectionList:focus {
+        height: auto;
+        border: none;
+        padding: 0;
+        background: $surface;
+    }
+    PickManyModal .modal-help { color: $text-muted; margin-top: 1; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss_none", "Close", show=True),
+    ]
+
+    def __init__(self, title: str, options: Sequence[tuple[str | Text, str]]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.options = options
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.title_text, classes="modal-title", markup=False)
+            yield _PickList(*((prompt, value, True) for prompt, value in self.options), id="picks")
+            yield Static(
+                "↑↓ move · Space tick or untick · Enter go on · Esc cancel",
+                classes="modal-help",
+            )
+
+    def on_mount(self) -> None:
+        self.query_one("#picks", SelectionList).focus()
+
+    def action_confirm(self) -> None:
+        picks = self.query_one("#picks", SelectionList).selected
+        if not picks:
+            self.notify("Tick at least one, or Esc to cancel.", severity="warning", timeout=3)
+            return
+        self.dismiss([value for _, value in self.options if value in picks])
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
+
+
+class QuitModal(ModalScreen[bool]):
+    """`Quit without writing?`: Enter on Quit or Escape again leaves; Stay (Tab) goes back."""
+
+    DEFAULT_CSS = """
+    QuitModal { align: center middle; }
+    QuitModal > Vertical {
+        width: 56;
+        max-width: 95%;
+        height: auto;
+        border: round $error;
+        background: $surface;
+        padding: 0 1;
+    }
+    QuitModal .modal-title { text-style: bold; margin-bottom: 1; }
+    QuitModal Horizontal { height: 1; margin-top: 1; align-horizontal: right; }
+    QuitModal Button { margin-left: 2; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "leave", "Quit", show=True),
+        Binding("s", "stay", "Stay", show=True),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("Quit without writing?", classes="modal-title")
+            yield Static("Your changes are lost; nothing is written.", classes="modal-body")
+            with Horizontal():
+                yield Button("Stay", id="stay", compact=True)
+                yield Button("Quit", id="quit", variant="error", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#quit", Button).focus()
+
+    @on(Button.Pressed, "#quit")
+    def action_leave(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#stay")
+    def action_stay(self) -> None:
+        self.dismiss(False)
