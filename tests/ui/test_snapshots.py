@@ -38,6 +38,23 @@ async def settle(pilot) -> None:
     await pilot.pause()
 
 
+def steady_compare(snap_compare, app, run_before=None, **kwargs):
+    """snap_compare with the text cursor held visible: it blinks every 0.5 s, so on a loaded
+    machine the picture would catch either phase."""
+
+    async def run(pilot) -> None:
+        if run_before is not None:
+            await run_before(pilot)
+        from textual.widgets import Input
+
+        for field in pilot.app.screen.query(Input):
+            field.cursor_blink = False
+            field._cursor_visible = True
+        await pilot.pause()
+
+    return snap_compare(app, run_before=run, **kwargs)
+
+
 def pressing(*keys: str, workers: bool = True):
     """A run_before that presses `keys`, then settles (snap_compare's press cannot wait).
 
@@ -65,12 +82,15 @@ STEPS = {
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("step", STEPS)
 def test_step(snap_compare, step, size):
-    assert snap_compare(app(), terminal_size=SIZES[size], run_before=pressing(*STEPS[step]))
+    assert steady_compare(
+        snap_compare, app(), terminal_size=SIZES[size], run_before=pressing(*STEPS[step])
+    )
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_done(snap_compare, size):
-    assert snap_compare(
+    assert steady_compare(
+        snap_compare,
         app(write=lambda outcome: WRITTEN),
         terminal_size=SIZES[size],
         run_before=pressing("ctrl+s", "ctrl+s"),
@@ -86,11 +106,13 @@ def test_project_with_errors(snap_compare):
         await pilot.press("ctrl+n")
         await pilot.pause()
 
-    assert snap_compare(app(), run_before=bad_names)
+    assert steady_compare(snap_compare, app(), run_before=bad_names)
 
 
 def test_provider_choices(snap_compare):
-    assert snap_compare(app(), run_before=pressing("ctrl+n", "right", "enter", workers=False))
+    assert steady_compare(
+        snap_compare, app(), run_before=pressing("ctrl+n", "right", "enter", workers=False)
+    )
 
 
 def test_risky_review(snap_compare):
@@ -101,7 +123,7 @@ def test_risky_review(snap_compare):
         await pilot.press("ctrl+s")
         await settle(pilot)
 
-    assert snap_compare(app(), run_before=risky)
+    assert steady_compare(snap_compare, app(), run_before=risky)
 
 
 @pytest.mark.parametrize("step", ["providers", "review"])
@@ -110,7 +132,7 @@ def test_light_theme(snap_compare, step):
         pilot.app.theme = "textual-light"
         await pressing(*STEPS[step])(pilot)
 
-    assert snap_compare(app(), run_before=light)
+    assert steady_compare(snap_compare, app(), run_before=light)
 
 
 # --- 80x24 with four named databases: every step, the last field focused and in view ---------
@@ -138,11 +160,14 @@ def test_four_databases_last_field_in_view(snap_compare, step):
         # The focused field is inside the window (the picture shows it; this says why).
         assert pilot.app.screen.find_widget(focused).region.y < 22
 
-    assert snap_compare(app(databases=tuple(FOUR)), terminal_size=(80, 24), run_before=run)
+    assert steady_compare(
+        snap_compare, app(databases=tuple(FOUR)), terminal_size=(80, 24), run_before=run
+    )
 
 
 def test_four_databases_done(snap_compare):
-    assert snap_compare(
+    assert steady_compare(
+        snap_compare,
         app(write=lambda outcome: WRITTEN, databases=tuple(FOUR)),
         terminal_size=(80, 24),
         run_before=pressing("ctrl+s", "ctrl+s"),
@@ -166,4 +191,6 @@ def test_an_error_below_the_fold_is_named_and_scrolled_to(snap_compare):
         assert pilot.app.focused is field
         assert "caches.default variable" in str(screen.query_one("#nav-status").render())
 
-    assert snap_compare(app(databases=tuple(FOUR)), terminal_size=(80, 24), run_before=run)
+    assert steady_compare(
+        snap_compare, app(databases=tuple(FOUR)), terminal_size=(80, 24), run_before=run
+    )
