@@ -403,7 +403,6 @@ PROVIDER_KEYS: Mapping[Role, frozenset[str]] = MappingProxyType(
 )
 
 
-
 # Top-level keys Protean 0.18 keeps from domain.toml (`_default_config()`); any other top-level
 # table is an environment overlay, selected by PROTEAN_ENV, and any other scalar is dropped.
 TOP_LEVEL_KEYS = frozenset(

@@ -230,6 +230,7 @@ def project_identity(root: Path, answers: Mapping[str, Any]) -> ProjectIdentity:
         python_versions=_python_matrix(root / GITHUB_WORKFLOW),
     )
 
+
 def _python_matrix(workflow: Path) -> tuple[str, ...]:
     """The first `strategy.matrix.python-version` list of a GitHub workflow, as strings."""
     if not workflow.is_file():
@@ -245,13 +246,16 @@ def _python_matrix(workflow: Path) -> tuple[str, ...]:
         strategy = job.get("strategy") if isinstance(job, dict) else None
         matrix = strategy.get("matrix") if isinstance(strategy, dict) else None
         versions = matrix.get("python-version") if isinstance(matrix, dict) else None
-        if isinstance(versions, list) and versions and all(
-            isinstance(v, str | int | float) and re.fullmatch(r"[0-9][0-9.]*", str(v))
-            for v in versions
+        if (
+            isinstance(versions, list)
+            and versions
+            and all(
+                isinstance(v, str | int | float) and re.fullmatch(r"[0-9][0-9.]*", str(v))
+                for v in versions
+            )
         ):
             return tuple(str(v) for v in versions)
     return ()
-
 
 
 def _test_install(pyproject: Path) -> str:

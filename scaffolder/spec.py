@@ -289,9 +289,9 @@ class ProjectSpec:
 def default_local_url(slot: Slot, provider: Provider, package: str) -> str | None:
     """A slot's local connection string: a named sqlite database gets its own file
     (`<package>_<name>.db`), never the file of `databases.default`."""
-    if slot.role is Role.DATABASE and slot.name not in (None, "default") and provider.local_url:
-        if provider.local_url.startswith("sqlite:"):
-            return provider.local_url_for(f"{package}_{slot.name}")
+    named = slot.role is Role.DATABASE and slot.name not in (None, "default")
+    if named and provider.local_url and provider.local_url.startswith("sqlite:"):
+        return provider.local_url_for(f"{package}_{slot.name}")
     return provider.local_url_for(package)
 
 
@@ -447,34 +447,6 @@ def server_slots(spec: ProjectSpec, envs: Iterable[str] = ENVIRONMENTS) -> list[
         for slot in spec.slots
         if any(not spec.provider(env, slot).in_memory for env in envs if env in spec.environments)
     ]
-
-
-# The servers Protean's production guide recommends, per role.
-RECOMMENDED: Mapping[Role, str] = MappingProxyType(
-    {
-        Role.DATABASE: "postgresql",
-        Role.BROKER: "redis",
-        Role.EVENT_STORE: "message_db",
-        Role.CACHE: "redis",
-    }
-)
-
-
-def real_provider(role: Role, base_provider: str) -> str:
-    """The server a slot runs on in production and test when adopting a project: the base's
-    own server, else the recommended one (a memory or sqlite base has no server to share)."""
-    provider = PROVIDERS[role].get(base_provider)
-    return base_provider if provider is not None and provider.needs_server else RECOMMENDED[role]
-
-
-def production_provider(role: Role, base_provider: str) -> str:
-    """What production uses for a slot added to base, unless told: the base's server, the
-    recommended server for a local file (sqlite: a path on one machine), and in-memory
-    providers inherited as they are (nothing to connect to)."""
-    provider = PROVIDERS[role].get(base_provider)
-    if provider is None or provider.in_memory or provider.needs_server:
-        return base_provider
-    return RECOMMENDED[role]
 
 
 # The servers Protean's production guide recommends, per role.

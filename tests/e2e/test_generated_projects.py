@@ -182,7 +182,8 @@ def real_run(
     # Before the suite, as the generated README tells users to (in a shell that has the
     # services' variables but no PROTEAN_ENV), or as the generated CI does when the README
     # has no such step (a project without services has no "Thorough" section).
-    line = project.readme_command("protean db setup")
+    # The test section's line (the Deploying section's `docker run ... db setup` is for the image).
+    line = project.readme_command("PROTEAN_ENV=test protean db setup")
     if line:
         shell_vars = {k: v for k, v in variables.items() if k != "PROTEAN_ENV"}
         db_setup = project.shell(line, variables=shell_vars)

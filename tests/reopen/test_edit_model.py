@@ -132,8 +132,10 @@ def apply_to_model(model: Model, op: tuple) -> None:
                     follows = production_provider(slot.role, value)
                     if PROVIDERS[slot.role][follows].uri_key:
                         production[slot] = follows
-            elif value == "inherit" and env == "production" and (
-                PROVIDERS[slot.role][model.base[slot]].uri_key
+            elif (
+                value == "inherit"
+                and env == "production"
+                and (PROVIDERS[slot.role][model.base[slot]].uri_key)
             ):
                 # Production inherits base's server, from a variable with no default.
                 model.overlays[env][slot] = model.base[slot]
