@@ -78,9 +78,13 @@ def test_review_shows_what_check_reports_once_written(initial, tmp_path):
     files = render_project(spec)
     create_project(tmp_path / "acme", files)
     written = [f for f in check_project(tmp_path / "acme", environ={}) if f.severity != "drift"]
-    assert sorted(config_findings(files), key=lambda f: f.sort_key) == sorted(
-        written, key=lambda f: f.sort_key
-    )
+    # The same findings; before there is a file, Review says where the choice was made.
+    shown = [
+        replace(f, message=f.message.replace("(chosen in Providers)", "(chosen in the file)"))
+        for f in config_findings(files)
+    ]
+    assert any("(chosen in Providers)" in f.message for f in config_findings(files))
+    assert sorted(shown, key=lambda f: f.sort_key) == sorted(written, key=lambda f: f.sort_key)
     assert len(written) == 2
 
 
