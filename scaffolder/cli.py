@@ -196,5 +196,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 128 + stop.signum
 
 
+def run() -> NoReturn:
+    """The program's entry point: `main`, then exit with its code.
+
+    Once `main` has returned, the outcome is on disk and has been said; a Ctrl-C arriving while
+    the interpreter shuts down can change nothing, so it must not print a KeyboardInterrupt
+    traceback over that outcome.
+    """
+    import signal
+
+    code = main()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
