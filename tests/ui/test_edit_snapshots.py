@@ -19,8 +19,13 @@ def app(root) -> EditApp:
 
 
 async def checked(pilot) -> None:
-    """Wait for the start-up check (a thread) and the screen after it."""
-    await pilot.app.workers.wait_for_complete()
+    """Wait for the check (a thread worker) and the screen after it.
+
+    Only the check's workers: an action that waits for a dialog runs as a worker too, and
+    waiting for it would wait for the dialog to be answered."""
+    checks = [worker for worker in pilot.app.workers if worker.group == "check"]
+    if checks:  # an empty list would mean "every worker" to wait_for_complete
+        await pilot.app.workers.wait_for_complete(checks)
     await pilot.pause()
 
 
@@ -29,7 +34,9 @@ def pressing(*keys: str):
         await checked(pilot)
         for key in keys:
             await pilot.press(key)
-            await pilot.pause()
+            # A key may start a worker (applying an edit re-runs check in a thread): the
+            # picture is of the screen after it, not a race with it.
+            await checked(pilot)
         await pilot.pause()
 
     return run

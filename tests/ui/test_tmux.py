@@ -49,6 +49,19 @@ class Tmux:
             time.sleep(0.05)
         pytest.fail(f"{text!r} never appeared; the screen:\n{self.screen()}")
 
+    def wait_until(self, holds, what: str, timeout: float = 20.0) -> str:
+        """The first screen for which `holds(screen)` is true; fails with the last screen.
+
+        A single capture can land between two frames of a scroll (the pane half drawn), so a
+        test about what a screen shows polls for it rather than judging one capture."""
+        started = time.perf_counter()
+        while time.perf_counter() - started < timeout:
+            screen = self.screen()
+            if holds(screen):
+                return screen
+            time.sleep(0.05)
+        pytest.fail(f"{what} never held; the screen:\n{screen}")
+
     def start(self, command: str) -> None:
         """Run `command` in a new 80x24 session; it should end with `echo EXIT=$?; sleep 60`."""
         env = {**os.environ, "TERM": "xterm-256color"}
@@ -188,13 +201,19 @@ def test_tab_reaches_every_connection_field_at_80x24_and_each_is_labelled(tmux, 
     for index, (key, label, value) in enumerate(fields):
         if index:
             tmux.keys("Tab")
+
         # The status line names the focused field; the field and its heading are on screen.
-        tmux.wait_for(f"{key} {label}")
-        screen = tmux.screen()
-        rows = screen.splitlines()
-        assert [r for r in rows if r.strip().startswith(label) and value in r], (key, screen)
-        # The connection's heading ("databases.audit  postgresql in base, ..."), not the status.
-        assert any(r.strip().startswith(key) and " in " in r for r in rows), (key, screen)
+        def shown(screen: str, key=key, label=label, value=value) -> bool:
+            rows = screen.splitlines()
+            return (
+                f"{key} {label}" in screen
+                and any(r.strip().startswith(label) and value in r for r in rows)
+                # The connection's heading ("databases.audit  postgresql in base, ..."), not the
+                # status line.
+                and any(r.strip().startswith(key) and " in " in r for r in rows)
+            )
+
+        tmux.wait_until(shown, f"{key} {label} focused, labelled and in view")
     tmux.keys("Escape")
     tmux.wait_for("EXIT=130")
     assert not target.exists()
