@@ -11,6 +11,7 @@ the convention of publishing 5433 locally, beside PostgreSQL on 5432.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,10 +141,27 @@ class Server:
     # (host port or None, container port, line)
     ports: list[tuple[int | None, int, int]]
     environment: Mapping[str, tuple[str, int]]
+    # Databases the file creates with `createdb` (compose's health check, a CI step): a named
+    # database's own, beside POSTGRES_DB (scaffolder.plan.ServicePlan.compose_healthcheck).
+    created: frozenset[str] = frozenset()
+
+
+_CREATEDB = re.compile(r"\bcreatedb((?:[ \t]+[^\s;&|()'\"]+)+)")
+
+
+def created_databases(text: str) -> frozenset[str]:
+    """The database each `createdb [options] NAME` in `text` names (its last plain word)."""
+    found = set()
+    for match in _CREATEDB.finditer(text):
+        words = [w for w in match.group(1).split() if not w.startswith("-")]
+        if words:
+            found.add(words[-1])
+    return frozenset(found)
 
 
 def _servers(ctx: ProjectContext, path: Path, declared: Sequence[Started]) -> list[Server]:
     servers = []
+    created = created_databases(path.read_text(encoding="utf-8", errors="replace"))
     for started in declared:
         service = catalog_service(started)
         if service is None:
@@ -156,6 +174,7 @@ def _servers(ctx: ProjectContext, path: Path, declared: Sequence[Started]) -> li
                 service,
                 published_ports(node),
                 environment_of(node),
+                created if service.name == POSTGRES.name else frozenset(),
             )
         )
     return servers
@@ -316,7 +335,8 @@ def _credentials(
     env = server.environment
     service = slot.service
     name = server.started.name
-    checks: list[tuple[str, str | None, str, int | None]] = []
+    # (what, the URL's value, the variable that sets it, (its value, its line or None))
+    checks: list[tuple[str, str | None, str, tuple[str, int | None]]] = []
     if service.name == POSTGRES.name:
         user = env.get("POSTGRES_USER", ("postgres", None))
         database = env.get("POSTGRES_DB", user)
@@ -340,8 +360,10 @@ def _credentials(
         if found.user == "sa" and key in env:
             checks.append(("password", found.password, key, env[key]))
     for kind, have, variable, wanted in checks:
-        value, line = wanted if isinstance(wanted, tuple) else (wanted, None)
+        value, line = wanted
         if have is None or value is None or have == value:
+            continue
+        if kind == "database" and have in server.created:
             continue
         if kind == "password":
             detail = f"its password is not {name}'s {variable}"

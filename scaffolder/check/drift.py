@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scaffolder.catalog import SERVICES, Service
+from scaffolder.catalog import SERVICES, Provider, Service
 from scaffolder.check.common import Collector, SlotUse, strings
 from scaffolder.check.context import ProjectContext
 from scaffolder.check.findings import DRIFT, ERROR
@@ -166,12 +166,12 @@ def _env_value(node: Any, name: str) -> str:
 # --- Rules ---------------------------------------------------------------------------------
 
 
-def _needed(uses: Iterable[SlotUse]) -> dict[str, SlotUse]:
-    """Catalog service name -> the first use that needs it."""
-    needed: dict[str, SlotUse] = {}
+def _needed(uses: Iterable[SlotUse]) -> dict[str, tuple[SlotUse, Provider, Service]]:
+    """Catalog service name -> the first use that needs it, with its provider and service."""
+    needed: dict[str, tuple[SlotUse, Provider, Service]] = {}
     for use in uses:
         if use.provider and use.provider.service:
-            needed.setdefault(use.provider.service.name, use)
+            needed.setdefault(use.provider.service.name, (use, use.provider, use.provider.service))
     return needed
 
 
@@ -197,15 +197,14 @@ def compose_drift(ctx: ProjectContext, path: Path) -> None:
     # they need and compose lacks fails their connection; for a deployed one it is drift.
     local = [env for env in (test_env, BASE) if env in checked]
     for env in [*dict.fromkeys([*local, *checked])]:
-        for name, use in _needed(uses.get(env, ())).items():
+        for name, (use, provider, service) in _needed(uses.get(env, ())).items():
             if name in present:
                 continue
-            service = use.provider.service
             fails = env in local
             c.add(
                 ERROR if fails else DRIFT,
                 "compose-missing-service",
-                f"{use.slot} uses {use.provider.name} in {c.source.file} (line {use.line}), "
+                f"{use.slot} uses {provider.name} in {c.source.file} (line {use.line}), "
                 f"which needs a {name} server, and {display} has no service for it"
                 + (f": the {env} run cannot connect" if fails else ""),
                 line=services_line,
@@ -356,15 +355,14 @@ def ci_drift(ctx: ProjectContext, ci: str, path: Path) -> None:
         )
         return
     started = {s.name for job in integration for d in job.services if (s := catalog_service(d))}
-    for name, use in needed.items():
+    for name, (use, provider, service) in needed.items():
         if name in started:
             continue
         job = integration[0]
-        service = use.provider.service
         c.add(
             ERROR,
             "ci-missing-service",
-            f"{use.slot} uses {use.provider.name} in the {test_env} environment "
+            f"{use.slot} uses {provider.name} in the {test_env} environment "
             f"({c.source.file}, line {use.line}), and the CI job '{job.name}' does not start "
             f"{name}: its tests cannot connect",
             line=job.line,
