@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from scaffolder.errors import UsageError
+from scaffolder.toml.errors import error_text
 
 # Protean's own order of preference within one folder.
 CONFIG_NAMES = (".domain.toml", "domain.toml", "pyproject.toml")
@@ -71,25 +72,33 @@ class ConfigFile:
 
 
 def parse_config(text: str, config: ConfigFile) -> dict[str, Any]:
-    from scaffolder.inputs import load_toml
-
-    try:
-        data: dict[str, Any] = load_toml(text, config.path)
-    except tomllib.TOMLDecodeError as error:
-        raise UsageError(f"{config.path}: {toml_error_text(error)}") from error
+    """The config in `text`, parsed once per distinct text: one edit reads the old text and
+    the new one several times over (the edit, aiming local ports, re-deriving, the record),
+    and on a 2,000-table file each parse costs 0.17 s. The tree is shared: nothing that
+    reads a config changes it."""
+    data = _PARSED.get(text)
+    if data is None:
+        data = _parse_document(text, config)
+        if len(_PARSED) >= _PARSED_KEEP:
+            del _PARSED[next(iter(_PARSED))]
+        _PARSED[text] = data
     for key in config.root_key:
         data = data.get(key, {})
     return data
 
 
-def toml_error_text(error: tomllib.TOMLDecodeError) -> str:
-    """tomllib says `Expected '=' ... (at line 3, column 7)`; lead with the position."""
-    message = str(error)
-    head, sep, tail = message.rpartition(" (at line ")
-    if not sep:
-        return f"malformed TOML: {message}"
-    line, _, column = tail.rstrip(")").partition(", column ")
-    return f"line {line}, column {column}: malformed TOML: {head}"
+_PARSED: dict[str, dict[str, Any]] = {}
+_PARSED_KEEP = 4  # the old and new text of one edit, with room for a second edit
+
+
+def _parse_document(text: str, config: ConfigFile) -> dict[str, Any]:
+    """The whole document; errors name `config`'s file (an error is never kept)."""
+    from scaffolder.inputs import load_toml
+
+    try:
+        return load_toml(text, config.path)
+    except tomllib.TOMLDecodeError as error:
+        raise UsageError(f"{config.path}: {error_text(error, text)}") from error
 
 
 def _config_in(folder: Path) -> ConfigFile | None:

@@ -1,0 +1,103 @@
+"""The answers record's `generated_from` block as YAML text, fast, in ruamel's layout.
+
+The snapshot grows with domain.toml: on a 2,000-table file ruamel's pure-Python emitter took
+about 1.9 s of a 3.5 s `add-env` to dump it. The snapshot is plain data (tables, lists of
+scalars, strings, integers, booleans: `redact_tree` has made dates text), so it is written
+here line by line in the layout `record_snapshot`'s ruamel settings give (mappings indented
+4, sequence dashes 2 in, no re-wrapping), byte for byte the same (tests/trust/test_speed_*
+compare the two). Each string is written plain when a conservative pattern shows YAML 1.1
+(PyYAML, which reads the record back) takes it as that same string, and otherwise as the C
+emitter of PyYAML writes it, once per distinct string. Anything else (a float, a list of
+tables, a string that needs more than one line, a long key) returns None and the caller
+dumps with ruamel as before.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+INDENT = 4  # record_snapshot: yaml.indent(mapping=4, sequence=4, offset=2)
+DASH = 2
+
+# Plain in YAML 1.1 and 1.2 and read back as the same string: starts with a letter, no
+# spaces, no indicator that matters inside a plain block scalar, not ending in ':'.
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9_./@*+=-]*(?::[A-Za-z0-9_./@*+=-]+)*")
+# Words YAML 1.1 resolves to a boolean or null.
+_WORDS = frozenset({"yes", "no", "true", "false", "on", "off", "null"})
+_MAX_KEY = 120  # a longer key is written as a complex key (`? key`) by the emitters
+
+
+class _Unsupported(Exception):
+    """The value has a shape this writer does not lay out as ruamel does."""
+
+
+def snapshot_block(tree: dict[str, Any]) -> list[str] | None:
+    """The lines under `generated_from:` (each with its newline), or `None` when the tree
+    holds something only the general emitter writes; `[]` stands for an empty mapping."""
+    scalars: dict[str, str] = {}
+    out: list[str] = []
+    try:
+        _mapping(tree, INDENT, out, scalars)
+    except _Unsupported:
+        return None
+    return out
+
+
+def _mapping(tree: dict[str, Any], indent: int, out: list[str], scalars: dict[str, str]) -> None:
+    pad = " " * indent
+    for key, value in tree.items():
+        if not isinstance(key, str):
+            raise _Unsupported
+        name = _string(key, scalars)
+        if len(name) > _MAX_KEY:
+            raise _Unsupported
+        if isinstance(value, dict):
+            if not value:
+                out.append(f"{pad}{name}: {{}}\n")
+                continue
+            out.append(f"{pad}{name}:\n")
+            _mapping(value, indent + INDENT, out, scalars)
+        elif isinstance(value, list):
+            if not value:
+                out.append(f"{pad}{name}: []\n")
+                continue
+            out.append(f"{pad}{name}:\n")
+            dash = " " * (indent + DASH)
+            for item in value:
+                out.append(f"{dash}- {_scalar(item, scalars)}\n")
+        else:
+            out.append(f"{pad}{name}: {_scalar(value, scalars)}\n")
+
+
+def _scalar(value: Any, scalars: dict[str, str]) -> str:
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if type(value) is int:
+        return str(value)
+    if type(value) is str:
+        return _string(value, scalars)
+    raise _Unsupported  # floats, nested lists, tables in lists, None: ruamel's own choices
+
+
+def _string(value: str, scalars: dict[str, str]) -> str:
+    if _PLAIN.fullmatch(value) and value.lower() not in _WORDS:
+        return value
+    known = scalars.get(value)
+    if known is None:
+        known = scalars[value] = _emitted(value)
+    return known
+
+
+def _emitted(value: str) -> str:
+    """`value` as PyYAML's C emitter writes it alone: quoted where plain would read back as
+    something else (`'07:30:00'`, `'yes'`), escaped where it must be."""
+    import yaml
+
+    text = yaml.dump(value, Dumper=yaml.CSafeDumper, allow_unicode=True, width=1 << 16)
+    text = text.removesuffix("\n...\n").removesuffix("\n")
+    if "\n" in text or not text:
+        raise _Unsupported  # a multi-line scalar: its continuation lines depend on context
+    return text
