@@ -171,12 +171,12 @@ def load_answers(path: Path) -> dict[str, Any]:
     if path.suffix == ".toml":
         import tomllib
 
-        from scaffolder.project_files import toml_error_text
+        from scaffolder.toml.errors import error_text
 
         try:
             data = load_toml(text, path)
         except tomllib.TOMLDecodeError as error:
-            raise UsageError(f"{path}: {toml_error_text(error)}") from error
+            raise UsageError(f"{path}: {error_text(error, text)}") from error
     else:
         import yaml
 

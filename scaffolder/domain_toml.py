@@ -133,16 +133,3 @@ def config_tree(spec: ProjectSpec) -> dict[str, Any]:
                 node = node.setdefault(part, {})
             node.update(table.values)
     return tree
-
-
-def toml_value(value: Any) -> str:
-    """A TOML literal for a scalar: booleans, numbers, and strings quoted readably."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    text = str(value)
-    # A literal string keeps JSON (elasticsearch hosts) free of backslashes.
-    if '"' in text and "'" not in text and "\n" not in text:
-        return f"'{text}'"
-    return json.dumps(text, ensure_ascii=False)

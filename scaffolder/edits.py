@@ -2,7 +2,7 @@
 
 The commands (add-database, add-env, set) and the edit menu of the wizard and the prompts all
 call these, then `reopen.commit`; none of them writes by itself. Every edit goes through
-`scaffolder.toml_edit`, which inserts or replaces text and verifies nothing else changed.
+`scaffolder.toml` (edit, remove), which inserts or replaces text and verifies nothing else changed.
 """
 
 from __future__ import annotations
@@ -78,7 +78,8 @@ def _variable_of(project: Project, slot: Slot) -> str:
 
 
 def _insert(project: Project, additions: Additions) -> str:
-    from scaffolder.toml_edit import TomlEditError, insert_tables
+    from scaffolder.toml.edit import insert_tables
+    from scaffolder.toml.errors import TomlEditError
 
     try:
         return insert_tables(project.text, additions, root=project.config.root_key)
@@ -140,21 +141,19 @@ def add_database(project: Project, name: str, provider: str, env_choices: dict[s
 
 
 def _remove_table(project: Project, text: str, path: tuple[str, ...]) -> str:
-    """`path` and everything under it gone from `text`. toml_edit.remove_table when it has
-    one (engineer T3 adds it); until then `scaffolder.toml_remove`, a minimal verified one."""
-    from scaffolder import toml_edit
+    """`path` and everything under it gone from `text` (scaffolder.toml.remove, verified)."""
+    from scaffolder.toml.errors import TomlEditError
+    from scaffolder.toml.remove import remove_table
 
-    remove = getattr(toml_edit, "remove_table", None)
-    if remove is None:
-        from scaffolder.toml_remove import remove_table as remove
     try:
-        return remove(text, path, root=project.config.root_key)
-    except toml_edit.TomlEditError as error:
+        return remove_table(text, path, root=project.config.root_key)
+    except TomlEditError as error:
         raise UsageError(f"{project.config_relative}: {error}; nothing written") from error
 
 
 def _set_values(project: Project, text: str, path: tuple[str, ...], values: dict) -> str:
-    from scaffolder.toml_edit import TomlEditError, set_value
+    from scaffolder.toml.edit import set_value
+    from scaffolder.toml.errors import TomlEditError
 
     try:
         for key, value in values.items():
@@ -204,7 +203,8 @@ def set_provider(project: Project, env: str, slot: Slot, provider: str | None) -
             # An in-memory provider reads no connection string; a stale `${VAR}` left behind
             # would still make Protean demand the variable at start-up. The user's line is
             # not deleted: it stays, commented out with the reason (T3, issue 10).
-            from scaffolder.toml_edit import TomlEditError, comment_out_key
+            from scaffolder.toml.errors import TomlEditError
+            from scaffolder.toml.remove import comment_out_key
 
             note = f"protean-init: unused by provider {provider}"
             try:
@@ -231,7 +231,8 @@ def _production_follows(
     entry = PROVIDERS[slot.role][production_provider(slot.role, provider)]
     if entry.uri_key is None:
         return text
-    from scaffolder.toml_edit import TomlEditError, insert_tables
+    from scaffolder.toml.edit import insert_tables
+    from scaffolder.toml.errors import TomlEditError
 
     table = slot_table("production", slot, entry, project.identity.package_name, variable)
     try:
@@ -246,7 +247,8 @@ def set_setting(project: Project, env: str, setting: Setting, value: object) -> 
         check_overlay(project, env)
     path = (*(() if env == BASE else (env,)), *setting.path)
     if value is None:
-        from scaffolder.toml_edit import TomlEditError, remove_key
+        from scaffolder.toml.errors import TomlEditError
+        from scaffolder.toml.remove import remove_key
 
         try:
             return remove_key(project.text, path, root=project.config.root_key)
@@ -330,7 +332,8 @@ def rename_slot(project: Project, role: Role, old: str, new: str) -> str:
     variable follows the name when it is the default one (REPORTS_DATABASE_URL ->
     LEDGER_DATABASE_URL), and so does a local default that names the old storage; a variable
     the user named themselves is kept."""
-    from scaffolder.toml_edit import TomlEditError, insert_tables
+    from scaffolder.toml.edit import insert_tables
+    from scaffolder.toml.errors import TomlEditError
 
     validate_slot_name(new)
     if "default" in (old, new):

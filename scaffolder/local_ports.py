@@ -6,7 +6,7 @@ file already has a PostgreSQL of the user's on host port 15432, that service is 
 scaffolder.compose_merge) and the default must say 15432; when another service already
 publishes 6379, the Redis protean-init adds goes on 6380, and the default must say 6380.
 Only values this edit wrote or changed are re-aimed (the user's own lines are never
-touched), by replacing the port inside the value's token (scaffolder.toml_edit.set_value,
+touched), by replacing the port inside the value's token (scaffolder.toml.edit.set_value,
 verified). The plan then publishes each service on the port its defaults name, so compose,
 CI and .env.example agree with domain.toml.
 """
@@ -77,7 +77,8 @@ def aim_at_compose(
     root: Path, old_tree: Tree, new_text: str, config: ConfigFile, package: str
 ) -> str:
     """`new_text` with the local defaults this edit wrote aimed at the compose file's ports."""
-    from scaffolder.toml_edit import TomlEditError, set_value
+    from scaffolder.toml.edit import set_value
+    from scaffolder.toml.errors import TomlEditError
 
     new_tree = parse_config(new_text, config)
     ports = compose_ports(root, new_tree, package)

@@ -20,7 +20,7 @@ from typing import Any
 
 from scaffolder import deployment
 from scaffolder.config_tree import Tree
-from scaffolder.domain_toml import config_tree, sections, toml_value
+from scaffolder.domain_toml import config_tree, sections
 from scaffolder.plan import Plan, plan_project
 from scaffolder.project_files import (
     COMPOSE_NAMES,
@@ -31,6 +31,7 @@ from scaffolder.project_files import (
 )
 from scaffolder.redact import redact_tree
 from scaffolder.spec import BASE, ProjectSpec
+from scaffolder.toml.values import render as toml_value
 
 # Files computed from domain.toml, that the reopen commands regenerate.
 DERIVED_FILES = frozenset(

@@ -2,7 +2,7 @@
 
 Every reopen command (add-database, add-env, ci, the edit menu) goes through `open_project`
 and `commit`, so they share the same guarantees: the user's domain.toml is edited in place
-(scaffolder.toml_edit verifies that only lines were inserted), derived files are merged three
+(scaffolder.toml.verify checks that only lines were inserted), derived files are merged three
 ways (scaffolder.derived), and nothing is written unless everything can be.
 """
 

@@ -1,4 +1,4 @@
-"""Tests for scaffolder.toml_edit: lossless, verified edits of domain.toml files."""
+"""Tests for scaffolder.toml: lossless, verified edits of domain.toml files."""
 
 from __future__ import annotations
 
@@ -11,14 +11,10 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from scaffolder import toml_edit
-from scaffolder.toml_edit import (
-    TomlEditError,
-    insert_tables,
-    parse_error_location,
-    remove_key,
-    set_value,
-)
+from scaffolder.toml import edit, place, scan, values
+from scaffolder.toml.edit import insert_tables, set_value
+from scaffolder.toml.errors import TomlEditError, parse_error_location
+from scaffolder.toml.remove import remove_key
 
 FIXTURES = Path(__file__).parent / "fixtures" / "domain-toml"
 REPORTS = {"provider": "postgresql", "database_uri": "${REPORTS_DATABASE_URL}"}
@@ -367,26 +363,26 @@ def test_refuses_rather_than_writing_a_wrong_file(monkeypatch: pytest.MonkeyPatc
     text = read_fixture("guide.domain.toml")
     # A placement bug that would put the new header between [production] and its keys.
     monkeypatch.setattr(
-        toml_edit._Document, "anchor_after", lambda self, i: self.sections[i].header_line + 1
+        scan.Document, "anchor_after", lambda self, i: self.sections[i].header_line + 1
     )
     with pytest.raises(TomlEditError, match="refusing to write"):
         insert_tables(text, {("production", "databases", "reports"): REPORTS})
 
 
 def test_refuses_when_an_original_line_would_change(monkeypatch: pytest.MonkeyPatch) -> None:
-    real_render = toml_edit._Plan.render
+    real_render = place.Plan.render
 
     def render_normalising_newlines(self: Any) -> str:
         return real_render(self).replace("\r\n", "\n").replace("# note", "#note")
 
-    monkeypatch.setattr(toml_edit._Plan, "render", render_normalising_newlines)
+    monkeypatch.setattr(place.Plan, "render", render_normalising_newlines)
     text = '[databases.default]\r\nprovider = "memory"  # note\r\n\r\n[x]\r\na = 1\r\n'
     with pytest.raises(TomlEditError, match="alter existing lines"):
         insert_tables(text, {("databases", "reports"): {"provider": "sqlite"}})
 
 
 def test_refuses_when_rendering_is_wrong(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(toml_edit, "_render", lambda value, path: '"wrong"')
+    monkeypatch.setattr(edit, "render", lambda value, path: '"wrong"')
     with pytest.raises(TomlEditError, match="intended config"):
         insert_tables("", {("databases", "default"): {"provider": "memory"}})
 
@@ -407,7 +403,7 @@ def test_malformed_input() -> None:
     with pytest.raises(TomlEditError) as info:
         insert_tables(text, {("databases", "reports"): REPORTS})
     assert (info.value.line, info.value.column) == (3, 12)
-    assert str(info.value) == "line 3, column 12: Invalid value"
+    assert str(info.value) == "line 3, column 12: malformed TOML: Invalid value"
     with pytest.raises(TomlEditError, match="line 3, column 12"):
         set_value(text, ("debug",), False)
 
@@ -507,13 +503,13 @@ COMMENT = st.one_of(
 def toml_string(draw: st.DrawFn, value: str) -> str:
     if "'" not in value and draw(st.booleans()):
         return f"'{value}'"
-    return toml_edit._quote(value)
+    return values.quote(value)
 
 
 def render_scalar(draw: st.DrawFn, value: Any) -> str:
     if isinstance(value, str):
         return toml_string(draw, value)
-    return toml_edit._render(value, ())
+    return values.render(value, ())
 
 
 def render_key(draw: st.DrawFn, key: str) -> str:

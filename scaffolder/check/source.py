@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scaffolder.catalog import TOP_LEVEL_KEYS
-from scaffolder.check.toml_lines import index_lines
 from scaffolder.errors import UsageError
-from scaffolder.project_files import toml_error_text
 from scaffolder.spec import BASE
+from scaffolder.toml.errors import error_text
+from scaffolder.toml.scan import index_lines
 
 Path = tuple[str, ...]
 
@@ -34,7 +34,7 @@ class Source:
         try:
             document = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
-            raise UsageError(f"{file}: {toml_error_text(error)}") from error
+            raise UsageError(f"{file}: {error_text(error, text)}") from error
         root = tuple(root_key)
         raw: Any = document
         for key in root:

@@ -19,11 +19,11 @@ from scaffolder.check import (
     resolution,
     values,
 )
-from scaffolder.check.toml_lines import index_lines
 from scaffolder.cli import main
 from scaffolder.domain_toml import config_tree
 from scaffolder.render import render_project
 from scaffolder.spec import default_spec
+from scaffolder.toml.scan import index_lines
 
 CORPUS = Path(__file__).parent / "corpus"
 

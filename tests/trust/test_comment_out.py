@@ -1,5 +1,5 @@
 """A provider change never deletes the user's lines: a key it makes meaningless is commented
-out (scaffolder.toml_edit.comment_out_key), and Protean resolves the result as intended.
+out (scaffolder.toml.remove.comment_out_key), and Protean resolves the result as intended.
 
 The property test writes the same overlay in every style TOML allows (a `[table]` header,
 dotted keys in the parent, a half-dotted `[production.databases]`, comments above headers
@@ -20,7 +20,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scaffolder.toml_edit import TomlEditError, comment_out_key, remove_key, remove_table, set_value
+from scaffolder.toml.edit import set_value
+from scaffolder.toml.errors import TomlEditError
+from scaffolder.toml.remove import comment_out_key, remove_key, remove_table
 from tests.support.protean_config import load_config
 
 NOTE = "protean-init: unused by provider memory"
