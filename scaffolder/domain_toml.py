@@ -6,7 +6,6 @@ template stays a plain loop and tests can compare the tree with what Protean res
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
