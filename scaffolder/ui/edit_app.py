@@ -13,6 +13,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from scaffolder.reopen import Project
+from scaffolder.ui.settings import apply_saved_theme, save_theme_changes
 
 CANCELLED = 130
 
@@ -31,10 +32,12 @@ class EditApp(App[int]):
         self.project = project
         # One line per change written: "Add databases.reports: domain.toml, ...".
         self.applied: list[str] = []
+        self._started_theme = apply_saved_theme(self)
 
     def on_mount(self) -> None:
         from scaffolder.ui.screens.edit_menu import EditScreen
 
+        save_theme_changes(self, self._started_theme)
         self.push_screen(EditScreen())
 
     def get_system_commands(self, screen):

@@ -24,6 +24,7 @@ from textual.screen import ModalScreen, Screen
 
 from scaffolder.spec import ProjectSpec
 from scaffolder.ui.outcome import WizardOutcome
+from scaffolder.ui.settings import apply_saved_theme, save_theme_changes
 from scaffolder.ui.state import Draft
 
 WriteCallback = Callable[[WizardOutcome], list[str]]
@@ -81,8 +82,10 @@ class WizardApp(App[WizardOutcome | None]):
         self.outcome: WizardOutcome | None = None
         # The step screen under the command palette while it lists the commands.
         self._palette_below: Screen | None = None
+        self._started_theme = apply_saved_theme(self)
 
     def on_mount(self) -> None:
+        save_theme_changes(self, self._started_theme)
         self.push_screen(self.step_screen(STEP_NAMES[PROJECT]))
 
     def step_screen(self, name: str) -> Screen:

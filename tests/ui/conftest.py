@@ -12,6 +12,13 @@ import pytest
 from scaffolder.spec import default_spec
 
 
+@pytest.fixture(autouse=True)
+def _private_config_home(tmp_path_factory, monkeypatch):
+    """Every UI test (and the processes a tmux test starts) reads and writes its settings in a
+    folder of its own: a theme a test picks must never reach the user's ~/.config."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+
+
 @pytest.fixture
 def initial():
     return default_spec("acme")
