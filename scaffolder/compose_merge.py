@@ -12,7 +12,7 @@ only: lines are added in the file's own indentation, nothing else moves.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -177,7 +177,7 @@ def _environment(spec: Any) -> dict[str, str]:
     if isinstance(env, Mapping):
         return {str(k): "" if v is None else str(v) for k, v in env.items()}
     if isinstance(env, list):
-        return dict(str(item).partition("=")[::2] for item in env)
+        return {key: value for key, _, value in (str(item).partition("=") for item in env)}
     return {}
 
 
@@ -194,7 +194,8 @@ def _credentials_differ(spec: Any, generated: Any) -> list[str]:
 
 def _with_free_port(name: str, service: Any, taken: dict[int, str], notes: list[str]) -> Any:
     """The service, its host ports moved off ports another service already publishes."""
-    ports = service.get("ports") if isinstance(service, Mapping) else None
+    # Mutable: the moved ports are written back into it.
+    ports = service.get("ports") if isinstance(service, MutableMapping) else None
     if not isinstance(ports, list):
         return service
     moved = False

@@ -10,7 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from scaffolder.catalog import PROVIDERS, Provider, Role
-from scaffolder.config_tree import base_of, overlay_names, provider_of, references, slot_tables
+from scaffolder.config_tree import (
+    Tree,
+    base_of,
+    overlay_names,
+    provider_of,
+    references,
+    slot_tables,
+)
 from scaffolder.errors import UsageError, closest
 from scaffolder.reopen import Project
 from scaffolder.spec import (
@@ -367,7 +374,7 @@ def rename_slot(project: Project, role: Role, old: str, new: str) -> str:
         raise UsageError(f"{project.config_relative}: {error}; nothing written") from error
 
 
-def _table_at(tree: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any] | None:
+def _table_at(tree: Tree, path: tuple[str, ...]) -> dict[str, Any] | None:
     node: Any = tree
     for key in path:
         if not isinstance(node, dict) or key not in node:

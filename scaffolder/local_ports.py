@@ -89,8 +89,10 @@ def aim_at_compose(
         prefix = () if env == BASE else (env,)
         for slot, table in slot_tables(resolve(new_tree, env)):
             provider = provider_of(slot, table)
-            service = provider.service if provider else None
-            if service is None or service.name not in ports or not provider.uri_key:
+            if provider is None or provider.service is None or not provider.uri_key:
+                continue
+            service = provider.service
+            if service.name not in ports:
                 continue
             path = (*prefix, *slot.path, provider.uri_key)
             value = _get(new_tree, path)

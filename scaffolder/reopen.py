@@ -148,7 +148,7 @@ def pending_changes(
     for path, said in result.notes.items():
         for note in said:
             noted(path, note)
-    files = dict(result.files)
+    files: dict[str, bytes | None] = dict(result.files)  # None: the file is deleted
     if result.conflicts:
         if not force:
             raise MergeConflict(

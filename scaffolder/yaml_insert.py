@@ -228,7 +228,8 @@ def add_entries(
         clash = sorted(set(entries) & set(have or {}))
         if clash:
             raise YamlInsertError(f"{top}.{clash[0]} already exists")
-        child = tops[top].child if top in tops and tops[top].child is not None else style.child
+        known = tops.get(top)
+        child = known.child if known is not None and known.child is not None else style.child
         rendered = [
             line for name, value in entries.items() for line in _render(name, value, style, child)
         ]

@@ -42,7 +42,7 @@ def exit_code(findings: Iterable[Finding]) -> int:
 
 
 def counts(findings: Iterable[Finding]) -> dict[str, int]:
-    result = dict.fromkeys(SEVERITIES, 0)
+    result: dict[str, int] = dict.fromkeys(SEVERITIES, 0)
     for finding in findings:
         result[finding.severity] += 1
     return result

@@ -62,7 +62,7 @@ def memory_rules(c: Collector, env: str, use: SlotUse) -> None:
                 else f"choose a server-backed provider for {slot}"
             ),
         )
-    if env == MEMORY_ENV and provider.needs_server:
+    if env == MEMORY_ENV and provider.service is not None:  # needs_server, seen by pyright
         memory = PROTEAN_DEFAULTS[slot.role]
         c.add(
             WARNING,
