@@ -209,7 +209,7 @@ def base_database_default(project: Project) -> str:
     """The provider a new database starts with in base: databases.default's."""
     table = _table_in(base_of(project.tree), DEFAULT_DATABASE.path) or {}
     name = table.get("provider")
-    return name if name in PROVIDERS[Role.DATABASE] else "memory"
+    return name if isinstance(name, str) and name in PROVIDERS[Role.DATABASE] else "memory"
 
 
 def overlay_database_options(project: Project, env: str, base: str) -> tuple[list[Option], int]:

@@ -25,7 +25,7 @@ def config_findings(files: Mapping[str, bytes]) -> list[Finding]:
     from scaffolder.check import check_config_text
 
     text = files["domain.toml"].decode("utf-8", errors="replace")
-    return ordered(_before_the_file(f) for f in check_config_text(text))
+    return ordered([_before_the_file(f) for f in check_config_text(text)])
 
 
 def _before_the_file(finding: Finding) -> Finding:

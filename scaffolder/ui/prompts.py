@@ -81,7 +81,9 @@ class Prompter:
             event.app.exit(exception=_Back, style="class:aborting")
 
         app = question.application
-        app.key_bindings = merge_key_bindings([app.key_bindings, escape])
+        app.key_bindings = merge_key_bindings(
+            [escape] if app.key_bindings is None else [app.key_bindings, escape]
+        )
         try:
             return question.unsafe_ask(patch_stdout=False)
         except (KeyboardInterrupt, EOFError) as error:

@@ -12,6 +12,7 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from scaffolder.catalog import PROVIDERS, Provider, Role
 from scaffolder.errors import UsageError
@@ -133,7 +134,8 @@ class Draft:
         local = {slot for slot in connected if self.local_envs(slot)}
         environments = {}
         for env in self.environments():
-            chosen = self.settings[env]
+            # Each value has its setting's own type: errors() above has checked every one.
+            chosen: dict[str, Any] = self.settings[env]
             environments[env] = EnvironmentSpec(
                 # In slot order: the spec's (and domain.toml's) order is its base's order.
                 {s: self.providers[env][s] for s in self.slots if s in self.providers[env]},

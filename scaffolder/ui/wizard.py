@@ -143,11 +143,16 @@ class WizardApp(App[WizardOutcome | None]):
                 sync()
             blocking = self.first_error_step(index)
             if blocking is not None:
+                # Loaded with step 1's screen already: this import costs start-up nothing.
+                from scaffolder.ui.screens.base import StepScreen
+
                 if blocking == current:
-                    self.screen.show_errors()
+                    if isinstance(self.screen, StepScreen):
+                        self.screen.show_errors()
                 else:
                     screen = self.step_screen(STEP_NAMES[blocking])
-                    screen.errors_pending = True  # shown once it has (re)built its fields
+                    if isinstance(screen, StepScreen):
+                        screen.errors_pending = True  # shown once it has (re)built its fields
                     self.switch_screen(screen)
                 return
         self.switch_screen(self.step_screen(STEP_NAMES[index]))
