@@ -296,7 +296,7 @@ def _quote_ambiguous(value: Any) -> Any:
     from ruamel.yaml.scalarstring import SingleQuotedScalarString
 
     if isinstance(value, dict):
-        return {k: _quote_ambiguous(v) for k, v in value.items()}
+        return {_quote_ambiguous(k): _quote_ambiguous(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_quote_ambiguous(v) for v in value]
     if isinstance(value, str):

@@ -42,6 +42,9 @@ class ProjectIdentity:
     # The Python versions the project's GitHub workflow tests on (its `python-version`
     # matrix), kept when the workflow is regenerated; empty: one version.
     python_versions: tuple[str, ...] = ()
+    # The set-up and lint steps of that workflow (ruff, mypy, ...), as the `steps:` block of
+    # the `lint` job the regenerated workflow keeps them in (scaffolder.ci_merge.lint_steps).
+    lint_steps: str = ""
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,17 @@ def parse_config(text: str, config: ConfigFile) -> dict[str, Any]:
 
 _PARSED: dict[str, dict[str, Any]] = {}
 _PARSED_KEEP = 4  # the old and new text of one edit, with room for a second edit
+
+
+def is_parsed(tree: object) -> bool:
+    """Whether `tree` is a config parse_config returned and still keeps (shared, unchanged):
+    a whole document or its `[tool.protean]` table."""
+    for document in _PARSED.values():
+        tool = document.get("tool")
+        protean = tool.get("protean") if isinstance(tool, dict) else None
+        if tree is document or tree is protean:
+            return True
+    return False
 
 
 def _parse_document(text: str, config: ConfigFile) -> dict[str, Any]:
@@ -237,7 +251,20 @@ def project_identity(root: Path, answers: Mapping[str, Any]) -> ProjectIdentity:
         replicas=answers.get("replicas", 1),
         test_install=_test_install(pyproject),
         python_versions=_python_matrix(root / GITHUB_WORKFLOW),
+        lint_steps=_lint_steps(root / GITHUB_WORKFLOW),
     )
+
+
+def _lint_steps(workflow: Path) -> str:
+    if not workflow.is_file():
+        return ""
+    from scaffolder.ci_merge import lint_job_text, lint_steps
+
+    try:
+        steps = lint_steps(workflow.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return lint_job_text(steps) if steps else ""
 
 
 def _python_matrix(workflow: Path) -> tuple[str, ...]:

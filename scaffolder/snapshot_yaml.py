@@ -92,12 +92,26 @@ def _string(value: str, scalars: dict[str, str]) -> str:
 
 
 def _emitted(value: str) -> str:
-    """`value` as PyYAML's C emitter writes it alone: quoted where plain would read back as
-    something else (`'07:30:00'`, `'yes'`), escaped where it must be."""
+    """`value` as PyYAML's C emitter writes it alone: single-quoted where plain would read
+    back as something else (`'07:30:00'`, `'yes'`)."""
     import yaml
 
     text = yaml.dump(value, Dumper=yaml.CSafeDumper, allow_unicode=True, width=1 << 16)
     text = text.removesuffix("\n...\n").removesuffix("\n")
-    if "\n" in text or not text:
-        raise _Unsupported  # a multi-line scalar: its continuation lines depend on context
+    if "\n" in text or not text or text.startswith('"'):
+        # A multi-line scalar (its continuation lines depend on context), or an escaped one
+        # (the emitters escape different characters): ruamel's own choice.
+        raise _Unsupported
+    if not text.startswith("'") and _yaml12_not_text(value):
+        # Plain for YAML 1.1 but a number for ruamel's YAML 1.2 (`1e5`, `0o17`): ruamel
+        # quotes it, and so does this writer, to stay byte for byte the same.
+        return "'" + value.replace("'", "''") + "'"
     return text
+
+
+def _yaml12_not_text(value: str) -> bool:
+    from ruamel.yaml.nodes import ScalarNode
+    from ruamel.yaml.resolver import VersionedResolver
+
+    tag = VersionedResolver().resolve(ScalarNode, value, (True, False))
+    return str(tag) != "tag:yaml.org,2002:str"

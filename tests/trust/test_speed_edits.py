@@ -1,0 +1,151 @@
+"""Edits stay linear in the size of domain.toml, proved without a clock (timing lives in
+bench/): each command parses the file a fixed number of times whatever its number of tables,
+and the answers record's snapshot, which grows with the file, is written by
+scaffolder.snapshot_yaml, byte for byte what ruamel's emitter writes, never by ruamel's
+emitter itself on a config of plain tables.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scaffolder import derived, snapshot_yaml
+from scaffolder.cli import main
+from scaffolder.project_files import ANSWERS_FILE, ProjectIdentity
+from scaffolder.redact import redact_tree
+
+COMMANDS = {
+    "add-env": ["add-env", "production"],
+    "add-database": ["add-database", "warehouse", "--provider", "postgresql"],
+    "set": ["set", "base.debug=false"],
+    "ci": ["ci", "--ci", "gitlab"],
+}
+
+
+def _project(root: Path, tables: int) -> Path:
+    """A project made elsewhere with `tables` database tables, then given [memory] by add-env
+    (so every command below edits a project with an answers record and derived files)."""
+    (root / "src" / "shop").mkdir(parents=True)
+    (root / "src" / "shop" / "__init__.py").write_text("", encoding="utf-8")
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "shop"\ndependencies = ["protean"]\n', encoding="utf-8"
+    )
+    lines = ["debug = true", "", "[databases.default]", 'provider = "memory"', ""]
+    for i in range(1, tables):
+        lines += [
+            f"[databases.tenant{i:04d}]",
+            'provider = "postgresql"',
+            f'database_uri = "postgresql://postgres:postgres@localhost:5432/tenant{i:04d}"',
+            "",
+        ]
+    (root / "domain.toml").write_text("\n".join(lines), encoding="utf-8")
+    assert main(["add-env", "memory", "--project", str(root)]) == 0
+    return root
+
+
+def _counted(monkeypatch: pytest.MonkeyPatch, argv: list[str]) -> tuple[int, int]:
+    """(parses of domain.toml, ruamel serialisations of a node) while `argv` runs."""
+    counts: Counter[str] = Counter()
+    loads = tomllib.loads
+
+    def counting_loads(text: str, **kwargs: Any) -> dict[str, Any]:
+        if "[databases.tenant0001]" in text:
+            counts["domain.toml"] += 1
+        return loads(text, **kwargs)
+
+    from ruamel.yaml.serializer import Serializer
+
+    serialize_node = Serializer.serialize_node
+
+    def counting_node(self: Any, *args: Any, **kwargs: Any) -> Any:
+        counts["ruamel nodes"] += 1
+        return serialize_node(self, *args, **kwargs)
+
+    monkeypatch.setattr(tomllib, "loads", counting_loads)
+    monkeypatch.setattr(Serializer, "serialize_node", counting_node)
+    try:
+        assert main(argv) == 0
+    finally:
+        monkeypatch.undo()
+    return counts["domain.toml"], counts["ruamel nodes"]
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_parses_and_emitted_nodes_do_not_grow_with_the_tables(
+    command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    seen = {}
+    for tables in (10, 120):
+        root = _project(tmp_path / str(tables), tables)
+        seen[tables] = _counted(monkeypatch, [*COMMANDS[command], "--project", str(root)])
+        capsys.readouterr()
+    (parses_small, nodes_small), (parses_large, nodes_large) = seen[10], seen[120]
+    assert parses_small == parses_large, seen
+    # Ours once per distinct text, the TOML editor's own read and verification: 4 at most.
+    assert parses_large <= 4, seen
+    # ruamel writes the record's small head only; the snapshot's 12x more tables add nothing.
+    assert nodes_small == nodes_large, seen
+
+
+def test_snapshot_written_fast_is_what_ruamel_writes_on_a_real_record(tmp_path: Path) -> None:
+    root = _project(tmp_path / "p", 60)
+    tree = tomllib.loads((root / "domain.toml").read_text(encoding="utf-8"))
+    answers = (root / ANSWERS_FILE).read_text(encoding="utf-8")
+    identity = ProjectIdentity("shop", "shop", "github", True)
+    assert snapshot_yaml.snapshot_block(tree) is not None
+    fast = derived.record_snapshot(answers, tree, identity, ["docker-compose.yml"])
+    assert fast == _with_ruamel(answers, tree, identity, ["docker-compose.yml"])
+    assert yaml.safe_load(fast)["generated_from"] == redact_tree(tree)
+
+
+def _with_ruamel(answers: str | None, tree: Any, identity: ProjectIdentity, managed: list) -> bytes:
+    original = snapshot_yaml.snapshot_block
+    snapshot_yaml.snapshot_block = lambda _tree: None
+    try:
+        return derived.record_snapshot(answers, tree, identity, managed)
+    finally:
+        snapshot_yaml.snapshot_block = original
+
+
+# Keys and strings as configs hold them, and hostile ones: YAML 1.1 words, times, numbers
+# as text, indicators, quotes, non-ASCII, control characters.
+_TRICKY = st.sampled_from(
+    ["yes", "No", "on", "null", "~", "07:30:00", "1:30", "0x1F", "1e5", "0o17", "-", "- a", "a: b",
+     "a #b", "#x", "'q'", '"q"', "&a", "*a", "!t", "%x", "@x", "`x", "[a]", "{a}", "a,b", "",
+     " lead", "trail ", "héllo", "\x07", "\t", "a\\b", "${DATABASE_URL|postgresql://u:p@h/db}",
+     "postgresql://postgres:***@localhost:5432/x", "?", ":", "a:", "=", "<redacted>"]
+)  # fmt: skip
+# Random text without YAML line breaks (NEL, LS, PS): ruamel's emitter, the fallback, writes
+# '\x85' in a single-quoted scalar that reads back as a space (it did so before this writer).
+_PRINTABLE = st.characters(blacklist_characters="\x85\u2028\u2029")
+_TEXT = st.one_of(
+    _TRICKY,
+    st.text(_PRINTABLE, max_size=12),
+    st.from_regex(r"[a-z][a-z0-9_.:/-]{0,20}", fullmatch=True),
+)
+_SCALAR = st.one_of(_TEXT, st.integers(-(10**20), 10**20), st.booleans())
+_VALUE = st.recursive(
+    st.one_of(_SCALAR, st.lists(_SCALAR, max_size=3)),
+    lambda inner: st.dictionaries(_TEXT, inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(_TEXT, _VALUE, max_size=5))
+def test_fast_snapshot_reads_back_and_matches_ruamel(tree: dict[str, Any]) -> None:
+    """Whatever the tree, the record reads back (as PyYAML reads it) to the same snapshot;
+    where the fast writer takes it, the bytes are ruamel's, else ruamel wrote it."""
+    identity = ProjectIdentity("shop", "shop", "github", True)
+    written = derived.record_snapshot(None, tree, identity, [])
+    assert yaml.safe_load(written)["generated_from"] == redact_tree(tree)
+    if snapshot_yaml.snapshot_block(redact_tree(tree)) is not None:
+        assert written == _with_ruamel(None, tree, identity, [])
