@@ -72,10 +72,39 @@ class ServicePlan:
 
     service: Service
     environment: Mapping[str, str]
+    # Databases beyond the image's own (POSTGRES_DB) that the project's URLs name on this
+    # server: a named database's own storage (scaffolder.spec.default_local_url).
+    databases: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
         return self.service.name
+
+    @property
+    def compose_healthcheck(self) -> str:
+        """Healthy once the server answers and every extra database exists: the check creates
+        a missing one over the container's socket (trusted there), so `docker compose up
+        --wait` returns with them created, on a fresh volume or one from before the database
+        was added (the image's init scripts run on an empty volume only)."""
+        user = self.environment.get("POSTGRES_USER", "postgres")
+        steps = [self.service.healthcheck]
+        for db in self.databases:
+            steps.append(
+                f"(psql -U {user} -d {db} -Atc 'SELECT 1' >/dev/null 2>&1"
+                f" || createdb -U {user} {db})"
+            )
+        return " && ".join(steps)
+
+    def python_create(self, host: str) -> str:
+        """The extra databases created from Python (psycopg, which the postgresql extra
+        installs), for a CI image that has no PostgreSQL client (GitLab's python:3.12)."""
+        user = self.environment.get("POSTGRES_USER", "postgres")
+        password = self.environment.get("POSTGRES_PASSWORD", "")
+        url = f"postgresql://{user}:{password}@{host}:{self.service.container_port}/postgres"
+        creates = "".join(f"; c.execute('CREATE DATABASE {db}')" for db in self.databases)
+        return (
+            f"python -c \"import psycopg; c = psycopg.connect('{url}', autocommit=True){creates}\""
+        )
 
     @property
     def volume(self) -> str:
@@ -136,6 +165,38 @@ def local_port(use: SlotUse) -> int | None:
     return None
 
 
+_DB_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def local_database(use: SlotUse) -> str | None:
+    """The database a PostgreSQL slot's local default URL names (`.../shop_reports`)."""
+    for ref in references(dict(use.table)):
+        if ref.default is None:
+            continue
+        try:
+            parts = urlsplit(ref.default)
+        except ValueError:
+            continue
+        name = parts.path.lstrip("/")
+        # Only a plain identifier: it is written unquoted into a shell command.
+        if parts.hostname in _LOCAL_HOSTS and _DB_NAME.fullmatch(name):
+            return name
+    return None
+
+
+def _extra_databases(service: Service, uses: list[SlotUse], own: str | None) -> tuple[str, ...]:
+    """The databases the uses' local defaults name on a PostgreSQL service, but its own."""
+    if own is None:
+        return ()
+    found = {
+        name
+        for use in uses
+        if use.provider.service is not None and use.provider.service.name == service.name
+        if (name := local_database(use)) is not None and name != own
+    }
+    return tuple(sorted(found))
+
+
 def _services_for(uses: list[SlotUse], package: str) -> tuple[ServicePlan, ...]:
     """The services the uses need; each published on the host port their local defaults name
     (the catalog's, unless the project moved it off a port another service publishes)."""
@@ -144,14 +205,16 @@ def _services_for(uses: list[SlotUse], package: str) -> tuple[ServicePlan, ...]:
     for use in uses:
         if use.provider.service is not None and (port := local_port(use)) is not None:
             ports.setdefault(use.provider.service.name, port)
-    return tuple(
-        ServicePlan(
-            replace(s, port=ports.get(s.name, s.port)),
-            {k: v.format(package=package) for k, v in s.environment.items()},
+    plans = []
+    for s in SERVICES:
+        if s.name not in wanted:
+            continue
+        environment = {k: v.format(package=package) for k, v in s.environment.items()}
+        databases = _extra_databases(s, uses, environment.get("POSTGRES_DB"))
+        plans.append(
+            ServicePlan(replace(s, port=ports.get(s.name, s.port)), environment, databases)
         )
-        for s in SERVICES
-        if s.name in wanted
-    )
+    return tuple(plans)
 
 
 def ci_url(url: str, service: Service, host: str) -> str:

@@ -80,7 +80,14 @@ def spec_answers(spec: ProjectSpec) -> dict[str, Any]:
 def plan_context(plan: Plan) -> dict[str, Any]:
     """The plan as the template reads it: plain lists and dicts."""
     services = [
-        {**asdict(s.service), "environment": dict(s.environment), "volume": s.volume}
+        {
+            **asdict(s.service),
+            "environment": dict(s.environment),
+            "volume": s.volume,
+            "databases": list(s.databases),
+            "compose_healthcheck": s.compose_healthcheck,
+            "gitlab_create": s.python_create(s.name),
+        }
         for s in plan.services
     ]
     test_names = {s.name for s in plan.test_services}
@@ -166,6 +173,7 @@ def template_data(
             # CI's install step, as pyproject.toml declares the test tools (scaffolder.install).
             "test_install": project.test_install,
             "python_versions": list(project.python_versions),
+            "lint_steps": project.lint_steps,
             "protean_init_version": protean_init_version(),
             "deploy": deployment.deployment_context(
                 tree,

@@ -286,11 +286,18 @@ class ProjectSpec:
         return replace(self, environments={**self.environments, env: environment})
 
 
+# Providers whose local default names a storage of the project's own (a file, a database on
+# a shared server) that protean-init's derived files create: compose's PostgreSQL health check
+# and the CI step create the extra PostgreSQL databases (scaffolder.plan.extra_databases).
+_OWN_STORAGE = ("sqlite", "postgresql")
+
+
 def default_local_url(slot: Slot, provider: Provider, package: str) -> str | None:
-    """A slot's local connection string: a named sqlite database gets its own file
-    (`<package>_<name>.db`), never the file of `databases.default`."""
+    """The one rule for a slot's local connection string, used by every front end and derived
+    file: a named database gets storage of its own, `<package>_<name>` (`shop_reports.db`,
+    `.../shop_reports` on PostgreSQL), never the file or database of `databases.default`."""
     named = slot.role is Role.DATABASE and slot.name not in (None, "default")
-    if named and provider.local_url and provider.local_url.startswith("sqlite:"):
+    if named and provider.name in _OWN_STORAGE:
         return provider.local_url_for(f"{package}_{slot.name}")
     return provider.local_url_for(package)
 

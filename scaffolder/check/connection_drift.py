@@ -149,9 +149,13 @@ class Server:
 _CREATEDB = re.compile(r"\bcreatedb((?:[ \t]+[^\s;&|()'\"]+)+)")
 
 
+_CREATE_DATABASE = re.compile(r"\bCREATE DATABASE \"?([A-Za-z_][A-Za-z0-9_]*)")
+
+
 def created_databases(text: str) -> frozenset[str]:
-    """The database each `createdb [options] NAME` in `text` names (its last plain word)."""
-    found = set()
+    """The database each `createdb [options] NAME` (its last plain word) or `CREATE DATABASE
+    NAME` in `text` names."""
+    found = {m.group(1) for m in _CREATE_DATABASE.finditer(text)}
     for match in _CREATEDB.finditer(text):
         words = [w for w in match.group(1).split() if not w.startswith("-")]
         if words:
@@ -378,7 +382,12 @@ def _credentials(
             line=line or server.started.line,
             env=ctx.test_env,
             fix=f"make {variable} and the URL agree ({change})"
-            + ("; a local password only, never a real one" if kind == "password" else ""),
+            + ("; a local password only, never a real one" if kind == "password" else "")
+            + (
+                f", or create {have} there (`createdb {have}`, as protean-init's files do)"
+                if kind == "database" and service.name == POSTGRES.name
+                else ""
+            ),
             file=server.file,
         )
 

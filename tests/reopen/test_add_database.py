@@ -114,12 +114,20 @@ def test_per_environment_providers_as_in_the_issue(generated, cli):
         "test": "postgresql",
         "memory": "memory",
     }
-    # postgres already runs in compose and CI: no new service, one new CI variable.
-    assert COMPOSE not in changed_files(before, snapshot(root))
+    # postgres already runs in compose and CI: no new service, one new CI variable, naming
+    # the database of reports' own, which compose's health check and a CI step create.
+    assert COMPOSE in changed_files(before, snapshot(root))
+    assert compose_services(root) == {"postgres", "message-db", "redis"}
+    compose = (root / COMPOSE).read_text()
+    assert "createdb -U postgres shop_reports" in compose
     services, env = ci_integration(root, "github")
-    assert env["REPORTS_DATABASE_URL"] == "postgresql://postgres:postgres@localhost:5432/shop"
+    assert env["REPORTS_DATABASE_URL"] == (
+        "postgresql://postgres:postgres@localhost:5432/shop_reports"
+    )
     assert "postgres" in services
+    assert "createdb shop_reports" in (root / GITHUB).read_text()
     assert_github_workflow_valid(root / GITHUB)
+    assert_compose_valid(root / COMPOSE)
 
 
 def test_in_memory_database_touches_no_service_file(generated, cli):
@@ -176,7 +184,10 @@ def test_guide_fixture(guide_project, cli):
     assert_compose_valid(root / COMPOSE)
     services, env = ci_integration(root, "github")
     assert "postgres" in services
-    assert env["REPORTS_DATABASE_URL"] == "postgresql://postgres:postgres@localhost:5432/guide"
+    # Its own database, which the CI job creates before the tests.
+    url = "postgresql://postgres:postgres@localhost:5432/guide_reports"
+    assert env["REPORTS_DATABASE_URL"] == url
+    assert "createdb guide_reports" in (root / GITHUB).read_text()
     assert_github_workflow_valid(root / GITHUB)
     assert "REPORTS_DATABASE_URL" in (root / ENV_EXAMPLE).read_text()
 

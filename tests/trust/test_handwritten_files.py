@@ -243,9 +243,12 @@ def test_a_reused_service_on_another_port_gets_the_new_default(tmp_path, capsys)
     assert (root / "docker-compose.yml").read_bytes() == ANCHORS.encode()
     # The user's `database` publishes 15432: the new default, CI and .env.example follow it.
     uri = local_default(root, ("databases", "reports", "database_uri"))
-    assert uri == "${REPORTS_DATABASE_URL|postgresql://postgres:postgres@localhost:15432/shop}"
+    # (on reports' own database: scaffolder.spec.default_local_url)
+    assert uri == (
+        "${REPORTS_DATABASE_URL|postgresql://postgres:postgres@localhost:15432/shop_reports}"
+    )
     assert github_ports(root)["postgres"] == ["15432:5432"]
-    assert "localhost:15432/shop" in (root / ".env.example").read_text()
+    assert "localhost:15432/shop_reports" in (root / ".env.example").read_text()
     line = next(line for line in err.splitlines() if "`database`" in line)
     assert "used, not duplicated; it publishes localhost:15432, as domain.toml's" in line
 

@@ -1,0 +1,99 @@
+"""The workflow protean-init writes over a project's own (`ci --force`) keeps its linters: on a
+real `protean new` project, its ruff and mypy steps (with the uv set-up they need) run in a
+`lint` job; its Python matrix stays on the memory job; actionlint accepts the file; the next
+`ci` finds it up to date; later edits keep the job."""
+
+from __future__ import annotations
+
+import yaml
+
+from scaffolder.ci_merge import lint_job_text, lint_steps
+from tests.support.validators import assert_github_workflow_valid
+
+from .support import GITHUB
+from .test_adopt import protean_new
+
+
+def runs(job: dict) -> list[str]:
+    return [str(step.get("run", step.get("uses", ""))) for step in job["steps"]]
+
+
+def test_a_protean_new_projects_linters_are_kept(tmp_path, cli):
+    root = protean_new(tmp_path, "acme")
+    own = yaml.safe_load((root / GITHUB).read_text())["jobs"]["test"]
+    own_lint = [s["run"] for s in own["steps"] if "ruff" in s.get("run", "")]
+    own_lint += [s["run"] for s in own["steps"] if "mypy" in s.get("run", "")]
+    assert len(own_lint) == 2, own_lint  # what `protean new` writes today
+
+    assert cli("add-env production test memory --project", root).code == 0
+    result = cli("ci --force --project", root)
+    assert result.code == 0, result.err
+    assert_github_workflow_valid(root / GITHUB)
+    jobs = yaml.safe_load((root / GITHUB).read_text())["jobs"]
+    lint = runs(jobs["lint"])
+    for command in own_lint:
+        assert command in lint
+    # The set-up they need comes with them: uv, then the install, before the linters.
+    assert any(r.startswith("astral-sh/setup-uv") for r in lint)
+    assert lint.index("uv sync --all-extras --all-groups") < lint.index(own_lint[0])
+    # Run once: no matrix, no test run, no per-version upload.
+    assert "strategy" not in jobs["lint"]
+    assert not any("pytest" in r or "codecov" in r for r in lint)
+    assert "matrix" not in (root / GITHUB).read_text().split("  lint:")[1].split("\n  integ")[0]
+    assert jobs["memory"]["strategy"]["matrix"]["python-version"] == ["3.11", "3.12", "3.13"]
+
+    # Stable: the next `ci` and `derive` change nothing; an edit keeps the job.
+    before = (root / GITHUB).read_bytes()
+    assert "up to date" in cli("ci --project", root).out
+    assert (root / GITHUB).read_bytes() == before
+    assert cli("add-database reports --provider postgresql --project", root).code == 0
+    after = yaml.safe_load((root / GITHUB).read_text())["jobs"]
+    assert runs(after["lint"]) == lint
+    assert_github_workflow_valid(root / GITHUB)
+
+
+SEPARATE_LINT_JOB = """\
+name: CI
+on: [push]
+jobs:
+  tests:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v3
+      - run: pip install -e .[test]
+      - run: pytest
+  quality:
+    runs-on: ubuntu-latest
+    strategy:
+      matrix:
+        python-version: ["3.12", "3.13"]
+    steps:
+      - uses: actions/checkout@v3
+      - uses: actions/setup-python@v4
+        with:
+          python-version: ${{ matrix.python-version }}
+      - run: pip install pre-commit
+      - run: pre-commit run --all-files
+      - run: python -m pytest --cov
+      - if: matrix.python-version == '3.12'
+        run: echo only once
+"""
+
+
+def test_lint_steps_of_a_separate_job():
+    steps = lint_steps(SEPARATE_LINT_JOB)
+    assert [s.get("run", s.get("uses")) for s in steps] == [
+        "actions/checkout@v6",
+        "actions/setup-python@v6",
+        "pip install pre-commit",
+        "pre-commit run --all-files",
+    ]
+    assert steps[1]["with"]["python-version"] == "3.12"
+    # The text form reads back as the same steps.
+    assert yaml.safe_load(lint_job_text(steps)) == [dict(s) for s in steps]
+
+
+def test_no_linter_no_lint_job():
+    assert lint_steps("jobs:\n  t:\n    steps:\n      - run: pytest\n") == ()
+    assert lint_steps("not: [valid") == ()
+    assert lint_steps("") == ()
