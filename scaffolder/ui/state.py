@@ -26,6 +26,7 @@ from scaffolder.spec import (
     EnvironmentSpec,
     ProjectSpec,
     Slot,
+    default_local_url,
     package_name_for,
     validate_package_name,
     validate_project_name,
@@ -306,7 +307,11 @@ class Draft:
 
     def default_local_url(self, slot: Slot) -> str | None:
         envs = self.local_envs(slot)
-        return self.provider(envs[0], slot).local_url_for(self.package_name) if envs else None
+        return (
+            default_local_url(slot, self.provider(envs[0], slot), self.package_name)
+            if envs
+            else None
+        )
 
     def local_url(self, slot: Slot) -> str | None:
         return self.local_urls.get(slot) or self.default_local_url(slot)
