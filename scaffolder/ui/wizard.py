@@ -61,7 +61,8 @@ class WizardApp(App[WizardOutcome | None]):
         # typed before them, so `sync()` sees every character (a paste, then Ctrl-S at once).
         Binding("ctrl+s", "review", "Review", key_display="^s"),
         Binding("ctrl+n,alt+right", "next", "Next", key_display="^n"),
-        Binding("alt+left", "back", "Back", key_display="alt+←"),
+        # "step_back", not "back": App.action_back is Textual's own (pop a screen).
+        Binding("alt+left", "step_back", "Back", key_display="alt+←"),
         Binding("escape", "cancel", "Quit", key_display="esc"),
         Binding("f1,question_mark", "help", "Help", key_display="?"),
         Binding("ctrl+c", "cancel", "Quit", show=False, priority=True),
@@ -106,11 +107,11 @@ class WizardApp(App[WizardOutcome | None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "help" and isinstance(self.screen, ModalScreen):
             return False
-        if action in ("next", "back", "review", "goto_step"):
+        if action in ("next", "step_back", "review", "goto_step"):
             on_top = self._palette_below or self.screen
             if isinstance(on_top, ModalScreen) or self.step == DONE:
                 return False
-            if action == "back" and self.step == PROJECT:
+            if action == "step_back" and self.step == PROJECT:
                 return None
             if action == "next" and self.step == REVIEW:
                 return False
@@ -121,7 +122,7 @@ class WizardApp(App[WizardOutcome | None]):
     def action_next(self) -> None:
         self.goto_step(self.step + 1)
 
-    def action_back(self) -> None:
+    def action_step_back(self) -> None:
         if self.step > PROJECT:
             self.goto_step(self.step - 1)
 

@@ -75,4 +75,4 @@ class StepScreen(Screen):
 
     @on(Button.Pressed, "#nav #back")
     def handle_back(self) -> None:
-        self.wizard.action_back()
+        self.wizard.action_step_back()

@@ -275,9 +275,10 @@ class EditScreen(Screen):
 
     @on(OptionList.OptionSelected, "#actions")
     def handle_action(self, event: OptionList.OptionSelected) -> None:
-        self.run_action(event.option.id or "")
+        self.run_menu_action(event.option.id or "")
 
-    def run_action(self, name: str) -> None:
+    # Not run_action: that is Textual's own (it runs a binding's action string).
+    def run_menu_action(self, name: str) -> None:
         getattr(self, f"action_{name}")()
 
     async def preview(self, make: Callable[[], Proposal]) -> bool:
