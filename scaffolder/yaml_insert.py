@@ -7,8 +7,10 @@ re-serialised. Instead the file is scanned line by line to find each top-level b
 own (ruamel, indented as the file indents) and spliced in after the mapping's last entry.
 The result is then verified, as domain.toml edits are: it parses, it parses to exactly the
 old document plus the new entries (anchors, aliases and `<<:` merge keys resolved on both
-sides), and every original line survives unchanged and in order. Anything else is refused
-with a one-line reason, and the caller keeps the file as it is.
+sides), and every original line survives unchanged and in order. A flow mapping
+(`services: {db: {...}}`) gains its entries as flow text inside its braces; the line it ends
+on then differs from the original by exactly that inserted text, which is verified too.
+Anything else is refused with a one-line reason, and the caller keeps the file as it is.
 
 Public API: :class:`YamlInsertError`, :func:`load_plain`, :func:`add_entries`.
 """
@@ -174,10 +176,12 @@ def add_entries(
     The keys are top-level ones, or keys of the block mapping at ``under`` (a GitHub job:
     ``("jobs", "integration")``). A missing key is added after the last line of its parent
     block (of the file, at the top). ``prefer`` names the block whose indentation the new
-    entries copy (compose: ``services``). Raises :class:`YamlInsertError` when the file is
-    not a block mapping there, when a key to extend is written in flow style
-    (``services: {db: ...}``) or holds a scalar, when a name already exists, or when
-    verification fails.
+    entries copy (compose: ``services``). A key written as a flow mapping
+    (``services: {db: ...}``, on its line or the next, over any number of lines) gains the
+    entries inside its braces, in flow style: text inserted after its last entry, nothing
+    else touched. Raises :class:`YamlInsertError` when the file is not a block mapping there
+    (the whole document in flow style), when a key to extend is an alias or holds a scalar,
+    when a name already exists, or when verification fails.
     """
     old = load_plain(text) if text.strip() else {}
     if old is None:
@@ -210,6 +214,7 @@ def add_entries(
     step = next((b.child for b in _keys_at(bare, 0, len(bare), 0).values() if b.child), 2)
     style = detect_style(bare, tops.get(prefer), level + step, step)
     inserts: dict[int, list[str]] = {}
+    flows: dict[int, tuple[int, str]] = {}  # line -> (column, text inserted there)
     expected = _plain(old)
     target = expected
     for key in under:
@@ -219,15 +224,28 @@ def add_entries(
         if top in here and have is not None and not isinstance(have, dict):
             raise YamlInsertError(f"`{top}:` is not a mapping in this file")
         if top in here and top not in tops:
-            raise YamlInsertError(f"could not find the `{top}:` line (written in an unusual form)")
-        if top in tops and not _ANCHOR_OR_TAG.match(tops[top].rest):
             raise YamlInsertError(
-                f"`{top}:` is written in flow style ({{...}} on one line); "
-                "protean-init only adds to block-style mappings"
+                f"could not find a `{top}:` line at the start of a line (the whole file in "
+                "flow style, or another unusual form); protean-init adds only to those"
             )
         clash = sorted(set(entries) & set(have or {}))
         if clash:
             raise YamlInsertError(f"{top}.{clash[0]} already exists")
+        flow = _flow_start(bare, tops[top]) if top in tops else None
+        if flow is not None:
+            # `services: {db: {...}}`: the new entries go inside the braces, in flow style.
+            line, column, text_added = _flow_insertion(bare, *flow, entries)
+            if line in flows:
+                raise YamlInsertError("two flow mappings end on one line; adding is refused")
+            flows[line] = (column, text_added)
+            target.setdefault(top, {})
+            target[top].update({name: _plain(value) for name, value in entries.items()})
+            continue
+        if top in tops and not _ANCHOR_OR_TAG.match(tops[top].rest):
+            raise YamlInsertError(
+                f"`{top}:` is written as `{tops[top].rest}` (an alias or another form whose "
+                "entries live elsewhere); protean-init adds only to mappings written in place"
+            )
         known = tops.get(top)
         child = known.child if known is not None and known.child is not None else style.child
         rendered = [
@@ -244,23 +262,157 @@ def add_entries(
             gap = [""] if level == 0 and at and bare[at - 1].strip() else []
             inserts.setdefault(at, []).extend([*gap, " " * level + f"{top}:", *rendered])
     out = list(lines)
+    for at, (column, added) in flows.items():
+        out[at] = out[at][:column] + added + out[at][column:]
     for at in sorted(inserts, reverse=True):
         out[at:at] = [line + cr for line in inserts[at]]
     result = "\n".join(out) + "\n" if out else ""
     if not final:
         result = result.removesuffix("\n").removesuffix("\r")  # keep "no final newline"
-    _verify(text, result, expected)
+    _verify(text, result, expected, flows)
     return result
 
 
-def _verify(original: str, result: str, expected: Any) -> None:
+def _verify(
+    original: str, result: str, expected: Any, flows: Mapping[int, tuple[int, str]] = {}
+) -> None:
+    """The result parses to `expected`, and every original line is in it, in order: as it
+    was, or (a line a flow mapping ends on) with exactly the inserted text at its column."""
     got = load_plain(result)
     if _plain(got) != expected:
         raise YamlInsertError("refusing to write: the result would not parse as intended")
     remaining = iter(result.split("\n"))
     old = original.split("\n")
     for index, line in enumerate(old):
+        if index in flows:
+            column, added = flows[index]
+            line = line[:column] + added + line[column:]
         last = index == len(old) - 1
         accepted = {line, line + "\r"} if last and line else {line}
         if not any(candidate in accepted for candidate in remaining):
             raise YamlInsertError("refusing to write: an original line would change")
+
+
+# --------------------------------------------------------------------------- flow style
+
+_ANCHORS_TAGS = re.compile(r"(?:[&!][^\s{\[]*[ \t]+)*")
+
+
+def _flow_start(lines: list[str], block: _Top) -> tuple[int, int] | None:
+    """Where the flow mapping `{` of `block`'s value is (line, column): on the key's line
+    (`services: {db: ...}`, an anchor or tag may come first) or alone on the next content
+    line; None for a block mapping."""
+    header = lines[block.line]
+    if block.rest:
+        indent = _indent(header)
+        key = _TOP_KEY.match(header[indent:])
+        if key is None:
+            return None
+        at = indent + key.end()
+        at += len(header[at:]) - len(header[at:].lstrip(" \t"))
+        at += _ANCHORS_TAGS.match(header, at).end() - at  # type: ignore[union-attr]
+        return (block.line, at) if header[at : at + 1] == "{" else None
+    for i in range(block.line + 1, block.end):
+        if _is_content(lines[i]):
+            body = lines[i].lstrip(" ")
+            return (i, _indent(lines[i])) if body.startswith("{") else None
+    return None
+
+
+def _flow_insertion(
+    lines: list[str], line: int, column: int, entries: Mapping[str, Any]
+) -> tuple[int, int, str]:
+    """Where in the flow mapping opening at (line, column) the entries go, and their text:
+    right after its last entry (`, name: {...}`), after a trailing comma (` name: {...},`),
+    or inside empty braces. Quoted scalars and comments are skipped; a mapping that does not
+    close is refused."""
+    depth = 0
+    last: tuple[int, int] | None = None  # just after the last character of an entry
+    comma = False
+    i, j = line, column
+    while i < len(lines):
+        text = lines[i]
+        while j < len(text):
+            c = text[j]
+            if c == "#" and (j == 0 or text[j - 1] in " \t"):
+                break  # a comment: the rest of the line
+            if c in "\"'":
+                i, j = _skip_quoted(lines, i, j)
+                text = lines[i]
+                last, comma = (i, j), False
+                continue
+            if c in "{[":
+                depth += 1
+                if depth > 1:
+                    last, comma = (i, j + 1), False
+            elif c in "}]":
+                depth -= 1
+                if depth == 0:
+                    if c != "}":
+                        raise YamlInsertError("a flow mapping closes with `]`")
+                    return _flow_text(lines, line, column, last, comma, entries)
+                last, comma = (i, j + 1), False
+            elif c not in " \t\r":
+                last, comma = (i, j + 1), c == "," and depth == 1
+            j += 1
+        i, j = i + 1, 0
+    raise YamlInsertError("a flow mapping does not close; adding to it is refused")
+
+
+def _flow_text(
+    lines: list[str],
+    line: int,
+    column: int,
+    last: tuple[int, int] | None,
+    comma: bool,
+    entries: Mapping[str, Any],
+) -> tuple[int, int, str]:
+    items = ", ".join(f"{_flow_scalar(name)}: {_flow(value)}" for name, value in entries.items())
+    if last is None:  # `{}`
+        return line, column + 1, items
+    at_line, at_column = last
+    return at_line, at_column, f" {items}," if comma else f", {items}"
+
+
+def _skip_quoted(lines: list[str], i: int, j: int) -> tuple[int, int]:
+    """(line, column) just after the quoted scalar starting at lines[i][j]."""
+    quote = lines[i][j]
+    j += 1
+    while i < len(lines):
+        text = lines[i]
+        while j < len(text):
+            c = text[j]
+            if quote == '"' and c == "\\":
+                j += 2
+                continue
+            if c == quote:
+                if quote == "'" and text[j + 1 : j + 2] == "'":
+                    j += 2
+                    continue
+                return i, j + 1
+            j += 1
+        i, j = i + 1, 0
+    raise YamlInsertError("a quoted value does not close; adding to it is refused")
+
+
+_FLOW_PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_./-]*")
+_WORDS = frozenset({"yes", "no", "on", "off", "y", "n", "true", "false", "null"})
+
+
+def _flow_scalar(value: Any) -> str:
+    """A scalar for flow context: plain when it is a simple word YAML reads as text, else
+    JSON (a JSON string or number is a YAML flow scalar)."""
+    import json
+
+    value = _plain(value)
+    if isinstance(value, str) and _FLOW_PLAIN.fullmatch(value) and value.lower() not in _WORDS:
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _flow(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{_flow_scalar(k)}: {_flow(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_flow(v) for v in value) + "]"
+    return _flow_scalar(value)

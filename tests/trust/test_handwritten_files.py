@@ -280,13 +280,54 @@ def test_a_default_the_user_wrote_is_never_re_aimed(tmp_path, capsys):
     assert "so the added `redis` publishes 6380: point the local defaults" in err
 
 
-def test_flow_style_compose_is_left_alone_with_one_line(tmp_path, capsys):
-    root = project(tmp_path, {"docker-compose.yml": FLOW})
+FLOW_STYLES = {
+    "one-line": FLOW,
+    "multi-line-trailing-comma": (
+        "# ours\nservices: {\n  db: {image: 'postgres:16', ports: ['5432:5432']},  # {x}\n}\n"
+        "volumes: {pgdata: {}}\n"
+    ),
+    "flow-services-in-block": (
+        "services:\n    db: {image: postgres:16, ports: ['5432:5432']}\n"
+        "    app: {image: busybox, command: [sleep, '60']}\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("style", sorted(FLOW_STYLES))
+def test_flow_style_compose_gains_only_inserted_text(tmp_path, capsys, style):
+    """`services: {db: {...}}` gains the new services inside its braces, in flow style: the
+    bytes of the user's file are all kept in order (only inserted text is new), the user's
+    PostgreSQL is reused, no host port twice, and `docker compose config` accepts it."""
+    import difflib
+
+    text = FLOW_STYLES[style]
+    root = project(tmp_path, {"docker-compose.yml": text})
+    theirs = load_plain(text)["services"]
+    for command in EDITS:
+        code, err = run(capsys, command, root)
+        assert code == 0, err
+        now = (root / "docker-compose.yml").read_text()
+        ops = difflib.SequenceMatcher(None, text, now, autojunk=False).get_opcodes()
+        assert {op for op, *_ in ops} <= {"equal", "insert"}, f"{command}: {ops}"
+        services = load_plain(now)["services"]
+        assert {k: services[k] for k in theirs} == theirs
+        pg = [s for s, spec in services.items() if serves(spec.get("image"), "postgres")]
+        assert pg == ["db"], f"{command}: {pg}"
+        ports = host_ports(services)
+        assert len(ports) == len(set(ports)), f"{command}: a host port published twice: {ports}"
+    assert "redis" in services and "message-db" in services
+    assert "left as it is" not in err
+    assert_compose_valid(root / "docker-compose.yml")
+
+
+def test_a_document_in_flow_style_is_left_alone_with_one_line(tmp_path, capsys):
+    whole = '{services: {db: {image: "postgres:16", ports: ["5432:5432"]}}}\n'
+    root = project(tmp_path, {"docker-compose.yml": whole})
     code, err = run(capsys, "set base.brokers.default=redis", root)
     assert code == 0, err
-    assert (root / "docker-compose.yml").read_bytes() == FLOW.encode()
-    said = [line for line in err.splitlines() if "flow style" in line]
-    assert len(said) == 1 and "redis" in said[0]
+    assert (root / "docker-compose.yml").read_bytes() == whole.encode()
+    said = [line for line in err.splitlines() if "left as it is" in line]
+    assert len(said) == 1 and "flow style" in said[0] and "redis" in said[0]
 
 
 CI_FILES = {

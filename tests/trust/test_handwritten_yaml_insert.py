@@ -3,7 +3,8 @@ uses (2, 3 or 4 spaces, sequences at the key's column or indented, comments abov
 and after services, a commented-out service, anchors and `<<:` merge keys, CRLF, no final
 newline), adding services and volumes keeps every original line byte for byte and in order,
 writes the new entries in the file's own indentation, and parses to the old document plus
-exactly the new entries. Flow style is refused, never rewritten.
+exactly the new entries. A flow mapping gains text inside its braces only; the document in
+flow style or an alias is refused, never rewritten.
 """
 
 from __future__ import annotations
@@ -106,16 +107,50 @@ def test_entries_are_added_as_text_in_the_files_style(case: tuple[str, int]) -> 
     assert result.endswith("\n") == text.endswith("\n")
 
 
+FLOW_FILES = [
+    'services: {db: {image: "postgres:16"}}\n',
+    "services: {}\n",
+    "services: {\n  db: {image: x}\n}\n",
+    "services: {\n  db: {image: x},  # trailing comma, a comment {with: braces}\n}\n",
+    'services:\n  {db: {image: "a\'}b", command: [\'x}\', "y\\"}"]}}  # }\n',
+    "services: &all {db: {image: x}}\r\nvolumes: {data: {}}\r\n",
+    "name: shop\nservices: {db: {image: x,\n    ports: ['5432:5432']}}\n# end",
+    "services:\n  db: {image: x}\nvolumes: {}\n",
+]
+
+
+@pytest.mark.parametrize("text", FLOW_FILES)
+def test_flow_style_gains_only_the_inserted_text(text: str) -> None:
+    """A flow mapping gains the new entries inside its braces, in flow style: every original
+    byte is kept in order (the only change is inserted text), and the result parses to the
+    old document plus exactly the new entries."""
+    import difflib
+
+    old = load_plain(text)
+    result = add_entries(
+        text,
+        {"services": {"redis": NEW_SERVICE}, "volumes": {"redis-data": None}},
+        prefer="services",
+    )
+    ops = difflib.SequenceMatcher(None, text, result, autojunk=False).get_opcodes()
+    assert {op for op, *_ in ops} <= {"equal", "insert"}, ops
+    expected = dict(old)
+    expected["services"] = {**(old["services"] or {}), "redis": NEW_SERVICE}
+    expected["volumes"] = {**(old.get("volumes") or {}), "redis-data": None}
+    assert load_plain(result) == expected
+    if "\r\n" in text:
+        assert "\n" not in result.replace("\r\n", "")
+
+
 @pytest.mark.parametrize(
     "text",
     [
-        'services: {db: {image: "postgres:16"}}\n',
-        "services: {\n  db: {image: x}\n}\n",
-        '{services: {db: {image: "postgres:16"}}}\n',
-        "services:\n  db: {image: x}\nvolumes: {}\n",
+        '{services: {db: {image: "postgres:16"}}}\n',  # the whole document in flow style
+        "x-all: &all {db: {image: x}}\nservices: *all\n",  # an alias: the edit would land elsewhere
+        "services: [db]\n",
     ],
 )
-def test_flow_style_is_refused_not_rewritten(text: str) -> None:
+def test_shapes_that_cannot_be_added_to_are_refused_in_one_line(text: str) -> None:
     with pytest.raises(YamlInsertError) as caught:
         add_entries(
             text,
