@@ -142,6 +142,71 @@ def test_flow_style_gains_only_the_inserted_text(text: str) -> None:
         assert "\n" not in result.replace("\r\n", "")
 
 
+# Flow-context scalars a hand-written file may hold: plain words, and quoted text with the
+# characters a scanner of braces could trip on (braces, commas, '#', quotes, colons).
+_FLOW_VALUES = st.sampled_from(
+    ["busybox", "postgres:16", "'a}b'", '"c{d"', "'it''s'", '"q\\"}"', "'x # y'", '"a, b"',
+     "'5432:5432'", '"${PORT:-80}"', "nginx", "'#'"]
+)  # fmt: skip
+
+
+@st.composite
+def flow_compose_files(draw: st.DrawFn) -> str:
+    eol = draw(st.sampled_from(["\n", "\r\n"]))
+    space = draw(st.sampled_from(["", " ", "  "]))
+    multiline = draw(st.booleans())
+    sep = f",{eol}  " if multiline else f",{space or ' '}"
+    entries = []
+    for n in range(draw(st.integers(0, 3))):
+        value = draw(_FLOW_VALUES)
+        inner = [f"image:{' '}{value}"]
+        if draw(st.booleans()):
+            inner.append(f"command: [{draw(_FLOW_VALUES)}, {draw(_FLOW_VALUES)}]")
+        if draw(st.booleans()):
+            inner.append("environment: {}")
+        entries.append(f"s{n}: {{{space}{', '.join(inner)}{space}}}")
+    body = sep.join(entries)
+    if entries and draw(st.booleans()):
+        body += ","  # a trailing comma
+    comment = draw(st.sampled_from(["", "  # {not: closed", "  # ours, ']'"]))
+    anchor = draw(st.sampled_from(["", "&all ", "!!map "]))
+    if multiline:
+        services = f"services: {anchor}{{{eol}  {body}{comment}{eol}}}"
+    else:
+        services = f"services: {anchor}{{{space}{body}{space}}}{comment}"
+    lines = []
+    if draw(st.booleans()):
+        lines += ["# by hand", "name: shop"]
+    lines.append(services)
+    volumes = draw(st.sampled_from(["", "volumes: {}", "volumes: {data: {}}", "volumes:\n  data:"]))
+    if volumes:
+        lines.append(volumes.replace("\n", eol))
+    text = eol.join(lines)
+    return text + eol if draw(st.booleans()) else text
+
+
+@settings(max_examples=60, deadline=None)
+@given(flow_compose_files())
+def test_flow_files_gain_only_inserted_text(text: str) -> None:
+    """Whatever the flow file (one line or many, trailing comma, comments holding braces,
+    quoted braces and quotes, anchors or tags, CRLF, no final newline): only text is
+    inserted, and the result parses to the old document plus exactly the new entries."""
+    import difflib
+
+    old = load_plain(text)
+    result = add_entries(
+        text,
+        {"services": {"postgres": NEW_SERVICE}, "volumes": {"postgres-data": None}},
+        prefer="services",
+    )
+    ops = difflib.SequenceMatcher(None, text, result, autojunk=False).get_opcodes()
+    assert {op for op, *_ in ops} <= {"equal", "insert"}, ops
+    expected = dict(old)
+    expected["services"] = {**(old["services"] or {}), "postgres": NEW_SERVICE}
+    expected["volumes"] = {**(old.get("volumes") or {}), "postgres-data": None}
+    assert load_plain(result) == expected
+
+
 @pytest.mark.parametrize(
     "text",
     [
