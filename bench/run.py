@@ -26,6 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from edit_peers import peer_argvs
 from fixtures import (
     ADOPT_TABLES,
     COPIER,
@@ -134,7 +135,16 @@ def reopen_cases(projects: dict[str, Path]) -> list[Case]:
 def adopt_cases(project: Path) -> list[Case]:
     """add-env on a large project made elsewhere: the overlay gains a table per base table."""
     name = f"add-env memory ({ADOPT_TABLES:,} tables)"
-    return [Case(name, on_copy(project, "add-env", "memory"))]
+    cases = [Case(name, on_copy(project, "add-env", "memory"))]
+    for label in peer_argvs(project):
+
+        def prepare(work: Path, label: str = label):
+            copy = work / project.name
+            shutil.copytree(project, copy, symlinks=True)
+            return peer_argvs(copy)[label], work
+
+        cases.append(Case(label, prepare))
+    return cases
 
 
 # --- report -----------------------------------------------------------------------------------
@@ -355,7 +365,21 @@ def build_report(results: dict[str, Series], meta: dict, sizes: list[int]) -> tu
 
     add_env = r.get(f"add-env memory ({ADOPT_TABLES:,} tables)")
     if add_env is not None:
-        lines.append(row(f"add-env memory ({ADOPT_TABLES:,} tables)", add_env))
+        peers = {label: r[label] for label in peer_argvs(Path("."))}
+        floor = peers["tomllib.load of domain.toml"]
+        lines.append(header(f"Editing a {ADOPT_TABLES:,}-table domain.toml"))
+        lines.append(
+            row(
+                f"add-env memory ({ADOPT_TABLES:,} tables)",
+                add_env,
+                ", ".join(
+                    f"{ratio(add_env.median_ms, s.median_ms):.1f}x {k}" for k, s in peers.items()
+                ),
+            )
+        )
+        for label, series in peers.items():
+            lines.append(row(label, series))
+        figures["add_env_vs_tomllib_load"] = round(ratio(add_env.median_ms, floor.median_ms), 2)
         targets.append(
             (
                 add_env.median_ms < ADD_ENV_MAX_MS,
