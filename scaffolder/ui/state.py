@@ -18,11 +18,13 @@ from scaffolder.catalog import PROVIDERS, Provider, Role
 from scaffolder.errors import UsageError
 from scaffolder.spec import (
     BASE,
+    DEPLOY_CHOICES,
     ENVIRONMENTS,
     INHERIT,
     PROCESSING_MODES,
     SETTING_TABLE,
     SETTINGS,
+    SUBSCRIPTION_TYPES,
     EnvironmentSpec,
     ProjectSpec,
     Slot,
@@ -35,6 +37,8 @@ from scaffolder.spec import (
 from scaffolder.ui.outcome import WizardOutcome
 
 PRODUCTION = "production"
+SUBSCRIPTION_KEY = "server.default_subscription_type"
+DEFAULT_SUBSCRIPTION_TYPE = "event_store"  # Protean 0.18's, when nothing sets it
 DEFAULT_DATABASE = Slot(Role.DATABASE, "default")
 _VARIABLE = re.compile(r"[A-Z_][A-Z0-9_]*")
 
@@ -86,6 +90,11 @@ class Draft:
     present: list[str] = field(default_factory=list)
     variables: dict[Slot, str] = field(default_factory=dict)
     local_urls: dict[Slot, str] = field(default_factory=dict)
+    # Step 4, deploy: the deployment files (spec.DEPLOY_CHOICES) and the engine's scale, as
+    # typed (checked by deploy_errors; a count is text until then).
+    deploy: str = "none"
+    workers: str = "1"
+    replicas: str = "1"
     # Whether the package name and target folder still follow the project name.
     package_follows: bool = True
     target_follows: bool = True
@@ -112,6 +121,9 @@ class Draft:
             present=[env for env in ENVIRONMENTS if env in spec.environments],
             variables=dict(spec.variables),
             local_urls=dict(spec.local_urls),
+            deploy=spec.deploy,
+            workers=str(spec.workers),
+            replicas=str(spec.replicas),
             package_follows=spec.package_name == package_name_for(spec.project_name),
             # The current folder (empty, made for the project) stays the target when the
             # project is renamed: moving it would write somewhere the user did not choose.
@@ -153,6 +165,9 @@ class Draft:
             compose=self.compose,
             variables={s: v for s, v in self.variables.items() if s in connected},
             local_urls={s: u for s, u in self.local_urls.items() if s in local},
+            deploy=self.deploy,
+            workers=int(self.workers),
+            replicas=int(self.replicas),
         )
 
     def outcome(self) -> WizardOutcome:
@@ -380,8 +395,50 @@ class Draft:
                     errors[key] = error
         return errors
 
+    # --- step 4: deploy ------------------------------------------------------------------
+
+    def set_deploy(self, kind: str) -> None:
+        if kind not in DEPLOY_CHOICES:
+            raise UsageError(
+                f"invalid deploy {kind!r}; expected one of: {', '.join(DEPLOY_CHOICES)}"
+            )
+        self.deploy = kind
+
+    def subscription_type(self) -> str:
+        """The engine's default subscription type in production, after inheritance."""
+        return str(
+            self.effective_setting(PRODUCTION, SUBSCRIPTION_KEY) or DEFAULT_SUBSCRIPTION_TYPE
+        )
+
+    def set_subscription_type(self, kind: str) -> None:
+        """Production's subscription type; the one it has already (inherited or Protean's
+        default) leaves the draft as it is, so looking at the step changes nothing."""
+        if kind not in SUBSCRIPTION_TYPES:
+            raise UsageError(
+                f"invalid subscription type {kind!r}; expected one of: "
+                + ", ".join(SUBSCRIPTION_TYPES)
+            )
+        if kind != self.subscription_type():
+            self.settings[PRODUCTION][SUBSCRIPTION_KEY] = kind
+
+    def count_error(self, name: str) -> str | None:
+        """Why the workers or replicas field cannot be used, or None."""
+        text = getattr(self, name)
+        if not text:
+            return "enter a whole number, 1 or more"
+        if not text.isdigit() or int(text) < 1:
+            return f"{text!r}: expected a whole number, 1 or more"
+        if int(text) > 1 and self.subscription_type() == "event_store":
+            # Short: it is shown beside Next too. The step's note says why.
+            return "above 1 needs stream subscriptions"
+        return None
+
+    def deploy_errors(self) -> dict[str, str]:
+        errors = {f"deploy-{name}": self.count_error(name) for name in ("workers", "replicas")}
+        return {key: message for key, message in errors.items() if message}
+
     def errors(self) -> dict[str, str]:
-        return {**self.project_errors(), **self.connection_errors()}
+        return {**self.project_errors(), **self.connection_errors(), **self.deploy_errors()}
 
 
 def _is_cwd(path: Path) -> bool:

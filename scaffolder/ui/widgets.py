@@ -11,7 +11,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
-STEP_TITLES = ("Project", "Providers", "Connections", "Review", "Done")
+STEP_TITLES = ("Project", "Providers", "Connections", "Deploy", "Review", "Done")
+NAME = "protean-init  "
 
 
 class StepBar(Static):
@@ -29,9 +30,23 @@ class StepBar(Static):
 
     def __init__(self, step: int, **kwargs) -> None:
         super().__init__(self._markup(step), **kwargs)
+        self._step = step
+
+    def on_mount(self) -> None:
+        self.fit()
+
+    def on_resize(self) -> None:
+        self.fit()
+
+    def fit(self) -> None:
+        """Six steps and the tool's name take 86 columns: on a narrower terminal the name
+        goes, and every step keeps its room. (The bar spans the terminal.)"""
+        steps = " → ".join(f"{i + 1} {title}" for i, title in enumerate(STEP_TITLES))
+        named = len(NAME + steps) + 2 <= self.app.size.width
+        self.update(self._markup(self._step, named=named))
 
     @staticmethod
-    def _markup(step: int) -> str:
+    def _markup(step: int, named: bool = True) -> str:
         done = len(STEP_TITLES) - 1
         parts = []
         for index, title in enumerate(STEP_TITLES):
@@ -44,7 +59,7 @@ class StepBar(Static):
                 # A click goes where Next and Back would; forward, it stops at a bad field.
                 style = "" if index < step else "dim"
                 parts.append(f"[{style} @click=app.goto_step({index})]{label}[/]")
-        return "[bold]protean-init[/]  " + " [dim]→[/] ".join(parts)
+        return (f"[bold]{NAME.strip()}[/]  " if named else "") + " [dim]→[/] ".join(parts)
 
 
 class NavBar(Horizontal):

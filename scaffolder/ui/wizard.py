@@ -1,4 +1,4 @@
-"""The full-screen wizard: five steps that fill a ProjectSpec, then hand it to the CLI's writer.
+"""The full-screen wizard: six steps that fill a ProjectSpec, then hand it to the CLI's writer.
 
 The app never renders or writes files itself: the Review step previews `render_project`'s
 output (in a worker, so start-up does not pay for copier), and its Write action (ctrl+s
@@ -29,13 +29,14 @@ from scaffolder.ui.state import Draft
 
 WriteCallback = Callable[[WizardOutcome], list[str]]
 
-PROJECT, PROVIDERS, CONNECTIONS, REVIEW, DONE = range(5)
-STEP_NAMES = ("project", "providers", "connections", "review", "done")
+PROJECT, PROVIDERS, CONNECTIONS, DEPLOY, REVIEW, DONE = range(6)
+STEP_NAMES = ("project", "providers", "connections", "deploy", "review", "done")
 # What each step decides: the palette's and the help screen's one line per step.
 STEP_HELP = (
     "project and package names, the folder, CI and compose",
     "a provider per slot and environment; named databases; debug, testing, processing",
     "the variable each connection reads, and its default outside production",
+    "Dockerfile, Kubernetes manifests or none; subscription type, workers, replicas",
     "the files to be written and what check finds; ctrl+s writes them",
     "what was written and what to run next",
 )
@@ -44,6 +45,7 @@ _STEP_SCREENS = {
     "project": ("project", "ProjectScreen"),
     "providers": ("providers", "ProvidersScreen"),
     "connections": ("connections", "ConnectionsScreen"),
+    "deploy": ("deploy", "DeployScreen"),
     "review": ("review", "ReviewScreen"),
     "done": ("done", "DoneScreen"),
 }
@@ -164,6 +166,8 @@ class WizardApp(App[WizardOutcome | None]):
             return PROJECT
         if before > CONNECTIONS and self.draft.connection_errors():
             return CONNECTIONS
+        if before > DEPLOY and self.draft.deploy_errors():
+            return DEPLOY
         return None
 
     # --- leaving ------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from scaffolder.catalog import Role
 from scaffolder.errors import ScaffolderError
 from scaffolder.spec import INHERIT, Slot
 from scaffolder.ui.screens.connections import ConnectionsScreen
+from scaffolder.ui.screens.deploy import DeployScreen
 from scaffolder.ui.screens.done import DoneScreen
 from scaffolder.ui.screens.project import ProjectScreen
 from scaffolder.ui.screens.providers import ProvidersScreen
@@ -411,7 +412,7 @@ async def test_review_follows_changes_made_after_going_back(make_app):
         await pilot.press("ctrl+s")
         screen = await rendered(pilot)
         assert ".github/workflows/ci.yml" in screen.files
-        await pilot.press("alt+left", "alt+left", "alt+left")
+        await pilot.press("alt+left", "alt+left", "alt+left", "alt+left")
         await pilot.pause()
         app.screen.query_one("#ci-gitlab", RadioButton).value = True
         await pilot.pause()
@@ -467,7 +468,7 @@ async def test_a_failed_write_is_shown_and_the_user_can_go_back(make_app):
         assert "not empty" in str(status.render())
         await pilot.press("alt+left")
         await pilot.pause()
-        assert isinstance(app.screen, ConnectionsScreen)
+        assert isinstance(app.screen, DeployScreen)
 
 
 async def test_after_writing_ctrl_c_and_escape_leave_with_the_outcome(make_app):
@@ -542,7 +543,7 @@ async def test_a_failed_preview_is_shown_not_raised(make_app, monkeypatch):
         assert "template missing" in str(app.screen.query_one("#nav-status", Static).render())
         await pilot.press("alt+left")
         await pilot.pause()
-        assert isinstance(app.screen, ConnectionsScreen)
+        assert isinstance(app.screen, DeployScreen)
 
 
 async def test_a_first_letter_moves_in_a_choice_list(make_app):

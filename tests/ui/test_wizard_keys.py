@@ -202,7 +202,8 @@ async def test_the_palette_lists_the_wizards_commands(make_app):
         for title in (
             "Step 1: Project",
             "Step 3: Connections",
-            "Step 4: Review",
+            "Step 4: Deploy",
+            "Step 5: Review",
             "Check",
             "Help",
             "Add db",

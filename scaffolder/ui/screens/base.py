@@ -37,7 +37,9 @@ class StepScreen(Screen):
         yield StepBar(self.step, id="steps")
         with VerticalScroll(id="body", can_focus=False):
             yield from self.compose_body()
-        yield NavBar(back=0 < self.step < 4, next_label=self.next_label, id="nav")
+        from scaffolder.ui.wizard import DONE
+
+        yield NavBar(back=0 < self.step < DONE, next_label=self.next_label, id="nav")
         yield Footer(compact=True)
 
     def compose_body(self) -> ComposeResult:

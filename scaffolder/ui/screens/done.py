@@ -1,4 +1,4 @@
-"""Step 5: what was written, and the commands to run next. q, Enter or Escape leaves."""
+"""Step 6: what was written, and the commands to run next. q, Enter or Escape leaves."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def summary(outcome: WizardOutcome, written: list[str]) -> str:
 
 
 class DoneScreen(StepScreen):
-    step = 4
+    step = 5
     next_label = "Exit"
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -1,4 +1,4 @@
-"""Step 4: the files that will be written, the key ones highlighted, and what `check` finds.
+"""Step 5: the files that will be written, the key ones highlighted, and what `check` finds.
 
 Rendering takes a few hundred milliseconds the first time, so it runs in a worker thread when
 this step is shown (and again only when the spec changed); the same worker runs
@@ -33,7 +33,16 @@ if TYPE_CHECKING:
 
 LEXERS = {".toml": "toml", ".yml": "yaml", ".yaml": "yaml", ".py": "python", ".md": "markdown"}
 CI_FILES = (".github/workflows/ci.yml", ".gitlab-ci.yml")
-TAB_NAMES = {"docker-compose.yml": "compose", CI_FILES[0]: "CI", CI_FILES[1]: "CI"}
+# The deployment file a deploy choice is about (scaffolder.deployment): the Kubernetes
+# Deployment when there is one, else the Dockerfile. One tab: five do not fit at 80 columns.
+DEPLOY_KEY_FILES = ("deploy/kubernetes/base/deployment.yaml", "Dockerfile")
+TAB_NAMES = {
+    "docker-compose.yml": "compose",
+    CI_FILES[0]: "CI",
+    CI_FILES[1]: "CI",
+    DEPLOY_KEY_FILES[0]: "Deployment",
+    DEPLOY_KEY_FILES[1]: "Dockerfile",
+}
 
 
 class FileTree(Tree[str]):
@@ -43,11 +52,12 @@ class FileTree(Tree[str]):
 
 def key_files(files: dict[str, bytes]) -> list[str]:
     wanted = ["domain.toml", "docker-compose.yml", *CI_FILES]
-    return [path for path in wanted if path in files]
+    deploy = [path for path in DEPLOY_KEY_FILES if path in files][:1]
+    return [path for path in wanted if path in files] + deploy
 
 
 class ReviewScreen(StepScreen):
-    step = 3
+    step = 4
     next_label = "Write ^s"
     AUTO_FOCUS = "#files"
 
@@ -56,6 +66,7 @@ class ReviewScreen(StepScreen):
         Binding("1", "show_key_file(0)", "domain.toml", show=False),
         Binding("2", "show_key_file(1)", "compose", show=False),
         Binding("3", "show_key_file(2)", "CI", show=False),
+        Binding("4", "show_key_file(3)", "Deploy", show=False),
     ]
 
     def __init__(self) -> None:
@@ -218,7 +229,7 @@ class ReviewScreen(StepScreen):
         self.query_one("#preview", VerticalScroll).scroll_home(animate=False)
         tabs = []
         for index, key in enumerate(key_files(self.files)):
-            # Short names: all three fit beside the tree at 80 columns.
+            # Short names: all four fit beside the tree at 80 columns.
             label = f"{index + 1} {TAB_NAMES.get(key, PurePosixPath(key).name)}"
             style = "reverse" if key == path else "underline"
             tabs.append(f"[@click=screen.show_key_file({index})][{style}]{label}[/][/]")

@@ -1,0 +1,229 @@
+"""The wizard's Deploy step, driven by key presses through Pilot: the choice reaches the spec
+`new --deploy` makes, the scale rule stops Next on its field, Review shows the files.
+
+Snapshots at 80x24 (the smallest supported): update after an intended change with
+`pytest tests/ui/test_deploy_step.py --snapshot-update`, then look at the SVGs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, RadioButton, Static
+
+from scaffolder.answers import build_spec
+from scaffolder.render import render_project
+from scaffolder.spec import default_spec
+from scaffolder.ui.screens.connections import ConnectionsScreen
+from scaffolder.ui.screens.deploy import SCALE_NOTE, DeployScreen
+from scaffolder.ui.screens.help import HelpScreen
+from scaffolder.ui.screens.review import ReviewScreen
+from scaffolder.ui.wizard import DEPLOY, WizardApp
+
+from .helpers import type_into, until
+from .test_snapshots import settle, steady_compare
+from .test_wizard_keys import palette_titles
+
+
+async def shown(pilot, cls) -> None:
+    await until(pilot, lambda: isinstance(pilot.app.screen, cls), cls.__name__)
+    await pilot.pause()
+
+
+async def to_deploy(pilot) -> DeployScreen:
+    await pilot.press("ctrl+n", "ctrl+n", "ctrl+n")
+    await shown(pilot, DeployScreen)
+    return pilot.app.screen
+
+
+async def choose(pilot, radio_set: str, button: str) -> None:
+    """Focus the radio set, arrow to the button and press Enter, as a user does."""
+    screen = pilot.app.screen
+    group = screen.query_one(f"#{radio_set}")
+    group.focus()
+    await pilot.pause()
+    buttons = list(group.query(RadioButton))
+    target = next(i for i, b in enumerate(buttons) if b.id == button)
+    for _ in range(len(buttons)):
+        if group._selected == target:
+            break
+        await pilot.press("right")
+    await pilot.press("enter")
+    await pilot.pause()
+    assert screen.query_one(f"#{button}", RadioButton).value
+
+
+async def rendered(pilot) -> ReviewScreen:
+    def done() -> bool:
+        screen = pilot.app.screen
+        return (
+            isinstance(screen, ReviewScreen)
+            and screen.spec is not None
+            and screen.rendered_for == screen.spec
+        )
+
+    await until(pilot, done, "the Review step rendered")
+    await pilot.pause()
+    return pilot.app.screen
+
+
+def status(app) -> str:
+    return str(app.screen.query_one("#nav-status", Static).render())
+
+
+# --- the step and its keys ------------------------------------------------------------------
+
+
+async def test_the_deploy_step_comes_after_connections_and_starts_on_docker(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await to_deploy(pilot)
+        assert app.step == DEPLOY
+        assert screen.query_one("#deploy-docker", RadioButton).value
+        assert screen.query_one("#sub-event_store", RadioButton).value
+        assert screen.query_one("#deploy-workers", Input).value == "1"
+        assert SCALE_NOTE in str(screen.query_one("#scale-note", Static).render())
+        await pilot.press("alt+left")
+        await shown(pilot, ConnectionsScreen)
+        await pilot.press("ctrl+n")
+        await shown(pilot, DeployScreen)
+        await pilot.press("ctrl+n")
+        await shown(pilot, ReviewScreen)
+        await pilot.press("alt+left")
+        await shown(pilot, DeployScreen)
+    # Looking at the step changed nothing: leaving would not ask.
+    assert app.draft == app.initial_draft
+
+
+async def test_kubernetes_and_stream_reach_the_spec_new_deploy_makes(make_app, tmp_path):
+    outcomes = []
+    app = make_app(write=lambda outcome: outcomes.append(outcome) or ["domain.toml"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_deploy(pilot)
+        await choose(pilot, "deploy", "deploy-kubernetes")
+        await choose(pilot, "subscriptions", "sub-stream")
+        await type_into(pilot, "#deploy-workers", "2")
+        await type_into(pilot, "#deploy-replicas", "3")
+        await pilot.press("ctrl+s")
+        await rendered(pilot)
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: bool(outcomes), "the write")
+    (outcome,) = outcomes
+    # The same spec as the command line's `new --deploy kubernetes --set ...`.
+    expected = build_spec(
+        default_spec("acme"),
+        sets=[
+            "deploy=kubernetes",
+            "workers=2",
+            "replicas=3",
+            "production.server.default_subscription_type=stream",
+        ],
+    )
+    assert outcome.spec == expected
+    assert render_project(outcome.spec) == render_project(expected)
+
+
+async def test_workers_above_one_with_event_store_stop_next_on_the_field(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await to_deploy(pilot)
+        await type_into(pilot, "#deploy-workers", "2")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, DeployScreen)
+        field = screen.query_one("#deploy-workers", Input)
+        assert app.focused is field
+        assert field.has_class("-invalid")
+        assert "Workers: above 1 needs stream" in status(app)
+        # Review from another step stops here too (ctrl+s from Project).
+        await pilot.press("alt+left")
+        await shown(pilot, ConnectionsScreen)
+        await pilot.press("ctrl+s")
+        await shown(pilot, DeployScreen)
+        assert app.focused is field
+        # Stream subscriptions make the same count valid.
+        await choose(pilot, "subscriptions", "sub-stream")
+        assert not field.has_class("-invalid")
+        await pilot.press("ctrl+n")
+        await shown(pilot, ReviewScreen)
+    assert app.draft.build().workers == 2
+
+
+async def test_a_count_that_is_not_a_number_is_named(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_deploy(pilot)
+        await type_into(pilot, "#deploy-replicas", "")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, DeployScreen)
+        assert "Replicas: enter a whole number" in status(app)
+        assert app.focused is app.screen.query_one("#deploy-replicas")
+
+
+async def test_review_shows_the_deploy_files_of_the_choice(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_deploy(pilot)
+        await choose(pilot, "deploy", "deploy-kubernetes")
+        await pilot.press("ctrl+n")
+        review = await rendered(pilot)
+        assert {"Dockerfile", "deploy/kubernetes/base/deployment.yaml"} <= set(review.files)
+        assert review.node_for("deploy/kubernetes/base/deployment.yaml") is not None
+        await pilot.press("4")
+        await pilot.pause()
+        assert review.shown == "deploy/kubernetes/base/deployment.yaml"
+        assert "4 Deployment" in str(review.query_one("#preview-tabs", Static).render())
+        # none: no deployment file is previewed or written.
+        await pilot.press("alt+left")
+        await shown(pilot, DeployScreen)
+        await choose(pilot, "deploy", "deploy-none")
+        await pilot.press("ctrl+n")
+        review = await rendered(pilot)
+        assert "Dockerfile" not in review.files
+        assert not any(path.startswith("deploy/") for path in review.files)
+
+
+async def test_help_and_palette_list_the_deploy_step(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await to_deploy(pilot)
+        await pilot.press("question_mark")
+        await shown(pilot, HelpScreen)
+        steps = str(app.screen.query_one("#help-steps", Static).render())
+        assert "▸ 4 Deploy" in steps
+        assert "subscription type, workers" in steps
+        await pilot.press("escape")
+        await shown(pilot, DeployScreen)
+        # From another step, the palette offers to go to it.
+        await pilot.press("alt+left")
+        await shown(pilot, ConnectionsScreen)
+        titles = await palette_titles(pilot)
+        assert any(title.startswith("Step 4: Deploy") for title in titles), titles
+
+
+# --- 80x24 pictures -------------------------------------------------------------------------
+
+
+def snapshot_app() -> WizardApp:
+    return WizardApp(default_spec("acme"), Path("acme"))  # relative: no machine paths
+
+
+def test_deploy_step_snapshot(snap_compare):
+    async def run(pilot):
+        await to_deploy(pilot)
+        await settle(pilot)
+
+    assert steady_compare(snap_compare, snapshot_app(), terminal_size=(80, 24), run_before=run)
+
+
+def test_deploy_step_error_snapshot(snap_compare):
+    async def run(pilot):
+        await to_deploy(pilot)
+        await choose(pilot, "deploy", "deploy-kubernetes")
+        await type_into(pilot, "#deploy-replicas", "3")
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert "Replicas: above 1 needs stream" in status(pilot.app)
+
+    assert steady_compare(snap_compare, snapshot_app(), terminal_size=(80, 24), run_before=run)
