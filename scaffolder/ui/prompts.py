@@ -228,7 +228,7 @@ def _check(function):
 
 
 def q_project_name(p: Prompter, draft: Draft) -> None:
-    p.say(("bold", "1/4 Project"), f"  {p.back_hint}")
+    p.say(("bold", "1/5 Project"), f"  {p.back_hint}")
     name = p.text(
         "Project name",
         draft.project_name,
@@ -279,7 +279,7 @@ def slot_summary(draft: Draft, env: str) -> str:
 
 def q_databases(p: Prompter, draft: Draft) -> None:
     p.say("")
-    p.say(("bold", "2/4 Providers"))
+    p.say(("bold", "2/5 Providers"))
     named = [slot for slot in draft.slots if slot.role.is_named and slot.name != "default"]
     named = [slot for slot in named if slot.role.value == "databases"]
     if named:
@@ -343,7 +343,7 @@ def q_settings(p: Prompter, draft: Draft) -> None:
 
 def q_connections(p: Prompter, draft: Draft) -> None:
     p.say("")
-    p.say(("bold", "3/4 Connections"))
+    p.say(("bold", "3/5 Connections"))
     slots = draft.server_slots()
     if not slots:
         p.say("Every provider runs in memory: there are no connections to configure.")
@@ -382,12 +382,31 @@ def _try(draft: Draft, slot: Slot, what: str, text: str) -> str | None:
         draft.variables, draft.local_urls = variables, urls
 
 
+DEPLOY_OPTIONS = (
+    ("docker: a Dockerfile and .dockerignore (the image runs protean server)", "docker"),
+    ("kubernetes: the Dockerfile, and Kustomize manifests in deploy/kubernetes/", "kubernetes"),
+    ("none: no deployment files (protean-init deploy adds them later)", "none"),
+)
+
+
+def q_deploy(p: Prompter, draft: Draft) -> None:
+    """The wizard's Deploy step as one question: the files. Scale (workers, replicas) and
+    the subscription type stay as the spec has them: `--set` or `protean-init deploy`."""
+    p.say("")
+    p.say(("bold", "4/5 Deploy"))
+    draft.set_deploy(
+        p.select("Deployment files for production", list(DEPLOY_OPTIONS), draft.deploy)
+    )
+
+
 def plain_summary(draft: Draft, spec: ProjectSpec) -> list[str]:
     """What the answers make, in plain text: the last thing shown before Write?."""
     lines = [
         f"project   {spec.project_name} (package {spec.package_name}) in {draft.target}/",
         f"CI        {dict((v, t) for t, v in CI_CHOICES)[spec.ci]}; "
         f"compose {'yes' if spec.compose else 'no'}",
+        f"deploy    {spec.deploy} (workers {spec.workers}, replicas {spec.replicas}, "
+        f"{draft.subscription_type()} subscriptions)",
     ]
     for env in draft.environments():
         lines.append(f"{env:<10}{slot_summary(draft, env)}")
@@ -403,7 +422,7 @@ def q_review(p: Prompter, draft: Draft) -> bool:
 
     spec = draft.build()
     p.say("")
-    p.say(("bold", "4/4 Review"))
+    p.say(("bold", "5/5 Review"))
     files = render_project(spec)
     p.say(f"{len(files)} files in {draft.target}/:")
     for path in files:
@@ -432,6 +451,7 @@ QUESTIONS = (
     q_providers,
     q_settings,
     q_connections,
+    q_deploy,
 )
 
 

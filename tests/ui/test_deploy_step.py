@@ -227,3 +227,29 @@ def test_deploy_step_error_snapshot(snap_compare):
         assert "Replicas: above 1 needs stream" in status(pilot.app)
 
     assert steady_compare(snap_compare, snapshot_app(), terminal_size=(80, 24), run_before=run)
+
+
+# --- prompt mode: the same choice as one question ---------------------------------------------
+
+
+def test_the_prompts_ask_the_deploy_question(initial, tmp_path):
+    from .test_prompts import DEFAULTS, DOWN, answer
+
+    keys = list(DEFAULTS)
+    keys[-2] = DOWN + "\r"  # kubernetes, one below the spec's docker
+    outcome = answer(initial, tmp_path / "acme", *keys)
+    assert outcome is not None
+    assert outcome.spec == build_spec(initial, sets=["deploy=kubernetes"])
+    keys[-2] = DOWN + DOWN + "\r"  # none
+    outcome = answer(initial, tmp_path / "acme", *keys)
+    assert outcome is not None and outcome.spec.deploy == "none"
+    assert "Dockerfile" not in render_project(outcome.spec)
+
+
+def test_the_plain_summary_names_the_deployment(initial, tmp_path):
+    from scaffolder.ui.prompts import plain_summary
+    from scaffolder.ui.state import Draft
+
+    draft = Draft.from_spec(initial, tmp_path / "acme")
+    summary = "\n".join(plain_summary(draft, draft.build()))
+    assert "deploy    docker (workers 1, replicas 1, event_store subscriptions)" in summary

@@ -51,6 +51,7 @@ DEFAULTS = (
     "\r",  # change providers in: none
     "\r",  # change settings in: none
     "\r",  # change connections? no
+    "\r",  # deploy: docker
     "\r",  # write? yes
 )
 
@@ -82,6 +83,7 @@ CHOICES = (
     "\r\r",  # brokers.default
     "\r\r",  # event_store
     "\r\r",  # caches.default (redis in test)
+    "\r",  # deploy: docker
     "y",  # write: the in-memory production cache is a finding, so Enter would say no
 )
 
