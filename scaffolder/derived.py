@@ -64,17 +64,13 @@ def regenerate(
     from scaffolder.render import render_derived
 
     regenerated = render_derived(new_tree, project)
-    from scaffolder.redact import restore, restore_lines
+    from scaffolder.redact import restore_lines
 
     # The merge base is what was generated last, from the choices recorded then (a changed
     # deploy or replicas is the regenerated side's change, not the user's).
-    base_project = base_project or project
-    masked_files = render_derived(base_tree, base_project) if base_tree is not None else None
-    base_files = masked_files
-    if base_tree is not None:
-        restored = restore(base_tree, config_now, new_tree)
-        if restored != base_tree:
-            base_files = render_derived(restored, base_project)
+    masked_files, base_files = _merge_bases(
+        base_tree, config_now, new_tree, base_project or project
+    )
     wanted = set(paths) if paths is not None else set(regenerated)
     files: dict[str, bytes] = {}
     conflicts: dict[str, tuple[str, bytes]] = {}
@@ -102,34 +98,20 @@ def regenerate(
         def eol(text: bytes, crlf: bool = crlf) -> bytes:
             return text.replace(b"\n", b"\r\n") if crlf else text
 
-        conflicted = False
+        base = None
         if base_files is not None and relative in base_files and relative in ours:
             if masked_files is not None and relative in masked_files:
                 base_files[relative] = restore_lines(
                     masked_files[relative], base_files[relative], yours
                 )
-            merged, conflicted = merge_file(base_files[relative], yours, new)
-        elif relative in COMPOSE_NAMES:
-            merged, said = _add_missing_services(yours, new)
+            base = base_files[relative]
+        merged, conflicted, said = _merge_into(relative, yours, new, base, paths is not None)
+        if merged is None:
+            skipped[relative] = said[0]
+            continue
+        if said:
             notes[relative] = said
-        elif relative == ENV_EXAMPLE:
-            merged = _add_missing_variables(yours, new)
-        elif paths is not None:
-            merged, conflicted = merge_file(None, yours, new)
-        else:
-            from scaffolder.ci_merge import add_missing_services as add_to_ci
-            from scaffolder.ci_merge import left_alone
-
-            # A CI file of the user's is never rewritten as a side effect: it gains the service
-            # containers it lacks as lines, or is left alone with a note saying what it lacks.
-            text, said = add_to_ci(yours.decode(), new.decode())
-            if said is None:
-                skipped[relative] = left_alone(yours.decode(), new.decode())
-                continue
-            merged = text.encode()
-            notes[relative] = [said]
         if conflicted:
-            base = base_files.get(relative) if base_files and relative in ours else None
             conflicts[relative] = (merged.decode(), eol(take_regenerated(base, yours, new)))
         elif eol(merged) != on_disk:
             files[relative] = eol(merged)
@@ -138,16 +120,63 @@ def regenerate(
     # old tree: if the new tree would render it differently, the new snapshot is no longer its
     # merge base, and a later merge would take the difference for the user's edit and undo it.
     # Such a file is treated from now on as one protean-init did not write: only added to.
-    for relative in ours - (wanted & set(regenerated)):
-        if (
-            base_files is None
-            or relative not in regenerated
-            or base_files.get(relative) != regenerated[relative]
-        ):
-            ours.discard(relative)
+    ours -= {
+        relative
+        for relative in ours - (wanted & set(regenerated))
+        if base_files is None
+        or relative not in regenerated
+        or base_files.get(relative) != regenerated[relative]
+    }
     return Regenerated(
         files, conflicts, skipped, frozenset(ours), {k: v for k, v in notes.items() if v}
     )
+
+
+def _merge_bases(
+    base_tree: Tree | None, config_now: Tree | None, new_tree: Tree, base_project: ProjectIdentity
+) -> tuple[dict[str, bytes] | None, dict[str, bytes] | None]:
+    """The derived files as last generated: from the snapshot as recorded (passwords masked),
+    and with the masked passwords found again in the config (None, None: no snapshot)."""
+    from scaffolder.redact import restore
+    from scaffolder.render import render_derived
+
+    if base_tree is None:
+        return None, None
+    masked_files = render_derived(base_tree, base_project)
+    restored = restore(base_tree, config_now, new_tree)
+    if restored == base_tree:
+        return masked_files, masked_files
+    return masked_files, render_derived(restored, base_project)
+
+
+def _merge_into(
+    relative: str, yours: bytes, new: bytes, base: bytes | None, asked: bool
+) -> tuple[bytes | None, bool, list[str]]:
+    """How a derived file on disk takes its regenerated content: (merged, conflicted, notes).
+
+    The first rule that applies decides: a recorded base is a three-way merge; without one,
+    compose gains the services it lacks, .env.example the variables it lacks, a file asked for
+    by name (`asked`) is merged with every difference a conflict, and a CI file gains the
+    service containers it lacks. Merged None: the file is left alone, notes[0] says why.
+    """
+    if base is not None:
+        return (*merge_file(base, yours, new), [])
+    if relative in COMPOSE_NAMES:
+        merged, said = _add_missing_services(yours, new)
+        return merged, False, said
+    if relative == ENV_EXAMPLE:
+        return _add_missing_variables(yours, new), False, []
+    if asked:
+        return (*merge_file(None, yours, new), [])
+    from scaffolder.ci_merge import add_missing_services as add_to_ci
+    from scaffolder.ci_merge import left_alone
+
+    # A CI file of the user's is never rewritten as a side effect: it gains the service
+    # containers it lacks as lines, or is left alone with a note saying what it lacks.
+    text, note = add_to_ci(yours.decode(), new.decode())
+    if note is None:
+        return None, False, [left_alone(yours.decode(), new.decode())]
+    return text.encode(), False, [note]
 
 
 def merge_file(base: bytes | None, yours: bytes, regenerated: bytes) -> tuple[bytes, bool]:
