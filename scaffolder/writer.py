@@ -29,10 +29,6 @@ class FileChange:
     root: Path | None = None
 
     @property
-    def created(self) -> bool:
-        return self.old is None
-
-    @property
     def deleted(self) -> bool:
         return self.new is None
 

@@ -69,8 +69,6 @@ TABLE_SETTINGS = frozenset(
 )
 ROLE_BY_KEY = {role.value: role for role in Role}
 
-ROLE_BY_KEY = {role.value: role for role in Role}
-
 
 def is_production(env: str) -> bool:
     name = env.lower()

@@ -436,6 +436,3 @@ def env_example_drift(
                     fix=f"add '# {ref.name}={example}' to {display}, or run `protean-init derive`",
                     key=("env-example", ref.name),
                 )
-
-
-PATHS = {"github": GITHUB_WORKFLOW, "gitlab": GITLAB_CI, "env": ENV_EXAMPLE}
