@@ -9,8 +9,26 @@ from textual.widgets import OptionList
 from scaffolder.ui.widgets import ChoiceGrid, ChoiceModal
 
 
+async def step_ready(pilot: Pilot, screen_type: type | None = None):
+    """The screen on top once it is `screen_type` (any, if None) and has built its fields.
+
+    A step is on top as soon as Next is handled, but it builds its fields in its resume
+    handler (Connections awaits their mounts, and says `ready` when done): a query before
+    that finds no field. Waits on that state, not on time."""
+
+    def holds() -> bool:
+        screen = pilot.app.screen
+        if screen_type is not None and not isinstance(screen, screen_type):
+            return False
+        return screen.is_mounted and getattr(screen, "ready", True)
+
+    await until(pilot, holds, f"{getattr(screen_type, '__name__', 'the step')} ready")
+    return pilot.app.screen
+
+
 async def move_to(pilot: Pilot, grid_id: str, row: int, column: int) -> ChoiceGrid:
     """Focus the grid with Tab/Shift-Tab-free means (a click-free focus) and arrow to a cell."""
+    await step_ready(pilot)
     grid = pilot.app.screen.query_one(f"#{grid_id}", ChoiceGrid)
     if not grid.has_focus:
         grid.focus()
@@ -47,6 +65,7 @@ async def type_into(pilot: Pilot, selector: str, text: str) -> None:
     Pilot takes ~60 ms a key, so text longer than a dozen characters is pasted (a bracketed
     paste, as a terminal sends it) but for its last character, which is typed.
     """
+    await step_ready(pilot)
     widget = pilot.app.screen.query_one(selector)
     widget.focus()
     await pilot.pause()

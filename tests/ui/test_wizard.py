@@ -19,7 +19,7 @@ from scaffolder.ui.screens.providers import ProvidersScreen
 from scaffolder.ui.screens.review import ReviewScreen
 from scaffolder.ui.widgets import ChoiceGrid, ChoiceModal, Hint, NameModal
 
-from .helpers import modal_shown, move_to, pick, type_into, until
+from .helpers import modal_shown, move_to, pick, step_ready, type_into, until
 
 DATABASE = Slot(Role.DATABASE, "default")
 REPORTS = Slot(Role.DATABASE, "reports")
@@ -221,8 +221,7 @@ async def test_add_and_remove_a_named_database(make_app):
     app = make_app()
     async with app.run_test() as pilot:
         await pilot.press("ctrl+n", "a")
-        await pilot.pause()
-        assert isinstance(app.screen, NameModal)
+        await modal_shown(pilot, NameModal)  # a worker opens it
         await pilot.press(*"Bad Name")
         assert app.screen.query_one("#name-hint", Hint).has_class("-error")
         await pilot.press("enter")
@@ -323,10 +322,17 @@ async def test_connections_follow_a_new_database_and_the_package_name(make_app):
     app = make_app()
     async with app.run_test(size=(100, 40)) as pilot:
         await type_into(pilot, "#project-name", "shop")
-        await pilot.press("ctrl+n", "a", *"reports", "enter", "ctrl+n")
-        await pilot.pause()
+        await pilot.press("ctrl+n", "a")
+        # The dialog is opened by a worker: keys sent before it is up would reach the grid.
+        await modal_shown(pilot, NameModal)
+        await pilot.press(*"reports", "enter")
+        await until(pilot, lambda: REPORTS in app.draft.slots, "reports added")
+        await pilot.press("ctrl+n")
+        await step_ready(pilot, ConnectionsScreen)
         url = app.screen.query_one("#url-databases-reports", Input)
-        assert url.value.endswith("/shop")
+        # The database name follows the package ("shop", or "shop_reports" where a named
+        # database has storage of its own).
+        assert url.value.rsplit("/", 1)[1].split("_")[0] == "shop", url.value
         variable = app.screen.query_one("#variable-databases-reports", Input)
         assert variable.value == "REPORTS_DATABASE_URL"
 
@@ -516,6 +522,7 @@ async def test_keys_typed_ahead_of_ctrl_s_all_count(make_app):
     app = make_app()
     async with app.run_test() as pilot:
         await pilot.press("ctrl+n", "ctrl+n")
+        await step_ready(pilot, ConnectionsScreen)
         await type_into(pilot, "#variable-databases-default", "")
         for key in [*"PG", "underscore", *"URL", "ctrl+s"]:
             event = events.Key(

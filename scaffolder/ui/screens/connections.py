@@ -28,6 +28,9 @@ class ConnectionsScreen(StepScreen):
         self._layout: tuple | None = None
         # Widget id -> the value this screen last put in that field.
         self._shown: dict[str, str] = {}
+        # True once a visit's fields are built and filled (on_screen_resume awaits the mounts,
+        # so the screen is on top a moment before its fields are): what a test waits for.
+        self.ready = False
 
     def compose_body(self) -> ComposeResult:
         yield Static(
@@ -41,7 +44,16 @@ class ConnectionsScreen(StepScreen):
         draft = self.draft
         return tuple((slot, bool(draft.local_envs(slot))) for slot in draft.server_slots())
 
+    def on_screen_suspend(self) -> None:
+        self.ready = False
+
     async def on_screen_resume(self) -> None:
+        try:
+            await self._resume()
+        finally:
+            self.ready = True
+
+    async def _resume(self) -> None:
         key = self.layout_key()
         if key != self._layout:
             self._layout = key
