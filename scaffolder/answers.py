@@ -227,3 +227,82 @@ def build_spec(
     for text in sets:
         apply_setting(draft, *parse_set(text))
     return draft.build()
+
+
+def record_spec(tree: Mapping[str, Any], package: str, deploy: str = "none") -> dict[str, Any]:
+    """The answers record's `spec:` block as domain.toml now says, in `spec_answers`' shape:
+    per environment the providers its section names and the settings it sets, and the
+    variables and local defaults that differ from protean-init's own. Every edit writes it
+    again (scaffolder.derived.record_snapshot), so it never describes the project as created
+    when domain.toml has changed since; `new --answers` of the record gives this domain.toml
+    back. Only catalog providers and validated values: what is unknown stays in domain.toml."""
+    from scaffolder.config_tree import environments, provider_of, references, resolve, slot_tables
+    from scaffolder.domain_toml import CONTAINER_SERVER
+    from scaffolder.redact import redact_urls
+    from scaffolder.spec import default_local_url
+
+    # What a deployment writes into [production.server] by itself is implied by `deploy`.
+    implied = CONTAINER_SERVER if deploy != "none" else {}
+
+    envs: dict[str, Any] = {}
+    variables: dict[str, str] = {}
+    local_urls: dict[str, str] = {}
+    for env in environments(tree):
+        section = resolve(tree, BASE) if env == BASE else tree[env]
+        entry: dict[str, Any] = {}
+        resolved = dict(slot_tables(resolve(tree, env)))
+        for slot, table in slot_tables(section):
+            if not _names_provider(section, slot):
+                continue
+            provider = provider_of(slot, table)
+            if provider is not None:
+                entry[str(slot)] = provider.name
+        for name in SETTING_TABLE:
+            value = _setting(section, name)
+            if env == PRODUCTION and name in implied and implied[name] == value:
+                continue
+            if value is not None and _valid(env, name, value):
+                entry[name] = value
+        envs[env] = entry
+        for slot, table in resolved.items():
+            provider = provider_of(slot, table)
+            for ref in references(dict(table)):
+                if ref.name != slot.variable:
+                    variables.setdefault(str(slot), ref.name)
+                if ref.default is not None and provider is not None and env != PRODUCTION:
+                    own = default_local_url(slot, provider, package)
+                    # A table of another provider keeps base's URL under a merge (memory's
+                    # over a server's): only a URL its provider reads can be a choice.
+                    if own is not None and ref.default != own:
+                        local_urls.setdefault(str(slot), redact_urls(ref.default))
+                break
+    record: dict[str, Any] = {"environments": envs}
+    if variables:
+        record["variables"] = variables
+    if local_urls:
+        record["local_urls"] = local_urls
+    return record
+
+
+def _names_provider(section: Mapping[str, Any], slot: Slot) -> bool:
+    """Whether the section itself has the slot's table with a `provider` key (slot_tables
+    fills in Protean's defaults, which the section does not name)."""
+    node: Any = section
+    for part in slot.path:
+        node = node.get(part) if isinstance(node, Mapping) else None
+    return isinstance(node, Mapping) and "provider" in node
+
+
+def _valid(env: str, name: str, value: Any) -> bool:
+    try:
+        SETTING_TABLE[name].parse(f"{env}.{name}", value)
+    except UsageError:
+        return False
+    return True
+
+
+def _setting(section: Mapping[str, Any], name: str) -> Any:
+    node: Any = section
+    for part in name.split("."):
+        node = node.get(part) if isinstance(node, Mapping) else None
+    return node

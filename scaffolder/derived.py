@@ -289,6 +289,12 @@ def record_snapshot(
     data["deploy"] = project.deploy
     data["workers"] = project.workers
     data["replicas"] = project.replicas
+    from scaffolder.answers import record_spec
+
+    # The choices as domain.toml now says: an edit never leaves them describing the project
+    # as it was created (scaffolder.answers.record_spec).
+    spec = record_spec(tree, project.package_name, project.deploy)
+    data["spec"] = _quote_ambiguous(spec)
     snapshot = redact_tree(tree)
     data["derived_files"] = sorted(managed)
     # The snapshot grows with domain.toml and ruamel's emitter is slow on it (1.9 s at 2,000
@@ -298,16 +304,24 @@ def record_snapshot(
     from scaffolder.snapshot_yaml import snapshot_block
 
     block = snapshot_block(snapshot)
+    # `spec:` lists every slot of every environment: it grows with domain.toml too.
+    spec_block = snapshot_block(spec) if block is not None else None
     if block is not None:
         data["generated_from"] = _PLACEHOLDER
+        if spec_block:
+            data["spec"] = _SPEC_PLACEHOLDER
         out = io.StringIO()
         yaml.dump(data, out)
         lines = out.getvalue().splitlines(keepends=True)
         at = [i for i, line in enumerate(lines) if line == f"generated_from: {_PLACEHOLDER}\n"]
-        if len(at) == 1:
+        at_spec = [i for i, line in enumerate(lines) if line == f"spec: {_SPEC_PLACEHOLDER}\n"]
+        if len(at) == 1 and (not spec_block or len(at_spec) == 1):
             head = ["generated_from:\n"] if block else ["generated_from: {}\n"]
             lines[at[0] : at[0] + 1] = head + block
+            if spec_block:
+                lines[at_spec[0] : at_spec[0] + 1] = ["spec:\n", *spec_block]
             return "".join(lines).encode()
+        data["spec"] = _quote_ambiguous(spec)
     data["generated_from"] = _quote_ambiguous(snapshot)
     out = io.StringIO()
     yaml.dump(data, out)
@@ -315,6 +329,7 @@ def record_snapshot(
 
 
 _PLACEHOLDER = "protean-init-snapshot-placeholder"
+_SPEC_PLACEHOLDER = "protean-init-spec-placeholder"
 
 
 def _quote_ambiguous(value: Any) -> Any:

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.support.validators import (
     assert_compose_valid,
@@ -149,10 +150,17 @@ def test_protean_new_project_adopts_overlays_database_compose_and_ci(tmp_path, c
     # 4. `ci --force` takes ours whole; it runs the test environment's postgres.
     result = cli("ci --force --project", root)
     assert result.code == 0, result.err
-    assert "astral-sh/setup-uv" not in (root / GITHUB).read_text()
+    # Its test jobs install with pip; only the lint job kept from its own file sets up uv,
+    # which its linters run under (tests/reopen/test_adopt_lint.py).
+    jobs = yaml.safe_load((root / GITHUB).read_text())["jobs"]
+    for name, job in jobs.items():
+        uses_uv = any("setup-uv" in str(step.get("uses", "")) for step in job["steps"])
+        assert uses_uv == (name == "lint"), name
     services, env = github_integration(root)
     assert "postgres" in services
-    assert env["REPORTS_DATABASE_URL"] == "postgresql://postgres:postgres@localhost:5432/acme"
+    assert env["REPORTS_DATABASE_URL"] == (
+        "postgresql://postgres:postgres@localhost:5432/acme_reports"
+    )
     assert_github_workflow_valid(root / GITHUB)
 
     # 5. Now ours: `ci` again changes no byte, and the next database merges into it.
@@ -259,7 +267,7 @@ def test_own_env_example_gains_the_missing_variables_per_environment(protean_new
     text = (root / ENV_EXAMPLE).read_text()
     assert text.startswith(own)
     blocks = env_blocks(text)
-    local = "# REPORTS_DATABASE_URL=postgresql://postgres:postgres@localhost:5432/acme"
+    local = "# REPORTS_DATABASE_URL=postgresql://postgres:postgres@localhost:5432/acme_reports"
     placeholder = "# REPORTS_DATABASE_URL=postgresql://USER:PASSWORD@HOST:5432/DBNAME"
     titles = {title.split(" (")[0].lstrip("# "): lines for title, lines in blocks.items()}
     assert placeholder in titles["production"]

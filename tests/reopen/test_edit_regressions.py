@@ -327,13 +327,17 @@ def test_the_answers_record_is_portable_and_quiet(shop, cli):
     assert yaml.safe_load(text)["_template"].startswith("protean-init ")
     assert "copier-answers.protean-init.yml" in (shop / "README.md").read_text()
     assert ".copier-answers.yml`" not in (shop / "README.md").read_text()
-    # An edit changes the snapshot's lines only; what is recorded before it stays as written.
-    head = text[: text.index("generated_from:")]
+    # An edit changes the `spec:` lines it is about (kept true to domain.toml) and the
+    # snapshot's; what is recorded before them stays as written.
+    head = text[: text.index("spec:")]
     long_url = "postgresql://" + "u" * 120 + "@localhost:5432/shop"
     assert cli(f"set local_urls.databases.reports={long_url} --project", shop).code == 0
     after = (shop / ANSWERS).read_text()
     assert after.startswith(head)
-    assert any(long_url in line for line in after.splitlines())  # one line, not re-wrapped
+    spec = after[after.index("spec:") : after.index("generated_from:")]
+    assert any(long_url in line for line in spec.splitlines())  # one line, not re-wrapped
+    assert yaml.safe_load(after)["spec"]["local_urls"] == {"databases.reports": long_url}
+    assert any(long_url in line for line in after.splitlines())
 
 
 def test_invalid_values_never_reach_the_answers_record(generated, cli, tmp_path):
