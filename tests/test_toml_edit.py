@@ -835,3 +835,166 @@ def test_remove_key_refuses_inline_tables():
     text = "[x]\ny = {a = 1, b = 2}\n"
     with pytest.raises(TomlEditError, match="inline table"):
         remove_key(text, ("x", "y", "a"))
+
+
+# The layer's own properties share the document generator; a third of the examples keeps
+# them to a few seconds each on a loaded machine.
+LAYER_SETTINGS = settings(
+    PROPERTY_SETTINGS, max_examples=max(1, PROPERTY_SETTINGS.max_examples // 3)
+)
+
+
+# --- one scanner: check's line index -------------------------------------------------------
+
+
+def tree_paths(node: Any, path: tuple[str, ...] = ()) -> set[tuple[str, ...]]:
+    """Every key path of a parsed tree (tables of arrays of tables included)."""
+    out: set[tuple[str, ...]] = set()
+    items = node if isinstance(node, list) else [node]
+    for item in items:
+        if isinstance(item, dict):
+            for key, value in item.items():
+                out.add((*path, key))
+                out |= tree_paths(value, (*path, key))
+    return out
+
+
+def test_index_lines_sees_through_strings_arrays_and_inline_tables() -> None:
+    text = (
+        'title = "x"  # [fake]\r\n'
+        'multi = """\r\n[not.a.table]\r\nnot = 1\r\n"""\r\n'
+        "array = [\r\n  { inner.key = 'v' },  # [fake2]\r\n]\r\n"
+        '"quoted\\u0041" = 1\r\n'
+        "[[jobs]]\r\nname = 'a'\r\n[[jobs]]\r\nname = 'b'\r\n"
+        "[a.b.c]\r\nd = {e = {f = 1}}\r\n"
+    )
+    lines = scan.index_lines(text)
+    assert set(lines) == tree_paths(tomllib.loads(text)) | {
+        ("array", "inner"),
+        ("array", "inner", "key"),
+    }
+    assert lines[("multi",)] == 2
+    assert lines[("array", "inner", "key")] == 7
+    assert lines[("quotedA",)] == 9
+    assert lines[("jobs",)] == lines[("jobs", "name")] - 1 == 10  # the first [[jobs]]
+    assert lines[("a",)] == lines[("a", "b")] == 14  # implied by [a.b.c]
+    assert lines[("a", "b", "c", "d", "e", "f")] == 15
+
+
+@LAYER_SETTINGS
+@given(documents())
+def test_index_lines_property(doc: tuple) -> None:
+    """Check's line index, from the editing scanner: exactly the tree's keys (nothing from the
+    noise of multi-line strings and arrays), each on a line that exists, a table no later
+    than any of its keys."""
+    text, tree, _inline, _prefix = doc
+    lines = scan.index_lines(text)
+    assert set(lines) == tree_paths(tree)
+    nlines = text.count("\n") + 1
+    for path, line in lines.items():
+        assert 1 <= line <= nlines
+        if len(path) > 1:
+            assert lines[path[:-1]] <= line
+
+
+# --- one value writer -----------------------------------------------------------------------
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text())
+def test_strings_round_trip_and_read_as_written_for_new_projects(value: str) -> None:
+    """Any string reads back as itself; and it is written as new projects always wrote it
+    (JSON's escapes, a literal string for one holding double quotes), but where that was not
+    TOML (a raw DEL; a control character inside a literal string)."""
+    import json
+
+    rendered = values.render(value)
+    assert tomllib.loads(f"k = {rendered}\n")["k"] == value
+    control = any(ord(c) < 0x20 and c != "\t" for c in value)
+    literal = '"' in value and "'" not in value and not control and "\x7f" not in value
+    if literal:
+        assert rendered == f"'{value}'"
+    elif "\x7f" not in value:
+        assert rendered == json.dumps(value, ensure_ascii=False)
+
+
+def test_an_edit_writes_a_value_as_a_new_project_does() -> None:
+    hosts = '{"hosts": ["http://localhost:9200"]}'
+    text = '[databases.default]\nprovider = "elasticsearch"\n'
+    result = set_value(text, ("databases", "default", "database_uri"), hosts)
+    assert result == text + f"database_uri = '{hosts}'\n"
+    added = insert_tables(text, {("databases", "search"): {"database_uri": hosts}})
+    assert added.endswith(f"[databases.search]\ndatabase_uri = '{hosts}'\n")
+
+
+# --- one error formatter ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a = 1\n[b]\nc = \n", "line 3, column 5: malformed TOML: Invalid value"),
+        ("a = 1\nb =", "line 2, column 4: malformed TOML: Invalid value"),  # end of document
+    ],
+)
+def test_every_reader_words_malformed_toml_alike(tmp_path: Path, text: str, expected: str) -> None:
+    from scaffolder.check.source import Source
+    from scaffolder.errors import UsageError
+    from scaffolder.project_files import ConfigFile, parse_config
+
+    with pytest.raises(TomlEditError) as edit_error:
+        insert_tables(text, {("databases", "x"): {"provider": "memory"}})
+    assert str(edit_error.value) == expected
+    with pytest.raises(UsageError) as check_error:
+        Source.parse(text, "domain.toml")
+    assert str(check_error.value) == f"domain.toml: {expected}"
+    config = ConfigFile(tmp_path / "domain.toml", ())
+    with pytest.raises(UsageError) as reopen_error:
+        parse_config(text, config)
+    assert str(reopen_error.value) == f"{config.path}: {expected}"
+
+
+# --- removals on every line-ending style -----------------------------------------------------
+
+
+@LAYER_SETTINGS
+@given(st.data())
+def test_removals_keep_the_files_line_endings(data: st.DataObject) -> None:
+    """remove_key, comment_out_key and remove_table on LF/CRLF files, with or without a final
+    newline: no bare carriage return is left, and a CRLF file stays CRLF throughout."""
+    from scaffolder.toml.remove import comment_out_key, remove_table
+
+    text, tree, _inline, prefix = data.draw(documents())
+    paths = sorted(tree_paths(lookup(tree, prefix) or {}))
+    if not paths:
+        return
+    path = data.draw(st.sampled_from(paths))
+    is_table = isinstance(lookup(tree, prefix + path), dict)
+    removal = (
+        remove_table if is_table else data.draw(st.sampled_from([remove_key, comment_out_key]))
+    )
+    event(f"{removal.__name__}")
+    try:
+        result = removal(text, path, root=prefix)
+    except TomlEditError as error:
+        event("refused")
+        assert "inline table" in str(error) or "shares its line" in str(error)
+        return
+    assert "\r" not in result.replace("\r\n", "")
+    if "\r\n" in text:
+        assert result.count("\n") == result.count("\r\n")
+
+
+def test_removing_the_key_that_alone_defines_a_table_removes_the_table_too() -> None:
+    """Found by the property above: `event_store.provider` was all of `event_store`, so the
+    result has no `event_store` at all, not an empty one; that was refused as a wrong tree."""
+    from scaffolder.toml.remove import comment_out_key
+
+    text = '[p]\r\ndebug = false\r\nevent_store.provider = "message_db"\r\n'
+    path = ("p", "event_store", "provider")
+    assert remove_key(text, path) == "[p]\r\ndebug = false\r\n"
+    commented = comment_out_key(text, path, note="unused")
+    assert commented.splitlines()[-1] == '# event_store.provider = "message_db"  (unused)'
+    assert commented.startswith("[p]\r\ndebug = false\r\n") and commented.endswith("\r\n")
+    kept = '[p]\nevent_store.provider = "m"\nevent_store.x = 1\n'  # a sibling keeps the table
+    assert tomllib.loads(remove_key(kept, path)) == {"p": {"event_store": {"x": 1}}}

@@ -6,6 +6,7 @@ byte for byte, and the result must parse to the old tree without that key or tab
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from scaffolder.toml.errors import TomlEditError
@@ -33,7 +34,7 @@ def remove_key(text: str, path: tuple[str, ...], *, root: tuple[str, ...] = ()) 
     if lines is None:
         return text
     result = _drop_lines(doc, set(lines))
-    check_parses_to(result, without(tree, full))
+    check_parses_to(result, _expected_without(tree, full, result))
     check_kept(doc, result, set(lines))
     return result
 
@@ -66,7 +67,7 @@ def comment_out_key(
         suffix = f"  ({note})" if note and i == lines[0] else ""
         parts[i] = f"# {body}{suffix}{cr}"  # the whole line, indent included, after "# "
     result = "\n".join(parts)
-    check_parses_to(result, without(tree, full))
+    check_parses_to(result, _expected_without(tree, full, result))
     old, new = doc.parts, result.split("\n")
     kept = len(old) == len(new) and all(
         new[i] == old[i] if i not in lines else new[i].startswith("# " + old[i].removesuffix("\r"))
@@ -102,6 +103,32 @@ def remove_table(text: str, path: tuple[str, ...], *, root: tuple[str, ...] = ()
     doc = Document(text)
     if any(full[:k] in doc.inlines for k in range(1, len(full))):
         raise TomlEditError(f"{dotted(full)} is inside an inline table; edit it by hand")
+    remove = _table_lines(doc, full)
+    remove |= _separators(doc, remove)
+    result = _drop_lines(doc, remove)
+    check_parses_to(result, _expected_without(tree, full, result))
+    check_kept(doc, result, remove)
+    return result
+
+
+def _table_lines(doc: Document, full: Path) -> set[int]:
+    """The lines that write the table at ``full``: its headers with their keys and the
+    comments attached to them, and the dotted keys or inline statement that define it."""
+    is_comment = _comment_lines(doc)
+    remove: set[int] = set()
+    n = len(full)
+    for index, sec in enumerate(doc.sections):
+        if sec.kind != "root" and sec.path[:n] == full:
+            remove.update(_section_block(doc, index, is_comment))
+        else:
+            for kv in sec.kvs:
+                if kv.path[:n] == full:
+                    remove.update(range(kv.first_line, kv.last_line + 1))
+    return remove
+
+
+def _comment_lines(doc: Document) -> Callable[[int], bool]:
+    """Whether a line is a comment line of its own (not inside a value, not a header)."""
     value_lines = {
         i for sec in doc.sections for kv in sec.kvs for i in range(kv.first_line, kv.last_line + 1)
     }
@@ -110,37 +137,35 @@ def remove_table(text: str, path: tuple[str, ...], *, root: tuple[str, ...] = ()
     def is_comment(i: int) -> bool:
         return i not in value_lines and i not in headers and doc.parts[i].lstrip().startswith("#")
 
-    remove: set[int] = set()
-    n = len(full)
-    for index, sec in enumerate(doc.sections):
-        if sec.kind != "root" and sec.path[:n] == full:
-            start = sec.header_line
-            while start > 0 and is_comment(start - 1):
-                start -= 1
-            end = doc.last_line(index)
-            stop = (
-                doc.sections[index + 1].header_line if index + 1 < len(doc.sections) else doc.nlines
-            )
-            below = end + 1
-            while below < stop and is_comment(below):
-                below += 1
-            if below == stop and stop < doc.nlines:
-                below = end + 1  # the comments run into the next header: they are its own
-            remove.update(range(start, max(end + 1, below)))
-        else:
-            for kv in sec.kvs:
-                if kv.path[:n] == full:
-                    remove.update(range(kv.first_line, kv.last_line + 1))
-    remove |= _separators(doc, remove)
-    result = _drop_lines(doc, remove)
+    return is_comment
+
+
+def _section_block(doc: Document, index: int, is_comment: Callable[[int], bool]) -> range:
+    """Section ``index`` with the comment block right above its header and the comment lines
+    right below its last key, unless those run into the next header (they are its own)."""
+    sec = doc.sections[index]
+    start = sec.header_line
+    while start > 0 and is_comment(start - 1):
+        start -= 1
+    end = doc.last_line(index)
+    stop = doc.sections[index + 1].header_line if index + 1 < len(doc.sections) else doc.nlines
+    below = end + 1
+    while below < stop and is_comment(below):
+        below += 1
+    if below == stop and stop < doc.nlines:
+        below = end + 1
+    return range(start, max(end + 1, below))
+
+
+def _expected_without(tree: dict[str, Any], full: Path, result: str) -> dict[str, Any]:
+    """The old tree without ``full``. A parent table that only the removed lines defined goes
+    with them (``[x]`` / ``a.b = 1``: without ``a.b`` there is no ``x.a``, not an empty one)."""
     expected = without(tree, full)
     got = load_result(result)
-    for k in range(n - 1, 0, -1):  # a parent only the removed table defined goes with it
+    for k in range(len(full) - 1, 0, -1):
         if get(expected, full[:k]) == {} and get(got, full[:k]) is None:
             delete(expected, full[:k])
-    check_parses_to(result, expected)
-    check_kept(doc, result, remove)
-    return result
+    return expected
 
 
 def _own_lines(doc: Document, tree: dict[str, Any], full: Path) -> range | None:

@@ -9,9 +9,12 @@ validate.
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import cast
 
 from scaffolder.toml.errors import TomlEditError
 from scaffolder.toml.values import BARE_KEY
@@ -71,6 +74,24 @@ class _Scan(Exception):
     pass
 
 
+# Every part of these two is optional, so they match at any position: never None.
+_skip = cast(Callable[[str, int], re.Match[str]], _SKIP.match)
+_ws = cast(Callable[[str, int], re.Match[str]], _WS.match)
+
+
+def _must(pattern: re.Pattern[str], s: str, pos: int) -> re.Match[str]:
+    """The match at ``pos``; tomllib accepted the text, so a miss means the scanner is wrong
+    (the edit is then refused, see Document)."""
+    m = pattern.match(s, pos)
+    if m is None:
+        raise _Scan
+    return m
+
+
+def _end(pattern: re.Pattern[str], s: str, pos: int) -> int:
+    return _must(pattern, s, pos).end()
+
+
 class Document:
     """Where every table header, key/value statement and inline table lives."""
 
@@ -88,20 +109,31 @@ class Document:
         self.sections: list[Section] = [Section((), "root", -1)]
         self.values: dict[Path, tuple[int, int, str]] = {}
         self.inlines: dict[Path, Inline] = {}
-        # 1-based line of every key and table path, inline tables' keys included: `check`
-        # points its findings there.
-        self.lines: dict[Path, int] = {}
+        # Keys written inside inline tables (arrays included), with their 0-based line: the
+        # only statements `lines` needs that sections and their keys do not list.
+        self._inline_keys: list[tuple[Path, int]] = []
         try:
             self._scan()
         except (_Scan, AttributeError, IndexError, KeyError, ValueError):
             raise TomlEditError("could not analyse the file structure; no edit made") from None
 
     # -- helpers
-    def _record(self, path: Path, line: int) -> None:
-        """``path`` and each table it implies are first written on (0-based) ``line``."""
-        setdefault = self.lines.setdefault
-        for end in range(1, len(path) + 1):
-            setdefault(path[:end], line + 1)
+    @functools.cached_property
+    def lines(self) -> dict[Path, int]:
+        """The 1-based line of every key and table path, inline tables' keys included: where
+        `check` points its findings. A table only implied (``[a.b.c]`` implies ``a.b``) gets
+        the first line that implies it. Built on first use: edits never need it."""
+        out: dict[Path, int] = {}
+        setdefault = out.setdefault
+        statements: list[tuple[Path, int]] = []
+        for sec in self.sections:
+            statements.append((sec.path, sec.header_line))  # the root's path is ()
+            statements.extend((kv.path, kv.first_line) for kv in sec.kvs)
+        # An inline table's keys are under its own key, which no other statement can extend.
+        for path, line in statements + self._inline_keys:
+            for end in range(1, len(path) + 1):
+                setdefault(path[:end], line + 1)
+        return out
 
     def line_of(self, offset: int) -> int:
         return bisect_right(self.starts, offset) - 1
@@ -123,7 +155,7 @@ class Document:
         cur = self.sections[0]
         pos = 0
         while True:
-            pos = _SKIP.match(s, pos).end()
+            pos = _skip(s, pos).end()
             if pos >= n:
                 return
             m = _SIMPLE_KV.match(s, pos)
@@ -133,14 +165,12 @@ class Document:
                 kind = "string" if s[start] in "\"'" else "scalar"
                 self.values[path] = (start, end, kind)
                 line = self.line_of(pos)
-                self._record(path, line)
                 cur.kvs.append(KeyValue(path, line, line, kind))
                 pos = end
                 continue
             m = _SIMPLE_HEADER.match(s, pos)
             if m:
                 cur = Section(tuple(m.group(1).split(".")), "table", self.line_of(pos))
-                self._record(cur.path, cur.header_line)
                 self.sections.append(cur)
                 pos = m.end()
                 continue
@@ -151,7 +181,6 @@ class Document:
                 if not s.startswith(close, end):
                     raise _Scan
                 cur = Section(key, "array" if aot else "table", self.line_of(pos))
-                self._record(cur.path, cur.header_line)
                 self.sections.append(cur)
                 pos = end + len(close)
             else:
@@ -159,9 +188,8 @@ class Document:
                 key, pos = self._key(pos)
                 if s[pos] != "=":
                     raise _Scan
-                pos = _WS.match(s, pos + 1).end()
+                pos = _ws(s, pos + 1).end()
                 path = cur.path + key
-                self._record(path, first)
                 start = pos
                 pos, kind = self._value(pos, path, path)
                 self.values[path] = (start, pos, kind)
@@ -171,18 +199,18 @@ class Document:
         s = self.text
         parts: list[str] = []
         while True:
-            pos = _WS.match(s, pos).end()
+            pos = _ws(s, pos).end()
             c = s[pos]
             if c == '"':
-                m = _BASIC_STR.match(s, pos)
+                m = _must(_BASIC_STR, s, pos)
                 parts.append(_unescape(m.group()[1:-1]))
             elif c == "'":
-                m = _LITERAL_STR.match(s, pos)
+                m = _must(_LITERAL_STR, s, pos)
                 parts.append(m.group()[1:-1])
             else:
-                m = BARE_KEY.match(s, pos)
+                m = _must(BARE_KEY, s, pos)
                 parts.append(m.group())
-            pos = _WS.match(s, m.end()).end()
+            pos = _ws(s, m.end()).end()
             if s[pos] != ".":
                 return tuple(parts), pos
             pos += 1
@@ -196,22 +224,22 @@ class Document:
         if c == '"':
             if s.startswith('"""', pos):
                 return self._ml_basic_end(pos + 3), "string"
-            return _BASIC_STR.match(s, pos).end(), "string"
+            return _end(_BASIC_STR, s, pos), "string"
         if c == "'":
             if s.startswith("'''", pos):
                 end = s.index("'''", pos + 3) + 3
                 while end < len(s) and s[end] == "'":
                     end += 1
                 return end, "string"
-            return _LITERAL_STR.match(s, pos).end(), "string"
+            return _end(_LITERAL_STR, s, pos), "string"
         if c == "[":
             pos += 1
             while True:
-                pos = _SKIP.match(s, pos).end()
+                pos = _skip(s, pos).end()
                 if s[pos] == "]":
                     return pos + 1, "array"
                 pos, _ = self._value(pos, None, where)
-                pos = _SKIP.match(s, pos).end()
+                pos = _skip(s, pos).end()
                 if s[pos] == ",":
                     pos += 1
         if c == "{":
@@ -219,33 +247,36 @@ class Document:
             empty = True
             pos += 1
             while True:
-                pos = _SKIP.match(s, pos).end()
+                pos = _skip(s, pos).end()
                 if s[pos] == "}":
                     if path is not None:
                         self.inlines[path] = Inline(pos, after_last, empty)
                     return pos + 1, "inline"
                 line = self.line_of(pos)
                 key, pos = self._key(pos)
-                self._record(where + key, line)
+                self._inline_keys.append((where + key, line))
                 if s[pos] != "=":
                     raise _Scan
-                pos = _WS.match(s, pos + 1).end()
+                pos = _ws(s, pos + 1).end()
                 sub = None if path is None else path + key
                 start = pos
                 pos, kind = self._value(pos, sub, where + key)
                 if sub is not None:
                     self.values[sub] = (start, pos, kind)
                 after_last, empty = pos, False
-                pos = _SKIP.match(s, pos).end()
+                pos = _skip(s, pos).end()
                 if s[pos] == ",":
                     pos += 1
-        m = _DATETIME.match(s, pos) or _SCALAR.match(s, pos)
+        m = _DATETIME.match(s, pos) or _must(_SCALAR, s, pos)
         return m.end(), "scalar"
 
     def _ml_basic_end(self, pos: int) -> int:
         s = self.text
         while True:
-            i = _ML_STOP.search(s, pos).start()
+            found = _ML_STOP.search(s, pos)
+            if found is None:
+                raise _Scan
+            i = found.start()
             if s[i] == "\\":
                 pos = i + 2
                 continue
