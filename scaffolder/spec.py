@@ -149,7 +149,8 @@ Processing = Literal["sync", "async"]
 # ending in one writes a domain.toml, CI file and .env.example that do not parse.
 _PROJECT_NAME = re.compile(r"[A-Za-z][A-Za-z0-9._-]*")
 _SLOT_NAME = re.compile(r"[a-z][a-z0-9_]*")
-_VARIABLE_NAME = re.compile(r"[A-Z_][A-Z0-9_]*")
+# An environment variable's name, as domain.toml's ${VAR} references and the flags take it.
+VARIABLE_NAME = re.compile(r"[A-Z_][A-Z0-9_]*")
 
 
 @dataclass(frozen=True, order=True)
@@ -199,8 +200,9 @@ class Slot:
         return self.key
 
 
+DEFAULT_DATABASE = Slot(Role.DATABASE, "default")
 DEFAULT_SLOTS = (
-    Slot(Role.DATABASE, "default"),
+    DEFAULT_DATABASE,
     Slot(Role.BROKER, "default"),
     Slot(Role.EVENT_STORE),
     Slot(Role.CACHE, "default"),
@@ -388,7 +390,7 @@ def validate(spec: ProjectSpec) -> None:
                 )
     validate_deployment(spec)
     for slot, variable in spec.variables.items():
-        if not _VARIABLE_NAME.fullmatch(variable):
+        if not VARIABLE_NAME.fullmatch(variable):
             raise UsageError(f"invalid variable name {variable!r} for {slot}: use A-Z, 0-9 and '_'")
     for slot, url in spec.local_urls.items():
         validate_local_url(slot, url)

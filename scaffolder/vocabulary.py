@@ -15,7 +15,6 @@ Light to import (`--help` lists the vocabulary from here).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +25,7 @@ from scaffolder.spec import (
     ENVIRONMENTS,
     INHERIT,
     SETTING_TABLE,
+    VARIABLE_NAME,
     Setting,
     Slot,
     check_provider,
@@ -36,7 +36,6 @@ PROJECT_KEYS = ("project_name", "package_name", "ci", "compose", "deploy", "work
 _PROJECT_ALIASES = {"name": "project_name", "package": "package_name"}
 SPEC_GROUPS = ("variables", "local_urls")
 _ROLE_KEYS = [role.value for role in Role]
-_VARIABLE = re.compile(r"[A-Z_][A-Z0-9_]*")
 
 
 def vocabulary_help() -> str:
@@ -135,7 +134,7 @@ def parse_edit(key: str, value: Any) -> Edit:
     if head in SPEC_GROUPS:
         slot = Slot.parse(rest)
         text = str(value).strip()
-        if head == "variables" and not _VARIABLE.fullmatch(text):
+        if head == "variables" and not VARIABLE_NAME.fullmatch(text):
             raise UsageError(f"invalid variable name {text!r} for {key}: use A-Z, 0-9 and '_'")
         if head == "local_urls" and (not text or any(c.isspace() for c in text) or "}" in text):
             raise UsageError(f"invalid local URL {text!r} for {key}: a URL without spaces or '}}'")

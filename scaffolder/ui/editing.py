@@ -29,6 +29,7 @@ from scaffolder.project_files import (
 from scaffolder.reopen import Project, open_project
 from scaffolder.spec import (
     BASE,
+    DEFAULT_DATABASE,
     DEFAULT_SLOTS,
     INHERIT,
     OVERLAYS,
@@ -43,7 +44,6 @@ if TYPE_CHECKING:
 
 CI_FILES = {"github": GITHUB_WORKFLOW, "gitlab": GITLAB_CI}
 CI_NAMES = {"github": "GitHub Actions", "gitlab": "GitLab CI"}
-DEFAULT_DATABASE = Slot(Role.DATABASE, "default")
 
 
 # --- what the project looks like -------------------------------------------------------------

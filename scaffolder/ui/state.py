@@ -9,7 +9,6 @@ keeps only the variable names and local URLs that differ from the catalog's defa
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from scaffolder.catalog import PROVIDERS, Provider, Role
 from scaffolder.errors import UsageError
 from scaffolder.spec import (
     BASE,
+    DEFAULT_DATABASE,
     DEPLOY_CHOICES,
     ENVIRONMENTS,
     INHERIT,
@@ -25,6 +25,7 @@ from scaffolder.spec import (
     SETTING_TABLE,
     SETTINGS,
     SUBSCRIPTION_TYPES,
+    VARIABLE_NAME,
     EnvironmentSpec,
     ProjectSpec,
     Slot,
@@ -39,8 +40,6 @@ from scaffolder.ui.outcome import WizardOutcome
 PRODUCTION = "production"
 SUBSCRIPTION_KEY = "server.default_subscription_type"
 DEFAULT_SUBSCRIPTION_TYPE = "event_store"  # Protean 0.18's, when nothing sets it
-DEFAULT_DATABASE = Slot(Role.DATABASE, "default")
-_VARIABLE = re.compile(r"[A-Z_][A-Z0-9_]*")
 
 # The values each setting takes; None means "unset" in base and "inherit" in an overlay.
 SETTING_VALUES: dict[str, tuple[object, ...]] = {
@@ -363,7 +362,7 @@ class Draft:
         name = self.variable(slot)
         if not name:
             return "enter a variable name, such as " + slot.variable
-        if not _VARIABLE.fullmatch(name):
+        if not VARIABLE_NAME.fullmatch(name):
             return (
                 f"{name!r} is not a variable name: use A-Z, 0-9 and '_', not starting with a digit"
             )
