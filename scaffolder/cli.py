@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from scaffolder.errors import ScaffolderError
+from scaffolder.errors import CANCELLED, ScaffolderError
 
 # Subcommand -> (module under scaffolder.commands, one-line help). Modules are light to import.
 COMMANDS = {
@@ -190,7 +190,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         print(interrupted_line("cancelled"), file=sys.stderr)
-        return 130
+        return CANCELLED
     except Terminated as stop:
         print(interrupted_line("terminated"), file=sys.stderr)
         return 128 + stop.signum

@@ -5,6 +5,9 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+# The exit code of a run the user cancelled (Ctrl-C, Escape, end of input): 128 + SIGINT.
+CANCELLED = 130
+
 
 class ScaffolderError(Exception):
     """An error with a message fit to show a user as it is, on one line."""

@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from scaffolder.errors import UsageError
+from scaffolder.errors import CANCELLED, UsageError
 from scaffolder.spec import CI_PROVIDERS, ProjectSpec
 
 UI_CHOICES = ("tui", "prompt", "none")
@@ -152,7 +152,7 @@ def run(args: argparse.Namespace) -> int:
         outcome = _ask(ui, spec, target, args)
         if outcome is None:
             print("protean-init: cancelled; nothing was written", file=sys.stderr)
-            return 130
+            return CANCELLED
         if ui == "tui":
             return 0  # the wizard wrote the project and showed what it did
         spec, target = outcome.spec, outcome.target

@@ -11,8 +11,6 @@ import sys
 
 from scaffolder.reopen import Project
 
-CANCELLED = 130
-
 
 def run_edit_menu(project: Project, ui: str) -> int:
     if ui == "prompt":

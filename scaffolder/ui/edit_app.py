@@ -12,10 +12,9 @@ from typing import ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from scaffolder.errors import CANCELLED
 from scaffolder.reopen import Project
 from scaffolder.ui.settings import apply_saved_theme, save_theme_changes
-
-CANCELLED = 130
 
 
 class EditApp(App[int]):
