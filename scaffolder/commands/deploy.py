@@ -11,7 +11,14 @@ where production does not set them already. Your edits to the files are merged t
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from scaffolder.commands import add_reopen_arguments
+
+if TYPE_CHECKING:
+    from scaffolder.project_files import ProjectIdentity
+    from scaffolder.reopen import Project
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -22,66 +29,84 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--workers", type=int, help="protean server --workers (above 1 only with stream)"
     )
-    parser.add_argument("--project", type=Path, default=Path("."), help="project folder")
-    parser.add_argument("--dry-run", action="store_true", help="show the diff, write nothing")
-    parser.add_argument(
-        "--force", action="store_true", help="take regenerated files over conflicting edits"
-    )
+    add_reopen_arguments(parser, force_help="take regenerated files over conflicting edits")
 
 
-def run(args: argparse.Namespace) -> int:
-    from dataclasses import replace
+@dataclass(frozen=True)
+class DeployEdit:
+    """What a deploy choice changes, computed and not yet written: the config text (None when
+    it stays), the answers' identity, the files to re-derive, and ours no longer derived."""
 
+    text: str | None
+    identity: ProjectIdentity
+    derived: set[str]
+    left: list[str]
+
+
+def deploy_edit(
+    project: Project, kind: str, replicas: int | None = None, workers: int | None = None
+) -> DeployEdit:
+    """The one path from a deploy choice to its change: this command and the edit menu's
+    deploy action call it, then write its result in one transaction (each its own way)."""
     from scaffolder.config_tree import overlay_names
     from scaffolder.deployment import files_for, server_settings, single_writer
     from scaffolder.domain_toml import CONTAINER_SERVER
     from scaffolder.edits import set_setting
     from scaffolder.errors import UsageError
     from scaffolder.project_files import parse_config
+    from scaffolder.spec import DEPLOY_CHOICES, SETTING_TABLE, _parse_count
+
+    if kind not in DEPLOY_CHOICES:
+        raise UsageError(f"invalid deploy {kind!r}; expected one of: {', '.join(DEPLOY_CHOICES)}")
+    old = project.identity
+    counts = {
+        name: _parse_count(name, value) if value is not None else getattr(old, name)
+        for name, value in (("replicas", replicas), ("workers", workers))
+    }
+    identity = replace(old, deploy=kind, **counts)
+    text, current = project.text, project
+    if kind != "none" and "production" in overlay_names(project.tree):
+        server = (project.tree.get("production") or {}).get("server") or {}
+        for key, value in CONTAINER_SERVER.items():
+            node = server
+            for part in key.split(".")[1:]:
+                node = node.get(part) if isinstance(node, dict) else None
+            if node is None:
+                text = set_setting(current, "production", SETTING_TABLE[key], value)
+                current = replace(current, text=text, tree=parse_config(text, project.config))
+    for name, count in counts.items():
+        if count > 1 and single_writer(server_settings(current.tree)):
+            raise UsageError(
+                f'{name}={count} needs default_subscription_type = "stream" in '
+                "[production.server] (protean-init set "
+                f"production.server.default_subscription_type=stream), or --{name} 1: "
+                "event-store subscriptions are single-writer"
+            )
+    wanted = set(files_for(kind))
+    left = [p for p in files_for(old.deploy) if p not in wanted and (project.root / p).exists()]
+    return DeployEdit(text if text != project.text else None, identity, wanted, left)
+
+
+def run(args: argparse.Namespace) -> int:
     from scaffolder.reopen import commit
-    from scaffolder.spec import SETTING_TABLE, _parse_count
     from scaffolder.transaction import editing
 
     with editing(args.project, dry_run=args.dry_run) as project:
-        old = project.identity
-        counts = {
-            name: _parse_count(name, value) if value is not None else getattr(old, name)
-            for name, value in (("replicas", args.replicas), ("workers", args.workers))
-        }
-        identity = replace(old, deploy=args.kind, **counts)
-        text, current = project.text, project
-        if args.kind != "none" and "production" in overlay_names(project.tree):
-            server = (project.tree.get("production") or {}).get("server") or {}
-            for key, value in CONTAINER_SERVER.items():
-                node = server
-                for part in key.split(".")[1:]:
-                    node = node.get(part) if isinstance(node, dict) else None
-                if node is None:
-                    text = set_setting(current, "production", SETTING_TABLE[key], value)
-                    current = replace(current, text=text, tree=parse_config(text, project.config))
-        for name, count in counts.items():
-            if count > 1 and single_writer(server_settings(current.tree)):
-                raise UsageError(
-                    f'{name}={count} needs default_subscription_type = "stream" in '
-                    "[production.server] (protean-init set "
-                    f"production.server.default_subscription_type=stream), or --{name} 1: "
-                    "event-store subscriptions are single-writer"
-                )
-        wanted = set(files_for(args.kind))
+        change = deploy_edit(project, args.kind, args.replicas, args.workers)
         written = commit(
             project,
-            text if text != project.text else None,
-            derived=wanted,
-            identity=identity,
+            change.text,
+            derived=change.derived,
+            identity=change.identity,
             dry_run=args.dry_run,
             force=args.force,
         )
     if not args.dry_run:
         print(f"Deploy: {args.kind}; updated: {', '.join(written) or 'nothing (already so)'}")
-        left = [p for p in files_for(old.deploy) if p not in wanted and (project.root / p).exists()]
-        if left:
+        if change.left:
             # Deleting is the user's call: the files may hold edits of their own.
             print(
-                f"No longer regenerated: {', '.join(left)}; delete them if you no longer use them"
+                f"No longer regenerated: {', '.join(change.left)}; "
+                "delete them if you no longer use them"
             )
     return 0

@@ -41,6 +41,7 @@ from scaffolder.writer import FileChange
 
 if TYPE_CHECKING:
     from scaffolder.check import Finding
+    from scaffolder.project_files import ProjectIdentity
 
 CI_FILES = {"github": GITHUB_WORKFLOW, "gitlab": GITLAB_CI}
 CI_NAMES = {"github": "GitHub Actions", "gitlab": "GitLab CI"}
@@ -293,6 +294,7 @@ def _propose(
     *,
     derived: set[str] | None = None,
     ci: str | None = None,
+    identity: ProjectIdentity | None = None,
     notes: Sequence[str] = (),
 ) -> Proposal:
     from scaffolder.reopen import pending_changes, with_ci
@@ -302,7 +304,7 @@ def _propose(
         project,
         new_text,
         derived=derived,
-        identity=with_ci(project.identity, ci),
+        identity=with_ci(identity or project.identity, ci),
         skipped=lambda path, reason: skipped.append(f"left {path} as it is: {reason}"),
     )
     # The config first, the answers file last: the order a reader wants them in.
@@ -451,6 +453,44 @@ def propose_ci(project: Project, ci: str) -> Proposal:
         # Kept: it holds lines of the user's own (protean-init removes only its own file).
         proposal.notes.append(f"{old} is no longer regenerated; delete it if you no longer use it")
     return proposal
+
+
+DEPLOY_SUMMARIES = {
+    "docker": "Dockerfile and .dockerignore: the image runs protean server",
+    "kubernetes": "Dockerfile + Kustomize manifests in deploy/kubernetes/",
+    "none": "stop deriving them (the files stay for you to delete)",
+}
+
+
+def deploy_options(project: Project) -> tuple[list[Option], int]:
+    """The deploy choices, the cursor on the project's own."""
+    from scaffolder.spec import DEPLOY_CHOICES
+
+    options = [Option(kind, kind, DEPLOY_SUMMARIES[kind]) for kind in DEPLOY_CHOICES]
+    current = project.identity.deploy
+    return options, list(DEPLOY_CHOICES).index(current) if current in DEPLOY_CHOICES else 0
+
+
+def propose_deploy(project: Project, kind: str) -> Proposal:
+    """Add, change or stop the deployment: what `protean-init deploy KIND` writes (the same
+    function computes it), the files re-derived in one transaction when applied."""
+    from scaffolder.commands.deploy import deploy_edit
+
+    change = deploy_edit(project, kind)
+    # One line, as the command prints it: deleting is the user's call (edits of their own).
+    notes = (
+        [f"no longer regenerated: {', '.join(change.left)}; delete them if unused"]
+        if change.left
+        else []
+    )
+    return _propose(
+        project,
+        f"Deploy: {kind}",
+        change.text,
+        derived=change.derived,
+        identity=change.identity,
+        notes=notes,
+    )
 
 
 def apply_proposal(proposal: Proposal) -> Project | None:

@@ -7,9 +7,10 @@ from __future__ import annotations
 from scaffolder.reopen import open_project
 from scaffolder.ui.edit_app import EditApp
 from scaffolder.ui.screens.edit_menu import EditScreen
+from scaffolder.ui.widgets import NameModal
 
 from .conftest import snapshot
-from .helpers import move_to
+from .helpers import modal_shown, move_to
 from .test_edit import choose, diff_of, grid, preview, settled
 
 BASE, PRODUCTION, TEST, MEMORY = range(4)
@@ -98,7 +99,9 @@ async def test_a_setting_and_a_key(shop):
         await pilot.press("enter")
         await settled(pilot)
         await pilot.press("k")
-        await pilot.pause()
+        # A worker opens the dialog: keys typed before it is up reach the menu's own keys
+        # (s, d, e are actions).
+        await modal_shown(pilot, NameModal)
         await pilot.press(*"test.debug=inherit", "enter")
         modal = await preview(pilot)
         assert "-debug = true" in diff_of(modal)

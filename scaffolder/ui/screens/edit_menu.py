@@ -43,6 +43,7 @@ ACTIONS = (
     ("set_key", "k", "Set any KEY=VALUE (the keys of new --set)"),
     ("add_overlays", "o", "Add overlays"),
     ("regenerate_ci", "r", "Regenerate CI"),
+    ("deploy", "e", "Deployment: Dockerfile, Kubernetes manifests or none"),
     ("derive", "g", "Re-derive compose, CI and .env.example from domain.toml"),
     ("check", "c", "Check the configuration"),
 )
@@ -85,6 +86,7 @@ class EditScreen(Screen):
         Binding("k", "set_key", "Key", show=False),
         Binding("o", "add_overlays", "Overlays"),
         Binding("r", "regenerate_ci", "CI"),
+        Binding("e", "deploy", "Deploy", show=False),
         Binding("g", "derive", "Derive", show=False),
         Binding("c", "check", "Check"),
         Binding("escape,q", "app.leave", "Leave"),
@@ -195,6 +197,7 @@ class EditScreen(Screen):
                 ": " + ", ".join(missing) if missing else " (production, test and memory exist)"
             ),
             "regenerate_ci": f" ({editing.CI_NAMES[ci]})" if ci in editing.CI_NAMES else "",
+            "deploy": f" ({self.project.identity.deploy})",
             "check": self.check_summary(),
         }
         actions = self.query_one("#actions", OptionList)
@@ -545,6 +548,17 @@ class EditScreen(Screen):
         ci = options[picked].value
         assert ci is not None
         await self.preview(lambda: editing.propose_ci(project, ci))
+
+    @work(exclusive=True, group="action")
+    async def action_deploy(self) -> None:
+        project = self.project
+        options, start = editing.deploy_options(project)
+        picked = await self.choose("Deployment files, derived from domain.toml", options, start)
+        if picked is None:
+            return
+        kind = options[picked].value
+        assert kind is not None
+        await self.preview(lambda: editing.propose_deploy(project, kind))
 
     def action_check(self) -> None:
         self.run_check(show=True)

@@ -1,0 +1,84 @@
+"""The edit menu's deploy action (e), by key presses: add, change and stop a deployment; the
+diff is shown before anything is written, and what is written is byte for byte what
+`protean-init deploy KIND` writes (one function computes both)."""
+
+from __future__ import annotations
+
+import shutil
+
+from textual.widgets import OptionList, Static
+
+from scaffolder.cli import main
+from scaffolder.reopen import open_project
+from scaffolder.ui.edit_app import EditApp
+from scaffolder.ui.screens.preview import ReportModal
+from scaffolder.ui.widgets import ChoiceModal
+
+from .conftest import snapshot
+from .helpers import modal_shown, until
+from .test_edit import choose, diff_of, labels_of, settled
+
+KUBERNETES = "deploy/kubernetes/base/deployment.yaml"
+
+
+async def open_deploy(pilot) -> tuple[list[str], int | None]:
+    await pilot.press("e")
+    await modal_shown(pilot, ChoiceModal)
+    options = pilot.app.screen.query_one(OptionList)
+    return labels_of(options), options.highlighted
+
+
+async def test_deploy_kubernetes_then_none_from_the_menu(shop, tmp_path):
+    by_command = tmp_path / "by-command"
+    shutil.copytree(shop, by_command)
+    app = EditApp(open_project(shop))
+    async with app.run_test(size=(80, 24)) as pilot:
+        labels, highlighted = await open_deploy(pilot)
+        assert [label.split()[0] for label in labels] == ["docker", "kubernetes", "none"]
+        assert highlighted == 0  # the project's own: new --defaults deploys docker
+        await choose(pilot, "kubernetes")
+        await modal_shown(pilot, ReportModal)
+        modal = pilot.app.screen
+        assert f"+++ b/{KUBERNETES}" in diff_of(modal)
+        assert "+deploy: kubernetes" in diff_of(modal)
+        assert not (shop / KUBERNETES).exists()  # shown, not written
+        await pilot.press("enter")
+        await settled(pilot)
+        status = app.screen.query_one("#edit-status", Static)
+        assert "Deploy: kubernetes" in str(status.render())
+        await until(pilot, lambda: "(kubernetes)" in actions_text(app), "the action's new state")
+
+        # none: only the answers change; the files stay, named in the preview's note.
+        before = snapshot(shop)
+        labels, highlighted = await open_deploy(pilot)
+        assert highlighted == 1
+        await choose(pilot, "none")
+        await modal_shown(pilot, ReportModal)
+        modal = pilot.app.screen
+        assert "-deploy: kubernetes" in diff_of(modal) and "+deploy: none" in diff_of(modal)
+        assert any(KUBERNETES in note and "no longer regenerated" in note for note in modal.notes)
+        await pilot.press("n")  # cancelled: nothing written
+        await settled(pilot)
+        assert snapshot(shop) == before
+        await pilot.press("escape")
+
+    assert main(["deploy", "kubernetes", "--project", str(by_command)]) == 0
+    assert snapshot(shop) == snapshot(by_command)
+
+
+async def test_a_deploy_the_project_has_changes_nothing(shop):
+    app = EditApp(open_project(shop))
+    before = snapshot(shop)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_deploy(pilot)
+        await choose(pilot, "docker")
+        await settled(pilot)
+        assert not isinstance(pilot.app.screen, ReportModal)
+        assert "nothing would change" in str(app.screen.query_one("#edit-status").render())
+        await pilot.press("escape")
+    assert snapshot(shop) == before
+
+
+def actions_text(app) -> str:
+    options = app.screen.query_one("#actions", OptionList)
+    return "\n".join(labels_of(options))
