@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import OptionList
@@ -91,11 +93,15 @@ async def until(pilot: Pilot, predicate, what: str, rounds: int = 500) -> None:
     raise AssertionError(f"never reached: {what}")
 
 
-async def modal_shown(pilot: Pilot, modal_type: type, rounds: int = 500) -> None:
-    """Wait for a dialog a worker pushes and then waits on: message rounds only (waiting for
-    that worker would wait for the dialog to close)."""
-    for _ in range(rounds):
-        if isinstance(pilot.app.screen, modal_type):
-            return
-        await pilot.pause()
-    raise AssertionError(f"{modal_type.__name__} never opened")
+async def modal_shown(pilot: Pilot, modal_type: type, limit: float = 120.0) -> None:
+    """Wait for a dialog a worker pushes and then waits on (waiting for that worker would wait
+    for the dialog to close): poll the screen stack until the dialog is on top.
+
+    Counting rounds is no bound here: a thread worker (check, a plan) can take seconds on a
+    loaded machine while the loop, idle, runs hundreds of empty rounds. `limit` only stops a
+    dialog that never comes; it is no timing assert."""
+    started = time.monotonic()
+    while not isinstance(pilot.app.screen, modal_type):
+        if time.monotonic() - started > limit:
+            raise AssertionError(f"{modal_type.__name__} never opened: {pilot.app.screen!r}")
+        await pilot.pause(0.01)

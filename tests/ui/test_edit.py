@@ -17,7 +17,7 @@ from scaffolder.ui.screens.preview import ReportModal
 from scaffolder.ui.widgets import ChoiceGrid, ChoiceModal, Hint, NameModal, PickManyModal
 
 from .conftest import snapshot
-from .helpers import move_to
+from .helpers import modal_shown, move_to
 
 GITHUB = ".github/workflows/ci.yml"
 BASE, PRODUCTION, TEST, MEMORY = range(4)
@@ -54,7 +54,7 @@ def labels_of(options: OptionList) -> list[str]:
 
 
 async def preview(pilot) -> ReportModal:
-    await pilot.pause()
+    await modal_shown(pilot, ReportModal)  # the plan is made in a worker, then shown
     modal = pilot.app.screen
     assert isinstance(modal, ReportModal), modal
     return modal
@@ -350,10 +350,7 @@ async def test_check_shows_what_protean_init_check_finds(shop):
         detail = str(app.screen.query_one("#cell-detail", Static).render())
         assert "! production uses the in-memory cache" in detail
         await pilot.press("c")
-        for _ in range(200):  # the check runs in a thread, then opens its dialog
-            if isinstance(app.screen, ReportModal):
-                break
-            await pilot.pause(0.02)
+        await modal_shown(pilot, ReportModal)  # the check runs in a thread, then opens it
         modal = app.screen
         assert isinstance(modal, ReportModal)
         body = modal.body.plain

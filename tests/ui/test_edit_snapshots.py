@@ -10,7 +10,9 @@ import pytest
 
 from scaffolder.reopen import open_project
 from scaffolder.ui.edit_app import EditApp
+from scaffolder.ui.screens.preview import ReportModal
 
+from .helpers import modal_shown
 from .test_snapshots import SIZES
 
 
@@ -77,10 +79,7 @@ def test_check_findings(snap_compare, shop):
     async def check(pilot) -> None:
         await checked(pilot)
         await pilot.press("c")
-        for _ in range(200):
-            if pilot.app.screen.__class__.__name__ == "ReportModal":
-                break
-            await pilot.pause(0.02)
+        await modal_shown(pilot, ReportModal)  # the check runs in a thread, then opens it
         await pilot.pause()
 
     assert snap_compare(app(shop), terminal_size=(80, 24), run_before=check)
