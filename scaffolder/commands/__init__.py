@@ -3,3 +3,16 @@
 Command modules import only the standard library and light project modules at import time;
 anything heavy (copier, textual) is imported inside `run`, so `--help` stays fast.
 """
+
+import argparse
+from pathlib import Path
+
+DERIVED_FORCE = "take regenerated derived files over your edits"
+
+
+def add_reopen_arguments(parser: argparse.ArgumentParser, force_help: str = DERIVED_FORCE) -> None:
+    """The flags of every command that edits a project: where it is, diff only, and --force
+    (what it overrides said by `force_help`)."""
+    parser.add_argument("--project", type=Path, default=Path("."), help="project folder")
+    parser.add_argument("--dry-run", action="store_true", help="show the diff, write nothing")
+    parser.add_argument("--force", action="store_true", help=force_help)

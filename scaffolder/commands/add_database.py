@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
+from scaffolder.commands import add_reopen_arguments
 from scaffolder.errors import UsageError
 
 
@@ -21,11 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="ENV=PROVIDER",
         help="provider in an overlay, e.g. production=postgresql (repeatable)",
     )
-    parser.add_argument("--project", type=Path, default=Path("."), help="project folder")
-    parser.add_argument("--dry-run", action="store_true", help="show the diff, write nothing")
-    parser.add_argument(
-        "--force", action="store_true", help="take regenerated derived files over your edits"
-    )
+    add_reopen_arguments(parser)
 
 
 def parse_env_choices(texts: list[str]) -> dict[str, str]:

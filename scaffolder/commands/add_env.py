@@ -8,8 +8,8 @@ touching a line of the user's file.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
+from scaffolder.commands import add_reopen_arguments
 from scaffolder.spec import OVERLAYS
 
 
@@ -17,11 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "envs", nargs="+", metavar="ENV", help=f"overlays to add: {', '.join(OVERLAYS)}"
     )
-    parser.add_argument("--project", type=Path, default=Path("."), help="project folder")
-    parser.add_argument("--dry-run", action="store_true", help="show the diff, write nothing")
-    parser.add_argument(
-        "--force", action="store_true", help="take regenerated derived files over your edits"
-    )
+    add_reopen_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:

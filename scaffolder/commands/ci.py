@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
+from scaffolder.commands import add_reopen_arguments
 from scaffolder.spec import CI_PROVIDERS
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--project", type=Path, default=Path("."), help="project folder")
     parser.add_argument(
         "--ci", choices=[c for c in CI_PROVIDERS if c != "none"], help="switch the CI provider"
     )
-    parser.add_argument("--dry-run", action="store_true", help="show the diff, write nothing")
-    parser.add_argument(
-        "--force", action="store_true", help="take the regenerated file over conflicting edits"
-    )
+    add_reopen_arguments(parser, force_help="take the regenerated file over conflicting edits")
 
 
 def run(args: argparse.Namespace) -> int:

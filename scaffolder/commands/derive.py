@@ -8,15 +8,12 @@ three-way merge keeps your edits to those files.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
+
+from scaffolder.commands import add_reopen_arguments
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--project", type=Path, default=Path("."), help="project folder")
-    parser.add_argument("--dry-run", action="store_true", help="show the diff, write nothing")
-    parser.add_argument(
-        "--force", action="store_true", help="take regenerated derived files over your edits"
-    )
+    add_reopen_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:

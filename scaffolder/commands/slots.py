@@ -5,7 +5,8 @@ by name. One module for the three roles and three verbs; the command's own name 
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
+
+from scaffolder.commands import add_reopen_arguments
 
 VERBS = ("add", "remove", "rename")
 ROLES = ("database", "broker", "cache")
@@ -49,11 +50,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
             metavar="ENV=PROVIDER",
             help="provider in an overlay, or inherit (repeatable)",
         )
-    parser.add_argument("--project", type=Path, default=Path("."), help="project folder")
-    parser.add_argument("--dry-run", action="store_true", help="show the diff, write nothing")
-    parser.add_argument(
-        "--force", action="store_true", help="take regenerated derived files over your edits"
-    )
+    add_reopen_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
