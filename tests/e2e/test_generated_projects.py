@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+import yaml
 
 from . import projects, servers, usage
 from .projects import CASES, Project, PytestRun, Run
@@ -158,6 +159,17 @@ def _row(pool: Servers, target: usage.Target, table: str, ident: str) -> dict | 
     return usage.sqlite_row(target.path, table, ident)
 
 
+def create_named_databases(project: Project, server: servers.PostgresServer) -> None:
+    workflow = yaml.safe_load((project.root / ".github/workflows/ci.yml").read_text())
+    steps = workflow["jobs"]["integration"]["steps"]
+    [step] = [s for s in steps if "createdb" in str(s.get("run", ""))]
+    libpq = server.libpq_env()
+    variables = {k: str(v) for k, v in step["env"].items()}
+    variables.update({k: libpq[k] for k in ("PGHOST", "PGPORT", "PATH")})
+    created = project.shell(step["run"], variables=variables)
+    assert created.ok, created
+
+
 @pytest.fixture(scope="session")
 def real_run(
     project: Project, request: pytest.FixtureRequest, tmp_path_factory, e2e_timings
@@ -176,6 +188,10 @@ def real_run(
     )
     variables = {"PROTEAN_ENV": "test", **{v: t.url for v, t in targets.items()}}
     databases = {v: t for v, t in targets.items() if t.kind in {"postgresql", "sqlite"}}
+    if any(t.created_by_project for t in targets.values()):
+        # A named database's own database: created as the generated CI creates it, by its
+        # createdb step, aimed at this tier's server (its libpq variables, its createdb).
+        create_named_databases(project, pool.postgres())
 
     config = effective_config(project, variables)
 
@@ -337,3 +353,19 @@ def test_suite_really_used_the_servers(real_run: RealRun) -> None:
     # The generated conftest promises to drop the tables it created.
     leftover = {v: t for v, t in real_run.tables_after_suite.items() if t}
     assert not leftover, f"tables left after the suite: {leftover}"
+
+
+def test_each_named_postgresql_database_has_its_own(project: Project, real_run: RealRun) -> None:
+    """A named PostgreSQL database's URL names a database of its own (`<package>_<name>`),
+    which the generated CI's createdb step made on this tier's server (real_run ran it); no
+    two variables share one."""
+    postgres = {v: t for v, t in real_run.targets.items() if t.kind == "postgresql"}
+    assert len({t.dbname for t in postgres.values()}) == len(postgres), postgres
+    named = {v for v in postgres if v != usage.slot_variable("DATABASE_URL", "default")}
+    for variable in named:
+        target = postgres[variable]
+        assert target.created_by_project, target
+        name = variable.removesuffix("_DATABASE_URL").lower()
+        assert target.dbname == f"{project.package}_{name}"
+    if project.case.id == "named-database":
+        assert named, "the named-database case has a named PostgreSQL database in test"

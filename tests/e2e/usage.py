@@ -40,6 +40,9 @@ class Target:
     dbname: str | None = None  # postgresql: the project's own database
     path: Path | None = None  # sqlite: the database file
     redis_db: int | None = None
+    # postgresql: a named database's own (`<package>_<name>`), which the project's CI step
+    # creates (the tier does not): real_run runs that step before anything connects.
+    created_by_project: bool = False
 
 
 def slot_variable(stem: str, name: str) -> str:
@@ -71,6 +74,13 @@ def point_variables(
             targets[variable] = Target(variable, "message_db", message_db_url())
         elif stem == "DATABASE_URL" and scheme.startswith("postgresql"):
             server: servers.PostgresServer = postgres()
+            own = urlsplit(example).path.lstrip("/")
+            if own.startswith(f"{prefix}_"):
+                # Its name as the project says; created by the project's own CI step.
+                targets[variable] = Target(
+                    variable, "postgresql", server.url(own), dbname=own, created_by_project=True
+                )
+                continue
             dbname = re.sub(r"[^a-z0-9_]", "_", f"{prefix}_{variable}".lower())
             targets[variable] = Target(
                 variable, "postgresql", server.create_database(dbname), dbname=dbname
