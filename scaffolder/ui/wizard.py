@@ -36,7 +36,7 @@ STEP_HELP = (
     "project and package names, the folder, CI and compose",
     "a provider per slot and environment; named databases; debug, testing, processing",
     "the variable each connection reads, and its default outside production",
-    "Dockerfile, Kubernetes manifests or none; subscription type, workers, replicas",
+    "Docker, Kubernetes or none; subscription type, workers, replicas",
     "the files to be written and what check finds; ctrl+s writes them",
     "what was written and what to run next",
 )

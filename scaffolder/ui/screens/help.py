@@ -20,7 +20,7 @@ KEYS = (
     ("Tab, shift+Tab", "Next / previous field; the step scrolls to keep it in view"),
     ("↑ ↓ ← →, Enter", "In a grid: move, then choose a value"),
     ("a, x", "Providers: add a named database, remove the one under the cursor"),
-    ("1 2 3 4", "Review: show domain.toml, compose, CI, the Deployment or Dockerfile"),
+    ("1 2 3 4", "Review: domain.toml, compose, CI, Deployment or Dockerfile"),
     ("ctrl+p", "Command palette: every step and action by name, Theme, Keys"),
     ("esc, ctrl+c", "Quit (asks first when you changed something; nothing is written)"),
     ("? or F1", "This help"),
