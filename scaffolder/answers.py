@@ -19,6 +19,8 @@ from scaffolder.spec import (
     BASE,
     DEFAULT_SLOTS,
     ENVIRONMENTS,
+    MEMORY,
+    PRODUCTION,
     SETTING_TABLE,
     EnvironmentSpec,
     ProjectSpec,
@@ -27,8 +29,6 @@ from scaffolder.spec import (
     production_provider,
 )
 
-MEMORY = "memory"
-PRODUCTION = "production"
 _SPEC_KEYS = ["variables", "local_urls"]
 # What protean-init records in its answers file beside the choices: snapshots, not answers.
 _RECORD_KEYS = {"generated_from", "derived_files"}

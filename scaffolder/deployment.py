@@ -25,11 +25,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from scaffolder.config_tree import Tree, resolve
+from scaffolder.spec import PRODUCTION
 
 DEPLOY_CHOICES = ("docker", "kubernetes", "none")
 SUBSCRIPTION_TYPES = ("event_store", "stream")
 SUBSCRIPTION_PROFILES = ("production", "fast", "batch", "debug", "projection")
-PRODUCTION = "production"
 
 # Protean 0.18's own defaults for what it reads from [server] and [server.health].
 DEFAULT_SUBSCRIPTION_TYPE = "event_store"

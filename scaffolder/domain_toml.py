@@ -10,10 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scaffolder.catalog import Provider
-from scaffolder.spec import BASE, SETTING_TABLE, ProjectSpec, Slot
-
-PRODUCTION = "production"
-MEMORY = "memory"
+from scaffolder.spec import BASE, MEMORY, PRODUCTION, SETTING_TABLE, ProjectSpec, Slot
 
 _COMMENTS = {
     BASE: (

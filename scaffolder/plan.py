@@ -21,9 +21,8 @@ from scaffolder.config_tree import (
     resolve,
     slot_tables,
 )
-from scaffolder.spec import Slot
+from scaffolder.spec import TEST, Slot
 
-TEST = "test"
 _SECRET_NAME = re.compile(r"SECRET|PASSWORD|PASSWD|TOKEN|API_KEY|PRIVATE_KEY", re.IGNORECASE)
 
 

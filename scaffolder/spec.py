@@ -18,7 +18,11 @@ from scaffolder.catalog import PROVIDERS, Provider, Role
 from scaffolder.errors import UsageError, closest
 
 BASE = "base"
-OVERLAYS = ("production", "test", "memory")
+# The environments protean-init writes, named once: every module takes these names from here.
+PRODUCTION = "production"
+TEST = "test"
+MEMORY = "memory"
+OVERLAYS = (PRODUCTION, TEST, MEMORY)
 ENVIRONMENTS = (BASE, *OVERLAYS)
 PROCESSING_MODES = ("sync", "async")
 CI_PROVIDERS = ("github", "gitlab", "none")

@@ -18,13 +18,12 @@ from scaffolder.check.common import (
 from scaffolder.check.findings import WARNING
 from scaffolder.check.resolution import Resolved, references_in, without_references
 from scaffolder.check.source import Path
-from scaffolder.spec import Slot
+from scaffolder.spec import MEMORY, Slot
 
 # Overlays for running on one machine: they are not expected to repoint every database.
 LOCAL_ENVS = frozenset(
     {"test", "tests", "testing", "memory", "dev", "development", "local", "ci", "e2e"}
 )
-MEMORY_ENV = "memory"
 
 _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0"})
 _URL_WITH_PASSWORD = re.compile(
@@ -62,7 +61,7 @@ def memory_rules(c: Collector, env: str, use: SlotUse) -> None:
                 else f"choose a server-backed provider for {slot}"
             ),
         )
-    if env == MEMORY_ENV and provider.service is not None:  # needs_server, seen by pyright
+    if env == MEMORY and provider.service is not None:  # needs_server, seen by pyright
         memory = PROTEAN_DEFAULTS[slot.role]
         c.add(
             WARNING,

@@ -22,6 +22,7 @@ from scaffolder.spec import (
     ENVIRONMENTS,
     INHERIT,
     PROCESSING_MODES,
+    PRODUCTION,
     SETTING_TABLE,
     SETTINGS,
     SUBSCRIPTION_TYPES,
@@ -37,7 +38,6 @@ from scaffolder.spec import (
 )
 from scaffolder.ui.outcome import WizardOutcome
 
-PRODUCTION = "production"
 SUBSCRIPTION_KEY = "server.default_subscription_type"
 DEFAULT_SUBSCRIPTION_TYPE = "event_store"  # Protean 0.18's, when nothing sets it
 

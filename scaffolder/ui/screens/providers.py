@@ -12,13 +12,11 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
 from scaffolder.catalog import PROVIDERS, Role
-from scaffolder.spec import BASE, ENVIRONMENTS, INHERIT
+from scaffolder.spec import BASE, ENVIRONMENTS, INHERIT, MEMORY, PRODUCTION
 from scaffolder.ui.choices import ChoiceGrid, ChoiceModal, NameModal
 from scaffolder.ui.screens.base import StepScreen
 from scaffolder.ui.state import DEFAULT_DATABASE, SETTING_LABELS, SETTING_VALUES, setting_text
 
-PRODUCTION = "production"
-MEMORY = "memory"
 SETTING_NAMES = tuple(SETTING_VALUES)
 
 
