@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import threading
 from pathlib import Path
 
 from prompt_toolkit.input import create_pipe_input
@@ -21,23 +20,35 @@ REPORTS = Slot(Role.DATABASE, "reports")
 CACHE = Slot(Role.CACHE, "default")
 
 
-def answer(initial, target: Path, *keys: str, later: str = "", close: bool = False):
+def answer(initial, target: Path, *keys: str, later: str = "", at: int = 0, close: bool = False):
     """Run the prompts with `keys` typed ahead; returns the outcome (None when cancelled).
 
-    `later` is sent half a second in, as a key typed at a waiting prompt (a lone Escape is
-    only told from the start of a sequence by such a pause, as in a terminal).
+    `later` is sent once question number `at` (from 1) is running, as a key typed at a
+    waiting prompt: a lone Escape is only told from the start of a sequence when nothing
+    follows it, as in a terminal. Sent on that state, not after a delay: on a loaded machine
+    a timed key landed on an earlier prompt, and the one it was meant for waited forever.
     """
+    import scaffolder.ui.prompts as prompts
+
+    asked = [0]
+    original = prompts.Prompter.ask
+
+    def ask(self, question):
+        asked[0] += 1
+        if later and asked[0] == at:
+            # Run by the prompt's own application as it starts reading its input.
+            question.application.pre_run_callables.append(lambda: pipe.send_text(later))
+        return original(self, question)
+
     with create_pipe_input() as pipe:
         pipe.send_text("".join(keys))
         if close:
             pipe.close()  # the end of input, as when stdin runs out
-        timer = threading.Timer(0.5, pipe.send_text, [later])
-        if later:
-            timer.start()
+        prompts.Prompter.ask = ask
         try:
             return run_prompts(initial, target, input=pipe, output=DummyOutput())
         finally:
-            timer.cancel()
+            prompts.Prompter.ask = original
 
 
 # Enter at every prompt: the defaults, in the order the prompts come.
@@ -129,7 +140,8 @@ def test_ctrl_c_cancels(initial, tmp_path):
 
 
 def test_escape_cancels(initial, tmp_path):
-    assert answer(initial, tmp_path / "acme", "\r\r", later="\x1b") is None
+    # Two answers typed ahead, then Escape at the third question (the folder).
+    assert answer(initial, tmp_path / "acme", "\r\r", later="\x1b", at=3) is None
 
 
 def test_end_of_input_cancels(initial, tmp_path):
