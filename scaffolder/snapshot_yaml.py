@@ -96,11 +96,15 @@ def _emitted(value: str) -> str:
     back as something else (`'07:30:00'`, `'yes'`)."""
     import yaml
 
-    text = yaml.dump(value, Dumper=yaml.CSafeDumper, allow_unicode=True, width=1 << 16)
+    try:
+        text = yaml.dump(value, Dumper=yaml.CSafeDumper, allow_unicode=True, width=1 << 16)
+    except (yaml.YAMLError, UnicodeError):
+        raise _Unsupported from None  # (a lone surrogate: TOML cannot hold one anyway)
     text = text.removesuffix("\n...\n").removesuffix("\n")
-    if "\n" in text or not text or text.startswith('"'):
-        # A multi-line scalar (its continuation lines depend on context), or an escaped one
-        # (the emitters escape different characters): ruamel's own choice.
+    if "\n" in text or not text or text.startswith('"') or "'" in value:
+        # A multi-line scalar (its continuation lines depend on context), an escaped one (the
+        # emitters escape different characters), one holding a quote (ruamel double-quotes
+        # it, PyYAML doubles the quote): ruamel's own choice.
         raise _Unsupported
     if not text.startswith("'") and _yaml12_not_text(value):
         # Plain for YAML 1.1 but a number for ruamel's YAML 1.2 (`1e5`, `0o17`): ruamel
