@@ -141,9 +141,13 @@ async def test_workers_above_one_with_event_store_stop_next_on_the_field(make_ap
         await pilot.press("ctrl+s")
         await shown(pilot, DeployScreen)
         assert app.focused is field
-        # Stream subscriptions make the same count valid.
+        # Stream subscriptions make the same count valid; with production's async commands
+        # the step says what check will (stream-commands).
         await choose(pilot, "subscriptions", "sub-stream")
         assert not field.has_class("-invalid")
+        hint = screen.query_one("#subscriptions-hint", Static)
+        assert hint.has_class("-warning")
+        assert "never get async commands" in str(hint.render())
         await pilot.press("ctrl+n")
         await shown(pilot, ReviewScreen)
     assert app.draft.build().workers == 2

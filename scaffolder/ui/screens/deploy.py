@@ -11,7 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Input, RadioButton, RadioSet, Static
 
-from scaffolder.spec import DEPLOY_CHOICES, SUBSCRIPTION_TYPES
+from scaffolder.spec import DEPLOY_CHOICES, PRODUCTION, SUBSCRIPTION_TYPES
 from scaffolder.ui.screens.base import StepScreen
 from scaffolder.ui.screens.project import field
 from scaffolder.ui.widgets import Hint
@@ -123,13 +123,25 @@ class DeployScreen(StepScreen):
             self.set_status("")
         self.query_one("#deploy-hint", Hint).show(DEPLOY_HINTS[draft.deploy])
         kind = draft.subscription_type()
-        self.query_one("#subscriptions-hint", Hint).show(SUBSCRIPTION_HINTS[kind])
+        self.query_one("#subscriptions-hint", Hint).show(
+            SUBSCRIPTION_HINTS[kind], warning=self.stream_commands_warning()
+        )
         for name, hint in COUNT_HINTS.items():
             key = f"deploy-{name}"
             if name == "replicas" and draft.deploy != "kubernetes":
                 hint = "used by the Kubernetes manifests only"
             self.query_one(f"#{key}-hint", Hint).show(hint, errors.get(key))
             self.query_one(f"#{key}", Input).set_class(key in errors, "-invalid")
+
+    def stream_commands_warning(self) -> str | None:
+        """check's stream-commands finding, here where the choice is made: Protean 0.18 stores
+        async commands in the event store, which a stream engine never reads."""
+        draft = self.draft
+        if draft.subscription_type() != "stream":
+            return None
+        if draft.effective_setting(PRODUCTION, "command_processing") != "async":
+            return None
+        return "stream engines never get async commands: make them sync"
 
     def show_errors(self) -> None:
         errors = self.draft.deploy_errors()
