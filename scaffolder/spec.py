@@ -213,10 +213,15 @@ DEFAULT_SLOTS = (
 )
 
 
-def slot_order(slot: Slot) -> tuple[int, bool, str]:
-    """Roles as the default slots order them, each role's `default` first, then by name."""
+def role_order(slot: Slot) -> tuple[int, bool]:
+    """Roles as the default slots order them, each role's `default` first."""
     roles = [s.role for s in DEFAULT_SLOTS]
-    return (roles.index(slot.role), slot.name not in (None, "default"), slot.name or "")
+    return (roles.index(slot.role), slot.name not in (None, "default"))
+
+
+def slot_order(slot: Slot) -> tuple[int, bool, str]:
+    """role_order, then by name."""
+    return (*role_order(slot), slot.name or "")
 
 
 @dataclass(frozen=True)

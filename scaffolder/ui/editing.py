@@ -30,11 +30,11 @@ from scaffolder.reopen import Project, open_project
 from scaffolder.spec import (
     BASE,
     DEFAULT_DATABASE,
-    DEFAULT_SLOTS,
     INHERIT,
     OVERLAYS,
     Setting,
     Slot,
+    role_order,
     validate_slot_name,
 )
 from scaffolder.writer import FileChange
@@ -81,7 +81,6 @@ def overview(project: Project) -> Overview:
 
     identity = project.identity
     plan = plan_project(project.tree, identity.project_name, identity.package_name)
-    roles = [slot.role for slot in DEFAULT_SLOTS]
     found: dict[Slot, None] = {}
     cells: dict[tuple[str, Slot], Cell] = {}
     for env in plan.environments:
@@ -92,7 +91,8 @@ def overview(project: Project) -> Overview:
                 use.provider.name,
                 overlay is not None and _table_in(overlay, use.slot.path) is None,
             )
-    slots = sorted(found, key=lambda s: (roles.index(s.role), s.name not in (None, "default")))
+    # Named slots of a role stay in the order the file has them (sorted is stable).
+    slots = sorted(found, key=role_order)
     managed = project.managed
     compose = compose_file(project.root)
     candidates = [compose.name if compose else COMPOSE_NAMES[0], *CI_FILES.values(), ENV_EXAMPLE]
