@@ -12,7 +12,10 @@ import pytest
 
 from scaffolder.answers import build_spec
 from scaffolder.spec import default_spec
+from scaffolder.ui.choices import ChoiceModal
 from scaffolder.ui.wizard import WizardApp
+
+from .helpers import modal_shown
 
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 WRITTEN = ["README.md", "docker-compose.yml", "domain.toml", "pyproject.toml"]
@@ -110,9 +113,13 @@ def test_project_with_errors(snap_compare):
 
 
 def test_provider_choices(snap_compare):
-    assert steady_compare(
-        snap_compare, app(), run_before=pressing("ctrl+n", "right", "enter", workers=False)
-    )
+    async def run(pilot) -> None:
+        await pressing("ctrl+n", "right", "enter", workers=False)(pilot)
+        # Enter starts a worker that opens the list: the picture is of the list, once up.
+        await modal_shown(pilot, ChoiceModal)
+        await pilot.pause()
+
+    assert steady_compare(snap_compare, app(), run_before=run)
 
 
 def test_risky_review(snap_compare):
