@@ -101,6 +101,11 @@ class Provider:
     def local_url_for(self, package: str) -> str | None:
         return self.local_url.format(package=package) if self.local_url else None
 
+    @property
+    def label(self) -> str:
+        """The provider as a prompt lists it."""
+        return choice_label(self.name, self.summary)
+
     def uri_value(self, url: str) -> str:
         """The value of `uri_key` that points the provider at `url` (a URL or `${VAR...}`)."""
         return self.uri_template.format(url=url)
@@ -343,6 +348,12 @@ _PROVIDERS: tuple[Provider, ...] = (
         connection=_REDIS,
     ),
 )
+
+
+def choice_label(name: str, summary: str | None) -> str:
+    """A choice as the prompts list it: its name, then what it is (when something says so)."""
+    return f"{name}: {summary}" if summary else name
+
 
 PROVIDERS: Mapping[Role, Mapping[str, Provider]] = MappingProxyType(
     {role: MappingProxyType({p.name: p for p in _PROVIDERS if p.role is role}) for role in Role}

@@ -7,7 +7,7 @@ only when confirmed; then the menu comes back. Escape, Ctrl-C or the end of inpu
 
 from __future__ import annotations
 
-from scaffolder.catalog import Role
+from scaffolder.catalog import Role, choice_label
 from scaffolder.config_tree import overlay_names
 from scaffolder.errors import ScaffolderError
 from scaffolder.reopen import Project
@@ -74,8 +74,7 @@ def show_overview(p: Prompter, project: Project) -> None:
 
 def choose(p: Prompter, message: str, options: list[editing.Option], start: int) -> str | None:
     titles = [
-        (f"{option.name}: {option.summary}" if option.summary else option.name, index)
-        for index, option in enumerate(options)
+        (choice_label(option.name, option.summary), index) for index, option in enumerate(options)
     ]
     return options[p.select(message, titles, start)].value
 

@@ -306,7 +306,7 @@ def q_providers(p: Prompter, draft: Draft) -> None:
                 if name == INHERIT:
                     title = f"inherit (from base: {draft.effective(BASE, slot)})"
                 else:
-                    title = f"{name}: {PROVIDERS[slot.role][name].summary}"
+                    title = PROVIDERS[slot.role][name].label
                 choices.append((title, name))
             draft.set_provider(
                 env, slot, p.select(f"{env} · {slot.key}", choices, draft.choice(env, slot))
