@@ -65,6 +65,21 @@ def changes_for(root: Path, files: Mapping[str, bytes | None]) -> list[FileChang
     return changes
 
 
+def file_diff(change: FileChange) -> str:
+    """One change as a unified diff, not yet redacted: a new file is a diff from /dev/null, a
+    deleted one (the CI of the provider left) a diff to it."""
+    old = "" if change.old is None else change.old.decode("utf-8", errors="replace")
+    new = "" if change.new is None else change.new.decode("utf-8", errors="replace")
+    return "".join(
+        difflib.unified_diff(
+            old.splitlines(keepends=True),
+            new.splitlines(keepends=True),
+            fromfile="/dev/null" if change.old is None else f"a/{change.relative}",
+            tofile="/dev/null" if change.new is None else f"b/{change.relative}",
+        )
+    )
+
+
 def describe(changes: Iterable[FileChange]) -> str:
     """What a dry run prints: a new file's content, or a unified diff of an existing one."""
     parts = []
@@ -76,13 +91,7 @@ def describe(changes: Iterable[FileChange]) -> str:
         if change.old is None:
             parts.append(f"--- new file: {change.relative}\n{new_text}")
             continue
-        diff = difflib.unified_diff(
-            change.old.decode("utf-8", errors="replace").splitlines(keepends=True),
-            new_text.splitlines(keepends=True),
-            fromfile=f"a/{change.relative}",
-            tofile=f"b/{change.relative}",
-        )
-        parts.append("".join(diff))
+        parts.append(file_diff(change))
     from scaffolder.redact import redact_text
 
     # A diff is printed: passwords in connection strings (or credential-named values) never.

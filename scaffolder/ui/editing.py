@@ -9,7 +9,6 @@ Edits raise UsageError and MergeConflict (both ScaffolderError) with a message t
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +36,7 @@ from scaffolder.spec import (
     role_order,
     validate_slot_name,
 )
-from scaffolder.writer import FileChange
+from scaffolder.writer import FileChange, file_diff
 
 if TYPE_CHECKING:
     from scaffolder.check import Finding
@@ -265,22 +264,8 @@ class Proposal:
 
 
 def unified_diff(changes: Sequence[FileChange]) -> str:
-    """Every change as a unified diff; a new file is a diff from /dev/null."""
-    parts = []
-    for change in changes:
-        old = "" if change.old is None else change.old.decode("utf-8", errors="replace")
-        new = "" if change.new is None else change.new.decode("utf-8", errors="replace")
-        parts.append(
-            "".join(
-                difflib.unified_diff(
-                    old.splitlines(keepends=True),
-                    new.splitlines(keepends=True),
-                    fromfile="/dev/null" if change.old is None else f"a/{change.relative}",
-                    # A deleted file (the CI of the provider left) is a diff to /dev/null.
-                    tofile="/dev/null" if change.new is None else f"b/{change.relative}",
-                )
-            )
-        )
+    """Every change as a unified diff (writer.file_diff); a new file is a diff from /dev/null."""
+    parts = [file_diff(change) for change in changes]
     from scaffolder.redact import redact_text
 
     # Shown on screen: a connection string's password never is (as writer.describe).
