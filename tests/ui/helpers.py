@@ -93,15 +93,18 @@ async def until(pilot: Pilot, predicate, what: str, rounds: int = 500) -> None:
     raise AssertionError(f"never reached: {what}")
 
 
-async def modal_shown(pilot: Pilot, modal_type: type, limit: float = 120.0) -> None:
+async def modal_shown(
+    pilot: Pilot, modal_type: type, limit: float = 120.0, other_than=None
+) -> None:
     """Wait for a dialog a worker pushes and then waits on (waiting for that worker would wait
-    for the dialog to close): poll the screen stack until the dialog is on top.
+    for the dialog to close): poll the screen stack until the dialog is on top (a new one:
+    not `other_than`, the screen on top before the key that asks for the next dialog).
 
     Counting rounds is no bound here: a thread worker (check, a plan) can take seconds on a
     loaded machine while the loop, idle, runs hundreds of empty rounds. `limit` only stops a
     dialog that never comes; it is no timing assert."""
     started = time.monotonic()
-    while not isinstance(pilot.app.screen, modal_type):
+    while not isinstance(pilot.app.screen, modal_type) or pilot.app.screen is other_than:
         if time.monotonic() - started > limit:
             raise AssertionError(f"{modal_type.__name__} never opened: {pilot.app.screen!r}")
         await pilot.pause(0.01)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from scaffolder.reopen import open_project
+from scaffolder.ui.choices import ChoiceModal, NameModal
 from scaffolder.ui.edit_app import EditApp
 from scaffolder.ui.screens.preview import ReportModal
 
@@ -31,11 +32,20 @@ async def checked(pilot) -> None:
     await pilot.pause()
 
 
-def pressing(*keys: str):
+def pressing(*steps: str | type):
+    """A run_before that presses the keys in `steps`; a dialog class among them waits for a
+    new dialog of that class (the action's worker opens it: keys sent before it is up would
+    reach the menu, as a terminal's typed-ahead keys would)."""
+
     async def run(pilot) -> None:
         await checked(pilot)
-        for key in keys:
-            await pilot.press(key)
+        below = pilot.app.screen
+        for step in steps:
+            if isinstance(step, type):
+                await modal_shown(pilot, step, other_than=below)
+                continue
+            below = pilot.app.screen
+            await pilot.press(step)
             # A key may start a worker (applying an edit re-runs check in a thread): the
             # picture is of the screen after it, not a race with it.
             await checked(pilot)
@@ -50,12 +60,15 @@ def test_menu(snap_compare, shop, size):
 
 
 def test_add_database_preview(snap_compare, shop):
-    keys = ("a", *"reports", "enter", "enter", "enter", "enter", "enter")
+    # The name, then a provider for each of four environments, then the plan's preview.
+    each_env = ("enter", ChoiceModal) * 4
+    keys = ("a", NameModal, *"reports", *each_env, "enter", ReportModal)
     assert snap_compare(app(shop), terminal_size=(80, 24), run_before=pressing(*keys))
 
 
 def test_add_database_name_error(snap_compare, shop):
-    assert snap_compare(app(shop), terminal_size=(80, 24), run_before=pressing("a", *"default"))
+    keys = ("a", NameModal, *"default")
+    assert snap_compare(app(shop), terminal_size=(80, 24), run_before=pressing(*keys))
 
 
 def test_adopting_offers_the_missing_overlays(snap_compare, adopted):
