@@ -47,8 +47,9 @@ ADD_REPORTS = (
 def test_add_a_database_then_the_end_of_input_leaves(shop):
     applied = answer(shop, *ADD_REPORTS)
     assert applied == [
+        # compose's postgres health check creates the new database (its own storage)
         "Add databases.reports: domain.toml, .env.example, .github/workflows/ci.yml, "
-        ".copier-answers.protean-init.yml"
+        "docker-compose.yml, .copier-answers.protean-init.yml"
     ]
     tree = open_project(shop).tree
     assert tree["databases"]["reports"]["provider"] == "memory"
