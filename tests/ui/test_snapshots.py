@@ -15,7 +15,7 @@ from scaffolder.spec import default_spec
 from scaffolder.ui.choices import ChoiceModal
 from scaffolder.ui.wizard import WizardApp
 
-from .helpers import modal_shown
+from .helpers import modal_shown, step_ready, until
 
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 WRITTEN = ["README.md", "docker-compose.yml", "domain.toml", "pyproject.toml"]
@@ -146,7 +146,9 @@ def test_light_theme(snap_compare, step):
 
 
 async def tab_to_last_field(pilot) -> None:
-    """Tab (a key at a time) until the last field before Back/Next has the focus."""
+    """Tab (a key at a time) until the last field before Back/Next has the focus, then wait
+    for the scroll that keeps it in view (run after the next refresh) to have happened."""
+    await step_ready(pilot)  # Connections builds its fields after it is on top
     chain = [w for w in pilot.app.screen.focus_chain if w.id not in ("back", "next")]
     last = chain[-1]
     for _ in range(len(pilot.app.screen.focus_chain)):
@@ -155,6 +157,13 @@ async def tab_to_last_field(pilot) -> None:
         await pilot.press("tab")
         await pilot.pause()
     assert pilot.app.focused is last, pilot.app.focused
+    await settle(pilot)
+    body = pilot.app.screen.query_one("#body")
+    await until(
+        pilot,
+        lambda: pilot.app.screen.find_widget(last).region.bottom <= body.region.bottom,
+        "the last field scrolled into view",
+    )
     await settle(pilot)
 
 
