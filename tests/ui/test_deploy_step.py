@@ -17,22 +17,27 @@ from scaffolder.spec import default_spec
 from scaffolder.ui.screens.connections import ConnectionsScreen
 from scaffolder.ui.screens.deploy import SCALE_NOTE, DeployScreen
 from scaffolder.ui.screens.help import HelpScreen
+from scaffolder.ui.screens.providers import ProvidersScreen
 from scaffolder.ui.screens.review import ReviewScreen
 from scaffolder.ui.wizard import DEPLOY, WizardApp
 
-from .helpers import type_into, until
+from .helpers import step_ready, type_into, until
 from .test_snapshots import settle, steady_compare
 from .test_wizard_keys import palette_titles
 
 
 async def shown(pilot, cls) -> None:
-    await until(pilot, lambda: isinstance(pilot.app.screen, cls), cls.__name__)
+    """`cls` on top with its fields built (a step builds them after it is on top)."""
+    await step_ready(pilot, cls)
     await pilot.pause()
 
 
 async def to_deploy(pilot) -> DeployScreen:
-    await pilot.press("ctrl+n", "ctrl+n", "ctrl+n")
-    await shown(pilot, DeployScreen)
+    # One Next per step, each after the step is ready: three presses at once can land while
+    # Connections is still building its fields, and the third is then not a Next from it.
+    for step in (ProvidersScreen, ConnectionsScreen, DeployScreen):
+        await pilot.press("ctrl+n")
+        await shown(pilot, step)
     return pilot.app.screen
 
 
