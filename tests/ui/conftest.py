@@ -19,6 +19,17 @@ def _private_config_home(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
 
 
+@pytest.fixture(autouse=True)
+def _no_animations(monkeypatch):
+    """In-process apps jump to the end of every animation (Textual's TEXTUAL_ANIMATIONS=none,
+    read when an App is made). A scroll into view is animated over a few frames, so under load
+    a picture or a query could catch it part way; the tests are about where things end up.
+    The tmux tests run the tool as a user does, animations on, and poll the screen instead."""
+    from textual import constants
+
+    monkeypatch.setattr(constants, "TEXTUAL_ANIMATIONS", "none")
+
+
 @pytest.fixture
 def initial():
     return default_spec("acme")
