@@ -233,7 +233,7 @@ def record_spec(tree: Mapping[str, Any], package: str, deploy: str = "none") -> 
     """The answers record's `spec:` block as domain.toml now says, in `spec_answers`' shape:
     per environment the providers its section names and the settings it sets, and the
     variables and local defaults that differ from protean-init's own. Every edit writes it
-    again (scaffolder.derived.record_snapshot), so it never describes the project as created
+    again (scaffolder.reopen.derive.record_snapshot), so it never describes the project as created
     when domain.toml has changed since; `new --answers` of the record gives this domain.toml
     back. Only catalog providers and validated values: what is unknown stays in domain.toml."""
     from scaffolder.config_tree import environments, provider_of, references, resolve, slot_tables

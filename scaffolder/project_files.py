@@ -43,7 +43,7 @@ class ProjectIdentity:
     # matrix), kept when the workflow is regenerated; empty: one version.
     python_versions: tuple[str, ...] = ()
     # The set-up and lint steps of that workflow (ruff, mypy, ...), as the `steps:` block of
-    # the `lint` job the regenerated workflow keeps them in (scaffolder.ci_merge.lint_steps).
+    # the `lint` job the regenerated workflow keeps them in (scaffolder.reopen.merge_ci.lint_steps).
     lint_steps: str = ""
 
 
@@ -258,7 +258,7 @@ def project_identity(root: Path, answers: Mapping[str, Any]) -> ProjectIdentity:
 def _lint_steps(workflow: Path) -> str:
     if not workflow.is_file():
         return ""
-    from scaffolder.ci_merge import lint_job_text, lint_steps
+    from scaffolder.reopen.merge_ci import lint_job_text, lint_steps
 
     try:
         steps = lint_steps(workflow.read_text(encoding="utf-8"))

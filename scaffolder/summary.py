@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from scaffolder.plan import plan_project
-from scaffolder.reopen import Project
+from scaffolder.reopen.project import Project
 
 
 def describe(project: Project) -> str:

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 from scaffolder.errors import ScaffolderError, UsageError
 
 if TYPE_CHECKING:
-    from scaffolder.reopen import Project
+    from scaffolder.reopen.project import Project
 
 LOCK_NAME = ".protean-init-lock"
 JOURNAL_NAME = ".protean-init-journal"
@@ -671,7 +671,7 @@ def editing(root: Path, *, dry_run: bool = False) -> Iterator[Project]:
     other, the second reading what the first wrote) and recovers an interrupted run first.
     A dry run takes no lock and changes nothing, not even a recovery.
     """
-    from scaffolder.reopen import open_project
+    from scaffolder.reopen.project import open_project
 
     if dry_run:
         if (root / JOURNAL_NAME).exists():

@@ -37,8 +37,8 @@ def parse_env_choices(texts: list[str]) -> dict[str, str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from scaffolder.edits import add_database
-    from scaffolder.reopen import commit
+    from scaffolder.reopen.edits import add_database
+    from scaffolder.reopen.project import commit
     from scaffolder.transaction import editing
 
     with editing(args.project, dry_run=args.dry_run) as project:

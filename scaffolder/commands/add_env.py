@@ -21,8 +21,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from scaffolder.edits import add_environments
-    from scaffolder.reopen import commit
+    from scaffolder.reopen.edits import add_environments
+    from scaffolder.reopen.project import commit
     from scaffolder.transaction import editing
 
     with editing(args.project, dry_run=args.dry_run) as project:

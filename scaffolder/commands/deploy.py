@@ -18,7 +18,7 @@ from scaffolder.commands import add_reopen_arguments
 
 if TYPE_CHECKING:
     from scaffolder.project_files import ProjectIdentity
-    from scaffolder.reopen import Project
+    from scaffolder.reopen.project import Project
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -51,9 +51,9 @@ def deploy_edit(
     from scaffolder.config_tree import overlay_names
     from scaffolder.deployment import files_for, server_settings, single_writer
     from scaffolder.domain_toml import CONTAINER_SERVER
-    from scaffolder.edits import set_setting
     from scaffolder.errors import UsageError
     from scaffolder.project_files import parse_config
+    from scaffolder.reopen.edits import set_setting
     from scaffolder.spec import DEPLOY_CHOICES, SETTING_TABLE, _parse_count
 
     if kind not in DEPLOY_CHOICES:
@@ -88,7 +88,7 @@ def deploy_edit(
 
 
 def run(args: argparse.Namespace) -> int:
-    from scaffolder.reopen import commit
+    from scaffolder.reopen.project import commit
     from scaffolder.transaction import editing
 
     with editing(args.project, dry_run=args.dry_run) as project:

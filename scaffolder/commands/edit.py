@@ -19,7 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from scaffolder.commands.new import choose_ui
-    from scaffolder.reopen import open_project
+    from scaffolder.reopen.project import open_project
     from scaffolder.summary import describe
 
     project = open_project(args.project)
@@ -32,6 +32,6 @@ def run(args: argparse.Namespace) -> int:
     if ui == "none":
         print(describe(project))
         return 0
-    from scaffolder.ui.edit import run_edit_menu
+    from scaffolder.ui.edit_menu import run_edit_menu
 
     return run_edit_menu(project, ui)

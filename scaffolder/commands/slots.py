@@ -56,8 +56,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from scaffolder.catalog import Role
     from scaffolder.commands.add_database import parse_env_choices
-    from scaffolder.edits import add_slot, remove_slot, rename_slot
-    from scaffolder.reopen import commit
+    from scaffolder.reopen.edits import add_slot, remove_slot, rename_slot
+    from scaffolder.reopen.project import commit
     from scaffolder.transaction import editing
 
     role = {"database": Role.DATABASE, "broker": Role.BROKER, "cache": Role.CACHE}[args.slot_role]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import yaml
 
-from scaffolder.ci_merge import lint_job_text, lint_steps
+from scaffolder.reopen.merge_ci import lint_job_text, lint_steps
 from tests.support.validators import assert_github_workflow_valid
 
 from .support import GITHUB

@@ -1,7 +1,7 @@
 """The edit model, as properties: a random valid spec -> `new`; a random sequence of edits
 through the CLI -> domain.toml resolves in Protean (every environment) exactly as `new` of
 the equivalent final spec does, `check` finds nothing the fresh project does not; and the same
-sequence through the edit menu's action layer (scaffolder.ui.editing) writes the same bytes.
+sequence through the edit menu's action layer (scaffolder.reopen.menu) writes the same bytes.
 
 The equivalent final spec is computed from a model of what each edit means, kept beside the
 project: per environment, the slots an overlay sets itself (its own table) and the settings it
@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 from scaffolder.catalog import PROVIDERS, Role
 from scaffolder.cli import main
 from scaffolder.config_tree import base_of, overlay_names, slot_tables
+from scaffolder.reopen import menu
 from scaffolder.spec import BASE, SETTING_TABLE, Slot, production_provider
-from scaffolder.ui import editing
 from tests.support.protean_config import load_config
 
 from .support import config_tree, variable_names
@@ -107,7 +107,7 @@ def model_of(tree: dict) -> Model:
 
 
 def apply_to_model(model: Model, op: tuple) -> None:
-    """What each edit means (the documented behaviour of scaffolder.edits)."""
+    """What each edit means (the documented behaviour of scaffolder.reopen.edits)."""
     kind = op[0]
     if kind == "set":
         for text in op[1]:
@@ -263,7 +263,7 @@ def run_cli(root: Path, op: tuple) -> None:
 
 
 def run_menu(root: Path, op: tuple) -> None:
-    from scaffolder.reopen import open_project
+    from scaffolder.reopen.project import open_project
     from scaffolder.vocabulary import ProviderEdit, parse_edit
 
     project = open_project(root)
@@ -271,18 +271,18 @@ def run_menu(root: Path, op: tuple) -> None:
         edit = parse_edit(*op[1][0].split("=", 1))
         if isinstance(edit, ProviderEdit):
             # The provider picker of a cell (with `inherit` for an overlay).
-            options, _ = editing.cell_provider_options(project, edit.env, edit.slot)
+            options, _ = menu.cell_provider_options(project, edit.env, edit.slot)
             assert edit.provider in [option.value for option in options]
-            proposal = editing.propose_set_provider(project, edit.env, edit.slot, edit.provider)
+            proposal = menu.propose_set_provider(project, edit.env, edit.slot, edit.provider)
         else:
-            proposal = editing.propose_edit(project, op[1])
+            proposal = menu.propose_edit(project, op[1])
     elif op[0] == "add":
-        proposal = editing.propose_add_slot(project, op[1], op[2], op[3], {})
+        proposal = menu.propose_add_slot(project, op[1], op[2], op[3], {})
     elif op[0] == "remove":
-        proposal = editing.propose_remove_slot(project, op[1], op[2])
+        proposal = menu.propose_remove_slot(project, op[1], op[2])
     else:
-        proposal = editing.propose_rename_slot(project, op[1], op[2], op[3])
-    editing.apply_proposal(proposal)
+        proposal = menu.propose_rename_slot(project, op[1], op[2], op[3])
+    menu.apply_proposal(proposal)
 
 
 def files_of(root: Path) -> dict[str, bytes]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 
-from scaffolder.extras import with_extras
+from scaffolder.reopen.extras import with_extras
 
 PYPROJECT = """\
 [project]

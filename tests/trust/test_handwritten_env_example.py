@@ -1,4 +1,4 @@
-"""Property test of scaffolder.env_example_merge: a hand-written .env.example, whatever its
+"""Property test of scaffolder.reopen.merge_env_example: a hand-written .env.example, whatever its
 lines, only gains lines over any sequence of edits; protean-init's additions live in one
 block under one header; no variable is listed twice; a run with nothing new changes no byte.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scaffolder.env_example_merge import HEADER, add_missing_variables
+from scaffolder.reopen.merge_env_example import HEADER, add_missing_variables
 
 TITLES = {
     "production": "# production (PROTEAN_ENV=production): required; set them in the deployment",

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from scaffolder.cli import main
-from scaffolder.compose_merge import plan_additions, published_ports, serves
-from scaffolder.yaml_insert import load_plain
+from scaffolder.reopen.merge_compose import plan_additions, published_ports, serves
+from scaffolder.reopen.yaml_insert import load_plain
 from tests.support.validators import assert_compose_valid
 
 DOMAIN = """\
@@ -388,7 +388,7 @@ def test_env_example_with_crlf_keeps_crlf(tmp_path, capsys):
 
 
 def test_ci_note_counts_the_users_own_service_containers():
-    from scaffolder.ci_merge import missing_services
+    from scaffolder.reopen.merge_ci import missing_services
 
     generated = (
         "jobs:\n  integration:\n    services:\n      postgres:\n        image: postgres:17-alpine\n"

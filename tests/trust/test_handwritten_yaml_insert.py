@@ -1,4 +1,4 @@
-"""Property test of scaffolder.yaml_insert: whatever block style a hand-written compose file
+"""Property test of scaffolder.reopen.yaml_insert: whatever block style a hand-written compose file
 uses (2, 3 or 4 spaces, sequences at the key's column or indented, comments above, between
 and after services, a commented-out service, anchors and `<<:` merge keys, CRLF, no final
 newline), adding services and volumes keeps every original line byte for byte and in order,
@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scaffolder.yaml_insert import YamlInsertError, add_entries, load_plain
+from scaffolder.reopen.yaml_insert import YamlInsertError, add_entries, load_plain
 
 NEW_SERVICE = {
     "image": "postgres:17-alpine",

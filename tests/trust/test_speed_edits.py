@@ -17,10 +17,11 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scaffolder import derived, snapshot_yaml
+from scaffolder import snapshot_yaml
 from scaffolder.cli import main
 from scaffolder.project_files import ANSWERS_FILE, ProjectIdentity
 from scaffolder.redact import redact_tree
+from scaffolder.reopen import derive
 
 COMMANDS = {
     "add-env": ["add-env", "production"],
@@ -101,7 +102,7 @@ def test_snapshot_written_fast_is_what_ruamel_writes_on_a_real_record(tmp_path: 
     answers = (root / ANSWERS_FILE).read_text(encoding="utf-8")
     identity = ProjectIdentity("shop", "shop", "github", True)
     assert snapshot_yaml.snapshot_block(tree) is not None
-    fast = derived.record_snapshot(answers, tree, identity, ["docker-compose.yml"])
+    fast = derive.record_snapshot(answers, tree, identity, ["docker-compose.yml"])
     assert fast == _with_ruamel(answers, tree, identity, ["docker-compose.yml"])
     assert yaml.safe_load(fast)["generated_from"] == redact_tree(tree)
 
@@ -110,7 +111,7 @@ def _with_ruamel(answers: str | None, tree: Any, identity: ProjectIdentity, mana
     original = snapshot_yaml.snapshot_block
     snapshot_yaml.snapshot_block = lambda _tree: None
     try:
-        return derived.record_snapshot(answers, tree, identity, managed)
+        return derive.record_snapshot(answers, tree, identity, managed)
     finally:
         snapshot_yaml.snapshot_block = original
 
@@ -146,7 +147,7 @@ def test_fast_snapshot_reads_back_and_matches_ruamel(tree: dict[str, Any]) -> No
     """Whatever the tree, the record reads back (as PyYAML reads it) to the same snapshot;
     where the fast writer takes it, the bytes are ruamel's, else ruamel wrote it."""
     identity = ProjectIdentity("shop", "shop", "github", True)
-    written = derived.record_snapshot(None, tree, identity, [])
+    written = derive.record_snapshot(None, tree, identity, [])
     assert yaml.safe_load(written)["generated_from"] == redact_tree(tree)
     if snapshot_yaml.snapshot_block(redact_tree(tree)) is not None:
         assert written == _with_ruamel(None, tree, identity, [])

@@ -9,8 +9,8 @@ import shutil
 from textual.widgets import OptionList, Static
 
 from scaffolder.cli import main
-from scaffolder.reopen import open_project
-from scaffolder.ui.edit_app import EditApp
+from scaffolder.reopen.project import open_project
+from scaffolder.ui.edit_menu_app import EditApp
 from scaffolder.ui.screens.preview import ReportModal
 from scaffolder.ui.widgets import ChoiceModal
 

@@ -9,9 +9,9 @@ import pytest
 from textual.widgets import OptionList, Static
 
 from scaffolder.check import check_project
-from scaffolder.reopen import open_project
-from scaffolder.ui.edit import report
-from scaffolder.ui.edit_app import EditApp
+from scaffolder.reopen.project import open_project
+from scaffolder.ui.edit_menu import report
+from scaffolder.ui.edit_menu_app import EditApp
 from scaffolder.ui.screens.edit_menu import EditScreen
 from scaffolder.ui.screens.preview import ReportModal
 from scaffolder.ui.widgets import ChoiceGrid, ChoiceModal, Hint, NameModal, PickManyModal

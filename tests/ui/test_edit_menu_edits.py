@@ -4,8 +4,8 @@ previews its diff and writes only on confirm."""
 
 from __future__ import annotations
 
-from scaffolder.reopen import open_project
-from scaffolder.ui.edit_app import EditApp
+from scaffolder.reopen.project import open_project
+from scaffolder.ui.edit_menu_app import EditApp
 from scaffolder.ui.screens.edit_menu import EditScreen
 from scaffolder.ui.widgets import NameModal
 

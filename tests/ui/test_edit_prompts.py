@@ -8,8 +8,8 @@ import threading
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output.plain_text import PlainTextOutput
 
-from scaffolder.reopen import open_project
-from scaffolder.ui.edit_prompts import run_edit_prompts
+from scaffolder.reopen.project import open_project
+from scaffolder.ui.edit_menu_prompts import run_edit_prompts
 
 from .conftest import snapshot
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from scaffolder.reopen import open_project
+from scaffolder.reopen.project import open_project
 from scaffolder.ui.choices import ChoiceModal, NameModal
-from scaffolder.ui.edit_app import EditApp
+from scaffolder.ui.edit_menu_app import EditApp
 from scaffolder.ui.screens.preview import ReportModal
 
 from .helpers import modal_shown

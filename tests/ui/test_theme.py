@@ -11,7 +11,7 @@ import pytest
 from textual.command import CommandPalette
 
 from scaffolder.ui import settings
-from scaffolder.ui.edit_app import EditApp
+from scaffolder.ui.edit_menu_app import EditApp
 
 from .helpers import until
 
@@ -110,7 +110,7 @@ async def test_the_wizard_keeps_the_theme_chosen_in_the_palette(make_app):
 
 
 async def test_the_edit_menu_starts_in_the_saved_theme_and_saves_a_change(shop):
-    from scaffolder.reopen import open_project
+    from scaffolder.reopen.project import open_project
 
     settings.save_theme("gruvbox")
     app = EditApp(open_project(shop))

@@ -1,6 +1,6 @@
 """The edit menu: the project as it is (providers per environment, derived files) and actions.
 
-Every action asks its questions in dialogs, computes a `Proposal` (scaffolder.ui.editing),
+Every action asks its questions in dialogs, computes a `Proposal` (scaffolder.reopen.menu),
 shows its diff, and writes only on confirm; then the picture is read again from disk. An
 error (a bad name, a TOML edit that cannot be made, a merge conflict) is shown here and
 nothing is written.
@@ -24,14 +24,14 @@ from textual.widgets.option_list import Option
 from scaffolder.catalog import PROVIDERS, Role
 from scaffolder.config_tree import overlay_names
 from scaffolder.errors import ScaffolderError
-from scaffolder.ui import editing
-from scaffolder.ui.editing import Proposal
+from scaffolder.reopen import menu
+from scaffolder.reopen.menu import Proposal
 from scaffolder.ui.widgets import ChoiceGrid, ChoiceModal, NameModal, PickManyModal
 
 if TYPE_CHECKING:
     from scaffolder.check import Finding
-    from scaffolder.reopen import Project
-    from scaffolder.ui.edit_app import EditApp
+    from scaffolder.reopen.project import Project
+    from scaffolder.ui.edit_menu_app import EditApp
 
 ACTIONS = (
     ("add_database", "a", "Add a named database"),
@@ -107,7 +107,7 @@ class EditScreen(Screen):
     # --- the picture --------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        self.overview = editing.overview(self.project)
+        self.overview = menu.overview(self.project)
         yield Static(id="edit-title")
         with VerticalScroll(id="edit-body", can_focus=False):
             yield self.make_grid()
@@ -165,7 +165,7 @@ class EditScreen(Screen):
         """Cells a finding of `check` is about (after the check has run)."""
         if self.findings is None:
             return {}
-        return editing.findings_by_cell(self.overview, self.findings)
+        return menu.findings_by_cell(self.overview, self.findings)
 
     def show_picture(self) -> None:
         view = self.overview
@@ -190,13 +190,13 @@ class EditScreen(Screen):
         self.show_detail()
 
     def show_actions(self) -> None:
-        missing = editing.missing_overlays(self.project)
+        missing = menu.missing_overlays(self.project)
         ci = self.overview.ci
         extra = {
             "add_overlays": (
                 ": " + ", ".join(missing) if missing else " (production, test and memory exist)"
             ),
-            "regenerate_ci": f" ({editing.CI_NAMES[ci]})" if ci in editing.CI_NAMES else "",
+            "regenerate_ci": f" ({menu.CI_NAMES[ci]})" if ci in menu.CI_NAMES else "",
             "deploy": f" ({self.project.identity.deploy})",
             "check": self.check_summary(),
         }
@@ -255,7 +255,7 @@ class EditScreen(Screen):
         self.edit.project = project
         old = self.query_one("#providers", ChoiceGrid)
         cursor, focused = old.cursor, old.has_focus
-        self.overview = editing.overview(project)
+        self.overview = menu.overview(project)
         grid = self.make_grid()
         await old.remove()
         await self.query_one("#edit-body").mount(grid, before=self.query_one("#cell-detail"))
@@ -286,7 +286,7 @@ class EditScreen(Screen):
 
     async def preview(self, make: Callable[[], Proposal]) -> bool:
         """Compute the proposal, show its diff, write it on confirm; True when written."""
-        from scaffolder.derived import MergeConflict
+        from scaffolder.reopen.derive import MergeConflict
         from scaffolder.ui.screens.preview import ReportModal, diff_syntax
 
         try:
@@ -329,21 +329,21 @@ class EditScreen(Screen):
             self.set_status(f"{proposal.title}: cancelled, nothing written.")
             return False
         try:
-            project = editing.apply_proposal(proposal)
+            project = menu.apply_proposal(proposal)
         except ScaffolderError as error:
             self.set_status(f"✗ {error}", "error")
             self.notify(str(error), title="Nothing written", severity="error", timeout=6)
             return False
-        self.edit.applied.append(editing.outcome_line(proposal))
+        self.edit.applied.append(menu.outcome_line(proposal))
         if project is not None:
             await self.reload(project)
-        self.set_status(f"✓ {editing.short_outcome(proposal)}", "success")
+        self.set_status(f"✓ {menu.short_outcome(proposal)}", "success")
         return True
 
     def background(self) -> str:
         return self.app.get_css_variables().get("surface", "default")
 
-    async def choose(self, title: str, options: list[editing.Option], start: int) -> int | None:
+    async def choose(self, title: str, options: list[menu.Option], start: int) -> int | None:
         labels = [
             Text.assemble((option.name, "bold"), f"  {option.summary}" if option.summary else "")
             for option in options
@@ -359,14 +359,14 @@ class EditScreen(Screen):
             NameModal(
                 "Add a named database",
                 "lower-case letters, digits and '_'; then its provider in each environment",
-                lambda text: editing.database_name_error(project, text),
+                lambda text: menu.database_name_error(project, text),
             )
         )
         if not name:
             return
-        options = editing.provider_options(Role.DATABASE)
+        options = menu.provider_options(Role.DATABASE)
         values = [option.value for option in options]
-        start = values.index(editing.base_database_default(project))
+        start = values.index(menu.base_database_default(project))
         picked = await self.choose(f"databases.{name} in base", options, start)
         if picked is None:
             return
@@ -374,13 +374,13 @@ class EditScreen(Screen):
         assert base is not None
         env_choices: dict[str, str] = {}
         for env in overlay_names(project.tree):
-            options, start = editing.overlay_database_options(project, env, base)
+            options, start = menu.overlay_database_options(project, env, base)
             picked = await self.choose(f"databases.{name} in {env}", options, start)
             if picked is None:
                 return
             if options[picked].value is not None:
                 env_choices[env] = options[picked].value  # type: ignore[assignment]
-        await self.preview(lambda: editing.propose_add_database(project, name, base, env_choices))
+        await self.preview(lambda: menu.propose_add_database(project, name, base, env_choices))
 
     def action_change_provider(self) -> None:
         grid = self.query_one("#providers", ChoiceGrid)
@@ -396,19 +396,19 @@ class EditScreen(Screen):
         project, view = self.project, self.overview
         env, slot = view.environments[column], view.slots[row]
         # An overlay's picker starts with `inherit`: drop its own table, use base's.
-        options, start = editing.cell_provider_options(project, env, slot)
+        options, start = menu.cell_provider_options(project, env, slot)
         picked = await self.choose(f"{slot.key} in {env}", options, start)
         if picked is None:
             return
         provider = options[picked].value
-        await self.preview(lambda: editing.propose_set_provider(project, env, slot, provider))
+        await self.preview(lambda: menu.propose_set_provider(project, env, slot, provider))
 
     def highlighted_slot(self):  # type: ignore[no-untyped-def]
         """The named slot of the grid's row (not `default`), or None with a word why."""
         view = self.overview
         row, _ = self.query_one("#providers", ChoiceGrid).cursor
         slot = view.slots[row]
-        if slot not in editing.named_slots(self.project):
+        if slot not in menu.named_slots(self.project):
             self.notify(
                 f"{slot.key} is always there: move to a named database, broker or cache",
                 severity="warning",
@@ -420,8 +420,8 @@ class EditScreen(Screen):
     async def action_add_slot(self) -> None:
         project = self.project
         roles = [
-            editing.Option(Role.BROKER.value, "broker", "a named broker"),
-            editing.Option(Role.CACHE.value, "cache", "a named cache"),
+            menu.Option(Role.BROKER.value, "broker", "a named broker"),
+            menu.Option(Role.CACHE.value, "cache", "a named cache"),
         ]
         picked = await self.choose("Add a named broker or cache", roles, 0)
         if picked is None:
@@ -431,24 +431,24 @@ class EditScreen(Screen):
             NameModal(
                 f"Add a named {role.label}",
                 "lower-case letters, digits and '_'; then its provider in base",
-                lambda text: editing.slot_name_error(project, role, text),
+                lambda text: menu.slot_name_error(project, role, text),
             )
         )
         if not name:
             return
-        options = editing.provider_options(role)
+        options = menu.provider_options(role)
         picked = await self.choose(f"{role.value}.{name} in base", options, 0)
         if picked is None:
             return
         provider = options[picked].value
         assert provider is not None
-        await self.preview(lambda: editing.propose_add_slot(project, role, name, provider, {}))
+        await self.preview(lambda: menu.propose_add_slot(project, role, name, provider, {}))
 
     @work(exclusive=True, group="action")
     async def action_remove_slot(self) -> None:
         project, slot = self.project, self.highlighted_slot()
         if slot is not None:
-            await self.preview(lambda: editing.propose_remove_slot(project, slot.role, slot.name))
+            await self.preview(lambda: menu.propose_remove_slot(project, slot.role, slot.name))
 
     @work(exclusive=True, group="action")
     async def action_rename_slot(self) -> None:
@@ -459,12 +459,12 @@ class EditScreen(Screen):
             NameModal(
                 f"Rename {slot.key}",
                 "its tables in every environment, and its variable when it is the default one",
-                lambda text: editing.slot_name_error(project, slot.role, text),
+                lambda text: menu.slot_name_error(project, slot.role, text),
             )
         )
         if name:
             await self.preview(
-                lambda: editing.propose_rename_slot(project, slot.role, slot.name, name)
+                lambda: menu.propose_rename_slot(project, slot.role, slot.name, name)
             )
 
     @work(exclusive=True, group="action")
@@ -474,18 +474,18 @@ class EditScreen(Screen):
         project, view = self.project, self.overview
         _, column = self.query_one("#providers", ChoiceGrid).cursor
         envs = list(view.environments)
-        env_options = [editing.Option(env, env, "") for env in envs]
+        env_options = [menu.Option(env, env, "") for env in envs]
         picked = await self.choose("A setting of which environment?", env_options, column)
         if picked is None:
             return
         env = envs[picked]
         settings = list(SETTING_TABLE.values())
-        setting_options = [editing.Option(s.key, s.key, s.allowed) for s in settings]
+        setting_options = [menu.Option(s.key, s.key, s.allowed) for s in settings]
         picked = await self.choose(f"Which setting of {env}?", setting_options, 0)
         if picked is None:
             return
         setting = settings[picked]
-        values = editing.setting_value_options(env, setting)
+        values = menu.setting_value_options(env, setting)
         if values:
             picked = await self.choose(f"{env}.{setting.key}", values, 0)
             value = values[picked].value if picked is not None else None
@@ -494,12 +494,12 @@ class EditScreen(Screen):
                 NameModal(
                     f"{env}.{setting.key}",
                     setting.allowed,
-                    lambda text: editing.assignment_error(f"{env}.{setting.key}={text}"),
+                    lambda text: menu.assignment_error(f"{env}.{setting.key}={text}"),
                 )
             )
         if value:
             key = f"{env}.{setting.key}={value}"
-            await self.preview(lambda: editing.propose_edit(project, [key]))
+            await self.preview(lambda: menu.propose_edit(project, [key]))
 
     @work(exclusive=True, group="action")
     async def action_set_key(self) -> None:
@@ -507,20 +507,20 @@ class EditScreen(Screen):
 
         project = self.project
         text = await self.app.push_screen_wait(
-            NameModal("Set KEY=VALUE", vocabulary_help(), editing.assignment_error)
+            NameModal("Set KEY=VALUE", vocabulary_help(), menu.assignment_error)
         )
         if text:
-            await self.preview(lambda: editing.propose_edit(project, [text]))
+            await self.preview(lambda: menu.propose_edit(project, [text]))
 
     @work(exclusive=True, group="action")
     async def action_derive(self) -> None:
         project = self.project
-        await self.preview(lambda: editing.propose_derive(project))
+        await self.preview(lambda: menu.propose_derive(project))
 
     @work(exclusive=True, group="action")
     async def action_add_overlays(self) -> None:
         project = self.project
-        missing = editing.missing_overlays(project)
+        missing = menu.missing_overlays(project)
         if not missing:
             self.notify("This project has production, test and memory overlays already.")
             return
@@ -536,29 +536,29 @@ class EditScreen(Screen):
             )
         )
         if envs:
-            await self.preview(lambda: editing.propose_add_overlays(project, envs))
+            await self.preview(lambda: menu.propose_add_overlays(project, envs))
 
     @work(exclusive=True, group="action")
     async def action_regenerate_ci(self) -> None:
         project = self.project
-        options, start = editing.ci_options(project)
+        options, start = menu.ci_options(project)
         picked = await self.choose("Regenerate the CI config from domain.toml", options, start)
         if picked is None:
             return
         ci = options[picked].value
         assert ci is not None
-        await self.preview(lambda: editing.propose_ci(project, ci))
+        await self.preview(lambda: menu.propose_ci(project, ci))
 
     @work(exclusive=True, group="action")
     async def action_deploy(self) -> None:
         project = self.project
-        options, start = editing.deploy_options(project)
+        options, start = menu.deploy_options(project)
         picked = await self.choose("Deployment files, derived from domain.toml", options, start)
         if picked is None:
             return
         kind = options[picked].value
         assert kind is not None
-        await self.preview(lambda: editing.propose_deploy(project, kind))
+        await self.preview(lambda: menu.propose_deploy(project, kind))
 
     def action_check(self) -> None:
         self.run_check(show=True)

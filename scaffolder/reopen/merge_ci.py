@@ -4,7 +4,7 @@ A hand-written workflow is never re-serialised or replaced as a side effect of a
 it lacks is the service containers domain.toml's test environment needs that no job of it
 runs (matched by image family, as for compose). In a GitHub workflow where exactly one job
 runs service containers, the missing ones are added to that job as text, in the file's
-indentation (scaffolder.yaml_insert, verified). Otherwise (GitLab, no such job, or several)
+indentation (scaffolder.reopen.yaml_insert, verified). Otherwise (GitLab, no such job, or several)
 the file is left as it is, and the note names what to add by hand, or that
 `protean-init ci --force` replaces the file.
 """
@@ -43,8 +43,8 @@ def _images(data: Any) -> Iterator[tuple[str, str]]:
 
 def missing_services(yours: str, generated: str) -> list[tuple[str, str]]:
     """(name, image) of the generated file's services that no service of `yours` provides."""
-    from scaffolder.compose_merge import serves
-    from scaffolder.yaml_insert import YamlInsertError, load_plain
+    from scaffolder.reopen.merge_compose import serves
+    from scaffolder.reopen.yaml_insert import YamlInsertError, load_plain
 
     try:
         mine, wanted = load_plain(yours), load_plain(generated)
@@ -72,7 +72,7 @@ def add_missing_services(yours: str, generated: str) -> tuple[str, str | None]:
     """`yours` with the service containers it lacks added to its one job that runs service
     containers, and the note to print; or `yours` unchanged and None when it cannot be added
     to (the caller then says it was left alone: `left_alone`)."""
-    from scaffolder.yaml_insert import YamlInsertError, add_entries, load_plain
+    from scaffolder.reopen.yaml_insert import YamlInsertError, add_entries, load_plain
 
     lacking = missing_services(yours, generated)
     if not lacking:
@@ -120,7 +120,7 @@ def lint_steps(workflow: str) -> tuple[Mapping[str, Any], ...]:
     set-up (checkout, uv, Python, the install) and the linters, without the test runs and
     steps that only make sense per matrix entry. `matrix.python-version` becomes the matrix's
     first version, as the lint job runs once. () when no job lints."""
-    from scaffolder.yaml_insert import YamlInsertError, load_plain
+    from scaffolder.reopen.yaml_insert import YamlInsertError, load_plain
 
     try:
         data = load_plain(workflow)

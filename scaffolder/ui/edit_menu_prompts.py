@@ -10,9 +10,9 @@ from __future__ import annotations
 from scaffolder.catalog import Role, choice_label
 from scaffolder.config_tree import overlay_names
 from scaffolder.errors import ScaffolderError
-from scaffolder.reopen import Project
-from scaffolder.ui import editing
-from scaffolder.ui.editing import Proposal
+from scaffolder.reopen import menu
+from scaffolder.reopen.menu import Proposal
+from scaffolder.reopen.project import Project
 from scaffolder.ui.prompts import Prompter, _Cancelled, _check, say_findings
 
 LEAVE = "leave"
@@ -57,7 +57,7 @@ def run_edit_prompts(project: Project, *, input=None, output=None) -> list[str]:
                 continue
             written = confirm_and_apply(p, proposal)
             if written is not None:
-                applied.append(editing.outcome_line(proposal))
+                applied.append(menu.outcome_line(proposal))
                 project, changed = written, True
     except _Cancelled:
         pass
@@ -65,14 +65,14 @@ def run_edit_prompts(project: Project, *, input=None, output=None) -> list[str]:
 
 
 def show_overview(p: Prompter, project: Project) -> None:
-    view = editing.overview(project)
+    view = menu.overview(project)
     p.say("")
     p.say(("bold", f"{view.name}: {view.config}"))
-    for line in editing.overview_lines(view):
+    for line in menu.overview_lines(view):
         p.say(line)
 
 
-def choose(p: Prompter, message: str, options: list[editing.Option], start: int) -> str | None:
+def choose(p: Prompter, message: str, options: list[menu.Option], start: int) -> str | None:
     titles = [
         (choice_label(option.name, option.summary), index) for index, option in enumerate(options)
     ]
@@ -83,24 +83,22 @@ def choose(p: Prompter, message: str, options: list[editing.Option], start: int)
 
 
 def ask_add_database(p: Prompter, project: Project) -> Proposal:
-    name = p.text(
-        "Database name", "", _check(lambda text: editing.database_name_error(project, text))
-    )
-    options = editing.provider_options(Role.DATABASE)
-    start = [o.value for o in options].index(editing.base_database_default(project))
+    name = p.text("Database name", "", _check(lambda text: menu.database_name_error(project, text)))
+    options = menu.provider_options(Role.DATABASE)
+    start = [o.value for o in options].index(menu.base_database_default(project))
     base = choose(p, f"databases.{name} in base", options, start)
     assert base is not None
     env_choices: dict[str, str] = {}
     for env in overlay_names(project.tree):
-        options, start = editing.overlay_database_options(project, env, base)
+        options, start = menu.overlay_database_options(project, env, base)
         value = choose(p, f"databases.{name} in {env}", options, start)
         if value is not None:
             env_choices[env] = value
-    return editing.propose_add_database(project, name, base, env_choices)
+    return menu.propose_add_database(project, name, base, env_choices)
 
 
 def ask_change_provider(p: Prompter, project: Project) -> Proposal:
-    view = editing.overview(project)
+    view = menu.overview(project)
     env = p.select("In which environment?", [(e, e) for e in view.environments], "base")
     slots = []
     for slot in view.slots:
@@ -109,34 +107,34 @@ def ask_change_provider(p: Prompter, project: Project) -> Proposal:
         slots.append((f"{slot.key}: {shown}", slot))
     slot = p.select(f"Which slot in {env}?", slots, view.slots[0])
     # In an overlay the first choice is `inherit`: drop its own table, use base's.
-    options, start = editing.cell_provider_options(project, env, slot)
+    options, start = menu.cell_provider_options(project, env, slot)
     provider = choose(p, f"{slot.key} in {env}", options, start)
-    return editing.propose_set_provider(project, env, slot, provider)
+    return menu.propose_set_provider(project, env, slot, provider)
 
 
 def ask_set_key(p: Prompter, project: Project) -> Proposal | None:
     from scaffolder.vocabulary import vocabulary_help
 
     p.say(vocabulary_help())
-    text = p.text("KEY=VALUE", "", _check(editing.assignment_error))
-    return editing.propose_edit(project, [text]) if text else None
+    text = p.text("KEY=VALUE", "", _check(menu.assignment_error))
+    return menu.propose_edit(project, [text]) if text else None
 
 
 def ask_remove_or_rename(p: Prompter, project: Project) -> Proposal | None:
-    slots = editing.named_slots(project)
+    slots = menu.named_slots(project)
     if not slots:
         p.say("This project has no named database, broker or cache (only the default ones).")
         return None
     slot = p.select("Which one?", [(s.key, s) for s in slots], slots[0])
     verb = p.select(f"{slot.key}:", [("remove it", "remove"), ("rename it", "rename")], "remove")
     if verb == "remove":
-        return editing.propose_remove_slot(project, slot.role, slot.name or "")
+        return menu.propose_remove_slot(project, slot.role, slot.name or "")
     name = p.text(
         f"New name for {slot.key}",
         "",
-        _check(lambda text: editing.slot_name_error(project, slot.role, text)),
+        _check(lambda text: menu.slot_name_error(project, slot.role, text)),
     )
-    return editing.propose_rename_slot(project, slot.role, slot.name or "", name)
+    return menu.propose_rename_slot(project, slot.role, slot.name or "", name)
 
 
 def ask_add_slot(p: Prompter, project: Project) -> Proposal | None:
@@ -144,21 +142,21 @@ def ask_add_slot(p: Prompter, project: Project) -> Proposal | None:
     name = p.text(
         f"Name of the {role.label}",
         "",
-        _check(lambda text: editing.slot_name_error(project, role, text)),
+        _check(lambda text: menu.slot_name_error(project, role, text)),
     )
-    provider = choose(p, f"{role.value}.{name} in base", editing.provider_options(role), 0)
+    provider = choose(p, f"{role.value}.{name} in base", menu.provider_options(role), 0)
     assert provider is not None
-    return editing.propose_add_slot(project, role, name, provider, {})
+    return menu.propose_add_slot(project, role, name, provider, {})
 
 
 def ask_derive(p: Prompter, project: Project) -> Proposal:
-    return editing.propose_derive(project)
+    return menu.propose_derive(project)
 
 
 def ask_add_overlays(p: Prompter, project: Project) -> Proposal | None:
     from questionary import Choice
 
-    missing = editing.missing_overlays(project)
+    missing = menu.missing_overlays(project)
     if not missing:
         p.say("This project has production, test and memory overlays already.")
         return None
@@ -168,14 +166,14 @@ def ask_add_overlays(p: Prompter, project: Project) -> Proposal | None:
     )
     if not envs:
         return None
-    return editing.propose_add_overlays(project, envs)
+    return menu.propose_add_overlays(project, envs)
 
 
 def ask_regenerate_ci(p: Prompter, project: Project) -> Proposal:
-    options, start = editing.ci_options(project)
+    options, start = menu.ci_options(project)
     ci = choose(p, "Regenerate the CI config from domain.toml", options, start)
     assert ci is not None
-    return editing.propose_ci(project, ci)
+    return menu.propose_ci(project, ci)
 
 
 ASK = {
@@ -218,9 +216,9 @@ def confirm_and_apply(p: Prompter, proposal: Proposal) -> Project | None:
         p.say("Nothing written.")
         return None
     try:
-        project = editing.apply_proposal(proposal)
+        project = menu.apply_proposal(proposal)
     except ScaffolderError as error:
         p.say(("fg:ansired bold", f"✗ {error}"))
         return None
-    p.say(("fg:ansigreen", f"✓ {editing.short_outcome(proposal)}"))
+    p.say(("fg:ansigreen", f"✓ {menu.short_outcome(proposal)}"))
     return project

@@ -3,7 +3,7 @@
 Every reopen command (add-database, add-env, ci, the edit menu) goes through `open_project`
 and `commit`, so they share the same guarantees: the user's domain.toml is edited in place
 (scaffolder.toml.verify checks that only lines were inserted), derived files are merged three
-ways (scaffolder.derived), and nothing is written unless everything can be.
+ways (scaffolder.reopen.derive), and nothing is written unless everything can be.
 """
 
 from __future__ import annotations
@@ -116,13 +116,13 @@ def pending_changes(
     these and applies them itself. `skipped(path, reason)` hears of each derived file left as
     it is (default: a line on stderr), `noted(path, note)` each note about a file added to (a
     service of the user's reused, a port moved). Raises MergeConflict as `commit` does."""
-    from scaffolder.derived import MergeConflict, conflict_report, record_snapshot, regenerate
+    from scaffolder.reopen.derive import MergeConflict, conflict_report, record_snapshot, regenerate
     from scaffolder.writer import changes_for
 
     identity = identity or project.identity
     text = project.text if new_text is None else new_text
     if new_text is not None:
-        from scaffolder.local_ports import aim_at_compose
+        from scaffolder.reopen.local_ports import aim_at_compose
 
         # A new local default reaches the service the project's compose file runs for it.
         text = new_text = aim_at_compose(
@@ -203,8 +203,8 @@ def _retired_ci(project: Project, identity: ProjectIdentity) -> str | None:
 def _config_files(project: Project, tree: Tree, new_text: str) -> dict[str, bytes]:
     """The edited config, and pyproject.toml where its protean requirement lacks an extra the
     new config needs (one file when the config lives in pyproject.toml itself)."""
-    from scaffolder.extras import with_extras
     from scaffolder.plan import plan_project
+    from scaffolder.reopen.extras import with_extras
 
     identity = project.identity
     needed = plan_project(tree, identity.project_name, identity.package_name).extras

@@ -19,7 +19,7 @@ from scaffolder.config_tree import (
     slot_tables,
 )
 from scaffolder.errors import UsageError, closest
-from scaffolder.reopen import Project
+from scaffolder.reopen.project import Project
 from scaffolder.spec import (
     BASE,
     OVERLAYS,

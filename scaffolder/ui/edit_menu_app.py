@@ -13,7 +13,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from scaffolder.errors import CANCELLED
-from scaffolder.reopen import Project
+from scaffolder.reopen.project import Project
 from scaffolder.ui.settings import apply_saved_theme, save_theme_changes
 
 

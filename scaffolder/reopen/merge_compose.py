@@ -5,7 +5,7 @@ The user's own services come first: a service whose image is of the family a pro
 duplicated; a service protean-init adds never publishes a host port another service
 already publishes (it takes the next free one). What cannot match domain.toml as written
 (the reused service listens on another host port, a port had to move) is said in a note,
-one line each, for the command to print. The text is changed by `scaffolder.yaml_insert`
+one line each, for the command to print. The text is changed by `scaffolder.reopen.yaml_insert`
 only: lines are added in the file's own indentation, nothing else moves.
 """
 
@@ -241,7 +241,7 @@ def add_missing_services(yours: str, generated: str) -> tuple[str, list[str]]:
     note naming why and what to add by hand."""
     from ruamel.yaml import YAML
 
-    from scaffolder.yaml_insert import YamlInsertError, add_entries, load_plain
+    from scaffolder.reopen.yaml_insert import YamlInsertError, add_entries, load_plain
 
     try:
         mine = load_plain(yours) if yours.strip() else {}

@@ -25,7 +25,7 @@ from scaffolder.project_files import (
     GITLAB_CI,
     compose_file,
 )
-from scaffolder.reopen import Project, open_project
+from scaffolder.reopen.project import Project, open_project
 from scaffolder.spec import (
     BASE,
     DEFAULT_DATABASE,
@@ -282,7 +282,7 @@ def _propose(
     identity: ProjectIdentity | None = None,
     notes: Sequence[str] = (),
 ) -> Proposal:
-    from scaffolder.reopen import pending_changes, with_ci
+    from scaffolder.reopen.project import pending_changes, with_ci
 
     skipped: list[str] = []
     changes = pending_changes(
@@ -301,7 +301,7 @@ def _propose(
 def propose_add_database(
     project: Project, name: str, provider: str, env_choices: dict[str, str]
 ) -> Proposal:
-    from scaffolder.edits import add_database
+    from scaffolder.reopen.edits import add_database
 
     text = add_database(project, name, provider, env_choices)
     return _propose(project, f"Add databases.{name}", text)
@@ -309,7 +309,7 @@ def propose_add_database(
 
 def propose_set_provider(project: Project, env: str, slot: Slot, provider: str | None) -> Proposal:
     """A provider in one environment; None (inherit) drops an overlay's own table."""
-    from scaffolder.edits import set_provider
+    from scaffolder.reopen.edits import set_provider
 
     text = set_provider(project, env, slot, provider)
     return _propose(project, f"Set {env}.{slot.key} = {provider or INHERIT}", text)
@@ -318,7 +318,7 @@ def propose_set_provider(project: Project, env: str, slot: Slot, provider: str |
 def propose_edit(project: Project, assignments: Sequence[str]) -> Proposal:
     """`KEY=VALUE` edits in the vocabulary of `new --set` and `set`, parsed by the same
     function: what `protean-init set KEY=VALUE...` writes."""
-    from scaffolder.edits import apply_assignments
+    from scaffolder.reopen.edits import apply_assignments
 
     text = apply_assignments(project, list(assignments))
     return _propose(project, "Set " + ", ".join(assignments), text)
@@ -327,14 +327,14 @@ def propose_edit(project: Project, assignments: Sequence[str]) -> Proposal:
 def propose_add_slot(
     project: Project, role: Role, name: str, provider: str, env_choices: dict[str, str]
 ) -> Proposal:
-    from scaffolder.edits import add_slot
+    from scaffolder.reopen.edits import add_slot
 
     text = add_slot(project, role, name, provider, env_choices)
     return _propose(project, f"Add {role.value}.{name}", text)
 
 
 def propose_remove_slot(project: Project, role: Role, name: str) -> Proposal:
-    from scaffolder.edits import remove_slot
+    from scaffolder.reopen.edits import remove_slot
 
     text = remove_slot(project, role, name)
     notes = [f"code that names provider={name!r} needs the same change"]
@@ -342,7 +342,7 @@ def propose_remove_slot(project: Project, role: Role, name: str) -> Proposal:
 
 
 def propose_rename_slot(project: Project, role: Role, old: str, new: str) -> Proposal:
-    from scaffolder.edits import rename_slot
+    from scaffolder.reopen.edits import rename_slot
 
     text = rename_slot(project, role, old, new)
     notes = [f"code that names provider={old!r} needs the same change"]
@@ -367,7 +367,7 @@ def assignment_error(text: str) -> str | None:
 
 def named_slots(project: Project) -> list[Slot]:
     """The slots that can be removed or renamed: named ones other than `default`."""
-    from scaffolder.edits import base_slots
+    from scaffolder.reopen.edits import base_slots
 
     return [slot for slot in base_slots(project) if slot.name not in (None, "default")]
 
@@ -424,7 +424,7 @@ def setting_value_options(env: str, setting: Setting) -> list[Option]:
 
 
 def propose_add_overlays(project: Project, envs: Sequence[str]) -> Proposal:
-    from scaffolder.edits import add_environments
+    from scaffolder.reopen.edits import add_environments
 
     text = add_environments(project, list(envs))
     return _propose(project, "Add " + ", ".join(f"[{env}]" for env in envs), text)

@@ -3,7 +3,7 @@
 An edit writes a new connection string with the catalog's local default
 (`${REPORTS_DATABASE_URL|postgresql://...@localhost:5432/shop}`). When the project's compose
 file already has a PostgreSQL of the user's on host port 15432, that service is used (see
-scaffolder.compose_merge) and the default must say 15432; when another service already
+scaffolder.reopen.merge_compose) and the default must say 15432; when another service already
 publishes 6379, the Redis protean-init adds goes on 6380, and the default must say 6380.
 Only values this edit wrote or changed are re-aimed (the user's own lines are never
 touched), by replacing the port inside the value's token (scaffolder.toml.edit.set_value,
@@ -26,9 +26,9 @@ from scaffolder.spec import BASE
 def compose_ports(root: Path, tree: Tree, package: str) -> dict[str, int]:
     """Catalog service -> the host port it will be reached on, where that is not the port
     the config's defaults name: a reused service's published port, or a moved one."""
-    from scaffolder.compose_merge import plan_additions, published_ports
     from scaffolder.plan import plan_project
-    from scaffolder.yaml_insert import YamlInsertError, load_plain
+    from scaffolder.reopen.merge_compose import plan_additions, published_ports
+    from scaffolder.reopen.yaml_insert import YamlInsertError, load_plain
 
     compose = next((root / n for n in COMPOSE_NAMES if (root / n).is_file()), None)
     if compose is None:

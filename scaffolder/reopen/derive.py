@@ -168,8 +168,8 @@ def _merge_into(
         return _add_missing_variables(yours, new), False, []
     if asked:
         return (*merge_file(None, yours, new), [])
-    from scaffolder.ci_merge import add_missing_services as add_to_ci
-    from scaffolder.ci_merge import left_alone
+    from scaffolder.reopen.merge_ci import add_missing_services as add_to_ci
+    from scaffolder.reopen.merge_ci import left_alone
 
     # A CI file of the user's is never rewritten as a side effect: it gains the service
     # containers it lacks as lines, or is left alone with a note saying what it lacks.
@@ -227,8 +227,8 @@ def take_regenerated(base: bytes | None, yours: bytes, regenerated: bytes) -> by
 
 def _add_missing_variables(yours: bytes, generated: bytes) -> bytes:
     """For an .env.example protean-init did not write: add the variables it lacks, as lines,
-    into the one block protean-init keeps in it (scaffolder.env_example_merge)."""
-    from scaffolder.env_example_merge import add_missing_variables
+    into the one block protean-init keeps in it (scaffolder.reopen.merge_env_example)."""
+    from scaffolder.reopen.merge_env_example import add_missing_variables
 
     return add_missing_variables(yours.decode(), generated.decode()).encode()
 
@@ -236,9 +236,9 @@ def _add_missing_variables(yours: bytes, generated: bytes) -> bytes:
 def _add_missing_services(yours: bytes, generated: bytes) -> tuple[bytes, list[str]]:
     """For a compose file protean-init did not write: add the services and volumes it lacks,
     as text in the file's own style, reusing a service of the user's that provides one
-    (scaffolder.compose_merge). Returns the new bytes and the notes for the user."""
+    (scaffolder.reopen.merge_compose). Returns the new bytes and the notes for the user."""
     from scaffolder.check.connection_drift import created_databases
-    from scaffolder.compose_merge import add_missing_services
+    from scaffolder.reopen.merge_compose import add_missing_services
 
     text, notes = add_missing_services(yours.decode(), generated.decode())
     # A PostgreSQL of the user's that is reused creates no named database's own database:
