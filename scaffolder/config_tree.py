@@ -83,13 +83,20 @@ def provider_of(slot: Slot, table: Mapping[str, Any]) -> Provider | None:
 
 
 def references(value: Any) -> Iterator[VariableReference]:
-    """Every `${VAR}` / `${VAR|default}` inside a value, nested tables and lists included."""
-    if isinstance(value, str):
-        for match in VARIABLE_REFERENCE.finditer(value):
-            yield VariableReference(match.group(1), match.group(2))
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from references(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from references(item)
+    """Every `${VAR}` / `${VAR|default}` inside a value, nested tables and lists included,
+    in document order.
+
+    A walk with its own stack, not nested generators: plans read every table of the config
+    several times per edit, and on a 2,000-table file the recursion's `yield from` chains
+    were a third of an edit's time."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "${" in item:
+                for match in VARIABLE_REFERENCE.finditer(item):
+                    yield VariableReference(match.group(1), match.group(2))
+        elif isinstance(item, dict):
+            stack.extend(reversed(item.values()))
+        elif isinstance(item, list):
+            stack.extend(reversed(item))

@@ -100,9 +100,9 @@ def guarded(parse: Callable[[], Any], path: Path) -> Any:
 
 def load_toml(text: str, path: Path) -> dict[str, Any]:
     """tomllib.loads with the depth guard; TOMLDecodeError is left to the caller to word."""
-    import tomllib
+    from scaffolder.toml.tree import parsed  # one parse per text, shared with the editor
 
-    return guarded(lambda: tomllib.loads(text), path)
+    return guarded(lambda: parsed(text), path)
 
 
 def scan_yaml(text: str, path: Path, loader: Any) -> None:

@@ -16,9 +16,27 @@ from scaffolder.toml.values import dotted
 Path = tuple[str, ...]
 
 
+def parsed(text: str) -> dict[str, Any]:
+    """``tomllib.loads(text)``, once per distinct text: one edit parses its input and its
+    result in this layer, and the commands read the same two texts again (on a 2,000-table
+    file each parse is 0.15-0.2 s). The tree is shared, so nothing may change it: the edits
+    build their expected trees as copies (`merged`, `without`). Errors are not kept."""
+    tree = _PARSED.get(text)
+    if tree is None:
+        tree = tomllib.loads(text)
+        if len(_PARSED) >= _PARSED_KEEP:
+            del _PARSED[next(iter(_PARSED))]
+        _PARSED[text] = tree
+    return tree
+
+
+_PARSED: dict[str, dict[str, Any]] = {}
+_PARSED_KEEP = 4  # an edit's input and result, with room for a second edit's
+
+
 def load(text: str) -> dict[str, Any]:
     try:
-        return tomllib.loads(text)
+        return parsed(text)
     except tomllib.TOMLDecodeError as exc:
         line, col, _msg = error_location(exc, text)
         raise TomlEditError(error_text(exc, text), line=line, column=col) from None

@@ -13,6 +13,7 @@ from typing import Any
 
 from scaffolder.toml.errors import TomlEditError
 from scaffolder.toml.scan import Document
+from scaffolder.toml.tree import parsed
 
 
 def verify(original: str, result: str, expected: dict[str, Any], *, changed: range | tuple) -> None:
@@ -24,7 +25,7 @@ def verify(original: str, result: str, expected: dict[str, Any], *, changed: ran
 def check_parses_to(result: str, expected: dict[str, Any]) -> None:
     """The edited text must be TOML that parses to exactly the intended tree."""
     try:
-        got = tomllib.loads(result)
+        got = parsed(result)
     except tomllib.TOMLDecodeError as exc:
         raise TomlEditError(
             f"refusing to write: the edit would produce invalid TOML ({exc})"
@@ -47,7 +48,7 @@ def check_kept(doc: Document, result: str, remove: set[int]) -> None:
 
 def load_result(result: str) -> dict[str, Any]:
     try:
-        return tomllib.loads(result)
+        return parsed(result)
     except tomllib.TOMLDecodeError as exc:
         raise TomlEditError(
             f"refusing to write: the edit would produce invalid TOML ({exc})"
