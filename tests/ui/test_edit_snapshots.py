@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from scaffolder.reopen.project import open_project
-from scaffolder.ui.choices import ChoiceModal, NameModal
+from scaffolder.ui.choices import ChoiceModal, NameModal, PickManyModal
 from scaffolder.ui.edit_menu_app import EditApp
 from scaffolder.ui.screens.preview import ReportModal
 
@@ -76,7 +76,8 @@ def test_adopting_offers_the_missing_overlays(snap_compare, adopted):
 
 
 def test_adopted_with_overlays_marks_what_check_finds(snap_compare, adopted):
-    keys = ("o", "enter", "enter")  # every overlay; production inherits memory: warnings
+    # Every overlay, then apply the plan; each dialog is up before its key.
+    keys = ("o", PickManyModal, "enter", ReportModal, "enter")
     assert snap_compare(app(adopted), terminal_size=(80, 24), run_before=pressing(*keys))
 
 

@@ -257,6 +257,10 @@ class EditScreen(Screen):
         cursor, focused = old.cursor, old.has_focus
         self.overview = menu.overview(project)
         grid = self.make_grid()
+        if focused:
+            # Removing the focused grid would hand focus to the next widget, the actions list
+            # at the bottom, and scroll the menu down to it: the grid's top out of view.
+            self.set_focus(None, scroll_visible=False)
         await old.remove()
         await self.query_one("#edit-body").mount(grid, before=self.query_one("#cell-detail"))
         grid.cursor = (
