@@ -189,16 +189,7 @@ class Option:
 
 def database_name_error(project: Project, name: str) -> str | None:
     """Why `name` cannot be a new database here, or None: checked as the user types."""
-    if not name:
-        return "enter a name, such as reports"
-    try:
-        validate_slot_name(name)
-    except UsageError as error:
-        return str(error)
-    databases = project.tree.get("databases")
-    if isinstance(databases, dict) and name in databases:
-        return f"there is a database named {name!r} already"
-    return None
+    return slot_name_error(project, Role.DATABASE, name)
 
 
 def provider_options(role: Role) -> list[Option]:

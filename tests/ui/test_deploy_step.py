@@ -23,6 +23,7 @@ from scaffolder.ui.wizard import DEPLOY, WizardApp
 
 from .helpers import step_ready, type_into, until
 from .test_snapshots import settle, steady_compare
+from .test_wizard import rendered
 from .test_wizard_keys import palette_titles
 
 
@@ -56,20 +57,6 @@ async def choose(pilot, radio_set: str, button: str) -> None:
     await pilot.press("enter")
     await pilot.pause()
     assert screen.query_one(f"#{button}", RadioButton).value
-
-
-async def rendered(pilot) -> ReviewScreen:
-    def done() -> bool:
-        screen = pilot.app.screen
-        return (
-            isinstance(screen, ReviewScreen)
-            and screen.spec is not None
-            and screen.rendered_for == screen.spec
-        )
-
-    await until(pilot, done, "the Review step rendered")
-    await pilot.pause()
-    return pilot.app.screen
 
 
 def status(app) -> str:
