@@ -9,23 +9,20 @@ same keys, flat (`"production.databases.default": postgresql`) or nested, plus `
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from scaffolder.catalog import PROTEAN_DEFAULTS, PROVIDERS
+from scaffolder.draft import SpecDraft
 from scaffolder.errors import UsageError, yaml_error_text
 from scaffolder.spec import (
     BASE,
     DEFAULT_SLOTS,
-    ENVIRONMENTS,
     MEMORY,
     PRODUCTION,
     SETTING_TABLE,
-    EnvironmentSpec,
     ProjectSpec,
     Slot,
-    package_name_for,
     production_provider,
 )
 
@@ -34,120 +31,48 @@ _SPEC_KEYS = ["variables", "local_urls"]
 _RECORD_KEYS = {"generated_from", "derived_files"}
 
 
-@dataclass
-class _Draft:
-    """A spec under construction: plain mutable data, validated when it becomes a spec."""
-
-    project: dict[str, Any] = field(default_factory=dict)
-    environments: dict[str, dict[str, Any]] = field(default_factory=dict)
-    variables: dict[Slot, str] = field(default_factory=dict)
-    local_urls: dict[Slot, str] = field(default_factory=dict)
-    # (env, slot) pairs a key named, set or inherited: the memory overlay keeps those as given.
-    named: set[tuple[str, Slot]] = field(default_factory=set)
-
-    @classmethod
-    def of(cls, spec: ProjectSpec) -> _Draft:
-        draft = cls(
-            project={
-                "project_name": spec.project_name,
-                "package_name": spec.package_name,
-                "ci": spec.ci,
-                "compose": spec.compose,
-                "deploy": spec.deploy,
-                "workers": spec.workers,
-                "replicas": spec.replicas,
-            },
-            variables=dict(spec.variables),
-            local_urls=dict(spec.local_urls),
-        )
-        for env, environment in spec.environments.items():
-            draft.environments[env] = {
-                "providers": dict(environment.providers),
-                **{SETTING_TABLE[k].attribute: v for k, v in environment.settings().items()},
-            }
-        return draft
-
-    def environment(self, env: str) -> dict[str, Any]:
-        return self.environments.setdefault(env, {"providers": {}})
-
-    def build(self) -> ProjectSpec:
-        project_name = self.project.get("project_name")
-        if not project_name:
-            raise UsageError("no project name; pass --name NAME")
-        base = self.environment(BASE)
-        for slot, name in zip(DEFAULT_SLOTS, ("memory", "inline", "memory", "memory"), strict=True):
-            base["providers"].setdefault(slot, name)
-        production = self.environments.get(PRODUCTION)
-        if production is not None:
-            # A slot base gains keeps production off local files: sqlite in base is a
-            # server in production unless production names it (scaffolder.spec).
-            for slot, name in base["providers"].items():
-                if (PRODUCTION, slot) in self.named or slot in production["providers"]:
-                    continue
-                chosen = production_provider(slot.role, name)
-                if chosen != name:
-                    production["providers"][slot] = chosen
-        memory = self.environments.get(MEMORY)
-        if memory is None and any(
-            not PROVIDERS[slot.role][name].in_memory for slot, name in base["providers"].items()
-        ):
-            # CI's memory job runs `pytest --protean-env memory`; with servers in base and no
-            # memory overlay it would select base, and fail without its services.
-            memory = self.environments[MEMORY] = {"providers": {}, "testing": True}
-        if memory is not None:
-            # The memory overlay runs every provider in process (CI's memory job has no
-            # services): a slot added to base is pinned in memory unless memory names it.
-            for slot in base["providers"]:
-                if (MEMORY, slot) not in self.named:
-                    memory["providers"].setdefault(slot, PROTEAN_DEFAULTS[slot.role])
-        return ProjectSpec(
-            project_name=project_name,
-            package_name=self.project.get("package_name") or package_name_for(project_name),
-            ci=self.project.get("ci", "github"),
-            compose=self.project.get("compose", True),
-            deploy=self.project.get("deploy", "none"),
-            workers=self.project.get("workers", 1),
-            replicas=self.project.get("replicas", 1),
-            environments={
-                env: EnvironmentSpec(**values)
-                for env, values in sorted(
-                    self.environments.items(), key=lambda item: ENVIRONMENTS.index(item[0])
-                )
-            },
-            variables=self.variables,
-            local_urls=self.local_urls,
-        )
+def _with_implied_choices(draft: SpecDraft, named: set[tuple[str, Slot]]) -> None:
+    """What the keys imply but do not say: base's slots default to in-process providers, a
+    slot base gains is kept off local files in production and in process in memory, unless
+    that environment's own key (`named`) says otherwise."""
+    draft.name_environment(BASE)
+    base = draft.providers[BASE]
+    for slot, name in zip(DEFAULT_SLOTS, ("memory", "inline", "memory", "memory"), strict=True):
+        base.setdefault(slot, name)
+    if PRODUCTION in draft.present:
+        # A slot base gains keeps production off local files: sqlite in base is a
+        # server in production unless production names it (scaffolder.spec).
+        production = draft.providers[PRODUCTION]
+        for slot, name in base.items():
+            if (PRODUCTION, slot) in named or slot in production:
+                continue
+            chosen = production_provider(slot.role, name)
+            if chosen != name:
+                production[slot] = chosen
+    if MEMORY not in draft.present and any(
+        not PROVIDERS[slot.role][name].in_memory for slot, name in base.items()
+    ):
+        # CI's memory job runs `pytest --protean-env memory`; with servers in base and no
+        # memory overlay it would select base, and fail without its services.
+        draft.name_environment(MEMORY)
+        draft.settings[MEMORY]["testing"] = True
+    if MEMORY in draft.present:
+        # The memory overlay runs every provider in process (CI's memory job has no
+        # services): a slot added to base is pinned in memory unless memory names it.
+        for slot in base:
+            if (MEMORY, slot) not in named:
+                draft.providers[MEMORY].setdefault(slot, PROTEAN_DEFAULTS[slot.role])
 
 
-def parse_bool(key: str, value: Any) -> bool:
-    from scaffolder.spec import _parse_bool
-
-    return _parse_bool(key, value)
-
-
-def apply_setting(draft: _Draft, key: str, value: Any) -> None:
-    """Apply one `KEY=VALUE` to the draft; the vocabulary's one parser validates it."""
-    from scaffolder.vocabulary import ProjectEdit, ProviderEdit, SettingEdit, parse_edit
+def apply_setting(draft: SpecDraft, named: set[tuple[str, Slot]], key: str, value: Any) -> None:
+    """Apply one `KEY=VALUE` to the draft; the vocabulary's one parser validates it. `named`
+    gains the (env, slot) of a provider key: the implied choices leave those as given."""
+    from scaffolder.vocabulary import ProviderEdit, parse_edit
 
     edit = parse_edit(key, value)
-    if isinstance(edit, ProjectEdit):
-        draft.project[edit.name] = edit.value
-    elif isinstance(edit, SettingEdit):
-        environment = draft.environment(edit.env)
-        if edit.value is None:
-            environment.pop(edit.setting.attribute, None)
-        else:
-            environment[edit.setting.attribute] = edit.value
-    elif isinstance(edit, ProviderEdit):
-        environment = draft.environment(edit.env)
-        draft.named.add((edit.env, edit.slot))
-        if edit.provider is None:
-            environment["providers"].pop(edit.slot, None)
-        else:
-            environment["providers"][edit.slot] = edit.provider
-    else:
-        target = draft.variables if edit.group == "variables" else draft.local_urls
-        target[edit.slot] = edit.value
+    if isinstance(edit, ProviderEdit):
+        named.add((edit.env, edit.slot))
+    draft.apply(edit)
 
 
 def flatten(data: Mapping[str, Any], prefix: str = "") -> Iterable[tuple[str, Any]]:
@@ -218,15 +143,19 @@ def build_spec(
     project: Mapping[str, Any] | None = None,
 ) -> ProjectSpec:
     """Start from `start` (the defaults, or nothing), then the answers file, then `--set`."""
-    draft = _Draft.of(start) if start else _Draft()
+    draft = SpecDraft.of(start) if start else SpecDraft()
+    named: set[tuple[str, Slot]] = set()
     for key, value in answer_settings(answers or {}):
-        apply_setting(draft, key, value)
+        apply_setting(draft, named, key, value)
     for key, value in (project or {}).items():
         if value is not None:
-            apply_setting(draft, key, value)
+            apply_setting(draft, named, key, value)
     for text in sets:
-        apply_setting(draft, *parse_set(text))
-    return draft.build()
+        apply_setting(draft, named, *parse_set(text))
+    if not draft.project_name:
+        raise UsageError("no project name; pass --name NAME")
+    _with_implied_choices(draft, named)
+    return draft.spec()
 
 
 def record_spec(tree: Mapping[str, Any], package: str, deploy: str = "none") -> dict[str, Any]:

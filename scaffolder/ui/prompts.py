@@ -248,7 +248,7 @@ def q_package_name(p: Prompter, draft: Draft) -> None:
 
 def q_target(p: Prompter, draft: Draft) -> None:
     def target_error(text: str) -> str | None:
-        probe = Draft(draft.project_name, draft.package_name, Path())
+        probe = Draft(draft.project_name, draft.package_name, target=Path())
         probe.set_target(text)
         return probe.target_error()
 

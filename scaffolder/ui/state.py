@@ -1,19 +1,18 @@
-"""The wizard's draft: the user's choices so far, editable, turned into a ProjectSpec at the end.
+"""The wizard's draft: the one spec builder (scaffolder.draft) with the forms' state on top.
 
-Both front ends (the Textual wizard and the questionary prompts) fill one of these, so the same
-choices give the same spec. It holds what the user chose, not what follows from it: an overlay
-keeps only the slots it overrides ("inherit" is the absence of an entry), and a connection
-keeps only the variable names and local URLs that differ from the catalog's defaults.
+Both interactive front ends (the Textual wizard and the questionary prompts) fill one of these,
+and answers files and flags fill its base, so the same choices give the same spec. What is
+here only the forms need: the target folder, which fields still follow the project name, the
+counts as typed, the slots' order on screen, and each step's checks and messages.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from scaffolder.catalog import PROVIDERS, Provider, Role
+from scaffolder.draft import SpecDraft
 from scaffolder.errors import UsageError
 from scaffolder.spec import (
     BASE,
@@ -23,11 +22,8 @@ from scaffolder.spec import (
     INHERIT,
     PROCESSING_MODES,
     PRODUCTION,
-    SETTING_TABLE,
-    SETTINGS,
     SUBSCRIPTION_TYPES,
     VARIABLE_NAME,
-    EnvironmentSpec,
     ProjectSpec,
     Slot,
     default_local_url,
@@ -74,69 +70,33 @@ def setting_text(value: object) -> str:
 
 
 @dataclass
-class Draft:
-    project_name: str
-    package_name: str
-    target: Path
-    ci: str = "github"
-    compose: bool = True
+class Draft(SpecDraft):
+    """The one spec builder (scaffolder.draft) with what only the forms need on top."""
+
+    target: Path = Path()
+    # The slots in the order the forms show them (base's, named databases after default).
     slots: list[Slot] = field(default_factory=list)
-    # base: every slot; an overlay: only the slots it overrides.
-    providers: dict[str, dict[Slot, str]] = field(default_factory=dict)
-    # Per environment, only the settings it sets.
-    settings: dict[str, dict[str, object]] = field(default_factory=dict)
-    # The environments the spec had to begin with; others appear once they set something.
-    present: list[str] = field(default_factory=list)
-    variables: dict[Slot, str] = field(default_factory=dict)
-    local_urls: dict[Slot, str] = field(default_factory=dict)
-    # Step 4, deploy: the deployment files (spec.DEPLOY_CHOICES) and the engine's scale, as
-    # typed (checked by deploy_errors; a count is text until then).
-    deploy: str = "none"
-    workers: str = "1"
-    replicas: str = "1"
+    # Step 4, deploy: the workers and replicas fields as typed (checked by deploy_errors; a
+    # count is text until then, and reaches the spec's int once it is a count).
+    counts: dict[str, str] = field(default_factory=lambda: {"workers": "1", "replicas": "1"})
     # Whether the package name and target folder still follow the project name.
     package_follows: bool = True
     target_follows: bool = True
-    origin: ProjectSpec | None = None
 
     # --- building -----------------------------------------------------------------------
 
     @classmethod
     def from_spec(cls, spec: ProjectSpec, target: Path) -> Draft:
-        providers = {env: {} for env in ENVIRONMENTS}
-        settings = {env: {} for env in ENVIRONMENTS}
-        for env, environment in spec.environments.items():
-            providers[env] = dict(environment.providers)
-            settings[env] = environment.settings()
-        return cls(
-            project_name=spec.project_name,
-            package_name=spec.package_name,
+        return cls.of(
+            spec,
             target=target,
-            ci=spec.ci,
-            compose=spec.compose,
             slots=list(spec.slots),
-            providers=providers,
-            settings=settings,
-            present=[env for env in ENVIRONMENTS if env in spec.environments],
-            variables=dict(spec.variables),
-            local_urls=dict(spec.local_urls),
-            deploy=spec.deploy,
-            workers=str(spec.workers),
-            replicas=str(spec.replicas),
+            counts={"workers": str(spec.workers), "replicas": str(spec.replicas)},
             package_follows=spec.package_name == package_name_for(spec.project_name),
             # The current folder (empty, made for the project) stays the target when the
             # project is renamed: moving it would write somewhere the user did not choose.
             target_follows=target.name == spec.project_name and not _is_cwd(target),
-            origin=spec,
         )
-
-    def environments(self) -> list[str]:
-        """The environments the spec will have: those it began with, and any that set something."""
-        return [
-            env
-            for env in ENVIRONMENTS
-            if env in self.present or self.providers[env] or self.settings[env]
-        ]
 
     def build(self) -> ProjectSpec:
         """The spec these choices make; raises UsageError for the first thing wrong."""
@@ -144,29 +104,10 @@ class Draft:
             raise UsageError(error)
         connected = set(self.server_slots())
         local = {slot for slot in connected if self.local_envs(slot)}
-        environments = {}
-        for env in self.environments():
-            # Each value has its setting's own type: errors() above has checked every one.
-            chosen: dict[str, Any] = self.settings[env]
-            environments[env] = EnvironmentSpec(
-                # In slot order: the spec's (and domain.toml's) order is its base's order.
-                {s: self.providers[env][s] for s in self.slots if s in self.providers[env]},
-                **{SETTING_TABLE[name].attribute: chosen.get(name) for name in SETTINGS},
-            )
-        # From the spec the draft began with: what no step here edits (deployment, say) is
-        # kept as it came, whatever fields ProjectSpec gains.
-        return dataclasses.replace(
-            self.origin or ProjectSpec(self.project_name, self.package_name, {}),
-            project_name=self.project_name,
-            package_name=self.package_name,
-            environments=environments,
-            ci=self.ci,
-            compose=self.compose,
-            variables={s: v for s, v in self.variables.items() if s in connected},
-            local_urls={s: u for s, u in self.local_urls.items() if s in local},
-            deploy=self.deploy,
-            workers=int(self.workers),
-            replicas=int(self.replicas),
+        # Overrides of slots that no longer connect to anything are dropped, not written.
+        return self.spec(
+            keep_variable=lambda slot: slot in connected,
+            keep_local_url=lambda slot: slot in local,
         )
 
     def outcome(self) -> WizardOutcome:
@@ -420,9 +361,19 @@ class Draft:
         if kind != self.subscription_type():
             self.settings[PRODUCTION][SUBSCRIPTION_KEY] = kind
 
+    def count_text(self, name: str) -> str:
+        """The workers or replicas field as typed."""
+        return self.counts[name]
+
+    def set_count(self, name: str, text: str) -> None:
+        """The workers or replicas field; a whole number from 1 is the spec's from now on."""
+        self.counts[name] = text
+        if text.isdigit() and int(text) >= 1:
+            setattr(self, name, int(text))
+
     def count_error(self, name: str) -> str | None:
         """Why the workers or replicas field cannot be used, or None."""
-        text = getattr(self, name)
+        text = self.counts[name]
         if not text:
             return "enter a whole number, 1 or more"
         if not text.isdigit() or int(text) < 1:

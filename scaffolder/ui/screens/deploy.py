@@ -71,7 +71,7 @@ class DeployScreen(StepScreen):
         for name in COUNT_HINTS:
             yield field(
                 LABELS[name],
-                Input(getattr(draft, name), id=f"deploy-{name}", compact=True, type="integer"),
+                Input(draft.count_text(name), id=f"deploy-{name}", compact=True, type="integer"),
                 f"deploy-{name}",
             )
         yield Static(SCALE_NOTE, id="scale-note", classes="intro")
@@ -90,7 +90,7 @@ class DeployScreen(StepScreen):
 
     def sync(self) -> None:
         for name in COUNT_HINTS:
-            setattr(self.draft, name, self.query_one(f"#deploy-{name}", Input).value.strip())
+            self.draft.set_count(name, self.query_one(f"#deploy-{name}", Input).value.strip())
 
     @on(RadioSet.Changed, "#deploy")
     def handle_deploy(self, event: RadioSet.Changed) -> None:
