@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-from scaffolder.plan import plan_project
+from scaffolder.reopen.menu import overview, provider_table
 from scaffolder.reopen.project import Project
 
 
 def describe(project: Project) -> str:
-    """Environments as columns, slots as rows, plus the derived files and what to run next."""
-    plan = plan_project(project.tree, project.identity.project_name, project.identity.package_name)
-    envs = list(plan.environments)
-    rows: dict[str, dict[str, str]] = {}
-    for env in envs:
-        for use in plan.uses[env]:
-            rows.setdefault(str(use.slot), {})[env] = use.provider.name
-    width = max([len(r) for r in rows] + [4])
-    cols = [max([len(e)] + [len(rows[r].get(e, "")) for r in rows]) for e in envs]
-    header = (
-        "slot".ljust(width) + "  " + "  ".join(e.ljust(c) for e, c in zip(envs, cols, strict=True))
-    )
-    lines = [f"{project.identity.project_name}: {project.config_relative}", "", header]
-    for slot, by_env in rows.items():
-        cells = "  ".join(by_env.get(e, "-").ljust(c) for e, c in zip(envs, cols, strict=True))
-        lines.append(slot.ljust(width) + "  " + cells)
-    services = ", ".join(s.name for s in plan.services) or "none"
+    """The edit menu's provider table (without its inheritance marks), the services, and what
+    to run to change the project: what `protean-init edit --ui none` prints."""
+    view = overview(project)
+    lines = [f"{view.name}: {view.config}", "", *provider_table(view, mark_inherited=False)]
+    services = ", ".join(view.services) or "none"
     lines += ["", f"services: {services}", ""]
     lines += [
         "Change it with:",

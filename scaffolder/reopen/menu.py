@@ -112,37 +112,36 @@ def overview(project: Project) -> Overview:
     )
 
 
-def overview_lines(view: Overview) -> list[str]:
-    """The overview as plain lines, as `protean-init edit --ui none` prints its table: ↑ marks
-    a provider an overlay inherits from base."""
-    cells = {}
-    for (env, slot), cell in view.cells.items():
-        cells[(env, slot)] = ("↑" if cell.inherited else "") + (cell.provider or "-")
+def provider_table(view: Overview, *, mark_inherited: bool = True) -> list[str]:
+    """Environments as columns, slots as rows, each cell the provider the slot resolves to
+    ("-": not in that environment); with `mark_inherited`, ↑ marks a provider an overlay
+    inherits from base. Lines end without trailing blanks."""
+
+    def text(cell: Cell) -> str:
+        return ("↑" if mark_inherited and cell.inherited else "") + (cell.provider or "-")
+
+    envs = view.environments
     width = max([len(slot.key) for slot in view.slots] + [4])
-    widths = [
-        max([len(env)] + [len(cells.get((env, s), "-")) for s in view.slots])
-        for env in view.environments
-    ]
-    lines = [
-        "slot".ljust(width)
-        + "  "
-        + "  ".join(env.ljust(w) for env, w in zip(view.environments, widths, strict=True))
-    ]
+    widths = [max([len(env)] + [len(text(view.cell(env, s))) for s in view.slots]) for env in envs]
+    lines = ["slot".ljust(width) + "  " + "  ".join(map(str.ljust, envs, widths))]
     for slot in view.slots:
-        row = "  ".join(
-            cells.get((env, slot), "-").ljust(w)
-            for env, w in zip(view.environments, widths, strict=True)
-        )
-        lines.append(slot.key.ljust(width) + "  " + row)
+        cells = [text(view.cell(env, slot)) for env in envs]
+        lines.append(slot.key.ljust(width) + "  " + "  ".join(map(str.ljust, cells, widths)))
+    return [line.rstrip() for line in lines]
+
+
+def overview_lines(view: Overview) -> list[str]:
+    """The overview as plain lines, as the edit prompts show it: the provider table (↑ marks
+    a provider an overlay inherits from base), the derived files and the services."""
     derived = ", ".join(
         path + ("" if ours else " (yours: only added to)") for path, ours in view.derived
     )
-    lines += [
+    return [
+        *provider_table(view),
         "",
         f"derived: {derived or 'none yet'}",
         f"services: {', '.join(view.services) or 'none'}",
     ]
-    return [line.rstrip() for line in lines]
 
 
 def _table_in(tree: object, path: tuple[str, ...]) -> dict | None:
