@@ -294,7 +294,8 @@ def record_snapshot(
     # The choices as domain.toml now says: an edit never leaves them describing the project
     # as it was created (scaffolder.answers.record_spec).
     spec = record_spec(tree, project.package_name, project.deploy)
-    data["spec"] = _quote_ambiguous(spec)
+    # Its place among the keys is taken now; its text is written below, one way or the other.
+    data["spec"] = _SPEC_PLACEHOLDER
     snapshot = redact_tree(tree)
     data["derived_files"] = sorted(managed)
     # The snapshot grows with domain.toml and ruamel's emitter is slow on it (1.9 s at 2,000
@@ -308,8 +309,8 @@ def record_snapshot(
     spec_block = snapshot_block(spec) if block is not None else None
     if block is not None:
         data["generated_from"] = _PLACEHOLDER
-        if spec_block:
-            data["spec"] = _SPEC_PLACEHOLDER
+        if not spec_block:
+            data["spec"] = _quote_ambiguous(spec)
         out = io.StringIO()
         yaml.dump(data, out)
         lines = out.getvalue().splitlines(keepends=True)
@@ -317,11 +318,14 @@ def record_snapshot(
         at_spec = [i for i, line in enumerate(lines) if line == f"spec: {_SPEC_PLACEHOLDER}\n"]
         if len(at) == 1 and (not spec_block or len(at_spec) == 1):
             head = ["generated_from:\n"] if block else ["generated_from: {}\n"]
-            lines[at[0] : at[0] + 1] = head + block
+            blocks = {at[0]: head + block}
             if spec_block:
-                lines[at_spec[0] : at_spec[0] + 1] = ["spec:\n", *spec_block]
+                blocks[at_spec[0]] = ["spec:\n", *spec_block]
+            # The later line first, so the earlier one's index still holds.
+            for i in sorted(blocks, reverse=True):
+                lines[i : i + 1] = blocks[i]
             return "".join(lines).encode()
-        data["spec"] = _quote_ambiguous(spec)
+    data["spec"] = _quote_ambiguous(spec)
     data["generated_from"] = _quote_ambiguous(snapshot)
     out = io.StringIO()
     yaml.dump(data, out)
@@ -339,15 +343,19 @@ def _quote_ambiguous(value: Any) -> Any:
     import yaml
     from ruamel.yaml.scalarstring import SingleQuotedScalarString
 
-    if isinstance(value, dict):
-        return {_quote_ambiguous(k): _quote_ambiguous(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_quote_ambiguous(v) for v in value]
-    if isinstance(value, str):
-        tag = yaml.resolver.Resolver().resolve(yaml.ScalarNode, value, (True, False))
-        if tag != "tag:yaml.org,2002:str":
-            return SingleQuotedScalarString(value)
-    return value
+    resolve = yaml.resolver.Resolver().resolve
+
+    def quoted(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {quoted(k): quoted(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [quoted(v) for v in value]
+        plain = not isinstance(value, str) or (
+            resolve(yaml.ScalarNode, value, (True, False)) == "tag:yaml.org,2002:str"
+        )
+        return value if plain else SingleQuotedScalarString(value)
+
+    return quoted(value)
 
 
 def _load_without_snapshot(yaml: Any, answers_text: str) -> Any:
