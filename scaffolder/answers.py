@@ -37,8 +37,8 @@ def _with_implied_choices(draft: SpecDraft, named: set[tuple[str, Slot]]) -> Non
     that environment's own key (`named`) says otherwise."""
     draft.name_environment(BASE)
     base = draft.providers[BASE]
-    for slot, name in zip(DEFAULT_SLOTS, ("memory", "inline", "memory", "memory"), strict=True):
-        base.setdefault(slot, name)
+    for slot in DEFAULT_SLOTS:
+        base.setdefault(slot, PROTEAN_DEFAULTS[slot.role])
     if PRODUCTION in draft.present:
         # A slot base gains keeps production off local files: sqlite in base is a
         # server in production unless production names it (scaffolder.spec).

@@ -25,14 +25,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from scaffolder.config_tree import Tree, resolve
-from scaffolder.spec import PRODUCTION
+from scaffolder.spec import DEFAULT_SUBSCRIPTION_TYPE, PRODUCTION
 
-DEPLOY_CHOICES = ("docker", "kubernetes", "none")
-SUBSCRIPTION_TYPES = ("event_store", "stream")
-SUBSCRIPTION_PROFILES = ("production", "fast", "batch", "debug", "projection")
-
-# Protean 0.18's own defaults for what it reads from [server] and [server.health].
-DEFAULT_SUBSCRIPTION_TYPE = "event_store"
+# Protean 0.18's own defaults for what it reads from [server] and [server.health] (the
+# subscription type's is spec.DEFAULT_SUBSCRIPTION_TYPE).
 DEFAULT_HEALTH_HOST = "127.0.0.1"
 DEFAULT_HEALTH_PORT = 8080
 DEFAULT_DRAIN_TIMEOUT = 10

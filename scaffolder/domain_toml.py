@@ -10,22 +10,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from scaffolder.catalog import Provider
-from scaffolder.spec import BASE, MEMORY, PRODUCTION, SETTING_TABLE, ProjectSpec, Slot
+from scaffolder.spec import BASE, MEMORY, PRODUCTION, SETTING_TABLE, TEST, ProjectSpec, Slot
 
 _COMMENTS = {
     BASE: (
         "Base configuration: local development, every provider in memory unless chosen",
         "otherwise. PROTEAN_ENV selects an overlay below, merged over these values.",
     ),
-    "production": (
+    PRODUCTION: (
         "--- Production overlay: PROTEAN_ENV=production ---",
         "Connection strings come from variables with no default: a start without them fails.",
     ),
-    "test": (
+    TEST: (
         "--- Test overlay: PROTEAN_ENV=test (the default under pytest) ---",
         "Real services from docker-compose.yml: docker compose up -d && pytest",
     ),
-    "memory": (
+    MEMORY: (
         "--- Memory overlay: pytest --protean-env memory ---",
         "Dual-mode testing: the same suite with every provider in memory, no services.",
     ),

@@ -30,7 +30,7 @@ from scaffolder.project_files import (
     ProjectIdentity,
 )
 from scaffolder.redact import redact_tree
-from scaffolder.spec import BASE, ProjectSpec
+from scaffolder.spec import BASE, MEMORY, PRODUCTION, TEST, ProjectSpec
 from scaffolder.toml.values import render as toml_value
 
 # Files computed from domain.toml, that the reopen commands regenerate.
@@ -40,9 +40,9 @@ DERIVED_FILES = frozenset(
 
 _ENV_TITLES = {
     BASE: "base (no PROTEAN_ENV): local development",
-    "production": "production (PROTEAN_ENV=production): required; set them in the deployment",
-    "test": "test (PROTEAN_ENV=test, the default under pytest): defaults match docker-compose.yml",
-    "memory": "memory (pytest --protean-env memory)",
+    PRODUCTION: "production (PROTEAN_ENV=production): required; set them in the deployment",
+    TEST: "test (PROTEAN_ENV=test, the default under pytest): defaults match docker-compose.yml",
+    MEMORY: "memory (pytest --protean-env memory)",
 }
 
 

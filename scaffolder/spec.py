@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Literal
 
-from scaffolder.catalog import PROVIDERS, Provider, Role
+from scaffolder.catalog import PROTEAN_DEFAULTS, PROVIDERS, Provider, Role
 from scaffolder.errors import UsageError, closest
 
 BASE = "base"
@@ -51,6 +51,7 @@ def _parse_mode(key: str, value: object) -> str:
 
 # Protean 0.18's subscription types and profiles (protean.server.subscription.profiles).
 SUBSCRIPTION_TYPES = ("event_store", "stream")
+DEFAULT_SUBSCRIPTION_TYPE = "event_store"  # Protean 0.18's, when nothing sets it
 SUBSCRIPTION_PROFILES = ("production", "fast", "batch", "debug", "projection")
 DEPLOY_CHOICES = ("docker", "kubernetes", "none")
 
@@ -431,12 +432,12 @@ def validate_local_url(slot: Slot, url: str) -> None:
         )
 
 
-def subscription_type(spec: ProjectSpec, env: str = "production") -> str:
+def subscription_type(spec: ProjectSpec, env: str = PRODUCTION) -> str:
     """The engine's default subscription type in `env`, after inheritance (Protean's default
     is event_store)."""
     overlay = spec.environments.get(env)
     chosen = overlay.server_default_subscription_type if overlay else None
-    return chosen or spec.base.server_default_subscription_type or "event_store"
+    return chosen or spec.base.server_default_subscription_type or DEFAULT_SUBSCRIPTION_TYPE
 
 
 def validate_deployment(spec: ProjectSpec) -> None:
@@ -498,12 +499,7 @@ def production_provider(role: Role, base_provider: str) -> str:
 def default_spec(project_name: str, package_name: str | None = None) -> ProjectSpec:
     """The layout Protean's production guide recommends, with dual-mode testing."""
     real = {slot: RECOMMENDED[slot.role] for slot in DEFAULT_SLOTS}
-    in_memory = {
-        Slot(Role.DATABASE, "default"): "memory",
-        Slot(Role.BROKER, "default"): "inline",
-        Slot(Role.EVENT_STORE): "memory",
-        Slot(Role.CACHE, "default"): "memory",
-    }
+    in_memory = {slot: PROTEAN_DEFAULTS[slot.role] for slot in DEFAULT_SLOTS}
     return ProjectSpec(
         project_name=project_name,
         package_name=package_name or package_name_for(project_name),
@@ -511,11 +507,11 @@ def default_spec(project_name: str, package_name: str | None = None) -> ProjectS
             BASE: EnvironmentSpec(
                 in_memory, debug=True, event_processing="sync", command_processing="sync"
             ),
-            "production": EnvironmentSpec(
+            PRODUCTION: EnvironmentSpec(
                 real, debug=False, event_processing="async", command_processing="async"
             ),
-            "test": EnvironmentSpec(real, testing=True),
-            "memory": EnvironmentSpec(in_memory, testing=True),
+            TEST: EnvironmentSpec(real, testing=True),
+            MEMORY: EnvironmentSpec(in_memory, testing=True),
         },
         deploy="docker",
     )

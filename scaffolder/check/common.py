@@ -17,7 +17,7 @@ from scaffolder.catalog import PROVIDERS, TOP_LEVEL_KEYS, Provider, Role
 from scaffolder.check.findings import Finding
 from scaffolder.check.resolution import Resolved
 from scaffolder.check.source import Path, Source
-from scaffolder.spec import Slot
+from scaffolder.spec import PRODUCTION, Slot
 
 # Names people give environments: a table with one of these names is an overlay even when
 # it is empty or holds only misspelled keys.
@@ -72,7 +72,7 @@ ROLE_BY_KEY = {role.value: role for role in Role}
 
 def is_production(env: str) -> bool:
     name = env.lower()
-    return name in {"production", "live"} or name.startswith("prod")
+    return name in {PRODUCTION, "live"} or name.startswith("prod")
 
 
 def nearest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:

@@ -11,9 +11,7 @@ from typing import Any
 from scaffolder.check.common import Collector, SlotUse
 from scaffolder.check.resolution import Resolved
 from scaffolder.errors import UsageError, yaml_error_text
-from scaffolder.spec import BASE
-
-TEST = "test"
+from scaffolder.spec import BASE, TEST
 
 
 @dataclass

@@ -29,6 +29,7 @@ from scaffolder.deployment import (
     single_writer,
 )
 from scaffolder.project_files import GITHUB_WORKFLOW, GITLAB_CI
+from scaffolder.spec import PRODUCTION
 
 PROTEAN_ENV = "PROTEAN_ENV"
 
@@ -69,14 +70,14 @@ def _line(text: str, needle: str) -> int:
 def _container_health(c: Any, settings: Mapping[str, Any]) -> None:
     host = settings["health_host"]
     if host in LOOPBACK_HOSTS:
-        line = c.source.where("production", ("server", "health", "host"))
+        line = c.source.where(PRODUCTION, ("server", "health", "host"))
         c.add(
             ERROR,
             "health-on-loopback",
             f"the engine's health server binds {host} in production, inside a container: "
             "no probe or HEALTHCHECK from outside reaches it, so the pod is never ready",
             line=line,
-            env="production",
+            env=PRODUCTION,
             fix='set host = "0.0.0.0" in [production.server.health]',
         )
 
@@ -88,7 +89,7 @@ def _stream_broker(c: Any, tree: Mapping[str, Any], settings: Mapping[str, Any])
         return
     from scaffolder.config_tree import resolve
 
-    production = resolve(tree, "production")
+    production = resolve(tree, PRODUCTION)
     if production.get("command_processing") == "async":
         # protean/domain/command_processor.py: an async command is appended to the event
         # store; the engine's command subscription of type stream reads the broker instead.
@@ -100,8 +101,8 @@ def _stream_broker(c: Any, tree: Mapping[str, Any], settings: Mapping[str, Any])
             "Protean 0.18 appends an async command to the event store, while the engine's "
             "stream subscription for commands reads the broker, so command handlers never "
             "receive commands sent with domain.process",
-            line=c.source.where("production", ("command_processing",)),
-            env="production",
+            line=c.source.where(PRODUCTION, ("command_processing",)),
+            env=PRODUCTION,
             fix='set command_processing = "sync" in [production] (events still scale out), '
             'or keep default_subscription_type = "event_store" with one engine',
         )
@@ -115,8 +116,8 @@ def _stream_broker(c: Any, tree: Mapping[str, Any], settings: Mapping[str, Any])
             f'default_subscription_type = "stream" in production, with the {provider!r} '
             "broker: stream subscriptions read Redis Streams consumer groups, which only the "
             "'redis' broker has, so engines in other pods never share the work",
-            line=c.source.where("production", ("brokers", "default", "provider")),
-            env="production",
+            line=c.source.where(PRODUCTION, ("brokers", "default", "provider")),
+            env=PRODUCTION,
             fix='set provider = "redis" in [production.brokers.default]',
         )
 
@@ -134,7 +135,7 @@ def _dockerfile(c: Any, text: str, settings: Mapping[str, Any]) -> None:
                     f"EXPOSE {' '.join(sorted(exposed))}, but the engine's health server "
                     f"listens on {port} ([production.server.health] port)",
                     line=number,
-                    env="production",
+                    env=PRODUCTION,
                     fix=f"EXPOSE {port}, or re-derive: protean-init derive",
                     file=DOCKERFILE,
                 )
@@ -158,7 +159,7 @@ def _probe_url(c: Any, file: str, line: int, url: str, port: int) -> None:
             f"{url} is not an endpoint of the engine's health server, which serves /livez, "
             f"/readyz and POST /drainz on port {port}",
             line=line,
-            env="production",
+            env=PRODUCTION,
             fix=f"use http://127.0.0.1:{port}/livez (or /readyz)",
             file=file,
         )
@@ -173,7 +174,7 @@ def _workers(c: Any, file: str, line: int, command: str, settings: Mapping[str, 
             f"--workers {match.group(1)} with event-store subscriptions: they are single-writer "
             "and `protean server` refuses to start",
             line=line,
-            env="production",
+            env=PRODUCTION,
             fix='set default_subscription_type = "stream" in [production.server], or one worker',
             file=file,
         )
@@ -220,7 +221,7 @@ def _engine_container(
             f"replicas: {replicas} with event-store subscriptions: they are single-writer, so "
             "every pod would handle every event again",
             line=_line(text, "replicas:"),
-            env="production",
+            env=PRODUCTION,
             fix='replicas: 1 with strategy Recreate, or default_subscription_type = "stream"',
             file=file,
         )
@@ -246,7 +247,7 @@ def _engine_container(
                 f"the {kind} asks {path} on port {probe_port}; the engine serves /livez and "
                 f"/readyz on port {port} ([production.server.health])",
                 line=_line(text, f"{kind}:"),
-                env="production",
+                env=PRODUCTION,
                 fix=f"httpGet path /livez (liveness) or /readyz (readiness), port {port}",
                 file=file,
             )
@@ -261,7 +262,7 @@ def _engine_container(
                 f"production reads ${{{variable}}} with no default and the engine container "
                 "does not set it: the engine fails at start-up",
                 line=_line(text, "env:"),
-                env="production",
+                env=PRODUCTION,
                 fix=f"add {variable} to env with valueFrom.secretKeyRef (protean-init derive)",
                 file=file,
             )

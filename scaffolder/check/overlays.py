@@ -7,9 +7,7 @@ from collections.abc import Sequence
 
 from scaffolder.check.common import ROLE_BY_KEY, Collector, nearest
 from scaffolder.check.findings import ERROR, WARNING
-
-# The overlays protean-init, its CI and pytest select by these exact names.
-KNOWN_ENVS = ("production", "test", "memory")
+from scaffolder.spec import OVERLAYS
 
 
 def overlay_rules(c: Collector, overlays: Sequence[str], checked: Sequence[str]) -> None:
@@ -22,7 +20,7 @@ def overlay_rules(c: Collector, overlays: Sequence[str], checked: Sequence[str])
 def _names(c: Collector, overlays: Sequence[str]) -> None:
     """`[Test]` is selected by PROTEAN_ENV=Test only: Protean looks the name up as given."""
     for env in overlays:
-        wanted = next((k for k in KNOWN_ENVS if k == env.lower() and k != env), None)
+        wanted = next((k for k in OVERLAYS if k == env.lower() and k != env), None)
         if wanted is None or wanted in overlays:
             continue
         c.add(

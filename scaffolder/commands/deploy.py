@@ -54,7 +54,7 @@ def deploy_edit(
     from scaffolder.errors import UsageError
     from scaffolder.project_files import parse_config
     from scaffolder.reopen.edits import set_setting
-    from scaffolder.spec import DEPLOY_CHOICES, SETTING_TABLE, _parse_count
+    from scaffolder.spec import DEPLOY_CHOICES, PRODUCTION, SETTING_TABLE, _parse_count
 
     if kind not in DEPLOY_CHOICES:
         raise UsageError(f"invalid deploy {kind!r}; expected one of: {', '.join(DEPLOY_CHOICES)}")
@@ -65,14 +65,14 @@ def deploy_edit(
     }
     identity = replace(old, deploy=kind, **counts)
     text, current = project.text, project
-    if kind != "none" and "production" in overlay_names(project.tree):
-        server = (project.tree.get("production") or {}).get("server") or {}
+    if kind != "none" and PRODUCTION in overlay_names(project.tree):
+        server = (project.tree.get(PRODUCTION) or {}).get("server") or {}
         for key, value in CONTAINER_SERVER.items():
             node = server
             for part in key.split(".")[1:]:
                 node = node.get(part) if isinstance(node, dict) else None
             if node is None:
-                text = set_setting(current, "production", SETTING_TABLE[key], value)
+                text = set_setting(current, PRODUCTION, SETTING_TABLE[key], value)
                 current = replace(current, text=text, tree=parse_config(text, project.config))
     for name, count in counts.items():
         if count > 1 and single_writer(server_settings(current.tree)):

@@ -22,7 +22,10 @@ from scaffolder.errors import UsageError, closest
 from scaffolder.reopen.project import Project
 from scaffolder.spec import (
     BASE,
+    MEMORY,
     OVERLAYS,
+    PRODUCTION,
+    TEST,
     Setting,
     Slot,
     check_provider,
@@ -40,7 +43,7 @@ def connection_value(
 ) -> str:
     """`${VAR}` in production (no default), `${VAR|local URL}` elsewhere."""
     variable = variable or slot.variable
-    if env == "production":
+    if env == PRODUCTION:
         return provider.uri_value(f"${{{variable}}}")
     local = default_local_url(slot, provider, package)
     return provider.uri_value(f"${{{variable}|{local}}}")
@@ -127,10 +130,10 @@ def add_slot(
         )
     overlays = overlay_names(project.tree)
     chosen: dict[str, str | None] = {BASE: provider, **env_choices}
-    if "memory" in overlays:
-        chosen.setdefault("memory", next(iter(PROVIDERS[role])))
-    if "production" in overlays and not PROVIDERS[role][provider].in_memory:
-        chosen.setdefault("production", production_provider(role, provider))
+    if MEMORY in overlays:
+        chosen.setdefault(MEMORY, next(iter(PROVIDERS[role])))
+    if PRODUCTION in overlays and not PROVIDERS[role][provider].in_memory:
+        chosen.setdefault(PRODUCTION, production_provider(role, provider))
     additions: Additions = {}
     package = project.identity.package_name
     for env, provider_name in chosen.items():
@@ -188,7 +191,7 @@ def set_provider(project: Project, env: str, slot: Slot, provider: str | None) -
             raise UsageError(f"base.{slot}: 'inherit' is only for overlays")
         base_table = _table_at(project.tree, slot.path) or {}
         entry = PROVIDERS[slot.role].get(str(base_table.get("provider")))
-        if env == "production" and entry is not None and entry.uri_key:
+        if env == PRODUCTION and entry is not None and entry.uri_key:
             # Production takes base's provider, never base's local default: a `${VAR}`
             # with no default, as `new` writes an inherited server in production.
             return set_provider(project, env, slot, entry.name)
@@ -230,9 +233,9 @@ def _production_follows(
 ) -> str:
     """After base changed: a production that inherited the slot gets a server from a variable
     with no default, never base's local default."""
-    if "production" not in overlay_names(project.tree):
+    if PRODUCTION not in overlay_names(project.tree):
         return text
-    path = ("production", *slot.path)
+    path = (PRODUCTION, *slot.path)
     if _table_at(project.tree, path) is not None:
         return text
     entry = PROVIDERS[slot.role][production_provider(slot.role, provider)]
@@ -241,7 +244,7 @@ def _production_follows(
     from scaffolder.toml.edit import insert_tables
     from scaffolder.toml.errors import TomlEditError
 
-    table = slot_table("production", slot, entry, project.identity.package_name, variable)
+    table = slot_table(PRODUCTION, slot, entry, project.identity.package_name, variable)
     try:
         return insert_tables(text, {path: table}, root=project.config.root_key)
     except TomlEditError as error:
@@ -275,7 +278,7 @@ def set_connection(project: Project, group: str, slot: Slot, value: str) -> str:
         for key, old in table.items():
             if not isinstance(old, str):
                 continue
-            new = _replace_reference(old, group, value, production=env == "production")
+            new = _replace_reference(old, group, value, production=env == PRODUCTION)
             if new != old:
                 text = _set_values(project, text, path, {key: new})
     return text
@@ -393,8 +396,8 @@ def overlay_additions(env: str, base: dict[str, Any], package: str) -> Additions
     docker-compose.yml serves; memory: testing on, sync, and every slot in memory.
     """
     additions: Additions = {}
-    if env in ("production", "test"):
-        if env == "production":
+    if env in (PRODUCTION, TEST):
+        if env == PRODUCTION:
             additions[(env,)] = {
                 "debug": False,
                 "event_processing": "async",
@@ -407,7 +410,7 @@ def overlay_additions(env: str, base: dict[str, Any], package: str) -> Additions
             name = real_provider(slot.role, current.name if current else "")
             provider = PROVIDERS[slot.role][name]
             named = next(references(table.get(provider.uri_key or "", "")), None)
-            if env == "test" and current is provider and named and named.default is not None:
+            if env == TEST and current is provider and named and named.default is not None:
                 continue  # base already connects to a local server: test inherits it
             variable = named.name if named else slot.variable
             additions[(env, *slot.path)] = slot_table(env, slot, provider, package, variable)

@@ -30,7 +30,9 @@ from scaffolder.spec import (
     BASE,
     DEFAULT_DATABASE,
     INHERIT,
+    MEMORY,
     OVERLAYS,
+    PRODUCTION,
     Setting,
     Slot,
     role_order,
@@ -210,9 +212,9 @@ def overlay_database_options(project: Project, env: str, base: str) -> tuple[lis
     a variable that has no default; the first option says so instead of a bare "inherit".
     """
     base_provider = PROVIDERS[Role.DATABASE][base]
-    if env == "memory":
+    if env == MEMORY:
         automatic = Option(None, "automatic", "memory: the memory overlay stays in memory")
-    elif env == "production" and not base_provider.in_memory:
+    elif env == PRODUCTION and not base_provider.in_memory:
         from scaffolder.spec import production_provider
 
         server = production_provider(Role.DATABASE, base)

@@ -17,6 +17,7 @@ from scaffolder.errors import UsageError
 from scaffolder.spec import (
     BASE,
     DEFAULT_DATABASE,
+    DEFAULT_SUBSCRIPTION_TYPE,
     DEPLOY_CHOICES,
     ENVIRONMENTS,
     INHERIT,
@@ -35,7 +36,6 @@ from scaffolder.spec import (
 from scaffolder.ui.outcome import WizardOutcome
 
 SUBSCRIPTION_KEY = "server.default_subscription_type"
-DEFAULT_SUBSCRIPTION_TYPE = "event_store"  # Protean 0.18's, when nothing sets it
 
 # The values each setting takes; None means "unset" in base and "inherit" in an overlay.
 SETTING_VALUES: dict[str, tuple[object, ...]] = {
