@@ -28,11 +28,10 @@ def remove_key(text: str, path: tuple[str, ...], *, root: tuple[str, ...] = ()) 
     meaningless should use :func:`comment_out_key`, which keeps the user's text.
     """
     full = tuple(root) + tuple(path)
-    tree = load(text)
-    doc = Document(text)
-    lines = _own_lines(doc, tree, full)
-    if lines is None:
+    found = _statement(text, full)
+    if found is None:
         return text
+    tree, doc, lines = found
     result = _drop_lines(doc, set(lines))
     check_parses_to(result, _expected_without(tree, full, result))
     check_kept(doc, result, set(lines))
@@ -54,11 +53,10 @@ def comment_out_key(
     if "\n" in note or "\r" in note:
         raise TomlEditError("a comment-out note must be one line")
     full = tuple(root) + tuple(path)
-    tree = load(text)
-    doc = Document(text)
-    lines = _own_lines(doc, tree, full)
-    if lines is None:
+    found = _statement(text, full)
+    if found is None:
         return text
+    tree, doc, lines = found
     parts = list(doc.parts)
     for i in lines:
         line = parts[i]
@@ -76,6 +74,15 @@ def comment_out_key(
     if not kept:
         raise TomlEditError("refusing to write: the edit would alter other lines")
     return result
+
+
+def _statement(text: str, full: Path) -> tuple[dict[str, Any], Document, range] | None:
+    """The parsed text, its scan and the lines of the statement at ``full`` that has its
+    lines to itself; None when there is no such key (refused where it shares them)."""
+    tree = load(text)
+    doc = Document(text)
+    lines = _own_lines(doc, tree, full)
+    return None if lines is None else (tree, doc, lines)
 
 
 def remove_table(text: str, path: tuple[str, ...], *, root: tuple[str, ...] = ()) -> str:
