@@ -52,7 +52,9 @@ ADOPT_TABLES = 2000  # tables in the project add-env adopts in the timed runs
 def make_adoptable_project(parent: Path, name: str, tables: int) -> Path:
     """A project made elsewhere (as `protean new` leaves one, no overlays, no answers file)
     whose base has `tables` tables: `databases.default` and `tables - 1` named postgresql
-    databases with a connection string each. `add-env memory` adds an overlay table for each."""
+    databases with a connection string each. `add-env memory` adds an overlay table for each.
+    tests/trust/test_speed_edits.py counts parses on this same project (tests import bench;
+    bench imports nothing from tests)."""
     target = parent / name
     (target / "src" / "shop").mkdir(parents=True)
     (target / "src" / "shop" / "__init__.py").write_text("", encoding="utf-8")

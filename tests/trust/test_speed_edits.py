@@ -17,6 +17,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bench.fixtures import make_adoptable_project
 from scaffolder import snapshot_yaml
 from scaffolder.cli import main
 from scaffolder.project_files import ANSWERS_FILE, ProjectIdentity
@@ -32,24 +33,12 @@ COMMANDS = {
 
 
 def _project(root: Path, tables: int) -> Path:
-    """A project made elsewhere with `tables` database tables, then given [memory] by add-env
-    (so every command below edits a project with an answers record and derived files)."""
-    (root / "src" / "shop").mkdir(parents=True)
-    (root / "src" / "shop" / "__init__.py").write_text("", encoding="utf-8")
-    (root / "pyproject.toml").write_text(
-        '[project]\nname = "shop"\ndependencies = ["protean"]\n', encoding="utf-8"
-    )
-    lines = ["debug = true", "", "[databases.default]", 'provider = "memory"', ""]
-    for i in range(1, tables):
-        lines += [
-            f"[databases.tenant{i:04d}]",
-            'provider = "postgresql"',
-            f'database_uri = "postgresql://postgres:postgres@localhost:5432/tenant{i:04d}"',
-            "",
-        ]
-    (root / "domain.toml").write_text("\n".join(lines), encoding="utf-8")
-    assert main(["add-env", "memory", "--project", str(root)]) == 0
-    return root
+    """The project the bench's add-env runs adopt (made elsewhere, `tables` database tables),
+    then given [memory] by add-env, so every command below edits a project with an answers
+    record and derived files."""
+    project = make_adoptable_project(root.parent, root.name, tables)
+    assert main(["add-env", "memory", "--project", str(project)]) == 0
+    return project
 
 
 def _counted(monkeypatch: pytest.MonkeyPatch, argv: list[str]) -> tuple[int, int]:
