@@ -387,7 +387,10 @@ def recover(root: Path) -> str | None:
     Returns what was done, for a line on stderr, or None when there was nothing.
     """
     _unlink(root / (JOURNAL_NAME + ".tmp"))
-    sweep_staging(root.parent)
+    # `new` stages in the nearest folder above the project that existed then: its parent, or
+    # further up when it made the folders in between.
+    for folder in root.parents:
+        sweep_staging(folder)
     journal = root / JOURNAL_NAME
     try:
         text = journal.read_text(encoding="utf-8")
@@ -480,7 +483,12 @@ def staging_folder(parent: Path) -> Iterator[Path]:
     """A new, locked, recognisable folder in `parent`; removed on the way out if still there."""
     sweep_staging(parent)
     path = parent / f"{STAGING_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
-    os.mkdir(path, 0o700)
+    try:
+        os.mkdir(path, 0o700)
+    except OSError as error:
+        # The folder the user can act on (a read-only parent), not our staging folder's name.
+        error.filename = os.fspath(parent)
+        raise
     try:
         fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
     except BaseException:

@@ -7,7 +7,6 @@ run leaves each file either as it was or as intended, never half-written.
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import os
 import sys
@@ -118,31 +117,13 @@ def apply(changes: list[FileChange], root: Path | None = None) -> None:
     commit(project, [Change(c.path, c.relative, c.old, c.new) for c in changes])
 
 
-def _make_folders(folder: Path) -> list[Path]:
-    """Create `folder` and any missing parents; returns those it created, outermost first."""
-    missing = []
-    while not folder.exists():
-        missing.append(folder)
-        folder = folder.parent
-    missing.reverse()
-    for path in missing:
-        path.mkdir(exist_ok=True)
-    return missing
-
-
-def _remove_folders(folders: list[Path]) -> None:
-    """Remove folders `_make_folders` created, innermost first, if they are empty."""
-    for folder in reversed(folders):
-        with contextlib.suppress(OSError):
-            folder.rmdir()
-
-
 def create_project(target: Path, files: Mapping[str, bytes], *, force: bool = False) -> None:
     """Write a new project into `target`, which must not exist or be empty unless `force`.
 
-    The project is built in a staging folder beside it (`.protean-init-staging-*`, locked while
-    in use, so a later run can tell a dead run's leftovers from a live one's) and renamed into
-    place with signals held back: the folder appears complete or not at all.
+    The project is built in a staging folder (`.protean-init-staging-*`, locked while in use,
+    so a later run can tell a dead run's leftovers from a live one's) in the nearest folder
+    above it that exists, and renamed into place with signals held back: the folder and any
+    missing ones above it appear complete or not at all.
     """
     from scaffolder.transaction import WriteError, os_error_text
 
@@ -153,47 +134,56 @@ def create_project(target: Path, files: Mapping[str, bytes], *, force: bool = Fa
     if target.is_dir():
         apply(changes_for(target, files), root=target)
         return
-    made: list[Path] = []
+    # Missing folders above the target are made inside the staging folder too, so that one
+    # rename makes the whole chain appear: a run killed before it leaves no empty folders
+    # behind, only its staging folder, which the next run removes.
+    base = target.parent
+    while not base.exists():
+        base = base.parent
     try:
-        made = _make_folders(target.parent)
-        _stage_and_rename(target, files)
+        _stage_and_rename(base, target.relative_to(base), files)
     except OSError as error:
-        _remove_folders(made)
         raise WriteError(f"nothing written: {os_error_text(error)}") from error
-    except BaseException:
-        _remove_folders(made)
-        raise
 
 
-def _stage_and_rename(target: Path, files: Mapping[str, bytes]) -> None:
-    from scaffolder.transaction import (
-        deferred_signals,
-        fsync_dir,
-        fsync_file,
-        record_written,
-        staging_folder,
-    )
+def _stage_and_rename(base: Path, inside: Path, files: Mapping[str, bytes]) -> None:
+    """Write the project into a staging folder in `base`, at `inside` below it, then rename
+    the outermost new folder into `base`."""
+    from scaffolder.transaction import deferred_signals, fsync_dir, record_written, staging_folder
 
-    with staging_folder(target.parent) as staging:
-        folders = {staging}
-        for relative, content in files.items():
-            path = staging / relative
-            if path.parent not in folders:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                folders.update([path.parent, *path.parent.parents])
-            path.write_bytes(content)
-            fsync_file(path)
-        for folder in folders:
-            if folder.is_relative_to(staging):
-                fsync_dir(folder)
-        os.chmod(staging, 0o755)
+    top = inside.parts[0]
+    with staging_folder(base) as staging:
+        try:
+            _write_tree(staging, inside, files)
+        except OSError as error:
+            # Said of the place the user named, not of our staging folder.
+            if error.filename is not None:
+                named = os.fspath(error.filename)
+                error.filename = named.replace(os.fspath(staging), os.fspath(base), 1)
+            raise
         # From the rename on, the project exists: a Ctrl-C then is reported as after writing.
         with deferred_signals() as deferred:
-            staging.rename(target)
-            record_written(target, sorted(files))
+            (staging / top).rename(base / top)
+            record_written(base / inside, sorted(files))
             try:
-                fsync_dir(target.parent)
+                fsync_dir(base)
             except OSError as error:
                 # Written: the project is there, complete; only its flush to disk is unsure.
                 print(f"protean-init: written, but not flushed: {error}", file=sys.stderr)
         deferred.deliver()
+
+
+def _write_tree(staging: Path, inside: Path, files: Mapping[str, bytes]) -> None:
+    """Every file at `inside` below `staging`, made with its missing parents; files and
+    folders fsynced, so the rename publishes what is on disk."""
+    from scaffolder.transaction import fsync_dir, fsync_file
+
+    project = staging / inside
+    project.mkdir(parents=True)
+    for relative, content in files.items():
+        path = project / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+        fsync_file(path)
+    for folder, _folders, _files in os.walk(staging):
+        fsync_dir(Path(folder))

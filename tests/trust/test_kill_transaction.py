@@ -126,16 +126,24 @@ def test_sigkill_during_add_database_then_the_next_command_recovers(
     assert seen["old"] and seen["new"], seen
 
 
-def test_sigkill_during_new_then_the_next_new_cleans_up(tmp_path: Path, cache: Path) -> None:
+@pytest.mark.parametrize("inside", ["shop", "made/above/shop"])
+def test_sigkill_during_new_then_the_next_new_cleans_up(
+    tmp_path: Path, cache: Path, inside: str
+) -> None:
+    """With `made/above/shop`, `new` also makes two folders above the project: a kill before
+    the rename leaves neither of them."""
     reference = cache / "new-reference" / "shop"
-    length = timed_run(["new", str(reference), "--defaults"], cache)
+    if not reference.exists():
+        timed_run(["new", str(reference), "--defaults"], cache)
+    length = timed_run(["new", str(cache / "timed" / inside), "--defaults"], cache)
     expected = state(reference)
     seen = {"absent": 0, "complete": 0}
     plan = kill_plan(NEW_KILL_RUNS, length, 1.0, seed=20)
     for i, (moment, triggered) in enumerate(plan):
         parent = tmp_path / f"run{i}"
         parent.mkdir()
-        target = parent / "shop"
+        target = parent / inside
+        top = parent / Path(inside).parts[0]
 
         def staged(parent: Path = parent) -> bool:
             return any(p.name.startswith(STAGING_PREFIX) for p in parent.iterdir())
@@ -153,10 +161,11 @@ def test_sigkill_during_new_then_the_next_new_cleans_up(tmp_path: Path, cache: P
         shutil.rmtree(parent / "other")
         now = state(target)
         assert now in ({}, expected), f"kill at {moment:.3f}s: a half project"
+        assert now or not top.exists(), f"kill at {moment:.3f}s: left {top} without a project"
         assert not leftovers(parent), f"kill at {moment:.3f}s: left {leftovers(parent)}"
         seen["complete" if now else "absent"] += 1
         shutil.rmtree(parent)
-    print(f"SIGKILL new, {NEW_KILL_RUNS} runs over {length:.2f}s: {seen}")
+    print(f"SIGKILL new {inside}, {NEW_KILL_RUNS} runs over {length:.2f}s: {seen}")
     assert seen["absent"] and seen["complete"], seen
 
 

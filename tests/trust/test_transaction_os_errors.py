@@ -64,7 +64,8 @@ def test_new_under_a_read_only_parent(tmp_path: Path) -> None:
         )
     finally:
         parent.chmod(0o755)
-    one_line_error(result, str(parent), "permission denied", "nothing written")
+    one_line_error(result, f"{parent}: permission denied", "nothing written")
+    assert ".protean-init-staging" not in result.stderr
     assert list(parent.iterdir()) == []
 
 
@@ -82,6 +83,16 @@ def test_a_folder_name_too_long(tmp_path: Path) -> None:
     target = tmp_path / ("s" * 300)
     result = run_cli(["new", str(target), "--defaults", "--name", "shop"], tmp_path)
     one_line_error(result, "name too long", "nothing written")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_name_too_long_below_folders_new_would_make(tmp_path: Path) -> None:
+    """The folders above the target are made with it, in one rename: refused, none is left,
+    and the error names the path as given, not a staging folder."""
+    target = tmp_path / "made" / "above" / ("s" * 300)
+    result = run_cli(["new", str(target), "--defaults", "--name", "shop"], tmp_path)
+    one_line_error(result, "name too long", "nothing written", str(tmp_path / "made" / "above"))
+    assert ".protean-init-staging" not in result.stderr
     assert list(tmp_path.iterdir()) == []
 
 
