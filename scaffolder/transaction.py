@@ -580,6 +580,35 @@ class _Cancelled(Exception):
 
 
 def _commit_locked(root: Path, changes: Sequence[Change]) -> None:
+    """prepare (temp files and backups written, journal "prepare") -> commit (journal
+    "commit", every target replaced) -> done; a failure or a held-back signal before "done"
+    undoes what was done, as the journal's state says a later run would."""
+    entries, folders = _entries(changes)
+    with deferred_signals() as deferred:
+        state = "prepare"
+        try:
+            _prepare(root, entries, folders, changes)
+            if deferred.pending:
+                raise _Cancelled
+            state = "commit"
+            _write_journal(root, state, entries, folders)
+            _replace_targets(entries)
+            # From here the change is made: an interrupt now is reported as "after writing".
+            record_written(root, [c.relative for c in changes])
+            state = "done"
+        except BaseException as error:
+            if state == "done":
+                raise
+            _undo(root, entries, folders, renamed=state == "commit")
+            if not isinstance(error, _Cancelled):
+                raise
+        if state == "done":
+            _tidy(root, entries)
+    deferred.deliver()
+
+
+def _entries(changes: Sequence[Change]) -> tuple[list[Entry], list[Path]]:
+    """Each change's temp and backup names, and the folders the commit must make."""
     entries: list[Entry] = []
     folders: list[Path] = []
     for change in changes:
@@ -597,64 +626,66 @@ def _commit_locked(root: Path, changes: Sequence[Change]) -> None:
             backup = target.with_name(f"{stem}{BACKUP_MARK}{token}")
             mode = stat.S_IMODE(os.stat(target).st_mode)
         entries.append(Entry(target, temp, backup, mode))
-    with deferred_signals() as deferred:
-        state = "prepare"
-        try:
-            _write_journal(root, state, entries, folders)
-            for folder in folders:
-                os.mkdir(folder)
-            for entry, change in zip(entries, changes, strict=True):
-                _delay()
-                if entry.temp is not None and change.new is not None:
-                    write_new_file(entry.temp, change.new, entry.mode)
-                if entry.backup is not None:
-                    _backup(entry.target, entry.backup)
-            for folder in {e.target.parent for e in entries}:
-                fsync_dir(folder)
-            if deferred.pending:
-                raise _Cancelled
-            state = "commit"
-            _write_journal(root, state, entries, folders)
-            for entry in entries:
-                _delay()
-                if entry.temp is None:
-                    os.unlink(entry.target)
-                else:
-                    os.replace(entry.temp, entry.target)
-            # From here the change is made: an interrupt now is reported as "after writing".
-            record_written(root, [c.relative for c in changes])
-            state = "done"
-        except BaseException as error:
-            if state == "done":
-                raise
-            try:
-                if state == "commit":
-                    with contextlib.suppress(OSError):
-                        _write_journal(root, "rollback", entries, folders)
-                _back(entries, folders, renamed=state == "commit")
-                _remove_journal(root)
-            except OSError as undo_error:
-                raise Unfinished(
-                    f"could not restore {root} after a failed write "
-                    f"({os_error_text(undo_error)}); the next protean-init command there "
-                    f"finishes it ({JOURNAL_NAME})"
-                ) from undo_error
-            if not isinstance(error, _Cancelled):
-                raise
-        if state == "done":
-            try:
-                for folder in {e.target.parent for e in entries}:
-                    fsync_dir(folder)
-                for entry in entries:
-                    _unlink(entry.backup)
-                _remove_journal(root)
-            except OSError as error:
-                # All is written; the journal (state "commit") lets the next run tidy up.
-                print(
-                    f"protean-init: written, but not tidied up: {os_error_text(error)}",
-                    file=sys.stderr,
-                )
-    deferred.deliver()
+    return entries, folders
+
+
+def _prepare(
+    root: Path, entries: list[Entry], folders: list[Path], changes: Sequence[Change]
+) -> None:
+    """Journal "prepare", then every new content in its temp file and every old file under
+    its backup name, all flushed: nothing a user sees has changed yet."""
+    _write_journal(root, "prepare", entries, folders)
+    for folder in folders:
+        os.mkdir(folder)
+    for entry, change in zip(entries, changes, strict=True):
+        _delay()
+        if entry.temp is not None and change.new is not None:
+            write_new_file(entry.temp, change.new, entry.mode)
+        if entry.backup is not None:
+            _backup(entry.target, entry.backup)
+    for folder in {e.target.parent for e in entries}:
+        fsync_dir(folder)
+
+
+def _replace_targets(entries: list[Entry]) -> None:
+    for entry in entries:
+        _delay()
+        if entry.temp is None:
+            os.unlink(entry.target)
+        else:
+            os.replace(entry.temp, entry.target)
+
+
+def _undo(root: Path, entries: list[Entry], folders: list[Path], *, renamed: bool) -> None:
+    """Back to the old files; if that fails too, the journal is left for the next run."""
+    try:
+        if renamed:
+            with contextlib.suppress(OSError):
+                _write_journal(root, "rollback", entries, folders)
+        _back(entries, folders, renamed=renamed)
+        _remove_journal(root)
+    except OSError as undo_error:
+        raise Unfinished(
+            f"could not restore {root} after a failed write "
+            f"({os_error_text(undo_error)}); the next protean-init command there "
+            f"finishes it ({JOURNAL_NAME})"
+        ) from undo_error
+
+
+def _tidy(root: Path, entries: list[Entry]) -> None:
+    """After the commit: flush the folders, drop the backups and the journal."""
+    try:
+        for folder in {e.target.parent for e in entries}:
+            fsync_dir(folder)
+        for entry in entries:
+            _unlink(entry.backup)
+        _remove_journal(root)
+    except OSError as error:
+        # All is written; the journal (state "commit") lets the next run tidy up.
+        print(
+            f"protean-init: written, but not tidied up: {os_error_text(error)}",
+            file=sys.stderr,
+        )
 
 
 def _backup(target: Path, backup: Path) -> None:
