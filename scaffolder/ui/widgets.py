@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal
-from textual.widgets import Button, Static
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Button, Footer, Static
 
 STEP_TITLES = ("Project", "Providers", "Connections", "Deploy", "Review", "Done")
 NAME = "protean-init  "
@@ -89,6 +91,29 @@ class NavBar(Horizontal):
         yield Button(self._next_label, id="next", variant="primary", compact=True)
 
 
+class StepFooter(Footer):
+    """Textual's Footer, rebuilt once per batch of binding changes instead of once per change.
+
+    The footer recomposes its keys whenever the screen's bindings change; on a step's first
+    show they change several times in one go (the screen mounts, the first field takes focus),
+    and each rebuild mounts and styles every key again. The one rebuild, after the refresh,
+    reads the bindings as they are by then, so it shows what the last of them would have."""
+
+    _rebuild_pending = False
+
+    def bindings_changed(self, screen: Screen) -> None:
+        self._bindings_ready = True
+        if not screen.app.app_focus:
+            return
+        if self.is_attached and screen is self.screen and not self._rebuild_pending:
+            self._rebuild_pending = True
+            self.call_after_refresh(self._rebuild)
+
+    async def _rebuild(self) -> None:
+        self._rebuild_pending = False
+        await self.recompose()
+
+
 class Hint(Static):
     """The line under a field: a hint, or the field's error, or a warning."""
 
@@ -107,6 +132,19 @@ class Hint(Static):
             self.update(Text("! " + warning))
         else:
             self.update(Text(text))
+
+
+def field(label: str, widget: Widget, hint_id: str, hint: str = "") -> Vertical:
+    """A form row: `label` in the label column and `widget` beside it, then the hint line
+    under the widget (a Hint with id `{hint_id}-hint`).
+
+    Four nodes and the widget: each node mounted on the first screen is styled before the
+    wizard can be used, so the hint is indented by padding, not by an empty label column."""
+    return Vertical(
+        Horizontal(Static(label, classes="field-label"), widget, classes="field-row"),
+        Hint(hint, id=f"{hint_id}-hint", classes="field-hint"),
+        classes="field",
+    )
 
 
 _LAZY = {"GridCell", "ChoiceGrid", "ChoiceModal", "NameModal", "PickManyModal", "QuitModal"}

@@ -12,6 +12,7 @@ the steps move on ctrl+n / alt+right (Next) and alt+left (Back); `?` or F1 shows
 from __future__ import annotations
 
 import copy
+import gc
 import importlib
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -51,6 +52,20 @@ _STEP_SCREENS = {
 }
 
 
+def _freeze_imported_objects() -> None:
+    """Leave what is already loaded (Textual, Rich, the CLI: the modules live as long as the
+    process) out of the garbage collector's passes, once per process. Start-up allocates
+    enough to run several full collections, each walking every one of those objects again;
+    frozen, they are not walked (about a tenth of the wizard's start-up on this machine)."""
+    global _FROZEN
+    if not _FROZEN:
+        _FROZEN = True
+        gc.freeze()
+
+
+_FROZEN = False
+
+
 class WizardApp(App[WizardOutcome | None]):
     """`WizardApp(initial, target, write=None)`; `run()` returns the outcome, None if cancelled."""
 
@@ -74,6 +89,7 @@ class WizardApp(App[WizardOutcome | None]):
     def __init__(
         self, initial: ProjectSpec, target: Path, write: WriteCallback | None = None
     ) -> None:
+        _freeze_imported_objects()
         super().__init__()
         self.draft = Draft.from_spec(initial, target)
         # What the user started from: leaving asks first once the draft differs from it.

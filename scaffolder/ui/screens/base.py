@@ -10,9 +10,9 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
-from scaffolder.ui.widgets import NavBar, StepBar
+from scaffolder.ui.widgets import NavBar, StepBar, StepFooter
 
 if TYPE_CHECKING:
     from scaffolder.ui.state import Draft
@@ -40,7 +40,7 @@ class StepScreen(Screen):
         from scaffolder.ui.wizard import DONE
 
         yield NavBar(back=0 < self.step < DONE, next_label=self.next_label, id="nav")
-        yield Footer(compact=True)
+        yield StepFooter(compact=True)
 
     def compose_body(self) -> ComposeResult:
         yield from ()

@@ -13,8 +13,7 @@ from textual.widgets import Input, RadioButton, RadioSet, Static
 
 from scaffolder.spec import DEPLOY_CHOICES, PRODUCTION, SUBSCRIPTION_TYPES
 from scaffolder.ui.screens.base import StepScreen
-from scaffolder.ui.screens.project import field
-from scaffolder.ui.widgets import Hint
+from scaffolder.ui.widgets import Hint, field
 from scaffolder.ui.wizard import DEPLOY
 
 DEPLOY_LABELS = {"docker": "Docker", "kubernetes": "Kubernetes", "none": "none"}

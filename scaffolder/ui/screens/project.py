@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Static
 
 from scaffolder.catalog import PROVIDERS
 from scaffolder.spec import package_name_for
 from scaffolder.ui.screens.base import StepScreen
-from scaffolder.ui.widgets import Hint
+from scaffolder.ui.widgets import Hint, field
 
 CI_LABELS = {"github": "GitHub Actions", "gitlab": "GitLab CI", "none": "none"}
 HINTS = {
@@ -22,16 +21,6 @@ HINTS = {
 
 
 LABELS = {"project-name": "Project name", "package-name": "Package", "target": "Folder"}
-
-
-def field(label: str, widget, hint_id: str) -> Vertical:
-    return Vertical(
-        Horizontal(Label(label, classes="field-label"), widget, classes="field-row"),
-        Horizontal(
-            Static(classes="field-label"), Hint(HINTS.get(hint_id, ""), id=f"{hint_id}-hint")
-        ),
-        classes="field",
-    )
 
 
 class ProjectScreen(StepScreen):
@@ -48,6 +37,7 @@ class ProjectScreen(StepScreen):
             LABELS["project-name"],
             Input(draft.project_name, id="project-name", compact=True),
             "project-name",
+            HINTS["project-name"],
         )
         yield field(
             LABELS["package-name"],
@@ -58,11 +48,13 @@ class ProjectScreen(StepScreen):
                 placeholder=package_name_for(draft.project_name),
             ),
             "package-name",
+            HINTS["package-name"],
         )
         yield field(
             LABELS["target"],
             Input(draft.target_text(), id="target", compact=True),
             "target",
+            HINTS["target"],
         )
         yield field(
             "CI",
@@ -74,6 +66,7 @@ class ProjectScreen(StepScreen):
                 id="ci",
             ),
             "ci",
+            HINTS["ci"],
         )
         yield field(
             "Compose",
