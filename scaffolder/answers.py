@@ -165,10 +165,8 @@ def record_spec(tree: Mapping[str, Any], package: str, deploy: str = "none") -> 
     again (scaffolder.reopen.derive.record_snapshot), so it never describes the project as created
     when domain.toml has changed since; `new --answers` of the record gives this domain.toml
     back. Only catalog providers and validated values: what is unknown stays in domain.toml."""
-    from scaffolder.config_tree import environments, provider_of, references, resolve, slot_tables
+    from scaffolder.config_tree import environments, resolve, slot_tables
     from scaffolder.domain_toml import CONTAINER_SERVER
-    from scaffolder.redact import redact_urls
-    from scaffolder.spec import default_local_url
 
     # What a deployment writes into [production.server] by itself is implied by `deploy`.
     implied = CONTAINER_SERVER if deploy != "none" else {}
@@ -178,39 +176,65 @@ def record_spec(tree: Mapping[str, Any], package: str, deploy: str = "none") -> 
     local_urls: dict[str, str] = {}
     for env in environments(tree):
         section = resolve(tree, BASE) if env == BASE else tree[env]
-        entry: dict[str, Any] = {}
-        resolved = dict(slot_tables(resolve(tree, env)))
-        for slot, table in slot_tables(section):
-            if not _names_provider(section, slot):
-                continue
-            provider = provider_of(slot, table)
-            if provider is not None:
-                entry[str(slot)] = provider.name
-        for name in SETTING_TABLE:
-            value = _setting(section, name)
-            if env == PRODUCTION and name in implied and implied[name] == value:
-                continue
-            if value is not None and _valid(env, name, value):
-                entry[name] = value
-        envs[env] = entry
-        for slot, table in resolved.items():
-            provider = provider_of(slot, table)
-            for ref in references(dict(table)):
-                if ref.name != slot.variable:
-                    variables.setdefault(str(slot), ref.name)
-                if ref.default is not None and provider is not None and env != PRODUCTION:
-                    own = default_local_url(slot, provider, package)
-                    # A table of another provider keeps base's URL under a merge (memory's
-                    # over a server's): only a URL its provider reads can be a choice.
-                    if own is not None and ref.default != own:
-                        local_urls.setdefault(str(slot), redact_urls(ref.default))
-                break
+        envs[env] = _section_choices(env, section, implied if env == PRODUCTION else {})
+        for slot, table in slot_tables(resolve(tree, env)):
+            _connection_choices(env, slot, table, package, variables, local_urls)
     record: dict[str, Any] = {"environments": envs}
     if variables:
         record["variables"] = variables
     if local_urls:
         record["local_urls"] = local_urls
     return record
+
+
+def _section_choices(
+    env: str, section: Mapping[str, Any], implied: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The providers `section` itself names and the valid settings it sets, less what the
+    deployment writes by itself (`implied`)."""
+    from scaffolder.config_tree import provider_of, slot_tables
+
+    entry: dict[str, Any] = {}
+    for slot, table in slot_tables(section):
+        if not _names_provider(section, slot):
+            continue
+        provider = provider_of(slot, table)
+        if provider is not None:
+            entry[str(slot)] = provider.name
+    for name in SETTING_TABLE:
+        value = _setting(section, name)
+        if name in implied and implied[name] == value:
+            continue
+        if value is not None and _valid(env, name, value):
+            entry[name] = value
+    return entry
+
+
+def _connection_choices(
+    env: str,
+    slot: Slot,
+    table: Mapping[str, Any],
+    package: str,
+    variables: dict[str, str],
+    local_urls: dict[str, str],
+) -> None:
+    """Add the slot's variable name, and its local default, where they are not protean-init's
+    own: from the first reference in its resolved table, the first environment that has one."""
+    from scaffolder.config_tree import provider_of, references
+    from scaffolder.redact import redact_urls
+    from scaffolder.spec import default_local_url
+
+    provider = provider_of(slot, table)
+    for ref in references(dict(table)):
+        if ref.name != slot.variable:
+            variables.setdefault(str(slot), ref.name)
+        if ref.default is not None and provider is not None and env != PRODUCTION:
+            own = default_local_url(slot, provider, package)
+            # A table of another provider keeps base's URL under a merge (memory's
+            # over a server's): only a URL its provider reads can be a choice.
+            if own is not None and ref.default != own:
+                local_urls.setdefault(str(slot), redact_urls(ref.default))
+        break
 
 
 def _names_provider(section: Mapping[str, Any], slot: Slot) -> bool:

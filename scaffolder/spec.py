@@ -365,7 +365,9 @@ def check_provider(slot: Slot, name: str) -> None:
 
 
 def validate(spec: ProjectSpec) -> None:
-    """Raise UsageError for the first thing wrong with `spec`."""
+    """Raise UsageError for the first thing wrong with `spec`, in this order: the names and
+    CI, the environments and base's slots, each environment's providers and settings, the
+    deployment, then the connections' variables and local URLs."""
     validate_project_name(spec.project_name)
     validate_package_name(spec.package_name)
     if spec.ci not in CI_PROVIDERS:
@@ -373,6 +375,19 @@ def validate(spec: ProjectSpec) -> None:
             f"unknown CI provider {spec.ci!r}{closest(spec.ci, CI_PROVIDERS)}; "
             f"expected one of: {', '.join(CI_PROVIDERS)}"
         )
+    _validate_layout(spec)
+    for env, environment in spec.environments.items():
+        _validate_environment(spec, env, environment)
+    validate_deployment(spec)
+    for slot, variable in spec.variables.items():
+        if not VARIABLE_NAME.fullmatch(variable):
+            raise UsageError(f"invalid variable name {variable!r} for {slot}: use A-Z, 0-9 and '_'")
+    for slot, url in spec.local_urls.items():
+        validate_local_url(slot, url)
+
+
+def _validate_layout(spec: ProjectSpec) -> None:
+    """Known environment names, and a base that has every default slot."""
     for env in spec.environments:
         if env not in ENVIRONMENTS:
             raise UsageError(
@@ -384,26 +399,23 @@ def validate(spec: ProjectSpec) -> None:
     for slot in DEFAULT_SLOTS:
         if slot not in spec.base.providers:
             raise UsageError(f"base has no provider for {slot}")
-    for env, environment in spec.environments.items():
-        for slot, name in environment.providers.items():
-            check_provider(slot, name)
-            if slot not in spec.base.providers:
-                raise UsageError(
-                    f"{env}.{slot} overrides a {slot.role.label} that base does not define; "
-                    f"add it to base first (--set base.{slot}=PROVIDER)"
-                )
-        for setting in SETTING_TABLE.values():
-            value = getattr(environment, setting.attribute)
-            if value is not None and setting.parse(f"{env}.{setting.key}", value) != value:
-                raise UsageError(
-                    f"invalid value {value!r} for {env}.{setting.key}; expected {setting.allowed}"
-                )
-    validate_deployment(spec)
-    for slot, variable in spec.variables.items():
-        if not VARIABLE_NAME.fullmatch(variable):
-            raise UsageError(f"invalid variable name {variable!r} for {slot}: use A-Z, 0-9 and '_'")
-    for slot, url in spec.local_urls.items():
-        validate_local_url(slot, url)
+
+
+def _validate_environment(spec: ProjectSpec, env: str, environment: EnvironmentSpec) -> None:
+    """Catalog providers for slots base defines, and values each setting's parser keeps."""
+    for slot, name in environment.providers.items():
+        check_provider(slot, name)
+        if slot not in spec.base.providers:
+            raise UsageError(
+                f"{env}.{slot} overrides a {slot.role.label} that base does not define; "
+                f"add it to base first (--set base.{slot}=PROVIDER)"
+            )
+    for setting in SETTING_TABLE.values():
+        value = getattr(environment, setting.attribute)
+        if value is not None and setting.parse(f"{env}.{setting.key}", value) != value:
+            raise UsageError(
+                f"invalid value {value!r} for {env}.{setting.key}; expected {setting.allowed}"
+            )
 
 
 def validate_local_url(slot: Slot, url: str) -> None:

@@ -15,6 +15,7 @@ Light to import (`--help` lists the vocabulary from here).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,12 +23,16 @@ from scaffolder.catalog import Role
 from scaffolder.errors import UsageError, closest
 from scaffolder.spec import (
     BASE,
+    DEPLOY_CHOICES,
     ENVIRONMENTS,
     INHERIT,
     SETTING_TABLE,
     VARIABLE_NAME,
     Setting,
     Slot,
+    _parse_bool,
+    _parse_choice,
+    _parse_count,
     check_provider,
 )
 
@@ -112,33 +117,40 @@ def parse_assignment(text: str, *, flag: str = "--set") -> tuple[str, str]:
     return key.strip(), value.strip()
 
 
+# How each project key's value is checked (the rest are names, kept as text).
+_PROJECT_PARSERS: dict[str, Callable[[str, object], object]] = {
+    "deploy": lambda key, value: _parse_choice(key, value, DEPLOY_CHOICES),
+    "workers": _parse_count,
+    "replicas": _parse_count,
+    "compose": _parse_bool,
+}
+
+
+def _project_edit(key: str, value: Any) -> ProjectEdit:
+    name = _PROJECT_ALIASES.get(key, key)
+    parse = _PROJECT_PARSERS.get(name)
+    return ProjectEdit(name, parse(key, value) if parse else str(value))
+
+
+def _variable_edit(key: str, group: str, rest: str, value: Any) -> VariableEdit:
+    """`variables.SLOT=NAME` or `local_urls.SLOT=URL`, checked."""
+    slot = Slot.parse(rest)
+    text = str(value).strip()
+    if group == "variables" and not VARIABLE_NAME.fullmatch(text):
+        raise UsageError(f"invalid variable name {text!r} for {key}: use A-Z, 0-9 and '_'")
+    if group == "local_urls" and (not text or any(c.isspace() for c in text) or "}" in text):
+        raise UsageError(f"invalid local URL {text!r} for {key}: a URL without spaces or '}}'")
+    return VariableEdit(group, slot, text)
+
+
 def parse_edit(key: str, value: Any) -> Edit:
     """The one parser and validator of the vocabulary; UsageError names the bad key or value
     and what is allowed."""
     if key in PROJECT_KEYS or key in _PROJECT_ALIASES:
-        name = _PROJECT_ALIASES.get(key, key)
-        if name == "deploy":
-            from scaffolder.spec import DEPLOY_CHOICES, _parse_choice
-
-            return ProjectEdit(name, _parse_choice(key, value, DEPLOY_CHOICES))
-        if name in ("workers", "replicas"):
-            from scaffolder.spec import _parse_count
-
-            return ProjectEdit(name, _parse_count(key, value))
-        if name == "compose":
-            from scaffolder.spec import _parse_bool
-
-            return ProjectEdit(name, _parse_bool(key, value))
-        return ProjectEdit(name, str(value))
+        return _project_edit(key, value)
     head, _, rest = key.partition(".")
     if head in SPEC_GROUPS:
-        slot = Slot.parse(rest)
-        text = str(value).strip()
-        if head == "variables" and not VARIABLE_NAME.fullmatch(text):
-            raise UsageError(f"invalid variable name {text!r} for {key}: use A-Z, 0-9 and '_'")
-        if head == "local_urls" and (not text or any(c.isspace() for c in text) or "}" in text):
-            raise UsageError(f"invalid local URL {text!r} for {key}: a URL without spaces or '}}'")
-        return VariableEdit(head, slot, text)
+        return _variable_edit(key, head, rest, value)
     if head not in ENVIRONMENTS:
         allowed = [*ENVIRONMENTS, *PROJECT_KEYS, *SPEC_GROUPS]
         raise UsageError(

@@ -12,7 +12,7 @@ the convention of publishing 5433 locally, beside PostgreSQL on 5432.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -326,6 +326,54 @@ def _against_local(
     _credentials(ctx, slot, found, server, what, change, code_prefix)
 
 
+# (what, the URL's value, the variable that sets it, (its value, its line or None))
+CredentialCheck = tuple[str, str | None, str, tuple[str, int | None]]
+ServerEnvironment = Mapping[str, tuple[str, int | None]]
+
+
+def _postgres_credentials(env: ServerEnvironment, found: Target) -> list[CredentialCheck]:
+    user = env.get("POSTGRES_USER", ("postgres", None))
+    database = env.get("POSTGRES_DB", user)
+    checks = [
+        ("database", found.database, "POSTGRES_DB", database),
+        ("user", found.user, "POSTGRES_USER", user),
+    ]
+    if "POSTGRES_PASSWORD" in env and "POSTGRES_HOST_AUTH_METHOD" not in env:
+        checks.append(("password", found.password, "POSTGRES_PASSWORD", env["POSTGRES_PASSWORD"]))
+    return checks
+
+
+def _message_db_credentials(env: ServerEnvironment, found: Target) -> list[CredentialCheck]:
+    return [("database", found.database, "the image's database", ("message_store", None))]
+
+
+def _mysql_credentials(env: ServerEnvironment, found: Target) -> list[CredentialCheck]:
+    checks: list[CredentialCheck] = []
+    if "MYSQL_DATABASE" in env:
+        checks.append(("database", found.database, "MYSQL_DATABASE", env["MYSQL_DATABASE"]))
+    if found.user == "root" and "MYSQL_ROOT_PASSWORD" in env:
+        checks.append(
+            ("password", found.password, "MYSQL_ROOT_PASSWORD", env["MYSQL_ROOT_PASSWORD"])
+        )
+    return checks
+
+
+def _mssql_credentials(env: ServerEnvironment, found: Target) -> list[CredentialCheck]:
+    key = "MSSQL_SA_PASSWORD" if "MSSQL_SA_PASSWORD" in env else "SA_PASSWORD"
+    return (
+        [("password", found.password, key, env[key])] if found.user == "sa" and key in env else []
+    )
+
+
+# Per server image: what its environment says the URL's database, user and password must be.
+_CREDENTIAL_RULES: dict[str, Callable[[ServerEnvironment, Target], list[CredentialCheck]]] = {
+    POSTGRES.name: _postgres_credentials,
+    MESSAGE_DB.name: _message_db_credentials,
+    "mysql": _mysql_credentials,
+    "mssql": _mssql_credentials,
+}
+
+
 def _credentials(
     ctx: ProjectContext,
     slot: Slot,
@@ -336,33 +384,10 @@ def _credentials(
     code_prefix: str,
 ) -> None:
     """Database name, user and password where the server's environment sets them."""
-    env = server.environment
     service = slot.service
     name = server.started.name
-    # (what, the URL's value, the variable that sets it, (its value, its line or None))
-    checks: list[tuple[str, str | None, str, tuple[str, int | None]]] = []
-    if service.name == POSTGRES.name:
-        user = env.get("POSTGRES_USER", ("postgres", None))
-        database = env.get("POSTGRES_DB", user)
-        checks.append(("database", found.database, "POSTGRES_DB", database))
-        checks.append(("user", found.user, "POSTGRES_USER", user))
-        if "POSTGRES_PASSWORD" in env and "POSTGRES_HOST_AUTH_METHOD" not in env:
-            checks.append(
-                ("password", found.password, "POSTGRES_PASSWORD", env["POSTGRES_PASSWORD"])
-            )
-    elif service.name == MESSAGE_DB.name:
-        checks.append(("database", found.database, "the image's database", ("message_store", None)))
-    elif service.name == "mysql":
-        if "MYSQL_DATABASE" in env:
-            checks.append(("database", found.database, "MYSQL_DATABASE", env["MYSQL_DATABASE"]))
-        if found.user == "root" and "MYSQL_ROOT_PASSWORD" in env:
-            checks.append(
-                ("password", found.password, "MYSQL_ROOT_PASSWORD", env["MYSQL_ROOT_PASSWORD"])
-            )
-    elif service.name == "mssql":
-        key = "MSSQL_SA_PASSWORD" if "MSSQL_SA_PASSWORD" in env else "SA_PASSWORD"
-        if found.user == "sa" and key in env:
-            checks.append(("password", found.password, key, env[key]))
+    rules = _CREDENTIAL_RULES.get(service.name)
+    checks = rules(server.environment, found) if rules else []
     for kind, have, variable, wanted in checks:
         value, line = wanted
         if have is None or value is None or have == value:

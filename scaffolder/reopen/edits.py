@@ -187,15 +187,7 @@ def set_provider(project: Project, env: str, slot: Slot, provider: str | None) -
     path = (*prefix, *slot.path)
     current = _table_at(project.tree, path)
     if provider is None:
-        if env == BASE:
-            raise UsageError(f"base.{slot}: 'inherit' is only for overlays")
-        base_table = _table_at(project.tree, slot.path) or {}
-        entry = PROVIDERS[slot.role].get(str(base_table.get("provider")))
-        if env == PRODUCTION and entry is not None and entry.uri_key:
-            # Production takes base's provider, never base's local default: a `${VAR}`
-            # with no default, as `new` writes an inherited server in production.
-            return set_provider(project, env, slot, entry.name)
-        return project.text if current is None else _remove_table(project, project.text, path)
+        return _inherit(project, env, slot, path, current)
     check_provider(slot, provider)
     entry = PROVIDERS[slot.role][provider]
     variable = _variable_of(project, slot)
@@ -204,27 +196,56 @@ def set_provider(project: Project, env: str, slot: Slot, provider: str | None) -
     if current is None:
         text = _insert(project, {path: table})
     else:
-        for key in list(table):
-            # Keep a connection string the user wrote for the same provider.
-            if key != "provider" and current.get("provider") == provider and key in current:
-                del table[key]
-        text = _set_values(project, text, path, table)
-        if entry.uri_key is None:
-            # An in-memory provider reads no connection string; a stale `${VAR}` left behind
-            # would still make Protean demand the variable at start-up. The user's line is
-            # not deleted: it stays, commented out with the reason (T3, issue 10).
-            from scaffolder.toml.errors import TomlEditError
-            from scaffolder.toml.remove import comment_out_key
-
-            note = f"protean-init: unused by provider {provider}"
-            try:
-                for key in ("database_uri", "URI"):
-                    root = project.config.root_key
-                    text = comment_out_key(text, (*path, key), root=root, note=note)
-            except TomlEditError as error:
-                raise UsageError(f"{project.config_relative}: {error}; nothing written") from error
+        text = _repoint(project, text, path, current, table, entry)
     if env == BASE:
         text = _production_follows(project, text, slot, provider, variable)
+    return text
+
+
+def _inherit(
+    project: Project, env: str, slot: Slot, path: tuple[str, ...], current: dict[str, Any] | None
+) -> str:
+    """`env` leaves `slot` to base: its table goes (production gets base's server from a
+    variable instead)."""
+    if env == BASE:
+        raise UsageError(f"base.{slot}: 'inherit' is only for overlays")
+    base_table = _table_at(project.tree, slot.path) or {}
+    entry = PROVIDERS[slot.role].get(str(base_table.get("provider")))
+    if env == PRODUCTION and entry is not None and entry.uri_key:
+        # Production takes base's provider, never base's local default: a `${VAR}`
+        # with no default, as `new` writes an inherited server in production.
+        return set_provider(project, env, slot, entry.name)
+    return project.text if current is None else _remove_table(project, project.text, path)
+
+
+def _repoint(
+    project: Project,
+    text: str,
+    path: tuple[str, ...],
+    current: dict[str, Any],
+    table: dict[str, Any],
+    entry: Provider,
+) -> str:
+    """An existing slot table set to `entry`'s provider and connection keys."""
+    for key in list(table):
+        # Keep a connection string the user wrote for the same provider.
+        if key != "provider" and current.get("provider") == entry.name and key in current:
+            del table[key]
+    text = _set_values(project, text, path, table)
+    if entry.uri_key is None:
+        # An in-memory provider reads no connection string; a stale `${VAR}` left behind
+        # would still make Protean demand the variable at start-up. The user's line is
+        # not deleted: it stays, commented out with the reason (T3, issue 10).
+        from scaffolder.toml.errors import TomlEditError
+        from scaffolder.toml.remove import comment_out_key
+
+        note = f"protean-init: unused by provider {entry.name}"
+        try:
+            for key in ("database_uri", "URI"):
+                root = project.config.root_key
+                text = comment_out_key(text, (*path, key), root=root, note=note)
+        except TomlEditError as error:
+            raise UsageError(f"{project.config_relative}: {error}; nothing written") from error
     return text
 
 

@@ -183,33 +183,13 @@ def add_entries(
     (the whole document in flow style), when a key to extend is an alias or holds a scalar,
     when a name already exists, or when verification fails.
     """
-    old = load_plain(text) if text.strip() else {}
-    if old is None:
-        old = {}
-    if not isinstance(old, dict):
-        raise YamlInsertError("the file is not a mapping at the top level")
+    old = _top_mapping(text)
     additions = {top: dict(entries) for top, entries in additions.items() if entries}
     if not additions:
         return text
-    crlf = "\r\n" in text
-    cr = "\r" if crlf else ""
-    final = text.endswith("\n") or not text
-    lines = text.split("\n")
-    if final:
-        lines = lines[:-1]
-    elif crlf:
-        lines[-1] += "\r"  # handled as if terminated; the ending is taken off again below
+    lines, cr, final = _lines_of(text)
     bare = [line.removesuffix("\r") for line in lines]
-    # Down to the block the keys belong to.
-    level, tops, parent_end, here = 0, _keys_at(bare, 0, len(bare), 0), len(bare), old
-    for key in under:
-        block = tops.get(key)
-        if block is None or block.child is None or not isinstance(here.get(key), dict):
-            raise YamlInsertError(f"could not find a block-style `{key}:` to add to")
-        if not _ANCHOR_OR_TAG.match(block.rest):
-            raise YamlInsertError(f"`{key}:` is written in flow style; adding to it is refused")
-        level, parent_end, here = block.child, block.end, here[key]
-        tops = _keys_at(bare, block.line + 1, block.end, block.child)
+    level, tops, parent_end, here = _block_under(bare, old, under)
     # One level of the file's indentation: what its first top-level block indents by.
     step = next((b.child for b in _keys_at(bare, 0, len(bare), 0).values() if b.child), 2)
     style = detect_style(bare, tops.get(prefer), level + step, step)
@@ -220,17 +200,12 @@ def add_entries(
     for key in under:
         target = target[key]
     for top, entries in additions.items():
-        have = here.get(top)
-        if top in here and have is not None and not isinstance(have, dict):
-            raise YamlInsertError(f"`{top}:` is not a mapping in this file")
-        if top in here and top not in tops:
-            raise YamlInsertError(
-                f"could not find a `{top}:` line at the start of a line (the whole file in "
-                "flow style, or another unusual form); protean-init adds only to those"
-            )
-        clash = sorted(set(entries) & set(have or {}))
-        if clash:
-            raise YamlInsertError(f"{top}.{clash[0]} already exists")
+        _check_addable(top, entries, here, tops)
+        # What the result must parse to: the entries under `top`, however they are written.
+        node = target.get(top)
+        if not isinstance(node, dict):
+            node = target[top] = {}  # absent, or `top:` with nothing under it yet
+        node.update({name: _plain(value) for name, value in entries.items()})
         flow = _flow_start(bare, tops[top]) if top in tops else None
         if flow is not None:
             # `services: {db: {...}}`: the new entries go inside the braces, in flow style.
@@ -238,8 +213,6 @@ def add_entries(
             if line in flows:
                 raise YamlInsertError("two flow mappings end on one line; adding is refused")
             flows[line] = (column, text_added)
-            target.setdefault(top, {})
-            target[top].update({name: _plain(value) for name, value in entries.items()})
             continue
         if top in tops and not _ANCHOR_OR_TAG.match(tops[top].rest):
             raise YamlInsertError(
@@ -251,16 +224,38 @@ def add_entries(
         rendered = [
             line for name, value in entries.items() for line in _render(name, value, style, child)
         ]
-        node = target.get(top)
-        if not isinstance(node, dict):
-            node = target[top] = {}
-        node.update({name: _plain(value) for name, value in entries.items()})
         if top in tops:
             inserts.setdefault(tops[top].end, []).extend(rendered)
         else:
             at = parent_end
             gap = [""] if level == 0 and at and bare[at - 1].strip() else []
             inserts.setdefault(at, []).extend([*gap, " " * level + f"{top}:", *rendered])
+    result = _joined(lines, flows, inserts, cr, final)
+    _verify(text, result, expected, flows)
+    return result
+
+
+def _lines_of(text: str) -> tuple[list[str], str, bool]:
+    """The file's lines, each with its "\r" where CRLF, without the final newline; the "\r"
+    to end an inserted line with; and whether the file ends with a newline."""
+    crlf = "\r\n" in text
+    final = text.endswith("\n") or not text
+    lines = text.split("\n")
+    if final:
+        lines = lines[:-1]
+    elif crlf:
+        lines[-1] += "\r"  # handled as if terminated; the ending is taken off again in _joined
+    return lines, "\r" if crlf else "", final
+
+
+def _joined(
+    lines: list[str],
+    flows: Mapping[int, tuple[int, str]],
+    inserts: Mapping[int, list[str]],
+    cr: str,
+    final: bool,
+) -> str:
+    """The lines with the flow text put in at its columns and the new lines before theirs."""
     out = list(lines)
     for at, (column, added) in flows.items():
         out[at] = out[at][:column] + added + out[at][column:]
@@ -269,8 +264,51 @@ def add_entries(
     result = "\n".join(out) + "\n" if out else ""
     if not final:
         result = result.removesuffix("\n").removesuffix("\r")  # keep "no final newline"
-    _verify(text, result, expected, flows)
     return result
+
+
+def _top_mapping(text: str) -> dict[str, Any]:
+    """The file as plain data: a mapping (an empty file is an empty one)."""
+    old = load_plain(text) if text.strip() else {}
+    if old is None:
+        old = {}
+    if not isinstance(old, dict):
+        raise YamlInsertError("the file is not a mapping at the top level")
+    return old
+
+
+def _block_under(
+    bare: list[str], old: dict[str, Any], under: tuple[str, ...]
+) -> tuple[int, dict[str, _Top], int, dict[str, Any]]:
+    """Down to the block the keys belong to: its indentation, its keys' blocks, the line it
+    ends before, and its data. Each step must be a block mapping written in place."""
+    level, tops, parent_end, here = 0, _keys_at(bare, 0, len(bare), 0), len(bare), old
+    for key in under:
+        block = tops.get(key)
+        if block is None or block.child is None or not isinstance(here.get(key), dict):
+            raise YamlInsertError(f"could not find a block-style `{key}:` to add to")
+        if not _ANCHOR_OR_TAG.match(block.rest):
+            raise YamlInsertError(f"`{key}:` is written in flow style; adding to it is refused")
+        level, parent_end, here = block.child, block.end, here[key]
+        tops = _keys_at(bare, block.line + 1, block.end, block.child)
+    return level, tops, parent_end, here
+
+
+def _check_addable(
+    top: str, entries: Mapping[str, Any], here: Mapping[str, Any], tops: Mapping[str, _Top]
+) -> None:
+    """`top` is absent, or a mapping on a line of its own, and has none of the names."""
+    have = here.get(top)
+    if top in here and have is not None and not isinstance(have, dict):
+        raise YamlInsertError(f"`{top}:` is not a mapping in this file")
+    if top in here and top not in tops:
+        raise YamlInsertError(
+            f"could not find a `{top}:` line at the start of a line (the whole file in "
+            "flow style, or another unusual form); protean-init adds only to those"
+        )
+    clash = sorted(set(entries) & set(have or {}))
+    if clash:
+        raise YamlInsertError(f"{top}.{clash[0]} already exists")
 
 
 def _verify(

@@ -221,54 +221,70 @@ class Document:
         for keys of inline tables, arrays included."""
         s = self.text
         c = s[pos]
-        if c == '"':
-            if s.startswith('"""', pos):
-                return self._ml_basic_end(pos + 3), "string"
-            return _end(_BASIC_STR, s, pos), "string"
-        if c == "'":
-            if s.startswith("'''", pos):
-                end = s.index("'''", pos + 3) + 3
-                while end < len(s) and s[end] == "'":
-                    end += 1
-                return end, "string"
-            return _end(_LITERAL_STR, s, pos), "string"
+        if c in "\"'":
+            return self._string_end(pos), "string"
         if c == "[":
-            pos += 1
-            while True:
-                pos = _skip(s, pos).end()
-                if s[pos] == "]":
-                    return pos + 1, "array"
-                pos, _ = self._value(pos, None, where)
-                pos = _skip(s, pos).end()
-                if s[pos] == ",":
-                    pos += 1
+            return self._array_end(pos, where), "array"
         if c == "{":
-            after_last = pos + 1
-            empty = True
-            pos += 1
-            while True:
-                pos = _skip(s, pos).end()
-                if s[pos] == "}":
-                    if path is not None:
-                        self.inlines[path] = Inline(pos, after_last, empty)
-                    return pos + 1, "inline"
-                line = self.line_of(pos)
-                key, pos = self._key(pos)
-                self._inline_keys.append((where + key, line))
-                if s[pos] != "=":
-                    raise _Scan
-                pos = _ws(s, pos + 1).end()
-                sub = None if path is None else path + key
-                start = pos
-                pos, kind = self._value(pos, sub, where + key)
-                if sub is not None:
-                    self.values[sub] = (start, pos, kind)
-                after_last, empty = pos, False
-                pos = _skip(s, pos).end()
-                if s[pos] == ",":
-                    pos += 1
+            return self._inline_end(pos, path, where), "inline"
         m = _DATETIME.match(s, pos) or _must(_SCALAR, s, pos)
         return m.end(), "scalar"
+
+    def _string_end(self, pos: int) -> int:
+        """After the basic or literal string, one line or several, that starts at ``pos``."""
+        s = self.text
+        if s[pos] == '"':
+            if s.startswith('"""', pos):
+                return self._ml_basic_end(pos + 3)
+            return _end(_BASIC_STR, s, pos)
+        if s.startswith("'''", pos):
+            end = s.index("'''", pos + 3) + 3
+            while end < len(s) and s[end] == "'":
+                end += 1
+            return end
+        return _end(_LITERAL_STR, s, pos)
+
+    def _array_end(self, pos: int, where: Path) -> int:
+        """After the array that starts at ``pos`` (its values are scanned, not recorded)."""
+        s = self.text
+        pos += 1
+        while True:
+            pos = _skip(s, pos).end()
+            if s[pos] == "]":
+                return pos + 1
+            pos, _ = self._value(pos, None, where)
+            pos = _skip(s, pos).end()
+            if s[pos] == ",":
+                pos += 1
+
+    def _inline_end(self, pos: int, path: Path | None, where: Path) -> int:
+        """After the inline table that starts at ``pos``; records its keys' lines, and (where
+        ``path`` names it) the table and its values for edits."""
+        s = self.text
+        after_last = pos + 1
+        empty = True
+        pos += 1
+        while True:
+            pos = _skip(s, pos).end()
+            if s[pos] == "}":
+                if path is not None:
+                    self.inlines[path] = Inline(pos, after_last, empty)
+                return pos + 1
+            line = self.line_of(pos)
+            key, pos = self._key(pos)
+            self._inline_keys.append((where + key, line))
+            if s[pos] != "=":
+                raise _Scan
+            pos = _ws(s, pos + 1).end()
+            sub = None if path is None else path + key
+            start = pos
+            pos, kind = self._value(pos, sub, where + key)
+            if sub is not None:
+                self.values[sub] = (start, pos, kind)
+            after_last, empty = pos, False
+            pos = _skip(s, pos).end()
+            if s[pos] == ",":
+                pos += 1
 
     def _ml_basic_end(self, pos: int) -> int:
         s = self.text
