@@ -14,11 +14,11 @@ from scaffolder.ui.screens.connections import ConnectionsScreen
 from scaffolder.ui.screens.help import HelpScreen
 from scaffolder.ui.screens.project import ProjectScreen
 from scaffolder.ui.screens.providers import ProvidersScreen
-from scaffolder.ui.screens.review import ReviewScreen
 from scaffolder.ui.widgets import QuitModal
 
 from .conftest import snapshot
 from .helpers import pick, type_into, until
+from .test_wizard import rendered
 
 DATABASE = Slot(Role.DATABASE, "default")
 TEST = 2
@@ -31,20 +31,6 @@ def never_write(outcome):
 async def shown(pilot, screen_type) -> None:
     await until(pilot, lambda: isinstance(pilot.app.screen, screen_type), screen_type.__name__)
     await pilot.pause()
-
-
-async def review(pilot) -> ReviewScreen:
-    def done() -> bool:
-        screen = pilot.app.screen
-        # spec is None until the step has resumed: both None is not "rendered".
-        return (
-            isinstance(screen, ReviewScreen)
-            and screen.spec is not None
-            and screen.rendered_for == screen.spec
-        )
-
-    await until(pilot, done, "Review rendered")
-    return pilot.app.screen
 
 
 # --- defaults follow the provider; what the user typed stays theirs ---------------------------
@@ -68,7 +54,7 @@ async def test_a_default_follows_a_provider_changed_after_visiting_connections(m
         assert url.value.startswith("sqlite:///"), url.value
         assert not url.has_class("-users")
         await pilot.press("ctrl+s")
-        domain = (await review(pilot)).files["domain.toml"].decode()
+        domain = (await rendered(pilot)).files["domain.toml"].decode()
     assert "postgresql://" not in domain.split("[test.databases.default]")[1].split("[")[0]
     assert app.draft.local_urls == {}
 
@@ -86,7 +72,7 @@ async def test_the_stale_default_bug_review_pairs_sqlite_with_a_sqlite_url(make_
         await pilot.press("ctrl+n")
         await shown(pilot, ConnectionsScreen)
         await pilot.press("ctrl+s")
-        domain = (await review(pilot)).files["domain.toml"].decode()
+        domain = (await rendered(pilot)).files["domain.toml"].decode()
     test_table = domain.split("[test.databases.default]")[1].split("\n[")[0]
     assert 'provider = "sqlite"' in test_table
     assert "postgresql" not in test_table, test_table
@@ -159,7 +145,7 @@ async def test_enter_in_the_review_tree_and_file_view_writes_nothing(make_app, t
     app = make_app(write=never_write)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("ctrl+s")
-        screen = await review(pilot)
+        screen = await rendered(pilot)
         assert app.focused.id == "files"
         await pilot.press("enter", "down", "enter", "enter", "space")
         app.screen.query_one("#preview").focus()
@@ -176,7 +162,7 @@ async def test_ctrl_s_on_review_writes_once(make_app):
     app = make_app(write=lambda outcome: calls.append(outcome) or ["domain.toml"])
     async with app.run_test() as pilot:
         await pilot.press("ctrl+s")
-        await review(pilot)
+        await rendered(pilot)
         await pilot.press("ctrl+s")
         await until(pilot, lambda: bool(app.written), "written")
     assert len(calls) == 1
