@@ -1,6 +1,7 @@
 """The choice widgets the wizard's later steps and the edit menu share: the choice grid and the
-small dialogs (pick one, pick many, a name, quit?). Split from scaffolder.ui.widgets so the
-first screen does not pay for them; `from scaffolder.ui.widgets import ChoiceGrid` still works.
+small dialogs (pick one, pick many, a name, quit?), on scaffolder.ui.dialogs.Dialog's frame.
+Split from scaffolder.ui.widgets so the first screen does not pay for them;
+`from scaffolder.ui.widgets import ChoiceGrid` still works.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from textual.containers import Horizontal, Vertical
 from textual.events import Click
 from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
+from scaffolder.ui.dialogs import Dialog
 from scaffolder.ui.widgets import Hint
 
 
@@ -180,21 +181,10 @@ class ChoiceGrid(Widget, can_focus=True):
         self.post_message(self.Activated(self, *self.cursor))
 
 
-class ChoiceModal(ModalScreen[int | None]):
+class ChoiceModal(Dialog[int | None]):
     """A short list to pick one value from; returns the index picked, None on Escape."""
 
     DEFAULT_CSS = """
-    ChoiceModal { align: center middle; }
-    ChoiceModal > Vertical {
-        width: 72;
-        max-width: 95%;
-        height: auto;
-        max-height: 90%;
-        border: round $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    ChoiceModal .modal-title { text-style: bold; margin-bottom: 1; }
     ChoiceModal OptionList, ChoiceModal OptionList:focus {
         height: auto;
         max-height: 14;
@@ -202,7 +192,6 @@ class ChoiceModal(ModalScreen[int | None]):
         padding: 0;
         background: $surface;
     }
-    ChoiceModal .modal-help { color: $text-muted; margin-top: 1; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -256,20 +245,11 @@ class ChoiceModal(ModalScreen[int | None]):
         self.dismiss(None)
 
 
-class NameModal(ModalScreen[str | None]):
+class NameModal(Dialog[str | None]):
     """Asks for one name, checked as it is typed by `check` (an error message or None)."""
 
     DEFAULT_CSS = """
-    NameModal { align: center middle; }
-    NameModal > Vertical {
-        width: 60;
-        max-width: 95%;
-        height: auto;
-        border: round $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    NameModal .modal-title { text-style: bold; margin-bottom: 1; }
+    NameModal > Vertical { width: 60; }
     NameModal Input { margin-bottom: 0; }
     NameModal Horizontal { height: 1; margin-top: 1; align-horizontal: right; }
     NameModal Button { margin-left: 2; }
@@ -324,27 +304,16 @@ class _PickList(SelectionList[str]):
     ]
 
 
-class PickManyModal(ModalScreen[list[str] | None]):
+class PickManyModal(Dialog[list[str] | None]):
     """Pick any of a few values (all ticked to begin with); the values picked, None on Escape."""
 
     DEFAULT_CSS = """
-    PickManyModal { align: center middle; }
-    PickManyModal > Vertical {
-        width: 72;
-        max-width: 95%;
-        height: auto;
-        border: round $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    PickManyModal .modal-title { text-style: bold; margin-bottom: 1; }
     PickManyModal SelectionList, PickManyModal SelectionList:focus {
         height: auto;
         border: none;
         padding: 0;
         background: $surface;
     }
-    PickManyModal .modal-help { color: $text-muted; margin-top: 1; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -379,20 +348,11 @@ class PickManyModal(ModalScreen[list[str] | None]):
         self.dismiss(None)
 
 
-class QuitModal(ModalScreen[bool]):
+class QuitModal(Dialog[bool]):
     """`Quit without writing?`: Enter on Quit or Escape again leaves; Stay (Tab) goes back."""
 
     DEFAULT_CSS = """
-    QuitModal { align: center middle; }
-    QuitModal > Vertical {
-        width: 56;
-        max-width: 95%;
-        height: auto;
-        border: round $error;
-        background: $surface;
-        padding: 0 1;
-    }
-    QuitModal .modal-title { text-style: bold; margin-bottom: 1; }
+    QuitModal > Vertical { width: 56; border: round $error; }
     QuitModal Horizontal { height: 1; margin-top: 1; align-horizontal: right; }
     QuitModal Button { margin-left: 2; }
     """

@@ -6,7 +6,8 @@ there, or the Write button) calls the `write` callback the CLI passes. Escape or
 before discarding a change, and leaves with nothing written.
 
 Keys keep Textual's conventions: ctrl+p is the command palette, Tab moves between fields;
-the steps move on ctrl+n / alt+right (Next) and alt+left (Back); `?` or F1 shows the help.
+the steps move on ctrl+n / alt+right (Next) and alt+left (Back); `?` or F1 shows the help
+(in a text field `?` is typed, so F1 is the help key there).
 """
 
 from __future__ import annotations
@@ -124,7 +125,7 @@ class WizardApp(App[WizardOutcome | None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "help" and isinstance(self.screen, ModalScreen):
-            return False
+            return False  # a dialog has its own F1 (the app's keys do not reach it)
         if action in ("next", "step_back", "review", "goto_step"):
             on_top = self._palette_below or self.screen
             if isinstance(on_top, ModalScreen) or self.step == DONE:
@@ -223,9 +224,15 @@ class WizardApp(App[WizardOutcome | None]):
     # --- help and the palette -------------------------------------------------------------
 
     def action_help(self) -> None:
+        """Over a step or a dialog alike (F1 in a dialog's name field); the help screen's own
+        keys close it, so it never opens twice."""
         from scaffolder.ui.screens.help import HelpScreen
 
-        self.push_screen(HelpScreen(self.step))
+        if not isinstance(self.screen, HelpScreen):
+            # The step under any dialog: its line is the one marked.
+            steps = [getattr(s, "step", None) for s in self.screen_stack]
+            under = [step for step in steps if isinstance(step, int)]
+            self.push_screen(HelpScreen(under[-1] if under else PROJECT))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         from scaffolder.ui.palette import binding_commands

@@ -17,7 +17,7 @@ from scaffolder.ui.screens.providers import ProvidersScreen
 from scaffolder.ui.widgets import QuitModal
 
 from .conftest import snapshot
-from .helpers import pick, type_into, until
+from .helpers import modal_shown, pick, type_into, until
 from .test_wizard import rendered
 
 DATABASE = Slot(Role.DATABASE, "default")
@@ -233,6 +233,53 @@ async def test_question_mark_and_f1_open_the_help(make_app, key):
         await pilot.press("escape")
         await shown(pilot, ProvidersScreen)
         assert app.is_running
+
+
+async def test_f1_opens_the_help_from_a_text_field_where_a_question_mark_is_text(make_app):
+    app = make_app()
+    async with app.run_test() as pilot:
+        await shown(pilot, ProjectScreen)
+        name = app.screen.query_one("#project-name", Input)
+        assert app.focused is name
+        before = name.value
+        await pilot.press("f1")
+        await shown(pilot, HelpScreen)
+        assert "F1" in str(app.screen.query_one("#help-keys").render())
+        await pilot.press("escape")
+        await shown(pilot, ProjectScreen)
+        assert app.focused is name
+        await pilot.press("end", "question_mark")
+        assert name.value == before + "?"
+        assert isinstance(app.screen, ProjectScreen)
+
+
+async def test_f1_opens_the_help_over_a_dialogs_name_field(make_app):
+    from scaffolder.ui.choices import NameModal
+
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("ctrl+n")
+        print("L5", app.screen, flush=True)
+        await shown(pilot, ProvidersScreen)
+        print("L6", app.screen, flush=True)
+        await pilot.press("a")  # a worker waits on the dialog: wait on the screen stack
+        print("L7", app.screen, flush=True)
+        await modal_shown(pilot, NameModal)
+        print("L8", app.screen, flush=True)
+        await pilot.press("question_mark")
+        print("L9", app.screen, flush=True)
+        dialog = app.screen
+        assert dialog.query_one("#name", Input).value == "?"
+        await pilot.press("f1")
+        print("L12", app.screen, flush=True)
+        await modal_shown(pilot, HelpScreen)
+        print("L13", app.screen, flush=True)
+        assert "▸ 2 Providers" in str(app.screen.query_one("#help-steps").render())
+        await pilot.press("escape")
+        print("L15", app.screen, flush=True)
+        await modal_shown(pilot, NameModal)
+        print("L16", app.screen, flush=True)
+        assert app.screen is dialog and dialog.query_one("#name", Input).value == "?"
 
 
 async def test_a_question_mark_typed_in_a_field_is_text(make_app):

@@ -1,4 +1,5 @@
-"""`?` or F1: the wizard's keys, and what each step decides. Imported when first opened."""
+"""`?` or F1 (F1 in a text field, where `?` is text): the wizard's keys, and what each step
+decides. Imported when first opened."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from scaffolder.ui.dialogs import Dialog
 from scaffolder.ui.widgets import STEP_TITLES
 
 KEYS = (
@@ -23,25 +24,15 @@ KEYS = (
     ("1 2 3 4", "Review: domain.toml, compose, CI, Deployment or Dockerfile"),
     ("ctrl+p", "Command palette: every step and action by name, Theme, Keys"),
     ("esc, ctrl+c", "Quit (asks first when you changed something; nothing is written)"),
-    ("? or F1", "This help"),
+    ("? or F1", "This help; in a text field ? is typed as text, F1 still opens it"),
 )
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > Vertical {
-        width: 100;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: round $primary;
-        border-title-style: bold;
-        background: $surface;
-        padding: 0 1;
-    }
+    HelpScreen > Vertical { width: 100; max-width: 100%; max-height: 100%; }
     HelpScreen VerticalScroll { height: auto; max-height: 1fr; }
-    HelpScreen .modal-help { color: $text-muted; }
+    HelpScreen .modal-help { margin-top: 0; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -72,7 +63,7 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(keys, id="help-keys")
                 yield Static(Text("\nWhat each step decides", style="bold underline"))
                 yield Static(steps, id="help-steps")
-            yield Static("Esc, q or ? closes", classes="modal-help")
+            yield Static("Esc, q, ? or F1 closes", classes="modal-help")
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -14,23 +14,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.visual import VisualType
 from textual.widgets import Button, Footer, Static
 
+from scaffolder.ui.dialogs import Dialog
 
-class ReportModal(ModalScreen[bool]):
+
+class ReportModal(Dialog[bool]):
     DEFAULT_CSS = """
-    ReportModal { align: center middle; }
-    ReportModal > Vertical {
-        width: 100%;
-        height: 100%;
-        border: round $primary;
-        border-title-style: bold;
-        background: $surface;
-        padding: 0 1;
-    }
-    ReportModal.-error > Vertical { border: round $error; }
+    ReportModal > Vertical { width: 100%; max-width: 100%; height: 100%; max-height: 100%; }
     ReportModal #report-summary { height: auto; color: $text-muted; }
     ReportModal #report-notes { height: auto; color: $text-warning; }
     ReportModal #report-scroll {
