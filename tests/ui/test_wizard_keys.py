@@ -21,6 +21,7 @@ from .helpers import modal_shown, pick, type_into, until
 from .test_wizard import rendered
 
 DATABASE = Slot(Role.DATABASE, "default")
+REPORTS = Slot(Role.DATABASE, "reports")
 TEST = 2
 
 
@@ -280,6 +281,42 @@ async def test_f1_opens_the_help_over_a_dialogs_name_field(make_app):
         await modal_shown(pilot, NameModal)
         print("L16", app.screen, flush=True)
         assert app.screen is dialog and dialog.query_one("#name", Input).value == "?"
+
+
+def type_ahead(app, *keys: str) -> None:
+    """Keys in one burst, as a fast typist or a paste sends them: all queued before the app
+    handles the first (Pilot's press would wait for each to be handled)."""
+    from textual import events
+
+    for key in keys:
+        app.post_message(events.Key(key, key if len(key) == 1 else None))
+
+
+async def test_keys_typed_right_after_a_dialog_key_reach_the_dialog(make_app):
+    from scaffolder.ui.choices import NameModal
+
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("ctrl+n", "a")
+        await modal_shown(pilot, NameModal)
+        await pilot.press(*"reports", "enter")
+        await until(pilot, lambda: REPORTS in app.draft.slots, "reports added")
+        slots = list(app.draft.slots)  # the grid's cursor is on reports now
+        # Escape typed right after `a` closes the dialog `a` opens: it does not reach the
+        # step below, where it would ask to quit.
+        type_ahead(app, "a", "escape")
+        await until(pilot, lambda: isinstance(app.screen, ProvidersScreen), "the dialog closed")
+        await pilot.pause()
+        assert isinstance(app.screen, ProvidersScreen) and app.is_running
+        # `x` typed right after `a` is meant for the name dialog: on the grid below it would
+        # remove reports.
+        type_ahead(app, "a", "x")
+        await modal_shown(pilot, NameModal)
+        await pilot.pause()
+        assert app.draft.slots == slots
+        await pilot.press("escape")
+        await shown(pilot, ProvidersScreen)
+        assert app.draft.slots == slots
 
 
 async def test_a_question_mark_typed_in_a_field_is_text(make_app):

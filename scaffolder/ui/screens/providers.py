@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -131,9 +131,12 @@ class ProvidersScreen(StepScreen):
 
     # --- changing -----------------------------------------------------------------------
 
+    # The dialogs are pushed in the handler of the key that asks for them, not from a worker:
+    # keys typed right after it (a name, an arrow) then reach the dialog, never this step's
+    # grid underneath (where `x` would remove a database). Their answers come to a callback.
+
     @on(ChoiceGrid.Activated, "#providers")
-    @work
-    async def handle_pick_provider(self, event: ChoiceGrid.Activated) -> None:
+    def handle_pick_provider(self, event: ChoiceGrid.Activated) -> None:
         draft = self.draft
         env, slot = ENVIRONMENTS[event.column], draft.slots[event.row]
         choices = draft.choices(env, slot)
@@ -146,16 +149,16 @@ class ProvidersScreen(StepScreen):
                 label = Text.assemble((name, "bold"), f"  {PROVIDERS[slot.role][name].summary}")
             options.append(label)
         current = choices.index(draft.choice(env, slot))
-        picked = await self.app.push_screen_wait(
-            ChoiceModal(f"{slot.key} in {env}", options, current)
-        )
-        if picked is not None:
-            draft.set_provider(env, slot, choices[picked])
-            self.refresh_grids()
+
+        def picked(index: int | None) -> None:
+            if index is not None:
+                draft.set_provider(env, slot, choices[index])
+                self.refresh_grids()
+
+        self.app.push_screen(ChoiceModal(f"{slot.key} in {env}", options, current), picked)
 
     @on(ChoiceGrid.Activated, "#settings")
-    @work
-    async def handle_pick_setting(self, event: ChoiceGrid.Activated) -> None:
+    def handle_pick_setting(self, event: ChoiceGrid.Activated) -> None:
         draft = self.draft
         env, name = ENVIRONMENTS[event.column], SETTING_NAMES[event.row]
         values = draft.setting_choices(env, name)
@@ -169,26 +172,29 @@ class ProvidersScreen(StepScreen):
             else:
                 options.append(Text(setting_text(value), style="bold"))
         current = values.index(draft.setting(env, name))
-        picked = await self.app.push_screen_wait(
-            ChoiceModal(f"{SETTING_LABELS[name]} in {env}", options, current)
-        )
-        if picked is not None:
-            draft.set_setting(env, name, values[picked])
-            self.refresh_grids()
+
+        def picked(index: int | None) -> None:
+            if index is not None:
+                draft.set_setting(env, name, values[index])
+                self.refresh_grids()
+
+        title = f"{SETTING_LABELS[name]} in {env}"
+        self.app.push_screen(ChoiceModal(title, options, current), picked)
 
     @on(Button.Pressed, "#add-database")
-    @work
-    async def action_add_database(self) -> None:
+    def action_add_database(self) -> None:
         draft = self.draft
-        name = await self.app.push_screen_wait(
-            NameModal(
-                "Add a named database",
-                "lower-case letters, digits and '_'; it starts as databases.default is",
-                draft.database_error,
-            )
+        dialog = NameModal(
+            "Add a named database",
+            "lower-case letters, digits and '_'; it starts as databases.default is",
+            draft.database_error,
         )
+        self.app.push_screen(dialog, self.add_database)
+
+    async def add_database(self, name: str | None) -> None:
         if not name:
             return
+        draft = self.draft
         slot = draft.add_database(name)
         await self.providers_grid.set_rows([s.key for s in draft.slots])
         self.providers_grid.cursor = (draft.slots.index(slot), 0)
