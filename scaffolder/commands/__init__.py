@@ -16,3 +16,24 @@ def add_reopen_arguments(parser: argparse.ArgumentParser, force_help: str = DERI
     parser.add_argument("--project", type=Path, default=Path("."), help="project folder")
     parser.add_argument("--dry-run", action="store_true", help="show the diff, write nothing")
     parser.add_argument("--force", action="store_true", help=force_help)
+
+
+# What production typically runs for each role, for the examples in --help.
+_PRODUCTION_EXAMPLE = {"database": "postgresql", "broker": "redis", "cache": "redis"}
+
+
+def add_slot_arguments(parser: argparse.ArgumentParser, role: str) -> None:
+    """The flags of every command that adds a named slot (add-database, add-broker,
+    add-cache): its provider in base, and per overlay."""
+    parser.add_argument(
+        "--provider", required=True, help=f"the {role}'s provider in base, e.g. memory"
+    )
+    parser.add_argument(
+        "--env",
+        dest="envs",
+        action="append",
+        default=[],
+        metavar="ENV=PROVIDER",
+        help=f"its provider in an overlay, e.g. production={_PRODUCTION_EXAMPLE[role]}, "
+        "or ENV=inherit (repeatable)",
+    )

@@ -4,23 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from scaffolder.commands import add_reopen_arguments
+from scaffolder.commands import add_reopen_arguments, add_slot_arguments
 from scaffolder.errors import UsageError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("name", metavar="NAME", help="the database's name, e.g. reports")
-    parser.add_argument(
-        "--provider", required=True, help="provider in base: memory, postgresql, sqlite, ..."
-    )
-    parser.add_argument(
-        "--env",
-        dest="envs",
-        action="append",
-        default=[],
-        metavar="ENV=PROVIDER",
-        help="provider in an overlay, e.g. production=postgresql (repeatable)",
-    )
+    add_slot_arguments(parser, "database")
     add_reopen_arguments(parser)
 
 

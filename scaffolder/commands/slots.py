@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 
-from scaffolder.commands import add_reopen_arguments
+from scaffolder.commands import add_reopen_arguments, add_slot_arguments
 
 VERBS = ("add", "remove", "rename")
 ROLES = ("database", "broker", "cache")
@@ -41,15 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     else:
         parser.add_argument("name", metavar="NAME", help=f"the {role}'s name, e.g. reports")
     if verb == "add":
-        parser.add_argument("--provider", required=True, help=f"{role} provider in base")
-        parser.add_argument(
-            "--env",
-            dest="envs",
-            action="append",
-            default=[],
-            metavar="ENV=PROVIDER",
-            help="provider in an overlay, or inherit (repeatable)",
-        )
+        add_slot_arguments(parser, role)
     add_reopen_arguments(parser)
 
 
