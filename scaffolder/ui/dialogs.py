@@ -9,11 +9,15 @@ Loaded with the first dialog, never at start-up.
 
 from __future__ import annotations
 
-from typing import ClassVar, TypeVar
+import asyncio
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 ResultType = TypeVar("ResultType")
 
@@ -74,3 +78,19 @@ class Dialog(ModalScreen[ResultType]):
         help_action = getattr(self.app, "action_help", None)
         if help_action is not None:
             help_action()
+
+
+def ask(app: App, dialog: Dialog[ResultType]) -> asyncio.Future[ResultType | None]:
+    """Push `dialog` now and return its answer to await later (in a worker).
+
+    For an action that runs in a worker: pushed from the worker, the dialog would come a turn
+    after the key that asked for it, and keys typed right after that key would reach the
+    screen below. Pushed in the key's own handler, they reach the dialog."""
+    answer: asyncio.Future[ResultType | None] = asyncio.get_running_loop().create_future()
+
+    def answered(result: ResultType | None) -> None:
+        if not answer.done():
+            answer.set_result(result)
+
+    app.push_screen(dialog, answered)
+    return answer

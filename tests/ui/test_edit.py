@@ -371,3 +371,23 @@ def test_what_changed_is_printed_and_the_exit_code(capsys):
     assert "Add databases.reports: domain.toml" in capsys.readouterr().out
     assert report([]) == 0  # looking, then leaving, is no error
     assert "nothing was changed" in capsys.readouterr().err
+
+
+async def test_escape_typed_right_after_a_dialog_key_closes_that_dialog(shop):
+    """Keys in one burst, as a fast typist sends them: Escape right after `a` is meant for the
+    name dialog `a` opens, not for the menu below (where it would leave the edit menu)."""
+    from textual import events
+
+    app = EditApp(open_project(shop))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        for key in ("a", "escape"):
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await settled(pilot)
+        assert app.is_running and isinstance(app.screen, EditScreen)
+        # The same for a dialog that asks for text: the typed-ahead key is no menu action.
+        for key in ("k", "escape"):
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await settled(pilot)
+        assert app.is_running and isinstance(app.screen, EditScreen)
+        assert not app.applied

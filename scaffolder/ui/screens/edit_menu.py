@@ -8,7 +8,7 @@ nothing is written.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -26,6 +26,7 @@ from scaffolder.config_tree import overlay_names
 from scaffolder.errors import ScaffolderError
 from scaffolder.reopen import menu
 from scaffolder.reopen.menu import Proposal
+from scaffolder.ui.dialogs import ask
 from scaffolder.ui.widgets import ChoiceGrid, ChoiceModal, NameModal, PickManyModal
 
 if TYPE_CHECKING:
@@ -47,6 +48,15 @@ ACTIONS = (
     ("derive", "g", "Re-derive compose, CI and .env.example from domain.toml"),
     ("check", "c", "Check the configuration"),
 )
+
+
+def choice_dialog(title: str, options: list[menu.Option], start: int) -> ChoiceModal:
+    """A pick-one dialog over `options`: each as its name in bold, then what it is."""
+    labels = [
+        Text.assemble((option.name, "bold"), f"  {option.summary}" if option.summary else "")
+        for option in options
+    ]
+    return ChoiceModal(title, labels, start)
 
 
 class EditScreen(Screen):
@@ -348,24 +358,25 @@ class EditScreen(Screen):
         return self.app.get_css_variables().get("surface", "default")
 
     async def choose(self, title: str, options: list[menu.Option], start: int) -> int | None:
-        labels = [
-            Text.assemble((option.name, "bold"), f"  {option.summary}" if option.summary else "")
-            for option in options
-        ]
-        return await self.app.push_screen_wait(ChoiceModal(title, labels, start))
+        return await self.app.push_screen_wait(choice_dialog(title, options, start))
 
     # --- the actions --------------------------------------------------------------------
 
-    @work(exclusive=True, group="action")
-    async def action_add_database(self) -> None:
+    # Each action's first dialog is pushed by the key's own handler (ask), the rest of the
+    # action runs in a worker: keys typed right after the action's key reach that dialog.
+
+    def action_add_database(self) -> None:
         project = self.project
-        name = await self.app.push_screen_wait(
-            NameModal(
-                "Add a named database",
-                "lower-case letters, digits and '_'; then its provider in each environment",
-                lambda text: menu.database_name_error(project, text),
-            )
+        dialog = NameModal(
+            "Add a named database",
+            "lower-case letters, digits and '_'; then its provider in each environment",
+            lambda text: menu.database_name_error(project, text),
         )
+        self.add_database(project, ask(self.app, dialog))
+
+    @work(exclusive=True, group="action")
+    async def add_database(self, project: Project, named: Awaitable[str | None]) -> None:
+        name = await named
         if not name:
             return
         options = menu.provider_options(Role.DATABASE)
@@ -395,13 +406,24 @@ class EditScreen(Screen):
     def handle_cell(self, event: ChoiceGrid.Activated) -> None:
         self.change_provider(event.row, event.column)
 
-    @work(exclusive=True, group="action")
-    async def change_provider(self, row: int, column: int) -> None:
+    def change_provider(self, row: int, column: int) -> None:
         project, view = self.project, self.overview
         env, slot = view.environments[column], view.slots[row]
         # An overlay's picker starts with `inherit`: drop its own table, use base's.
         options, start = menu.cell_provider_options(project, env, slot)
-        picked = await self.choose(f"{slot.key} in {env}", options, start)
+        dialog = choice_dialog(f"{slot.key} in {env}", options, start)
+        self.set_provider(project, env, slot, options, ask(self.app, dialog))
+
+    @work(exclusive=True, group="action")
+    async def set_provider(
+        self,
+        project: Project,
+        env: str,
+        slot,
+        options: list[menu.Option],
+        answer: Awaitable[int | None],
+    ) -> None:
+        picked = await answer
         if picked is None:
             return
         provider = options[picked].value
@@ -505,14 +527,15 @@ class EditScreen(Screen):
             key = f"{env}.{setting.key}={value}"
             await self.preview(lambda: menu.propose_edit(project, [key]))
 
-    @work(exclusive=True, group="action")
-    async def action_set_key(self) -> None:
+    def action_set_key(self) -> None:
         from scaffolder.vocabulary import vocabulary_help
 
-        project = self.project
-        text = await self.app.push_screen_wait(
-            NameModal("Set KEY=VALUE", vocabulary_help(), menu.assignment_error)
-        )
+        dialog = NameModal("Set KEY=VALUE", vocabulary_help(), menu.assignment_error)
+        self.set_key(self.project, ask(self.app, dialog))
+
+    @work(exclusive=True, group="action")
+    async def set_key(self, project: Project, typed: Awaitable[str | None]) -> None:
+        text = await typed
         if text:
             await self.preview(lambda: menu.propose_edit(project, [text]))
 
