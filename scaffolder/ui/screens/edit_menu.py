@@ -442,14 +442,19 @@ class EditScreen(Screen):
             return None
         return slot
 
-    @work(exclusive=True, group="action")
-    async def action_add_slot(self) -> None:
-        project = self.project
+    def action_add_slot(self) -> None:
         roles = [
             menu.Option(Role.BROKER.value, "broker", "a named broker"),
             menu.Option(Role.CACHE.value, "cache", "a named cache"),
         ]
-        picked = await self.choose("Add a named broker or cache", roles, 0)
+        dialog = choice_dialog("Add a named broker or cache", roles, 0)
+        self.add_slot(self.project, roles, ask(self.app, dialog))
+
+    @work(exclusive=True, group="action")
+    async def add_slot(
+        self, project: Project, roles: list[menu.Option], answer: Awaitable[int | None]
+    ) -> None:
+        picked = await answer
         if picked is None:
             return
         role = Role(roles[picked].value)
@@ -476,32 +481,39 @@ class EditScreen(Screen):
         if slot is not None:
             await self.preview(lambda: menu.propose_remove_slot(project, slot.role, slot.name))
 
-    @work(exclusive=True, group="action")
-    async def action_rename_slot(self) -> None:
+    def action_rename_slot(self) -> None:
         project, slot = self.project, self.highlighted_slot()
         if slot is None:
             return
-        name = await self.app.push_screen_wait(
-            NameModal(
-                f"Rename {slot.key}",
-                "its tables in every environment, and its variable when it is the default one",
-                lambda text: menu.slot_name_error(project, slot.role, text),
-            )
+        dialog = NameModal(
+            f"Rename {slot.key}",
+            "its tables in every environment, and its variable when it is the default one",
+            lambda text: menu.slot_name_error(project, slot.role, text),
         )
+        self.rename_slot(project, slot, ask(self.app, dialog))
+
+    @work(exclusive=True, group="action")
+    async def rename_slot(self, project: Project, slot, named: Awaitable[str | None]) -> None:
+        name = await named
         if name:
             await self.preview(
                 lambda: menu.propose_rename_slot(project, slot.role, slot.name, name)
             )
 
+    def action_set_setting(self) -> None:
+        _, column = self.query_one("#providers", ChoiceGrid).cursor
+        envs = list(self.overview.environments)
+        env_options = [menu.Option(env, env, "") for env in envs]
+        dialog = choice_dialog("A setting of which environment?", env_options, column)
+        self.set_setting(self.project, envs, ask(self.app, dialog))
+
     @work(exclusive=True, group="action")
-    async def action_set_setting(self) -> None:
+    async def set_setting(
+        self, project: Project, envs: list[str], answer: Awaitable[int | None]
+    ) -> None:
         from scaffolder.spec import SETTING_TABLE
 
-        project, view = self.project, self.overview
-        _, column = self.query_one("#providers", ChoiceGrid).cursor
-        envs = list(view.environments)
-        env_options = [menu.Option(env, env, "") for env in envs]
-        picked = await self.choose("A setting of which environment?", env_options, column)
+        picked = await answer
         if picked is None:
             return
         env = envs[picked]
@@ -565,22 +577,34 @@ class EditScreen(Screen):
         if envs:
             await self.preview(lambda: menu.propose_add_overlays(project, envs))
 
-    @work(exclusive=True, group="action")
-    async def action_regenerate_ci(self) -> None:
+    def action_regenerate_ci(self) -> None:
         project = self.project
         options, start = menu.ci_options(project)
-        picked = await self.choose("Regenerate the CI config from domain.toml", options, start)
+        dialog = choice_dialog("Regenerate the CI config from domain.toml", options, start)
+        self.regenerate_ci(project, options, ask(self.app, dialog))
+
+    @work(exclusive=True, group="action")
+    async def regenerate_ci(
+        self, project: Project, options: list[menu.Option], answer: Awaitable[int | None]
+    ) -> None:
+        picked = await answer
         if picked is None:
             return
         ci = options[picked].value
         assert ci is not None
         await self.preview(lambda: menu.propose_ci(project, ci))
 
-    @work(exclusive=True, group="action")
-    async def action_deploy(self) -> None:
+    def action_deploy(self) -> None:
         project = self.project
         options, start = menu.deploy_options(project)
-        picked = await self.choose("Deployment files, derived from domain.toml", options, start)
+        dialog = choice_dialog("Deployment files, derived from domain.toml", options, start)
+        self.deploy(project, options, ask(self.app, dialog))
+
+    @work(exclusive=True, group="action")
+    async def deploy(
+        self, project: Project, options: list[menu.Option], answer: Awaitable[int | None]
+    ) -> None:
+        picked = await answer
         if picked is None:
             return
         kind = options[picked].value
