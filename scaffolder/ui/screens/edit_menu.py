@@ -556,8 +556,7 @@ class EditScreen(Screen):
         project = self.project
         await self.preview(lambda: menu.propose_derive(project))
 
-    @work(exclusive=True, group="action")
-    async def action_add_overlays(self) -> None:
+    def action_add_overlays(self) -> None:
         project = self.project
         missing = menu.missing_overlays(project)
         if not missing:
@@ -568,12 +567,15 @@ class EditScreen(Screen):
             "test": "testing on; the base's providers",
             "memory": "everything in memory: pytest --protean-env memory",
         }
-        envs = await self.app.push_screen_wait(
-            PickManyModal(
-                "Add overlays, computed from the base configuration",
-                [(Text.assemble((env, "bold"), f"  {notes[env]}"), env) for env in missing],
-            )
+        dialog = PickManyModal(
+            "Add overlays, computed from the base configuration",
+            [(Text.assemble((env, "bold"), f"  {notes[env]}"), env) for env in missing],
         )
+        self.add_overlays(project, ask(self.app, dialog))
+
+    @work(exclusive=True, group="action")
+    async def add_overlays(self, project: Project, picked: Awaitable[list[str] | None]) -> None:
+        envs = await picked
         if envs:
             await self.preview(lambda: menu.propose_add_overlays(project, envs))
 
