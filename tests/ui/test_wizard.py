@@ -6,7 +6,7 @@ import threading
 
 import pytest
 from textual import events
-from textual.widgets import Checkbox, Input, RadioButton, Static
+from textual.widgets import Checkbox, Input, RadioButton, Static, Tree
 
 from scaffolder.catalog import Role
 from scaffolder.errors import ScaffolderError
@@ -410,6 +410,29 @@ async def test_review_shows_the_tree_key_files_and_findings(make_app):
         await pilot.press("down")
         await pilot.pause()
         assert screen.shown is not None
+
+
+async def test_review_tree_opens_at_its_top_and_opens_the_shown_files_folders(make_app):
+    """At 80x24 the tree opens with its folders closed and scrolled to its top, domain.toml
+    shown and under the cursor; a key file in a folder opens that folder and stays shown
+    (opening it shifts the lines the cursor was on)."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+s")
+        screen = await rendered(pilot)
+        tree = screen.query_one("#files", Tree)
+        await until(pilot, lambda: tree.cursor_node is screen.node_for("domain.toml"), "cursor")
+        assert tree.scroll_y == 0
+        assert tree.cursor_line < tree.scrollable_content_region.height
+        assert not screen.node_for(".github/workflows/ci.yml").parent.is_expanded
+        await pilot.press("3")
+        ci = screen.node_for(".github/workflows/ci.yml")
+        await until(pilot, lambda: tree.cursor_node is ci, "the cursor on ci.yml")
+        await pilot.pause()
+        assert ci.parent.is_expanded and ci.parent.parent.is_expanded
+        assert screen.shown == ".github/workflows/ci.yml"
+        syntax = screen.query_one("#preview-body", Static).content
+        assert "name: CI" in getattr(syntax, "code", "")
 
 
 async def test_review_follows_changes_made_after_going_back(make_app):

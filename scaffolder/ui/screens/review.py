@@ -171,10 +171,12 @@ class ReviewScreen(StepScreen):
             for part in pure.parts[:-1]:
                 folder = parent / part
                 if folder not in folders:
-                    folders[folder] = folders[parent].add(f"{part}/", expand=True)
+                    folders[folder] = folders[parent].add(f"{part}/")
                 parent = folder
             folders[parent].add_leaf(pure.name, data=path)
-        tree.root.expand_all()
+        # Folders start closed, so the top level (domain.toml among it) fits the pane at
+        # 80x24 and the tree opens at its top; show_file opens the shown file's folders.
+        tree.root.expand()
 
     def node_for(self, path: str) -> TreeNode[str] | None:
         tree = self.query_one("#files", FileTree)
@@ -238,12 +240,21 @@ class ReviewScreen(StepScreen):
         self.query_one("#preview-tabs", Static).update("  ".join(tabs))
         node = self.node_for(path)
         tree = self.query_one("#files", FileTree)
+        folder = node.parent if node is not None else None
+        while folder is not None:
+            folder.expand()
+            folder = folder.parent
         if node is not None and tree.cursor_node is not node:
             # A freshly filled tree has no line numbers until it is laid out.
             tree.call_after_refresh(tree.move_cursor, node)
 
     @on(Tree.NodeHighlighted, "#files")
     def handle_highlighted(self, event: Tree.NodeHighlighted) -> None:
+        # Opening the shown file's folders shifts the lines below them: the node then on the
+        # cursor's old line is highlighted before the cursor moves to the file. A highlight of
+        # a node the cursor has left since is that, not the user's choice.
+        if event.node is not event.control.cursor_node:
+            return
         path = event.node.data
         if path and path in self.files and path != self.shown:
             self.show_file(path)
