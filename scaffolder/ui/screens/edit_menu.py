@@ -26,6 +26,7 @@ from scaffolder.config_tree import overlay_names
 from scaffolder.errors import ScaffolderError
 from scaffolder.reopen import menu
 from scaffolder.reopen.menu import Proposal
+from scaffolder.spec import MEMORY, PRODUCTION, TEST
 from scaffolder.ui.dialogs import ask
 from scaffolder.ui.widgets import ChoiceGrid, ChoiceModal, NameModal, PickManyModal
 
@@ -560,12 +561,12 @@ class EditScreen(Screen):
         project = self.project
         missing = menu.missing_overlays(project)
         if not missing:
-            self.notify("This project has production, test and memory overlays already.")
+            self.notify(f"This project has {PRODUCTION}, {TEST} and {MEMORY} overlays already.")
             return
         notes = {
-            "production": "servers from variables with no default; async",
-            "test": "testing on; the base's providers",
-            "memory": "everything in memory: pytest --protean-env memory",
+            PRODUCTION: "servers from variables with no default; async",
+            TEST: "testing on; the base's providers",
+            MEMORY: "everything in memory: pytest --protean-env memory",
         }
         dialog = PickManyModal(
             "Add overlays, computed from the base configuration",
