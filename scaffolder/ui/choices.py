@@ -25,6 +25,12 @@ from scaffolder.ui.dialogs import Dialog
 from scaffolder.ui.widgets import Hint
 
 
+def option_label(name: str, summary: str = "") -> Text:
+    """A dialog's option as every pick-one or pick-many dialog shows it: the name in bold,
+    then what it is."""
+    return Text.assemble((name, "bold"), f"  {summary}" if summary else "")
+
+
 class GridCell(Static):
     """One cell of a ChoiceGrid; a click moves the grid's cursor here and opens the choice."""
 

@@ -27,6 +27,7 @@ from scaffolder.errors import ScaffolderError
 from scaffolder.reopen import menu
 from scaffolder.reopen.menu import Proposal
 from scaffolder.spec import MEMORY, PRODUCTION, TEST
+from scaffolder.ui.choices import option_label
 from scaffolder.ui.dialogs import ask
 from scaffolder.ui.widgets import ChoiceGrid, ChoiceModal, NameModal, PickManyModal
 
@@ -53,10 +54,7 @@ ACTIONS = (
 
 def choice_dialog(title: str, options: list[menu.Option], start: int) -> ChoiceModal:
     """A pick-one dialog over `options`: each as its name in bold, then what it is."""
-    labels = [
-        Text.assemble((option.name, "bold"), f"  {option.summary}" if option.summary else "")
-        for option in options
-    ]
+    labels = [option_label(option.name, option.summary) for option in options]
     return ChoiceModal(title, labels, start)
 
 
@@ -570,7 +568,7 @@ class EditScreen(Screen):
         }
         dialog = PickManyModal(
             "Add overlays, computed from the base configuration",
-            [(Text.assemble((env, "bold"), f"  {notes[env]}"), env) for env in missing],
+            [(option_label(env, notes[env]), env) for env in missing],
         )
         self.add_overlays(project, ask(self.app, dialog))
 

@@ -13,7 +13,7 @@ from textual.widgets import Button, Static
 
 from scaffolder.catalog import PROVIDERS, Role
 from scaffolder.spec import BASE, ENVIRONMENTS, INHERIT, MEMORY, PRODUCTION
-from scaffolder.ui.choices import ChoiceGrid, ChoiceModal, NameModal
+from scaffolder.ui.choices import ChoiceGrid, ChoiceModal, NameModal, option_label
 from scaffolder.ui.screens.base import StepScreen
 from scaffolder.ui.state import DEFAULT_DATABASE, SETTING_LABELS, SETTING_VALUES, setting_text
 
@@ -144,9 +144,9 @@ class ProvidersScreen(StepScreen):
         for name in choices:
             if name == INHERIT:
                 inherited = draft.effective(BASE, slot)
-                label = Text.assemble(("inherit", "bold"), f"  from base: {inherited}")
+                label = option_label("inherit", f"from base: {inherited}")
             else:
-                label = Text.assemble((name, "bold"), f"  {PROVIDERS[slot.role][name].summary}")
+                label = option_label(name, PROVIDERS[slot.role][name].summary)
             options.append(label)
         current = choices.index(draft.choice(env, slot))
 
@@ -165,10 +165,10 @@ class ProvidersScreen(StepScreen):
         options = []
         for value in values:
             if value is None and env == BASE:
-                options.append(Text.assemble(("unset", "bold"), "  Protean's default"))
+                options.append(option_label("unset", "Protean's default"))
             elif value is None:
                 inherited = setting_text(draft.effective_setting(BASE, name))
-                options.append(Text.assemble(("inherit", "bold"), f"  from base: {inherited}"))
+                options.append(option_label("inherit", f"from base: {inherited}"))
             else:
                 options.append(Text(setting_text(value), style="bold"))
         current = values.index(draft.setting(env, name))
