@@ -46,8 +46,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from scaffolder.check import exit_code, format_json, format_text, formats, run_check
+    from scaffolder.transaction import recover_folder
 
     try:
+        # An edit killed mid-commit leaves some files new and some old: finished or undone
+        # first, as every command does, so the findings are of the project, not of half of it.
+        recover_folder(args.project)
         report = run_check(args.project, args.envs)
     except UsageError as error:
         # Machine formats still get a well-formed document; the one line goes to stderr.

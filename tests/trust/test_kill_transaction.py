@@ -14,6 +14,7 @@ import random
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -204,3 +205,36 @@ def test_sigint_during_add_database_says_what_is_on_disk(
         shutil.rmtree(root.parent)
     print(f"SIGINT add-database, {SIGINT_RUNS} runs over {length:.2f}s: {seen}")
     assert seen["old"] and seen["new"], seen
+
+
+def test_check_after_a_kill_between_two_replaced_files_sees_the_whole_project(
+    tmp_path: Path, cache: Path
+) -> None:
+    """The process dies after replacing the first of add-database's files (os._exit, as
+    SIGKILL would: no cleanup), leaving a journal in state "commit" and a half-new project.
+    `check`, the read-only command, finishes the change first and reports on all of it."""
+    root = make_project("generated", tmp_path / "shop", cache)
+    before = state(root)
+    die_after_first_replace = (
+        "import os, sys; import scaffolder.transaction as t; real = os.replace\n"
+        "def replace(a, b):\n    real(a, b); os._exit(9)\n"
+        "t.os.replace = replace\n"
+        "from scaffolder.cli import main; sys.exit(main(sys.argv[1:]))\n"
+    )
+    killed = subprocess.run(
+        [sys.executable, "-c", die_after_first_replace, *ADD, "--project", str(root)],
+        env=cli_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert killed.returncode == 9, killed.stderr
+    assert (root / JOURNAL_NAME).exists()
+    half = state(root, ignore_ours=True)
+    assert half != before  # one file new, the others old
+    checked = run_cli(["check", "--project", str(root)], root)
+    assert "finished an interrupted change" in checked.stderr, checked.stderr
+    assert not leftovers(root)
+    after = state(root, ignore_ours=True)
+    assert after != half and after != before  # all new: the commit was finished
+    assert (root / "domain.toml").read_text(encoding="utf-8").count("databases.reports]") >= 1
