@@ -9,6 +9,7 @@ nothing is written.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -582,35 +583,28 @@ class EditScreen(Screen):
         project = self.project
         options, start = menu.ci_options(project)
         dialog = choice_dialog("Regenerate the CI config from domain.toml", options, start)
-        self.regenerate_ci(project, options, ask(self.app, dialog))
-
-    @work(exclusive=True, group="action")
-    async def regenerate_ci(
-        self, project: Project, options: list[menu.Option], answer: Awaitable[int | None]
-    ) -> None:
-        picked = await answer
-        if picked is None:
-            return
-        ci = options[picked].value
-        assert ci is not None
-        await self.preview(lambda: menu.propose_ci(project, ci))
+        self.preview_picked(options, ask(self.app, dialog), partial(menu.propose_ci, project))
 
     def action_deploy(self) -> None:
         project = self.project
         options, start = menu.deploy_options(project)
         dialog = choice_dialog("Deployment files, derived from domain.toml", options, start)
-        self.deploy(project, options, ask(self.app, dialog))
+        self.preview_picked(options, ask(self.app, dialog), partial(menu.propose_deploy, project))
 
     @work(exclusive=True, group="action")
-    async def deploy(
-        self, project: Project, options: list[menu.Option], answer: Awaitable[int | None]
+    async def preview_picked(
+        self,
+        options: list[menu.Option],
+        answer: Awaitable[int | None],
+        propose: Callable[[str], Proposal],
     ) -> None:
+        """The change `propose` makes of the option picked in a pick-one dialog, previewed."""
         picked = await answer
         if picked is None:
             return
-        kind = options[picked].value
-        assert kind is not None
-        await self.preview(lambda: menu.propose_deploy(project, kind))
+        value = options[picked].value
+        assert value is not None
+        await self.preview(lambda: propose(value))
 
     def action_check(self) -> None:
         self.run_check(show=True)
