@@ -66,14 +66,17 @@ def base_slots(project: Project) -> list[Slot]:
 
 def require_slot(project: Project, slot: Slot) -> None:
     """Refuse a slot base lacks, naming the closest one and the command that adds one."""
-    if slot in base_slots(project):
-        return
+    if slot not in base_slots(project):
+        raise _no_such_slot(project, slot, "PROVIDER", "to add one")
+
+
+def _no_such_slot(project: Project, slot: Slot, provider: str, purpose: str) -> UsageError:
     names = [s.name for s in base_slots(project) if s.role is slot.role and s.name]
     hint = closest(slot.name or "", names)
-    add = f"protean-init add-{slot.role.label} {slot.name} --provider PROVIDER"
-    raise UsageError(
+    add = f"protean-init add-{slot.role.label} {slot.name} --provider {provider}"
+    return UsageError(
         f"{project.config_relative} has no {slot}{hint}; {slot.role.value} in base: "
-        f"{', '.join(names) or 'none'} (to add one: {add})"
+        f"{', '.join(names) or 'none'} ({purpose}: {add})"
     )
 
 
@@ -181,6 +184,7 @@ def set_provider(project: Project, env: str, slot: Slot, provider: str | None) -
         check_overlay(project, env)
     if slot not in base_slots(project):
         if env == BASE and slot.role.is_named and provider is not None:
+            _refuse_near_miss(project, slot, provider)
             return add_slot(project, slot.role, slot.name or "", provider, {})
         require_slot(project, slot)
     prefix = () if env == BASE else (env,)
@@ -200,6 +204,14 @@ def set_provider(project: Project, env: str, slot: Slot, provider: str | None) -
     if env == BASE:
         text = _production_follows(project, text, slot, provider, variable)
     return text
+
+
+def _refuse_near_miss(project: Project, slot: Slot, provider: str) -> None:
+    """`set` adds a slot only when its name is not a near miss of one base has: a typo of
+    `reports` must not quietly become a second database. add-ROLE adds it on purpose."""
+    names = [s.name for s in base_slots(project) if s.role is slot.role and s.name]
+    if closest(slot.name or "", names):
+        raise _no_such_slot(project, slot, provider, "to add it as a new one")
 
 
 def _inherit(

@@ -49,6 +49,22 @@ def test_a_typo_in_a_slot_name_is_refused_with_the_closest_name(shop, cli):
     assert snapshot(shop) == before
 
 
+@pytest.mark.parametrize("name", ["report", "reprts", "reports2", "rep"])
+def test_set_in_base_does_not_turn_a_typo_into_a_second_database(shop, cli, name):
+    """`set base.databases.NAME=` adds a database, but a near miss of one the project has is
+    a typo until said otherwise: refused, with the add-database command that means it."""
+    before = snapshot(shop)
+    result = cli(f"set base.databases.{name}=sqlite --project", shop)
+    assert result.code == 2, result.out
+    assert "did you mean 'reports'?" in result.err
+    assert f"add-database {name} --provider sqlite" in result.err
+    assert len(result.err.strip().splitlines()) == 1
+    assert snapshot(shop) == before
+    # Said on purpose, it is added.
+    assert cli(f"add-database {name} --provider sqlite --project", shop).code == 0
+    assert name in config_tree(shop / "domain.toml")["databases"]
+
+
 def test_set_refuses_an_overlay_slot_base_lacks_as_new_does(shop, cli):
     result = cli("set test.caches.sessions=redis --project", shop)
     assert result.code == 2 and "has no caches.sessions" in result.err
