@@ -60,7 +60,14 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser: every command with its arguments, or, given `command`, one
+    where only that command has its arguments and the others are named with their help.
+
+    A run needs one command's arguments; importing every command module and adding every
+    argument costs the wizard's start-up about 5 ms (argparse looks up translations for each
+    parser it makes). `--help` lists the commands all the same; shell completion takes the
+    whole parser."""
     parser = _Parser(
         prog="protean-init",
         description=DESCRIPTION,
@@ -69,10 +76,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_VersionAction, nargs=0, help="show the version")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, (module, help_text) in COMMANDS.items():
-        command = importlib.import_module(f"scaffolder.commands.{module}")
         sub = subparsers.add_parser(name, help=help_text, description=help_text)
-        command.add_arguments(sub)
-        sub.set_defaults(run=command.run)
+        if command is None or name == command:
+            handler = importlib.import_module(f"scaffolder.commands.{module}")
+            handler.add_arguments(sub)
+            sub.set_defaults(run=handler.run)
     return parser
 
 
@@ -162,7 +170,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.modules["scaffolder.transaction"].forget_written()  # an earlier main() in-process
     try:
         args_list = route(list(sys.argv[1:] if argv is None else argv))
-        args = build_parser().parse_args(args_list)
+        # route() puts the command first, or an option (--help, --version) that needs none.
+        args = build_parser(args_list[0] if args_list[0] in COMMANDS else "").parse_args(args_list)
         if getattr(args, "project", None) is not None:
             from scaffolder.project_files import discover_project
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import Screen
+from textual.style import Style
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 STEP_TITLES = ("Project", "Providers", "Connections", "Deploy", "Review", "Done")
 NAME = "protean-init  "
@@ -33,6 +35,7 @@ class StepBar(Static):
     def __init__(self, step: int, **kwargs) -> None:
         super().__init__(self._markup(step), **kwargs)
         self._step = step
+        self._named = True
 
     def on_mount(self) -> None:
         self.fit()
@@ -45,7 +48,9 @@ class StepBar(Static):
         goes, and every step keeps its room. (The bar spans the terminal.)"""
         steps = " → ".join(f"{i + 1} {title}" for i, title in enumerate(STEP_TITLES))
         named = len(NAME + steps) + 2 <= self.app.size.width
-        self.update(self._markup(self._step, named=named))
+        if named != self._named:  # the first layout's resize changes nothing: no second frame
+            self._named = named
+            self.update(self._markup(self._step, named=named))
 
     @staticmethod
     def _markup(step: int, named: bool = True) -> str:
@@ -91,27 +96,89 @@ class NavBar(Horizontal):
         yield Button(self._next_label, id="next", variant="primary", compact=True)
 
 
-class StepFooter(Footer):
-    """Textual's Footer, rebuilt once per batch of binding changes instead of once per change.
+_Key = tuple[str, str, str, bool]  # a binding's key, how it is shown, what it does, enabled
 
-    The footer recomposes its keys whenever the screen's bindings change; on a step's first
-    show they change several times in one go (the screen mounts, the first field takes focus),
-    and each rebuild mounts and styles every key again. The one rebuild, after the refresh,
-    reads the bindings as they are by then, so it shows what the last of them would have."""
 
-    _rebuild_pending = False
+class KeyLine(Static):
+    """The footer: the keys the screen offers now (`^s Review  ^n Next ...`), one line of text.
 
-    def bindings_changed(self, screen: Screen) -> None:
-        self._bindings_ready = True
-        if not screen.app.app_focus:
-            return
-        if self.is_attached and screen is self.screen and not self._rebuild_pending:
-            self._rebuild_pending = True
-            self.call_after_refresh(self._rebuild)
+    Textual's Footer mounts and styles a widget per key and rebuilds them all whenever the
+    bindings change, which on a step's first show is several times (the screen mounts, the
+    first field takes focus): about a tenth of the wizard's start-up. This draws the same keys
+    as one Static, once per batch of changes, after the refresh, from the bindings as they are
+    by then. A key is clickable (it presses the key); one its screen disables now is dimmed;
+    the command palette's key sits at the right edge, and on a narrow screen the others give
+    way to it (Textual's Footer lets it cover them)."""
 
-    async def _rebuild(self) -> None:
-        self._rebuild_pending = False
-        await self.recompose()
+    DEFAULT_CSS = """
+    KeyLine {
+        dock: bottom;
+        height: 1;
+        width: 1fr;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+        color: $footer-description-foreground;
+        background: $footer-background;
+    }
+    """
+
+    ALLOW_SELECT = False
+    _pending = False
+    _drawn: tuple[tuple[_Key, ...], _Key | None, int] | None = None
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self._show()  # drawn in the screen's first frame, not one frame later
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def on_resize(self) -> None:
+        self._bindings_changed(self.screen)
+
+    def _bindings_changed(self, screen: Screen) -> None:
+        if screen is self.screen and not self._pending:
+            self._pending = True
+            self.call_after_refresh(self._show)
+
+    def _show(self) -> None:
+        self._pending = False
+        app = self.app
+        palette_key = app.COMMAND_PALETTE_BINDING if app.ENABLE_COMMAND_PALETTE else None
+        keys: list[_Key] = []
+        palette: _Key | None = None
+        actions: set[str] = set()
+        for key, active in self.screen.active_bindings.items():
+            binding = active.binding
+            entry = (binding.key, app.get_key_display(binding), binding.description, active.enabled)
+            if key == palette_key:
+                palette = entry
+            elif binding.show and binding.action not in actions:
+                actions.add(binding.action)  # one entry per action, as Textual's Footer
+                keys.append(entry)
+        # The terminal's width: the line spans it, and is drawn before its first layout.
+        drawn = (tuple(keys), palette, app.size.width)
+        if drawn == self._drawn:
+            return  # a repaint would cost a frame and show nothing new
+        self._drawn = drawn
+        line = Content(" ").join(self._content(entry) for entry in keys)
+        if palette is not None:
+            # The palette's key stays in view; on a narrow screen the other keys give way.
+            mark = self._content(palette)
+            room = app.size.width - mark.cell_length - 1
+            if line.cell_length > room:
+                line = line.truncate(room, ellipsis=True)
+            line = line.pad_right(room - line.cell_length + 1) + mark
+        self.update(line)
+
+    @staticmethod
+    def _content(entry: _Key) -> Content:
+        key, display, description, enabled = entry
+        text = Content.assemble(Content.styled(display, "bold $footer-key-foreground"), " ")
+        text += description
+        if not enabled:
+            return text.stylize("dim")
+        return text.stylize(Style.from_meta({"@click": f"app.simulate_key({key!r})"}))
 
 
 class Hint(Static):

@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
-from scaffolder.ui.widgets import NavBar, StepBar, StepFooter
+from scaffolder.ui.widgets import KeyLine, NavBar, StepBar
 
 if TYPE_CHECKING:
     from scaffolder.ui.state import Draft
@@ -40,7 +40,7 @@ class StepScreen(Screen):
         from scaffolder.ui.wizard import DONE
 
         yield NavBar(back=0 < self.step < DONE, next_label=self.next_label, id="nav")
-        yield StepFooter(compact=True)
+        yield KeyLine()
 
     def compose_body(self) -> ComposeResult:
         yield from ()

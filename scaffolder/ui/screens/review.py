@@ -18,7 +18,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, LoadingIndicator, Static, Tree
+from textual.widgets import LoadingIndicator, Static, Tree
 from textual.widgets.tree import TreeNode
 
 from scaffolder.errors import ScaffolderError
@@ -26,7 +26,7 @@ from scaffolder.spec import ProjectSpec
 from scaffolder.ui.findings import config_findings, findings_content
 from scaffolder.ui.outcome import WizardOutcome
 from scaffolder.ui.screens.base import StepScreen
-from scaffolder.ui.widgets import NavBar, StepBar
+from scaffolder.ui.widgets import KeyLine, NavBar, StepBar
 
 if TYPE_CHECKING:
     from scaffolder.check import Finding
@@ -92,7 +92,7 @@ class ReviewScreen(StepScreen):
                         yield Static(id="preview-body")
                     yield LoadingIndicator(id="rendering")
         yield NavBar(back=True, next_label=self.next_label, id="nav")
-        yield Footer(compact=True)
+        yield KeyLine()
 
     # --- rendering ----------------------------------------------------------------------
 
