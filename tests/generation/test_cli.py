@@ -439,3 +439,32 @@ def test_no_dir_in_a_busy_folder_makes_my_app(tmp_path, monkeypatch):
     assert main(["new", "--defaults"]) == 0
     assert (tmp_path / "my-app" / "domain.toml").is_file()
     assert (tmp_path / "notes.txt").read_text() == "mine\n"
+
+
+def test_each_command_parses_as_in_the_whole_parser(capsys):
+    """main() builds only the running command's arguments: each command's help (and so its
+    arguments) is the whole parser's, and the top-level help still lists every command."""
+    from scaffolder.cli import COMMANDS, build_parser, main
+
+    def help_of(run, argv: list[str]) -> str:
+        with pytest.raises(SystemExit) as exit_info:
+            run(argv)
+        assert exit_info.value.code == 0
+        return capsys.readouterr().out
+
+    whole = build_parser()
+    for name in COMMANDS:
+        expected = help_of(whole.parse_args, [name, "--help"])
+        assert "usage: protean-init " + name in expected
+        assert help_of(main, [name, "--help"]) == expected, name
+    top = help_of(main, ["--help"])
+    assert top == help_of(whole.parse_args, ["--help"])
+    assert all(name in top for name in COMMANDS)
+    # What the lighter parser leaves out: the other commands' arguments and their modules.
+    light = build_parser("new")
+    new_sub, check_sub = (
+        light._subparsers._group_actions[0].choices[name]  # type: ignore[union-attr]
+        for name in ("new", "check")
+    )
+    assert new_sub.get_default("run") is not None
+    assert check_sub.get_default("run") is None

@@ -325,3 +325,49 @@ async def test_a_question_mark_typed_in_a_field_is_text(make_app):
         await type_into(pilot, "#target", "a?b")
         assert not isinstance(app.screen, HelpScreen)
         assert app.screen.query_one("#target", Input).value == "a?b"
+
+
+# --- the footer: the keys the screen offers now, each a click away ----------------------------
+
+
+def footer_text(app) -> str:
+    from scaffolder.ui.widgets import KeyLine
+
+    return str(app.screen.query_one(KeyLine).render())
+
+
+async def test_the_footer_follows_focus_and_keeps_the_palette_key_in_view_at_80_columns(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await shown(pilot, ProjectScreen)
+        line = footer_text(app)
+        assert line.startswith("^s Review ^n Next alt+← Back esc Quit ? Help"), line
+        assert line.endswith("^p palette") and len(line) == 80, line
+        await pilot.press("ctrl+n")
+        await shown(pilot, ProvidersScreen)
+        # The grid is focused: its Enter is offered; the keys that no longer fit give way to
+        # the palette's, which stays at the right edge.
+        line = footer_text(app)
+        assert line.startswith("⏎ Change a Add db x Remove db ^s Review"), line
+        assert line.endswith("… ^p palette") and len(line) == 80, line
+        app.screen.query_one("#add-database").focus()
+        await until(pilot, lambda: "Change" not in footer_text(app), "the footer without Change")
+
+
+async def test_a_click_on_a_footer_key_presses_it_and_a_disabled_one_does_nothing(make_app):
+    from scaffolder.ui.widgets import KeyLine
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await shown(pilot, ProjectScreen)
+        content = app.screen.query_one(KeyLine).render()
+        line = str(content)
+        back = line.index("alt+←")
+        dimmed = [span for span in content.spans if "dim" in str(span.style)]
+        assert [line[span.start : span.end] for span in dimmed] == ["alt+← Back"]
+        # Back is disabled on the first step: dimmed, and a click on it stays here.
+        await pilot.click(KeyLine, offset=(back, 0))
+        await pilot.pause()
+        assert isinstance(app.screen, ProjectScreen)
+        await pilot.click(KeyLine, offset=(line.index("^n"), 0))
+        await shown(pilot, ProvidersScreen)
