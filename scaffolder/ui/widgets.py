@@ -82,6 +82,7 @@ class NavBar(Horizontal):
     }
     NavBar Button { margin-left: 2; min-width: 10; }
     NavBar #nav-status { width: 1fr; color: $text-muted; }
+    NavBar #nav-status.-error { color: $text-error; }
     """
 
     def __init__(self, back: bool = True, next_label: str = "Next →", **kwargs) -> None:

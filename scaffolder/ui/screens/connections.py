@@ -21,6 +21,65 @@ from scaffolder.ui.widgets import Hint
 
 
 class ConnectionsScreen(StepScreen):
+    # Only this step's rules, parsed when it is first shown: not at start-up.
+    DEFAULT_CSS = """
+        /* A heading per connection, then a labelled row per field; the list grows with the
+           slots and the body scrolls (height: auto, or the list would be clipped to the
+           window). */
+        #connections {
+            height: auto;
+        }
+        .connection {
+            height: auto;
+            margin-top: 1;
+        }
+        .connection Hint {
+            padding: 0 0 0 12;
+        }
+        .connection-head {
+            height: 1;
+        }
+        .slot-name {
+            width: auto;
+            max-width: 60%;
+            margin-right: 2;
+            text-style: bold;
+        }
+        .slot-uses {
+            width: 1fr;
+            color: $text-muted;
+            text-wrap: nowrap;
+            text-overflow: ellipsis;
+        }
+        .connection-row {
+            height: 1;
+        }
+        .connection-row .field-name {
+            width: 12;
+            padding: 0 0 0 2;
+            color: $text-muted;
+        }
+        .connection-row .variable {
+            width: 1fr;
+            max-width: 40;
+        }
+        .connection-row .url {
+            width: 1fr;
+        }
+        .connection-row Input.-invalid {
+            background: $error 20%;
+        }
+        .connection-row Input.-users {
+            text-style: bold;
+        }
+        .connection-row .none {
+            color: $text-muted;
+            padding: 0 1;
+        }
+        .empty {
+            color: $text-success;
+        }
+    """
     step = 2
 
     def __init__(self) -> None:

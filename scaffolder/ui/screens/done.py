@@ -21,6 +21,16 @@ def summary(outcome: WizardOutcome, written: list[str]) -> str:
 
 
 class DoneScreen(StepScreen):
+    # Only this step's rules, parsed when it is first shown: not at start-up.
+    DEFAULT_CSS = """
+        #done-title {
+            color: $text-success;
+            margin-bottom: 1;
+        }
+        #next-steps {
+            margin-bottom: 1;
+        }
+    """
     step = 5
     next_label = "Exit"
 

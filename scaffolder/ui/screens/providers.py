@@ -21,6 +21,23 @@ SETTING_NAMES = tuple(SETTING_VALUES)
 
 
 class ProvidersScreen(StepScreen):
+    # Only this step's rules, parsed when it is first shown: not at start-up.
+    DEFAULT_CSS = """
+        .grid-actions {
+            height: 1;
+            margin: 0 0 1 0;
+        }
+        .grid-actions Button {
+            margin-right: 2;
+        }
+        #providers, #settings {
+            margin-bottom: 0;
+        }
+        /* One column of padding, not two: "↑ postgresql" fits a column at 80x24. */
+        #providers GridCell, #settings GridCell {
+            padding: 0 0 0 1;
+        }
+    """
     step = 1
     AUTO_FOCUS = "#providers"
 

@@ -57,6 +57,63 @@ def key_files(files: dict[str, bytes]) -> list[str]:
 
 
 class ReviewScreen(StepScreen):
+    # Only this step's rules, parsed when it is first shown: not at start-up.
+    DEFAULT_CSS = """
+        #findings-box {
+            height: auto;
+            max-height: 6;
+            padding: 0 1;
+            margin-bottom: 1;
+            scrollbar-size-vertical: 1;
+        }
+        #findings {
+            color: $text-success;
+        }
+        #findings-box.-warning {
+            background: $warning 10%;
+            border-left: thick $warning;
+        }
+        #findings-box.-error {
+            background: $error 10%;
+            border-left: thick $error;
+        }
+        #review-panes {
+            height: 1fr;
+        }
+        #files {
+            overflow-x: hidden;
+            width: 40%;
+            min-width: 32;
+            max-width: 44;
+            height: 1fr;
+            border: round $border-blurred;
+            padding: 0;
+        }
+        #files:focus {
+            border: round $border;
+        }
+        #preview-pane {
+            width: 1fr;
+            height: 1fr;
+        }
+        #preview-tabs {
+            height: 1;
+            padding: 0 1;
+        }
+        #preview {
+            height: 1fr;
+            border: round $border-blurred;
+        }
+        #preview:focus {
+            border: round $border;
+        }
+        #preview-body {
+            width: 1fr;
+        }
+        #rendering {
+            height: 1fr;
+        }
+    """
     step = 4
     next_label = "Write ^s"
     AUTO_FOCUS = "#files"
