@@ -67,6 +67,14 @@ class Dialog(ModalScreen[ResultType]):
         # bases): the field it focused is set by now.
         self.hand_typed_ahead()
 
+    def take_key(self, key: events.Key) -> None:
+        """A key typed ahead that went through the screen below before this dialog opened
+        (scaffolder.ui.type_ahead): to the focused field, or held until one has focus."""
+        if self.focused is None or not self.is_mounted:
+            self._typed_ahead.append(key)
+        else:
+            self.focused.post_message(key)
+
     def hand_typed_ahead(self) -> None:
         """Give the keys held while the dialog opened to the focused widget (or the dialog)."""
         keys, self._typed_ahead = self._typed_ahead, []

@@ -15,9 +15,10 @@ from textual.binding import Binding, BindingType
 from scaffolder.errors import CANCELLED
 from scaffolder.reopen.project import Project
 from scaffolder.ui.settings import apply_saved_theme, save_theme_changes
+from scaffolder.ui.type_ahead import TypeAheadToDialogs
 
 
-class EditApp(App[int]):
+class EditApp(TypeAheadToDialogs, App[int]):
     TITLE = "protean-init"
     COMMAND_PALETTE_DISPLAY = "^p"
 

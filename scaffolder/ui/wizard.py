@@ -28,6 +28,7 @@ from scaffolder.spec import ProjectSpec
 from scaffolder.ui.outcome import WizardOutcome
 from scaffolder.ui.settings import apply_saved_theme, save_theme_changes
 from scaffolder.ui.state import Draft
+from scaffolder.ui.type_ahead import TypeAheadToDialogs
 
 WriteCallback = Callable[[WizardOutcome], list[str]]
 
@@ -67,7 +68,7 @@ def _freeze_imported_objects() -> None:
 _FROZEN = False
 
 
-class WizardApp(App[WizardOutcome | None]):
+class WizardApp(TypeAheadToDialogs, App[WizardOutcome | None]):
     """`WizardApp(initial, target, write=None)`; `run()` returns the outcome, None if cancelled."""
 
     TITLE = "protean-init"

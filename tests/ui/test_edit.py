@@ -117,6 +117,19 @@ async def test_leaving_from_a_dialog(shop, key):
 # --- add a database ---------------------------------------------------------------------------
 
 
+async def test_a_name_typed_in_the_same_burst_as_a_reaches_the_dialog(shop):
+    """`a`, the name and Enter faster than a frame (a fast typist, a paste): every key after
+    `a` went through the menu before the dialog opened, and still lands in it."""
+    from .test_wizard_keys import type_ahead
+
+    app = EditApp(open_project(shop))
+    async with app.run_test(size=(80, 24)) as pilot:
+        type_ahead(app, "a", *"reports", "enter")
+        await modal_shown(pilot, ChoiceModal)
+        assert app.screen.title_text == "databases.reports in base"
+        await pilot.press("escape")
+
+
 async def test_add_a_database_with_enter_for_every_default(shop):
     app = EditApp(open_project(shop))
     async with app.run_test(size=(80, 24)) as pilot:

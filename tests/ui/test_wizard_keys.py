@@ -260,26 +260,17 @@ async def test_f1_opens_the_help_over_a_dialogs_name_field(make_app):
     app = make_app()
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.press("ctrl+n")
-        print("L5", app.screen, flush=True)
         await shown(pilot, ProvidersScreen)
-        print("L6", app.screen, flush=True)
         await pilot.press("a")  # a worker waits on the dialog: wait on the screen stack
-        print("L7", app.screen, flush=True)
         await modal_shown(pilot, NameModal)
-        print("L8", app.screen, flush=True)
         await pilot.press("question_mark")
-        print("L9", app.screen, flush=True)
         dialog = app.screen
         assert dialog.query_one("#name", Input).value == "?"
         await pilot.press("f1")
-        print("L12", app.screen, flush=True)
         await modal_shown(pilot, HelpScreen)
-        print("L13", app.screen, flush=True)
         assert "▸ 2 Providers" in str(app.screen.query_one("#help-steps").render())
         await pilot.press("escape")
-        print("L15", app.screen, flush=True)
         await modal_shown(pilot, NameModal)
-        print("L16", app.screen, flush=True)
         assert app.screen is dialog and dialog.query_one("#name", Input).value == "?"
 
 
@@ -314,9 +305,15 @@ async def test_keys_typed_right_after_a_dialog_key_reach_the_dialog(make_app):
         await modal_shown(pilot, NameModal)
         await pilot.pause()
         assert app.draft.slots == slots
+        assert app.screen.query_one("#name", Input).value == "x"
         await pilot.press("escape")
         await shown(pilot, ProvidersScreen)
         assert app.draft.slots == slots
+        # A name and its Enter typed in the same burst as `a`: the database is added.
+        type_ahead(app, "a", *"audit", "enter")
+        audit = Slot(Role.DATABASE, "audit")
+        await until(pilot, lambda: audit in app.draft.slots, "audit added")
+        await shown(pilot, ProvidersScreen)
 
 
 async def test_a_question_mark_typed_in_a_field_is_text(make_app):
