@@ -366,6 +366,9 @@ async def test_check_shows_what_protean_init_check_finds(shop):
         await modal_shown(pilot, ReportModal)  # the check runs in a thread, then opens it
         modal = app.screen
         assert isinstance(modal, ReportModal)
+        # Under the dialog, the status line says what the check found ("Checking ..." before).
+        status = str(app.screen_stack[-2].query_one("#edit-status", Static).render())
+        assert status.startswith("protean-init check: ") and "warning" in status, status
         body = modal.body.plain
         for finding in expected:
             assert finding.message in body
