@@ -138,12 +138,14 @@ class KeyLine(Static):
         self._bindings_changed(self.screen)
 
     def _bindings_changed(self, screen: Screen) -> None:
-        if screen is self.screen and not self._pending:
+        if self.is_attached and screen is self.screen and not self._pending:
             self._pending = True
             self.call_after_refresh(self._show)
 
     def _show(self) -> None:
         self._pending = False
+        if not self.is_attached:
+            return  # its dialog closed before the refresh
         app = self.app
         palette_key = app.COMMAND_PALETTE_BINDING if app.ENABLE_COMMAND_PALETTE else None
         keys: list[_Key] = []

@@ -83,7 +83,8 @@ class WizardApp(TypeAheadToDialogs, App[WizardOutcome | None]):
         # "step_back", not "back": App.action_back is Textual's own (pop a screen).
         Binding("alt+left", "step_back", "Back", key_display="alt+←"),
         Binding("escape", "cancel", "Quit", key_display="esc"),
-        Binding("f1,question_mark", "help", "Help", key_display="?"),
+        # Shown as f1: on a step with a text field focused, `?` is typed as text.
+        Binding("f1,question_mark", "help", "Help", key_display="f1"),
         Binding("ctrl+c", "cancel", "Quit", show=False, priority=True),
         Binding("ctrl+q", "cancel", "Quit", show=False, priority=True),
     ]

@@ -338,7 +338,7 @@ async def test_the_footer_follows_focus_and_keeps_the_palette_key_in_view_at_80_
     async with app.run_test(size=(80, 24)) as pilot:
         await shown(pilot, ProjectScreen)
         line = footer_text(app)
-        assert line.startswith("^s Review ^n Next alt+← Back esc Quit ? Help"), line
+        assert line.startswith("^s Review ^n Next alt+← Back esc Quit f1 Help"), line
         assert line.endswith("^p palette") and len(line) == 80, line
         await pilot.press("ctrl+n")
         await shown(pilot, ProvidersScreen)

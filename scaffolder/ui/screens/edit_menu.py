@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from scaffolder.catalog import PROVIDERS, Role
@@ -30,7 +30,7 @@ from scaffolder.reopen.menu import Proposal
 from scaffolder.spec import MEMORY, PRODUCTION, TEST
 from scaffolder.ui.choices import option_label
 from scaffolder.ui.dialogs import ask
-from scaffolder.ui.widgets import ChoiceGrid, ChoiceModal, NameModal, PickManyModal
+from scaffolder.ui.widgets import ChoiceGrid, ChoiceModal, KeyLine, NameModal, PickManyModal
 
 if TYPE_CHECKING:
     from scaffolder.check import Finding
@@ -126,7 +126,7 @@ class EditScreen(Screen):
             yield Static("Actions", id="actions-title")
             yield OptionList(id="actions")
         yield Static(id="edit-status")
-        yield Footer()
+        yield KeyLine()
 
     def make_grid(self) -> ChoiceGrid:
         view = self.overview

@@ -15,9 +15,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.visual import VisualType
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from scaffolder.ui.dialogs import Dialog
+from scaffolder.ui.widgets import KeyLine
 
 
 class ReportModal(Dialog[bool]):
@@ -77,7 +78,7 @@ class ReportModal(Dialog[bool]):
                     )
                 else:
                     yield Button("Close ⏎", id="report-cancel", variant="primary", compact=True)
-        yield Footer()
+        yield KeyLine()
 
     def on_mount(self) -> None:
         self.query_one("#report-scroll").focus()
