@@ -6,9 +6,11 @@ neither): importing them from here still works, through the module's __getattr__
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
 from textual.style import Style
@@ -232,17 +234,15 @@ class Hint(Static):
             self.update(Text(text))
 
 
-def field(label: str, widget: Widget, hint_id: str, hint: str = "") -> Vertical:
+def field(label: str, widget: Widget, hint_id: str, hint: str = "") -> Iterator[Widget]:
     """A form row: `label` in the label column and `widget` beside it, then the hint line
-    under the widget (a Hint with id `{hint_id}-hint`).
+    under the widget (a Hint with id `{hint_id}-hint`); `yield from` it in a compose.
 
-    Four nodes and the widget: each node mounted on the first screen is styled before the
-    wizard can be used, so the hint is indented by padding, not by an empty label column."""
-    return Vertical(
-        Horizontal(Static(label, classes="field-label"), widget, classes="field-row"),
-        Hint(hint, id=f"{hint_id}-hint", classes="field-hint"),
-        classes="field",
-    )
+    Three nodes and the widget, in the body directly: each node mounted on the first screen
+    is styled before the wizard can be used, so the row is not wrapped in a container, and
+    the hint is indented by padding, not by an empty label column."""
+    yield Horizontal(Static(label, classes="field-label"), widget, classes="field-row")
+    yield Hint(hint, id=f"{hint_id}-hint", classes="field-hint")
 
 
 _LAZY = {"GridCell", "ChoiceGrid", "ChoiceModal", "NameModal", "PickManyModal", "QuitModal"}

@@ -45,7 +45,7 @@ class DeployScreen(StepScreen):
             "How the project runs in production, derived from domain.toml.",
             classes="intro",
         )
-        yield field(
+        yield from field(
             "Deploy",
             RadioSet(
                 *(
@@ -56,7 +56,7 @@ class DeployScreen(StepScreen):
             ),
             "deploy",
         )
-        yield field(
+        yield from field(
             "Subscriptions",
             RadioSet(
                 *(
@@ -68,7 +68,7 @@ class DeployScreen(StepScreen):
             "subscriptions",
         )
         for name in COUNT_HINTS:
-            yield field(
+            yield from field(
                 LABELS[name],
                 Input(draft.count_text(name), id=f"deploy-{name}", compact=True, type="integer"),
                 f"deploy-{name}",

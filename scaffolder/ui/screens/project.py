@@ -33,13 +33,13 @@ class ProjectScreen(StepScreen):
             "A new Protean project: its names, where it goes, and how it is tested.",
             classes="intro",
         )
-        yield field(
+        yield from field(
             LABELS["project-name"],
             Input(draft.project_name, id="project-name", compact=True),
             "project-name",
             HINTS["project-name"],
         )
-        yield field(
+        yield from field(
             LABELS["package-name"],
             Input(
                 draft.package_name,
@@ -50,13 +50,13 @@ class ProjectScreen(StepScreen):
             "package-name",
             HINTS["package-name"],
         )
-        yield field(
+        yield from field(
             LABELS["target"],
             Input(draft.target_text(), id="target", compact=True),
             "target",
             HINTS["target"],
         )
-        yield field(
+        yield from field(
             "CI",
             RadioSet(
                 *(
@@ -68,7 +68,7 @@ class ProjectScreen(StepScreen):
             "ci",
             HINTS["ci"],
         )
-        yield field(
+        yield from field(
             "Compose",
             Checkbox("docker-compose.yml for local services", draft.compose, id="compose"),
             "compose",
