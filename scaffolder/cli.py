@@ -85,20 +85,13 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 class _VersionAction(argparse.Action):
-    """--version that reads package metadata only when asked: importlib.metadata costs ~50 ms."""
+    """--version from scaffolder.__version__: no package metadata is read."""
 
     def __call__(self, parser, namespace, values, option_string=None) -> None:  # type: ignore[no-untyped-def]
-        print(f"protean-init {_version()}")
+        from scaffolder import __version__
+
+        print(f"protean-init {__version__}")
         parser.exit()
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("protean-init")
-    except PackageNotFoundError:
-        return "unknown"
 
 
 def route(args_list: list[str]) -> list[str]:

@@ -18,7 +18,7 @@ from dataclasses import asdict
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from scaffolder import deployment
+from scaffolder import __version__, deployment
 from scaffolder.config_tree import Tree
 from scaffolder.domain_toml import config_tree, sections
 from scaffolder.plan import Plan, plan_project
@@ -136,17 +136,6 @@ def sections_context(spec: ProjectSpec) -> list[dict[str, Any]]:
     ]
 
 
-@functools.cache
-def protean_init_version() -> str:
-    """Recorded in the answers file as the template's version: the template ships inside."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("protean-init")
-    except PackageNotFoundError:
-        return "unknown"
-
-
 def template_data(
     project: ProjectIdentity,
     tree: Tree,
@@ -174,7 +163,7 @@ def template_data(
             "test_install": project.test_install,
             "python_versions": list(project.python_versions),
             "lint_steps": project.lint_steps,
-            "protean_init_version": protean_init_version(),
+            "protean_init_version": __version__,
             "deploy": deployment.deployment_context(
                 tree,
                 project.project_name,

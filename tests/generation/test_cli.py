@@ -468,3 +468,20 @@ def test_each_command_parses_as_in_the_whole_parser(capsys):
     )
     assert new_sub.get_default("run") is not None
     assert check_sub.get_default("run") is None
+
+
+def test_the_version_is_the_installed_packages_and_the_answers_file_records_it(tmp_path, capsys):
+    """scaffolder.__version__ is the one source (pyproject reads it): --version and the answers
+    file say what the installed package's metadata says, without reading that metadata."""
+    from importlib.metadata import version
+
+    from scaffolder import __version__
+    from scaffolder.cli import main
+
+    assert __version__ == version("protean-init")
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert capsys.readouterr().out == f"protean-init {__version__}\n"
+    assert main(["new", str(tmp_path / "shop"), "--defaults"]) == 0
+    answers = (tmp_path / "shop" / ".copier-answers.protean-init.yml").read_text()
+    assert f"_template: protean-init {__version__}\n" in answers
