@@ -14,6 +14,7 @@ dialog.
 from __future__ import annotations
 
 import weakref
+from typing import Any
 
 from textual import events
 from textual.app import App
@@ -26,18 +27,20 @@ class TypeAheadToDialogs(App):
     name's letters, and the Enter that submits it. A key the dialog binds (Escape) is left
     to Textual, which runs the dialog's binding."""
 
-    _key_routes: weakref.WeakKeyDictionary[events.Key, Screen]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Each key the app received, to the screen it was about to go through.
+        self._key_routes: weakref.WeakKeyDictionary[events.Key, Screen] = (
+            weakref.WeakKeyDictionary()
+        )
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
-            if not hasattr(self, "_key_routes"):
-                self._key_routes = weakref.WeakKeyDictionary()
-            self._key_routes[event] = self.screen  # the screen the key is about to go through
+            self._key_routes[event] = self.screen
         await super().on_event(event)
 
     def on_key(self, event: events.Key) -> None:
-        routes = getattr(self, "_key_routes", None)
-        routed = routes.pop(event, None) if routes is not None else None
+        routed = self._key_routes.pop(event, None)
         screen = self.screen
         take = getattr(screen, "take_key", None)
         if (

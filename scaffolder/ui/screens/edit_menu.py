@@ -632,10 +632,6 @@ class EditScreen(Screen):
         self.query_one("#providers", ChoiceGrid).refresh_cells()
         self.show_detail()
         if show:
-            from scaffolder.ui.findings import summary
-
-            errors = any(f.severity == "error" for f in findings)
-            self.set_status(f"protean-init check: {summary(findings)}", "error" if errors else "")
             self.show_findings(findings)
 
     @work(exclusive=True, group="action")
@@ -648,12 +644,15 @@ class EditScreen(Screen):
             if findings
             else Text("✓ Nothing to report: Protean will read this configuration as meant.")
         )
+        title = f"protean-init check: {summary(findings)}"
+        errors = any(f.severity == "error" for f in findings)
+        self.set_status(title, "error" if errors else "")  # stays under the dialog, and after
         await self.app.push_screen_wait(
             ReportModal(
-                f"protean-init check: {summary(findings)}",
+                title,
                 body,
                 summary="The same findings as `protean-init check` prints, most serious first.",
                 confirm=None,
-                error=any(f.severity == "error" for f in findings),
+                error=errors,
             )
         )
