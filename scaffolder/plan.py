@@ -21,7 +21,7 @@ from scaffolder.config_tree import (
     resolve,
     slot_tables,
 )
-from scaffolder.redact import looks_secret
+from scaffolder.redact import holds_remote_password, looks_secret
 from scaffolder.spec import TEST, Slot
 
 
@@ -55,8 +55,13 @@ class Variable:
 
     @property
     def is_secret(self) -> bool:
-        """Named like a credential: its default is never repeated in another file."""
-        return looks_secret(self.name)
+        """Its default is never repeated in another file (CI, .env.example): named like a
+        credential, or a URL with a password for a server that is not this machine (check's
+        password-in-uri warns of it in domain.toml; a local server's password is the
+        development one compose and CI set)."""
+        return looks_secret(self.name) or (
+            self.default is not None and holds_remote_password(self.default)
+        )
 
 
 @dataclass(frozen=True)
@@ -225,8 +230,8 @@ def _ci_variables(variables: tuple[Variable, ...]) -> dict[str, dict[str, str]]:
     gitlab: dict[str, str] = {}
     for variable in variables:
         service = variable.provider.service if variable.provider else None
-        if variable.default is None or service is None:
-            continue
+        if variable.default is None or variable.is_secret or service is None:
+            continue  # the runtime falls back to domain.toml's own default
         # GitHub maps service ports to the runner's localhost, as compose does locally;
         # GitLab reaches each service by its alias on the container port.
         github[variable.name] = variable.default

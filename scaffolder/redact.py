@@ -17,6 +17,7 @@ import datetime
 import re
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 MASK = "***"
 # A key's whole value hidden in the snapshot (kept: older records hold it).
@@ -40,6 +41,23 @@ _SECRET_NAME = re.compile(_SECRET_WORD, re.IGNORECASE)
 def looks_secret(name: str) -> bool:
     """A variable or key named like a credential (SECRET_KEY, DB_PASSWORD, API_TOKEN)."""
     return bool(_SECRET_NAME.search(name))
+
+
+# This machine: a password for one of these is a local development server's, not a secret.
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0"})
+
+
+def is_local_host(host: str) -> bool:
+    return host.lower() in LOCAL_HOSTS or host.startswith("127.")
+
+
+def holds_remote_password(url: str) -> bool:
+    """`url` has a password for a server that is not this machine: a real credential."""
+    try:
+        parts = urlsplit(url)
+        return bool(parts.password) and not is_local_host(parts.hostname or "")
+    except ValueError:  # not a URL urllib can split: no password it could name
+        return False
 
 
 def redact_urls(text: str) -> str:

@@ -18,6 +18,7 @@ from scaffolder.check.common import (
 from scaffolder.check.findings import WARNING
 from scaffolder.check.resolution import Resolved, references_in, without_references
 from scaffolder.check.source import Path
+from scaffolder.redact import is_local_host
 from scaffolder.spec import MEMORY, Slot
 
 # Overlays for running on one machine: they are not expected to repoint every database.
@@ -25,7 +26,6 @@ LOCAL_ENVS = frozenset(
     {"test", "tests", "testing", "memory", "dev", "development", "local", "ci", "e2e"}
 )
 
-_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0"})
 _URL_WITH_PASSWORD = re.compile(
     r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*)://(?P<user>[^\s:/@\"'{}]*):(?P<password>[^\s/@\"'{}]+)"
     r"@(?P<host>\[[^\]\s]*\]|[^\s:/?#\"'{},]*)"
@@ -74,10 +74,6 @@ def memory_rules(c: Collector, env: str, use: SlotUse) -> None:
         )
 
 
-def _is_local(host: str) -> bool:
-    return host.lower() in _LOCAL_HOSTS or host.startswith("127.")
-
-
 def passwords(c: Collector, resolved: Resolved) -> None:
     source, env = c.source, resolved.env
     for path, text in strings(resolved.merged):
@@ -104,7 +100,7 @@ def passwords(c: Collector, resolved: Resolved) -> None:
                 continue
             for match in _URL_WITH_PASSWORD.finditer(ref.default):
                 host = match.group("host")
-                if not _is_local(host):
+                if not is_local_host(host):
                     c.add(
                         WARNING,
                         "password-in-uri",

@@ -3,7 +3,7 @@ domain.toml or the environment holds.
 
 The one exception is by design: a local default (`${VAR|postgresql://u:pw@localhost/db}`) is
 what the project's own CI job and .env.example must carry for the tests to reach their
-services, so those two files may repeat it; the answers record and every line printed never do.
+services, so those two files may repeat it (a default naming another server never); the answers record and every line printed never do.
 The record masks passwords (scaffolder.redact), and it is the base of the three-way merge of the
 derived files, so the merge is tested with them too.
 """
@@ -250,3 +250,39 @@ def test_an_answers_record_reused_as_answers_refuses_its_masked_password(
     assert code == 2, out
     assert "masked password" in out and out.count("\n") == 1
     assert not target.exists()
+
+
+def test_a_default_with_a_password_for_a_remote_server_is_never_carried(tmp_path: Path) -> None:
+    """The exception above is for local servers only: a default naming another machine
+    (`${DATABASE_URL|postgresql://app:pw@db.example.com/shop}`, which check warns of) holds a
+    real credential, and neither the CI file nor .env.example repeats it. Found by hand: derive
+    and `ci --ci gitlab` copied it into both."""
+    remote = "S9remotePW"
+    root = tmp_path / "shop"
+    code, out = run("new", root, "--defaults")
+    assert code == 0, out
+    edit_config(
+        root,
+        "${DATABASE_URL|postgresql://postgres:postgres@localhost:5432/shop}",
+        f"${{DATABASE_URL|postgresql://app:{remote}@db.example.com:5432/shop}}",
+    )
+    printed = []
+    for argv in (
+        ("derive", "--force"),
+        ("ci", "--ci", "gitlab"),
+        ("ci", "--ci", "github", "--force"),
+        ("add-database", "reports", "--provider", "postgresql"),
+        ("check",),
+    ):
+        code, out = run(*argv, "--project", root)
+        printed.append((" ".join(argv), out))
+        assert code in (0, 1), out
+    for what, text in printed:
+        assert remote not in text, f"{what} printed it:\n{text}"
+    assert "password-in-uri" in printed[-1][1]
+    assert (root / GITHUB).is_file() and (root / ".env.example").is_file()
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root).as_posix()
+        if path.is_file() and relative != "domain.toml" and not relative.startswith(".git/"):
+            assert remote not in path.read_text(errors="replace"), relative
+    assert remote in (root / "domain.toml").read_text()
