@@ -3,7 +3,8 @@ domain.toml or the environment holds.
 
 The one exception is by design: a local default (`${VAR|postgresql://u:pw@localhost/db}`) is
 what the project's own CI job and .env.example must carry for the tests to reach their
-services, so those two files may repeat it (a default naming another server never); the answers record and every line printed never do.
+services, so those two files may repeat it (a default naming another server never); the
+answers record and every line printed never do.
 The record masks passwords (scaffolder.redact), and it is the base of the three-way merge of the
 derived files, so the merge is tested with them too.
 """
