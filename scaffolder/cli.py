@@ -123,7 +123,7 @@ def route(args_list: list[str]) -> list[str]:
 
 class Terminated(BaseException):
     """SIGTERM or SIGHUP, raised like Ctrl-C's KeyboardInterrupt so the same honest line is
-    printed (scaffolder.transaction holds these back while files are being replaced)."""
+    printed (scaffolder.transaction.signals holds these back while files are being replaced)."""
 
     def __init__(self, signum: int) -> None:
         super().__init__(signum)
@@ -146,7 +146,7 @@ def _catch_termination() -> None:
 
 def interrupted_line(verb: str) -> str:
     """What to say when stopped by a signal: whether anything was written, and what."""
-    transaction = sys.modules.get("scaffolder.transaction")
+    transaction = sys.modules.get("scaffolder.transaction.signals")
     done = transaction.written() if transaction else []
     if not done:
         return f"protean-init: {verb}; nothing was written"
@@ -159,8 +159,10 @@ def interrupted_line(verb: str) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     _catch_termination()
-    if "scaffolder.transaction" in sys.modules:
-        sys.modules["scaffolder.transaction"].forget_written()  # an earlier main() in-process
+    if "scaffolder.transaction.signals" in sys.modules:
+        sys.modules[
+            "scaffolder.transaction.signals"
+        ].forget_written()  # an earlier main() in-process
     try:
         args_list = route(list(sys.argv[1:] if argv is None else argv))
         # route() puts the command first, or an option (--help, --version) that needs none.
@@ -186,7 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The disk or the OS refused (a read-only folder, a full disk, ulimit -f while
         # rendering). Files are only written inside a transaction, which answers for its own
         # errors, so here nothing was.
-        from scaffolder.transaction import os_error_text
+        from scaffolder.transaction.disk import os_error_text
 
         print(f"protean-init: error: {os_error_text(error)}; nothing written", file=sys.stderr)
         return 2

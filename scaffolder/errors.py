@@ -42,3 +42,21 @@ def yaml_error_text(error: Exception) -> str:
         problem = f"{chr(error.character)!r} is not allowed in YAML"  # type: ignore[attr-defined]
     text = " ".join(str(problem or error).split())
     return f"{where}malformed YAML: {text}"
+
+
+class WriteError(ScaffolderError):
+    """The disk refused a write (permission, name too long, disk full, ...); nothing written."""
+
+    exit_code = 2
+
+
+class ProjectBusy(ScaffolderError):
+    """Another protean-init holds the project's lock."""
+
+    exit_code = 2
+
+
+class Unfinished(ScaffolderError):
+    """A commit failed and its rollback failed too; the journal stays for the next run."""
+
+    exit_code = 1

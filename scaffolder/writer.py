@@ -56,7 +56,7 @@ def changes_for(root: Path, files: Mapping[str, bytes | None]) -> list[FileChang
         try:
             old = path.read_bytes() if path.is_file() else None
         except OSError as error:
-            from scaffolder.transaction import os_error_text
+            from scaffolder.transaction.disk import os_error_text
 
             raise UsageError(f"cannot read {os_error_text(error)}") from error
         if old != new:
@@ -109,7 +109,7 @@ def apply(changes: list[FileChange], root: Path | None = None) -> None:
     """Write every change or none, as one transaction of the project (scaffolder.transaction):
     under its lock, refused if a file changed since it was read, journaled, fsynced, with
     signals held back while files are replaced. Deletions (new None) are part of it."""
-    from scaffolder.transaction import Change, commit
+    from scaffolder.transaction.commit import Change, commit
 
     if not changes:
         return
@@ -125,7 +125,8 @@ def create_project(target: Path, files: Mapping[str, bytes], *, force: bool = Fa
     above it that exists, and renamed into place with signals held back: the folder and any
     missing ones above it appear complete or not at all.
     """
-    from scaffolder.transaction import WriteError, os_error_text
+    from scaffolder.errors import WriteError
+    from scaffolder.transaction.disk import os_error_text
 
     if target.exists() and not target.is_dir():
         raise UsageError(f"{target} exists and is not a folder")
@@ -149,7 +150,9 @@ def create_project(target: Path, files: Mapping[str, bytes], *, force: bool = Fa
 def _stage_and_rename(base: Path, inside: Path, files: Mapping[str, bytes]) -> None:
     """Write the project into a staging folder in `base`, at `inside` below it, then rename
     the outermost new folder into `base`."""
-    from scaffolder.transaction import deferred_signals, fsync_dir, record_written, staging_folder
+    from scaffolder.transaction.disk import fsync_dir
+    from scaffolder.transaction.signals import deferred_signals, record_written
+    from scaffolder.transaction.staging import staging_folder
 
     top = inside.parts[0]
     with staging_folder(base) as staging:
@@ -176,7 +179,7 @@ def _stage_and_rename(base: Path, inside: Path, files: Mapping[str, bytes]) -> N
 def _write_tree(staging: Path, inside: Path, files: Mapping[str, bytes]) -> None:
     """Every file at `inside` below `staging`, made with its missing parents; files and
     folders fsynced, so the rename publishes what is on disk."""
-    from scaffolder.transaction import fsync_dir, fsync_file
+    from scaffolder.transaction.disk import fsync_dir, fsync_file
 
     project = staging / inside
     project.mkdir(parents=True)

@@ -28,8 +28,7 @@ def parse_env_choices(texts: list[str]) -> dict[str, str]:
 
 def run(args: argparse.Namespace) -> int:
     from scaffolder.reopen.edits import add_database
-    from scaffolder.reopen.project import commit
-    from scaffolder.transaction import editing
+    from scaffolder.reopen.project import commit, editing
 
     with editing(args.project, dry_run=args.dry_run) as project:
         new_text = add_database(project, args.name, args.provider, parse_env_choices(args.envs))

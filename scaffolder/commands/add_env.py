@@ -22,8 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from scaffolder.reopen.edits import add_environments
-    from scaffolder.reopen.project import commit
-    from scaffolder.transaction import editing
+    from scaffolder.reopen.project import commit, editing
 
     with editing(args.project, dry_run=args.dry_run) as project:
         new_text = add_environments(project, args.envs)

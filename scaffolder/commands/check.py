@@ -46,7 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from scaffolder.check import exit_code, format_json, format_text, formats, run_check
-    from scaffolder.transaction import recover_folder
+    from scaffolder.transaction.lock import recover_folder
 
     try:
         # An edit killed mid-commit leaves some files new and some old: finished or undone

@@ -17,8 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from scaffolder.project_files import GITHUB_WORKFLOW, GITLAB_CI
-    from scaffolder.reopen.project import commit, with_ci
-    from scaffolder.transaction import editing
+    from scaffolder.reopen.project import commit, editing, with_ci
 
     with editing(args.project, dry_run=args.dry_run) as project:
         identity = with_ci(project.identity, args.ci)

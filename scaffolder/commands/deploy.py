@@ -88,8 +88,7 @@ def deploy_edit(
 
 
 def run(args: argparse.Namespace) -> int:
-    from scaffolder.reopen.project import commit
-    from scaffolder.transaction import editing
+    from scaffolder.reopen.project import commit, editing
 
     with editing(args.project, dry_run=args.dry_run) as project:
         change = deploy_edit(project, args.kind, args.replicas, args.workers)

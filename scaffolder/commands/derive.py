@@ -17,8 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from scaffolder.reopen.project import commit
-    from scaffolder.transaction import editing
+    from scaffolder.reopen.project import commit, editing
 
     with editing(args.project, dry_run=args.dry_run) as project:
         # The config text as it is: pyproject.toml's extras are checked against it too.

@@ -140,7 +140,7 @@ def run(args: argparse.Namespace) -> int:
     target = default_target(args.dir, args.name)
     name = args.name or Path(os.path.abspath(target)).name
     if target.is_dir() and not args.dry_run:
-        from scaffolder.transaction import recover_folder
+        from scaffolder.transaction.lock import recover_folder
 
         recover_folder(target)  # an interrupted run's leftovers are not the user's files
     refuse_existing_project(target)

@@ -49,8 +49,7 @@ def run(args: argparse.Namespace) -> int:
     from scaffolder.catalog import Role
     from scaffolder.commands.add_database import parse_env_choices
     from scaffolder.reopen.edits import add_slot, remove_slot, rename_slot
-    from scaffolder.reopen.project import commit
-    from scaffolder.transaction import editing
+    from scaffolder.reopen.project import commit, editing
 
     role = {"database": Role.DATABASE, "broker": Role.BROKER, "cache": Role.CACHE}[args.slot_role]
     with editing(args.project, dry_run=args.dry_run) as project:

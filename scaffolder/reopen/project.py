@@ -8,8 +8,9 @@ ways (scaffolder.reopen.derive), and nothing is written unless everything can be
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -68,6 +69,34 @@ def open_project(root: Path) -> Project:
     tree = parse_config(text, config)
     answers = read_answers(root)
     return Project(root, config, text, tree, answers, project_identity(root, answers))
+
+
+@contextlib.contextmanager
+def editing(root: Path, *, dry_run: bool = False) -> Iterator[Project]:
+    """`with editing(args.project, dry_run=args.dry_run) as project:` read, edit, commit.
+
+    Takes the project lock before reading (so two edits at once are applied one after the
+    other, the second reading what the first wrote) and recovers an interrupted run first.
+    A dry run takes no lock and changes nothing, not even a recovery.
+    """
+    from scaffolder.transaction.lock import project_lock
+    from scaffolder.transaction.names import JOURNAL_NAME
+
+    if dry_run:
+        if (root / JOURNAL_NAME).exists():
+            print(
+                f"protean-init: {root / JOURNAL_NAME} holds an interrupted change; the next "
+                "command that writes finishes or undoes it; this preview is of the files as "
+                "they are",
+                file=sys.stderr,
+            )
+        yield open_project(root)
+        return
+    if not root.is_dir():
+        yield open_project(root)  # its "no such project folder" error
+        return
+    with project_lock(root):
+        yield open_project(root)
 
 
 def commit(

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from scaffolder.transaction import JOURNAL_NAME, STAGING_PREFIX
+from scaffolder.transaction.names import JOURNAL_NAME, STAGING_PREFIX
 
 from .transaction_support import (
     cli_command,
@@ -216,7 +216,7 @@ def test_check_after_a_kill_between_two_replaced_files_sees_the_whole_project(
     root = make_project("generated", tmp_path / "shop", cache)
     before = state(root)
     die_after_first_replace = (
-        "import os, sys; import scaffolder.transaction as t; real = os.replace\n"
+        "import os, sys; import scaffolder.transaction.commit as t; real = os.replace\n"
         "def replace(a, b):\n    real(a, b); os._exit(9)\n"
         "t.os.replace = replace\n"
         "from scaffolder.cli import main; sys.exit(main(sys.argv[1:]))\n"

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from scaffolder.transaction import (
+from scaffolder.transaction.names import (
     BACKUP_MARK,
     JOURNAL_NAME,
     LOCK_NAME,

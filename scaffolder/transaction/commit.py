@@ -1,0 +1,219 @@
+"""Writing a set of file changes all or nothing: prepare, journal "commit", replace, tidy."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import secrets
+import shutil
+import stat
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from scaffolder.errors import ScaffolderError, Unfinished, WriteError
+from scaffolder.transaction.disk import (
+    delay,
+    fsync_dir,
+    fsync_file,
+    os_error_text,
+    unlink,
+    write_new_file,
+)
+from scaffolder.transaction.journal import Entry, back, remove_journal, write_journal
+from scaffolder.transaction.lock import project_lock
+from scaffolder.transaction.names import BACKUP_MARK, JOURNAL_NAME, TEMP_MARK
+from scaffolder.transaction.signals import deferred_signals, record_written
+
+
+@dataclass(frozen=True)
+class Change:
+    """One target: its new content (None deletes it) and the content it must have now."""
+
+    target: Path
+    relative: str
+    old: bytes | None
+    new: bytes | None
+
+
+def _current(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise WriteError(f"{path}: is a folder, expected a file; nothing was written") from None
+
+
+def _missing_folders(folder: Path) -> list[Path]:
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    missing.reverse()
+    return missing
+
+
+def _token() -> str:
+    return secrets.token_hex(4)
+
+
+def _check_writable(change: Change) -> None:
+    try:
+        mode = os.stat(change.target).st_mode
+    except FileNotFoundError:
+        return
+    if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        raise WriteError(
+            f"{change.relative} is read-only (mode {stat.S_IMODE(mode):04o}); nothing was "
+            f"written (chmod u+w {change.relative} to let protean-init change it)"
+        )
+
+
+def commit(root: Path, changes: Sequence[Change]) -> None:
+    """Write every change or none, under the project lock; see the module's docstring.
+
+    Refuses (nothing written) when a target no longer holds `old`: another process or the
+    user changed it since it was read.
+    """
+    if not changes:
+        return
+    root = Path(os.path.realpath(root))
+    with project_lock(root):
+        for change in changes:
+            if _current(change.target) != change.old:
+                raise ScaffolderError(
+                    f"{change.relative} changed since protean-init read it (another edit at "
+                    "the same time?); nothing was written; run the command again"
+                )
+            _check_writable(change)
+        try:
+            _commit_locked(root, changes)
+        except OSError as error:
+            raise WriteError(f"nothing written: {os_error_text(error)}") from error
+
+
+class _Cancelled(Exception):
+    """A held-back signal arrived before anything was replaced: undo, then deliver it."""
+
+
+def _commit_locked(root: Path, changes: Sequence[Change]) -> None:
+    """prepare (temp files and backups written, journal "prepare") -> commit (journal
+    "commit", every target replaced) -> done; a failure or a held-back signal before "done"
+    undoes what was done, as the journal's state says a later run would."""
+    entries, folders = _entries(changes)
+    with deferred_signals() as deferred:
+        state = "prepare"
+        try:
+            _prepare(root, entries, folders, changes)
+            if deferred.pending:
+                raise _Cancelled
+            state = "commit"
+            write_journal(root, state, entries, folders)
+            _replace_targets(entries)
+            # From here the change is made: an interrupt now is reported as "after writing".
+            record_written(root, [c.relative for c in changes])
+            state = "done"
+        except BaseException as error:
+            if state == "done":
+                raise
+            _undo(root, entries, folders, renamed=state == "commit")
+            if not isinstance(error, _Cancelled):
+                raise
+        if state == "done":
+            _tidy(root, entries)
+    deferred.deliver()
+
+
+def _entries(changes: Sequence[Change]) -> tuple[list[Entry], list[Path]]:
+    """Each change's temp and backup names, and the folders the commit must make."""
+    entries: list[Entry] = []
+    folders: list[Path] = []
+    for change in changes:
+        for folder in _missing_folders(change.target.parent):
+            if folder not in folders:
+                folders.append(folder)
+        target = change.target
+        # The target's name, cut short, so a long (valid) name still leaves room for ours.
+        stem = f".{target.name[:64]}"
+        token = _token()
+        temp = None if change.new is None else target.with_name(f"{stem}{TEMP_MARK}{token}")
+        backup = None
+        mode = 0o644
+        if change.old is not None:
+            backup = target.with_name(f"{stem}{BACKUP_MARK}{token}")
+            mode = stat.S_IMODE(os.stat(target).st_mode)
+        entries.append(Entry(target, temp, backup, mode))
+    return entries, folders
+
+
+def _prepare(
+    root: Path, entries: list[Entry], folders: list[Path], changes: Sequence[Change]
+) -> None:
+    """Journal "prepare", then every new content in its temp file and every old file under
+    its backup name, all flushed: nothing a user sees has changed yet."""
+    write_journal(root, "prepare", entries, folders)
+    for folder in folders:
+        os.mkdir(folder)
+    for entry, change in zip(entries, changes, strict=True):
+        delay()
+        if entry.temp is not None and change.new is not None:
+            write_new_file(entry.temp, change.new, entry.mode)
+        if entry.backup is not None:
+            _backup(entry.target, entry.backup)
+    for folder in {e.target.parent for e in entries}:
+        fsync_dir(folder)
+
+
+def _replace_targets(entries: list[Entry]) -> None:
+    for entry in entries:
+        delay()
+        if entry.temp is None:
+            os.unlink(entry.target)
+        else:
+            os.replace(entry.temp, entry.target)
+
+
+def _undo(root: Path, entries: list[Entry], folders: list[Path], *, renamed: bool) -> None:
+    """Back to the old files; if that fails too, the journal is left for the next run."""
+    try:
+        if renamed:
+            with contextlib.suppress(OSError):
+                write_journal(root, "rollback", entries, folders)
+        back(entries, folders, renamed=renamed)
+        remove_journal(root)
+    except OSError as undo_error:
+        raise Unfinished(
+            f"could not restore {root} after a failed write "
+            f"({os_error_text(undo_error)}); the next protean-init command there "
+            f"finishes it ({JOURNAL_NAME})"
+        ) from undo_error
+
+
+def _tidy(root: Path, entries: list[Entry]) -> None:
+    """After the commit: flush the folders, drop the backups and the journal."""
+    try:
+        for folder in {e.target.parent for e in entries}:
+            fsync_dir(folder)
+        for entry in entries:
+            unlink(entry.backup)
+        remove_journal(root)
+    except OSError as error:
+        # All is written; the journal (state "commit") lets the next run tidy up.
+        print(
+            f"protean-init: written, but not tidied up: {os_error_text(error)}",
+            file=sys.stderr,
+        )
+
+
+def _backup(target: Path, backup: Path) -> None:
+    """A second name for the old file: a hard link where the file system has them."""
+    try:
+        os.link(target, backup, follow_symlinks=False)
+    except OSError as error:
+        if error.errno not in (errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EXDEV):
+            raise
+        shutil.copy2(target, backup)
+        fsync_file(backup)
