@@ -11,26 +11,10 @@ import difflib
 import os
 import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from scaffolder.errors import UsageError
-
-
-@dataclass(frozen=True)
-class FileChange:
-    path: Path
-    relative: str
-    old: bytes | None
-    # None deletes the file.
-    new: bytes | None
-    # The project the file belongs to: where the lock and the journal live.
-    root: Path | None = None
-
-    @property
-    def deleted(self) -> bool:
-        return self.new is None
-
+from scaffolder.transaction.change import FileChange
 
 FOLLOW_LINKS_ENV = "PROTEAN_INIT_FOLLOW_OUTSIDE_LINKS"
 
@@ -60,7 +44,7 @@ def changes_for(root: Path, files: Mapping[str, bytes | None]) -> list[FileChang
 
             raise UsageError(f"cannot read {os_error_text(error)}") from error
         if old != new:
-            changes.append(FileChange(path, relative, old, new, root))
+            changes.append(FileChange(path, relative, old, new))
     return changes
 
 
@@ -97,24 +81,13 @@ def describe(changes: Iterable[FileChange]) -> str:
     return redact_text("\n".join(parts))
 
 
-def _project_root(change: FileChange) -> Path:
-    if change.root is not None:
-        return change.root
-    # Made by hand without a root: `relative` is the path below the project.
-    depth = len(Path(change.relative).parts)
-    return change.path.parents[depth - 1]
-
-
-def apply(changes: list[FileChange], root: Path | None = None) -> None:
+def apply(changes: list[FileChange], root: Path) -> None:
     """Write every change or none, as one transaction of the project (scaffolder.transaction):
     under its lock, refused if a file changed since it was read, journaled, fsynced, with
     signals held back while files are replaced. Deletions (new None) are part of it."""
-    from scaffolder.transaction.commit import Change, commit
+    from scaffolder.transaction.commit import commit
 
-    if not changes:
-        return
-    project = root if root is not None else _project_root(changes[0])
-    commit(project, [Change(c.path, c.relative, c.old, c.new) for c in changes])
+    commit(root, changes)
 
 
 def create_project(target: Path, files: Mapping[str, bytes], *, force: bool = False) -> None:

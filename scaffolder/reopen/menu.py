@@ -38,7 +38,8 @@ from scaffolder.spec import (
     role_order,
     validate_slot_name,
 )
-from scaffolder.writer import FileChange, file_diff
+from scaffolder.transaction.change import FileChange
+from scaffolder.writer import file_diff
 
 if TYPE_CHECKING:
     from scaffolder.check import Finding
@@ -485,7 +486,7 @@ def apply_proposal(proposal: Proposal) -> Project | None:
             raise ScaffolderError(
                 f"{change.relative} changed since the preview; nothing written (preview again)"
             )
-    apply(proposal.changes)
+    apply(proposal.changes, proposal.root)
     return open_project(proposal.root)
 
 

@@ -28,7 +28,7 @@ from scaffolder.project_files import (
 )
 
 if TYPE_CHECKING:
-    from scaffolder.writer import FileChange
+    from scaffolder.transaction.change import FileChange
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ def commit(
     if dry_run:
         sys.stdout.write(describe(changes) + ("\n" if changes else "nothing would change\n"))
     else:
-        apply(changes)
+        apply(changes, project.root)
     return [change.relative for change in changes]
 
 

@@ -10,10 +10,10 @@ import shutil
 import stat
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from scaffolder.errors import ScaffolderError, Unfinished, WriteError
+from scaffolder.transaction.change import FileChange
 from scaffolder.transaction.disk import (
     delay,
     fsync_dir,
@@ -26,16 +26,6 @@ from scaffolder.transaction.journal import Entry, back, remove_journal, write_jo
 from scaffolder.transaction.lock import project_lock
 from scaffolder.transaction.names import BACKUP_MARK, JOURNAL_NAME, TEMP_MARK
 from scaffolder.transaction.signals import deferred_signals, record_written
-
-
-@dataclass(frozen=True)
-class Change:
-    """One target: its new content (None deletes it) and the content it must have now."""
-
-    target: Path
-    relative: str
-    old: bytes | None
-    new: bytes | None
 
 
 def _current(path: Path) -> bytes | None:
@@ -60,9 +50,9 @@ def _token() -> str:
     return secrets.token_hex(4)
 
 
-def _check_writable(change: Change) -> None:
+def _check_writable(change: FileChange) -> None:
     try:
-        mode = os.stat(change.target).st_mode
+        mode = os.stat(change.path).st_mode
     except FileNotFoundError:
         return
     if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
@@ -72,7 +62,7 @@ def _check_writable(change: Change) -> None:
         )
 
 
-def commit(root: Path, changes: Sequence[Change]) -> None:
+def commit(root: Path, changes: Sequence[FileChange]) -> None:
     """Write every change or none, under the project lock; see the module's docstring.
 
     Refuses (nothing written) when a target no longer holds `old`: another process or the
@@ -83,7 +73,7 @@ def commit(root: Path, changes: Sequence[Change]) -> None:
     root = Path(os.path.realpath(root))
     with project_lock(root):
         for change in changes:
-            if _current(change.target) != change.old:
+            if _current(change.path) != change.old:
                 raise ScaffolderError(
                     f"{change.relative} changed since protean-init read it (another edit at "
                     "the same time?); nothing was written; run the command again"
@@ -99,7 +89,7 @@ class _Cancelled(Exception):
     """A held-back signal arrived before anything was replaced: undo, then deliver it."""
 
 
-def _commit_locked(root: Path, changes: Sequence[Change]) -> None:
+def _commit_locked(root: Path, changes: Sequence[FileChange]) -> None:
     """prepare (temp files and backups written, journal "prepare") -> commit (journal
     "commit", every target replaced) -> done; a failure or a held-back signal before "done"
     undoes what was done, as the journal's state says a later run would."""
@@ -127,15 +117,15 @@ def _commit_locked(root: Path, changes: Sequence[Change]) -> None:
     deferred.deliver()
 
 
-def _entries(changes: Sequence[Change]) -> tuple[list[Entry], list[Path]]:
+def _entries(changes: Sequence[FileChange]) -> tuple[list[Entry], list[Path]]:
     """Each change's temp and backup names, and the folders the commit must make."""
     entries: list[Entry] = []
     folders: list[Path] = []
     for change in changes:
-        for folder in _missing_folders(change.target.parent):
+        for folder in _missing_folders(change.path.parent):
             if folder not in folders:
                 folders.append(folder)
-        target = change.target
+        target = change.path
         # The target's name, cut short, so a long (valid) name still leaves room for ours.
         stem = f".{target.name[:64]}"
         token = _token()
@@ -150,7 +140,7 @@ def _entries(changes: Sequence[Change]) -> tuple[list[Entry], list[Path]]:
 
 
 def _prepare(
-    root: Path, entries: list[Entry], folders: list[Path], changes: Sequence[Change]
+    root: Path, entries: list[Entry], folders: list[Path], changes: Sequence[FileChange]
 ) -> None:
     """Journal "prepare", then every new content in its temp file and every old file under
     its backup name, all flushed: nothing a user sees has changed yet."""
