@@ -144,17 +144,49 @@ def _catch_termination() -> None:
                 signal.signal(signum, _terminate)
 
 
-def interrupted_line(verb: str) -> str:
-    """What to say when stopped by a signal: whether anything was written, and what."""
+def _written_where() -> str:
+    """`root (a, b)` for every project this run has written to; '' when none."""
     transaction = sys.modules.get("scaffolder.transaction.signals")
     done = transaction.written() if transaction else []
-    if not done:
-        return f"protean-init: {verb}; nothing was written"
-    where = "; ".join(
+    return "; ".join(
         f"{root} ({', '.join(paths) if len(paths) <= 6 else f'{len(paths)} files'})"
         for root, paths in done
     )
+
+
+def interrupted_line(verb: str) -> str:
+    """What to say when stopped by a signal: whether anything was written, and what."""
+    where = _written_where()
+    if not where:
+        return f"protean-init: {verb}; nothing was written"
     return f"protean-init: {verb} after writing; the change is complete: {where}"
+
+
+def _os_error(error: OSError) -> int:
+    """The line for an OSError that reached the top, true to what is on disk: once a change
+    is committed, a report that cannot be printed (`| true`, `> /dev/full`) does not make it
+    "nothing written"."""
+    import os
+
+    from scaffolder.transaction.disk import os_error_text
+
+    try:
+        sys.stdout.flush()
+    except OSError:
+        # The reader left or the output is full: as CPython's docs advise for SIGPIPE, point
+        # stdout at devnull so the interpreter's own flush at exit does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    where = _written_where()
+    if not where:
+        print(f"protean-init: error: {os_error_text(error)}; nothing written", file=sys.stderr)
+        return 2
+    print(
+        f"protean-init: the change is complete: {where}; only its report could not be "
+        f"printed ({os_error_text(error)})",
+        file=sys.stderr,
+    )
+    # 141 (128 + SIGPIPE) is what a shell reports for a tool whose reader left.
+    return 141 if isinstance(error, BrokenPipeError) else 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -172,7 +204,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             # Every command that takes --project finds it from a folder inside it.
             args.project = discover_project(args.project)
-        return int(args.run(args) or 0)
+        code = int(args.run(args) or 0)
+        sys.stdout.flush()  # an output error is met here, where _os_error can say it truly
+        return code
     except ScaffolderError as error:
         from scaffolder.redact import redact_text
 
@@ -186,12 +220,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except OSError as error:
         # The disk or the OS refused (a read-only folder, a full disk, ulimit -f while
-        # rendering). Files are only written inside a transaction, which answers for its own
-        # errors, so here nothing was.
-        from scaffolder.transaction.disk import os_error_text
-
-        print(f"protean-init: error: {os_error_text(error)}; nothing written", file=sys.stderr)
-        return 2
+        # rendering), or stdout did. Files are only written inside a transaction, which
+        # answers for its own errors; what it committed is recorded (signals.written).
+        return _os_error(error)
     except KeyboardInterrupt:
         print(interrupted_line("cancelled"), file=sys.stderr)
         return CANCELLED

@@ -16,27 +16,23 @@ from pathlib import Path
 from scaffolder.errors import UsageError
 from scaffolder.transaction.change import FileChange
 
-FOLLOW_LINKS_ENV = "PROTEAN_INIT_FOLLOW_OUTSIDE_LINKS"
-
 
 def changes_for(root: Path, files: Mapping[str, bytes | None]) -> list[FileChange]:
     """The files under `root` whose content would change; unchanged files are left out.
 
-    A None content deletes the file (left out when it is absent). A symlink is written
-    through (the link stays a link, shared configs stay shared) when it points inside the
-    project; one pointing outside is refused, unless PROTEAN_INIT_FOLLOW_OUTSIDE_LINKS=1.
+    A None content deletes the file (left out when it is absent). Every path must stay in the
+    project, outside .git/, through real folders (scaffolder.transaction.paths): a symlinked
+    folder anywhere on the way is refused. A file that is itself a symlink is written through
+    (the link stays a link, shared configs stay shared) when it points to a file of the
+    project outside .git/; one pointing outside is refused, unless the user sets
+    PROTEAN_INIT_FOLLOW_OUTSIDE_LINKS=1.
     """
+    from scaffolder.transaction.paths import project_file
+
     real_root = Path(os.path.realpath(root))
     changes = []
     for relative, new in files.items():
-        path = root / relative
-        if path.is_symlink():
-            path = Path(os.path.realpath(path))
-            if not path.is_relative_to(real_root) and os.environ.get(FOLLOW_LINKS_ENV) != "1":
-                raise UsageError(
-                    f"{relative} is a symlink to {path}, outside the project; nothing was "
-                    f"written (set {FOLLOW_LINKS_ENV}=1 to write through it)"
-                )
+        path = project_file(real_root, relative)
         try:
             old = path.read_bytes() if path.is_file() else None
         except OSError as error:

@@ -46,12 +46,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from scaffolder.check import exit_code, format_json, format_text, formats, run_check
-    from scaffolder.transaction.lock import recover_folder
+    from scaffolder.transaction.journal import pending_change
 
     try:
-        # An edit killed mid-commit leaves some files new and some old: finished or undone
-        # first, as every command does, so the findings are of the project, not of half of it.
-        recover_folder(args.project)
+        # check only reads (it runs on forks' pull requests): an edit killed mid-commit is
+        # said, and left for the next command that writes; a journal not protean-init's own
+        # is refused, never acted on.
+        pending = pending_change(args.project) if args.project.is_dir() else None
+        if pending is not None:
+            print(pending, file=sys.stderr)
         report = run_check(args.project, args.envs)
     except UsageError as error:
         # Machine formats still get a well-formed document; the one line goes to stderr.

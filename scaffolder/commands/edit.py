@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from scaffolder.errors import UsageError
@@ -22,6 +23,13 @@ def run(args: argparse.Namespace) -> int:
     from scaffolder.reopen.project import open_project
     from scaffolder.summary import describe
 
+    if args.project.is_dir():
+        from scaffolder.transaction.journal import pending_change
+
+        # The menu reads and previews; only a confirmed change writes (and recovers first).
+        pending = pending_change(args.project)
+        if pending is not None:
+            print(pending, file=sys.stderr)
     project = open_project(args.project)
     try:
         ui = choose_ui(args.ui)

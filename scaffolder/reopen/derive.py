@@ -9,6 +9,7 @@ lines, nothing is written and the conflict is shown, unless --force takes the re
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 from scaffolder.config_tree import Tree
 from scaffolder.errors import ScaffolderError
 from scaffolder.project_files import COMPOSE_NAMES, ENV_EXAMPLE, ProjectIdentity
+from scaffolder.transaction.paths import project_file
 
 
 class MergeConflict(ScaffolderError):
@@ -84,7 +86,9 @@ def regenerate(
             # The user's compose file under another name Compose reads (compose.yaml):
             # add to it, rather than start a second file with the same services.
             relative = next((n for n in COMPOSE_NAMES if (root / n).is_file()), relative)
-        disk = root / relative
+        # Read as it would be written: never through a link out of the project or into .git/
+        # (a conflict report would print that file).
+        disk = project_file(Path(os.path.realpath(root)), relative)
         if not disk.is_file():
             files[relative] = new
             ours.add(relative)

@@ -77,19 +77,18 @@ def editing(root: Path, *, dry_run: bool = False) -> Iterator[Project]:
 
     Takes the project lock before reading (so two edits at once are applied one after the
     other, the second reading what the first wrote) and recovers an interrupted run first.
-    A dry run takes no lock and changes nothing, not even a recovery.
+    A dry run takes no lock and changes nothing, not even a recovery: it says when one is
+    pending and previews the files as they are (and refuses a journal not protean-init's).
     """
     from scaffolder.transaction.lock import project_lock
-    from scaffolder.transaction.names import JOURNAL_NAME
 
     if dry_run:
-        if (root / JOURNAL_NAME).exists():
-            print(
-                f"protean-init: {root / JOURNAL_NAME} holds an interrupted change; the next "
-                "command that writes finishes or undoes it; this preview is of the files as "
-                "they are",
-                file=sys.stderr,
-            )
+        if root.is_dir():
+            from scaffolder.transaction.journal import pending_change
+
+            pending = pending_change(root)
+            if pending is not None:
+                print(pending, file=sys.stderr)
         yield open_project(root)
         return
     if not root.is_dir():

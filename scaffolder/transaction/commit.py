@@ -22,9 +22,17 @@ from scaffolder.transaction.disk import (
     unlink,
     write_new_file,
 )
-from scaffolder.transaction.journal import Entry, back, remove_journal, write_journal
+from scaffolder.transaction.journal import (
+    Entry,
+    RestoreBlocked,
+    back,
+    remove_emptied,
+    remove_journal,
+    write_journal,
+)
 from scaffolder.transaction.lock import project_lock
 from scaffolder.transaction.names import BACKUP_MARK, JOURNAL_NAME, TEMP_MARK
+from scaffolder.transaction.paths import OutsideProject, check_inside, follow_outside_links
 from scaffolder.transaction.signals import deferred_signals, record_written
 
 
@@ -62,17 +70,37 @@ def _check_writable(change: FileChange) -> None:
         )
 
 
+def _check_place(root: Path, change: FileChange) -> None:
+    """The target is below the project through real folders and is not a link (a link of
+    the project was resolved by writer.changes_for, and must not have appeared since)."""
+    if not change.path.is_relative_to(root):
+        if follow_outside_links():
+            return
+        raise OutsideProject(
+            f"refused to write {change.relative}: {change.path} is outside the project "
+            f"{root}; nothing was written"
+        )
+    check_inside(root, change.path.relative_to(root).as_posix())
+    if os.path.islink(change.path):
+        raise OutsideProject(
+            f"{change.relative} became a symlink since protean-init read it; nothing was "
+            "written; run the command again"
+        )
+
+
 def commit(root: Path, changes: Sequence[FileChange]) -> None:
     """Write every change or none, under the project lock; see the module's docstring.
 
     Refuses (nothing written) when a target no longer holds `old`: another process or the
-    user changed it since it was read.
+    user changed it since it was read; or when it is not a file below the project reached
+    through real folders (scaffolder.transaction.paths), checked again under the lock.
     """
     if not changes:
         return
     root = Path(os.path.realpath(root))
     with project_lock(root):
         for change in changes:
+            _check_place(root, change)
             if _current(change.path) != change.old:
                 raise ScaffolderError(
                     f"{change.relative} changed since protean-init read it (another edit at "
@@ -172,8 +200,10 @@ def _undo(root: Path, entries: list[Entry], folders: list[Path], *, renamed: boo
         if renamed:
             with contextlib.suppress(OSError):
                 write_journal(root, "rollback", entries, folders)
-        back(entries, folders, renamed=renamed)
+        back(root, entries, folders, renamed=renamed)
         remove_journal(root)
+    except RestoreBlocked as blocked:
+        raise Unfinished(f"the write failed, and {blocked}") from blocked.error
     except OSError as undo_error:
         raise Unfinished(
             f"could not restore {root} after a failed write "
@@ -183,12 +213,14 @@ def _undo(root: Path, entries: list[Entry], folders: list[Path], *, renamed: boo
 
 
 def _tidy(root: Path, entries: list[Entry]) -> None:
-    """After the commit: flush the folders, drop the backups and the journal."""
+    """After the commit: flush the folders, drop the backups, the folders a deletion left
+    empty, and the journal."""
     try:
         for folder in {e.target.parent for e in entries}:
             fsync_dir(folder)
         for entry in entries:
             unlink(entry.backup)
+        remove_emptied(root, entries)
         remove_journal(root)
     except OSError as error:
         # All is written; the journal (state "commit") lets the next run tidy up.

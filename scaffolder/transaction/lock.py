@@ -4,15 +4,17 @@ command reads the project and held until it has written, re-entrant in this proc
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
+import stat
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from scaffolder.errors import ProjectBusy, WriteError
 from scaffolder.transaction.disk import os_error_text
-from scaffolder.transaction.journal import recover
+from scaffolder.transaction.journal import RestoreBlocked, recover
 from scaffolder.transaction.names import JOURNAL_NAME, LOCK_NAME
 
 # How long a second process waits for the lock before giving up (seconds).
@@ -38,7 +40,14 @@ def _acquire(path: Path, timeout: float) -> int:
     """
     deadline = time.monotonic() + timeout
     while True:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        # Never through a link (a planted `.protean-init-lock -> ../elsewhere/victim` would
+        # create the victim), never a fifo or a device: only a regular file of the project.
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o644)
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise WriteError(
+                f"nothing written: {path} is not a lock file protean-init made; delete it"
+            )
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -77,6 +86,11 @@ def project_lock(root: Path, *, recover_first: bool = True) -> Iterator[None]:
     try:
         fd = _acquire(lock_path, _lock_timeout())
     except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise WriteError(
+                f"nothing written: {lock_path} is a symlink, not a lock file protean-init "
+                "made; delete it"
+            ) from None
         raise WriteError(
             f"nothing written: cannot lock the project: {os_error_text(error)}"
         ) from error
@@ -85,6 +99,8 @@ def project_lock(root: Path, *, recover_first: bool = True) -> Iterator[None]:
         if recover_first:
             try:
                 recover(key)
+            except RestoreBlocked as blocked:
+                raise WriteError(f"nothing written: {blocked}") from None
             except OSError as error:
                 raise WriteError(
                     f"nothing written: could not finish an interrupted change in {key} "

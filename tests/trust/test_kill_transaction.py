@@ -212,7 +212,8 @@ def test_check_after_a_kill_between_two_replaced_files_sees_the_whole_project(
 ) -> None:
     """The process dies after replacing the first of add-database's files (os._exit, as
     SIGKILL would: no cleanup), leaving a journal in state "commit" and a half-new project.
-    `check`, the read-only command, finishes the change first and reports on all of it."""
+    `check`, the read-only command, says a change is pending and writes nothing (it runs on
+    forks' pull requests); the next command that writes finishes it."""
     root = make_project("generated", tmp_path / "shop", cache)
     before = state(root)
     die_after_first_replace = (
@@ -233,7 +234,11 @@ def test_check_after_a_kill_between_two_replaced_files_sees_the_whole_project(
     half = state(root, ignore_ours=True)
     assert half != before  # one file new, the others old
     checked = run_cli(["check", "--project", str(root)], root)
-    assert "finished an interrupted change" in checked.stderr, checked.stderr
+    assert "holds an interrupted change" in checked.stderr, checked.stderr
+    assert (root / JOURNAL_NAME).exists()
+    assert state(root, ignore_ours=True) == half  # check wrote nothing
+    derived = run_cli(["derive", "--project", str(root)], root)
+    assert "finished an interrupted change" in derived.stderr, derived.stderr
     assert not leftovers(root)
     after = state(root, ignore_ours=True)
     assert after != half and after != before  # all new: the commit was finished

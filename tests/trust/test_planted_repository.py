@@ -1,0 +1,276 @@
+"""A repository is untrusted input: nothing planted in a project folder (a journal, a lock
+file, a staging folder, symlinked folders) makes protean-init write outside it, into .git/,
+or anywhere at all for a command that only reads (issue 22).
+
+Each test plants the attack a cloned repository can hold, runs the commands, and asserts
+every byte of the user's sibling folder, of `.git/` and of the project.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from scaffolder.transaction.names import JOURNAL_NAME, LOCK_NAME, STAGING_PREFIX
+
+from .planted import (
+    BY_NAME,
+    OUTSIDE_FILES,
+    SCENARIOS,
+    Repository,
+    folders_of,
+    plant,
+    run,
+    sealed_journal,
+    written_paths,
+)
+from .transaction_support import state
+
+# The attack of the issue: "finish" a change whose temporary is a file of the repository and
+# whose target is the user's shell start-up file, outside the project.
+TO_BASHRC = {
+    "version": 1,
+    "state": "commit",
+    "pid": 1,
+    "entries": [{"target": "../outside/bashrc", "temp": "domain.toml", "backup": None}],
+    "folders": [],
+}
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("planted")
+
+
+def assert_refused(code: int, err: str, *names: str) -> None:
+    lines = err.strip().splitlines()
+    assert code == 2, err
+    assert "Traceback" not in err, err
+    assert lines and all(name in lines[-1] for name in names), err
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.name)
+def test_a_planted_journal_is_never_obeyed(
+    scenario, tmp_path: Path, cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Unsealed (a file of the repository), by every writing command and by check and
+    --dry-run: one line naming the journal to delete, exit 2, not a byte changed anywhere."""
+    repository = Repository(tmp_path, cache, scenario)
+    plant(repository.root, json.dumps(TO_BASHRC).encode())
+    guarded, project = repository.guarded(), repository.project()
+    code, err = run(repository.command(), capsys)
+    assert_refused(code, err, JOURNAL_NAME, "delete")
+    assert repository.guarded() == guarded
+    assert repository.project() == project
+    assert (repository.outside / "bashrc").read_bytes() == OUTSIDE_FILES["bashrc"]
+
+
+@pytest.mark.parametrize("argv", [["check"], ["add-database", "x", "--dry-run"], ["derive"]])
+def test_a_journal_sealed_for_another_folder_or_user_is_refused(
+    argv: list[str], tmp_path: Path, cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A genuine journal copied from another project (sealed for that folder) or sealed with
+    another user's key is not this project's: refused the same way."""
+    repository = Repository(tmp_path, cache, BY_NAME["set"])
+    for raw in (
+        sealed_journal(tmp_path / "elsewhere", TO_BASHRC),
+        sealed_journal(repository.root, TO_BASHRC, key=b"k" * 32),
+    ):
+        plant(repository.root, raw)
+        guarded, project = repository.guarded(), repository.project()
+        code, err = run([*argv, "--project", str(repository.root)], capsys)
+        assert_refused(code, err, JOURNAL_NAME)
+        assert (repository.guarded(), repository.project()) == (guarded, project)
+
+
+def test_check_and_dry_run_leave_a_genuine_interrupted_change_for_a_writing_command(
+    tmp_path: Path, cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A sealed journal of this user for this folder, state "prepare" with a temporary in
+    place: check and --dry-run say it is pending and change nothing; derive undoes it."""
+    repository = Repository(tmp_path, cache, BY_NAME["set"])
+    root = repository.root
+    temp = root / ".domain.toml.protean-init-new-0badcafe"
+    temp.write_bytes(b"half a change\n")
+    body = {
+        "version": 2,
+        "state": "prepare",
+        "pid": 1,
+        "entries": [
+            {"target": "domain.toml", "temp": temp.name, "backup": None},
+        ],
+        "folders": [],
+    }
+    plant(root, sealed_journal(root, body))
+    everything = state(root)
+    for argv in (["check"], ["add-database", "x", "--provider", "sqlite", "--dry-run"]):
+        code, err = run([*argv, "--project", str(root)], capsys)
+        assert "holds an interrupted change" in err, err
+        assert code in (0, 1), err
+        assert state(root) == everything
+    code, err = run(["derive", "--project", str(root)], capsys)
+    assert code == 0, err
+    assert "undid an interrupted change" in err, err
+    assert not temp.exists() and not (root / JOURNAL_NAME).exists()
+
+
+def test_a_symlinked_lock_file_creates_nothing(
+    tmp_path: Path, cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repository = Repository(tmp_path, cache, BY_NAME["set"])
+    victim = repository.outside / "created-by-the-lock"
+    os.symlink(victim, repository.root / LOCK_NAME)
+    guarded, project = repository.guarded(), repository.project()
+    code, err = run(repository.command(), capsys)
+    assert_refused(code, err, LOCK_NAME, "symlink")
+    assert not victim.exists()
+    assert (repository.guarded(), repository.project()) == (guarded, project)
+
+
+def test_a_planted_staging_folder_is_not_taken_for_ours(
+    tmp_path: Path, cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`.protean-init-staging-1-...` folders (a dead pid, our prefix) in the project's parent
+    and in the folder `new` writes into: every command sweeps staging folders of dead runs,
+    and must delete none of these."""
+    repository = Repository(tmp_path, cache, BY_NAME["set"])
+    planted = [
+        tmp_path / f"{STAGING_PREFIX}1-deadbeef",
+        tmp_path / f"{STAGING_PREFIX}999999-00000000-{'0' * 32}",
+        tmp_path / "outside" / f"{STAGING_PREFIX}1-cafe",
+    ]
+    for folder in planted:
+        folder.mkdir()
+        (folder / "work.txt").write_bytes(b"the user's\n")
+    os.symlink(tmp_path / "outside", tmp_path / f"{STAGING_PREFIX}1-link")
+    before = state(tmp_path / "outside"), [state(f) for f in planted]
+    code, err = run(repository.command(), capsys)
+    assert code == 0, err
+    code, err = run(["new", str(tmp_path / "fresh"), "--ui", "none", "--defaults"], capsys)
+    assert code == 0, err
+    assert (state(tmp_path / "outside"), [state(f) for f in planted]) == before
+    assert (tmp_path / f"{STAGING_PREFIX}1-link").is_symlink()
+
+
+LINK_KINDS = ("outside", "inside", "dangling")
+
+
+def _link_folder(repository: Repository, folder: str, kind: str) -> None:
+    """Replace the project's `folder` (or where the command would make it) with a symlink:
+    to a copy outside the project, to a copy inside it, or to nothing."""
+    path = repository.root / folder
+    inside = repository.root / "elsewhere-inside" / folder.replace("/", "_")
+    away = {
+        "outside": repository.outside / "moved" / folder.replace("/", "_"),
+        "inside": inside,
+        "dangling": repository.outside / "nothing-here" / "x",
+    }[kind]
+    if kind != "dangling":
+        away.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_dir():
+            shutil.copytree(path, away, symlinks=True)
+        else:
+            away.mkdir()
+    if path.is_dir():
+        shutil.rmtree(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.symlink(away, path)
+
+
+@pytest.mark.parametrize(
+    "scenario", [s for s in SCENARIOS if s.name != "deploy-docker"], ids=lambda s: s.name
+)
+def test_a_symlinked_folder_anywhere_on_a_written_path_is_refused(
+    scenario, tmp_path: Path, cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every folder on the way to every file the command writes, made a symlink (to outside,
+    to inside the project, dangling), one at a time: refused in one line, exit 2, not a byte
+    changed in the project, outside it or in .git/."""
+    folders = folders_of(written_paths(cache, scenario, tmp_path / "probe"))
+    assert folders, f"{scenario.name} writes no file in a folder: nothing to try"
+    tried = 0
+    for folder in folders:
+        for kind in LINK_KINDS:
+            base = tmp_path / f"try-{tried}"
+            repository = Repository(base, cache, scenario)
+            _link_folder(repository, folder, kind)
+            guarded, project = repository.guarded(), repository.project()
+            code, err = run(repository.command(), capsys)
+            assert_refused(code, err, "nothing")
+            assert (repository.guarded(), repository.project()) == (guarded, project), (
+                folder,
+                kind,
+            )
+            shutil.rmtree(base)
+            tried += 1
+    print(f"{scenario.name}: {tried} links refused over {folders}")
+
+
+def test_a_file_symlink_into_git_or_outside_is_refused_and_one_inside_is_written_through(
+    tmp_path: Path, cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The decision for a file (not a folder) that is a link: written through when it names
+    a file of the project outside .git/ (shared configs stay shared), refused otherwise."""
+    scenario = BY_NAME["set"]
+    for target, written in (
+        (".git/config", False),
+        ("../outside/victim", False),
+        ("shared/example.env", True),
+    ):
+        base = tmp_path / target.replace("/", "_").replace(".", "_")
+        repository = Repository(base, cache, scenario)
+        real = repository.root / ".env.example"
+        if written:
+            (repository.root / "shared").mkdir()
+            shutil.move(real, repository.root / target)
+        else:
+            real.unlink()
+        os.symlink(target, real)
+        guarded = repository.guarded()
+        before = (repository.root / target).read_bytes() if written else None
+        code, err = run(repository.command(), capsys)
+        if written:
+            assert code == 0, err
+            assert real.is_symlink()  # the link stays a link; the file it names is edited
+            assert (repository.root / target).read_bytes() != before
+        else:
+            assert_refused(code, err, ".env.example")
+        assert repository.guarded() == guarded
+
+
+def test_every_command_on_a_planted_repository_leaves_outside_and_git_alone(
+    tmp_path: Path, cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """All the plants at once, for each command and check: a journal aimed at the user's
+    files and at .git/hooks, `.github` a link out of the project, a staging folder above.
+    Whatever a command says, `outside/` and `.git/` are byte for byte as they were."""
+    tried = 0
+    for scenario in SCENARIOS:
+        for argv in (None, ["check"]):
+            base = tmp_path / f"all-{tried}"
+            repository = Repository(base, cache, scenario)
+            root = repository.root
+            body = dict(TO_BASHRC)
+            body["entries"] = [
+                {"target": "../outside/bashrc", "temp": "domain.toml", "backup": None},
+                {"target": ".git/hooks/pre-commit", "temp": "README.md", "backup": None},
+                {"target": str(repository.outside / "victim"), "temp": None, "backup": None},
+            ]
+            body["folders"] = [str(repository.outside)]
+            plant(root, json.dumps(body).encode())
+            if (root / ".github").is_dir():
+                _link_folder(repository, ".github", "outside")
+            (base / f"{STAGING_PREFIX}1-abcd").mkdir()
+            guarded = repository.guarded()
+            command = repository.command() if argv is None else [*argv, "--project", str(root)]
+            code, err = run(command, capsys)
+            assert code == 2 and "Traceback" not in err, (scenario.name, argv, err)
+            assert repository.guarded() == guarded, (scenario.name, argv)
+            assert (base / f"{STAGING_PREFIX}1-abcd").is_dir()
+            shutil.rmtree(base)
+            tried += 1
+    assert tried == 2 * len(SCENARIOS)
