@@ -85,7 +85,13 @@ def project_file(real_root: Path, relative: str) -> Path:
     resolved = Path(os.path.realpath(path))
     if resolved.is_relative_to(real_root) and resolved != real_root:
         # realpath left no link on the way; the file it names must be writable like any.
-        return check_inside(real_root, resolved.relative_to(real_root).as_posix())
+        inner = resolved.relative_to(real_root).as_posix()
+        problem = relative_problem(inner)
+        if problem is not None:
+            raise OutsideProject(
+                f"refused to write {relative}: it is a symlink to {problem}; nothing was written"
+            )
+        return real_root / inner
     if follow_outside_links():
         return resolved
     raise OutsideProject(

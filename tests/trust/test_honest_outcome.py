@@ -64,7 +64,9 @@ def test_a_full_stdout_after_the_commit_says_what_was_written(tmp_path: Path, ca
         assert result.returncode == 1, result.stderr
         assert "the change is complete" in result.stderr and "disk full" in result.stderr
         assert "nothing written" not in result.stderr
-        preview = _run_with_stdout([*ADD, "--dry-run"], root, full.fileno())
+        preview = _run_with_stdout(
+            ["add-database", "analytics", "--provider", "sqlite", "--dry-run"], root, full.fileno()
+        )
     # A dry run writes nothing: there "nothing written" is the truth.
     assert preview.returncode == 2 and "nothing written" in preview.stderr, preview.stderr
 
