@@ -70,7 +70,13 @@ def test_a_planted_journal_is_never_obeyed(
 
 
 @pytest.mark.parametrize(
-    "argv", [["check"], ["add-database", "x", "--provider", "sqlite", "--dry-run"], ["derive"]]
+    "argv",
+    [
+        ["check"],
+        ["add-database", "x", "--provider", "sqlite", "--dry-run"],
+        ["derive"],
+        ["edit", "--ui", "none"],
+    ],
 )
 def test_a_journal_sealed_for_another_folder_or_user_is_refused(
     argv: list[str], tmp_path: Path, cache: Path, capsys: pytest.CaptureFixture[str]
@@ -93,7 +99,8 @@ def test_check_and_dry_run_leave_a_genuine_interrupted_change_for_a_writing_comm
     tmp_path: Path, cache: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A sealed journal of this user for this folder, state "prepare" with a temporary in
-    place: check and --dry-run say it is pending and change nothing; derive undoes it."""
+    place: check, --dry-run and the edit menu's summary say it is pending and change
+    nothing; derive undoes it."""
     repository = Repository(tmp_path, cache, BY_NAME["set"])
     root = repository.root
     temp = root / ".domain.toml.protean-init-new-0badcafe"
@@ -109,7 +116,11 @@ def test_check_and_dry_run_leave_a_genuine_interrupted_change_for_a_writing_comm
     }
     plant(root, sealed_journal(root, body))
     everything = state(root)
-    for argv in (["check"], ["add-database", "x", "--provider", "sqlite", "--dry-run"]):
+    for argv in (
+        ["check"],
+        ["add-database", "x", "--provider", "sqlite", "--dry-run"],
+        ["edit", "--ui", "none"],
+    ):
         code, err = run([*argv, "--project", str(root)], capsys)
         assert "holds an interrupted change" in err, err
         assert code in (0, 1), err
