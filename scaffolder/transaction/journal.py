@@ -260,7 +260,10 @@ def forward(root: Path, entries: list[Entry]) -> None:
     """Finish a commit: every temporary renamed into place, every deletion done."""
     for entry in entries:
         if entry.temp is None:
-            unlink(entry.target)
+            # A deletion not yet tidied up still has its backup; without it the target was
+            # deleted before, and a file there now is a later one (a journal seen again).
+            if entry.backup is None or os.path.lexists(entry.backup):
+                unlink(entry.target)
         elif os.path.lexists(entry.temp):
             os.replace(entry.temp, entry.target)
     for folder in {e.target.parent for e in entries}:

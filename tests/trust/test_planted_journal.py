@@ -182,3 +182,17 @@ def test_a_sealed_journal_of_ours_is_still_recovered(planted_root: Path) -> None
     assert recover(root) is not None
     assert (root / "domain.toml").read_bytes() == b"planted new content\n"
     assert not (root / BACKUP).exists() and not (root / JOURNAL_NAME).exists()
+
+
+def test_a_finished_deletion_seen_again_does_not_delete_the_file_there_now(
+    planted_root: Path,
+) -> None:
+    """A sealed "commit" journal deleting domain.toml whose backup is gone (its tidy-up had
+    begun: the deletion was done) leaves a domain.toml made since alone."""
+    root, _outside = _fresh(planted_root / "replay")
+    (root / BACKUP).unlink()
+    entry = {"target": "domain.toml", "temp": None, "backup": BACKUP}
+    body = {"version": 2, "state": "commit", "pid": 1, "entries": [entry], "folders": []}
+    plant(root, sealed_journal(root, body))
+    assert recover(root) is not None
+    assert (root / "domain.toml").read_bytes() == b"debug = true\n"
