@@ -27,6 +27,7 @@ from scaffolder.transaction.paths import (
     relative_problem,
 )
 from scaffolder.transaction.seal import seal, sealed, user_key
+from scaffolder.transaction.staging import sweep_staging
 
 PURPOSE = "journal"
 HEADER = b"protean-init journal 2 "
@@ -309,8 +310,6 @@ def recover(root: Path) -> str | None:
     lock held). Returns what was done, for a line on stderr, or None when there was nothing.
     Raises JournalRefused for a journal protean-init cannot vouch for (nothing done)."""
     unlink(root / (JOURNAL_NAME + ".tmp"))
-    from scaffolder.transaction.staging import sweep_staging
-
     # `new` stages in the nearest folder above the project that existed then: its parent, or
     # further up when it made the folders in between.
     for folder in root.parents:

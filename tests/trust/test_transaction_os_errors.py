@@ -18,6 +18,7 @@ import pytest
 
 from scaffolder.cli import main
 
+from .planted import sealed_journal
 from .transaction_support import cli_command, cli_env, leftovers, make_project, run_cli, state
 
 ADD = ["add-database", "reports", "--provider", "sqlite", "--project"]
@@ -224,10 +225,12 @@ def test_dry_run_in_a_terminal_opens_no_front_end_and_writes_nothing(tmp_path: P
 
 def test_a_reopen_dry_run_neither_locks_nor_recovers(tmp_path: Path, cache: Path) -> None:
     """A dry run on a project an interrupted run left a journal in: it says so and changes
-    nothing, not even the recovery the next writing command makes."""
+    nothing, not even the recovery the next writing command makes. (The journal is sealed as
+    protean-init seals its own: an unsealed one is refused, tests/trust/test_planted_*.)"""
     root = make_project("generated", tmp_path / "shop", cache)
     journal = root / ".protean-init-journal"
-    journal.write_text('{"version": 1, "state": "prepare", "entries": [], "folders": []}')
+    body = {"version": 2, "state": "prepare", "entries": [], "folders": []}
+    journal.write_bytes(sealed_journal(root, body))
     before = state(root)
     result = run_cli([*ADD, str(root), "--dry-run"], tmp_path)
     assert result.returncode == 0, result.stderr
