@@ -221,7 +221,7 @@ def _connection_choices(
     """Add the slot's variable name, and its local default, where they are not protean-init's
     own: from the first reference in its resolved table, the first environment that has one."""
     from scaffolder.config_tree import provider_of, references
-    from scaffolder.redact import redact_urls
+    from scaffolder.redact import redact_text
     from scaffolder.spec import default_local_url
 
     provider = provider_of(slot, table)
@@ -233,7 +233,7 @@ def _connection_choices(
             # A table of another provider keeps base's URL under a merge (memory's
             # over a server's): only a URL its provider reads can be a choice.
             if own is not None and ref.default != own:
-                local_urls.setdefault(str(slot), redact_urls(ref.default))
+                local_urls.setdefault(str(slot), redact_text(ref.default))
         break
 
 

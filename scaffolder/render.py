@@ -68,11 +68,11 @@ def spec_answers(spec: ProjectSpec) -> dict[str, Any]:
     if spec.variables:
         answers["variables"] = {str(slot): name for slot, name in spec.variables.items()}
     if spec.local_urls:
-        from scaffolder.redact import redact_urls
+        from scaffolder.redact import redact_text
 
         # The record is no second copy of a password: a URL's is masked.
         answers["local_urls"] = {
-            str(slot): redact_urls(url) for slot, url in spec.local_urls.items()
+            str(slot): redact_text(url) for slot, url in spec.local_urls.items()
         }
     return answers
 

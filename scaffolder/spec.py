@@ -434,9 +434,9 @@ def validate_local_url(slot: Slot, url: str) -> None:
             f"invalid local URL {url!r} for {slot}: it {what}; use a URL without spaces, "
             "control characters or '}', e.g. postgresql://postgres:postgres@localhost:5432/app"
         )
-    from scaffolder.redact import MASK, redact_urls
+    from scaffolder.redact import MASK, redact_text
 
-    if MASK in url and redact_urls(url) == url:
+    if MASK in url and redact_text(url) == url:
         # An answers record masks passwords: reused as --answers, it has none to give.
         raise UsageError(
             f"local URL {url!r} for {slot} has a masked password ({MASK}), as an answers "

@@ -26,6 +26,7 @@ from scaffolder.project_files import (
     ci_files,
     compose_file,
 )
+from scaffolder.redact import holds_remote_password, looks_secret
 from scaffolder.spec import BASE
 
 _ENV_LINE = re.compile(r"^\s*#?\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=", re.MULTILINE)
@@ -426,7 +427,10 @@ def env_example_drift(
             for ref in references_in(value):
                 if ref.name in listed or source.origin(env, key_path) is None:
                     continue
-                example = ref.default if ref.default else "VALUE"
+                # A secret's default is not to be copied anywhere (scaffolder.plan.Variable).
+                secret = looks_secret(str(key_path[-1])) or looks_secret(ref.name)
+                secret = secret or holds_remote_password(ref.default or "")
+                example = ref.default if ref.default and not secret else "VALUE"
                 c.add(
                     DRIFT,
                     "env-example-missing",
