@@ -18,7 +18,7 @@ from scaffolder.check.common import Collector, SlotUse, strings
 from scaffolder.check.context import ProjectContext
 from scaffolder.check.findings import DRIFT, ERROR
 from scaffolder.check.resolution import Resolved, references_in
-from scaffolder.errors import UsageError
+from scaffolder.inputs import read_text
 from scaffolder.project_files import (
     ENV_EXAMPLE,
     GITHUB_WORKFLOW,
@@ -413,10 +413,7 @@ def env_example_drift(
     resolved: Mapping[str, Resolved],
     checked: Sequence[str],
 ) -> None:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise UsageError(f"cannot read {display}: {error.strerror}") from error
+    text = read_text(path, display)  # too large, not UTF-8: one line (scaffolder.inputs)
     listed = set(_ENV_LINE.findall(text))
     source = c.source
     for env in checked:

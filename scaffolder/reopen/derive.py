@@ -16,6 +16,7 @@ from typing import Any
 
 from scaffolder.config_tree import Tree
 from scaffolder.errors import ScaffolderError
+from scaffolder.inputs import decode, read_bytes
 from scaffolder.project_files import COMPOSE_NAMES, ENV_EXAMPLE, ProjectIdentity
 
 
@@ -89,7 +90,10 @@ def regenerate(
             files[relative] = new
             ours.add(relative)
             continue
-        on_disk = disk.read_bytes()
+        # Not UTF-8 (a byte of another encoding): one line naming its line and byte, before
+        # a merge that could not decode it.
+        on_disk = read_bytes(disk, relative)
+        decode(on_disk, disk, keep_newlines=True)
         # A file checked out with CRLF (git's core.autocrlf) merges as its LF twin, and
         # keeps CRLF: otherwise every line would differ from the base and conflict.
         crlf = b"\r\n" in on_disk and on_disk.count(b"\n") == on_disk.count(b"\r\n")

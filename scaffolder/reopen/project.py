@@ -24,6 +24,7 @@ from scaffolder.project_files import (
     project_identity,
     read_answers,
     require_config,
+    require_editable,
 )
 
 if TYPE_CHECKING:
@@ -66,6 +67,7 @@ def open_project(root: Path) -> Project:
     # CRLF line endings are kept as they are, so edits can keep them too.
     text = config.read_text(keep_newlines=True)
     tree = parse_config(text, config)
+    require_editable(tree, text, config)
     answers = read_answers(root)
     return Project(root, config, text, tree, answers, project_identity(root, answers))
 
