@@ -48,9 +48,24 @@ _CREDENTIAL_LAST = frozenset({"pass", "pwd", "auth", "key", "keys", "pin", "salt
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+")
 
 
+# Every credential word above, each once (`pass` stands for `password` too): a name or a line
+# holding none of them is no secret's. The quick test, on lower-cased text, before words are
+# split and values looked for: most keys and lines of a config hold none.
+_WORDS = {*_CREDENTIAL_PARTS, *_CREDENTIAL_LAST, "key"}
+_HINT = re.compile(
+    "|".join(sorted(w for w in _WORDS if not any(o != w and o in w for o in _WORDS)))
+)
+
+
+def _hinted(text: str) -> bool:
+    return _HINT.search(text.lower()) is not None
+
+
 def looks_secret(name: str) -> bool:
     """A variable or key named like a credential (SECRET_KEY, DB_PASSWORD, API_TOKEN, db_pass,
     accessKey, authorization)."""
+    if not _hinted(name):
+        return False
     words = [w.lower() for w in _WORD.findall(name)]
     if not words:
         return False
@@ -150,14 +165,23 @@ def secret_spans(text: str) -> list[tuple[int, int]]:
     """Where `text` holds a secret, as (start, end) pairs, sorted and not overlapping: URL
     passwords, web URL tokens, values of credential-named keys and parameters, defaults of
     credential-named variables. The one rule set every redaction applies."""
-    spans = [m.span("secret") for m in _URL_PASSWORD.finditer(text)]
-    spans += [m.span("secret") for m in _URL_TOKEN.finditer(text)]
+    spans: list[tuple[int, int]] = []
+    if "@" in text:  # userinfo ends at one
+        spans += [m.span("secret") for m in _URL_PASSWORD.finditer(text)]
+        spans += [m.span("secret") for m in _URL_TOKEN.finditer(text)]
+    if not _hinted(text):  # no credential's name: nothing more to look for
+        return _merged(text, spans)
     spans += [
         m.span("secret")
         for m in _REFERENCE.finditer(text)
         if looks_secret(m.group("name")) and m.group("secret")
     ]
     spans += _assignment_spans(text)
+    return _merged(text, spans)
+
+
+def _merged(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """`spans` sorted, overlapping ones joined, what is no secret (_NOT_SECRETS) left out."""
     merged: list[tuple[int, int]] = []
     for start, end in sorted(s for s in spans if text[s[0] : s[1]] not in _NOT_SECRETS):
         if merged and start <= merged[-1][1]:
@@ -168,6 +192,8 @@ def secret_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _mask(text: str, spans: list[tuple[int, int]]) -> str:
+    if not spans:
+        return text
     parts, end = [], 0
     for start, stop in spans:
         parts += [text[end:start], MASK]
@@ -215,28 +241,12 @@ def read_under_secret_keys(tree: Any, key: str = "") -> set[str]:
 
 
 def redact_tree(value: Any, key: str = "") -> Any:
-    """A parsed config as plain data for the answers record: URL passwords masked, values of
-    credential-named keys hidden (a `${VAR|default}` of a credential-named variable keeps the
-    reference), and TOML dates and times as ISO strings, which YAML can hold and which compare
-    equal run after run.
-
-    One edit redacts the same parsed config three times (the record's comparison, the record,
-    the template's merge base: 50 ms each at 2,000 tables). A config parse_config returned is
-    shared and never changed (scaffolder.project_files.parse_config): for one, the last
-    result is kept. Callers only read it; any other mapping is redacted afresh."""
-    global _last
-    if not isinstance(value, Mapping) or key:
-        return _redact(value, key)
-    from scaffolder.project_files import is_parsed
-
-    if not is_parsed(value):
-        return _redact(value, key)
-    if _last is None or _last[0] is not value:
-        _last = (value, _redact(value, key))
-    return _last[1]
-
-
-_last: tuple[Any, Any] | None = None
+    """A parsed config as plain data for the answers record: secrets masked (secret_spans),
+    values of credential-named keys hidden (a `${VAR|default}` keeps the reference), and TOML
+    dates and times as ISO strings, which YAML can hold and which compare equal run after
+    run. An edit computes it once (scaffolder.reopen.project.pending_changes) and passes it
+    on to the comparison with the record and to the record itself."""
+    return _redact(value, key)
 
 
 def _redact(value: Any, key: str) -> Any:

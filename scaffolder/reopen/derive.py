@@ -265,10 +265,15 @@ def conflict_report(conflicts: Mapping[str, tuple[str, bytes]]) -> str:
 
 
 def record_snapshot(
-    answers_text: str | None, tree: Tree, project: ProjectIdentity, managed: Iterable[str]
+    answers_text: str | None,
+    tree: Tree,
+    project: ProjectIdentity,
+    managed: Iterable[str],
+    snapshot: Any = None,
 ) -> bytes:
     """The answers file with `ci`, `compose`, `generated_from` and `derived_files` set to
-    what was just generated, its other lines kept."""
+    what was just generated, its other lines kept. `snapshot` is redact_tree(tree) when the
+    caller has it already."""
     import io
 
     from ruamel.yaml import YAML
@@ -300,7 +305,8 @@ def record_snapshot(
     spec = record_spec(tree, project.package_name, project.deploy)
     # Its place among the keys is taken now; its text is written below, one way or the other.
     data["spec"] = _SPEC_PLACEHOLDER
-    snapshot = redact_tree(tree)
+    if snapshot is None:
+        snapshot = redact_tree(tree)
     data["derived_files"] = sorted(managed)
     # The snapshot grows with domain.toml and ruamel's emitter is slow on it (1.9 s at 2,000
     # tables): it is written by scaffolder.snapshot_yaml into a placeholder's line, in the
