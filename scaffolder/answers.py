@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scaffolder.catalog import PROTEAN_DEFAULTS, PROVIDERS
 from scaffolder.draft import SpecDraft
@@ -25,6 +25,9 @@ from scaffolder.spec import (
     Slot,
     production_provider,
 )
+
+if TYPE_CHECKING:
+    from scaffolder.vocabulary import Edit
 
 _SPEC_KEYS = ["variables", "local_urls"]
 # What protean-init records in its answers file beside the choices: snapshots, not answers.
@@ -67,9 +70,14 @@ def _with_implied_choices(draft: SpecDraft, named: set[tuple[str, Slot]]) -> Non
 def apply_setting(draft: SpecDraft, named: set[tuple[str, Slot]], key: str, value: Any) -> None:
     """Apply one `KEY=VALUE` to the draft; the vocabulary's one parser validates it. `named`
     gains the (env, slot) of a provider key: the implied choices leave those as given."""
-    from scaffolder.vocabulary import ProviderEdit, parse_edit
+    from scaffolder.vocabulary import parse_edit
 
-    edit = parse_edit(key, value)
+    _apply_edit(draft, named, parse_edit(key, value))
+
+
+def _apply_edit(draft: SpecDraft, named: set[tuple[str, Slot]], edit: Edit) -> None:
+    from scaffolder.vocabulary import ProviderEdit
+
     if isinstance(edit, ProviderEdit):
         named.add((edit.env, edit.slot))
     draft.apply(edit)
@@ -129,10 +137,46 @@ def answer_settings(data: Mapping[str, Any]) -> list[tuple[str, Any]]:
     return pairs
 
 
-def parse_set(text: str) -> tuple[str, str]:
-    from scaffolder.vocabulary import parse_assignment
+def _kind(value: Any) -> str:
+    """What a value of an answers file is, in the words of its type."""
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if value is None:
+        return "empty"
+    return {list: "a list", dict: "a table"}.get(type(value), type(value).__name__)
 
-    return parse_assignment(text)
+
+def typed_answer(key: str, value: Any) -> Any:
+    """An answers file's `value` for `key` when it is of the type the key takes; UsageError
+    (one line: the key, the value, the type expected) when not. A file's values are typed, so
+    `project_name: true` or `test.debug: "false"` is a mistake to name, not a value to turn
+    into text (`--set` values are text, and parsed)."""
+    from scaffolder.spec import ENVIRONMENTS
+    from scaffolder.vocabulary import SPEC_GROUPS, ProviderEdit, parse_edit
+
+    given = _kind(value)
+    head, _, rest = key.partition(".")
+    # A provider's, a variable's or a URL's key takes text (checked before the value is read
+    # as one, so a number is not named as an unknown provider '3').
+    names = head in SPEC_GROUPS or (head in ENVIRONMENTS and rest not in SETTING_TABLE)
+    if given not in ("text", "true or false", "a number"):
+        expected = "one value: text, true or false, or a number"
+    elif isinstance(value, str) and value.strip() == "inherit":
+        return value
+    elif names and given != "text":
+        expected = "text"
+    else:
+        edit = parse_edit(key, value)
+        expected = "text" if isinstance(edit, ProviderEdit) else _kind(edit.value)
+        if given == expected:
+            return value
+    raise UsageError(
+        f"invalid value {value!r} for {key} in the answers file: {given}; expected {expected}"
+    )
 
 
 def build_spec(
@@ -146,12 +190,14 @@ def build_spec(
     draft = SpecDraft.of(start) if start else SpecDraft()
     named: set[tuple[str, Slot]] = set()
     for key, value in answer_settings(answers or {}):
-        apply_setting(draft, named, key, value)
+        apply_setting(draft, named, key, typed_answer(key, value))
     for key, value in (project or {}).items():
         if value is not None:
             apply_setting(draft, named, key, value)
-    for text in sets:
-        apply_setting(draft, named, *parse_set(text))
+    from scaffolder.vocabulary import parse_edits
+
+    for edit in parse_edits(list(sets)):
+        _apply_edit(draft, named, edit)
     if not draft.project_name:
         raise UsageError("no project name; pass --name NAME")
     _with_implied_choices(draft, named)
@@ -221,7 +267,7 @@ def _connection_choices(
     """Add the slot's variable name, and its local default, where they are not protean-init's
     own: from the first reference in its resolved table, the first environment that has one."""
     from scaffolder.config_tree import provider_of, references
-    from scaffolder.redact import redact_urls
+    from scaffolder.redact import redact_text
     from scaffolder.spec import default_local_url
 
     provider = provider_of(slot, table)
@@ -233,7 +279,7 @@ def _connection_choices(
             # A table of another provider keeps base's URL under a merge (memory's
             # over a server's): only a URL its provider reads can be a choice.
             if own is not None and ref.default != own:
-                local_urls.setdefault(str(slot), redact_urls(ref.default))
+                local_urls.setdefault(str(slot), redact_text(ref.default))
         break
 
 

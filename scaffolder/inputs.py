@@ -7,6 +7,7 @@ raised before anything is parsed or written; never a traceback, never minutes of
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -68,41 +69,71 @@ def read_text(path: Path, what: str, *, keep_newlines: bool = False) -> str:
     return decode(read_bytes(path, what), path, keep_newlines=keep_newlines)
 
 
-def check_depth(data: Any, path: Path) -> None:
-    """Refuse data nested deeper than MAX_DEPTH (iteratively: the check cannot recurse)."""
-    stack: list[tuple[Any, int]] = [(data, 0)]
+def check_depth(data: Any, path: Path) -> tuple[tuple[str, ...], float] | None:
+    """Refuse data nested deeper than MAX_DEPTH (iteratively: the check cannot recurse).
+    Returns the first number that is not finite (`nan`, `inf`), with its key path, from the
+    same walk: Python's readers take them, other TOML tools, YAML 1.2 tools and Protean's
+    settings do not, so the caller refuses them with their line."""
+    stack: list[tuple[Any, int, tuple[str, ...]]] = [(data, 0, ())]
+    found: tuple[tuple[str, ...], float] | None = None
     while stack:
-        value, depth = stack.pop()
+        value, depth, keys = stack.pop()
         if isinstance(value, dict):
-            children = list(value.values())
+            children = [(child, (*keys, str(k))) for k, child in value.items()]
         elif isinstance(value, list):
-            children = value
+            children = [(child, keys) for child in value]
         else:
+            if found is None and isinstance(value, float) and not math.isfinite(value):
+                found = (keys, value)
             continue
         if depth >= MAX_DEPTH:
             raise UsageError(
                 f"{path}: tables or lists nested more than {MAX_DEPTH} deep; nothing read"
             )
-        stack.extend((child, depth + 1) for child in children)
+        stack.extend((child, depth + 1, child_keys) for child, child_keys in reversed(children))
+    return found
 
 
-def guarded(parse: Callable[[], Any], path: Path) -> Any:
-    """Run a parser; a RecursionError (nesting deeper than the parser can follow) is one line."""
+def guarded(
+    parse: Callable[[], Any],
+    path: Path,
+    line_of: Callable[[tuple[str, ...]], int | None] = lambda keys: None,
+) -> Any:
+    """Run a parser; a RecursionError (nesting deeper than the parser can follow) is one line,
+    and so is a number that is not finite (`line_of` finds its line from its key path)."""
     try:
         data = parse()
     except RecursionError:
         raise UsageError(
             f"{path}: tables or lists nested more than {MAX_DEPTH} deep; nothing read"
         ) from None
-    check_depth(data, path)
+    bad = check_depth(data, path)
+    if bad is not None:
+        keys, number = bad
+        line = line_of(keys)
+        where = f"line {line}: " if line else ""
+        name = ".".join(keys) or "the value"
+        raise UsageError(
+            f"{path}: {where}{name} = {number}: not a finite number (Protean and most TOML "
+            "and YAML tools refuse nan and inf); write a number"
+        )
     return data
 
 
 def load_toml(text: str, path: Path) -> dict[str, Any]:
-    """tomllib.loads with the depth guard; TOMLDecodeError is left to the caller to word."""
+    """tomllib.loads with the depth and number guards; TOMLDecodeError is left to the caller
+    to word."""
     from scaffolder.toml.tree import parsed  # one parse per text, shared with the editor
 
-    return guarded(lambda: parsed(text), path)
+    def line_of(keys: tuple[str, ...]) -> int | None:
+        from scaffolder.toml.scan import index_lines
+
+        lines = index_lines(text)
+        while keys and keys not in lines:
+            keys = keys[:-1]
+        return lines.get(keys)
+
+    return guarded(lambda: parsed(text), path, line_of)
 
 
 def scan_yaml(text: str, path: Path, loader: Any) -> None:

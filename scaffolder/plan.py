@@ -21,7 +21,7 @@ from scaffolder.config_tree import (
     resolve,
     slot_tables,
 )
-from scaffolder.redact import holds_remote_password, looks_secret
+from scaffolder.redact import holds_remote_password, looks_secret, read_under_secret_keys
 from scaffolder.spec import TEST, Slot
 
 
@@ -42,6 +42,8 @@ class Variable:
     default: str | None
     slot: Slot | None
     provider: Provider | None
+    # Read by a credential-named key (`password = "${PW|...}"`): its default is that secret.
+    under_secret_key: bool = False
 
     @property
     def required(self) -> bool:
@@ -59,8 +61,10 @@ class Variable:
         credential, or a URL with a password for a server that is not this machine (check's
         password-in-uri warns of it in domain.toml; a local server's password is the
         development one compose and CI set)."""
-        return looks_secret(self.name) or (
-            self.default is not None and holds_remote_password(self.default)
+        return (
+            self.under_secret_key
+            or looks_secret(self.name)
+            or (self.default is not None and holds_remote_password(self.default))
         )
 
 
@@ -137,11 +141,13 @@ def slot_uses(config: Mapping[str, Any]) -> tuple[SlotUse, ...]:
 def variables_of(uses: tuple[SlotUse, ...], config: Mapping[str, Any]) -> tuple[Variable, ...]:
     """Every variable a resolved config references, once each, slots first."""
     found: dict[str, Variable] = {}
+    hidden = read_under_secret_keys(config)
     for use in uses:
         for ref in references(dict(use.table)):
-            found.setdefault(ref.name, Variable(ref.name, ref.default, use.slot, use.provider))
+            variable = Variable(ref.name, ref.default, use.slot, use.provider, ref.name in hidden)
+            found.setdefault(ref.name, variable)
     for ref in references(dict(config)):
-        found.setdefault(ref.name, Variable(ref.name, ref.default, None, None))
+        found.setdefault(ref.name, Variable(ref.name, ref.default, None, None, ref.name in hidden))
     return tuple(found.values())
 
 

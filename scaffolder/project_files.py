@@ -336,3 +336,73 @@ def discover_project(start: Path) -> Path:
         except OSError:
             return start
         folder = parent
+
+
+# --- What an edit can honour ----------------------------------------------------------------
+_SLOT_ROLES = ("databases", "brokers", "caches")
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, list):
+        return "an array of tables" if value and isinstance(value[0], dict) else "a list"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    return "text" if isinstance(value, str) else type(value).__name__
+
+
+def _shape_problem(tree: Mapping[str, Any]) -> tuple[tuple[str, ...], str] | None:
+    """The first place an edit could not honour: an overlay, a role table, a slot or a server
+    table that is not a table, or a provider that is not a name. (key path, what it is)."""
+    from scaffolder.spec import OVERLAYS
+
+    sections: list[tuple[tuple[str, ...], Any]] = [((), tree)]
+    sections += [((env,), tree[env]) for env in OVERLAYS if env in tree]
+    for where, section in sections:
+        if not isinstance(section, dict):
+            return where, f"{_kind(section)}, not a table"
+        problem = _section_problem(where, section)
+        if problem is not None:
+            return problem
+    return None
+
+
+def _section_problem(
+    where: tuple[str, ...], section: Mapping[str, Any]
+) -> tuple[tuple[str, ...], str] | None:
+    tables: list[tuple[tuple[str, ...], Any]] = []
+    for role in _SLOT_ROLES:
+        if role in section:
+            group = section[role]
+            if not isinstance(group, dict):
+                return (*where, role), f"{_kind(group)}, not a table"
+            tables += [((*where, role, str(name)), t) for name, t in group.items()]
+    tables += [((*where, key), section[key]) for key in ("event_store", "server") if key in section]
+    for path, table in tables:
+        if not isinstance(table, dict):
+            return path, f"{_kind(table)}, not a table"
+        provider = table.get("provider")
+        if provider is not None and path[-1] != "server" and not isinstance(provider, str):
+            return (*path, "provider"), f"{_kind(provider)}, not a provider's name"
+    return None
+
+
+def require_editable(tree: Mapping[str, Any], text: str, config: ConfigFile) -> None:
+    """Refuse, in one line naming the place and its line, a config an edit could not honour
+    whole (`[[production]]`, `production = "x"`, `provider = 3`): an edit would write some
+    files and skip that environment without a word. `check` reports the same places."""
+    problem = _shape_problem(tree)
+    if problem is None:
+        return
+    from scaffolder.toml.scan import index_lines
+
+    keys, what = problem
+    full = (*config.root_key, *keys)
+    lines = index_lines(text)
+    line = lines.get(full) or 1
+    name = ".".join(keys) or "the config"
+    raise UsageError(
+        f"{config.path}: line {line}: {name} is {what}, which an edit cannot honour; "
+        "correct it by hand (`protean-init check` says how); nothing written"
+    )

@@ -1,10 +1,13 @@
 """Hiding secrets wherever a value leaves domain.toml: the answers record, diffs, conflicts,
-error messages.
+error messages, check's findings in every format.
 
-A secret is the password in a URL's userinfo (`scheme://user:PASSWORD@host`, any scheme, also
-inside `${VAR|default}`), or the value of a key named like a credential (`SECRET_KEY = ...`,
-`password: ...`). Each is replaced by `***`; the rest of the text is kept, so a diff still shows
-which line changed and how.
+One rule set (secret_spans) says what a secret is: the password in a URL's userinfo
+(`scheme://user:PASSWORD@host`, any scheme, a password with '@' or percent-escapes whole), the
+userinfo of a web URL (`https://TOKEN@host`), the value of a key, parameter or variable named
+like a credential (looks_secret: `SECRET_KEY = ...`, `password: ...`, `?api_key=...`, a libpq
+DSN's `password=...`, `.env.example`'s `STRIPE_KEY=...`, `${DB_PASSWORD|default}`'s default).
+Each is replaced by `***`; the rest of the text is kept, so a diff still shows which line
+changed and how.
 
 The answers record's snapshot of domain.toml is redacted too, and it is the base of the
 three-way merge of derived files. `restore` puts back, for the merge only, the passwords the
@@ -23,24 +26,54 @@ MASK = "***"
 # A key's whole value hidden in the snapshot (kept: older records hold it).
 REDACTED = "<redacted>"
 
-# scheme://user:password@host: the password runs to the last '@' before the host's end, as
-# urllib splits a netloc, so a password with an unescaped '@' is hidden whole.
-_URL_PASSWORD = re.compile(
-    r"(?P<head>\b[A-Za-z][A-Za-z0-9+.-]*://[^\s:/?#@\[\]]*:)(?P<password>[^\s/?#]*)(?=@)"
+# Words that name a credential wherever they stand in a key or variable name, also inside a
+# longer word (`sslpassword`, `PGPASSWORD`, `authtoken`).
+_CREDENTIAL_PARTS = (
+    "secret",
+    "password",
+    "passwd",
+    "passphrase",
+    "token",
+    "credential",
+    "apikey",
+    "privatekey",
+    "authorization",
+    "cookie",
 )
-_SECRET_WORD = r"(?:SECRET|PASSWORD|PASSWD|PWD|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)"
-# KEY = value, KEY: value, KEY=value, "key": "value", with the key named like a credential.
-_SECRET_ASSIGNMENT = re.compile(
-    rf"(?P<head>\b[\w.-]*{_SECRET_WORD}[\w.-]*[\"']?\s*[:=]\s*(?P<quote>[\"']?))"
-    rf"(?P<value>(?!\$\{{)[^\s\"',}}]+)",
-    re.IGNORECASE,
+# Words that name a credential only as a name's last word: `db_pass`, `access_key`,
+# `STRIPE_KEY`, `auth`; first or inside they name something else (`AUTH_DATABASE_URL`,
+# `key_prefix`, `pass_through`).
+_CREDENTIAL_LAST = frozenset({"pass", "pwd", "auth", "key", "keys", "pin", "salt", "signature"})
+# A name's words: split at `_`, `-`, `.`, digits and camelCase humps (`accessKey`, `APIKey`).
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+")
+
+
+# Every credential word above, each once (`pass` stands for `password` too): a name or a line
+# holding none of them is no secret's. The quick test, on lower-cased text, before words are
+# split and values looked for: most keys and lines of a config hold none.
+_WORDS = {*_CREDENTIAL_PARTS, *_CREDENTIAL_LAST, "key"}
+_HINT = re.compile(
+    "|".join(sorted(w for w in _WORDS if not any(o != w and o in w for o in _WORDS)))
 )
-_SECRET_NAME = re.compile(_SECRET_WORD, re.IGNORECASE)
+
+
+def _hinted(text: str) -> bool:
+    return _HINT.search(text.lower()) is not None
 
 
 def looks_secret(name: str) -> bool:
-    """A variable or key named like a credential (SECRET_KEY, DB_PASSWORD, API_TOKEN)."""
-    return bool(_SECRET_NAME.search(name))
+    """A variable or key named like a credential (SECRET_KEY, DB_PASSWORD, API_TOKEN, db_pass,
+    accessKey, authorization)."""
+    if not _hinted(name):
+        return False
+    words = [w.lower() for w in _WORD.findall(name)]
+    if not words:
+        return False
+    joined = "".join(words)
+    if any(part in joined for part in _CREDENTIAL_PARTS):
+        return True
+    last = words[-1]
+    return last in _CREDENTIAL_LAST or last.endswith("key")
 
 
 # This machine: a password for one of these is a local development server's, not a secret.
@@ -51,50 +84,169 @@ def is_local_host(host: str) -> bool:
     return host.lower() in LOCAL_HOSTS or host.startswith("127.")
 
 
-def holds_remote_password(url: str) -> bool:
-    """`url` has a password for a server that is not this machine: a real credential."""
-    try:
-        parts = urlsplit(url)
-        return bool(parts.password) and not is_local_host(parts.hostname or "")
-    except ValueError:  # not a URL urllib can split: no password it could name
-        return False
+# scheme://user:password@host: the password runs to the last '@' before the host's end, as
+# urllib splits a netloc, so a password with an unescaped '@' is hidden whole.
+_URL_PASSWORD = re.compile(
+    r"\b[A-Za-z][A-Za-z0-9+.-]*://[^\s:/?#@\[\]\"'{}|]*:(?P<secret>[^\s/?#\"'{}|]*)(?=@)"
+)
+# A web URL's userinfo with no password is a token (`https://TOKEN@host`, a Sentry DSN); for
+# a database or broker scheme it is the user's name (`postgresql://postgres@localhost`).
+_URL_TOKEN = re.compile(
+    r"\b(?:[A-Za-z0-9.-]+\+)?(?:https?|wss?|ftps?)://(?P<secret>[^\s:/?#\[\]\"'{}|]+)(?=@)",
+    re.IGNORECASE,
+)
+# NAME=value, NAME: value, "name": "value", NAME = 'value': a TOML or YAML key, an .env line,
+# a query-string parameter (`?password=x&`), a libpq DSN's `password=x`. Which names are
+# credentials is looks_secret's call. A quoted value is hidden to its closing quote, an
+# `Authorization: Bearer x` to the end of the token, any other value to the next space, '&',
+# ',' or '}'.
+_ASSIGNMENT = re.compile(
+    r"(?<![\w.$])(?P<name>[A-Za-z_][\w.-]*)[\"']?[ \t]*(?P<sign>[:=])[ \t]*"
+    r"(?:\"(?P<double>(?:[^\"\\\n]|\\.)*)\"|'(?P<single>[^'\n]*)'"
+    r"|\[(?P<array>[^\]\n]*)\]"
+    r"|(?P<bare>(?:(?:Bearer|Basic|Token|Digest)[ \t]+)?(?!\$\{)[^\s\"',}&;]+))",
+    re.IGNORECASE,
+)
+# ${NAME|default}: the default of a credential-named variable is the credential.
+_REFERENCE = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)\|(?P<secret>[^}]*)\}")
+_VALUE_GROUPS = ("double", "single", "array", "bare")
+# Not secrets: nothing, a record's `<redacted>` (hidden already, and it stays as it is), and
+# the placeholder of an example URL (`postgresql://USER:PASSWORD@HOST:5432/DBNAME`).
+_NOT_SECRETS = frozenset({"", REDACTED, "PASSWORD"})
 
 
-def redact_urls(text: str) -> str:
-    """Every URL password in `text` replaced by `***`."""
-    return _URL_PASSWORD.sub(lambda m: m.group("head") + MASK, text)
+def _value_span(text: str, match: re.Match[str], group: str) -> tuple[int, int] | None:
+    """Where the value of a credential-named `match` is, or None when it is no value.
+
+    `NAME: value` unquoted is a YAML key or a header when NAME begins its line, and its value
+    runs to the end of the line (a plain scalar may hold spaces; a ` #` comment is not in
+    it); in a flow mapping (`{user: u, password: x}`) it runs to ',' or '}'; anywhere else it
+    is a sentence naming a variable ("postgres's POSTGRES_PASSWORD: the job cannot connect").
+    """
+    start, end = match.span(group)
+    if match.group("sign") != ":" or group != "bare":
+        return start, end
+    before = text[text.rfind("\n", 0, match.start()) + 1 : match.start()]
+    if not before.strip(" \t+-\"'["):
+        line_end = text.find("\n", start)
+        line = text[start : len(text) if line_end < 0 else line_end]
+        return start, start + len(line.split(" #", 1)[0].rstrip())
+    if before.count("{") > before.count("}"):
+        return start, end
+    return None
+
+
+def _assignment_spans(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    position = 0
+    while (match := _ASSIGNMENT.search(text, position)) is not None:
+        group = next(g for g in _VALUE_GROUPS if match.group(g) is not None)
+        span = _value_span(text, match, group) if looks_secret(match.group("name")) else None
+        if span is None:
+            # Its value may hold assignments of its own (a URL's query, a DSN): go on after
+            # the name, not after the value.
+            position = match.end("name")
+            continue
+        position = max(match.end(), span[1])
+        start, end = span
+        value = text[start:end]
+        if "${" in value:
+            # A reference is not a secret, its default is: every default in the value.
+            spans += [
+                (start + m.start("secret"), start + m.end("secret"))
+                for m in _REFERENCE.finditer(value)
+            ]
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def secret_spans(text: str) -> list[tuple[int, int]]:
+    """Where `text` holds a secret, as (start, end) pairs, sorted and not overlapping: URL
+    passwords, web URL tokens, values of credential-named keys and parameters, defaults of
+    credential-named variables. The one rule set every redaction applies."""
+    spans: list[tuple[int, int]] = []
+    if "@" in text:  # userinfo ends at one
+        spans += [m.span("secret") for m in _URL_PASSWORD.finditer(text)]
+        spans += [m.span("secret") for m in _URL_TOKEN.finditer(text)]
+    if not _hinted(text):  # no credential's name: nothing more to look for
+        return _merged(text, spans)
+    spans += [
+        m.span("secret")
+        for m in _REFERENCE.finditer(text)
+        if looks_secret(m.group("name")) and m.group("secret")
+    ]
+    spans += _assignment_spans(text)
+    return _merged(text, spans)
+
+
+def _merged(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """`spans` sorted, overlapping ones joined, what is no secret (_NOT_SECRETS) left out."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(s for s in spans if text[s[0] : s[1]] not in _NOT_SECRETS):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _mask(text: str, spans: list[tuple[int, int]]) -> str:
+    if not spans:
+        return text
+    parts, end = [], 0
+    for start, stop in spans:
+        parts += [text[end:start], MASK]
+        end = stop
+    parts.append(text[end:])
+    return "".join(parts)
 
 
 def redact_text(text: str) -> str:
-    """`text` with URL passwords and credential-named values replaced by `***`: for anything
-    printed (diffs, conflicts, errors). `${VAR}` references are not secrets and stay."""
-    text = redact_urls(text)
-    return _SECRET_ASSIGNMENT.sub(lambda m: m.group("head") + MASK, text)
+    """`text` with every secret (secret_spans) replaced by `***`: for anything printed (diffs,
+    conflicts, errors, check's findings) and every string of the answers record. `${VAR}`
+    references are not secrets and stay; the rest of the text is kept."""
+    return _mask(text, secret_spans(text))
+
+
+def holds_remote_password(url: str) -> bool:
+    """`url` (a connection string or a libpq DSN) holds a secret for a server that is not
+    this machine: a real credential, never copied out of domain.toml."""
+    if not secret_spans(url):
+        return False
+    try:
+        parts = urlsplit(url)
+        if parts.scheme and parts.netloc:
+            return not is_local_host(parts.hostname or "")
+    except ValueError:  # not a URL urllib can split: judged as a DSN below
+        pass
+    host = re.search(r"(?<![\w.-])host[ \t]*=[ \t]*'?([^\s',]+)", url)
+    # A DSN without host= reaches the local socket.
+    return host is not None and not is_local_host(host.group(1))
+
+
+def read_under_secret_keys(tree: Any, key: str = "") -> set[str]:
+    """The variables a credential-named key reads (`password = "${PW|default}"`): their
+    defaults are that key's value, a secret whatever the variable is called."""
+    if isinstance(tree, Mapping):
+        found: set[str] = set()
+        for k, v in tree.items():
+            found |= read_under_secret_keys(v, str(k))
+        return found
+    if isinstance(tree, list):
+        return set().union(*(read_under_secret_keys(v, key) for v in tree))
+    if isinstance(tree, str) and "${" in tree and looks_secret(key):
+        return {m.group("name") for m in _REFERENCE.finditer(tree)}
+    return set()
 
 
 def redact_tree(value: Any, key: str = "") -> Any:
-    """A parsed config as plain data for the answers record: URL passwords masked, values of
-    credential-named keys hidden (a `${VAR|default}` of a credential-named variable keeps the
-    reference), and TOML dates and times as ISO strings, which YAML can hold and which compare
-    equal run after run.
-
-    One edit redacts the same parsed config three times (the record's comparison, the record,
-    the template's merge base: 50 ms each at 2,000 tables). A config parse_config returned is
-    shared and never changed (scaffolder.project_files.parse_config): for one, the last
-    result is kept. Callers only read it; any other mapping is redacted afresh."""
-    global _last
-    if not isinstance(value, Mapping) or key:
-        return _redact(value, key)
-    from scaffolder.project_files import is_parsed
-
-    if not is_parsed(value):
-        return _redact(value, key)
-    if _last is None or _last[0] is not value:
-        _last = (value, _redact(value, key))
-    return _last[1]
-
-
-_last: tuple[Any, Any] | None = None
+    """A parsed config as plain data for the answers record: secrets masked (secret_spans),
+    values of credential-named keys hidden (a `${VAR|default}` keeps the reference), and TOML
+    dates and times as ISO strings, which YAML can hold and which compare equal run after
+    run. An edit computes it once (scaffolder.reopen.project.pending_changes) and passes it
+    on to the comparison with the record and to the record itself."""
+    return _redact(value, key)
 
 
 def _redact(value: Any, key: str) -> Any:
@@ -105,19 +257,18 @@ def _redact(value: Any, key: str) -> Any:
     if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
     if isinstance(value, str):
-        from scaffolder.config_tree import VARIABLE_REFERENCE
-
-        if looks_secret(key) and not VARIABLE_REFERENCE.search(value):
+        if looks_secret(key) and not _REFERENCE.search(value):
             return REDACTED
-        value = VARIABLE_REFERENCE.sub(
+        secret_key = looks_secret(key)
+        value = _REFERENCE.sub(
             lambda m: (
-                f"${{{m.group(1)}|{REDACTED}}}"
-                if m.group(2) is not None and looks_secret(m.group(1))
+                f"${{{m.group('name')}|{REDACTED}}}"
+                if secret_key or looks_secret(m.group("name"))
                 else m.group(0)
             ),
             value,
         )
-        return redact_urls(value)
+        return redact_text(value)
     return value
 
 
@@ -149,16 +300,16 @@ def restore(snapshot: Any, *currents: Any) -> Any:
 
 
 def _fill(masked: str, current: str) -> str | None:
-    """`masked` with the k-th masked password taken from the k-th URL password of `current`,
-    when both have the same number of URL passwords; None otherwise."""
-    holes = list(_URL_PASSWORD.finditer(masked))
-    passwords = [m.group("password") for m in _URL_PASSWORD.finditer(current)]
-    if len(holes) != len(passwords) or any(h.group("password") != MASK for h in holes):
+    """`masked` with the k-th masked secret taken from the k-th secret of `current`, when both
+    have as many; None otherwise."""
+    holes = secret_spans(masked)
+    secrets = secret_spans(current)
+    if len(holes) != len(secrets) or any(masked[a:b] != MASK for a, b in holes):
         return None
     parts, end = [], 0
-    for hole, password in zip(holes, passwords, strict=True):
-        parts += [masked[end : hole.start("password")], password]
-        end = hole.end("password")
+    for (start, stop), (a, b) in zip(holes, secrets, strict=True):
+        parts += [masked[end:start], current[a:b]]
+        end = stop
     parts.append(masked[end:])
     return "".join(parts)
 
@@ -180,8 +331,8 @@ def restore_lines(masked: bytes, restored: bytes, yours: bytes) -> bytes:
         restored_lines = masked_lines
     candidates: dict[str, set[str]] = {}
     for line in yours.decode(errors="replace").split("\n"):
-        if _URL_PASSWORD.search(line):
-            candidates.setdefault(redact_urls(line), set()).add(line)
+        if secret_spans(line):
+            candidates.setdefault(redact_text(line), set()).add(line)
     lines = []
     for masked_line, restored_line in zip(masked_lines, restored_lines, strict=True):
         found = candidates.get(masked_line, set()) if MASK in masked_line else set()

@@ -68,11 +68,11 @@ def spec_answers(spec: ProjectSpec) -> dict[str, Any]:
     if spec.variables:
         answers["variables"] = {str(slot): name for slot, name in spec.variables.items()}
     if spec.local_urls:
-        from scaffolder.redact import redact_urls
+        from scaffolder.redact import redact_text
 
         # The record is no second copy of a password: a URL's is masked.
         answers["local_urls"] = {
-            str(slot): redact_urls(url) for slot, url in spec.local_urls.items()
+            str(slot): redact_text(url) for slot, url in spec.local_urls.items()
         }
     return answers
 
@@ -142,10 +142,13 @@ def template_data(
     *,
     answers: dict[str, Any] | None = None,
     sections: list[dict[str, Any]] | None = None,
+    record: bool = True,
 ) -> dict[str, Any]:
-    """The copier answers: names and choices, the recorded spec, and the plan of `tree`."""
+    """The copier answers: names and choices, the recorded spec, and the plan of `tree`.
+    Without `record`, no `generated_from`: only the answers file the whole template renders
+    reads it, and the derived files do not need the redacted copy of the tree."""
     plan = plan_project(tree, project.project_name, project.package_name)
-    return {
+    data = {
         "project_name": project.project_name,
         "package_name": project.package_name,
         "ci": project.ci,
@@ -154,8 +157,6 @@ def template_data(
         "workers": project.workers,
         "replicas": project.replicas,
         "spec": answers or {},
-        # The merge base of the derived files, passwords masked (scaffolder.redact).
-        "generated_from": redact_tree(tree),
         "plan": {
             **plan_context(plan),
             "sections": sections or [],
@@ -174,6 +175,10 @@ def template_data(
             ),
         },
     }
+    if record:
+        # The merge base of the derived files, passwords masked (scaffolder.redact).
+        data["generated_from"] = redact_tree(tree)
+    return data
 
 
 def render_data(spec: ProjectSpec) -> dict[str, Any]:
@@ -319,10 +324,11 @@ def render_derived(tree: Tree, project: ProjectIdentity) -> dict[str, bytes]:
     The template renders a whole project; the files that are the user's own (domain.toml,
     code, tests, README) are dropped, since only derived files are regenerated.
     """
-    data = template_data(project, tree)
+    data = template_data(project, tree, record=False)
     files = render_direct(data, DERIVED_FILES)
     if files is None:
-        files = render_files(data)
+        # The whole template renders the answers file too, which reads the record.
+        files = render_files({**data, "generated_from": redact_tree(tree)})
     return _in_path_order(
         {path: content for path, content in files.items() if path in DERIVED_FILES}
     )

@@ -30,12 +30,14 @@ INHERIT = "inherit"
 
 
 def _parse_bool(key: str, value: object) -> bool:
+    """`true` or `false`, as TOML writes them and the help says; `yes`, `1` and `on` are
+    refused, not guessed (a TOML tool refuses them too)."""
     if isinstance(value, bool):
         return value
-    text = str(value).strip().lower()
-    if text in ("true", "yes", "on", "1"):
+    text = value.strip() if isinstance(value, str) else None
+    if text == "true":
         return True
-    if text in ("false", "no", "off", "0"):
+    if text == "false":
         return False
     raise UsageError(f"invalid value {value!r} for {key}; expected true or false")
 
@@ -156,6 +158,91 @@ _PROJECT_NAME = re.compile(r"[A-Za-z][A-Za-z0-9._-]*")
 _SLOT_NAME = re.compile(r"[a-z][a-z0-9_]*")
 # An environment variable's name, as domain.toml's ${VAR} references and the flags take it.
 VARIABLE_NAME = re.compile(r"[A-Z_][A-Z0-9_]*")
+
+
+# --- Names that would take over what runs the project -------------------------------------
+# A variable the project reads is exported by its CI job and listed in .env.example: named
+# like one the shell, the dynamic loader, Python, pip, pytest, compose, Protean or the CI
+# runner reads itself, it would change what runs (PATH: postgresql://... in a job's env).
+_RESERVED_VARIABLES = frozenset(
+    {
+        # The shell and the login environment.
+        "PATH", "HOME", "SHELL", "USER", "LOGNAME", "PWD", "OLDPWD", "IFS", "PS1", "PS2",
+        "PS4", "ENV", "CDPATH", "TMPDIR", "TZ", "LANG", "LANGUAGE", "TERM", "HOSTNAME",
+        "SHLVL", "MAIL", "UID", "EUID", "GLOBIGNORE", "PROMPT_COMMAND",
+        # Where the network and TLS go.
+        "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "SSL_CERT_FILE", "SSL_CERT_DIR",
+        "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE",
+        # Python's and CI's own.
+        "VIRTUAL_ENV", "CI",
+    }
+)  # fmt: skip
+_RESERVED_PREFIXES = (
+    "LD_",  # the dynamic loader (LD_PRELOAD, LD_LIBRARY_PATH)
+    "DYLD_",  # macOS's
+    "BASH_",  # BASH_ENV runs a file in every non-interactive bash
+    "LC_",
+    "PYTHON",  # PYTHONPATH, PYTHONHOME, PYTHONSTARTUP, ...
+    "PIP_",  # PIP_INDEX_URL: CI's install step
+    "UV_",
+    "PYTEST_",  # PYTEST_ADDOPTS, PYTEST_PLUGINS
+    "PROTEAN_",  # PROTEAN_ENV selects the overlay; the prefix is Protean's and protean-init's
+    "COMPOSE_",  # compose reads them from .env (COMPOSE_FILE, COMPOSE_PROJECT_NAME)
+    "DOCKER_",  # DOCKER_HOST
+    "GITHUB_",  # the runners' own (GITHUB_ENV, GITHUB_PATH write the job's environment)
+    "RUNNER_",
+    "ACTIONS_",
+    "GITLAB_",
+    "CI_",  # GitLab's predefined variables (CI_JOB_TOKEN, ...)
+)
+
+
+def reserved_variable(name: str) -> str | None:
+    """Why `name` may not be a variable the project reads, or None when it may."""
+    if name in _RESERVED_VARIABLES:
+        return "the shell, Python or the CI runner reads it itself"
+    prefix = next((p for p in _RESERVED_PREFIXES if name.startswith(p)), None)
+    if prefix is not None:
+        return f"names starting {prefix} belong to the tools that run the project"
+    return None
+
+
+def validate_variable_name(name: str, slot: object) -> None:
+    """A variable a slot reads: A-Z, 0-9 and '_', and no name a tool that runs the project
+    reads itself (new --set, set, answers files, the wizard: spec.validate and the vocabulary)."""
+    if not VARIABLE_NAME.fullmatch(name):
+        raise UsageError(f"invalid variable name {name!r} for {slot}: use A-Z, 0-9 and '_'")
+    why = reserved_variable(name)
+    if why is not None:
+        raise UsageError(
+            f"variable name {name!r} for {slot} is reserved: {why}; "
+            f"choose a name of the project's own, such as APP_{name.lstrip('_')}"
+        )
+
+
+# Import names a package may not take: it would shadow the framework, its test runner, what
+# they import or the standard library (`import protean` in the project's tests would import
+# the project). Protean 0.18's runtime requirements and its extras' drivers, by import name.
+_SHADOWED = frozenset(
+    {
+        "protean", "pytest", "_pytest", "pluggy", "hatchling", "pip", "setuptools",
+        "bleach", "inflection", "marshmallow", "pydantic", "pydantic_core", "dateutil",
+        "structlog", "typer", "click", "typing_extensions", "sqlalchemy", "psycopg",
+        "psycopg2", "redis", "elasticsearch", "message_db", "pymysql", "greenlet",
+        "tests", "conftest",
+    }
+)  # fmt: skip
+
+
+def shadowed_package(name: str) -> str | None:
+    """What a package named `name` would shadow, or None."""
+    import sys
+
+    if name in sys.stdlib_module_names:
+        return "Python's standard library"
+    if name.lower() in _SHADOWED:
+        return "a package the project runs on (Protean, pytest or what they import)"
+    return None
 
 
 @dataclass(frozen=True, order=True)
@@ -334,6 +421,12 @@ def validate_package_name(name: str) -> None:
             f"invalid package name {name!r}: it is a Python keyword; use an identifier "
             f"that is not one, such as {name + '_app'!r}"
         )
+    shadowed = shadowed_package(name)
+    if shadowed is not None:
+        raise UsageError(
+            f"invalid package name {name!r}: it would shadow {shadowed}; use a name of the "
+            f"project's own, such as {name + '_app'!r} (--package NAME)"
+        )
 
 
 def validate_slot_name(name: str) -> None:
@@ -380,8 +473,7 @@ def validate(spec: ProjectSpec) -> None:
         _validate_environment(spec, env, environment)
     validate_deployment(spec)
     for slot, variable in spec.variables.items():
-        if not VARIABLE_NAME.fullmatch(variable):
-            raise UsageError(f"invalid variable name {variable!r} for {slot}: use A-Z, 0-9 and '_'")
+        validate_variable_name(variable, slot)
     for slot, url in spec.local_urls.items():
         validate_local_url(slot, url)
 
@@ -434,9 +526,9 @@ def validate_local_url(slot: Slot, url: str) -> None:
             f"invalid local URL {url!r} for {slot}: it {what}; use a URL without spaces, "
             "control characters or '}', e.g. postgresql://postgres:postgres@localhost:5432/app"
         )
-    from scaffolder.redact import MASK, redact_urls
+    from scaffolder.redact import MASK, redact_text
 
-    if MASK in url and redact_urls(url) == url:
+    if MASK in url and redact_text(url) == url:
         # An answers record masks passwords: reused as --answers, it has none to give.
         raise UsageError(
             f"local URL {url!r} for {slot} has a masked password ({MASK}), as an answers "

@@ -27,13 +27,13 @@ from scaffolder.spec import (
     ENVIRONMENTS,
     INHERIT,
     SETTING_TABLE,
-    VARIABLE_NAME,
     Setting,
     Slot,
     _parse_bool,
     _parse_choice,
     _parse_count,
     check_provider,
+    validate_variable_name,
 )
 
 PROJECT_KEYS = ("project_name", "package_name", "ci", "compose", "deploy", "workers", "replicas")
@@ -136,8 +136,8 @@ def _variable_edit(key: str, group: str, rest: str, value: Any) -> VariableEdit:
     """`variables.SLOT=NAME` or `local_urls.SLOT=URL`, checked."""
     slot = Slot.parse(rest)
     text = str(value).strip()
-    if group == "variables" and not VARIABLE_NAME.fullmatch(text):
-        raise UsageError(f"invalid variable name {text!r} for {key}: use A-Z, 0-9 and '_'")
+    if group == "variables":
+        validate_variable_name(text, key)
     if group == "local_urls" and (not text or any(c.isspace() for c in text) or "}" in text):
         raise UsageError(f"invalid local URL {text!r} for {key}: a URL without spaces or '}}'")
     return VariableEdit(group, slot, text)
@@ -178,3 +178,19 @@ def parse_edit(key: str, value: Any) -> Edit:
     provider = str(value).strip()
     check_provider(slot, provider)
     return ProviderEdit(head, slot, provider)
+
+
+def parse_edits(texts: list[str], *, flag: str = "--set") -> list[Edit]:
+    """`KEY=VALUE` texts as edits, in order; a key given twice is refused, naming both values
+    (which one was meant cannot be guessed: the later one would win without a word)."""
+    edits: list[Edit] = []
+    seen: dict[str, str] = {}
+    for text in texts:
+        edit = parse_edit(*parse_assignment(text, flag=flag))
+        if edit.key in seen:
+            raise UsageError(
+                f"{edit.key} is given twice ({seen[edit.key]!r} and {text!r}); give it once"
+            )
+        seen[edit.key] = text
+        edits.append(edit)
+    return edits

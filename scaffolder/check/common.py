@@ -17,6 +17,7 @@ from scaffolder.catalog import PROVIDERS, TOP_LEVEL_KEYS, Provider, Role
 from scaffolder.check.findings import Finding
 from scaffolder.check.resolution import Resolved
 from scaffolder.check.source import Path, Source
+from scaffolder.redact import redact_text
 from scaffolder.spec import PRODUCTION, Slot
 
 # Names people give environments: a table with one of these names is an overlay even when
@@ -137,6 +138,9 @@ class Collector:
         key: tuple[object, ...] | None = None,
         file: str | None = None,
     ) -> None:
+        # Where a finding's text leaves the check: a secret the config holds is never in it,
+        # in any format (scaffolder.redact).
+        message, fix = redact_text(message), redact_text(fix)
         identity = (code, *(key or (file or self.source.file, line, message)))
         if identity in self._seen:
             return

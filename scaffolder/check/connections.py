@@ -22,20 +22,13 @@ from scaffolder.check.common import Collector, SlotUse, strings
 from scaffolder.check.findings import ERROR, WARNING
 from scaffolder.check.resolution import Reference, Resolved, references_in
 from scaffolder.check.source import Path
+from scaffolder.redact import redact_text
 from scaffolder.spec import BASE
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*)://")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Protean's own pattern, `\$\{([^}]+)\}`, and what it leaves as plain text.
 _OPENING = re.compile(r"\$\{([^}]*)(\}?)")
-_PASSWORD = re.compile(r"(://[^:/@\s]*:)[^@/\s]+@")
-
-
-def redact(url: str) -> str:
-    """The URL with the password of its user part replaced, for messages."""
-    return _PASSWORD.sub(r"\1***@", url)
-
-
 # --- Placeholders as written ---------------------------------------------------------------
 
 
@@ -324,7 +317,7 @@ def _judge(
     shown = (
         f"a {(_SCHEME.match(url) or _SCHEME.match('x://')).group(1)}:// URL"  # type: ignore[union-attr]
         if candidate.origin == "environment"
-        else repr(redact(candidate.text))
+        else repr(redact_text(candidate.text))
     )
     where = candidate.describe(key)
     label = f"{provider.name} {provider.role.label}"

@@ -11,6 +11,7 @@ from typing import Any
 from scaffolder.check.common import Collector, SlotUse
 from scaffolder.check.resolution import Resolved
 from scaffolder.errors import UsageError, yaml_error_text
+from scaffolder.inputs import read_text
 from scaffolder.spec import BASE, TEST
 
 
@@ -55,7 +56,9 @@ class ProjectContext:
             loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
             display = self.display(path)
             try:
-                self._yaml[path] = yaml.compose(path.read_text(encoding="utf-8"), Loader=loader)
+                # Too large or not UTF-8: one line naming it (scaffolder.inputs), as edits say.
+                text = read_text(path, display)
+                self._yaml[path] = yaml.compose(text, Loader=loader)
             except yaml.YAMLError as error:
                 raise UsageError(f"{display}: {yaml_error_text(error)}") from error
             except OSError as error:

@@ -28,6 +28,7 @@ from scaffolder.deployment import (
     server_settings,
     single_writer,
 )
+from scaffolder.inputs import read_text
 from scaffolder.project_files import GITHUB_WORKFLOW, GITLAB_CI
 from scaffolder.spec import PRODUCTION
 
@@ -51,13 +52,13 @@ def rule(ctx: Any) -> None:
         _container_health(c, settings)
         _stream_broker(c, tree, settings)
     if dockerfile.is_file():
-        _dockerfile(c, dockerfile.read_text(encoding="utf-8"), settings)
+        _dockerfile(c, read_text(dockerfile, "Dockerfile"), settings)
     for file, text, deployment, container in containers:
         _engine_container(c, file, text, deployment, container, settings, tree)
     for relative in (GITHUB_WORKFLOW, GITLAB_CI):
         path = root / relative
         if path.is_file():
-            _ci_protean_env(c, relative, path.read_text(encoding="utf-8"))
+            _ci_protean_env(c, relative, read_text(path, relative))
 
 
 def _line(text: str, needle: str) -> int:
@@ -188,7 +189,7 @@ def _manifest_containers(
 
     for path in manifests:
         relative = path.relative_to(root).as_posix()
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path, relative)
         try:
             docs = list(yaml.safe_load_all(text))
         except yaml.YAMLError:

@@ -18,7 +18,7 @@ from scaffolder.check.common import Collector, SlotUse, strings
 from scaffolder.check.context import ProjectContext
 from scaffolder.check.findings import DRIFT, ERROR
 from scaffolder.check.resolution import Resolved, references_in
-from scaffolder.errors import UsageError
+from scaffolder.inputs import read_text
 from scaffolder.project_files import (
     ENV_EXAMPLE,
     GITHUB_WORKFLOW,
@@ -26,6 +26,7 @@ from scaffolder.project_files import (
     ci_files,
     compose_file,
 )
+from scaffolder.redact import holds_remote_password, looks_secret
 from scaffolder.spec import BASE
 
 _ENV_LINE = re.compile(r"^\s*#?\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=", re.MULTILINE)
@@ -412,10 +413,7 @@ def env_example_drift(
     resolved: Mapping[str, Resolved],
     checked: Sequence[str],
 ) -> None:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise UsageError(f"cannot read {display}: {error.strerror}") from error
+    text = read_text(path, display)  # too large, not UTF-8: one line (scaffolder.inputs)
     listed = set(_ENV_LINE.findall(text))
     source = c.source
     for env in checked:
@@ -426,7 +424,10 @@ def env_example_drift(
             for ref in references_in(value):
                 if ref.name in listed or source.origin(env, key_path) is None:
                     continue
-                example = ref.default if ref.default else "VALUE"
+                # A secret's default is not to be copied anywhere (scaffolder.plan.Variable).
+                secret = looks_secret(str(key_path[-1])) or looks_secret(ref.name)
+                secret = secret or holds_remote_password(ref.default or "")
+                example = ref.default if ref.default and not secret else "VALUE"
                 c.add(
                     DRIFT,
                     "env-example-missing",

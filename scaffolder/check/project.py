@@ -19,6 +19,7 @@ from scaffolder.check.risks import database_overrides
 from scaffolder.check.source import Source
 from scaffolder.check.structure import classify_tables, structure_rules, unknown_environments
 from scaffolder.check.values import environment_rules
+from scaffolder.inputs import read_text
 from scaffolder.project_files import (
     CONFIG_NAMES,
     ConfigFile,
@@ -122,7 +123,9 @@ def run_check(
     environ = os.environ if environ is None else environ
     config = require_config(root)
     display = _display(config.path, root)
-    source = Source.parse(config.read_text(), display, config.root_key)
+    # Read as the edits read it (scaffolder.reopen.project.open_project): a line ending
+    # Protean's TOML reader refuses (a lone CR) is refused here too, not turned into LF.
+    source = Source.parse(config.read_text(keep_newlines=True), display, config.root_key)
     run = _run_config(source, envs, environ)
     c = run.collector
     ctx = ProjectContext(
@@ -150,7 +153,7 @@ def _ignored_configs(c: Collector, root: Path, config: ConfigFile) -> None:
         path = folder / name
         if not path.is_file():
             continue
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path, name)
         if name == "pyproject.toml":
             if "[tool.protean" not in text:
                 continue

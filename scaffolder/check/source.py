@@ -30,9 +30,15 @@ class Source:
 
     @classmethod
     def parse(cls, text: str, file: str, root_key: Iterable[str] = ()) -> Source:
-        """UsageError (exit 2) with line and column for malformed TOML."""
+        """UsageError (exit 2) with line and column for malformed TOML, and for what the
+        edits refuse to read (scaffolder.inputs.load_toml: nesting over 64 deep, nan and inf):
+        one reader, one verdict."""
+        from pathlib import Path as FilePath
+
+        from scaffolder.inputs import load_toml
+
         try:
-            document = tomllib.loads(text)
+            document = load_toml(text, FilePath(file))
         except tomllib.TOMLDecodeError as error:
             raise UsageError(f"{file}: {error_text(error, text)}") from error
         root = tuple(root_key)

@@ -57,16 +57,20 @@ def run(args: argparse.Namespace) -> int:
             print(pending, file=sys.stderr)
         report = run_check(args.project, args.envs)
     except UsageError as error:
-        # Machine formats still get a well-formed document; the one line goes to stderr.
+        from scaffolder.redact import redact_text
+
+        # Machine formats still get a well-formed document; the one line goes to stderr
+        # (redacted there by the command line, here by this).
+        message = redact_text(str(error))
         if args.format == "json":
-            print(json.dumps({"error": str(error), "exit_code": error.exit_code}, indent=2))
+            print(json.dumps({"error": message, "exit_code": error.exit_code}, indent=2))
         elif args.format == "github":
-            print(formats.github_error(str(error)))
+            print(formats.github_error(message))
         elif args.format == "sarif":
-            print(formats.sarif_error(str(error), error.exit_code))
+            print(formats.sarif_error(message, error.exit_code))
         elif args.format == "gitlab":
-            path = str(error).split(":", 1)[0] if ":" in str(error) else "domain.toml"
-            print(formats.gitlab_error(str(error), path if " " not in path else "domain.toml"))
+            path = message.split(":", 1)[0] if ":" in message else "domain.toml"
+            print(formats.gitlab_error(message, path if " " not in path else "domain.toml"))
         raise
     formatter = {
         "text": format_text,

@@ -28,6 +28,9 @@ def run(args: argparse.Namespace) -> int:
         new_text = apply_assignments(project, args.assignments)
         written = commit(project, new_text, dry_run=args.dry_run, force=args.force)
     if not args.dry_run:
-        keys = ", ".join(args.assignments)
+        from scaffolder.redact import redact_text
+
+        # A local URL given here may hold a password: it is not repeated (scaffolder.redact).
+        keys = redact_text(", ".join(args.assignments))
         print(f"Set {keys}; updated: {', '.join(written) or 'nothing (already so)'}")
     return 0

@@ -17,6 +17,7 @@ from typing import Any
 
 from scaffolder.config_tree import Tree
 from scaffolder.errors import ScaffolderError
+from scaffolder.inputs import decode, read_bytes
 from scaffolder.project_files import COMPOSE_NAMES, ENV_EXAMPLE, ProjectIdentity
 from scaffolder.transaction.paths import project_file
 
@@ -93,7 +94,10 @@ def regenerate(
             files[relative] = new
             ours.add(relative)
             continue
-        on_disk = disk.read_bytes()
+        # Not UTF-8 (a byte of another encoding): one line naming its line and byte, before
+        # a merge that could not decode it.
+        on_disk = read_bytes(disk, relative)
+        decode(on_disk, disk, keep_newlines=True)
         # A file checked out with CRLF (git's core.autocrlf) merges as its LF twin, and
         # keeps CRLF: otherwise every line would differ from the base and conflict.
         crlf = b"\r\n" in on_disk and on_disk.count(b"\n") == on_disk.count(b"\r\n")
@@ -265,10 +269,15 @@ def conflict_report(conflicts: Mapping[str, tuple[str, bytes]]) -> str:
 
 
 def record_snapshot(
-    answers_text: str | None, tree: Tree, project: ProjectIdentity, managed: Iterable[str]
+    answers_text: str | None,
+    tree: Tree,
+    project: ProjectIdentity,
+    managed: Iterable[str],
+    snapshot: Any = None,
 ) -> bytes:
     """The answers file with `ci`, `compose`, `generated_from` and `derived_files` set to
-    what was just generated, its other lines kept."""
+    what was just generated, its other lines kept. `snapshot` is redact_tree(tree) when the
+    caller has it already."""
     import io
 
     from ruamel.yaml import YAML
@@ -300,7 +309,8 @@ def record_snapshot(
     spec = record_spec(tree, project.package_name, project.deploy)
     # Its place among the keys is taken now; its text is written below, one way or the other.
     data["spec"] = _SPEC_PLACEHOLDER
-    snapshot = redact_tree(tree)
+    if snapshot is None:
+        snapshot = redact_tree(tree)
     data["derived_files"] = sorted(managed)
     # The snapshot grows with domain.toml and ruamel's emitter is slow on it (1.9 s at 2,000
     # tables): it is written by scaffolder.snapshot_yaml into a placeholder's line, in the

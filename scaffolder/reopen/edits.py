@@ -483,9 +483,9 @@ def apply_assignments(project: Project, assignments: list[str]) -> str:
     from dataclasses import replace
 
     from scaffolder.project_files import parse_config
-    from scaffolder.vocabulary import parse_assignment, parse_edit
+    from scaffolder.vocabulary import parse_edits
 
-    edits = [parse_edit(*parse_assignment(text, flag="set")) for text in assignments]
+    edits = parse_edits(assignments, flag="set")
     current = project
     for edit in edits:
         text = apply_edit(current, edit)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from scaffolder.config_tree import Tree, environments, provider_of, resolve, slot_tables
+from scaffolder.inputs import read_text
 from scaffolder.project_files import COMPOSE_NAMES, ConfigFile, parse_config
 from scaffolder.spec import BASE
 
@@ -34,8 +35,8 @@ def compose_ports(root: Path, tree: Tree, package: str) -> dict[str, int]:
     if compose is None:
         return {}
     try:
-        yours = load_plain(compose.read_text(encoding="utf-8"))
-    except (YamlInsertError, OSError, UnicodeDecodeError):
+        yours = load_plain(read_text(compose, compose.name))
+    except YamlInsertError:
         return {}
     if not isinstance(yours, Mapping) or not isinstance(yours.get("services"), Mapping):
         return {}

@@ -25,6 +25,7 @@ from scaffolder.project_files import (
     project_identity,
     read_answers,
     require_config,
+    require_editable,
 )
 
 if TYPE_CHECKING:
@@ -67,6 +68,7 @@ def open_project(root: Path) -> Project:
     # CRLF line endings are kept as they are, so edits can keep them too.
     text = config.read_text(keep_newlines=True)
     tree = parse_config(text, config)
+    require_editable(tree, text, config)
     answers = read_answers(root)
     return Project(root, config, text, tree, answers, project_identity(root, answers))
 
@@ -198,10 +200,10 @@ def pending_changes(
     # `managed` None means "all", as `new` records it; only a known set can have grown.
     managed_grew = project.managed is not None and managed != project.managed
     # Compared as recorded (redacted, dates as text), so an unchanged config is not re-recorded.
-    snapshot_changed = redact_tree(new_tree) != recorded
-    if snapshot_changed or identity != project.identity or managed_grew:
+    snapshot = redact_tree(new_tree)
+    if snapshot != recorded or identity != project.identity or managed_grew:
         old = answers_path.read_text(encoding="utf-8") if answers_path.is_file() else None
-        files[ANSWERS_FILE] = record_snapshot(old, new_tree, identity, managed)
+        files[ANSWERS_FILE] = record_snapshot(old, new_tree, identity, managed, snapshot)
     return changes_for(project.root, files)
 
 

@@ -29,6 +29,7 @@ from scaffolder.spec import (
     Slot,
     default_local_url,
     package_name_for,
+    reserved_variable,
     validate_package_name,
     validate_project_name,
     validate_slot_name,
@@ -307,6 +308,9 @@ class Draft(SpecDraft):
             return (
                 f"{name!r} is not a variable name: use A-Z, 0-9 and '_', not starting with a digit"
             )
+        reserved = reserved_variable(name)
+        if reserved is not None:
+            return f"{name} is reserved: {reserved}"
         for other in self.server_slots():
             if other != slot and self.variable(other) == name:
                 return f"{name} is {other}'s variable too; each connection needs its own"

@@ -103,7 +103,7 @@ def test_production_follows_base_off_memory_onto_a_server(generated, cli):
     [
         ("test.debug=false", "test", "debug", False),
         ("memory.event_processing=async", "memory", "event_processing", "async"),
-        ("production.testing=yes", "production", "testing", True),
+        ("production.testing=true", "production", "testing", True),
         ("base.command_processing=async", "base", "command_processing", "async"),
     ],
 )

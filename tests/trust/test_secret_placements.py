@@ -1,0 +1,252 @@
+"""Secrets, placed as an attacker would (issue 22): wherever a secret stands in domain.toml (a
+credential-named key at any depth or overlay, a URL's userinfo with or without a password, a
+query-string parameter, a libpq DSN, an `Authorization` header) or in `.env.example`, it is in
+nothing protean-init prints (check in every format, the edits' --dry-run diffs and summaries,
+conflicts, errors) and in no file it writes but domain.toml (and `.env.example`, where the user
+wrote it).
+
+One rule set (scaffolder.redact.secret_spans) hides them all; the test drives the real commands,
+so a channel that forgets to apply it fails here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from scaffolder.cli import main
+from scaffolder.redact import looks_secret, redact_text
+
+# The default of the generated base's database URL: the placements replace it.
+LOCAL_DEFAULT = "postgresql://postgres:postgres@localhost:5432/shop"
+FORMATS = ("text", "json", "github", "sarif", "gitlab")
+
+
+def run(*argv: str | Path) -> tuple[int, str]:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        code = main([str(a) for a in argv])
+    return code, out.getvalue()
+
+
+# A secret: distinctive pieces, joined as a password may be (an unescaped or an escaped '@').
+_PIECE = st.from_regex(r"Sx[A-Za-z0-9._~-]{6,10}", fullmatch=True)
+SECRETS = st.one_of(
+    _PIECE.map(lambda p: (p, [p])),
+    st.tuples(_PIECE, _PIECE).map(lambda ab: (f"{ab[0]}@{ab[1]}", list(ab))),
+    st.tuples(_PIECE, _PIECE).map(lambda ab: (f"{ab[0]}%40{ab[1]}", list(ab))),
+)
+# Names of keys that hold credentials, as configs and tools spell them.
+CREDENTIAL_KEYS = [
+    "password", "passwd", "passphrase", "pass", "db_pass", "auth", "secret", "secret_key",
+    "SECRET_KEY", "token", "api_token", "api_key", "apiKey", "access_key", "accessKey",
+    "signing_key", "encryption_key", "session_key", "private_key", "client_secret",
+    "credentials", "STRIPE_KEY", "sslpassword", "cookie_secret",
+]  # fmt: skip
+# Where a URL or DSN holding the secret stands: the default of the base's DATABASE_URL, so
+# the derived files (CI, .env.example) read it too.
+URL_FORMS = [
+    "postgresql://app:{s}@db.example.com:5432/shop",
+    "redis://:{s}@db.example.com:6379/0",
+    "https://{s}@db.example.com/shop",
+    "postgresql://db.example.com:5432/shop?password={s}",
+    "postgresql://app@db.example.com:5432/shop?sslmode=require&sslpassword={s}",
+    "postgresql://db.example.com:5432/shop?token={s}",
+    "postgresql://db.example.com:5432/shop?api_key={s}&sslmode=require",
+    "host=db.example.com port=5432 dbname=shop user=app password={s}",
+]
+
+
+def _edit(root: Path, name: str, change: Callable[[str], str]) -> None:
+    path = root / name
+    path.write_text(change(path.read_text()))
+
+
+def _in_url(form: str) -> Callable[[Path, str], None]:
+    def place(root: Path, secret: str) -> None:
+        _edit(root, "domain.toml", lambda t: t.replace(LOCAL_DEFAULT, form.format(s=secret)))
+
+    return place
+
+
+def _in_table(table: str, key: str, value: str) -> Callable[[Path, str], None]:
+    def place(root: Path, secret: str) -> None:
+        line = f"{key} = {value.format(s=secret)}"
+        _edit(root, "domain.toml", lambda t: f"{t}\n[{table}]\n{line}\n")
+
+    return place
+
+
+def _in_provider_table(root: Path, secret: str) -> None:
+    _edit(
+        root,
+        "domain.toml",
+        lambda t: t.replace(
+            "\n[brokers.default]", f'password = "{secret}"\n\n[brokers.default]', 1
+        ),
+    )
+
+
+def _in_env_example(root: Path, secret: str) -> None:
+    _edit(root, ".env.example", lambda t: f"STRIPE_KEY={secret}\nMY_API_TOKEN={secret}\n{t}")
+
+
+PLACEMENTS: dict[str, Callable[[Path, str], None]] = {
+    **{f"url {form}": _in_url(form) for form in URL_FORMS},
+    **{f"key {key}": _in_table("custom", key, '"{s}"') for key in CREDENTIAL_KEYS},
+    "nested": _in_table("custom.deep.er", "client_secret", '"{s}"'),
+    "overlay": _in_table("production.custom", "api_key", '"{s}"'),
+    "overlay nested": _in_table("test.custom.more", "db_pass", '"{s}"'),
+    "inline table": _in_table("custom", "upstream", '{{ user = "app", password = "{s}" }}'),
+    "array": _in_table("custom", "tokens", '["{s}", "{s}"]'),
+    "bearer": _in_table("custom", "authorization", '"Bearer {s}"'),
+    "header": _in_table("custom", "headers", '{{ Authorization = "Bearer {s}" }}'),
+    "reference default": _in_table("custom", "signing", '"${{SIGNING_KEY|{s}}}"'),
+    "reference under a credential key": _in_table("custom", "password", '"${{PW|{s}}}"'),
+    "literal production url": _in_table(
+        "production.custom", "upstream", '"https://svc:{s}@api.example.com/v1"'
+    ),
+    "provider table": _in_provider_table,
+    ".env.example": _in_env_example,
+}
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("made") / "shop"
+    code, out = run("new", root, "--defaults", "--set", "base.databases.default=postgresql")
+    assert code == 0, out
+    assert LOCAL_DEFAULT in (root / "domain.toml").read_text()
+    return root
+
+
+def _leaks(text: str, pieces: list[str]) -> list[str]:
+    return [p for p in pieces if p in text]
+
+
+@pytest.mark.parametrize("placement", sorted(PLACEMENTS))
+@settings(
+    max_examples=1,
+    deadline=None,
+    # A case runs a dozen commands: a failure is reported as found, not shrunk for minutes.
+    phases=(Phase.explicit, Phase.reuse, Phase.generate),
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(secret=SECRETS)
+def test_a_secret_anywhere_is_in_no_output_and_no_file(
+    made: Path, tmp_path_factory: pytest.TempPathFactory, placement: str, secret: tuple
+) -> None:
+    """Every placement, each with a secret of a random shape (plain, with '@', with '%40')."""
+    text, pieces = secret
+    root = tmp_path_factory.mktemp("p") / "shop"
+    shutil.copytree(made, root)
+    PLACEMENTS[placement](root, text)
+    printed: list[tuple[str, str]] = []
+
+    def call(*argv: str | Path, codes: tuple[int, ...] = (0, 1)) -> str:
+        code, out = run(*argv)
+        assert code in codes, (argv, out)
+        printed.append((" ".join(map(str, argv)), out))
+        return out
+
+    for fmt in FORMATS:
+        call("check", "--format", fmt, "--project", root)
+    call("check", "--env", "production", "--project", root)
+    for edit in (
+        ["add-database", "reports", "--provider", "postgresql"],
+        ["set", "test.debug=false"],
+        ["ci", "--ci", "gitlab"],
+        ["derive"],
+    ):
+        call(*edit, "--dry-run", "--project", root, codes=(0, 1, 2))
+    call("add-database", "reports", "--provider", "postgresql", "--project", root)
+    call("derive", "--force", "--project", root)
+    # An error that quotes the value: a local URL it refuses.
+    call(
+        "set",
+        f"local_urls.databases.reports=postgresql://app:{text}@db.example.com/x}}",
+        "--project",
+        root,
+        codes=(2,),
+    )
+    for what, out in printed:
+        assert not _leaks(out, pieces), f"{placement}: {what} printed {pieces}:\n{out}"
+    user_file = ".env.example" if placement == ".env.example" else "domain.toml"
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root).as_posix()
+        if path.is_file() and relative not in ("domain.toml", user_file):
+            leaked = _leaks(path.read_text(errors="replace"), pieces)
+            assert not leaked, f"{placement}: {relative} holds {leaked}"
+
+
+# --- the rule set itself, fast, over many more placements -------------------------------------
+
+
+_SEPARATORS = st.sampled_from([" = ", "=", ": ", " : ", "\t=\t"])
+_QUOTES = st.sampled_from(['"', "'", ""])
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    key=st.sampled_from(CREDENTIAL_KEYS),
+    separator=_SEPARATORS,
+    quote=_QUOTES,
+    secret=SECRETS,
+    prefix=st.sampled_from(["", "+", "-", "  ", "- ", "{ ", "{user: u, ", "? ", "json", "export"]),
+)
+def test_a_credential_keys_value_is_hidden_in_any_syntax(
+    key: str, separator: str, quote: str, secret: tuple, prefix: str
+) -> None:
+    text, pieces = secret
+    if prefix == "? ":  # a query string
+        line = f"https://h/x?a=1&{key}={text}&b=2"
+    elif prefix == "export":  # a shell line of .env or .env.example
+        line = f"export {key}={quote}{text}{quote}"
+    elif prefix == "json":
+        line = f'{{"user": "u", "{key}": "{text}"}}'
+    else:
+        line = f"{prefix}{key}{separator}{quote}{text}{quote}"
+    shown = redact_text(line)
+    assert not _leaks(shown, pieces), (line, shown)
+    assert redact_text(shown) == shown
+
+
+@settings(max_examples=300, deadline=None)
+@given(form=st.sampled_from(URL_FORMS), secret=SECRETS, wrap=st.sampled_from(["{}", "${{X|{}}}"]))
+def test_a_url_or_dsn_secret_is_hidden(form: str, secret: tuple, wrap: str) -> None:
+    text, pieces = secret
+    line = wrap.format(form.format(s=text))
+    shown = redact_text(line)
+    assert not _leaks(shown, pieces), (line, shown)
+    # What is not a secret stays to read: the host.
+    assert "db.example.com" in shown
+
+
+@pytest.mark.parametrize(
+    ("name", "secret"),
+    [
+        *((k, True) for k in CREDENTIAL_KEYS),
+        *((k, False) for k in ["DATABASE_URL", "AUTH_DATABASE_URL", "provider", "key_prefix"]),
+        *((k, False) for k in ["passthrough", "debug", "database_uri", "URI", "host"]),
+    ],
+)
+def test_which_names_are_credentials(name: str, secret: bool) -> None:
+    """A name is a credential by its words: `auth` or `key` last (`db_pass`, `access_key`),
+    `secret`, `password`, `token` anywhere; a named database `auth` is not one."""
+    assert looks_secret(name) is secret
+
+
+def test_prose_that_names_a_credential_variable_is_kept() -> None:
+    """A finding that says "POSTGRES_PASSWORD: the job cannot connect" names the variable; the
+    words after it are no value to hide."""
+    text = "its password is not postgres's POSTGRES_PASSWORD: the CI job cannot connect"
+    assert redact_text(text) == text
+    assert re.search(r"\*\*\*", redact_text("POSTGRES_PASSWORD: hunter2"))
