@@ -132,8 +132,13 @@ class Draft(SpecDraft):
         self.package_follows = name == package_name_for(self.project_name)
 
     def set_target(self, text: str) -> None:
-        self.target = Path(text).expanduser() if text.strip() else Path()
-        self.target_follows = bool(text.strip()) and self.target.name == self.project_name
+        """The folder as typed; one named after the project follows its renames, unless it
+        is the current folder (the field's first Changed, on mount, must not make it follow)."""
+        if text == self.target_text():
+            return
+        target = Path(text).expanduser() if text.strip() else Path()
+        self.target = target
+        self.target_follows = target.name == self.project_name and not _is_cwd(target)
 
     def target_text(self) -> str:
         return "" if self.target == Path() else str(self.target)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 from textual import events
@@ -603,3 +604,19 @@ async def test_review_key_sends_the_user_to_a_bad_connection(make_app):
         assert isinstance(app.screen, ConnectionsScreen)
         assert app.focused.id == "variable-brokers-default"
         assert hint(app, "hint-brokers-default").has_class("-error")
+
+
+async def test_a_name_typed_in_an_empty_current_folder_keeps_the_project_there(
+    make_app, tmp_path, monkeypatch
+):
+    """`protean-init` in an empty folder writes into it (README): renaming the project on the
+    Project step keeps that folder, as the prompts do; it never moves beside it."""
+    here = tmp_path / "acme"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    app = make_app(target=Path.cwd())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_into(pilot, "#project-name", "acme-reports")
+        assert app.screen.query_one("#target", Input).value == str(here)
+        assert app.draft.target == here
+        assert app.draft.package_name == "acme_reports"
