@@ -400,21 +400,28 @@ def q_deploy(p: Prompter, draft: Draft) -> None:
 
 
 def plain_summary(draft: Draft, spec: ProjectSpec) -> list[str]:
-    """What the answers make, in plain text: the last thing shown before Write?."""
-    lines = [
-        f"project   {spec.project_name} (package {spec.package_name}) in {draft.target}/",
-        f"CI        {dict((v, t) for t, v in CI_CHOICES)[spec.ci]}; "
-        f"compose {'yes' if spec.compose else 'no'}",
-        f"deploy    {spec.deploy} (workers {spec.workers}, replicas {spec.replicas}, "
-        f"{draft.subscription_type()} subscriptions)",
+    """What the answers make, in plain text: the last thing shown before Write?. Each line a
+    label, then its value in one column two spaces after the longest label."""
+    rows = [
+        ("project", f"{spec.project_name} (package {spec.package_name}) in {draft.target}/"),
+        (
+            "CI",
+            f"{dict((v, t) for t, v in CI_CHOICES)[spec.ci]}; "
+            f"compose {'yes' if spec.compose else 'no'}",
+        ),
+        (
+            "deploy",
+            f"{spec.deploy} (workers {spec.workers}, replicas {spec.replicas}, "
+            f"{draft.subscription_type()} subscriptions)",
+        ),
     ]
-    for env in draft.environments():
-        lines.append(f"{env:<10}{slot_summary(draft, env)}")
+    rows += [(env, slot_summary(draft, env)) for env in draft.environments()]
     for slot in draft.server_slots():
         url = draft.local_url(slot)
         default = f" (default {url})" if url else " (no default: production only)"
-        lines.append(f"{slot.key:<22}${{{draft.variable(slot)}}}{default}")
-    return lines
+        rows.append((slot.key, f"${{{draft.variable(slot)}}}{default}"))
+    width = max(len(label) for label, _ in rows) + 2
+    return [f"{label:<{width}}{value}" for label, value in rows]
 
 
 def q_review(p: Prompter, draft: Draft) -> bool:

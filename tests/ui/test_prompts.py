@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 
 from prompt_toolkit.input import create_pipe_input
@@ -212,6 +213,12 @@ def test_environments_are_labelled_and_the_summary_is_plain_text(initial, tmp_pa
     assert line.startswith("databases.default=memory, brokers.default=")
     summary = "\n".join(plain_summary(draft, draft.build()))
     assert "production" in summary and "databases.default=postgresql" in summary
+    # Every label stands apart from its value, the longest (production, a slot key) too.
+    lines = summary.splitlines()
+    assert any(re.match(r"production {2,}databases\.default=postgresql", line) for line in lines)
+    assert "productiondatabases" not in summary
+    starts = {len(line) - len(line.split("  ", 1)[1].lstrip()) for line in lines}
+    assert len(starts) == 1, lines  # one column of values
     assert "${DATABASE_URL} (default postgresql://" in summary
     assert "\x1b" not in summary
 
