@@ -265,20 +265,31 @@ class NameModal(Dialog[str | None]):
         Binding("escape", "dismiss_none", "Close", show=True),
     ]
 
-    def __init__(self, title: str, hint: str, check: Callable[[str], str | None]) -> None:
+    def __init__(
+        self,
+        title: str,
+        hint: str,
+        check: Callable[[str], str | None],
+        *,
+        verb: str = "Add",
+        placeholder: str = "type a name, e.g. reports",
+    ) -> None:
+        """`verb` labels the button that submits (Add, Rename, Set): what Enter does."""
         super().__init__()
         self.title_text = title
         self.hint_text = hint
         self.check = check
+        self.verb = verb
+        self.placeholder = placeholder
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.title_text, classes="modal-title", markup=False)
-            yield Input(id="name", compact=True, placeholder="type a name, e.g. reports")
+            yield Input(id="name", compact=True, placeholder=self.placeholder)
             yield Hint(self.hint_text, id="name-hint", markup=False)
             with Horizontal():
                 yield Button("Cancel", id="cancel", compact=True)
-                yield Button("Add", id="add", variant="primary", compact=True)
+                yield Button(self.verb, id="add", variant="primary", compact=True)
 
     @on(Input.Changed, "#name")
     def handle_changed(self, event: Input.Changed) -> None:

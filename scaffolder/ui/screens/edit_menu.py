@@ -52,6 +52,9 @@ ACTIONS = (
     ("check", "c", "Check the configuration"),
 )
 
+# A name to suggest in the add dialog's empty field, per role.
+SLOT_EXAMPLES = {Role.DATABASE: "reports", Role.BROKER: "events", Role.CACHE: "sessions"}
+
 
 def choice_dialog(title: str, options: list[menu.Option], start: int) -> ChoiceModal:
     """A pick-one dialog over `options`: each as its name in bold, then what it is."""
@@ -463,6 +466,7 @@ class EditScreen(Screen):
                 f"Add a named {role.label}",
                 "lower-case letters, digits and '_'; then its provider in base",
                 lambda text: menu.slot_name_error(project, role, text),
+                placeholder=f"type a name, e.g. {SLOT_EXAMPLES[role]}",
             )
         )
         if not name:
@@ -487,8 +491,11 @@ class EditScreen(Screen):
             return
         dialog = NameModal(
             f"Rename {slot.key}",
-            "its tables in every environment, and its variable when it is the default one",
+            "Lower-case letters, digits and '_'. Its tables are renamed in every environment, "
+            "and its variable too if it has the default name.",
             lambda text: menu.slot_name_error(project, slot.role, text),
+            verb="Rename",
+            placeholder=f"the new name of {slot.name}",
         )
         self.rename_slot(project, slot, ask(self.app, dialog))
 
@@ -533,6 +540,8 @@ class EditScreen(Screen):
                     f"{env}.{setting.key}",
                     setting.allowed,
                     lambda text: menu.assignment_error(f"{env}.{setting.key}={text}"),
+                    verb="Set",
+                    placeholder="type the value",
                 )
             )
         if value:
@@ -542,7 +551,13 @@ class EditScreen(Screen):
     def action_set_key(self) -> None:
         from scaffolder.vocabulary import vocabulary_help
 
-        dialog = NameModal("Set KEY=VALUE", vocabulary_help(), menu.assignment_error)
+        dialog = NameModal(
+            "Set KEY=VALUE",
+            vocabulary_help(),
+            menu.assignment_error,
+            verb="Set",
+            placeholder="e.g. production.debug=false",
+        )
         self.set_key(self.project, ask(self.app, dialog))
 
     @work(exclusive=True, group="action")
