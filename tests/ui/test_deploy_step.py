@@ -22,7 +22,7 @@ from scaffolder.ui.screens.providers import ProvidersScreen
 from scaffolder.ui.screens.review import ReviewScreen
 from scaffolder.ui.wizard import DEPLOY, WizardApp
 
-from .helpers import step_ready, type_into, until
+from .helpers import shown_text, step_ready, type_into, until
 from .test_snapshots import settle, steady_compare
 from .test_wizard import rendered
 from .test_wizard_keys import palette_titles
@@ -187,7 +187,7 @@ async def test_help_and_palette_list_the_deploy_step(make_app):
         await to_deploy(pilot)
         await pilot.press("question_mark")
         await shown(pilot, HelpScreen)
-        steps = str(app.screen.query_one("#help-steps", Static).render())
+        steps = shown_text(app.screen.query_one("#help-steps", Static))
         assert "▸ 4 Deploy" in steps
         assert "subscription type, workers" in steps
         await pilot.press("escape")

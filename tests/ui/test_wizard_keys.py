@@ -17,7 +17,7 @@ from scaffolder.ui.screens.providers import ProvidersScreen
 from scaffolder.ui.widgets import QuitModal
 
 from .conftest import snapshot
-from .helpers import modal_shown, pick, type_into, until
+from .helpers import modal_shown, pick, shown_text, type_into, until
 from .test_wizard import rendered
 
 DATABASE = Slot(Role.DATABASE, "default")
@@ -227,9 +227,9 @@ async def test_question_mark_and_f1_open_the_help(make_app, key):
         await shown(pilot, ProvidersScreen)
         await pilot.press(key)
         await shown(pilot, HelpScreen)
-        text = str(app.screen.query_one("#help-keys").render())
+        text = shown_text(app.screen.query_one("#help-keys"))
         assert "ctrl+p" in text and "alt+←" in text
-        steps = str(app.screen.query_one("#help-steps").render())
+        steps = shown_text(app.screen.query_one("#help-steps"))
         assert "▸ 2 Providers" in steps and "the variable each connection reads" in steps
         await pilot.press("escape")
         await shown(pilot, ProvidersScreen)
@@ -245,7 +245,7 @@ async def test_f1_opens_the_help_from_a_text_field_where_a_question_mark_is_text
         before = name.value
         await pilot.press("f1")
         await shown(pilot, HelpScreen)
-        assert "F1" in str(app.screen.query_one("#help-keys").render())
+        assert "F1" in shown_text(app.screen.query_one("#help-keys"))
         await pilot.press("escape")
         await shown(pilot, ProjectScreen)
         assert app.focused is name
@@ -268,7 +268,7 @@ async def test_f1_opens_the_help_over_a_dialogs_name_field(make_app):
         assert dialog.query_one("#name", Input).value == "?"
         await pilot.press("f1")
         await modal_shown(pilot, HelpScreen)
-        assert "▸ 2 Providers" in str(app.screen.query_one("#help-steps").render())
+        assert "▸ 2 Providers" in shown_text(app.screen.query_one("#help-steps"))
         await pilot.press("escape")
         await modal_shown(pilot, NameModal)
         assert app.screen is dialog and dialog.query_one("#name", Input).value == "?"
@@ -368,3 +368,21 @@ async def test_a_click_on_a_footer_key_presses_it_and_a_disabled_one_does_nothin
         assert isinstance(app.screen, ProjectScreen)
         await pilot.click(KeyLine, offset=(line.index("^n"), 0))
         await shown(pilot, ProvidersScreen)
+
+
+async def test_the_help_at_80_columns_wraps_each_description_in_its_column(make_app):
+    """At 80x24 several descriptions take two lines: the second starts under the first's
+    text, never back at the left edge where the keys are."""
+    from scaffolder.ui.screens.help import KEYS
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f1")
+        await shown(pilot, HelpScreen)
+        keys = app.screen.query_one("#help-keys")
+        lines = shown_text(keys).splitlines()
+        assert len(lines) > len(KEYS)  # some descriptions did wrap at this width
+        column = max(len(key) for key, _ in KEYS) + 2
+        for line in lines:
+            if line.strip() and not line.startswith(tuple(key for key, _ in KEYS)):
+                assert line[:column].strip() == "", f"wrapped to the left edge: {line!r}"
