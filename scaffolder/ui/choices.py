@@ -233,16 +233,21 @@ class ChoiceModal(Dialog[int | None]):
         self.dismiss(event.option_index)
 
     def on_key(self, event) -> None:
-        """A letter moves to the next option starting with it: `p` for postgresql."""
+        """A letter moves to the first option starting with it (`m` for memory, from
+        anywhere); the same letter again moves on to the next (mysql, then mssql)."""
         char = (event.character or "").lower()
         if len(char) != 1 or not char.isalnum():
             return
         choices = self.query_one("#choices", OptionList)
-        count = choices.option_count
-        start = choices.highlighted if choices.highlighted is not None else -1
-        for step in range(1, count + 1):
-            index = (start + step) % count
-            if str(choices.get_option_at_index(index).prompt).lower().startswith(char):
+        names = [
+            str(choices.get_option_at_index(i).prompt).lower() for i in range(choices.option_count)
+        ]
+        current = choices.highlighted
+        # From the highlight only when it starts with this letter already: cycling.
+        start = current + 1 if current is not None and names[current].startswith(char) else 0
+        for step in range(len(names)):
+            index = (start + step) % len(names)
+            if names[index].startswith(char):
                 choices.highlighted = index
                 event.stop()
                 return

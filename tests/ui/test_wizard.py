@@ -585,9 +585,17 @@ async def test_a_first_letter_moves_in_a_choice_list(make_app):
         await pilot.press("enter", "s", "enter")  # postgresql -> sqlite
         await pilot.pause()
         assert app.draft.choice("test", DATABASE) == "sqlite"
-        await pilot.press("enter", "m", "m", "enter")  # mysql, then mssql
+        # On sqlite, m goes to the first m (memory), not the next one below the highlight;
+        # m again goes on to mysql, then mssql.
+        await pilot.press("enter", "m", "enter")
+        await pilot.pause()
+        assert app.draft.choice("test", DATABASE) == "memory"
+        await pilot.press("enter", "m", "m", "enter")  # on memory: mysql, then mssql
         await pilot.pause()
         assert app.draft.choice("test", DATABASE) == "mssql"
+        await pilot.press("enter", "s", "enter")  # sqlite, from mssql: the first s
+        await pilot.pause()
+        assert app.draft.choice("test", DATABASE) == "sqlite"
 
 
 async def test_review_key_sends_the_user_to_a_bad_connection(make_app):
