@@ -204,11 +204,20 @@ class ChoiceModal(Dialog[int | None]):
         Binding("escape", "dismiss_none", "Close", show=True),
     ]
 
-    def __init__(self, title: str, options: Sequence[str | Text], current: int) -> None:
+    def __init__(
+        self,
+        title: str,
+        options: Sequence[str | Text],
+        current: int,
+        escape: str = "keep as is",
+    ) -> None:
+        """`escape`: what Esc does here, as the help line says it (in a multi-step add,
+        it cancels the whole add)."""
         super().__init__()
         self.title_text = title
         self.options = options
         self.current = current
+        self.escape = escape
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -218,8 +227,9 @@ class ChoiceModal(Dialog[int | None]):
                 id="choices",
             )
             yield Static(
-                "↑↓ or a first letter to move · Enter choose · Esc keep as is",
+                f"↑↓ or a first letter to move · Enter choose · Esc {self.escape}",
                 classes="modal-help",
+                markup=False,
             )
 
     def on_mount(self) -> None:

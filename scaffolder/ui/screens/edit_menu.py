@@ -56,10 +56,12 @@ ACTIONS = (
 SLOT_EXAMPLES = {Role.DATABASE: "reports", Role.BROKER: "events", Role.CACHE: "sessions"}
 
 
-def choice_dialog(title: str, options: list[menu.Option], start: int) -> ChoiceModal:
+def choice_dialog(
+    title: str, options: list[menu.Option], start: int, escape: str = "keep as is"
+) -> ChoiceModal:
     """A pick-one dialog over `options`: each as its name in bold, then what it is."""
     labels = [option_label(option.name, option.summary) for option in options]
-    return ChoiceModal(title, labels, start)
+    return ChoiceModal(title, labels, start, escape)
 
 
 class EditScreen(Screen):
@@ -360,8 +362,15 @@ class EditScreen(Screen):
     def background(self) -> str:
         return self.app.get_css_variables().get("surface", "default")
 
-    async def choose(self, title: str, options: list[menu.Option], start: int) -> int | None:
-        return await self.app.push_screen_wait(choice_dialog(title, options, start))
+    async def choose(
+        self, title: str, options: list[menu.Option], start: int, escape: str = "keep as is"
+    ) -> int | None:
+        return await self.app.push_screen_wait(choice_dialog(title, options, start, escape))
+
+    def add_cancelled(self, key: str) -> None:
+        """Esc in a picker of an add that asks one environment after another: the whole add
+        is cancelled, and the status line says so (the picker's help line said it would)."""
+        self.set_status(f"Adding {key} cancelled; nothing written.")
 
     # --- the actions --------------------------------------------------------------------
 
@@ -385,16 +394,20 @@ class EditScreen(Screen):
         options = menu.provider_options(Role.DATABASE)
         values = [option.value for option in options]
         start = values.index(menu.base_database_default(project))
-        picked = await self.choose(f"databases.{name} in base", options, start)
+        key = f"databases.{name}"
+        escape = "cancel the add"
+        picked = await self.choose(f"{key} in base", options, start, escape)
         if picked is None:
+            self.add_cancelled(key)
             return
         base = options[picked].value
         assert base is not None
         env_choices: dict[str, str] = {}
         for env in overlay_names(project.tree):
             options, start = menu.overlay_database_options(project, env, base)
-            picked = await self.choose(f"databases.{name} in {env}", options, start)
+            picked = await self.choose(f"{key} in {env}", options, start, escape)
             if picked is None:
+                self.add_cancelled(key)
                 return
             if options[picked].value is not None:
                 env_choices[env] = options[picked].value  # type: ignore[assignment]
@@ -472,8 +485,10 @@ class EditScreen(Screen):
         if not name:
             return
         options = menu.provider_options(role)
-        picked = await self.choose(f"{role.value}.{name} in base", options, 0)
+        key = f"{role.value}.{name}"
+        picked = await self.choose(f"{key} in base", options, 0, "cancel the add")
         if picked is None:
+            self.add_cancelled(key)
             return
         provider = options[picked].value
         assert provider is not None
