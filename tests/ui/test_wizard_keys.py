@@ -386,3 +386,24 @@ async def test_the_help_at_80_columns_wraps_each_description_in_its_column(make_
         for line in lines:
             if line.strip() and not line.startswith(tuple(key for key, _ in KEYS)):
                 assert line[:column].strip() == "", f"wrapped to the left edge: {line!r}"
+
+
+@pytest.mark.parametrize("dialog_key", ["enter", "a"])
+async def test_under_an_open_dialog_the_footer_says_what_esc_does_there(make_app, dialog_key):
+    """A picker (Enter on a cell) or the name dialog (a) covers the step's footer with its own
+    keys: `esc Close`, not the step's `esc Quit` (Esc closes the dialog, it quits nothing)."""
+    from scaffolder.ui.widgets import KeyLine
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+n")
+        await shown(pilot, ProvidersScreen)
+        await pilot.press(dialog_key)
+        await until(pilot, lambda: app.screen.query(KeyLine), "the dialog's footer")
+        await pilot.pause()
+        bottom, _ = app.screen.get_widget_at(5, 23)
+        assert isinstance(bottom, KeyLine)
+        line = shown_text(bottom)
+        assert "esc Close" in line and "Quit" not in line, line
+        await pilot.press("escape")
+        await shown(pilot, ProvidersScreen)
