@@ -38,7 +38,8 @@ class GridCell(Static):
     GridCell {
         width: 1fr;
         height: 1;
-        padding: 0 1;
+        /* Left only: the next cell's padding is the gap, so `↑ postgresql` fits 13 cells. */
+        padding: 0 0 0 1;
         text-wrap: nowrap;
         text-overflow: ellipsis;
     }
@@ -132,7 +133,25 @@ class ChoiceGrid(Widget, can_focus=True):
         self.describe = describe
         self.label_width = label_width
         self.styles.grid_size_columns = len(self.columns) + 1
-        self.styles.grid_columns = f"{label_width} " + " ".join("1fr" for _ in self.columns)
+        self.fit_columns()
+
+    # The room a value column keeps when the labels widen: "↑ postgresql" and its padding.
+    VALUE_MIN = 13
+
+    def fit_columns(self) -> None:
+        """The label column as wide as the longest label (`databases.analytics_archive`)
+        and its padding, at least `label_width`, and never so wide that a value column gets
+        less than VALUE_MIN cells; a label longer still is cut with an ellipsis."""
+        longest = max((len(label) for label in [self.corner, *self.rows]), default=0) + 2
+        width = max(self.label_width, longest)
+        if self.size.width:
+            width = min(
+                width, max(self.label_width, self.size.width - self.VALUE_MIN * len(self.columns))
+            )
+        self.styles.grid_columns = f"{width} " + " ".join("1fr" for _ in self.columns)
+
+    def on_resize(self) -> None:
+        self.fit_columns()
 
     def compose(self) -> ComposeResult:
         yield GridCell(-1, -1, self.corner, classes="-header")
@@ -148,6 +167,7 @@ class ChoiceGrid(Widget, can_focus=True):
 
     async def set_rows(self, rows: Sequence[str]) -> None:
         self.rows = list(rows)
+        self.fit_columns()
         row, column = self.cursor
         await self.recompose()
         self.cursor = (min(row, len(self.rows) - 1), column)

@@ -428,3 +428,21 @@ async def test_escape_in_a_later_environment_cancels_the_add_and_says_so(shop):
         assert str(status(app).render()) == "Adding databases.reports cancelled; nothing written."
         await pilot.press("escape")
     assert snapshot(shop) == before
+
+
+async def test_a_named_databases_label_is_shown_whole_in_the_menu_at_80x24(shop):
+    assert main_add(shop, "analytics") == 0
+    app = EditApp(open_project(shop))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        row = grid(app).rows.index("databases.analytics")
+        assert shown_text(grid(app).cell(row, -1)).strip() == "databases.analytics"
+        for column in range(4):
+            assert "…" not in shown_text(grid(app).cell(row, column))
+        await pilot.press("escape")
+
+
+def main_add(project, name: str) -> int:
+    from scaffolder.cli import main
+
+    return main(["add-database", name, "--provider", "memory", "--project", str(project)])

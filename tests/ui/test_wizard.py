@@ -628,3 +628,69 @@ async def test_a_name_typed_in_an_empty_current_folder_keeps_the_project_there(
         assert app.screen.query_one("#target", Input).value == str(here)
         assert app.draft.target == here
         assert app.draft.package_name == "acme_reports"
+
+
+async def test_a_named_databases_label_is_shown_whole_at_80x24(make_app, initial):
+    """`databases.analytics` is wider than the grid's usual label column: the column widens
+    for it (the provider columns keep room for `↑ postgresql`) rather than cut it."""
+    from scaffolder.answers import build_spec
+
+    from .helpers import shown_text
+
+    spec = build_spec(initial, sets=["base.databases.analytics_2=postgresql"])
+    app = make_app(spec=spec)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+n")
+        screen = await step_ready(pilot, ProvidersScreen)
+        await pilot.pause()
+        grid = screen.query_one("#providers", ChoiceGrid)
+        row = grid.rows.index("databases.analytics_2")
+        assert shown_text(grid.cell(row, -1)).strip() == "databases.analytics_2"
+        for column in range(4):
+            assert "…" not in shown_text(grid.cell(row, column))
+
+
+@pytest.mark.parametrize("where", ["cwd", "far"])
+async def test_review_names_the_folder_it_writes_to_at_80x24(
+    make_app, tmp_path, monkeypatch, where
+):
+    """The status line beside Write is one line: the folder is in it, shortened from the left
+    when long, never wrapped out of sight ("ctrl+s writes 25 files to" and nothing)."""
+    from .helpers import shown_text
+
+    deep = tmp_path / "a-folder-with-a-long-name" / "and-another-one-below-it" / "acme"
+    deep.mkdir(parents=True)
+    here = deep if where == "cwd" else tmp_path
+    monkeypatch.chdir(here)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))  # the path is not under it
+    app = make_app(target=deep)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+s")
+        screen = await rendered(pilot)
+        line = shown_text(screen.query_one("#nav-status")).rstrip()
+        assert "files to " in line and line.endswith("acme/"), line
+        if where == "cwd":
+            assert line.endswith("files to this folder, acme/"), line
+        else:
+            assert "…" in line  # too long for the line: cut from the left
+
+
+async def test_the_added_database_status_fits_and_is_gone_when_the_step_is_left(make_app):
+    from .helpers import shown_text
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+n")
+        screen = await step_ready(pilot, ProvidersScreen)
+        await pilot.press("a")
+        await modal_shown(pilot, NameModal)
+        await pilot.press(*"analytics", "enter")
+        await until(pilot, lambda: "Added" in shown_text(screen.query_one("#nav-status")), "news")
+        line = shown_text(screen.query_one("#nav-status")).strip()
+        assert line == "Added databases.analytics (connection: next step)", line
+        await pilot.press("ctrl+n")
+        await step_ready(pilot, ConnectionsScreen)
+        await pilot.press("alt+left")
+        await step_ready(pilot, ProvidersScreen)
+        await pilot.pause()
+        assert "Added" not in shown_text(screen.query_one("#nav-status"))

@@ -33,10 +33,6 @@ class ProvidersScreen(StepScreen):
         #providers, #settings {
             margin-bottom: 0;
         }
-        /* One column of padding, not two: "↑ postgresql" fits a column at 80x24. */
-        #providers GridCell, #settings GridCell {
-            padding: 0 0 0 1;
-        }
     """
     step = 1
     AUTO_FOCUS = "#providers"
@@ -73,6 +69,10 @@ class ProvidersScreen(StepScreen):
 
     def on_screen_resume(self) -> None:
         self.refresh_grids()
+
+    def on_screen_suspend(self) -> None:
+        # "Added databases.reports" is news once: back on this step later, it is old.
+        self.set_status("")
 
     @property
     def providers_grid(self) -> ChoiceGrid:
@@ -218,7 +218,7 @@ class ProvidersScreen(StepScreen):
         self.providers_grid.focus()
         self.refresh_grids()
         # On the status line, not a toast: a toast would cover the grid's right-hand cells.
-        self.set_status(f"Added {slot.key}; its connection is set in the next step.")
+        self.set_status(f"Added {slot.key} (connection: next step)")
 
     @on(Button.Pressed, "#remove-database")
     async def action_remove_database(self) -> None:
