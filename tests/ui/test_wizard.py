@@ -694,3 +694,53 @@ async def test_the_added_database_status_fits_and_is_gone_when_the_step_is_left(
         await step_ready(pilot, ProvidersScreen)
         await pilot.pause()
         assert "Added" not in shown_text(screen.query_one("#nav-status"))
+
+
+async def test_a_named_broker_and_cache_from_the_palette_and_b_reach_the_spec(make_app):
+    """The wizard adds a named broker or cache as the edit menu does (b): found in the
+    palette by "broker" or "cache" too; each starts as the role's default slot, gets its
+    own connection, and x removes it again."""
+    from textual.command import CommandPalette
+
+    events = Slot(Role.BROKER, "events")
+    sessions = Slot(Role.CACHE, "sessions")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+n")
+        await step_ready(pilot, ProvidersScreen)
+        await pilot.press("ctrl+p")
+        await modal_shown(pilot, CommandPalette)
+        await pilot.press(*"broker")
+        await until(pilot, lambda: "broker" in palette_first(app), "a broker command")
+        await pilot.press("enter")
+        await modal_shown(pilot, ChoiceModal)
+        await pilot.press("enter")  # broker
+        await modal_shown(pilot, NameModal)
+        await pilot.press(*"events", "enter")
+        await until(pilot, lambda: events in app.draft.slots, "brokers.events added")
+        assert isinstance(app.screen, ProvidersScreen)
+        await pilot.press("b")
+        await modal_shown(pilot, ChoiceModal)
+        await pilot.press("c", "enter")  # cache, by its first letter
+        await modal_shown(pilot, NameModal)
+        await pilot.press(*"sessions", "enter")
+        await until(pilot, lambda: sessions in app.draft.slots, "caches.sessions added")
+        assert app.draft.effective("production", events) == "redis"
+        assert app.draft.effective("production", sessions) == "redis"
+        rows = app.screen.query_one("#providers", ChoiceGrid).rows
+        assert rows.index("brokers.events") == rows.index("brokers.default") + 1
+        assert events in app.draft.server_slots() and sessions in app.draft.server_slots()
+        spec = app.draft.build()
+        assert spec.provider("test", events).name == "redis" and events in spec.slots
+        await move_to(pilot, "providers", rows.index("caches.sessions"), BASE)
+        await pilot.press("x")
+        await until(pilot, lambda: sessions not in app.draft.slots, "caches.sessions removed")
+
+
+def palette_first(app) -> str:
+    from textual.command import CommandList
+
+    commands = app.screen.query_one(CommandList)
+    if not commands.option_count:
+        return ""
+    return str(commands.get_option_at_index(0).prompt).lower()

@@ -30,6 +30,7 @@ from scaffolder.reopen.menu import Proposal
 from scaffolder.spec import MEMORY, PRODUCTION, TEST
 from scaffolder.ui.choices import option_label
 from scaffolder.ui.dialogs import ask
+from scaffolder.ui.state import NAME_EXAMPLES
 from scaffolder.ui.widgets import ChoiceGrid, ChoiceModal, KeyLine, NameModal, PickManyModal
 
 if TYPE_CHECKING:
@@ -51,9 +52,6 @@ ACTIONS = (
     ("derive", "g", "Re-derive compose, CI and .env.example from domain.toml"),
     ("check", "c", "Check the configuration"),
 )
-
-# A name to suggest in the add dialog's empty field, per role.
-SLOT_EXAMPLES = {Role.DATABASE: "reports", Role.BROKER: "events", Role.CACHE: "sessions"}
 
 
 def choice_dialog(
@@ -479,7 +477,7 @@ class EditScreen(Screen):
                 f"Add a named {role.label}",
                 "lower-case letters, digits and '_'; then its provider in base",
                 lambda text: menu.slot_name_error(project, role, text),
-                placeholder=f"type a name, e.g. {SLOT_EXAMPLES[role]}",
+                placeholder=f"type a name, e.g. {NAME_EXAMPLES[role]}",
             )
         )
         if not name:

@@ -21,7 +21,10 @@ KEYS = (
     ("ctrl+s", "Go to Review; on Review, write the project"),
     ("Tab, shift+Tab", "Next / previous field; the step scrolls to keep it in view"),
     ("↑ ↓ ← →, Enter", "In a grid: move, then choose a value"),
-    ("a, x", "Providers: add a named database, remove the one under the cursor"),
+    (
+        "a, b, x",
+        "Providers: add a named database, broker or cache; remove the one under the cursor",
+    ),
     ("1 2 3 4", "Review: domain.toml, compose, CI, Deployment or Dockerfile"),
     ("ctrl+p", "Command palette: every step and action by name, Theme, Keys"),
     ("esc, ctrl+c", "Quit (asks first when you changed something; nothing is written)"),
