@@ -14,17 +14,27 @@ def next_commands(
     """The commands to run next, each with a note (may be empty): the generated README's
     "Run the tests" in order, `protean db setup` included where the README has it."""
     commands = [
-        (f"cd {target}", ""),
         ('python -m venv .venv && . .venv/bin/activate && pip install -e ".[test]"', ""),
         ("pytest --protean-env memory", "every provider in memory, no services"),
     ]
+    if not _is_here(target):  # written into the current folder: the user is there already
+        commands.insert(0, (f"cd {target}", ""))
     if "docker-compose.yml" in written:
-        commands.insert(2, ("docker compose up -d --wait", "start the local services, healthy"))
+        commands.insert(
+            len(commands) - 1, ("docker compose up -d --wait", "start the local services, healthy")
+        )
         db_setup = _db_setup(spec)
         if db_setup:
             commands.append((db_setup, ""))  # the README says why, on the line above it
         commands.append(("pytest", "against the real services"))
     return commands
+
+
+def _is_here(target: Path) -> bool:
+    try:
+        return target.resolve() == Path.cwd().resolve()
+    except OSError:
+        return False
 
 
 def _db_setup(spec: ProjectSpec) -> str | None:

@@ -52,3 +52,14 @@ def test_the_default_projects_next_sets_up_the_database_before_pytest() -> None:
     text = summary(spec, Path("shop"), render_project(spec))
     assert "PROTEAN_ENV=test protean db setup --domain=src/shop/domain.py" in text
     assert text.index("protean db setup") < text.rindex("\n  pytest")
+
+
+def test_no_cd_when_the_project_is_written_into_the_current_folder(tmp_path, monkeypatch):
+    spec = default_spec("shop")
+    files = render_project(spec)
+    monkeypatch.chdir(tmp_path)
+    here = [command for command, _ in next_commands(spec, tmp_path, files)]
+    assert not any(command.startswith("cd ") for command in here)
+    elsewhere = [command for command, _ in next_commands(spec, tmp_path / "shop", files)]
+    assert elsewhere[0] == f"cd {tmp_path / 'shop'}"
+    assert elsewhere[1:] == here
