@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import copy
 import os
+import shutil
 import sys
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -455,9 +457,10 @@ def q_deploy(p: Prompter, draft: Draft) -> None:
     )
 
 
-def plain_summary(draft: Draft, spec: ProjectSpec) -> list[str]:
+def plain_summary(draft: Draft, spec: ProjectSpec, columns: int | None = None) -> list[str]:
     """What the answers make, in plain text: the last thing shown before Write?. Each line a
-    label, then its value in one column two spaces after the longest label."""
+    label, then its value in one column two spaces after the longest label; given the
+    terminal's `columns`, a long value wraps in its column (shown indented by two)."""
     rows = [
         ("project", f"{spec.project_name} (package {spec.package_name}) in {draft.target}/"),
         (
@@ -477,7 +480,13 @@ def plain_summary(draft: Draft, spec: ProjectSpec) -> list[str]:
         default = f" (default {url})" if url else " (no default: production only)"
         rows.append((slot.key, f"${{{draft.variable(slot)}}}{default}"))
     width = max(len(label) for label, _ in rows) + 2
-    return [f"{label:<{width}}{value}" for label, value in rows]
+    room = columns - 2 - width if columns else 0
+    lines = []
+    for label, value in rows:
+        parts = textwrap.wrap(value, room, break_on_hyphens=False) if room >= 20 else [value]
+        lines.append(f"{label:<{width}}{parts[0]}")
+        lines += [" " * width + part for part in parts[1:]]
+    return lines
 
 
 def q_review(p: Prompter, draft: Draft) -> bool:
@@ -496,7 +505,7 @@ def q_review(p: Prompter, draft: Draft) -> bool:
     say_findings(p, findings, "domain.toml")
     p.say("")
     p.say(("bold", "Summary"))
-    for line in plain_summary(draft, spec):
+    for line in plain_summary(draft, spec, shutil.get_terminal_size().columns):
         p.say(f"  {line}")
     # Anything risky (a finding, a folder that is not empty): Enter must not write.
     risky = bool(findings) or draft.target_warning() is not None

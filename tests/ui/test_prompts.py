@@ -219,6 +219,14 @@ def test_environments_are_labelled_and_the_summary_is_plain_text(initial, tmp_pa
     assert "productiondatabases" not in summary
     starts = {len(line) - len(line.split("  ", 1)[1].lstrip()) for line in lines}
     assert len(starts) == 1, lines  # one column of values
+    # At 80 columns (shown indented by two) a long value wraps in its column, not at 0.
+    (column,) = starts
+    narrow = plain_summary(draft, draft.build(), 80)
+    assert len(narrow) > len(lines) and all(len(line) <= 78 for line in narrow), narrow
+    assert all(line[:column].strip() or line[column] != " " for line in narrow), narrow
+    assert "".join(line[column:] for line in narrow).replace(" ", "") == "".join(
+        line[column:] for line in lines
+    ).replace(" ", "")  # nothing lost to the wrapping
     assert "${DATABASE_URL} (default postgresql://" in summary
     assert "\x1b" not in summary
 
