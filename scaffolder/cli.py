@@ -41,7 +41,9 @@ DESCRIPTION = """\
 Scaffold and maintain Protean projects: domain.toml with environment overlays
 (production, test, memory), docker-compose.yml, CI and a runnable test suite.
 
-Run with no command in a terminal to open the interactive wizard."""
+Run with no command in a terminal to open the interactive wizard (or, in a project, the
+edit menu); new's options work without the command too: protean-init --ui prompt,
+protean-init --defaults."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -94,21 +96,29 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
+# The options of the command line itself; any other option before a command is new's (or,
+# inside a project, edit's): `protean-init --ui prompt` as the README has it.
+OWN_OPTIONS = ("-h", "--help", "--version")
+
+
 def route(args_list: list[str]) -> list[str]:
-    """`protean-init [DIR]`: the edit menu where DIR (default: here) holds a Protean config,
-    the new-project wizard elsewhere."""
-    if args_list and (args_list[0] in COMMANDS or args_list[0].startswith("-")):
+    """`protean-init [DIR] [OPTION...]`: the edit menu where DIR (default: here) holds a
+    Protean config, the new-project wizard elsewhere."""
+    if args_list and (args_list[0] in COMMANDS or args_list[0] in OWN_OPTIONS):
         return args_list
     from pathlib import Path
 
     from scaffolder.project_files import discover_project, find_config
 
-    folder = Path(args_list[0]) if args_list else Path(".")
+    # `protean-init --defaults`: no DIR, the options go to the command chosen for here.
+    named = bool(args_list) and not args_list[0].startswith("-")
+    folder = Path(args_list[0]) if named else Path(".")
+    options = args_list[1:] if named else args_list
     # From any folder inside a project (its tests/, say), as git finds its repository.
     project = discover_project(folder) if folder.is_dir() else folder
     if folder.is_dir() and find_config(project) is not None:
-        return ["edit", "--project", str(project), *args_list[1:]]
-    if args_list and not folder.exists():
+        return ["edit", "--project", str(project), *options]
+    if named and not folder.exists():
         from scaffolder.errors import UsageError, closest
 
         # `protean-init chekc` is a typo, not a request for a project named chekc.

@@ -5,23 +5,53 @@ from __future__ import annotations
 from collections.abc import Collection
 from pathlib import Path
 
+from scaffolder.spec import ProjectSpec
 
-def next_commands(target: Path, written: Collection[str]) -> list[tuple[str, str]]:
-    """The commands to run next, each with a note (may be empty)."""
+
+def next_commands(
+    spec: ProjectSpec, target: Path, written: Collection[str]
+) -> list[tuple[str, str]]:
+    """The commands to run next, each with a note (may be empty): the generated README's
+    "Run the tests" in order, `protean db setup` included where the README has it."""
     commands = [
-        (f"cd {target}", ""),
         ('python -m venv .venv && . .venv/bin/activate && pip install -e ".[test]"', ""),
         ("pytest --protean-env memory", "every provider in memory, no services"),
     ]
+    if not _is_here(target):  # written into the current folder: the user is there already
+        commands.insert(0, (f"cd {target}", ""))
     if "docker-compose.yml" in written:
-        commands.insert(2, ("docker compose up -d --wait", "start the local services, healthy"))
+        commands.insert(
+            len(commands) - 1, ("docker compose up -d --wait", "start the local services, healthy")
+        )
+        db_setup = _db_setup(spec)
+        if db_setup:
+            commands.append((db_setup, ""))  # the README says why, on the line above it
         commands.append(("pytest", "against the real services"))
     return commands
 
 
-def summary(project_name: str, target: Path, written: Collection[str]) -> str:
+def _is_here(target: Path) -> bool:
+    try:
+        return target.resolve() == Path.cwd().resolve()
+    except OSError:
+        return False
+
+
+def _db_setup(spec: ProjectSpec) -> str | None:
+    """The README's `protean db setup` line, when the plan it is rendered from needs one."""
+    from scaffolder.domain_toml import config_tree
+    from scaffolder.plan import plan_project
+    from scaffolder.render import domain_module
+
+    plan = plan_project(config_tree(spec), spec.project_name, spec.package_name)
+    if not (plan.test_services and plan.needs_db_setup):
+        return None
+    return f"PROTEAN_ENV=test protean db setup --domain={domain_module(spec.package_name)}"
+
+
+def summary(spec: ProjectSpec, target: Path, written: Collection[str]) -> str:
     """What was written and what to run next, as the terminal shows it."""
-    lines = [f"Created {project_name} in {target}/ ({len(written)} files)", "", "Next:"]
-    for command, note in next_commands(target, written):
+    lines = [f"Created {spec.project_name} in {target}/ ({len(written)} files)", "", "Next:"]
+    for command, note in next_commands(spec, target, written):
         lines.append(f"  {command}" + (f"   # {note}" if note else ""))
     return "\n".join(lines)

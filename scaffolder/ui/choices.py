@@ -38,7 +38,8 @@ class GridCell(Static):
     GridCell {
         width: 1fr;
         height: 1;
-        padding: 0 1;
+        /* Left only: the next cell's padding is the gap, so `↑ postgresql` fits 13 cells. */
+        padding: 0 0 0 1;
         text-wrap: nowrap;
         text-overflow: ellipsis;
     }
@@ -132,7 +133,25 @@ class ChoiceGrid(Widget, can_focus=True):
         self.describe = describe
         self.label_width = label_width
         self.styles.grid_size_columns = len(self.columns) + 1
-        self.styles.grid_columns = f"{label_width} " + " ".join("1fr" for _ in self.columns)
+        self.fit_columns()
+
+    # The room a value column keeps when the labels widen: "↑ postgresql" and its padding.
+    VALUE_MIN = 13
+
+    def fit_columns(self) -> None:
+        """The label column as wide as the longest label (`databases.analytics_archive`)
+        and its padding, at least `label_width`, and never so wide that a value column gets
+        less than VALUE_MIN cells; a label longer still is cut with an ellipsis."""
+        longest = max((len(label) for label in [self.corner, *self.rows]), default=0) + 2
+        width = max(self.label_width, longest)
+        if self.size.width:
+            width = min(
+                width, max(self.label_width, self.size.width - self.VALUE_MIN * len(self.columns))
+            )
+        self.styles.grid_columns = f"{width} " + " ".join("1fr" for _ in self.columns)
+
+    def on_resize(self) -> None:
+        self.fit_columns()
 
     def compose(self) -> ComposeResult:
         yield GridCell(-1, -1, self.corner, classes="-header")
@@ -148,6 +167,7 @@ class ChoiceGrid(Widget, can_focus=True):
 
     async def set_rows(self, rows: Sequence[str]) -> None:
         self.rows = list(rows)
+        self.fit_columns()
         row, column = self.cursor
         await self.recompose()
         self.cursor = (min(row, len(self.rows) - 1), column)
@@ -204,11 +224,20 @@ class ChoiceModal(Dialog[int | None]):
         Binding("escape", "dismiss_none", "Close", show=True),
     ]
 
-    def __init__(self, title: str, options: Sequence[str | Text], current: int) -> None:
+    def __init__(
+        self,
+        title: str,
+        options: Sequence[str | Text],
+        current: int,
+        escape: str = "keep as is",
+    ) -> None:
+        """`escape`: what Esc does here, as the help line says it (in a multi-step add,
+        it cancels the whole add)."""
         super().__init__()
         self.title_text = title
         self.options = options
         self.current = current
+        self.escape = escape
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -218,8 +247,9 @@ class ChoiceModal(Dialog[int | None]):
                 id="choices",
             )
             yield Static(
-                "↑↓ or a first letter to move · Enter choose · Esc keep as is",
+                f"↑↓ or a first letter to move · Enter choose · Esc {self.escape}",
                 classes="modal-help",
+                markup=False,
             )
 
     def on_mount(self) -> None:
@@ -233,16 +263,21 @@ class ChoiceModal(Dialog[int | None]):
         self.dismiss(event.option_index)
 
     def on_key(self, event) -> None:
-        """A letter moves to the next option starting with it: `p` for postgresql."""
+        """A letter moves to the first option starting with it (`m` for memory, from
+        anywhere); the same letter again moves on to the next (mysql, then mssql)."""
         char = (event.character or "").lower()
         if len(char) != 1 or not char.isalnum():
             return
         choices = self.query_one("#choices", OptionList)
-        count = choices.option_count
-        start = choices.highlighted if choices.highlighted is not None else -1
-        for step in range(1, count + 1):
-            index = (start + step) % count
-            if str(choices.get_option_at_index(index).prompt).lower().startswith(char):
+        names = [
+            str(choices.get_option_at_index(i).prompt).lower() for i in range(choices.option_count)
+        ]
+        current = choices.highlighted
+        # From the highlight only when it starts with this letter already: cycling.
+        start = current + 1 if current is not None and names[current].startswith(char) else 0
+        for step in range(len(names)):
+            index = (start + step) % len(names)
+            if names[index].startswith(char):
                 choices.highlighted = index
                 event.stop()
                 return
@@ -265,20 +300,31 @@ class NameModal(Dialog[str | None]):
         Binding("escape", "dismiss_none", "Close", show=True),
     ]
 
-    def __init__(self, title: str, hint: str, check: Callable[[str], str | None]) -> None:
+    def __init__(
+        self,
+        title: str,
+        hint: str,
+        check: Callable[[str], str | None],
+        *,
+        verb: str = "Add",
+        placeholder: str = "type a name, e.g. reports",
+    ) -> None:
+        """`verb` labels the button that submits (Add, Rename, Set): what Enter does."""
         super().__init__()
         self.title_text = title
         self.hint_text = hint
         self.check = check
+        self.verb = verb
+        self.placeholder = placeholder
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.title_text, classes="modal-title", markup=False)
-            yield Input(id="name", compact=True, placeholder="type a name, e.g. reports")
+            yield Input(id="name", compact=True, placeholder=self.placeholder)
             yield Hint(self.hint_text, id="name-hint", markup=False)
             with Horizontal():
                 yield Button("Cancel", id="cancel", compact=True)
-                yield Button("Add", id="add", variant="primary", compact=True)
+                yield Button(self.verb, id="add", variant="primary", compact=True)
 
     @on(Input.Changed, "#name")
     def handle_changed(self, event: Input.Changed) -> None:

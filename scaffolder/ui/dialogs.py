@@ -63,6 +63,12 @@ class Dialog(ModalScreen[ResultType]):
         super()._forward_event(event)
 
     def on_mount(self) -> None:
+        from scaffolder.ui.widgets import KeyLine
+
+        # The dialog's own keys at the bottom, over the screen below's (whose `esc Quit`
+        # would be wrong here: Esc closes the dialog).
+        if not self.query(KeyLine):  # a dialog may place its own (the report's)
+            self.mount(KeyLine())
         # After the subclass's on_mount (Textual calls the most derived first, then the
         # bases): the field it focused is set by now.
         self.hand_typed_ahead()

@@ -23,15 +23,17 @@ _MOVES = ("cursor", "scroll", "move", "edge", "page", "select", "copy", "cut", "
 def binding_commands(app: App, screen: Screen, shown_only: bool = True) -> Iterable[SystemCommand]:
     """One command per enabled, described binding of `screen` (and its focused widget).
 
-    `shown_only`: only the footer's keys (the wizard). Without it, every action key too (the
-    edit menu keeps most of its actions out of the footer), but never a cursor movement."""
+    `shown_only`: only the footer's keys and the screen's own (the wizard: a step keeps some
+    of its actions out of a full footer, as Providers' `b`). Without it, every action key too
+    (the edit menu keeps most of its actions out of the footer), but never a cursor movement."""
     seen: set[str] = set()
     for active in screen.active_bindings.values():
         binding = active.binding
         description = binding.description or binding.tooltip
         action = binding.action.split(".")[-1].split("(")[0]
-        # Only the keys the footer shows: moving a cursor or copying text is no command.
-        if (shown_only and not binding.show) or not description or not active.enabled:
+        # Not a field's or the app's hidden keys: moving a cursor or copying text is no command.
+        hidden = not binding.show and active.node is not screen
+        if (shown_only and hidden) or not description or not active.enabled:
             continue
         if action in _SKIP_ACTIONS or action.startswith(_MOVES):
             continue

@@ -9,8 +9,11 @@ no escape sequence at all.
 
 from __future__ import annotations
 
+import copy
 import os
+import shutil
 import sys
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -192,11 +195,14 @@ class PlainPrompter(Prompter):
             self.say("  answer y or n")
 
     def checkbox(self, message: str, choices: list[Choice]) -> list[Any]:
-        self.say(f"{message} (numbers separated by spaces; Enter for none):")
+        ticked = [str(number) for number, choice in enumerate(choices, 1) if choice.checked]
+        keep = f"Enter for {' '.join(ticked)}" if ticked else "Enter for none"
+        self.say(f"{message} (numbers separated by spaces; {keep}):")
         for number, choice in enumerate(choices, 1):
             self.say(f"  {number}) {choice.title}")
         while True:
-            answer = self._line("numbers: ").replace(",", " ").split()
+            shown = f" [{' '.join(ticked)}]" if ticked else ""
+            answer = self._line(f"numbers{shown}: ").replace(",", " ").split() or ticked
             if all(a.isdigit() and 1 <= int(a) <= len(choices) for a in answer):
                 return [choices[int(a) - 1].value for a in answer]
             self.say(f"  enter numbers from 1 to {len(choices)}")
@@ -208,6 +214,58 @@ class PlainPrompter(Prompter):
 
     def say_code(self, code: str, filename: str) -> None:
         self._out.write(code if code.endswith("\n") else code + "\n")
+
+
+class _Replay:
+    """A group of questions asked again after "back": the answers before the one to ask
+    again are given from the record, without showing anything, so the group takes the same
+    path to it; from there each question is asked, offering its last answer as the default.
+
+    Stands in for the Prompter (the same methods); `given` is what this run answered."""
+
+    def __init__(self, prompter: Prompter, replay: list, remembered: list) -> None:
+        self.prompter = prompter
+        self.back_hint = prompter.back_hint
+        self.replay = replay  # (question, answer): answered again without asking
+        self.remembered = remembered  # (question, answer) of the last run: the defaults
+        self.given: list[tuple[str, Any]] = []
+
+    def _answer(self, message: str, default: Any, ask) -> Any:
+        position = len(self.given)
+        if position < len(self.replay):
+            answer = self.replay[position][1]
+        else:
+            if position < len(self.remembered) and self.remembered[position][0] == message:
+                default = self.remembered[position][1]
+            answer = ask(default)
+        self.given.append((message, answer))
+        return answer
+
+    def text(self, message: str, default: str, validate=None, instruction: str | None = None):
+        return self._answer(
+            message, default, lambda d: self.prompter.text(message, d, validate, instruction)
+        )
+
+    def select(self, message: str, options: list[tuple[str, Any]], default: Any) -> Any:
+        return self._answer(message, default, lambda d: self.prompter.select(message, options, d))
+
+    def confirm(self, message: str, default: bool) -> bool:
+        return self._answer(message, default, lambda d: self.prompter.confirm(message, d))
+
+    def checkbox(self, message: str, choices: list[Choice]) -> list[Any]:
+        def ask(ticked: list[Any] | None) -> list[Any]:
+            for choice in choices:
+                choice.checked = ticked is not None and choice.value in ticked
+            return self.prompter.checkbox(message, choices)
+
+        return self._answer(message, None, ask)
+
+    def say(self, *parts: tuple[str, str] | str) -> None:
+        if len(self.given) >= len(self.replay):  # replayed questions showed nothing
+            self.prompter.say(*parts)
+
+    def say_code(self, code: str, filename: str) -> None:
+        self.prompter.say_code(code, filename)
 
 
 def _check(function):
@@ -399,21 +457,35 @@ def q_deploy(p: Prompter, draft: Draft) -> None:
     )
 
 
-def plain_summary(draft: Draft, spec: ProjectSpec) -> list[str]:
-    """What the answers make, in plain text: the last thing shown before Write?."""
-    lines = [
-        f"project   {spec.project_name} (package {spec.package_name}) in {draft.target}/",
-        f"CI        {dict((v, t) for t, v in CI_CHOICES)[spec.ci]}; "
-        f"compose {'yes' if spec.compose else 'no'}",
-        f"deploy    {spec.deploy} (workers {spec.workers}, replicas {spec.replicas}, "
-        f"{draft.subscription_type()} subscriptions)",
+def plain_summary(draft: Draft, spec: ProjectSpec, columns: int | None = None) -> list[str]:
+    """What the answers make, in plain text: the last thing shown before Write?. Each line a
+    label, then its value in one column two spaces after the longest label; given the
+    terminal's `columns`, a long value wraps in its column (shown indented by two)."""
+    rows = [
+        ("project", f"{spec.project_name} (package {spec.package_name}) in {draft.target}/"),
+        (
+            "CI",
+            f"{dict((v, t) for t, v in CI_CHOICES)[spec.ci]}; "
+            f"compose {'yes' if spec.compose else 'no'}",
+        ),
+        (
+            "deploy",
+            f"{spec.deploy} (workers {spec.workers}, replicas {spec.replicas}, "
+            f"{draft.subscription_type()} subscriptions)",
+        ),
     ]
-    for env in draft.environments():
-        lines.append(f"{env:<10}{slot_summary(draft, env)}")
+    rows += [(env, slot_summary(draft, env)) for env in draft.environments()]
     for slot in draft.server_slots():
         url = draft.local_url(slot)
         default = f" (default {url})" if url else " (no default: production only)"
-        lines.append(f"{slot.key:<22}${{{draft.variable(slot)}}}{default}")
+        rows.append((slot.key, f"${{{draft.variable(slot)}}}{default}"))
+    width = max(len(label) for label, _ in rows) + 2
+    room = columns - 2 - width if columns else 0
+    lines = []
+    for label, value in rows:
+        parts = textwrap.wrap(value, room, break_on_hyphens=False) if room >= 20 else [value]
+        lines.append(f"{label:<{width}}{parts[0]}")
+        lines += [" " * width + part for part in parts[1:]]
     return lines
 
 
@@ -433,7 +505,7 @@ def q_review(p: Prompter, draft: Draft) -> bool:
     say_findings(p, findings, "domain.toml")
     p.say("")
     p.say(("bold", "Summary"))
-    for line in plain_summary(draft, spec):
+    for line in plain_summary(draft, spec, shutil.get_terminal_size().columns):
         p.say(f"  {line}")
     # Anything risky (a finding, a folder that is not empty): Enter must not write.
     risky = bool(findings) or draft.target_warning() is not None
@@ -470,6 +542,12 @@ def say_findings(p: Prompter, findings: list, what: str, *, locations: bool = Fa
         p.say(("fg:ansibrightblack", f"    fix: {finding.fix}"))
 
 
+def _copy(draft: Draft) -> Draft:
+    """A copy to go back to; the spec it started from is immutable, and shared."""
+    origin = draft.origin
+    return copy.deepcopy(draft, {id(origin): origin} if origin is not None else None)
+
+
 def run_prompts(
     initial: ProjectSpec, target: Path, *, input=None, output=None
 ) -> WizardOutcome | None:
@@ -481,20 +559,39 @@ def run_prompts(
     if reason:
         p.say(f"protean-init: {reason}, so the questions come line by line.")
     draft = Draft.from_spec(initial, target)
+    # Per group of questions: the draft as it began, its answers (question, answer) in its
+    # last run, and how many of them to give again without asking when it runs next.
+    starts: list[Draft] = [draft] * len(QUESTIONS)
+    answers: list[list[tuple[str, Any]]] = [[] for _ in QUESTIONS]
+    replay = [0] * len(QUESTIONS)
     index = 0
     try:
         while True:
+            asking: _Replay | None = None
             try:
                 if index < len(QUESTIONS):
-                    QUESTIONS[index](p, draft)
+                    starts[index] = _copy(draft)
+                    asking = _Replay(p, answers[index][: replay[index]], answers[index])
+                    QUESTIONS[index](asking, draft)  # type: ignore[arg-type]
+                    answers[index], replay[index] = asking.given, 0
                     index += 1
                     continue
                 if not q_review(p, draft):
                     return None
                 return draft.outcome()
             except _Back:
-                # The question before is asked again, its answer so far as the default.
-                index = max(0, index - 1)
+                # One question back: this group's previous one, or the last one before it.
+                # The group runs again from its start, its earlier answers given again.
+                given = asking.given if asking is not None else []
+                if given:
+                    answers[index] = given + answers[index][len(given) :]
+                    replay[index] = len(given) - 1
+                else:
+                    earlier = [g for g in range(min(index, len(QUESTIONS))) if answers[g]]
+                    if earlier:
+                        index = earlier[-1]
+                        replay[index] = len(answers[index]) - 1
+                draft = _copy(starts[min(index, len(QUESTIONS) - 1)])
                 p.say(("fg:ansibrightblack", "(back one question)"))
     except _Cancelled:
         return None

@@ -37,6 +37,8 @@ from scaffolder.spec import (
 from scaffolder.ui.outcome import WizardOutcome
 
 SUBSCRIPTION_KEY = "server.default_subscription_type"
+# A name to suggest for a new named slot, per role.
+NAME_EXAMPLES = {Role.DATABASE: "reports", Role.BROKER: "events", Role.CACHE: "sessions"}
 
 # The values each setting takes; None means "unset" in base and "inherit" in an overlay.
 SETTING_VALUES: dict[str, tuple[object, ...]] = {
@@ -133,8 +135,13 @@ class Draft(SpecDraft):
         self.package_follows = name == package_name_for(self.project_name)
 
     def set_target(self, text: str) -> None:
-        self.target = Path(text).expanduser() if text.strip() else Path()
-        self.target_follows = bool(text.strip()) and self.target.name == self.project_name
+        """The folder as typed; one named after the project follows its renames, unless it
+        is the current folder (the field's first Changed, on mount, must not make it follow)."""
+        if text == self.target_text():
+            return
+        target = Path(text).expanduser() if text.strip() else Path()
+        self.target = target
+        self.target_follows = target.name == self.project_name and not _is_cwd(target)
 
     def target_text(self) -> str:
         return "" if self.target == Path() else str(self.target)
@@ -212,31 +219,46 @@ class Draft(SpecDraft):
 
     def database_error(self, name: str) -> str | None:
         """Why `name` cannot be a new database, or None when it can."""
+        return self.slot_error(Role.DATABASE, name)
+
+    def slot_error(self, role: Role, name: str) -> str | None:
+        """Why `name` cannot be a new named slot of `role`, or None when it can."""
         if not name:
-            return "enter a name, such as reports"
+            return "enter a name, such as " + NAME_EXAMPLES[role]
         error = error_of(validate_slot_name, name)
         if error:
             return error
-        if Slot(Role.DATABASE, name) in self.slots:
-            return f"there is a database named {name!r} already"
+        if Slot(role, name) in self.slots:
+            return f"there is a {role.label} named {name!r} already"
         return None
 
     def add_database(self, name: str) -> Slot:
         """A new named database, set up as databases.default is in every environment."""
-        error = self.database_error(name)
+        return self.add_slot(Role.DATABASE, name)
+
+    def add_slot(self, role: Role, name: str) -> Slot:
+        """A new named database, broker or cache, set up as the role's default slot is in
+        every environment, after the role's other slots."""
+        error = self.slot_error(role, name)
         if error:
             raise UsageError(error)
-        slot = Slot(Role.DATABASE, name)
-        last = max(i for i, s in enumerate(self.slots) if s.role is Role.DATABASE)
+        slot, default = Slot(role, name), Slot(role, "default")
+        last = max(i for i, s in enumerate(self.slots) if s.role is role)
         self.slots.insert(last + 1, slot)
         for env in ENVIRONMENTS:
-            if DEFAULT_DATABASE in self.providers[env]:
-                self.providers[env][slot] = self.providers[env][DEFAULT_DATABASE]
+            if default in self.providers[env]:
+                self.providers[env][slot] = self.providers[env][default]
         return slot
 
     def remove_database(self, slot: Slot) -> None:
         if slot.role is not Role.DATABASE or slot == DEFAULT_DATABASE:
             raise UsageError("only a named database other than default can be removed")
+        self.remove_slot(slot)
+
+    def remove_slot(self, slot: Slot) -> None:
+        """Drop a named database, broker or cache (never a role's default) everywhere."""
+        if not slot.role.is_named or slot.name == "default":
+            raise UsageError("only a named database, broker or cache can be removed")
         self.slots.remove(slot)
         for env in ENVIRONMENTS:
             self.providers[env].pop(slot, None)

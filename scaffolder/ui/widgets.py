@@ -7,6 +7,7 @@ neither): importing them from here still works, through the module's __getattr__
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -111,7 +112,9 @@ class NavBar(Horizontal):
         padding: 0 1;
         margin-top: 1;
     }
-    NavBar #nav-status { width: 1fr; color: $text-muted; }
+    /* One line: a longer status is cut with an ellipsis, never wrapped out of sight. */
+    NavBar #nav-status { width: 1fr; color: $text-muted; text-wrap: nowrap;
+                         text-overflow: ellipsis; }
     NavBar #nav-status.-error { color: $text-error; }
     """
 
@@ -125,6 +128,27 @@ class NavBar(Horizontal):
         if self._back:
             yield NavButton("← Back", id="back")
         yield NavButton(self._next_label, id="next", variant="primary")
+
+
+def fit_path(path: Path, room: int) -> str:
+    """`path` as a status line can show it in `room` cells: "this folder, NAME" for the
+    current folder, relative inside it, `~` for the home folder, and otherwise cut from the
+    left (`…/work/acme`): the end of a path is the part that says which folder it is."""
+    try:
+        absolute, here = path.resolve(), Path.cwd().resolve()
+    except OSError:
+        absolute, here = path, None
+    if absolute == here:
+        text = f"this folder, {absolute.name}"
+    elif here is not None and absolute.is_relative_to(here):
+        text = str(absolute.relative_to(here))
+    elif absolute.is_relative_to(Path.home()):
+        text = "~/" + str(absolute.relative_to(Path.home()))
+    else:
+        text = str(absolute)
+    if len(text) <= room:
+        return text
+    return "…" + text[len(text) - max(room - 1, len(absolute.name)) :]
 
 
 _Key = tuple[str, str, str, bool]  # a binding's key, how it is shown, what it does, enabled

@@ -177,19 +177,18 @@ def test_try_repo_installs_and_runs_the_hook(tmp_path):
 
 @pytest.mark.parametrize("ci", ["github", "gitlab", "none"])
 def test_the_generated_readme_shows_the_hook_as_an_opt_in(ci):
-    """The README's snippet is the shipped hook as a local one; nothing else generated needs
-    protean-init."""
+    """The README's snippet uses the shipped hook from protean-init's repository (pre-commit
+    installs it from there: it is not on PyPI); nothing else generated needs protean-init."""
     from scaffolder.answers import build_spec
 
     files = render_project(build_spec(default_spec("acme"), sets=[], project={"ci": ci}))
     readme = files["README.md"].decode()
     blocks = re.findall(r"```yaml\n(.*?)```", readme, re.DOTALL)
     config = yaml.safe_load(blocks[0])
-    (local,) = config["repos"][0]["hooks"]
-    shipped = hook()
-    for key in ("id", "entry", "language", "pass_filenames", "files"):
-        assert local[key] == shipped[key], key
-    assert local["additional_dependencies"] == ["protean-init"]
+    (repository,) = config["repos"]
+    assert repository["repo"] != "local" and repository["rev"]
+    (used,) = repository["hooks"]
+    assert used == {"id": hook()["id"]}  # the definition, and how to install it, are the repo's
     step = blocks[1]
     if ci == "gitlab":
         job = yaml.safe_load(step)["protean-init-check"]

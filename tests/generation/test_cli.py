@@ -485,3 +485,39 @@ def test_the_version_is_the_installed_packages_and_the_answers_file_records_it(t
     assert main(["new", str(tmp_path / "shop"), "--defaults"]) == 0
     answers = (tmp_path / "shop" / ".copier-answers.protean-init.yml").read_text()
     assert f"_template: protean-init {__version__}\n" in answers
+
+
+def test_the_advice_with_no_terminal_works_as_given(tmp_path: Path) -> None:
+    """`protean-init` with no terminal says to pass --defaults: `protean-init --defaults`
+    (no command, as the advice reads) then writes the project into the empty folder."""
+    empty = tmp_path / "orders"
+    empty.mkdir()
+    refused = run_process(empty, "-m", "scaffolder")
+    assert "pass --defaults" in refused.stderr
+    result = run_process(empty, "-m", "scaffolder", "--defaults")
+    assert result.returncode == 0, result.stderr
+    assert 'name = "orders"' in (empty / "pyproject.toml").read_text()
+
+
+def test_new_options_need_no_command(tmp_path, monkeypatch) -> None:
+    """The README's `protean-init --ui prompt`: options with no command are new's, or edit's
+    in a project; the command line's own options stay its own."""
+    from scaffolder.cli import route
+
+    monkeypatch.chdir(tmp_path)
+    assert route(["--ui", "prompt"]) == ["new", "--ui", "prompt"]
+    assert route(["--defaults", "--ci", "gitlab"]) == ["new", "--defaults", "--ci", "gitlab"]
+    assert route(["--help"]) == ["--help"]
+    assert route(["--version"]) == ["--version"]
+    assert build_new_args(["--ui", "prompt"]).ui == "prompt"
+    shop = tmp_path / "shop"
+    assert main(["new", str(shop), "--defaults"]) == 0
+    monkeypatch.chdir(shop / "tests")
+    assert route(["--ui", "prompt"]) == ["edit", "--project", str(shop), "--ui", "prompt"]
+
+
+def build_new_args(argv: list[str]):
+    from scaffolder.cli import build_parser, route
+
+    routed = route(argv)
+    return build_parser(routed[0]).parse_args(routed)

@@ -108,3 +108,8 @@ async def modal_shown(
         if time.monotonic() - started > limit:
             raise AssertionError(f"{modal_type.__name__} never opened: {pilot.app.screen!r}")
         await pilot.pause(0.01)
+
+
+def shown_text(widget) -> str:
+    """The lines a widget draws on screen now, as text (wrapped as the user sees them)."""
+    return "\n".join(widget.render_line(y).text for y in range(widget.size.height))

@@ -7,6 +7,7 @@ Snapshots at 80x24 (the smallest supported): update after an intended change wit
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from textual.widgets import Input, RadioButton, Static
@@ -21,7 +22,7 @@ from scaffolder.ui.screens.providers import ProvidersScreen
 from scaffolder.ui.screens.review import ReviewScreen
 from scaffolder.ui.wizard import DEPLOY, WizardApp
 
-from .helpers import step_ready, type_into, until
+from .helpers import shown_text, step_ready, type_into, until
 from .test_snapshots import settle, steady_compare
 from .test_wizard import rendered
 from .test_wizard_keys import palette_titles
@@ -186,7 +187,7 @@ async def test_help_and_palette_list_the_deploy_step(make_app):
         await to_deploy(pilot)
         await pilot.press("question_mark")
         await shown(pilot, HelpScreen)
-        steps = str(app.screen.query_one("#help-steps", Static).render())
+        steps = shown_text(app.screen.query_one("#help-steps", Static))
         assert "▸ 4 Deploy" in steps
         assert "subscription type, workers" in steps
         await pilot.press("escape")
@@ -248,4 +249,7 @@ def test_the_plain_summary_names_the_deployment(initial, tmp_path):
 
     draft = Draft.from_spec(initial, tmp_path / "acme")
     summary = "\n".join(plain_summary(draft, draft.build()))
-    assert "deploy    docker (workers 1, replicas 1, event_store subscriptions)" in summary
+    # The values' column is the longest label's (a slot key) and two spaces.
+    assert re.search(
+        r"^deploy +docker \(workers 1, replicas 1, event_store subscriptions\)$", summary, re.M
+    )

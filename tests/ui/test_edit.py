@@ -17,7 +17,7 @@ from scaffolder.ui.screens.preview import ReportModal
 from scaffolder.ui.widgets import ChoiceGrid, ChoiceModal, Hint, NameModal, PickManyModal
 
 from .conftest import snapshot
-from .helpers import modal_shown, move_to
+from .helpers import modal_shown, move_to, shown_text, until
 
 GITHUB = ".github/workflows/ci.yml"
 BASE, PRODUCTION, TEST, MEMORY = range(4)
@@ -407,3 +407,42 @@ async def test_escape_typed_right_after_a_dialog_key_closes_that_dialog(shop):
         await settled(pilot)
         assert app.is_running and isinstance(app.screen, EditScreen)
         assert not app.applied
+
+
+async def test_escape_in_a_later_environment_cancels_the_add_and_says_so(shop):
+    """The add asks base, then each overlay: Esc there cancels the whole add, as the picker's
+    help line says (not "keep as is"), and the status line tells what happened."""
+    before = snapshot(shop)
+    app = EditApp(open_project(shop))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a", *"reports", "enter")
+        await modal_shown(pilot, ChoiceModal)
+        first = app.screen
+        assert "Esc cancel the add" in shown_text(first.query_one(".modal-help"))
+        await pilot.press("enter")  # base: as databases.default
+        await modal_shown(pilot, ChoiceModal, other_than=first)
+        assert app.screen.title_text == "databases.reports in production"
+        assert "keep as is" not in shown_text(app.screen.query_one(".modal-help"))
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, EditScreen), "the menu again")
+        assert str(status(app).render()) == "Adding databases.reports cancelled; nothing written."
+        await pilot.press("escape")
+    assert snapshot(shop) == before
+
+
+async def test_a_named_databases_label_is_shown_whole_in_the_menu_at_80x24(shop):
+    assert main_add(shop, "analytics") == 0
+    app = EditApp(open_project(shop))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        row = grid(app).rows.index("databases.analytics")
+        assert shown_text(grid(app).cell(row, -1)).strip() == "databases.analytics"
+        for column in range(4):
+            assert "…" not in shown_text(grid(app).cell(row, column))
+        await pilot.press("escape")
+
+
+def main_add(project, name: str) -> int:
+    from scaffolder.cli import main
+
+    return main(["add-database", name, "--provider", "memory", "--project", str(project)])

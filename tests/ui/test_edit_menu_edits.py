@@ -109,3 +109,34 @@ async def test_a_setting_and_a_key(shop):
         await settled(pilot)
         await pilot.press("escape")
     assert "debug" not in open_project(shop).tree["test"]
+
+
+async def test_the_rename_dialog_says_rename_and_speaks_in_sentences(shop):
+    """Rename (m) is not the add dialog: its button renames, its field asks for the new name
+    of this slot, its hint is a whole sentence; Escape leaves the files as they were."""
+    from textual.widgets import Button, Input
+
+    app = EditApp(open_project(shop))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("b")
+        await pilot.pause()
+        await choose(pilot, "cache")
+        await pilot.press(*"sessions", "enter")
+        await pilot.pause()
+        await choose(pilot, "redis")
+        await preview(pilot)
+        await pilot.press("enter")
+        await settled(pilot)
+        before = snapshot(shop)
+        await move_to(pilot, "providers", grid(app).rows.index("caches.sessions"), BASE)
+        await pilot.press("m")
+        await modal_shown(pilot, NameModal)
+        dialog = app.screen
+        assert str(dialog.query_one("#add", Button).label) == "Rename"
+        placeholder = dialog.query_one("#name", Input).placeholder
+        assert "sessions" in placeholder and "reports" not in placeholder
+        hint = str(dialog.query_one("#name-hint").render())
+        assert hint[0].isupper() and hint.endswith("."), hint
+        await pilot.press("escape")
+        await pilot.pause()
+        assert snapshot(shop) == before

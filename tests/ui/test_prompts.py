@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 
 from prompt_toolkit.input import create_pipe_input
@@ -212,6 +213,20 @@ def test_environments_are_labelled_and_the_summary_is_plain_text(initial, tmp_pa
     assert line.startswith("databases.default=memory, brokers.default=")
     summary = "\n".join(plain_summary(draft, draft.build()))
     assert "production" in summary and "databases.default=postgresql" in summary
+    # Every label stands apart from its value, the longest (production, a slot key) too.
+    lines = summary.splitlines()
+    assert any(re.match(r"production {2,}databases\.default=postgresql", line) for line in lines)
+    assert "productiondatabases" not in summary
+    starts = {len(line) - len(line.split("  ", 1)[1].lstrip()) for line in lines}
+    assert len(starts) == 1, lines  # one column of values
+    # At 80 columns (shown indented by two) a long value wraps in its column, not at 0.
+    (column,) = starts
+    narrow = plain_summary(draft, draft.build(), 80)
+    assert len(narrow) > len(lines) and all(len(line) <= 78 for line in narrow), narrow
+    assert all(line[:column].strip() or line[column] != " " for line in narrow), narrow
+    assert "".join(line[column:] for line in narrow).replace(" ", "") == "".join(
+        line[column:] for line in lines
+    ).replace(" ", "")  # nothing lost to the wrapping
     assert "${DATABASE_URL} (default postgresql://" in summary
     assert "\x1b" not in summary
 
@@ -262,3 +277,64 @@ def test_term_dumb_gets_plain_lines_and_no_escape_sequence(tmp_path):
     assert "Project name [shop]:" in text
     assert "Summary" in text
     assert (target / "domain.toml").is_file()
+
+
+def plain_run(monkeypatch, initial, target: Path, lines: list[str]):
+    """The TERM=dumb prompts in-process: `lines` typed, the transcript and the outcome."""
+    import io
+    import sys
+
+    monkeypatch.setenv("TERM", "dumb")
+    typed, shown = io.StringIO("".join(line + "\n" for line in lines)), io.StringIO()
+    monkeypatch.setattr(sys, "stdin", typed)
+    monkeypatch.setattr(sys, "stdout", shown)
+    outcome = run_prompts(initial, target)
+    return shown.getvalue(), outcome
+
+
+def test_lt_goes_back_exactly_one_question_within_a_step(monkeypatch, initial, tmp_path):
+    """`<` at the first provider question after adding a database goes back to the question
+    just answered (Add another database?, its answer offered), not to the step's start,
+    where a question not asked before (Remove any named database?) would come."""
+    transcript, outcome = plain_run(
+        monkeypatch,
+        initial,
+        tmp_path / "acme",
+        [
+            *[""] * 5,  # project, package, folder, CI, compose
+            "y",  # Add a named database?
+            "reports",
+            "",  # Add a named database? no
+            "<",  # at "Change providers in which environments?"
+            "",  # Add a named database? again: Enter keeps its answer, no
+            "2",  # Change providers in: production
+            "",  # production · databases.default: as it is
+            "<",  # at production · databases.reports: back to databases.default
+            "",  # production · databases.default again
+            *[""] * 4,  # databases.reports, broker, event store, cache: as they are
+            *[""] * 3,  # settings: none; connections: no; deploy: docker
+            "y",  # Write?
+        ],
+    )
+    assert outcome is not None, transcript[-1500:]
+    assert REPORTS in outcome.spec.slots
+    assert "Remove any named database" not in transcript
+    backs = transcript.split("(back one question)\n")
+    assert len(backs) == 3, transcript
+    assert backs[1].startswith("Add a named database? [y/N]: "), backs[1][:200]
+    # production's database again (its choices listed again), not the step's first question
+    assert backs[2].startswith("production · databases.default:\n"), backs[2][:200]
+
+
+def test_lt_at_a_steps_first_question_goes_to_the_last_one_before(monkeypatch, initial, tmp_path):
+    transcript, outcome = plain_run(
+        monkeypatch,
+        initial,
+        tmp_path / "acme",
+        [*[""] * 5, "", "<", "y", "reports", "", *[""] * 4, "y"],
+    )
+    assert outcome is not None, transcript[-1500:]
+    after = transcript.split("(back one question)\n")[1]
+    # The step's first question again: its heading, then the question.
+    assert after.startswith("\n2/5 Providers\nAdd a named database? [y/N]: "), after[:200]
+    assert REPORTS in outcome.spec.slots

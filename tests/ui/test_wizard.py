@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 from textual import events
@@ -584,9 +585,17 @@ async def test_a_first_letter_moves_in_a_choice_list(make_app):
         await pilot.press("enter", "s", "enter")  # postgresql -> sqlite
         await pilot.pause()
         assert app.draft.choice("test", DATABASE) == "sqlite"
-        await pilot.press("enter", "m", "m", "enter")  # mysql, then mssql
+        # On sqlite, m goes to the first m (memory), not the next one below the highlight;
+        # m again goes on to mysql, then mssql.
+        await pilot.press("enter", "m", "enter")
+        await pilot.pause()
+        assert app.draft.choice("test", DATABASE) == "memory"
+        await pilot.press("enter", "m", "m", "enter")  # on memory: mysql, then mssql
         await pilot.pause()
         assert app.draft.choice("test", DATABASE) == "mssql"
+        await pilot.press("enter", "s", "enter")  # sqlite, from mssql: the first s
+        await pilot.pause()
+        assert app.draft.choice("test", DATABASE) == "sqlite"
 
 
 async def test_review_key_sends_the_user_to_a_bad_connection(make_app):
@@ -603,3 +612,135 @@ async def test_review_key_sends_the_user_to_a_bad_connection(make_app):
         assert isinstance(app.screen, ConnectionsScreen)
         assert app.focused.id == "variable-brokers-default"
         assert hint(app, "hint-brokers-default").has_class("-error")
+
+
+async def test_a_name_typed_in_an_empty_current_folder_keeps_the_project_there(
+    make_app, tmp_path, monkeypatch
+):
+    """`protean-init` in an empty folder writes into it (README): renaming the project on the
+    Project step keeps that folder, as the prompts do; it never moves beside it."""
+    here = tmp_path / "acme"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    app = make_app(target=Path.cwd())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_into(pilot, "#project-name", "acme-reports")
+        assert app.screen.query_one("#target", Input).value == str(here)
+        assert app.draft.target == here
+        assert app.draft.package_name == "acme_reports"
+
+
+async def test_a_named_databases_label_is_shown_whole_at_80x24(make_app, initial):
+    """`databases.analytics` is wider than the grid's usual label column: the column widens
+    for it (the provider columns keep room for `↑ postgresql`) rather than cut it."""
+    from scaffolder.answers import build_spec
+
+    from .helpers import shown_text
+
+    spec = build_spec(initial, sets=["base.databases.analytics_2=postgresql"])
+    app = make_app(spec=spec)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+n")
+        screen = await step_ready(pilot, ProvidersScreen)
+        await pilot.pause()
+        grid = screen.query_one("#providers", ChoiceGrid)
+        row = grid.rows.index("databases.analytics_2")
+        assert shown_text(grid.cell(row, -1)).strip() == "databases.analytics_2"
+        for column in range(4):
+            assert "…" not in shown_text(grid.cell(row, column))
+
+
+@pytest.mark.parametrize("where", ["cwd", "far"])
+async def test_review_names_the_folder_it_writes_to_at_80x24(
+    make_app, tmp_path, monkeypatch, where
+):
+    """The status line beside Write is one line: the folder is in it, shortened from the left
+    when long, never wrapped out of sight ("ctrl+s writes 25 files to" and nothing)."""
+    from .helpers import shown_text
+
+    deep = tmp_path / "a-folder-with-a-long-name" / "and-another-one-below-it" / "acme"
+    deep.mkdir(parents=True)
+    here = deep if where == "cwd" else tmp_path
+    monkeypatch.chdir(here)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))  # the path is not under it
+    app = make_app(target=deep)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+s")
+        screen = await rendered(pilot)
+        line = shown_text(screen.query_one("#nav-status")).rstrip()
+        assert "files to " in line and line.endswith("acme/"), line
+        if where == "cwd":
+            assert line.endswith("files to this folder, acme/"), line
+        else:
+            assert "…" in line  # too long for the line: cut from the left
+
+
+async def test_the_added_database_status_fits_and_is_gone_when_the_step_is_left(make_app):
+    from .helpers import shown_text
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+n")
+        screen = await step_ready(pilot, ProvidersScreen)
+        await pilot.press("a")
+        await modal_shown(pilot, NameModal)
+        await pilot.press(*"analytics", "enter")
+        await until(pilot, lambda: "Added" in shown_text(screen.query_one("#nav-status")), "news")
+        line = shown_text(screen.query_one("#nav-status")).strip()
+        assert line == "Added databases.analytics (connection: next step)", line
+        await pilot.press("ctrl+n")
+        await step_ready(pilot, ConnectionsScreen)
+        await pilot.press("alt+left")
+        await step_ready(pilot, ProvidersScreen)
+        await pilot.pause()
+        assert "Added" not in shown_text(screen.query_one("#nav-status"))
+
+
+async def test_a_named_broker_and_cache_from_the_palette_and_b_reach_the_spec(make_app):
+    """The wizard adds a named broker or cache as the edit menu does (b): found in the
+    palette by "broker" or "cache" too; each starts as the role's default slot, gets its
+    own connection, and x removes it again."""
+    from textual.command import CommandPalette
+
+    events = Slot(Role.BROKER, "events")
+    sessions = Slot(Role.CACHE, "sessions")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+n")
+        await step_ready(pilot, ProvidersScreen)
+        await pilot.press("ctrl+p")
+        await modal_shown(pilot, CommandPalette)
+        await pilot.press(*"broker")
+        await until(pilot, lambda: "broker" in palette_first(app), "a broker command")
+        await pilot.press("enter")
+        await modal_shown(pilot, ChoiceModal)
+        await pilot.press("enter")  # broker
+        await modal_shown(pilot, NameModal)
+        await pilot.press(*"events", "enter")
+        await until(pilot, lambda: events in app.draft.slots, "brokers.events added")
+        assert isinstance(app.screen, ProvidersScreen)
+        await pilot.press("b")
+        await modal_shown(pilot, ChoiceModal)
+        await pilot.press("c", "enter")  # cache, by its first letter
+        await modal_shown(pilot, NameModal)
+        await pilot.press(*"sessions", "enter")
+        await until(pilot, lambda: sessions in app.draft.slots, "caches.sessions added")
+        assert app.draft.effective("production", events) == "redis"
+        assert app.draft.effective("production", sessions) == "redis"
+        rows = app.screen.query_one("#providers", ChoiceGrid).rows
+        assert rows.index("brokers.events") == rows.index("brokers.default") + 1
+        assert events in app.draft.server_slots() and sessions in app.draft.server_slots()
+        spec = app.draft.build()
+        assert spec.provider("test", events).name == "redis" and events in spec.slots
+        await move_to(pilot, "providers", rows.index("caches.sessions"), BASE)
+        await pilot.press("x")
+        await until(pilot, lambda: sessions not in app.draft.slots, "caches.sessions removed")
+
+
+def palette_first(app) -> str:
+    from textual.command import CommandList
+
+    commands = app.screen.query_one(CommandList)
+    if not commands.option_count:
+        return ""
+    return str(commands.get_option_at_index(0).prompt).lower()

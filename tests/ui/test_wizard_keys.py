@@ -17,7 +17,7 @@ from scaffolder.ui.screens.providers import ProvidersScreen
 from scaffolder.ui.widgets import QuitModal
 
 from .conftest import snapshot
-from .helpers import modal_shown, pick, type_into, until
+from .helpers import modal_shown, pick, shown_text, type_into, until
 from .test_wizard import rendered
 
 DATABASE = Slot(Role.DATABASE, "default")
@@ -194,7 +194,8 @@ async def test_the_palette_lists_the_wizards_commands(make_app):
             "Check",
             "Help",
             "Add db",
-            "Remove db",
+            "Remove",
+            "Add a broker or cache",
             "Change",
             "Next",
             "Back",
@@ -227,9 +228,9 @@ async def test_question_mark_and_f1_open_the_help(make_app, key):
         await shown(pilot, ProvidersScreen)
         await pilot.press(key)
         await shown(pilot, HelpScreen)
-        text = str(app.screen.query_one("#help-keys").render())
+        text = shown_text(app.screen.query_one("#help-keys"))
         assert "ctrl+p" in text and "alt+←" in text
-        steps = str(app.screen.query_one("#help-steps").render())
+        steps = shown_text(app.screen.query_one("#help-steps"))
         assert "▸ 2 Providers" in steps and "the variable each connection reads" in steps
         await pilot.press("escape")
         await shown(pilot, ProvidersScreen)
@@ -245,7 +246,7 @@ async def test_f1_opens_the_help_from_a_text_field_where_a_question_mark_is_text
         before = name.value
         await pilot.press("f1")
         await shown(pilot, HelpScreen)
-        assert "F1" in str(app.screen.query_one("#help-keys").render())
+        assert "F1" in shown_text(app.screen.query_one("#help-keys"))
         await pilot.press("escape")
         await shown(pilot, ProjectScreen)
         assert app.focused is name
@@ -268,7 +269,7 @@ async def test_f1_opens_the_help_over_a_dialogs_name_field(make_app):
         assert dialog.query_one("#name", Input).value == "?"
         await pilot.press("f1")
         await modal_shown(pilot, HelpScreen)
-        assert "▸ 2 Providers" in str(app.screen.query_one("#help-steps").render())
+        assert "▸ 2 Providers" in shown_text(app.screen.query_one("#help-steps"))
         await pilot.press("escape")
         await modal_shown(pilot, NameModal)
         assert app.screen is dialog and dialog.query_one("#name", Input).value == "?"
@@ -345,7 +346,7 @@ async def test_the_footer_follows_focus_and_keeps_the_palette_key_in_view_at_80_
         # The grid is focused: its Enter is offered; the keys that no longer fit give way to
         # the palette's, which stays at the right edge.
         line = footer_text(app)
-        assert line.startswith("⏎ Change a Add db x Remove db ^s Review"), line
+        assert line.startswith("⏎ Change a Add db x Remove ^s Review"), line
         assert line.endswith("… ^p palette") and len(line) == 80, line
         app.screen.query_one("#add-database").focus()
         await until(pilot, lambda: "Change" not in footer_text(app), "the footer without Change")
@@ -367,4 +368,43 @@ async def test_a_click_on_a_footer_key_presses_it_and_a_disabled_one_does_nothin
         await pilot.pause()
         assert isinstance(app.screen, ProjectScreen)
         await pilot.click(KeyLine, offset=(line.index("^n"), 0))
+        await shown(pilot, ProvidersScreen)
+
+
+async def test_the_help_at_80_columns_wraps_each_description_in_its_column(make_app):
+    """At 80x24 several descriptions take two lines: the second starts under the first's
+    text, never back at the left edge where the keys are."""
+    from scaffolder.ui.screens.help import KEYS
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f1")
+        await shown(pilot, HelpScreen)
+        keys = app.screen.query_one("#help-keys")
+        lines = shown_text(keys).splitlines()
+        assert len(lines) > len(KEYS)  # some descriptions did wrap at this width
+        column = max(len(key) for key, _ in KEYS) + 2
+        for line in lines:
+            if line.strip() and not line.startswith(tuple(key for key, _ in KEYS)):
+                assert line[:column].strip() == "", f"wrapped to the left edge: {line!r}"
+
+
+@pytest.mark.parametrize("dialog_key", ["enter", "a"])
+async def test_under_an_open_dialog_the_footer_says_what_esc_does_there(make_app, dialog_key):
+    """A picker (Enter on a cell) or the name dialog (a) covers the step's footer with its own
+    keys: `esc Close`, not the step's `esc Quit` (Esc closes the dialog, it quits nothing)."""
+    from scaffolder.ui.widgets import KeyLine
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+n")
+        await shown(pilot, ProvidersScreen)
+        await pilot.press(dialog_key)
+        await until(pilot, lambda: app.screen.query(KeyLine), "the dialog's footer")
+        await pilot.pause()
+        bottom, _ = app.screen.get_widget_at(5, 23)
+        assert isinstance(bottom, KeyLine)
+        line = shown_text(bottom)
+        assert "esc Close" in line and "Quit" not in line, line
+        await pilot.press("escape")
         await shown(pilot, ProvidersScreen)

@@ -30,6 +30,7 @@ from scaffolder.reopen.menu import Proposal
 from scaffolder.spec import MEMORY, PRODUCTION, TEST
 from scaffolder.ui.choices import option_label
 from scaffolder.ui.dialogs import ask
+from scaffolder.ui.state import NAME_EXAMPLES
 from scaffolder.ui.widgets import ChoiceGrid, ChoiceModal, KeyLine, NameModal, PickManyModal
 
 if TYPE_CHECKING:
@@ -53,10 +54,12 @@ ACTIONS = (
 )
 
 
-def choice_dialog(title: str, options: list[menu.Option], start: int) -> ChoiceModal:
+def choice_dialog(
+    title: str, options: list[menu.Option], start: int, escape: str = "keep as is"
+) -> ChoiceModal:
     """A pick-one dialog over `options`: each as its name in bold, then what it is."""
     labels = [option_label(option.name, option.summary) for option in options]
-    return ChoiceModal(title, labels, start)
+    return ChoiceModal(title, labels, start, escape)
 
 
 class EditScreen(Screen):
@@ -357,8 +360,15 @@ class EditScreen(Screen):
     def background(self) -> str:
         return self.app.get_css_variables().get("surface", "default")
 
-    async def choose(self, title: str, options: list[menu.Option], start: int) -> int | None:
-        return await self.app.push_screen_wait(choice_dialog(title, options, start))
+    async def choose(
+        self, title: str, options: list[menu.Option], start: int, escape: str = "keep as is"
+    ) -> int | None:
+        return await self.app.push_screen_wait(choice_dialog(title, options, start, escape))
+
+    def add_cancelled(self, key: str) -> None:
+        """Esc in a picker of an add that asks one environment after another: the whole add
+        is cancelled, and the status line says so (the picker's help line said it would)."""
+        self.set_status(f"Adding {key} cancelled; nothing written.")
 
     # --- the actions --------------------------------------------------------------------
 
@@ -382,16 +392,20 @@ class EditScreen(Screen):
         options = menu.provider_options(Role.DATABASE)
         values = [option.value for option in options]
         start = values.index(menu.base_database_default(project))
-        picked = await self.choose(f"databases.{name} in base", options, start)
+        key = f"databases.{name}"
+        escape = "cancel the add"
+        picked = await self.choose(f"{key} in base", options, start, escape)
         if picked is None:
+            self.add_cancelled(key)
             return
         base = options[picked].value
         assert base is not None
         env_choices: dict[str, str] = {}
         for env in overlay_names(project.tree):
             options, start = menu.overlay_database_options(project, env, base)
-            picked = await self.choose(f"databases.{name} in {env}", options, start)
+            picked = await self.choose(f"{key} in {env}", options, start, escape)
             if picked is None:
+                self.add_cancelled(key)
                 return
             if options[picked].value is not None:
                 env_choices[env] = options[picked].value  # type: ignore[assignment]
@@ -463,13 +477,16 @@ class EditScreen(Screen):
                 f"Add a named {role.label}",
                 "lower-case letters, digits and '_'; then its provider in base",
                 lambda text: menu.slot_name_error(project, role, text),
+                placeholder=f"type a name, e.g. {NAME_EXAMPLES[role]}",
             )
         )
         if not name:
             return
         options = menu.provider_options(role)
-        picked = await self.choose(f"{role.value}.{name} in base", options, 0)
+        key = f"{role.value}.{name}"
+        picked = await self.choose(f"{key} in base", options, 0, "cancel the add")
         if picked is None:
+            self.add_cancelled(key)
             return
         provider = options[picked].value
         assert provider is not None
@@ -487,8 +504,11 @@ class EditScreen(Screen):
             return
         dialog = NameModal(
             f"Rename {slot.key}",
-            "its tables in every environment, and its variable when it is the default one",
+            "Lower-case letters, digits and '_'. Its tables are renamed in every environment, "
+            "and its variable too if it has the default name.",
             lambda text: menu.slot_name_error(project, slot.role, text),
+            verb="Rename",
+            placeholder=f"the new name of {slot.name}",
         )
         self.rename_slot(project, slot, ask(self.app, dialog))
 
@@ -533,6 +553,8 @@ class EditScreen(Screen):
                     f"{env}.{setting.key}",
                     setting.allowed,
                     lambda text: menu.assignment_error(f"{env}.{setting.key}={text}"),
+                    verb="Set",
+                    placeholder="type the value",
                 )
             )
         if value:
@@ -542,7 +564,13 @@ class EditScreen(Screen):
     def action_set_key(self) -> None:
         from scaffolder.vocabulary import vocabulary_help
 
-        dialog = NameModal("Set KEY=VALUE", vocabulary_help(), menu.assignment_error)
+        dialog = NameModal(
+            "Set KEY=VALUE",
+            vocabulary_help(),
+            menu.assignment_error,
+            verb="Set",
+            placeholder="e.g. production.debug=false",
+        )
         self.set_key(self.project, ask(self.app, dialog))
 
     @work(exclusive=True, group="action")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -20,7 +21,10 @@ KEYS = (
     ("ctrl+s", "Go to Review; on Review, write the project"),
     ("Tab, shift+Tab", "Next / previous field; the step scrolls to keep it in view"),
     ("↑ ↓ ← →, Enter", "In a grid: move, then choose a value"),
-    ("a, x", "Providers: add a named database, remove the one under the cursor"),
+    (
+        "a, b, x",
+        "Providers: add a named database, broker or cache; remove the one under the cursor",
+    ),
     ("1 2 3 4", "Review: domain.toml, compose, CI, Deployment or Dockerfile"),
     ("ctrl+p", "Command palette: every step and action by name, Theme, Keys"),
     ("esc, ctrl+c", "Quit (asks first when you changed something; nothing is written)"),
@@ -46,16 +50,19 @@ class HelpScreen(Dialog[None]):
     def compose(self) -> ComposeResult:
         from scaffolder.ui.wizard import STEP_HELP
 
-        width = max(len(key) for key, _ in KEYS) + 2
-        keys = Text()
+        # Two columns each: a description that wraps stays in its column (at 80 columns
+        # several do), under its own first line, not back at the left edge.
+        keys = Table.grid(padding=(0, 2))
+        keys.add_column(no_wrap=True, style="bold")
+        keys.add_column()
         for key, what in KEYS:
-            keys.append(f"{key:<{width}}", style="bold")
-            keys.append(f"{what}\n")
-        steps = Text()
+            keys.add_row(key, what)
+        steps = Table.grid(padding=(0, 2))
+        steps.add_column(no_wrap=True, style="bold")
+        steps.add_column()
         for index, (title, what) in enumerate(zip(STEP_TITLES, STEP_HELP, strict=True)):
             marker = "▸ " if index == self.step else "  "
-            steps.append(f"{marker}{index + 1} {title:<13}", style="bold")
-            steps.append(f"{what}\n")
+            steps.add_row(f"{marker}{index + 1} {title}", what)
         with Vertical() as box:
             box.border_title = "protean-init: help"
             with VerticalScroll(id="help-body"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import ClassVar
 
 from rich.text import Text
@@ -15,7 +16,7 @@ from scaffolder.catalog import PROVIDERS, Role
 from scaffolder.spec import BASE, ENVIRONMENTS, INHERIT, MEMORY, PRODUCTION
 from scaffolder.ui.choices import ChoiceGrid, ChoiceModal, NameModal, option_label
 from scaffolder.ui.screens.base import StepScreen
-from scaffolder.ui.state import DEFAULT_DATABASE, SETTING_LABELS, SETTING_VALUES, setting_text
+from scaffolder.ui.state import NAME_EXAMPLES, SETTING_LABELS, SETTING_VALUES, setting_text
 
 SETTING_NAMES = tuple(SETTING_VALUES)
 
@@ -33,17 +34,15 @@ class ProvidersScreen(StepScreen):
         #providers, #settings {
             margin-bottom: 0;
         }
-        /* One column of padding, not two: "↑ postgresql" fits a column at 80x24. */
-        #providers GridCell, #settings GridCell {
-            padding: 0 0 0 1;
-        }
     """
     step = 1
     AUTO_FOCUS = "#providers"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add_database", "Add db"),
-        Binding("x,delete", "remove_database", "Remove db"),
+        # Out of the footer (full at 80 columns); the palette lists it by name.
+        Binding("b", "add_slot", "Add a broker or cache", show=False),
+        Binding("x,delete", "remove_slot", "Remove"),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -61,7 +60,8 @@ class ProvidersScreen(StepScreen):
         yield Static(id="providers-detail", classes="detail")
         with Horizontal(classes="grid-actions"):
             yield Button("+ Add database", id="add-database", compact=True)
-            yield Button("- Remove database", id="remove-database", compact=True)
+            yield Button("+ Add broker or cache", id="add-slot", compact=True)
+            yield Button("- Remove", id="remove-slot", compact=True)
         yield ChoiceGrid(
             "setting",
             ENVIRONMENTS,
@@ -73,6 +73,10 @@ class ProvidersScreen(StepScreen):
 
     def on_screen_resume(self) -> None:
         self.refresh_grids()
+
+    def on_screen_suspend(self) -> None:
+        # "Added databases.reports" is news once: back on this step later, it is old.
+        self.set_status("")
 
     @property
     def providers_grid(self) -> ChoiceGrid:
@@ -200,35 +204,54 @@ class ProvidersScreen(StepScreen):
 
     @on(Button.Pressed, "#add-database")
     def action_add_database(self) -> None:
-        draft = self.draft
-        dialog = NameModal(
-            "Add a named database",
-            "lower-case letters, digits and '_'; it starts as databases.default is",
-            draft.database_error,
-        )
-        self.app.push_screen(dialog, self.add_database)
+        self.ask_name(Role.DATABASE)
 
-    async def add_database(self, name: str | None) -> None:
+    @on(Button.Pressed, "#add-slot")
+    def action_add_slot(self) -> None:
+        """b: a named broker or cache (the edit menu's b too), then its name."""
+        roles = [Role.BROKER, Role.CACHE]
+        options = [
+            option_label("broker", "a named broker, as brokers.default is"),
+            option_label("cache", "a named cache, as caches.default is"),
+        ]
+
+        def picked(index: int | None) -> None:
+            if index is not None:
+                self.ask_name(roles[index])
+
+        dialog = ChoiceModal("Add a named broker or cache", options, 0, "cancel the add")
+        self.app.push_screen(dialog, picked)
+
+    def ask_name(self, role: Role) -> None:
+        dialog = NameModal(
+            f"Add a named {role.label}",
+            f"lower-case letters, digits and '_'; it starts as {role.value}.default is",
+            lambda name: self.draft.slot_error(role, name),
+            placeholder=f"type a name, e.g. {NAME_EXAMPLES[role]}",
+        )
+        self.app.push_screen(dialog, partial(self.add_slot, role))
+
+    async def add_slot(self, role: Role, name: str | None) -> None:
         if not name:
             return
         draft = self.draft
-        slot = draft.add_database(name)
+        slot = draft.add_slot(role, name)
         await self.providers_grid.set_rows([s.key for s in draft.slots])
         self.providers_grid.cursor = (draft.slots.index(slot), 0)
         self.providers_grid.focus()
         self.refresh_grids()
         # On the status line, not a toast: a toast would cover the grid's right-hand cells.
-        self.set_status(f"Added {slot.key}; its connection is set in the next step.")
+        self.set_status(f"Added {slot.key} (connection: next step)")
 
-    @on(Button.Pressed, "#remove-database")
-    async def action_remove_database(self) -> None:
+    @on(Button.Pressed, "#remove-slot")
+    async def action_remove_slot(self) -> None:
         draft = self.draft
         row = self.providers_grid.cursor[0]
         slot = draft.slots[row]
-        if slot.role is not Role.DATABASE or slot == DEFAULT_DATABASE:
-            self.set_status("Move to a named database's row to remove it.", error=True)
+        if not slot.role.is_named or slot.name == "default":
+            self.set_status("Move to a named database's, broker's or cache's row.", error=True)
             return
-        draft.remove_database(slot)
+        draft.remove_slot(slot)
         await self.providers_grid.set_rows([s.key for s in draft.slots])
         self.providers_grid.focus()
         self.refresh_grids()

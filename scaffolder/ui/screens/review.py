@@ -26,7 +26,7 @@ from scaffolder.spec import ProjectSpec
 from scaffolder.ui.findings import config_findings, findings_content
 from scaffolder.ui.outcome import WizardOutcome
 from scaffolder.ui.screens.base import StepScreen
-from scaffolder.ui.widgets import KeyLine, NavBar, StepBar
+from scaffolder.ui.widgets import KeyLine, NavBar, StepBar, fit_path
 
 if TYPE_CHECKING:
     from scaffolder.check import Finding
@@ -167,7 +167,7 @@ class ReviewScreen(StepScreen):
             self.spec = None
             self.set_status(str(error), error=True)
             return
-        self.set_status(f"ctrl+s writes the project to {self.draft.target}/")
+        self.say_target("ctrl+s writes the project to ")
         if self.spec == self.rendered_for:
             self.show_findings(self.findings)
         else:
@@ -209,7 +209,13 @@ class ReviewScreen(StepScreen):
         self.fill_tree()
         keys = key_files(files)
         self.show_file(self.shown if self.shown in files else keys[0])
-        self.set_status(f"ctrl+s writes {len(files)} files to {self.draft.target}/")
+        self.say_target(f"ctrl+s writes {len(files)} files to ")
+
+    def say_target(self, before: str) -> None:
+        """`before` and the folder, on the one status line: the path shortened to fit."""
+        width = self.query_one("#nav-status").size.width
+        room = width - len(before) - 1 if width else 1_000  # no layout yet: the CSS cuts
+        self.set_status(f"{before}{fit_path(self.draft.target, room)}/")
 
     def fill_tree(self) -> None:
         tree = self.query_one("#files", FileTree)
