@@ -86,7 +86,10 @@ def plan_context(plan: Plan) -> dict[str, Any]:
             "volume": s.volume,
             "databases": list(s.databases),
             "compose_healthcheck": s.compose_healthcheck,
+            "own_database": s.own_database,
             "gitlab_create": s.python_create(s.name),
+            # GitHub publishes the service on the runner's localhost, at the host port.
+            "github_create": s.python_create("127.0.0.1", s.service.port),
         }
         for s in plan.services
     ]
