@@ -223,7 +223,7 @@ MYSQL = Service(
     data_path="/var/lib/mysql",
     environment={"MYSQL_ROOT_PASSWORD": "mysql", "MYSQL_DATABASE": "{package}"},
     database_key="MYSQL_DATABASE",
-    same_server_images=("mariadb",),
+    same_server_images=("mariadb", "mysql-server"),
 )
 
 MSSQL = Service(

@@ -25,7 +25,7 @@ _FAMILIES: dict[str, tuple[str, ...]] = {
     "message-db": ("message-db",),
     "redis": ("redis", "redis-stack", "redis-stack-server", "valkey"),
     "elasticsearch": ("elasticsearch",),
-    "mysql": ("mysql", "mariadb"),
+    "mysql": ("mysql", "mariadb", "mysql-server"),
     "mssql": ("mssql/server", "azure-sql-edge"),
 }
 _CONTAINER_PORTS = {service.name: service.container_port for service in SERVICES}
@@ -313,7 +313,11 @@ def reuse_in_generated(yours: str, base: str, new: str) -> tuple[str, list[str]]
     have, had, wanted = (s if isinstance(s, Mapping) else {} for s in services)
     reused: dict[str, str] = {}
     for name in wanted:
-        if name in had or name in have:
+        if name in had:
+            continue
+        if name in have:
+            # Their own service of that name: a second key of it would be invalid YAML.
+            reused[str(name)] = str(name)
             continue
         user = next(
             (
@@ -330,7 +334,17 @@ def reuse_in_generated(yours: str, base: str, new: str) -> tuple[str, list[str]]
         return new, []
     notes = []
     for name, user in reused.items():
-        notes.append(_reuse_note(name, user, have[user], wanted[name]))
+        spec = have[user]
+        if name == user and not serves(
+            spec.get("image") if isinstance(spec, Mapping) else None, name
+        ):
+            notes.append(
+                f"your service `{user}` ({spec.get('image') if isinstance(spec, Mapping) else '?'})"
+                f" has the name of the {name} service protean-init adds, and is not one: "
+                f"{name} is not added; rename yours, then run `protean-init derive`"
+            )
+            continue
+        notes.append(_reuse_note(name, user, spec, wanted[name]))
         notes += missing_database_notes(name, user, wanted[name], yours)
     volumes = {v for name in reused for v in _named_volumes(wanted[name])}
     return _drop_services(new, set(reused), volumes), notes

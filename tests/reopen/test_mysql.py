@@ -8,20 +8,24 @@ a real MariaDB in tests/e2e/test_named_mysql_databases.py.)
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from scaffolder.reopen.merge_compose import published_ports
+from scaffolder.reopen.merge_compose import published_ports, serves
 from tests.support.validators import (
     assert_compose_valid,
     assert_github_workflow_valid,
     assert_gitlab_ci_valid,
 )
 
-from .support import COMPOSE, GITHUB, GITLAB, write
+from .support import COMPOSE, GITHUB, GITLAB, snapshot, write
 
 MYSQL = "mysql+pymysql://root:mysql@localhost"
 
@@ -165,3 +169,82 @@ def test_a_users_mariadb_in_their_own_compose_is_told_to_create_it(tmp_path, cli
     assert "your service `db` creates no database 'shop_reports'" in said
     assert "docker compose exec db mysql -uroot -p -e 'CREATE DATABASE shop_reports'" in said
     assert "createdb" not in said
+
+
+_IMAGES = {
+    # image -> the container port it serves on
+    "mysql:8.0": 3306,
+    "mariadb:11.4": 3306,
+    "docker.io/library/mariadb:10.11": 3306,
+    "mysql/mysql-server:8.0": 3306,
+    "nginx:1.27": 80,  # another server on the port
+}
+
+
+def _ports(style: str, host: int, container: int) -> str:
+    if style == "long":
+        return f"      - target: {container}\n        published: {host}\n"
+    bind = "127.0.0.1:" if style == "loopback" else ""
+    return f'      - "{bind}{host}:{container}"\n'
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    image=st.sampled_from(sorted(_IMAGES)),
+    name=st.sampled_from(["db", "mysql", "database"]),
+    host=st.sampled_from([3306, 13306]),
+    style=st.sampled_from(["loopback", "all", "long"]),
+    where=st.sampled_from(["first", "middle", "last"]),
+)
+def test_add_database_mysql_never_publishes_a_port_twice(
+    _generated_cache, cli, image, name, host, style, where
+):
+    """Whatever server the user added to protean-init's compose file, under whatever name,
+    port and placement: add-database --provider mysql either writes a compose file where no
+    host port is published twice and domain.toml's new default reaches a MySQL, or stops
+    with a conflict and writes nothing."""
+    folder = Path(tempfile.mkdtemp(prefix="mysql-prop-"))
+    try:
+        root = folder / "shop"
+        shutil.copytree(_generated_cache("github"), root, symlinks=True)
+        container = _IMAGES[image]
+        users = f"  {name}:\n    image: {image}\n    ports:\n" + _ports(style, host, container)
+        compose = (root / COMPOSE).read_text()
+        if where == "first":
+            compose = compose.replace("services:\n", "services:\n" + users, 1)
+        elif where == "middle":
+            compose = compose.replace("  message-db:\n", users + "  message-db:\n", 1)
+        else:
+            compose = compose.replace("\nvolumes:\n", users + "\nvolumes:\n", 1)
+        write(root / COMPOSE, compose)
+        before = snapshot(root)
+
+        result = cli("add-database audit --provider mysql --project", root)
+        if result.code != 0:
+            assert result.code == 1 and "conflict" in result.err, result.err
+            assert snapshot(root) == before  # nothing written
+            return
+        services = compose_services(root)
+        published = [port for spec in services.values() for port in published_ports(spec)]
+        assert len(published) == len(set(published)), services
+        if name == "mysql" and _IMAGES[image] != 3306:
+            # Their `mysql` is another server: a second `mysql` key would be invalid YAML.
+            assert "has the name of the mysql service protean-init adds" in result.err
+            return
+        default = local_default(root, "audit")
+        port = int(default.rsplit(":", 1)[1].split("/")[0])
+        [serving] = [
+            n
+            for n, spec in services.items()
+            if published_ports(spec).get(port) == 3306 and serves(spec.get("image"), "mysql")
+        ]
+        if _IMAGES[image] == 3306:
+            assert serving == name  # theirs is used
+        check = cli("check --project", root)
+        assert "compose-port-conflict" not in check.out, check.out
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
