@@ -66,6 +66,12 @@ class Service:
     environment: Mapping[str, str] = field(default_factory=dict)
     # Extra `docker run` options for GitHub service containers beyond the health flags.
     ci_options: str = ""
+    # The image's variable naming the database it creates on first start (POSTGRES_DB): a
+    # named database's own is created beside it (scaffolder.plan.ServicePlan).
+    database_key: str | None = None
+    # Other image repositories that run this server with the same variables, ports and
+    # tools' credentials (MariaDB for MySQL): `check` compares them as this service.
+    same_server_images: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -162,6 +168,7 @@ POSTGRES = Service(
         "POSTGRES_PASSWORD": "postgres",
         "POSTGRES_DB": "{package}",
     },
+    database_key="POSTGRES_DB",
 )
 
 MESSAGE_DB = Service(
@@ -206,10 +213,17 @@ MYSQL = Service(
     image="mysql:8.4",
     port=3306,
     container_port=3306,
-    # Over TCP: the image's first-run server listens on the socket only.
-    healthcheck="mysqladmin ping -h 127.0.0.1 -uroot -pmysql --silent",
+    # Over TCP: the image's first-run server listens on the socket only. mysql:8.4 has
+    # mysqladmin, MariaDB's images from 11.0 only mariadb-admin: either answers, so the same
+    # service runs on `mariadb:*` (which reads the MYSQL_* variables too).
+    healthcheck=(
+        "mysqladmin ping -h 127.0.0.1 -uroot -pmysql --silent"
+        " || mariadb-admin ping -h 127.0.0.1 -uroot -pmysql --silent"
+    ),
     data_path="/var/lib/mysql",
     environment={"MYSQL_ROOT_PASSWORD": "mysql", "MYSQL_DATABASE": "{package}"},
+    database_key="MYSQL_DATABASE",
+    same_server_images=("mariadb", "mysql-server"),
 )
 
 MSSQL = Service(
@@ -276,10 +290,14 @@ _PROVIDERS: tuple[Provider, ...] = (
         service=MYSQL,
         needs_tables=True,
         connection=Connection(
-            schemes=("mysql+pymysql", "mariadb+pymysql", "mysql"),
-            caveats={
-                "mysql": "mysql:// connects through mysqlclient (MySQLdb), which "
-                "protean[mysql] does not install; write mysql+pymysql://"
+            schemes=("mysql+pymysql", "mariadb+pymysql"),
+            refused={
+                # protean[mysql] installs PyMySQL only: SQLAlchemy's default MySQL driver is
+                # mysqlclient, so create_engine raises ModuleNotFoundError: No module named
+                # 'MySQLdb' and domain.init() fails every time.
+                scheme: f"{scheme}:// connects through mysqlclient (MySQLdb), which "
+                f"protean[mysql] does not install; write {scheme}+pymysql://"
+                for scheme in ("mysql", "mariadb", "mysql+mysqldb", "mariadb+mysqldb")
             },
         ),
     ),

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from scaffolder.catalog import SERVICES, Provider, Service
+from scaffolder.catalog import MYSQL, SERVICES, Provider, Service
 from scaffolder.config_tree import (
     Tree,
     environments,
@@ -74,8 +74,8 @@ class ServicePlan:
 
     service: Service
     environment: Mapping[str, str]
-    # Databases beyond the image's own (POSTGRES_DB) that the project's URLs name on this
-    # server: a named database's own storage (scaffolder.spec.default_local_url).
+    # Databases beyond the image's own (POSTGRES_DB, MYSQL_DATABASE) that the project's URLs
+    # name on this server: a named database's own storage (scaffolder.spec.default_local_url).
     databases: tuple[str, ...] = ()
 
     @property
@@ -83,13 +83,29 @@ class ServicePlan:
         return self.service.name
 
     @property
+    def own_database(self) -> str | None:
+        """The database the image creates on first start."""
+        key = self.service.database_key
+        return self.environment.get(key) if key else None
+
+    @property
     def compose_healthcheck(self) -> str:
         """Healthy once the server answers and every extra database exists: the check creates
-        a missing one over the container's socket (trusted there), so `docker compose up
-        --wait` returns with them created, on a fresh volume or one from before the database
-        was added (the image's init scripts run on an empty volume only)."""
-        user = self.environment.get("POSTGRES_USER", "postgres")
+        a missing one inside the container, so `docker compose up --wait` returns with them
+        created, on a fresh volume or one from before the database was added (the image's
+        init scripts run on an empty volume only)."""
         steps = [self.service.healthcheck]
+        if not self.databases:
+            return steps[0]
+        if self.service.name == MYSQL.name:
+            # The image's own client: mysql in mysql:8.4, mariadb in MariaDB's images.
+            steps[0] = f"({steps[0]})"
+            sql = "; ".join(f"CREATE DATABASE IF NOT EXISTS {db}" for db in self.databases)
+            login = f"-h 127.0.0.1 -uroot -p{self.environment.get('MYSQL_ROOT_PASSWORD', '')}"
+            steps.append(f"(mysql {login} -e '{sql}' || mariadb {login} -e '{sql}')")
+            return " && ".join(steps)
+        # PostgreSQL: over the container's socket, trusted there.
+        user = self.environment.get("POSTGRES_USER", "postgres")
         for db in self.databases:
             steps.append(
                 f"(psql -U {user} -d {db} -Atc 'SELECT 1' >/dev/null 2>&1"
@@ -97,12 +113,24 @@ class ServicePlan:
             )
         return " && ".join(steps)
 
-    def python_create(self, host: str) -> str:
-        """The extra databases created from Python (psycopg, which the postgresql extra
-        installs), for a CI image that has no PostgreSQL client (GitLab's python:3.12)."""
+    def python_create(self, host: str, port: int | None = None) -> str:
+        """The extra databases created from Python with the driver the provider's extra
+        installs (psycopg, PyMySQL), for a CI job whose image has no client of the server
+        (GitLab's python:3.12, GitHub's runner for MySQL). `port`: the container's own."""
+        port = port or self.service.container_port
+        if self.service.name == MYSQL.name:
+            password = self.environment.get("MYSQL_ROOT_PASSWORD", "")
+            connect = (
+                f"import pymysql; c = pymysql.connect(host='{host}', port={port}, "
+                f"user='root', password='{password}'); k = c.cursor()"
+            )
+            creates = "".join(
+                f"; k.execute('CREATE DATABASE IF NOT EXISTS {db}')" for db in self.databases
+            )
+            return f'python -c "{connect}{creates}"'
         user = self.environment.get("POSTGRES_USER", "postgres")
         password = self.environment.get("POSTGRES_PASSWORD", "")
-        url = f"postgresql://{user}:{password}@{host}:{self.service.container_port}/postgres"
+        url = f"postgresql://{user}:{password}@{host}:{port}/postgres"
         creates = "".join(f"; c.execute('CREATE DATABASE {db}')" for db in self.databases)
         return (
             f"python -c \"import psycopg; c = psycopg.connect('{url}', autocommit=True){creates}\""
@@ -173,7 +201,7 @@ _DB_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def local_database(use: SlotUse) -> str | None:
-    """The database a PostgreSQL slot's local default URL names (`.../shop_reports`)."""
+    """The database a slot's local default URL names (`.../shop_reports`)."""
     for ref in references(dict(use.table)):
         if ref.default is None:
             continue
@@ -189,7 +217,7 @@ def local_database(use: SlotUse) -> str | None:
 
 
 def _extra_databases(service: Service, uses: list[SlotUse], own: str | None) -> tuple[str, ...]:
-    """The databases the uses' local defaults name on a PostgreSQL service, but its own."""
+    """The databases the uses' local defaults name on a service, but the image's own."""
     if own is None:
         return ()
     found = {
@@ -214,7 +242,8 @@ def _services_for(uses: list[SlotUse], package: str) -> tuple[ServicePlan, ...]:
         if s.name not in wanted:
             continue
         environment = {k: v.format(package=package) for k, v in s.environment.items()}
-        databases = _extra_databases(s, uses, environment.get("POSTGRES_DB"))
+        own = environment.get(s.database_key) if s.database_key else None
+        databases = _extra_databases(s, uses, own)
         plans.append(
             ServicePlan(replace(s, port=ports.get(s.name, s.port)), environment, databases)
         )

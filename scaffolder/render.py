@@ -86,7 +86,10 @@ def plan_context(plan: Plan) -> dict[str, Any]:
             "volume": s.volume,
             "databases": list(s.databases),
             "compose_healthcheck": s.compose_healthcheck,
+            "own_database": s.own_database,
             "gitlab_create": s.python_create(s.name),
+            # GitHub publishes the service on the runner's localhost, at the host port.
+            "github_create": s.python_create("127.0.0.1", s.service.port),
         }
         for s in plan.services
     ]
@@ -116,6 +119,12 @@ def plan_context(plan: Plan) -> dict[str, Any]:
         "variables": variables,
         "extras": list(plan.extras),
         "needs_db_setup": plan.needs_db_setup,
+        # What a test run on servers other than compose's must set first (the README says so).
+        "test_server_variables": [
+            v.name
+            for v in plan.variables[TEST if TEST in plan.environments else plan.environments[0]]
+            if v.provider is not None and v.provider.needs_server
+        ],
         "ci_variables": {ci: dict(values) for ci, values in plan.ci_variables.items()},
         "domain_path": domain_module(plan.package_name),
     }

@@ -386,15 +386,16 @@ class ProjectSpec:
 
 
 # Providers whose local default names a storage of the project's own (a file, a database on
-# a shared server) that protean-init's derived files create: compose's PostgreSQL health check
-# and the CI step create the extra PostgreSQL databases (scaffolder.plan.extra_databases).
-_OWN_STORAGE = ("sqlite", "postgresql")
+# a shared server) that protean-init's derived files create: compose's PostgreSQL and MySQL
+# health checks and the CI steps create the extra databases (scaffolder.plan.ServicePlan).
+_OWN_STORAGE = ("sqlite", "postgresql", "mysql")
 
 
 def default_local_url(slot: Slot, provider: Provider, package: str) -> str | None:
     """The one rule for a slot's local connection string, used by every front end and derived
     file: a named database gets storage of its own, `<package>_<name>` (`shop_reports.db`,
-    `.../shop_reports` on PostgreSQL), never the file or database of `databases.default`."""
+    `.../shop_reports` on PostgreSQL and MySQL), never the file or database of
+    `databases.default`."""
     named = slot.role is Role.DATABASE and slot.name not in (None, "default")
     if named and provider.name in _OWN_STORAGE:
         return provider.local_url_for(f"{package}_{slot.name}")

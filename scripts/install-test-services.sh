@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install the system tools the test suite uses: PostgreSQL, Redis and the
+# Install the system tools the test suite uses: PostgreSQL, Redis, MariaDB and the
 # Message DB npm package. Idempotent: installs only what is missing. Run as root (CI does).
 # The tests start their own throwaway servers; Debian's default cluster/service is not used.
 set -euo pipefail
@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 missing=()
 compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null || missing+=(postgresql)
 command -v redis-server >/dev/null || missing+=(redis-server)
+# MariaDB: the e2e tier's server for mysql databases (mariadbd is in /usr/sbin, off some PATHs).
+{ command -v mariadbd || [[ -x /usr/sbin/mariadbd ]]; } >/dev/null || missing+=(mariadb-server)
 # tmux: the real-terminal check of the wizard (tests/ui) drives it with send-keys.
 command -v tmux >/dev/null || missing+=(tmux)
 # zsh and fish: protean-init's completion scripts are run in each shell (tests/ui).

@@ -15,10 +15,10 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 
-from scaffolder.catalog import MESSAGE_DB, POSTGRES, Service
+from scaffolder.catalog import MESSAGE_DB, MYSQL, POSTGRES, Service
 from scaffolder.check.common import SlotUse
 from scaffolder.check.context import ProjectContext
 from scaffolder.check.drift import (
@@ -141,15 +141,18 @@ class Server:
     # (host port or None, container port, line)
     ports: list[tuple[int | None, int, int]]
     environment: Mapping[str, tuple[str, int]]
-    # Databases the file creates with `createdb` (compose's health check, a CI step): a named
-    # database's own, beside POSTGRES_DB (scaffolder.plan.ServicePlan.compose_healthcheck).
+    # Databases the file creates (`createdb`, `CREATE DATABASE` in compose's health check or a
+    # CI step): a named database's own, beside POSTGRES_DB or MYSQL_DATABASE
+    # (scaffolder.plan.ServicePlan.compose_healthcheck).
     created: frozenset[str] = frozenset()
 
 
 _CREATEDB = re.compile(r"\bcreatedb((?:[ \t]+[^\s;&|()'\"]+)+)")
 
 
-_CREATE_DATABASE = re.compile(r"\bCREATE DATABASE \"?([A-Za-z_][A-Za-z0-9_]*)")
+_CREATE_DATABASE = re.compile(
+    r"\bCREATE DATABASE (?:IF NOT EXISTS )?[\"`]?([A-Za-z_][A-Za-z0-9_]*)", re.IGNORECASE
+)
 
 
 def created_databases(text: str) -> frozenset[str]:
@@ -178,7 +181,7 @@ def _servers(ctx: ProjectContext, path: Path, declared: Sequence[Started]) -> li
                 service,
                 published_ports(node),
                 environment_of(node),
-                created if service.name == POSTGRES.name else frozenset(),
+                created if service.database_key else frozenset(),
             )
         )
     return servers
@@ -198,7 +201,7 @@ def rule(ctx: ProjectContext) -> None:
             for name, line, value in _items(_get(root, "services"))
         ]
         servers = _servers(ctx, compose, declared)
-        _port_conflicts(ctx, servers)
+        _port_conflicts(ctx, ctx.display(compose), declared, servers)
         for slot in slots:
             if slot.default is not None:
                 _against_local(ctx, slot, slot.default, servers, "compose", None)
@@ -211,34 +214,55 @@ def rule(ctx: ProjectContext) -> None:
                 _against_ci(ctx, ci, path, job.name, slot, servers, variables)
 
 
-def _port_conflicts(ctx: ProjectContext, servers: Sequence[Server]) -> None:
-    """Two compose services publishing one host port: `docker compose up` fails."""
-    taken: dict[int, Server] = {}
-    for server in servers:
-        for host, _container, line in server.ports:
+def _port_conflicts(
+    ctx: ProjectContext, file: str, declared: Sequence[Started], servers: Sequence[Server]
+) -> None:
+    """Two compose services publishing one host port: `docker compose up` fails. Every
+    service counts (one of the user's that protean-init knows no image of too); the fix names
+    a port no service publishes."""
+    known = {id(server.started): server for server in servers}
+    published = [(started, published_ports(started.node)) for started in declared]
+    used = {host for _started, ports in published for host, _c, _l in ports if host is not None}
+    taken: dict[int, Started] = {}
+    for started, ports in published:
+        for host, container, line in ports:
             if host is None:
                 continue
-            first = taken.setdefault(host, server)
-            if first is server:
+            first = taken.setdefault(host, started)
+            if first is started:
                 continue
+            server, other = known.get(id(started)), known.get(id(first))
             convention = (
                 f" (the convention: {MESSAGE_DB.name} on {MESSAGE_DB.port}, "
                 f"{POSTGRES.name} on {POSTGRES.port})"
-                if sorted([first.service.name, server.service.name])
+                if server is not None
+                and other is not None
+                and sorted([other.service.name, server.service.name])
                 == sorted([MESSAGE_DB.name, POSTGRES.name])
                 else ""
             )
+            wanted = server.service.port if server is not None else host
+            free = _free_port(wanted, used)
+            used.add(free)
             ctx.collector.add(
                 ERROR,
                 "compose-port-conflict",
-                f"'{server.started.name}' publishes port {host}, which '{first.started.name}' "
+                f"'{started.name}' publishes port {host}, which '{first.name}' "
                 f"already publishes: `docker compose up` fails{convention}",
                 line=line,
                 env=None,
-                fix=f"publish '{server.started.name}' on 127.0.0.1:{server.service.port}:"
-                f"{server.service.container_port}",
-                file=server.file,
+                fix=f"publish '{started.name}' on 127.0.0.1:{free}:{container} and point its "
+                f"URLs at localhost:{free}, or remove one of the two if they are the same server",
+                file=file,
             )
+
+
+def _free_port(wanted: int, used: set[int]) -> int:
+    """`wanted`, or the next port above it that no service publishes."""
+    port = wanted
+    while port in used:
+        port += 1
+    return port
 
 
 def _describe(slot: Slot, origin: str) -> str:
@@ -322,54 +346,151 @@ def _against_local(
             fix=fix,
             file=at_file,
         )
-        return
+        if other is not None:
+            return  # the URL reaches another server: its credentials say nothing of this one
+    # Each difference is its own finding: a changed port and a changed password are two fixes.
     _credentials(ctx, slot, found, server, what, change, code_prefix)
 
 
-# (what, the URL's value, the variable that sets it, (its value, its line or None))
-CredentialCheck = tuple[str, str | None, str, tuple[str, int | None]]
+class CredentialCheck(NamedTuple):
+    """One value of the URL the server's environment decides."""
+
+    kind: str  # "database", "user" or "password"
+    have: str | None  # the URL's
+    variable: str  # the variable that sets it (or what does, for a fixed value)
+    wanted: tuple[str | None, int | None]  # its value (None: unknowable) and line
+    # What to say instead of "its <kind> is '<have>', and <server>'s <variable> is '<value>'".
+    said: str | None = None
+
+
 ServerEnvironment = Mapping[str, tuple[str, int | None]]
 
 
-def _postgres_credentials(env: ServerEnvironment, found: Target) -> list[CredentialCheck]:
+def _postgres_credentials(
+    env: ServerEnvironment, found: Target, image: str
+) -> list[CredentialCheck]:
     user = env.get("POSTGRES_USER", ("postgres", None))
     database = env.get("POSTGRES_DB", user)
     checks = [
-        ("database", found.database, "POSTGRES_DB", database),
-        ("user", found.user, "POSTGRES_USER", user),
+        CredentialCheck("database", found.database, "POSTGRES_DB", database),
+        CredentialCheck("user", found.user, "POSTGRES_USER", user),
     ]
     if "POSTGRES_PASSWORD" in env and "POSTGRES_HOST_AUTH_METHOD" not in env:
-        checks.append(("password", found.password, "POSTGRES_PASSWORD", env["POSTGRES_PASSWORD"]))
-    return checks
-
-
-def _message_db_credentials(env: ServerEnvironment, found: Target) -> list[CredentialCheck]:
-    return [("database", found.database, "the image's database", ("message_store", None))]
-
-
-def _mysql_credentials(env: ServerEnvironment, found: Target) -> list[CredentialCheck]:
-    checks: list[CredentialCheck] = []
-    if "MYSQL_DATABASE" in env:
-        checks.append(("database", found.database, "MYSQL_DATABASE", env["MYSQL_DATABASE"]))
-    if found.user == "root" and "MYSQL_ROOT_PASSWORD" in env:
         checks.append(
-            ("password", found.password, "MYSQL_ROOT_PASSWORD", env["MYSQL_ROOT_PASSWORD"])
+            CredentialCheck(
+                "password", found.password, "POSTGRES_PASSWORD", env["POSTGRES_PASSWORD"]
+            )
         )
     return checks
 
 
-def _mssql_credentials(env: ServerEnvironment, found: Target) -> list[CredentialCheck]:
+def _message_db_credentials(
+    env: ServerEnvironment, found: Target, image: str
+) -> list[CredentialCheck]:
+    return [
+        CredentialCheck("database", found.database, "the image's database", ("message_store", None))
+    ]
+
+
+def _mysql_settings(env: ServerEnvironment, image: str) -> Callable[[str], tuple[str, tuple]]:
+    """The variable an image reads for a setting, and its (value, line): MariaDB's images
+    read MARIADB_<setting> first, then MYSQL_<setting>; MySQL's only MYSQL_<setting>."""
+    prefixes = ("MARIADB_", "MYSQL_") if image_is_mariadb(image) else ("MYSQL_",)
+
+    def setting(name: str) -> tuple[str, tuple]:
+        for prefix in prefixes:
+            if prefix + name in env:
+                return prefix + name, env[prefix + name]
+        return prefixes[-1] + name, (None, None)
+
+    return setting
+
+
+def image_is_mariadb(image: str) -> bool:
+    repository = image.split("@", 1)[0].rsplit("/", 1)[-1].split(":", 1)[0].lower()
+    return repository == "mariadb"
+
+
+def _mysql_credentials(env: ServerEnvironment, found: Target, image: str) -> list[CredentialCheck]:
+    """The official images create root and, with both MYSQL_USER and MYSQL_PASSWORD set, one
+    more user (MariaDB's also read MARIADB_*): a URL's user must be one of those, with its
+    password. Passwords are compared, never shown."""
+    setting = _mysql_settings(env, image)
+    checks: list[CredentialCheck] = []
+    database_key, database = setting("DATABASE")
+    if database[0] is not None:
+        checks.append(CredentialCheck("database", found.database, database_key, database))
+    if found.user is None:
+        return checks
+    password = found.password or ""
+    user_key, user = setting("USER")
+    password_key, user_password = setting("PASSWORD")
+    if found.user == "root":
+        root_key, root = setting("ROOT_PASSWORD")
+        empty_key, empty = setting(
+            "ALLOW_EMPTY_ROOT_PASSWORD" if image_is_mariadb(image) else "ALLOW_EMPTY_PASSWORD"
+        )
+        if empty[0] is None and image_is_mariadb(image):
+            empty_key, empty = setting("ALLOW_EMPTY_PASSWORD")
+        random_key, random = setting("RANDOM_ROOT_PASSWORD")
+        if root[0] is not None:
+            checks.append(CredentialCheck("password", password, root_key, root))
+        elif empty[0] not in (None, "", "0", "no", "false"):
+            checks.append(CredentialCheck("password", password, empty_key, ("", empty[1])))
+        elif random[0] is not None:
+            checks.append(
+                CredentialCheck(
+                    "password",
+                    password,
+                    random_key,
+                    (None, random[1]),
+                    said=f"root's password is one {random_key} makes up on first start",
+                )
+            )
+        return checks
+    if user[0] is None:
+        checks.append(
+            CredentialCheck(
+                "user",
+                found.user,
+                user_key,
+                ("root", None),
+                said=f"its user is '{found.user}', and the server sets no {user_key}: "
+                "only root exists",
+            )
+        )
+    elif user_password[0] is None:
+        checks.append(
+            CredentialCheck(
+                "user",
+                found.user,
+                password_key,
+                (None, user[1]),
+                said=f"{user_key} is set without {password_key}, so the image creates no "
+                f"user '{user[0]}'",
+            )
+        )
+    else:
+        checks.append(CredentialCheck("user", found.user, user_key, user))
+        if found.user == user[0]:
+            checks.append(CredentialCheck("password", password, password_key, user_password))
+    return checks
+
+
+def _mssql_credentials(env: ServerEnvironment, found: Target, image: str) -> list[CredentialCheck]:
     key = "MSSQL_SA_PASSWORD" if "MSSQL_SA_PASSWORD" in env else "SA_PASSWORD"
     return (
-        [("password", found.password, key, env[key])] if found.user == "sa" and key in env else []
+        [CredentialCheck("password", found.password, key, env[key])]
+        if found.user == "sa" and key in env
+        else []
     )
 
 
 # Per server image: what its environment says the URL's database, user and password must be.
-_CREDENTIAL_RULES: dict[str, Callable[[ServerEnvironment, Target], list[CredentialCheck]]] = {
+_CREDENTIAL_RULES: dict[str, Callable[[ServerEnvironment, Target, str], list[CredentialCheck]]] = {
     POSTGRES.name: _postgres_credentials,
     MESSAGE_DB.name: _message_db_credentials,
-    "mysql": _mysql_credentials,
+    MYSQL.name: _mysql_credentials,
     "mssql": _mssql_credentials,
 }
 
@@ -387,14 +508,16 @@ def _credentials(
     service = slot.service
     name = server.started.name
     rules = _CREDENTIAL_RULES.get(service.name)
-    checks = rules(server.environment, found) if rules else []
-    for kind, have, variable, wanted in checks:
+    checks = rules(server.environment, found, server.started.image) if rules else []
+    for kind, have, variable, wanted, said in checks:
         value, line = wanted
-        if have is None or value is None or have == value:
+        if have is None or (value is None and said is None) or have == value:
             continue
         if kind == "database" and have in server.created:
             continue
-        if kind == "password":
+        if said is not None:
+            detail = said
+        elif kind == "password":
             detail = f"its password is not {name}'s {variable}"
         else:
             detail = f"its {kind} is '{have}', and {name}'s {variable} is '{value}'"
@@ -408,13 +531,21 @@ def _credentials(
             env=ctx.test_env,
             fix=f"make {variable} and the URL agree ({change})"
             + ("; a local password only, never a real one" if kind == "password" else "")
-            + (
-                f", or create {have} there (`createdb {have}`, as protean-init's files do)"
-                if kind == "database" and service.name == POSTGRES.name
-                else ""
-            ),
+            + (_create_hint(service, have) if kind == "database" else ""),
             file=server.file,
         )
+
+
+def _create_hint(service: Service, database: str) -> str:
+    """How protean-init's own files create a named database's own on this server."""
+    if service.name == POSTGRES.name:
+        return f", or create {database} there (`createdb {database}`, as protean-init's files do)"
+    if service.name == MYSQL.name:
+        return (
+            f", or create {database} there (`CREATE DATABASE IF NOT EXISTS {database}`, as "
+            "protean-init's files do)"
+        )
+    return ""
 
 
 def _against_ci(
@@ -519,17 +650,17 @@ def _against_gitlab(
             f"connects to port {found.port}, and in GitLab CI '{alias}' listens on "
             f"{slot.service.container_port}"
         )
-    if problem is None:
-        _credentials(ctx, slot, found, server, what, "or run `protean-init ci`", "ci")
-        return
-    ctx.collector.add(
-        ERROR,
-        "ci-port-mismatch",
-        f"{slot.use.slot} ({what}) {problem}: the CI job '{job}' cannot connect",
-        line=via[1] if via else server.started.line,
-        env=ctx.test_env,
-        fix=f"set {slot.variables[0] if slot.variables else 'the URL'} to "
-        f"{found.scheme}://…@{alias}:{slot.service.container_port}/… in the job '{job}'; "
-        f"`protean-init ci` re-derives {display}",
-        file=display,
-    )
+    if problem is not None:
+        ctx.collector.add(
+            ERROR,
+            "ci-port-mismatch",
+            f"{slot.use.slot} ({what}) {problem}: the CI job '{job}' cannot connect",
+            line=via[1] if via else server.started.line,
+            env=ctx.test_env,
+            fix=f"set {slot.variables[0] if slot.variables else 'the URL'} to "
+            f"{found.scheme}://…@{alias}:{slot.service.container_port}/… in the job '{job}'; "
+            f"`protean-init ci` re-derives {display}",
+            file=display,
+        )
+    # The service the URL is meant for, whatever else is wrong with it: every difference.
+    _credentials(ctx, slot, found, server, what, "or run `protean-init ci`", "ci")

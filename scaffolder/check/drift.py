@@ -71,9 +71,12 @@ def catalog_service(started: Started) -> Service | None:
     """The catalog service a declared one is: by image first, then by name."""
     repository = _image_repository(started.image) if started.image else ""
     if repository:
+        last = repository.rsplit("/", 1)[-1]
         for service in SERVICES:
             wanted = _image_repository(service.image)
-            if repository == wanted or repository.rsplit("/", 1)[-1] == wanted.rsplit("/", 1)[-1]:
+            if repository == wanted or last == wanted.rsplit("/", 1)[-1]:
+                return service
+            if last in service.same_server_images:  # mariadb:11.4 serves a mysql slot
                 return service
     return next((s for s in SERVICES if s.name == started.name), None)
 

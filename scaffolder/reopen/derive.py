@@ -167,6 +167,12 @@ def _merge_into(
     by name (`asked`) is merged with every difference a conflict, and a CI file gains the
     service containers it lacks. Merged None: the file is left alone, notes[0] says why.
     """
+    if base is not None and relative in COMPOSE_NAMES:
+        from scaffolder.reopen.merge_compose import reuse_in_generated
+
+        # A service the user added provides one this edit adds: theirs is used, not doubled.
+        text, said = reuse_in_generated(yours.decode(), base.decode(), new.decode())
+        return (*merge_file(base, yours, text.encode()), said)
     if base is not None:
         return (*merge_file(base, yours, new), [])
     if relative in COMPOSE_NAMES:
@@ -245,17 +251,11 @@ def _add_missing_services(yours: bytes, generated: bytes) -> tuple[bytes, list[s
     """For a compose file protean-init did not write: add the services and volumes it lacks,
     as text in the file's own style, reusing a service of the user's that provides one
     (scaffolder.reopen.merge_compose). Returns the new bytes and the notes for the user."""
-    from scaffolder.check.connection_drift import created_databases
     from scaffolder.reopen.merge_compose import add_missing_services
 
+    # A service of the user's that is reused creates no named database's own database: the
+    # notes say so, with the command, rather than leave the test run to fail to connect.
     text, notes = add_missing_services(yours.decode(), generated.decode())
-    # A PostgreSQL of the user's that is reused creates no named database's own database:
-    # say so, with the command, rather than leave the test run to fail to connect.
-    for name in sorted(created_databases(generated.decode()) - created_databases(text)):
-        notes.append(
-            f"your PostgreSQL service creates no database {name!r} (a named database's own);"
-            f" create it once: `docker compose exec <service> createdb -U postgres {name}`"
-        )
     return text.encode(), notes
 
 

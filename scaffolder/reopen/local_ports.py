@@ -55,7 +55,10 @@ def compose_ports(root: Path, tree: Tree, package: str) -> dict[str, int]:
     for name, spec in additions.services.items():
         for port in published_ports(spec):
             found.setdefault(name, port)
-    for name, user in additions.reused.items():
+    # A service of the user's that provides one: by its family, or by the service's own name
+    # in a compose file protean-init wrote (theirs, moved to another port, or their own).
+    named = {s.name: s.name for s in plan.services if s.name in yours["services"]}
+    for name, user in {**named, **additions.reused}.items():
         inside = next(s.service.container_port for s in plan.services if s.name == name)
         ports = [h for h, c in published_ports(yours["services"][user]).items() if c == inside]
         if ports:

@@ -25,7 +25,7 @@ _FAMILIES: dict[str, tuple[str, ...]] = {
     "message-db": ("message-db",),
     "redis": ("redis", "redis-stack", "redis-stack-server", "valkey"),
     "elasticsearch": ("elasticsearch",),
-    "mysql": ("mysql", "mariadb"),
+    "mysql": ("mysql", "mariadb", "mysql-server"),
     "mssql": ("mssql/server", "azure-sql-edge"),
 }
 _CONTAINER_PORTS = {service.name: service.container_port for service in SERVICES}
@@ -171,6 +171,28 @@ def _reuse_note(name: str, user: str, spec: Mapping[str, Any], generated: Any) -
     return "; ".join(said)
 
 
+def missing_database_notes(name: str, user: str, generated: Any, yours: str) -> list[str]:
+    """The databases the generated service's health check creates (a named database's own),
+    which the user's service used instead does not (nothing in their file `yours` creates
+    them): each with the command that creates it."""
+    from scaffolder.check.connection_drift import created_databases
+
+    check = generated.get("healthcheck") if isinstance(generated, Mapping) else None
+    test = check.get("test") if isinstance(check, Mapping) else None
+    created = created_databases(" ".join(map(str, test)) if isinstance(test, list) else "")
+    created -= created_databases(yours)
+    command = (
+        "mysql -uroot -p -e 'CREATE DATABASE {db}'` (`mariadb` in MariaDB 11's image)"
+        if serves("mysql", name)
+        else "createdb -U postgres {db}`"
+    )
+    return [
+        f"your service `{user}` creates no database {db!r} (a named database's own); create "
+        f"it once: `docker compose exec {user} {command.format(db=db)}"
+        for db in sorted(created)
+    ]
+
+
 def _environment(spec: Any) -> dict[str, str]:
     """A service's `environment:` as a mapping, from either of its two forms."""
     env = spec.get("environment") if isinstance(spec, Mapping) else None
@@ -251,6 +273,10 @@ def add_missing_services(yours: str, generated: str) -> tuple[str, list[str]]:
     loader.preserve_quotes = True
     wanted = loader.load(generated) or {}
     plan = plan_additions(mine if isinstance(mine, Mapping) else {}, wanted)
+    have = mine.get("services") if isinstance(mine, Mapping) else None
+    provided = {name: name for name in wanted.get("services") or {} if name in (have or {})}
+    for name, user in {**provided, **plan.reused}.items():
+        plan.notes += missing_database_notes(name, user, wanted["services"][name], yours)
     if not plan.services and not plan.volumes:
         return yours, plan.notes
     try:
@@ -264,3 +290,92 @@ def add_missing_services(yours: str, generated: str) -> tuple[str, list[str]]:
             f"left as it is: {error}; add by hand: {names}",
         ]
     return text, plan.notes
+
+
+def reuse_in_generated(yours: str, base: str, new: str) -> tuple[str, list[str]]:
+    """For a compose file protean-init wrote (merged three ways with its last generated text):
+    the regenerated text without each service it adds that a service the user added already
+    provides (their `db` on mysql:8.0 or mariadb:11.4 for a new mysql), and the notes to print.
+
+    Merged as it was, the added service would publish the port the user's already publishes,
+    or conflict with it; the user's is used instead, as for a compose file protean-init did
+    not write. A later merge keeps it so: the snapshot's render has the service, the user's
+    file does not, and a deletion on the user's side is kept."""
+    from scaffolder.reopen.yaml_insert import YamlInsertError, load_plain
+
+    try:
+        mine, before, after = (load_plain(text) or {} for text in (yours, base, new))
+    except YamlInsertError:
+        return new, []  # the merge says what is wrong with the file
+    services = [
+        doc.get("services") if isinstance(doc, Mapping) else None for doc in (mine, before, after)
+    ]
+    have, had, wanted = (s if isinstance(s, Mapping) else {} for s in services)
+    reused: dict[str, str] = {}
+    for name in wanted:
+        if name in had:
+            continue
+        if name in have:
+            # Their own service of that name: a second key of it would be invalid YAML.
+            reused[str(name)] = str(name)
+            continue
+        user = next(
+            (
+                str(other)
+                for other, spec in have.items()
+                if other not in wanted and isinstance(spec, Mapping)
+                if serves(spec.get("image"), str(name))
+            ),
+            None,
+        )
+        if user is not None:
+            reused[str(name)] = user
+    if not reused:
+        return new, []
+    notes = []
+    for name, user in reused.items():
+        spec = have[user]
+        if name == user and not serves(
+            spec.get("image") if isinstance(spec, Mapping) else None, name
+        ):
+            notes.append(
+                f"your service `{user}` ({spec.get('image') if isinstance(spec, Mapping) else '?'})"
+                f" has the name of the {name} service protean-init adds, and is not one: "
+                f"{name} is not added; rename yours, then run `protean-init derive`"
+            )
+            continue
+        notes.append(_reuse_note(name, user, spec, wanted[name]))
+        notes += missing_database_notes(name, user, wanted[name], yours)
+    volumes = {v for name in reused for v in _named_volumes(wanted[name])}
+    return _drop_services(new, set(reused), volumes), notes
+
+
+_TOP_KEY = re.compile(r"^([^\s#][^:]*):")
+_ENTRY = re.compile(r"^  ([^\s#][^:]*):\s*$")
+
+
+def _drop_services(text: str, names: set[str], volumes: set[str]) -> str:
+    """protean-init's own rendered compose text without the services `names` (their entry,
+    their named volumes, and the header's note on what their health check creates)."""
+    out: list[str] = []
+    section = None
+    skipping = False
+    dropped_note = False
+    for line in text.splitlines(keepends=True):
+        bare = line.rstrip("\n")
+        top = _TOP_KEY.match(bare)
+        entry = _ENTRY.match(bare)
+        if top or not bare.strip():  # a service's entry has no blank line in it
+            section, skipping = (top.group(1) if top else section), False
+        elif entry and section == "services":
+            skipping = entry.group(1) in names
+        elif entry and section == "volumes" and entry.group(1) in volumes:
+            continue
+        if section is None and bare.startswith("# The "):
+            dropped_note = any(bare.startswith(f"# The {name} health check") for name in names)
+        elif section is None and not bare.startswith("# database's own"):
+            dropped_note = False
+        if skipping or (section is None and dropped_note):
+            continue
+        out.append(line)
+    return "".join(out)

@@ -59,7 +59,8 @@ def test_the_same_variables_on_the_wrong_servers_are_errors(project):
         ("error", "wrong-url-scheme", "production"),
         ("error", "wrong-url-scheme", "production"),
         ("error", "wrong-url-scheme", "production"),
-        ("warning", "url-caveat", "production"),
+        # mysql:// needs MySQLdb, which protean[mysql] does not install: fails at connect.
+        ("error", "wrong-url-scheme", "production"),
     ], format_text(findings)
     text = format_text(findings)
     for secret in ("secret",):

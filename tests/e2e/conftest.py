@@ -6,6 +6,8 @@ Fixtures (all session-scoped, each yields a URL string):
 - ``redis_url``: ``redis://127.0.0.1:<port>/0``
 - ``message_db_url``: ``postgresql://message_store@127.0.0.1:<port>/message_store``, a
   separate database in the same PostgreSQL cluster, installed by Message DB's install.sh
+- ``e2e_mariadb_server``: a MariaDB (root's password the generated compose's), for the
+  projects with mysql databases
 
 Servers start on first use and stop at the end of the session. Missing binaries or npm
 package skip the tests that need them, or fail them when PROTEAN_INIT_REQUIRE_SERVERS=1.
@@ -102,6 +104,18 @@ def message_db_url(request: pytest.FixtureRequest) -> str:
     home = _require(servers.find_message_db)
     server: servers.PostgresServer = request.getfixturevalue("e2e_postgres_server")
     return servers.timed("message-db", _timings, servers.install_message_db, server, home)
+
+
+@pytest.fixture(scope="session")
+def e2e_mariadb_server() -> Iterator[servers.MariadbServer]:
+    """One MariaDB for every mysql database of every project (each in its own database)."""
+    tools = _require(servers.find_mariadb_bindir)
+    server = servers.MariadbServer(tools)
+    servers.timed("mariadb", _timings, server.start)
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -113,6 +113,25 @@ CASES: dict[str, Case] = {
                 "databases": {"default": "postgresql", "reports": "postgresql", "memory": "memory"},
             },
         ),
+        # MySQL in test and production, and a named database on it (its own database).
+        Case(
+            "mysql",
+            sets=_everywhere("databases.default", "mysql"),
+            add_databases=(("reports", "--provider", "mysql"),),
+            expect_test={
+                **_SERVERS_EXPECTED,
+                "databases": {"default": "mysql", "reports": "mysql", "memory": "memory"},
+            },
+        ),
+        # A PostgreSQL project gaining a MySQL database.
+        Case(
+            "postgresql-plus-mysql",
+            add_databases=(("audit", "--provider", "mysql"),),
+            expect_test={
+                **_SERVERS_EXPECTED,
+                "databases": {"default": "postgresql", "audit": "mysql", "memory": "memory"},
+            },
+        ),
     )
 }
 

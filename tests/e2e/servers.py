@@ -1,8 +1,10 @@
 """Locate, start and stop the real servers used by the end-to-end tests.
 
 PostgreSQL runs through pytest-postgresql's ``PostgreSQLExecutor`` (pg_ctl under the hood),
-Redis through pytest-redis's ``redis_proc`` factory (wired up in conftest.py), and Message DB
-is installed into the PostgreSQL server by the npm package's own ``database/install.sh``.
+Redis through pytest-redis's ``redis_proc`` factory (wired up in conftest.py), Message DB
+is installed into the PostgreSQL server by the npm package's own ``database/install.sh``, and
+MariaDB (Debian's ``mariadb-server``, standing in for the ``mysql:8.4`` image the generated
+files use) is ``mariadb-install-db`` then ``mariadbd --no-defaults``.
 Everything listens on 127.0.0.1 on a free port and keeps its files in a temp folder.
 
 Lookup overrides (also handy to simulate a machine without the servers):
@@ -10,6 +12,8 @@ Lookup overrides (also handy to simulate a machine without the servers):
 - ``PROTEAN_INIT_PG_BINDIR``: folder holding ``pg_ctl``, ``initdb``, ``postgres``, ``psql``.
 - ``PROTEAN_INIT_REDIS_SERVER``: path to ``redis-server``.
 - ``MESSAGE_DB_HOME``: folder of the ``@eventide/message-db`` npm package.
+- ``PROTEAN_INIT_MARIADB_BINDIR``: folder holding ``mariadbd``, ``mariadb-install-db`` and
+  ``mariadb``.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from pathlib import Path
 
 import port_for
 import psycopg
+import pymysql
 from pytest_postgresql.executors import PostgreSQLExecutor
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -347,3 +352,185 @@ def timed(label: str, timings: dict[str, float], func, *args):
         return func(*args)
     finally:
         timings[label] = time.perf_counter() - started
+
+
+# --------------------------------------------------------------------------- MariaDB
+
+MARIADB_TOOLS = ("mariadbd", "mariadb-install-db", "mariadb")
+# The generated compose and CI's MYSQL_ROOT_PASSWORD, so the health check and the CI steps
+# run here as they are written.
+MYSQL_ROOT_PASSWORD = "mysql"
+
+
+def find_mariadb_bindir() -> dict[str, str]:
+    """mariadbd, mariadb-install-db and mariadb: from the override, else PATH and /usr/sbin
+    (Debian puts mariadbd there, off a non-root PATH)."""
+    override = os.environ.get("PROTEAN_INIT_MARIADB_BINDIR")
+    search = override or os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/usr/bin"])
+    found = {tool: shutil.which(tool, path=search) for tool in MARIADB_TOOLS}
+    missing = [tool for tool, path in found.items() if path is None]
+    if missing:
+        where = f"PROTEAN_INIT_MARIADB_BINDIR={override}" if override else "PATH, /usr/sbin"
+        raise ServerUnavailable(
+            f"MariaDB ({', '.join(missing)}) not found (looked in {where}); {INSTALL_HINT} or "
+            "`apt-get install mariadb-server`, or set PROTEAN_INIT_MARIADB_BINDIR."
+        )
+    return {tool: str(path) for tool, path in found.items()}
+
+
+@dataclass
+class MariadbServer:
+    """One throwaway MariaDB on 127.0.0.1:<free port>; root's password is the generated
+    compose's. Every statement is written to the general log, which the tier reads to tell
+    which tables a project inserted into (its suite drops them at the end)."""
+
+    tools: dict[str, str]
+    port: int = 0
+    base: Path | None = None
+    process: subprocess.Popen | None = None
+
+    @property
+    def socket(self) -> Path:
+        assert self.base is not None
+        return self.base / "mariadb.sock"
+
+    @property
+    def general_log(self) -> Path:
+        assert self.base is not None
+        return self.base / "general.log"
+
+    def start(self) -> MariadbServer:
+        self.base = Path(tempfile.mkdtemp(prefix="protean-init-e2e-mariadb-"))
+        datadir = self.base / "data"
+        # As root the server runs as root (no OS account to hand the folder to); otherwise
+        # as the user running the tests.
+        as_user = ["--user=root"] if os.geteuid() == 0 else []
+        install = subprocess.run(
+            [
+                self.tools["mariadb-install-db"],
+                "--no-defaults",
+                f"--datadir={datadir}",
+                "--auth-root-authentication-method=normal",
+                "--skip-test-db",
+                *as_user,
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=300,
+        )
+        if install.returncode != 0:
+            self.stop()
+            raise RuntimeError(f"mariadb-install-db failed:\n{install.stdout}\n{install.stderr}")
+        self.port = port_for.get_port(None)
+        log = open(self.base / "mariadbd.log", "wb")  # noqa: SIM115 - the server's for its life
+        self.process = subprocess.Popen(
+            [
+                self.tools["mariadbd"],
+                "--no-defaults",
+                f"--datadir={datadir}",
+                f"--socket={self.socket}",
+                f"--port={self.port}",
+                f"--bind-address={HOST}",
+                f"--pid-file={self.base / 'mariadbd.pid'}",
+                "--skip-name-resolve",
+                "--general-log=1",
+                f"--general-log-file={self.general_log}",
+                *as_user,
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+        log.close()
+        try:
+            self._wait_until_ready()
+            # root on the socket and on loopback gets the generated files' password; the
+            # account for the machine's name is of no use with --skip-name-resolve.
+            conn = self.connect(password="")
+            try:
+                with conn.cursor() as cursor:
+                    cursor.execute("SELECT host FROM mysql.user WHERE user = 'root'")
+                    for (host,) in list(cursor.fetchall()):
+                        if host in ("localhost", HOST, "::1"):
+                            sql = "ALTER USER 'root'@%s IDENTIFIED BY %s"
+                            cursor.execute(sql, (host, MYSQL_ROOT_PASSWORD))
+                        else:
+                            cursor.execute("DROP USER 'root'@%s", (host,))
+            finally:
+                conn.close()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _wait_until_ready(self, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            assert self.process is not None
+            if self.process.poll() is not None:
+                assert self.base is not None
+                raise RuntimeError(
+                    f"mariadbd exited with {self.process.returncode}:\n"
+                    + (self.base / "mariadbd.log").read_text(errors="replace")[-4000:]
+                )
+            try:
+                self.query("SELECT 1", password="")
+                return
+            except pymysql.MySQLError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+        if self.base is not None:
+            shutil.rmtree(self.base, ignore_errors=True)
+            self.base = None
+
+    def connect(self, database: str | None = None, password: str = MYSQL_ROOT_PASSWORD):
+        """A root connection over the server's socket."""
+        return pymysql.connect(
+            unix_socket=str(self.socket),
+            user="root",
+            password=password,
+            database=database,
+            autocommit=True,
+            connect_timeout=5,
+        )
+
+    def query(
+        self, sql: str, args: tuple = (), *, database: str | None = None, **connect
+    ) -> list[tuple]:
+        conn = self.connect(database, **connect)
+        try:
+            with conn.cursor() as cursor:
+                cursor.execute(sql, args or None)
+                return list(cursor.fetchall())
+        finally:
+            conn.close()
+
+    def url(self, dbname: str) -> str:
+        """The URL a generated project reads, as its local default spells it."""
+        return f"mysql+pymysql://root:{MYSQL_ROOT_PASSWORD}@{HOST}:{self.port}/{dbname}"
+
+    def create_database(self, dbname: str) -> str:
+        self.query(f"CREATE DATABASE IF NOT EXISTS `{dbname}`")
+        return self.url(dbname)
+
+    def databases(self) -> set[str]:
+        return {name for (name,) in self.query("SHOW DATABASES")}
+
+    def client_env(self) -> dict[str, str]:
+        """Environment for the mysql/mariadb clients as the generated health check runs them
+        (`-h 127.0.0.1` and no port): MYSQL_TCP_PORT aims them at this server."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("MYSQL", "MARIADB"))}
+        env["MYSQL_TCP_PORT"] = str(self.port)
+        return env

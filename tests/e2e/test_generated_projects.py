@@ -119,6 +119,8 @@ class RealRun:
     inserted: dict[str, dict[str, int]] = field(default_factory=dict)
     redis_calls: dict[str, int] = field(default_factory=dict)
     tables_after_suite: dict[str, set[str]] = field(default_factory=dict)
+    # The databases on the MariaDB server after the suite (a project with mysql databases).
+    mysql_databases: set[str] = field(default_factory=set)
 
     def __repr__(self) -> str:
         return (
@@ -142,11 +144,17 @@ class Servers:
     def message_db_url(self) -> str:
         return self._request.getfixturevalue("message_db_url")
 
+    def mariadb(self) -> servers.MariadbServer:
+        return self._request.getfixturevalue("e2e_mariadb_server")
+
 
 def _tables(pool: Servers, target: usage.Target) -> set[str]:
     if target.kind == "postgresql":
         assert target.dbname
         return usage.pg_tables(pool.postgres(), target.dbname)
+    if target.kind == "mysql":
+        assert target.dbname
+        return usage.mysql_tables(pool.mariadb(), target.dbname)
     assert target.path
     return usage.sqlite_tables(target.path)
 
@@ -155,19 +163,37 @@ def _row(pool: Servers, target: usage.Target, table: str, ident: str) -> dict | 
     if target.kind == "postgresql":
         assert target.dbname
         return usage.pg_row(pool.postgres(), target.dbname, table, ident)
+    if target.kind == "mysql":
+        assert target.dbname
+        return usage.mysql_row(pool.mariadb(), target.dbname, table, ident)
     assert target.path
     return usage.sqlite_row(target.path, table, ident)
 
 
-def create_named_databases(project: Project, server: servers.PostgresServer) -> None:
+def _create_step(project: Project, service: str) -> dict:
     workflow = yaml.safe_load((project.root / ".github/workflows/ci.yml").read_text())
     steps = workflow["jobs"]["integration"]["steps"]
-    [step] = [s for s in steps if "createdb" in str(s.get("run", ""))]
+    [step] = [s for s in steps if s.get("name") == f"Create the named databases on {service}"]
+    return step
+
+
+def create_named_databases(project: Project, server: servers.PostgresServer) -> None:
+    step = _create_step(project, "postgres")
     libpq = server.libpq_env()
     variables = {k: str(v) for k, v in step["env"].items()}
     variables.update({k: libpq[k] for k in ("PGHOST", "PGPORT", "PATH")})
     created = project.shell(step["run"], variables=variables)
     assert created.ok, created
+
+
+def create_named_mysql_databases(project: Project, server: servers.MariadbServer) -> None:
+    """The generated CI's step (PyMySQL, from the project's own venv), aimed at this tier's
+    MariaDB instead of the service's published port."""
+    step = _create_step(project, "mysql")
+    aimed = step["run"].replace("port=3306,", f"port={server.port},")
+    assert aimed != step["run"], step
+    created = project.shell(aimed)
+    assert created.ok, created.report()
 
 
 @pytest.fixture(scope="session")
@@ -177,7 +203,10 @@ def real_run(
     case = project.case.id
     pool = Servers(request)
     folder = tmp_path_factory.mktemp(f"{case}-real")
-    examples = project.env_example.get("test", {})
+    # The test section, and the base section's variables test inherits: .env.example lists a
+    # variable with the same default once, under the first environment that reads it.
+    sections = project.env_example
+    examples = {**sections.get("base", {}), **sections.get("test", {})}
     targets = usage.point_variables(
         examples,
         prefix=project.package,
@@ -185,13 +214,17 @@ def real_run(
         postgres=pool.postgres,
         redis_url=pool.redis_url,
         message_db_url=pool.message_db_url,
+        mariadb=pool.mariadb,
     )
     variables = {"PROTEAN_ENV": "test", **{v: t.url for v, t in targets.items()}}
-    databases = {v: t for v, t in targets.items() if t.kind in {"postgresql", "sqlite"}}
-    if any(t.created_by_project for t in targets.values()):
-        # A named database's own database: created as the generated CI creates it, by its
-        # createdb step, aimed at this tier's server (its libpq variables, its createdb).
+    databases = {v: t for v, t in targets.items() if t.kind in {"postgresql", "mysql", "sqlite"}}
+    created = {t.kind for t in targets.values() if t.created_by_project}
+    # A named database's own database: created as the generated CI creates it, by its step,
+    # aimed at this tier's server (createdb with its libpq variables; PyMySQL on its port).
+    if "postgresql" in created:
         create_named_databases(project, pool.postgres())
+    if "mysql" in created:
+        create_named_mysql_databases(project, pool.mariadb())
 
     config = effective_config(project, variables)
 
@@ -240,6 +273,8 @@ def real_run(
     redis_url = next((t.url for t in targets.values() if t.kind == "redis"), None)
     if redis_url:
         usage.redis_reset_stats(redis_url)
+    mysql_dbs = {v: t.dbname for v, t in databases.items() if t.kind == "mysql"}
+    mysql_mark = usage.general_log_mark(pool.mariadb()) if mysql_dbs else 0
 
     report = folder / "junit.xml"
     run.suite = project.pytest([], report=report, variables=variables)
@@ -248,6 +283,11 @@ def real_run(
     for variable, dbname in postgres_dbs.items():
         assert dbname
         run.inserted[variable] = usage.inserted_rows(pool.postgres(), dbname)
+    if mysql_dbs:
+        by_database = usage.mysql_inserts(pool.mariadb(), mysql_mark)
+        for variable, dbname in mysql_dbs.items():
+            run.inserted[variable] = by_database.get(dbname or "", {})
+        run.mysql_databases = pool.mariadb().databases()
     if redis_url:
         run.redis_calls = usage.redis_command_calls(redis_url)
     run.tables_after_suite = {v: _tables(pool, t) for v, t in databases.items()}
@@ -355,17 +395,26 @@ def test_suite_really_used_the_servers(real_run: RealRun) -> None:
     assert not leftover, f"tables left after the suite: {leftover}"
 
 
-def test_each_named_postgresql_database_has_its_own(project: Project, real_run: RealRun) -> None:
-    """A named PostgreSQL database's URL names a database of its own (`<package>_<name>`),
-    which the generated CI's createdb step made on this tier's server (real_run ran it); no
-    two variables share one."""
-    postgres = {v: t for v, t in real_run.targets.items() if t.kind == "postgresql"}
-    assert len({t.dbname for t in postgres.values()}) == len(postgres), postgres
-    named = {v for v in postgres if v != usage.slot_variable("DATABASE_URL", "default")}
+@pytest.mark.parametrize("kind", ["postgresql", "mysql"])
+def test_each_named_database_has_its_own(project: Project, real_run: RealRun, kind: str) -> None:
+    """A named PostgreSQL or MySQL database's URL names a database of its own
+    (`<package>_<name>`), which the generated CI's step made on this tier's server (real_run
+    ran it); no two variables share one."""
+    on_server = {v: t for v, t in real_run.targets.items() if t.kind == kind}
+    assert len({t.dbname for t in on_server.values()}) == len(on_server), on_server
+    named = {v for v in on_server if v != usage.slot_variable("DATABASE_URL", "default")}
     for variable in named:
-        target = postgres[variable]
+        target = on_server[variable]
         assert target.created_by_project, target
         name = variable.removesuffix("_DATABASE_URL").lower()
         assert target.dbname == f"{project.package}_{name}"
-    if project.case.id == "named-database":
-        assert named, "the named-database case has a named PostgreSQL database in test"
+    if kind == "mysql":
+        # Every one is a database on the MariaDB server, still there after the suite.
+        missing = {t.dbname for t in on_server.values()} - real_run.mysql_databases
+        assert not missing, (missing, real_run.mysql_databases)
+    expected_named = {
+        "postgresql": {"named-database"},
+        "mysql": {"mysql", "postgresql-plus-mysql"},
+    }[kind]
+    if project.case.id in expected_named:
+        assert named, f"the {project.case.id} case has a named {kind} database in test"

@@ -11,6 +11,8 @@ from counters that survive the cleanup:
   Message DB's sequence is reset by the suite's ``TRUNCATE ... RESTART IDENTITY``.)
   ``track = all`` counts the INSERT inside Message DB's ``write_message`` function.
 - Redis: ``INFO commandstats`` after ``CONFIG RESETSTAT``.
+- MariaDB: its general log (servers.MariadbServer), read from a mark taken before the suite:
+  the INSERT statements each connection ran, per database and table.
 """
 
 from __future__ import annotations
@@ -35,13 +37,13 @@ class Target:
     """Where one of the project's variables points in this tier."""
 
     variable: str
-    kind: str  # postgresql | sqlite | redis | message_db
+    kind: str  # postgresql | mysql | sqlite | redis | message_db
     url: str
-    dbname: str | None = None  # postgresql: the project's own database
+    dbname: str | None = None  # postgresql, mysql: the project's own database
     path: Path | None = None  # sqlite: the database file
     redis_db: int | None = None
-    # postgresql: a named database's own (`<package>_<name>`), which the project's CI step
-    # creates (the tier does not): real_run runs that step before anything connects.
+    # postgresql, mysql: a named database's own (`<package>_<name>`), which the project's CI
+    # step creates (the tier does not): real_run runs that step before anything connects.
     created_by_project: bool = False
 
 
@@ -58,12 +60,14 @@ def point_variables(
     postgres: Any,
     redis_url: Any,
     message_db_url: Any,
+    mariadb: Any = None,
 ) -> dict[str, Target]:
     """A target for every variable of the test environment's `.env.example` section.
 
-    `postgres`, `redis_url` and `message_db_url` are callables returning the shared server
-    (or its URL), so a project that needs no server starts none. Each PostgreSQL database
-    variable gets a database of its own in the shared cluster; Redis variables keep the
+    `postgres`, `redis_url`, `message_db_url` and `mariadb` are callables returning the shared
+    server (or its URL), so a project that needs no server starts none. Each PostgreSQL and
+    MySQL database variable gets a database of its own on the shared server; Redis variables
+    keep the
     database index of their example (the broker and the cache use different ones).
     """
     targets: dict[str, Target] = {}
@@ -84,6 +88,18 @@ def point_variables(
             dbname = re.sub(r"[^a-z0-9_]", "_", f"{prefix}_{variable}".lower())
             targets[variable] = Target(
                 variable, "postgresql", server.create_database(dbname), dbname=dbname
+            )
+        elif stem == "DATABASE_URL" and scheme.startswith(("mysql", "mariadb")):
+            mysql: servers.MariadbServer = mariadb()
+            own = urlsplit(example).path.lstrip("/")
+            if own.startswith(f"{prefix}_"):
+                targets[variable] = Target(
+                    variable, "mysql", mysql.url(own), dbname=own, created_by_project=True
+                )
+                continue
+            dbname = re.sub(r"[^a-z0-9_]", "_", f"{prefix}_{variable}".lower())
+            targets[variable] = Target(
+                variable, "mysql", mysql.create_database(dbname), dbname=dbname
             )
         elif stem == "DATABASE_URL" and scheme == "sqlite":
             path = folder / f"{variable.lower()}.db"
@@ -225,3 +241,65 @@ def redis_key_type(url: str, key: str) -> str:
     finally:
         client.close()
     return kind.decode() if isinstance(kind, bytes) else str(kind)
+
+
+# --------------------------------------------------------------------------- MariaDB
+
+
+def mysql_tables(server: servers.MariadbServer, dbname: str) -> set[str]:
+    rows = server.query(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (dbname,)
+    )
+    return {name for (name,) in rows}
+
+
+def mysql_row(server: servers.MariadbServer, dbname: str, table: str, ident: str) -> dict | None:
+    conn = server.connect(dbname)
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(f"SELECT * FROM `{table}` WHERE id = %s", (ident,))
+            row = cursor.fetchone()
+            names = [c[0] for c in cursor.description or []]
+    finally:
+        conn.close()
+    return dict(zip(names, row, strict=True)) if row else None
+
+
+def general_log_mark(server: servers.MariadbServer) -> int:
+    """Where the general log ends now: what a later read counts from."""
+    return server.general_log.stat().st_size
+
+
+# A general log line: `[date time]\t<connection id> <command>\t<argument>`, and lines that
+# continue a statement.
+_LOG_LINE = re.compile(r"^(?:\d{6}\s+[\d:]+)?\s+(\d+)\s+(Connect|Init DB|Query|Quit)\t(.*)$")
+_CONNECT_DB = re.compile(r" on (\S*) using ")
+_MYSQL_INSERT = re.compile(r"\s*insert\s+into\s+(?:`?(\w+)`?\.)?`?(\w+)`?", re.IGNORECASE)
+
+
+def mysql_inserts(server: servers.MariadbServer, since: int) -> dict[str, dict[str, int]]:
+    """{database: {table: INSERT statements}} the server ran after the mark `since`.
+
+    Each connection's database is the one it connected to or last chose (`Connect ... on DB`,
+    `Init DB`); a statement that names `db.table` counts for that database."""
+    with open(server.general_log, "rb") as log:
+        log.seek(since)
+        text = log.read().decode(errors="replace")
+    current: dict[str, str] = {}
+    counts: dict[str, dict[str, int]] = {}
+    for line in text.splitlines():
+        match = _LOG_LINE.match(line)
+        if not match:
+            continue
+        connection, command, argument = match.groups()
+        if command == "Connect":
+            on = _CONNECT_DB.search(argument)
+            current[connection] = on.group(1) if on else ""
+        elif command == "Init DB":
+            current[connection] = argument.strip()
+        elif command == "Query" and (insert := _MYSQL_INSERT.match(argument)):
+            database = insert.group(1) or current.get(connection, "")
+            table = insert.group(2)
+            per_table = counts.setdefault(database, {})
+            per_table[table] = per_table.get(table, 0) + 1
+    return counts

@@ -157,6 +157,17 @@ CASES = {
         ),
         Case("gitlab", ci="gitlab"),
         Case("gitlab-mysql", ci="gitlab", sets=_everywhere("databases.default", "mysql")),
+        # A named database on MySQL: its own database, created by compose's health check and
+        # a step of each CI file.
+        Case(
+            "mysql-named",
+            sets=(*_everywhere("databases.default", "mysql"), "base.databases.reports=mysql"),
+        ),
+        Case(
+            "gitlab-mysql-named",
+            ci="gitlab",
+            sets=(*_everywhere("databases.default", "mysql"), "base.databases.reports=mysql"),
+        ),
         Case("ci-none", ci="none"),
         Case("no-compose", compose=False),
         Case("seed-guide", defaults=False, answers=SEED_GUIDE_ANSWERS, sets=SEED_GUIDE_SETS),

@@ -245,7 +245,8 @@ def test_gitlab_jobs(gitlab: Generated) -> None:
     assert integration["variables"]["PROTEAN_ENV"] == "test"
     assert integration["script"][-1] == "pytest"
     if _needs_tables(gitlab):
-        assert integration["script"][0] == (
+        # Right before pytest: after the lines that create a named database's own.
+        assert integration["script"][-2] == (
             f"{DB_SETUP} --domain={domain_module(gitlab.spec.package_name)}"
         )
 

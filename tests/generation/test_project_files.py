@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.metadata
+import re
 import shutil
 import subprocess
 import tomllib
@@ -13,7 +14,7 @@ from packaging.requirements import Requirement
 
 from scaffolder.answers import build_spec, load_answers
 from scaffolder.cli import main
-from scaffolder.config_tree import references
+from scaffolder.config_tree import provider_of, references, resolve, slot_tables
 from scaffolder.project_files import ANSWERS_FILE
 
 from .conftest import read_tree
@@ -21,6 +22,7 @@ from .support import (
     ENV_EXAMPLE,
     PRODUCTION,
     Generated,
+    ci_test_env,
     env_example,
     required_variables,
     used_providers,
@@ -113,3 +115,23 @@ def test_new_from_the_recorded_answers_is_identical(project: Generated, tmp_path
     files = read_tree(again)
     assert files["domain.toml"] == project.files["domain.toml"]
     assert files == project.files
+
+
+def test_readme_says_which_variables_a_run_without_compose_sets(project: Generated) -> None:
+    """Outside compose an unset variable falls back to compose's localhost default and the
+    run fails to connect (Protean's message then prints the URL, password and all): the
+    README's test section names every variable the test environment's servers read."""
+    config = resolve(project.tree, ci_test_env(project.spec))
+    wanted = [
+        ref.name
+        for slot, table in slot_tables(config)
+        if (provider := provider_of(slot, table)) is not None and provider.needs_server
+        for ref in references(dict(table))
+    ]
+    readme = project.text("README.md")
+    said = re.search(r"export the test environment's variables first:\n(.*)\n", readme)
+    if not wanted:
+        assert said is None
+        return
+    assert said is not None, readme
+    assert said.group(1).split("`")[1::2] == list(dict.fromkeys(wanted))
