@@ -1,0 +1,118 @@
+"""Every value of a key Protean knows, against the kind of Protean's own default for it.
+
+The sections below `server`, `outbox`, `logging`, ... have no schema in Protean beyond their
+defaults (`_default_config()`), so a value is judged by its default's kind: a table where a
+table goes (`priority_lanes = false` is refused at start-up since 0.17), a boolean, a number
+(a numeric string too: a `${VAR}` always gives one, and Protean converts it where it reads a
+number), a string, an array. Where Protean checks the type itself, what it does is said; a
+fix shows Protean's default, never the value that was wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from scaffolder.check.common import Collector, type_name
+from scaffolder.check.findings import ERROR
+from scaffolder.check.resolution import Resolved, is_unset, protean_defaults
+from scaffolder.check.source import Path
+
+SECTIONS = ("server", "outbox", "idempotency", "consume_idempotency", "logging", "telemetry")
+
+_LANES = ("server", "priority_lanes")
+# What Protean does with a value of the wrong kind, where it checks (protean/domain/
+# validation.py, protean/server/...); elsewhere the value reaches code that expects the kind.
+_REFUSED_AT_INIT = "Domain.init() refuses it (ConfigurationError), so nothing starts"
+_CONSEQUENCES: Mapping[Path, str] = {
+    _LANES: _REFUSED_AT_INIT,
+    (*_LANES, "enabled"): _REFUSED_AT_INIT,
+    (*_LANES, "threshold"): _REFUSED_AT_INIT + " (a quoted number too)",
+    (*_LANES, "backfill_suffix"): _REFUSED_AT_INIT,
+    ("server", "profiles"): "the engine refuses it at start ([server.profiles] must be a table "
+    "of named profile sections)",
+    ("server", "drain_timeout"): "the engine logs engine.drain_timeout_invalid_using_default "
+    "and drains for 10 seconds instead",
+    ("server", "health", "port"): "the engine's health server cannot listen on it",
+}
+# Where Protean takes no numeric string for a number.
+_STRICT = frozenset({(*_LANES, "threshold")})
+
+
+def kind_rules(c: Collector, resolved: Resolved) -> None:
+    defaults = protean_defaults()
+    if defaults is None:
+        return
+    for section in SECTIONS:
+        value, default = resolved.values.get(section), defaults.get(section)
+        if isinstance(value, dict) and isinstance(default, dict):
+            _walk(c, resolved.env, (section,), value, default)
+
+
+def _walk(
+    c: Collector, env: str, path: Path, table: Mapping[str, Any], defaults: Mapping[str, Any]
+) -> None:
+    for key, value in table.items():
+        default = defaults.get(key)
+        if default is None or is_unset(value):
+            continue  # a key Protean does not list, or one with no default to judge by
+        here = (*path, key)
+        wanted = _wanted(value, default, here)
+        if wanted is not None:
+            _report(c, env, here, value, default, wanted)
+        elif isinstance(value, dict) and isinstance(default, dict) and default:
+            _walk(c, env, here, value, default)
+
+
+def _wanted(value: Any, default: Any, path: Path) -> str | None:
+    """The kind `value` should be, when it is not."""
+    if isinstance(default, dict):
+        return None if isinstance(value, dict) else "a table"
+    if isinstance(default, bool):
+        return None if isinstance(value, bool) else "true or false"
+    if isinstance(default, int | float):
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return None
+        if isinstance(value, str) and path not in _STRICT and _numeric(value):
+            return None
+        return "a number"
+    if isinstance(default, str):
+        if isinstance(value, str) and (value.strip() or path != (*_LANES, "backfill_suffix")):
+            return None
+        return "a non-empty string" if isinstance(value, str) else "a string"
+    if isinstance(default, list):
+        return None if isinstance(value, list) else "an array"
+    return None
+
+
+def _numeric(text: str) -> bool:
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
+
+
+def _report(c: Collector, env: str, path: Path, value: Any, default: Any, wanted: str) -> None:
+    name = ".".join(path)
+    shown = json.dumps(value) if isinstance(value, str | bool | int | float) else type_name(value)
+    consequence = _CONSEQUENCES.get(path, "Protean expects " + wanted + " here")
+    if isinstance(default, dict):
+        header = c.source.table_name(env, path)
+        example = " with enabled = false" if path == _LANES else ""
+        fix = f"write it as a table, {header}{example}, or remove it"
+    else:
+        fix = f"{path[-1]} = {json.dumps(default)} (Protean's default{_unquoted(default)})"
+    c.add(
+        ERROR,
+        "wrong-type",
+        f"{name} = {shown} is {type_name(value)}, not {wanted}: {consequence}",
+        line=c.source.where(env, path),
+        env=env,
+        fix=fix,
+    )
+
+
+def _unquoted(default: Any) -> str:
+    return "" if isinstance(default, str | list) else ", unquoted"
