@@ -13,8 +13,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scaffolder.check import check_project
+from scaffolder.check.placeholders import _EXPRESSION, _STATEMENT
 
 # Owned by another change (check/deploy.py's health rule on `protean new` projects); left out
 # of the exact sets here so each change is judged by its own findings.
@@ -154,3 +157,32 @@ def test_a_corpus_project_copied_elsewhere_checks_the_same(tmp_path):
     source = Path(__file__).parent / "corpus" / "world-cosmosdb"
     shutil.copytree(source, tmp_path / "p")
     assert [f.code for f in check_project(tmp_path / "p", environ={})] == ["provider-not-installed"]
+
+
+# --- Placeholders: Jinja's are found wherever they sit; GitHub's and Go's never -------------
+
+_NAMES = st.from_regex(r"[a-z_][a-z0-9_]{0,12}", fullmatch=True)
+_SPACE = st.sampled_from(["", " ", "  "])
+_TEXT = st.text(alphabet="abc:/ -_.\"'=", max_size=12)
+
+
+def _found(row: str) -> bool:
+    return bool(_EXPRESSION.search(row) or _STATEMENT.search(row))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT, _NAMES, _SPACE, _SPACE, _TEXT, st.sampled_from(["", " | lower", "|title"]))
+def test_a_jinja_expression_is_found_anywhere_in_a_line(before, name, left, right, after, flt):
+    assert _found(f"{before} {{{{{left}{name}{flt}{right}}}}}{after}")
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT, _NAMES, _SPACE, _TEXT)
+def test_github_expressions_and_go_templates_are_not_placeholders(before, name, space, after):
+    for row in (
+        f"{before}${{{{{space}{name}{space}}}}}{after}",  # ${{ matrix.python }}
+        f"{before}${{{{ {name}.x }}}}{after}",
+        f"{before}{{{{{space}.{name}{space}}}}}{after}",  # {{.State}}
+        f"{before}{{{{json .{name}}}}}{after}",  # {{json .Config}}
+    ):
+        assert not _found(row), row
