@@ -252,3 +252,30 @@ ENGINE_OPTIONS: Mapping[str, frozenset[str]] = MappingProxyType(
 
 # A key some SQLAlchemy provider's engine takes.
 ANY_ENGINE_OPTION: frozenset[str] = frozenset().union(*ENGINE_OPTIONS.values())
+
+# What create_engine's typed signature says an option is, for the options a TOML value can
+# give ("integer", "number", "boolean", "table", "string", "array"). SQLAlchemy converts none of
+# them (`pool_size = "5"` fails in create_engine with a TypeError), so a string is wrong for a
+# number even when it reads as one. Tested against the installed SQLAlchemy's signature.
+ENGINE_OPTION_KINDS: Mapping[str, str] = MappingProxyType(
+    {
+        "connect_args": "table",
+        "enable_from_linting": "boolean",
+        "execution_options": "table",
+        "hide_parameters": "boolean",
+        "insertmanyvalues_page_size": "integer",
+        "label_length": "integer",
+        "logging_name": "string",
+        "max_identifier_length": "integer",
+        "max_overflow": "integer",
+        "pool_logging_name": "string",
+        "pool_pre_ping": "boolean",
+        "pool_size": "integer",
+        "pool_recycle": "integer",
+        "pool_timeout": "number",
+        "pool_use_lifo": "boolean",
+        "plugins": "array",
+        "query_cache_size": "integer",
+        "use_insertmanyvalues": "boolean",
+    }
+)

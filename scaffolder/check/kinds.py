@@ -15,10 +15,11 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from scaffolder.check.common import Collector, type_name
+from scaffolder.check.common import Collector, SlotUse, type_name
 from scaffolder.check.findings import ERROR
 from scaffolder.check.resolution import Resolved, is_unset, protean_defaults
 from scaffolder.check.source import Path
+from scaffolder.engine_options import ENGINE_OPTION_KINDS, ENGINE_OPTIONS
 
 SECTIONS = ("server", "outbox", "idempotency", "consume_idempotency", "logging", "telemetry")
 
@@ -116,3 +117,66 @@ def _report(c: Collector, env: str, path: Path, value: Any, default: Any, wanted
 
 def _unquoted(default: Any) -> str:
     return "" if isinstance(default, str | list) else ", unquoted"
+
+
+# --- Engine options: SQLAlchemy converts nothing ------------------------------------------
+
+_IS_KIND = {
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+    "table": lambda v: isinstance(v, dict),
+    "string": lambda v: isinstance(v, str),
+    "array": lambda v: isinstance(v, list),
+}
+_KIND_WORDS = {
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "table": "a table",
+    "string": "a string",
+    "array": "an array",
+}
+# Protean drops these for a sqlite URI before create_engine sees them
+# (SAProvider._additional_engine_args).
+_SQLITE_DROPS = frozenset({"pool_size", "max_overflow", "pool_recycle"})
+
+
+def engine_kind_rules(c: Collector, env: str, use: SlotUse) -> None:
+    """The values a SQLAlchemy provider hands create_engine, against its typed signature."""
+    name = use.table.get("provider")
+    if not isinstance(name, str) or name not in ENGINE_OPTIONS:
+        return
+    for key, value in use.table.items():
+        kind = ENGINE_OPTION_KINDS.get(key)
+        if (
+            kind is None
+            or key not in ENGINE_OPTIONS[name]
+            or (name == "sqlite" and key in _SQLITE_DROPS)
+            or is_unset(value)
+            or _IS_KIND[kind](value)
+        ):
+            continue
+        words = _KIND_WORDS[kind]
+        if kind == "boolean" and isinstance(value, str):
+            consequence = "SQLAlchemy takes any non-empty string as true"
+        else:
+            consequence = "SQLAlchemy converts nothing, and the engine fails on it (TypeError)"
+        shown = json.dumps(value) if isinstance(value, str | bool | int | float) else ""
+        c.add(
+            ERROR,
+            "wrong-type",
+            f"{key}{' = ' + shown if shown else ''} in {use.slot} is {type_name(value)}, not "
+            f"{words}: the {name} provider hands it to create_engine as it is; {consequence}",
+            line=c.source.where(env, (*use.slot.path, key)),
+            env=env,
+            fix=_engine_fix(key, kind, value, c.source.table_name(env, use.slot.path)),
+        )
+
+
+def _engine_fix(key: str, kind: str, value: Any, header: str) -> str:
+    if kind in ("table", "array"):
+        shape = "{ KEY = VALUE }" if kind == "table" else '["..."]'
+        return f"write {key} = {shape} in {header}"
+    text = f"write {key} as {_KIND_WORDS[kind]}, unquoted, in {header}"
+    return text + (" (a ${VAR} always gives a string)" if isinstance(value, str) else "")

@@ -12,7 +12,12 @@ from __future__ import annotations
 import pytest
 
 from scaffolder.catalog import PROVIDERS, Role
-from scaffolder.engine_options import ENGINE_OPTIONS, PROTEAN_OWN_KEYS
+from scaffolder.engine_options import (
+    ANY_ENGINE_OPTION,
+    ENGINE_OPTION_KINDS,
+    ENGINE_OPTIONS,
+    PROTEAN_OWN_KEYS,
+)
 
 sqlalchemy = pytest.importorskip("sqlalchemy")
 
@@ -145,3 +150,41 @@ def test_create_engine_takes_every_listed_key_and_refuses_others(url):
     for key in ("pool_sise", "database_url", "pool_pre_pings"):
         with pytest.raises(TypeError, match=f"Invalid argument\\(s\\) '{key}'"):
             create_engine(url, **{key: 1})
+
+
+# create_engine's typed overload spells each annotation as text; the kinds a TOML value has.
+_ANNOTATION_KINDS = {
+    "int": "integer",
+    "Optional[int]": "integer",
+    "float": "number",
+    "bool": "boolean",
+    "Dict[Any, Any]": "table",
+    "_ExecuteOptions": "table",
+    "str": "string",
+    "List[str]": "array",
+}
+
+
+def test_option_kinds_are_create_engine_s_annotations():
+    import inspect
+    import typing
+
+    from sqlalchemy.engine import create
+
+    signatures = [inspect.signature(o) for o in typing.get_overloads(create.create_engine)]
+    assert signatures, "create_engine has no typed overloads to read"
+    live = {
+        name: _ANNOTATION_KINDS[parameter.annotation]
+        for signature in signatures
+        for name, parameter in signature.parameters.items()
+        if parameter.annotation in _ANNOTATION_KINDS and name in ANY_ENGINE_OPTION
+    }
+    assert dict(ENGINE_OPTION_KINDS) == live
+
+
+def test_a_numeric_string_for_pool_size_fails_in_create_engine():
+    """Why `check` takes no quoted number for an engine option: SQLAlchemy converts nothing."""
+    from sqlalchemy import create_engine
+
+    with pytest.raises(TypeError):
+        create_engine("sqlite:///unused.db", pool_size="5")
