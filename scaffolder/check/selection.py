@@ -82,6 +82,12 @@ def _near(overlay: str, selected: str) -> bool:
     a, b = overlay.lower(), selected.lower()
     if a == b or (len(a) >= 3 and (b.startswith(a) or a.startswith(b))):
         return True
+    if (
+        len(a) == len(b)
+        and sorted(a) == sorted(b)
+        and sum(x != y for x, y in zip(a, b, strict=True)) <= 2
+    ):
+        return True  # two letters swapped
     return difflib.SequenceMatcher(None, a, b).ratio() >= 0.75
 
 
@@ -122,5 +128,6 @@ def rule(ctx: ProjectContext) -> None:
                 f"overlay: that run silently uses the base configuration, never [{env}]",
                 line=_first_line(source.lines, (*source.root_key, env)),
                 env=env,
-                fix=f"rename [{env}] to [{name}] (its tables too: [{env}.…] to [{name}.…])",
+                fix=f"rename [{env}] to [{name}] (its tables too: [{env}.…] to [{name}.…])"
+                + (f", or select '{env}' in {selection.file}" if selection.line else ""),
             )

@@ -302,7 +302,8 @@ def _slot_values(c: Collector, env: str, use: SlotUse) -> None:
 def _has_key(table: Mapping[str, Any], key: str) -> bool:
     """`key` is in the table, or misspelled there (`database_url`): the unknown-key finding
     then names the one fix for both."""
-    return key in table or bool(difflib.get_close_matches(key, list(table), n=1, cutoff=0.8))
+    written = [str(name).lower() for name in table]
+    return key in table or bool(difflib.get_close_matches(key.lower(), written, n=1, cutoff=0.8))
 
 
 def _engine_keys(c: Collector, env: str, use: SlotUse) -> None:

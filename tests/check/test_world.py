@@ -186,3 +186,47 @@ def test_github_expressions_and_go_templates_are_not_placeholders(before, name, 
         f"{before}{{{{json .{name}}}}}{after}",  # {{json .Config}}
     ):
         assert not _found(row), row
+
+
+def test_a_misspelt_connection_key_is_one_finding(tmp_path):
+    """`uri` for `URI`: the unknown-key fix is the fix; no second missing-key finding."""
+    (tmp_path / "domain.toml").write_text(
+        '[brokers.default]\nprovider = "redis"\nuri = "redis://localhost:6379/0"\n'
+    )
+    found = [(f.code, f.line) for f in check_project(tmp_path, environ={})]
+    assert found == [("unknown-key", 3)]
+
+
+# --- Selection: an overlay CI selects is never reported; one a typo away always is ----------
+
+_ENV_NAMES = st.from_regex(r"[a-z]{4,10}", fullmatch=True).filter(
+    lambda n: n not in ("test", "memory", "production", "base")
+)
+
+
+def _ci_project(root: Path, overlay: str, selected: str) -> None:
+    root.mkdir()
+    (root / "domain.toml").write_text(
+        f'[databases.default]\nprovider = "memory"\n\n[{overlay}]\ndebug = false\n'
+    )
+    workflows = root / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "ci.yml").write_text(
+        "jobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n"
+        f"      - run: pytest --protean-env {selected}\n"
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(_ENV_NAMES, st.data())
+def test_selection_exact_names_pass_and_typos_are_found(tmp_path_factory, name, data):
+    root = tmp_path_factory.mktemp("sel")
+    _ci_project(root / "exact", name, name)
+    assert [f for f in check_project(root / "exact", environ={})] == []
+    at = data.draw(st.integers(0, len(name) - 2))
+    typo = name[:at] + name[at + 1] + name[at] + name[at + 2 :]  # two letters swapped
+    if typo == name:
+        return
+    _ci_project(root / "typo", typo, name)
+    found = [(f.code, f.env, f.line) for f in check_project(root / "typo", environ={})]
+    assert found == [("unselected-overlay", typo, 4)]
