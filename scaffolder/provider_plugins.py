@@ -60,6 +60,11 @@ class InstalledProviders:
             sources.append(distributions(path=self._site_dirs))
         for source in sources:
             for dist in source:
+                # Most packages register nothing of Protean's: skip them before parsing
+                # anything (their METADATA is what costs).
+                text = dist.read_text("entry_points.txt")
+                if not text or "[protean." not in text:
+                    continue
                 package = dist.metadata["Name"] or "?"
                 for entry in dist.entry_points:
                     if entry.group in groups:
