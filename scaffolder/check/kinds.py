@@ -15,6 +15,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from scaffolder.catalog import Role
 from scaffolder.check.common import Collector, SlotUse, type_name
 from scaffolder.check.findings import ERROR
 from scaffolder.check.resolution import Resolved, is_unset, protean_defaults
@@ -180,3 +181,62 @@ def _engine_fix(key: str, kind: str, value: Any, header: str) -> str:
         return f"write {key} = {shape} in {header}"
     text = f"write {key} as {_KIND_WORDS[kind]}, unquoted, in {header}"
     return text + (" (a ${VAR} always gives a string)" if isinstance(value, str) else "")
+
+
+# --- Broker, cache and event store keys -----------------------------------------------------
+
+# (kind, whether Protean converts a string): the inline broker calls int()/float() on its
+# numbers and bool() on enable_dlq; the redis pool keys reach redis-py as written, which takes
+# no string (max_connections = "5" is refused, a string socket timeout fails at connect).
+_POOL_KINDS = {
+    "max_connections": ("integer", False),
+    "socket_timeout": ("number", False),
+    "socket_connect_timeout": ("number", False),
+    "retry_on_timeout": ("boolean", False),
+}
+PROVIDER_KINDS: Mapping[Role, Mapping[str, tuple[str, bool]]] = {
+    Role.BROKER: {
+        "max_retries": ("integer", True),
+        "retry_delay": ("number", True),
+        "backoff_multiplier": ("number", True),
+        "message_timeout": ("number", True),
+        "enable_dlq": ("boolean", False),
+        "IS_ASYNC": ("boolean", False),
+        **_POOL_KINDS,
+    },
+    Role.CACHE: _POOL_KINDS,
+    Role.EVENT_STORE: {"max_connections": ("integer", False)},
+}
+
+
+def provider_kind_rules(c: Collector, env: str, use: SlotUse) -> None:
+    """Values of the broker, cache and event store keys Protean reads, by their kind."""
+    kinds = PROVIDER_KINDS.get(use.slot.role, {})
+    for key, value in use.table.items():
+        if key not in kinds or is_unset(value):
+            continue
+        kind, converts = kinds[key]
+        if _IS_KIND[kind](value) or (converts and isinstance(value, str) and _numeric(value)):
+            continue
+        words = _KIND_WORDS[kind]
+        if kind == "boolean":
+            consequence = (
+                "any non-empty string counts as true"
+                if isinstance(value, str)
+                else "Protean reads it as a truth value"
+            )
+        elif converts:
+            consequence = "Protean converts it and fails when the domain initialises"
+        else:
+            consequence = "Protean passes it to the client library as it is, which refuses it"
+        shown = json.dumps(value) if isinstance(value, str | bool | int | float) else ""
+        c.add(
+            ERROR,
+            "wrong-type",
+            f"{key}{' = ' + shown if shown else ''} in {use.slot} is {type_name(value)}, not "
+            f"{words}: {consequence}",
+            line=c.source.where(env, (*use.slot.path, key)),
+            env=env,
+            fix=f"write {key} as {words}, unquoted, in {c.source.table_name(env, use.slot.path)}"
+            + (" (a ${VAR} always gives a string)" if isinstance(value, str) else ""),
+        )

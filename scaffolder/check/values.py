@@ -22,7 +22,7 @@ from scaffolder.check.common import (
 )
 from scaffolder.check.connections import connection_rules
 from scaffolder.check.findings import ERROR
-from scaffolder.check.kinds import engine_kind_rules, kind_rules
+from scaffolder.check.kinds import engine_kind_rules, kind_rules, provider_kind_rules
 from scaffolder.check.resolution import (
     Resolved,
     is_unset,
@@ -80,6 +80,7 @@ def environment_rules(
         _slot_values(c, env, use)
         _engine_keys(c, env, use)
         engine_kind_rules(c, env, use)
+        provider_kind_rules(c, env, use)
         memory_rules(c, env, use)
     connection_rules(c, resolved, uses, environ)
     passwords(c, resolved)

@@ -230,3 +230,33 @@ def test_selection_exact_names_pass_and_typos_are_found(tmp_path_factory, name, 
     _ci_project(root / "typo", typo, name)
     found = [(f.code, f.env, f.line) for f in check_project(root / "typo", environ={})]
     assert found == [("unselected-overlay", typo, 4)]
+
+
+# --- What the kinds of broker and cache keys rest on ----------------------------------------
+
+
+def test_provider_kinds_are_keys_protean_reads():
+    from scaffolder.catalog import PROVIDER_KEYS
+    from scaffolder.check.kinds import PROVIDER_KINDS
+
+    for role, kinds in PROVIDER_KINDS.items():
+        assert set(kinds) <= PROVIDER_KEYS[role], role
+
+
+def test_the_inline_broker_converts_numbers_and_not_booleans():
+    from protean import Domain
+    from protean.adapters.broker.inline import InlineBroker
+
+    domain = Domain(name="kinds")
+    assert InlineBroker("default", domain, {"max_retries": "5"})._max_retries == 5
+    with pytest.raises(ValueError):
+        InlineBroker("default", domain, {"retry_delay": "soon"})
+    assert InlineBroker("default", domain, {"enable_dlq": "false"})._enable_dlq is True
+
+
+@pytest.mark.parametrize("key", ["max_connections", "socket_connect_timeout"])
+def test_redis_takes_no_string_for_a_number(key):
+    import redis
+
+    with pytest.raises((TypeError, ValueError)):  # at construction, or at connect
+        redis.Redis.from_url("redis://127.0.0.1:1/0", **{key: "5"}).ping()
