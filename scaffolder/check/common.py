@@ -13,10 +13,12 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from scaffolder.catalog import PROVIDERS, TOP_LEVEL_KEYS, Provider, Role
+from scaffolder.catalog import PROVIDER_KEYS, PROVIDERS, TOP_LEVEL_KEYS, Provider, Role
 from scaffolder.check.findings import Finding
 from scaffolder.check.resolution import Resolved
 from scaffolder.check.source import Path, Source
+from scaffolder.engine_options import ANY_ENGINE_OPTION
+from scaffolder.provider_plugins import InstalledProviders
 from scaffolder.redact import redact_text
 from scaffolder.spec import PRODUCTION, Slot
 
@@ -69,6 +71,12 @@ TABLE_SETTINGS = frozenset(
     }
 )
 ROLE_BY_KEY = {role.value: role for role in Role}
+# Tables of the config file that Protean's tooling reads and its runtime config leaves alone:
+# [docs] ([tool.protean.docs] in pyproject.toml), read by `protean docs` (domain_snapshot).
+TOOLING_TABLES = frozenset({"docs"})
+
+# Every key some database provider reads: Protean's, and what create_engine takes.
+DATABASE_KEYS = PROVIDER_KEYS[Role.DATABASE] | ANY_ENGINE_OPTION
 
 
 def is_production(env: str) -> bool:
@@ -121,6 +129,8 @@ class Collector:
     """Findings for one config file, each reported once."""
 
     source: Source
+    # The providers installed packages register (entry points), read when a name needs them.
+    installed: InstalledProviders = field(default_factory=InstalledProviders)
     findings: list[Finding] = field(default_factory=list)
     # Role tables reported as misplaced overlays: their missing provider is the same problem.
     misplaced: set[Path] = field(default_factory=set)

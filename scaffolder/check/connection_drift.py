@@ -151,8 +151,13 @@ _CREATEDB = re.compile(r"\bcreatedb((?:[ \t]+[^\s;&|()'\"]+)+)")
 
 
 _CREATE_DATABASE = re.compile(
-    r"\bCREATE DATABASE (?:IF NOT EXISTS )?[\"`]?([A-Za-z_][A-Za-z0-9_]*)", re.IGNORECASE
+    r"\bCREATE\s+DATABASE\s+(?:IF\s+NOT\s+EXISTS\s+)?[\"`]?([A-Za-z_][A-Za-z0-9_]*)",
+    re.IGNORECASE,
 )
+# A script a CI step or compose runs (`./scripts/create-dbs.sh`, `psql -f db/init.sql`), or a
+# folder compose mounts for the postgres image to run at its first start.
+_SCRIPT = re.compile(r"(?<![\w/.-])((?:\.{0,2}/)?[\w.-]+(?:/[\w.-]+)*\.(?:sh|bash|sql|py))\b")
+_INIT_FOLDER = re.compile(r"([\w./-]+):/docker-entrypoint-initdb\.d/?(?=[\s\"':]|$)", re.MULTILINE)
 
 
 def created_databases(text: str) -> frozenset[str]:
@@ -166,9 +171,28 @@ def created_databases(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def scripts_run(root: Path, text: str) -> list[Path]:
+    """The project's files `text` runs: scripts it names, and what it mounts for the postgres
+    image's init folder; only files inside the project."""
+    found = [m.group(1) for m in _SCRIPT.finditer(text)]
+    for match in _INIT_FOLDER.finditer(text):
+        folder = root / match.group(1)
+        if folder.is_dir():
+            found += [str(p.relative_to(root)) for p in sorted(folder.iterdir())]
+    inside, top = [], root.resolve()
+    for name in dict.fromkeys(found):
+        path = (root / name).resolve()
+        if path.is_file() and path.is_relative_to(top):
+            inside.append(path)
+    return inside
+
+
 def _servers(ctx: ProjectContext, path: Path, declared: Sequence[Started]) -> list[Server]:
     servers = []
-    created = created_databases(path.read_text(encoding="utf-8", errors="replace"))
+    text = path.read_text(encoding="utf-8", errors="replace")
+    for script in scripts_run(ctx.root, text):
+        text += "\n" + script.read_text(encoding="utf-8", errors="replace")
+    created = created_databases(text)
     for started in declared:
         service = catalog_service(started)
         if service is None:

@@ -123,11 +123,19 @@ def _stream_broker(c: Any, tree: Mapping[str, Any], settings: Mapping[str, Any])
         )
 
 
+def _usable_port(value: object) -> bool:
+    """A port a fix may name: not `"eighty"` or `true` (check.kinds reports those)."""
+    if isinstance(value, str):
+        return value.isdigit() or "${" in value
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _dockerfile(c: Any, text: str, settings: Mapping[str, Any]) -> None:
     port = settings["health_port"]
+    usable = _usable_port(port)
     for number, row in enumerate(text.splitlines(), 1):
         stripped = row.strip()
-        if stripped.upper().startswith("EXPOSE "):
+        if stripped.upper().startswith("EXPOSE ") and usable:
             exposed = {p.split("/")[0] for p in stripped.split()[1:]}
             if str(port) not in exposed:
                 c.add(
@@ -140,7 +148,7 @@ def _dockerfile(c: Any, text: str, settings: Mapping[str, Any]) -> None:
                     fix=f"EXPOSE {port}, or re-derive: protean-init derive",
                     file=DOCKERFILE,
                 )
-        for url in re.findall(r"http://[^'\" )]+", row):
+        for url in re.findall(r"http://[^'\" )]+", row) if usable else []:
             _probe_url(c, DOCKERFILE, number, url, port)
         if stripped.upper().startswith("CMD ") and "--workers" in stripped:
             _workers(c, DOCKERFILE, number, stripped, settings)
@@ -236,7 +244,7 @@ def _engine_container(
     }
     for kind in ("livenessProbe", "readinessProbe", "startupProbe"):
         http = (container.get(kind) or {}).get("httpGet")
-        if not isinstance(http, dict):
+        if not isinstance(http, dict) or not _usable_port(port):
             continue
         probe_port = http.get("port")
         resolved = named.get(probe_port, probe_port)

@@ -30,6 +30,13 @@ RULE_HELP: dict[str, str] = {
     "stops at start-up.",
     "unselectable-overlay": "A table no PROTEAN_ENV can select.",
     "unknown-environment": "An environment named with --env that the config does not have.",
+    "unselected-overlay": "An overlay nothing selects, while the project's files select a name "
+    "near it that has none; those runs use the base configuration.",
+    "engine-option": "A key another provider reads, which this SQLAlchemy provider hands to "
+    "create_engine; it refuses it at start-up.",
+    "provider-not-installed": "A provider a separate package registers, and that package is "
+    "not installed.",
+    "unrendered-template": "A template placeholder left in a file that is used as written.",
     "dropped-table": "A table Protean takes for an overlay nobody selects, and drops.",
     "ignored-config": "A config file beside the one Protean reads; Protean never reads it.",
     "protean-error": "Protean's loader refuses this environment.",

@@ -21,7 +21,10 @@ def _names(c: Collector, overlays: Sequence[str]) -> None:
     """`[Test]` is selected by PROTEAN_ENV=Test only: Protean looks the name up as given."""
     for env in overlays:
         wanted = next((k for k in OVERLAYS if k == env.lower() and k != env), None)
-        if wanted is None or wanted in overlays:
+        if wanted is None:
+            continue
+        if wanted in overlays:
+            _split(c, env, wanted)
             continue
         c.add(
             ERROR,
@@ -34,6 +37,23 @@ def _names(c: Collector, overlays: Sequence[str]) -> None:
             env=env,
             fix=f"rename [{env}] to [{wanted}] (PROTEAN_ENV={wanted} needs that exact name)",
         )
+
+
+def _split(c: Collector, env: str, wanted: str) -> None:
+    """`[Test]` beside `[test.databases...]`: a header renamed alone makes two overlays, and
+    what the renamed one sets is lost to PROTEAN_ENV=test."""
+    table = c.source.raw.get(env)
+    keys = ", ".join(table) if isinstance(table, dict) and table else "nothing"
+    c.add(
+        ERROR,
+        "overlay-name-case",
+        f"[{env}] and [{wanted}] are two overlays: PROTEAN_ENV={wanted} reads [{wanted}] only, "
+        f"so what [{env}] sets ({keys}) is lost to it",
+        line=c.source.exact((env,)),
+        env=env,
+        fix=f"rename [{env}] to [{wanted}] (a [{wanted}] header may follow its [{wanted}.…] "
+        "tables)",
+    )
 
 
 def _overlay_only_slots(c: Collector, env: str) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scaffolder.catalog import TOP_LEVEL_KEYS
-from scaffolder.check import connection_drift, deploy, drift
+from scaffolder.check import connection_drift, deploy, drift, placeholders, selection
 from scaffolder.check.common import Collector, SlotUse, slot_uses
 from scaffolder.check.connections import placeholder_rules
 from scaffolder.check.context import ProjectContext
@@ -25,6 +25,7 @@ from scaffolder.project_files import (
     ConfigFile,
     require_config,
 )
+from scaffolder.provider_plugins import InstalledProviders, project_site_dirs
 from scaffolder.spec import BASE
 
 # The rules that read the project's files beyond the config, in order. A new family of rules
@@ -37,6 +38,9 @@ PROJECT_RULES: list[Callable[[ProjectContext], None]] = [
     drift.env_example_rule,
     connection_drift.rule,
     deploy.rule,
+    selection.rule,
+    # Last: it reads every file the rules before it read.
+    placeholders.rule,
 ]
 
 
@@ -58,8 +62,13 @@ class _ConfigRun:
     uses: dict[str, list[SlotUse]]
 
 
-def _run_config(source: Source, envs: Sequence[str], environ: Mapping[str, str]) -> _ConfigRun:
-    c = Collector(source)
+def _run_config(
+    source: Source,
+    envs: Sequence[str],
+    environ: Mapping[str, str],
+    installed: InstalledProviders | None = None,
+) -> _ConfigRun:
+    c = Collector(source, installed or InstalledProviders())
     overlays, _dropped = classify_tables(source.raw)
     every = [BASE, *overlays]
     named = list(dict.fromkeys(envs))
@@ -126,7 +135,8 @@ def run_check(
     # Read as the edits read it (scaffolder.reopen.project.open_project): a line ending
     # Protean's TOML reader refuses (a lone CR) is refused here too, not turned into LF.
     source = Source.parse(config.read_text(keep_newlines=True), display, config.root_key)
-    run = _run_config(source, envs, environ)
+    installed = InstalledProviders(project_site_dirs(root))
+    run = _run_config(source, envs, environ, installed)
     c = run.collector
     ctx = ProjectContext(
         root,

@@ -143,7 +143,8 @@ def database_overrides(c: Collector, overlays: Sequence[str], checked: Iterable[
     base = raw.get("databases")
     if not isinstance(base, dict):
         return
-    names = [name for name, table in base.items() if isinstance(table, dict)]
+    # `databases.memory` (Protean's default config has one) is meant to stay in memory.
+    names = [name for name, table in base.items() if isinstance(table, dict) and name != MEMORY]
     if len(names) < 2:
         return
     deployed = [env for env in overlays if env.lower() not in LOCAL_ENVS]

@@ -8,11 +8,13 @@ import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from scaffolder.catalog import PROTEAN_DEFAULTS, PROVIDER_KEYS, TOP_LEVEL_KEYS, Role
+from scaffolder.catalog import PROTEAN_DEFAULTS, PROVIDER_KEYS, PROVIDERS, TOP_LEVEL_KEYS, Role
 from scaffolder.check.common import (
+    DATABASE_KEYS,
     ENV_WORDS,
     ROLE_BY_KEY,
     TABLE_SETTINGS,
+    TOOLING_TABLES,
     Collector,
     article,
     did_you_mean,
@@ -23,6 +25,8 @@ from scaffolder.check.common import (
 from scaffolder.check.findings import ERROR
 from scaffolder.check.resolution import protean_defaults
 from scaffolder.check.source import Path
+from scaffolder.engine_options import ENGINE_OPTIONS, PROTEAN_OWN_KEYS
+from scaffolder.provider_plugins import adapter_package
 from scaffolder.spec import BASE
 
 # Keys Protean reads inside server subscription tables without listing them in its
@@ -55,7 +59,7 @@ def classify_tables(raw: Mapping[str, Any]) -> tuple[list[str], list[str]]:
     """
     overlays, dropped = [], []
     for name, value in raw.items():
-        if name in TOP_LEVEL_KEYS or not isinstance(value, dict):
+        if name in TOP_LEVEL_KEYS or name in TOOLING_TABLES or not isinstance(value, dict):
             continue
         if name.lower() in ENV_WORDS or looks_like_config(value) or not value:
             overlays.append(name)
@@ -71,6 +75,8 @@ def structure_rules(c: Collector, overlays: Sequence[str], checked: Iterable[str
     for key, value in raw.items():
         if key in TOP_LEVEL_KEYS:
             _setting(c, BASE, key, value, overlays)
+        elif key in TOOLING_TABLES and isinstance(value, dict):
+            _docs_table(c, value)
         elif isinstance(value, dict):
             if key in overlays:
                 if key in checked:
@@ -186,6 +192,47 @@ def _dropped_table(c: Collector, name: str, table: Mapping[str, Any]) -> None:
             "keeps for the application's own settings, or remove it"
         )
     c.add(ERROR, "dropped-table", message, line=line, env=BASE, fix=fix)
+
+
+def _docs_table(c: Collector, table: Mapping[str, Any]) -> None:
+    """[docs], which `protean docs` reads: `domain_snapshot` with a `path` and a `domain`,
+    both non-empty strings, or the command aborts (protean/cli/docs.py)."""
+    header = c.source.table_name(BASE, ("docs",))
+    for key in table:
+        if key == "domain_snapshot":
+            continue
+        c.add(
+            ERROR,
+            "unknown-key",
+            f"'{key}' is not a key of {header} (did you mean 'domain_snapshot'?); "
+            "`protean docs` never reads it",
+            line=c.source.exact(("docs", key)),
+            env=BASE,
+            fix=f"rename '{key}' to 'domain_snapshot'",
+        )
+    snapshot = table.get("domain_snapshot")
+    if snapshot is None:
+        return
+    fix = f'domain_snapshot = {{ path = "llms.txt", domain = "src/PACKAGE/domain.py" }} in {header}'
+    if not isinstance(snapshot, dict):
+        problem = f"is {type_name(snapshot)}; it must be a table with a 'path' and a 'domain'"
+    else:
+        missing = [
+            part
+            for part in ("path", "domain")
+            if not isinstance(snapshot.get(part), str) or not snapshot[part].strip()
+        ]
+        if not missing:
+            return
+        problem = f"needs a non-empty string {' and '.join(repr(m) for m in missing)}"
+    c.add(
+        ERROR,
+        "invalid-value",
+        f"domain_snapshot in {header} {problem}: `protean docs --type llms` aborts",
+        line=c.source.exact(("docs", "domain_snapshot")),
+        env=BASE,
+        fix=fix,
+    )
 
 
 def _outside_tool_protean(c: Collector, overlays: Sequence[str]) -> None:
@@ -360,10 +407,21 @@ def _role_section(c: Collector, env: str, role: Role, value: Any, overlays: Sequ
 def _provider_keys(
     c: Collector, env: str, role: Role, path: Path, table: Mapping[str, Any]
 ) -> None:
-    known = PROVIDER_KEYS[role]
+    provider = _written_provider(c, env, path, table)
+    if (
+        isinstance(provider, str)
+        and provider not in PROVIDERS[role]
+        and (c.installed.package_of(role, provider) or adapter_package(role, provider))
+    ):
+        return  # an adapter's own keys: the values rules judge its name
+    known = DATABASE_KEYS if role is Role.DATABASE else PROVIDER_KEYS[role]
     prefix = () if env == BASE else (env,)
+    engine = provider if isinstance(provider, str) and provider in ENGINE_OPTIONS else None
     for key in table:
         if key in known:
+            continue
+        if engine is not None:
+            _refused_by_engine(c, env, path, key, engine)
             continue
         match = nearest(key, known)
         c.add(
@@ -377,9 +435,39 @@ def _provider_keys(
                 f"rename '{key}' to '{match}' in {c.source.table_name(env, path)}"
                 if match
                 else f"remove '{key}' ({article(role.label)} table takes: "
-                f"{', '.join(sorted(known))})"
+                f"{', '.join(sorted(PROVIDER_KEYS[role]))})"
             ),
         )
+
+
+def _written_provider(c: Collector, env: str, path: Path, table: Mapping[str, Any]) -> object:
+    """The provider a role table names, or for an overlay's table the one base names."""
+    if "provider" in table or env == BASE:
+        return table.get("provider")
+    base: Any = c.source.raw
+    for part in path:
+        base = base.get(part) if isinstance(base, dict) else None
+    return base.get("provider") if isinstance(base, dict) else None
+
+
+def _refused_by_engine(c: Collector, env: str, path: Path, key: str, engine: str) -> None:
+    """A key of a SQLAlchemy provider's table that neither Protean nor create_engine takes."""
+    prefix = () if env == BASE else (env,)
+    match = nearest(key, PROTEAN_OWN_KEYS[engine] | ENGINE_OPTIONS[engine], cutoff=0.75)
+    c.add(
+        ERROR,
+        "unknown-key",
+        f"'{key}' is not a key of a database table{did_you_mean(match)}: the {engine} "
+        "provider hands it to SQLAlchemy's create_engine, which refuses it, and the domain "
+        f"fails at start-up (TypeError: Invalid argument(s) '{key}' sent to create_engine())",
+        line=c.source.exact((*prefix, *path, key)),
+        env=env,
+        fix=(
+            f"rename '{key}' to '{match}' in {c.source.table_name(env, path)}"
+            if match
+            else f"remove '{key}' from {c.source.table_name(env, path)}"
+        ),
+    )
 
 
 def unknown_environments(c: Collector, named: Sequence[str], overlays: Sequence[str]) -> None:

@@ -4,12 +4,14 @@ of the wrong type or outside their choices, unknown or missing providers, unset 
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Mapping
 from typing import Any
 
 from scaffolder.catalog import PROTEAN_DEFAULTS, PROVIDERS, Role
 from scaffolder.check.common import (
+    DATABASE_KEYS,
     Collector,
     SlotUse,
     did_you_mean,
@@ -20,6 +22,7 @@ from scaffolder.check.common import (
 )
 from scaffolder.check.connections import connection_rules
 from scaffolder.check.findings import ERROR
+from scaffolder.check.kinds import engine_kind_rules, kind_rules, provider_kind_rules
 from scaffolder.check.resolution import (
     Resolved,
     is_unset,
@@ -27,6 +30,8 @@ from scaffolder.check.resolution import (
     references_in,
 )
 from scaffolder.check.risks import memory_rules, passwords
+from scaffolder.engine_options import ENGINE_OPTIONS, PROTEAN_OWN_KEYS
+from scaffolder.provider_plugins import ENTRY_POINT_GROUPS, adapter_package
 from scaffolder.spec import BASE
 
 PROCESSING = ("sync", "async")
@@ -68,10 +73,14 @@ def environment_rules(
     if environ is not None:
         _unset_variables(c, resolved, environ)
     _settings(c, resolved)
+    kind_rules(c, resolved)
     _field_defaults(c, resolved)
     uses = slot_uses(source, resolved)
     for use in uses:
         _slot_values(c, env, use)
+        _engine_keys(c, env, use)
+        engine_kind_rules(c, env, use)
+        provider_kind_rules(c, env, use)
         memory_rules(c, env, use)
     connection_rules(c, resolved, uses, environ)
     passwords(c, resolved)
@@ -245,7 +254,7 @@ def _slot_values(c: Collector, env: str, use: SlotUse) -> None:
         )
     elif use.provider is None:
         _unknown_provider(c, env, use, name)
-    elif use.provider.uri_key and use.provider.uri_key not in table:
+    elif use.provider.uri_key and not _has_key(table, use.provider.uri_key):
         key = use.provider.uri_key
         c.add(
             ERROR,
@@ -291,8 +300,54 @@ def _slot_values(c: Collector, env: str, use: SlotUse) -> None:
             )
 
 
+def _has_key(table: Mapping[str, Any], key: str) -> bool:
+    """`key` is in the table, or misspelled there (`database_url`): the unknown-key finding
+    then names the one fix for both."""
+    written = [str(name).lower() for name in table]
+    return key in table or bool(difflib.get_close_matches(key.lower(), written, n=1, cutoff=0.8))
+
+
+def _engine_keys(c: Collector, env: str, use: SlotUse) -> None:
+    """Keys another provider reads (an Elasticsearch or MySQL key, a PostgreSQL-only engine
+    option on sqlite) that this SQLAlchemy provider hands to create_engine, which refuses
+    them. Keys no provider reads are the structural rules' (unknown-key)."""
+    name = use.table.get("provider")
+    if not isinstance(name, str) or name not in ENGINE_OPTIONS:
+        return
+    own, accepted = PROTEAN_OWN_KEYS[name], ENGINE_OPTIONS[name]
+    for key in use.table:
+        if key in own or key in accepted or key not in DATABASE_KEYS:
+            continue
+        c.add(
+            ERROR,
+            "engine-option",
+            f"'{key}' in {use.slot} is not an option of the {name} provider's engine: "
+            "Protean hands it to SQLAlchemy's create_engine, which refuses it, and the domain "
+            f"fails at start-up (TypeError: Invalid argument(s) '{key}' sent to create_engine())",
+            line=c.source.where(env, (*use.slot.path, key)),
+            env=env,
+            fix=f"remove '{key}' from {c.source.table_name(env, use.slot.path)}",
+        )
+
+
 def _unknown_provider(c: Collector, env: str, use: SlotUse, name: str) -> None:
     role = use.slot.role
+    if c.installed.package_of(role, name) is not None:
+        return  # an adapter an installed package registers: Protean finds it
+    package = adapter_package(role, name)
+    if package is not None:
+        c.add(
+            ERROR,
+            "provider-not-installed",
+            f"{role.label} provider '{name}' for {use.slot} comes from the {package} package, "
+            "which is not installed (no package registers it in "
+            f"{ENTRY_POINT_GROUPS[role]}): Protean fails when the domain initialises "
+            f"(Unknown {role.label} provider '{name}')",
+            line=use.line,
+            env=env,
+            fix=f"pip install {package}, and list it in pyproject.toml's dependencies",
+        )
+        return
     names = list(PROVIDERS[role])
     elsewhere = [r for r in Role if name in PROVIDERS[r]]
     match = None if elsewhere else nearest(name, names)
