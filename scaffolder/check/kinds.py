@@ -177,7 +177,7 @@ def engine_kind_rules(c: Collector, env: str, use: SlotUse) -> None:
 
 def _engine_fix(key: str, kind: str, value: Any, header: str) -> str:
     if kind in ("table", "array"):
-        shape = "{ KEY = VALUE }" if kind == "table" else '["..."]'
+        shape = "{ option = value }" if kind == "table" else '["..."]'
         return f"write {key} = {shape} in {header}"
     text = f"write {key} as {_KIND_WORDS[kind]}, unquoted, in {header}"
     return text + (" (a ${VAR} always gives a string)" if isinstance(value, str) else "")
