@@ -9,4 +9,8 @@ new). SIGINT, SIGTERM and SIGHUP are held back while files are replaced (`signal
 "nothing was written" is only said when it is true. The lock (`lock`: `fcntl.flock` on
 `.protean-init-lock` in the project root) serialises read-modify-write: commands take it
 before they read the project. `new` builds a project in a staging folder (`staging`).
+
+The project folder is untrusted input: every path written is checked to stay below it,
+outside .git/, through real folders (`paths`), and a journal is acted on only when sealed
+with this user's key for this folder (`seal`); see README, "What protean-init trusts".
 """

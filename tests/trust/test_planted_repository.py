@@ -195,10 +195,25 @@ def _link_folder(repository: Repository, folder: str, kind: str) -> Path:
     return away
 
 
+def _render_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from scaffolder.commands import new as new_command
+
+    original = new_command._render
+    rendered: list[dict[str, bytes]] = []
+
+    def render(spec):
+        if not rendered:
+            rendered.append(original(spec))
+        return dict(rendered[0])
+
+    monkeypatch.setattr(new_command, "_render", render)
+
+
 # The commands that write a file below a folder of the project (the others write only files
 # at its top, where no folder of the repository's lies on the way).
 IN_FOLDERS = [
     "add-database",
+    "derive",
     "ci-gitlab",
     "ci-github",
     "deploy-kubernetes",
@@ -210,13 +225,15 @@ IN_FOLDERS = [
 
 @pytest.mark.parametrize("scenario", [BY_NAME[n] for n in IN_FOLDERS], ids=IN_FOLDERS)
 def test_a_symlinked_folder_anywhere_on_a_written_path_is_refused(
-    scenario, tmp_path: Path, cache: Path, capsys: pytest.CaptureFixture[str]
+    scenario, tmp_path: Path, cache: Path, capsys: pytest.CaptureFixture[str], monkeypatch
 ) -> None:
     """Every folder on the way to every file the command writes, made a symlink (to outside,
     to inside the project, dangling), one at a time: refused in one line, exit 2, not a byte
     changed in the project, outside it or in .git/. Where the link hides the file the
     command would have changed (a dangling `.github` holds no workflow to retire), the
     command may go on without it: then nothing behind the link changed."""
+    if scenario.new_into:
+        _render_once(monkeypatch)  # the writer is under test, not copier: render one time
     folders = folders_of(written_paths(cache, scenario, tmp_path / "probe"))
     assert folders, f"{scenario.name} writes no file in a folder: nothing to try"
     tried = 0
@@ -308,3 +325,31 @@ def test_every_command_on_a_planted_repository_leaves_outside_and_git_alone(
             shutil.rmtree(base)
             tried += 1
     assert tried == 2 * len(SCENARIOS)
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.name)
+def test_every_written_file_made_a_link_out_of_the_project_is_refused(
+    scenario, tmp_path: Path, cache: Path, capsys: pytest.CaptureFixture[str], monkeypatch
+) -> None:
+    """The last component: each file the command writes (changes, makes or deletes), one at
+    a time, a symlink to a file outside the project (the user's copy of it, or nothing yet
+    for a file the command makes): refused in one line, exit 2, not a byte changed."""
+    if scenario.new_into:
+        _render_once(monkeypatch)
+    paths = written_paths(cache, scenario, tmp_path / "probe")
+    assert paths, f"{scenario.name} writes nothing: nothing to try"
+    for index, relative in enumerate(paths):
+        base = tmp_path / f"file-{index}"
+        repository = Repository(base, cache, scenario)
+        link = repository.root / relative
+        away = repository.outside / relative.replace("/", "_")
+        if link.is_file():
+            shutil.move(link, away)
+        link.parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(away, link)
+        guarded, project = repository.guarded(), repository.project()
+        code, err = run(repository.command(), capsys)
+        assert_refused(code, err, relative)
+        assert (repository.guarded(), repository.project()) == (guarded, project), relative
+        shutil.rmtree(base)
+    print(f"{scenario.name}: {len(paths)} file links refused: {paths}")
