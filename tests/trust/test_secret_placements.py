@@ -250,3 +250,21 @@ def test_prose_that_names_a_credential_variable_is_kept() -> None:
     text = "its password is not postgres's POSTGRES_PASSWORD: the CI job cannot connect"
     assert redact_text(text) == text
     assert re.search(r"\*\*\*", redact_text("POSTGRES_PASSWORD: hunter2"))
+
+
+@pytest.mark.parametrize("name", ["STRIPE_KEY", "AWS_ACCESS_KEY", "DB_PASS", "SENTRY_AUTH"])
+def test_a_conflict_on_env_example_shows_no_credential_line(
+    made: Path, tmp_path: Path, name: str
+) -> None:
+    """The conflict report printed the user's `.env.example` lines as they were: a
+    `STRIPE_KEY=sk_live_...` beside a line both sides changed reached the terminal."""
+    root = tmp_path / "shop"
+    shutil.copytree(made, root)
+    secret = "sk_live_Sx7secretVALUE"
+    mine = f"# DATABASE_URL={LOCAL_DEFAULT}"
+    _edit(root, ".env.example", lambda t: t.replace(mine, f"{mine}  # mine\n{name}={secret}"))
+    _edit(root, "domain.toml", lambda t: t.replace("localhost:5432/shop}", "localhost:5439/shop}"))
+    for dry in (["--dry-run"], []):
+        code, out = run("derive", *dry, "--project", root)
+        assert code == 1 and "<<<<<<< yours" in out, out
+        assert f"{name}=***" in out and secret not in out, out
