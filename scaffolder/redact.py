@@ -111,8 +111,9 @@ _ASSIGNMENT = re.compile(
 _REFERENCE = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)\|(?P<secret>[^}]*)\}")
 _VALUE_GROUPS = ("double", "single", "array", "bare")
 # Not secrets: nothing, a record's `<redacted>` (hidden already, and it stays as it is), and
-# the placeholder of an example URL (`postgresql://USER:PASSWORD@HOST:5432/DBNAME`).
-_NOT_SECRETS = frozenset({"", REDACTED, "PASSWORD"})
+# the placeholders of examples and help (`postgresql://USER:PASSWORD@HOST:5432/DBNAME`,
+# `expected KEY=VALUE`, .env.example's `SECRET_KEY=CHANGE-ME`).
+_NOT_SECRETS = frozenset({"", REDACTED, "PASSWORD", "VALUE", "CHANGE-ME"})
 
 
 def _value_span(text: str, match: re.Match[str], group: str) -> tuple[int, int] | None:

@@ -268,3 +268,16 @@ def test_a_conflict_on_env_example_shows_no_credential_line(
         code, out = run("derive", *dry, "--project", root)
         assert code == 1 and "<<<<<<< yours" in out, out
         assert f"{name}=***" in out and secret not in out, out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "expected KEY=VALUE, e.g. test.debug=true",
+        "# SECRET_KEY=CHANGE-ME",
+        "postgresql://USER:PASSWORD@HOST:5432/DBNAME",
+    ],
+)
+def test_placeholders_of_help_and_examples_stay(text: str) -> None:
+    """Found by the generation tests: the usage error's `KEY=VALUE` was printed `KEY=***`."""
+    assert redact_text(text) == text
