@@ -47,11 +47,13 @@ def rule(ctx: Any) -> None:
     containers = list(_manifest_containers(root, manifests, ctx))
     if dockerfile.is_file():
         ctx.files.append(DOCKERFILE)
-    if dockerfile.is_file() or containers:
+    docker_text = dockerfile.read_text(encoding="utf-8") if dockerfile.is_file() else ""
+    if containers or _exposes(docker_text, settings["health_port"]):
         _container_health(c, settings)
+    if dockerfile.is_file() or containers:
         _stream_broker(c, tree, settings)
     if dockerfile.is_file():
-        _dockerfile(c, dockerfile.read_text(encoding="utf-8"), settings)
+        _dockerfile(c, docker_text, settings)
     for file, text, deployment, container in containers:
         _engine_container(c, file, text, deployment, container, settings, tree)
     for relative in (GITHUB_WORKFLOW, GITLAB_CI):
@@ -67,7 +69,21 @@ def _line(text: str, needle: str) -> int:
     return 1
 
 
+def _exposes(dockerfile: str, port: int) -> bool:
+    """Whether the Dockerfile EXPOSEs the health server's port: only then is it reached from
+    outside the container. Docker's own HEALTHCHECK runs inside the container, where loopback
+    answers (`protean new`'s Dockerfile exposes nothing and checks from inside)."""
+    for row in dockerfile.splitlines():
+        words = row.split()
+        exposed = {word.split("/")[0] for word in words[1:]}
+        if words and words[0].upper() == "EXPOSE" and str(port) in exposed:
+            return True
+    return False
+
+
 def _container_health(c: Any, settings: Mapping[str, Any]) -> None:
+    """A health server on loopback, in a deployment that probes it from outside the container
+    (a Kubernetes probe, or a port the Dockerfile EXPOSEs)."""
     host = settings["health_host"]
     if host in LOOPBACK_HOSTS:
         line = c.source.where(PRODUCTION, ("server", "health", "host"))
@@ -75,7 +91,7 @@ def _container_health(c: Any, settings: Mapping[str, Any]) -> None:
             ERROR,
             "health-on-loopback",
             f"the engine's health server binds {host} in production, inside a container: "
-            "no probe or HEALTHCHECK from outside reaches it, so the pod is never ready",
+            "no probe from outside the container reaches it, so the pod is never ready",
             line=line,
             env=PRODUCTION,
             fix='set host = "0.0.0.0" in [production.server.health]',

@@ -13,6 +13,7 @@ from scaffolder.catalog import PROVIDERS, Provider, Role
 from scaffolder.config_tree import (
     Tree,
     base_of,
+    deliberately_in_memory,
     overlay_names,
     provider_of,
     references,
@@ -440,6 +441,8 @@ def overlay_additions(env: str, base: dict[str, Any], package: str) -> Additions
             additions[(env,)] = {"testing": True}
         for slot, table in slot_tables(base):
             current = provider_of(slot, table)
+            if deliberately_in_memory(slot, current):
+                continue  # the user's in-memory slot stays in memory everywhere
             name = real_provider(slot.role, current.name if current else "")
             provider = PROVIDERS[slot.role][name]
             named = next(references(table.get(provider.uri_key or "", "")), None)
@@ -454,27 +457,33 @@ def overlay_additions(env: str, base: dict[str, Any], package: str) -> Additions
             "command_processing": "sync",
         }
         in_memory = {role: next(iter(PROVIDERS[role])) for role in Role}
-        for slot, _ in slot_tables(base):
+        for slot, table in slot_tables(base):
+            if deliberately_in_memory(slot, provider_of(slot, table)):
+                continue  # in memory already, and in every environment
             additions[(env, *slot.path)] = {"provider": in_memory[slot.role]}
     return additions
 
 
 def add_environments(project: Project, envs: list[str]) -> str:
     """Add overlays (production, test, memory) computed from the project's base config."""
-    existing = overlay_names(project.tree)
     for env in envs:
         if env not in OVERLAYS:
             raise UsageError(
                 f"unknown environment {env!r}{closest(env, OVERLAYS)}; "
                 f"expected one of: {', '.join(OVERLAYS)}"
             )
-        if env in existing:
-            raise UsageError(f"[{env}] already exists in {project.config_relative}")
     base = base_of(project.tree)
     additions: Additions = {}
-    for env in dict.fromkeys(envs):
+    for env in missing_environments(project, envs):
         additions.update(overlay_additions(env, base, project.identity.package_name))
-    return _insert(project, additions)
+    return _insert(project, additions) if additions else project.text
+
+
+def missing_environments(project: Project, envs: list[str]) -> list[str]:
+    """The overlays asked for that the project lacks, in order, each once: add-env adds
+    these and keeps the ones already there as they are."""
+    existing = overlay_names(project.tree)
+    return [env for env in dict.fromkeys(envs) if env not in existing]
 
 
 def apply_assignments(project: Project, assignments: list[str]) -> str:
