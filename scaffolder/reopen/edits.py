@@ -372,12 +372,14 @@ def remove_slot(project: Project, role: Role, name: str) -> str:
 
 
 def rename_slot(project: Project, role: Role, old: str, new: str) -> str:
-    """`[ROLE.OLD]` becomes `[ROLE.NEW]` in base and every overlay, its values kept. The
-    variable follows the name when it is the default one (REPORTS_DATABASE_URL ->
-    LEDGER_DATABASE_URL), and so does a local default that names the old storage; a variable
-    the user named themselves is kept."""
-    from scaffolder.toml.edit import insert_tables
+    """`[ROLE.OLD]` becomes `[ROLE.NEW]` in base and every overlay, renamed in place: every
+    line and comment stays, the tables keep their place, only the name changes. The variable
+    follows the name when it is the default one (REPORTS_DATABASE_URL -> LEDGER_DATABASE_URL);
+    a variable the user named themselves is kept. The storage the slot points at (its file,
+    its database, its local default) is kept: renaming the slot must not orphan its data."""
+    from scaffolder.toml.edit import set_value
     from scaffolder.toml.errors import TomlEditError
+    from scaffolder.toml.rename import rename_table
 
     validate_slot_name(new)
     if "default" in (old, new):
@@ -386,29 +388,23 @@ def rename_slot(project: Project, role: Role, old: str, new: str) -> str:
     require_slot(project, before)
     if after in base_slots(project):
         raise UsageError(f"{role.label} {new!r} already exists in {project.config_relative}")
-    package = project.identity.package_name
-    additions: Additions = {}
-    for env in ("", *overlay_names(project.tree)):
-        path = (env, *before.path) if env else before.path
-        table = _table_at(project.tree, path)
-        if table is None:
-            continue
-        renamed = {}
-        for key, value in table.items():
-            if isinstance(value, str):
-                value = value.replace(f"${{{before.variable}", f"${{{after.variable}")
-                entry = PROVIDERS[role].get(str(table.get("provider")))
-                if entry is not None and entry.local_url:
-                    old_url = default_local_url(before, entry, package) or ""
-                    new_url = default_local_url(after, entry, package) or ""
-                    value = value.replace(f"|{old_url}}}", f"|{new_url}}}")
-            renamed[key] = value
-        additions[(env, *after.path) if env else after.path] = renamed
-    text = remove_slot(project, role, old)
+    text = project.text
+    root = project.config.root_key
     try:
-        return insert_tables(text, additions, root=project.config.root_key)
+        for env in ("", *overlay_names(project.tree)):
+            path = (env, *before.path) if env else before.path
+            table = _table_at(project.tree, path)
+            if table is None:
+                continue
+            text = rename_table(text, path, new, root=root)
+            renamed = (env, *after.path) if env else after.path
+            for key, value in table.items():
+                if isinstance(value, str) and f"${{{before.variable}" in value:
+                    swapped = value.replace(f"${{{before.variable}", f"${{{after.variable}")
+                    text = set_value(text, (*renamed, key), swapped, root=root)
     except TomlEditError as error:
         raise UsageError(f"{project.config_relative}: {error}; nothing written") from error
+    return text
 
 
 def _table_at(tree: Tree, path: tuple[str, ...]) -> dict[str, Any] | None:
