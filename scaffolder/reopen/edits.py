@@ -26,6 +26,7 @@ from scaffolder.spec import (
     MEMORY,
     OVERLAYS,
     PRODUCTION,
+    RECOMMENDED,
     TEST,
     Setting,
     Slot,
@@ -148,6 +149,27 @@ def add_slot(
         path = slot.path if env == BASE else (env, *slot.path)
         additions[path] = slot_table(env, slot, entry, package)
     return _insert(project, additions)
+
+
+def in_memory_in_production(project: Project, text: str, slot: Slot) -> str | None:
+    """The warning `check` gives (memory-in-production) when the edited config leaves `slot`
+    in memory in production, for the command to print as it writes; None otherwise."""
+    from scaffolder.config_tree import resolve
+    from scaffolder.project_files import parse_config
+
+    tree = parse_config(text, project.config)
+    if PRODUCTION not in overlay_names(tree):
+        return None
+    table = _table_at(resolve(tree, PRODUCTION), slot.path)
+    provider = provider_of(slot, table) if table is not None else None
+    if provider is None or not provider.in_memory or deliberately_in_memory(slot, provider):
+        return None
+    server = RECOMMENDED[slot.role]
+    return (
+        f"warning: production keeps {slot} in memory ('{provider.name}'): its data lives in one "
+        f"process, as `protean-init check` will say (memory-in-production); give production a "
+        f"server: protean-init set production.{'.'.join(slot.path)}={server}"
+    )
 
 
 def add_database(project: Project, name: str, provider: str, env_choices: dict[str, str]) -> str:
