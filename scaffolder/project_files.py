@@ -139,11 +139,15 @@ def find_config(root: Path) -> ConfigFile | None:
     the project root.
 
     Protean looks from the domain module's folder upwards, so a config beside the package
-    wins over one in the root (a `[tool.protean]` table in the root pyproject.toml).
+    wins over one in the root (a `[tool.protean]` table in the root pyproject.toml). A folder
+    under src/ with a pyproject.toml of its own is another project (`new` run inside this
+    one), not this project's package: its config is that project's, found when a command runs
+    in it, never this one's.
     """
     src = root / "src"
     if src.is_dir():
-        for package in sorted(p for p in src.iterdir() if p.is_dir()):
+        packages = (p for p in src.iterdir() if p.is_dir() and not (p / "pyproject.toml").is_file())
+        for package in sorted(packages):
             found = _config_in(package)
             if found:
                 return found
