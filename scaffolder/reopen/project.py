@@ -165,7 +165,7 @@ def pending_changes(
         files[retired] = None
         managed = managed - {retired}
     if new_text is not None:
-        files.update(_config_files(project, new_tree, new_text))
+        files.update(_config_files(project, new_tree, new_text, noted))
     answers_path = project.root / ANSWERS_FILE
     # `managed` None means "all", as `new` records it; only a known set can have grown.
     managed_grew = project.managed is not None and managed != project.managed
@@ -200,11 +200,13 @@ def _retired_ci(project: Project, identity: ProjectIdentity) -> str | None:
     return old if generated == (project.root / old).read_bytes() else None
 
 
-def _config_files(project: Project, tree: Tree, new_text: str) -> dict[str, bytes]:
+def _config_files(
+    project: Project, tree: Tree, new_text: str, noted: Callable[[str, str], None] = _tell
+) -> dict[str, bytes]:
     """The edited config, and pyproject.toml where its protean requirement lacks an extra the
     new config needs (one file when the config lives in pyproject.toml itself)."""
     from scaffolder.plan import plan_project
-    from scaffolder.reopen.extras import with_extras
+    from scaffolder.reopen.extras import unplaced, with_extras
 
     identity = project.identity
     needed = plan_project(tree, identity.project_name, identity.package_name).extras
@@ -219,6 +221,9 @@ def _config_files(project: Project, tree: Tree, new_text: str) -> dict[str, byte
         updated = with_extras(old, needed)
         if updated != old:
             files["pyproject.toml"] = updated.encode()
+        lacking = unplaced(updated, needed)
+        if lacking:
+            noted("pyproject.toml", lacking)
     return files
 
 
