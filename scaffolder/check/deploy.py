@@ -54,8 +54,17 @@ def rule(ctx: Any) -> None:
         _stream_broker(c, tree, settings)
     if dockerfile.is_file():
         _dockerfile(c, docker_text, settings)
+    # `derive` fixes a manifest only while protean-init derives the manifests; after a switch
+    # to docker (or for manifests of the user's own) the fix is theirs to make.
+    derived = ctx.answers.get("deploy") == "kubernetes"
+    rederive = (
+        "protean-init derive"
+        if derived
+        else f"by hand: protean-init no longer derives these manifests (deploy: "
+        f"{ctx.answers.get('deploy') or 'none'})"
+    )
     for file, text, deployment, container in containers:
-        _engine_container(c, file, text, deployment, container, settings, tree)
+        _engine_container(c, file, text, deployment, container, settings, tree, rederive)
     for relative in (GITHUB_WORKFLOW, GITLAB_CI):
         path = root / relative
         if path.is_file():
@@ -227,6 +236,7 @@ def _engine_container(
     container: dict,
     settings: Mapping[str, Any],
     tree: Mapping[str, Any],
+    rederive: str,
 ) -> None:
     port = settings["health_port"]
     replicas = (deployment.get("spec") or {}).get("replicas", 1)
@@ -279,7 +289,7 @@ def _engine_container(
                 "does not set it: the engine fails at start-up",
                 line=_line(text, "env:"),
                 env=PRODUCTION,
-                fix=f"add {variable} to env with valueFrom.secretKeyRef (protean-init derive)",
+                fix=f"add {variable} to env with valueFrom.secretKeyRef ({rederive})",
                 file=file,
             )
 
