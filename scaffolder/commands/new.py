@@ -166,7 +166,7 @@ def run(args: argparse.Namespace) -> int:
     create_project(target, files, force=args.force)
     from scaffolder.next_steps import summary
 
-    print(summary(spec.project_name, target, files))
+    print(summary(spec.project_name, target, files, spec.installer))
     _say_if_nested(target)
     return 0
 

@@ -298,6 +298,8 @@ def record_snapshot(
     data["deploy"] = project.deploy
     data["workers"] = project.workers
     data["replicas"] = project.replicas
+    if project.installer != "pip" or "installer" in data:
+        data["installer"] = project.installer
     from scaffolder.answers import record_spec
 
     # The choices as domain.toml now says: an edit never leaves them describing the project

@@ -17,7 +17,9 @@ from scaffolder.ui.screens.base import StepScreen
 
 def summary(outcome: WizardOutcome, written: list[str]) -> str:
     """What the terminal keeps once the full-screen app is gone."""
-    return next_steps.summary(outcome.spec.project_name, outcome.target, written)
+    return next_steps.summary(
+        outcome.spec.project_name, outcome.target, written, outcome.spec.installer
+    )
 
 
 class DoneScreen(StepScreen):
@@ -67,7 +69,7 @@ class DoneScreen(StepScreen):
         outcome = self.wizard.outcome
         assert outcome is not None
         text = Text("Next:\n", style="bold")
-        for command, note in next_commands(outcome.target, written):
+        for command, note in next_commands(outcome.target, written, outcome.spec.installer):
             text.append("  $ ", style="dim")
             text.append(command, style="bold")
             if note:
