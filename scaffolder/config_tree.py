@@ -82,6 +82,17 @@ def provider_of(slot: Slot, table: Mapping[str, Any]) -> Provider | None:
     return PROVIDERS[slot.role].get(name) if isinstance(name, str) else None
 
 
+IN_MEMORY_SLOT_NAMES = frozenset({"memory", "inline"})
+
+
+def deliberately_in_memory(slot: Slot, provider: Provider | None) -> bool:
+    """A named slot in memory and named for it (`protean new`'s `databases.memory`,
+    `brokers.inline`, `caches.memory`): kept in memory on purpose, in every environment.
+    Adopting a project gives it no server, variable or database, and check does not ask
+    production to move it to one."""
+    return slot.name in IN_MEMORY_SLOT_NAMES and provider is not None and provider.in_memory
+
+
 def references(value: Any) -> Iterator[VariableReference]:
     """Every `${VAR}` / `${VAR|default}` inside a value, nested tables and lists included,
     in document order.

@@ -49,6 +49,9 @@ SHUTDOWN_MARGIN_SECONDS = 15
 
 # A slim image pinned to a Python minor version the generated pyproject allows (>=3.11).
 PYTHON_IMAGE = "python:3.12-slim-trixie"
+# The uv image a uv project's Dockerfile copies uv from: pinned (hadolint DL3007), the release
+# this repository's own test tier installs projects with.
+UV_VERSION = "0.13.9"
 APP_UID = 10001
 APP_ROOT = "/app"
 VENV = "/opt/venv"
@@ -154,6 +157,7 @@ def deployment_context(
         "image": name,
         "secret": f"{name}-secrets",
         "python_image": PYTHON_IMAGE,
+        "uv_version": UV_VERSION,
         "uid": APP_UID,
         "app_root": APP_ROOT,
         "venv": VENV,

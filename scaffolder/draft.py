@@ -46,6 +46,7 @@ class SpecDraft:
     deploy: str = "none"
     workers: int = 1
     replicas: int = 1
+    installer: str = "pip"
     # Per environment, the providers it names: base every slot, an overlay what it overrides.
     providers: dict[str, dict[Slot, str]] = field(default_factory=_per_environment)
     # Per environment, only the settings it sets, by SETTING_TABLE's key.
@@ -75,6 +76,7 @@ class SpecDraft:
             deploy=spec.deploy,
             workers=spec.workers,
             replicas=spec.replicas,
+            installer=spec.installer,
             providers=providers,
             settings=settings,
             present=[env for env in ENVIRONMENTS if env in spec.environments],
@@ -143,6 +145,7 @@ class SpecDraft:
             deploy=self.deploy,
             workers=self.workers,
             replicas=self.replicas,
+            installer=self.installer,
         )
         if self.origin is None:
             return ProjectSpec(**chosen_fields)

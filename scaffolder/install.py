@@ -13,10 +13,19 @@ import tomllib
 EXTRA = 'python -m pip install -e ".[test]"'
 GROUP = 'python -m pip install "pip>=25.1" && python -m pip install -e . --group test'
 BARE = "python -m pip install -e . pytest"
+# uv: `uv sync` makes .venv from pyproject.toml and uv.lock (writing the lock on a first run
+# without one); the tests then run with `uv run`.
+UV_EXTRA = "uv sync --extra test"
+UV_GROUP = "uv sync --group test"
+UV_BARE = "uv sync && uv pip install pytest"
 
 
-def test_install_command(pyproject_text: str | None) -> str:
+def test_install_command(pyproject_text: str | None, installer: str = "pip") -> str:
     """The CI step that installs the project and its test tools (pytest among them)."""
+    if installer == "uv":
+        return {EXTRA: UV_EXTRA, GROUP: UV_GROUP, BARE: UV_BARE}[
+            test_install_command(pyproject_text)
+        ]
     if pyproject_text is None:
         return EXTRA
     try:

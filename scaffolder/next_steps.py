@@ -13,9 +13,15 @@ def next_commands(
 ) -> list[tuple[str, str]]:
     """The commands to run next, each with a note (may be empty): the generated README's
     "Run the tests" in order, `protean db setup` included where the README has it."""
+    if spec.installer == "uv":
+        install = ("uv sync --extra test", "writes uv.lock: commit it")
+        run = "uv run "
+    else:
+        install = ('python -m venv .venv && . .venv/bin/activate && pip install -e ".[test]"', "")
+        run = ""
     commands = [
-        ('python -m venv .venv && . .venv/bin/activate && pip install -e ".[test]"', ""),
-        ("pytest --protean-env memory", "every provider in memory, no services"),
+        install,
+        (f"{run}pytest --protean-env memory", "every provider in memory, no services"),
     ]
     if not _is_here(target):  # written into the current folder: the user is there already
         commands.insert(0, (f"cd {target}", ""))
@@ -23,10 +29,10 @@ def next_commands(
         commands.insert(
             len(commands) - 1, ("docker compose up -d --wait", "start the local services, healthy")
         )
-        db_setup = _db_setup(spec)
+        db_setup = _db_setup(spec, run)
         if db_setup:
             commands.append((db_setup, ""))  # the README says why, on the line above it
-        commands.append(("pytest", "against the real services"))
+        commands.append((f"{run}pytest", "against the real services"))
     return commands
 
 
@@ -37,7 +43,7 @@ def _is_here(target: Path) -> bool:
         return False
 
 
-def _db_setup(spec: ProjectSpec) -> str | None:
+def _db_setup(spec: ProjectSpec, run: str) -> str | None:
     """The README's `protean db setup` line, when the plan it is rendered from needs one."""
     from scaffolder.domain_toml import config_tree
     from scaffolder.plan import plan_project
@@ -46,7 +52,7 @@ def _db_setup(spec: ProjectSpec) -> str | None:
     plan = plan_project(config_tree(spec), spec.project_name, spec.package_name)
     if not (plan.test_services and plan.needs_db_setup):
         return None
-    return f"PROTEAN_ENV=test protean db setup --domain={domain_module(spec.package_name)}"
+    return f"PROTEAN_ENV=test {run}protean db setup --domain={domain_module(spec.package_name)}"
 
 
 def summary(spec: ProjectSpec, target: Path, written: Collection[str]) -> str:

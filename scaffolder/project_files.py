@@ -45,6 +45,9 @@ class ProjectIdentity:
     # The set-up and lint steps of that workflow (ruff, mypy, ...), as the `steps:` block of
     # the `lint` job the regenerated workflow keeps them in (scaffolder.reopen.merge_ci.lint_steps).
     lint_steps: str = ""
+    # How the project installs (spec.INSTALLERS): recorded by protean-init, else uv where the
+    # project has a uv.lock (a project `protean new` made keeps its own installer).
+    installer: str = "pip"
 
 
 @dataclass(frozen=True)
@@ -139,11 +142,15 @@ def find_config(root: Path) -> ConfigFile | None:
     the project root.
 
     Protean looks from the domain module's folder upwards, so a config beside the package
-    wins over one in the root (a `[tool.protean]` table in the root pyproject.toml).
+    wins over one in the root (a `[tool.protean]` table in the root pyproject.toml). A folder
+    under src/ with a pyproject.toml of its own is another project (`new` run inside this
+    one), not this project's package: its config is that project's, found when a command runs
+    in it, never this one's.
     """
     src = root / "src"
     if src.is_dir():
-        for package in sorted(p for p in src.iterdir() if p.is_dir()):
+        packages = (p for p in src.iterdir() if p.is_dir() and not (p / "pyproject.toml").is_file())
+        for package in sorted(packages):
             found = _config_in(package)
             if found:
                 return found
@@ -236,6 +243,9 @@ def project_identity(root: Path, answers: Mapping[str, Any]) -> ProjectIdentity:
         )
         packages = [name for name in packages if name.isidentifier()]
         package_name = packages[0] if packages else re.sub(r"\W+", "_", project_name).lower()
+    installer = answers.get("installer") or _own_installer(root)
+    if installer not in ("pip", "uv"):
+        raise UsageError(f"{root / ANSWERS_FILE}: unknown installer {installer!r}: pip or uv")
     if "ci" in answers:
         ci = answers["ci"]
     else:
@@ -249,10 +259,24 @@ def project_identity(root: Path, answers: Mapping[str, Any]) -> ProjectIdentity:
         deploy=answers.get("deploy", "none"),
         workers=answers.get("workers", 1),
         replicas=answers.get("replicas", 1),
-        test_install=_test_install(pyproject),
+        test_install=_test_install(pyproject, installer),
+        installer=installer,
         python_versions=_python_matrix(root / GITHUB_WORKFLOW),
         lint_steps=_lint_steps(root / GITHUB_WORKFLOW),
     )
+
+
+def _own_installer(root: Path) -> str:
+    """uv for a project that uses it (a uv.lock, or a GitHub workflow that runs `uv sync`, as
+    `protean new`'s does), else pip: what protean-init derives keeps the project's installer."""
+    if (root / "uv.lock").is_file():
+        return "uv"
+    workflow = root / GITHUB_WORKFLOW
+    try:
+        text = workflow.read_text(encoding="utf-8") if workflow.is_file() else ""
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    return "uv" if re.search(r"\buv sync\b", text) else "pip"
 
 
 def _lint_steps(workflow: Path) -> str:
@@ -294,14 +318,14 @@ def _python_matrix(workflow: Path) -> tuple[str, ...]:
     return ()
 
 
-def _test_install(pyproject: Path) -> str:
+def _test_install(pyproject: Path, installer: str = "pip") -> str:
     from scaffolder.install import test_install_command
 
     if not pyproject.is_file():
-        return test_install_command(None)
+        return test_install_command(None, installer)
     from scaffolder.inputs import read_text
 
-    return test_install_command(read_text(pyproject, "pyproject.toml"))
+    return test_install_command(read_text(pyproject, "pyproject.toml"), installer)
 
 
 def discover_project(start: Path) -> Path:

@@ -21,6 +21,7 @@ from typing import Any
 from scaffolder import __version__, deployment
 from scaffolder.config_tree import Tree
 from scaffolder.domain_toml import config_tree, sections
+from scaffolder.install import test_install_command
 from scaffolder.plan import Plan, plan_project
 from scaffolder.project_files import (
     COMPOSE_NAMES,
@@ -165,6 +166,7 @@ def template_data(
         "deploy": project.deploy,
         "workers": project.workers,
         "replicas": project.replicas,
+        "installer": project.installer,
         "spec": answers or {},
         "plan": {
             **plan_context(plan),
@@ -200,6 +202,8 @@ def render_data(spec: ProjectSpec) -> dict[str, Any]:
         spec.deploy,
         spec.workers,
         spec.replicas,
+        installer=spec.installer,
+        test_install=test_install_command(None, spec.installer),
     )
     return template_data(
         project,

@@ -26,6 +26,10 @@ OVERLAYS = (PRODUCTION, TEST, MEMORY)
 ENVIRONMENTS = (BASE, *OVERLAYS)
 PROCESSING_MODES = ("sync", "async")
 CI_PROVIDERS = ("github", "gitlab", "none")
+# How the project installs itself and its test tools: README, CI and the Dockerfile say so.
+# pip by default: `new` works offline and writes no lock file; uv is the choice of projects
+# `protean new` makes (its README, CI and Dockerfile then use `uv sync` / `uv run`).
+INSTALLERS = ("pip", "uv")
 INHERIT = "inherit"
 
 
@@ -355,6 +359,7 @@ class ProjectSpec:
     deploy: str = "none"
     workers: int = 1
     replicas: int = 1
+    installer: str = "pip"
 
     def __post_init__(self) -> None:
         for name in ("environments", "variables", "local_urls"):
@@ -468,6 +473,11 @@ def validate(spec: ProjectSpec) -> None:
         raise UsageError(
             f"unknown CI provider {spec.ci!r}{closest(spec.ci, CI_PROVIDERS)}; "
             f"expected one of: {', '.join(CI_PROVIDERS)}"
+        )
+    if spec.installer not in INSTALLERS:
+        raise UsageError(
+            f"unknown installer {spec.installer!r}{closest(str(spec.installer), INSTALLERS)}; "
+            f"expected one of: {', '.join(INSTALLERS)}"
         )
     _validate_layout(spec)
     for env, environment in spec.environments.items():

@@ -26,6 +26,7 @@ from scaffolder.spec import (
     DEPLOY_CHOICES,
     ENVIRONMENTS,
     INHERIT,
+    INSTALLERS,
     SETTING_TABLE,
     Setting,
     Slot,
@@ -36,7 +37,16 @@ from scaffolder.spec import (
     validate_variable_name,
 )
 
-PROJECT_KEYS = ("project_name", "package_name", "ci", "compose", "deploy", "workers", "replicas")
+PROJECT_KEYS = (
+    "project_name",
+    "package_name",
+    "ci",
+    "compose",
+    "deploy",
+    "workers",
+    "replicas",
+    "installer",
+)
 # Short spellings the flags use (--name, --package).
 _PROJECT_ALIASES = {"name": "project_name", "package": "package_name"}
 SPEC_GROUPS = ("variables", "local_urls")
@@ -120,6 +130,7 @@ def parse_assignment(text: str, *, flag: str = "--set") -> tuple[str, str]:
 # How each project key's value is checked (the rest are names, kept as text).
 _PROJECT_PARSERS: dict[str, Callable[[str, object], object]] = {
     "deploy": lambda key, value: _parse_choice(key, value, DEPLOY_CHOICES),
+    "installer": lambda key, value: _parse_choice(key, value, INSTALLERS),
     "workers": _parse_count,
     "replicas": _parse_count,
     "compose": _parse_bool,

@@ -48,13 +48,24 @@ def rule(ctx: Any) -> None:
     containers = list(_manifest_containers(root, manifests, ctx))
     if dockerfile.is_file():
         ctx.files.append(DOCKERFILE)
-    if dockerfile.is_file() or containers:
+    docker_text = read_text(dockerfile, "Dockerfile") if dockerfile.is_file() else ""
+    if containers or _exposes(docker_text, settings["health_port"]):
         _container_health(c, settings)
+    if dockerfile.is_file() or containers:
         _stream_broker(c, tree, settings)
     if dockerfile.is_file():
-        _dockerfile(c, read_text(dockerfile, "Dockerfile"), settings)
+        _dockerfile(c, docker_text, settings)
+    # `derive` fixes a manifest only while protean-init derives the manifests; after a switch
+    # to docker (or for manifests of the user's own) the fix is theirs to make.
+    derived = ctx.answers.get("deploy") == "kubernetes"
+    rederive = (
+        "protean-init derive"
+        if derived
+        else f"by hand: protean-init no longer derives these manifests (deploy: "
+        f"{ctx.answers.get('deploy') or 'none'})"
+    )
     for file, text, deployment, container in containers:
-        _engine_container(c, file, text, deployment, container, settings, tree)
+        _engine_container(c, file, text, deployment, container, settings, tree, rederive)
     for relative in (GITHUB_WORKFLOW, GITLAB_CI):
         path = root / relative
         if path.is_file():
@@ -68,7 +79,21 @@ def _line(text: str, needle: str) -> int:
     return 1
 
 
+def _exposes(dockerfile: str, port: int) -> bool:
+    """Whether the Dockerfile EXPOSEs the health server's port: only then is it reached from
+    outside the container. Docker's own HEALTHCHECK runs inside the container, where loopback
+    answers (`protean new`'s Dockerfile exposes nothing and checks from inside)."""
+    for row in dockerfile.splitlines():
+        words = row.split()
+        exposed = {word.split("/")[0] for word in words[1:]}
+        if words and words[0].upper() == "EXPOSE" and str(port) in exposed:
+            return True
+    return False
+
+
 def _container_health(c: Any, settings: Mapping[str, Any]) -> None:
+    """A health server on loopback, in a deployment that probes it from outside the container
+    (a Kubernetes probe, or a port the Dockerfile EXPOSEs)."""
     host = settings["health_host"]
     if host in LOOPBACK_HOSTS:
         line = c.source.where(PRODUCTION, ("server", "health", "host"))
@@ -76,7 +101,7 @@ def _container_health(c: Any, settings: Mapping[str, Any]) -> None:
             ERROR,
             "health-on-loopback",
             f"the engine's health server binds {host} in production, inside a container: "
-            "no probe or HEALTHCHECK from outside reaches it, so the pod is never ready",
+            "no probe from outside the container reaches it, so the pod is never ready",
             line=line,
             env=PRODUCTION,
             fix='set host = "0.0.0.0" in [production.server.health]',
@@ -220,6 +245,7 @@ def _engine_container(
     container: dict,
     settings: Mapping[str, Any],
     tree: Mapping[str, Any],
+    rederive: str,
 ) -> None:
     port = settings["health_port"]
     replicas = (deployment.get("spec") or {}).get("replicas", 1)
@@ -272,7 +298,7 @@ def _engine_container(
                 "does not set it: the engine fails at start-up",
                 line=_line(text, "env:"),
                 env=PRODUCTION,
-                fix=f"add {variable} to env with valueFrom.secretKeyRef (protean-init derive)",
+                fix=f"add {variable} to env with valueFrom.secretKeyRef ({rederive})",
                 file=file,
             )
 

@@ -18,6 +18,7 @@ from scaffolder.check.common import (
 from scaffolder.check.findings import WARNING
 from scaffolder.check.resolution import Resolved, references_in, without_references
 from scaffolder.check.source import Path
+from scaffolder.config_tree import deliberately_in_memory, provider_of
 from scaffolder.redact import is_local_host
 from scaffolder.spec import MEMORY, Slot
 
@@ -44,7 +45,7 @@ def memory_rules(c: Collector, env: str, use: SlotUse) -> None:
     if provider is None:
         return
     line = use.line if c.source.origin(env, (*slot.path, "provider")) else c.source.env_line(env)
-    if is_production(env) and provider.in_memory and slot.name != "memory":
+    if is_production(env) and provider.in_memory and not deliberately_in_memory(slot, provider):
         real = next((p for p in PROVIDERS[slot.role].values() if p.needs_server), None)
         chosen = "chosen in the file" if use.written else "Protean's default"
         c.add(
@@ -143,8 +144,14 @@ def database_overrides(c: Collector, overlays: Sequence[str], checked: Iterable[
     base = raw.get("databases")
     if not isinstance(base, dict):
         return
-    # `databases.memory` (Protean's default config has one) is meant to stay in memory.
-    names = [name for name, table in base.items() if isinstance(table, dict) and name != MEMORY]
+    names = [
+        name
+        for name, table in base.items()
+        if isinstance(table, dict)
+        and not deliberately_in_memory(
+            Slot(Role.DATABASE, name), provider_of(Slot(Role.DATABASE, name), table)
+        )
+    ]
     if len(names) < 2:
         return
     deployed = [env for env in overlays if env.lower() not in LOCAL_ENVS]

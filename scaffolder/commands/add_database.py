@@ -27,12 +27,19 @@ def parse_env_choices(texts: list[str]) -> dict[str, str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from scaffolder.reopen.edits import add_database
+    import sys
+
+    from scaffolder.catalog import Role
+    from scaffolder.reopen.edits import add_database, in_memory_in_production
     from scaffolder.reopen.project import commit, editing
+    from scaffolder.spec import Slot
 
     with editing(args.project, dry_run=args.dry_run) as project:
         new_text = add_database(project, args.name, args.provider, parse_env_choices(args.envs))
         written = commit(project, new_text, dry_run=args.dry_run, force=args.force)
+        warning = in_memory_in_production(project, new_text, Slot(Role.DATABASE, args.name))
+    if warning:
+        print(warning, file=sys.stderr)
     if args.dry_run:
         return 0
     print(f"Added database {args.name!r} ({args.provider}); updated: {', '.join(written)}")

@@ -21,12 +21,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from scaffolder.reopen.edits import add_environments
+    from scaffolder.reopen.edits import add_environments, missing_environments
     from scaffolder.reopen.project import commit, editing
 
     with editing(args.project, dry_run=args.dry_run) as project:
         new_text = add_environments(project, args.envs)
+        added = missing_environments(project, args.envs)
+        kept = [env for env in dict.fromkeys(args.envs) if env not in added]
+        if not added:
+            print(f"{project.config_relative} already has {_tables(kept)}: nothing to add")
+            return 0
         written = commit(project, new_text, dry_run=args.dry_run, force=args.force)
     if not args.dry_run:
-        print(f"Added {', '.join(f'[{e}]' for e in args.envs)}; updated: {', '.join(written)}")
+        already = f" ({_tables(kept)} already there, kept as it is)" if kept else ""
+        print(f"Added {_tables(added)}{already}; updated: {', '.join(written)}")
     return 0
+
+
+def _tables(envs: list[str]) -> str:
+    return ", ".join(f"[{env}]" for env in envs)

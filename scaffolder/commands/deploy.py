@@ -5,7 +5,8 @@ domain.toml like compose and CI, and re-derived here in one transaction with the
 change a container needs: `[production.server.health] host = "0.0.0.0"` (the engine binds
 loopback by default, where no probe reaches it) and the server settings the manifests read,
 where production does not set them already. Your edits to the files are merged three ways.
-`none` stops regenerating them; the files stay for you to delete (they may hold your edits).
+Switching away (`none`, or docker after kubernetes) removes the files of the old choice that
+protean-init wrote and nobody changed since; those holding edits of yours stay, and are said so.
 """
 
 from __future__ import annotations
@@ -35,12 +36,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 @dataclass(frozen=True)
 class DeployEdit:
     """What a deploy choice changes, computed and not yet written: the config text (None when
-    it stays), the answers' identity, the files to re-derive, and ours no longer derived."""
+    it stays), the answers' identity, the files to re-derive, the old choice's files removed
+    (ours, unchanged since generated) and those left (they hold edits of the user's)."""
 
     text: str | None
     identity: ProjectIdentity
     derived: set[str]
+    removed: list[str]
     left: list[str]
+
+    def notes(self) -> list[str]:
+        """What the change does to the old choice's files, one line each."""
+        notes = []
+        if self.removed:
+            notes.append(
+                f"removed {', '.join(self.removed)}: protean-init wrote them, unchanged since"
+            )
+        if self.left:
+            # Deleting is the user's call: these hold edits of their own.
+            notes.append(
+                f"no longer regenerated: {', '.join(self.left)} (they hold edits of yours); "
+                "delete them if you no longer use them"
+            )
+        return notes
 
 
 def deploy_edit(
@@ -82,9 +100,16 @@ def deploy_edit(
                 f"production.server.default_subscription_type=stream), or --{name} 1: "
                 "event-store subscriptions are single-writer"
             )
+    from scaffolder.reopen.project import retired_files
+
     wanted = set(files_for(kind))
-    left = [p for p in files_for(old.deploy) if p not in wanted and (project.root / p).exists()]
-    return DeployEdit(text if text != project.text else None, identity, wanted, left)
+    removed = [p for p in retired_files(project, identity) if p not in wanted]
+    left = [
+        p
+        for p in files_for(old.deploy)
+        if p not in wanted and p not in removed and (project.root / p).exists()
+    ]
+    return DeployEdit(text if text != project.text else None, identity, wanted, removed, left)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -101,11 +126,8 @@ def run(args: argparse.Namespace) -> int:
             force=args.force,
         )
     if not args.dry_run:
-        print(f"Deploy: {args.kind}; updated: {', '.join(written) or 'nothing (already so)'}")
-        if change.left:
-            # Deleting is the user's call: the files may hold edits of their own.
-            print(
-                f"No longer regenerated: {', '.join(change.left)}; "
-                "delete them if you no longer use them"
-            )
+        updated = [p for p in written if p not in change.removed]
+        print(f"Deploy: {args.kind}; updated: {', '.join(updated) or 'nothing (already so)'}")
+        for note in change.notes():
+            print(note[0].upper() + note[1:])
     return 0

@@ -167,7 +167,25 @@ def run(args: argparse.Namespace) -> int:
     from scaffolder.next_steps import summary
 
     print(summary(spec, target, files))
+    _say_if_nested(target)
     return 0
+
+
+def _say_if_nested(target: Path) -> None:
+    """A project made inside another one is a project of its own: say which config the
+    commands edit from where (the nearest, as Protean's own search finds it)."""
+    from scaffolder.project_files import discover_project, find_config
+
+    parent = target.resolve().parent
+    outer = discover_project(parent)
+    if find_config(outer) is None:
+        return
+    print(
+        f"note: {target} is inside the Protean project {outer}: commands run in {target} "
+        f"edit its own config, the nearest (as Protean finds it); run them in {outer} for "
+        "that project's",
+        file=sys.stderr,
+    )
 
 
 def _front_end(args: argparse.Namespace) -> str:

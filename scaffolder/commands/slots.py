@@ -46,16 +46,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import sys
+
     from scaffolder.catalog import Role
     from scaffolder.commands.add_database import parse_env_choices
-    from scaffolder.reopen.edits import add_slot, remove_slot, rename_slot
+    from scaffolder.reopen.edits import add_slot, in_memory_in_production, remove_slot, rename_slot
     from scaffolder.reopen.project import commit, editing
+    from scaffolder.spec import Slot
 
     role = {"database": Role.DATABASE, "broker": Role.BROKER, "cache": Role.CACHE}[args.slot_role]
     with editing(args.project, dry_run=args.dry_run) as project:
+        warning = None
         if args.slot_verb == "add":
             text = add_slot(project, role, args.name, args.provider, parse_env_choices(args.envs))
             done = f"Added {role.value}.{args.name} ({args.provider})"
+            warning = in_memory_in_production(project, text, Slot(role, args.name))
         elif args.slot_verb == "remove":
             text = remove_slot(project, role, args.name)
             done = f"Removed {role.value}.{args.name}"
@@ -63,6 +68,8 @@ def run(args: argparse.Namespace) -> int:
             text = rename_slot(project, role, args.old, args.new)
             done = f"Renamed {role.value}.{args.old} to {role.value}.{args.new}"
         written = commit(project, text, dry_run=args.dry_run, force=args.force)
+    if warning:
+        print(warning, file=sys.stderr)
     if not args.dry_run:
         print(f"{done}; updated: {', '.join(written) or 'nothing'}")
         if args.slot_verb != "add":

@@ -18,7 +18,7 @@ from typing import Any
 from scaffolder.config_tree import Tree
 from scaffolder.errors import ScaffolderError
 from scaffolder.inputs import decode, read_bytes
-from scaffolder.project_files import COMPOSE_NAMES, ENV_EXAMPLE, ProjectIdentity
+from scaffolder.project_files import COMPOSE_NAMES, ENV_EXAMPLE, GITHUB_WORKFLOW, ProjectIdentity
 from scaffolder.transaction.paths import project_file
 
 
@@ -163,9 +163,10 @@ def _merge_into(
     """How a derived file on disk takes its regenerated content: (merged, conflicted, notes).
 
     The first rule that applies decides: a recorded base is a three-way merge; without one,
-    compose gains the services it lacks, .env.example the variables it lacks, a file asked for
-    by name (`asked`) is merged with every difference a conflict, and a CI file gains the
-    service containers it lacks. Merged None: the file is left alone, notes[0] says why.
+    compose gains the services it lacks, .env.example the variables it lacks, a GitHub workflow
+    asked for by name (`asked`) is adopted (merge_ci.adopt_workflow), any other file asked for
+    is merged with every difference a conflict, and a CI file gains the service containers it
+    lacks. Merged None: the file is left alone, notes[0] says why.
     """
     if base is not None and relative in COMPOSE_NAMES:
         from scaffolder.reopen.merge_compose import reuse_in_generated
@@ -180,6 +181,14 @@ def _merge_into(
         return merged, False, said
     if relative == ENV_EXAMPLE:
         return _add_missing_variables(yours, new), False, []
+    if asked and relative == GITHUB_WORKFLOW:
+        from scaffolder.reopen.merge_ci import adopt_workflow
+
+        # The project's own workflow keeps its installer, matrix, linters and coverage: it
+        # gains the service containers and the memory job, as lines (--force or not).
+        adopted = adopt_workflow(yours.decode(), new.decode())
+        if adopted is not None:
+            return adopted[0].encode(), False, adopted[1]
     if asked:
         return (*merge_file(None, yours, new), [])
     from scaffolder.reopen.merge_ci import add_missing_services as add_to_ci
@@ -302,6 +311,8 @@ def record_snapshot(
     data["deploy"] = project.deploy
     data["workers"] = project.workers
     data["replicas"] = project.replicas
+    if project.installer != "pip" or "installer" in data:
+        data["installer"] = project.installer
     from scaffolder.answers import record_spec
 
     # The choices as domain.toml now says: an edit never leaves them describing the project

@@ -13,6 +13,7 @@ from scaffolder.catalog import PROVIDERS, Provider, Role
 from scaffolder.config_tree import (
     Tree,
     base_of,
+    deliberately_in_memory,
     overlay_names,
     provider_of,
     references,
@@ -25,6 +26,7 @@ from scaffolder.spec import (
     MEMORY,
     OVERLAYS,
     PRODUCTION,
+    RECOMMENDED,
     TEST,
     Setting,
     Slot,
@@ -147,6 +149,27 @@ def add_slot(
         path = slot.path if env == BASE else (env, *slot.path)
         additions[path] = slot_table(env, slot, entry, package)
     return _insert(project, additions)
+
+
+def in_memory_in_production(project: Project, text: str, slot: Slot) -> str | None:
+    """The warning `check` gives (memory-in-production) when the edited config leaves `slot`
+    in memory in production, for the command to print as it writes; None otherwise."""
+    from scaffolder.config_tree import resolve
+    from scaffolder.project_files import parse_config
+
+    tree = parse_config(text, project.config)
+    if PRODUCTION not in overlay_names(tree):
+        return None
+    table = _table_at(resolve(tree, PRODUCTION), slot.path)
+    provider = provider_of(slot, table) if table is not None else None
+    if provider is None or not provider.in_memory or deliberately_in_memory(slot, provider):
+        return None
+    server = RECOMMENDED[slot.role]
+    return (
+        f"warning: production keeps {slot} in memory ('{provider.name}'): its data lives in one "
+        f"process, as `protean-init check` will say (memory-in-production); give production a "
+        f"server: protean-init set production.{'.'.join(slot.path)}={server}"
+    )
 
 
 def add_database(project: Project, name: str, provider: str, env_choices: dict[str, str]) -> str:
@@ -371,12 +394,14 @@ def remove_slot(project: Project, role: Role, name: str) -> str:
 
 
 def rename_slot(project: Project, role: Role, old: str, new: str) -> str:
-    """`[ROLE.OLD]` becomes `[ROLE.NEW]` in base and every overlay, its values kept. The
-    variable follows the name when it is the default one (REPORTS_DATABASE_URL ->
-    LEDGER_DATABASE_URL), and so does a local default that names the old storage; a variable
-    the user named themselves is kept."""
-    from scaffolder.toml.edit import insert_tables
+    """`[ROLE.OLD]` becomes `[ROLE.NEW]` in base and every overlay, renamed in place: every
+    line and comment stays, the tables keep their place, only the name changes. The variable
+    follows the name when it is the default one (REPORTS_DATABASE_URL -> LEDGER_DATABASE_URL);
+    a variable the user named themselves is kept. The storage the slot points at (its file,
+    its database, its local default) is kept: renaming the slot must not orphan its data."""
+    from scaffolder.toml.edit import set_value
     from scaffolder.toml.errors import TomlEditError
+    from scaffolder.toml.rename import rename_table
 
     validate_slot_name(new)
     if "default" in (old, new):
@@ -385,29 +410,23 @@ def rename_slot(project: Project, role: Role, old: str, new: str) -> str:
     require_slot(project, before)
     if after in base_slots(project):
         raise UsageError(f"{role.label} {new!r} already exists in {project.config_relative}")
-    package = project.identity.package_name
-    additions: Additions = {}
-    for env in ("", *overlay_names(project.tree)):
-        path = (env, *before.path) if env else before.path
-        table = _table_at(project.tree, path)
-        if table is None:
-            continue
-        renamed = {}
-        for key, value in table.items():
-            if isinstance(value, str):
-                value = value.replace(f"${{{before.variable}", f"${{{after.variable}")
-                entry = PROVIDERS[role].get(str(table.get("provider")))
-                if entry is not None and entry.local_url:
-                    old_url = default_local_url(before, entry, package) or ""
-                    new_url = default_local_url(after, entry, package) or ""
-                    value = value.replace(f"|{old_url}}}", f"|{new_url}}}")
-            renamed[key] = value
-        additions[(env, *after.path) if env else after.path] = renamed
-    text = remove_slot(project, role, old)
+    text = project.text
+    root = project.config.root_key
     try:
-        return insert_tables(text, additions, root=project.config.root_key)
+        for env in ("", *overlay_names(project.tree)):
+            path = (env, *before.path) if env else before.path
+            table = _table_at(project.tree, path)
+            if table is None:
+                continue
+            text = rename_table(text, path, new, root=root)
+            renamed = (env, *after.path) if env else after.path
+            for key, value in table.items():
+                if isinstance(value, str) and f"${{{before.variable}" in value:
+                    swapped = value.replace(f"${{{before.variable}", f"${{{after.variable}")
+                    text = set_value(text, (*renamed, key), swapped, root=root)
     except TomlEditError as error:
         raise UsageError(f"{project.config_relative}: {error}; nothing written") from error
+    return text
 
 
 def _table_at(tree: Tree, path: tuple[str, ...]) -> dict[str, Any] | None:
@@ -440,6 +459,8 @@ def overlay_additions(env: str, base: dict[str, Any], package: str) -> Additions
             additions[(env,)] = {"testing": True}
         for slot, table in slot_tables(base):
             current = provider_of(slot, table)
+            if deliberately_in_memory(slot, current):
+                continue  # the user's in-memory slot stays in memory everywhere
             name = real_provider(slot.role, current.name if current else "")
             provider = PROVIDERS[slot.role][name]
             named = next(references(table.get(provider.uri_key or "", "")), None)
@@ -454,27 +475,33 @@ def overlay_additions(env: str, base: dict[str, Any], package: str) -> Additions
             "command_processing": "sync",
         }
         in_memory = {role: next(iter(PROVIDERS[role])) for role in Role}
-        for slot, _ in slot_tables(base):
+        for slot, table in slot_tables(base):
+            if deliberately_in_memory(slot, provider_of(slot, table)):
+                continue  # in memory already, and in every environment
             additions[(env, *slot.path)] = {"provider": in_memory[slot.role]}
     return additions
 
 
 def add_environments(project: Project, envs: list[str]) -> str:
     """Add overlays (production, test, memory) computed from the project's base config."""
-    existing = overlay_names(project.tree)
     for env in envs:
         if env not in OVERLAYS:
             raise UsageError(
                 f"unknown environment {env!r}{closest(env, OVERLAYS)}; "
                 f"expected one of: {', '.join(OVERLAYS)}"
             )
-        if env in existing:
-            raise UsageError(f"[{env}] already exists in {project.config_relative}")
     base = base_of(project.tree)
     additions: Additions = {}
-    for env in dict.fromkeys(envs):
+    for env in missing_environments(project, envs):
         additions.update(overlay_additions(env, base, project.identity.package_name))
-    return _insert(project, additions)
+    return _insert(project, additions) if additions else project.text
+
+
+def missing_environments(project: Project, envs: list[str]) -> list[str]:
+    """The overlays asked for that the project lacks, in order, each once: add-env adds
+    these and keeps the ones already there as they are."""
+    existing = overlay_names(project.tree)
+    return [env for env in dict.fromkeys(envs) if env not in existing]
 
 
 def apply_assignments(project: Project, assignments: list[str]) -> str:

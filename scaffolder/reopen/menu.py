@@ -455,12 +455,8 @@ def propose_deploy(project: Project, kind: str) -> Proposal:
     from scaffolder.commands.deploy import deploy_edit
 
     change = deploy_edit(project, kind)
-    # One line, as the command prints it: deleting is the user's call (edits of their own).
-    notes = (
-        [f"no longer regenerated: {', '.join(change.left)}; delete them if unused"]
-        if change.left
-        else []
-    )
+    # As the command prints them: the old choice's files removed, or left with the user's edits.
+    notes = change.notes()
     return _propose(
         project,
         f"Deploy: {kind}",

@@ -185,3 +185,144 @@ def lint_job_text(steps: tuple[Mapping[str, Any], ...]) -> str:
         [dict(step) for step in steps], sort_keys=False, default_flow_style=False, width=1000
     )
     return "".join(f"      {line}\n" if line else "\n" for line in text.splitlines())
+
+
+# `pytest` as a command word (not pytest-cov, not a path like tests/pytest_x.py).
+_PYTEST = re.compile(r"(?<![\w./-])pytest(?![\w.-])")
+_MEMORY_FLAG = "--protean-env memory"
+MEMORY_JOB = "memory"
+
+
+def adopt_workflow(yours: str, generated: str) -> tuple[str, list[str]] | None:
+    """A GitHub workflow of the project's own (`protean new`'s, or hand-written) taking what
+    the regenerated one adds, as inserted lines: its job that runs pytest gains the service
+    containers the test environment needs (plain `pytest` runs [test]), and a `memory` job,
+    that job's own steps with `--protean-env memory` on its pytest command and its linters
+    left out, runs the suite in memory mode. Its installer (uv, pip, poetry), Python matrix,
+    linters, coverage and upload steps are kept as they are. None when it cannot be adopted
+    so (not a workflow, no job runs pytest, a layout add_entries refuses): the caller falls
+    back to showing the regenerated file as a conflict."""
+    from scaffolder.reopen.yaml_insert import YamlInsertError, add_entries, load_plain
+
+    try:
+        data = load_plain(yours)
+    except YamlInsertError:
+        return None
+    jobs = data.get("jobs") if isinstance(data, Mapping) else None
+    if not isinstance(jobs, Mapping):
+        return None
+    testing = [name for name, job in jobs.items() if _runs_pytest(job) and not _in_memory(job)]
+    if not testing:
+        return None
+    job_name = str(testing[0])
+    notes: list[str] = []
+    text = yours
+    try:
+        services = _lacking_services(yours, generated)
+        if services:
+            text = add_entries(
+                text, {"services": services}, prefer="services", under=("jobs", job_name)
+            )
+            notes.append(
+                f"job `{job_name}` runs the test environment: added the service containers "
+                f"it needs: {', '.join(services)}"
+            )
+        if not any(_in_memory(job) for job in jobs.values()):
+            if MEMORY_JOB in jobs:
+                return None
+            memory = _memory_job(jobs[job_name])
+            if memory is None:
+                return None
+            text = add_entries(text, {"jobs": {MEMORY_JOB: memory}}, prefer="jobs")
+            notes.append(
+                f"added job `{MEMORY_JOB}`: the steps of `{job_name}` with "
+                f"`{_MEMORY_FLAG}`, the suite in memory mode"
+            )
+    except YamlInsertError:
+        return None
+    notes.extend(_databases_to_create(text, generated, job_name))
+    return text, notes
+
+
+def _databases_to_create(yours: str, generated: str, job: str) -> list[str]:
+    """A note naming the `createdb` the test job needs for the named databases the regenerated
+    workflow creates and no step of yours does (the service creates only its POSTGRES_DB)."""
+    from scaffolder.reopen.yaml_insert import load_plain
+
+    wanted: list[str] = []
+    for other in (load_plain(generated).get("jobs") or {}).values():
+        for step in other.get("steps") or []:
+            run = str(step.get("run", "")) if isinstance(step, Mapping) else ""
+            wanted += re.findall(r"\bcreatedb (\w+)", run)
+    have = set(re.findall(r"\bcreatedb (\w+)", yours)) | set(
+        re.findall(r"CREATE DATABASE (\w+)", yours)
+    )
+    missing = [name for name in dict.fromkeys(wanted) if name not in have]
+    if not missing:
+        return []
+    commands = " && ".join(f"createdb {name}" for name in missing)
+    return [
+        f"job `{job}`: its PostgreSQL service creates no {', '.join(missing)}; add a step "
+        f"before the tests: `{commands}` (env PGHOST: localhost, PGUSER: postgres, "
+        "PGPASSWORD: postgres)"
+    ]
+
+
+def _runs_pytest(job: Any) -> bool:
+    steps = job.get("steps") if isinstance(job, Mapping) else None
+    return isinstance(steps, list) and any(
+        isinstance(step, Mapping) and _PYTEST.search(str(step.get("run", ""))) for step in steps
+    )
+
+
+def _in_memory(job: Any) -> bool:
+    steps = job.get("steps") if isinstance(job, Mapping) else None
+    return isinstance(steps, list) and any(
+        isinstance(step, Mapping) and _MEMORY_FLAG in str(step.get("run", "")) for step in steps
+    )
+
+
+def _lacking_services(yours: str, generated: str) -> dict[str, Any]:
+    """{name: service container} of the regenerated workflow that no job of yours runs."""
+    from scaffolder.reopen.yaml_insert import load_plain
+
+    lacking = {name for name, _ in missing_services(yours, generated)}
+    found: dict[str, Any] = {}
+    jobs = load_plain(generated).get("jobs") or {}
+    for job in jobs.values():
+        for name, spec in (job.get("services") or {}).items():
+            if name in lacking:
+                found.setdefault(name, spec)
+    return found
+
+
+# Keys of the test job the memory job does not take: it starts no services, and its name,
+# outputs and deployment environment are the test job's own.
+_NOT_COPIED = frozenset({"services", "name", "outputs", "environment", "steps"})
+
+
+def _memory_job(job: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The test job's steps up to its pytest step, lint-only steps left out (they run in the
+    test job), with `--protean-env memory` after the pytest command word; None when no step
+    runs pytest."""
+    memory: dict[str, Any] = {"name": "Tests (memory providers)"}
+    memory.update({k: v for k, v in job.items() if k not in _NOT_COPIED})
+    env = memory.get("env")
+    if isinstance(env, Mapping):
+        # A job-level PROTEAN_ENV would win over the flag (the plugin uses setdefault).
+        memory["env"] = {k: v for k, v in env.items() if k != "PROTEAN_ENV"} or None
+        if memory["env"] is None:
+            del memory["env"]
+    steps: list[Any] = []
+    for step in job.get("steps") or []:
+        run = str(step.get("run", "")) if isinstance(step, Mapping) else ""
+        if _PYTEST.search(run):
+            steps.append({**step, "run": _PYTEST.sub(f"pytest {_MEMORY_FLAG}", run, count=1)})
+            memory["steps"] = steps
+            return memory
+        if _LINT_TOOLS.search(run) and not _TESTS.search(run):
+            continue
+        # Its copies of checkout and setup-python at the versions the rest of protean-init's
+        # workflows use (an older one runs on a deprecated runtime, which actionlint reports).
+        steps.append(_current_actions(dict(step)) if isinstance(step, Mapping) else step)
+    return None

@@ -188,14 +188,14 @@ def pending_changes(
             )
         files.update({path: new for path, (_, new) in result.conflicts.items()})
     managed = result.managed | set(result.conflicts)
-    retired = _retired_ci(project, identity)
-    if retired is not None:
-        # `ci --ci gitlab`: the GitHub workflow protean-init wrote goes in the same change
-        # (the diff shows it); one with lines of the user's own stays, and is said so.
+    for retired in retired_files(project, identity):
+        # `ci --ci gitlab`, `deploy docker` after kubernetes: the files protean-init wrote for
+        # the old choice go in the same change (the diff shows it); one with lines of the
+        # user's own stays, and is said so.
         files[retired] = None
         managed = managed - {retired}
     if new_text is not None:
-        files.update(_config_files(project, new_tree, new_text))
+        files.update(_config_files(project, new_tree, new_text, noted))
     answers_path = project.root / ANSWERS_FILE
     # `managed` None means "all", as `new` records it; only a known set can have grown.
     managed_grew = project.managed is not None and managed != project.managed
@@ -207,34 +207,45 @@ def pending_changes(
     return changes_for(project.root, files)
 
 
-def _retired_ci(project: Project, identity: ProjectIdentity) -> str | None:
-    """The CI file of the provider the project leaves, when protean-init wrote it whole and
-    it still holds only what protean-init would write for the current config."""
+def retired_files(project: Project, identity: ProjectIdentity) -> list[str]:
+    """The files of the CI provider or deployment the project leaves, when protean-init wrote
+    them whole and they still hold only what protean-init would write for the current config
+    (unchanged since generated). The others stay: they hold lines of the user's own."""
+    from scaffolder.deployment import files_for
     from scaffolder.project_files import GITHUB_WORKFLOW, GITLAB_CI
 
-    files = {"github": GITHUB_WORKFLOW, "gitlab": GITLAB_CI}
-    old = files.get(project.identity.ci)
-    if identity.ci == project.identity.ci or old is None or not (project.root / old).is_file():
-        return None
-    if project.managed is not None and old not in project.managed:
-        return None
+    ci_files = {"github": GITHUB_WORKFLOW, "gitlab": GITLAB_CI}
+    leaving: list[str] = []
+    old_ci = ci_files.get(project.identity.ci)
+    if identity.ci != project.identity.ci and old_ci is not None:
+        leaving.append(old_ci)
+    if identity.deploy != project.identity.deploy:
+        kept = set(files_for(identity.deploy))
+        leaving += [p for p in files_for(project.identity.deploy) if p not in kept]
+    leaving = [
+        path
+        for path in leaving
+        if (project.root / path).is_file() and (project.managed is None or path in project.managed)
+    ]
+    if not leaving or project.last_generated is None:
+        return []
     from scaffolder.redact import restore
     from scaffolder.render import render_derived
 
-    if project.last_generated is None:
-        return None
     # Unchanged since generated: what the recorded config renders, byte for byte (with the
     # passwords the snapshot masks put back from the config).
     recorded = restore(project.last_generated, project.tree)
-    generated = render_derived(recorded, project.identity).get(old)
-    return old if generated == (project.root / old).read_bytes() else None
+    generated = render_derived(recorded, project.identity)
+    return [path for path in leaving if generated.get(path) == (project.root / path).read_bytes()]
 
 
-def _config_files(project: Project, tree: Tree, new_text: str) -> dict[str, bytes]:
+def _config_files(
+    project: Project, tree: Tree, new_text: str, noted: Callable[[str, str], None] = _tell
+) -> dict[str, bytes]:
     """The edited config, and pyproject.toml where its protean requirement lacks an extra the
     new config needs (one file when the config lives in pyproject.toml itself)."""
     from scaffolder.plan import plan_project
-    from scaffolder.reopen.extras import with_extras
+    from scaffolder.reopen.extras import unplaced, with_extras
 
     identity = project.identity
     needed = plan_project(tree, identity.project_name, identity.package_name).extras
@@ -249,6 +260,9 @@ def _config_files(project: Project, tree: Tree, new_text: str) -> dict[str, byte
         updated = with_extras(old, needed)
         if updated != old:
             files["pyproject.toml"] = updated.encode()
+        lacking = unplaced(updated, needed)
+        if lacking:
+            noted("pyproject.toml", lacking)
     return files
 
 

@@ -247,3 +247,18 @@ def test_check_warns_that_async_commands_miss_stream_subscriptions(capsys, tmp_p
         finding.line
         == (root / "domain.toml").read_text().splitlines().index('command_processing = "async"') + 1
     )
+
+
+def test_health_on_loopback_only_where_a_probe_comes_from_outside(capsys, tmp_path) -> None:
+    """Docker's HEALTHCHECK runs inside the container, where loopback answers: a Dockerfile
+    that exposes no health port (`protean new`'s) is not an error; one that EXPOSEs it (ours)
+    is, as are Kubernetes probes (test above)."""
+    root = tmp_path / "shop"
+    assert cli(capsys, "new", str(root), "--ui", "none", "--defaults", "--deploy", "docker")[0] == 0
+    config = root / "domain.toml"
+    config.write_text(config.read_text().replace('host = "0.0.0.0"', 'host = "127.0.0.1"'))
+    assert "health-on-loopback" in _codes(root)
+    dockerfile = root / "Dockerfile"
+    lines = dockerfile.read_text().splitlines(keepends=True)
+    dockerfile.write_text("".join(line for line in lines if not line.startswith("EXPOSE ")))
+    assert "health-on-loopback" not in _codes(root)

@@ -1,8 +1,8 @@
 """Adopting a project made by `protean new`: overlays, then a database, compose and CI.
 
 Its config sits at src/<package>/domain.toml with no overlays; its compose, CI and
-.env.example are its own, so protean-init only adds what they lack, and replaces the CI file
-only when asked to (`protean-init ci --force`).
+.env.example are its own, so protean-init only adds what they lack; `protean-init ci` adopts
+its workflow by adding lines (merge_ci.adopt_workflow).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from tests.support.validators import (
     compose_warnings,
 )
 
-from .ci_shape import compose_services, github_integration
+from .ci_shape import compose_services
 from .support import (
     ANSWERS,
     COMPOSE,
@@ -98,7 +98,8 @@ def assert_servers(config: dict, *, local: bool) -> None:
     docker-compose.yml serves in test."""
     tables = [config["event_store"]]
     for role in ("databases", "brokers", "caches"):
-        tables.extend(config[role].values())
+        # `protean new`'s databases.memory, brokers.inline, caches.memory stay in memory.
+        tables.extend(t for name, t in config[role].items() if name not in ("memory", "inline"))
     for table in tables:
         assert table["provider"] not in {"memory", "inline"}, table
         url = table.get("database_uri") or table.get("URI")
@@ -140,39 +141,28 @@ def test_protean_new_project_adopts_overlays_database_compose_and_ci(tmp_path, c
     assert (root / GITHUB).read_bytes() == own_ci
     assert f"left {GITHUB} as it is" in result.err
 
-    # 3. `ci` would replace a file it did not write: a conflict, nothing written.
-    before = snapshot(root)
+    # 3. `ci` adopts it: its job that runs pytest gains the service containers, and a
+    # memory job is added; every line of its own stays (its uv, matrix, linters, coverage).
     result = cli("ci --project", root)
-    assert result.code == 1
-    assert "conflict" in result.err and "<<<<<<<" in result.err
-    assert snapshot(root) == before
-
-    # 4. `ci --force` takes ours whole; it runs the test environment's postgres.
-    result = cli("ci --force --project", root)
     assert result.code == 0, result.err
-    # Its test jobs install with pip; only the lint job kept from its own file sets up uv,
-    # which its linters run under (tests/reopen/test_adopt_lint.py).
-    jobs = yaml.safe_load((root / GITHUB).read_text())["jobs"]
-    for name, job in jobs.items():
-        uses_uv = any("setup-uv" in str(step.get("uses", "")) for step in job["steps"])
-        assert uses_uv == (name == "lint"), name
-    services, env = github_integration(root)
-    assert "postgres" in services
-    assert env["REPORTS_DATABASE_URL"] == (
-        "postgresql://postgres:postgres@localhost:5432/acme_reports"
-    )
-    assert_github_workflow_valid(root / GITHUB)
+    adopted = (root / GITHUB).read_text()
+    assert only_insertions(own_ci.decode(), adopted)
+    jobs = yaml.safe_load(adopted)["jobs"]
+    assert {"postgres", "redis", "message-db"} <= set(jobs["test"]["services"])
+    assert "uv run pytest --protean-env memory" in str(jobs["memory"]["steps"])
+    # The reports database's own storage is not created by the service: the note says how.
+    assert "createdb acme_reports" in result.err
 
-    # 5. Now ours: `ci` again changes no byte, and the next database merges into it.
+    # 4. Adopted: `ci` again changes no byte, and the next database merges into its job.
     before = snapshot(root)
     result = cli("ci --project", root)
     assert result.code == 0, result.err
     assert snapshot(root) == before
     result = cli("add-database archive --provider mysql --project", root)
     assert result.code == 0, result.err
-    services, env = github_integration(root)
-    assert {"postgres", "mysql"} <= services and "ARCHIVE_DATABASE_URL" in env
-    assert_github_workflow_valid(root / GITHUB)
+    services = set(yaml.safe_load((root / GITHUB).read_text())["jobs"]["test"]["services"])
+    assert {"postgres", "mysql"} <= services
+    assert only_insertions(adopted, (root / GITHUB).read_text())
     assert {"mysql", "postgres"} <= compose_services(root)
     assert_compose_valid_but_for_version(root / COMPOSE)
     assert_database_resolves(config, "archive", "mysql", package="acme")

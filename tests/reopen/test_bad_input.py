@@ -81,7 +81,6 @@ def test_malformed_pyproject_tool_protean(tmp_path, cli):
         ("add-database reports --provider sqlite --env base=sqlite", "base is set with --provider"),
         ("add-database default --provider sqlite", "database 'default' already exists"),
         ("add-env staging", "unknown environment 'staging'"),
-        ("add-env test", "[test] already exists"),
         ("set staging.databases.default=sqlite", "unknown key 'staging.databases.default'"),
         ("set test.databases.default=redis", "unknown database provider 'redis'"),
         ("set test.database.default=sqlite", "did you mean 'databases'?"),

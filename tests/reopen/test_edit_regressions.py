@@ -200,7 +200,8 @@ def test_rename_database_renames_tables_and_the_default_variable(shop, cli):
     result = cli("rename-database reports ledger --project", shop)
     assert result.code == 0, result.err
     text = (shop / "domain.toml").read_text()
-    assert "reports" not in text.lower() and "[databases.ledger]" in text
+    # Renamed in place: names and the default variable; the storage it opens is kept.
+    assert "reports" not in text.lower().replace("_reports", "") and "[databases.ledger]" in text
     assert "[production.databases.ledger]" in text
     for path in (ENV_EXAMPLE, GITHUB, ANSWERS):
         assert "REPORTS_DATABASE_URL" not in (shop / path).read_text(), path

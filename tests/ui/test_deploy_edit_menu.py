@@ -48,7 +48,8 @@ async def test_deploy_kubernetes_then_none_from_the_menu(shop, tmp_path):
         assert "Deploy: kubernetes" in str(status.render())
         await until(pilot, lambda: "(kubernetes)" in actions_text(app), "the action's new state")
 
-        # none: only the answers change; the files stay, named in the preview's note.
+        # none: the files it wrote, unchanged since, go in the same change (named in the
+        # preview's note); cancelled here, so nothing is written.
         before = snapshot(shop)
         labels, highlighted = await open_deploy(pilot)
         assert highlighted == 1
@@ -56,7 +57,7 @@ async def test_deploy_kubernetes_then_none_from_the_menu(shop, tmp_path):
         await modal_shown(pilot, ReportModal)
         modal = pilot.app.screen
         assert "-deploy: kubernetes" in diff_of(modal) and "+deploy: none" in diff_of(modal)
-        assert any(KUBERNETES in note and "no longer regenerated" in note for note in modal.notes)
+        assert any(KUBERNETES in note and "removed" in note for note in modal.notes)
         await pilot.press("n")  # cancelled: nothing written
         await settled(pilot)
         assert snapshot(shop) == before
