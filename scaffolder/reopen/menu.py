@@ -249,7 +249,10 @@ class Proposal:
 
     @property
     def paths(self) -> list[str]:
-        return [change.relative for change in self.changes]
+        from scaffolder.generated_record import is_record
+
+        # The record of what was generated follows the files it records; it is not shown.
+        return [change.relative for change in self.changes if not is_record(change.relative)]
 
     def diff(self) -> str:
         return unified_diff(self.changes)
@@ -257,8 +260,10 @@ class Proposal:
 
 def unified_diff(changes: Sequence[FileChange]) -> str:
     """Every change as a unified diff (writer.file_diff); a new file is a diff from /dev/null."""
-    parts = [file_diff(change) for change in changes]
+    from scaffolder.generated_record import is_record
     from scaffolder.redact import redact_text
+
+    parts = [file_diff(change) for change in changes if not is_record(change.relative)]
 
     # Shown on screen: a connection string's password never is (as writer.describe).
     return redact_text("".join(part if part.endswith("\n") else part + "\n" for part in parts))
