@@ -69,6 +69,8 @@ def summary(upgrade: Upgrade, *, written: bool = False) -> str:
     width = max((len(outcome) for outcome in upgrade.outcomes.values()), default=0)
     lines = [head]
     lines += [f"  {outcome:<{width}}  {path}" for path, outcome in upgrade.outcomes.items()]
+    if not upgrade.outcomes:
+        lines.append("  every file was already as this version generates it")
     for version, text in upgrade.notes:
         lines.append(f"\nNotes for {version}:")
         lines += [f"  {line}" if line else "" for line in text.splitlines()]
