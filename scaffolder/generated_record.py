@@ -67,13 +67,24 @@ def recordable(files: Mapping[str, bytes], config: str) -> dict[str, bytes]:
     }
 
 
-def record_files(generated: Mapping[str, bytes | None]) -> dict[str, bytes | None]:
+def record_files(
+    generated: Mapping[str, bytes | None], root: Path | None = None
+) -> dict[str, bytes | None]:
     """The record's files for `generated` (None removes a file's record), with the folder's
-    README, as files to write into the project. URL passwords are masked, as in the answers
-    record: the record is no second copy of one (`merge_base` puts them back for a merge)."""
+    README, as files to write into the project at `root`. URL passwords are masked, as in the
+    answers record: the record is no second copy of one (`merge_base` puts them back for a
+    merge). A symlink on the way to one (planted: the folder is ours) is refused."""
     files: dict[str, bytes | None] = {
         recorded_name(p): None if c is None else _masked(c) for p, c in generated.items()
     }
+    for name in files:
+        if root is not None and through_link(root, name):
+            from scaffolder.errors import UsageError
+
+            raise UsageError(
+                f"{root / name}: the record's folder {RECORD_FOLDER}/ holds a symlink on the "
+                "way to it; it is protean-init's own folder, remove the link; nothing written"
+            )
     if generated:
         files[RECORD_README] = _README
     return files

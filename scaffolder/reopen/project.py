@@ -175,7 +175,7 @@ def pending_changes(
     from scaffolder.generated_record import record_files
 
     # What was generated this run is the base of the next merge.
-    files.update(record_files(generated))
+    files.update(record_files(generated, project.root))
     if new_text is not None:
         files.update(_config_files(project, new_tree, new_text))
     answers_path = project.root / ANSWERS_FILE

@@ -115,10 +115,16 @@ def plan_upgrade(project: Project) -> Upgrade:
             conflicts[relative] = step.conflict
         elif step.changes:
             files[relative] = step.content
+    # The record is the repository's, so untrusted: a file it alone names is never deleted.
+    # Only one the older version's own templates generate for this project can be.
+    removed = {path for path, outcome in outcomes.items() if outcome == REMOVED}
+    for path in removed - _paths_generated_by(project, old_version, removed):
+        outcomes[path] = KEPT_RETIRED
+        del files[path]
     from scaffolder.generated_record import record_files
 
     record: dict[str, bytes | None] = {path: theirs.get(path) for path in owned}
-    files.update(record_files(record))
+    files.update(record_files(record, project.root))
     files[ANSWERS_FILE] = _answers_text(project, new_version, theirs)
     return Upgrade(
         old_version,
@@ -201,6 +207,15 @@ def _rendered_by(project: Project, templates: Path) -> dict[str, bytes]:
         snapshot = restore(project.last_generated, project.tree)
         files.update(render_derived(snapshot, project.identity, templates))
     return recordable(files, project.config_relative)
+
+
+def _paths_generated_by(project: Project, version: str, paths: set[str]) -> set[str]:
+    """Which of `paths` the templates of `version` generate for the project (none when they
+    do not ship here); rendered only when there is a path to ask about."""
+    from scaffolder.template_source import templates_of
+
+    templates = templates_of(version) if paths else None
+    return paths & set(_rendered_by(project, templates)) if templates is not None else set()
 
 
 def _owned_paths(project: Project, base: dict[str, bytes], theirs: dict[str, bytes]) -> set[str]:

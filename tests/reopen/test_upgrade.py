@@ -431,3 +431,72 @@ def test_random_template_edits_and_random_user_edits(
         after = snapshot(root)
         assert cli("upgrade --project", root).code == 0
         assert snapshot(root) == after
+
+
+# --- the record is untrusted -----------------------------------------------------------------
+
+
+def test_a_planted_record_never_deletes_a_file_of_the_users(generated, cli, run_next) -> None:
+    """A record naming a file of the user's, with its exact content, as if generated: the
+    next version does not generate it, yet it is not removed (only a file the older version's
+    own templates generate can be)."""
+    root = generated()
+    own = root / "src/shop/pricing.py"
+    own.write_text("RATE = 3\n")
+    planted = root / recorded_name("src/shop/pricing.py")
+    planted.write_text("RATE = 3\n")
+    run_next()
+
+    result = cli("upgrade --project", root)
+
+    assert result.code == 0, result.err
+    assert own.read_text() == "RATE = 3\n"
+    assert re.search(
+        r"^  kept yours \(no longer generated\) +src/shop/pricing.py$", result.out, re.M
+    )
+    assert not (root / REMOVED).exists()  # the template's own removal still happens
+
+
+def test_a_record_reached_through_a_symlink_is_no_record(generated, cli, run_next, tmp_path):
+    root = generated()
+    outside = tmp_path / "outside"
+    shutil.copytree(root / RECORD_DIR, outside)
+    shutil.rmtree(root / RECORD_DIR)
+    (root / RECORD_DIR).symlink_to(outside, target_is_directory=True)
+    run_next()
+    before = snapshot(root)
+    result = cli("upgrade --project", root)
+    assert result.code == 2 and "generated is missing" in result.err
+    assert snapshot(root) == before
+
+
+def test_a_password_in_a_conflict_is_never_printed(generated, cli, run_next) -> None:
+    """The conflict report and the summary are masked, whatever the record or the file hold."""
+    root = generated()
+    workflow = root / GITHUB_WORKFLOW
+    secret = "postgresql://app:S9upgradePW@db.example.com/shop"
+    text = re.sub(r"(uses: actions/checkout@)v\d+", rf"\1v5 # {secret}", workflow.read_text())
+    workflow.write_text(text)
+    run_next()
+    result = cli("upgrade --project", root)
+    assert result.code == 1
+    assert "S9upgradePW" not in result.out + result.err
+    assert "app:***@db.example.com" in result.err
+
+
+def test_a_symlink_planted_in_the_record_is_refused(generated, cli, tmp_path) -> None:
+    """A link inside the record's folder would take the record's writes outside the project:
+    upgrade and every edit refuse, one line, nothing written."""
+    root = generated()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    shutil.rmtree(root / RECORD_DIR / ".github")
+    (root / RECORD_DIR / ".github").symlink_to(outside, target_is_directory=True)
+    (root / GITHUB_WORKFLOW).write_text((root / GITHUB_WORKFLOW).read_text() + "# ours\n")
+    before = snapshot(root)
+    for command in ("upgrade --project", "derive --project"):
+        result = cli(command, root)
+        assert result.code == 2, (command, result.err)
+        assert "symlink" in result.err and len(result.err.strip().splitlines()) == 1
+        assert snapshot(root) == before
+        assert not any(outside.iterdir())
