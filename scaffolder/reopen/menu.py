@@ -114,11 +114,12 @@ def overview(project: Project) -> Overview:
         derived=derived,
         services=tuple(service.name for service in plan.services),
         ci=identity.ci,
-        upgrade=_upgrade_offer(project),
+        upgrade=upgrade_offer(project),
     )
 
 
-def _upgrade_offer(project: Project) -> tuple[str, str] | None:
+def upgrade_offer(project: Project) -> tuple[str, str] | None:
+    """(recorded version, running version) when an older protean-init made the project."""
     from scaffolder.reopen.upgrade import is_older
     from scaffolder.template_source import recorded_version, running_version
 

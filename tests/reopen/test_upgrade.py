@@ -500,3 +500,11 @@ def test_a_symlink_planted_in_the_record_is_refused(generated, cli, tmp_path) ->
         assert "symlink" in result.err and len(result.err.strip().splitlines()) == 1
         assert snapshot(root) == before
         assert not any(outside.iterdir())
+
+
+def test_the_summary_offers_the_upgrade_to_an_older_project(tmp_path: Path, cli, generated):
+    old = cli("edit --ui none --project", release_project(tmp_path, "shop"))
+    assert old.code == 0, old.err
+    assert f"Made by protean-init 0.1.0: protean-init upgrade takes {__version__}" in old.out
+    current = cli("edit --ui none --project", generated())
+    assert current.code == 0 and "protean-init upgrade" not in current.out
