@@ -4,6 +4,9 @@ The running version renders its own template (inside the wheel, or beside the pa
 checkout). `upgrade` also needs what an older version generated for a project that has no
 record of it (made before 0.2.0 kept `.protean-init/generated/`): the templates of each such
 release are shipped under `releases/<version>/project/`, as they were at that release.
+At each release, copy templates/project to templates/releases/<version>/project too: a later
+version then knows which files this one generated (upgrade removes a file the new templates
+drop only when the old ones generate it: the record naming it is not enough).
 
 Test-only: PROTEAN_INIT_TEST_TEMPLATES names another template folder (one laid out as
 templates/project) and PROTEAN_INIT_TEST_VERSION the version that folder is; together they
