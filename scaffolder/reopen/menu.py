@@ -533,5 +533,5 @@ def outcome_line(proposal: Proposal) -> str:
 
 
 def short_outcome(proposal: Proposal) -> str:
-    count = len(proposal.changes)
+    count = len(proposal.paths)
     return f"{proposal.title}: {count} file{'' if count == 1 else 's'} written"

@@ -186,7 +186,12 @@ def pending_changes(
     if snapshot_changed or identity != project.identity or managed_grew:
         old = answers_path.read_text(encoding="utf-8") if answers_path.is_file() else None
         files[ANSWERS_FILE] = record_snapshot(old, new_tree, identity, managed)
-    return changes_for(project.root, files)
+    changes = changes_for(project.root, files)
+    from scaffolder.generated_record import is_record
+
+    # The record follows the files it records: on its own (a project made before it was kept,
+    # its files as generated) it waits for a change to a file.
+    return changes if any(not is_record(c.relative) for c in changes) else []
 
 
 @dataclass(frozen=True)

@@ -334,7 +334,7 @@ class EditScreen(Screen):
             self.set_status(f"{proposal.title}: nothing would change.")
             self.notify("Nothing would change: the files are up to date.", timeout=3)
             return False
-        count = len(proposal.changes)
+        count = len(proposal.paths)  # the record of what was generated is not shown
         confirmed = await self.app.push_screen_wait(
             ReportModal(
                 proposal.title,
