@@ -32,6 +32,11 @@ COMMANDS = {
         "derive",
         "re-derive compose, CI, .env.example and pip extras from domain.toml as it is",
     ),
+    "upgrade": (
+        "upgrade",
+        "bring a project made by an older protean-init to this version's templates, keeping "
+        "your edits",
+    ),
 }
 COMMANDS["completion"] = ("completion", "print a bash, zsh or fish completion script")
 # remove-database, rename-database, add-broker, remove-broker, ... (scaffolder.commands.slots)

@@ -18,7 +18,7 @@ from dataclasses import asdict
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from scaffolder import __version__, deployment
+from scaffolder import deployment
 from scaffolder.config_tree import Tree
 from scaffolder.domain_toml import config_tree, sections
 from scaffolder.install import test_install_command
@@ -48,9 +48,10 @@ _ENV_TITLES = {
 
 
 def template_root() -> Path:
-    """The copier template: inside the installed wheel, or beside the package in a checkout."""
-    packaged = Path(__file__).parent / "_templates" / "project"
-    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "templates" / "project"
+    """The copier template this process renders with (scaffolder.template_source)."""
+    from scaffolder.template_source import running_root
+
+    return running_root()
 
 
 def domain_module(package: str) -> str:
@@ -157,6 +158,8 @@ def template_data(
     """The copier answers: names and choices, the recorded spec, and the plan of `tree`.
     Without `record`, no `generated_from`: only the answers file the whole template renders
     reads it, and the derived files do not need the redacted copy of the tree."""
+    from scaffolder.template_source import running_version
+
     plan = plan_project(tree, project.project_name, project.package_name)
     data = {
         "project_name": project.project_name,
@@ -175,7 +178,7 @@ def template_data(
             "test_install": project.test_install,
             "python_versions": list(project.python_versions),
             "lint_steps": project.lint_steps,
-            "protean_init_version": __version__,
+            "protean_init_version": running_version(),
             "deploy": deployment.deployment_context(
                 tree,
                 project.project_name,
@@ -213,8 +216,11 @@ def render_data(spec: ProjectSpec) -> dict[str, Any]:
     )
 
 
-def render_files(data: dict[str, Any], exclude: frozenset[str] = frozenset()) -> dict[str, bytes]:
-    """Render the template with `data`; returns every file by its relative POSIX path.
+def render_files(
+    data: dict[str, Any], exclude: frozenset[str] = frozenset(), templates: Path | None = None
+) -> dict[str, bytes]:
+    """Render the template (`templates`, default the running one) with `data`; returns every
+    file by its relative POSIX path.
 
     `exclude` names files (relative paths) copier leaves out.
     """
@@ -223,7 +229,7 @@ def render_files(data: dict[str, Any], exclude: frozenset[str] = frozenset()) ->
 
     with tempfile.TemporaryDirectory(prefix="protean-init-") as tmp:
         copier.run_copy(
-            str(template_root()),
+            str(templates or template_root()),
             tmp,
             data=data,
             defaults=True,
@@ -241,14 +247,14 @@ def render_files(data: dict[str, Any], exclude: frozenset[str] = frozenset()) ->
 
 
 @functools.cache
-def _jinja() -> tuple[Any, Path, str]:
-    """A Jinja environment set up as copier.yml sets copier's (its `_envops`), the folder of
-    template files and their suffix. Built once: a reopen command renders twice."""
+def _jinja(root: Path) -> tuple[Any, Path, str]:
+    """A Jinja environment set up as the template's copier.yml sets copier's (its `_envops`),
+    the folder of template files and their suffix. Built once per template: a reopen command
+    renders twice."""
     import jinja2
     import yaml
     from jinja2.sandbox import SandboxedEnvironment
 
-    root = template_root()
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     config = yaml.load((root / "copier.yml").read_text(encoding="utf-8"), Loader=loader) or {}
     envops = {"keep_trailing_newline": True, **(config.get("_envops") or {})}
@@ -260,16 +266,18 @@ def _jinja() -> tuple[Any, Path, str]:
 
 
 @functools.cache
-def _compiled(source: str) -> tuple[Any, frozenset[str]]:
+def _compiled(root: Path, source: str) -> tuple[Any, frozenset[str]]:
     """A template and the names it reads from its context, compiled once per source."""
     from jinja2 import meta
 
-    env = _jinja()[0]
+    env = _jinja(root)[0]
     ast = env.parse(source)
     return env.from_string(ast), frozenset(meta.find_undeclared_variables(ast))
 
 
-def render_direct(data: dict[str, Any], wanted: frozenset[str]) -> dict[str, bytes] | None:
+def render_direct(
+    data: dict[str, Any], wanted: frozenset[str], templates: Path | None = None
+) -> dict[str, bytes] | None:
     """The files among `wanted` the template renders for `data`, rendered without copier.
 
     Renders the template files copier would, with the same Jinja options and data, so the
@@ -278,12 +286,13 @@ def render_direct(data: dict[str, Any], wanted: frozenset[str]) -> dict[str, byt
     """
     import jinja2
 
-    env, folder, suffix = _jinja()
+    root = templates or template_root()
+    env, folder, suffix = _jinja(root)
     known = data.keys() | env.globals.keys()
     names = {PurePosixPath(path).name for path in wanted}
 
     def render(source: str) -> str | None:
-        template, reads = _compiled(source)
+        template, reads = _compiled(root, source)
         return template.render(data) if reads <= known else None
 
     files: dict[str, bytes] = {}
@@ -320,28 +329,34 @@ def _in_path_order(files: dict[str, bytes]) -> dict[str, bytes]:
     return dict(sorted(files.items(), key=lambda item: PurePosixPath(item[0]).parts))
 
 
-def render_project(spec: ProjectSpec) -> dict[str, bytes]:
-    """Every file of a new project, derived from the spec's domain.toml tree."""
+def render_project(spec: ProjectSpec, templates: Path | None = None) -> dict[str, bytes]:
+    """Every file of a new project, derived from the spec's domain.toml tree, rendered by
+    `templates` (default: the running version's)."""
     data = render_data(spec)
-    derived = render_direct(data, DERIVED_FILES)
+    derived = render_direct(data, DERIVED_FILES, templates)
     if derived is None:
-        return render_files(data)
+        return render_files(data, templates=templates)
     # The derived files come from the renderer the reopen commands use, so what `new` writes
     # is exactly the merge base they compute later.
-    return _in_path_order({**render_files(data, exclude=DERIVED_FILES), **derived})
+    return _in_path_order(
+        {**render_files(data, exclude=DERIVED_FILES, templates=templates), **derived}
+    )
 
 
-def render_derived(tree: Tree, project: ProjectIdentity) -> dict[str, bytes]:
-    """The files derived from a project's domain.toml as it is now: compose, CI, .env.example.
+def render_derived(
+    tree: Tree, project: ProjectIdentity, templates: Path | None = None
+) -> dict[str, bytes]:
+    """The files derived from a project's domain.toml as it is now: compose, CI, .env.example,
+    rendered by `templates` (default: the running version's).
 
     The template renders a whole project; the files that are the user's own (domain.toml,
     code, tests, README) are dropped, since only derived files are regenerated.
     """
     data = template_data(project, tree, record=False)
-    files = render_direct(data, DERIVED_FILES)
+    files = render_direct(data, DERIVED_FILES, templates)
     if files is None:
         # The whole template renders the answers file too, which reads the record.
-        files = render_files({**data, "generated_from": redact_tree(tree)})
+        files = render_files({**data, "generated_from": redact_tree(tree)}, templates=templates)
     return _in_path_order(
         {path: content for path, content in files.items() if path in DERIVED_FILES}
     )

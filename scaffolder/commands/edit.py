@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scaffolder.errors import UsageError
+
+if TYPE_CHECKING:
+    from scaffolder.reopen.project import Project
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -39,7 +43,20 @@ def run(args: argparse.Namespace) -> int:
         ) from None
     if ui == "none":
         print(describe(project))
+        _offer_upgrade(project)
         return 0
     from scaffolder.ui.edit_menu import run_edit_menu
 
     return run_edit_menu(project, ui)
+
+
+def _offer_upgrade(project: Project) -> None:
+    """A line when an older protean-init generated the project: `upgrade` brings it along."""
+    from scaffolder.reopen.menu import upgrade_offer
+
+    offer = upgrade_offer(project)
+    if offer is not None:
+        print(
+            f"\nMade by protean-init {offer[0]}: protean-init upgrade takes {offer[1]}'s "
+            "templates, keeping your edits (--dry-run shows the diff)"
+        )

@@ -163,7 +163,7 @@ def run(args: argparse.Namespace) -> int:
 
         print(describe(changes_for(target, files)))
         return 0
-    create_project(target, files, force=args.force)
+    create_project(target, with_record(files), force=args.force)
     from scaffolder.next_steps import summary
 
     print(summary(spec, target, files))
@@ -200,6 +200,14 @@ def _front_end(args: argparse.Namespace) -> str:
     return choose_ui(args.ui)
 
 
+def with_record(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The files and the record of what was generated (scaffolder.generated_record): the
+    base `upgrade` and every later merge take."""
+    from scaffolder.generated_record import with_record
+
+    return with_record(files)
+
+
 def _render(spec: ProjectSpec) -> dict[str, bytes]:
     from scaffolder.render import render_project
 
@@ -216,7 +224,7 @@ def _ask(ui: str, spec: ProjectSpec, target: Path, args: argparse.Namespace):
 
     def write(outcome) -> list[str]:
         files = _render(outcome.spec)
-        create_project(outcome.target, files, force=args.force)
+        create_project(outcome.target, with_record(files), force=args.force)
         return sorted(files)
 
     return run_wizard(spec, target, write=write)

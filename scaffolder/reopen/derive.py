@@ -43,6 +43,9 @@ class Regenerated:
     # What the user should know about a file protean-init added to (a service of theirs used
     # instead of a new one, a port moved), one line each, by relative path.
     notes: dict[str, list[str]] = field(default_factory=dict)
+    # What protean-init generated this run for each file it wrote or merged: the base of the
+    # next merge (scaffolder.generated_record).
+    generated: dict[str, bytes] = field(default_factory=dict)
 
 
 def regenerate(
@@ -54,6 +57,8 @@ def regenerate(
     managed: Iterable[str] | None = None,
     config_now: Tree | None = None,
     base_project: ProjectIdentity | None = None,
+    recorded: Mapping[str, bytes] | None = None,
+    base_templates: Path | None = None,
 ) -> Regenerated:
     """The merged new content of the derived files (all, or `paths`) after a config change.
 
@@ -63,6 +68,9 @@ def regenerate(
     `managed` names the files protean-init wrote whole (None: every derived file).
     `base_tree` is the recorded snapshot, its passwords masked; `config_now` (the config before
     this edit) and `new_tree` are where they are found again for the merge base.
+    The base of a file is what protean-init generated for it last: its record (`recorded`,
+    scaffolder.generated_record) where there is one, else the snapshot rendered by the
+    templates of the version that generated it (`base_templates`; None: the running ones).
     """
     from scaffolder.render import render_derived
 
@@ -72,7 +80,7 @@ def regenerate(
     # The merge base is what was generated last, from the choices recorded then (a changed
     # deploy or replicas is the regenerated side's change, not the user's).
     masked_files, base_files = _merge_bases(
-        base_tree, config_now, new_tree, base_project or project
+        base_tree, config_now, new_tree, base_project or project, base_templates, recorded
     )
     wanted = set(paths) if paths is not None else set(regenerated)
     files: dict[str, bytes] = {}
@@ -81,6 +89,7 @@ def regenerate(
     candidates = set(regenerated) if managed is None else set(managed)
     ours = {path for path in candidates if (root / path).exists()}
     notes: dict[str, list[str]] = {}
+    generated: dict[str, bytes] = {}
     for relative in sorted(wanted & set(regenerated)):
         new = regenerated[relative]
         if relative == COMPOSE_NAMES[0] and not (root / relative).is_file():
@@ -93,6 +102,7 @@ def regenerate(
         if not disk.is_file():
             files[relative] = new
             ours.add(relative)
+            generated[relative] = new
             continue
         # Not UTF-8 (a byte of another encoding): one line naming its line and byte, before
         # a merge that could not decode it.
@@ -119,6 +129,8 @@ def regenerate(
             continue
         if said:
             notes[relative] = said
+        if base is not None or conflicted:  # a conflict is only written as regenerated
+            generated[relative] = new
         if conflicted:
             conflicts[relative] = (merged.decode(), eol(take_regenerated(base, yours, new)))
         elif eol(merged) != on_disk:
@@ -128,33 +140,52 @@ def regenerate(
     # old tree: if the new tree would render it differently, the new snapshot is no longer its
     # merge base, and a later merge would take the difference for the user's edit and undo it.
     # Such a file is treated from now on as one protean-init did not write: only added to.
+    # A file with a record keeps it as its base: the record still says what was generated.
     ours -= {
         relative
-        for relative in ours - (wanted & set(regenerated))
+        for relative in ours - (wanted & set(regenerated)) - set(recorded or ())
         if base_files is None
         or relative not in regenerated
         or base_files.get(relative) != regenerated[relative]
     }
     return Regenerated(
-        files, conflicts, skipped, frozenset(ours), {k: v for k, v in notes.items() if v}
+        files,
+        conflicts,
+        skipped,
+        frozenset(ours),
+        {k: v for k, v in notes.items() if v},
+        generated,
     )
 
 
 def _merge_bases(
-    base_tree: Tree | None, config_now: Tree | None, new_tree: Tree, base_project: ProjectIdentity
+    base_tree: Tree | None,
+    config_now: Tree | None,
+    new_tree: Tree,
+    base_project: ProjectIdentity,
+    templates: Path | None = None,
+    recorded: Mapping[str, bytes] | None = None,
 ) -> tuple[dict[str, bytes] | None, dict[str, bytes] | None]:
-    """The derived files as last generated: from the snapshot as recorded (passwords masked),
-    and with the masked passwords found again in the config (None, None: no snapshot)."""
+    """The derived files as last generated: from the snapshot as recorded (passwords masked)
+    rendered by `templates`, and with the masked passwords found again in the config (None,
+    None: no snapshot); a file with a record (`recorded`) is its record."""
     from scaffolder.redact import restore
     from scaffolder.render import render_derived
 
-    if base_tree is None:
-        return None, None
-    masked_files = render_derived(base_tree, base_project)
-    restored = restore(base_tree, config_now, new_tree)
-    if restored == base_tree:
-        return masked_files, masked_files
-    return masked_files, render_derived(restored, base_project)
+    masked_files = restored_files = None
+    if base_tree is not None:
+        masked_files = render_derived(base_tree, base_project, templates)
+        restored = restore(base_tree, config_now, new_tree)
+        restored_files = (
+            masked_files
+            if restored == base_tree
+            else render_derived(restored, base_project, templates)
+        )
+    if not recorded:
+        return masked_files, restored_files
+    # What was generated, byte for byte, but for the URL passwords the record masks: those
+    # are put back from the file on disk (restore_lines), as the snapshot's are.
+    return {**(masked_files or {}), **recorded}, {**(restored_files or {}), **recorded}
 
 
 def _merge_into(

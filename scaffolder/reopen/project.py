@@ -114,14 +114,17 @@ def commit(
     Returns the relative paths written (or that would be, with dry_run). Raises
     MergeConflict (exit 1) when a derived file conflicts with the user's edits, unless force.
     """
+    from scaffolder.generated_record import is_record
     from scaffolder.writer import apply, describe
 
     changes = pending_changes(project, new_text, derived=derived, identity=identity, force=force)
+    # The record of what was generated follows the files it records; it is not shown.
+    shown = [change for change in changes if not is_record(change.relative)]
     if dry_run:
-        sys.stdout.write(describe(changes) + ("\n" if changes else "nothing would change\n"))
+        sys.stdout.write(describe(shown) + ("\n" if shown else "nothing would change\n"))
     else:
         apply(changes, project.root)
-    return [change.relative for change in changes]
+    return [change.relative for change in shown]
 
 
 def _warn_skipped(path: str, reason: str) -> None:
@@ -163,6 +166,7 @@ def pending_changes(
 
     # The recorded snapshot masks passwords; regenerate puts them back for the merge base.
     recorded = project.last_generated
+    bases = generated_bases(project)
     result = regenerate(
         project.root,
         new_tree,
@@ -172,6 +176,8 @@ def pending_changes(
         project.managed,
         config_now=project.tree,
         base_project=project.identity,
+        recorded=bases.recorded,
+        base_templates=bases.templates,
     )
     for path, reason in result.skipped.items():
         skipped(path, reason)
@@ -188,12 +194,18 @@ def pending_changes(
             )
         files.update({path: new for path, (_, new) in result.conflicts.items()})
     managed = result.managed | set(result.conflicts)
+    generated: dict[str, bytes | None] = dict(result.generated)
     for retired in retired_files(project, identity):
         # `ci --ci gitlab`, `deploy docker` after kubernetes: the files protean-init wrote for
         # the old choice go in the same change (the diff shows it); one with lines of the
         # user's own stays, and is said so.
         files[retired] = None
+        generated[retired] = None
         managed = managed - {retired}
+    from scaffolder.generated_record import record_files
+
+    # What was generated this run is the base of the next merge.
+    files.update(record_files(generated, project.root))
     if new_text is not None:
         files.update(_config_files(project, new_tree, new_text, noted))
     answers_path = project.root / ANSWERS_FILE
@@ -204,7 +216,34 @@ def pending_changes(
     if snapshot != recorded or identity != project.identity or managed_grew:
         old = answers_path.read_text(encoding="utf-8") if answers_path.is_file() else None
         files[ANSWERS_FILE] = record_snapshot(old, new_tree, identity, managed, snapshot)
-    return changes_for(project.root, files)
+    changes = changes_for(project.root, files)
+    from scaffolder.generated_record import is_record
+
+    # The record follows the files it records: on its own (a project made before it was kept,
+    # its files as generated) it waits for a change to a file.
+    return changes if any(not is_record(c.relative) for c in changes) else []
+
+
+@dataclass(frozen=True)
+class GeneratedBases:
+    """Where the base of a merge comes from: the record of what was generated, by path, and
+    the templates of the version that generated the project (None: not shipped here)."""
+
+    recorded: dict[str, bytes]
+    templates: Path | None
+
+
+def generated_bases(project: Project) -> GeneratedBases:
+    """The record of the derived files, and the templates of the project's recorded version."""
+    from scaffolder.generated_record import read_recorded
+    from scaffolder.render import DERIVED_FILES
+    from scaffolder.template_source import recorded_version, templates_of
+
+    version = recorded_version(project.answers)
+    return GeneratedBases(
+        read_recorded(project.root, sorted(DERIVED_FILES)),
+        templates_of(version) if version else None,
+    )
 
 
 def retired_files(project: Project, identity: ProjectIdentity) -> list[str]:
@@ -234,9 +273,24 @@ def retired_files(project: Project, identity: ProjectIdentity) -> list[str]:
 
     # Unchanged since generated: what the recorded config renders, byte for byte (with the
     # passwords the snapshot masks put back from the config).
+    bases = generated_bases(project)
     recorded = restore(project.last_generated, project.tree)
-    generated = render_derived(recorded, project.identity)
-    return [path for path in leaving if generated.get(path) == (project.root / path).read_bytes()]
+    rendered: dict[str, bytes] | None = None
+    unchanged = []
+    for path in leaving:
+        on_disk = (project.root / path).read_bytes()
+        generated = bases.recorded.get(path)
+        if generated is not None:
+            from scaffolder.generated_record import merge_base
+
+            generated = merge_base(generated, on_disk)
+        else:
+            if rendered is None:
+                rendered = render_derived(recorded, project.identity, bases.templates)
+            generated = rendered.get(path)
+        if generated == on_disk:
+            unchanged.append(path)
+    return unchanged
 
 
 def _config_files(

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from scaffolder.cli import main
+from scaffolder.generated_record import is_record, with_record
 from scaffolder.render import render_project
 
 from .cases import CASES, Case
@@ -41,9 +42,10 @@ def _generate_into(case: Case, folder: Path) -> None:
     """Run `protean-init new` for the case in `folder`, and check it against the spec."""
     root = folder / case.name
     assert main(case.argv(root)) == 0, case.id
-    # The CLI wrote exactly what the spec renders: assertions about the spec are
-    # assertions about the files on disk.
-    assert read_tree(root) == render_project(case.spec(folder)), f"{case.id}: CLI != spec"
+    # The CLI wrote exactly what the spec renders, and the record of it (the base of later
+    # merges): assertions about the spec are assertions about the files on disk.
+    expected = with_record(render_project(case.spec(folder)))
+    assert read_tree(root) == expected, f"{case.id}: CLI != spec"
 
 
 @pytest.fixture(scope="session")
@@ -68,7 +70,9 @@ def generate(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Genera
             except OSError:  # another worker got there first: use theirs
                 shutil.rmtree(private, ignore_errors=True)
         root = folder / case.name
-        done[case_id] = Generated(case, case.spec(folder), root, read_tree(root))
+        # The project's own files; the record (checked above) is no file of the project's.
+        files = {k: v for k, v in read_tree(root).items() if not is_record(k)}
+        done[case_id] = Generated(case, case.spec(folder), root, files)
         return done[case_id]
 
     return _generate

@@ -57,10 +57,15 @@ def contents(snap: Snapshot) -> dict[str, tuple[Any, ...]]:
 
 
 def changed_files(before: Snapshot, after: Snapshot) -> set[str]:
+    """The project's files that changed; the record of what protean-init generated
+    (.protean-init/, which follows the files it records) is left out: its own tests are in
+    tests/reopen/test_upgrade.py."""
+    from scaffolder.generated_record import is_record
+
     return {
         path
         for path in set(before) | set(after)
-        if before.get(path, ("",))[:2] != after.get(path, ("",))[:2]
+        if before.get(path, ("",))[:2] != after.get(path, ("",))[:2] and not is_record(path)
     }
 
 

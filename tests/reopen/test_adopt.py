@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from scaffolder.generated_record import RECORD_README, recorded_name
+from scaffolder.redact import redact_text
 from tests.support.validators import (
     assert_compose_valid,
     assert_github_workflow_valid,
@@ -188,7 +190,12 @@ def test_add_env_on_the_protean_new_fixture_keeps_every_line(protean_new_project
         "pyproject.toml",
     }
     created = {p for p in after if p not in before and after[p][0] == "file"}
-    assert created == {ANSWERS, ENV_EXAMPLE, GITHUB, COMPOSE}
+    # With the record of what was generated for each file it created (the next merge's base).
+    generated = {ENV_EXAMPLE, GITHUB, COMPOSE}
+    record = {recorded_name(path) for path in generated} | {RECORD_README}
+    assert created == {ANSWERS, *generated, *record}
+    for path in generated:
+        assert (root / recorded_name(path)).read_text() == redact_text((root / path).read_text())
     assert_github_workflow_valid(root / GITHUB)
     assert_overlays_resolve(config)
 

@@ -102,6 +102,7 @@ class EditScreen(Screen):
         Binding("e", "deploy", "Deploy", show=False),
         Binding("g", "derive", "Derive", show=False),
         Binding("c", "check", "Check"),
+        Binding("u", "upgrade", "Upgrade", show=False),
         Binding("escape,q", "app.leave", "Leave"),
     ]
 
@@ -198,6 +199,10 @@ class EditScreen(Screen):
             derived.append("none yet")
         derived.append("\nServices ", style="bold")
         derived.append(", ".join(view.services) or "none: every provider runs in memory")
+        if view.upgrade is not None:
+            derived.append("\nUpgrade  ", style="bold")
+            derived.append(f"made by protean-init {view.upgrade[0]}; u upgrades it to ")
+            derived.append(f"{view.upgrade[1]}'s templates, keeping your edits")
         self.query_one("#derived", Static).update(derived)
         self.show_actions()
         self.show_detail()
@@ -332,7 +337,7 @@ class EditScreen(Screen):
             self.set_status(f"{proposal.title}: nothing would change.")
             self.notify("Nothing would change: the files are up to date.", timeout=3)
             return False
-        count = len(proposal.changes)
+        count = len(proposal.paths)  # the record of what was generated is not shown
         confirmed = await self.app.push_screen_wait(
             ReportModal(
                 proposal.title,
@@ -578,6 +583,11 @@ class EditScreen(Screen):
         text = await typed
         if text:
             await self.preview(lambda: menu.propose_edit(project, [text]))
+
+    @work(exclusive=True, group="action")
+    async def action_upgrade(self) -> None:
+        project = self.project
+        await self.preview(lambda: menu.propose_upgrade(project))
 
     @work(exclusive=True, group="action")
     async def action_derive(self) -> None:

@@ -1,0 +1,91 @@
+"""A Protean config that is a link out of the project is not read.
+
+A repository can hold `domain.toml -> ~/.ssh/config` (or a link to any file of the user's);
+check, a dry run and every edit would parse that file and quote its lines in an error or a
+finding. Writes already refuse such a link (scaffolder.transaction.paths); reading refuses it
+too, unless the user set PROTEAN_INIT_FOLLOW_OUTSIDE_LINKS=1, as for writes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scaffolder.cli import main
+
+SECRET_LINE = "the-users-private-line = ["
+CONFIG = """\
+[databases.default]
+provider = "memory"
+"""
+
+COMMANDS = [
+    ["check"],
+    ["check", "--format", "json"],
+    ["add-database", "reports", "--provider", "sqlite"],
+    ["add-database", "reports", "--provider", "sqlite", "--dry-run"],
+    ["set", "production.debug=false"],
+    ["derive"],
+]
+
+
+def planted(tmp_path: Path, where: str) -> tuple[Path, Path]:
+    """A project whose config at `where` links to a file outside it; the file's bytes."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    target = outside / "private"
+    target.write_text(f"# the user's own file\n{SECRET_LINE}\n")
+    root = tmp_path / "shop"
+    link = root / where
+    link.parent.mkdir(parents=True)
+    link.symlink_to(target)
+    return root, target
+
+
+def run(capsys: pytest.CaptureFixture[str], argv: list[str], root: Path) -> tuple[int, str, str]:
+    code = main([*argv, "--project", str(root)])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.mark.parametrize("where", ["domain.toml", ".domain.toml", "src/shop/domain.toml"])
+@pytest.mark.parametrize("argv", COMMANDS, ids=" ".join)
+def test_a_config_linked_out_of_the_project_is_not_read(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, where: str, argv: list[str]
+) -> None:
+    root, target = planted(tmp_path, where)
+    before = target.read_bytes()
+    code, out, err = run(capsys, argv, root)
+    output = out + err
+    assert code == 2, output
+    assert "the-users-private-line" not in output, output
+    assert err.count("\n") == 1 and "outside the project" in err, output
+    assert target.read_bytes() == before
+    written = [p for p in root.rglob("*") if p.is_file() and not p.is_symlink()]
+    assert written == [], written
+
+
+def test_a_config_linked_inside_the_project_is_read(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    root = tmp_path / "shop"
+    (root / "config").mkdir(parents=True)
+    (root / "config" / "domain.toml").write_text(CONFIG)
+    (root / "domain.toml").symlink_to(Path("config") / "domain.toml")
+    code, out, err = run(capsys, ["check"], root)
+    output = out + err
+    assert code in (0, 1), output
+    assert "outside the project" not in output
+
+
+def test_the_user_may_follow_a_config_link_out(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, target = planted(tmp_path, "domain.toml")
+    target.write_text(CONFIG)
+    monkeypatch.setenv("PROTEAN_INIT_FOLLOW_OUTSIDE_LINKS", "1")
+    code, out, err = run(capsys, ["check"], root)
+    output = out + err
+    assert code in (0, 1), output
+    assert "outside the project" not in output
