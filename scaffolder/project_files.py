@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from collections.abc import Mapping
@@ -11,6 +12,7 @@ from typing import Any
 
 from scaffolder.errors import UsageError
 from scaffolder.toml.errors import error_text
+from scaffolder.transaction.paths import FOLLOW_LINKS_ENV, follow_outside_links
 
 # Protean's own order of preference within one folder.
 CONFIG_NAMES = (".domain.toml", "domain.toml", "pyproject.toml")
@@ -164,7 +166,22 @@ def require_config(root: Path) -> ConfigFile:
             f"no Protean config in {root}: looked for {', '.join(CONFIG_NAMES[:2])} or "
             "[tool.protean] in pyproject.toml, in the folder and under src/<package>/"
         )
+    _refuse_outside(root, config.path)
     return config
+
+
+def _refuse_outside(root: Path, path: Path) -> None:
+    """A config that is a link out of the project (or lies behind one) is not read: a planted
+    `domain.toml -> ~/.ssh/config` must not have check or an edit quote the user's file.
+    The user's own escape hatch is the one writes have (PROTEAN_INIT_FOLLOW_OUTSIDE_LINKS=1)."""
+    real_root = Path(os.path.realpath(root))
+    real = Path(os.path.realpath(path))
+    if real.is_relative_to(real_root) or follow_outside_links():
+        return
+    raise UsageError(
+        f"{path.relative_to(root)} is a symlink to {real}, outside the project; not read "
+        f"(set {FOLLOW_LINKS_ENV}=1 to read it)"
+    )
 
 
 def compose_file(root: Path) -> Path | None:
