@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from scaffolder.config_tree import Tree, resolve
+from scaffolder.project_files import domain_module
 from scaffolder.spec import DEFAULT_SUBSCRIPTION_TYPE, PRODUCTION
 
 # Protean 0.18's own defaults for what it reads from [server] and [server.health] (the
@@ -142,8 +143,6 @@ def deployment_context(
     `extras` are the pip extras pyproject.toml installs (every environment's providers):
     they decide the Debian packages the image builds and runs with.
     """
-    from scaffolder.render import domain_module
-
     settings = server_settings(tree)
     required, needs_tables, _ = production_needs(tree)
     name = app_name(project_name)

@@ -159,6 +159,12 @@ def find_config(root: Path) -> ConfigFile | None:
     return _config_in(root)
 
 
+def domain_module(package: str) -> str:
+    """What `protean db setup --domain=...` and `protean server --domain=...` take for a
+    package laid out as protean-init and `protean new` lay it out (src/<package>/)."""
+    return f"src/{package}/domain.py"
+
+
 def require_config(root: Path) -> ConfigFile:
     config = find_config(root)
     if config is None:

@@ -29,6 +29,7 @@ from scaffolder.project_files import (
     GITHUB_WORKFLOW,
     GITLAB_CI,
     ProjectIdentity,
+    domain_module,
 )
 from scaffolder.redact import redact_tree
 from scaffolder.spec import BASE, MEMORY, PRODUCTION, TEST, ProjectSpec
@@ -52,11 +53,6 @@ def template_root() -> Path:
     from scaffolder.template_source import running_root
 
     return running_root()
-
-
-def domain_module(package: str) -> str:
-    """What `protean db setup --domain=...` and `protean server --domain=...` take."""
-    return f"src/{package}/domain.py"
 
 
 def spec_answers(spec: ProjectSpec) -> dict[str, Any]:

@@ -33,6 +33,7 @@ from scaffolder.check.drift import (
 )
 from scaffolder.check.findings import DRIFT, ERROR
 from scaffolder.check.resolution import references_in
+from scaffolder.database_creation import created_databases
 from scaffolder.project_files import compose_file
 
 _LOCAL = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0"})
@@ -147,28 +148,10 @@ class Server:
     created: frozenset[str] = frozenset()
 
 
-_CREATEDB = re.compile(r"\bcreatedb((?:[ \t]+[^\s;&|()'\"]+)+)")
-
-
-_CREATE_DATABASE = re.compile(
-    r"\bCREATE\s+DATABASE\s+(?:IF\s+NOT\s+EXISTS\s+)?[\"`]?([A-Za-z_][A-Za-z0-9_]*)",
-    re.IGNORECASE,
-)
 # A script a CI step or compose runs (`./scripts/create-dbs.sh`, `psql -f db/init.sql`), or a
 # folder compose mounts for the postgres image to run at its first start.
 _SCRIPT = re.compile(r"(?<![\w/.-])((?:\.{0,2}/)?[\w.-]+(?:/[\w.-]+)*\.(?:sh|bash|sql|py))\b")
 _INIT_FOLDER = re.compile(r"([\w./-]+):/docker-entrypoint-initdb\.d/?(?=[\s\"':]|$)", re.MULTILINE)
-
-
-def created_databases(text: str) -> frozenset[str]:
-    """The database each `createdb [options] NAME` (its last plain word) or `CREATE DATABASE
-    NAME` in `text` names."""
-    found = {m.group(1) for m in _CREATE_DATABASE.finditer(text)}
-    for match in _CREATEDB.finditer(text):
-        words = [w for w in match.group(1).split() if not w.startswith("-")]
-        if words:
-            found.add(words[-1])
-    return frozenset(found)
 
 
 def scripts_run(root: Path, text: str) -> list[Path]:

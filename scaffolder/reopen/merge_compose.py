@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scaffolder.catalog import SERVICES
+from scaffolder.database_creation import created_databases
 
 # Images that serve what a catalog service serves, by the last part(s) of the repository
 # path: `postgres:16`, `docker.io/library/postgres`, `bitnami/postgresql`, `postgis/postgis`.
@@ -175,7 +176,6 @@ def missing_database_notes(name: str, user: str, generated: Any, yours: str) -> 
     """The databases the generated service's health check creates (a named database's own),
     which the user's service used instead does not (nothing in their file `yours` creates
     them): each with the command that creates it."""
-    from scaffolder.check.connection_drift import created_databases
 
     check = generated.get("healthcheck") if isinstance(generated, Mapping) else None
     test = check.get("test") if isinstance(check, Mapping) else None

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from scaffolder.catalog import SERVICES
-from scaffolder.render import domain_module
+from scaffolder.project_files import domain_module
 from tests.support.protean_config import load_config
 from tests.support.validators import (
     assert_compose_valid,
