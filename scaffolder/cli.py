@@ -163,9 +163,14 @@ def _written_where() -> str:
     """`root (a, b)` for every project this run has written to; '' when none."""
     transaction = sys.modules.get("scaffolder.transaction.signals")
     done = transaction.written() if transaction else []
+    # The record of what was generated follows the files it records: the user's files are
+    # named, the record's are not (imported here: this runs only after an interruption).
+    from scaffolder.generated_record import is_record
+
+    named = [(root, [p for p in paths if not is_record(p)]) for root, paths in done]
     return "; ".join(
         f"{root} ({', '.join(paths) if len(paths) <= 6 else f'{len(paths)} files'})"
-        for root, paths in done
+        for root, paths in named
     )
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -330,12 +331,23 @@ def restore_lines(masked: bytes, restored: bytes, yours: bytes) -> bytes:
     restored_lines = restored.decode().split("\n")
     if len(masked_lines) != len(restored_lines):
         restored_lines = masked_lines
-    candidates: dict[str, set[str]] = {}
+    # Each masked line of the base is taken, in order, from the lines of yours that mask to
+    # it: the k-th `key: ***` of the base is the k-th such line on disk when both have as
+    # many (a manifest names several secret keys), or the one line when all are the same.
+    candidates: dict[str, list[str]] = {}
     for line in yours.decode(errors="replace").split("\n"):
         if secret_spans(line):
-            candidates.setdefault(redact_text(line), set()).add(line)
+            candidates.setdefault(redact_text(line), []).append(line)
+    wanted = Counter(line for line in masked_lines if MASK in line)
+    taken: Counter[str] = Counter()
     lines = []
     for masked_line, restored_line in zip(masked_lines, restored_lines, strict=True):
-        found = candidates.get(masked_line, set()) if MASK in masked_line else set()
-        lines.append(next(iter(found)) if len(found) == 1 else restored_line)
+        found = candidates.get(masked_line, []) if MASK in masked_line else []
+        if len(set(found)) == 1:
+            lines.append(found[0])
+        elif found and len(found) == wanted[masked_line]:
+            lines.append(found[taken[masked_line]])
+            taken[masked_line] += 1
+        else:
+            lines.append(restored_line)
     return "\n".join(lines).encode()

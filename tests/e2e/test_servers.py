@@ -84,7 +84,7 @@ def test_a_missing_mariadb_skips_or_fails_as_ci_requires(tmp_path) -> None:
     (CI) it fails instead."""
     env = {**os.environ, "PROTEAN_INIT_MARIADB_BINDIR": str(tmp_path)}
     env.pop(servers.REQUIRE_ENV, None)
-    argv = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist"]
+    argv = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0"]
     argv += [f"{__file__}::test_mariadb_takes_the_generated_url", "-rs"]
     skipped = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300)
     assert skipped.returncode == 0 and "1 skipped" in skipped.stdout, skipped.stdout

@@ -45,8 +45,13 @@ def test_protean_new_add_env_ci_check_and_the_memory_lane_passes(tmp_path, cli):
     own_ci = (root / GITHUB).read_text()
     own_findings = actionlint_messages(root / GITHUB)
 
-    # A fresh `protean new` project: nothing to report (no overlay, no probe from outside).
-    assert cli("check --project", root).code == 0
+    # A fresh `protean new` project: nothing to report (no overlay, no probe from outside)
+    # but the unrendered placeholder Protean's Dockerfile template leaves in its CMD.
+    fresh = cli("check --project", root)
+    errors = [line for line in fresh.out.splitlines() if ": error: " in line]
+    assert errors and all("Dockerfile:" in e and "unrendered-template" in e for e in errors), (
+        fresh.out
+    )
 
     assert cli("add-env production test memory --project", root).code == 0
     tree = config_tree(config)
