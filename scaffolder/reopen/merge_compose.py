@@ -292,6 +292,15 @@ def add_missing_services(yours: str, generated: str) -> tuple[str, list[str]]:
     return text, plan.notes
 
 
+# A service's key in a compose file protean-init renders (two spaces under `services:`): both
+# texts compared with it are our own template's output, never the user's file.
+_SERVICE_KEY = re.compile(r"^  ([A-Za-z0-9_.-]+):[ \t]*$", re.MULTILINE)
+
+
+def _service_keys(generated: str) -> frozenset[str]:
+    return frozenset(_SERVICE_KEY.findall(generated))
+
+
 def reuse_in_generated(yours: str, base: str, new: str) -> tuple[str, list[str]]:
     """For a compose file protean-init wrote (merged three ways with its last generated text):
     the regenerated text without each service it adds that a service the user added already
@@ -303,6 +312,10 @@ def reuse_in_generated(yours: str, base: str, new: str) -> tuple[str, list[str]]
     file does not, and a deletion on the user's side is kept."""
     from scaffolder.reopen.yaml_insert import YamlInsertError, load_plain
 
+    if _service_keys(new) <= _service_keys(base):
+        # Nothing added since the last generation (most edits): nothing to reuse, and the
+        # three YAML parses (85 ms of add-database at 100 databases) are not needed.
+        return new, []
     try:
         mine, before, after = (load_plain(text) or {} for text in (yours, base, new))
     except YamlInsertError:
