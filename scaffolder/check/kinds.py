@@ -163,16 +163,30 @@ def engine_kind_rules(c: Collector, env: str, use: SlotUse) -> None:
             consequence = "SQLAlchemy takes any non-empty string as true"
         else:
             consequence = "SQLAlchemy converts nothing, and the engine fails on it (TypeError)"
-        shown = json.dumps(value) if isinstance(value, str | bool | int | float) else ""
-        c.add(
-            ERROR,
-            "wrong-type",
-            f"{key}{' = ' + shown if shown else ''} in {use.slot} is {type_name(value)}, not "
+        _wrong_type(
+            c,
+            env,
+            use,
+            key,
+            value,
             f"{words}: the {name} provider hands it to create_engine as it is; {consequence}",
-            line=c.source.where(env, (*use.slot.path, key)),
-            env=env,
-            fix=_engine_fix(key, kind, value, c.source.table_name(env, use.slot.path)),
+            _engine_fix(key, kind, value, c.source.table_name(env, use.slot.path)),
         )
+
+
+def _wrong_type(
+    c: Collector, env: str, use: SlotUse, key: str, value: Any, why: str, fix: str
+) -> None:
+    """`key = value in <slot> is <type>, not <why>`: a value of the wrong kind, where it is."""
+    shown = json.dumps(value) if isinstance(value, str | bool | int | float) else ""
+    c.add(
+        ERROR,
+        "wrong-type",
+        f"{key}{' = ' + shown if shown else ''} in {use.slot} is {type_name(value)}, not {why}",
+        line=c.source.where(env, (*use.slot.path, key)),
+        env=env,
+        fix=fix,
+    )
 
 
 def _engine_fix(key: str, kind: str, value: Any, header: str) -> str:
@@ -229,14 +243,13 @@ def provider_kind_rules(c: Collector, env: str, use: SlotUse) -> None:
             consequence = "Protean converts it and fails when the domain initialises"
         else:
             consequence = "Protean passes it to the client library as it is, which refuses it"
-        shown = json.dumps(value) if isinstance(value, str | bool | int | float) else ""
-        c.add(
-            ERROR,
-            "wrong-type",
-            f"{key}{' = ' + shown if shown else ''} in {use.slot} is {type_name(value)}, not "
+        _wrong_type(
+            c,
+            env,
+            use,
+            key,
+            value,
             f"{words}: {consequence}",
-            line=c.source.where(env, (*use.slot.path, key)),
-            env=env,
-            fix=f"write {key} as {words}, unquoted, in {c.source.table_name(env, use.slot.path)}"
+            f"write {key} as {words}, unquoted, in {c.source.table_name(env, use.slot.path)}"
             + (" (a ${VAR} always gives a string)" if isinstance(value, str) else ""),
         )
