@@ -65,6 +65,8 @@ def left_alone(yours: str, generated: str) -> str:
     if lacking:
         listed = ", ".join(f"{name} ({image})" for name, image in lacking)
         reason += f"; the test environment needs service containers it lacks: {listed}"
+    if adopt_workflow(yours, generated) is not None:
+        return reason + "; `protean-init ci` adds them to its pytest job, with a memory job"
     return reason + "; `protean-init ci --force` replaces it"
 
 
