@@ -222,7 +222,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if getattr(args, "project", None) is not None:
             from scaffolder.project_files import discover_project
 
-            # Every command that takes --project finds it from a folder inside it.
+            # Every command that takes --project finds it from a folder inside it; inside one
+            # context of a workspace, that context is the one acted on (scaffolder.workspace).
+            args.here = args.project
             args.project = discover_project(args.project)
         code = int(args.run(args) or 0)
         sys.stdout.flush()  # an output error is met here, where _os_error can say it truly

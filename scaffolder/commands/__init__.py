@@ -16,6 +16,18 @@ def add_reopen_arguments(parser: argparse.ArgumentParser, force_help: str = DERI
     parser.add_argument("--project", type=Path, default=Path("."), help="project folder")
     parser.add_argument("--dry-run", action="store_true", help="show the diff, write nothing")
     parser.add_argument("--force", action="store_true", help=force_help)
+    add_context_argument(parser)
+
+
+def add_context_argument(parser: argparse.ArgumentParser) -> None:
+    """`--context NAME`: which bounded context of a workspace (scaffolder.workspace) the
+    command reads; default: the one whose folder the command runs in."""
+    parser.add_argument(
+        "--context",
+        metavar="NAME",
+        help="the bounded context to act on in a workspace of several (default: the one "
+        "whose folder you are in)",
+    )
 
 
 # What production typically runs for each role, for the examples in --help.

@@ -34,7 +34,9 @@ def run(args: argparse.Namespace) -> int:
     from scaffolder.reopen.project import commit, editing
     from scaffolder.spec import Slot
 
-    with editing(args.project, dry_run=args.dry_run) as project:
+    with editing(
+        args.project, dry_run=args.dry_run, context=args.context, here=args.here
+    ) as project:
         new_text = add_database(project, args.name, args.provider, parse_env_choices(args.envs))
         written = commit(project, new_text, dry_run=args.dry_run, force=args.force)
         warning = in_memory_in_production(project, new_text, Slot(Role.DATABASE, args.name))

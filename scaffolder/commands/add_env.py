@@ -24,7 +24,9 @@ def run(args: argparse.Namespace) -> int:
     from scaffolder.reopen.edits import add_environments, missing_environments
     from scaffolder.reopen.project import commit, editing
 
-    with editing(args.project, dry_run=args.dry_run) as project:
+    with editing(
+        args.project, dry_run=args.dry_run, context=args.context, here=args.here
+    ) as project:
         new_text = add_environments(project, args.envs)
         added = missing_environments(project, args.envs)
         kept = [env for env in dict.fromkeys(args.envs) if env not in added]

@@ -19,7 +19,9 @@ def run(args: argparse.Namespace) -> int:
     from scaffolder.project_files import GITHUB_WORKFLOW, GITLAB_CI
     from scaffolder.reopen.project import commit, editing, with_ci
 
-    with editing(args.project, dry_run=args.dry_run) as project:
+    with editing(
+        args.project, dry_run=args.dry_run, context=args.context, here=args.here
+    ) as project:
         identity = with_ci(project.identity, args.ci)
         if identity.ci == "none":
             print("This project has no CI (ci: none); pass --ci github or --ci gitlab to add one.")

@@ -115,7 +115,9 @@ def deploy_edit(
 def run(args: argparse.Namespace) -> int:
     from scaffolder.reopen.project import commit, editing
 
-    with editing(args.project, dry_run=args.dry_run) as project:
+    with editing(
+        args.project, dry_run=args.dry_run, context=args.context, here=args.here
+    ) as project:
         change = deploy_edit(project, args.kind, args.replicas, args.workers)
         written = commit(
             project,

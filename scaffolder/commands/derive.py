@@ -19,7 +19,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from scaffolder.reopen.project import commit, editing
 
-    with editing(args.project, dry_run=args.dry_run) as project:
+    with editing(
+        args.project, dry_run=args.dry_run, context=args.context, here=args.here
+    ) as project:
         # The config text as it is: pyproject.toml's extras are checked against it too.
         written = commit(project, project.text, dry_run=args.dry_run, force=args.force)
     if not args.dry_run:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from scaffolder.commands import add_context_argument
 from scaffolder.errors import UsageError
 
 if TYPE_CHECKING:
@@ -20,6 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=("tui", "prompt", "none"),
         help="front end (default: what the terminal allows)",
     )
+    add_context_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -34,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
         pending = pending_change(args.project)
         if pending is not None:
             print(pending, file=sys.stderr)
-    project = open_project(args.project)
+    project = open_project(args.project, args.context, getattr(args, "here", None))
     try:
         ui = choose_ui(args.ui)
     except UsageError:

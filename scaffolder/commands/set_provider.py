@@ -24,7 +24,9 @@ def run(args: argparse.Namespace) -> int:
     from scaffolder.reopen.edits import apply_assignments
     from scaffolder.reopen.project import commit, editing
 
-    with editing(args.project, dry_run=args.dry_run) as project:
+    with editing(
+        args.project, dry_run=args.dry_run, context=args.context, here=args.here
+    ) as project:
         new_text = apply_assignments(project, args.assignments)
         written = commit(project, new_text, dry_run=args.dry_run, force=args.force)
     if not args.dry_run:

@@ -55,7 +55,9 @@ def run(args: argparse.Namespace) -> int:
     from scaffolder.spec import Slot
 
     role = {"database": Role.DATABASE, "broker": Role.BROKER, "cache": Role.CACHE}[args.slot_role]
-    with editing(args.project, dry_run=args.dry_run) as project:
+    with editing(
+        args.project, dry_run=args.dry_run, context=args.context, here=args.here
+    ) as project:
         warning = None
         if args.slot_verb == "add":
             text = add_slot(project, role, args.name, args.provider, parse_env_choices(args.envs))

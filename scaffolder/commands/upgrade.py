@@ -30,7 +30,9 @@ def run(args: argparse.Namespace) -> int:
     from scaffolder.reopen.upgrade import plan_upgrade
     from scaffolder.writer import apply, changes_for, describe
 
-    with editing(args.project, dry_run=args.dry_run) as project:
+    with editing(
+        args.project, dry_run=args.dry_run, context=args.context, here=args.here
+    ) as project:
         upgrade = plan_upgrade(project)
         print(redact_text(upgrade.base), file=sys.stderr)
         files = dict(upgrade.files)

@@ -24,12 +24,12 @@ from scaffolder.project_files import (
     parse_config,
     project_identity,
     read_answers,
-    require_config,
     require_editable,
 )
 
 if TYPE_CHECKING:
     from scaffolder.transaction.change import FileChange
+    from scaffolder.workspace import Context
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,9 @@ class Project:
     tree: Tree
     answers: dict[str, Any]
     identity: ProjectIdentity
+    # The context edited in a workspace of several (scaffolder.workspace); None: a project of
+    # one context, edited as it always was.
+    context: Context | None = None
 
     @property
     def config_relative(self) -> str:
@@ -60,27 +63,52 @@ class Project:
         return frozenset(recorded) if isinstance(recorded, list) else None
 
 
-def open_project(root: Path) -> Project:
-    """Read a project; malformed TOML is a UsageError with file, line and column."""
+def open_project(root: Path, context: str | None = None, here: Path | None = None) -> Project:
+    """Read a project; malformed TOML is a UsageError with file, line and column.
+
+    In a workspace of several contexts the config read is one context's: `context` by name,
+    else the one `here` (the folder the command was given) is inside; at the root with none
+    named, a UsageError listing them (scaffolder.workspace.Workspace.select)."""
+    from scaffolder.workspace import discover
+
     if not root.is_dir():
         raise UsageError(f"no such project folder: {root}")
-    config = require_config(root)
+    workspace = discover(root)
+    chosen = workspace.select(context, here)
+    config = chosen.config
     # CRLF line endings are kept as they are, so edits can keep them too.
     text = config.read_text(keep_newlines=True)
     tree = parse_config(text, config)
     require_editable(tree, text, config)
     answers = read_answers(root)
-    return Project(root, config, text, tree, answers, project_identity(root, answers))
+    identity = project_identity(root, answers)
+    if not workspace.several:
+        return Project(root, config, text, tree, answers, identity)
+    # One context's config is not the workspace's: the record of what was generated (one
+    # config's snapshot, the base of a three-way merge) would make the next context's edit
+    # take the first one's lines for its own and remove them. Until the workspace's own
+    # derived files are rendered whole, a context's edit merges as into a project made by
+    # hand (inserting only) and records nothing; its package is the context's.
+    answers = {k: v for k, v in answers.items() if k not in WHOLE_PROJECT_RECORD}
+    identity = replace(identity, package_name=chosen.name)
+    return Project(root, config, text, tree, answers, identity, chosen)
+
+
+# The answers that record one config as the base of the next merge (see open_project).
+WHOLE_PROJECT_RECORD = ("generated_from", "derived_files")
 
 
 @contextlib.contextmanager
-def editing(root: Path, *, dry_run: bool = False) -> Iterator[Project]:
+def editing(
+    root: Path, *, dry_run: bool = False, context: str | None = None, here: Path | None = None
+) -> Iterator[Project]:
     """`with editing(args.project, dry_run=args.dry_run) as project:` read, edit, commit.
 
     Takes the project lock before reading (so two edits at once are applied one after the
     other, the second reading what the first wrote) and recovers an interrupted run first.
     A dry run takes no lock and changes nothing, not even a recovery: it says when one is
     pending and previews the files as they are (and refuses a journal not protean-init's).
+    `context` and `here` choose a workspace's context (open_project).
     """
     from scaffolder.transaction.lock import project_lock
 
@@ -91,13 +119,13 @@ def editing(root: Path, *, dry_run: bool = False) -> Iterator[Project]:
             pending = pending_change(root)
             if pending is not None:
                 print(pending, file=sys.stderr)
-        yield open_project(root)
+        yield open_project(root, context, here)
         return
     if not root.is_dir():
         yield open_project(root)  # its "no such project folder" error
         return
     with project_lock(root):
-        yield open_project(root)
+        yield open_project(root, context, here)
 
 
 def commit(
@@ -204,6 +232,11 @@ def pending_changes(
         managed = managed - {retired}
     from scaffolder.generated_record import record_files
 
+    if project.context is not None:
+        # A workspace's context: nothing recorded as the whole project's (open_project).
+        if new_text is not None:
+            files.update(_config_files(project, new_tree, new_text, noted))
+        return changes_for(project.root, files)
     # What was generated this run is the base of the next merge.
     files.update(record_files(generated, project.root))
     if new_text is not None:

@@ -1,0 +1,40 @@
+"""Running protean-init on a workspace, and what is on disk before and after."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from scaffolder.cli import main
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under `root` (links as their target's name), by relative path."""
+    files: dict[str, bytes] = {}
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root).as_posix()
+        if path.is_symlink():
+            files[relative] = os.readlink(path).encode()
+        elif path.is_file():
+            files[relative] = path.read_bytes()
+    return files
+
+
+@contextlib.contextmanager
+def inside(folder: Path) -> Iterator[None]:
+    before = Path.cwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+def run(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
