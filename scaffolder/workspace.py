@@ -109,9 +109,23 @@ def _closest(name: str, names: tuple[str, ...]) -> str:
     return closest(name, names)
 
 
+def is_project_root(root: Path) -> bool:
+    """Whether `root` holds what a workspace's root does (pyproject.toml, a compose file or a
+    CI file): a folder of several projects (~/code/a/domain.toml, ~/code/b/domain.toml) is
+    not one workspace, and a command run in one of them stays in it."""
+    from scaffolder.project_files import ci_files, compose_file
+
+    return (
+        (root / "pyproject.toml").is_file()
+        or compose_file(root) is not None
+        or bool(ci_files(root))
+    )
+
+
 def context_folders(root: Path) -> list[Path]:
     """The folders that could be contexts: every folder under src/, and every folder of the
-    root with a name a Python package can have, but for the ones that never are."""
+    root that is a Python package (an __init__.py or a domain module), but for the ones that
+    never are contexts."""
     found: list[Path] = []
     src = root / "src"
     if src.is_dir() and not src.is_symlink():
@@ -119,20 +133,22 @@ def context_folders(root: Path) -> list[Path]:
     found += sorted(
         p
         for p in root.iterdir()
-        if p.is_dir() and p.name.isidentifier() and p.name not in NOT_CONTEXTS
+        if p.is_dir()
+        and p.name.isidentifier()
+        and p.name not in NOT_CONTEXTS
+        and ((p / "__init__.py").is_file() or (p / DOMAIN_MODULE).is_file())
     )
     return found
 
 
-def _context_in(root: Path, folder: Path) -> Context | None:
+def _context_in(folder: Path) -> Context | None:
     """`folder` as a context: its own config (a folder with a pyproject.toml is a project of
-    its own), refused when the folder or the config is a link out of the project."""
+    its own)."""
     if (folder / "pyproject.toml").is_file():
         return None
     for name in CONTEXT_CONFIG_NAMES:
         path = folder / name
         if path.is_file():
-            _refuse_outside(root, path)
             module = folder / DOMAIN_MODULE
             return Context(folder.name, folder, ConfigFile(path, ()), _module(module))
     return None
@@ -143,15 +159,17 @@ def _module(path: Path) -> Path | None:
 
 
 def discover(root: Path) -> Workspace:
-    """The workspace at `root`. Several context folders with a config: each is a context (the
-    same config reached twice, through a link inside the project, counts once). Otherwise the
-    project's one config, found as today (`require_config`: a UsageError when there is none).
+    """The workspace at `root`. A project root (is_project_root) with several context
+    folders holding a config: each is a context (the same config reached twice, through a
+    link inside the project, counts once), and one whose folder or config is a link out of
+    the project is refused. Otherwise the project's one config, found as today
+    (`require_config`: a UsageError when there is none).
     """
     root = Path(root)
     contexts: list[Context] = []
     seen: set[Path] = set()
-    for folder in context_folders(root):
-        context = _context_in(root, folder)
+    for folder in context_folders(root) if is_project_root(root) else ():
+        context = _context_in(folder)
         if context is None:
             continue
         real = context.config.path.resolve()
@@ -161,6 +179,8 @@ def discover(root: Path) -> Workspace:
         contexts.append(context)
     if len(contexts) < 2:
         return Workspace(root, (_single(root),))
+    for context in contexts:
+        _refuse_outside(root, context.config.path)
     _refuse_twins(root, contexts)
     return Workspace(root, tuple(contexts))
 

@@ -71,6 +71,13 @@ RULE_HELP: dict[str, str] = {
     "ci-credentials-mismatch": "The CI job's URL has another user or password than its service.",
     "ci-value-drift": "The CI job tests another server than the local default points at.",
     "derived-leftover": "A derived file protean-init no longer derives, left from before.",
+    # The workspace rules (check/workspace_rules.py).
+    "workspace-shared-database": "Two bounded contexts on one database; their tables clash.",
+    "workspace-shared-variable": "Two bounded contexts read one variable for different "
+    "servers; set once, it points both at one.",
+    "workspace-event-store": "A bounded context's event store is not the other contexts'.",
+    "workspace-broker": "A bounded context's default broker is not the other contexts'.",
+    "compose-database-not-created": "A local database compose's server does not create.",
     "env-example-missing": "A variable the config reads that .env.example does not list.",
     # The deployment rules (check/deploy.py).
     "health-on-loopback": "The engine's health server listens on 127.0.0.1, out of reach of "

@@ -20,11 +20,7 @@ from scaffolder.check.source import Source
 from scaffolder.check.structure import classify_tables, structure_rules, unknown_environments
 from scaffolder.check.values import environment_rules
 from scaffolder.inputs import read_text
-from scaffolder.project_files import (
-    CONFIG_NAMES,
-    ConfigFile,
-    require_config,
-)
+from scaffolder.project_files import CONFIG_NAMES, ConfigFile
 from scaffolder.provider_plugins import InstalledProviders, project_site_dirs
 from scaffolder.spec import BASE
 
@@ -128,14 +124,46 @@ def _display(path: Path, root: Path) -> str:
 def run_check(
     root: Path, envs: Sequence[str] = (), *, environ: Mapping[str, str] | None = None
 ) -> Report:
+    """Every finding for the project at `root`; in a workspace of several bounded contexts
+    (scaffolder.workspace), every context's, and what only a workspace can get wrong
+    (scaffolder.check.workspace_rules)."""
+    from scaffolder.workspace import discover
+
     root = Path(root)
     environ = os.environ if environ is None else environ
-    config = require_config(root)
+    workspace = discover(root)
+    installed = InstalledProviders(project_site_dirs(root))
+    if not workspace.several:
+        return check_context(root, workspace.contexts[0].config, envs, environ, installed).report
+    from scaffolder.check.workspace_rules import check_workspace
+
+    checked = [
+        check_context(root, context.config, envs, environ, installed)
+        for context in workspace.contexts
+    ]
+    return check_workspace(workspace, checked)
+
+
+@dataclass(frozen=True)
+class ContextCheck:
+    """One config checked with the project's files: the report, and what the rules read."""
+
+    report: Report
+    ctx: ProjectContext
+
+
+def check_context(
+    root: Path,
+    config: ConfigFile,
+    envs: Sequence[str],
+    environ: Mapping[str, str],
+    installed: InstalledProviders,
+) -> ContextCheck:
+    """The config at `config` checked with the project's files at `root`."""
     display = _display(config.path, root)
     # Read as the edits read it (scaffolder.reopen.project.open_project): a line ending
     # Protean's TOML reader refuses (a lone CR) is refused here too, not turned into LF.
     source = Source.parse(config.read_text(keep_newlines=True), display, config.root_key)
-    installed = InstalledProviders(project_site_dirs(root))
     run = _run_config(source, envs, environ, installed)
     c = run.collector
     ctx = ProjectContext(
@@ -152,7 +180,7 @@ def run_check(
     _ignored_configs(c, root, config)
     for rule in PROJECT_RULES:
         rule(ctx)
-    return Report(c.findings, run.checked, ctx.files)
+    return ContextCheck(Report(c.findings, run.checked, ctx.files), ctx)
 
 
 def _ignored_configs(c: Collector, root: Path, config: ConfigFile) -> None:

@@ -23,7 +23,7 @@ MESSAGE_DB_PORT = 15433
 REDIS_PORT = 16379
 
 
-def context_config(name: str, index: int = 0) -> str:
+def context_config(name: str) -> str:
     """A context's domain.toml as a team writes it by hand: its own database on the shared
     server (`<ctx>_local`, `<ctx>_test`), the shared event store and broker."""
     upper = name.upper()
@@ -46,7 +46,7 @@ database_uri = "${{MESSAGE_DB_URL|postgresql://message_store:message_store@local
 
 [brokers.default]
 provider = "redis"
-URI = "${{REDIS_URL|redis://localhost:{REDIS_PORT}/{index}}}"
+URI = "${{REDIS_URL|redis://localhost:{REDIS_PORT}/0}}"
 
 [test]
 testing = true
@@ -121,14 +121,14 @@ def workspace(root: Path, contexts: tuple[str, ...] = TWO, *, layout: str = "src
     """Write a hand-made workspace of `contexts` at `root` (`src/<ctx>/` or `<ctx>/`)."""
     root.mkdir(parents=True, exist_ok=True)
     base = root / "src" if layout == "src" else root
-    for index, name in enumerate(contexts):
+    for name in contexts:
         folder = base / name
         folder.mkdir(parents=True)
         (folder / "__init__.py").write_text("")
         (folder / "domain.py").write_text(
             f'from protean import Domain\n\n{name} = Domain(name="{name}")\n'
         )
-        (folder / "domain.toml").write_text(context_config(name, index))
+        (folder / "domain.toml").write_text(context_config(name))
     packages = ", ".join(
         f'{{include = "{n}", from = "src"}}' if layout == "src" else f'{{include = "{n}"}}'
         for n in contexts

@@ -96,6 +96,7 @@ def test_a_link_inside_the_project_counts_once(tmp_path: Path) -> None:
 def test_two_contexts_of_one_name_are_refused(tmp_path: Path) -> None:
     root = workspace(tmp_path / "shop", ("a", "b"))
     (root / "a").mkdir()
+    (root / "a" / "__init__.py").write_text("")
     (root / "a" / "domain.toml").write_text(ONE_CONFIG)
     with pytest.raises(UsageError, match="two contexts are named 'a'"):
         discover(root)
@@ -136,3 +137,25 @@ def test_a_protean_new_project_is_found_from_its_package_as_before(tmp_path: Pat
     (root / "src" / "shop").mkdir(parents=True)
     (root / "src" / "shop" / "domain.toml").write_text(ONE_CONFIG)
     assert discover_project(root / "src" / "shop") == root
+
+
+def test_a_folder_of_several_projects_is_no_workspace(tmp_path: Path) -> None:
+    """~/code/a and ~/code/b each a project of its own: ~/code has no pyproject.toml, compose
+    or CI, so a command run in ~/code/a stays in it (the check corpus is such a folder)."""
+    code = tmp_path / "code"
+    for name in ("a", "b"):
+        (code / name).mkdir(parents=True)
+        (code / name / "__init__.py").write_text("")
+        (code / name / "domain.toml").write_text(ONE_CONFIG)
+    assert discover_project(code / "a") == code / "a"
+    with pytest.raises(UsageError, match="no Protean config"):
+        discover(code)
+    (code / "pyproject.toml").write_text("[project]\nname = 'code'\n")
+    assert discover(code).several
+
+
+def test_a_root_folder_that_is_no_package_is_no_context(tmp_path: Path) -> None:
+    root = workspace(tmp_path / "shop", ("a", "b"), layout="root")
+    (root / "config").mkdir()
+    (root / "config" / "domain.toml").write_text(ONE_CONFIG)
+    assert sorted(discover(root).names) == ["a", "b"]

@@ -1,0 +1,339 @@
+"""`check` on a workspace of several bounded contexts: every context's config is checked as a
+project's is (scaffolder.check.project.check_context), and then what only a workspace can
+get wrong, which no one config shows:
+
+- two contexts on one database in an environment: each creates its tables there, and they
+  clash (workspace-shared-database);
+- two contexts reading one variable for different servers: set once, in a deploy, it points
+  both at one (workspace-shared-variable);
+- a context whose event store or default broker is not the others': events one context
+  writes, the others never read, where contexts exchange events (workspace-event-store,
+  workspace-broker);
+- a context's local database that the compose file's server does not create
+  (compose-database-not-created; the test databases are connection_drift's, per context).
+
+A finding on a file the contexts share (compose, CI, .env.example, pyproject.toml) names the
+contexts it was found for; the same finding found for several is reported once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from scaffolder.catalog import Role
+from scaffolder.check.connection_drift import Target, scripts_run, target
+from scaffolder.check.context import ProjectContext
+from scaffolder.check.drift import (
+    Started,
+    _get,
+    _items,
+    catalog_service,
+    environment_of,
+    published_ports,
+)
+from scaffolder.check.findings import DRIFT, ERROR, WARNING, Finding
+from scaffolder.check.resolution import is_unset, references_in
+from scaffolder.database_creation import created_databases
+from scaffolder.project_files import compose_file
+from scaffolder.spec import BASE
+
+if TYPE_CHECKING:
+    from scaffolder.check.project import ContextCheck, Report
+    from scaffolder.workspace import Context, Workspace
+
+
+@dataclass(frozen=True)
+class Use:
+    """One connection of one context in one environment: where it goes, and its line."""
+
+    context: str
+    ctx: ProjectContext
+    env: str
+    slot: str  # databases.default, event_store, brokers.default
+    role: Role
+    provider: str
+    url: str | None  # with every variable substituted; None: no server (memory, inline)
+    written: str | None  # as the config writes it, `${VAR|default}` and all
+    line: int
+
+
+def check_workspace(workspace: Workspace, checked: Sequence[ContextCheck]) -> Report:
+    """One report for every context, and the workspace's own findings."""
+    from scaffolder.check.project import Report
+
+    pairs = list(zip(workspace.contexts, checked, strict=True))
+    uses = [use for context, check in pairs for use in _uses(context.name, check.ctx)]
+    shared_databases(uses)
+    shared_variables(uses)
+    diverging(uses, Role.EVENT_STORE, "workspace-event-store", "event store")
+    diverging(uses, Role.BROKER, "workspace-broker", "default broker")
+    for context, check in pairs:
+        local_databases_created(context, check.ctx)
+    findings = _merged(workspace, pairs)
+    environments = list(dict.fromkeys(env for c in checked for env in c.report.environments))
+    files = list(dict.fromkeys(file for c in checked for file in c.report.files))
+    return Report(findings, environments, files)
+
+
+# Findings that one context's config alone cannot make: a compose service is unused only when
+# no context needs it.
+_EVERY_CONTEXT = frozenset({"compose-unused-service"})
+
+
+def _merged(workspace: Workspace, pairs: list[tuple[Context, ContextCheck]]) -> list[Finding]:
+    """Every context's findings; one on a shared file once, naming the contexts it is for."""
+    root = workspace.root
+    own: list[Finding] = []
+    shared: dict[Finding, list[str]] = {}
+    unused: dict[tuple[str, str, int | None], list[Finding]] = {}
+    for context, check in pairs:
+        folder = context.relative(root) + "/"
+        for finding in check.ctx.collector.findings:
+            if finding.file.startswith(folder):
+                own.append(finding)
+            elif finding.code in _EVERY_CONTEXT:
+                unused.setdefault((finding.code, finding.file, finding.line), []).append(finding)
+            else:
+                shared.setdefault(finding, []).append(context.name)
+    for found in unused.values():
+        if len(found) == len(pairs):
+            shared[found[0]] = [context.name for context, _check in pairs]
+    for finding, names in shared.items():
+        said = "every context" if len(names) == len(pairs) else f"context {', '.join(names)}"
+        own.append(replace(finding, message=f"{finding.message} (for {said})"))
+    return own
+
+
+def _uses(name: str, ctx: ProjectContext) -> Iterator[Use]:
+    """The connections of every environment checked, with the URL each resolves to."""
+    for env in ctx.checked:
+        resolved = ctx.resolved.get(env)
+        if resolved is None or resolved.error is not None:
+            continue
+        for use in ctx.uses_of(env):
+            provider = use.provider
+            if provider is None:
+                continue
+            url = written = None
+            if provider.uri_key:
+                value = use.table.get(provider.uri_key)
+                url = value if isinstance(value, str) and not is_unset(value) else None
+                raw = _at(resolved.merged, (*use.slot.path, provider.uri_key))
+                written = raw if isinstance(raw, str) else None
+            # The URL's line, or the provider's for one without a URL (memory, inline).
+            key = provider.uri_key if written is not None else "provider"
+            line = ctx.collector.source.where(env, (*use.slot.path, key or "provider"))
+            yield Use(
+                name,
+                ctx,
+                env,
+                ".".join(use.slot.path),
+                use.slot.role,
+                provider.name,
+                url,
+                written,
+                line,
+            )
+
+
+def _at(tree: Any, path: Sequence[str]) -> Any:
+    for key in path:
+        tree = tree.get(key) if isinstance(tree, dict) else None
+    return tree
+
+
+def _where(found: Target) -> str:
+    """A server and database, without user or password."""
+    port = f":{found.port}" if found.port else ""
+    database = f"/{found.database}" if found.database else ""
+    return f"{found.host}{port}{database}"
+
+
+def _server(url: str | None) -> tuple[Any, ...] | None:
+    found = target(url) if url else None
+    return _key(found) if found is not None else None
+
+
+def shared_databases(uses: Sequence[Use]) -> None:
+    """Two contexts whose databases are one database in an environment."""
+    first: dict[tuple[str, tuple[Any, ...]], Use] = {}
+    for use in uses:
+        server = _server(use.url) if use.role is Role.DATABASE else None
+        if server is None or server[3] is None:
+            continue
+        other = first.setdefault((use.env, server), use)
+        if other.context == use.context:
+            continue
+        found = target(use.url or "")
+        assert found is not None
+        use.ctx.collector.add(
+            ERROR,
+            "workspace-shared-database",
+            f"{use.slot} of context {use.context} is {other.slot} of context {other.context}: "
+            f"both use {_where(found)}, so their tables clash",
+            line=use.line,
+            env=use.env,
+            fix=f"give {use.context} a database of its own on that server, e.g. "
+            f"{_renamed(found.database or '', other.context, use.context)}, and create it "
+            "where the others are created",
+        )
+
+
+def shared_variables(uses: Sequence[Use]) -> None:
+    """Two contexts that read one variable and default it to different servers."""
+    first: dict[str, tuple[Use, Target]] = {}
+    said: set[tuple[str, str]] = set()
+    for use in uses:
+        for ref in references_in(use.written or ""):
+            mine = target(ref.default) if ref.default else None
+            if mine is None:
+                continue
+            other, theirs = first.setdefault(ref.name, (use, mine))
+            if other.context == use.context or _key(theirs) == _key(mine):
+                continue
+            if (ref.name, use.context) in said:
+                continue
+            said.add((ref.name, use.context))
+            use.ctx.collector.add(
+                ERROR,
+                "workspace-shared-variable",
+                f"{use.slot} of context {use.context} reads ${{{ref.name}}} for "
+                f"{_where(mine)}, and {other.slot} of context {other.context} reads it for "
+                f"{_where(theirs)}: set once, it points both at one",
+                line=use.line,
+                env=use.env,
+                fix=f"read a variable for {use.context} alone here, e.g. "
+                f"{_renamed(ref.name, other.context, use.context).upper()}, or default it to "
+                f"{_where(theirs)} as {other.context} does if they share that server",
+            )
+
+
+def _key(found: Target) -> tuple[Any, ...]:
+    """A server and database, the names of this machine taken as one."""
+    host = "localhost" if found.host in _LOCAL else found.host
+    return (found.scheme, host, found.port, found.database)
+
+
+_LOCAL = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def _renamed(name: str, other: str, context: str) -> str:
+    """`name` (another context's variable or database) with `context` in `other`'s place, or
+    prefixed with it: ORDERING_DATABASE_URL -> PAYMENTS_DATABASE_URL, shop_test ->
+    payments_shop_test."""
+    lowered = name.lower()
+    if other.lower() in lowered:
+        start = lowered.index(other.lower())
+        return name[:start] + context + name[start + len(other) :]
+    return f"{context}_{name}"
+
+
+def _connection(use: Use) -> tuple[Any, ...]:
+    """Where a use connects: its server, or its provider when it has none (memory, inline)."""
+    return _server(use.url) or (use.provider,)
+
+
+def diverging(uses: Sequence[Use], role: Role, code: str, what: str) -> None:
+    """A context whose event store (or default broker) is not the one most contexts use."""
+    slot = "event_store" if role is Role.EVENT_STORE else "brokers.default"
+    by_env: dict[str, list[Use]] = {}
+    for use in uses:
+        if use.role is role and use.slot == slot:
+            by_env.setdefault(use.env, []).append(use)
+    for env, found in by_env.items():
+        counts: dict[tuple[Any, ...], int] = {}
+        for use in found:
+            counts[_connection(use)] = counts.get(_connection(use), 0) + 1
+        if len(counts) < 2:
+            continue
+        # Most contexts' choice; on a tie, the first context's.
+        usual = max(counts, key=lambda key: (counts[key], -_first(found, key)))
+        model = found[_first(found, usual)]
+        for use in found:
+            if _connection(use) == usual:
+                continue
+            use.ctx.collector.add(
+                WARNING,
+                code,
+                f"the {what} of context {use.context} is {_describe(use)}, and context "
+                f"{model.context}'s is {_describe(model)}: events one writes, the other never "
+                "reads, where the contexts exchange events",
+                line=use.line,
+                env=env,
+                fix=f"use the {what} the other contexts use, or keep it if {use.context} "
+                "exchanges no events with them",
+            )
+
+
+def _first(found: Sequence[Use], key: tuple[Any, ...]) -> int:
+    return next(i for i, use in enumerate(found) if _connection(use) == key)
+
+
+def _describe(use: Use) -> str:
+    found = target(use.url) if use.url else None
+    return f"{use.provider} at {_where(found)}" if found else use.provider
+
+
+def local_databases_created(context: Context, ctx: ProjectContext) -> None:
+    """The compose file's PostgreSQL or MySQL does not create a database a context's base
+    environment connects to on localhost: `docker compose up` starts it without, and the
+    context's first query fails. (The test environment's are checked per context.)"""
+    compose = compose_file(ctx.root)
+    if compose is None or BASE not in ctx.checked:
+        return
+    servers = _compose_databases(ctx, compose)
+    for use in ctx.uses_of(BASE):
+        if use.slot.role is not Role.DATABASE or use.provider is None:
+            continue
+        value = use.table.get(use.provider.uri_key) if use.provider.uri_key else None
+        found = target(value) if isinstance(value, str) and not is_unset(value) else None
+        if found is None or found.host not in _LOCAL or not found.database:
+            continue
+        created = servers.get(found.port or 0)
+        if created is None or found.database in created[0]:
+            continue
+        line = ctx.collector.source.where(BASE, (*use.slot.path, use.provider.uri_key or ""))
+        ctx.collector.add(
+            DRIFT,
+            "compose-database-not-created",
+            f"{'.'.join(use.slot.path)} of context {context.name} connects to database "
+            f"'{found.database}' on port {found.port}, which '{created[1]}' in "
+            f"{ctx.display(compose)} does not create",
+            line=line,
+            env=BASE,
+            fix=f"create it where the compose file creates the others ({created[2]}), or "
+            f"once: docker compose exec {created[1]} createdb -U postgres {found.database}",
+        )
+
+
+def _compose_databases(
+    ctx: ProjectContext, compose: Path
+) -> dict[int, tuple[frozenset[str], str, str]]:
+    """Host port -> (databases created, service, where they are created) for each database
+    server the compose file publishes."""
+    root = ctx.yaml(compose)
+    text = compose.read_text(encoding="utf-8", errors="replace")
+    scripts = scripts_run(ctx.root, text)
+    created = created_databases(
+        "\n".join([text, *(s.read_text(encoding="utf-8", errors="replace") for s in scripts)])
+    )
+    top = ctx.root.resolve()
+    where = ", ".join(s.relative_to(top).as_posix() for s in scripts) or ctx.display(compose)
+    found: dict[int, tuple[frozenset[str], str, str]] = {}
+    for name, line, node in _items(_get(root, "services")):
+        image = str(getattr(_get(node, "image"), "value", "") or "")
+        service = catalog_service(Started(name, image, line, node))
+        if service is None or not service.database_key:
+            continue
+        environment = environment_of(node)
+        own = environment.get(service.database_key)
+        user = environment.get("POSTGRES_USER")
+        databases = set(created)
+        databases.add(own[0] if own else (user[0] if user else "postgres"))
+        for host, container, _line in published_ports(node):
+            if host is not None and container == service.container_port:
+                found[host] = (frozenset(databases), name, where)
+    return found

@@ -1,0 +1,198 @@
+"""`check` on a workspace: every context's config checked, each finding naming its file in
+every output format, and what only a workspace can get wrong (scaffolder.check.workspace_rules).
+The workspaces are hand-made (tests/workspace/layouts.py)."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from scaffolder.check import ERROR, run_check
+from scaffolder.cli import main
+from tests.workspace.layouts import EIGHT, TWO, workspace
+from tests.workspace.support import snapshot
+
+FORMATS = ["text", "json", "github", "sarif", "gitlab"]
+
+
+def _codes(root: Path) -> list[tuple[str, str, str | None]]:
+    return sorted((f.code, f.file, f.env) for f in run_check(root, environ={}).findings)
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, (old, path)
+    path.write_text(text.replace(old, new))
+
+
+@pytest.mark.parametrize("layout", ["src", "root"])
+@pytest.mark.parametrize("contexts", [TWO, EIGHT], ids=["two", "eight"])
+def test_a_clean_workspace_reads_every_context_and_finds_nothing(
+    tmp_path: Path, contexts: tuple[str, ...], layout: str
+) -> None:
+    root = workspace(tmp_path / "shop", contexts, layout=layout)
+    report = run_check(root, environ={})
+    assert report.findings == []
+    base = "src/" if layout == "src" else ""
+    configs = [f for f in report.files if f.endswith("domain.toml")]
+    assert sorted(configs) == sorted(f"{base}{name}/domain.toml" for name in contexts)
+    assert report.environments == ["base", "test"]
+
+
+@pytest.mark.parametrize("output", FORMATS)
+def test_each_finding_names_its_context_file_in_every_format(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, output: str
+) -> None:
+    root = workspace(tmp_path / "shop", EIGHT)
+    _edit(root / "src/payments/domain.toml", "debug = true", "debgu = true")
+    _edit(root / "src/reviews/domain.toml", 'event_processing = "async"', "event_processing = 3")
+    code = main(["check", "--project", str(root), "--format", output])
+    out = capsys.readouterr().out
+    assert code == 1
+    for file, line in (("src/payments/domain.toml", 2), ("src/reviews/domain.toml", 3)):
+        assert file in out, out
+        if output == "text":
+            assert f"{file}:{line}: error" in out, out
+        if output == "github":
+            assert f"file={file},line={line}," in out, out
+    if output == "json":
+        found = {(f["file"], f["line"]) for f in json.loads(out)["findings"]}
+        assert ("src/payments/domain.toml", 2) in found
+        assert ("src/reviews/domain.toml", 3) in found
+
+
+def test_two_contexts_on_one_database_clash(tmp_path: Path) -> None:
+    root = workspace(tmp_path / "shop")
+    _edit(root / "src/payments/domain.toml", "/payments_test", "/ordering_test")
+    findings = [
+        f for f in run_check(root, environ={}).findings if f.code == "workspace-shared-database"
+    ]
+    assert len(findings) == 1
+    (finding,) = findings
+    assert (finding.severity, finding.file, finding.env) == (
+        ERROR,
+        "src/payments/domain.toml",
+        "test",
+    )
+    lines = (root / "src/payments/domain.toml").read_text().splitlines()
+    assert "ordering_test" in lines[(finding.line or 0) - 1]
+    assert (
+        "context ordering" in finding.message and "localhost:15432/ordering_test" in finding.message
+    )
+    assert "payments_test" in finding.fix
+    assert "postgres:postgres" not in finding.message + finding.fix
+
+
+def test_one_variable_for_two_servers(tmp_path: Path) -> None:
+    root = workspace(tmp_path / "shop")
+    _edit(root / "src/payments/domain.toml", "{PAYMENTS_DATABASE_URL", "{ORDERING_DATABASE_URL")
+    findings = [
+        f for f in run_check(root, environ={}).findings if f.code == "workspace-shared-variable"
+    ]
+    assert [(f.file, f.env) for f in findings] == [("src/payments/domain.toml", "base")]
+    assert "${ORDERING_DATABASE_URL}" in findings[0].message
+    assert "PAYMENTS_DATABASE_URL" in findings[0].fix
+
+
+def test_one_variable_for_one_server_is_sharing(tmp_path: Path) -> None:
+    """MESSAGE_DB_URL and REDIS_URL read by every context for the same servers: no finding."""
+    root = workspace(tmp_path / "shop", EIGHT)
+    assert "workspace-shared-variable" not in {code for code, _f, _e in _codes(root)}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "code"),
+    [
+        ("15433/message_store", "15434/message_store", "workspace-event-store"),
+        ("16379/0", "16379/4", "workspace-broker"),
+    ],
+)
+def test_a_context_off_the_shared_event_store_or_broker(
+    tmp_path: Path, old: str, new: str, code: str
+) -> None:
+    root = workspace(tmp_path / "shop", EIGHT)
+    _edit(root / "src/reviews/domain.toml", old, new)
+    found = [(c, f, e) for c, f, e in _codes(root) if c == code]
+    # The one context that differs from the seven others, in base and test (test inherits).
+    assert found == [(code, "src/reviews/domain.toml", "base")]
+
+
+def test_a_local_database_compose_does_not_create(tmp_path: Path) -> None:
+    root = workspace(tmp_path / "shop")
+    _edit(root / "ops/initdb/10-databases.sh", "    CREATE DATABASE payments_local;\n", "")
+    findings = [
+        f for f in run_check(root, environ={}).findings if f.code == "compose-database-not-created"
+    ]
+    assert [(f.file, f.env) for f in findings] == [("src/payments/domain.toml", "base")]
+    assert "ops/initdb/10-databases.sh" in findings[0].fix
+
+
+def test_a_finding_on_a_shared_file_is_reported_once_for_its_contexts(tmp_path: Path) -> None:
+    root = workspace(tmp_path / "shop", EIGHT)
+    # redis published on Message DB's port: compose cannot start, whichever context runs.
+    _edit(root / "docker-compose.yml", '"16379:6379"', '"15433:6379"')
+    findings = run_check(root, environ={}).findings
+    conflicts = [f for f in findings if f.code == "compose-port-conflict"]
+    assert len(conflicts) == 1
+    assert conflicts[0].message.endswith("(for every context)")
+
+
+def test_a_need_of_each_context_on_a_shared_file_names_the_context(tmp_path: Path) -> None:
+    root = workspace(tmp_path / "shop", EIGHT)
+    compose = root / "docker-compose.yml"
+    text = compose.read_text()
+    compose.write_text(text[: text.index("  redis:")])
+    findings = run_check(root, environ={}).findings
+    missing = [f for f in findings if f.file == "docker-compose.yml" and "redis" in f.message]
+    for name in EIGHT:
+        mine = [f for f in missing if f.message.endswith(f"(for context {name})")]
+        assert mine and all(f"src/{name}/domain.toml" in f.message for f in mine), missing
+
+
+def test_a_context_linked_out_of_the_project_is_not_read(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    root = workspace(tmp_path / "shop")
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "domain.toml").write_text("the-users-private-line = [\n")
+    (root / "src" / "evil").symlink_to(outside)
+    before = snapshot(root)
+    code = main(["check", "--project", str(root)])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert "outside the project" in captured.err and captured.err.count("\n") == 1
+    assert "the-users-private-line" not in captured.out + captured.err
+    assert snapshot(root) == before
+
+
+def _shared_workspace(root: Path, databases: list[str]) -> None:
+    """Contexts c0..cN, context i's test database named databases[i]."""
+    contexts = tuple(f"c{i}" for i in range(len(databases)))
+    workspace(root, contexts)
+    for name, database in zip(contexts, databases, strict=True):
+        _edit(root / "src" / name / "domain.toml", f"/{name}_test", f"/{database}")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(["one", "two", "three"]), min_size=2, max_size=5))
+def test_exactly_the_contexts_on_a_database_taken_before_are_reported(
+    databases: list[str],
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder) / "shop"
+        _shared_workspace(root, databases)
+        findings = run_check(root, environ={}).findings
+    reported = sorted(
+        f.file for f in findings if f.code == "workspace-shared-database" and f.env == "test"
+    )
+    expected = sorted(
+        f"src/c{i}/domain.toml" for i, name in enumerate(databases) if name in databases[:i]
+    )
+    assert reported == expected
+    assert not [f for f in findings if f.code == "workspace-shared-database" and f.env != "test"]
