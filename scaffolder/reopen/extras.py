@@ -14,6 +14,18 @@ import re
 import tomllib
 from collections.abc import Iterable
 
+
+def _lacking(needed: Iterable[str], have: Iterable[str]) -> list[str]:
+    """The extras of `needed` that `have` does not name, compared as installers compare them
+    (PEP 685: `message_db` is `message-db`), in sorted order."""
+    present = {_normalized(name) for name in have}
+    return sorted({name for name in needed if _normalized(name) not in present})
+
+
+def _normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 _PROTEAN = re.compile(r"^protean(?:\[(?P<extras>[^\]]*)\])?(?P<rest>(?![\w.-]).*)$", re.DOTALL)
 
 
@@ -35,7 +47,7 @@ def with_extras(pyproject_text: str, needed: Iterable[str]) -> str:
         if match is None:
             continue
         have = {e.strip() for e in (match.group("extras") or "").split(",") if e.strip()}
-        missing = set(needed) - have
+        missing = set(_lacking(needed, have))
         if not missing:
             return pyproject_text
         updated = f"protean[{','.join(sorted(have | missing))}]{match.group('rest')}"
@@ -71,7 +83,7 @@ def _with_poetry_extras(text: str, data: dict, protean: object, needed: Iterable
     have = protean.get("extras", [])
     if not isinstance(have, list) or not all(isinstance(e, str) for e in have):
         return text
-    missing = sorted(set(needed) - set(have))
+    missing = _lacking(needed, have)
     if not missing:
         return text
     from scaffolder.toml.errors import TomlEditError
@@ -121,7 +133,7 @@ def unplaced(pyproject_text: str, needed: Iterable[str]) -> str | None:
     poetry = _poetry_protean(data)
     if poetry is not None:
         have = poetry.get("extras", []) if isinstance(poetry, dict) else []
-        lacking = [e for e in wanted if e not in (have if isinstance(have, list) else [])]
+        lacking = _lacking(wanted, have if isinstance(have, list) else [])
         if not lacking:
             return None
         listed = ", ".join(f'"{e}"' for e in lacking)
@@ -134,7 +146,7 @@ def unplaced(pyproject_text: str, needed: Iterable[str]) -> str | None:
         match = _PROTEAN.match(requirement) if isinstance(requirement, str) else None
         if match is not None:
             have = {e.strip() for e in (match.group("extras") or "").split(",")}
-            lacking = [e for e in wanted if e not in have]
+            lacking = _lacking(wanted, have)
             if not lacking:
                 return None
             return f"add protean's extras {', '.join(lacking)} to its requirement by hand"

@@ -59,3 +59,19 @@ def test_a_version_string_is_left_and_the_extra_named_in_one_line(tmp_path, cli)
     assert pyproject.read_text() == original
     [line] = [line for line in result.err.splitlines() if "pyproject.toml" in line]
     assert "extras mysql" in line and "[tool.poetry.dependencies] protean" in line
+
+
+@pytest.mark.parametrize("spelling", ["message_db", "Message.DB", "message-db"])
+def test_an_extra_spelled_another_way_is_not_added_again(spelling: str) -> None:
+    """Installers compare extras normalized (PEP 685): a project that asks for
+    protean[message_db] has message-db, and a second spelling of it is noise."""
+    from scaffolder.reopen.extras import unplaced, with_extras
+
+    poetry = (
+        "[tool.poetry.dependencies]\n"
+        f'protean = {{version = "^0.18", extras = ["postgresql", "{spelling}"]}}\n'
+    )
+    pep621 = f'[project]\nname = "x"\ndependencies = ["protean[{spelling},postgresql]>=0.18"]\n'
+    for text in (poetry, pep621):
+        assert with_extras(text, ["message-db", "postgresql"]) == text
+        assert unplaced(text, ["message-db"]) is None
