@@ -89,6 +89,16 @@ def _variable_of(project: Project, slot: Slot) -> str:
         named = next(references(node), None)
         if named:
             return named.name
+    return _new_variable(project, slot)
+
+
+def _new_variable(project: Project, slot: Slot) -> str:
+    """The variable a slot that reads none yet is given: the role's name for it, prefixed
+    with the context's in a workspace, where every context reads its own (REPORTS_DATABASE_URL
+    in two contexts would point both at one database once set; check says so too:
+    workspace-shared-variable)."""
+    if project.context is not None:
+        return f"{project.context.name.upper()}_{slot.variable}"
     return slot.variable
 
 
@@ -147,7 +157,7 @@ def add_slot(
         check_provider(slot, provider_name)
         entry = PROVIDERS[role][provider_name]
         path = slot.path if env == BASE else (env, *slot.path)
-        additions[path] = slot_table(env, slot, entry, package)
+        additions[path] = slot_table(env, slot, entry, package, _new_variable(project, slot))
     return _insert(project, additions)
 
 

@@ -28,6 +28,7 @@ from scaffolder.project_files import (
 )
 
 if TYPE_CHECKING:
+    from scaffolder.reopen.context_databases import Creation
     from scaffolder.transaction.change import FileChange
     from scaffolder.workspace import Context
 
@@ -209,9 +210,11 @@ def pending_changes(
     )
     for path, reason in result.skipped.items():
         skipped(path, reason)
-    for path, said in result.notes.items():
-        for note in said:
-            noted(path, note)
+    creation = _context_databases(project, new_tree)
+    # The merge's note of a database the workspace's init script creates after all is not
+    # said; a workspace's context's own are (scaffolder.reopen.context_databases).
+    for path, note in creation.kept(result.notes):
+        noted(path, note)
     files: dict[str, bytes | None] = dict(result.files)  # None: the file is deleted
     if result.conflicts:
         if not force:
@@ -233,9 +236,8 @@ def pending_changes(
     from scaffolder.generated_record import record_files
 
     if project.context is not None:
-        # A workspace's context: nothing recorded as the whole project's (open_project).
-        if new_text is not None:
-            files.update(_config_files(project, new_tree, new_text, noted))
+        _context_files(project, files, new_tree, new_text, skipped, noted)
+        files.update(creation.files)
         return changes_for(project.root, files)
     # What was generated this run is the base of the next merge.
     files.update(record_files(generated, project.root))
@@ -255,6 +257,34 @@ def pending_changes(
     # The record follows the files it records: on its own (a project made before it was kept,
     # its files as generated) it waits for a change to a file.
     return changes if any(not is_record(c.relative) for c in changes) else []
+
+
+def _context_databases(project: Project, new_tree: Tree) -> Creation:
+    """A workspace context's new databases, created as the workspace creates them (its init
+    script, scaffolder.reopen.context_databases); nothing for a project of one context."""
+    from scaffolder.reopen.context_databases import Creation, create_added
+
+    if project.context is None:
+        return Creation()
+    return create_added(project.root, project.tree, new_tree, project.config_relative)
+
+
+def _context_files(
+    project: Project,
+    files: dict[str, bytes | None],
+    new_tree: Tree,
+    new_text: str | None,
+    skipped: Callable[[str, str], None],
+    noted: Callable[[str, str], None],
+) -> None:
+    """A workspace context's edit: nothing recorded as the whole project's (open_project),
+    and no derived file made from one context's config alone (the workspace's compose, CI and
+    .env.example serve every context): `files` keeps the ones that exist."""
+    for path in [p for p in files if not (project.root / p).exists()]:
+        del files[path]
+        skipped(path, "not made from one context's config in a workspace of several")
+    if new_text is not None:
+        files.update(_config_files(project, new_tree, new_text, noted))
 
 
 @dataclass(frozen=True)
