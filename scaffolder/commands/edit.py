@@ -36,7 +36,8 @@ def run(args: argparse.Namespace) -> int:
         pending = pending_change(args.project)
         if pending is not None:
             print(pending, file=sys.stderr)
-    project = open_project(args.project, args.context, getattr(args, "here", None))
+    every = _every_context(args)
+    project = every[0] if every else open_project(args.project, args.context, args.here)
     try:
         ui = choose_ui(args.ui)
     except UsageError:
@@ -44,12 +45,34 @@ def run(args: argparse.Namespace) -> int:
             f"--ui {args.ui} needs a terminal; --ui none prints the project's summary instead"
         ) from None
     if ui == "none":
-        print(describe(project))
+        for index, shown in enumerate(every or [project]):
+            if shown.context is not None and every:
+                if index:
+                    print()
+                print(f"== context {shown.context.name} ==")
+            print(describe(shown))
         _offer_upgrade(project)
         return 0
+    if every:
+        # The menu edits one context: at a workspace's root, the one-line refusal names them.
+        open_project(args.project, args.context, args.here)
     from scaffolder.ui.edit_menu import run_edit_menu
 
     return run_edit_menu(project, ui)
+
+
+def _every_context(args: argparse.Namespace) -> list[Project]:
+    """Every context of the workspace at the project's root, when the command names none and
+    runs in none of them (the summary shows them all); [] otherwise."""
+    from scaffolder.reopen.project import open_project
+    from scaffolder.workspace import discover
+
+    if args.context is not None or not args.project.is_dir():
+        return []
+    workspace = discover(args.project)
+    if not workspace.several or workspace.containing(args.here) is not None:
+        return []
+    return [open_project(args.project, name) for name in workspace.names]
 
 
 def _offer_upgrade(project: Project) -> None:

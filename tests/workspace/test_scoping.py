@@ -123,16 +123,36 @@ def test_the_whole_project_commands_refuse_at_a_workspace_root(
     assert snapshot(shop) == before
 
 
-def test_the_edit_summary_at_the_root_lists_the_contexts(
+def test_the_edit_summary_at_the_root_shows_every_context(
     capsys: pytest.CaptureFixture[str], shop: Path
 ) -> None:
-    code, _out, err = run(capsys, ["edit", "--ui", "none", "--project", str(shop)])
-    assert code == 2 and "2 contexts (ordering, payments)" in err
+    code, out, err = run(capsys, ["edit", "--ui", "none", "--project", str(shop)])
+    assert code == 0, err
+    assert out.index("== context ordering ==") < out.index("src/ordering/domain.toml")
+    assert out.index("== context payments ==") < out.index("src/payments/domain.toml")
     code, out, err = run(
         capsys, ["edit", "--ui", "none", "--project", str(shop), "--context", "ordering"]
     )
     assert code == 0, err
-    assert "src/ordering/domain.toml" in out
+    assert "src/ordering/domain.toml" in out and "payments" not in out
+    with inside(shop / "src" / "payments"):
+        code, out, err = run(capsys, ["edit", "--ui", "none"])
+    assert code == 0, err
+    assert "src/payments/domain.toml" in out and "ordering" not in out
+
+
+def test_the_edit_menu_at_the_root_names_the_contexts(
+    capsys: pytest.CaptureFixture[str], shop: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The menu edits one context: at the root with none named it refuses in one line."""
+    import scaffolder.commands.new as new
+
+    monkeypatch.setattr(new, "choose_ui", lambda ui: "tui")
+    before = snapshot(shop)
+    code, _out, err = run(capsys, ["edit", "--project", str(shop)])
+    assert code == 2
+    assert "2 contexts (ordering, payments)" in err and err.count("\n") == 1
+    assert snapshot(shop) == before
 
 
 def test_eight_contexts_each_edited_on_its_own(
