@@ -123,13 +123,14 @@ def is_project_root(root: Path) -> bool:
 
 
 def context_folders(root: Path) -> list[Path]:
-    """The folders that could be contexts: every folder under src/, and every folder of the
-    root that is a Python package (an __init__.py or a domain module), but for the ones that
-    never are contexts."""
+    """The folders that could be contexts: every folder under src/ named as a Python package
+    can be (its Domain is imported as `<context>.domain`; a planted name with a line break
+    never reaches a message), and every package folder of the root (an __init__.py or a
+    domain module), but for the ones that never are contexts."""
     found: list[Path] = []
     src = root / "src"
     if src.is_dir() and not src.is_symlink():
-        found += sorted(p for p in src.iterdir() if p.is_dir())
+        found += sorted(p for p in src.iterdir() if p.is_dir() and p.name.isidentifier())
     found += sorted(
         p
         for p in root.iterdir()
@@ -166,23 +167,29 @@ def discover(root: Path) -> Workspace:
     (`require_config`: a UsageError when there is none).
     """
     root = Path(root)
-    contexts: list[Context] = []
-    seen: set[Path] = set()
+    # By the config's real path: one reached through a link inside the project counts once,
+    # as its real folder (writes never go through a linked folder).
+    by_real: dict[Path, Context] = {}
     for folder in context_folders(root) if is_project_root(root) else ():
         context = _context_in(folder)
         if context is None:
             continue
         real = context.config.path.resolve()
-        if real in seen:
-            continue
-        seen.add(real)
-        contexts.append(context)
+        kept = by_real.get(real)
+        if kept is None or (kept.folder.is_symlink() and not folder.is_symlink()):
+            by_real[real] = context
+    contexts = sorted(by_real.values(), key=lambda context: _listing_order(root, context))
     if len(contexts) < 2:
         return Workspace(root, (_single(root),))
     for context in contexts:
         _refuse_outside(root, context.config.path)
     _refuse_twins(root, contexts)
     return Workspace(root, tuple(contexts))
+
+
+def _listing_order(root: Path, context: Context) -> tuple[int, str]:
+    """src/ first, then the root's folders, each by name: the order contexts are listed in."""
+    return (0 if context.folder.parent == root / "src" else 1, context.folder.name)
 
 
 def _single(root: Path) -> Context:

@@ -159,3 +159,24 @@ def test_a_root_folder_that_is_no_package_is_no_context(tmp_path: Path) -> None:
     (root / "config").mkdir()
     (root / "config" / "domain.toml").write_text(ONE_CONFIG)
     assert sorted(discover(root).names) == ["a", "b"]
+
+
+def test_a_link_sorted_before_its_folder_is_not_the_context(tmp_path: Path) -> None:
+    """The context is its real folder: an edit never writes through a linked folder."""
+    root = workspace(tmp_path / "shop", ("payments", "zeta"))
+    (root / "src" / "alpha").symlink_to(root / "src" / "payments")
+    found = discover(root)
+    assert found.names == ("payments", "zeta")
+    assert not found.context("payments").folder.is_symlink()
+
+
+@pytest.mark.parametrize("name", ["evil\nname", "my-context", ".hidden", "with space"])
+def test_a_folder_no_package_can_be_named_is_no_context(tmp_path: Path, name: str) -> None:
+    root = workspace(tmp_path / "shop")
+    (root / "src" / name).mkdir()
+    (root / "src" / name / "domain.toml").write_text(ONE_CONFIG)
+    found = discover(root)
+    assert found.names == ("ordering", "payments")
+    with pytest.raises(UsageError) as raised:
+        found.select(None, root)
+    assert "\n" not in str(raised.value)
