@@ -282,7 +282,11 @@ def _context_files(
     .env.example serve every context): `files` keeps the ones that exist."""
     for path in [p for p in files if not (project.root / p).exists()]:
         del files[path]
-        skipped(path, "not made from one context's config in a workspace of several")
+        skipped(
+            path,
+            "not created: in a workspace of several contexts it serves them all, and is not "
+            "made from one context's config",
+        )
     if new_text is not None:
         files.update(_config_files(project, new_tree, new_text, noted))
 

@@ -196,3 +196,51 @@ def test_exactly_the_contexts_on_a_database_taken_before_are_reported(
     )
     assert reported == expected
     assert not [f for f in findings if f.code == "workspace-shared-database" and f.env != "test"]
+
+
+CI = """\
+name: CI
+on: [push]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    services:
+      postgres:
+        image: postgres:16
+        env:
+          POSTGRES_PASSWORD: postgres
+          POSTGRES_DB: ordering_test
+        ports:
+          - 15432:5432
+      message-db:
+        image: ethangarofolo/message-db:1.3.1
+        ports:
+          - 15433:5432
+      redis:
+        image: redis:7
+        ports:
+          - 16379:6379
+    steps:
+      - uses: actions/checkout@v4
+      - run: poetry install && poetry run pytest
+        env:
+          PROTEAN_ENV: test
+{extra}"""
+
+
+def test_a_ci_job_that_creates_no_database_for_a_context(tmp_path: Path) -> None:
+    root = workspace(tmp_path / "shop")
+    workflow = root / ".github" / "workflows" / "ci.yml"
+    workflow.parent.mkdir(parents=True)
+    workflow.write_text(CI.format(extra=""))
+    findings = [f for f in run_check(root, environ={}).findings if f.code.startswith("ci-")]
+    assert [(f.code, f.file, f.env) for f in findings] == [
+        ("ci-database-mismatch", ".github/workflows/ci.yml", "test")
+    ]
+    assert "payments_test" in findings[0].message
+    assert findings[0].message.endswith("(for context payments)")
+    # A step that creates it serves the context.
+    workflow.write_text(
+        CI.format(extra="      - run: createdb -h localhost -p 15432 payments_test\n")
+    )
+    assert not [f for f in run_check(root, environ={}).findings if f.code.startswith("ci-")]
