@@ -17,15 +17,15 @@ The sharing rules, applied to each context's spec unless the user named the valu
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from scaffolder.catalog import Role
+from scaffolder.catalog import Provider, Role
 from scaffolder.errors import UsageError
 from scaffolder.spec import (
-    PRODUCTION,
     ProjectSpec,
     Slot,
     default_local_url,
@@ -91,32 +91,34 @@ def storage_name(package: str, context: str) -> str:
     return f"{package}_{context}"
 
 
-def _local_url(spec: ProjectSpec, slot: Slot, stem: str) -> str | None:
-    """The context's own local URL for a database slot, when the environments that connect
-    locally (base, test, ...) agree on one provider; None leaves the provider's default."""
-    urls = {
-        default_local_url(slot, spec.provider(env, slot), stem)
-        for env in spec.environments
-        if env != PRODUCTION and spec.provider(env, slot).uri_key
-    }
-    return urls.pop() if len(urls) == 1 else None
+@dataclass(frozen=True)
+class ContextSpec(ProjectSpec):
+    """A context's spec: a project spec whose package is the context, and whose local
+    storage is named `storage` (`<package>_<context>`: the workspace's and the context's)
+    for every provider, so each context has its own database on a shared server and its own
+    file for a local one."""
+
+    storage: str = ""
+
+    def local_url(self, slot: Slot, provider: Provider) -> str | None:
+        return self.local_urls.get(slot) or default_local_url(
+            slot, provider, self.storage or self.package_name
+        )
 
 
-def context_spec(project: ProjectSpec, context: str) -> ProjectSpec:
-    """`project`'s choices as context `context` takes them: its package, and the sharing rules
-    (module docstring) for every slot whose variable and local URL the user did not name."""
+def context_spec(project: ProjectSpec, context: str) -> ContextSpec:
+    """`project`'s choices as context `context` takes them: its package, its storage, and
+    its own variable for every database and cache slot whose variable the user did not name
+    (module docstring)."""
     variables = dict(project.variables)
-    local_urls = dict(project.local_urls)
-    stem = storage_name(project.package_name, context)
     for slot in project.slots:
-        if slot.role not in _OWN_ROLES:
-            continue
-        variables.setdefault(slot, context_variable(context, slot))
-        if slot.role is Role.DATABASE and slot not in local_urls:
-            url = _local_url(project, slot, stem)
-            if url is not None:
-                local_urls[slot] = url
-    return replace(project, package_name=context, variables=variables, local_urls=local_urls)
+        if slot.role in _OWN_ROLES:
+            variables.setdefault(slot, context_variable(context, slot))
+    fields = {f.name: getattr(project, f.name) for f in dataclasses.fields(ProjectSpec)}
+    return ContextSpec(
+        **{**fields, "package_name": context, "variables": variables},
+        storage=storage_name(project.package_name, context),
+    )
 
 
 def split_qualified(
