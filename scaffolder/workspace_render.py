@@ -230,16 +230,20 @@ def _in_path_order(files: dict[str, bytes]) -> dict[str, bytes]:
     return dict(sorted(files.items(), key=lambda item: PurePosixPath(item[0]).parts))
 
 
-def identity_of(spec: ProjectSpec) -> ProjectIdentity:
-    """The workspace's names and project-level choices, as the derived files read them."""
+def identity_of(workspace: WorkspaceSpec) -> ProjectIdentity:
+    """The workspace's names and project-level choices, as the derived files read them. The
+    engine's scale is the contexts' (the same in each, checked against each one's
+    subscription type; the project's own spec runs no engine)."""
+    spec = workspace.project
+    scaled = next(iter(workspace.contexts.values()))
     return ProjectIdentity(
         spec.project_name,
         spec.package_name,
         spec.ci,
         spec.compose,
         spec.deploy,
-        spec.workers,
-        spec.replicas,
+        scaled.workers,
+        scaled.replicas,
         installer=spec.installer,
         test_install=test_install_command(None, spec.installer),
     )
@@ -305,7 +309,7 @@ def render_workspace(workspace: WorkspaceSpec, templates: Path | None = None) ->
     for index, spec in enumerate(workspace.contexts.values()):
         # The second context handles the first one's event: the example of a crossing.
         files.update(context_files(spec, names[0] if index == 1 else None, root))
-    identity = identity_of(workspace.project)
+    identity = identity_of(workspace)
     trees = {name: config_tree(spec) for name, spec in workspace.contexts.items()}
     files.update(render_workspace_derived(identity, trees, root))
     data = _workspace_data(identity, _contexts(trees, identity))

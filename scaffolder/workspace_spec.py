@@ -121,6 +121,18 @@ def context_spec(project: ProjectSpec, context: str) -> ContextSpec:
     )
 
 
+def refuse_project_key(context: str, key: str) -> None:
+    """A project-level key (name, CI, deploy, scale, ...) is the workspace's: one value for
+    every context."""
+    from scaffolder.vocabulary import PROJECT_KEYS
+
+    if key.strip() in (*PROJECT_KEYS, "name", "package"):
+        raise UsageError(
+            f"{key.strip()} is the workspace's, one for every context: give it without "
+            f"'{context}{QUALIFIER}'"
+        )
+
+
 def split_qualified(
     sets: Iterable[str], contexts: Iterable[str]
 ) -> tuple[list[str], dict[str, list[str]]]:
@@ -135,6 +147,7 @@ def split_qualified(
             shared.append(item)
             continue
         context, _, rest = item.partition(QUALIFIER)
+        refuse_project_key(context, rest.partition("=")[0])
         if context not in own:
             raise UsageError(
                 f"unknown context {context!r} in --set {item!r}; expected one of: "
@@ -161,6 +174,8 @@ def answers_contexts(answers: Mapping[str, Any]) -> tuple[dict[str, Any], dict[s
                     "expected a table of KEY: VALUE answers"
                 )
             contexts[str(name)] = dict(values or {})
+            for key in contexts[str(name)]:
+                refuse_project_key(str(name), str(key))
     elif section is not None:
         raise UsageError(
             f"invalid value {section!r} for contexts in the answers file; expected a list of "
@@ -169,6 +184,7 @@ def answers_contexts(answers: Mapping[str, Any]) -> tuple[dict[str, Any], dict[s
     for key, value in answers.items():
         if QUALIFIER in str(key):
             name, _, own = str(key).partition(QUALIFIER)
+            refuse_project_key(name, own)
             contexts.setdefault(name, {})[own] = value
     return rest, contexts
 

@@ -9,7 +9,6 @@ the workspace's sharing rules (scaffolder.workspace_spec) where the user named n
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -17,8 +16,8 @@ from scaffolder.errors import UsageError
 from scaffolder.spec import ProjectSpec
 from scaffolder.workspace_spec import WorkspaceSpec
 
-# What a context takes from the workspace, whatever its own keys say.
-_PROJECT_FIELDS = ("project_name", "ci", "compose", "deploy", "workers", "replicas", "installer")
+# The engine's scale: one for the workspace, checked in each context.
+_SCALE_KEYS = ("replicas", "workers")
 # The CI a workspace's one workflow is written for (a job per context in a matrix).
 WORKSPACE_CI = ("github", "none")
 
@@ -63,7 +62,14 @@ def workspace_spec(
     project_answers, answered = answers_contexts(answers or {})
     names = context_names(args.contexts, answered)
     shared, own = split_qualified(args.sets, names)
-    unqualified = argparse.Namespace(**{**vars(args), "sets": shared})
+    # The engine's scale is checked against each context's subscription type, so it is
+    # applied to the contexts, not to the project's spec (which no engine runs).
+    scale = [item for item in shared if item.partition("=")[0].strip() in _SCALE_KEYS]
+    scale_answers = {k: v for k, v in project_answers.items() if k in _SCALE_KEYS}
+    unqualified = argparse.Namespace(
+        **{**vars(args), "sets": [item for item in shared if item not in scale]}
+    )
+    project_answers = {k: v for k, v in project_answers.items() if k not in _SCALE_KEYS}
     project = starting_spec(unqualified, name, ui, answers=project_answers)
     if project.ci not in WORKSPACE_CI:
         raise UsageError(
@@ -73,8 +79,14 @@ def workspace_spec(
         )
     contexts: dict[str, ProjectSpec] = {}
     for context in names:
-        chosen = build_spec(project, answers=answered.get(context), sets=own[context])
-        chosen = replace(chosen, **{f: getattr(project, f) for f in _PROJECT_FIELDS})
+        try:
+            chosen = build_spec(
+                project,
+                answers={**scale_answers, **answered.get(context, {})},
+                sets=[*scale, *own[context]],
+            )
+        except UsageError as error:
+            raise UsageError(f"context {context!r}: {error}") from None
         contexts[context] = context_spec(chosen, context)
     return WorkspaceSpec(project, contexts)
 
