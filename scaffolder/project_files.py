@@ -375,6 +375,11 @@ def discover_project(start: Path) -> Path:
             outer = folder.parent.parent
             if folder.parent.name == "src" and find_config(outer) == config:
                 folder = outer
+            else:
+                from scaffolder.workspace import enclosing_workspace
+
+                # Inside one context of a workspace: the project is the workspace's root.
+                folder = enclosing_workspace(folder) or folder
             return start if folder == here else folder
         parent = folder.parent
         try:
