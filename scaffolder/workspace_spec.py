@@ -194,18 +194,30 @@ def record(workspace: WorkspaceSpec) -> dict[str, Any]:
     same workspace back."""
     from scaffolder.render import spec_answers
 
-    return {
-        "project_name": workspace.project.project_name,
-        "package_name": workspace.project.package_name,
-        "ci": workspace.project.ci,
-        "compose": workspace.project.compose,
-        "deploy": workspace.project.deploy,
-        "contexts": {name: _flat(spec_answers(spec)) for name, spec in workspace.contexts.items()},
+    project = workspace.project
+    scaled = next(iter(workspace.contexts.values()))
+    answers: dict[str, Any] = {
+        "project_name": project.project_name,
+        "package_name": project.package_name,
+        "ci": project.ci,
+        "compose": project.compose,
+        "deploy": project.deploy,
     }
+    # As a project's record: the scale and the installer only when not the defaults.
+    for key in ("workers", "replicas"):
+        if getattr(scaled, key) > 1:
+            answers[key] = getattr(scaled, key)
+    if project.installer != "pip":
+        answers["installer"] = project.installer
+    answers["contexts"] = {
+        name: flat_answers(spec_answers(spec)) for name, spec in workspace.contexts.items()
+    }
+    return answers
 
 
-def _flat(answers: Mapping[str, Any]) -> dict[str, Any]:
-    """spec_answers' shape as flat keys (`production.databases.default: postgresql`)."""
+def flat_answers(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """spec_answers' (and record_spec's) shape as flat keys
+    (`production.databases.default: postgresql`)."""
     flat: dict[str, Any] = {}
     for env, values in answers["environments"].items():
         flat.update({f"{env}.{key}": value for key, value in values.items()})

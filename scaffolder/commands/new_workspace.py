@@ -9,7 +9,7 @@ the workspace's sharing rules (scaffolder.workspace_spec) where the user named n
 from __future__ import annotations
 
 import argparse
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from scaffolder.errors import UsageError
@@ -92,16 +92,12 @@ def workspace_spec(
 
 
 def with_record(files: dict[str, bytes]) -> dict[str, bytes]:
-    """The files and the record of what was generated: every file but the contexts'
-    domain.toml (the user's, edited in place) and the answers file."""
+    """The files and the record of what was generated: every file but the answers file. A
+    context's domain.toml is recorded too (a single project's is not): remove-context deletes
+    a context's files only while they are as generated."""
     from scaffolder.generated_record import record_files, recordable
 
-    generated = {
-        path: content
-        for path, content in recordable(files, "domain.toml").items()
-        if PurePosixPath(path).name != "domain.toml"
-    }
-    record = record_files(generated)
+    record = record_files(recordable(files, ""))
     return {**files, **{path: content for path, content in record.items() if content}}
 
 
