@@ -150,7 +150,8 @@ def _workspace_data(identity: ProjectIdentity, contexts: list[_Context]) -> dict
     deploys = [_deploy(identity, context, extras) for context in contexts]
     # The image and the overlay's Secret hold every context: its keys are the union.
     secrets = sorted({name for d in deploys for name in d["secret_variables"]})
-    shared_deploy = {**deploys[0], "secret_variables": secrets}
+    name = deployment.app_name(identity.project_name)
+    shared_deploy = {**deploys[0], "name": name, "secret_variables": secrets}
     return {
         "project_name": identity.project_name,
         "package_name": identity.package_name,
@@ -224,6 +225,19 @@ def render_workspace_derived(
             rendered = _direct(one, frozenset({_DEPLOYMENT}), root)
             files[context_engine_file(context.name)] = rendered[_DEPLOYMENT]
     return _in_path_order(files)
+
+
+def shared_files(
+    identity: ProjectIdentity,
+    trees: Mapping[str, Tree],
+    wanted: tuple[str, ...],
+    templates: Path | None = None,
+) -> dict[str, bytes]:
+    """The workspace's own files among pyproject.toml and README.md, for `trees`' contexts."""
+    root = templates or template_root()
+    data = _workspace_data(identity, _contexts(trees, identity))
+    env = _jinja(root)
+    return {name: _render_one(env, f"{name}.jinja", data) for name in wanted}
 
 
 def _in_path_order(files: dict[str, bytes]) -> dict[str, bytes]:
@@ -312,10 +326,8 @@ def render_workspace(workspace: WorkspaceSpec, templates: Path | None = None) ->
     identity = identity_of(workspace)
     trees = {name: config_tree(spec) for name, spec in workspace.contexts.items()}
     files.update(render_workspace_derived(identity, trees, root))
+    files.update(shared_files(identity, trees, ("pyproject.toml", "README.md"), root))
     data = _workspace_data(identity, _contexts(trees, identity))
-    env = _jinja(root)
-    files["pyproject.toml"] = _render_one(env, "pyproject.toml.jinja", data)
-    files["README.md"] = _render_one(env, "README.md.jinja", data)
     files.update(_direct(data, frozenset({".gitignore"}), root))
     answers = {"_template": f"protean-init {running_version()}", **record(workspace)}
     files[ANSWERS_FILE] = (
