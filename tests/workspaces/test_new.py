@@ -147,3 +147,62 @@ def test_any_accepted_names_make_a_package_each(tmp_path_factory, names) -> None
     for name in names:
         assert (target / "src" / name / "domain.toml").is_file()
         assert (target / "tests" / name / "test_customers.py").is_file()
+
+
+_CHOICES = [
+    ("production.databases.default", "mysql"),
+    ("test.databases.default", "sqlite"),
+    ("test.caches.default", "memory"),
+    ("base.debug", False),
+    ("production.server.default_subscription_type", "stream"),
+    ("variables.databases.default", "APP_DB_URL"),
+]
+
+
+def _trees(argv: list[str], answers: dict | None, tmp: Path) -> dict:
+    """Each context's domain.toml tree as `new` would write it for these flags and answers."""
+    from scaffolder.answers import load_answers
+    from scaffolder.cli import build_parser
+    from scaffolder.commands.new_workspace import workspace_spec
+    from scaffolder.domain_toml import config_tree
+
+    loaded = None
+    if answers is not None:
+        # Through a file: YAML's own types, as a user's answers file gives them.
+        path = tmp / "answers.yml"
+        path.write_text(yaml.safe_dump(answers))
+        argv = [*argv, "--answers", str(path)]
+        loaded = load_answers(path)
+    args = build_parser().parse_args(["new", str(tmp / "w"), "--name", "shop", *argv])
+    workspace = workspace_spec(args, "shop", "none", loaded)
+    return {name: config_tree(spec) for name, spec in workspace.contexts.items()}
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    picks=st.lists(
+        st.tuples(st.sampled_from(["ordering", "catalogue"]), st.sampled_from(_CHOICES)),
+        max_size=4,
+        unique_by=lambda pick: (pick[0], pick[1][0]),
+    )
+)
+def test_one_choice_in_any_placement_writes_the_same_configs(tmp_path_factory, picks) -> None:
+    """A context's choice as `--set ctx:KEY=VALUE`, as a top-level `ctx:KEY` of the answers
+    file, or under its `contexts:` section: the same domain.toml for every context."""
+    tmp = tmp_path_factory.mktemp("placements")
+    base = ["--defaults", "--context", "ordering", "--context", "catalogue"]
+    text = {True: "true", False: "false"}
+    sets = [f"{c}:{k}={text.get(v, v) if isinstance(v, bool) else v}" for c, (k, v) in picks]
+    flags = _trees([*base, *[a for s in sets for a in ("--set", s)]], None, tmp)
+    top = _trees(base, {f"{c}:{k}": v for c, (k, v) in picks}, tmp)
+    section: dict = {"contexts": {"ordering": {}, "catalogue": {}}}
+    for context, (key, value) in picks:
+        section["contexts"][context][key] = value
+    assert flags == top == _trees(base, section, tmp)
+    # A choice made for one context leaves the other as the defaults make it.
+    untouched = {c for c in ("ordering", "catalogue") if c not in {p[0] for p in picks}}
+    plain = _trees(base, None, tmp)
+    for context in untouched:
+        assert flags[context] == plain[context]
