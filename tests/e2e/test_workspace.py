@@ -28,6 +28,7 @@ from pathlib import Path
 import port_for
 import psycopg
 import pytest
+import redis
 import yaml
 
 from scaffolder.cli import main
@@ -66,11 +67,10 @@ class Workspace:
         )
 
 
-@pytest.fixture(scope="module")
-def workspace(tmp_path_factory: pytest.TempPathFactory, uv: str) -> Workspace:
-    root = tmp_path_factory.mktemp("workspace") / "shop"
+def _make(root: Path, uv: str, *sets: str) -> Workspace:
     contexts = [arg for name in CONTEXTS for arg in ("--context", name)]
-    assert main(["new", str(root), "--defaults", "--ui", "none", *contexts]) == 0
+    flags = [arg for item in sets for arg in ("--set", item)]
+    assert main(["new", str(root), "--defaults", "--ui", "none", *contexts, *flags]) == 0
     env = {k: v for k, v in os.environ.items() if not k.startswith(("UV_", "VIRTUAL_ENV"))}
     env.update(
         UV_CACHE_DIR=str(projects.UV_CACHE_DIR), UV_PYTHON_DOWNLOADS="never", UV_NO_PROGRESS="1"
@@ -82,6 +82,11 @@ def workspace(tmp_path_factory: pytest.TempPathFactory, uv: str) -> Workspace:
     ):
         projects.check(projects.run(argv, cwd=root, env=env, timeout=projects.INSTALL_TIMEOUT))
     return made
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory, uv: str) -> Workspace:
+    return _make(tmp_path_factory.mktemp("workspace") / "shop", uv)
 
 
 def _databases(server: servers.PostgresServer) -> set[str]:
@@ -190,14 +195,10 @@ with domain.domain_context():
 """
 
 
-def test_an_event_of_ordering_is_handled_by_catalogue_under_protean_server(
-    workspace: Workspace, variables: dict[str, str], e2e_postgres_server: servers.PostgresServer
-) -> None:
-    production = {**variables, "PROTEAN_ENV": "production"}
-    for context in CONTEXTS:
-        setup = ["protean", "db", "setup", f"--domain=src/{context}/domain.py"]
-        projects.check(workspace.run(setup, production))
-    config = workspace.root / "src" / "catalogue" / "domain.toml"
+def _start_engine(workspace: Workspace, context: str, variables: dict[str, str]):
+    """`protean server` for one context, its health server moved to loopback on a free port
+    (the module's doc); returns the process, its port and its log."""
+    config = workspace.root / "src" / context / "domain.toml"
     port = port_for.select_random()
     text = config.read_text()
     moved = text.replace('host = "0.0.0.0"', 'host = "127.0.0.1"').replace(
@@ -205,25 +206,42 @@ def test_an_event_of_ordering_is_handled_by_catalogue_under_protean_server(
     )
     assert moved != text
     config.write_text(moved)
-    log_path = workspace.root.parent / "catalogue-engine.log"
+    log_path = workspace.root.parent / f"{context}-engine.log"
     with log_path.open("w") as log:
         engine = subprocess.Popen(
-            [str(workspace.bin / "protean"), "server", "--domain", "src/catalogue/domain.py"],
+            [str(workspace.bin / "protean"), "server", "--domain", f"src/{context}/domain.py"],
             cwd=workspace.root,
-            env=workspace.env(production),
+            env=workspace.env(variables),
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+    return engine, port, log_path
+
+
+def _crossing(
+    workspace: Workspace,
+    variables: dict[str, str],
+    server: servers.PostgresServer,
+    engines: tuple[str, ...],
+) -> str:
+    """Start the engines of `engines`, register a customer in ordering as an application
+    does, and wait for catalogue's engine to record it in catalogue's own database."""
+    production = {**variables, "PROTEAN_ENV": "production"}
+    for context in CONTEXTS:
+        setup = ["protean", "db", "setup", f"--domain=src/{context}/domain.py"]
+        projects.check(workspace.run(setup, production))
+    started = [_start_engine(workspace, context, production) for context in engines]
     try:
-        _wait_for(lambda: _get(f"http://127.0.0.1:{port}/readyz") == 200, "catalogue /readyz")
+        for _, port, _ in started:
+            _wait_for(lambda port=port: _get(f"http://127.0.0.1:{port}/readyz") == 200, "/readyz")
         email = f"crossing-{uuid.uuid4().hex}@example.com"
         sent = workspace.run(["python", "-c", REGISTER.format(email=email)], production)
         projects.check(sent)
         customer_id = sent.stdout.strip().splitlines()[-1]
 
         def known() -> bool:
-            with psycopg.connect(e2e_postgres_server.url("shop_catalogue")) as conn:
+            with psycopg.connect(server.url("shop_catalogue")) as conn:
                 row = conn.execute(
                     "SELECT name FROM known_customer WHERE customer_id = %s", (customer_id,)
                 ).fetchone()
@@ -232,11 +250,39 @@ def test_an_event_of_ordering_is_handled_by_catalogue_under_protean_server(
         try:
             _wait_for(known, "catalogue's engine to record ordering's customer")
         except AssertionError:
-            raise AssertionError(log_path.read_text()[-4000:]) from None
+            logs = "\n".join(log.read_text()[-3000:] for _, _, log in started)
+            raise AssertionError(logs) from None
         # Stored by ordering in its own database, recorded by catalogue in its own.
-        with psycopg.connect(e2e_postgres_server.url("shop_ordering")) as conn:
+        with psycopg.connect(server.url("shop_ordering")) as conn:
             row = conn.execute("SELECT email FROM customer WHERE id = %s", (customer_id,))
             assert row.fetchone() == (email,)
+        return customer_id
     finally:
-        os.killpg(engine.pid, 15)
-        engine.wait(timeout=60)
+        for engine, _, _ in started:
+            os.killpg(engine.pid, 15)
+            engine.wait(timeout=60)
+
+
+def test_an_event_of_ordering_is_handled_by_catalogue_under_protean_server(
+    workspace: Workspace, variables: dict[str, str], e2e_postgres_server: servers.PostgresServer
+) -> None:
+    """Event-store subscriptions (the default): catalogue's engine reads ordering's stream
+    category from the Message DB they share; ordering needs no engine for it."""
+    _crossing(workspace, variables, e2e_postgres_server, ("catalogue",))
+
+
+def test_the_event_crosses_through_the_shared_broker_on_stream_subscriptions(
+    tmp_path_factory: pytest.TempPathFactory,
+    uv: str,
+    variables: dict[str, str],
+    e2e_postgres_server: servers.PostgresServer,
+) -> None:
+    """default_subscription_type = "stream" in both contexts: ordering's engine publishes its
+    outbox to Redis Streams, catalogue's consumes ordering's stream from the one Redis."""
+    root = tmp_path_factory.mktemp("stream-workspace") / "shop"
+    streamed = _make(root, uv, "production.server.default_subscription_type=stream")
+    customer_id = _crossing(streamed, variables, e2e_postgres_server, ("ordering", "catalogue"))
+    # The event went through Redis Streams: it is an entry of ordering's category there.
+    broker = redis.Redis.from_url(variables["BROKER_URL"])
+    entries = list(broker.xrange("ordering::customer") or [])
+    assert any(customer_id.encode() in repr(fields).encode() for _, fields in entries), entries
