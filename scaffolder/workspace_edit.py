@@ -226,17 +226,11 @@ def _rederive(
 ) -> dict[str, bytes | None]:
     """The workspace's shared files for `trees`, each merged with the user's edits; files no
     longer derived deleted while as generated; the record and the answers file updated."""
-    import yaml
-
-    from scaffolder.template_source import running_version
-    from scaffolder.workspace_render import derived_paths, render_workspace_derived, shared_files
+    from scaffolder.workspace_render import answers_file, derived_paths, render_workspace_derived
 
     root = layout.root
     identity = layout.identity
-    regenerated = {
-        **render_workspace_derived(identity, trees),
-        **shared_files(identity, trees, (PYPROJECT,)),
-    }
+    regenerated = render_workspace_derived(identity, trees, own=(PYPROJECT,))
     names = list(trees)
     before = set(derived_paths(identity, [*layout.trees]))
     if layout.single is not None:
@@ -252,7 +246,6 @@ def _rederive(
         if k not in ("spec", "generated_from", "derived_files", "contexts", "_template")
     }
     answers = {
-        "_template": f"protean-init {running_version()}",
         **answers,
         "project_name": identity.project_name,
         "package_name": identity.package_name,
@@ -261,11 +254,7 @@ def _rederive(
         "deploy": identity.deploy,
         "contexts": {name: contexts[name] for name in names},
     }
-    files[ANSWERS_FILE] = (
-        "# Written by protean-init: the choices this workspace was generated from. Do not\n"
-        "# edit by hand; each context's domain.toml is the truth about its infrastructure.\n"
-        + yaml.safe_dump(answers, sort_keys=False, width=65536)
-    ).encode()
+    files[ANSWERS_FILE] = answers_file(answers)
     files.update(_record(regenerated))
     return files
 

@@ -43,6 +43,11 @@ _DEPLOYMENT = f"{deployment.KUBERNETES_DIR}/base/deployment.yaml"
 _BASE_KUSTOMIZATION = f"{deployment.KUBERNETES_DIR}/base/kustomization.yaml"
 
 
+# The workspace's own files: templates of workspace/ (pyproject, README), the project's .gitignore.
+_OWN = ("pyproject.toml", "README.md")
+WORKSPACE_OWN_FILES = (*_OWN, ".gitignore")
+
+
 def context_engine_file(context: str) -> str:
     """The Deployment of one context's engine."""
     return f"{deployment.KUBERNETES_DIR}/base/{context}-engine.yaml"
@@ -203,10 +208,16 @@ def _direct(data: dict[str, Any], wanted: frozenset[str], templates: Path) -> di
 
 
 def render_workspace_derived(
-    identity: ProjectIdentity, trees: Mapping[str, Tree], templates: Path | None = None
+    identity: ProjectIdentity,
+    trees: Mapping[str, Tree],
+    templates: Path | None = None,
+    *,
+    own: tuple[str, ...] = (),
 ) -> dict[str, bytes]:
     """The derived files of a workspace whose contexts' domain.toml trees are `trees` (in
-    the workspace's order): compose, CI, .env.example, the Dockerfile and the manifests."""
+    the workspace's order): compose, CI, .env.example, the Dockerfile and the manifests; and
+    `own`, the workspace's own files among pyproject.toml, README.md and .gitignore, rendered
+    from the same plans."""
     root = templates or template_root()
     contexts = _contexts(trees, identity)
     data = _workspace_data(identity, contexts)
@@ -214,8 +225,10 @@ def render_workspace_derived(
     wanted.update(deployment.files_for(identity.deploy))
     wanted.discard(_DEPLOYMENT)
     wanted.discard(_BASE_KUSTOMIZATION)
+    wanted.update(name for name in own if name == ".gitignore")
     files = _direct(data, frozenset(wanted), root)
     env = _jinja(root)
+    files.update({name: _render_one(env, f"{name}.jinja", data) for name in own if name in _OWN})
     if identity.ci == "github":
         files[GITHUB_WORKFLOW] = _render_one(env, "ci.yml.jinja", data)
     if identity.deploy == "kubernetes":
@@ -227,17 +240,18 @@ def render_workspace_derived(
     return _in_path_order(files)
 
 
-def shared_files(
-    identity: ProjectIdentity,
-    trees: Mapping[str, Tree],
-    wanted: tuple[str, ...],
-    templates: Path | None = None,
-) -> dict[str, bytes]:
-    """The workspace's own files among pyproject.toml and README.md, for `trees`' contexts."""
-    root = templates or template_root()
-    data = _workspace_data(identity, _contexts(trees, identity))
-    env = _jinja(root)
-    return {name: _render_one(env, f"{name}.jinja", data) for name in wanted}
+def answers_file(answers: Mapping[str, Any]) -> bytes:
+    """The workspace's record of choices, as `new` and the context commands write it."""
+    import yaml
+
+    from scaffolder.template_source import running_version
+
+    record = {"_template": f"protean-init {running_version()}", **answers}
+    return (
+        "# Written by protean-init: the choices this workspace was generated from. Do not\n"
+        "# edit by hand; each context's domain.toml is the truth about its infrastructure.\n"
+        + yaml.safe_dump(record, sort_keys=False, width=65536)
+    ).encode()
 
 
 def _in_path_order(files: dict[str, bytes]) -> dict[str, bytes]:
@@ -313,10 +327,6 @@ def _camel(name: str) -> str:
 def render_workspace(workspace: WorkspaceSpec, templates: Path | None = None) -> dict[str, bytes]:
     """Every file of a new workspace: each context's files, the shared derived files, the
     workspace's pyproject.toml, README and record of choices."""
-    import yaml
-
-    from scaffolder.template_source import running_version
-
     root = templates or template_root()
     names = workspace.names
     files: dict[str, bytes] = {}
@@ -325,14 +335,6 @@ def render_workspace(workspace: WorkspaceSpec, templates: Path | None = None) ->
         files.update(context_files(spec, names[0] if index == 1 else None, root))
     identity = identity_of(workspace)
     trees = {name: config_tree(spec) for name, spec in workspace.contexts.items()}
-    files.update(render_workspace_derived(identity, trees, root))
-    files.update(shared_files(identity, trees, ("pyproject.toml", "README.md"), root))
-    data = _workspace_data(identity, _contexts(trees, identity))
-    files.update(_direct(data, frozenset({".gitignore"}), root))
-    answers = {"_template": f"protean-init {running_version()}", **record(workspace)}
-    files[ANSWERS_FILE] = (
-        "# Written by protean-init: the choices this workspace was generated from. Do not\n"
-        "# edit by hand; each context's domain.toml is the truth about its infrastructure.\n"
-        + yaml.safe_dump(answers, sort_keys=False, width=65536)
-    ).encode()
+    files.update(render_workspace_derived(identity, trees, root, own=WORKSPACE_OWN_FILES))
+    files[ANSWERS_FILE] = answers_file(record(workspace))
     return _in_path_order(files)
