@@ -102,11 +102,6 @@ def _refuse_taken(layout: Layout, name: str) -> None:
     for folder in (f"src/{name}", f"tests/{name}"):
         if (layout.root / folder).exists():
             raise UsageError(f"{folder} exists already: choose another name, or move it first")
-    if layout.identity.ci not in ("github", "none"):
-        raise UsageError(
-            f"a workspace's CI is one GitHub workflow with a job per context: ci "
-            f"{layout.identity.ci} is not written for workspaces yet; expected github or none"
-        )
 
 
 def add_context(layout: Layout, name: str, sets: list[str], *, force: bool) -> dict:

@@ -30,6 +30,7 @@ from scaffolder.project_files import (
     COMPOSE_NAMES,
     ENV_EXAMPLE,
     GITHUB_WORKFLOW,
+    GITLAB_CI,
     ProjectIdentity,
     domain_module,
 )
@@ -55,7 +56,7 @@ def context_engine_file(context: str) -> str:
 
 def derived_paths(identity: ProjectIdentity, contexts: list[str]) -> frozenset[str]:
     """Every derived file a workspace may have: what `render_workspace_derived` regenerates."""
-    paths = {COMPOSE_NAMES[0], ENV_EXAMPLE, GITHUB_WORKFLOW}
+    paths = {COMPOSE_NAMES[0], ENV_EXAMPLE, GITHUB_WORKFLOW, GITLAB_CI}
     paths.update(deployment.files_for(identity.deploy))
     if identity.deploy == "kubernetes":
         paths.discard(_DEPLOYMENT)
@@ -231,6 +232,8 @@ def render_workspace_derived(
     files.update({name: _render_one(env, f"{name}.jinja", data) for name in own if name in _OWN})
     if identity.ci == "github":
         files[GITHUB_WORKFLOW] = _render_one(env, "ci.yml.jinja", data)
+    if identity.ci == "gitlab":
+        files[GITLAB_CI] = _render_one(env, "gitlab-ci.yml.jinja", data)
     if identity.deploy == "kubernetes":
         files[_BASE_KUSTOMIZATION] = _render_one(env, "kustomization.yaml.jinja", data)
         for context, deploy in zip(contexts, data["context_deploys"], strict=True):

@@ -52,6 +52,15 @@ def validate_context_name(name: str) -> None:
             f"invalid context name {name!r}: reserved for the workspace's own folders; "
             f"use a name of the domain's own, such as {name.strip('_') + '_context'!r}"
         )
+    from scaffolder.spec import reserved_variable
+
+    variable = f"{name.upper()}_DATABASE_URL"
+    why = reserved_variable(variable)
+    if why is not None:
+        raise UsageError(
+            f"invalid context name {name!r}: its variables ({variable}, ...) would be "
+            f"reserved: {why}; use a name of the domain's own, such as {name + '_context'!r}"
+        )
     if name != name.lower():
         raise UsageError(
             f"invalid context name {name!r}: use lower case (it names a package and a "

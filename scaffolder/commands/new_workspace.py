@@ -18,8 +18,6 @@ from scaffolder.workspace_spec import WorkspaceSpec
 
 # The engine's scale: one for the workspace, checked in each context.
 _SCALE_KEYS = ("replicas", "workers")
-# The CI a workspace's one workflow is written for (a job per context in a matrix).
-WORKSPACE_CI = ("github", "none")
 
 
 def names_contexts(args: argparse.Namespace, answers: dict[str, Any] | None) -> bool:
@@ -71,12 +69,6 @@ def workspace_spec(
     )
     project_answers = {k: v for k, v in project_answers.items() if k not in _SCALE_KEYS}
     project = starting_spec(unqualified, name, ui, answers=project_answers)
-    if project.ci not in WORKSPACE_CI:
-        raise UsageError(
-            f"a workspace's CI is one GitHub workflow with a job per context: --ci "
-            f"{project.ci} is not written for workspaces yet; expected one of: "
-            f"{', '.join(WORKSPACE_CI)}"
-        )
     contexts: dict[str, ProjectSpec] = {}
     for context in names:
         try:

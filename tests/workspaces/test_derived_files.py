@@ -15,9 +15,13 @@ import yaml
 
 from scaffolder.deployment import KUSTOMIZATIONS
 from tests.deploy.support import container, kustomize, objects, run, tool
-from tests.support.validators import assert_compose_valid, assert_github_workflow_valid
+from tests.support.validators import (
+    assert_compose_valid,
+    assert_github_workflow_valid,
+    assert_gitlab_ci_valid,
+)
 
-from .cases import CASES
+from .cases import CASES, Case, generate
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -141,3 +145,21 @@ def test_the_image_holds_every_context(workspaces) -> None:
     assert "mysql" in extras and "postgresql" in extras and "sqlite" in extras
     dockerfile = (root / "Dockerfile").read_text()
     assert "COPY . ." in dockerfile and "pip install --no-deps -e ." in dockerfile
+
+
+def test_gitlab_ci_runs_every_contexts_suite_in_both_lanes(tmp_path: Path) -> None:
+    case = Case(("ordering", "catalogue"), ("--ci", "gitlab"))
+    root = generate(case, tmp_path / "w")
+    assert not (root / ".github").exists()
+    assert_gitlab_ci_valid(root / ".gitlab-ci.yml")
+    ci = yaml.safe_load((root / ".gitlab-ci.yml").read_text())
+    for job in ("test-memory", "test-integration"):
+        assert ci[job]["parallel"]["matrix"] == [{"CONTEXT": ["ordering", "catalogue"]}]
+        assert any(line.startswith("pytest tests/$CONTEXT") for line in ci[job]["script"])
+    integration = ci["test-integration"]
+    assert "protean db setup --domain=src/$CONTEXT/domain.py" in integration["script"]
+    create = next(line for line in integration["script"] if "CREATE DATABASE" in line)
+    assert "shop_ordering" in create and "shop_catalogue" in create
+    assert integration["variables"]["ORDERING_DATABASE_URL"].endswith(
+        "@postgres:5432/shop_ordering"
+    )

@@ -39,11 +39,12 @@ def _refused(capsys, target: Path, *argv: str) -> str:
         (["--context", "json"], "standard library"),
         (["--context", "tests"], "'tests'"),
         (["--context", "src"], "reserved"),
+        (["--context", "ci"], "CI_DATABASE_URL"),
+        (["--context", "docker"], "DOCKER_DATABASE_URL"),
         (["--context", "_private"], "reserved"),
         (["--context", "a", "--context", "a"], "named twice"),
         (["--context", "a", "--set", "b:debug=true"], "unknown context 'b'"),
         (["--context", "a", "--set", "a:production.databases.default=oracle"], "'oracle'"),
-        (["--context", "a", "--ci", "gitlab"], "--ci gitlab"),
         (["--context", "a", "--set", "a:deploy=none"], "deploy is the workspace's"),
     ],
 )
