@@ -69,9 +69,10 @@ def read_layout(root: Path) -> Layout:
     return Layout(root, identity, answers, {n: trees[n] for n in order}, single)
 
 
-def _new_context_spec(layout: Layout, name: str, sets: list[str]):
+def _new_context_spec(layout: Layout, name: str, sets: list[str], like: str | None):
     """The new context's spec: protean-init's defaults with the workspace's project-level
-    choices, then `sets`, then the sharing rules."""
+    choices, the choices of context `like` (same as it), then `sets`, then the sharing rules
+    (its own variables and storage, never `like`'s)."""
     from scaffolder.answers import build_spec
     from scaffolder.spec import default_spec
     from scaffolder.workspace_spec import context_spec
@@ -86,8 +87,20 @@ def _new_context_spec(layout: Layout, name: str, sets: list[str]):
         replicas=identity.replicas,
         installer=identity.installer,
     )
+    answers = None
+    if like is not None:
+        if like not in layout.trees:
+            raise UsageError(
+                f"unknown context {like!r} for --like; this workspace's contexts: "
+                f"{', '.join(layout.trees)}"
+            )
+        answers = {
+            key: value
+            for key, value in _answers_contexts(layout)[like].items()
+            if not key.startswith(("variables.", "local_urls."))
+        }
     try:
-        chosen = build_spec(start, sets=sets)
+        chosen = build_spec(start, answers=answers, sets=sets)
     except UsageError as error:
         raise UsageError(f"context {name!r}: {error}") from None
     return context_spec(chosen, name)
@@ -104,13 +117,15 @@ def _refuse_taken(layout: Layout, name: str) -> None:
             raise UsageError(f"{folder} exists already: choose another name, or move it first")
 
 
-def add_context(layout: Layout, name: str, sets: list[str], *, force: bool) -> dict:
+def add_context(
+    layout: Layout, name: str, sets: list[str], *, like: str | None = None, force: bool
+) -> dict:
     """The files `add-context NAME` writes (None deletes one)."""
     from scaffolder.domain_toml import config_tree
     from scaffolder.workspace_render import context_files
 
     _refuse_taken(layout, name)
-    spec = _new_context_spec(layout, name, sets)
+    spec = _new_context_spec(layout, name, sets, like)
     files: dict[str, bytes | None] = dict(context_files(spec))
     new_files = dict(files)
     if layout.single is not None:

@@ -27,6 +27,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
             help="one choice for the new context (repeatable), the keys of new --set, e.g. "
             "production.databases.default=postgresql",
         )
+        parser.add_argument(
+            "--like",
+            metavar="CONTEXT",
+            help="start from the choices of CONTEXT (same as it), with its own database and "
+            "variables",
+        )
     add_reopen_arguments(parser, FORCE)
 
 
@@ -37,12 +43,12 @@ def run(args: argparse.Namespace) -> int:
     from scaffolder.writer import apply, changes_for, describe
 
     root = discover_project(args.project)
-    adding = hasattr(args, "sets")
+    adding = args.command == "add-context"
 
     def changes():
         layout = read_layout(root)
         if adding:
-            files = add_context(layout, args.name, args.sets, force=args.force)
+            files = add_context(layout, args.name, args.sets, like=args.like, force=args.force)
         else:
             files = remove_context(layout, args.name, force=args.force)
         return changes_for(root, files)

@@ -156,3 +156,19 @@ def test_a_single_project_becomes_a_workspace_with_its_files_unchanged(tmp_path:
     assert_github_workflow_valid(root / ".github/workflows/ci.yml")
     assert not (root / "deploy/kubernetes/base/deployment.yaml").exists()
     assert (root / "deploy/kubernetes/base/shop-engine.yaml").is_file()
+
+
+def test_a_context_like_another_takes_its_choices_and_its_own_storage(tmp_path: Path) -> None:
+    root = tmp_path / "w"
+    argv = ["new", str(root), "--name", "shop", "--defaults", "--context", "ordering"]
+    argv += ["--context", "catalogue", "--set", "ordering:test.databases.default=mysql"]
+    assert main([*argv, "--set", "ordering:test.caches.default=memory"]) == 0
+    assert main(["add-context", "billing", "--like", "ordering", "--project", str(root)]) == 0
+    config = load_config(root / "src" / "billing", "test")
+    database = config["databases"]["default"]
+    assert database["provider"] == "mysql"
+    assert database["database_uri"].endswith("/shop_billing")
+    assert "BILLING_DATABASE_URL" in (root / "src/billing/domain.toml").read_text()
+    assert config["caches"]["default"]["provider"] == "memory"
+    plain = ["add-context", "shipping", "--like", "nowhere", "--project", str(root)]
+    assert main(plain) == 2
