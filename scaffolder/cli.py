@@ -38,6 +38,8 @@ COMMANDS = {
         "your edits",
     ),
 }
+COMMANDS["add-context"] = ("context", "add a bounded context: a workspace of several contexts")
+COMMANDS["remove-context"] = ("context", "remove a bounded context from a workspace")
 COMMANDS["completion"] = ("completion", "print a bash, zsh or fish completion script")
 # remove-database, rename-database, add-broker, remove-broker, ... (scaffolder.commands.slots)
 COMMANDS.update(importlib.import_module("scaffolder.commands.slots").commands())

@@ -34,6 +34,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="one choice (repeatable), e.g. production.databases.default=postgresql; the keys "
         "are those of protean-init set (see protean-init set --help)",
     )
+    parser.add_argument(
+        "--context",
+        dest="contexts",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a bounded context (repeatable): a workspace with a package, domain.toml and "
+        "tests per context under src/NAME; NAME:KEY=VALUE sets a key for one context",
+    )
     parser.add_argument("--ci", choices=CI_PROVIDERS, help="CI provider (default: github)")
     parser.add_argument(
         "--deploy",
@@ -71,11 +80,15 @@ def choose_ui(requested: str | None) -> str:
     return "tui" if can_run_fullscreen() else "prompt"
 
 
-def starting_spec(args: argparse.Namespace, name: str, ui: str) -> ProjectSpec:
+def starting_spec(
+    args: argparse.Namespace, name: str, ui: str, answers: dict | None = None
+) -> ProjectSpec:
+    """The spec the flags and answers file give (`answers`: the file, when read already)."""
     from scaffolder.answers import build_spec, load_answers
     from scaffolder.spec import default_spec, validate_project_name
 
-    answers = load_answers(args.answers) if args.answers else None
+    if answers is None and args.answers:
+        answers = load_answers(args.answers)
     if ui == "none" and not (args.defaults or answers is not None):
         raise UsageError(
             "no terminal to ask in: pass --defaults for the recommended layout, "
@@ -146,7 +159,12 @@ def run(args: argparse.Namespace) -> int:
     refuse_existing_project(target)
     if target.is_dir() and any(target.iterdir()) and not (args.force or args.dry_run):
         raise UsageError(f"{target} exists and is not empty; pass --force to write into it")
-    spec = starting_spec(args, name, ui)
+    answers = _answers(args)
+    from scaffolder.commands import new_workspace
+
+    if new_workspace.names_contexts(args, answers):
+        return new_workspace.run(args, target, name, ui, answers)
+    spec = starting_spec(args, name, ui, answers)
 
     if ui != "none":
         outcome = _ask(ui, spec, target, args)
@@ -169,6 +187,12 @@ def run(args: argparse.Namespace) -> int:
     print(summary(spec, target, files))
     _say_if_nested(target)
     return 0
+
+
+def _answers(args: argparse.Namespace) -> dict | None:
+    from scaffolder.answers import load_answers
+
+    return load_answers(args.answers) if args.answers else None
 
 
 def _say_if_nested(target: Path) -> None:

@@ -26,6 +26,7 @@ REOPEN_COMMANDS: dict[str, tuple[list[str], str]] = {
     "set": (["set", "production.caches.default=memory"], "generated"),
     "add-env": (["add-env", "production", "test", "memory"], "protean-new"),
     "ci": (["ci", "--ci", "gitlab"], "generated"),
+    "add-context": (["add-context", "billing"], "generated"),
 }
 
 State = dict[str, tuple[object, ...]]

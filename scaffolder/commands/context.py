@@ -1,0 +1,70 @@
+"""`protean-init add-context NAME` and `remove-context NAME`: grow or shrink a workspace of
+bounded contexts, in one change that re-derives the workspace's files
+(scaffolder.workspace_edit)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from scaffolder.commands import add_reopen_arguments
+
+FORCE = (
+    "take the regenerated lines where your edits to a derived file conflict (remove-context: "
+    "also delete the context's files you changed or added)"
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("name", metavar="NAME", help="the context's name, e.g. billing")
+    if parser.prog.split()[-1] == "add-context":
+        parser.add_argument(
+            "--set",
+            dest="sets",
+            action="append",
+            default=[],
+            metavar="KEY=VALUE",
+            help="one choice for the new context (repeatable), the keys of new --set, e.g. "
+            "production.databases.default=postgresql",
+        )
+        parser.add_argument(
+            "--like",
+            metavar="CONTEXT",
+            help="start from the choices of CONTEXT (same as it), with its own database and "
+            "variables",
+        )
+    add_reopen_arguments(parser, FORCE)
+
+
+def run(args: argparse.Namespace) -> int:
+    from scaffolder.project_files import discover_project
+    from scaffolder.transaction.lock import project_lock
+    from scaffolder.workspace_edit import add_context, read_layout, remove_context
+    from scaffolder.writer import apply, changes_for, describe
+
+    root = discover_project(args.project)
+    adding = args.command == "add-context"
+
+    def changes():
+        layout = read_layout(root)
+        if adding:
+            files = add_context(layout, args.name, args.sets, like=args.like, force=args.force)
+        else:
+            files = remove_context(layout, args.name, force=args.force)
+        return changes_for(root, files)
+
+    if args.dry_run:
+        from scaffolder.generated_record import is_record
+
+        shown = [c for c in changes() if not is_record(c.relative)]
+        print(describe(shown) if shown else "nothing would change")
+        return 0
+    with project_lock(root):
+        found = changes()
+        apply(found, root)
+    verb = "added" if adding else "removed"
+    print(
+        f"protean-init: context {args.name} {verb}; the workspace's files re-derived",
+        file=sys.stderr,
+    )
+    return 0

@@ -1,0 +1,131 @@
+"""`protean-init new DIR --context a --context b`: a workspace of bounded contexts.
+
+The project-level choices (name, CI, compose, deploy) and the keys without a context apply to
+every context; `a:KEY=VALUE` (a `--set`, or a key of the answers file, or a key under its
+`contexts: {a: {...}}` section) to context `a` alone, over them. Each context's spec then takes
+the workspace's sharing rules (scaffolder.workspace_spec) where the user named nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from scaffolder.errors import UsageError
+from scaffolder.spec import ProjectSpec
+from scaffolder.workspace_spec import WorkspaceSpec
+
+# The engine's scale: one for the workspace, checked in each context.
+_SCALE_KEYS = ("replicas", "workers")
+
+
+def names_contexts(args: argparse.Namespace, answers: dict[str, Any] | None) -> bool:
+    """Whether `new` makes a workspace: --context, or an answers file that names contexts."""
+    if args.contexts:
+        return True
+    from scaffolder.workspace_spec import answers_contexts
+
+    return bool(answers) and bool(answers_contexts(answers or {})[1])
+
+
+def context_names(requested: list[str], answered: dict[str, Any]) -> list[str]:
+    """The contexts, in order: --context's, else the answers file's. Each a valid name, once;
+    an answers file's context that --context leaves out is named, not dropped."""
+    from scaffolder.workspace_spec import validate_context_name
+
+    names = list(requested) or list(answered)
+    seen: set[str] = set()
+    for name in names:
+        validate_context_name(name)
+        if name in seen:
+            raise UsageError(f"context {name!r} is named twice; name each context once")
+        seen.add(name)
+    missing = [name for name in answered if name not in seen]
+    if missing:
+        raise UsageError(
+            f"the answers file has context {missing[0]!r}, which --context does not name; "
+            f"expected one of: {', '.join(names)}"
+        )
+    return names
+
+
+def workspace_spec(
+    args: argparse.Namespace, name: str, ui: str, answers: dict[str, Any] | None
+) -> WorkspaceSpec:
+    from scaffolder.answers import build_spec
+    from scaffolder.commands.new import starting_spec
+    from scaffolder.workspace_spec import answers_contexts, context_spec, split_qualified
+
+    project_answers, answered = answers_contexts(answers or {})
+    names = context_names(args.contexts, answered)
+    shared, own = split_qualified(args.sets, names)
+    # The engine's scale is checked against each context's subscription type, so it is
+    # applied to the contexts, not to the project's spec (which no engine runs).
+    scale = [item for item in shared if item.partition("=")[0].strip() in _SCALE_KEYS]
+    scale_answers = {k: v for k, v in project_answers.items() if k in _SCALE_KEYS}
+    unqualified = argparse.Namespace(
+        **{**vars(args), "sets": [item for item in shared if item not in scale]}
+    )
+    project_answers = {k: v for k, v in project_answers.items() if k not in _SCALE_KEYS}
+    project = starting_spec(unqualified, name, ui, answers=project_answers)
+    contexts: dict[str, ProjectSpec] = {}
+    for context in names:
+        try:
+            chosen = build_spec(
+                project,
+                answers={**scale_answers, **answered.get(context, {})},
+                sets=[*scale, *own[context]],
+            )
+        except UsageError as error:
+            raise UsageError(f"context {context!r}: {error}") from None
+        contexts[context] = context_spec(chosen, context)
+    return WorkspaceSpec(project, contexts)
+
+
+def with_record(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The files and the record of what was generated: every file but the answers file. A
+    context's domain.toml is recorded too (a single project's is not): remove-context deletes
+    a context's files only while they are as generated."""
+    from scaffolder.generated_record import record_files, recordable
+
+    record = record_files(recordable(files, ""))
+    return {**files, **{path: content for path, content in record.items() if content}}
+
+
+def run(
+    args: argparse.Namespace, target: Path, name: str, ui: str, answers: dict[str, Any] | None
+) -> int:
+    if ui != "none":
+        raise UsageError(
+            "the wizard and the prompts do not ask for contexts yet: pass --defaults or "
+            "--answers FILE with --context NAME"
+        )
+    from scaffolder.workspace_render import render_workspace
+    from scaffolder.writer import create_project
+
+    workspace = workspace_spec(args, name, ui, answers)
+    files = render_workspace(workspace)
+    if args.dry_run:
+        from scaffolder.writer import changes_for, describe
+
+        print(describe(changes_for(target, files)))
+        return 0
+    create_project(target, with_record(files), force=args.force)
+    print(summary(workspace, target, files))
+    return 0
+
+
+def summary(workspace: WorkspaceSpec, target: Path, files: dict[str, bytes]) -> str:
+    """What was written and what to run next."""
+    project = workspace.project
+    lines = [
+        f"Created the workspace {project.project_name} in {target}/ ({len(files)} files), "
+        f"contexts: {', '.join(workspace.names)}",
+        "",
+        "Next:",
+        f"  cd {target}",
+        '  python -m venv .venv && . .venv/bin/activate && pip install -e ".[test]"',
+    ]
+    lines += [f"  pytest tests/{context} --protean-env memory" for context in workspace.names]
+    return "\n".join(lines)

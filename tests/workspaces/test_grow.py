@@ -1,0 +1,174 @@
+"""add-context and remove-context: one change that writes a context's files and re-derives the
+workspace's, keeping the user's edits; a single project becomes a workspace with its first
+context's files unchanged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scaffolder.cli import main
+from tests.support.protean_config import load_config
+from tests.support.validators import assert_compose_valid, assert_github_workflow_valid
+
+from .cases import contexts_of
+
+ENVIRONMENTS = ("base", "production", "test", "memory")
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+
+
+def _new(root: Path, *contexts: str) -> Path:
+    argv = ["new", str(root), "--name", "shop", "--defaults", "--deploy", "kubernetes"]
+    assert main([*argv, *[a for c in contexts for a in ("--context", c)]]) == 0
+    return root
+
+
+def _edit(root: Path, *argv: str) -> tuple[int, str]:
+    return main([*argv, "--project", str(root)]), ""
+
+
+def _resolved(root: Path, folder: str) -> dict[str, dict]:
+    """What Protean resolves for the config found from `folder`, per environment (the
+    variables production requires set)."""
+    variables = {
+        name: f"postgresql://u:p@h/{name}"
+        for name in ("DATABASE_URL", "BROKER_URL", "EVENT_STORE_URL", "CACHE_URL")
+    }
+    return {
+        env: {
+            key: value
+            for key, value in dict(load_config(root / folder, env, variables)).items()
+            if key in ("databases", "brokers", "caches", "event_store", "server", "testing")
+        }
+        for env in ENVIRONMENTS
+    }
+
+
+def test_adding_then_removing_a_context_gives_every_byte_back(tmp_path: Path) -> None:
+    root = _new(tmp_path / "w", "ordering", "catalogue")
+    before = _snapshot(root)
+    assert main(["add-context", "billing", "--project", str(root)]) == 0
+    assert contexts_of(root) == ["billing", "catalogue", "ordering"]
+    assert main(["remove-context", "billing", "--project", str(root)]) == 0
+    assert _snapshot(root) == before
+
+
+def test_an_added_context_is_in_every_shared_file_and_resolves(tmp_path: Path) -> None:
+    root = _new(tmp_path / "w", "ordering", "catalogue")
+    compose = root / "docker-compose.yml"
+    compose.write_text("# my own note\n" + compose.read_text())
+    argv = ["add-context", "billing", "--set", "test.databases.default=mysql"]
+    assert main([*argv, "--project", str(root)]) == 0
+    assert compose.read_text().startswith("# my own note\n")
+    assert "mysql:" in compose.read_text()
+    assert_compose_valid(compose)
+    assert_github_workflow_valid(root / ".github/workflows/ci.yml")
+    workflow = (root / ".github/workflows/ci.yml").read_text()
+    assert '["ordering", "catalogue", "billing"]' in workflow
+    assert (root / "deploy/kubernetes/base/billing-engine.yaml").is_file()
+    config = load_config(root / "src" / "billing", "test")
+    assert config["databases"]["default"]["database_uri"].endswith("/shop_billing")
+    assert config["databases"]["default"]["provider"] == "mysql"
+    assert '"src/billing"' in (root / "pyproject.toml").read_text()
+
+
+def test_a_conflicting_edit_writes_nothing(capsys, tmp_path: Path) -> None:
+    root = _new(tmp_path / "w", "ordering", "catalogue")
+    workflow = root / ".github/workflows/ci.yml"
+    workflow.write_text(
+        workflow.read_text().replace('["ordering", "catalogue"]', '["ordering"]', 1)
+    )
+    before = _snapshot(root)
+    assert main(["add-context", "billing", "--project", str(root)]) == 1
+    assert "ci.yml" in capsys.readouterr().err
+    assert _snapshot(root) == before
+    assert main(["add-context", "billing", "--project", str(root), "--force"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("argv", "named"),
+    [
+        (["add-context", "ordering"], "exists already"),
+        (["add-context", "Billing"], "'Billing'"),
+        (["add-context", "src"], "reserved"),
+        (["add-context", "billing", "--set", "production.databases.default=oracle"], "oracle"),
+        (["remove-context", "billing"], "unknown context 'billing'"),
+    ],
+)
+def test_bad_input_is_refused_in_one_line(capsys, tmp_path: Path, argv, named) -> None:
+    root = _new(tmp_path / "w", "ordering", "catalogue")
+    before = _snapshot(root)
+    assert main([*argv, "--project", str(root)]) == 2
+    err = capsys.readouterr().err
+    assert named in err and err.count("\n") == 1, err
+    assert _snapshot(root) == before
+
+
+def test_removing_a_context_with_the_users_edits_needs_force(capsys, tmp_path: Path) -> None:
+    root = _new(tmp_path / "w", "ordering", "catalogue")
+    own = root / "src" / "catalogue" / "pricing.py"
+    own.write_text("PRICE = 1\n")
+    before = _snapshot(root)
+    assert main(["remove-context", "catalogue", "--project", str(root)]) == 2
+    assert "src/catalogue/pricing.py" in capsys.readouterr().err
+    assert _snapshot(root) == before
+    assert main(["remove-context", "catalogue", "--project", str(root), "--force"]) == 0
+    assert contexts_of(root) == ["ordering"]
+    assert not (root / "deploy/kubernetes/base/catalogue-engine.yaml").exists()
+    assert "catalogue" not in (root / ".github/workflows/ci.yml").read_text()
+
+
+def test_the_only_context_is_not_removed(capsys, tmp_path: Path) -> None:
+    root = tmp_path / "single"
+    assert main(["new", str(root), "--defaults"]) == 0
+    assert main(["remove-context", "single", "--project", str(root)]) == 2
+    assert "only context" in capsys.readouterr().err
+
+
+def test_a_single_project_becomes_a_workspace_with_its_files_unchanged(tmp_path: Path) -> None:
+    root = tmp_path / "shop"
+    assert main(["new", str(root), "--defaults", "--deploy", "kubernetes"]) == 0
+    before = _snapshot(root)
+    resolved = _resolved(root, "src/shop")
+    assert main(["add-context", "billing", "--project", str(root)]) == 0
+    after = _snapshot(root)
+    # The package, byte for byte where it was; domain.toml beside it; the tests under
+    # tests/shop/, byte for byte.
+    for path, content in before.items():
+        if path.startswith("src/shop/"):
+            assert after[path] == content, path
+        if path.startswith("tests/"):
+            assert after[f"tests/shop/{path.removeprefix('tests/')}"] == content, path
+    assert after["src/shop/domain.toml"] == before["domain.toml"]
+    assert "domain.toml" not in after
+    # Protean resolves the first context as before, in every environment.
+    assert _resolved(root, "src/shop") == resolved
+    assert contexts_of(root) == ["billing", "shop"]
+    assert_compose_valid(root / "docker-compose.yml")
+    assert_github_workflow_valid(root / ".github/workflows/ci.yml")
+    assert not (root / "deploy/kubernetes/base/deployment.yaml").exists()
+    assert (root / "deploy/kubernetes/base/shop-engine.yaml").is_file()
+
+
+def test_a_context_like_another_takes_its_choices_and_its_own_storage(tmp_path: Path) -> None:
+    root = tmp_path / "w"
+    argv = ["new", str(root), "--name", "shop", "--defaults", "--context", "ordering"]
+    argv += ["--context", "catalogue", "--set", "ordering:test.databases.default=mysql"]
+    assert main([*argv, "--set", "ordering:test.caches.default=memory"]) == 0
+    assert main(["add-context", "billing", "--like", "ordering", "--project", str(root)]) == 0
+    config = load_config(root / "src" / "billing", "test")
+    database = config["databases"]["default"]
+    assert database["provider"] == "mysql"
+    assert database["database_uri"].endswith("/shop_billing")
+    assert "BILLING_DATABASE_URL" in (root / "src/billing/domain.toml").read_text()
+    assert config["caches"]["default"]["provider"] == "memory"
+    plain = ["add-context", "shipping", "--like", "nowhere", "--project", str(root)]
+    assert main(plain) == 2
