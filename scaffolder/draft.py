@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from scaffolder.spec import (
     ENVIRONMENTS,
+    PROJECT_KEYS,
     SETTING_TABLE,
     SETTINGS,
     EnvironmentSpec,
@@ -38,11 +39,12 @@ def _per_environment() -> dict[str, dict[Any, Any]]:
 class SpecDraft:
     """A spec under construction: plain mutable data, validated when it becomes a spec."""
 
+    # The project-level choices (spec.ProjectChoices, whose defaults these repeat: a draft is
+    # mutable, a ProjectChoices frozen, so it cannot be this class's base).
     project_name: str = ""
     package_name: str = ""  # empty: the project name's (package_name_for)
     ci: str = "github"
     compose: bool = True
-    # The deployment files (spec.DEPLOY_CHOICES) and the engine's scale.
     deploy: str = "none"
     workers: int = 1
     replicas: int = 1
@@ -69,14 +71,7 @@ class SpecDraft:
             providers[env] = dict(environment.providers)
             settings[env] = environment.settings()
         return cls(
-            project_name=spec.project_name,
-            package_name=spec.package_name,
-            ci=spec.ci,
-            compose=spec.compose,
-            deploy=spec.deploy,
-            workers=spec.workers,
-            replicas=spec.replicas,
-            installer=spec.installer,
+            **spec.choices(),
             providers=providers,
             settings=settings,
             present=[env for env in ENVIRONMENTS if env in spec.environments],
@@ -134,19 +129,13 @@ class SpecDraft:
                 self.providers[env],
                 **{SETTING_TABLE[name].attribute: chosen.get(name) for name in SETTINGS},
             )
-        chosen_fields: dict[str, Any] = dict(
-            project_name=self.project_name,
-            package_name=self.package_name or package_name_for(self.project_name),
-            environments=environments,
-            ci=self.ci,
-            compose=self.compose,
-            variables={s: v for s, v in self.variables.items() if keep_variable(s)},
-            local_urls={s: u for s, u in self.local_urls.items() if keep_local_url(s)},
-            deploy=self.deploy,
-            workers=self.workers,
-            replicas=self.replicas,
-            installer=self.installer,
-        )
+        chosen_fields: dict[str, Any] = {
+            **{key: getattr(self, key) for key in PROJECT_KEYS},
+            "package_name": self.package_name or package_name_for(self.project_name),
+            "environments": environments,
+            "variables": {s: v for s, v in self.variables.items() if keep_variable(s)},
+            "local_urls": {s: u for s, u in self.local_urls.items() if keep_local_url(s)},
+        }
         if self.origin is None:
             return ProjectSpec(**chosen_fields)
         return dataclasses.replace(self.origin, **chosen_fields)

@@ -158,14 +158,7 @@ def template_data(
 
     plan = plan_project(tree, project.project_name, project.package_name)
     data = {
-        "project_name": project.project_name,
-        "package_name": project.package_name,
-        "ci": project.ci,
-        "compose": project.compose,
-        "deploy": project.deploy,
-        "workers": project.workers,
-        "replicas": project.replicas,
-        "installer": project.installer,
+        **project.choices(),
         "spec": answers or {},
         "plan": {
             **plan_context(plan),
@@ -194,15 +187,7 @@ def template_data(
 def render_data(spec: ProjectSpec) -> dict[str, Any]:
     """The answers for a new project: everything, domain.toml's sections included."""
     project = ProjectIdentity(
-        spec.project_name,
-        spec.package_name,
-        spec.ci,
-        spec.compose,
-        spec.deploy,
-        spec.workers,
-        spec.replicas,
-        installer=spec.installer,
-        test_install=test_install_command(None, spec.installer),
+        **spec.choices(), test_install=test_install_command(None, spec.installer)
     )
     return template_data(
         project,

@@ -10,9 +10,9 @@ from __future__ import annotations
 import keyword
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from types import MappingProxyType
-from typing import Literal
+from typing import Any, Literal
 
 from scaffolder.catalog import PROTEAN_DEFAULTS, PROVIDERS, Provider, Role
 from scaffolder.errors import UsageError, closest
@@ -344,22 +344,88 @@ class EnvironmentSpec:
         return {name: value for name, value in values.items() if value is not None}
 
 
+Recorded = Literal["always", "changed", "never"]
+
+
+def _parse_name(key: str, value: object) -> str:
+    """A project or package name, as text: ProjectSpec's validation names what is wrong."""
+    return str(value)
+
+
 @dataclass(frozen=True)
-class ProjectSpec:
-    project_name: str
-    package_name: str
-    environments: Mapping[str, EnvironmentSpec]
-    ci: str = "github"
-    compose: bool = True
+class ProjectSetting:
+    """How one project-level choice (ProjectChoices' field) is read from `KEY=VALUE` (new
+    --set, answers files) and kept in the answers record."""
+
+    parse: Callable[[str, object], object]  # (key, raw value) -> value, or UsageError
+    # When an edit writes it into the answers record (scaffolder.reopen.derive): "always";
+    # "changed", where it differs from the default or the record has it already (a record
+    # made before the choice existed stays as it was); "never", the names, written when the
+    # record is made.
+    record: Recorded = "always"
+
+
+def _setting(parse: Callable[[str, object], object], record: Recorded = "always") -> dict[str, Any]:
+    return {"setting": ProjectSetting(parse, record)}
+
+
+@dataclass(frozen=True)
+class ProjectChoices:
+    """The project-level choices, one field each with its default and how a value is read:
+    the spec's project part and what a reopened project's identity holds (project_files).
+    A choice added here is accepted by the vocabulary, kept in the answers record and passed
+    to the template (scaffolder.render.template_data) as it is named."""
+
+    project_name: str = field(metadata=_setting(_parse_name, "never"))
+    package_name: str = field(metadata=_setting(_parse_name, "never"))
+    ci: str = field(default="github", metadata=_setting(_parse_name))
+    compose: bool = field(default=True, metadata=_setting(_parse_bool))
+    # Deployment files (scaffolder.deployment): docker, kubernetes or none; the engine's
+    # `protean server --workers` and the Deployment's replicas.
+    deploy: str = field(
+        default="none",
+        metadata=_setting(lambda key, value: _parse_choice(key, value, DEPLOY_CHOICES)),
+    )
+    workers: int = field(default=1, metadata=_setting(_parse_count))
+    replicas: int = field(default=1, metadata=_setting(_parse_count))
+    installer: str = field(
+        default="pip",
+        metadata=_setting(lambda key, value: _parse_choice(key, value, INSTALLERS), "changed"),
+    )
+
+    def choices(self) -> dict[str, Any]:
+        """The project-level choices by name, in PROJECT_KEYS' order."""
+        return {key: getattr(self, key) for key in PROJECT_SETTINGS}
+
+
+PROJECT_SETTINGS: Mapping[str, ProjectSetting] = MappingProxyType(
+    {f.name: f.metadata["setting"] for f in fields(ProjectChoices)}
+)
+PROJECT_KEYS = tuple(PROJECT_SETTINGS)
+
+
+def recorded_choices(project: ProjectChoices, record: Mapping[str, Any]) -> dict[str, Any]:
+    """The choices an edit writes into the answers record `record` (ProjectSetting.record)."""
+    defaults = {f.name: f.default for f in fields(ProjectChoices)}
+    written = {}
+    for key, setting in PROJECT_SETTINGS.items():
+        value = getattr(project, key)
+        if setting.record == "always" or (
+            setting.record == "changed" and (value != defaults[key] or key in record)
+        ):
+            written[key] = value
+    return written
+
+
+@dataclass(frozen=True)
+class ProjectSpec(ProjectChoices):
+    """The project: its choices (ProjectChoices), and per environment its providers and
+    settings."""
+
+    environments: Mapping[str, EnvironmentSpec] = field(kw_only=True)
     # Overrides of the default variable and local URL of a slot (Slot.variable, the catalog).
     variables: Mapping[Slot, str] = field(default_factory=dict)
     local_urls: Mapping[Slot, str] = field(default_factory=dict)
-    # Deployment files (scaffolder.deployment): docker, kubernetes or none; the engine's
-    # `protean server --workers` and the Deployment's replicas.
-    deploy: str = "none"
-    workers: int = 1
-    replicas: int = 1
-    installer: str = "pip"
 
     def __post_init__(self) -> None:
         for name in ("environments", "variables", "local_urls"):

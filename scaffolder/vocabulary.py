@@ -15,7 +15,6 @@ Light to import (`--help` lists the vocabulary from here).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,30 +22,17 @@ from scaffolder.catalog import Role
 from scaffolder.errors import UsageError, closest
 from scaffolder.spec import (
     BASE,
-    DEPLOY_CHOICES,
     ENVIRONMENTS,
     INHERIT,
-    INSTALLERS,
+    PROJECT_KEYS,
+    PROJECT_SETTINGS,
     SETTING_TABLE,
     Setting,
     Slot,
-    _parse_bool,
-    _parse_choice,
-    _parse_count,
     check_provider,
     validate_variable_name,
 )
 
-PROJECT_KEYS = (
-    "project_name",
-    "package_name",
-    "ci",
-    "compose",
-    "deploy",
-    "workers",
-    "replicas",
-    "installer",
-)
 # Short spellings the flags use (--name, --package).
 _PROJECT_ALIASES = {"name": "project_name", "package": "package_name"}
 SPEC_GROUPS = ("variables", "local_urls")
@@ -106,7 +92,7 @@ class VariableEdit:
 
 @dataclass(frozen=True)
 class ProjectEdit:
-    """`project_name`, `package_name`, `ci`, `compose`: what only `new` chooses."""
+    """A project-level choice (scaffolder.spec.ProjectChoices): what only `new` chooses."""
 
     name: str
     value: Any
@@ -127,20 +113,9 @@ def parse_assignment(text: str, *, flag: str = "--set") -> tuple[str, str]:
     return key.strip(), value.strip()
 
 
-# How each project key's value is checked (the rest are names, kept as text).
-_PROJECT_PARSERS: dict[str, Callable[[str, object], object]] = {
-    "deploy": lambda key, value: _parse_choice(key, value, DEPLOY_CHOICES),
-    "installer": lambda key, value: _parse_choice(key, value, INSTALLERS),
-    "workers": _parse_count,
-    "replicas": _parse_count,
-    "compose": _parse_bool,
-}
-
-
 def _project_edit(key: str, value: Any) -> ProjectEdit:
     name = _PROJECT_ALIASES.get(key, key)
-    parse = _PROJECT_PARSERS.get(name)
-    return ProjectEdit(name, parse(key, value) if parse else str(value))
+    return ProjectEdit(name, PROJECT_SETTINGS[name].parse(key, value))
 
 
 def _variable_edit(key: str, group: str, rest: str, value: Any) -> VariableEdit:
