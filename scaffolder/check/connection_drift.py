@@ -32,9 +32,9 @@ from scaffolder.check.drift import (
     published_ports,
 )
 from scaffolder.check.findings import DRIFT, ERROR
-from scaffolder.check.resolution import references_in
 from scaffolder.database_creation import created_databases
 from scaffolder.project_files import compose_file
+from scaffolder.variable_reference import references_in, substitute
 
 _LOCAL = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0"})
 _DEFAULT_PORTS = {
@@ -110,17 +110,12 @@ def _test_slots(ctx: ProjectContext) -> list[Slot]:
             if written is None:
                 continue
         refs = list(references_in(written))
-        default: str | None = written
-        for ref in refs:
-            if ref.default is None:
-                default = None
-                break
-        if default is not None and refs:
-            for ref in refs:
-                whole = (
-                    "${" + ref.name + ("|" + ref.default if ref.default is not None else "") + "}"
-                )
-                default = default.replace(whole, ref.default or "")
+        # The URL with every default substituted; None when a reference has none.
+        default = (
+            None
+            if any(ref.default is None for ref in refs)
+            else substitute(written, lambda ref: ref.default or "")
+        )
         line = ctx.collector.source.where(env, (*use.slot.path, provider.uri_key))
         slots.append(Slot(use, provider.service, tuple(r.name for r in refs), default, line))
     return slots

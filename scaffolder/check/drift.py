@@ -17,7 +17,7 @@ from scaffolder.catalog import SERVICES, Provider, Service
 from scaffolder.check.common import Collector, SlotUse, strings
 from scaffolder.check.context import ProjectContext
 from scaffolder.check.findings import DRIFT, ERROR
-from scaffolder.check.resolution import Resolved, references_in
+from scaffolder.check.resolution import Resolved
 from scaffolder.inputs import read_text
 from scaffolder.project_files import (
     ENV_EXAMPLE,
@@ -28,6 +28,7 @@ from scaffolder.project_files import (
 )
 from scaffolder.redact import holds_remote_password, looks_secret
 from scaffolder.spec import BASE
+from scaffolder.variable_reference import references_in
 
 _ENV_LINE = re.compile(r"^\s*#?\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=", re.MULTILINE)
 _GITLAB_RESERVED = frozenset(

@@ -27,12 +27,12 @@ from scaffolder.check.resolution import (
     Resolved,
     is_unset,
     protean_config_module,
-    references_in,
 )
 from scaffolder.check.risks import memory_rules, passwords
 from scaffolder.engine_options import ENGINE_OPTIONS, PROTEAN_OWN_KEYS
 from scaffolder.provider_plugins import ENTRY_POINT_GROUPS, adapter_package
 from scaffolder.spec import BASE
+from scaffolder.variable_reference import references_in
 
 PROCESSING = ("sync", "async")
 CHOICES: Mapping[str, tuple[str, ...]] = {
