@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from scaffolder import deployment
+from scaffolder.answers import spec_answers
 from scaffolder.config_tree import Tree
 from scaffolder.domain_toml import config_tree, sections
 from scaffolder.install import test_install_command
@@ -53,26 +54,6 @@ def template_root() -> Path:
     from scaffolder.template_source import running_root
 
     return running_root()
-
-
-def spec_answers(spec: ProjectSpec) -> dict[str, Any]:
-    """The spec as plain data, for the answers file: what was chosen, per environment."""
-    environments = {}
-    for env, environment in spec.environments.items():
-        entry: dict[str, Any] = {str(slot): name for slot, name in environment.providers.items()}
-        entry.update(environment.settings())
-        environments[env] = entry
-    answers: dict[str, Any] = {"environments": environments}
-    if spec.variables:
-        answers["variables"] = {str(slot): name for slot, name in spec.variables.items()}
-    if spec.local_urls:
-        from scaffolder.redact import redact_text
-
-        # The record is no second copy of a password: a URL's is masked.
-        answers["local_urls"] = {
-            str(slot): redact_text(url) for slot, url in spec.local_urls.items()
-        }
-    return answers
 
 
 def plan_context(plan: Plan) -> dict[str, Any]:
