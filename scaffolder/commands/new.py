@@ -164,9 +164,9 @@ def run(args: argparse.Namespace) -> int:
         print(describe(changes_for(target, files)))
         return 0
     create_project(target, with_record(files), force=args.force)
-    from scaffolder.next_steps import summary
+    from scaffolder.next_steps import creation_report
 
-    print(summary(spec, target, files))
+    print(creation_report(spec, target, files))
     _say_if_nested(target)
     return 0
 
