@@ -173,8 +173,10 @@ def strings(tree: Any, path: Path = ()) -> Iterator[tuple[Path, str]]:
 
 
 @dataclass(frozen=True)
-class SlotUse:
-    """A provider table as one environment resolves it, and the line that chose it."""
+class ConfiguredSlot:
+    """A slot as `check` reads it in one environment: its provider table as resolved (the
+    provider None when the catalog does not know it), and the line that chose it. (The
+    derived files' plan has its own scaffolder.plan.SlotUse: a known provider only.)"""
 
     slot: Slot
     table: Mapping[str, Any]
@@ -184,7 +186,7 @@ class SlotUse:
     written: bool
 
 
-def slot_uses(source: Source, resolved: Resolved) -> list[SlotUse]:
+def configured_slots(source: Source, resolved: Resolved) -> list[ConfiguredSlot]:
     """Slots the file configures, and the default slots Protean always has."""
     env, values = resolved.env, resolved.values
     uses = []
@@ -205,5 +207,5 @@ def slot_uses(source: Source, resolved: Resolved) -> list[SlotUse]:
                 PROVIDERS[role].get(provider_name) if isinstance(provider_name, str) else None
             )
             line = source.where(env, (*slot.path, "provider"))
-            uses.append(SlotUse(slot, table, provider, line, written))
+            uses.append(ConfiguredSlot(slot, table, provider, line, written))
     return uses

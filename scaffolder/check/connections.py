@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scaffolder.catalog import PROVIDERS, TOP_LEVEL_KEYS, Connection, Provider, Role
-from scaffolder.check.common import Collector, SlotUse, strings
+from scaffolder.check.common import Collector, ConfiguredSlot, strings
 from scaffolder.check.findings import ERROR, WARNING
 from scaffolder.check.resolution import Resolved
 from scaffolder.check.source import Path
@@ -156,7 +156,10 @@ def _substitute(written: str, value_of: Callable[[VariableReference], str | None
 
 
 def connection_rules(
-    c: Collector, resolved: Resolved, uses: Sequence[SlotUse], environ: Mapping[str, str] | None
+    c: Collector,
+    resolved: Resolved,
+    uses: Sequence[ConfiguredSlot],
+    environ: Mapping[str, str] | None,
 ) -> None:
     """Each slot's connection string against the schemes its provider opens."""
     for use in uses:
@@ -177,7 +180,7 @@ def connection_rules(
             _judge(c, resolved.env, use, provider, candidate, line, scheme_only=scheme_only)
 
 
-def _merged_value(merged: Mapping[str, Any], use: SlotUse, key: str) -> Any:
+def _merged_value(merged: Mapping[str, Any], use: ConfiguredSlot, key: str) -> Any:
     table: Any = merged
     for part in use.slot.path:
         table = table.get(part) if isinstance(table, dict) else None
@@ -187,7 +190,7 @@ def _merged_value(merged: Mapping[str, Any], use: SlotUse, key: str) -> Any:
 def _hosts(
     c: Collector,
     env: str,
-    use: SlotUse,
+    use: ConfiguredSlot,
     provider: Provider,
     written: Any,
     line: int,
@@ -236,7 +239,7 @@ def _hosts(
                 )
 
 
-def _add_shape(c: Collector, env: str, use: SlotUse, line: int, message: str) -> None:
+def _add_shape(c: Collector, env: str, use: ConfiguredSlot, line: int, message: str) -> None:
     c.add(
         ERROR,
         "malformed-url",
@@ -296,7 +299,7 @@ def _point(key: str, provider: Provider) -> str:
 def _judge(
     c: Collector,
     env: str,
-    use: SlotUse,
+    use: ConfiguredSlot,
     provider: Provider,
     candidate: Candidate,
     line: int,

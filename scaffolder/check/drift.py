@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from scaffolder.catalog import SERVICES, Provider, Service
-from scaffolder.check.common import Collector, SlotUse, strings
+from scaffolder.check.common import Collector, ConfiguredSlot, strings
 from scaffolder.check.context import ProjectContext
 from scaffolder.check.findings import DRIFT, ERROR
 from scaffolder.check.resolution import Resolved
@@ -171,9 +171,9 @@ def _env_value(node: Any, name: str) -> str:
 # --- Rules ---------------------------------------------------------------------------------
 
 
-def _needed(uses: Iterable[SlotUse]) -> dict[str, tuple[SlotUse, Provider, Service]]:
+def _needed(uses: Iterable[ConfiguredSlot]) -> dict[str, tuple[ConfiguredSlot, Provider, Service]]:
     """Catalog service name -> the first use that needs it, with its provider and service."""
-    needed: dict[str, tuple[SlotUse, Provider, Service]] = {}
+    needed: dict[str, tuple[ConfiguredSlot, Provider, Service]] = {}
     for use in uses:
         if use.provider and use.provider.service:
             needed.setdefault(use.provider.service.name, (use, use.provider, use.provider.service))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from scaffolder.catalog import TOP_LEVEL_KEYS
 from scaffolder.check import connection_drift, deploy, drift, placeholders, selection
-from scaffolder.check.common import Collector, SlotUse, slot_uses
+from scaffolder.check.common import Collector, ConfiguredSlot, configured_slots
 from scaffolder.check.connections import placeholder_rules
 from scaffolder.check.context import ProjectContext
 from scaffolder.check.findings import ERROR, Finding
@@ -59,7 +59,7 @@ class _ConfigRun:
     environments: list[str]
     checked: list[str]
     resolved: dict[str, Resolved]
-    uses: dict[str, list[SlotUse]]
+    uses: dict[str, list[ConfiguredSlot]]
 
 
 def _run_config(
@@ -81,12 +81,12 @@ def _run_config(
     placeholder_rules(c, overlays, checked)
     overlay_rules(c, overlays, checked)
     resolved = {env: resolve(source.raw, env, environ) for env in every}
-    uses: dict[str, list[SlotUse]] = {}
+    uses: dict[str, list[ConfiguredSlot]] = {}
     for env in every:
         if env in checked:
             uses[env] = environment_rules(c, resolved[env], environ if env in named else None)
         elif resolved[env].error is None:
-            uses[env] = slot_uses(source, resolved[env])
+            uses[env] = configured_slots(source, resolved[env])
     database_overrides(c, overlays, checked)
     return _ConfigRun(c, every, checked, resolved, uses)
 

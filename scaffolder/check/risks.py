@@ -11,7 +11,7 @@ from scaffolder.catalog import PROTEAN_DEFAULTS, PROVIDERS, Role
 from scaffolder.check.common import (
     ROLE_BY_KEY,
     Collector,
-    SlotUse,
+    ConfiguredSlot,
     is_production,
     strings,
 )
@@ -41,7 +41,7 @@ _CONSEQUENCES = {
 }
 
 
-def memory_rules(c: Collector, env: str, use: SlotUse) -> None:
+def memory_rules(c: Collector, env: str, use: ConfiguredSlot) -> None:
     provider, slot = use.provider, use.slot
     if provider is None:
         return
