@@ -13,18 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scaffolder.catalog import PROTEAN_DEFAULTS, PROVIDERS
-from scaffolder.draft import SpecDraft
 from scaffolder.errors import UsageError, yaml_error_text
-from scaffolder.spec import (
-    BASE,
-    DEFAULT_SLOTS,
-    MEMORY,
-    PRODUCTION,
-    SETTING_TABLE,
-    ProjectSpec,
-    Slot,
-    production_provider,
-)
+from scaffolder.spec.builder import SpecBuilder
+from scaffolder.spec.defaults import production_provider
+from scaffolder.spec.environments import BASE, MEMORY, PRODUCTION
+from scaffolder.spec.project import ProjectSpec
+from scaffolder.spec.settings import SETTING_TABLE
+from scaffolder.spec.slots import DEFAULT_SLOTS, Slot
 
 if TYPE_CHECKING:
     from scaffolder.vocabulary import Edit
@@ -34,7 +29,7 @@ _SPEC_KEYS = ["variables", "local_urls"]
 _RECORD_KEYS = {"generated_from", "derived_files"}
 
 
-def _with_implied_choices(draft: SpecDraft, named: set[tuple[str, Slot]]) -> None:
+def _with_implied_choices(draft: SpecBuilder, named: set[tuple[str, Slot]]) -> None:
     """What the keys imply but do not say: base's slots default to in-process providers, a
     slot base gains is kept off local files in production and in process in memory, unless
     that environment's own key (`named`) says otherwise."""
@@ -44,7 +39,7 @@ def _with_implied_choices(draft: SpecDraft, named: set[tuple[str, Slot]]) -> Non
         base.setdefault(slot, PROTEAN_DEFAULTS[slot.role])
     if PRODUCTION in draft.present:
         # A slot base gains keeps production off local files: sqlite in base is a
-        # server in production unless production names it (scaffolder.spec).
+        # server in production unless production names it (scaffolder.spec.defaults).
         production = draft.providers[PRODUCTION]
         for slot, name in base.items():
             if (PRODUCTION, slot) in named or slot in production:
@@ -67,7 +62,7 @@ def _with_implied_choices(draft: SpecDraft, named: set[tuple[str, Slot]]) -> Non
                 draft.providers[MEMORY].setdefault(slot, PROTEAN_DEFAULTS[slot.role])
 
 
-def apply_setting(draft: SpecDraft, named: set[tuple[str, Slot]], key: str, value: Any) -> None:
+def apply_setting(draft: SpecBuilder, named: set[tuple[str, Slot]], key: str, value: Any) -> None:
     """Apply one `KEY=VALUE` to the draft; the vocabulary's one parser validates it. `named`
     gains the (env, slot) of a provider key: the implied choices leave those as given."""
     from scaffolder.vocabulary import parse_edit
@@ -75,7 +70,7 @@ def apply_setting(draft: SpecDraft, named: set[tuple[str, Slot]], key: str, valu
     _apply_edit(draft, named, parse_edit(key, value))
 
 
-def _apply_edit(draft: SpecDraft, named: set[tuple[str, Slot]], edit: Edit) -> None:
+def _apply_edit(draft: SpecBuilder, named: set[tuple[str, Slot]], edit: Edit) -> None:
     from scaffolder.vocabulary import ProviderEdit
 
     if isinstance(edit, ProviderEdit):
@@ -155,7 +150,7 @@ def typed_answer(key: str, value: Any) -> Any:
     (one line: the key, the value, the type expected) when not. A file's values are typed, so
     `project_name: true` or `test.debug: "false"` is a mistake to name, not a value to turn
     into text (`--set` values are text, and parsed)."""
-    from scaffolder.spec import ENVIRONMENTS
+    from scaffolder.spec.environments import ENVIRONMENTS
     from scaffolder.vocabulary import SPEC_GROUPS, ProviderEdit, parse_edit
 
     given = _kind(value)
@@ -187,7 +182,7 @@ def build_spec(
     project: Mapping[str, Any] | None = None,
 ) -> ProjectSpec:
     """Start from `start` (the defaults, or nothing), then the answers file, then `--set`."""
-    draft = SpecDraft.of(start) if start else SpecDraft()
+    draft = SpecBuilder.of(start) if start else SpecBuilder()
     named: set[tuple[str, Slot]] = set()
     for key, value in answer_settings(answers or {}):
         apply_setting(draft, named, key, typed_answer(key, value))
@@ -296,7 +291,7 @@ def _connection_choices(
     """Add the slot's variable name, and its local default, where they are not protean-init's
     own: from the first reference in its resolved table, the first environment that has one."""
     from scaffolder.config_tree import provider_of, references
-    from scaffolder.spec import default_local_url
+    from scaffolder.spec.slots import default_local_url
 
     provider = provider_of(slot, table)
     for ref in references(dict(table)):

@@ -10,7 +10,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from scaffolder.catalog import PROTEAN_DEFAULTS, PROVIDERS, TOP_LEVEL_KEYS, Provider, Role
-from scaffolder.spec import BASE, Slot
+from scaffolder.spec.environments import BASE
+from scaffolder.spec.slots import Slot
 from scaffolder.variable_reference import VariableReference, references_in
 
 Tree = Mapping[str, Any]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from pathlib import Path
 
-from scaffolder.spec import ProjectSpec
+from scaffolder.spec.project import ProjectSpec
 
 
 def next_commands(

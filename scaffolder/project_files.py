@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from scaffolder.errors import UsageError
-from scaffolder.spec import INSTALLERS, PROJECT_KEYS, ProjectChoices
+from scaffolder.spec.choices import INSTALLERS, PROJECT_KEYS, ProjectChoices
 from scaffolder.toml.errors import error_text
 from scaffolder.transaction.paths import FOLLOW_LINKS_ENV, follow_outside_links
 
@@ -398,7 +398,7 @@ def _kind(value: object) -> str:
 def _shape_problem(tree: Mapping[str, Any]) -> tuple[tuple[str, ...], str] | None:
     """The first place an edit could not honour: an overlay, a role table, a slot or a server
     table that is not a table, or a provider that is not a name. (key path, what it is)."""
-    from scaffolder.spec import OVERLAYS
+    from scaffolder.spec.environments import OVERLAYS
 
     sections: list[tuple[tuple[str, ...], Any]] = [((), tree)]
     sections += [((env,), tree[env]) for env in OVERLAYS if env in tree]

@@ -33,7 +33,8 @@ from scaffolder.project_files import (
     domain_module,
 )
 from scaffolder.redact import redact_tree
-from scaffolder.spec import BASE, MEMORY, PRODUCTION, TEST, ProjectSpec
+from scaffolder.spec.environments import BASE, MEMORY, PRODUCTION, TEST
+from scaffolder.spec.project import ProjectSpec
 from scaffolder.toml.values import render as toml_value
 
 # Files computed from domain.toml, that the reopen commands regenerate.

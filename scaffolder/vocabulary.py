@@ -6,7 +6,7 @@ message, everywhere. Keys mirror domain.toml, with `base` for its top level:
 
     ENV.ROLE.NAME=PROVIDER|inherit    a provider (`inherit`: an overlay drops its override)
     ENV.event_store=PROVIDER|inherit
-    ENV.SETTING=VALUE|inherit         the settings of scaffolder.spec.SETTING_TABLE
+    ENV.SETTING=VALUE|inherit         the settings of scaffolder.spec.settings.SETTING_TABLE
     variables.ROLE.NAME=VARIABLE      the environment variable a slot reads
     local_urls.ROLE.NAME=URL          the local default of that variable (not production)
 
@@ -20,18 +20,11 @@ from typing import Any
 
 from scaffolder.catalog import Role
 from scaffolder.errors import UsageError, closest
-from scaffolder.spec import (
-    BASE,
-    ENVIRONMENTS,
-    INHERIT,
-    PROJECT_KEYS,
-    PROJECT_SETTINGS,
-    SETTING_TABLE,
-    Setting,
-    Slot,
-    check_provider,
-    validate_variable_name,
-)
+from scaffolder.spec.choices import PROJECT_KEYS, PROJECT_SETTINGS
+from scaffolder.spec.environments import BASE, ENVIRONMENTS, INHERIT
+from scaffolder.spec.names import validate_variable_name
+from scaffolder.spec.settings import SETTING_TABLE, Setting
+from scaffolder.spec.slots import Slot, check_provider
 
 # Short spellings the flags use (--name, --package).
 _PROJECT_ALIASES = {"name": "project_name", "package": "package_name"}
@@ -92,7 +85,7 @@ class VariableEdit:
 
 @dataclass(frozen=True)
 class ProjectEdit:
-    """A project-level choice (scaffolder.spec.ProjectChoices): what only `new` chooses."""
+    """A project-level choice (scaffolder.spec.choices.ProjectChoices): what only `new` chooses."""
 
     name: str
     value: Any

@@ -20,7 +20,8 @@ from scaffolder.check.source import Path, Source
 from scaffolder.engine_options import ANY_ENGINE_OPTION
 from scaffolder.provider_plugins import InstalledProviders
 from scaffolder.redact import redact_text
-from scaffolder.spec import PRODUCTION, Slot
+from scaffolder.spec.environments import PRODUCTION
+from scaffolder.spec.slots import Slot
 
 # Names people give environments: a table with one of these names is an overlay even when
 # it is empty or holds only misspelled keys.

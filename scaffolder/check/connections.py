@@ -23,7 +23,7 @@ from scaffolder.check.findings import ERROR, WARNING
 from scaffolder.check.resolution import Resolved
 from scaffolder.check.source import Path
 from scaffolder.redact import redact_text
-from scaffolder.spec import BASE
+from scaffolder.spec.environments import BASE
 from scaffolder.variable_reference import OPENING, VariableReference, references_in, substitute
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*)://")

@@ -12,7 +12,7 @@ from scaffolder.check.common import Collector, ConfiguredSlot
 from scaffolder.check.resolution import Resolved
 from scaffolder.errors import UsageError, yaml_error_text
 from scaffolder.inputs import read_text
-from scaffolder.spec import BASE, TEST
+from scaffolder.spec.environments import BASE, TEST
 
 
 @dataclass

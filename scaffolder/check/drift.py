@@ -27,7 +27,7 @@ from scaffolder.project_files import (
     compose_file,
 )
 from scaffolder.redact import holds_remote_password, looks_secret
-from scaffolder.spec import BASE
+from scaffolder.spec.environments import BASE
 from scaffolder.variable_reference import references_in
 
 _ENV_LINE = re.compile(r"^\s*#?\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=", re.MULTILINE)

@@ -26,7 +26,7 @@ from scaffolder.project_files import (
     require_config,
 )
 from scaffolder.provider_plugins import InstalledProviders, project_site_dirs
-from scaffolder.spec import BASE
+from scaffolder.spec.environments import BASE
 
 # The rules that read the project's files beyond the config, in order. A new family of rules
 # is a module under scaffolder/check/ with a `rule(ctx: ProjectContext) -> None`, and one

@@ -22,7 +22,7 @@ from typing import Any
 
 from scaffolder.catalog import PROTEAN_DEFAULTS, Role
 from scaffolder.config_tree import deep_merge
-from scaffolder.spec import BASE
+from scaffolder.spec.environments import BASE
 from scaffolder.variable_reference import VariableReference, substitute
 
 # What an unset `${VAR}` without a default becomes: no `${` in it, so substitution ends.

@@ -20,7 +20,8 @@ from scaffolder.check.resolution import Resolved
 from scaffolder.check.source import Path
 from scaffolder.config_tree import deliberately_in_memory, provider_of
 from scaffolder.redact import is_local_host
-from scaffolder.spec import MEMORY, Slot
+from scaffolder.spec.environments import MEMORY
+from scaffolder.spec.slots import Slot
 from scaffolder.variable_reference import references_in, without_references
 
 # Overlays for running on one machine: they are not expected to repoint every database.

@@ -31,7 +31,7 @@ from scaffolder.check.resolution import (
 from scaffolder.check.risks import memory_rules, passwords
 from scaffolder.engine_options import ENGINE_OPTIONS, PROTEAN_OWN_KEYS
 from scaffolder.provider_plugins import ENTRY_POINT_GROUPS, adapter_package
-from scaffolder.spec import BASE
+from scaffolder.spec.environments import BASE
 from scaffolder.variable_reference import references_in
 
 PROCESSING = ("sync", "async")

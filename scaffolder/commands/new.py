@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from scaffolder.errors import CANCELLED, UsageError
-from scaffolder.spec import CI_PROVIDERS, ProjectSpec
+from scaffolder.spec.choices import CI_PROVIDERS
+from scaffolder.spec.project import ProjectSpec
 
 UI_CHOICES = ("tui", "prompt", "none")
 
@@ -73,7 +74,8 @@ def choose_ui(requested: str | None) -> str:
 
 def starting_spec(args: argparse.Namespace, name: str, ui: str) -> ProjectSpec:
     from scaffolder.answers import build_spec, load_answers
-    from scaffolder.spec import default_spec, validate_project_name
+    from scaffolder.spec.defaults import default_spec
+    from scaffolder.spec.names import validate_project_name
 
     answers = load_answers(args.answers) if args.answers else None
     if ui == "none" and not (args.defaults or answers is not None):

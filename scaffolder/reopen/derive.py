@@ -19,7 +19,7 @@ from scaffolder.config_tree import Tree
 from scaffolder.errors import ScaffolderError
 from scaffolder.inputs import decode, read_bytes
 from scaffolder.project_files import COMPOSE_NAMES, ENV_EXAMPLE, GITHUB_WORKFLOW, ProjectIdentity
-from scaffolder.spec import recorded_choices
+from scaffolder.spec.choices import recorded_choices
 from scaffolder.transaction.paths import project_file
 
 

@@ -21,21 +21,11 @@ from scaffolder.config_tree import (
 )
 from scaffolder.errors import UsageError, closest
 from scaffolder.reopen.project import Project
-from scaffolder.spec import (
-    BASE,
-    MEMORY,
-    OVERLAYS,
-    PRODUCTION,
-    RECOMMENDED,
-    TEST,
-    Setting,
-    Slot,
-    check_provider,
-    default_local_url,
-    production_provider,
-    real_provider,
-    validate_slot_name,
-)
+from scaffolder.spec.defaults import RECOMMENDED, production_provider, real_provider
+from scaffolder.spec.environments import BASE, MEMORY, OVERLAYS, PRODUCTION, TEST
+from scaffolder.spec.names import validate_slot_name
+from scaffolder.spec.settings import Setting
+from scaffolder.spec.slots import Slot, check_provider, default_local_url
 
 Additions = dict[tuple[str, ...], dict[str, Any]]
 

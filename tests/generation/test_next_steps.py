@@ -10,7 +10,7 @@ import pytest
 from scaffolder.answers import build_spec
 from scaffolder.next_steps import creation_report, next_commands
 from scaffolder.render import render_project
-from scaffolder.spec import default_spec
+from scaffolder.spec.defaults import default_spec
 
 
 def readme_commands(files: dict[str, bytes]) -> list[str]:

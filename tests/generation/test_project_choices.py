@@ -1,6 +1,6 @@
-"""The project-level choices are defined once (scaffolder.spec.ProjectChoices): the vocabulary,
-the answers record, the template's data, a reopened project's identity and the wizard's
-draft all read that one definition."""
+"""The project-level choices are defined once (scaffolder.spec.choices.ProjectChoices): the
+vocabulary, the answers record, the template's data, a reopened project's identity and the
+spec builder all read that one definition."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ import dataclasses
 import pytest
 import yaml
 
-from scaffolder.draft import SpecDraft
 from scaffolder.errors import UsageError
 from scaffolder.project_files import ProjectIdentity, project_identity
 from scaffolder.render import render_data
 from scaffolder.reopen.derive import record_snapshot
-from scaffolder.spec import PROJECT_KEYS, PROJECT_SETTINGS, ProjectChoices, default_spec
+from scaffolder.spec.builder import SpecBuilder
+from scaffolder.spec.choices import PROJECT_KEYS, PROJECT_SETTINGS, ProjectChoices
+from scaffolder.spec.defaults import default_spec
 from scaffolder.vocabulary import ProjectEdit, parse_edit
 
 CHOICES = {f.name: f for f in dataclasses.fields(ProjectChoices)}
@@ -31,7 +32,7 @@ def test_every_choice_is_a_key_of_the_vocabulary_parsed_by_its_setting() -> None
 
 
 def test_the_draft_starts_from_the_choices_defaults() -> None:
-    draft = SpecDraft()
+    draft = SpecBuilder()
     for key, choice in CHOICES.items():
         if choice.default is not dataclasses.MISSING:
             assert getattr(draft, key) == choice.default, key

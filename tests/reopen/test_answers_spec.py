@@ -116,7 +116,7 @@ def test_a_new_project_and_an_edit_record_the_spec_in_one_format() -> None:
     blocks are the same, variables and masked local URLs included."""
     from scaffolder.answers import build_spec, record_spec, spec_answers
     from scaffolder.domain_toml import config_tree as spec_tree
-    from scaffolder.spec import default_spec
+    from scaffolder.spec.defaults import default_spec
 
     spec = build_spec(
         default_spec("shop"),

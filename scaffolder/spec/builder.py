@@ -16,16 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Self
 
-from scaffolder.spec import (
-    ENVIRONMENTS,
-    PROJECT_KEYS,
-    SETTING_TABLE,
-    SETTINGS,
-    EnvironmentSpec,
-    ProjectSpec,
-    Slot,
-    package_name_for,
-)
+from scaffolder.spec.choices import PROJECT_KEYS
+from scaffolder.spec.environments import ENVIRONMENTS
+from scaffolder.spec.names import package_name_for
+from scaffolder.spec.project import EnvironmentSpec, ProjectSpec
+from scaffolder.spec.settings import SETTING_TABLE, SETTINGS
+from scaffolder.spec.slots import Slot
 
 if TYPE_CHECKING:
     from scaffolder.vocabulary import Edit
@@ -36,11 +32,11 @@ def _per_environment() -> dict[str, dict[Any, Any]]:
 
 
 @dataclass
-class SpecDraft:
+class SpecBuilder:
     """A spec under construction: plain mutable data, validated when it becomes a spec."""
 
-    # The project-level choices (spec.ProjectChoices, whose defaults these repeat: a draft is
-    # mutable, a ProjectChoices frozen, so it cannot be this class's base).
+    # The project-level choices (spec.choices.ProjectChoices, whose defaults these repeat: a
+    # builder is mutable, a ProjectChoices frozen, so it cannot be this class's base).
     project_name: str = ""
     package_name: str = ""  # empty: the project name's (package_name_for)
     ci: str = "github"
