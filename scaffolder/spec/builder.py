@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Self
 
 from scaffolder.spec.choices import PROJECT_KEYS
+from scaffolder.spec.environment_spec import EnvironmentSpec
 from scaffolder.spec.environments import ENVIRONMENTS
 from scaffolder.spec.names import package_name_for
-from scaffolder.spec.project import EnvironmentSpec, ProjectSpec
+from scaffolder.spec.project import ProjectSpec
 from scaffolder.spec.settings import SETTING_TABLE, SETTINGS
 from scaffolder.spec.slots import Slot
 

@@ -7,9 +7,10 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from scaffolder.catalog import PROTEAN_DEFAULTS, PROVIDERS, Role
+from scaffolder.spec.environment_spec import EnvironmentSpec
 from scaffolder.spec.environments import BASE, MEMORY, PRODUCTION, TEST
 from scaffolder.spec.names import package_name_for
-from scaffolder.spec.project import EnvironmentSpec, ProjectSpec
+from scaffolder.spec.project import ProjectSpec
 from scaffolder.spec.slots import DEFAULT_SLOTS
 
 # The servers Protean's production guide recommends, per role.

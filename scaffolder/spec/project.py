@@ -14,38 +14,17 @@ from types import MappingProxyType
 
 from scaffolder.catalog import PROVIDERS, Provider
 from scaffolder.spec.choices import ProjectChoices
-from scaffolder.spec.environments import BASE
-from scaffolder.spec.settings import SETTING_TABLE, SETTINGS, Processing
-from scaffolder.spec.slots import Slot, default_local_url, slot_order
-from scaffolder.spec.validation import validate
-
-
-@dataclass(frozen=True)
-class EnvironmentSpec:
-    """One environment: base holds every slot; an overlay holds only what it overrides."""
-
-    providers: Mapping[Slot, str] = field(default_factory=dict)
-    debug: bool | None = None
-    testing: bool | None = None
-    event_processing: Processing | None = None
-    command_processing: Processing | None = None
-    # [ENV.server] and [ENV.server.health] (SETTING_TABLE's server.* keys).
-    server_default_subscription_type: str | None = None
-    server_default_subscription_profile: str | None = None
-    server_drain_timeout: int | float | None = None
-    server_health_host: str | None = None
-    server_health_port: int | None = None
-
-    def __post_init__(self) -> None:
-        # One order whatever the input order (flags, an answers file's sorted keys, the UI),
-        # so the same choices always write the same domain.toml.
-        providers = dict(sorted(self.providers.items(), key=lambda item: slot_order(item[0])))
-        object.__setattr__(self, "providers", MappingProxyType(providers))
-
-    def settings(self) -> dict[str, object]:
-        """The settings this environment sets, in a stable order."""
-        values = {name: getattr(self, SETTING_TABLE[name].attribute) for name in SETTINGS}
-        return {name: value for name, value in values.items() if value is not None}
+from scaffolder.spec.environment_spec import EnvironmentSpec
+from scaffolder.spec.environments import BASE, PRODUCTION
+from scaffolder.spec.settings import DEFAULT_SUBSCRIPTION_TYPE
+from scaffolder.spec.slots import Slot, default_local_url
+from scaffolder.spec.validation import (
+    validate_choices,
+    validate_connections,
+    validate_deployment,
+    validate_environment,
+    validate_layout,
+)
 
 
 @dataclass(frozen=True)
@@ -85,3 +64,23 @@ class ProjectSpec(ProjectChoices):
 
     def with_environment(self, env: str, environment: EnvironmentSpec) -> ProjectSpec:
         return replace(self, environments={**self.environments, env: environment})
+
+
+def validate(spec: ProjectSpec) -> None:
+    """Raise UsageError for the first thing wrong with `spec`, in this order: the names and
+    CI, the environments and base's slots, each environment's providers and settings, the
+    deployment, then the connections' variables and local URLs (scaffolder.spec.validation)."""
+    validate_choices(spec)
+    validate_layout(spec.environments)
+    for env, environment in spec.environments.items():
+        validate_environment(env, environment, spec.base)
+    validate_deployment(spec, subscription_type(spec))
+    validate_connections(spec.variables, spec.local_urls)
+
+
+def subscription_type(spec: ProjectSpec, env: str = PRODUCTION) -> str:
+    """The engine's default subscription type in `env`, after inheritance (Protean's default
+    is event_store)."""
+    overlay = spec.environments.get(env)
+    chosen = overlay.server_default_subscription_type if overlay else None
+    return chosen or spec.base.server_default_subscription_type or DEFAULT_SUBSCRIPTION_TYPE

@@ -2,69 +2,66 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
 
 from scaffolder.errors import UsageError, closest
-from scaffolder.spec.choices import CI_PROVIDERS, DEPLOY_CHOICES, INSTALLERS
-from scaffolder.spec.environments import BASE, ENVIRONMENTS, PRODUCTION
+from scaffolder.spec.choices import CI_PROVIDERS, DEPLOY_CHOICES, INSTALLERS, ProjectChoices
+from scaffolder.spec.environment_spec import EnvironmentSpec
+from scaffolder.spec.environments import BASE, ENVIRONMENTS
 from scaffolder.spec.names import (
     validate_package_name,
     validate_project_name,
     validate_variable_name,
 )
-from scaffolder.spec.settings import DEFAULT_SUBSCRIPTION_TYPE, SETTING_TABLE
+from scaffolder.spec.settings import SETTING_TABLE
 from scaffolder.spec.slots import DEFAULT_SLOTS, Slot, check_provider
 
-if TYPE_CHECKING:
-    from scaffolder.spec.project import EnvironmentSpec, ProjectSpec
 
-
-def validate(spec: ProjectSpec) -> None:
-    """Raise UsageError for the first thing wrong with `spec`, in this order: the names and
-    CI, the environments and base's slots, each environment's providers and settings, the
-    deployment, then the connections' variables and local URLs."""
-    validate_project_name(spec.project_name)
-    validate_package_name(spec.package_name)
-    if spec.ci not in CI_PROVIDERS:
+def validate_choices(choices: ProjectChoices) -> None:
+    """The names, the CI provider and the installer."""
+    validate_project_name(choices.project_name)
+    validate_package_name(choices.package_name)
+    if choices.ci not in CI_PROVIDERS:
         raise UsageError(
-            f"unknown CI provider {spec.ci!r}{closest(spec.ci, CI_PROVIDERS)}; "
+            f"unknown CI provider {choices.ci!r}{closest(choices.ci, CI_PROVIDERS)}; "
             f"expected one of: {', '.join(CI_PROVIDERS)}"
         )
-    if spec.installer not in INSTALLERS:
+    if choices.installer not in INSTALLERS:
         raise UsageError(
-            f"unknown installer {spec.installer!r}{closest(str(spec.installer), INSTALLERS)}; "
+            f"unknown installer {choices.installer!r}"
+            f"{closest(str(choices.installer), INSTALLERS)}; "
             f"expected one of: {', '.join(INSTALLERS)}"
         )
-    _validate_layout(spec)
-    for env, environment in spec.environments.items():
-        _validate_environment(spec, env, environment)
-    validate_deployment(spec)
-    for slot, variable in spec.variables.items():
+
+
+def validate_connections(variables: Mapping[Slot, str], local_urls: Mapping[Slot, str]) -> None:
+    """The variable names and local URLs given for slots."""
+    for slot, variable in variables.items():
         validate_variable_name(variable, slot)
-    for slot, url in spec.local_urls.items():
+    for slot, url in local_urls.items():
         validate_local_url(slot, url)
 
 
-def _validate_layout(spec: ProjectSpec) -> None:
+def validate_layout(environments: Mapping[str, EnvironmentSpec]) -> None:
     """Known environment names, and a base that has every default slot."""
-    for env in spec.environments:
+    for env in environments:
         if env not in ENVIRONMENTS:
             raise UsageError(
                 f"unknown environment {env!r}{closest(env, ENVIRONMENTS)}; "
                 f"expected one of: {', '.join(ENVIRONMENTS)}"
             )
-    if BASE not in spec.environments:
+    if BASE not in environments:
         raise UsageError("the spec has no base environment")
     for slot in DEFAULT_SLOTS:
-        if slot not in spec.base.providers:
+        if slot not in environments[BASE].providers:
             raise UsageError(f"base has no provider for {slot}")
 
 
-def _validate_environment(spec: ProjectSpec, env: str, environment: EnvironmentSpec) -> None:
+def validate_environment(env: str, environment: EnvironmentSpec, base: EnvironmentSpec) -> None:
     """Catalog providers for slots base defines, and values each setting's parser keeps."""
     for slot, name in environment.providers.items():
         check_provider(slot, name)
-        if slot not in spec.base.providers:
+        if slot not in base.providers:
             raise UsageError(
                 f"{env}.{slot} overrides a {slot.role.label} that base does not define; "
                 f"add it to base first (--set base.{slot}=PROVIDER)"
@@ -103,26 +100,19 @@ def validate_local_url(slot: Slot, url: str) -> None:
         )
 
 
-def subscription_type(spec: ProjectSpec, env: str = PRODUCTION) -> str:
-    """The engine's default subscription type in `env`, after inheritance (Protean's default
-    is event_store)."""
-    overlay = spec.environments.get(env)
-    chosen = overlay.server_default_subscription_type if overlay else None
-    return chosen or spec.base.server_default_subscription_type or DEFAULT_SUBSCRIPTION_TYPE
-
-
-def validate_deployment(spec: ProjectSpec) -> None:
-    """Deploy choice and scale: more than one engine process only with stream subscriptions."""
-    if spec.deploy not in DEPLOY_CHOICES:
+def validate_deployment(choices: ProjectChoices, subscription_type: str) -> None:
+    """Deploy choice and scale: more than one engine process only with stream subscriptions
+    (`subscription_type`, production's)."""
+    if choices.deploy not in DEPLOY_CHOICES:
         raise UsageError(
-            f"invalid deploy {spec.deploy!r}{closest(str(spec.deploy), DEPLOY_CHOICES)}; "
+            f"invalid deploy {choices.deploy!r}{closest(str(choices.deploy), DEPLOY_CHOICES)}; "
             f"expected one of: {', '.join(DEPLOY_CHOICES)}"
         )
     for name in ("workers", "replicas"):
-        count = getattr(spec, name)
+        count = getattr(choices, name)
         if isinstance(count, bool) or not isinstance(count, int) or count < 1:
             raise UsageError(f"invalid {name} {count!r}; expected a whole number, 1 or more")
-        if count > 1 and subscription_type(spec) == "event_store":
+        if count > 1 and subscription_type == "event_store":
             raise UsageError(
                 f"{name}={count} needs production.server.default_subscription_type=stream: "
                 "event-store subscriptions are single-writer, so a second engine process "

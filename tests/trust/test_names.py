@@ -24,8 +24,8 @@ from scaffolder.cli import main
 from scaffolder.errors import UsageError
 from scaffolder.spec.defaults import default_spec
 from scaffolder.spec.names import reserved_variable, validate_package_name
+from scaffolder.spec.project import validate
 from scaffolder.spec.slots import Slot
-from scaffolder.spec.validation import validate
 
 DEFAULT = Slot(Role.DATABASE, "default")
 
