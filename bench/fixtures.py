@@ -79,7 +79,7 @@ def copier_data_file(path: Path, project_name: str = "shop") -> Path:
     import yaml
 
     from scaffolder.render import render_data
-    from scaffolder.spec import default_spec
+    from scaffolder.spec.defaults import default_spec
 
     data = render_data(default_spec(project_name))
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")

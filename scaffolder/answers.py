@@ -13,18 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scaffolder.catalog import PROTEAN_DEFAULTS, PROVIDERS
-from scaffolder.draft import SpecDraft
 from scaffolder.errors import UsageError, yaml_error_text
-from scaffolder.spec import (
-    BASE,
-    DEFAULT_SLOTS,
-    MEMORY,
-    PRODUCTION,
-    SETTING_TABLE,
-    ProjectSpec,
-    Slot,
-    production_provider,
-)
+from scaffolder.spec.builder import SpecBuilder
+from scaffolder.spec.defaults import production_provider
+from scaffolder.spec.environments import BASE, MEMORY, PRODUCTION
+from scaffolder.spec.project import ProjectSpec
+from scaffolder.spec.settings import SETTING_TABLE
+from scaffolder.spec.slots import DEFAULT_SLOTS, Slot
 
 if TYPE_CHECKING:
     from scaffolder.vocabulary import Edit
@@ -34,7 +29,7 @@ _SPEC_KEYS = ["variables", "local_urls"]
 _RECORD_KEYS = {"generated_from", "derived_files"}
 
 
-def _with_implied_choices(draft: SpecDraft, named: set[tuple[str, Slot]]) -> None:
+def _with_implied_choices(draft: SpecBuilder, named: set[tuple[str, Slot]]) -> None:
     """What the keys imply but do not say: base's slots default to in-process providers, a
     slot base gains is kept off local files in production and in process in memory, unless
     that environment's own key (`named`) says otherwise."""
@@ -44,7 +39,7 @@ def _with_implied_choices(draft: SpecDraft, named: set[tuple[str, Slot]]) -> Non
         base.setdefault(slot, PROTEAN_DEFAULTS[slot.role])
     if PRODUCTION in draft.present:
         # A slot base gains keeps production off local files: sqlite in base is a
-        # server in production unless production names it (scaffolder.spec).
+        # server in production unless production names it (scaffolder.spec.defaults).
         production = draft.providers[PRODUCTION]
         for slot, name in base.items():
             if (PRODUCTION, slot) in named or slot in production:
@@ -67,7 +62,7 @@ def _with_implied_choices(draft: SpecDraft, named: set[tuple[str, Slot]]) -> Non
                 draft.providers[MEMORY].setdefault(slot, PROTEAN_DEFAULTS[slot.role])
 
 
-def apply_setting(draft: SpecDraft, named: set[tuple[str, Slot]], key: str, value: Any) -> None:
+def apply_setting(draft: SpecBuilder, named: set[tuple[str, Slot]], key: str, value: Any) -> None:
     """Apply one `KEY=VALUE` to the draft; the vocabulary's one parser validates it. `named`
     gains the (env, slot) of a provider key: the implied choices leave those as given."""
     from scaffolder.vocabulary import parse_edit
@@ -75,7 +70,7 @@ def apply_setting(draft: SpecDraft, named: set[tuple[str, Slot]], key: str, valu
     _apply_edit(draft, named, parse_edit(key, value))
 
 
-def _apply_edit(draft: SpecDraft, named: set[tuple[str, Slot]], edit: Edit) -> None:
+def _apply_edit(draft: SpecBuilder, named: set[tuple[str, Slot]], edit: Edit) -> None:
     from scaffolder.vocabulary import ProviderEdit
 
     if isinstance(edit, ProviderEdit):
@@ -155,7 +150,7 @@ def typed_answer(key: str, value: Any) -> Any:
     (one line: the key, the value, the type expected) when not. A file's values are typed, so
     `project_name: true` or `test.debug: "false"` is a mistake to name, not a value to turn
     into text (`--set` values are text, and parsed)."""
-    from scaffolder.spec import ENVIRONMENTS
+    from scaffolder.spec.environments import ENVIRONMENTS
     from scaffolder.vocabulary import SPEC_GROUPS, ProviderEdit, parse_edit
 
     given = _kind(value)
@@ -187,7 +182,7 @@ def build_spec(
     project: Mapping[str, Any] | None = None,
 ) -> ProjectSpec:
     """Start from `start` (the defaults, or nothing), then the answers file, then `--set`."""
-    draft = SpecDraft.of(start) if start else SpecDraft()
+    draft = SpecBuilder.of(start) if start else SpecBuilder()
     named: set[tuple[str, Slot]] = set()
     for key, value in answer_settings(answers or {}):
         apply_setting(draft, named, key, typed_answer(key, value))
@@ -204,11 +199,44 @@ def build_spec(
     return draft.spec()
 
 
+def answers_spec(
+    environments: Mapping[str, tuple[Mapping[Slot, str], Mapping[str, object]]],
+    variables: Mapping[Slot, str],
+    local_urls: Mapping[Slot, str],
+) -> dict[str, Any]:
+    """The answers record's `spec:` block, made here only: per environment the providers it
+    names and the settings it sets (`environments` maps each to both), then the variables
+    and local URLs that are not protean-init's own. answer_settings reads it back."""
+    record: dict[str, Any] = {
+        "environments": {
+            env: {**{str(slot): name for slot, name in providers.items()}, **settings}
+            for env, (providers, settings) in environments.items()
+        }
+    }
+    if variables:
+        record["variables"] = {str(slot): name for slot, name in variables.items()}
+    if local_urls:
+        from scaffolder.redact import redact_text
+
+        # The record is no second copy of a password: a URL's is masked.
+        record["local_urls"] = {str(slot): redact_text(url) for slot, url in local_urls.items()}
+    return record
+
+
+def spec_answers(spec: ProjectSpec) -> dict[str, Any]:
+    """The `spec:` block of a new project's record: what was chosen, per environment."""
+    return answers_spec(
+        {env: (e.providers, e.settings()) for env, e in spec.environments.items()},
+        spec.variables,
+        spec.local_urls,
+    )
+
+
 def record_spec(tree: Mapping[str, Any], package: str, deploy: str = "none") -> dict[str, Any]:
-    """The answers record's `spec:` block as domain.toml now says, in `spec_answers`' shape:
-    per environment the providers its section names and the settings it sets, and the
-    variables and local defaults that differ from protean-init's own. Every edit writes it
-    again (scaffolder.reopen.derive.record_snapshot), so it never describes the project as created
+    """The `spec:` block as domain.toml now says (the shape of spec_answers): per environment
+    the providers its section names and the settings it sets, and the variables and local
+    defaults that differ from protean-init's own. Every edit writes it again
+    (scaffolder.reopen.derive.record_snapshot), so it never describes the project as created
     when domain.toml has changed since; `new --answers` of the record gives this domain.toml
     back. Only catalog providers and validated values: what is unknown stays in domain.toml."""
     from scaffolder.config_tree import environments, resolve, slot_tables
@@ -217,43 +245,39 @@ def record_spec(tree: Mapping[str, Any], package: str, deploy: str = "none") -> 
     # What a deployment writes into [production.server] by itself is implied by `deploy`.
     implied = CONTAINER_SERVER if deploy != "none" else {}
 
-    envs: dict[str, Any] = {}
-    variables: dict[str, str] = {}
-    local_urls: dict[str, str] = {}
+    envs: dict[str, tuple[dict[Slot, str], dict[str, object]]] = {}
+    variables: dict[Slot, str] = {}
+    local_urls: dict[Slot, str] = {}
     for env in environments(tree):
         section = resolve(tree, BASE) if env == BASE else tree[env]
         envs[env] = _section_choices(env, section, implied if env == PRODUCTION else {})
         for slot, table in slot_tables(resolve(tree, env)):
             _connection_choices(env, slot, table, package, variables, local_urls)
-    record: dict[str, Any] = {"environments": envs}
-    if variables:
-        record["variables"] = variables
-    if local_urls:
-        record["local_urls"] = local_urls
-    return record
+    return answers_spec(envs, variables, local_urls)
 
 
 def _section_choices(
     env: str, section: Mapping[str, Any], implied: Mapping[str, Any]
-) -> dict[str, Any]:
+) -> tuple[dict[Slot, str], dict[str, object]]:
     """The providers `section` itself names and the valid settings it sets, less what the
     deployment writes by itself (`implied`)."""
     from scaffolder.config_tree import provider_of, slot_tables
 
-    entry: dict[str, Any] = {}
+    providers: dict[Slot, str] = {}
     for slot, table in slot_tables(section):
         if not _names_provider(section, slot):
             continue
         provider = provider_of(slot, table)
         if provider is not None:
-            entry[str(slot)] = provider.name
+            providers[slot] = provider.name
+    settings: dict[str, object] = {}
     for name in SETTING_TABLE:
         value = _setting(section, name)
         if name in implied and implied[name] == value:
             continue
         if value is not None and _valid(env, name, value):
-            entry[name] = value
-    return entry
+            settings[name] = value
+    return providers, settings
 
 
 def _connection_choices(
@@ -261,25 +285,24 @@ def _connection_choices(
     slot: Slot,
     table: Mapping[str, Any],
     package: str,
-    variables: dict[str, str],
-    local_urls: dict[str, str],
+    variables: dict[Slot, str],
+    local_urls: dict[Slot, str],
 ) -> None:
     """Add the slot's variable name, and its local default, where they are not protean-init's
     own: from the first reference in its resolved table, the first environment that has one."""
     from scaffolder.config_tree import provider_of, references
-    from scaffolder.redact import redact_text
-    from scaffolder.spec import default_local_url
+    from scaffolder.spec.slots import default_local_url
 
     provider = provider_of(slot, table)
     for ref in references(dict(table)):
         if ref.name != slot.variable:
-            variables.setdefault(str(slot), ref.name)
+            variables.setdefault(slot, ref.name)
         if ref.default is not None and provider is not None and env != PRODUCTION:
             own = default_local_url(slot, provider, package)
             # A table of another provider keeps base's URL under a merge (memory's
             # over a server's): only a URL its provider reads can be a choice.
             if own is not None and ref.default != own:
-                local_urls.setdefault(str(slot), redact_text(ref.default))
+                local_urls.setdefault(slot, ref.default)
         break
 
 

@@ -24,7 +24,7 @@ COMMANDS = {
     ),
     "add-database": ("add_database", "add a named database to every environment"),
     "edit": ("edit", "open the edit menu for the project here (a summary without a terminal)"),
-    "set": ("set_provider", "change providers, settings and connections: the keys of new --set"),
+    "set": ("set", "change providers, settings and connections: the keys of new --set"),
     "add-env": ("add_env", "add [production], [test] or [memory] overlays to a project"),
     "ci": ("ci", "regenerate the CI config from domain.toml, keeping your edits"),
     "deploy": ("deploy", "add or change the Dockerfile and Kubernetes manifests (or none)"),

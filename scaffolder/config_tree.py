@@ -6,23 +6,15 @@ the config, so regenerating after a hand edit reads what the user wrote, not old
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from scaffolder.catalog import PROTEAN_DEFAULTS, PROVIDERS, TOP_LEVEL_KEYS, Provider, Role
-from scaffolder.spec import BASE, Slot
+from scaffolder.spec.environments import BASE
+from scaffolder.spec.slots import Slot
+from scaffolder.variable_reference import VariableReference, references_in
 
 Tree = Mapping[str, Any]
-
-VARIABLE_REFERENCE = re.compile(r"\$\{([^}|]+)(?:\|([^}]*))?\}")
-
-
-@dataclass(frozen=True)
-class VariableReference:
-    name: str
-    default: str | None
 
 
 def overlay_names(tree: Tree) -> list[str]:
@@ -105,8 +97,8 @@ def references(value: Any) -> Iterator[VariableReference]:
         item = stack.pop()
         if isinstance(item, str):
             if "${" in item:
-                for match in VARIABLE_REFERENCE.finditer(item):
-                    yield VariableReference(match.group(1), match.group(2))
+                # A reference without a name (`${|x}`) reads no variable.
+                yield from (ref for ref in references_in(item) if ref.name)
         elif isinstance(item, dict):
             stack.extend(reversed(item.values()))
         elif isinstance(item, list):

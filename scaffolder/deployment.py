@@ -26,7 +26,8 @@ from typing import Any
 
 from scaffolder.config_tree import Tree, resolve
 from scaffolder.project_files import domain_module
-from scaffolder.spec import DEFAULT_SUBSCRIPTION_TYPE, PRODUCTION
+from scaffolder.spec.environments import PRODUCTION
+from scaffolder.spec.settings import DEFAULT_SUBSCRIPTION_TYPE
 
 # Protean 0.18's own defaults for what it reads from [server] and [server.health] (the
 # subscription type's is spec.DEFAULT_SUBSCRIPTION_TYPE).

@@ -10,7 +10,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from scaffolder.catalog import Provider
-from scaffolder.spec import BASE, MEMORY, PRODUCTION, SETTING_TABLE, TEST, ProjectSpec, Slot
+from scaffolder.spec.environments import BASE, MEMORY, PRODUCTION, TEST
+from scaffolder.spec.project import ProjectSpec
+from scaffolder.spec.settings import SETTING_TABLE
+from scaffolder.spec.slots import Slot
 
 _COMMENTS = {
     BASE: (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from pathlib import Path
 
-from scaffolder.spec import ProjectSpec
+from scaffolder.spec.project import ProjectSpec
 
 
 def next_commands(
@@ -55,7 +55,7 @@ def _db_setup(spec: ProjectSpec, run: str) -> str | None:
     return f"PROTEAN_ENV=test {run}protean db setup --domain={domain_module(spec.package_name)}"
 
 
-def summary(spec: ProjectSpec, target: Path, written: Collection[str]) -> str:
+def creation_report(spec: ProjectSpec, target: Path, written: Collection[str]) -> str:
     """What was written and what to run next, as the terminal shows it."""
     lines = [f"Created {spec.project_name} in {target}/ ({len(written)} files)", "", "Next:"]
     for command, note in next_commands(spec, target, written):

@@ -22,7 +22,8 @@ from scaffolder.config_tree import (
     slot_tables,
 )
 from scaffolder.redact import holds_remote_password, looks_secret, read_under_secret_keys
-from scaffolder.spec import TEST, Slot
+from scaffolder.spec.environments import TEST
+from scaffolder.spec.slots import Slot
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ class ServicePlan:
     service: Service
     environment: Mapping[str, str]
     # Databases beyond the image's own (POSTGRES_DB, MYSQL_DATABASE) that the project's URLs
-    # name on this server: a named database's own storage (scaffolder.spec.default_local_url).
+    # name on this server: a named database's own storage (scaffolder.spec.slots.default_local_url).
     databases: tuple[str, ...] = ()
 
     @property

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from scaffolder.errors import UsageError
+from scaffolder.spec.choices import INSTALLERS, PROJECT_KEYS, ProjectChoices
 from scaffolder.toml.errors import error_text
 from scaffolder.transaction.paths import FOLLOW_LINKS_ENV, follow_outside_links
 
@@ -27,17 +28,11 @@ ANSWERS_FILE = ".copier-answers.protean-init.yml"
 
 
 @dataclass(frozen=True)
-class ProjectIdentity:
-    """What the derived files need besides domain.toml: names and the chosen CI and compose."""
+class ProjectIdentity(ProjectChoices):
+    """What the derived files need besides domain.toml: the project-level choices (names,
+    CI, compose, deployment, installer: the spec's, as the answers record keeps them) and
+    what the project's own files say."""
 
-    project_name: str
-    package_name: str
-    ci: str = "github"
-    compose: bool = True
-    # Deployment files (scaffolder.deployment): a project made before they existed has none.
-    deploy: str = "none"
-    workers: int = 1
-    replicas: int = 1
     # CI's install step, as the project's pyproject.toml declares its test tools
     # (scaffolder.install).
     test_install: str = 'python -m pip install -e ".[test]"'
@@ -47,9 +42,6 @@ class ProjectIdentity:
     # The set-up and lint steps of that workflow (ruff, mypy, ...), as the `steps:` block of
     # the `lint` job the regenerated workflow keeps them in (scaffolder.reopen.merge_ci.lint_steps).
     lint_steps: str = ""
-    # How the project installs (spec.INSTALLERS): recorded by protean-init, else uv where the
-    # project has a uv.lock (a project `protean new` made keeps its own installer).
-    installer: str = "pip"
 
 
 @dataclass(frozen=True)
@@ -266,24 +258,28 @@ def project_identity(root: Path, answers: Mapping[str, Any]) -> ProjectIdentity:
         )
         packages = [name for name in packages if name.isidentifier()]
         package_name = packages[0] if packages else re.sub(r"\W+", "_", project_name).lower()
+    # How the project installs: recorded by protean-init, else uv where the project has a
+    # uv.lock (a project `protean new` made keeps its own installer).
     installer = answers.get("installer") or _own_installer(root)
-    if installer not in ("pip", "uv"):
+    if installer not in INSTALLERS:
         raise UsageError(f"{root / ANSWERS_FILE}: unknown installer {installer!r}: pip or uv")
     if "ci" in answers:
         ci = answers["ci"]
     else:
         present = ci_files(root)
         ci = "gitlab" if "gitlab" in present and "github" not in present else "github"
+    # The choices the record holds, else their defaults (a project made before the
+    # deployment files existed has none).
+    recorded = {key: answers[key] for key in PROJECT_KEYS if key in answers}
     return ProjectIdentity(
-        project_name=project_name,
-        package_name=package_name,
-        ci=ci,
-        compose=answers.get("compose", True),
-        deploy=answers.get("deploy", "none"),
-        workers=answers.get("workers", 1),
-        replicas=answers.get("replicas", 1),
+        **{
+            **recorded,
+            "project_name": project_name,
+            "package_name": package_name,
+            "ci": ci,
+            "installer": installer,
+        },
         test_install=_test_install(pyproject, installer),
-        installer=installer,
         python_versions=_python_matrix(root / GITHUB_WORKFLOW),
         lint_steps=_lint_steps(root / GITHUB_WORKFLOW),
     )
@@ -407,7 +403,7 @@ def _kind(value: object) -> str:
 def _shape_problem(tree: Mapping[str, Any]) -> tuple[tuple[str, ...], str] | None:
     """The first place an edit could not honour: an overlay, a role table, a slot or a server
     table that is not a table, or a provider that is not a name. (key path, what it is)."""
-    from scaffolder.spec import OVERLAYS
+    from scaffolder.spec.environments import OVERLAYS
 
     sections: list[tuple[tuple[str, ...], Any]] = [((), tree)]
     sections += [((env,), tree[env]) for env in OVERLAYS if env in tree]

@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from scaffolder import deployment
+from scaffolder.answers import spec_answers
 from scaffolder.config_tree import Tree
 from scaffolder.domain_toml import config_tree, sections
 from scaffolder.install import test_install_command
@@ -32,7 +33,8 @@ from scaffolder.project_files import (
     domain_module,
 )
 from scaffolder.redact import redact_tree
-from scaffolder.spec import BASE, MEMORY, PRODUCTION, TEST, ProjectSpec
+from scaffolder.spec.environments import BASE, MEMORY, PRODUCTION, TEST
+from scaffolder.spec.project import ProjectSpec
 from scaffolder.toml.values import render as toml_value
 
 # Files computed from domain.toml, that the reopen commands regenerate.
@@ -53,26 +55,6 @@ def template_root() -> Path:
     from scaffolder.template_source import running_root
 
     return running_root()
-
-
-def spec_answers(spec: ProjectSpec) -> dict[str, Any]:
-    """The spec as plain data, for the answers file: what was chosen, per environment."""
-    environments = {}
-    for env, environment in spec.environments.items():
-        entry: dict[str, Any] = {str(slot): name for slot, name in environment.providers.items()}
-        entry.update(environment.settings())
-        environments[env] = entry
-    answers: dict[str, Any] = {"environments": environments}
-    if spec.variables:
-        answers["variables"] = {str(slot): name for slot, name in spec.variables.items()}
-    if spec.local_urls:
-        from scaffolder.redact import redact_text
-
-        # The record is no second copy of a password: a URL's is masked.
-        answers["local_urls"] = {
-            str(slot): redact_text(url) for slot, url in spec.local_urls.items()
-        }
-    return answers
 
 
 def plan_context(plan: Plan) -> dict[str, Any]:
@@ -158,14 +140,7 @@ def template_data(
 
     plan = plan_project(tree, project.project_name, project.package_name)
     data = {
-        "project_name": project.project_name,
-        "package_name": project.package_name,
-        "ci": project.ci,
-        "compose": project.compose,
-        "deploy": project.deploy,
-        "workers": project.workers,
-        "replicas": project.replicas,
-        "installer": project.installer,
+        **project.choices(),
         "spec": answers or {},
         "plan": {
             **plan_context(plan),
@@ -194,15 +169,7 @@ def template_data(
 def render_data(spec: ProjectSpec) -> dict[str, Any]:
     """The answers for a new project: everything, domain.toml's sections included."""
     project = ProjectIdentity(
-        spec.project_name,
-        spec.package_name,
-        spec.ci,
-        spec.compose,
-        spec.deploy,
-        spec.workers,
-        spec.replicas,
-        installer=spec.installer,
-        test_install=test_install_command(None, spec.installer),
+        **spec.choices(), test_install=test_install_command(None, spec.installer)
     )
     return template_data(
         project,

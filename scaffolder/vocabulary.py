@@ -6,7 +6,7 @@ message, everywhere. Keys mirror domain.toml, with `base` for its top level:
 
     ENV.ROLE.NAME=PROVIDER|inherit    a provider (`inherit`: an overlay drops its override)
     ENV.event_store=PROVIDER|inherit
-    ENV.SETTING=VALUE|inherit         the settings of scaffolder.spec.SETTING_TABLE
+    ENV.SETTING=VALUE|inherit         the settings of scaffolder.spec.settings.SETTING_TABLE
     variables.ROLE.NAME=VARIABLE      the environment variable a slot reads
     local_urls.ROLE.NAME=URL          the local default of that variable (not production)
 
@@ -15,38 +15,17 @@ Light to import (`--help` lists the vocabulary from here).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from scaffolder.catalog import Role
 from scaffolder.errors import UsageError, closest
-from scaffolder.spec import (
-    BASE,
-    DEPLOY_CHOICES,
-    ENVIRONMENTS,
-    INHERIT,
-    INSTALLERS,
-    SETTING_TABLE,
-    Setting,
-    Slot,
-    _parse_bool,
-    _parse_choice,
-    _parse_count,
-    check_provider,
-    validate_variable_name,
-)
+from scaffolder.spec.choices import PROJECT_KEYS, PROJECT_SETTINGS
+from scaffolder.spec.environments import BASE, ENVIRONMENTS, INHERIT
+from scaffolder.spec.names import validate_variable_name
+from scaffolder.spec.settings import SETTING_TABLE, Setting
+from scaffolder.spec.slots import Slot, check_provider
 
-PROJECT_KEYS = (
-    "project_name",
-    "package_name",
-    "ci",
-    "compose",
-    "deploy",
-    "workers",
-    "replicas",
-    "installer",
-)
 # Short spellings the flags use (--name, --package).
 _PROJECT_ALIASES = {"name": "project_name", "package": "package_name"}
 SPEC_GROUPS = ("variables", "local_urls")
@@ -106,7 +85,7 @@ class VariableEdit:
 
 @dataclass(frozen=True)
 class ProjectEdit:
-    """`project_name`, `package_name`, `ci`, `compose`: what only `new` chooses."""
+    """A project-level choice (scaffolder.spec.choices.ProjectChoices): what only `new` chooses."""
 
     name: str
     value: Any
@@ -127,20 +106,9 @@ def parse_assignment(text: str, *, flag: str = "--set") -> tuple[str, str]:
     return key.strip(), value.strip()
 
 
-# How each project key's value is checked (the rest are names, kept as text).
-_PROJECT_PARSERS: dict[str, Callable[[str, object], object]] = {
-    "deploy": lambda key, value: _parse_choice(key, value, DEPLOY_CHOICES),
-    "installer": lambda key, value: _parse_choice(key, value, INSTALLERS),
-    "workers": _parse_count,
-    "replicas": _parse_count,
-    "compose": _parse_bool,
-}
-
-
 def _project_edit(key: str, value: Any) -> ProjectEdit:
     name = _PROJECT_ALIASES.get(key, key)
-    parse = _PROJECT_PARSERS.get(name)
-    return ProjectEdit(name, parse(key, value) if parse else str(value))
+    return ProjectEdit(name, PROJECT_SETTINGS[name].parse(key, value))
 
 
 def _variable_edit(key: str, group: str, rest: str, value: Any) -> VariableEdit:

@@ -370,12 +370,12 @@ def test_refuses_rather_than_writing_a_wrong_file(monkeypatch: pytest.MonkeyPatc
 
 
 def test_refuses_when_an_original_line_would_change(monkeypatch: pytest.MonkeyPatch) -> None:
-    real_render = place.Plan.render
+    real_render = place.Placement.render
 
     def render_normalising_newlines(self: Any) -> str:
         return real_render(self).replace("\r\n", "\n").replace("# note", "#note")
 
-    monkeypatch.setattr(place.Plan, "render", render_normalising_newlines)
+    monkeypatch.setattr(place.Placement, "render", render_normalising_newlines)
     text = '[databases.default]\r\nprovider = "memory"  # note\r\n\r\n[x]\r\na = 1\r\n'
     with pytest.raises(TomlEditError, match="alter existing lines"):
         insert_tables(text, {("databases", "reports"): {"provider": "sqlite"}})

@@ -20,7 +20,8 @@ from scaffolder.check.source import Path, Source
 from scaffolder.engine_options import ANY_ENGINE_OPTION
 from scaffolder.provider_plugins import InstalledProviders
 from scaffolder.redact import redact_text
-from scaffolder.spec import PRODUCTION, Slot
+from scaffolder.spec.environments import PRODUCTION
+from scaffolder.spec.slots import Slot
 
 # Names people give environments: a table with one of these names is an overlay even when
 # it is empty or holds only misspelled keys.
@@ -173,8 +174,10 @@ def strings(tree: Any, path: Path = ()) -> Iterator[tuple[Path, str]]:
 
 
 @dataclass(frozen=True)
-class SlotUse:
-    """A provider table as one environment resolves it, and the line that chose it."""
+class ConfiguredSlot:
+    """A slot as `check` reads it in one environment: its provider table as resolved (the
+    provider None when the catalog does not know it), and the line that chose it. (The
+    derived files' plan has its own scaffolder.plan.SlotUse: a known provider only.)"""
 
     slot: Slot
     table: Mapping[str, Any]
@@ -184,7 +187,7 @@ class SlotUse:
     written: bool
 
 
-def slot_uses(source: Source, resolved: Resolved) -> list[SlotUse]:
+def configured_slots(source: Source, resolved: Resolved) -> list[ConfiguredSlot]:
     """Slots the file configures, and the default slots Protean always has."""
     env, values = resolved.env, resolved.values
     uses = []
@@ -205,5 +208,5 @@ def slot_uses(source: Source, resolved: Resolved) -> list[SlotUse]:
                 PROVIDERS[role].get(provider_name) if isinstance(provider_name, str) else None
             )
             line = source.where(env, (*slot.path, "provider"))
-            uses.append(SlotUse(slot, table, provider, line, written))
+            uses.append(ConfiguredSlot(slot, table, provider, line, written))
     return uses

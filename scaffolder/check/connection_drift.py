@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from scaffolder.catalog import MESSAGE_DB, MYSQL, POSTGRES, Service
-from scaffolder.check.common import SlotUse
+from scaffolder.check.common import ConfiguredSlot
 from scaffolder.check.context import ProjectContext
 from scaffolder.check.drift import (
     Started,
@@ -32,9 +32,9 @@ from scaffolder.check.drift import (
     published_ports,
 )
 from scaffolder.check.findings import DRIFT, ERROR
-from scaffolder.check.resolution import references_in
 from scaffolder.database_creation import created_databases
 from scaffolder.project_files import compose_file
+from scaffolder.variable_reference import references_in, substitute
 
 _LOCAL = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0"})
 _DEFAULT_PORTS = {
@@ -82,17 +82,18 @@ def target(url: str) -> Target | None:
 
 
 @dataclass(frozen=True)
-class Slot:
-    """One test slot that needs a server: its variable, its default, and where it is."""
+class ServerConnection:
+    """A slot of the test environment that connects to a server: its variables, its URL
+    with the defaults, and where it is written."""
 
-    use: SlotUse
+    use: ConfiguredSlot
     service: Service
     variables: tuple[str, ...]
     default: str | None  # the URL with every default substituted; None if one has none
     line: int
 
 
-def _test_slots(ctx: ProjectContext) -> list[Slot]:
+def _server_connections(ctx: ProjectContext) -> list[ServerConnection]:
     env = ctx.test_env
     slots = []
     for use in ctx.uses_of(env):
@@ -110,19 +111,16 @@ def _test_slots(ctx: ProjectContext) -> list[Slot]:
             if written is None:
                 continue
         refs = list(references_in(written))
-        default: str | None = written
-        for ref in refs:
-            if ref.default is None:
-                default = None
-                break
-        if default is not None and refs:
-            for ref in refs:
-                whole = (
-                    "${" + ref.name + ("|" + ref.default if ref.default is not None else "") + "}"
-                )
-                default = default.replace(whole, ref.default or "")
+        # The URL with every default substituted; None when a reference has none.
+        default = (
+            None
+            if any(ref.default is None for ref in refs)
+            else substitute(written, lambda ref: ref.default or "")
+        )
         line = ctx.collector.source.where(env, (*use.slot.path, provider.uri_key))
-        slots.append(Slot(use, provider.service, tuple(r.name for r in refs), default, line))
+        slots.append(
+            ServerConnection(use, provider.service, tuple(r.name for r in refs), default, line)
+        )
     return slots
 
 
@@ -197,7 +195,7 @@ def _servers(ctx: ProjectContext, path: Path, declared: Sequence[Started]) -> li
 def rule(ctx: ProjectContext) -> None:
     if ctx.test_env not in ctx.checked:
         return
-    slots = _test_slots(ctx)
+    slots = _server_connections(ctx)
     if not slots:
         return
     compose = compose_file(ctx.root)
@@ -272,14 +270,14 @@ def _free_port(wanted: int, used: set[int]) -> int:
     return port
 
 
-def _describe(slot: Slot, origin: str) -> str:
+def _describe(slot: ServerConnection, origin: str) -> str:
     names = ", ".join(f"${{{n}}}" for n in slot.variables)
     return origin if not names else f"{origin} of {names}"
 
 
 def _against_local(
     ctx: ProjectContext,
-    slot: Slot,
+    slot: ServerConnection,
     url: str,
     servers: Sequence[Server],
     where: str,
@@ -504,7 +502,7 @@ _CREDENTIAL_RULES: dict[str, Callable[[ServerEnvironment, Target, str], list[Cre
 
 def _credentials(
     ctx: ProjectContext,
-    slot: Slot,
+    slot: ServerConnection,
     found: Target,
     server: Server,
     what: str,
@@ -560,7 +558,7 @@ def _against_ci(
     ci: str,
     path: Path,
     job: str,
-    slot: Slot,
+    slot: ServerConnection,
     servers: Sequence[Server],
     variables: Mapping[str, tuple[str, int]],
 ) -> None:
@@ -585,7 +583,7 @@ def _against_ci(
 
 
 def _ci_against_default(
-    ctx: ProjectContext, display: str, slot: Slot, url: str, via: tuple[str, int]
+    ctx: ProjectContext, display: str, slot: ServerConnection, url: str, via: tuple[str, int]
 ) -> None:
     """The CI job's URL and test's default differ where both are local: CI tests another
     server than a developer does."""
@@ -626,7 +624,7 @@ def _against_gitlab(
     ctx: ProjectContext,
     display: str,
     job: str,
-    slot: Slot,
+    slot: ServerConnection,
     url: str,
     servers: Sequence[Server],
     via: tuple[str, int] | None,

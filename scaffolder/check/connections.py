@@ -18,17 +18,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scaffolder.catalog import PROVIDERS, TOP_LEVEL_KEYS, Connection, Provider, Role
-from scaffolder.check.common import Collector, SlotUse, strings
+from scaffolder.check.common import Collector, ConfiguredSlot, strings
 from scaffolder.check.findings import ERROR, WARNING
-from scaffolder.check.resolution import Reference, Resolved, references_in
+from scaffolder.check.resolution import Resolved
 from scaffolder.check.source import Path
 from scaffolder.redact import redact_text
-from scaffolder.spec import BASE
+from scaffolder.spec.environments import BASE
+from scaffolder.variable_reference import OPENING, VariableReference, references_in, substitute
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*)://")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-# Protean's own pattern, `\$\{([^}]+)\}`, and what it leaves as plain text.
-_OPENING = re.compile(r"\$\{([^}]*)(\}?)")
 # --- Placeholders as written ---------------------------------------------------------------
 
 
@@ -50,7 +49,7 @@ def placeholder_rules(c: Collector, overlays: Sequence[str], checked: Sequence[s
 def _placeholders_in(c: Collector, env: str, path: Path, text: str) -> None:
     line = c.source.exact(path) or c.source.where(env, path)
     relative = path if env == BASE else path[1:]
-    for match in _OPENING.finditer(text):
+    for match in OPENING.finditer(text):
         inner, closed = match.group(1), match.group(2)
         shown = match.group(0)
         if not closed:
@@ -60,11 +59,12 @@ def _placeholders_in(c: Collector, env: str, path: Path, text: str) -> None:
             problem = "'${}' names no variable"
             fix = "write ${NAME} or ${NAME|default}"
         else:
-            name, bar, default = inner.partition("|")
+            ref = VariableReference.parse(inner)
+            name = ref.name
             if not _NAME.fullmatch(name):
                 problem = f"'{shown}' reads a variable named {name!r}, which no shell can set"
                 fix = "name the variable with letters, digits and _ only: ${DATABASE_URL}"
-            elif bar and not default and _is_connection_key(relative):
+            elif ref.default == "" and _is_connection_key(relative):
                 problem = (
                     f"'{shown}' falls back to an empty string when {name} is unset, and a "
                     "provider cannot connect to an empty URL"
@@ -140,24 +140,26 @@ def _candidates(
         yield Candidate("value", written), True
 
 
-def _substitute(written: str, value_of: Callable[[Reference], str | None]) -> str | None:
+def _substitute(written: str, value_of: Callable[[VariableReference], str | None]) -> str | None:
     missing = False
 
-    def replace(match: re.Match[str]) -> str:
+    def replace(ref: VariableReference) -> str:
         nonlocal missing
-        name, bar, default = match.group(1).partition("|")
-        found = value_of(Reference(name, default if bar else None))
+        found = value_of(ref)
         if found is None:
             missing = True
             return ""
         return found
 
-    result = re.sub(r"\$\{([^}]+)\}", replace, written)
+    result = substitute(written, replace)
     return None if missing else result
 
 
 def connection_rules(
-    c: Collector, resolved: Resolved, uses: Sequence[SlotUse], environ: Mapping[str, str] | None
+    c: Collector,
+    resolved: Resolved,
+    uses: Sequence[ConfiguredSlot],
+    environ: Mapping[str, str] | None,
 ) -> None:
     """Each slot's connection string against the schemes its provider opens."""
     for use in uses:
@@ -178,7 +180,7 @@ def connection_rules(
             _judge(c, resolved.env, use, provider, candidate, line, scheme_only=scheme_only)
 
 
-def _merged_value(merged: Mapping[str, Any], use: SlotUse, key: str) -> Any:
+def _merged_value(merged: Mapping[str, Any], use: ConfiguredSlot, key: str) -> Any:
     table: Any = merged
     for part in use.slot.path:
         table = table.get(part) if isinstance(table, dict) else None
@@ -188,7 +190,7 @@ def _merged_value(merged: Mapping[str, Any], use: SlotUse, key: str) -> Any:
 def _hosts(
     c: Collector,
     env: str,
-    use: SlotUse,
+    use: ConfiguredSlot,
     provider: Provider,
     written: Any,
     line: int,
@@ -237,7 +239,7 @@ def _hosts(
                 )
 
 
-def _add_shape(c: Collector, env: str, use: SlotUse, line: int, message: str) -> None:
+def _add_shape(c: Collector, env: str, use: ConfiguredSlot, line: int, message: str) -> None:
     c.add(
         ERROR,
         "malformed-url",
@@ -297,7 +299,7 @@ def _point(key: str, provider: Provider) -> str:
 def _judge(
     c: Collector,
     env: str,
-    use: SlotUse,
+    use: ConfiguredSlot,
     provider: Provider,
     candidate: Candidate,
     line: int,

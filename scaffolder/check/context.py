@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scaffolder.check.common import Collector, SlotUse
+from scaffolder.check.common import Collector, ConfiguredSlot
 from scaffolder.check.resolution import Resolved
 from scaffolder.errors import UsageError, yaml_error_text
 from scaffolder.inputs import read_text
-from scaffolder.spec import BASE, TEST
+from scaffolder.spec.environments import BASE, TEST
 
 
 @dataclass
@@ -23,7 +23,7 @@ class ProjectContext:
     environments: list[str]
     checked: list[str]
     resolved: dict[str, Resolved]
-    uses: dict[str, list[SlotUse]]
+    uses: dict[str, list[ConfiguredSlot]]
     # --env's names, and the variables they are checked with.
     named: list[str]
     environ: Mapping[str, str]
@@ -78,5 +78,5 @@ class ProjectContext:
                 self._answers = {}
         return self._answers
 
-    def uses_of(self, env: str) -> Sequence[SlotUse]:
+    def uses_of(self, env: str) -> Sequence[ConfiguredSlot]:
         return self.uses.get(env, [])

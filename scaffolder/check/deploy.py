@@ -30,7 +30,7 @@ from scaffolder.deployment import (
 )
 from scaffolder.inputs import read_text
 from scaffolder.project_files import GITHUB_WORKFLOW, GITLAB_CI
-from scaffolder.spec import PRODUCTION
+from scaffolder.spec.environments import PRODUCTION
 
 PROTEAN_ENV = "PROTEAN_ENV"
 

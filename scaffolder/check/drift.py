@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from scaffolder.catalog import SERVICES, Provider, Service
-from scaffolder.check.common import Collector, SlotUse, strings
+from scaffolder.check.common import Collector, ConfiguredSlot, strings
 from scaffolder.check.context import ProjectContext
 from scaffolder.check.findings import DRIFT, ERROR
-from scaffolder.check.resolution import Resolved, references_in
+from scaffolder.check.resolution import Resolved
 from scaffolder.inputs import read_text
 from scaffolder.project_files import (
     ENV_EXAMPLE,
@@ -27,7 +27,8 @@ from scaffolder.project_files import (
     compose_file,
 )
 from scaffolder.redact import holds_remote_password, looks_secret
-from scaffolder.spec import BASE
+from scaffolder.spec.environments import BASE
+from scaffolder.variable_reference import references_in
 
 _ENV_LINE = re.compile(r"^\s*#?\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=", re.MULTILINE)
 _GITLAB_RESERVED = frozenset(
@@ -170,9 +171,9 @@ def _env_value(node: Any, name: str) -> str:
 # --- Rules ---------------------------------------------------------------------------------
 
 
-def _needed(uses: Iterable[SlotUse]) -> dict[str, tuple[SlotUse, Provider, Service]]:
+def _needed(uses: Iterable[ConfiguredSlot]) -> dict[str, tuple[ConfiguredSlot, Provider, Service]]:
     """Catalog service name -> the first use that needs it, with its provider and service."""
-    needed: dict[str, tuple[SlotUse, Provider, Service]] = {}
+    needed: dict[str, tuple[ConfiguredSlot, Provider, Service]] = {}
     for use in uses:
         if use.provider and use.provider.service:
             needed.setdefault(use.provider.service.name, (use, use.provider, use.provider.service))

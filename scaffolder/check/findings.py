@@ -54,7 +54,9 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def summary(findings: Sequence[Finding], environments: Sequence[str] = ()) -> str:
+def tally(findings: Sequence[Finding], environments: Sequence[str] = ()) -> str:
+    """The findings counted by severity, in one line (`1 error, 0 warnings, 1 drift in 2
+    environments (base, production)`; `no findings` when there are none)."""
     numbers = counts(findings)
     head = ", ".join(_plural(numbers[s], s) for s in SEVERITIES)
     if not findings:
@@ -75,7 +77,7 @@ def format_text(findings: Sequence[Finding], environments: Sequence[str] = ()) -
             f"{finding.location}: {finding.severity}: {finding.code}{env}: {finding.message}"
         )
         lines.append(f"    fix: {finding.fix}")
-    lines.append(summary(findings, environments))
+    lines.append(tally(findings, environments))
     return "\n".join(lines)
 
 

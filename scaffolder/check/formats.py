@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Sequence
 
-from scaffolder.check.findings import DRIFT, ERROR, WARNING, Finding, exit_code, summary
+from scaffolder.check.findings import DRIFT, ERROR, WARNING, Finding, exit_code, tally
 
 # What each code means, in one or two sentences: SARIF's rule help. A code without an entry
 # gets a generic help (a test keeps every code the corpus reaches listed).
@@ -132,7 +132,7 @@ def format_github(findings: Sequence[Finding], environments: Sequence[str] = ())
         message = f"{finding.message}\nfix: {finding.fix}"
         level = _GITHUB_LEVEL[finding.severity]
         lines.append(f"::{level} {','.join(properties)}::{escape_data(message)}")
-    lines.append(f"protean-init check: {summary(findings, environments)}")
+    lines.append(f"protean-init check: {tally(findings, environments)}")
     return "\n".join(lines)
 
 

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from scaffolder.catalog import Role
-from scaffolder.check.common import Collector, SlotUse, type_name
+from scaffolder.check.common import Collector, ConfiguredSlot, type_name
 from scaffolder.check.findings import ERROR
 from scaffolder.check.resolution import Resolved, is_unset, protean_defaults
 from scaffolder.check.source import Path
@@ -143,7 +143,7 @@ _KIND_WORDS = {
 _SQLITE_DROPS = frozenset({"pool_size", "max_overflow", "pool_recycle"})
 
 
-def engine_kind_rules(c: Collector, env: str, use: SlotUse) -> None:
+def engine_kind_rules(c: Collector, env: str, use: ConfiguredSlot) -> None:
     """The values a SQLAlchemy provider hands create_engine, against its typed signature."""
     name = use.table.get("provider")
     if not isinstance(name, str) or name not in ENGINE_OPTIONS:
@@ -175,7 +175,7 @@ def engine_kind_rules(c: Collector, env: str, use: SlotUse) -> None:
 
 
 def _wrong_type(
-    c: Collector, env: str, use: SlotUse, key: str, value: Any, why: str, fix: str
+    c: Collector, env: str, use: ConfiguredSlot, key: str, value: Any, why: str, fix: str
 ) -> None:
     """`key = value in <slot> is <type>, not <why>`: a value of the wrong kind, where it is."""
     shown = json.dumps(value) if isinstance(value, str | bool | int | float) else ""
@@ -223,7 +223,7 @@ PROVIDER_KINDS: Mapping[Role, Mapping[str, tuple[str, bool]]] = {
 }
 
 
-def provider_kind_rules(c: Collector, env: str, use: SlotUse) -> None:
+def provider_kind_rules(c: Collector, env: str, use: ConfiguredSlot) -> None:
     """Values of the broker, cache and event store keys Protean reads, by their kind."""
     kinds = PROVIDER_KINDS.get(use.slot.role, {})
     for key, value in use.table.items():

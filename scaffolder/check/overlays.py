@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from scaffolder.check.common import ROLE_BY_KEY, Collector, nearest
 from scaffolder.check.findings import ERROR, WARNING
-from scaffolder.spec import OVERLAYS
+from scaffolder.spec.environments import OVERLAYS
 
 
 def overlay_rules(c: Collector, overlays: Sequence[str], checked: Sequence[str]) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from scaffolder.catalog import TOP_LEVEL_KEYS
 from scaffolder.check import connection_drift, deploy, drift, placeholders, selection
-from scaffolder.check.common import Collector, SlotUse, slot_uses
+from scaffolder.check.common import Collector, ConfiguredSlot, configured_slots
 from scaffolder.check.connections import placeholder_rules
 from scaffolder.check.context import ProjectContext
 from scaffolder.check.findings import ERROR, Finding
@@ -22,7 +22,7 @@ from scaffolder.check.values import environment_rules
 from scaffolder.inputs import read_text
 from scaffolder.project_files import CONFIG_NAMES, ConfigFile
 from scaffolder.provider_plugins import InstalledProviders, project_site_dirs
-from scaffolder.spec import BASE
+from scaffolder.spec.environments import BASE
 
 # The rules that read the project's files beyond the config, in order. A new family of rules
 # is a module under scaffolder/check/ with a `rule(ctx: ProjectContext) -> None`, and one
@@ -55,7 +55,7 @@ class _ConfigRun:
     environments: list[str]
     checked: list[str]
     resolved: dict[str, Resolved]
-    uses: dict[str, list[SlotUse]]
+    uses: dict[str, list[ConfiguredSlot]]
 
 
 def _run_config(
@@ -77,12 +77,12 @@ def _run_config(
     placeholder_rules(c, overlays, checked)
     overlay_rules(c, overlays, checked)
     resolved = {env: resolve(source.raw, env, environ) for env in every}
-    uses: dict[str, list[SlotUse]] = {}
+    uses: dict[str, list[ConfiguredSlot]] = {}
     for env in every:
         if env in checked:
             uses[env] = environment_rules(c, resolved[env], environ if env in named else None)
         elif resolved[env].error is None:
-            uses[env] = slot_uses(source, resolved[env])
+            uses[env] = configured_slots(source, resolved[env])
     database_overrides(c, overlays, checked)
     return _ConfigRun(c, every, checked, resolved, uses)
 

@@ -14,40 +14,21 @@ the catalog.
 from __future__ import annotations
 
 import os
-import re
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from scaffolder.catalog import PROTEAN_DEFAULTS, Role
 from scaffolder.config_tree import deep_merge
-from scaffolder.spec import BASE
+from scaffolder.spec.environments import BASE
+from scaffolder.variable_reference import VariableReference, substitute
 
 # What an unset `${VAR}` without a default becomes: no `${` in it, so substitution ends.
 UNSET = "\x00unset\x00"
 
-# Protean's pattern: everything between `${` and `}`; a default follows the first `|`.
-_REFERENCE = re.compile(r"\$\{([^}]+)\}")
-
 _LOCK = threading.Lock()
-
-
-@dataclass(frozen=True)
-class Reference:
-    name: str
-    default: str | None
-
-
-def references_in(text: str) -> Iterator[Reference]:
-    for match in _REFERENCE.finditer(text):
-        name, bar, default = match.group(1).partition("|")
-        yield Reference(name, default if bar else None)
-
-
-def without_references(text: str) -> str:
-    return _REFERENCE.sub("", text)
 
 
 def is_unset(value: Any) -> bool:
@@ -150,14 +131,13 @@ def _resolve_without_protean(
 def _substitute(value: Any, environ: Mapping[str, str]) -> Any:
     if isinstance(value, str):
 
-        def replace(match: re.Match[str]) -> str:
-            name, bar, default = match.group(1).partition("|")
-            found = environ.get(name)
+        def replace(ref: VariableReference) -> str:
+            found = environ.get(ref.name)
             if found is not None:
                 return found
-            return default if bar else UNSET
+            return UNSET if ref.default is None else ref.default
 
-        return _REFERENCE.sub(replace, value)
+        return substitute(value, replace)
     if isinstance(value, dict):
         return {key: _substitute(item, environ) for key, item in value.items()}
     if isinstance(value, list):

@@ -11,16 +11,18 @@ from scaffolder.catalog import PROTEAN_DEFAULTS, PROVIDERS, Role
 from scaffolder.check.common import (
     ROLE_BY_KEY,
     Collector,
-    SlotUse,
+    ConfiguredSlot,
     is_production,
     strings,
 )
 from scaffolder.check.findings import WARNING
-from scaffolder.check.resolution import Resolved, references_in, without_references
+from scaffolder.check.resolution import Resolved
 from scaffolder.check.source import Path
 from scaffolder.config_tree import deliberately_in_memory, provider_of
 from scaffolder.redact import is_local_host
-from scaffolder.spec import MEMORY, Slot
+from scaffolder.spec.environments import MEMORY
+from scaffolder.spec.slots import Slot
+from scaffolder.variable_reference import references_in, without_references
 
 # Overlays for running on one machine: they are not expected to repoint every database.
 LOCAL_ENVS = frozenset(
@@ -40,7 +42,7 @@ _CONSEQUENCES = {
 }
 
 
-def memory_rules(c: Collector, env: str, use: SlotUse) -> None:
+def memory_rules(c: Collector, env: str, use: ConfiguredSlot) -> None:
     provider, slot = use.provider, use.slot
     if provider is None:
         return

@@ -21,7 +21,7 @@ from scaffolder.check.context import ProjectContext
 from scaffolder.check.findings import ERROR
 from scaffolder.deployment import DOCKERFILE, KUBERNETES_DIR
 from scaffolder.project_files import COMPOSE_NAMES, ENV_EXAMPLE, ci_files
-from scaffolder.spec import BASE, OVERLAYS, TEST
+from scaffolder.spec.environments import BASE, OVERLAYS, TEST
 
 _NAME = r"[\"']?(?P<name>[A-Za-z0-9_][A-Za-z0-9_.-]*)"
 _SELECTORS = (

@@ -9,7 +9,7 @@ from typing import Any
 
 from scaffolder.catalog import TOP_LEVEL_KEYS
 from scaffolder.errors import UsageError
-from scaffolder.spec import BASE
+from scaffolder.spec.environments import BASE
 from scaffolder.toml.errors import error_text
 from scaffolder.toml.scan import index_lines
 

@@ -27,7 +27,7 @@ from scaffolder.check.resolution import protean_defaults
 from scaffolder.check.source import Path
 from scaffolder.engine_options import ENGINE_OPTIONS, PROTEAN_OWN_KEYS
 from scaffolder.provider_plugins import adapter_package
-from scaffolder.spec import BASE
+from scaffolder.spec.environments import BASE
 
 # Keys Protean reads inside server subscription tables without listing them in its
 # defaults; never reported as misspellings of a listed key.

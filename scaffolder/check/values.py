@@ -13,10 +13,10 @@ from scaffolder.catalog import PROTEAN_DEFAULTS, PROVIDERS, Role
 from scaffolder.check.common import (
     DATABASE_KEYS,
     Collector,
-    SlotUse,
+    ConfiguredSlot,
+    configured_slots,
     did_you_mean,
     nearest,
-    slot_uses,
     strings,
     type_name,
 )
@@ -27,12 +27,12 @@ from scaffolder.check.resolution import (
     Resolved,
     is_unset,
     protean_config_module,
-    references_in,
 )
 from scaffolder.check.risks import memory_rules, passwords
 from scaffolder.engine_options import ENGINE_OPTIONS, PROTEAN_OWN_KEYS
 from scaffolder.provider_plugins import ENTRY_POINT_GROUPS, adapter_package
-from scaffolder.spec import BASE
+from scaffolder.spec.environments import BASE
+from scaffolder.variable_reference import references_in
 
 PROCESSING = ("sync", "async")
 CHOICES: Mapping[str, tuple[str, ...]] = {
@@ -56,7 +56,7 @@ STRINGS = ("env", "secret_key", "source_uri")
 
 def environment_rules(
     c: Collector, resolved: Resolved, environ: Mapping[str, str] | None
-) -> list[SlotUse]:
+) -> list[ConfiguredSlot]:
     """Rules on one resolved environment; `environ` is given when the environment was named
     with --env, and unset variables are then errors. Returns the slots it uses."""
     source, env = c.source, resolved.env
@@ -75,7 +75,7 @@ def environment_rules(
     _settings(c, resolved)
     kind_rules(c, resolved)
     _field_defaults(c, resolved)
-    uses = slot_uses(source, resolved)
+    uses = configured_slots(source, resolved)
     for use in uses:
         _slot_values(c, env, use)
         _engine_keys(c, env, use)
@@ -225,7 +225,7 @@ def _ttl_error(value: Any, source: str) -> str | None:
     return None
 
 
-def _slot_values(c: Collector, env: str, use: SlotUse) -> None:
+def _slot_values(c: Collector, env: str, use: ConfiguredSlot) -> None:
     source, slot, table = c.source, use.slot, use.table
     role = slot.role
     name = table.get("provider")
@@ -307,7 +307,7 @@ def _has_key(table: Mapping[str, Any], key: str) -> bool:
     return key in table or bool(difflib.get_close_matches(key.lower(), written, n=1, cutoff=0.8))
 
 
-def _engine_keys(c: Collector, env: str, use: SlotUse) -> None:
+def _engine_keys(c: Collector, env: str, use: ConfiguredSlot) -> None:
     """Keys another provider reads (an Elasticsearch or MySQL key, a PostgreSQL-only engine
     option on sqlite) that this SQLAlchemy provider hands to create_engine, which refuses
     them. Keys no provider reads are the structural rules' (unknown-key)."""
@@ -330,7 +330,7 @@ def _engine_keys(c: Collector, env: str, use: SlotUse) -> None:
         )
 
 
-def _unknown_provider(c: Collector, env: str, use: SlotUse, name: str) -> None:
+def _unknown_provider(c: Collector, env: str, use: ConfiguredSlot, name: str) -> None:
     role = use.slot.role
     if c.installed.package_of(role, name) is not None:
         return  # an adapter an installed package registers: Protean finds it

@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     from scaffolder.catalog import Role
     from scaffolder.reopen.edits import add_database, in_memory_in_production
     from scaffolder.reopen.project import commit, editing
-    from scaffolder.spec import Slot
+    from scaffolder.spec.slots import Slot
 
     with editing(
         args.project, dry_run=args.dry_run, context=args.context, here=args.here

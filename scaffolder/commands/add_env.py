@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 
 from scaffolder.commands import add_reopen_arguments
-from scaffolder.spec import OVERLAYS
+from scaffolder.spec.environments import OVERLAYS
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

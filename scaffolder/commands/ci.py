@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from scaffolder.commands import add_reopen_arguments
-from scaffolder.spec import CI_PROVIDERS
+from scaffolder.spec.choices import CI_PROVIDERS
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -37,7 +37,9 @@ def run(args: argparse.Namespace) -> int:
 def set_words() -> list[str]:
     """`KEY=` for every `--set` key, and `KEY=VALUE` where the values are a short list."""
     from scaffolder.catalog import PROVIDERS
-    from scaffolder.spec import DEFAULT_SLOTS, ENVIRONMENTS, INHERIT, SETTING_TABLE
+    from scaffolder.spec.environments import ENVIRONMENTS, INHERIT
+    from scaffolder.spec.settings import SETTING_TABLE
+    from scaffolder.spec.slots import DEFAULT_SLOTS
 
     words: list[str] = []
     for env in ENVIRONMENTS:
@@ -64,7 +66,7 @@ def provider_words() -> list[str]:
 
 def env_words() -> list[str]:
     """`--env ENV` (check) and `--env ENV=PROVIDER` (add-database and friends)."""
-    from scaffolder.spec import ENVIRONMENTS
+    from scaffolder.spec.environments import ENVIRONMENTS
 
     pairs = [f"{env}={name}" for env in ENVIRONMENTS for name in provider_words()]
     return [*ENVIRONMENTS, *pairs]

@@ -72,13 +72,16 @@ def deploy_edit(
     from scaffolder.errors import UsageError
     from scaffolder.project_files import parse_config
     from scaffolder.reopen.edits import set_setting
-    from scaffolder.spec import DEPLOY_CHOICES, PRODUCTION, SETTING_TABLE, _parse_count
+    from scaffolder.spec.choices import DEPLOY_CHOICES
+    from scaffolder.spec.environments import PRODUCTION
+    from scaffolder.spec.settings import SETTING_TABLE
+    from scaffolder.spec.values import parse_count
 
     if kind not in DEPLOY_CHOICES:
         raise UsageError(f"invalid deploy {kind!r}; expected one of: {', '.join(DEPLOY_CHOICES)}")
     old = project.identity
     counts = {
-        name: _parse_count(name, value) if value is not None else getattr(old, name)
+        name: parse_count(name, value) if value is not None else getattr(old, name)
         for name, value in (("replicas", replicas), ("workers", workers))
     }
     identity = replace(old, deploy=kind, **counts)

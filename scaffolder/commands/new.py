@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from scaffolder.errors import CANCELLED, UsageError
-from scaffolder.spec import CI_PROVIDERS, ProjectSpec
+from scaffolder.spec.choices import CI_PROVIDERS
+from scaffolder.spec.project import ProjectSpec
 
 UI_CHOICES = ("tui", "prompt", "none")
 
@@ -85,7 +86,8 @@ def starting_spec(
 ) -> ProjectSpec:
     """The spec the flags and answers file give (`answers`: the file, when read already)."""
     from scaffolder.answers import build_spec, load_answers
-    from scaffolder.spec import default_spec, validate_project_name
+    from scaffolder.spec.defaults import default_spec
+    from scaffolder.spec.names import validate_project_name
 
     if answers is None and args.answers:
         answers = load_answers(args.answers)
@@ -182,9 +184,9 @@ def run(args: argparse.Namespace) -> int:
         print(describe(changes_for(target, files)))
         return 0
     create_project(target, with_record(files), force=args.force)
-    from scaffolder.next_steps import summary
+    from scaffolder.next_steps import creation_report
 
-    print(summary(spec, target, files))
+    print(creation_report(spec, target, files))
     _say_if_nested(target)
     return 0
 

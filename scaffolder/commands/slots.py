@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     from scaffolder.commands.add_database import parse_env_choices
     from scaffolder.reopen.edits import add_slot, in_memory_in_production, remove_slot, rename_slot
     from scaffolder.reopen.project import commit, editing
-    from scaffolder.spec import Slot
+    from scaffolder.spec.slots import Slot
 
     role = {"database": Role.DATABASE, "broker": Role.BROKER, "cache": Role.CACHE}[args.slot_role]
     with editing(

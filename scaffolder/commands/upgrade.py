@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
         files = dict(upgrade.files)
         if upgrade.conflicts:
             if not args.force:
-                print(summary(upgrade), file=sys.stderr)
+                print(upgrade_report(upgrade), file=sys.stderr)
                 raise MergeConflict(
                     "your edits conflict with the new templates; nothing written (resolve by "
                     "hand, or --force to take the new templates' lines):\n"
@@ -53,11 +53,11 @@ def run(args: argparse.Namespace) -> int:
             print(describe(shown) if shown else "nothing would change")
         else:
             apply(changes, project.root)
-    print(summary(upgrade, written=not args.dry_run))
+    print(upgrade_report(upgrade, written=not args.dry_run))
     return 0
 
 
-def summary(upgrade: Upgrade, *, written: bool = False) -> str:
+def upgrade_report(upgrade: Upgrade, *, written: bool = False) -> str:
     """Per file what happened (or would), then the notes the templates ship."""
     from scaffolder.redact import redact_text
     from scaffolder.reopen.upgrade import CHANGING

@@ -19,6 +19,7 @@ from scaffolder.config_tree import Tree
 from scaffolder.errors import ScaffolderError
 from scaffolder.inputs import decode, read_bytes
 from scaffolder.project_files import COMPOSE_NAMES, ENV_EXAMPLE, GITHUB_WORKFLOW, ProjectIdentity
+from scaffolder.spec.choices import recorded_choices
 from scaffolder.transaction.paths import project_file
 
 
@@ -337,13 +338,8 @@ def record_snapshot(
             + f"project_name: {project.project_name}\npackage_name: {project.package_name}\n"
             + f"ci: {project.ci}\ncompose: {str(project.compose).lower()}\n"
         )
-    data["ci"] = project.ci
-    data["compose"] = project.compose
-    data["deploy"] = project.deploy
-    data["workers"] = project.workers
-    data["replicas"] = project.replicas
-    if project.installer != "pip" or "installer" in data:
-        data["installer"] = project.installer
+    for key, value in recorded_choices(project, data).items():
+        data[key] = value
     from scaffolder.answers import record_spec
 
     # The choices as domain.toml now says: an edit never leaves them describing the project

@@ -21,21 +21,11 @@ from scaffolder.config_tree import (
 )
 from scaffolder.errors import UsageError, closest
 from scaffolder.reopen.project import Project
-from scaffolder.spec import (
-    BASE,
-    MEMORY,
-    OVERLAYS,
-    PRODUCTION,
-    RECOMMENDED,
-    TEST,
-    Setting,
-    Slot,
-    check_provider,
-    default_local_url,
-    production_provider,
-    real_provider,
-    validate_slot_name,
-)
+from scaffolder.spec.defaults import RECOMMENDED, production_provider, real_provider
+from scaffolder.spec.environments import BASE, MEMORY, OVERLAYS, PRODUCTION, TEST
+from scaffolder.spec.names import validate_slot_name
+from scaffolder.spec.settings import Setting
+from scaffolder.spec.slots import Slot, check_provider, default_local_url
 
 Additions = dict[tuple[str, ...], dict[str, Any]]
 
@@ -351,17 +341,18 @@ def set_connection(project: Project, group: str, slot: Slot, value: str) -> str:
 
 
 def _replace_reference(value: str, group: str, new: str, *, production: bool) -> str:
-    from scaffolder.config_tree import VARIABLE_REFERENCE
+    from scaffolder.variable_reference import VariableReference, substitute
 
-    def swap(match) -> str:  # type: ignore[no-untyped-def]
-        name, default = match.group(1), match.group(2)
+    def swap(ref: VariableReference) -> str:
+        if not ref.name:  # `${|x}` reads no variable: nothing to rename or re-aim
+            return str(ref)
         if group == "variables":
-            return f"${{{new}}}" if default is None else f"${{{new}|{default}}}"
-        if production or default is None:
-            return match.group(0)
-        return f"${{{name}|{new}}}"
+            return str(VariableReference(new, ref.default))
+        if production or ref.default is None:
+            return str(ref)
+        return str(VariableReference(ref.name, new))
 
-    return VARIABLE_REFERENCE.sub(swap, value)
+    return substitute(value, swap)
 
 
 def apply_edit(project: Project, edit: object) -> str:

@@ -21,7 +21,7 @@ from typing import Any
 from scaffolder.config_tree import Tree, environments, provider_of, resolve, slot_tables
 from scaffolder.inputs import read_text
 from scaffolder.project_files import COMPOSE_NAMES, ConfigFile, parse_config
-from scaffolder.spec import BASE
+from scaffolder.spec.environments import BASE
 
 
 def compose_ports(root: Path, tree: Tree, package: str) -> dict[str, int]:

@@ -26,18 +26,10 @@ from scaffolder.project_files import (
     compose_file,
 )
 from scaffolder.reopen.project import Project, open_project
-from scaffolder.spec import (
-    BASE,
-    DEFAULT_DATABASE,
-    INHERIT,
-    MEMORY,
-    OVERLAYS,
-    PRODUCTION,
-    Setting,
-    Slot,
-    role_order,
-    validate_slot_name,
-)
+from scaffolder.spec.environments import BASE, INHERIT, MEMORY, OVERLAYS, PRODUCTION
+from scaffolder.spec.names import validate_slot_name
+from scaffolder.spec.settings import Setting
+from scaffolder.spec.slots import DEFAULT_DATABASE, Slot, role_order
 from scaffolder.transaction.change import FileChange
 from scaffolder.writer import file_diff
 
@@ -229,7 +221,7 @@ def overlay_database_options(project: Project, env: str, base: str) -> tuple[lis
     if env == MEMORY:
         automatic = Option(None, "automatic", "memory: the memory overlay stays in memory")
     elif env == PRODUCTION and not base_provider.in_memory:
-        from scaffolder.spec import production_provider
+        from scaffolder.spec.defaults import production_provider
 
         server = production_provider(Role.DATABASE, base)
         automatic = Option(None, "automatic", f"{server} from a variable with no default")
@@ -480,7 +472,7 @@ DEPLOY_SUMMARIES = {
 
 def deploy_options(project: Project) -> tuple[list[Option], int]:
     """The deploy choices, the cursor on the project's own."""
-    from scaffolder.spec import DEPLOY_CHOICES
+    from scaffolder.spec.choices import DEPLOY_CHOICES
 
     options = [Option(kind, kind, DEPLOY_SUMMARIES[kind]) for kind in DEPLOY_CHOICES]
     current = project.identity.deploy

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from scaffolder.toml.errors import TomlEditError
-from scaffolder.toml.place import Block, Plan, add_key, check_new_table
+from scaffolder.toml.place import Block, Placement, add_key, check_new_table
 from scaffolder.toml.scan import Document
 from scaffolder.toml.tree import load, merged, plain
 from scaffolder.toml.values import dotted, header, key_text, render
@@ -83,10 +83,10 @@ def insert_tables(
         ]
         expected = merged(expected, path, {str(k): plain(v) for k, v in values.items()})
         blocks.append(Block(path, lines))
-    plan = Plan(doc, capacity=len(blocks))
+    placement = Placement(doc, capacity=len(blocks))
     for block in blocks:
-        plan.place(block)
-    result = plan.render()
+        placement.place(block)
+    result = placement.render()
     verify(text, result, expected, changed=())
     return result
 

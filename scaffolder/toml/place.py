@@ -24,7 +24,7 @@ class Block:
     lines: list[str]
 
 
-class Plan:
+class Placement:
     """Ordered sections of the document plus the new blocks placed among them."""
 
     _EOF = -1
@@ -226,9 +226,9 @@ def add_key(doc: Document, tree: dict[str, Any], full: Path, value: Any) -> tupl
 
     # The table does not exist: add it as a new table.
     check_new_table(tree, doc, parent)
-    plan = Plan(doc)
-    plan.place(Block(parent, [header(parent), f"{key_text(leaf)} = {rendered}"]))
-    return plan.render(), range(0)
+    placement = Placement(doc)
+    placement.place(Block(parent, [header(parent), f"{key_text(leaf)} = {rendered}"]))
+    return placement.render(), range(0)
 
 
 def _insert_kv(

@@ -51,9 +51,9 @@ def headline(finding: Finding) -> str:
 
 
 def summary(findings: Sequence[Finding]) -> str:
-    from scaffolder.check.findings import summary as check_summary
+    from scaffolder.check.findings import tally
 
-    return check_summary(findings)
+    return tally(findings)
 
 
 def findings_content(

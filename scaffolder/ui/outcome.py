@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from scaffolder.spec import ProjectSpec
+from scaffolder.spec.project import ProjectSpec
 
 
 @dataclass(frozen=True)

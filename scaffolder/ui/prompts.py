@@ -24,15 +24,10 @@ from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 from questionary import Choice
 
 from scaffolder.catalog import PROVIDERS
-from scaffolder.spec import (
-    BASE,
-    ENVIRONMENTS,
-    INHERIT,
-    ProjectSpec,
-    Slot,
-    validate_package_name,
-    validate_project_name,
-)
+from scaffolder.spec.environments import BASE, ENVIRONMENTS, INHERIT
+from scaffolder.spec.names import validate_package_name, validate_project_name
+from scaffolder.spec.project import ProjectSpec
+from scaffolder.spec.slots import Slot
 from scaffolder.ui.findings import config_findings, headline
 from scaffolder.ui.outcome import WizardOutcome
 from scaffolder.ui.state import (

@@ -1,4 +1,4 @@
-"""The wizard's draft: the one spec builder (scaffolder.draft) with the forms' state on top.
+"""The wizard's draft: the one spec builder (scaffolder.spec.builder) with the forms' state on top.
 
 Both interactive front ends (the Textual wizard and the questionary prompts) fill one of these,
 and answers files and flags fill its base, so the same choices give the same spec. What is
@@ -12,28 +12,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scaffolder.catalog import PROVIDERS, Provider, Role
-from scaffolder.draft import SpecDraft
 from scaffolder.errors import UsageError
-from scaffolder.spec import (
-    BASE,
-    DEFAULT_DATABASE,
-    DEFAULT_SUBSCRIPTION_TYPE,
-    DEPLOY_CHOICES,
-    ENVIRONMENTS,
-    INHERIT,
-    PROCESSING_MODES,
-    PRODUCTION,
-    SUBSCRIPTION_TYPES,
+from scaffolder.spec.builder import SpecBuilder
+from scaffolder.spec.choices import DEPLOY_CHOICES
+from scaffolder.spec.environments import BASE, ENVIRONMENTS, INHERIT, PRODUCTION
+from scaffolder.spec.names import (
     VARIABLE_NAME,
-    ProjectSpec,
-    Slot,
-    default_local_url,
     package_name_for,
     reserved_variable,
     validate_package_name,
     validate_project_name,
     validate_slot_name,
 )
+from scaffolder.spec.project import ProjectSpec
+from scaffolder.spec.settings import DEFAULT_SUBSCRIPTION_TYPE, PROCESSING_MODES, SUBSCRIPTION_TYPES
+from scaffolder.spec.slots import DEFAULT_DATABASE, Slot, default_local_url
 from scaffolder.ui.outcome import WizardOutcome
 
 SUBSCRIPTION_KEY = "server.default_subscription_type"
@@ -73,8 +66,8 @@ def setting_text(value: object) -> str:
 
 
 @dataclass
-class Draft(SpecDraft):
-    """The one spec builder (scaffolder.draft) with what only the forms need on top."""
+class Draft(SpecBuilder):
+    """The one spec builder (scaffolder.spec.builder) with what only the forms need on top."""
 
     target: Path = Path()
     # The slots in the order the forms show them (base's, named databases after default).

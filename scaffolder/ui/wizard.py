@@ -24,7 +24,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
 
-from scaffolder.spec import ProjectSpec
+from scaffolder.spec.project import ProjectSpec
 from scaffolder.ui.outcome import WizardOutcome
 from scaffolder.ui.settings import apply_saved_theme, save_theme_changes
 from scaffolder.ui.state import Draft

@@ -22,7 +22,7 @@ from scaffolder.check import (
 from scaffolder.cli import main
 from scaffolder.domain_toml import config_tree
 from scaffolder.render import render_project
-from scaffolder.spec import default_spec
+from scaffolder.spec.defaults import default_spec
 from scaffolder.toml.scan import index_lines
 
 CORPUS = Path(__file__).parent / "corpus"

@@ -18,14 +18,11 @@ from scaffolder.answers import build_spec
 from scaffolder.catalog import PROVIDERS, Role
 from scaffolder.check import check_project, format_text
 from scaffolder.render import render_project
-from scaffolder.spec import (
-    BASE,
-    DEFAULT_SLOTS,
-    EnvironmentSpec,
-    ProjectSpec,
-    Slot,
-    default_spec,
-)
+from scaffolder.spec.defaults import default_spec
+from scaffolder.spec.environment_spec import EnvironmentSpec
+from scaffolder.spec.environments import BASE
+from scaffolder.spec.project import ProjectSpec
+from scaffolder.spec.slots import DEFAULT_SLOTS, Slot
 
 
 def write(files: dict[str, bytes], root: Path) -> Path:

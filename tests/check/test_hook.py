@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 from scaffolder.render import render_project
-from scaffolder.spec import default_spec
+from scaffolder.spec.defaults import default_spec
 
 REPO = Path(__file__).parents[2]
 BIN = Path(sys.executable).parent

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from scaffolder.check import check_project, format_text
 from scaffolder.render import render_project
-from scaffolder.spec import default_spec
+from scaffolder.spec.defaults import default_spec
 
 PIECES = [
     "postgresql://",

@@ -20,7 +20,8 @@ import yaml
 from scaffolder.answers import build_spec
 from scaffolder.deployment import KUSTOMIZATIONS
 from scaffolder.render import render_project
-from scaffolder.spec import ProjectSpec, default_spec
+from scaffolder.spec.defaults import default_spec
+from scaffolder.spec.project import ProjectSpec
 from tests.generation.cases import CASES
 
 SUBSCRIPTIONS = ("event_store", "stream")

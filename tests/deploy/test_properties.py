@@ -19,7 +19,7 @@ from scaffolder.deployment import DOCKERFILE, app_name, grace_seconds
 from scaffolder.domain_toml import config_tree
 from scaffolder.project_files import ProjectIdentity
 from scaffolder.render import render_derived, render_project
-from scaffolder.spec import default_spec
+from scaffolder.spec.defaults import default_spec
 
 DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
 PROJECT_NAME = st.from_regex(r"[A-Za-z][A-Za-z0-9._-]{0,70}", fullmatch=True)

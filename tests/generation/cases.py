@@ -14,7 +14,8 @@ from pathlib import Path
 import yaml
 
 from scaffolder.answers import build_spec, load_answers
-from scaffolder.spec import ProjectSpec, default_spec
+from scaffolder.spec.defaults import default_spec
+from scaffolder.spec.project import ProjectSpec
 
 OVERLAYS_WITH_SERVERS = ("production", "test")
 

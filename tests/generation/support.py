@@ -17,7 +17,9 @@ import yaml
 
 from scaffolder.catalog import Provider
 from scaffolder.config_tree import references
-from scaffolder.spec import BASE, ENVIRONMENTS, ProjectSpec, Slot
+from scaffolder.spec.environments import BASE, ENVIRONMENTS
+from scaffolder.spec.project import ProjectSpec
+from scaffolder.spec.slots import Slot
 
 from .cases import Case
 

@@ -15,7 +15,7 @@ import pytest
 from scaffolder.cli import main
 from scaffolder.generated_record import with_record
 from scaffolder.render import render_project
-from scaffolder.spec import default_spec
+from scaffolder.spec.defaults import default_spec
 
 FILES = len(render_project(default_spec("proj")))
 

@@ -18,7 +18,7 @@ import pytest
 from scaffolder.answers import build_spec
 from scaffolder.cli import main
 from scaffolder.render import render_project
-from scaffolder.spec import default_spec
+from scaffolder.spec.defaults import default_spec
 
 ERROR = "protean-init: error: "
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from scaffolder.answers import build_spec
-from scaffolder.next_steps import next_commands, summary
+from scaffolder.next_steps import creation_report, next_commands
 from scaffolder.render import render_project
-from scaffolder.spec import default_spec
+from scaffolder.spec.defaults import default_spec
 
 
 def readme_commands(files: dict[str, bytes]) -> list[str]:
@@ -49,7 +49,7 @@ def test_next_runs_what_the_readme_runs_in_its_order(sets: list[str]) -> None:
 
 def test_the_default_projects_next_sets_up_the_database_before_pytest() -> None:
     spec = default_spec("shop")
-    text = summary(spec, Path("shop"), render_project(spec))
+    text = creation_report(spec, Path("shop"), render_project(spec))
     assert "PROTEAN_ENV=test protean db setup --domain=src/shop/domain.py" in text
     assert text.index("protean db setup") < text.rindex("\n  pytest")
 

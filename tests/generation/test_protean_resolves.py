@@ -12,7 +12,8 @@ from protean.exceptions import ConfigurationError
 
 from scaffolder.catalog import Role
 from scaffolder.config_tree import references
-from scaffolder.spec import BASE, ENVIRONMENTS, SETTINGS
+from scaffolder.spec.environments import BASE, ENVIRONMENTS
+from scaffolder.spec.settings import SETTINGS
 from tests.support.protean_config import load_config
 
 from .support import (

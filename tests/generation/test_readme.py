@@ -10,7 +10,7 @@ import yaml
 
 from scaffolder.answers import build_spec
 from scaffolder.render import render_project
-from scaffolder.spec import default_spec
+from scaffolder.spec.defaults import default_spec
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -12,7 +12,9 @@ from typing import Any
 
 from scaffolder.catalog import PROVIDERS, Role
 from scaffolder.config_tree import overlay_names, references
-from scaffolder.spec import BASE, Slot, default_local_url, production_provider
+from scaffolder.spec.defaults import production_provider
+from scaffolder.spec.environments import BASE
+from scaffolder.spec.slots import Slot, default_local_url
 from tests.support.protean_config import load_config
 
 REPO = Path(__file__).resolve().parents[2]

@@ -108,3 +108,25 @@ def test_an_edit_rewrites_only_the_spec_lines_it_is_about(generated, cli):
     block = before[before.index("spec:") : before.index("generated_from:")]
     new_block = after[after.index("spec:") : after.index("generated_from:")]
     assert set(block.splitlines()) <= set(new_block.splitlines())
+
+
+def test_a_new_project_and_an_edit_record_the_spec_in_one_format() -> None:
+    """`new` records the spec it was given, an edit what domain.toml says: one producer
+    (scaffolder.answers.answers_spec) writes both, so where they hold the same choices the
+    blocks are the same, variables and masked local URLs included."""
+    from scaffolder.answers import build_spec, record_spec, spec_answers
+    from scaffolder.domain_toml import config_tree as spec_tree
+    from scaffolder.spec.defaults import default_spec
+
+    spec = build_spec(
+        default_spec("shop"),
+        sets=[
+            "variables.caches.default=SESSION_CACHE",
+            "local_urls.databases.default=postgresql://app:secret@localhost:5432/shop",
+        ],
+    )
+    recorded = record_spec(spec_tree(spec), spec.package_name, spec.deploy)
+    assert yaml.safe_dump(recorded) == yaml.safe_dump(spec_answers(spec))
+    assert recorded["local_urls"] == {
+        "databases.default": "postgresql://app:***@localhost:5432/shop"
+    }

@@ -23,7 +23,10 @@ from scaffolder.catalog import PROVIDERS, Role
 from scaffolder.cli import main
 from scaffolder.config_tree import base_of, overlay_names, slot_tables
 from scaffolder.reopen import menu
-from scaffolder.spec import BASE, SETTING_TABLE, Slot, production_provider
+from scaffolder.spec.defaults import production_provider
+from scaffolder.spec.environments import BASE
+from scaffolder.spec.settings import SETTING_TABLE
+from scaffolder.spec.slots import Slot
 from tests.support.protean_config import load_config
 
 from .support import config_tree, variable_names

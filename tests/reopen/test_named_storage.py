@@ -1,5 +1,5 @@
 """Each named database gets storage of its own by default: `<package>_<name>` (a file for
-sqlite, a database on the shared PostgreSQL), by one rule (scaffolder.spec.default_local_url)
+sqlite, a database on the shared PostgreSQL), by one rule (scaffolder.spec.slots.default_local_url)
 for every front end, and the derived files create the extra PostgreSQL databases: compose's
 health check, a CI step. Compose and CI pass the real validators; `check` is clean.
 (The commands run against a real PostgreSQL in tests/e2e/test_named_databases.py.)
@@ -15,7 +15,8 @@ import yaml
 
 from scaffolder.catalog import PROVIDERS, Role
 from scaffolder.cli import main
-from scaffolder.spec import Slot, default_local_url, default_spec
+from scaffolder.spec.defaults import default_spec
+from scaffolder.spec.slots import Slot, default_local_url
 from scaffolder.ui.state import Draft
 from tests.support.validators import assert_compose_valid, assert_github_workflow_valid
 

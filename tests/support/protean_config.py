@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from protean.domain.config import Config2
 
-from scaffolder.spec import BASE
+from scaffolder.spec.environments import BASE
 
 
 def load_config(

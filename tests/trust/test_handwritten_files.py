@@ -243,7 +243,7 @@ def test_a_reused_service_on_another_port_gets_the_new_default(tmp_path, capsys)
     assert (root / "docker-compose.yml").read_bytes() == ANCHORS.encode()
     # The user's `database` publishes 15432: the new default, CI and .env.example follow it.
     uri = local_default(root, ("databases", "reports", "database_uri"))
-    # (on reports' own database: scaffolder.spec.default_local_url)
+    # (on reports' own database: scaffolder.spec.slots.default_local_url)
     assert uri == (
         "${REPORTS_DATABASE_URL|postgresql://postgres:postgres@localhost:15432/shop_reports}"
     )

@@ -22,13 +22,10 @@ from hypothesis import strategies as st
 from scaffolder.catalog import Role
 from scaffolder.cli import main
 from scaffolder.errors import UsageError
-from scaffolder.spec import (
-    Slot,
-    default_spec,
-    reserved_variable,
-    validate,
-    validate_package_name,
-)
+from scaffolder.spec.defaults import default_spec
+from scaffolder.spec.names import reserved_variable, validate_package_name
+from scaffolder.spec.project import validate
+from scaffolder.spec.slots import Slot
 
 DEFAULT = Slot(Role.DATABASE, "default")
 

@@ -118,7 +118,7 @@ def rendered() -> dict[str, bytes]:
     files in nested folders take it through every kind of step (each file adds the same
     three). domain.toml and the answers record make the result a project `ci` can read."""
     from scaffolder.render import render_project
-    from scaffolder.spec import default_spec
+    from scaffolder.spec.defaults import default_spec
 
     files = render_project(default_spec("shop"))
     keep = {"domain.toml", ".copier-answers.protean-init.yml", "pyproject.toml", ".gitignore"}

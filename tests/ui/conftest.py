@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from scaffolder.spec import default_spec
+from scaffolder.spec.defaults import default_spec
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,7 @@ from textual.widgets import Input, RadioButton, Static
 
 from scaffolder.answers import build_spec
 from scaffolder.render import render_project
-from scaffolder.spec import default_spec
+from scaffolder.spec.defaults import default_spec
 from scaffolder.ui.screens.connections import ConnectionsScreen
 from scaffolder.ui.screens.deploy import SCALE_NOTE, DeployScreen
 from scaffolder.ui.screens.help import HelpScreen

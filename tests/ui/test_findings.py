@@ -11,7 +11,8 @@ from dataclasses import replace
 from scaffolder.catalog import Role
 from scaffolder.check import check_project
 from scaffolder.render import render_project
-from scaffolder.spec import EnvironmentSpec, Slot
+from scaffolder.spec.environment_spec import EnvironmentSpec
+from scaffolder.spec.slots import Slot
 from scaffolder.ui.findings import config_findings, findings_content, headline
 from scaffolder.writer import create_project
 

@@ -10,7 +10,7 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from scaffolder.catalog import Role
-from scaffolder.spec import Slot
+from scaffolder.spec.slots import Slot
 from scaffolder.ui.prompts import run_prompts
 
 from .helpers import pick, type_into

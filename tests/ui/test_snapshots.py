@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from scaffolder.answers import build_spec
-from scaffolder.spec import default_spec
+from scaffolder.spec.defaults import default_spec
 from scaffolder.ui.choices import ChoiceModal
 from scaffolder.ui.wizard import WizardApp
 

@@ -9,7 +9,8 @@ import pytest
 
 from scaffolder.catalog import Role
 from scaffolder.errors import UsageError
-from scaffolder.spec import INHERIT, Slot
+from scaffolder.spec.environments import INHERIT
+from scaffolder.spec.slots import Slot
 from scaffolder.ui.state import Draft
 
 DATABASE = Slot(Role.DATABASE, "default")

@@ -11,7 +11,8 @@ from textual.widgets import Checkbox, Input, RadioButton, Static, Tree
 
 from scaffolder.catalog import Role
 from scaffolder.errors import ScaffolderError
-from scaffolder.spec import INHERIT, Slot
+from scaffolder.spec.environments import INHERIT
+from scaffolder.spec.slots import Slot
 from scaffolder.ui.screens.connections import ConnectionsScreen
 from scaffolder.ui.screens.deploy import DeployScreen
 from scaffolder.ui.screens.done import DoneScreen

@@ -9,7 +9,7 @@ from textual.command import CommandList, CommandPalette
 from textual.widgets import Input
 
 from scaffolder.catalog import Role
-from scaffolder.spec import Slot
+from scaffolder.spec.slots import Slot
 from scaffolder.ui.screens.connections import ConnectionsScreen
 from scaffolder.ui.screens.help import HelpScreen
 from scaffolder.ui.screens.project import ProjectScreen

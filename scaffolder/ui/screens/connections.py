@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
 
-from scaffolder.spec import Slot
+from scaffolder.spec.slots import Slot
 from scaffolder.ui.screens.base import StepScreen
 from scaffolder.ui.state import field_id
 from scaffolder.ui.widgets import Hint

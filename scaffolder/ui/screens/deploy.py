@@ -11,7 +11,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Input, RadioButton, RadioSet, Static
 
-from scaffolder.spec import DEPLOY_CHOICES, PRODUCTION, SUBSCRIPTION_TYPES
+from scaffolder.spec.choices import DEPLOY_CHOICES
+from scaffolder.spec.environments import PRODUCTION
+from scaffolder.spec.settings import SUBSCRIPTION_TYPES
 from scaffolder.ui.screens.base import StepScreen
 from scaffolder.ui.widgets import Hint, field
 from scaffolder.ui.wizard import DEPLOY

@@ -17,7 +17,7 @@ from scaffolder.ui.screens.base import StepScreen
 
 def summary(outcome: WizardOutcome, written: list[str]) -> str:
     """What the terminal keeps once the full-screen app is gone."""
-    return next_steps.summary(outcome.spec, outcome.target, written)
+    return next_steps.creation_report(outcome.spec, outcome.target, written)
 
 
 class DoneScreen(StepScreen):

@@ -27,7 +27,7 @@ from scaffolder.config_tree import overlay_names
 from scaffolder.errors import ScaffolderError
 from scaffolder.reopen import menu
 from scaffolder.reopen.menu import Proposal
-from scaffolder.spec import MEMORY, PRODUCTION, TEST
+from scaffolder.spec.environments import MEMORY, PRODUCTION, TEST
 from scaffolder.ui.choices import option_label
 from scaffolder.ui.dialogs import ask
 from scaffolder.ui.state import NAME_EXAMPLES
@@ -536,7 +536,7 @@ class EditScreen(Screen):
     async def set_setting(
         self, project: Project, envs: list[str], answer: Awaitable[int | None]
     ) -> None:
-        from scaffolder.spec import SETTING_TABLE
+        from scaffolder.spec.settings import SETTING_TABLE
 
         picked = await answer
         if picked is None:

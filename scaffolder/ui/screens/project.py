@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Static
 
 from scaffolder.catalog import PROVIDERS
-from scaffolder.spec import package_name_for
+from scaffolder.spec.names import package_name_for
 from scaffolder.ui.screens.base import StepScreen
 from scaffolder.ui.widgets import Hint, field
 

@@ -13,7 +13,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
 from scaffolder.catalog import PROVIDERS, Role
-from scaffolder.spec import BASE, ENVIRONMENTS, INHERIT, MEMORY, PRODUCTION
+from scaffolder.spec.environments import BASE, ENVIRONMENTS, INHERIT, MEMORY, PRODUCTION
 from scaffolder.ui.choices import ChoiceGrid, ChoiceModal, NameModal, option_label
 from scaffolder.ui.screens.base import StepScreen
 from scaffolder.ui.state import NAME_EXAMPLES, SETTING_LABELS, SETTING_VALUES, setting_text

@@ -22,7 +22,7 @@ from textual.widgets import LoadingIndicator, Static, Tree
 from textual.widgets.tree import TreeNode
 
 from scaffolder.errors import ScaffolderError
-from scaffolder.spec import ProjectSpec
+from scaffolder.spec.project import ProjectSpec
 from scaffolder.ui.findings import config_findings, findings_content
 from scaffolder.ui.outcome import WizardOutcome
 from scaffolder.ui.screens.base import StepScreen

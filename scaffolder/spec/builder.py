@@ -16,15 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Self
 
-from scaffolder.spec import (
-    ENVIRONMENTS,
-    SETTING_TABLE,
-    SETTINGS,
-    EnvironmentSpec,
-    ProjectSpec,
-    Slot,
-    package_name_for,
-)
+from scaffolder.spec.choices import PROJECT_KEYS
+from scaffolder.spec.environment_spec import EnvironmentSpec
+from scaffolder.spec.environments import ENVIRONMENTS
+from scaffolder.spec.names import package_name_for
+from scaffolder.spec.project import ProjectSpec
+from scaffolder.spec.settings import SETTING_TABLE, SETTINGS
+from scaffolder.spec.slots import Slot
 
 if TYPE_CHECKING:
     from scaffolder.vocabulary import Edit
@@ -35,14 +33,15 @@ def _per_environment() -> dict[str, dict[Any, Any]]:
 
 
 @dataclass
-class SpecDraft:
+class SpecBuilder:
     """A spec under construction: plain mutable data, validated when it becomes a spec."""
 
+    # The project-level choices (spec.choices.ProjectChoices, whose defaults these repeat: a
+    # builder is mutable, a ProjectChoices frozen, so it cannot be this class's base).
     project_name: str = ""
     package_name: str = ""  # empty: the project name's (package_name_for)
     ci: str = "github"
     compose: bool = True
-    # The deployment files (spec.DEPLOY_CHOICES) and the engine's scale.
     deploy: str = "none"
     workers: int = 1
     replicas: int = 1
@@ -69,14 +68,7 @@ class SpecDraft:
             providers[env] = dict(environment.providers)
             settings[env] = environment.settings()
         return cls(
-            project_name=spec.project_name,
-            package_name=spec.package_name,
-            ci=spec.ci,
-            compose=spec.compose,
-            deploy=spec.deploy,
-            workers=spec.workers,
-            replicas=spec.replicas,
-            installer=spec.installer,
+            **spec.choices(),
             providers=providers,
             settings=settings,
             present=[env for env in ENVIRONMENTS if env in spec.environments],
@@ -134,19 +126,13 @@ class SpecDraft:
                 self.providers[env],
                 **{SETTING_TABLE[name].attribute: chosen.get(name) for name in SETTINGS},
             )
-        chosen_fields: dict[str, Any] = dict(
-            project_name=self.project_name,
-            package_name=self.package_name or package_name_for(self.project_name),
-            environments=environments,
-            ci=self.ci,
-            compose=self.compose,
-            variables={s: v for s, v in self.variables.items() if keep_variable(s)},
-            local_urls={s: u for s, u in self.local_urls.items() if keep_local_url(s)},
-            deploy=self.deploy,
-            workers=self.workers,
-            replicas=self.replicas,
-            installer=self.installer,
-        )
+        chosen_fields: dict[str, Any] = {
+            **{key: getattr(self, key) for key in PROJECT_KEYS},
+            "package_name": self.package_name or package_name_for(self.project_name),
+            "environments": environments,
+            "variables": {s: v for s, v in self.variables.items() if keep_variable(s)},
+            "local_urls": {s: u for s, u in self.local_urls.items() if keep_local_url(s)},
+        }
         if self.origin is None:
             return ProjectSpec(**chosen_fields)
         return dataclasses.replace(self.origin, **chosen_fields)

@@ -1,0 +1,107 @@
+"""Slots: where a provider goes (`databases.NAME`, `brokers.NAME`, `caches.NAME`,
+`event_store`), their order, the providers each takes and its local connection string."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scaffolder.catalog import PROVIDERS, Provider, Role
+from scaffolder.errors import UsageError, closest
+from scaffolder.spec.names import validate_slot_name
+
+
+@dataclass(frozen=True, order=True)
+class Slot:
+    """Where a provider goes: `databases.NAME`, `brokers.NAME`, `caches.NAME` or `event_store`."""
+
+    role: Role
+    name: str | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> Slot:
+        """`databases.reports` -> Slot(DATABASE, "reports"); errors name what is allowed."""
+        head, _, name = text.partition(".")
+        roles = [r.value for r in Role]
+        if head not in roles:
+            raise UsageError(
+                f"unknown role {head!r}{closest(head, roles)}; expected one of: {', '.join(roles)}"
+            )
+        role = Role(head)
+        if role.is_named:
+            if not name:
+                raise UsageError(f"{text!r} needs a name, as in {role.value}.default")
+            validate_slot_name(name)
+            return cls(role, name)
+        if name:
+            raise UsageError(f"{role.value} takes no name (got {text!r})")
+        return cls(role)
+
+    @property
+    def key(self) -> str:
+        return f"{self.role.value}.{self.name}" if self.name else self.role.value
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        """The table path in domain.toml, relative to the environment."""
+        return (self.role.value, self.name) if self.name else (self.role.value,)
+
+    @property
+    def variable(self) -> str:
+        """The default environment variable for this slot's connection string."""
+        stem = self.role.variable_stem
+        if self.name in (None, "default"):
+            return stem
+        return f"{self.name.upper()}_{stem}"
+
+    def __str__(self) -> str:
+        return self.key
+
+
+DEFAULT_DATABASE = Slot(Role.DATABASE, "default")
+DEFAULT_SLOTS = (
+    DEFAULT_DATABASE,
+    Slot(Role.BROKER, "default"),
+    Slot(Role.EVENT_STORE),
+    Slot(Role.CACHE, "default"),
+)
+
+
+def role_order(slot: Slot) -> tuple[int, bool]:
+    """Roles as the default slots order them, each role's `default` first."""
+    roles = [s.role for s in DEFAULT_SLOTS]
+    return (roles.index(slot.role), slot.name not in (None, "default"))
+
+
+def slot_order(slot: Slot) -> tuple[int, bool, str]:
+    """role_order, then by name."""
+    return (*role_order(slot), slot.name or "")
+
+
+def check_provider(slot: Slot, name: str) -> None:
+    allowed = list(PROVIDERS[slot.role])
+    if name not in allowed:
+        where = [r.value for r in Role if name in PROVIDERS[r]]
+        hint = (
+            f" ({name!r} is a provider for {', '.join(where)})" if where else closest(name, allowed)
+        )
+        raise UsageError(
+            f"unknown {slot.role.label} provider {name!r} for {slot}{hint}; "
+            f"expected one of: {', '.join(allowed)}"
+        )
+
+
+# Providers whose local default names a storage of the project's own (a file, a database on
+# a shared server) that protean-init's derived files create: compose's PostgreSQL and MySQL
+# health checks and the CI steps create the extra databases (scaffolder.plan.ServicePlan).
+_OWN_STORAGE = ("sqlite", "postgresql", "mysql")
+
+
+def default_local_url(slot: Slot, provider: Provider, package: str) -> str | None:
+    """The one rule for a slot's local connection string, used by every front end and derived
+    file: a named database gets storage of its own, `<package>_<name>` (`shop_reports.db`,
+    `.../shop_reports` on PostgreSQL and MySQL), never the file or database of
+    `databases.default`."""
+    named = slot.role is Role.DATABASE and slot.name not in (None, "default")
+    if named and provider.name in _OWN_STORAGE:
+        return provider.local_url_for(f"{package}_{slot.name}")
+    return provider.local_url_for(package)
