@@ -74,7 +74,7 @@ def _new_context_spec(layout: Layout, name: str, sets: list[str], like: str | No
     choices, the choices of context `like` (same as it), then `sets`, then the sharing rules
     (its own variables and storage, never `like`'s)."""
     from scaffolder.answers import build_spec
-    from scaffolder.spec import default_spec
+    from scaffolder.spec.defaults import default_spec
     from scaffolder.workspace_spec import context_spec
 
     identity = layout.identity

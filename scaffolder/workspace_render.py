@@ -35,7 +35,7 @@ from scaffolder.project_files import (
     domain_module,
 )
 from scaffolder.render import plan_context, render_data, render_direct, template_root
-from scaffolder.spec import ProjectSpec
+from scaffolder.spec.project import ProjectSpec
 from scaffolder.workspace_spec import WorkspaceSpec, record
 
 WORKSPACE_TEMPLATES = "workspace"

@@ -25,12 +25,9 @@ from typing import Any
 
 from scaffolder.catalog import Provider, Role
 from scaffolder.errors import UsageError
-from scaffolder.spec import (
-    ProjectSpec,
-    Slot,
-    default_local_url,
-    validate_package_name,
-)
+from scaffolder.spec.names import validate_package_name
+from scaffolder.spec.project import ProjectSpec
+from scaffolder.spec.slots import Slot, default_local_url
 
 # Roles that each context has for itself (a variable of its own); the others are shared.
 _OWN_ROLES = (Role.DATABASE, Role.CACHE)
@@ -52,7 +49,7 @@ def validate_context_name(name: str) -> None:
             f"invalid context name {name!r}: reserved for the workspace's own folders; "
             f"use a name of the domain's own, such as {name.strip('_') + '_context'!r}"
         )
-    from scaffolder.spec import reserved_variable
+    from scaffolder.spec.names import reserved_variable
 
     variable = f"{name.upper()}_DATABASE_URL"
     why = reserved_variable(variable)

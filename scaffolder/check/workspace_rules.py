@@ -35,10 +35,11 @@ from scaffolder.check.drift import (
     published_ports,
 )
 from scaffolder.check.findings import DRIFT, ERROR, WARNING, Finding
-from scaffolder.check.resolution import is_unset, references_in
+from scaffolder.check.resolution import is_unset
 from scaffolder.database_creation import created_databases
 from scaffolder.project_files import compose_file
-from scaffolder.spec import BASE
+from scaffolder.spec.environments import BASE
+from scaffolder.variable_reference import references_in
 
 if TYPE_CHECKING:
     from scaffolder.check.project import ContextCheck, Report

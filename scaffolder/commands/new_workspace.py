@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from scaffolder.errors import UsageError
-from scaffolder.spec import ProjectSpec
+from scaffolder.spec.project import ProjectSpec
 from scaffolder.workspace_spec import WorkspaceSpec
 
 # The engine's scale: one for the workspace, checked in each context.
