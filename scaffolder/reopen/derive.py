@@ -19,6 +19,7 @@ from scaffolder.config_tree import Tree
 from scaffolder.errors import ScaffolderError
 from scaffolder.inputs import decode, read_bytes
 from scaffolder.project_files import COMPOSE_NAMES, ENV_EXAMPLE, GITHUB_WORKFLOW, ProjectIdentity
+from scaffolder.reopen.config_state import ConfigState
 from scaffolder.transaction.paths import project_file
 
 
@@ -50,9 +51,8 @@ class Regenerated:
 
 def regenerate(
     root: Path,
-    new_tree: Tree,
+    after: ConfigState,
     base_tree: Tree | None,
-    project: ProjectIdentity,
     paths: Iterable[str] | None = None,
     managed: Iterable[str] | None = None,
     config_now: Tree | None = None,
@@ -65,22 +65,24 @@ def regenerate(
     Without a recorded base (a project made elsewhere) nothing of the user's is rewritten:
     compose gains the services it lacks, .env.example the variables it lacks, and a CI file is
     only replaced when asked for by name (`protean-init ci`), as a conflict unless --force.
+    `after` is the config after the edit, with the names and choices to render it with.
     `managed` names the files protean-init wrote whole (None: every derived file).
     `base_tree` is the recorded snapshot, its passwords masked; `config_now` (the config before
-    this edit) and `new_tree` are where they are found again for the merge base.
+    this edit) and the edited one are where they are found again for the merge base.
     The base of a file is what protean-init generated for it last: its record (`recorded`,
     scaffolder.generated_record) where there is one, else the snapshot rendered by the
     templates of the version that generated it (`base_templates`; None: the running ones).
     """
     from scaffolder.render import render_derived
 
-    regenerated = render_derived(new_tree, project)
+    new_tree = after.tree
+    regenerated = render_derived(new_tree, after.identity, plan=after.plan)
     from scaffolder.redact import restore_lines
 
     # The merge base is what was generated last, from the choices recorded then (a changed
     # deploy or replicas is the regenerated side's change, not the user's).
     masked_files, base_files = _merge_bases(
-        base_tree, config_now, new_tree, base_project or project, base_templates, recorded
+        base_tree, config_now, new_tree, base_project or after.identity, base_templates, recorded
     )
     wanted = set(paths) if paths is not None else set(regenerated)
     files: dict[str, bytes] = {}

@@ -20,17 +20,20 @@ from typing import Any
 
 from scaffolder.config_tree import Tree, environments, provider_of, resolve, slot_tables
 from scaffolder.inputs import read_text
-from scaffolder.project_files import COMPOSE_NAMES, ConfigFile, parse_config
+from scaffolder.plan import Plan
+from scaffolder.project_files import COMPOSE_NAMES, ConfigFile
+from scaffolder.reopen.config_state import ConfigState
+from scaffolder.reopen.merge_compose import plan_additions, published_ports
+from scaffolder.reopen.yaml_insert import YamlInsertError, load_plain
 from scaffolder.spec import BASE
+from scaffolder.toml.edit import set_value
+from scaffolder.toml.errors import TomlEditError
 
 
-def compose_ports(root: Path, tree: Tree, package: str) -> dict[str, int]:
+def compose_ports(root: Path, plan: Plan) -> dict[str, int]:
     """Catalog service -> the host port it will be reached on, where that is not the port
-    the config's defaults name: a reused service's published port, or a moved one."""
-    from scaffolder.plan import plan_project
-    from scaffolder.reopen.merge_compose import plan_additions, published_ports
-    from scaffolder.reopen.yaml_insert import YamlInsertError, load_plain
-
+    the config's defaults name (`plan`, the edited config's): a reused service's published
+    port, or a moved one."""
     compose = next((root / n for n in COMPOSE_NAMES if (root / n).is_file()), None)
     if compose is None:
         return {}
@@ -40,7 +43,6 @@ def compose_ports(root: Path, tree: Tree, package: str) -> dict[str, int]:
         return {}
     if not isinstance(yours, Mapping) or not isinstance(yours.get("services"), Mapping):
         return {}
-    plan = plan_project(tree, package, package)
     wanted = {
         "services": {
             s.name: {
@@ -78,17 +80,15 @@ _LOCAL = re.compile(r"(\|[^}]*@?(?:localhost|127\.0\.0\.1)):(\d+)")
 
 
 def aim_at_compose(
-    root: Path, old_tree: Tree, new_text: str, config: ConfigFile, package: str
-) -> str:
-    """`new_text` with the local defaults this edit wrote aimed at the compose file's ports."""
-    from scaffolder.toml.edit import set_value
-    from scaffolder.toml.errors import TomlEditError
-
-    new_tree = parse_config(new_text, config)
-    ports = compose_ports(root, new_tree, package)
+    root: Path, old_tree: Tree, edited: ConfigState, config: ConfigFile
+) -> ConfigState:
+    """The `edited` config with the local defaults this edit wrote aimed at the compose file's
+    ports: `edited` itself when none moves."""
+    new_tree = edited.tree
+    ports = compose_ports(root, edited.plan)
     if not ports:
-        return new_text
-    text = new_text
+        return edited
+    text = edited.text
     for env in environments(new_tree):
         prefix = () if env == BASE else (env,)
         for slot, table in slot_tables(resolve(new_tree, env)):
@@ -114,4 +114,4 @@ def aim_at_compose(
                     text = set_value(text, path, aimed, root=config.root_key)
                 except TomlEditError:
                     continue  # left as the edit wrote it; the compose note says why
-    return text
+    return edited if text is edited.text else ConfigState.read(text, config, edited.identity)

@@ -9,6 +9,7 @@ ways (scaffolder.reopen.derive), and nothing is written unless everything can be
 from __future__ import annotations
 
 import contextlib
+import functools
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -27,6 +28,8 @@ from scaffolder.project_files import (
     require_config,
     require_editable,
 )
+from scaffolder.reopen.config_state import ConfigState
+from scaffolder.toml.tree import TomlText
 
 if TYPE_CHECKING:
     from scaffolder.transaction.change import FileChange
@@ -40,6 +43,11 @@ class Project:
     tree: Tree
     answers: dict[str, Any]
     identity: ProjectIdentity
+
+    @functools.cached_property
+    def state(self) -> ConfigState:
+        """The config as read, and what follows from it (the state before an edit)."""
+        return ConfigState(self.text, self.tree, self.identity)
 
     @property
     def config_relative(self) -> str:
@@ -65,8 +73,9 @@ def open_project(root: Path) -> Project:
     if not root.is_dir():
         raise UsageError(f"no such project folder: {root}")
     config = require_config(root)
-    # CRLF line endings are kept as they are, so edits can keep them too.
-    text = config.read_text(keep_newlines=True)
+    # CRLF line endings are kept as they are, so edits can keep them too. Parsed once: the
+    # edits read the tree the text carries (scaffolder.toml.tree.TomlText).
+    text = TomlText(config.read_text(keep_newlines=True))
     tree = parse_config(text, config)
     require_editable(tree, text, config)
     answers = read_answers(root)
@@ -153,25 +162,21 @@ def pending_changes(
     from scaffolder.writer import changes_for
 
     identity = identity or project.identity
-    text = project.text if new_text is None else new_text
-    if new_text is not None:
+    if new_text is None:
+        after = replace(project.state, identity=identity)
+    else:
         from scaffolder.reopen.local_ports import aim_at_compose
 
         # A new local default reaches the service the project's compose file runs for it.
-        text = new_text = aim_at_compose(
-            project.root, project.tree, new_text, project.config, identity.package_name
-        )
-    new_tree = parse_config(text, project.config)
-    from scaffolder.redact import redact_tree
-
+        edited = ConfigState.read(new_text, project.config, identity)
+        after = aim_at_compose(project.root, project.tree, edited, project.config)
     # The recorded snapshot masks passwords; regenerate puts them back for the merge base.
     recorded = project.last_generated
     bases = generated_bases(project)
     result = regenerate(
         project.root,
-        new_tree,
+        after,
         recorded,
-        identity,
         derived,
         project.managed,
         config_now=project.tree,
@@ -207,15 +212,14 @@ def pending_changes(
     # What was generated this run is the base of the next merge.
     files.update(record_files(generated, project.root))
     if new_text is not None:
-        files.update(_config_files(project, new_tree, new_text, noted))
+        files.update(_config_files(project, after, noted))
     answers_path = project.root / ANSWERS_FILE
     # `managed` None means "all", as `new` records it; only a known set can have grown.
     managed_grew = project.managed is not None and managed != project.managed
     # Compared as recorded (redacted, dates as text), so an unchanged config is not re-recorded.
-    snapshot = redact_tree(new_tree)
-    if snapshot != recorded or identity != project.identity or managed_grew:
+    if after.snapshot != recorded or identity != project.identity or managed_grew:
         old = answers_path.read_text(encoding="utf-8") if answers_path.is_file() else None
-        files[ANSWERS_FILE] = record_snapshot(old, new_tree, identity, managed, snapshot)
+        files[ANSWERS_FILE] = record_snapshot(old, after.tree, identity, managed, after.snapshot)
     changes = changes_for(project.root, files)
     from scaffolder.generated_record import is_record
 
@@ -294,15 +298,14 @@ def retired_files(project: Project, identity: ProjectIdentity) -> list[str]:
 
 
 def _config_files(
-    project: Project, tree: Tree, new_text: str, noted: Callable[[str, str], None] = _tell
+    project: Project, after: ConfigState, noted: Callable[[str, str], None] = _tell
 ) -> dict[str, bytes]:
     """The edited config, and pyproject.toml where its protean requirement lacks an extra the
     new config needs (one file when the config lives in pyproject.toml itself)."""
-    from scaffolder.plan import plan_project
     from scaffolder.reopen.extras import unplaced, with_extras
 
-    identity = project.identity
-    needed = plan_project(tree, identity.project_name, identity.package_name).extras
+    new_text = after.text
+    needed = after.plan.extras
     if project.config.is_pyproject:
         return {project.config_relative: with_extras(new_text, needed).encode()}
     files = {project.config_relative: new_text.encode()}
