@@ -79,11 +79,6 @@ def regenerate(
     regenerated = render_derived(new_tree, after.identity, plan=after.plan)
     from scaffolder.redact import restore_lines
 
-    # The merge base is what was generated last, from the choices recorded then (a changed
-    # deploy or replicas is the regenerated side's change, not the user's).
-    masked_files, base_files = _merge_bases(
-        base_tree, config_now, new_tree, base_project or after.identity, base_templates, recorded
-    )
     wanted = set(paths) if paths is not None else set(regenerated)
     files: dict[str, bytes] = {}
     conflicts: dict[str, tuple[str, bytes]] = {}
@@ -92,12 +87,22 @@ def regenerate(
     ours = {path for path in candidates if (root / path).exists()}
     notes: dict[str, list[str]] = {}
     generated: dict[str, bytes] = {}
-    for relative in sorted(wanted & set(regenerated)):
-        new = regenerated[relative]
-        if relative == COMPOSE_NAMES[0] and not (root / relative).is_file():
-            # The user's compose file under another name Compose reads (compose.yaml):
-            # add to it, rather than start a second file with the same services.
-            relative = next((n for n in COMPOSE_NAMES if (root / n).is_file()), relative)
+    targets = [
+        (_on_disk_name(root, relative), regenerated[relative])
+        for relative in sorted(wanted & set(regenerated))
+    ]
+    # The merge base is what was generated last, from the choices recorded then (a changed
+    # deploy or replicas is the regenerated side's change, not the user's).
+    masked_files, base_files = _merge_bases(
+        base_tree,
+        config_now,
+        new_tree,
+        base_project or after.identity,
+        base_templates,
+        recorded,
+        needed={relative for relative, _ in targets} | ours,
+    )
+    for relative, new in targets:
         # Read as it would be written: never through a link out of the project or into .git/
         # (a conflict report would print that file).
         disk = project_file(Path(os.path.realpath(root)), relative)
@@ -160,6 +165,15 @@ def regenerate(
     )
 
 
+def _on_disk_name(root: Path, relative: str) -> str:
+    """Where the derived file `relative` is merged into: the user's compose file under another
+    name Compose reads (compose.yaml) is added to, rather than a second file started with the
+    same services."""
+    if relative == COMPOSE_NAMES[0] and not (root / relative).is_file():
+        return next((n for n in COMPOSE_NAMES if (root / n).is_file()), relative)
+    return relative
+
+
 def _merge_bases(
     base_tree: Tree | None,
     config_now: Tree | None,
@@ -167,15 +181,19 @@ def _merge_bases(
     base_project: ProjectIdentity,
     templates: Path | None = None,
     recorded: Mapping[str, bytes] | None = None,
+    *,
+    needed: Iterable[str] = (),
 ) -> tuple[dict[str, bytes] | None, dict[str, bytes] | None]:
     """The derived files as last generated: from the snapshot as recorded (passwords masked)
     rendered by `templates`, and with the masked passwords found again in the config (None,
-    None: no snapshot); a file with a record (`recorded`) is its record."""
+    None: no snapshot); a file with a record (`recorded`) is its record. The snapshot is
+    rendered only when a file the merge reads the base of (`needed`) has no record: a file's
+    record takes the place of its rendering."""
     from scaffolder.redact import restore
     from scaffolder.render import render_derived
 
     masked_files = restored_files = None
-    if base_tree is not None:
+    if base_tree is not None and not set(needed) <= set(recorded or ()):
         masked_files = render_derived(base_tree, base_project, templates)
         restored = restore(base_tree, config_now, new_tree)
         restored_files = (
@@ -185,6 +203,9 @@ def _merge_bases(
         )
     if not recorded:
         return masked_files, restored_files
+    if masked_files is None and base_tree is not None:
+        # Every file read has its record: the base is the record alone.
+        masked_files = restored_files = {}
     # What was generated, byte for byte, but for the URL passwords the record masks: those
     # are put back from the file on disk (restore_lines), as the snapshot's are.
     return {**(masked_files or {}), **recorded}, {**(restored_files or {}), **recorded}
