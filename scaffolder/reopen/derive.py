@@ -438,29 +438,46 @@ def _quote_ambiguous(value: Any) -> Any:
 
 
 def _load_without_snapshot(yaml: Any, answers_text: str) -> Any:
-    """The answers file, round-trip loaded, its old `generated_from` left out when it can be.
+    """The answers file, round-trip loaded, its old `generated_from` and `spec` left out when
+    they can be.
 
-    The old snapshot is replaced whole, and it grows with domain.toml: round-trip loading it
-    took most of an add-database run (0.6 s of 0.8 at 100 databases). As protean-init writes
-    it, a block without comments, it is cut down to `generated_from: null` in place, so the
-    key keeps its position; the cut runs to the next top-level line. With a comment in or
-    after it (round-trip YAML keeps some of those), or if the rest does not load without it
-    (an anchor in it used elsewhere), the whole file is loaded, as before.
+    Both are replaced whole (record_snapshot writes them anew), and both grow with
+    domain.toml: round-trip loading them took most of an add-database run (0.6 s of 0.8 at
+    100 databases for the snapshot, 70 ms more for the spec). As protean-init writes them,
+    blocks without comments, each is cut down to `KEY: null` in place, so the key keeps its
+    position; a cut runs to the next top-level line. A block with a comment in or after it
+    (round-trip YAML keeps some of those) is loaded as it is; if the rest does not load
+    without them (an anchor in one used elsewhere), the whole file is loaded, as before.
     """
     lines = answers_text.split("\n")
-    start = next((i for i, line in enumerate(lines) if line.startswith("generated_from:")), None)
-    if start is None or lines[start].rstrip() != "generated_from:":
+    cuts = [cut for key in _REPLACED_WHOLE if (cut := _block(lines, key)) is not None]
+    if not cuts:
         return yaml.load(answers_text)
-    end = start + 1
-    while end < len(lines) and (not lines[end] or lines[end][0] in " \t\r#"):
-        end += 1
-    if any("#" in line for line in lines[start:end]):
-        return yaml.load(answers_text)
-    ending = "\r" if lines[start].endswith("\r") else ""
-    lines[start:end] = [f"generated_from: null{ending}"]
+    # The later block first, so the earlier one's lines still hold.
+    for key, start, end in sorted(cuts, key=lambda cut: cut[1], reverse=True):
+        ending = "\r" if lines[start].endswith("\r") else ""
+        lines[start:end] = [f"{key}: null{ending}"]
     from ruamel.yaml.error import YAMLError
 
     try:
         return yaml.load("\n".join(lines))
     except YAMLError:
         return yaml.load(answers_text)
+
+
+# The keys of the answers file record_snapshot always writes anew.
+_REPLACED_WHOLE = ("generated_from", "spec")
+
+
+def _block(lines: list[str], key: str) -> tuple[str, int, int] | None:
+    """(key, first line, end) of the top-level block `KEY:` that can be cut: the value on the
+    lines below it, without a comment; None otherwise."""
+    start = next((i for i, line in enumerate(lines) if line.startswith(f"{key}:")), None)
+    if start is None or lines[start].rstrip() != f"{key}:":
+        return None
+    end = start + 1
+    while end < len(lines) and (not lines[end] or lines[end][0] in " \t\r#"):
+        end += 1
+    if any("#" in line for line in lines[start:end]):
+        return None
+    return key, start, end

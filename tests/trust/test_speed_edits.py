@@ -142,3 +142,33 @@ def test_fast_snapshot_reads_back_and_matches_ruamel(tree: dict[str, Any]) -> No
     assert yaml.safe_load(written)["generated_from"] == redact_tree(tree)
     if snapshot_yaml.snapshot_block(redact_tree(tree)) is not None:
         assert written == _with_ruamel(None, tree, identity, [])
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        lambda t: t,
+        lambda t: t.replace("\n", "\r\n"),
+        lambda t: t.replace("\ngenerated_from:", "\n\ngenerated_from:"),
+        lambda t: t.replace("\ngenerated_from:", "\n# a comment of the user's\ngenerated_from:"),
+        lambda t: t.replace("\nspec:\n", "\nspec:\n    # why\n", 1),
+        lambda t: t.replace("\nspec:", "\nold_spec:", 1) + "spec:\n    a: 1\n\n",
+        lambda t: t.split("\nspec:")[0] + "\nspec: {a: 1}\nlater: 2\n",
+    ],
+    ids=["as-written", "crlf", "blank-line", "comment-after", "comment-in", "spec-last", "flow"],
+)
+def test_the_record_is_the_same_whether_the_replaced_blocks_are_loaded_or_cut(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variant: Any
+) -> None:
+    """record_snapshot cuts the old `generated_from` and `spec` blocks before loading the
+    answers file (it writes both anew): what it writes is what loading the whole file gives,
+    whatever the file's line endings, blank lines, comments and layout around them."""
+    root = _project(tmp_path / "p", 20)
+    tree = tomllib.loads((root / "domain.toml").read_text(encoding="utf-8"))
+    written = (root / ANSWERS_FILE).read_text(encoding="utf-8")
+    assert "\nspec:\n" in written and "\ngenerated_from:\n" in written
+    answers = variant(written)
+    identity = ProjectIdentity("shop", "shop", "github", True)
+    cut = derive.record_snapshot(answers, tree, identity, ["docker-compose.yml"])
+    monkeypatch.setattr(derive, "_REPLACED_WHOLE", ())
+    assert cut == derive.record_snapshot(answers, tree, identity, ["docker-compose.yml"])
