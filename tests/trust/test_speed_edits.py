@@ -172,3 +172,28 @@ def test_the_record_is_the_same_whether_the_replaced_blocks_are_loaded_or_cut(
     cut = derive.record_snapshot(answers, tree, identity, ["docker-compose.yml"])
     monkeypatch.setattr(derive, "_REPLACED_WHOLE", ())
     assert cut == derive.record_snapshot(answers, tree, identity, ["docker-compose.yml"])
+
+
+def test_an_edit_of_a_project_with_a_record_renders_the_derived_files_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """A project protean-init made keeps the record of every derived file: the record is the
+    merge base, so add-database renders the edited config once and never the recorded
+    snapshot (it rendered it twice more, masked and then with its passwords put back)."""
+    from scaffolder import render
+
+    root = tmp_path / "shop"
+    assert main(["new", str(root), "--defaults"]) == 0
+    rendered: list[Any] = []
+    render_derived = render.render_derived
+
+    def counting(tree: Any, *args: Any, **kwargs: Any) -> dict[str, bytes]:
+        rendered.append(tree)
+        return render_derived(tree, *args, **kwargs)
+
+    monkeypatch.setattr(render, "render_derived", counting)
+    argv = ["add-database", "reports", "--provider", "postgresql", "--project", str(root)]
+    assert main(argv) == 0
+    capsys.readouterr()
+    assert len(rendered) == 1
+    assert "reports" in rendered[0]["databases"]
