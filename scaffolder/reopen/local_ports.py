@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from scaffolder.catalog import Service
 from scaffolder.config_tree import Tree, environments, provider_of, resolve, slot_tables
 from scaffolder.inputs import read_text
 from scaffolder.plan import Plan
@@ -83,35 +84,44 @@ def aim_at_compose(
     root: Path, old_tree: Tree, edited: ConfigState, config: ConfigFile
 ) -> ConfigState:
     """The `edited` config with the local defaults this edit wrote aimed at the compose file's
-    ports: `edited` itself when none moves."""
-    new_tree = edited.tree
-    ports = compose_ports(root, edited.plan)
+    ports: `edited` itself when none moves. The compose file is read only when this edit
+    wrote a connection string for a service."""
+    written = _written_defaults(old_tree, edited.tree)
+    ports = compose_ports(root, edited.plan) if written else {}
     if not ports:
         return edited
     text = edited.text
+    for path, value, service in written:
+        if service.name not in ports:
+            continue
+        port = ports[service.name]
+        aimed = _LOCAL.sub(
+            lambda m, port=port, default=service.port: (
+                f"{m.group(1)}:{port}" if int(m.group(2)) == default else m.group(0)
+            ),
+            value,
+        )
+        if aimed != value:
+            try:
+                text = set_value(text, path, aimed, root=config.root_key)
+            except TomlEditError:
+                continue  # left as the edit wrote it; the compose note says why
+    return edited if text is edited.text else ConfigState.read(text, config, edited.identity)
+
+
+def _written_defaults(old_tree: Tree, new_tree: Tree) -> list[tuple[tuple[str, ...], str, Service]]:
+    """The connection strings of slots served by a catalog service that this edit wrote or
+    changed, in file order by environment: (key path, value, service). The user's own are
+    left as they are."""
+    found = []
     for env in environments(new_tree):
         prefix = () if env == BASE else (env,)
         for slot, table in slot_tables(resolve(new_tree, env)):
             provider = provider_of(slot, table)
             if provider is None or provider.service is None or not provider.uri_key:
                 continue
-            service = provider.service
-            if service.name not in ports:
-                continue
             path = (*prefix, *slot.path, provider.uri_key)
             value = _get(new_tree, path)
-            if not isinstance(value, str) or value == _get(old_tree, path):
-                continue  # not written by this edit: the user's, left as it is
-            port = ports[service.name]
-            aimed = _LOCAL.sub(
-                lambda m, port=port, default=service.port: (
-                    f"{m.group(1)}:{port}" if int(m.group(2)) == default else m.group(0)
-                ),
-                value,
-            )
-            if aimed != value:
-                try:
-                    text = set_value(text, path, aimed, root=config.root_key)
-                except TomlEditError:
-                    continue  # left as the edit wrote it; the compose note says why
-    return edited if text is edited.text else ConfigState.read(text, config, edited.identity)
+            if isinstance(value, str) and value != _get(old_tree, path):
+                found.append((path, value, provider.service))
+    return found

@@ -197,3 +197,29 @@ def test_an_edit_of_a_project_with_a_record_renders_the_derived_files_once(
     capsys.readouterr()
     assert len(rendered) == 1
     assert "reports" in rendered[0]["databases"]
+
+
+def test_an_edit_that_writes_no_connection_string_does_not_read_the_compose_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """Local defaults are aimed at the compose file's ports only where this edit wrote one:
+    `set base.debug=false` reads and parses no compose file for it; add-database does."""
+    from scaffolder.reopen import local_ports
+
+    root = tmp_path / "shop"
+    assert main(["new", str(root), "--defaults", "--set", "base.databases.default=postgresql"]) == 0
+    read: list[Path] = []
+    compose_ports = local_ports.compose_ports
+
+    def counting(where: Path, plan: Any) -> dict[str, int]:
+        read.append(where)
+        return compose_ports(where, plan)
+
+    monkeypatch.setattr(local_ports, "compose_ports", counting)
+    assert main(["set", "base.debug=false", "--project", str(root)]) == 0
+    assert read == []
+    assert (
+        main(["add-database", "reports", "--provider", "postgresql", "--project", str(root)]) == 0
+    )
+    assert read == [root]
+    capsys.readouterr()
