@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from scaffolder.errors import UsageError
+from scaffolder.toml.tree import TomlText
 
 # A domain.toml with 2,000 tables is ~60 KiB; 4 MiB is far beyond any real config, and small
 # enough that parsing what passes stays well under a second.
@@ -122,8 +123,9 @@ def guarded(
 
 def load_toml(text: str, path: Path) -> dict[str, Any]:
     """tomllib.loads with the depth and number guards; TOMLDecodeError is left to the caller
-    to word."""
-    from scaffolder.toml.tree import parsed  # one parse per text, shared with the editor
+    to word. A TomlText (scaffolder.toml.tree) is parsed once, whoever reads it first: the
+    guards read the tree it carries."""
+    document = text if isinstance(text, TomlText) else TomlText(text)
 
     def line_of(keys: tuple[str, ...]) -> int | None:
         from scaffolder.toml.scan import index_lines
@@ -133,7 +135,7 @@ def load_toml(text: str, path: Path) -> dict[str, Any]:
             keys = keys[:-1]
         return lines.get(keys)
 
-    return guarded(lambda: parsed(text), path, line_of)
+    return guarded(lambda: document.tree, path, line_of)
 
 
 def scan_yaml(text: str, path: Path, loader: Any) -> None:

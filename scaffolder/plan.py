@@ -276,31 +276,8 @@ def _ci_variables(variables: tuple[Variable, ...]) -> dict[str, dict[str, str]]:
 
 
 def plan_project(tree: Tree, project_name: str, package_name: str) -> Plan:
-    """Everything derived from a parsed domain.toml.
-
-    A reopen command plans the edited config twice (its pip extras, then the derived files):
-    90 ms each at 2,000 tables. For a config parse_config returned and still keeps (shared,
-    never changed: scaffolder.project_files.is_parsed) the last plans are kept; any other
-    tree is planned afresh, since a caller may have built or changed it."""
-    from scaffolder.project_files import is_parsed
-
-    if not is_parsed(tree):
-        return _plan(tree, project_name, package_name)
-    key = (id(tree), project_name, package_name)
-    kept = _PLANS.get(key)
-    if kept is None or kept[0] is not tree:
-        if len(_PLANS) >= _PLANS_KEEP:
-            del _PLANS[next(iter(_PLANS))]
-        kept = _PLANS[key] = (tree, _plan(tree, project_name, package_name))
-    return kept[1]
-
-
-# The tree is held with its plan so its id cannot be reused by another object meanwhile.
-_PLANS: dict[tuple[int, str, str], tuple[Tree, Plan]] = {}
-_PLANS_KEEP = 4
-
-
-def _plan(tree: Tree, project_name: str, package_name: str) -> Plan:
+    """Everything derived from a parsed domain.toml. An edit plans its config once
+    (scaffolder.reopen.config_state.ConfigState.plan) and passes the plan on."""
     envs = tuple(environments(tree))
     resolved = {env: resolve(tree, env) for env in envs}
     uses = {env: slot_uses(config) for env, config in resolved.items()}

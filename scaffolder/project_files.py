@@ -72,34 +72,13 @@ class ConfigFile:
 
 
 def parse_config(text: str, config: ConfigFile) -> dict[str, Any]:
-    """The config in `text`, parsed once per distinct text: one edit reads the old text and
-    the new one several times over (the edit, aiming local ports, re-deriving, the record),
-    and on a 2,000-table file each parse costs 0.17 s. The tree is shared: nothing that
-    reads a config changes it."""
-    data = _PARSED.get(text)
-    if data is None:
-        data = _parse_document(text, config)
-        if len(_PARSED) >= _PARSED_KEEP:
-            del _PARSED[next(iter(_PARSED))]
-        _PARSED[text] = data
+    """The config in `text` (the `[tool.protean]` table for pyproject.toml). A TomlText
+    (scaffolder.toml.tree) is parsed at most once, whoever reads it first: an edit reads its
+    input and its verified result through this, never parsing either again."""
+    data = _parse_document(text, config)
     for key in config.root_key:
         data = data.get(key, {})
     return data
-
-
-_PARSED: dict[str, dict[str, Any]] = {}
-_PARSED_KEEP = 4  # the old and new text of one edit, with room for a second edit
-
-
-def is_parsed(tree: object) -> bool:
-    """Whether `tree` is a config parse_config returned and still keeps (shared, unchanged):
-    a whole document or its `[tool.protean]` table."""
-    for document in _PARSED.values():
-        tool = document.get("tool")
-        protean = tool.get("protean") if isinstance(tool, dict) else None
-        if tree is document or tree is protean:
-            return True
-    return False
 
 
 def _parse_document(text: str, config: ConfigFile) -> dict[str, Any]:

@@ -246,8 +246,8 @@ def redact_tree(value: Any, key: str = "") -> Any:
     """A parsed config as plain data for the answers record: secrets masked (secret_spans),
     values of credential-named keys hidden (a `${VAR|default}` keeps the reference), and TOML
     dates and times as ISO strings, which YAML can hold and which compare equal run after
-    run. An edit computes it once (scaffolder.reopen.project.pending_changes) and passes it
-    on to the comparison with the record and to the record itself."""
+    run. An edit computes it once (scaffolder.reopen.config_state.ConfigState.snapshot) and
+    passes it on to the comparison with the record and to the record itself."""
     return _redact(value, key)
 
 

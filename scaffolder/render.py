@@ -132,13 +132,16 @@ def template_data(
     answers: dict[str, Any] | None = None,
     sections: list[dict[str, Any]] | None = None,
     record: bool = True,
+    plan: Plan | None = None,
 ) -> dict[str, Any]:
-    """The copier answers: names and choices, the recorded spec, and the plan of `tree`.
-    Without `record`, no `generated_from`: only the answers file the whole template renders
-    reads it, and the derived files do not need the redacted copy of the tree."""
+    """The copier answers: names and choices, the recorded spec, and the plan of `tree`
+    (`plan`, when the caller has it). Without `record`, no `generated_from`: only the answers
+    file the whole template renders reads it, and the derived files do not need the redacted
+    copy of the tree."""
     from scaffolder.template_source import running_version
 
-    plan = plan_project(tree, project.project_name, project.package_name)
+    if plan is None:
+        plan = plan_project(tree, project.project_name, project.package_name)
     data = {
         **project.choices(),
         "spec": answers or {},
@@ -307,15 +310,20 @@ def render_project(spec: ProjectSpec, templates: Path | None = None) -> dict[str
 
 
 def render_derived(
-    tree: Tree, project: ProjectIdentity, templates: Path | None = None
+    tree: Tree,
+    project: ProjectIdentity,
+    templates: Path | None = None,
+    *,
+    plan: Plan | None = None,
 ) -> dict[str, bytes]:
     """The files derived from a project's domain.toml as it is now: compose, CI, .env.example,
-    rendered by `templates` (default: the running version's).
+    rendered by `templates` (default: the running version's); `plan` is the tree's plan, when
+    the caller has it.
 
     The template renders a whole project; the files that are the user's own (domain.toml,
     code, tests, README) are dropped, since only derived files are regenerated.
     """
-    data = template_data(project, tree, record=False)
+    data = template_data(project, tree, record=False, plan=plan)
     files = render_direct(data, DERIVED_FILES, templates)
     if files is None:
         # The whole template renders the answers file too, which reads the record.

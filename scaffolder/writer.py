@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from scaffolder.errors import UsageError
+from scaffolder.generated_record import is_record
+from scaffolder.redact import redact_text
 from scaffolder.transaction.change import FileChange
 
 
@@ -71,10 +73,16 @@ def describe(changes: Iterable[FileChange]) -> str:
             parts.append(f"--- new file: {change.relative}\n{new_text}")
             continue
         parts.append(file_diff(change))
-    from scaffolder.redact import redact_text
-
     # A diff is printed: passwords in connection strings (or credential-named values) never.
     return redact_text("\n".join(parts))
+
+
+def unified_diff(changes: Iterable[FileChange]) -> str:
+    """What the edit menu shows: every change as a unified diff (file_diff), a new file as a
+    diff from /dev/null, but for the record of what was generated (it follows the files it
+    records); passwords masked, as `describe` masks them."""
+    parts = [file_diff(change) for change in changes if not is_record(change.relative)]
+    return redact_text("".join(part if part.endswith("\n") else part + "\n" for part in parts))
 
 
 def apply(changes: list[FileChange], root: Path) -> None:

@@ -19,6 +19,7 @@ from scaffolder.config_tree import Tree
 from scaffolder.errors import ScaffolderError
 from scaffolder.inputs import decode, read_bytes
 from scaffolder.project_files import COMPOSE_NAMES, ENV_EXAMPLE, GITHUB_WORKFLOW, ProjectIdentity
+from scaffolder.reopen.config_state import ConfigState
 from scaffolder.spec.choices import recorded_choices
 from scaffolder.transaction.paths import project_file
 
@@ -51,9 +52,8 @@ class Regenerated:
 
 def regenerate(
     root: Path,
-    new_tree: Tree,
+    after: ConfigState,
     base_tree: Tree | None,
-    project: ProjectIdentity,
     paths: Iterable[str] | None = None,
     managed: Iterable[str] | None = None,
     config_now: Tree | None = None,
@@ -66,23 +66,20 @@ def regenerate(
     Without a recorded base (a project made elsewhere) nothing of the user's is rewritten:
     compose gains the services it lacks, .env.example the variables it lacks, and a CI file is
     only replaced when asked for by name (`protean-init ci`), as a conflict unless --force.
+    `after` is the config after the edit, with the names and choices to render it with.
     `managed` names the files protean-init wrote whole (None: every derived file).
     `base_tree` is the recorded snapshot, its passwords masked; `config_now` (the config before
-    this edit) and `new_tree` are where they are found again for the merge base.
+    this edit) and the edited one are where they are found again for the merge base.
     The base of a file is what protean-init generated for it last: its record (`recorded`,
     scaffolder.generated_record) where there is one, else the snapshot rendered by the
     templates of the version that generated it (`base_templates`; None: the running ones).
     """
     from scaffolder.render import render_derived
 
-    regenerated = render_derived(new_tree, project)
+    new_tree = after.tree
+    regenerated = render_derived(new_tree, after.identity, plan=after.plan)
     from scaffolder.redact import restore_lines
 
-    # The merge base is what was generated last, from the choices recorded then (a changed
-    # deploy or replicas is the regenerated side's change, not the user's).
-    masked_files, base_files = _merge_bases(
-        base_tree, config_now, new_tree, base_project or project, base_templates, recorded
-    )
     wanted = set(paths) if paths is not None else set(regenerated)
     files: dict[str, bytes] = {}
     conflicts: dict[str, tuple[str, bytes]] = {}
@@ -91,12 +88,22 @@ def regenerate(
     ours = {path for path in candidates if (root / path).exists()}
     notes: dict[str, list[str]] = {}
     generated: dict[str, bytes] = {}
-    for relative in sorted(wanted & set(regenerated)):
-        new = regenerated[relative]
-        if relative == COMPOSE_NAMES[0] and not (root / relative).is_file():
-            # The user's compose file under another name Compose reads (compose.yaml):
-            # add to it, rather than start a second file with the same services.
-            relative = next((n for n in COMPOSE_NAMES if (root / n).is_file()), relative)
+    targets = [
+        (_on_disk_name(root, relative), regenerated[relative])
+        for relative in sorted(wanted & set(regenerated))
+    ]
+    # The merge base is what was generated last, from the choices recorded then (a changed
+    # deploy or replicas is the regenerated side's change, not the user's).
+    masked_files, base_files = _merge_bases(
+        base_tree,
+        config_now,
+        new_tree,
+        base_project or after.identity,
+        base_templates,
+        recorded,
+        needed={relative for relative, _ in targets} | ours,
+    )
+    for relative, new in targets:
         # Read as it would be written: never through a link out of the project or into .git/
         # (a conflict report would print that file).
         disk = project_file(Path(os.path.realpath(root)), relative)
@@ -159,6 +166,15 @@ def regenerate(
     )
 
 
+def _on_disk_name(root: Path, relative: str) -> str:
+    """Where the derived file `relative` is merged into: the user's compose file under another
+    name Compose reads (compose.yaml) is added to, rather than a second file started with the
+    same services."""
+    if relative == COMPOSE_NAMES[0] and not (root / relative).is_file():
+        return next((n for n in COMPOSE_NAMES if (root / n).is_file()), relative)
+    return relative
+
+
 def _merge_bases(
     base_tree: Tree | None,
     config_now: Tree | None,
@@ -166,15 +182,19 @@ def _merge_bases(
     base_project: ProjectIdentity,
     templates: Path | None = None,
     recorded: Mapping[str, bytes] | None = None,
+    *,
+    needed: Iterable[str] = (),
 ) -> tuple[dict[str, bytes] | None, dict[str, bytes] | None]:
     """The derived files as last generated: from the snapshot as recorded (passwords masked)
     rendered by `templates`, and with the masked passwords found again in the config (None,
-    None: no snapshot); a file with a record (`recorded`) is its record."""
+    None: no snapshot); a file with a record (`recorded`) is its record. The snapshot is
+    rendered only when a file the merge reads the base of (`needed`) has no record: a file's
+    record takes the place of its rendering."""
     from scaffolder.redact import restore
     from scaffolder.render import render_derived
 
     masked_files = restored_files = None
-    if base_tree is not None:
+    if base_tree is not None and not set(needed) <= set(recorded or ()):
         masked_files = render_derived(base_tree, base_project, templates)
         restored = restore(base_tree, config_now, new_tree)
         restored_files = (
@@ -184,6 +204,9 @@ def _merge_bases(
         )
     if not recorded:
         return masked_files, restored_files
+    if masked_files is None and base_tree is not None:
+        # Every file read has its record: the base is the record alone.
+        masked_files = restored_files = {}
     # What was generated, byte for byte, but for the URL passwords the record masks: those
     # are put back from the file on disk (restore_lines), as the snapshot's are.
     return {**(masked_files or {}), **recorded}, {**(restored_files or {}), **recorded}
@@ -411,29 +434,46 @@ def _quote_ambiguous(value: Any) -> Any:
 
 
 def _load_without_snapshot(yaml: Any, answers_text: str) -> Any:
-    """The answers file, round-trip loaded, its old `generated_from` left out when it can be.
+    """The answers file, round-trip loaded, its old `generated_from` and `spec` left out when
+    they can be.
 
-    The old snapshot is replaced whole, and it grows with domain.toml: round-trip loading it
-    took most of an add-database run (0.6 s of 0.8 at 100 databases). As protean-init writes
-    it, a block without comments, it is cut down to `generated_from: null` in place, so the
-    key keeps its position; the cut runs to the next top-level line. With a comment in or
-    after it (round-trip YAML keeps some of those), or if the rest does not load without it
-    (an anchor in it used elsewhere), the whole file is loaded, as before.
+    Both are replaced whole (record_snapshot writes them anew), and both grow with
+    domain.toml: round-trip loading them took most of an add-database run (0.6 s of 0.8 at
+    100 databases for the snapshot, 70 ms more for the spec). As protean-init writes them,
+    blocks without comments, each is cut down to `KEY: null` in place, so the key keeps its
+    position; a cut runs to the next top-level line. A block with a comment in or after it
+    (round-trip YAML keeps some of those) is loaded as it is; if the rest does not load
+    without them (an anchor in one used elsewhere), the whole file is loaded, as before.
     """
     lines = answers_text.split("\n")
-    start = next((i for i, line in enumerate(lines) if line.startswith("generated_from:")), None)
-    if start is None or lines[start].rstrip() != "generated_from:":
+    cuts = [cut for key in _REPLACED_WHOLE if (cut := _block(lines, key)) is not None]
+    if not cuts:
         return yaml.load(answers_text)
-    end = start + 1
-    while end < len(lines) and (not lines[end] or lines[end][0] in " \t\r#"):
-        end += 1
-    if any("#" in line for line in lines[start:end]):
-        return yaml.load(answers_text)
-    ending = "\r" if lines[start].endswith("\r") else ""
-    lines[start:end] = [f"generated_from: null{ending}"]
+    # The later block first, so the earlier one's lines still hold.
+    for key, start, end in sorted(cuts, key=lambda cut: cut[1], reverse=True):
+        ending = "\r" if lines[start].endswith("\r") else ""
+        lines[start:end] = [f"{key}: null{ending}"]
     from ruamel.yaml.error import YAMLError
 
     try:
         return yaml.load("\n".join(lines))
     except YAMLError:
         return yaml.load(answers_text)
+
+
+# The keys of the answers file record_snapshot always writes anew.
+_REPLACED_WHOLE = ("generated_from", "spec")
+
+
+def _block(lines: list[str], key: str) -> tuple[str, int, int] | None:
+    """(key, first line, end) of the top-level block `KEY:` that can be cut: the value on the
+    lines below it, without a comment; None otherwise."""
+    start = next((i for i, line in enumerate(lines) if line.startswith(f"{key}:")), None)
+    if start is None or lines[start].rstrip() != f"{key}:":
+        return None
+    end = start + 1
+    while end < len(lines) and (not lines[end] or lines[end][0] in " \t\r#"):
+        end += 1
+    if any("#" in line for line in lines[start:end]):
+        return None
+    return key, start, end

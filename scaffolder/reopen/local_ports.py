@@ -18,19 +18,23 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from scaffolder.catalog import Service
 from scaffolder.config_tree import Tree, environments, provider_of, resolve, slot_tables
 from scaffolder.inputs import read_text
-from scaffolder.project_files import COMPOSE_NAMES, ConfigFile, parse_config
+from scaffolder.plan import Plan
+from scaffolder.project_files import COMPOSE_NAMES, ConfigFile
+from scaffolder.reopen.config_state import ConfigState
+from scaffolder.reopen.merge_compose import plan_additions, published_ports
+from scaffolder.reopen.yaml_insert import YamlInsertError, load_plain
 from scaffolder.spec.environments import BASE
+from scaffolder.toml.edit import set_value
+from scaffolder.toml.errors import TomlEditError
 
 
-def compose_ports(root: Path, tree: Tree, package: str) -> dict[str, int]:
+def compose_ports(root: Path, plan: Plan) -> dict[str, int]:
     """Catalog service -> the host port it will be reached on, where that is not the port
-    the config's defaults name: a reused service's published port, or a moved one."""
-    from scaffolder.plan import plan_project
-    from scaffolder.reopen.merge_compose import plan_additions, published_ports
-    from scaffolder.reopen.yaml_insert import YamlInsertError, load_plain
-
+    the config's defaults name (`plan`, the edited config's): a reused service's published
+    port, or a moved one."""
     compose = next((root / n for n in COMPOSE_NAMES if (root / n).is_file()), None)
     if compose is None:
         return {}
@@ -40,7 +44,6 @@ def compose_ports(root: Path, tree: Tree, package: str) -> dict[str, int]:
         return {}
     if not isinstance(yours, Mapping) or not isinstance(yours.get("services"), Mapping):
         return {}
-    plan = plan_project(tree, package, package)
     wanted = {
         "services": {
             s.name: {
@@ -78,40 +81,47 @@ _LOCAL = re.compile(r"(\|[^}]*@?(?:localhost|127\.0\.0\.1)):(\d+)")
 
 
 def aim_at_compose(
-    root: Path, old_tree: Tree, new_text: str, config: ConfigFile, package: str
-) -> str:
-    """`new_text` with the local defaults this edit wrote aimed at the compose file's ports."""
-    from scaffolder.toml.edit import set_value
-    from scaffolder.toml.errors import TomlEditError
-
-    new_tree = parse_config(new_text, config)
-    ports = compose_ports(root, new_tree, package)
+    root: Path, old_tree: Tree, edited: ConfigState, config: ConfigFile
+) -> ConfigState:
+    """The `edited` config with the local defaults this edit wrote aimed at the compose file's
+    ports: `edited` itself when none moves. The compose file is read only when this edit
+    wrote a connection string for a service."""
+    written = _written_defaults(old_tree, edited.tree)
+    ports = compose_ports(root, edited.plan) if written else {}
     if not ports:
-        return new_text
-    text = new_text
+        return edited
+    text = edited.text
+    for path, value, service in written:
+        if service.name not in ports:
+            continue
+        port = ports[service.name]
+        aimed = _LOCAL.sub(
+            lambda m, port=port, default=service.port: (
+                f"{m.group(1)}:{port}" if int(m.group(2)) == default else m.group(0)
+            ),
+            value,
+        )
+        if aimed != value:
+            try:
+                text = set_value(text, path, aimed, root=config.root_key)
+            except TomlEditError:
+                continue  # left as the edit wrote it; the compose note says why
+    return edited if text is edited.text else ConfigState.read(text, config, edited.identity)
+
+
+def _written_defaults(old_tree: Tree, new_tree: Tree) -> list[tuple[tuple[str, ...], str, Service]]:
+    """The connection strings of slots served by a catalog service that this edit wrote or
+    changed, in file order by environment: (key path, value, service). The user's own are
+    left as they are."""
+    found = []
     for env in environments(new_tree):
         prefix = () if env == BASE else (env,)
         for slot, table in slot_tables(resolve(new_tree, env)):
             provider = provider_of(slot, table)
             if provider is None or provider.service is None or not provider.uri_key:
                 continue
-            service = provider.service
-            if service.name not in ports:
-                continue
             path = (*prefix, *slot.path, provider.uri_key)
             value = _get(new_tree, path)
-            if not isinstance(value, str) or value == _get(old_tree, path):
-                continue  # not written by this edit: the user's, left as it is
-            port = ports[service.name]
-            aimed = _LOCAL.sub(
-                lambda m, port=port, default=service.port: (
-                    f"{m.group(1)}:{port}" if int(m.group(2)) == default else m.group(0)
-                ),
-                value,
-            )
-            if aimed != value:
-                try:
-                    text = set_value(text, path, aimed, root=config.root_key)
-                except TomlEditError:
-                    continue  # left as the edit wrote it; the compose note says why
-    return text
+            if isinstance(value, str) and value != _get(old_tree, path):
+                found.append((path, value, provider.service))
+    return found

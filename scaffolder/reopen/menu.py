@@ -31,7 +31,7 @@ from scaffolder.spec.names import validate_slot_name
 from scaffolder.spec.settings import Setting
 from scaffolder.spec.slots import DEFAULT_DATABASE, Slot, role_order
 from scaffolder.transaction.change import FileChange
-from scaffolder.writer import file_diff
+from scaffolder.writer import unified_diff
 
 if TYPE_CHECKING:
     from scaffolder.check import Finding
@@ -264,17 +264,6 @@ class Proposal:
         return unified_diff(self.changes)
 
 
-def unified_diff(changes: Sequence[FileChange]) -> str:
-    """Every change as a unified diff (writer.file_diff); a new file is a diff from /dev/null."""
-    from scaffolder.generated_record import is_record
-    from scaffolder.redact import redact_text
-
-    parts = [file_diff(change) for change in changes if not is_record(change.relative)]
-
-    # Shown on screen: a connection string's password never is (as writer.describe).
-    return redact_text("".join(part if part.endswith("\n") else part + "\n" for part in parts))
-
-
 def _propose(
     project: Project,
     title: str,
@@ -502,17 +491,17 @@ def apply_proposal(proposal: Proposal) -> Project | None:
 
     Returns the project read again (None when there was nothing to write).
     """
+    from scaffolder.transaction.commit import StaleFile
     from scaffolder.writer import apply
 
     if not proposal.changes:
         return None
-    for change in proposal.changes:
-        now = change.path.read_bytes() if change.path.is_file() else None
-        if now != change.old:
-            raise ScaffolderError(
-                f"{change.relative} changed since the preview; nothing written (preview again)"
-            )
-    apply(proposal.changes, proposal.root)
+    try:
+        apply(proposal.changes, proposal.root)
+    except StaleFile as stale:
+        raise ScaffolderError(
+            f"{stale.relative} changed since the preview; nothing written (preview again)"
+        ) from None
     return open_project(proposal.root)
 
 

@@ -9,6 +9,7 @@ ways (scaffolder.reopen.derive), and nothing is written unless everything can be
 from __future__ import annotations
 
 import contextlib
+import functools
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -26,6 +27,8 @@ from scaffolder.project_files import (
     read_answers,
     require_editable,
 )
+from scaffolder.reopen.config_state import ConfigState
+from scaffolder.toml.tree import TomlText
 
 if TYPE_CHECKING:
     from scaffolder.reopen.context_databases import Creation
@@ -44,6 +47,11 @@ class Project:
     # The context edited in a workspace of several (scaffolder.workspace); None: a project of
     # one context, edited as it always was.
     context: Context | None = None
+
+    @functools.cached_property
+    def state(self) -> ConfigState:
+        """The config as read, and what follows from it (the state before an edit)."""
+        return ConfigState(self.text, self.tree, self.identity)
 
     @property
     def config_relative(self) -> str:
@@ -77,8 +85,9 @@ def open_project(root: Path, context: str | None = None, here: Path | None = Non
     workspace = discover(root)
     chosen = workspace.select(context, here)
     config = chosen.config
-    # CRLF line endings are kept as they are, so edits can keep them too.
-    text = config.read_text(keep_newlines=True)
+    # CRLF line endings are kept as they are, so edits can keep them too. Parsed once: the
+    # edits read the tree the text carries (scaffolder.toml.tree.TomlText).
+    text = TomlText(config.read_text(keep_newlines=True))
     tree = parse_config(text, config)
     require_editable(tree, text, config)
     answers = read_answers(root)
@@ -182,25 +191,21 @@ def pending_changes(
     from scaffolder.writer import changes_for
 
     identity = identity or project.identity
-    text = project.text if new_text is None else new_text
-    if new_text is not None:
+    if new_text is None:
+        after = replace(project.state, identity=identity)
+    else:
         from scaffolder.reopen.local_ports import aim_at_compose
 
         # A new local default reaches the service the project's compose file runs for it.
-        text = new_text = aim_at_compose(
-            project.root, project.tree, new_text, project.config, identity.package_name
-        )
-    new_tree = parse_config(text, project.config)
-    from scaffolder.redact import redact_tree
-
+        edited = ConfigState.read(new_text, project.config, identity)
+        after = aim_at_compose(project.root, project.tree, edited, project.config)
     # The recorded snapshot masks passwords; regenerate puts them back for the merge base.
     recorded = project.last_generated
     bases = generated_bases(project)
     result = regenerate(
         project.root,
-        new_tree,
+        after,
         recorded,
-        identity,
         derived,
         project.managed,
         config_now=project.tree,
@@ -210,7 +215,7 @@ def pending_changes(
     )
     for path, reason in result.skipped.items():
         skipped(path, reason)
-    creation = _context_databases(project, new_tree)
+    creation = _context_databases(project, after.tree)
     # The merge's note of a database the workspace's init script creates after all is not
     # said; a workspace's context's own are (scaffolder.reopen.context_databases).
     for path, note in creation.kept(result.notes):
@@ -236,21 +241,20 @@ def pending_changes(
     from scaffolder.generated_record import record_files
 
     if project.context is not None:
-        _context_files(project, files, new_tree, new_text, skipped, noted)
+        _context_files(project, files, after if new_text is not None else None, skipped, noted)
         files.update(creation.files)
         return changes_for(project.root, files)
     # What was generated this run is the base of the next merge.
     files.update(record_files(generated, project.root))
     if new_text is not None:
-        files.update(_config_files(project, new_tree, new_text, noted))
+        files.update(_config_files(project, after, noted))
     answers_path = project.root / ANSWERS_FILE
     # `managed` None means "all", as `new` records it; only a known set can have grown.
     managed_grew = project.managed is not None and managed != project.managed
     # Compared as recorded (redacted, dates as text), so an unchanged config is not re-recorded.
-    snapshot = redact_tree(new_tree)
-    if snapshot != recorded or identity != project.identity or managed_grew:
+    if after.snapshot != recorded or identity != project.identity or managed_grew:
         old = answers_path.read_text(encoding="utf-8") if answers_path.is_file() else None
-        files[ANSWERS_FILE] = record_snapshot(old, new_tree, identity, managed, snapshot)
+        files[ANSWERS_FILE] = record_snapshot(old, after.tree, identity, managed, after.snapshot)
     changes = changes_for(project.root, files)
     from scaffolder.generated_record import is_record
 
@@ -272,14 +276,14 @@ def _context_databases(project: Project, new_tree: Tree) -> Creation:
 def _context_files(
     project: Project,
     files: dict[str, bytes | None],
-    new_tree: Tree,
-    new_text: str | None,
+    edited: ConfigState | None,
     skipped: Callable[[str, str], None],
     noted: Callable[[str, str], None],
 ) -> None:
     """A workspace context's edit: nothing recorded as the whole project's (open_project),
     and no derived file made from one context's config alone (the workspace's compose, CI and
-    .env.example serve every context): `files` keeps the ones that exist."""
+    .env.example serve every context): `files` keeps the ones that exist. `edited`: the
+    config after the edit, None when the edit left it as it was."""
     for path in [p for p in files if not (project.root / p).exists()]:
         del files[path]
         skipped(
@@ -287,8 +291,8 @@ def _context_files(
             "not created: in a workspace of several contexts it serves them all, and is not "
             "made from one context's config",
         )
-    if new_text is not None:
-        files.update(_config_files(project, new_tree, new_text, noted))
+    if edited is not None:
+        files.update(_config_files(project, edited, noted))
 
 
 @dataclass(frozen=True)
@@ -361,15 +365,14 @@ def retired_files(project: Project, identity: ProjectIdentity) -> list[str]:
 
 
 def _config_files(
-    project: Project, tree: Tree, new_text: str, noted: Callable[[str, str], None] = _tell
+    project: Project, after: ConfigState, noted: Callable[[str, str], None] = _tell
 ) -> dict[str, bytes]:
     """The edited config, and pyproject.toml where its protean requirement lacks an extra the
     new config needs (one file when the config lives in pyproject.toml itself)."""
-    from scaffolder.plan import plan_project
     from scaffolder.reopen.extras import unplaced, with_extras
 
-    identity = project.identity
-    needed = plan_project(tree, identity.project_name, identity.package_name).extras
+    new_text = after.text
+    needed = after.plan.extras
     if project.config.is_pyproject:
         return {project.config_relative: with_extras(new_text, needed).encode()}
     files = {project.config_relative: new_text.encode()}

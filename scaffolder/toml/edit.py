@@ -87,8 +87,7 @@ def insert_tables(
     for block in blocks:
         placement.place(block)
     result = placement.render()
-    verify(text, result, expected, changed=())
-    return result
+    return verify(text, result, expected, changed=())
 
 
 def set_value(
@@ -144,9 +143,7 @@ def set_value(
         start, end, _kind = span
         result = text[:start] + render(value, full) + text[end:]
         changed = range(doc.line_of(start), doc.line_of(end - 1) + 1)
-        verify(text, result, expected, changed=changed)
-        return result
+        return verify(text, result, expected, changed=changed)
 
     result, changed = add_key(doc, tree, full, value)
-    verify(text, result, expected, changed=changed)
-    return result
+    return verify(text, result, expected, changed=changed)

@@ -32,8 +32,8 @@ def remove_key(text: str, path: tuple[str, ...], *, root: tuple[str, ...] = ()) 
     if found is None:
         return text
     tree, doc, lines = found
-    result = _drop_lines(doc, set(lines))
-    check_parses_to(result, _expected_without(tree, full, result))
+    result = load_result(_drop_lines(doc, set(lines)))
+    check_parses_to(result, _expected_without(tree, full, result.tree))
     check_kept(doc, result, set(lines))
     return result
 
@@ -64,8 +64,8 @@ def comment_out_key(
         body = line[: len(line) - len(cr)]
         suffix = f"  ({note})" if note and i == lines[0] else ""
         parts[i] = f"# {body}{suffix}{cr}"  # the whole line, indent included, after "# "
-    result = "\n".join(parts)
-    check_parses_to(result, _expected_without(tree, full, result))
+    result = load_result("\n".join(parts))
+    check_parses_to(result, _expected_without(tree, full, result.tree))
     old, new = doc.parts, result.split("\n")
     kept = len(old) == len(new) and all(
         new[i] == old[i] if i not in lines else new[i].startswith("# " + old[i].removesuffix("\r"))
@@ -112,8 +112,8 @@ def remove_table(text: str, path: tuple[str, ...], *, root: tuple[str, ...] = ()
         raise TomlEditError(f"{dotted(full)} is inside an inline table; edit it by hand")
     remove = _table_lines(doc, full)
     remove |= _separators(doc, remove)
-    result = _drop_lines(doc, remove)
-    check_parses_to(result, _expected_without(tree, full, result))
+    result = load_result(_drop_lines(doc, remove))
+    check_parses_to(result, _expected_without(tree, full, result.tree))
     check_kept(doc, result, remove)
     return result
 
@@ -164,11 +164,11 @@ def _section_block(doc: Document, index: int, is_comment: Callable[[int], bool])
     return range(start, max(end + 1, below))
 
 
-def _expected_without(tree: dict[str, Any], full: Path, result: str) -> dict[str, Any]:
+def _expected_without(tree: dict[str, Any], full: Path, got: dict[str, Any]) -> dict[str, Any]:
     """The old tree without ``full``. A parent table that only the removed lines defined goes
-    with them (``[x]`` / ``a.b = 1``: without ``a.b`` there is no ``x.a``, not an empty one)."""
+    with them (``[x]`` / ``a.b = 1``: without ``a.b`` there is no ``x.a``, not an empty one):
+    as the result's tree ``got`` has it."""
     expected = without(tree, full)
-    got = load_result(result)
     for k in range(len(full) - 1, 0, -1):
         if get(expected, full[:k]) == {} and get(got, full[:k]) is None:
             delete(expected, full[:k])

@@ -59,13 +59,13 @@ def rename_table(text: str, path: Path, new: str, *, root: Path = ()) -> str:
         node[key] = dict(node[key])
         node = node[key]
     node[new] = node.pop(full[-1])
-    check_parses_to(result, expected)
+    checked = check_parses_to(result, expected)
     changed = {doc.line_of(offset) for offset, _ in spans}
     old_lines, new_lines = text.split("\n"), result.split("\n")
     pairs = enumerate(zip(old_lines, new_lines, strict=False))
     if len(old_lines) != len(new_lines) or any(a != b for i, (a, b) in pairs if i not in changed):
         raise TomlEditError("refusing to write: the rename would alter other lines")
-    return result
+    return checked
 
 
 def _segment(text: str, pos: int, index: int) -> tuple[int, int]:

@@ -7,6 +7,7 @@ text; `load` parses an edit's input, refusing malformed TOML with its position.
 from __future__ import annotations
 
 import copy
+import functools
 import tomllib
 from typing import Any
 
@@ -16,27 +17,33 @@ from scaffolder.toml.values import dotted
 Path = tuple[str, ...]
 
 
-def parsed(text: str) -> dict[str, Any]:
-    """``tomllib.loads(text)``, once per distinct text: one edit parses its input and its
-    result in this layer, and the commands read the same two texts again (on a 2,000-table
-    file each parse is 0.15-0.2 s). The tree is shared, so nothing may change it: the edits
-    build their expected trees as copies (`merged`, `without`). Errors are not kept."""
-    tree = _PARSED.get(text)
-    if tree is None:
-        tree = tomllib.loads(text)
-        if len(_PARSED) >= _PARSED_KEEP:
-            del _PARSED[next(iter(_PARSED))]
-        _PARSED[text] = tree
-    return tree
+class TomlText(str):
+    """A TOML text that carries its parsed tree, parsed once, when first asked for.
 
+    What an edit returns: it parsed its result to verify it, and that tree comes along, so the
+    next edit (or the caller) reads the tree rather than parsing the text again. A TOML
+    text read from disk becomes one where it is first parsed. Any str operation on it (a
+    slice, a concatenation) gives a plain str, which `load` parses afresh: the tree can only
+    ever belong to this exact text. The tree is shared, so nothing may change it: the edits
+    build their expected trees as copies (`merged`, `without`)."""
 
-_PARSED: dict[str, dict[str, Any]] = {}
-_PARSED_KEEP = 4  # an edit's input and result, with room for a second edit's
+    @functools.cached_property
+    def tree(self) -> dict[str, Any]:
+        # A TOMLDecodeError is raised to the reader, and not kept: the next read raises again.
+        return tomllib.loads(self)
+
+    @classmethod
+    def parsed_as(cls, text: str, tree: dict[str, Any]) -> TomlText:
+        """`text`, whose tree the caller has just parsed."""
+        known = cls(text)
+        known.__dict__["tree"] = tree
+        return known
 
 
 def load(text: str) -> dict[str, Any]:
+    """The tree of an edit's input: its own when it is a TomlText, else parsed now."""
     try:
-        return parsed(text)
+        return text.tree if isinstance(text, TomlText) else tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line, col, _msg = error_location(exc, text)
         raise TomlEditError(error_text(exc, text), line=line, column=col) from None

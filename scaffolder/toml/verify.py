@@ -13,27 +13,28 @@ from typing import Any
 
 from scaffolder.toml.errors import TomlEditError
 from scaffolder.toml.scan import Document
-from scaffolder.toml.tree import parsed
+from scaffolder.toml.tree import TomlText
 
 
-def verify(original: str, result: str, expected: dict[str, Any], *, changed: range | tuple) -> None:
-    check_parses_to(result, expected)
+def verify(
+    original: str, result: str, expected: dict[str, Any], *, changed: range | tuple
+) -> TomlText:
+    """`result`, with its tree, once it proves itself (see the module's docstring)."""
+    checked = check_parses_to(result, expected)
     if not _lines_survive(original.split("\n"), result.split("\n"), set(changed)):
         raise TomlEditError("refusing to write: the edit would alter existing lines")
+    return checked
 
 
-def check_parses_to(result: str, expected: dict[str, Any]) -> None:
-    """The edited text must be TOML that parses to exactly the intended tree."""
-    try:
-        got = parsed(result)
-    except tomllib.TOMLDecodeError as exc:
-        raise TomlEditError(
-            f"refusing to write: the edit would produce invalid TOML ({exc})"
-        ) from None
-    if not same(got, expected):
+def check_parses_to(result: str, expected: dict[str, Any]) -> TomlText:
+    """The edited text must be TOML that parses to exactly the intended tree: returned with
+    that tree (parsed here, or already by `load_result`)."""
+    checked = result if isinstance(result, TomlText) else load_result(result)
+    if not same(checked.tree, expected):
         raise TomlEditError(
             "refusing to write: the edited file would not parse to the intended config"
         )
+    return checked
 
 
 def check_kept(doc: Document, result: str, remove: set[int]) -> None:
@@ -46,13 +47,15 @@ def check_kept(doc: Document, result: str, remove: set[int]) -> None:
         raise TomlEditError("refusing to write: the edit would alter other lines")
 
 
-def load_result(result: str) -> dict[str, Any]:
+def load_result(result: str) -> TomlText:
+    """An edit's result with its tree: the one parse of it, which every check then reads."""
     try:
-        return parsed(result)
+        tree = tomllib.loads(result)
     except tomllib.TOMLDecodeError as exc:
         raise TomlEditError(
             f"refusing to write: the edit would produce invalid TOML ({exc})"
         ) from None
+    return TomlText.parsed_as(result, tree)
 
 
 def _lines_survive(old: list[str], new: list[str], skip: set[int]) -> bool:

@@ -54,6 +54,18 @@ def _missing_folders(folder: Path) -> list[Path]:
     return missing
 
 
+class StaleFile(ScaffolderError):
+    """A file no longer holds what a change was computed from: another process or the user
+    changed it since it was read. The one check of it is `commit`'s, under the lock."""
+
+    def __init__(self, relative: str) -> None:
+        super().__init__(
+            f"{relative} changed since protean-init read it (another edit at the same time?); "
+            "nothing was written; run the command again"
+        )
+        self.relative = relative
+
+
 def _token() -> str:
     return secrets.token_hex(4)
 
@@ -102,10 +114,7 @@ def commit(root: Path, changes: Sequence[FileChange]) -> None:
         for change in changes:
             _check_place(root, change)
             if _current(change.path) != change.old:
-                raise ScaffolderError(
-                    f"{change.relative} changed since protean-init read it (another edit at "
-                    "the same time?); nothing was written; run the command again"
-                )
+                raise StaleFile(change.relative)
             _check_writable(change)
         try:
             _commit_locked(root, changes)

@@ -90,3 +90,35 @@ def test_no_linter_no_lint_job():
     assert lint_steps("jobs:\n  t:\n    steps:\n      - run: pytest\n") == ()
     assert lint_steps("not: [valid") == ()
     assert lint_steps("") == ()
+
+
+def test_a_linter_spelled_only_behind_an_escape_or_an_alias_is_still_found():
+    """lint_steps skips parsing a workflow whose text names no linter; a step whose `run`
+    spells one only once parsed (a double-quoted escape, a line joined by a backslash, an
+    alias of an anchored one) is still a lint step."""
+    escaped = 'jobs:\n  t:\n    steps:\n      - run: "\\x72uff check ."\n'
+    joined = 'jobs:\n  t:\n    steps:\n      - run: "ru\\\n          ff check ."\n'
+    for workflow in (escaped, joined):
+        assert "ruff" not in workflow
+        assert [s["run"] for s in lint_steps(workflow)] == ["ruff check ."], workflow
+    aliased = "x: &lint ruff check .\njobs:\n  t:\n    steps:\n      - run: *lint\n"
+    assert [s["run"] for s in lint_steps(aliased)] == ["ruff check ."]
+
+
+def test_the_workflow_protean_init_writes_is_not_parsed_for_lint_steps(monkeypatch):
+    """protean-init's own workflow has no lint step and names no linter: lint_steps says so
+    without parsing it (it grows with the project's services)."""
+    from scaffolder.reopen import yaml_insert
+
+    workflow = (
+        "name: CI\non:\n  push:\njobs:\n  memory:\n    steps:\n"
+        '      - uses: actions/checkout@v6\n      - run: python -m pip install -e ".[test]"\n'
+        "      - run: pytest --protean-env memory\n"
+    )
+    assert lint_steps(workflow) == ()
+
+    def unparsed(text: str) -> None:
+        raise AssertionError("parsed")
+
+    monkeypatch.setattr(yaml_insert, "load_plain", unparsed)
+    assert lint_steps(workflow) == ()

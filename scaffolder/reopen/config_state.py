@@ -1,0 +1,45 @@
+"""domain.toml at one moment of an edit, and what follows from it, each computed once.
+
+An edit reads the project's config (the state before it) and makes new text (the state after
+it). Aiming local ports, rendering and merging the derived files, the pip extras and the
+answers record all read the same text, tree, plan and redacted snapshot: they take them from
+the state they are handed, never parse, plan or redact the config again. The text is a
+TomlText, so the tree is the one the read (or the edit's verification) parsed.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from scaffolder.config_tree import Tree
+from scaffolder.plan import Plan, plan_project
+from scaffolder.project_files import ConfigFile, ProjectIdentity, parse_config
+from scaffolder.redact import redact_tree
+from scaffolder.toml.tree import TomlText
+
+
+@dataclass(frozen=True, eq=False)
+class ConfigState:
+    """The config's text and tree (the `[tool.protean]` table for pyproject.toml), and the
+    names and choices the derived files are made with."""
+
+    # The text as read or edited: a TomlText where the toml editor is to read its tree.
+    text: str
+    tree: Tree
+    identity: ProjectIdentity
+
+    @classmethod
+    def read(cls, text: str, config: ConfigFile, identity: ProjectIdentity) -> ConfigState:
+        """The state of `text`: parsed here unless it is a TomlText that carries its tree."""
+        document = text if isinstance(text, TomlText) else TomlText(text)
+        return cls(document, parse_config(document, config), identity)
+
+    @functools.cached_property
+    def plan(self) -> Plan:
+        return plan_project(self.tree, self.identity.project_name, self.identity.package_name)
+
+    @functools.cached_property
+    def snapshot(self) -> Tree:
+        """The tree as the answers record holds it: secrets masked, dates as text."""
+        return redact_tree(self.tree)
