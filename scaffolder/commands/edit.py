@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         print(describe(project))
         _offer_upgrade(project)
         return 0
-    from scaffolder.ui.edit_menu import run_edit_menu
+    from scaffolder.ui.edit_menu.run import run_edit_menu
 
     return run_edit_menu(project, ui)
 

@@ -16,7 +16,7 @@ import yaml
 from scaffolder.catalog import PROVIDERS, Role
 from scaffolder.cli import main
 from scaffolder.spec import Slot, default_local_url, default_spec
-from scaffolder.ui.state import Draft
+from scaffolder.ui.common.state import Draft
 from tests.support.validators import assert_compose_valid, assert_github_workflow_valid
 
 from .support import COMPOSE, GITHUB, GITLAB, write

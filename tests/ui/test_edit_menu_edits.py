@@ -5,9 +5,9 @@ previews its diff and writes only on confirm."""
 from __future__ import annotations
 
 from scaffolder.reopen.project import open_project
-from scaffolder.ui.edit_menu_app import EditApp
-from scaffolder.ui.screens.edit_menu import EditScreen
-from scaffolder.ui.widgets import NameModal
+from scaffolder.ui.common.choices import NameModal
+from scaffolder.ui.edit_menu.app import EditApp
+from scaffolder.ui.edit_menu.screen import EditScreen
 
 from .conftest import snapshot
 from .helpers import modal_shown, move_to

@@ -11,7 +11,7 @@ from prompt_toolkit.output import DummyOutput
 
 from scaffolder.catalog import Role
 from scaffolder.spec import Slot
-from scaffolder.ui.prompts import run_prompts
+from scaffolder.ui.prompts.new_project import run_prompts
 
 from .helpers import pick, type_into
 
@@ -29,7 +29,7 @@ def answer(initial, target: Path, *keys: str, later: str = "", at: int = 0, clos
     follows it, as in a terminal. Sent on that state, not after a delay: on a loaded machine
     a timed key landed on an earlier prompt, and the one it was meant for waited forever.
     """
-    import scaffolder.ui.prompts as prompts
+    import scaffolder.ui.prompts.prompter as prompts
 
     asked = [0]
     original = prompts.Prompter.ask
@@ -205,8 +205,8 @@ def test_write_defaults_to_no_when_check_finds_something(initial, tmp_path):
 
 
 def test_environments_are_labelled_and_the_summary_is_plain_text(initial, tmp_path):
-    from scaffolder.ui.prompts import plain_summary, slot_summary
-    from scaffolder.ui.state import Draft
+    from scaffolder.ui.common.state import Draft
+    from scaffolder.ui.prompts.new_project import plain_summary, slot_summary
 
     draft = Draft.from_spec(initial, tmp_path / "acme")
     line = slot_summary(draft, "memory")

@@ -10,7 +10,7 @@ import pytest
 from scaffolder.catalog import Role
 from scaffolder.errors import UsageError
 from scaffolder.spec import INHERIT, Slot
-from scaffolder.ui.state import Draft
+from scaffolder.ui.common.state import Draft
 
 DATABASE = Slot(Role.DATABASE, "default")
 REPORTS = Slot(Role.DATABASE, "reports")

@@ -12,13 +12,14 @@ from textual.widgets import Checkbox, Input, RadioButton, Static, Tree
 from scaffolder.catalog import Role
 from scaffolder.errors import ScaffolderError
 from scaffolder.spec import INHERIT, Slot
-from scaffolder.ui.screens.connections import ConnectionsScreen
-from scaffolder.ui.screens.deploy import DeployScreen
-from scaffolder.ui.screens.done import DoneScreen
-from scaffolder.ui.screens.project import ProjectScreen
-from scaffolder.ui.screens.providers import ProvidersScreen
-from scaffolder.ui.screens.review import ReviewScreen
-from scaffolder.ui.widgets import ChoiceGrid, ChoiceModal, Hint, NameModal
+from scaffolder.ui.common.choices import ChoiceGrid, ChoiceModal, NameModal
+from scaffolder.ui.common.widgets import Hint
+from scaffolder.ui.wizard.screens.connections import ConnectionsScreen
+from scaffolder.ui.wizard.screens.deploy import DeployScreen
+from scaffolder.ui.wizard.screens.done import DoneScreen
+from scaffolder.ui.wizard.screens.project import ProjectScreen
+from scaffolder.ui.wizard.screens.providers import ProvidersScreen
+from scaffolder.ui.wizard.screens.review import ReviewScreen
 
 from .helpers import modal_shown, move_to, pick, step_ready, type_into, until
 

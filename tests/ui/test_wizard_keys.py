@@ -10,11 +10,11 @@ from textual.widgets import Input
 
 from scaffolder.catalog import Role
 from scaffolder.spec import Slot
-from scaffolder.ui.screens.connections import ConnectionsScreen
-from scaffolder.ui.screens.help import HelpScreen
-from scaffolder.ui.screens.project import ProjectScreen
-from scaffolder.ui.screens.providers import ProvidersScreen
-from scaffolder.ui.widgets import QuitModal
+from scaffolder.ui.common.choices import QuitModal
+from scaffolder.ui.wizard.screens.connections import ConnectionsScreen
+from scaffolder.ui.wizard.screens.help import HelpScreen
+from scaffolder.ui.wizard.screens.project import ProjectScreen
+from scaffolder.ui.wizard.screens.providers import ProvidersScreen
 
 from .conftest import snapshot
 from .helpers import modal_shown, pick, shown_text, type_into, until
@@ -256,7 +256,7 @@ async def test_f1_opens_the_help_from_a_text_field_where_a_question_mark_is_text
 
 
 async def test_f1_opens_the_help_over_a_dialogs_name_field(make_app):
-    from scaffolder.ui.choices import NameModal
+    from scaffolder.ui.common.choices import NameModal
 
     app = make_app()
     async with app.run_test(size=(100, 40)) as pilot:
@@ -285,7 +285,7 @@ def type_ahead(app, *keys: str) -> None:
 
 
 async def test_keys_typed_right_after_a_dialog_key_reach_the_dialog(make_app):
-    from scaffolder.ui.choices import NameModal
+    from scaffolder.ui.common.choices import NameModal
 
     app = make_app()
     async with app.run_test(size=(100, 40)) as pilot:
@@ -329,7 +329,7 @@ async def test_a_question_mark_typed_in_a_field_is_text(make_app):
 
 
 def footer_text(app) -> str:
-    from scaffolder.ui.widgets import KeyLine
+    from scaffolder.ui.common.widgets import KeyLine
 
     return str(app.screen.query_one(KeyLine).render())
 
@@ -353,7 +353,7 @@ async def test_the_footer_follows_focus_and_keeps_the_palette_key_in_view_at_80_
 
 
 async def test_a_click_on_a_footer_key_presses_it_and_a_disabled_one_does_nothing(make_app):
-    from scaffolder.ui.widgets import KeyLine
+    from scaffolder.ui.common.widgets import KeyLine
 
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -374,7 +374,7 @@ async def test_a_click_on_a_footer_key_presses_it_and_a_disabled_one_does_nothin
 async def test_the_help_at_80_columns_wraps_each_description_in_its_column(make_app):
     """At 80x24 several descriptions take two lines: the second starts under the first's
     text, never back at the left edge where the keys are."""
-    from scaffolder.ui.screens.help import KEYS
+    from scaffolder.ui.wizard.screens.help import KEYS
 
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -393,7 +393,7 @@ async def test_the_help_at_80_columns_wraps_each_description_in_its_column(make_
 async def test_under_an_open_dialog_the_footer_says_what_esc_does_there(make_app, dialog_key):
     """A picker (Enter on a cell) or the name dialog (a) covers the step's footer with its own
     keys: `esc Close`, not the step's `esc Quit` (Esc closes the dialog, it quits nothing)."""
-    from scaffolder.ui.widgets import KeyLine
+    from scaffolder.ui.common.widgets import KeyLine
 
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

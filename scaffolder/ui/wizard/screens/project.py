@@ -8,8 +8,8 @@ from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Static
 
 from scaffolder.catalog import PROVIDERS
 from scaffolder.spec import package_name_for
-from scaffolder.ui.screens.base import StepScreen
-from scaffolder.ui.widgets import Hint, field
+from scaffolder.ui.common.widgets import Hint, field
+from scaffolder.ui.wizard.screens.base import StepScreen
 
 CI_LABELS = {"github": "GitHub Actions", "gitlab": "GitLab CI", "none": "none"}
 HINTS = {

@@ -1,7 +1,6 @@
 """The choice widgets the wizard's later steps and the edit menu share: the choice grid and the
-small dialogs (pick one, pick many, a name, quit?), on scaffolder.ui.dialogs.Dialog's frame.
-Split from scaffolder.ui.widgets so the first screen does not pay for them;
-`from scaffolder.ui.widgets import ChoiceGrid` still works.
+small dialogs (pick one, pick many, a name, quit?), on scaffolder.ui.common.dialogs.Dialog's
+frame. Apart from scaffolder.ui.common.widgets so the wizard's first screen does not pay for them.
 """
 
 from __future__ import annotations
@@ -21,8 +20,8 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
-from scaffolder.ui.dialogs import Dialog
-from scaffolder.ui.widgets import Hint
+from scaffolder.ui.common.dialogs import Dialog
+from scaffolder.ui.common.widgets import Hint
 
 
 def option_label(name: str, summary: str = "") -> Text:

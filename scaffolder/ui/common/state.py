@@ -34,7 +34,7 @@ from scaffolder.spec import (
     validate_project_name,
     validate_slot_name,
 )
-from scaffolder.ui.outcome import WizardOutcome
+from scaffolder.ui.common.outcome import WizardOutcome
 
 SUBSCRIPTION_KEY = "server.default_subscription_type"
 # A name to suggest for a new named slot, per role.

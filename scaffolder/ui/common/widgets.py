@@ -1,7 +1,8 @@
-"""Widgets every wizard step shows: the step bar, the navigation row, the hint under a field.
+"""Widgets both full-screen apps build on: the footer of keys, the navigation row, the hint
+under a field, a form row, a path fitted to a status line.
 
-The choice grid and the dialogs live in scaffolder.ui.choices, loaded on first use (step 1 has
-neither): importing them from here still works, through the module's __getattr__.
+The choice grid and the dialogs are in scaffolder.ui.common.choices and .dialogs, loaded on
+first use (the wizard's first step has neither).
 """
 
 from __future__ import annotations
@@ -17,59 +18,6 @@ from textual.screen import Screen
 from textual.style import Style
 from textual.widget import Widget
 from textual.widgets import Button, Static
-
-STEP_TITLES = ("Project", "Providers", "Connections", "Deploy", "Review", "Done")
-NAME = "protean-init  "
-
-
-class StepBar(Static):
-    """`protean-init  1 Project → 2 Providers → ...`: where you are; earlier steps are clickable."""
-
-    DEFAULT_CSS = """
-    StepBar {
-        height: 1;
-        width: 1fr;
-        background: $panel;
-        color: $text-muted;
-        padding: 0 1;
-    }
-    """
-
-    def __init__(self, step: int, **kwargs) -> None:
-        super().__init__(self._markup(step), **kwargs)
-        self._step = step
-        self._named = True
-
-    def on_mount(self) -> None:
-        self.fit()
-
-    def on_resize(self) -> None:
-        self.fit()
-
-    def fit(self) -> None:
-        """Six steps and the tool's name take 86 columns: on a narrower terminal the name
-        goes, and every step keeps its room. (The bar spans the terminal.)"""
-        steps = " → ".join(f"{i + 1} {title}" for i, title in enumerate(STEP_TITLES))
-        named = len(NAME + steps) + 2 <= self.app.size.width
-        if named != self._named:  # the first layout's resize changes nothing: no second frame
-            self._named = named
-            self.update(self._markup(self._step, named=named))
-
-    @staticmethod
-    def _markup(step: int, named: bool = True) -> str:
-        done = len(STEP_TITLES) - 1
-        parts = []
-        for index, title in enumerate(STEP_TITLES):
-            label = f"{index + 1} {title}"
-            if index == step:
-                parts.append(f"[bold $text-accent]{label}[/]")
-            elif step == done or index == done:
-                parts.append(f"[dim]{label}[/]")
-            else:
-                # A click goes where Next and Back would; forward, it stops at a bad field.
-                style = "" if index < step else "dim"
-                parts.append(f"[{style} @click=app.goto_step({index})]{label}[/]")
-        return (f"[bold]{NAME.strip()}[/]  " if named else "") + " [dim]→[/] ".join(parts)
 
 
 class NavButton(Button, inherit_css=False):
@@ -267,14 +215,3 @@ def field(label: str, widget: Widget, hint_id: str, hint: str = "") -> Iterator[
     the hint is indented by padding, not by an empty label column."""
     yield Horizontal(Static(label, classes="field-label"), widget, classes="field-row")
     yield Hint(hint, id=f"{hint_id}-hint", classes="field-hint")
-
-
-_LAZY = {"GridCell", "ChoiceGrid", "ChoiceModal", "NameModal", "PickManyModal", "QuitModal"}
-
-
-def __getattr__(name: str):
-    if name in _LAZY:
-        from scaffolder.ui import choices
-
-        return getattr(choices, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

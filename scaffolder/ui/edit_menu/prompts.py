@@ -13,7 +13,7 @@ from scaffolder.errors import ScaffolderError
 from scaffolder.reopen import menu
 from scaffolder.reopen.menu import Proposal
 from scaffolder.reopen.project import Project
-from scaffolder.ui.prompts import Prompter, _Cancelled, _check, say_findings
+from scaffolder.ui.prompts.prompter import Cancelled, Prompter, say_findings, validator
 
 LEAVE = "leave"
 ACTIONS = (
@@ -59,7 +59,7 @@ def run_edit_prompts(project: Project, *, input=None, output=None) -> list[str]:
             if written is not None:
                 applied.append(menu.outcome_line(proposal))
                 project, changed = written, True
-    except _Cancelled:
+    except Cancelled:
         pass
     return applied
 
@@ -83,7 +83,9 @@ def choose(p: Prompter, message: str, options: list[menu.Option], start: int) ->
 
 
 def ask_add_database(p: Prompter, project: Project) -> Proposal:
-    name = p.text("Database name", "", _check(lambda text: menu.database_name_error(project, text)))
+    name = p.text(
+        "Database name", "", validator(lambda text: menu.database_name_error(project, text))
+    )
     options = menu.provider_options(Role.DATABASE)
     start = [o.value for o in options].index(menu.base_database_default(project))
     base = choose(p, f"databases.{name} in base", options, start)
@@ -116,7 +118,7 @@ def ask_set_key(p: Prompter, project: Project) -> Proposal | None:
     from scaffolder.vocabulary import vocabulary_help
 
     p.say(vocabulary_help())
-    text = p.text("KEY=VALUE", "", _check(menu.assignment_error))
+    text = p.text("KEY=VALUE", "", validator(menu.assignment_error))
     return menu.propose_edit(project, [text]) if text else None
 
 
@@ -132,7 +134,7 @@ def ask_remove_or_rename(p: Prompter, project: Project) -> Proposal | None:
     name = p.text(
         f"New name for {slot.key}",
         "",
-        _check(lambda text: menu.slot_name_error(project, slot.role, text)),
+        validator(lambda text: menu.slot_name_error(project, slot.role, text)),
     )
     return menu.propose_rename_slot(project, slot.role, slot.name or "", name)
 
@@ -142,7 +144,7 @@ def ask_add_slot(p: Prompter, project: Project) -> Proposal | None:
     name = p.text(
         f"Name of the {role.label}",
         "",
-        _check(lambda text: menu.slot_name_error(project, role, text)),
+        validator(lambda text: menu.slot_name_error(project, role, text)),
     )
     provider = choose(p, f"{role.value}.{name} in base", menu.provider_options(role), 0)
     assert provider is not None
@@ -190,7 +192,7 @@ ASK = {
 
 def check(p: Prompter, project: Project) -> None:
     from scaffolder.check import check_project
-    from scaffolder.ui.findings import ordered, summary
+    from scaffolder.ui.common.findings import ordered, summary
 
     try:
         findings = ordered(check_project(project.root))

@@ -9,15 +9,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
-from scaffolder import next_steps
 from scaffolder.next_steps import next_commands
-from scaffolder.ui.outcome import WizardOutcome
-from scaffolder.ui.screens.base import StepScreen
-
-
-def summary(outcome: WizardOutcome, written: list[str]) -> str:
-    """What the terminal keeps once the full-screen app is gone."""
-    return next_steps.summary(outcome.spec, outcome.target, written)
+from scaffolder.ui.wizard.screens.base import StepScreen
+from scaffolder.ui.wizard.steps import DONE
 
 
 class DoneScreen(StepScreen):
@@ -31,7 +25,7 @@ class DoneScreen(StepScreen):
             margin-bottom: 1;
         }
     """
-    step = 5
+    step = DONE
     next_label = "Exit"
 
     BINDINGS: ClassVar[list[BindingType]] = [

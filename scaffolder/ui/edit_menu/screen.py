@@ -28,15 +28,21 @@ from scaffolder.errors import ScaffolderError
 from scaffolder.reopen import menu
 from scaffolder.reopen.menu import Proposal
 from scaffolder.spec import MEMORY, PRODUCTION, TEST
-from scaffolder.ui.choices import option_label
-from scaffolder.ui.dialogs import ask
-from scaffolder.ui.state import NAME_EXAMPLES
-from scaffolder.ui.widgets import ChoiceGrid, ChoiceModal, KeyLine, NameModal, PickManyModal
+from scaffolder.ui.common.choices import (
+    ChoiceGrid,
+    ChoiceModal,
+    NameModal,
+    PickManyModal,
+    option_label,
+)
+from scaffolder.ui.common.dialogs import ask
+from scaffolder.ui.common.state import NAME_EXAMPLES
+from scaffolder.ui.common.widgets import KeyLine
+from scaffolder.ui.edit_menu.session import EditSession
 
 if TYPE_CHECKING:
     from scaffolder.check import Finding
     from scaffolder.reopen.project import Project
-    from scaffolder.ui.edit_menu_app import EditApp
 
 ACTIONS = (
     ("add_database", "a", "Add a named database"),
@@ -111,7 +117,7 @@ class EditScreen(Screen):
         self.findings: list[Finding] | None = None
 
     @property
-    def edit(self) -> EditApp:
+    def edit(self) -> EditSession:
         return self.app  # type: ignore[return-value]
 
     @property
@@ -232,7 +238,7 @@ class EditScreen(Screen):
     def check_summary(self) -> str:
         if self.findings is None:
             return " …"
-        from scaffolder.ui.findings import summary
+        from scaffolder.ui.common.findings import summary
 
         return f": {summary(self.findings)}"
 
@@ -309,7 +315,7 @@ class EditScreen(Screen):
     async def preview(self, make: Callable[[], Proposal]) -> bool:
         """Compute the proposal, show its diff, write it on confirm; True when written."""
         from scaffolder.reopen.derive import MergeConflict
-        from scaffolder.ui.screens.preview import ReportModal, diff_syntax
+        from scaffolder.ui.common.preview import ReportModal, diff_syntax
 
         try:
             proposal = make()
@@ -501,7 +507,8 @@ class EditScreen(Screen):
     async def action_remove_slot(self) -> None:
         project, slot = self.project, self.highlighted_slot()
         if slot is not None:
-            await self.preview(lambda: menu.propose_remove_slot(project, slot.role, slot.name))
+            role, name = slot.role, slot.name or ""  # highlighted_slot: a named one
+            await self.preview(lambda: menu.propose_remove_slot(project, role, name))
 
     def action_rename_slot(self) -> None:
         project, slot = self.project, self.highlighted_slot()
@@ -674,8 +681,8 @@ class EditScreen(Screen):
 
     @work(exclusive=True, group="action")
     async def show_findings(self, findings: list[Finding]) -> None:
-        from scaffolder.ui.findings import findings_content, summary
-        from scaffolder.ui.screens.preview import ReportModal
+        from scaffolder.ui.common.findings import findings_content, summary
+        from scaffolder.ui.common.preview import ReportModal
 
         body = (
             findings_content(findings, locations=True)
