@@ -137,6 +137,8 @@ async def test_the_rename_dialog_says_rename_and_speaks_in_sentences(shop):
         assert "sessions" in placeholder and "reports" not in placeholder
         hint = str(dialog.query_one("#name-hint").render())
         assert hint[0].isupper() and hint.endswith("."), hint
+        # What is renamed is the cache's section of the config: not "tables", a database's word.
+        assert "[caches.sessions]" in hint and "tables" not in hint, hint
         await pilot.press("escape")
         await pilot.pause()
         assert snapshot(shop) == before

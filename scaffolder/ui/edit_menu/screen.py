@@ -517,7 +517,8 @@ class EditScreen(Screen):
             return
         dialog = NameModal(
             f"Rename {slot.key}",
-            "Lower-case letters, digits and '_'. Its tables are renamed in every environment, "
+            # Its TOML tables: "tables" alone reads as a database's, and a cache has none.
+            f"Lower-case letters, digits and '_'. [{slot.key}] is renamed in every environment, "
             "and its variable too if it has the default name.",
             lambda text: model.slot_name_error(project, slot.role, text),
             verb="Rename",
