@@ -408,3 +408,23 @@ async def test_under_an_open_dialog_the_footer_says_what_esc_does_there(make_app
         assert "esc Close" in line and "Quit" not in line, line
         await pilot.press("escape")
         await shown(pilot, ProvidersScreen)
+
+
+async def test_the_help_dialogs_footer_names_esc_and_f1_as_its_close_keys(make_app):
+    """The help's own footer says how it closes as the keys work: `esc/f1 Close` (it showed
+    `f1 Close`, the key of its last binding, though Esc is the one a user tries first)."""
+    from scaffolder.ui.common.widgets import KeyLine
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await shown(pilot, ProjectScreen)
+        await pilot.press("f1")
+        await shown(pilot, HelpScreen)
+        await until(pilot, lambda: app.screen.query(KeyLine), "the help's footer")
+        await pilot.pause()
+        bottom, _ = app.screen.get_widget_at(5, 23)
+        assert isinstance(bottom, KeyLine)
+        line = shown_text(bottom)
+        assert "esc/f1 Close" in line, line
+        await pilot.press("escape")
+        await shown(pilot, ProjectScreen)

@@ -40,7 +40,8 @@ class HelpScreen(Dialog[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,f1,question_mark,enter", "close", "Close", show=True),
+        # Shown as the two keys a user tries (q, ? and Enter close it too).
+        Binding("escape,q,f1,question_mark,enter", "close", "Close", key_display="esc/f1"),
     ]
 
     def __init__(self, step: int = 0) -> None:
