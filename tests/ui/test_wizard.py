@@ -651,6 +651,28 @@ async def test_a_named_databases_label_is_shown_whole_at_80x24(make_app, initial
             assert "…" not in shown_text(grid.cell(row, column))
 
 
+async def test_a_name_too_long_for_the_label_column_is_shown_whole_at_80x24(make_app, initial):
+    """`databases.analytics_reporting` does not fit beside four provider columns at 80
+    columns: the row shows the name whole, after an ellipsis for its role
+    (`…analytics_reporting`), not `databases.analytics_re…`, which hid which one it is."""
+    from scaffolder.answers import build_spec
+
+    from .helpers import shown_text
+
+    spec = build_spec(initial, sets=["base.databases.analytics_reporting=postgresql"])
+    app = make_app(spec=spec)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+n")
+        screen = await step_ready(pilot, ProvidersScreen)
+        await pilot.pause()
+        grid = screen.query_one("#providers", ChoiceGrid)
+        row = grid.rows.index("databases.analytics_reporting")
+        assert shown_text(grid.cell(row, -1)).strip() == "…analytics_reporting"
+        assert shown_text(grid.cell(0, -1)).strip() == "databases.default"
+        for column in range(4):
+            assert "…" not in shown_text(grid.cell(row, column))
+
+
 @pytest.mark.parametrize("where", ["cwd", "far"])
 async def test_review_names_the_folder_it_writes_to_at_80x24(
     make_app, tmp_path, monkeypatch, where

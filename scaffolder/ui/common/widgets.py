@@ -111,7 +111,8 @@ class KeyLine(Static):
     as one Static, once per batch of changes, after the refresh, from the bindings as they are
     by then. A key is clickable (it presses the key); one its screen disables now is dimmed;
     the command palette's key sits at the right edge, and on a narrow screen the others give
-    way to it (Textual's Footer lets it cover them)."""
+    way to it (Textual's Footer lets it cover them): first, whole, the keys of the actions in
+    `give_way` (in that order: keys a button on the screen offers too), then the line's end."""
 
     DEFAULT_CSS = """
     KeyLine {
@@ -128,6 +129,10 @@ class KeyLine(Static):
     ALLOW_SELECT = False
     _pending = False
     _drawn: tuple[tuple[_Key, ...], _Key | None, int] | None = None
+
+    def __init__(self, give_way: tuple[str, ...] = (), **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.give_way = give_way
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -152,14 +157,14 @@ class KeyLine(Static):
         palette_key = app.COMMAND_PALETTE_BINDING if app.ENABLE_COMMAND_PALETTE else None
         keys: list[_Key] = []
         palette: _Key | None = None
-        actions: set[str] = set()
+        actions: list[str] = []
         for key, active in self.screen.active_bindings.items():
             binding = active.binding
             entry = (binding.key, app.get_key_display(binding), binding.description, active.enabled)
             if key == palette_key:
                 palette = entry
             elif binding.show and binding.action not in actions:
-                actions.add(binding.action)  # one entry per action, as Textual's Footer
+                actions.append(binding.action)  # one entry per action, as Textual's Footer
                 keys.append(entry)
         # The terminal's width: the line spans it, and is drawn before its first layout.
         drawn = (tuple(keys), palette, app.size.width)
@@ -171,6 +176,13 @@ class KeyLine(Static):
             # The palette's key stays in view; on a narrow screen the other keys give way.
             mark = self._content(palette)
             room = app.size.width - mark.cell_length - 1
+            for action in self.give_way:
+                if line.cell_length <= room:
+                    break
+                if action in actions:
+                    del keys[actions.index(action)]
+                    actions.remove(action)
+                    line = Content(" ").join(self._content(entry) for entry in keys)
             if line.cell_length > room:
                 line = line.truncate(room, ellipsis=True)
             line = line.pad_right(room - line.cell_length + 1) + mark

@@ -39,7 +39,8 @@ class StepScreen(Screen):
         with VerticalScroll(id="body", can_focus=False):
             yield from self.compose_body()
         yield NavBar(back=0 < self.step < DONE, next_label=self.next_label, id="nav")
-        yield KeyLine()
+        # Back has its button beside Next, and F1's help lists alt+←: the first key to go.
+        yield KeyLine(give_way=("step_back",))
 
     def compose_body(self) -> ComposeResult:
         yield from ()
