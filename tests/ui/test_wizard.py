@@ -482,6 +482,29 @@ async def test_enter_in_review_writes_through_the_callback_then_done(make_app, t
     assert app.return_value.target == tmp_path / "acme"
 
 
+async def test_done_at_80x24_shows_each_command_on_its_own_lines(make_app):
+    """The pip line (`python -m venv .venv && . .venv/bin/activate && pip install -e ...`)
+    is wider than 80 columns: it is shown as its three commands, one `$` a line, not wrapped
+    with `".[test]"` alone on the next line."""
+    from .helpers import shown_text
+
+    app = make_app(write=lambda outcome: ["domain.toml", "docker-compose.yml", "pyproject.toml"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+s")
+        await rendered(pilot)
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, DoneScreen)
+        lines = shown_text(app.screen.query_one("#next-steps", Static)).splitlines()
+        commands = [line.strip() for line in lines if line.strip()]
+        assert commands[0] == "Next:"
+        assert all(line.startswith("$ ") for line in commands[1:]), lines
+        assert "$ python -m venv .venv" in commands
+        assert "$ . .venv/bin/activate" in commands
+        assert '$ pip install -e ".[test]"' in commands
+
+
 async def test_a_failed_write_is_shown_and_the_user_can_go_back(make_app):
     def write(outcome):
         raise ScaffolderError(f"{outcome.target} exists and is not empty")

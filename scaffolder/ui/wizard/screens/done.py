@@ -13,6 +13,21 @@ from scaffolder.next_steps import next_commands
 from scaffolder.ui.wizard.screens.base import StepScreen
 from scaffolder.ui.wizard.steps import DONE
 
+PROMPT = "  $ "
+
+
+def one_per_line(commands: list[tuple[str, str]], room: int) -> list[tuple[str, str]]:
+    """The commands as the Done step shows them: one chained with `&&` that is wider than
+    `room` becomes its parts, each on its own line (the same commands, run in order; the
+    note goes with the last), so no command wraps into the next line's place."""
+    shown: list[tuple[str, str]] = []
+    for command, note in commands:
+        width = len(command) + (len(note) + 5 if note else 0)
+        parts = command.split(" && ") if width > room else [command]
+        shown += [(part, "") for part in parts[:-1]]
+        shown.append((parts[-1], note))
+    return shown
+
 
 class DoneScreen(StepScreen):
     # Only this step's rules, parsed when it is first shown: not at start-up.
@@ -61,8 +76,12 @@ class DoneScreen(StepScreen):
         outcome = self.wizard.outcome
         assert outcome is not None
         text = Text("Next:\n", style="bold")
-        for command, note in next_commands(outcome.spec, outcome.target, written):
-            text.append("  $ ", style="dim")
+        # What is left of the terminal's width for a command: less the body's padding (2 each
+        # side), its scrollbar (2: the written files overflow at 80x24) and "  $ ".
+        room = self.app.size.width - 6 - len(PROMPT)
+        commands = next_commands(outcome.spec, outcome.target, written)
+        for command, note in one_per_line(commands, room):
+            text.append(PROMPT, style="dim")
             text.append(command, style="bold")
             if note:
                 text.append(f"   # {note}", style="dim")
