@@ -59,7 +59,7 @@ DEFAULTS = (
     "\r",  # target folder
     "\r",  # CI
     "\r",  # compose
-    "\r",  # add a named database? no
+    "\r",  # add a named database, broker or cache? no
     "\r",  # change providers in: none
     "\r",  # change settings in: none
     "\r",  # change connections? no
@@ -75,6 +75,7 @@ CHOICES = (
     DOWN + "\r",  # GitLab CI
     "n",  # no compose
     "y",
+    "\r",  # a named database (the first choice)
     "reports\r",
     "n",
     DOWN + " " + DOWN + " \r",  # change providers in production and test
@@ -302,11 +303,12 @@ def test_lt_goes_back_exactly_one_question_within_a_step(monkeypatch, initial, t
         tmp_path / "acme",
         [
             *[""] * 5,  # project, package, folder, CI, compose
-            "y",  # Add a named database?
+            "y",  # Add a named database, broker or cache?
+            "",  # a database
             "reports",
-            "",  # Add a named database? no
+            "",  # Add another? no
             "<",  # at "Change providers in which environments?"
-            "",  # Add a named database? again: Enter keeps its answer, no
+            "",  # Add a named ...? again: Enter keeps its answer, no
             "2",  # Change providers in: production
             "",  # production · databases.default: as it is
             "<",  # at production · databases.reports: back to databases.default
@@ -318,10 +320,10 @@ def test_lt_goes_back_exactly_one_question_within_a_step(monkeypatch, initial, t
     )
     assert outcome is not None, transcript[-1500:]
     assert REPORTS in outcome.spec.slots
-    assert "Remove any named database" not in transcript
+    assert "Remove any named" not in transcript
     backs = transcript.split("(back one question)\n")
     assert len(backs) == 3, transcript
-    assert backs[1].startswith("Add a named database? [y/N]: "), backs[1][:200]
+    assert backs[1].startswith("Add a named database, broker or cache? [y/N]: "), backs[1][:200]
     # production's database again (its choices listed again), not the step's first question
     assert backs[2].startswith("production · databases.default:\n"), backs[2][:200]
 
@@ -331,10 +333,44 @@ def test_lt_at_a_steps_first_question_goes_to_the_last_one_before(monkeypatch, i
         monkeypatch,
         initial,
         tmp_path / "acme",
-        [*[""] * 5, "", "<", "y", "reports", "", *[""] * 4, "y"],
+        [*[""] * 5, "", "<", "y", "", "reports", "", *[""] * 4, "y"],
     )
     assert outcome is not None, transcript[-1500:]
     after = transcript.split("(back one question)\n")[1]
     # The step's first question again: its heading, then the question.
-    assert after.startswith("\n2/5 Providers\nAdd a named database? [y/N]: "), after[:200]
+    assert after.startswith("\n2/5 Providers\nAdd a named database, broker or cache? [y/N]: ")
     assert REPORTS in outcome.spec.slots
+
+
+def test_the_prompts_add_a_named_broker_and_cache_as_the_wizards_b_does(
+    monkeypatch, initial, tmp_path
+):
+    """The Providers questions add a named database, broker or cache (the wizard's a and b):
+    they added only databases, so a broker or cache needed the full screen or a later edit."""
+    transcript, outcome = plain_run(
+        monkeypatch,
+        initial,
+        tmp_path / "acme",
+        [
+            *[""] * 5,  # project, package, folder, CI, compose
+            "y",  # Add a named database, broker or cache?
+            "2",  # a broker
+            "events",
+            "y",
+            "3",  # a cache
+            "sessions",
+            "y",
+            "3",
+            "sessions",  # refused: there is one already
+            "carts",
+            "",  # no more
+            *[""] * 4,  # providers: none; settings: none; connections: no; deploy: docker
+            "y",  # Write?
+        ],
+    )
+    assert outcome is not None, transcript[-1500:]
+    assert Slot(Role.BROKER, "events") in outcome.spec.slots
+    assert Slot(Role.CACHE, "sessions") in outcome.spec.slots
+    assert Slot(Role.CACHE, "carts") in outcome.spec.slots
+    assert "there is a cache named 'sessions' already" in transcript
+    assert "Name of the broker" in transcript and "Name of the cache" in transcript

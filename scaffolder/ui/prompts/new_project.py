@@ -17,7 +17,7 @@ from typing import Any
 
 from questionary import Choice
 
-from scaffolder.catalog import PROVIDERS
+from scaffolder.catalog import PROVIDERS, Role
 from scaffolder.spec import (
     BASE,
     ENVIRONMENTS,
@@ -107,20 +107,29 @@ def slot_summary(draft: Draft, env: str) -> str:
     return ", ".join(parts)
 
 
-def q_databases(p: Prompter, draft: Draft) -> None:
+def q_named_slots(p: Prompter, draft: Draft) -> None:
+    """Named databases, brokers and caches: the wizard's a and b (and x to remove one)."""
     p.say("")
     p.say(("bold", "2/5 Providers"))
     named = [slot for slot in draft.slots if slot.role.is_named and slot.name != "default"]
-    named = [slot for slot in named if slot.role.value == "databases"]
     if named:
         removed = p.checkbox(
-            "Remove any named database?", [Choice(slot.key, slot) for slot in named]
+            "Remove any named database, broker or cache?",
+            [Choice(slot.key, slot) for slot in named],
         )
         for slot in removed:
-            draft.remove_database(slot)
-    while p.confirm("Add a named database?", False):
-        name = p.text("Database name", "", validator(draft.database_error))
-        draft.add_database(name)
+            draft.remove_slot(slot)
+    while p.confirm("Add a named database, broker or cache?", False):
+        role = p.select("Add a named", list(NAMED_ROLES), Role.DATABASE)
+        name = p.text(
+            f"Name of the {role.label}",
+            "",
+            validator(lambda text, role=role: draft.slot_error(role, text)),
+        )
+        draft.add_slot(role, name)
+
+
+NAMED_ROLES = (("database", Role.DATABASE), ("broker", Role.BROKER), ("cache", Role.CACHE))
 
 
 def q_providers(p: Prompter, draft: Draft) -> None:
@@ -291,7 +300,7 @@ QUESTIONS = (
     q_target,
     q_ci,
     q_compose,
-    q_databases,
+    q_named_slots,
     q_providers,
     q_settings,
     q_connections,
