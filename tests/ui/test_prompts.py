@@ -58,6 +58,7 @@ DEFAULTS = (
     "\r",  # package name
     "\r",  # target folder
     "\r",  # CI
+    "\r",  # installer: pip
     "\r",  # compose
     "\r",  # add a named database, broker or cache? no
     "\r",  # change providers in: none
@@ -73,6 +74,7 @@ CHOICES = (
     "\r",
     "\r",
     DOWN + "\r",  # GitLab CI
+    DOWN + "\r",  # uv
     "n",  # no compose
     "y",
     "\r",  # a named database (the first choice)
@@ -112,10 +114,11 @@ def test_choices_reach_the_spec(initial, tmp_path):
     outcome = answer(initial, tmp_path / "acme", *CHOICES)
     assert outcome is not None
     spec = outcome.spec
-    assert (spec.project_name, spec.package_name, spec.ci, spec.compose) == (
+    assert (spec.project_name, spec.package_name, spec.ci, spec.installer, spec.compose) == (
         "shop",
         "shop",
         "gitlab",
+        "uv",
         False,
     )
     assert outcome.target == tmp_path / "shop"
@@ -160,7 +163,8 @@ async def choose_in_the_wizard(app):
     async with app.run_test(size=(100, 40)) as pilot:
         await type_into(pilot, "#project-name", "shop")
         app.screen.query_one("#ci").focus()
-        await pilot.press("right", "enter", "tab", "space")  # GitLab; compose off
+        # GitLab; uv; compose off
+        await pilot.press("right", "enter", "tab", "right", "enter", "tab", "space")
         await pilot.press("ctrl+n", "a", *"reports", "enter")
         await pilot.pause()
         await pick(pilot, "providers", 4, 1, "memory")  # production caches.default
@@ -302,7 +306,7 @@ def test_lt_goes_back_exactly_one_question_within_a_step(monkeypatch, initial, t
         initial,
         tmp_path / "acme",
         [
-            *[""] * 5,  # project, package, folder, CI, compose
+            *[""] * 6,  # project, package, folder, CI, installer, compose
             "y",  # Add a named database, broker or cache?
             "",  # a database
             "reports",
@@ -333,7 +337,7 @@ def test_lt_at_a_steps_first_question_goes_to_the_last_one_before(monkeypatch, i
         monkeypatch,
         initial,
         tmp_path / "acme",
-        [*[""] * 5, "", "<", "y", "", "reports", "", *[""] * 4, "y"],
+        [*[""] * 6, "", "<", "y", "", "reports", "", *[""] * 4, "y"],
     )
     assert outcome is not None, transcript[-1500:]
     after = transcript.split("(back one question)\n")[1]
@@ -352,7 +356,7 @@ def test_the_prompts_add_a_named_broker_and_cache_as_the_wizards_b_does(
         initial,
         tmp_path / "acme",
         [
-            *[""] * 5,  # project, package, folder, CI, compose
+            *[""] * 6,  # project, package, folder, CI, installer, compose
             "y",  # Add a named database, broker or cache?
             "2",  # a broker
             "events",
@@ -374,3 +378,19 @@ def test_the_prompts_add_a_named_broker_and_cache_as_the_wizards_b_does(
     assert Slot(Role.CACHE, "carts") in outcome.spec.slots
     assert "there is a cache named 'sessions' already" in transcript
     assert "Name of the broker" in transcript and "Name of the cache" in transcript
+
+
+def test_the_prompts_ask_pip_or_uv_after_ci_pip_first(monkeypatch, initial, tmp_path):
+    """The installer question (pip first, Enter keeps it, as --defaults); uv reaches the spec
+    and the summary before Write? names it."""
+    transcript, outcome = plain_run(
+        monkeypatch,
+        initial,
+        tmp_path / "acme",
+        [*[""] * 4, "2", *[""] * 6, "y"],  # installer: 2) uv
+    )
+    assert outcome is not None, transcript[-1500:]
+    assert outcome.spec.installer == "uv"
+    listed = "Installer:\n  1) pip: a venv and pip install (needs only Python)\n  2) uv:"
+    assert listed in transcript
+    assert "installer uv" in transcript

@@ -166,13 +166,41 @@ async def test_enter_moves_through_the_fields_then_ci_and_compose(make_app):
         assert app.focused.id == "target"
         await pilot.press("enter")
         assert app.focused.id == "ci"
-        # In the radio set: move to GitLab and choose it; then Tab to compose and toggle it.
+        # In the radio set: move to GitLab and choose it; then Tab past the installer to
+        # compose and toggle it.
         await pilot.press("right", "enter")
         assert app.draft.ci == "gitlab"
-        await pilot.press("tab", "space")
+        await pilot.press("tab", "tab", "space")
         assert app.screen.query_one("#compose", Checkbox).value is False
         assert app.draft.compose is False
         assert "no compose file" in str(hint(app, "compose-hint").render())
+
+
+async def test_the_installer_is_chosen_on_the_project_step_at_80x24(make_app):
+    """pip or uv on step 1, pip first (as --defaults): uv reaches the spec, the hint beside it
+    says what it needs, the six fields fit 80x24 unscrolled, and Done says `uv sync`."""
+    from .helpers import shown_text
+
+    written = []
+    app = make_app(write=lambda outcome: written.append(outcome) or ["pyproject.toml"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await step_ready(pilot, ProjectScreen)
+        assert app.draft.installer == "pip"
+        body = app.screen.query_one("#body")
+        assert body.max_scroll_y == 0, "step 1 scrolls at 80x24"
+        assert "needs only Python" in shown_text(hint(app, "installer-hint"))
+        app.screen.query_one("#installer").focus()
+        await pilot.press("right", "enter")
+        assert app.draft.installer == "uv"
+        assert "needs uv" in shown_text(hint(app, "installer-hint"))
+        await pilot.press("ctrl+s")
+        await rendered(pilot)
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, DoneScreen)
+        assert "uv sync --extra test" in shown_text(app.screen.query_one("#next-steps", Static))
+    assert written[0].spec.installer == "uv"
 
 
 # --- step 2: providers ------------------------------------------------------------------------

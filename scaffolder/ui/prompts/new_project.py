@@ -92,6 +92,17 @@ def q_ci(p: Prompter, draft: Draft) -> None:
     draft.ci = p.select("CI provider", list(CI_CHOICES), draft.ci)
 
 
+# pip first, and the default (as with --defaults): it needs nothing but Python.
+INSTALLER_CHOICES = (
+    ("pip: a venv and pip install (needs only Python)", "pip"),
+    ("uv: uv sync and uv run, as protean new does (needs uv)", "uv"),
+)
+
+
+def q_installer(p: Prompter, draft: Draft) -> None:
+    draft.installer = p.select("Installer", list(INSTALLER_CHOICES), draft.installer)
+
+
 def q_compose(p: Prompter, draft: Draft) -> None:
     draft.compose = p.confirm("Write docker-compose.yml for local services?", draft.compose)
 
@@ -246,7 +257,7 @@ def plain_summary(draft: Draft, spec: ProjectSpec, columns: int | None = None) -
         ("project", f"{spec.project_name} (package {spec.package_name}) in {draft.target}/"),
         (
             "CI",
-            f"{dict((v, t) for t, v in CI_CHOICES)[spec.ci]}; "
+            f"{dict((v, t) for t, v in CI_CHOICES)[spec.ci]}; installer {spec.installer}; "
             f"compose {'yes' if spec.compose else 'no'}",
         ),
         (
@@ -299,6 +310,7 @@ QUESTIONS = (
     q_package_name,
     q_target,
     q_ci,
+    q_installer,
     q_compose,
     q_named_slots,
     q_providers,

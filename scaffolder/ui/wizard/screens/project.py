@@ -1,9 +1,10 @@
-"""Step 1: project name, package name, target folder, CI provider, compose."""
+"""Step 1: project name, package name, target folder, CI provider, installer, compose."""
 
 from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
+from textual.containers import Horizontal
 from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Static
 
 from scaffolder.catalog import PROVIDERS
@@ -12,6 +13,12 @@ from scaffolder.ui.common.widgets import Hint, field
 from scaffolder.ui.wizard.screens.base import StepScreen
 
 CI_LABELS = {"github": "GitHub Actions", "gitlab": "GitLab CI", "none": "none"}
+# How the README, CI and Dockerfile install the project. pip first, and the default (as with
+# --defaults): it needs nothing but Python, where uv must be installed before the first command.
+INSTALLER_HINTS = {
+    "pip": "venv and pip: needs only Python",
+    "uv": "as protean new does: needs uv",
+}
 HINTS = {
     "project-name": "letters, digits, '-', '_' or '.', starting with a letter",
     "package-name": "the import name; follows the project name until edited",
@@ -67,6 +74,20 @@ class ProjectScreen(StepScreen):
             ),
             "ci",
             HINTS["ci"],
+        )
+        # Its hint beside the two buttons, not under them: at 80x24 the step has no line
+        # to spare for one more.
+        yield Horizontal(
+            Static("Installer", classes="field-label"),
+            RadioSet(
+                *(
+                    RadioButton(name, value=name == draft.installer, id=f"installer-{name}")
+                    for name in INSTALLER_HINTS
+                ),
+                id="installer",
+            ),
+            Hint(INSTALLER_HINTS[draft.installer], id="installer-hint"),
+            classes="field-row -hint-beside",
         )
         yield from field(
             "Compose",
@@ -137,6 +158,12 @@ class ProjectScreen(StepScreen):
             self.draft.ci = event.pressed.id.removeprefix("ci-")
         self.refresh_hints()
 
+    @on(RadioSet.Changed, "#installer")
+    def handle_installer(self, event: RadioSet.Changed) -> None:
+        if event.pressed.id:
+            self.draft.installer = event.pressed.id.removeprefix("installer-")
+        self.refresh_hints()
+
     @on(Checkbox.Changed, "#compose")
     def handle_compose(self, event: Checkbox.Changed) -> None:
         self.draft.compose = event.value
@@ -166,6 +193,7 @@ class ProjectScreen(StepScreen):
             self.query_one(f"#{key}", Input).set_class(key in errors, "-invalid")
         ci_hint = "no CI file" if draft.ci == "none" else HINTS["ci"]
         self.query_one("#ci-hint", Hint).show(ci_hint)
+        self.query_one("#installer-hint", Hint).show(INSTALLER_HINTS[draft.installer])
         services = self.services()
         if not draft.compose:
             compose_hint = "no compose file: you run the servers the test overlay needs"
