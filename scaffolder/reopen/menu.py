@@ -227,10 +227,12 @@ def propose_set_provider(project: Project, env: str, slot: Slot, provider: str |
 def propose_edit(project: Project, assignments: Sequence[str]) -> Proposal:
     """`KEY=VALUE` edits in the vocabulary of `new --set` and `set`, parsed by the same
     function: what `protean-init set KEY=VALUE...` writes."""
-    from scaffolder.reopen.edits import apply_assignments
+    from scaffolder.reopen.edits import apply_assignments, assigned_identity, installer_notes
 
     text = apply_assignments(project, list(assignments))
-    return _propose(project, "Set " + ", ".join(assignments), text)
+    identity = assigned_identity(project, list(assignments))
+    notes = installer_notes(project, identity)
+    return _propose(project, "Set " + ", ".join(assignments), text, identity=identity, notes=notes)
 
 
 def propose_add_slot(
