@@ -164,7 +164,8 @@ class ChoiceGrid(Widget, can_focus=True):
         self.styles.grid_columns = f"{width} " + " ".join("1fr" for _ in self.columns)
         self.label_room = width - 1  # the cell's left padding; the next cell's is the gap
         for cell in self.query(GridCell):
-            if cell.column < 0 and cell.row >= 0:
+            # set_rows fits the columns before it recomposes: the old rows' cells are still here.
+            if cell.column < 0 <= cell.row < len(self.rows):
                 cell.update(fit_label(self.rows[cell.row], self.label_room))
 
     def on_resize(self) -> None:
