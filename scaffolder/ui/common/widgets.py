@@ -207,7 +207,14 @@ class Hint(Static):
     Hint.-warning { color: $text-warning; }
     """
 
+    def __init__(self, text: str = "", **kwargs) -> None:
+        super().__init__(text, **kwargs)
+        self._shown: tuple[str, str | None, str | None] = (text, None, None)
+
     def show(self, text: str, error: str | None = None, warning: str | None = None) -> None:
+        if (text, error, warning) == self._shown:
+            return  # a repaint and a layout pass for the same line
+        self._shown = (text, error, warning)
         self.set_class(bool(error), "-error")
         self.set_class(bool(warning) and not error, "-warning")
         if error:

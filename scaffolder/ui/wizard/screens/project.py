@@ -95,11 +95,8 @@ class ProjectScreen(StepScreen):
             "compose",
         )
 
-    def on_mount(self) -> None:
-        self.refresh_hints()
-
     def on_screen_resume(self) -> None:
-        # Another step may have changed what the compose hint lists.
+        # Shown first, or again: another step may have changed what the compose hint lists.
         self.refresh_hints()
         if self.errors_pending:
             self.errors_pending = False
@@ -119,9 +116,11 @@ class ProjectScreen(StepScreen):
         if target != draft.target_text():
             draft.set_target(target)
 
+    # Each Input says Changed once as it mounts, with the value it was given: the draft's.
     @on(Input.Changed, "#project-name")
     def handle_project_name(self, event: Input.Changed) -> None:
-        self.apply_project_name(event.value)
+        if event.value != self.draft.project_name:
+            self.apply_project_name(event.value)
 
     def apply_project_name(self, name: str) -> None:
         draft = self.draft
@@ -139,30 +138,35 @@ class ProjectScreen(StepScreen):
 
     @on(Input.Changed, "#package-name")
     def handle_package_name(self, event: Input.Changed) -> None:
-        self.draft.set_package_name(event.value)
-        self.refresh_hints()
+        if event.value != self.draft.package_name:
+            self.draft.set_package_name(event.value)
+            self.refresh_hints()
 
     @on(Input.Changed, "#target")
     def handle_target(self, event: Input.Changed) -> None:
-        self.draft.set_target(event.value)
-        self.refresh_hints()
+        if event.value != self.draft.target_text():
+            self.draft.set_target(event.value)
+            self.refresh_hints()
 
     @on(Input.Submitted)
     def handle_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.focus_next()
 
+    # A radio set says Changed once as it mounts (its pressed button): no change to show then.
     @on(RadioSet.Changed, "#ci")
     def handle_ci(self, event: RadioSet.Changed) -> None:
-        if event.pressed.id:
-            self.draft.ci = event.pressed.id.removeprefix("ci-")
-        self.refresh_hints()
+        ci = (event.pressed.id or "").removeprefix("ci-")
+        if ci and ci != self.draft.ci:
+            self.draft.ci = ci
+            self.refresh_hints()
 
     @on(RadioSet.Changed, "#installer")
     def handle_installer(self, event: RadioSet.Changed) -> None:
-        if event.pressed.id:
-            self.draft.installer = event.pressed.id.removeprefix("installer-")
-        self.refresh_hints()
+        installer = (event.pressed.id or "").removeprefix("installer-")
+        if installer and installer != self.draft.installer:
+            self.draft.installer = installer
+            self.refresh_hints()
 
     @on(Checkbox.Changed, "#compose")
     def handle_compose(self, event: Checkbox.Changed) -> None:
