@@ -131,7 +131,7 @@ def q_named_slots(p: Prompter, draft: Draft) -> None:
         for slot in removed:
             draft.remove_slot(slot)
     while p.confirm("Add a named database, broker or cache?", False):
-        role = p.select("Add a named", list(NAMED_ROLES), Role.DATABASE)
+        role = p.select("Which kind?", list(NAMED_ROLES), Role.DATABASE)
         name = p.text(
             f"Name of the {role.label}",
             "",
