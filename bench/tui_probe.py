@@ -118,7 +118,7 @@ async def probe(parent_ns: int, folder: Path, bare: bool) -> dict:
     if bare:
         app = bare_app()
     else:
-        from scaffolder.ui.wizard import WizardApp
+        from scaffolder.ui.wizard.app import WizardApp
     imported_ui_ns = time.time_ns()
     from textual.widgets import Input
 

@@ -10,9 +10,12 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from scaffolder.errors import CANCELLED, ScaffolderError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 # Subcommand -> (module under scaffolder.commands, one-line help). Modules are light to import.
 COMMANDS = {
@@ -124,6 +127,7 @@ def route(args_list: list[str]) -> list[str]:
     # From any folder inside a project (its tests/, say), as git finds its repository.
     project = discover_project(folder) if folder.is_dir() else folder
     if folder.is_dir() and find_config(project) is not None:
+        refuse_new_options(project, options)
         return ["edit", "--project", str(project), *options]
     if named and not folder.exists():
         from scaffolder.errors import UsageError, closest
@@ -136,6 +140,35 @@ def route(args_list: list[str]) -> list[str]:
                 f"run protean-init new {args_list[0]}"
             )
     return ["new", *args_list]
+
+
+# new's options that make no sense for the edit menu (which takes --project and --ui).
+NEW_ONLY_OPTIONS = (
+    "--defaults",
+    "--answers",
+    "--set",
+    "--name",
+    "--package",
+    "--ci",
+    "--deploy",
+    "--no-compose",
+    "--dry-run",
+    "--force",
+)
+
+
+def refuse_new_options(project: Path, options: list[str]) -> None:
+    """`protean-init --defaults` inside a project: new's options are refused in one line that
+    says what to run instead, not as an option the edit menu does not know."""
+    given = [o.split("=", 1)[0] for o in options if o.split("=", 1)[0] in NEW_ONLY_OPTIONS]
+    if given:
+        from scaffolder.errors import UsageError
+
+        raise UsageError(
+            f"{project.resolve()} is a Protean project already; {given[0]} is for a new one "
+            f"(protean-init new DIR {given[0]}, outside it). To change this one: protean-init "
+            "set KEY=VALUE, or protean-init alone for the edit menu"
+        )
 
 
 class Terminated(BaseException):

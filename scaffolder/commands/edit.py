@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     if every:
         # The menu edits one context: at a workspace's root, the one-line refusal names them.
         open_project(args.project, args.context, args.here)
-    from scaffolder.ui.edit_menu import run_edit_menu
+    from scaffolder.ui.edit_menu.run import run_edit_menu
 
     return run_edit_menu(project, ui)
 

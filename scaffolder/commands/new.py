@@ -6,10 +6,14 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scaffolder.errors import CANCELLED, UsageError
 from scaffolder.spec.choices import CI_PROVIDERS
 from scaffolder.spec.project import ProjectSpec
+
+if TYPE_CHECKING:
+    from scaffolder.ui.common.outcome import WizardOutcome
 
 UI_CHOICES = ("tui", "prompt", "none")
 
@@ -149,8 +153,6 @@ def refuse_existing_project(target: Path) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from scaffolder.writer import create_project
-
     ui = _front_end(args)
     target = default_target(args.dir, args.name)
     name = args.name or Path(os.path.abspath(target)).name
@@ -168,25 +170,23 @@ def run(args: argparse.Namespace) -> int:
         return new_workspace.run(args, target, name, ui, answers)
     spec = starting_spec(args, name, ui, answers)
 
+    written: list[str] | None = None
     if ui != "none":
-        outcome = _ask(ui, spec, target, args)
+        outcome, written = _ask(ui, spec, target, args.force)
         if outcome is None:
             print("protean-init: cancelled; nothing was written", file=sys.stderr)
             return CANCELLED
-        if ui == "tui":
-            return 0  # the wizard wrote the project and showed what it did
         spec, target = outcome.spec, outcome.target
-
-    files = _render(spec)
-    if args.dry_run:
+    elif args.dry_run:
         from scaffolder.writer import changes_for, describe
 
-        print(describe(changes_for(target, files)))
+        print(describe(changes_for(target, _render(spec))))
         return 0
-    create_project(target, with_record(files), force=args.force)
+    if written is None:
+        written = write_new_project(spec, target, force=args.force)
     from scaffolder.next_steps import creation_report
 
-    print(creation_report(spec, target, files))
+    print(creation_report(spec, target, written))
     _say_if_nested(target)
     return 0
 
@@ -195,6 +195,17 @@ def _answers(args: argparse.Namespace) -> dict | None:
     from scaffolder.answers import load_answers
 
     return load_answers(args.answers) if args.answers else None
+
+
+def write_new_project(spec: ProjectSpec, target: Path, *, force: bool) -> list[str]:
+    """Render `spec` and write it to `target` with the record of what was generated, all or
+    nothing; the paths written. The one writer of a new project: the flags, the prompts and
+    the wizard (from its Review step, in a worker) all come here."""
+    from scaffolder.writer import create_project
+
+    files = _render(spec)
+    create_project(target, with_record(files), force=force)
+    return sorted(files)
 
 
 def _say_if_nested(target: Path) -> None:
@@ -240,17 +251,22 @@ def _render(spec: ProjectSpec) -> dict[str, bytes]:
     return render_project(spec)
 
 
-def _ask(ui: str, spec: ProjectSpec, target: Path, args: argparse.Namespace):
+def _ask(
+    ui: str, spec: ProjectSpec, target: Path, force: bool
+) -> tuple[WizardOutcome | None, list[str] | None]:
+    """The user's spec and folder (None when cancelled), and the paths written when the front
+    end wrote them itself (the wizard does, from its Review step, then shows its Done step)."""
     if ui == "prompt":
-        from scaffolder.ui.prompts import run_prompts
+        from scaffolder.ui.prompts.new_project import run_prompts
 
-        return run_prompts(spec, target)
-    from scaffolder.ui.wizard import run_wizard
-    from scaffolder.writer import create_project
+        return run_prompts(spec, target), None
+    from scaffolder.ui.wizard.app import run_wizard
 
-    def write(outcome) -> list[str]:
-        files = _render(outcome.spec)
-        create_project(outcome.target, with_record(files), force=args.force)
-        return sorted(files)
+    written: list[str] = []
 
-    return run_wizard(spec, target, write=write)
+    def write(outcome: WizardOutcome) -> list[str]:
+        written[:] = write_new_project(outcome.spec, outcome.target, force=force)
+        return written
+
+    outcome = run_wizard(spec, target, write=write)
+    return outcome, written if outcome is not None else None

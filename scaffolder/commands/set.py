@@ -9,6 +9,7 @@ one edit: one diff, one write.
 from __future__ import annotations
 
 import argparse
+import sys
 
 from scaffolder.commands import add_reopen_arguments
 
@@ -21,14 +22,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from scaffolder.reopen.edits import apply_assignments
+    from scaffolder.reopen.edits import apply_assignments, assigned_identity, installer_notes
     from scaffolder.reopen.project import commit, editing
 
     with editing(
         args.project, dry_run=args.dry_run, context=args.context, here=args.here
     ) as project:
         new_text = apply_assignments(project, args.assignments)
-        written = commit(project, new_text, dry_run=args.dry_run, force=args.force)
+        identity = assigned_identity(project, args.assignments)  # installer=uv
+        written = commit(
+            project, new_text, identity=identity, dry_run=args.dry_run, force=args.force
+        )
+        for note in installer_notes(project, identity):
+            print(f"note: {note}", file=sys.stderr)
     if not args.dry_run:
         from scaffolder.redact import redact_text
 

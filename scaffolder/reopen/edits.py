@@ -7,7 +7,7 @@ call these, then `reopen.commit`; none of them writes by itself. Every edit goes
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scaffolder.catalog import PROVIDERS, Provider, Role
 from scaffolder.config_tree import (
@@ -26,6 +26,9 @@ from scaffolder.spec.environments import BASE, MEMORY, OVERLAYS, PRODUCTION, TES
 from scaffolder.spec.names import validate_slot_name
 from scaffolder.spec.settings import Setting
 from scaffolder.spec.slots import Slot, check_provider, default_local_url
+
+if TYPE_CHECKING:
+    from scaffolder.project_files import ProjectIdentity
 
 Additions = dict[tuple[str, ...], dict[str, Any]]
 
@@ -365,6 +368,9 @@ def apply_edit(project: Project, edit: object) -> str:
         return set_setting(project, edit.env, edit.setting, edit.value)
     if isinstance(edit, VariableEdit):
         return set_connection(project, edit.group, edit.slot, edit.value)
+    if isinstance(edit, ProjectEdit) and edit.name == "installer":
+        require_generated_install_files(project)
+        return project.text  # not in the config: the identity changes (assigned_identity)
     if isinstance(edit, ProjectEdit):
         hint = {
             "ci": "protean-init ci --ci PROVIDER",
@@ -503,6 +509,62 @@ def missing_environments(project: Project, envs: list[str]) -> list[str]:
     these and keeps the ones already there as they are."""
     existing = overlay_names(project.tree)
     return [env for env in dict.fromkeys(envs) if env not in existing]
+
+
+def assigned_identity(project: Project, assignments: list[str]) -> ProjectIdentity:
+    """The project's choices outside domain.toml after `assignments` (`installer=uv`): passed
+    with the config text to the same commit, the derived files that read them (CI, the
+    Dockerfile) are re-derived in that one write, and the answers file records them."""
+    from dataclasses import replace
+
+    from scaffolder.install import test_install_command
+    from scaffolder.vocabulary import ProjectEdit, parse_edits
+
+    identity = project.identity
+    for edit in parse_edits(assignments, flag="set"):
+        if isinstance(edit, ProjectEdit) and edit.name == "installer":
+            pyproject = project.root / "pyproject.toml"
+            declared = None
+            if pyproject.is_file():
+                from scaffolder.inputs import read_text
+
+                declared = read_text(pyproject, "pyproject.toml")
+            # CI's install step follows: `uv sync --extra test` for the same extra.
+            identity = replace(
+                identity,
+                installer=edit.value,
+                test_install=test_install_command(declared, edit.value),
+            )
+    return identity
+
+
+def installer_notes(project: Project, identity: ProjectIdentity) -> list[str]:
+    """What a changed installer leaves as it is: the README, the user's own after `new`
+    (protean-init never rewrites it), whose "Run the tests" commands install the old way."""
+    old, new = project.identity.installer, identity.installer
+    if old == new or not (project.root / "README.md").is_file():
+        return []
+    commands = (
+        "uv sync --extra test, then uv run pytest"
+        if new == "uv"
+        else ('python -m venv .venv, pip install -e ".[test]", then pytest')
+    )
+    return [
+        f"README.md is yours and was left as it is: its commands still install with {old}; "
+        f"with {new}: {commands}"
+    ]
+
+
+def require_generated_install_files(project: Project) -> None:
+    """`set installer=...` re-derives the files protean-init generated; a project it did not
+    make (adopted: `protean new`'s, or by hand) has install steps of the user's own, which
+    keep their installer: refused in one line saying so."""
+    if project.last_generated is None:
+        raise UsageError(
+            f"installer is not changed with set here: {project.root}'s CI, Dockerfile and README "
+            f"are your own (protean-init did not generate them) and keep their installer "
+            f"({project.identity.installer}); change their install steps by hand"
+        )
 
 
 def apply_assignments(project: Project, assignments: list[str]) -> str:

@@ -1,4 +1,6 @@
-"""The edit menu's model, shared by the Textual app and the prompts: no UI library here.
+"""What the edit menu's actions change, below the UI: the project's overview (also what
+`protean-init summary` prints) and the proposals. What the menu offers and says is in
+scaffolder.ui.edit_menu.model; no UI library here.
 
 An action turns the project into a `Proposal`: the edited config text run through
 `reopen.pending_changes`, so every file it would touch (domain.toml, pyproject.toml, compose,
@@ -14,9 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scaffolder.catalog import PROVIDERS, Role
-from scaffolder.config_tree import base_of, overlay_names
-from scaffolder.errors import ScaffolderError, UsageError
+from scaffolder.catalog import Role
+from scaffolder.errors import ScaffolderError
 from scaffolder.project_files import (
     ANSWERS_FILE,
     COMPOSE_NAMES,
@@ -26,19 +27,15 @@ from scaffolder.project_files import (
     compose_file,
 )
 from scaffolder.reopen.project import Project, open_project
-from scaffolder.spec.environments import BASE, INHERIT, MEMORY, OVERLAYS, PRODUCTION
-from scaffolder.spec.names import validate_slot_name
-from scaffolder.spec.settings import Setting
-from scaffolder.spec.slots import DEFAULT_DATABASE, Slot, role_order
+from scaffolder.spec.environments import BASE, INHERIT
+from scaffolder.spec.slots import Slot, role_order
 from scaffolder.transaction.change import FileChange
 from scaffolder.writer import unified_diff
 
 if TYPE_CHECKING:
-    from scaffolder.check import Finding
     from scaffolder.project_files import ProjectIdentity
 
 CI_FILES = {"github": GITHUB_WORKFLOW, "gitlab": GITLAB_CI}
-CI_NAMES = {"github": "GitHub Actions", "gitlab": "GitLab CI"}
 
 
 # --- what the project looks like -------------------------------------------------------------
@@ -86,7 +83,7 @@ def overview(project: Project) -> Overview:
             found.setdefault(use.slot)
             cells[(env, use.slot)] = Cell(
                 use.provider.name,
-                overlay is not None and _table_in(overlay, use.slot.path) is None,
+                overlay is not None and table_at(overlay, use.slot.path) is None,
             )
     # Named slots of a role stay in the order the file has them (sorted is stable).
     slots = sorted(found, key=role_order)
@@ -138,107 +135,12 @@ def provider_table(view: Overview, *, mark_inherited: bool = True) -> list[str]:
     return [line.rstrip() for line in lines]
 
 
-def overview_lines(view: Overview) -> list[str]:
-    """The overview as plain lines, as the edit prompts show it: the provider table (↑ marks
-    a provider an overlay inherits from base), the derived files and the services."""
-    derived = ", ".join(
-        path + ("" if ours else " (yours: only added to)") for path, ours in view.derived
-    )
-    return [
-        *provider_table(view),
-        "",
-        f"derived: {derived or 'none yet'}",
-        f"services: {', '.join(view.services) or 'none'}",
-    ]
-
-
-def _table_in(tree: object, path: tuple[str, ...]) -> dict | None:
+def table_at(tree: object, path: tuple[str, ...]) -> dict | None:
     for key in path:
         if not isinstance(tree, dict) or not isinstance(tree.get(key), dict):
             return None
         tree = tree[key]
     return tree if isinstance(tree, dict) else None
-
-
-def findings_by_cell(
-    view: Overview, findings: Sequence[Finding]
-) -> dict[tuple[str, Slot], Finding]:
-    """The most serious finding about each cell: one of its environment that names its slot
-    (`production uses the in-memory cache 'memory' for caches.default ...`)."""
-    import re
-
-    by_cell: dict[tuple[str, Slot], Finding] = {}
-    for finding in sorted(findings, key=lambda f: f.sort_key):
-        if finding.env not in view.environments:
-            continue
-        for slot in view.slots:
-            if re.search(rf"(?<![\w.]){re.escape(slot.key)}(?![\w])", finding.message):
-                by_cell.setdefault((finding.env, slot), finding)
-    return by_cell
-
-
-def missing_overlays(project: Project) -> list[str]:
-    existing = overlay_names(project.tree)
-    return [env for env in OVERLAYS if env not in existing]
-
-
-# --- choices an action offers ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Option:
-    """One entry of a choice list: the value to pass on, its name and a line about it."""
-
-    value: str | None
-    name: str
-    summary: str
-
-
-def database_name_error(project: Project, name: str) -> str | None:
-    """Why `name` cannot be a new database here, or None: checked as the user types."""
-    return slot_name_error(project, Role.DATABASE, name)
-
-
-def provider_options(role: Role) -> list[Option]:
-    return [Option(p.name, p.name, p.summary) for p in PROVIDERS[role].values()]
-
-
-def base_database_default(project: Project) -> str:
-    """The provider a new database starts with in base: databases.default's."""
-    table = _table_in(base_of(project.tree), DEFAULT_DATABASE.path) or {}
-    name = table.get("provider")
-    return name if isinstance(name, str) and name in PROVIDERS[Role.DATABASE] else "memory"
-
-
-def overlay_database_options(project: Project, env: str, base: str) -> tuple[list[Option], int]:
-    """A new database's choices in overlay `env` (None: leave it to add_database), and the
-    one to start on: what databases.default uses there, as the wizard starts a new database.
-
-    add_database makes [memory] stay in memory and gives [production] the base's server with
-    a variable that has no default; the first option says so instead of a bare "inherit".
-    """
-    base_provider = PROVIDERS[Role.DATABASE][base]
-    if env == MEMORY:
-        automatic = Option(None, "automatic", "memory: the memory overlay stays in memory")
-    elif env == PRODUCTION and not base_provider.in_memory:
-        from scaffolder.spec.defaults import production_provider
-
-        server = production_provider(Role.DATABASE, base)
-        automatic = Option(None, "automatic", f"{server} from a variable with no default")
-    else:
-        automatic = Option(None, "inherit", f"from base: {base}")
-    options = [automatic, *provider_options(Role.DATABASE)]
-    overlay = project.tree.get(env)
-    table = _table_in(overlay, DEFAULT_DATABASE.path) if isinstance(overlay, dict) else None
-    current = table.get("provider") if table else None
-    start = next((i for i, o in enumerate(options) if o.value == current), 0)
-    return options, start
-
-
-def ci_options(project: Project) -> tuple[list[Option], int]:
-    options = [Option(ci, CI_NAMES[ci], path) for ci, path in CI_FILES.items()]
-    current = project.identity.ci if project.identity.ci in CI_FILES else "github"
-    return options, list(CI_FILES).index(current)
 
 
 # --- proposals -------------------------------------------------------------------------------
@@ -310,10 +212,12 @@ def propose_set_provider(project: Project, env: str, slot: Slot, provider: str |
 def propose_edit(project: Project, assignments: Sequence[str]) -> Proposal:
     """`KEY=VALUE` edits in the vocabulary of `new --set` and `set`, parsed by the same
     function: what `protean-init set KEY=VALUE...` writes."""
-    from scaffolder.reopen.edits import apply_assignments
+    from scaffolder.reopen.edits import apply_assignments, assigned_identity, installer_notes
 
     text = apply_assignments(project, list(assignments))
-    return _propose(project, "Set " + ", ".join(assignments), text)
+    identity = assigned_identity(project, list(assignments))
+    notes = installer_notes(project, identity)
+    return _propose(project, "Set " + ", ".join(assignments), text, identity=identity, notes=notes)
 
 
 def propose_add_slot(
@@ -366,75 +270,6 @@ def propose_upgrade(project: Project) -> Proposal:
     return Proposal(f"Upgrade to protean-init {upgrade.to_version}", project.root, changes, notes)
 
 
-def assignment_error(text: str) -> str | None:
-    """Why `KEY=VALUE` is not in the vocabulary, or None: checked as the user types."""
-    from scaffolder.vocabulary import parse_assignment, parse_edit
-
-    try:
-        parse_edit(*parse_assignment(text, flag="key"))
-    except UsageError as error:
-        return str(error)
-    return None
-
-
-def named_slots(project: Project) -> list[Slot]:
-    """The slots that can be removed or renamed: named ones other than `default`."""
-    from scaffolder.reopen.edits import base_slots
-
-    return [slot for slot in base_slots(project) if slot.name not in (None, "default")]
-
-
-def slot_name_error(project: Project, role: Role, name: str) -> str | None:
-    """Why `name` cannot be a new ROLE slot here, or None: checked as the user types."""
-    if not name:
-        return "enter a name, such as reports"
-    try:
-        validate_slot_name(name)
-    except UsageError as error:
-        return str(error)
-    section = base_of(project.tree).get(role.value)
-    if isinstance(section, dict) and name in section:
-        return f"there is a {role.label} named {name!r} already"
-    return None
-
-
-def cell_provider_options(project: Project, env: str, slot: Slot) -> tuple[list[Option], int]:
-    """The provider picker for one cell: in an overlay, `inherit` (drop the override) first,
-    then every provider of the role; the cursor on the one in use."""
-    options = provider_options(slot.role)
-    overlay = project.tree.get(env) if env != BASE else None
-    current = None
-    if env == BASE:
-        table = _table_in(base_of(project.tree), slot.path)
-    else:
-        table = _table_in(overlay, slot.path) if isinstance(overlay, dict) else None
-        base_table = _table_in(base_of(project.tree), slot.path) or {}
-        base = base_table.get("provider") or "the default"
-        options = [Option(None, INHERIT, f"no override: base's {base}"), *options]
-    current = table.get("provider") if table else None
-    values = [option.value for option in options]
-    start = values.index(current) if current in values else 0
-    return options, start
-
-
-def setting_value_options(env: str, setting: Setting) -> list[Option]:
-    """The values a setting takes, where they are few (booleans, sync/async); empty for a
-    free value (a port, a host), typed instead. Overlays offer `inherit`."""
-    from scaffolder.errors import UsageError
-
-    candidates = ("true", "false", "sync", "async", "event_store", "stream")
-    options = []
-    for value in candidates:
-        try:
-            setting.parse(f"{env}.{setting.key}", value)
-        except UsageError:
-            continue
-        options.append(Option(value, value, ""))
-    if options and env != BASE:
-        options.append(Option(INHERIT, INHERIT, "no override: base's value"))
-    return options
-
-
 def propose_add_overlays(project: Project, envs: Sequence[str]) -> Proposal:
     from scaffolder.reopen.edits import add_environments
 
@@ -450,22 +285,6 @@ def propose_ci(project: Project, ci: str) -> Proposal:
         # Kept: it holds lines of the user's own (protean-init removes only its own file).
         proposal.notes.append(f"{old} is no longer regenerated; delete it if you no longer use it")
     return proposal
-
-
-DEPLOY_SUMMARIES = {
-    "docker": "Dockerfile and .dockerignore: the image runs protean server",
-    "kubernetes": "Dockerfile + Kustomize manifests in deploy/kubernetes/",
-    "none": "stop deriving them (the files stay for you to delete)",
-}
-
-
-def deploy_options(project: Project) -> tuple[list[Option], int]:
-    """The deploy choices, the cursor on the project's own."""
-    from scaffolder.spec.choices import DEPLOY_CHOICES
-
-    options = [Option(kind, kind, DEPLOY_SUMMARIES[kind]) for kind in DEPLOY_CHOICES]
-    current = project.identity.deploy
-    return options, list(DEPLOY_CHOICES).index(current) if current in DEPLOY_CHOICES else 0
 
 
 def propose_deploy(project: Project, kind: str) -> Proposal:
@@ -503,13 +322,3 @@ def apply_proposal(proposal: Proposal) -> Project | None:
             f"{stale.relative} changed since the preview; nothing written (preview again)"
         ) from None
     return open_project(proposal.root)
-
-
-def outcome_line(proposal: Proposal) -> str:
-    """`Add databases.reports: domain.toml, ...`: what was written, for the terminal."""
-    return f"{proposal.title}: {', '.join(proposal.paths)}"
-
-
-def short_outcome(proposal: Proposal) -> str:
-    count = len(proposal.paths)
-    return f"{proposal.title}: {count} file{'' if count == 1 else 's'} written"

@@ -1,7 +1,7 @@
 """The one spec builder: choices accumulating into a ProjectSpec, whichever front end makes them.
 
 Answers files and `--set` flags (scaffolder.answers) fill it through the vocabulary's edits;
-the Textual wizard and the questionary prompts fill it through scaffolder.ui.state.Draft, which
+the Textual wizard and the questionary prompts fill it through ui.common.state.Draft, which
 adds what only a form needs (the target folder, which fields follow the project name, counts as
 typed). It holds what was chosen, not what follows from it: an overlay keeps only the slots and
 settings it overrides ("inherit" is the absence of an entry), and the variable names and local

@@ -521,3 +521,21 @@ def build_new_args(argv: list[str]):
 
     routed = route(argv)
     return build_parser(routed[0]).parse_args(routed)
+
+
+@pytest.mark.parametrize("argv", [["--defaults"], ["--set", "ci=gitlab"], ["--answers=a.yml"]])
+def test_new_options_inside_a_project_say_what_to_run_instead(tmp_path, monkeypatch, capsys, argv):
+    """`protean-init --defaults` inside a project routes to the edit menu, which has no such
+    option: one line naming the project and what to run instead, exit 2, nothing changed."""
+    shop = tmp_path / "shop"
+    assert main(["new", str(shop), "--defaults"]) == 0
+    before = {path: path.read_bytes() for path in shop.rglob("*") if path.is_file()}
+    monkeypatch.chdir(shop / "tests")
+    capsys.readouterr()
+    assert main(argv) == 2
+    error = capsys.readouterr().err.strip()
+    assert "\n" not in error
+    assert f"{shop.resolve()} is a Protean project already" in error
+    assert f"{argv[0].split('=')[0]} is for a new one" in error
+    assert "protean-init set KEY=VALUE" in error
+    assert before == {path: path.read_bytes() for path in shop.rglob("*") if path.is_file()}

@@ -123,3 +123,82 @@ def test_uv_gitlab_ci_installs_with_uv_and_passes_its_schema(tmp_path, capsys):
     assert data["test-memory"]["script"] == ["uv run pytest --protean-env memory"]
     assert "pip install -e" not in text
     assert_gitlab_ci_valid(root / ".gitlab-ci.yml")
+
+
+# --- protean-init set installer=... on an existing project ----------------------------------
+
+INSTALL_FILES = (GITHUB, "Dockerfile", ".dockerignore")
+
+
+def files_of(root: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in root.rglob("*")
+        if path.is_file()
+    }
+
+
+def test_set_installer_uv_re_derives_ci_and_the_dockerfile_in_one_write(tmp_path, capsys):
+    """`set installer=uv` on a pip project: CI and the Dockerfile become, byte for byte, what
+    `new --set installer=uv` writes, the answers file records uv (later edits keep it), the
+    README (the user's after `new`) is left with a note; `set installer=pip` brings the files
+    back as they were."""
+    root = new(tmp_path)
+    before = files_of(root)
+    made_with_uv = new(tmp_path / "uv", "installer=uv")
+    capsys.readouterr()
+    assert main(["set", "--project", str(root), "installer=uv"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("Set installer=uv; updated: "), out
+    assert "README.md is yours" in err and "uv sync --extra test" in err
+    after = files_of(root)
+    for path in INSTALL_FILES:
+        assert after[path] == (made_with_uv / path).read_bytes(), path
+    assert read_answers(root)["installer"] == "uv"
+    assert project_identity(root, read_answers(root)).installer == "uv"
+    assert after["README.md"] == before["README.md"]
+    assert after["domain.toml"] == before["domain.toml"]
+    assert_github_workflow_valid(root / GITHUB)
+    # A later edit keeps uv (the answers hold it), and the way back restores pip's files.
+    assert main(["set", "--project", str(root), "test.debug=false"]) == 0
+    assert "uv sync --extra test" in runs(root)
+    assert main(["set", "--project", str(root), "test.debug=inherit", "installer=pip"]) == 0
+    back = files_of(root)
+    for path in (*INSTALL_FILES, "domain.toml"):
+        assert back[path] == before[path], path
+
+
+def test_set_installer_keeps_a_users_edit_of_the_workflow(tmp_path, capsys):
+    """A line of the user's own in the generated workflow survives the re-derivation: the
+    three-way merge takes uv's lines and keeps theirs."""
+    root = new(tmp_path)
+    workflow = root / GITHUB
+    text = workflow.read_text()
+    edited = text.replace(
+        "    runs-on: ubuntu-latest\n", "    runs-on: ubuntu-latest\n    timeout-minutes: 9\n", 1
+    )
+    assert edited != text
+    workflow.write_text(edited)
+    assert main(["set", "--project", str(root), "installer=uv"]) == 0
+    merged = workflow.read_text()
+    assert "timeout-minutes: 9" in merged and "uv sync --extra test" in merged
+
+
+def test_set_installer_on_a_project_protean_init_did_not_make_is_refused(tmp_path, capsys):
+    """An adopted project (`protean new`'s layout, its own uv.lock and CI): its install steps
+    are the user's, so it keeps its own installer; one line says why, exit 2, nothing written."""
+    root = tmp_path / "acme"
+    (root / "src" / "acme").mkdir(parents=True)
+    (root / "src" / "acme" / "__init__.py").write_text("")
+    (root / "pyproject.toml").write_text('[project]\nname = "acme"\nversion = "0"\n')
+    (root / "src" / "acme" / "domain.toml").write_text(
+        'debug = true\n[databases.default]\nprovider = "memory"\n'
+    )
+    (root / "uv.lock").write_text("version = 1\n")
+    before = files_of(root)
+    capsys.readouterr()
+    assert main(["set", "--project", str(root), "installer=pip"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err, err
+    assert "are your own" in err and "keep their installer (uv)" in err, err
+    assert files_of(root) == before

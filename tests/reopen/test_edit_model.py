@@ -27,6 +27,7 @@ from scaffolder.spec.defaults import production_provider
 from scaffolder.spec.environments import BASE
 from scaffolder.spec.settings import SETTING_TABLE
 from scaffolder.spec.slots import Slot
+from scaffolder.ui.edit_menu import model
 from tests.support.protean_config import load_config
 
 from .support import config_tree, variable_names
@@ -274,7 +275,7 @@ def run_menu(root: Path, op: tuple) -> None:
         edit = parse_edit(*op[1][0].split("=", 1))
         if isinstance(edit, ProviderEdit):
             # The provider picker of a cell (with `inherit` for an overlay).
-            options, _ = menu.cell_provider_options(project, edit.env, edit.slot)
+            options, _ = model.cell_provider_options(project, edit.env, edit.slot)
             assert edit.provider in [option.value for option in options]
             proposal = menu.propose_set_provider(project, edit.env, edit.slot, edit.provider)
         else:

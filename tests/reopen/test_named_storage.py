@@ -17,7 +17,7 @@ from scaffolder.catalog import PROVIDERS, Role
 from scaffolder.cli import main
 from scaffolder.spec.defaults import default_spec
 from scaffolder.spec.slots import Slot, default_local_url
-from scaffolder.ui.state import Draft
+from scaffolder.ui.common.state import Draft
 from tests.support.validators import assert_compose_valid, assert_github_workflow_valid
 
 from .support import COMPOSE, GITHUB, GITLAB, write

@@ -109,7 +109,7 @@ def test_a_name_of_the_projects_own_is_taken(name: str) -> None:
 
 
 def test_the_wizard_says_why_a_variable_name_is_refused() -> None:
-    from scaffolder.ui.state import Draft
+    from scaffolder.ui.common.state import Draft
 
     draft = Draft.from_spec(default_spec("shop"), Path("shop"))
     draft.variables[DEFAULT] = "LD_PRELOAD"

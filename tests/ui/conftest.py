@@ -38,7 +38,7 @@ def initial():
 @pytest.fixture
 def make_app(initial, tmp_path):
     """`make_app(write=None, target=None)`: a WizardApp over the default spec, in tmp_path."""
-    from scaffolder.ui.wizard import WizardApp
+    from scaffolder.ui.wizard.app import WizardApp
 
     def make(write=None, target: Path | None = None, spec=None):
         return WizardApp(spec or initial, target or tmp_path / "acme", write)

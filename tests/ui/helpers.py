@@ -8,7 +8,7 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
-from scaffolder.ui.widgets import ChoiceGrid, ChoiceModal
+from scaffolder.ui.common.choices import ChoiceGrid, ChoiceModal
 
 
 async def step_ready(pilot: Pilot, screen_type: type | None = None):

@@ -10,9 +10,9 @@ from textual.widgets import OptionList, Static
 
 from scaffolder.cli import main
 from scaffolder.reopen.project import open_project
-from scaffolder.ui.edit_menu_app import EditApp
-from scaffolder.ui.screens.preview import ReportModal
-from scaffolder.ui.widgets import ChoiceModal
+from scaffolder.ui.common.choices import ChoiceModal
+from scaffolder.ui.common.preview import ReportModal
+from scaffolder.ui.edit_menu.app import EditApp
 
 from .conftest import snapshot
 from .helpers import modal_shown, until

@@ -15,12 +15,12 @@ from textual.widgets import Input, RadioButton, Static
 from scaffolder.answers import build_spec
 from scaffolder.render import render_project
 from scaffolder.spec.defaults import default_spec
-from scaffolder.ui.screens.connections import ConnectionsScreen
-from scaffolder.ui.screens.deploy import SCALE_NOTE, DeployScreen
-from scaffolder.ui.screens.help import HelpScreen
-from scaffolder.ui.screens.providers import ProvidersScreen
-from scaffolder.ui.screens.review import ReviewScreen
-from scaffolder.ui.wizard import DEPLOY, WizardApp
+from scaffolder.ui.wizard.app import DEPLOY, WizardApp
+from scaffolder.ui.wizard.screens.connections import ConnectionsScreen
+from scaffolder.ui.wizard.screens.deploy import SCALE_NOTE, DeployScreen
+from scaffolder.ui.wizard.screens.help import HelpScreen
+from scaffolder.ui.wizard.screens.providers import ProvidersScreen
+from scaffolder.ui.wizard.screens.review import ReviewScreen
 
 from .helpers import shown_text, step_ready, type_into, until
 from .test_snapshots import settle, steady_compare
@@ -244,8 +244,8 @@ def test_the_prompts_ask_the_deploy_question(initial, tmp_path):
 
 
 def test_the_plain_summary_names_the_deployment(initial, tmp_path):
-    from scaffolder.ui.prompts import plain_summary
-    from scaffolder.ui.state import Draft
+    from scaffolder.ui.common.state import Draft
+    from scaffolder.ui.prompts.new_project import plain_summary
 
     draft = Draft.from_spec(initial, tmp_path / "acme")
     summary = "\n".join(plain_summary(draft, draft.build()))

@@ -10,11 +10,12 @@ from textual.widgets import OptionList, Static
 
 from scaffolder.check import check_project
 from scaffolder.reopen.project import open_project
-from scaffolder.ui.edit_menu import report
-from scaffolder.ui.edit_menu_app import EditApp
-from scaffolder.ui.screens.edit_menu import EditScreen
-from scaffolder.ui.screens.preview import ReportModal
-from scaffolder.ui.widgets import ChoiceGrid, ChoiceModal, Hint, NameModal, PickManyModal
+from scaffolder.ui.common.choices import ChoiceGrid, ChoiceModal, NameModal, PickManyModal
+from scaffolder.ui.common.preview import ReportModal
+from scaffolder.ui.common.widgets import Hint
+from scaffolder.ui.edit_menu.app import EditApp
+from scaffolder.ui.edit_menu.run import report
+from scaffolder.ui.edit_menu.screen import EditScreen
 
 from .conftest import snapshot
 from .helpers import modal_shown, move_to, shown_text, until

@@ -6,8 +6,8 @@ from __future__ import annotations
 from textual.widgets import Static
 
 from scaffolder.reopen.project import open_project
-from scaffolder.ui.edit_menu_app import EditApp
-from scaffolder.ui.widgets import ChoiceGrid
+from scaffolder.ui.common.choices import ChoiceGrid
+from scaffolder.ui.edit_menu.app import EditApp
 
 TEST = 2
 
@@ -33,7 +33,7 @@ async def test_an_unknown_provider_is_marked_with_what_is_allowed(shop):
 
 
 def test_leaving_the_edit_menu_unchanged_exits_0(shop, capsys):
-    from scaffolder.ui.edit_menu import report
+    from scaffolder.ui.edit_menu.run import report
 
     assert report([]) == 0
     assert "nothing was changed" in capsys.readouterr().err

@@ -5,9 +5,9 @@ previews its diff and writes only on confirm."""
 from __future__ import annotations
 
 from scaffolder.reopen.project import open_project
-from scaffolder.ui.edit_menu_app import EditApp
-from scaffolder.ui.screens.edit_menu import EditScreen
-from scaffolder.ui.widgets import NameModal
+from scaffolder.ui.common.choices import NameModal
+from scaffolder.ui.edit_menu.app import EditApp
+from scaffolder.ui.edit_menu.screen import EditScreen
 
 from .conftest import snapshot
 from .helpers import modal_shown, move_to
@@ -137,6 +137,8 @@ async def test_the_rename_dialog_says_rename_and_speaks_in_sentences(shop):
         assert "sessions" in placeholder and "reports" not in placeholder
         hint = str(dialog.query_one("#name-hint").render())
         assert hint[0].isupper() and hint.endswith("."), hint
+        # What is renamed is the cache's section of the config: not "tables", a database's word.
+        assert "[caches.sessions]" in hint and "tables" not in hint, hint
         await pilot.press("escape")
         await pilot.pause()
         assert snapshot(shop) == before

@@ -9,7 +9,7 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output.plain_text import PlainTextOutput
 
 from scaffolder.reopen.project import open_project
-from scaffolder.ui.edit_menu_prompts import run_edit_prompts
+from scaffolder.ui.edit_menu.prompts import run_edit_prompts
 
 from .conftest import snapshot
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 
 from scaffolder.reopen.project import open_project
-from scaffolder.ui.choices import ChoiceModal, NameModal, PickManyModal
-from scaffolder.ui.edit_menu_app import EditApp
-from scaffolder.ui.screens.preview import ReportModal
+from scaffolder.ui.common.choices import ChoiceModal, NameModal, PickManyModal
+from scaffolder.ui.common.preview import ReportModal
+from scaffolder.ui.edit_menu.app import EditApp
 
 from .helpers import modal_shown
 from .test_snapshots import SIZES

@@ -11,7 +11,7 @@ from textual.widgets import Static
 from scaffolder import __version__
 from scaffolder.project_files import ANSWERS_FILE
 from scaffolder.reopen.project import open_project
-from scaffolder.ui.edit_menu_app import EditApp
+from scaffolder.ui.edit_menu.app import EditApp
 
 from .conftest import snapshot
 from .test_edit import diff_of, preview, settled

@@ -13,7 +13,7 @@ from scaffolder.check import check_project
 from scaffolder.render import render_project
 from scaffolder.spec.environment_spec import EnvironmentSpec
 from scaffolder.spec.slots import Slot
-from scaffolder.ui.findings import config_findings, findings_content, headline
+from scaffolder.ui.common.findings import config_findings, findings_content, headline
 from scaffolder.writer import create_project
 
 DATABASE = Slot(Role.DATABASE, "default")

@@ -11,7 +11,7 @@ from prompt_toolkit.output import DummyOutput
 
 from scaffolder.catalog import Role
 from scaffolder.spec.slots import Slot
-from scaffolder.ui.prompts import run_prompts
+from scaffolder.ui.prompts.new_project import run_prompts
 
 from .helpers import pick, type_into
 
@@ -29,7 +29,7 @@ def answer(initial, target: Path, *keys: str, later: str = "", at: int = 0, clos
     follows it, as in a terminal. Sent on that state, not after a delay: on a loaded machine
     a timed key landed on an earlier prompt, and the one it was meant for waited forever.
     """
-    import scaffolder.ui.prompts as prompts
+    import scaffolder.ui.prompts.prompter as prompts
 
     asked = [0]
     original = prompts.Prompter.ask
@@ -58,8 +58,9 @@ DEFAULTS = (
     "\r",  # package name
     "\r",  # target folder
     "\r",  # CI
+    "\r",  # installer: pip
     "\r",  # compose
-    "\r",  # add a named database? no
+    "\r",  # add a named database, broker or cache? no
     "\r",  # change providers in: none
     "\r",  # change settings in: none
     "\r",  # change connections? no
@@ -73,8 +74,10 @@ CHOICES = (
     "\r",
     "\r",
     DOWN + "\r",  # GitLab CI
+    DOWN + "\r",  # uv
     "n",  # no compose
     "y",
+    "\r",  # a named database (the first choice)
     "reports\r",
     "n",
     DOWN + " " + DOWN + " \r",  # change providers in production and test
@@ -111,10 +114,11 @@ def test_choices_reach_the_spec(initial, tmp_path):
     outcome = answer(initial, tmp_path / "acme", *CHOICES)
     assert outcome is not None
     spec = outcome.spec
-    assert (spec.project_name, spec.package_name, spec.ci, spec.compose) == (
+    assert (spec.project_name, spec.package_name, spec.ci, spec.installer, spec.compose) == (
         "shop",
         "shop",
         "gitlab",
+        "uv",
         False,
     )
     assert outcome.target == tmp_path / "shop"
@@ -159,7 +163,8 @@ async def choose_in_the_wizard(app):
     async with app.run_test(size=(100, 40)) as pilot:
         await type_into(pilot, "#project-name", "shop")
         app.screen.query_one("#ci").focus()
-        await pilot.press("right", "enter", "tab", "space")  # GitLab; compose off
+        # GitLab; uv; compose off
+        await pilot.press("right", "enter", "tab", "right", "enter", "tab", "space")
         await pilot.press("ctrl+n", "a", *"reports", "enter")
         await pilot.pause()
         await pick(pilot, "providers", 4, 1, "memory")  # production caches.default
@@ -205,8 +210,8 @@ def test_write_defaults_to_no_when_check_finds_something(initial, tmp_path):
 
 
 def test_environments_are_labelled_and_the_summary_is_plain_text(initial, tmp_path):
-    from scaffolder.ui.prompts import plain_summary, slot_summary
-    from scaffolder.ui.state import Draft
+    from scaffolder.ui.common.state import Draft
+    from scaffolder.ui.prompts.new_project import plain_summary, slot_summary
 
     draft = Draft.from_spec(initial, tmp_path / "acme")
     line = slot_summary(draft, "memory")
@@ -301,12 +306,13 @@ def test_lt_goes_back_exactly_one_question_within_a_step(monkeypatch, initial, t
         initial,
         tmp_path / "acme",
         [
-            *[""] * 5,  # project, package, folder, CI, compose
-            "y",  # Add a named database?
+            *[""] * 6,  # project, package, folder, CI, installer, compose
+            "y",  # Add a named database, broker or cache?
+            "",  # a database
             "reports",
-            "",  # Add a named database? no
+            "",  # Add another? no
             "<",  # at "Change providers in which environments?"
-            "",  # Add a named database? again: Enter keeps its answer, no
+            "",  # Add a named ...? again: Enter keeps its answer, no
             "2",  # Change providers in: production
             "",  # production · databases.default: as it is
             "<",  # at production · databases.reports: back to databases.default
@@ -318,10 +324,10 @@ def test_lt_goes_back_exactly_one_question_within_a_step(monkeypatch, initial, t
     )
     assert outcome is not None, transcript[-1500:]
     assert REPORTS in outcome.spec.slots
-    assert "Remove any named database" not in transcript
+    assert "Remove any named" not in transcript
     backs = transcript.split("(back one question)\n")
     assert len(backs) == 3, transcript
-    assert backs[1].startswith("Add a named database? [y/N]: "), backs[1][:200]
+    assert backs[1].startswith("Add a named database, broker or cache? [y/N]: "), backs[1][:200]
     # production's database again (its choices listed again), not the step's first question
     assert backs[2].startswith("production · databases.default:\n"), backs[2][:200]
 
@@ -331,10 +337,60 @@ def test_lt_at_a_steps_first_question_goes_to_the_last_one_before(monkeypatch, i
         monkeypatch,
         initial,
         tmp_path / "acme",
-        [*[""] * 5, "", "<", "y", "reports", "", *[""] * 4, "y"],
+        [*[""] * 6, "", "<", "y", "", "reports", "", *[""] * 4, "y"],
     )
     assert outcome is not None, transcript[-1500:]
     after = transcript.split("(back one question)\n")[1]
     # The step's first question again: its heading, then the question.
-    assert after.startswith("\n2/5 Providers\nAdd a named database? [y/N]: "), after[:200]
+    assert after.startswith("\n2/5 Providers\nAdd a named database, broker or cache? [y/N]: ")
     assert REPORTS in outcome.spec.slots
+
+
+def test_the_prompts_add_a_named_broker_and_cache_as_the_wizards_b_does(
+    monkeypatch, initial, tmp_path
+):
+    """The Providers questions add a named database, broker or cache (the wizard's a and b):
+    they added only databases, so a broker or cache needed the full screen or a later edit."""
+    transcript, outcome = plain_run(
+        monkeypatch,
+        initial,
+        tmp_path / "acme",
+        [
+            *[""] * 6,  # project, package, folder, CI, installer, compose
+            "y",  # Add a named database, broker or cache?
+            "2",  # a broker
+            "events",
+            "y",
+            "3",  # a cache
+            "sessions",
+            "y",
+            "3",
+            "sessions",  # refused: there is one already
+            "carts",
+            "",  # no more
+            *[""] * 4,  # providers: none; settings: none; connections: no; deploy: docker
+            "y",  # Write?
+        ],
+    )
+    assert outcome is not None, transcript[-1500:]
+    assert Slot(Role.BROKER, "events") in outcome.spec.slots
+    assert Slot(Role.CACHE, "sessions") in outcome.spec.slots
+    assert Slot(Role.CACHE, "carts") in outcome.spec.slots
+    assert "there is a cache named 'sessions' already" in transcript
+    assert "Name of the broker" in transcript and "Name of the cache" in transcript
+
+
+def test_the_prompts_ask_pip_or_uv_after_ci_pip_first(monkeypatch, initial, tmp_path):
+    """The installer question (pip first, Enter keeps it, as --defaults); uv reaches the spec
+    and the summary before Write? names it."""
+    transcript, outcome = plain_run(
+        monkeypatch,
+        initial,
+        tmp_path / "acme",
+        [*[""] * 4, "2", *[""] * 6, "y"],  # installer: 2) uv
+    )
+    assert outcome is not None, transcript[-1500:]
+    assert outcome.spec.installer == "uv"
+    listed = "Installer:\n  1) pip: a venv and pip install (needs only Python)\n  2) uv:"
+    assert listed in transcript
+    assert "installer uv" in transcript

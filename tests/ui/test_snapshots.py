@@ -12,8 +12,8 @@ import pytest
 
 from scaffolder.answers import build_spec
 from scaffolder.spec.defaults import default_spec
-from scaffolder.ui.choices import ChoiceModal
-from scaffolder.ui.wizard import WizardApp
+from scaffolder.ui.common.choices import ChoiceModal
+from scaffolder.ui.wizard.app import WizardApp
 
 from .helpers import modal_shown, step_ready, until
 

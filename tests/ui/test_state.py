@@ -11,7 +11,7 @@ from scaffolder.catalog import Role
 from scaffolder.errors import UsageError
 from scaffolder.spec.environments import INHERIT
 from scaffolder.spec.slots import Slot
-from scaffolder.ui.state import Draft
+from scaffolder.ui.common.state import Draft
 
 DATABASE = Slot(Role.DATABASE, "default")
 REPORTS = Slot(Role.DATABASE, "reports")

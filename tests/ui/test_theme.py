@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from textual.command import CommandPalette
 
-from scaffolder.ui import settings
-from scaffolder.ui.edit_menu_app import EditApp
+from scaffolder.ui.common import settings
+from scaffolder.ui.edit_menu.app import EditApp
 
 from .helpers import until
 

@@ -13,13 +13,14 @@ from scaffolder.catalog import Role
 from scaffolder.errors import ScaffolderError
 from scaffolder.spec.environments import INHERIT
 from scaffolder.spec.slots import Slot
-from scaffolder.ui.screens.connections import ConnectionsScreen
-from scaffolder.ui.screens.deploy import DeployScreen
-from scaffolder.ui.screens.done import DoneScreen
-from scaffolder.ui.screens.project import ProjectScreen
-from scaffolder.ui.screens.providers import ProvidersScreen
-from scaffolder.ui.screens.review import ReviewScreen
-from scaffolder.ui.widgets import ChoiceGrid, ChoiceModal, Hint, NameModal
+from scaffolder.ui.common.choices import ChoiceGrid, ChoiceModal, NameModal
+from scaffolder.ui.common.widgets import Hint
+from scaffolder.ui.wizard.screens.connections import ConnectionsScreen
+from scaffolder.ui.wizard.screens.deploy import DeployScreen
+from scaffolder.ui.wizard.screens.done import DoneScreen
+from scaffolder.ui.wizard.screens.project import ProjectScreen
+from scaffolder.ui.wizard.screens.providers import ProvidersScreen
+from scaffolder.ui.wizard.screens.review import ReviewScreen
 
 from .helpers import modal_shown, move_to, pick, step_ready, type_into, until
 
@@ -166,13 +167,41 @@ async def test_enter_moves_through_the_fields_then_ci_and_compose(make_app):
         assert app.focused.id == "target"
         await pilot.press("enter")
         assert app.focused.id == "ci"
-        # In the radio set: move to GitLab and choose it; then Tab to compose and toggle it.
+        # In the radio set: move to GitLab and choose it; then Tab past the installer to
+        # compose and toggle it.
         await pilot.press("right", "enter")
         assert app.draft.ci == "gitlab"
-        await pilot.press("tab", "space")
+        await pilot.press("tab", "tab", "space")
         assert app.screen.query_one("#compose", Checkbox).value is False
         assert app.draft.compose is False
         assert "no compose file" in str(hint(app, "compose-hint").render())
+
+
+async def test_the_installer_is_chosen_on_the_project_step_at_80x24(make_app):
+    """pip or uv on step 1, pip first (as --defaults): uv reaches the spec, the hint beside it
+    says what it needs, the six fields fit 80x24 unscrolled, and Done says `uv sync`."""
+    from .helpers import shown_text
+
+    written = []
+    app = make_app(write=lambda outcome: written.append(outcome) or ["pyproject.toml"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await step_ready(pilot, ProjectScreen)
+        assert app.draft.installer == "pip"
+        body = app.screen.query_one("#body")
+        assert body.max_scroll_y == 0, "step 1 scrolls at 80x24"
+        assert "needs only Python" in shown_text(hint(app, "installer-hint"))
+        app.screen.query_one("#installer").focus()
+        await pilot.press("right", "enter")
+        assert app.draft.installer == "uv"
+        assert "needs uv" in shown_text(hint(app, "installer-hint"))
+        await pilot.press("ctrl+s")
+        await rendered(pilot)
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, DoneScreen)
+        assert "uv sync --extra test" in shown_text(app.screen.query_one("#next-steps", Static))
+    assert written[0].spec.installer == "uv"
 
 
 # --- step 2: providers ------------------------------------------------------------------------
@@ -482,6 +511,32 @@ async def test_enter_in_review_writes_through_the_callback_then_done(make_app, t
     assert app.return_value.target == tmp_path / "acme"
 
 
+async def test_done_at_80x24_shows_each_command_on_its_own_lines(make_app, tmp_path, monkeypatch):
+    """The pip line (`python -m venv .venv && . .venv/bin/activate && pip install -e ...`)
+    is wider than 80 columns: it is shown as its three commands, one `$` a line, not wrapped
+    with `".[test]"` alone on the next line. (The folder as a user names it: `cd acme`, not
+    the long temporary path, which is one command that cannot be split.)"""
+    from .helpers import shown_text
+
+    monkeypatch.chdir(tmp_path)
+    written = ["domain.toml", "docker-compose.yml", "pyproject.toml"]
+    app = make_app(write=lambda outcome: written, target=Path("acme"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+s")
+        await rendered(pilot)
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, DoneScreen)
+        lines = shown_text(app.screen.query_one("#next-steps", Static)).splitlines()
+        commands = [line.strip() for line in lines if line.strip()]
+        assert commands[0] == "Next:"
+        assert all(line.startswith("$ ") for line in commands[1:]), lines
+        assert "$ python -m venv .venv" in commands
+        assert "$ . .venv/bin/activate" in commands
+        assert '$ pip install -e ".[test]"' in commands
+
+
 async def test_a_failed_write_is_shown_and_the_user_can_go_back(make_app):
     def write(outcome):
         raise ScaffolderError(f"{outcome.target} exists and is not empty")
@@ -647,6 +702,28 @@ async def test_a_named_databases_label_is_shown_whole_at_80x24(make_app, initial
         grid = screen.query_one("#providers", ChoiceGrid)
         row = grid.rows.index("databases.analytics_2")
         assert shown_text(grid.cell(row, -1)).strip() == "databases.analytics_2"
+        for column in range(4):
+            assert "…" not in shown_text(grid.cell(row, column))
+
+
+async def test_a_name_too_long_for_the_label_column_is_shown_whole_at_80x24(make_app, initial):
+    """`databases.analytics_reporting` does not fit beside four provider columns at 80
+    columns: the row shows the name whole, after an ellipsis for its role
+    (`…analytics_reporting`), not `databases.analytics_re…`, which hid which one it is."""
+    from scaffolder.answers import build_spec
+
+    from .helpers import shown_text
+
+    spec = build_spec(initial, sets=["base.databases.analytics_reporting=postgresql"])
+    app = make_app(spec=spec)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+n")
+        screen = await step_ready(pilot, ProvidersScreen)
+        await pilot.pause()
+        grid = screen.query_one("#providers", ChoiceGrid)
+        row = grid.rows.index("databases.analytics_reporting")
+        assert shown_text(grid.cell(row, -1)).strip() == "…analytics_reporting"
+        assert shown_text(grid.cell(0, -1)).strip() == "databases.default"
         for column in range(4):
             assert "…" not in shown_text(grid.cell(row, column))
 

@@ -10,11 +10,11 @@ from textual.widgets import Input
 
 from scaffolder.catalog import Role
 from scaffolder.spec.slots import Slot
-from scaffolder.ui.screens.connections import ConnectionsScreen
-from scaffolder.ui.screens.help import HelpScreen
-from scaffolder.ui.screens.project import ProjectScreen
-from scaffolder.ui.screens.providers import ProvidersScreen
-from scaffolder.ui.widgets import QuitModal
+from scaffolder.ui.common.choices import QuitModal
+from scaffolder.ui.wizard.screens.connections import ConnectionsScreen
+from scaffolder.ui.wizard.screens.help import HelpScreen
+from scaffolder.ui.wizard.screens.project import ProjectScreen
+from scaffolder.ui.wizard.screens.providers import ProvidersScreen
 
 from .conftest import snapshot
 from .helpers import modal_shown, pick, shown_text, type_into, until
@@ -256,7 +256,7 @@ async def test_f1_opens_the_help_from_a_text_field_where_a_question_mark_is_text
 
 
 async def test_f1_opens_the_help_over_a_dialogs_name_field(make_app):
-    from scaffolder.ui.choices import NameModal
+    from scaffolder.ui.common.choices import NameModal
 
     app = make_app()
     async with app.run_test(size=(100, 40)) as pilot:
@@ -285,7 +285,7 @@ def type_ahead(app, *keys: str) -> None:
 
 
 async def test_keys_typed_right_after_a_dialog_key_reach_the_dialog(make_app):
-    from scaffolder.ui.choices import NameModal
+    from scaffolder.ui.common.choices import NameModal
 
     app = make_app()
     async with app.run_test(size=(100, 40)) as pilot:
@@ -329,7 +329,7 @@ async def test_a_question_mark_typed_in_a_field_is_text(make_app):
 
 
 def footer_text(app) -> str:
-    from scaffolder.ui.widgets import KeyLine
+    from scaffolder.ui.common.widgets import KeyLine
 
     return str(app.screen.query_one(KeyLine).render())
 
@@ -343,17 +343,19 @@ async def test_the_footer_follows_focus_and_keeps_the_palette_key_in_view_at_80_
         assert line.endswith("^p palette") and len(line) == 80, line
         await pilot.press("ctrl+n")
         await shown(pilot, ProvidersScreen)
-        # The grid is focused: its Enter is offered; the keys that no longer fit give way to
-        # the palette's, which stays at the right edge.
+        # The grid is focused: its Enter is offered. What no longer fits gives way to the
+        # palette's key, which stays at the right edge: alt+← Back, whole (its button is on
+        # the screen), not the end of the line cut mid-key (`f1 …` hid the help key).
         line = footer_text(app)
-        assert line.startswith("⏎ Change a Add db x Remove ^s Review"), line
-        assert line.endswith("… ^p palette") and len(line) == 80, line
+        assert line.startswith("⏎ Change a Add db x Remove ^s Review ^n Next esc Quit f1 Help")
+        assert "…" not in line and "Back" not in line, line
+        assert line.endswith(" ^p palette") and len(line) == 80, line
         app.screen.query_one("#add-database").focus()
         await until(pilot, lambda: "Change" not in footer_text(app), "the footer without Change")
 
 
 async def test_a_click_on_a_footer_key_presses_it_and_a_disabled_one_does_nothing(make_app):
-    from scaffolder.ui.widgets import KeyLine
+    from scaffolder.ui.common.widgets import KeyLine
 
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -374,7 +376,7 @@ async def test_a_click_on_a_footer_key_presses_it_and_a_disabled_one_does_nothin
 async def test_the_help_at_80_columns_wraps_each_description_in_its_column(make_app):
     """At 80x24 several descriptions take two lines: the second starts under the first's
     text, never back at the left edge where the keys are."""
-    from scaffolder.ui.screens.help import KEYS
+    from scaffolder.ui.wizard.screens.help import KEYS
 
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -393,7 +395,7 @@ async def test_the_help_at_80_columns_wraps_each_description_in_its_column(make_
 async def test_under_an_open_dialog_the_footer_says_what_esc_does_there(make_app, dialog_key):
     """A picker (Enter on a cell) or the name dialog (a) covers the step's footer with its own
     keys: `esc Close`, not the step's `esc Quit` (Esc closes the dialog, it quits nothing)."""
-    from scaffolder.ui.widgets import KeyLine
+    from scaffolder.ui.common.widgets import KeyLine
 
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -408,3 +410,23 @@ async def test_under_an_open_dialog_the_footer_says_what_esc_does_there(make_app
         assert "esc Close" in line and "Quit" not in line, line
         await pilot.press("escape")
         await shown(pilot, ProvidersScreen)
+
+
+async def test_the_help_dialogs_footer_names_esc_and_f1_as_its_close_keys(make_app):
+    """The help's own footer says how it closes as the keys work: `esc/f1 Close` (it showed
+    `f1 Close`, the key of its last binding, though Esc is the one a user tries first)."""
+    from scaffolder.ui.common.widgets import KeyLine
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await shown(pilot, ProjectScreen)
+        await pilot.press("f1")
+        await shown(pilot, HelpScreen)
+        await until(pilot, lambda: app.screen.query(KeyLine), "the help's footer")
+        await pilot.pause()
+        bottom, _ = app.screen.get_widget_at(5, 23)
+        assert isinstance(bottom, KeyLine)
+        line = shown_text(bottom)
+        assert "esc/f1 Close" in line, line
+        await pilot.press("escape")
+        await shown(pilot, ProjectScreen)

@@ -17,8 +17,8 @@ from textual.content import Content
 from textual.visual import VisualType
 from textual.widgets import Button, Static
 
-from scaffolder.ui.dialogs import Dialog
-from scaffolder.ui.widgets import KeyLine
+from scaffolder.ui.common.dialogs import Dialog
+from scaffolder.ui.common.widgets import KeyLine
 
 
 class ReportModal(Dialog[bool]):

@@ -1,6 +1,6 @@
 """The full-screen edit menu: `EditApp(project)`; `run()` returns the exit code.
 
-One screen (scaffolder.ui.screens.edit_menu) and its dialogs. Escape, q or Ctrl-C on the
+One screen (scaffolder.ui.edit_menu.screen) and its dialogs. Escape, q or Ctrl-C on the
 menu leaves; in a dialog, Escape closes the dialog only. What was applied stays applied:
 each change is written when confirmed, all its files or none.
 """
@@ -14,8 +14,8 @@ from textual.binding import Binding, BindingType
 
 from scaffolder.errors import CANCELLED
 from scaffolder.reopen.project import Project
-from scaffolder.ui.settings import apply_saved_theme, save_theme_changes
-from scaffolder.ui.type_ahead import TypeAheadToDialogs
+from scaffolder.ui.common.settings import apply_saved_theme, save_theme_changes
+from scaffolder.ui.common.type_ahead import TypeAheadToDialogs
 
 
 class EditApp(TypeAheadToDialogs, App[int]):
@@ -35,14 +35,14 @@ class EditApp(TypeAheadToDialogs, App[int]):
         self._started_theme = apply_saved_theme(self)
 
     def on_mount(self) -> None:
-        from scaffolder.ui.screens.edit_menu import EditScreen
+        from scaffolder.ui.edit_menu.screen import EditScreen
 
         save_theme_changes(self, self._started_theme)
         self.push_screen(EditScreen())
 
     def get_system_commands(self, screen):
-        """ctrl+p: every action of the menu by name (scaffolder.ui.palette), Theme, Keys."""
-        from scaffolder.ui.palette import binding_commands
+        """ctrl+p: every action of the menu by name (scaffolder.ui.common.palette), Theme, Keys."""
+        from scaffolder.ui.common.palette import binding_commands
 
         yield from binding_commands(self, screen, shown_only=False)
         yield from super().get_system_commands(screen)

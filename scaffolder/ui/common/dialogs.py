@@ -2,7 +2,8 @@
 help lines, F1 for the help, and keys typed while it was opening.
 
 The dialogs themselves are `Dialog` subclasses: the choice and name dialogs and Quit?
-(scaffolder.ui.choices), the help (screens/help.py) and the diff or report (screens/preview.py).
+(scaffolder.ui.common.choices), the wizard's help (wizard/screens/help.py), the diff or report
+(common/preview.py).
 Each sets only its width and what is inside the frame; the frame's CSS is here, once.
 Loaded with the first dialog, never at start-up.
 """
@@ -15,6 +16,8 @@ from typing import TYPE_CHECKING, ClassVar, TypeVar
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen
+
+from scaffolder.ui.common.widgets import KeyLine
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -63,8 +66,6 @@ class Dialog(ModalScreen[ResultType]):
         super()._forward_event(event)
 
     def on_mount(self) -> None:
-        from scaffolder.ui.widgets import KeyLine
-
         # The dialog's own keys at the bottom, over the screen below's (whose `esc Quit`
         # would be wrong here: Esc closes the dialog).
         if not self.query(KeyLine):  # a dialog may place its own (the report's)
@@ -75,7 +76,7 @@ class Dialog(ModalScreen[ResultType]):
 
     def take_key(self, key: events.Key) -> None:
         """A key typed ahead that went through the screen below before this dialog opened
-        (scaffolder.ui.type_ahead): to the focused field, or held until one has focus."""
+        (scaffolder.ui.common.type_ahead): to the focused field, or held until one has focus."""
         if self.focused is None or not self.is_mounted:
             self._typed_ahead.append(key)
         else:

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import copy
 import gc
-import importlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 from typing import ClassVar
@@ -25,33 +24,49 @@ from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
 
 from scaffolder.spec.project import ProjectSpec
-from scaffolder.ui.outcome import WizardOutcome
-from scaffolder.ui.settings import apply_saved_theme, save_theme_changes
-from scaffolder.ui.state import Draft
-from scaffolder.ui.type_ahead import TypeAheadToDialogs
-
-WriteCallback = Callable[[WizardOutcome], list[str]]
-
-PROJECT, PROVIDERS, CONNECTIONS, DEPLOY, REVIEW, DONE = range(6)
-STEP_NAMES = ("project", "providers", "connections", "deploy", "review", "done")
-# What each step decides: the palette's and the help screen's one line per step.
-STEP_HELP = (
-    "project and package names, the folder, CI and compose",
-    "a provider per slot and environment; named databases; debug, testing, processing",
-    "the variable each connection reads, and its default outside production",
-    "Docker, Kubernetes or none; subscription type, workers, replicas",
-    "the files to be written and what check finds; ctrl+s writes them",
-    "what was written and what to run next",
+from scaffolder.ui.common.outcome import WizardOutcome
+from scaffolder.ui.common.settings import apply_saved_theme, save_theme_changes
+from scaffolder.ui.common.state import Draft
+from scaffolder.ui.common.type_ahead import TypeAheadToDialogs
+from scaffolder.ui.wizard.steps import (
+    CONNECTIONS,
+    DEPLOY,
+    DONE,
+    PROJECT,
+    REVIEW,
+    STEP_HELP,
+    STEP_NAMES,
+    STEP_TITLES,
+    WriteCallback,
 )
-# Step name -> (module under scaffolder.ui.screens, screen class).
-_STEP_SCREENS = {
-    "project": ("project", "ProjectScreen"),
-    "providers": ("providers", "ProvidersScreen"),
-    "connections": ("connections", "ConnectionsScreen"),
-    "deploy": ("deploy", "DeployScreen"),
-    "review": ("review", "ReviewScreen"),
-    "done": ("done", "DoneScreen"),
-}
+
+
+def build_step_screen(name: str) -> Screen:
+    """A new screen of the step `name`; each module is imported when its step is first shown
+    (start-up pays only for step 1; Review alone imports rich.syntax)."""
+    if name == "project":
+        from scaffolder.ui.wizard.screens.project import ProjectScreen
+
+        return ProjectScreen()
+    if name == "providers":
+        from scaffolder.ui.wizard.screens.providers import ProvidersScreen
+
+        return ProvidersScreen()
+    if name == "connections":
+        from scaffolder.ui.wizard.screens.connections import ConnectionsScreen
+
+        return ConnectionsScreen()
+    if name == "deploy":
+        from scaffolder.ui.wizard.screens.deploy import DeployScreen
+
+        return DeployScreen()
+    if name == "review":
+        from scaffolder.ui.wizard.screens.review import ReviewScreen
+
+        return ReviewScreen()
+    from scaffolder.ui.wizard.screens.done import DoneScreen
+
+    return DoneScreen()
 
 
 def _freeze_imported_objects() -> None:
@@ -111,12 +126,9 @@ class WizardApp(TypeAheadToDialogs, App[WizardOutcome | None]):
         self.push_screen(self.step_screen(STEP_NAMES[PROJECT]))
 
     def step_screen(self, name: str) -> Screen:
-        """The screen of a step, built on first visit: start-up pays only for step 1
-        (Review alone imports rich.syntax)."""
+        """The screen of a step, built on first visit."""
         if not self.is_screen_installed(name):
-            module, cls = _STEP_SCREENS[name]
-            screen = getattr(importlib.import_module(f"scaffolder.ui.screens.{module}"), cls)
-            self.install_screen(screen(), name)
+            self.install_screen(build_step_screen(name), name)
         return self.get_screen(name)
 
     # --- where we are -------------------------------------------------------------------
@@ -166,7 +178,7 @@ class WizardApp(TypeAheadToDialogs, App[WizardOutcome | None]):
             blocking = self.first_error_step(index)
             if blocking is not None:
                 # Loaded with step 1's screen already: this import costs start-up nothing.
-                from scaffolder.ui.screens.base import StepScreen
+                from scaffolder.ui.wizard.screens.base import StepScreen
 
                 if blocking == current:
                     if isinstance(self.screen, StepScreen):
@@ -201,7 +213,7 @@ class WizardApp(TypeAheadToDialogs, App[WizardOutcome | None]):
     def action_cancel(self) -> None:
         """Leave with nothing written, asking first when that discards a change; once the
         project is written, leave with it."""
-        from scaffolder.ui.choices import QuitModal
+        from scaffolder.ui.common.choices import QuitModal
 
         if self.written:
             self.exit(self.outcome)
@@ -228,7 +240,7 @@ class WizardApp(TypeAheadToDialogs, App[WizardOutcome | None]):
     def action_help(self) -> None:
         """Over a step or a dialog alike (F1 in a dialog's name field); the help screen's own
         keys close it, so it never opens twice."""
-        from scaffolder.ui.screens.help import HelpScreen
+        from scaffolder.ui.wizard.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             # The step under any dialog: its line is the one marked.
@@ -237,8 +249,7 @@ class WizardApp(TypeAheadToDialogs, App[WizardOutcome | None]):
             self.push_screen(HelpScreen(under[-1] if under else PROJECT))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        from scaffolder.ui.palette import binding_commands
-        from scaffolder.ui.widgets import STEP_TITLES
+        from scaffolder.ui.common.palette import binding_commands
 
         step = getattr(screen, "step", PROJECT)  # the palette is on top: ask the screen below
         for index, title in enumerate(STEP_TITLES[:DONE]):
@@ -282,12 +293,6 @@ def run_wizard(
 
     With `write`, Enter in Review calls it (in a worker thread) and the Done step shows the
     paths it returns; without, Enter in Review returns the outcome for the caller to write.
-    Once written, the Done step's summary is printed too: the full screen takes it away.
+    The caller prints what was written: the full screen takes the Done step away.
     """
-    app = WizardApp(initial, target, write)
-    outcome = app.run()
-    if outcome is not None and app.written:
-        from scaffolder.ui.screens.done import summary
-
-        print(summary(outcome, app.written))
-    return outcome
+    return WizardApp(initial, target, write).run()

@@ -13,7 +13,8 @@ from scaffolder.errors import ScaffolderError
 from scaffolder.reopen import menu
 from scaffolder.reopen.menu import Proposal
 from scaffolder.reopen.project import Project
-from scaffolder.ui.prompts import Prompter, _Cancelled, _check, say_findings
+from scaffolder.ui.edit_menu import model
+from scaffolder.ui.prompts.prompter import Cancelled, Prompter, say_findings, validator
 
 LEAVE = "leave"
 ACTIONS = (
@@ -57,9 +58,9 @@ def run_edit_prompts(project: Project, *, input=None, output=None) -> list[str]:
                 continue
             written = confirm_and_apply(p, proposal)
             if written is not None:
-                applied.append(menu.outcome_line(proposal))
+                applied.append(model.outcome_line(proposal))
                 project, changed = written, True
-    except _Cancelled:
+    except Cancelled:
         pass
     return applied
 
@@ -68,11 +69,11 @@ def show_overview(p: Prompter, project: Project) -> None:
     view = menu.overview(project)
     p.say("")
     p.say(("bold", f"{view.name}: {view.config}"))
-    for line in menu.overview_lines(view):
+    for line in model.overview_lines(view):
         p.say(line)
 
 
-def choose(p: Prompter, message: str, options: list[menu.Option], start: int) -> str | None:
+def choose(p: Prompter, message: str, options: list[model.Option], start: int) -> str | None:
     titles = [
         (choice_label(option.name, option.summary), index) for index, option in enumerate(options)
     ]
@@ -83,14 +84,16 @@ def choose(p: Prompter, message: str, options: list[menu.Option], start: int) ->
 
 
 def ask_add_database(p: Prompter, project: Project) -> Proposal:
-    name = p.text("Database name", "", _check(lambda text: menu.database_name_error(project, text)))
-    options = menu.provider_options(Role.DATABASE)
-    start = [o.value for o in options].index(menu.base_database_default(project))
+    name = p.text(
+        "Database name", "", validator(lambda text: model.database_name_error(project, text))
+    )
+    options = model.provider_options(Role.DATABASE)
+    start = [o.value for o in options].index(model.base_database_default(project))
     base = choose(p, f"databases.{name} in base", options, start)
     assert base is not None
     env_choices: dict[str, str] = {}
     for env in overlay_names(project.tree):
-        options, start = menu.overlay_database_options(project, env, base)
+        options, start = model.overlay_database_options(project, env, base)
         value = choose(p, f"databases.{name} in {env}", options, start)
         if value is not None:
             env_choices[env] = value
@@ -107,7 +110,7 @@ def ask_change_provider(p: Prompter, project: Project) -> Proposal:
         slots.append((f"{slot.key}: {shown}", slot))
     slot = p.select(f"Which slot in {env}?", slots, view.slots[0])
     # In an overlay the first choice is `inherit`: drop its own table, use base's.
-    options, start = menu.cell_provider_options(project, env, slot)
+    options, start = model.cell_provider_options(project, env, slot)
     provider = choose(p, f"{slot.key} in {env}", options, start)
     return menu.propose_set_provider(project, env, slot, provider)
 
@@ -116,12 +119,12 @@ def ask_set_key(p: Prompter, project: Project) -> Proposal | None:
     from scaffolder.vocabulary import vocabulary_help
 
     p.say(vocabulary_help())
-    text = p.text("KEY=VALUE", "", _check(menu.assignment_error))
+    text = p.text("KEY=VALUE", "", validator(model.assignment_error))
     return menu.propose_edit(project, [text]) if text else None
 
 
 def ask_remove_or_rename(p: Prompter, project: Project) -> Proposal | None:
-    slots = menu.named_slots(project)
+    slots = model.named_slots(project)
     if not slots:
         p.say("This project has no named database, broker or cache (only the default ones).")
         return None
@@ -132,7 +135,7 @@ def ask_remove_or_rename(p: Prompter, project: Project) -> Proposal | None:
     name = p.text(
         f"New name for {slot.key}",
         "",
-        _check(lambda text: menu.slot_name_error(project, slot.role, text)),
+        validator(lambda text: model.slot_name_error(project, slot.role, text)),
     )
     return menu.propose_rename_slot(project, slot.role, slot.name or "", name)
 
@@ -142,9 +145,9 @@ def ask_add_slot(p: Prompter, project: Project) -> Proposal | None:
     name = p.text(
         f"Name of the {role.label}",
         "",
-        _check(lambda text: menu.slot_name_error(project, role, text)),
+        validator(lambda text: model.slot_name_error(project, role, text)),
     )
-    provider = choose(p, f"{role.value}.{name} in base", menu.provider_options(role), 0)
+    provider = choose(p, f"{role.value}.{name} in base", model.provider_options(role), 0)
     assert provider is not None
     return menu.propose_add_slot(project, role, name, provider, {})
 
@@ -156,7 +159,7 @@ def ask_derive(p: Prompter, project: Project) -> Proposal:
 def ask_add_overlays(p: Prompter, project: Project) -> Proposal | None:
     from questionary import Choice
 
-    missing = menu.missing_overlays(project)
+    missing = model.missing_overlays(project)
     if not missing:
         p.say("This project has production, test and memory overlays already.")
         return None
@@ -170,7 +173,7 @@ def ask_add_overlays(p: Prompter, project: Project) -> Proposal | None:
 
 
 def ask_regenerate_ci(p: Prompter, project: Project) -> Proposal:
-    options, start = menu.ci_options(project)
+    options, start = model.ci_options(project)
     ci = choose(p, "Regenerate the CI config from domain.toml", options, start)
     assert ci is not None
     return menu.propose_ci(project, ci)
@@ -190,7 +193,7 @@ ASK = {
 
 def check(p: Prompter, project: Project) -> None:
     from scaffolder.check import check_project
-    from scaffolder.ui.findings import ordered, summary
+    from scaffolder.ui.common.findings import ordered, summary
 
     try:
         findings = ordered(check_project(project.root))
@@ -220,5 +223,5 @@ def confirm_and_apply(p: Prompter, proposal: Proposal) -> Project | None:
     except ScaffolderError as error:
         p.say(("fg:ansired bold", f"✗ {error}"))
         return None
-    p.say(("fg:ansigreen", f"✓ {menu.short_outcome(proposal)}"))
+    p.say(("fg:ansigreen", f"✓ {model.short_outcome(proposal)}"))
     return project

@@ -28,15 +28,22 @@ from scaffolder.errors import ScaffolderError
 from scaffolder.reopen import menu
 from scaffolder.reopen.menu import Proposal
 from scaffolder.spec.environments import MEMORY, PRODUCTION, TEST
-from scaffolder.ui.choices import option_label
-from scaffolder.ui.dialogs import ask
-from scaffolder.ui.state import NAME_EXAMPLES
-from scaffolder.ui.widgets import ChoiceGrid, ChoiceModal, KeyLine, NameModal, PickManyModal
+from scaffolder.ui.common.choices import (
+    ChoiceGrid,
+    ChoiceModal,
+    NameModal,
+    PickManyModal,
+    option_label,
+)
+from scaffolder.ui.common.dialogs import ask
+from scaffolder.ui.common.state import NAME_EXAMPLES
+from scaffolder.ui.common.widgets import KeyLine
+from scaffolder.ui.edit_menu import model
+from scaffolder.ui.edit_menu.session import EditSession
 
 if TYPE_CHECKING:
     from scaffolder.check import Finding
     from scaffolder.reopen.project import Project
-    from scaffolder.ui.edit_menu_app import EditApp
 
 ACTIONS = (
     ("add_database", "a", "Add a named database"),
@@ -55,7 +62,7 @@ ACTIONS = (
 
 
 def choice_dialog(
-    title: str, options: list[menu.Option], start: int, escape: str = "keep as is"
+    title: str, options: list[model.Option], start: int, escape: str = "keep as is"
 ) -> ChoiceModal:
     """A pick-one dialog over `options`: each as its name in bold, then what it is."""
     labels = [option_label(option.name, option.summary) for option in options]
@@ -111,7 +118,7 @@ class EditScreen(Screen):
         self.findings: list[Finding] | None = None
 
     @property
-    def edit(self) -> EditApp:
+    def edit(self) -> EditSession:
         return self.app  # type: ignore[return-value]
 
     @property
@@ -179,7 +186,7 @@ class EditScreen(Screen):
         """Cells a finding of `check` is about (after the check has run)."""
         if self.findings is None:
             return {}
-        return menu.findings_by_cell(self.overview, self.findings)
+        return model.findings_by_cell(self.overview, self.findings)
 
     def show_picture(self) -> None:
         view = self.overview
@@ -208,13 +215,13 @@ class EditScreen(Screen):
         self.show_detail()
 
     def show_actions(self) -> None:
-        missing = menu.missing_overlays(self.project)
+        missing = model.missing_overlays(self.project)
         ci = self.overview.ci
         extra = {
             "add_overlays": (
                 ": " + ", ".join(missing) if missing else " (production, test and memory exist)"
             ),
-            "regenerate_ci": f" ({menu.CI_NAMES[ci]})" if ci in menu.CI_NAMES else "",
+            "regenerate_ci": f" ({model.CI_NAMES[ci]})" if ci in model.CI_NAMES else "",
             "deploy": f" ({self.project.identity.deploy})",
             "check": self.check_summary(),
         }
@@ -232,7 +239,7 @@ class EditScreen(Screen):
     def check_summary(self) -> str:
         if self.findings is None:
             return " …"
-        from scaffolder.ui.findings import summary
+        from scaffolder.ui.common.findings import summary
 
         return f": {summary(self.findings)}"
 
@@ -309,7 +316,7 @@ class EditScreen(Screen):
     async def preview(self, make: Callable[[], Proposal]) -> bool:
         """Compute the proposal, show its diff, write it on confirm; True when written."""
         from scaffolder.reopen.derive import MergeConflict
-        from scaffolder.ui.screens.preview import ReportModal, diff_syntax
+        from scaffolder.ui.common.preview import ReportModal, diff_syntax
 
         try:
             proposal = make()
@@ -356,17 +363,17 @@ class EditScreen(Screen):
             self.set_status(f"✗ {error}", "error")
             self.notify(str(error), title="Nothing written", severity="error", timeout=6)
             return False
-        self.edit.applied.append(menu.outcome_line(proposal))
+        self.edit.applied.append(model.outcome_line(proposal))
         if project is not None:
             await self.reload(project)
-        self.set_status(f"✓ {menu.short_outcome(proposal)}", "success")
+        self.set_status(f"✓ {model.short_outcome(proposal)}", "success")
         return True
 
     def background(self) -> str:
         return self.app.get_css_variables().get("surface", "default")
 
     async def choose(
-        self, title: str, options: list[menu.Option], start: int, escape: str = "keep as is"
+        self, title: str, options: list[model.Option], start: int, escape: str = "keep as is"
     ) -> int | None:
         return await self.app.push_screen_wait(choice_dialog(title, options, start, escape))
 
@@ -385,7 +392,7 @@ class EditScreen(Screen):
         dialog = NameModal(
             "Add a named database",
             "lower-case letters, digits and '_'; then its provider in each environment",
-            lambda text: menu.database_name_error(project, text),
+            lambda text: model.database_name_error(project, text),
         )
         self.add_database(project, ask(self.app, dialog))
 
@@ -394,9 +401,9 @@ class EditScreen(Screen):
         name = await named
         if not name:
             return
-        options = menu.provider_options(Role.DATABASE)
+        options = model.provider_options(Role.DATABASE)
         values = [option.value for option in options]
-        start = values.index(menu.base_database_default(project))
+        start = values.index(model.base_database_default(project))
         key = f"databases.{name}"
         escape = "cancel the add"
         picked = await self.choose(f"{key} in base", options, start, escape)
@@ -407,7 +414,7 @@ class EditScreen(Screen):
         assert base is not None
         env_choices: dict[str, str] = {}
         for env in overlay_names(project.tree):
-            options, start = menu.overlay_database_options(project, env, base)
+            options, start = model.overlay_database_options(project, env, base)
             picked = await self.choose(f"{key} in {env}", options, start, escape)
             if picked is None:
                 self.add_cancelled(key)
@@ -429,7 +436,7 @@ class EditScreen(Screen):
         project, view = self.project, self.overview
         env, slot = view.environments[column], view.slots[row]
         # An overlay's picker starts with `inherit`: drop its own table, use base's.
-        options, start = menu.cell_provider_options(project, env, slot)
+        options, start = model.cell_provider_options(project, env, slot)
         dialog = choice_dialog(f"{slot.key} in {env}", options, start)
         self.set_provider(project, env, slot, options, ask(self.app, dialog))
 
@@ -439,7 +446,7 @@ class EditScreen(Screen):
         project: Project,
         env: str,
         slot,
-        options: list[menu.Option],
+        options: list[model.Option],
         answer: Awaitable[int | None],
     ) -> None:
         picked = await answer
@@ -453,7 +460,7 @@ class EditScreen(Screen):
         view = self.overview
         row, _ = self.query_one("#providers", ChoiceGrid).cursor
         slot = view.slots[row]
-        if slot not in menu.named_slots(self.project):
+        if slot not in model.named_slots(self.project):
             self.notify(
                 f"{slot.key} is always there: move to a named database, broker or cache",
                 severity="warning",
@@ -463,15 +470,15 @@ class EditScreen(Screen):
 
     def action_add_slot(self) -> None:
         roles = [
-            menu.Option(Role.BROKER.value, "broker", "a named broker"),
-            menu.Option(Role.CACHE.value, "cache", "a named cache"),
+            model.Option(Role.BROKER.value, "broker", "a named broker"),
+            model.Option(Role.CACHE.value, "cache", "a named cache"),
         ]
         dialog = choice_dialog("Add a named broker or cache", roles, 0)
         self.add_slot(self.project, roles, ask(self.app, dialog))
 
     @work(exclusive=True, group="action")
     async def add_slot(
-        self, project: Project, roles: list[menu.Option], answer: Awaitable[int | None]
+        self, project: Project, roles: list[model.Option], answer: Awaitable[int | None]
     ) -> None:
         picked = await answer
         if picked is None:
@@ -481,13 +488,13 @@ class EditScreen(Screen):
             NameModal(
                 f"Add a named {role.label}",
                 "lower-case letters, digits and '_'; then its provider in base",
-                lambda text: menu.slot_name_error(project, role, text),
+                lambda text: model.slot_name_error(project, role, text),
                 placeholder=f"type a name, e.g. {NAME_EXAMPLES[role]}",
             )
         )
         if not name:
             return
-        options = menu.provider_options(role)
+        options = model.provider_options(role)
         key = f"{role.value}.{name}"
         picked = await self.choose(f"{key} in base", options, 0, "cancel the add")
         if picked is None:
@@ -501,7 +508,8 @@ class EditScreen(Screen):
     async def action_remove_slot(self) -> None:
         project, slot = self.project, self.highlighted_slot()
         if slot is not None:
-            await self.preview(lambda: menu.propose_remove_slot(project, slot.role, slot.name))
+            role, name = slot.role, slot.name or ""  # highlighted_slot: a named one
+            await self.preview(lambda: menu.propose_remove_slot(project, role, name))
 
     def action_rename_slot(self) -> None:
         project, slot = self.project, self.highlighted_slot()
@@ -509,9 +517,10 @@ class EditScreen(Screen):
             return
         dialog = NameModal(
             f"Rename {slot.key}",
-            "Lower-case letters, digits and '_'. Its tables are renamed in every environment, "
+            # Its TOML tables: "tables" alone reads as a database's, and a cache has none.
+            f"Lower-case letters, digits and '_'. [{slot.key}] is renamed in every environment, "
             "and its variable too if it has the default name.",
-            lambda text: menu.slot_name_error(project, slot.role, text),
+            lambda text: model.slot_name_error(project, slot.role, text),
             verb="Rename",
             placeholder=f"the new name of {slot.name}",
         )
@@ -528,7 +537,7 @@ class EditScreen(Screen):
     def action_set_setting(self) -> None:
         _, column = self.query_one("#providers", ChoiceGrid).cursor
         envs = list(self.overview.environments)
-        env_options = [menu.Option(env, env, "") for env in envs]
+        env_options = [model.Option(env, env, "") for env in envs]
         dialog = choice_dialog("A setting of which environment?", env_options, column)
         self.set_setting(self.project, envs, ask(self.app, dialog))
 
@@ -543,12 +552,12 @@ class EditScreen(Screen):
             return
         env = envs[picked]
         settings = list(SETTING_TABLE.values())
-        setting_options = [menu.Option(s.key, s.key, s.allowed) for s in settings]
+        setting_options = [model.Option(s.key, s.key, s.allowed) for s in settings]
         picked = await self.choose(f"Which setting of {env}?", setting_options, 0)
         if picked is None:
             return
         setting = settings[picked]
-        values = menu.setting_value_options(env, setting)
+        values = model.setting_value_options(env, setting)
         if values:
             picked = await self.choose(f"{env}.{setting.key}", values, 0)
             value = values[picked].value if picked is not None else None
@@ -557,7 +566,7 @@ class EditScreen(Screen):
                 NameModal(
                     f"{env}.{setting.key}",
                     setting.allowed,
-                    lambda text: menu.assignment_error(f"{env}.{setting.key}={text}"),
+                    lambda text: model.assignment_error(f"{env}.{setting.key}={text}"),
                     verb="Set",
                     placeholder="type the value",
                 )
@@ -572,7 +581,7 @@ class EditScreen(Screen):
         dialog = NameModal(
             "Set KEY=VALUE",
             vocabulary_help(),
-            menu.assignment_error,
+            model.assignment_error,
             verb="Set",
             placeholder="e.g. production.debug=false",
         )
@@ -596,7 +605,7 @@ class EditScreen(Screen):
 
     def action_add_overlays(self) -> None:
         project = self.project
-        missing = menu.missing_overlays(project)
+        missing = model.missing_overlays(project)
         if not missing:
             self.notify(f"This project has {PRODUCTION}, {TEST} and {MEMORY} overlays already.")
             return
@@ -619,20 +628,20 @@ class EditScreen(Screen):
 
     def action_regenerate_ci(self) -> None:
         project = self.project
-        options, start = menu.ci_options(project)
+        options, start = model.ci_options(project)
         dialog = choice_dialog("Regenerate the CI config from domain.toml", options, start)
         self.preview_picked(options, ask(self.app, dialog), partial(menu.propose_ci, project))
 
     def action_deploy(self) -> None:
         project = self.project
-        options, start = menu.deploy_options(project)
+        options, start = model.deploy_options(project)
         dialog = choice_dialog("Deployment files, derived from domain.toml", options, start)
         self.preview_picked(options, ask(self.app, dialog), partial(menu.propose_deploy, project))
 
     @work(exclusive=True, group="action")
     async def preview_picked(
         self,
-        options: list[menu.Option],
+        options: list[model.Option],
         answer: Awaitable[int | None],
         propose: Callable[[str], Proposal],
     ) -> None:
@@ -674,8 +683,8 @@ class EditScreen(Screen):
 
     @work(exclusive=True, group="action")
     async def show_findings(self, findings: list[Finding]) -> None:
-        from scaffolder.ui.findings import findings_content, summary
-        from scaffolder.ui.screens.preview import ReportModal
+        from scaffolder.ui.common.findings import findings_content, summary
+        from scaffolder.ui.common.preview import ReportModal
 
         body = (
             findings_content(findings, locations=True)

@@ -15,9 +15,9 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
 
 from scaffolder.spec.slots import Slot
-from scaffolder.ui.screens.base import StepScreen
-from scaffolder.ui.state import field_id
-from scaffolder.ui.widgets import Hint
+from scaffolder.ui.common.state import field_id
+from scaffolder.ui.common.widgets import Hint
+from scaffolder.ui.wizard.screens.base import StepScreen
 
 
 class ConnectionsScreen(StepScreen):

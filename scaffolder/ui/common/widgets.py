@@ -1,7 +1,8 @@
-"""Widgets every wizard step shows: the step bar, the navigation row, the hint under a field.
+"""Widgets both full-screen apps build on: the footer of keys, the navigation row, the hint
+under a field, a form row, a path fitted to a status line.
 
-The choice grid and the dialogs live in scaffolder.ui.choices, loaded on first use (step 1 has
-neither): importing them from here still works, through the module's __getattr__.
+The choice grid and the dialogs are in scaffolder.ui.common.choices and .dialogs, loaded on
+first use (the wizard's first step has neither).
 """
 
 from __future__ import annotations
@@ -17,59 +18,6 @@ from textual.screen import Screen
 from textual.style import Style
 from textual.widget import Widget
 from textual.widgets import Button, Static
-
-STEP_TITLES = ("Project", "Providers", "Connections", "Deploy", "Review", "Done")
-NAME = "protean-init  "
-
-
-class StepBar(Static):
-    """`protean-init  1 Project → 2 Providers → ...`: where you are; earlier steps are clickable."""
-
-    DEFAULT_CSS = """
-    StepBar {
-        height: 1;
-        width: 1fr;
-        background: $panel;
-        color: $text-muted;
-        padding: 0 1;
-    }
-    """
-
-    def __init__(self, step: int, **kwargs) -> None:
-        super().__init__(self._markup(step), **kwargs)
-        self._step = step
-        self._named = True
-
-    def on_mount(self) -> None:
-        self.fit()
-
-    def on_resize(self) -> None:
-        self.fit()
-
-    def fit(self) -> None:
-        """Six steps and the tool's name take 86 columns: on a narrower terminal the name
-        goes, and every step keeps its room. (The bar spans the terminal.)"""
-        steps = " → ".join(f"{i + 1} {title}" for i, title in enumerate(STEP_TITLES))
-        named = len(NAME + steps) + 2 <= self.app.size.width
-        if named != self._named:  # the first layout's resize changes nothing: no second frame
-            self._named = named
-            self.update(self._markup(self._step, named=named))
-
-    @staticmethod
-    def _markup(step: int, named: bool = True) -> str:
-        done = len(STEP_TITLES) - 1
-        parts = []
-        for index, title in enumerate(STEP_TITLES):
-            label = f"{index + 1} {title}"
-            if index == step:
-                parts.append(f"[bold $text-accent]{label}[/]")
-            elif step == done or index == done:
-                parts.append(f"[dim]{label}[/]")
-            else:
-                # A click goes where Next and Back would; forward, it stops at a bad field.
-                style = "" if index < step else "dim"
-                parts.append(f"[{style} @click=app.goto_step({index})]{label}[/]")
-        return (f"[bold]{NAME.strip()}[/]  " if named else "") + " [dim]→[/] ".join(parts)
 
 
 class NavButton(Button, inherit_css=False):
@@ -163,7 +111,8 @@ class KeyLine(Static):
     as one Static, once per batch of changes, after the refresh, from the bindings as they are
     by then. A key is clickable (it presses the key); one its screen disables now is dimmed;
     the command palette's key sits at the right edge, and on a narrow screen the others give
-    way to it (Textual's Footer lets it cover them)."""
+    way to it (Textual's Footer lets it cover them): first, whole, the keys of the actions in
+    `give_way` (in that order: keys a button on the screen offers too), then the line's end."""
 
     DEFAULT_CSS = """
     KeyLine {
@@ -180,6 +129,10 @@ class KeyLine(Static):
     ALLOW_SELECT = False
     _pending = False
     _drawn: tuple[tuple[_Key, ...], _Key | None, int] | None = None
+
+    def __init__(self, give_way: tuple[str, ...] = (), **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.give_way = give_way
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -204,14 +157,14 @@ class KeyLine(Static):
         palette_key = app.COMMAND_PALETTE_BINDING if app.ENABLE_COMMAND_PALETTE else None
         keys: list[_Key] = []
         palette: _Key | None = None
-        actions: set[str] = set()
+        actions: list[str] = []
         for key, active in self.screen.active_bindings.items():
             binding = active.binding
             entry = (binding.key, app.get_key_display(binding), binding.description, active.enabled)
             if key == palette_key:
                 palette = entry
             elif binding.show and binding.action not in actions:
-                actions.add(binding.action)  # one entry per action, as Textual's Footer
+                actions.append(binding.action)  # one entry per action, as Textual's Footer
                 keys.append(entry)
         # The terminal's width: the line spans it, and is drawn before its first layout.
         drawn = (tuple(keys), palette, app.size.width)
@@ -223,6 +176,13 @@ class KeyLine(Static):
             # The palette's key stays in view; on a narrow screen the other keys give way.
             mark = self._content(palette)
             room = app.size.width - mark.cell_length - 1
+            for action in self.give_way:
+                if line.cell_length <= room:
+                    break
+                if action in actions:
+                    del keys[actions.index(action)]
+                    actions.remove(action)
+                    line = Content(" ").join(self._content(entry) for entry in keys)
             if line.cell_length > room:
                 line = line.truncate(room, ellipsis=True)
             line = line.pad_right(room - line.cell_length + 1) + mark
@@ -247,7 +207,14 @@ class Hint(Static):
     Hint.-warning { color: $text-warning; }
     """
 
+    def __init__(self, text: str = "", **kwargs) -> None:
+        super().__init__(text, **kwargs)
+        self._shown: tuple[str, str | None, str | None] = (text, None, None)
+
     def show(self, text: str, error: str | None = None, warning: str | None = None) -> None:
+        if (text, error, warning) == self._shown:
+            return  # a repaint and a layout pass for the same line
+        self._shown = (text, error, warning)
         self.set_class(bool(error), "-error")
         self.set_class(bool(warning) and not error, "-warning")
         if error:
@@ -267,14 +234,3 @@ def field(label: str, widget: Widget, hint_id: str, hint: str = "") -> Iterator[
     the hint is indented by padding, not by an empty label column."""
     yield Horizontal(Static(label, classes="field-label"), widget, classes="field-row")
     yield Hint(hint, id=f"{hint_id}-hint", classes="field-hint")
-
-
-_LAZY = {"GridCell", "ChoiceGrid", "ChoiceModal", "NameModal", "PickManyModal", "QuitModal"}
-
-
-def __getattr__(name: str):
-    if name in _LAZY:
-        from scaffolder.ui import choices
-
-        return getattr(choices, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -9,15 +9,24 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
-from scaffolder import next_steps
 from scaffolder.next_steps import next_commands
-from scaffolder.ui.outcome import WizardOutcome
-from scaffolder.ui.screens.base import StepScreen
+from scaffolder.ui.wizard.screens.base import StepScreen
+from scaffolder.ui.wizard.steps import DONE
+
+PROMPT = "  $ "
 
 
-def summary(outcome: WizardOutcome, written: list[str]) -> str:
-    """What the terminal keeps once the full-screen app is gone."""
-    return next_steps.creation_report(outcome.spec, outcome.target, written)
+def one_per_line(commands: list[tuple[str, str]], room: int) -> list[tuple[str, str]]:
+    """The commands as the Done step shows them: one chained with `&&` that is wider than
+    `room` becomes its parts, each on its own line (the same commands, run in order; the
+    note goes with the last), so no command wraps into the next line's place."""
+    shown: list[tuple[str, str]] = []
+    for command, note in commands:
+        width = len(command) + (len(note) + 5 if note else 0)
+        parts = command.split(" && ") if width > room else [command]
+        shown += [(part, "") for part in parts[:-1]]
+        shown.append((parts[-1], note))
+    return shown
 
 
 class DoneScreen(StepScreen):
@@ -31,7 +40,7 @@ class DoneScreen(StepScreen):
             margin-bottom: 1;
         }
     """
-    step = 5
+    step = DONE
     next_label = "Exit"
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -67,8 +76,12 @@ class DoneScreen(StepScreen):
         outcome = self.wizard.outcome
         assert outcome is not None
         text = Text("Next:\n", style="bold")
-        for command, note in next_commands(outcome.spec, outcome.target, written):
-            text.append("  $ ", style="dim")
+        # What is left of the terminal's width for a command: less the body's padding (2 each
+        # side), its scrollbar (2: the written files overflow at 80x24) and "  $ ".
+        room = self.app.size.width - 6 - len(PROMPT)
+        commands = next_commands(outcome.spec, outcome.target, written)
+        for command, note in one_per_line(commands, room):
+            text.append(PROMPT, style="dim")
             text.append(command, style="bold")
             if note:
                 text.append(f"   # {note}", style="dim")

@@ -14,11 +14,11 @@ from scaffolder.reopen.project import Project
 
 def run_edit_menu(project: Project, ui: str) -> int:
     if ui == "prompt":
-        from scaffolder.ui.edit_menu_prompts import run_edit_prompts
+        from scaffolder.ui.edit_menu.prompts import run_edit_prompts
 
         applied = run_edit_prompts(project)
     else:
-        from scaffolder.ui.edit_menu_app import EditApp
+        from scaffolder.ui.edit_menu.app import EditApp
 
         app = EditApp(project)
         app.run()

@@ -12,8 +12,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
-from scaffolder.ui.dialogs import Dialog
-from scaffolder.ui.widgets import STEP_TITLES
+from scaffolder.ui.common.dialogs import Dialog
+from scaffolder.ui.wizard.steps import STEP_HELP, STEP_TITLES
 
 KEYS = (
     ("ctrl+n, alt+→", "Next step (stops on a field that needs fixing, and names it)"),
@@ -40,7 +40,8 @@ class HelpScreen(Dialog[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,f1,question_mark,enter", "close", "Close", show=True),
+        # Shown as the two keys a user tries (q, ? and Enter close it too).
+        Binding("escape,q,f1,question_mark,enter", "close", "Close", key_display="esc/f1"),
     ]
 
     def __init__(self, step: int = 0) -> None:
@@ -48,8 +49,6 @@ class HelpScreen(Dialog[None]):
         self.step = step
 
     def compose(self) -> ComposeResult:
-        from scaffolder.ui.wizard import STEP_HELP
-
         # Two columns each: a description that wraps stays in its column (at 80 columns
         # several do), under its own first line, not back at the left edge.
         keys = Table.grid(padding=(0, 2))

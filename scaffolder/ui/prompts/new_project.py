@@ -10,267 +10,39 @@ no escape sequence at all.
 from __future__ import annotations
 
 import copy
-import os
 import shutil
-import sys
 import textwrap
 from pathlib import Path
 from typing import Any
 
-import questionary
-from prompt_toolkit import print_formatted_text
-from prompt_toolkit.formatted_text import FormattedText, PygmentsTokens
-from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 from questionary import Choice
 
-from scaffolder.catalog import PROVIDERS
+from scaffolder.catalog import PROVIDERS, Role
 from scaffolder.spec.environments import BASE, ENVIRONMENTS, INHERIT
 from scaffolder.spec.names import validate_package_name, validate_project_name
 from scaffolder.spec.project import ProjectSpec
 from scaffolder.spec.slots import Slot
-from scaffolder.ui.findings import config_findings, headline
-from scaffolder.ui.outcome import WizardOutcome
-from scaffolder.ui.state import (
+from scaffolder.ui.common.findings import config_findings
+from scaffolder.ui.common.outcome import WizardOutcome
+from scaffolder.ui.common.state import (
     SETTING_LABELS,
     SETTING_VALUES,
     Draft,
     error_of,
     setting_text,
 )
+from scaffolder.ui.prompts.prompter import (
+    Back,
+    Cancelled,
+    PlainPrompter,
+    Prompter,
+    Replay,
+    plain_terminal,
+    say_findings,
+    validator,
+)
 
 CI_CHOICES = (("GitHub Actions", "github"), ("GitLab CI", "gitlab"), ("none", "none"))
-
-
-BACK_KEY = "c-b"
-BACK_HINT = "(ctrl+b: back one question)"
-
-
-class _Cancelled(Exception):
-    pass
-
-
-class _Back(Exception):
-    """The user asked for the previous question."""
-
-
-class Prompter:
-    """Asks through questionary, on the given prompt_toolkit input and output (tests pass pipes)."""
-
-    back_hint = BACK_HINT
-
-    def __init__(self, input=None, output=None) -> None:
-        self.io: dict[str, Any] = {}
-        if input is not None:
-            self.io["input"] = input
-        if output is not None:
-            self.io["output"] = output
-        self.output = output
-
-    def ask(self, question: questionary.Question) -> Any:
-        """Ask; Escape and Ctrl-C cancel, as does the end of input."""
-        escape = KeyBindings()
-
-        @escape.add("escape", eager=True)
-        def _cancel(event) -> None:
-            event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
-
-        @escape.add(BACK_KEY, eager=True)
-        def _back(event) -> None:
-            event.app.exit(exception=_Back, style="class:aborting")
-
-        app = question.application
-        app.key_bindings = merge_key_bindings(
-            [escape] if app.key_bindings is None else [app.key_bindings, escape]
-        )
-        try:
-            return question.unsafe_ask(patch_stdout=False)
-        except (KeyboardInterrupt, EOFError) as error:
-            raise _Cancelled from error
-
-    def text(self, message: str, default: str, validate=None, instruction: str | None = None):
-        return self.ask(
-            questionary.text(
-                message, default=default, validate=validate, instruction=instruction, **self.io
-            )
-        )
-
-    def select(self, message: str, options: list[tuple[str, Any]], default: Any) -> Any:
-        """One of `options` (title, value); values may be None, which questionary cannot hold."""
-        choices = [Choice(title, index) for index, (title, _) in enumerate(options)]
-        values = [value for _, value in options]
-        current = choices[values.index(default)] if default in values else None
-        index = self.ask(questionary.select(message, choices=choices, default=current, **self.io))
-        return options[index][1]
-
-    def confirm(self, message: str, default: bool) -> bool:
-        return self.ask(questionary.confirm(message, default=default, **self.io))
-
-    def checkbox(self, message: str, choices: list[Choice]) -> list[Any]:
-        return self.ask(questionary.checkbox(message, choices=choices, **self.io))
-
-    def say(self, *parts: tuple[str, str] | str) -> None:
-        text = FormattedText([("", p) if isinstance(p, str) else p for p in parts])
-        if self.output is not None:
-            print_formatted_text(text, output=self.output)
-        else:
-            print_formatted_text(text)
-
-    def say_code(self, code: str, filename: str) -> None:
-        from pygments.lexers import get_lexer_for_filename
-        from pygments.util import ClassNotFound
-
-        try:
-            lexer = get_lexer_for_filename(filename)
-        except ClassNotFound:
-            self.say(code)
-            return
-        tokens = PygmentsTokens(list(lexer.get_tokens(code)))
-        if self.output is not None:
-            print_formatted_text(tokens, output=self.output, end="")
-        else:
-            print_formatted_text(tokens, end="")
-
-
-def plain_terminal() -> bool:
-    """TERM=dumb (an editor's shell, a CI log): no escape sequence may be written."""
-    return os.environ.get("TERM", "").lower() == "dumb"
-
-
-class PlainPrompter(Prompter):
-    """The same questions as plain lines read with input(): for a terminal that cannot take
-    colours or cursor movement. Enter keeps the default; `<` goes back one question; end of
-    input cancels."""
-
-    back_hint = "(type < to go back one question)"
-
-    def __init__(self, input=None, output=None) -> None:
-        super().__init__(input, output)
-        self._in = sys.stdin
-        self._out = sys.stdout
-
-    def _line(self, prompt: str) -> str:
-        self._out.write(prompt)
-        self._out.flush()
-        line = self._in.readline()
-        if not line:
-            raise _Cancelled
-        line = line.rstrip("\r\n")
-        if line.strip() == "<":
-            raise _Back
-        return line
-
-    def text(self, message: str, default: str, validate=None, instruction: str | None = None):
-        while True:
-            shown = f" [{default}]" if default else ""
-            value = self._line(f"{message}{shown}: ") or default
-            verdict = validate(value) if validate else True
-            if verdict is True:
-                return value
-            self.say(f"  {verdict}")
-
-    def select(self, message: str, options: list[tuple[str, Any]], default: Any) -> Any:
-        values = [value for _, value in options]
-        current = values.index(default) + 1 if default in values else 1
-        self.say(f"{message}:")
-        for number, (title, _) in enumerate(options, 1):
-            self.say(f"  {number}) {title}")
-        while True:
-            answer = self._line(f"number [{current}]: ").strip() or str(current)
-            if answer.isdigit() and 1 <= int(answer) <= len(options):
-                return options[int(answer) - 1][1]
-            self.say(f"  enter a number from 1 to {len(options)}")
-
-    def confirm(self, message: str, default: bool) -> bool:
-        while True:
-            answer = self._line(f"{message} [{'Y/n' if default else 'y/N'}]: ").strip().lower()
-            if not answer:
-                return default
-            if answer in ("y", "yes", "n", "no"):
-                return answer.startswith("y")
-            self.say("  answer y or n")
-
-    def checkbox(self, message: str, choices: list[Choice]) -> list[Any]:
-        ticked = [str(number) for number, choice in enumerate(choices, 1) if choice.checked]
-        keep = f"Enter for {' '.join(ticked)}" if ticked else "Enter for none"
-        self.say(f"{message} (numbers separated by spaces; {keep}):")
-        for number, choice in enumerate(choices, 1):
-            self.say(f"  {number}) {choice.title}")
-        while True:
-            shown = f" [{' '.join(ticked)}]" if ticked else ""
-            answer = self._line(f"numbers{shown}: ").replace(",", " ").split() or ticked
-            if all(a.isdigit() and 1 <= int(a) <= len(choices) for a in answer):
-                return [choices[int(a) - 1].value for a in answer]
-            self.say(f"  enter numbers from 1 to {len(choices)}")
-
-    def say(self, *parts: tuple[str, str] | str) -> None:
-        text = "".join(p if isinstance(p, str) else p[1] for p in parts)
-        self._out.write(text + "\n")
-        self._out.flush()
-
-    def say_code(self, code: str, filename: str) -> None:
-        self._out.write(code if code.endswith("\n") else code + "\n")
-
-
-class _Replay:
-    """A group of questions asked again after "back": the answers before the one to ask
-    again are given from the record, without showing anything, so the group takes the same
-    path to it; from there each question is asked, offering its last answer as the default.
-
-    Stands in for the Prompter (the same methods); `given` is what this run answered."""
-
-    def __init__(self, prompter: Prompter, replay: list, remembered: list) -> None:
-        self.prompter = prompter
-        self.back_hint = prompter.back_hint
-        self.replay = replay  # (question, answer): answered again without asking
-        self.remembered = remembered  # (question, answer) of the last run: the defaults
-        self.given: list[tuple[str, Any]] = []
-
-    def _answer(self, message: str, default: Any, ask) -> Any:
-        position = len(self.given)
-        if position < len(self.replay):
-            answer = self.replay[position][1]
-        else:
-            if position < len(self.remembered) and self.remembered[position][0] == message:
-                default = self.remembered[position][1]
-            answer = ask(default)
-        self.given.append((message, answer))
-        return answer
-
-    def text(self, message: str, default: str, validate=None, instruction: str | None = None):
-        return self._answer(
-            message, default, lambda d: self.prompter.text(message, d, validate, instruction)
-        )
-
-    def select(self, message: str, options: list[tuple[str, Any]], default: Any) -> Any:
-        return self._answer(message, default, lambda d: self.prompter.select(message, options, d))
-
-    def confirm(self, message: str, default: bool) -> bool:
-        return self._answer(message, default, lambda d: self.prompter.confirm(message, d))
-
-    def checkbox(self, message: str, choices: list[Choice]) -> list[Any]:
-        def ask(ticked: list[Any] | None) -> list[Any]:
-            for choice in choices:
-                choice.checked = ticked is not None and choice.value in ticked
-            return self.prompter.checkbox(message, choices)
-
-        return self._answer(message, None, ask)
-
-    def say(self, *parts: tuple[str, str] | str) -> None:
-        if len(self.given) >= len(self.replay):  # replayed questions showed nothing
-            self.prompter.say(*parts)
-
-    def say_code(self, code: str, filename: str) -> None:
-        self.prompter.say_code(code, filename)
-
-
-def _check(function):
-    """A questionary validator from a `check(text) -> str | None`."""
-
-    def validate(text: str) -> bool | str:
-        error = function(text)
-        return error or True
-
-    return validate
 
 
 # --- the questions ------------------------------------------------------------------------
@@ -285,7 +57,7 @@ def q_project_name(p: Prompter, draft: Draft) -> None:
     name = p.text(
         "Project name",
         draft.project_name,
-        _check(lambda t: error_of(validate_project_name, t)),
+        validator(lambda t: error_of(validate_project_name, t)),
     )
     draft.set_project_name(name)
 
@@ -294,7 +66,7 @@ def q_package_name(p: Prompter, draft: Draft) -> None:
     package = p.text(
         "Package name",
         draft.package_name,
-        _check(lambda t: error_of(validate_package_name, t)),
+        validator(lambda t: error_of(validate_package_name, t)),
     )
     draft.set_package_name(package)
 
@@ -305,7 +77,7 @@ def q_target(p: Prompter, draft: Draft) -> None:
         probe.set_target(text)
         return probe.target_error()
 
-    draft.set_target(p.text("Target folder", draft.target_text(), _check(target_error)))
+    draft.set_target(p.text("Target folder", draft.target_text(), validator(target_error)))
     warning = draft.target_warning()
     if warning:
         p.say(("fg:ansiyellow", f"! {warning}"))
@@ -313,6 +85,17 @@ def q_target(p: Prompter, draft: Draft) -> None:
 
 def q_ci(p: Prompter, draft: Draft) -> None:
     draft.ci = p.select("CI provider", list(CI_CHOICES), draft.ci)
+
+
+# pip first, and the default (as with --defaults): it needs nothing but Python.
+INSTALLER_CHOICES = (
+    ("pip: a venv and pip install (needs only Python)", "pip"),
+    ("uv: uv sync and uv run, as protean new does (needs uv)", "uv"),
+)
+
+
+def q_installer(p: Prompter, draft: Draft) -> None:
+    draft.installer = p.select("Installer", list(INSTALLER_CHOICES), draft.installer)
 
 
 def q_compose(p: Prompter, draft: Draft) -> None:
@@ -330,20 +113,29 @@ def slot_summary(draft: Draft, env: str) -> str:
     return ", ".join(parts)
 
 
-def q_databases(p: Prompter, draft: Draft) -> None:
+def q_named_slots(p: Prompter, draft: Draft) -> None:
+    """Named databases, brokers and caches: the wizard's a and b (and x to remove one)."""
     p.say("")
     p.say(("bold", "2/5 Providers"))
     named = [slot for slot in draft.slots if slot.role.is_named and slot.name != "default"]
-    named = [slot for slot in named if slot.role.value == "databases"]
     if named:
         removed = p.checkbox(
-            "Remove any named database?", [Choice(slot.key, slot) for slot in named]
+            "Remove any named database, broker or cache?",
+            [Choice(slot.key, slot) for slot in named],
         )
         for slot in removed:
-            draft.remove_database(slot)
-    while p.confirm("Add a named database?", False):
-        name = p.text("Database name", "", _check(draft.database_error))
-        draft.add_database(name)
+            draft.remove_slot(slot)
+    while p.confirm("Add a named database, broker or cache?", False):
+        role = p.select("Which kind?", list(NAMED_ROLES), Role.DATABASE)
+        name = p.text(
+            f"Name of the {role.label}",
+            "",
+            validator(lambda text, role=role: draft.slot_error(role, text)),
+        )
+        draft.add_slot(role, name)
+
+
+NAMED_ROLES = (("database", Role.DATABASE), ("broker", Role.BROKER), ("cache", Role.CACHE))
 
 
 def q_providers(p: Prompter, draft: Draft) -> None:
@@ -410,14 +202,14 @@ def q_connections(p: Prompter, draft: Draft) -> None:
         variable = p.text(
             f"{slot.key} variable",
             draft.variable(slot),
-            _check(lambda text, slot=slot: _try(draft, slot, "variable", text)),
+            validator(lambda text, slot=slot: _try(draft, slot, "variable", text)),
         )
         draft.set_variable(slot, variable)
         if draft.local_envs(slot):
             url = p.text(
                 f"{slot.key} default outside production",
                 draft.local_url(slot) or "",
-                _check(lambda text, slot=slot: _try(draft, slot, "url", text)),
+                validator(lambda text, slot=slot: _try(draft, slot, "url", text)),
             )
             draft.set_local_url(slot, url)
 
@@ -460,7 +252,7 @@ def plain_summary(draft: Draft, spec: ProjectSpec, columns: int | None = None) -
         ("project", f"{spec.project_name} (package {spec.package_name}) in {draft.target}/"),
         (
             "CI",
-            f"{dict((v, t) for t, v in CI_CHOICES)[spec.ci]}; "
+            f"{dict((v, t) for t, v in CI_CHOICES)[spec.ci]}; installer {spec.installer}; "
             f"compose {'yes' if spec.compose else 'no'}",
         ),
         (
@@ -513,28 +305,14 @@ QUESTIONS = (
     q_package_name,
     q_target,
     q_ci,
+    q_installer,
     q_compose,
-    q_databases,
+    q_named_slots,
     q_providers,
     q_settings,
     q_connections,
     q_deploy,
 )
-
-
-FINDING_STYLES = {"error": "fg:ansired bold", "warning": "fg:ansiyellow bold", "drift": "bold"}
-
-
-def say_findings(p: Prompter, findings: list, what: str, *, locations: bool = False) -> None:
-    """`protean-init check`'s findings, as the TUI shows them: one line each, and the fix."""
-    if not findings:
-        p.say(("fg:ansigreen", f"✓ protean-init check: no findings in {what}"))
-        return
-    for finding in findings:
-        p.say((FINDING_STYLES[finding.severity], headline(finding)))
-        if locations:
-            p.say(("fg:ansibrightblack", f"    {finding.location} · {finding.code}"))
-        p.say(("fg:ansibrightblack", f"    fix: {finding.fix}"))
 
 
 def _copy(draft: Draft) -> Draft:
@@ -562,11 +340,11 @@ def run_prompts(
     index = 0
     try:
         while True:
-            asking: _Replay | None = None
+            asking: Replay | None = None
             try:
                 if index < len(QUESTIONS):
                     starts[index] = _copy(draft)
-                    asking = _Replay(p, answers[index][: replay[index]], answers[index])
+                    asking = Replay(p, answers[index][: replay[index]], answers[index])
                     QUESTIONS[index](asking, draft)  # type: ignore[arg-type]
                     answers[index], replay[index] = asking.given, 0
                     index += 1
@@ -574,7 +352,7 @@ def run_prompts(
                 if not q_review(p, draft):
                     return None
                 return draft.outcome()
-            except _Back:
+            except Back:
                 # One question back: this group's previous one, or the last one before it.
                 # The group runs again from its start, its earlier answers given again.
                 given = asking.given if asking is not None else []
@@ -588,5 +366,5 @@ def run_prompts(
                         replay[index] = len(answers[index]) - 1
                 draft = _copy(starts[min(index, len(QUESTIONS) - 1)])
                 p.say(("fg:ansibrightblack", "(back one question)"))
-    except _Cancelled:
+    except Cancelled:
         return None

@@ -12,11 +12,12 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
-from scaffolder.ui.widgets import KeyLine, NavBar, StepBar
+from scaffolder.ui.common.widgets import KeyLine, NavBar
+from scaffolder.ui.wizard.screens.step_bar import StepBar
+from scaffolder.ui.wizard.steps import DONE, Wizard
 
 if TYPE_CHECKING:
-    from scaffolder.ui.state import Draft
-    from scaffolder.ui.wizard import WizardApp
+    from scaffolder.ui.common.state import Draft
 
 
 class StepScreen(Screen):
@@ -26,7 +27,7 @@ class StepScreen(Screen):
     errors_pending = False
 
     @property
-    def wizard(self) -> WizardApp:
+    def wizard(self) -> Wizard:
         return self.app  # type: ignore[return-value]
 
     @property
@@ -37,10 +38,9 @@ class StepScreen(Screen):
         yield StepBar(self.step, id="steps")
         with VerticalScroll(id="body", can_focus=False):
             yield from self.compose_body()
-        from scaffolder.ui.wizard import DONE
-
         yield NavBar(back=0 < self.step < DONE, next_label=self.next_label, id="nav")
-        yield KeyLine()
+        # Back has its button beside Next, and F1's help lists alt+←: the first key to go.
+        yield KeyLine(give_way=("step_back",))
 
     def compose_body(self) -> ComposeResult:
         yield from ()

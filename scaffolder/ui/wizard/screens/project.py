@@ -1,17 +1,24 @@
-"""Step 1: project name, package name, target folder, CI provider, compose."""
+"""Step 1: project name, package name, target folder, CI provider, installer, compose."""
 
 from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
+from textual.containers import Horizontal
 from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Static
 
 from scaffolder.catalog import PROVIDERS
 from scaffolder.spec.names import package_name_for
-from scaffolder.ui.screens.base import StepScreen
-from scaffolder.ui.widgets import Hint, field
+from scaffolder.ui.common.widgets import Hint, field
+from scaffolder.ui.wizard.screens.base import StepScreen
 
 CI_LABELS = {"github": "GitHub Actions", "gitlab": "GitLab CI", "none": "none"}
+# How the README, CI and Dockerfile install the project. pip first, and the default (as with
+# --defaults): it needs nothing but Python, where uv must be installed before the first command.
+INSTALLER_HINTS = {
+    "pip": "venv and pip: needs only Python",
+    "uv": "as protean new does: needs uv",
+}
 HINTS = {
     "project-name": "letters, digits, '-', '_' or '.', starting with a letter",
     "package-name": "the import name; follows the project name until edited",
@@ -68,17 +75,28 @@ class ProjectScreen(StepScreen):
             "ci",
             HINTS["ci"],
         )
+        # Its hint beside the two buttons, not under them: at 80x24 the step has no line
+        # to spare for one more.
+        yield Horizontal(
+            Static("Installer", classes="field-label"),
+            RadioSet(
+                *(
+                    RadioButton(name, value=name == draft.installer, id=f"installer-{name}")
+                    for name in INSTALLER_HINTS
+                ),
+                id="installer",
+            ),
+            Hint(INSTALLER_HINTS[draft.installer], id="installer-hint"),
+            classes="field-row -hint-beside",
+        )
         yield from field(
             "Compose",
             Checkbox("docker-compose.yml for local services", draft.compose, id="compose"),
             "compose",
         )
 
-    def on_mount(self) -> None:
-        self.refresh_hints()
-
     def on_screen_resume(self) -> None:
-        # Another step may have changed what the compose hint lists.
+        # Shown first, or again: another step may have changed what the compose hint lists.
         self.refresh_hints()
         if self.errors_pending:
             self.errors_pending = False
@@ -98,9 +116,11 @@ class ProjectScreen(StepScreen):
         if target != draft.target_text():
             draft.set_target(target)
 
+    # Each Input says Changed once as it mounts, with the value it was given: the draft's.
     @on(Input.Changed, "#project-name")
     def handle_project_name(self, event: Input.Changed) -> None:
-        self.apply_project_name(event.value)
+        if event.value != self.draft.project_name:
+            self.apply_project_name(event.value)
 
     def apply_project_name(self, name: str) -> None:
         draft = self.draft
@@ -118,24 +138,35 @@ class ProjectScreen(StepScreen):
 
     @on(Input.Changed, "#package-name")
     def handle_package_name(self, event: Input.Changed) -> None:
-        self.draft.set_package_name(event.value)
-        self.refresh_hints()
+        if event.value != self.draft.package_name:
+            self.draft.set_package_name(event.value)
+            self.refresh_hints()
 
     @on(Input.Changed, "#target")
     def handle_target(self, event: Input.Changed) -> None:
-        self.draft.set_target(event.value)
-        self.refresh_hints()
+        if event.value != self.draft.target_text():
+            self.draft.set_target(event.value)
+            self.refresh_hints()
 
     @on(Input.Submitted)
     def handle_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.focus_next()
 
+    # A radio set says Changed once as it mounts (its pressed button): no change to show then.
     @on(RadioSet.Changed, "#ci")
     def handle_ci(self, event: RadioSet.Changed) -> None:
-        if event.pressed.id:
-            self.draft.ci = event.pressed.id.removeprefix("ci-")
-        self.refresh_hints()
+        ci = (event.pressed.id or "").removeprefix("ci-")
+        if ci and ci != self.draft.ci:
+            self.draft.ci = ci
+            self.refresh_hints()
+
+    @on(RadioSet.Changed, "#installer")
+    def handle_installer(self, event: RadioSet.Changed) -> None:
+        installer = (event.pressed.id or "").removeprefix("installer-")
+        if installer and installer != self.draft.installer:
+            self.draft.installer = installer
+            self.refresh_hints()
 
     @on(Checkbox.Changed, "#compose")
     def handle_compose(self, event: Checkbox.Changed) -> None:
@@ -166,6 +197,7 @@ class ProjectScreen(StepScreen):
             self.query_one(f"#{key}", Input).set_class(key in errors, "-invalid")
         ci_hint = "no CI file" if draft.ci == "none" else HINTS["ci"]
         self.query_one("#ci-hint", Hint).show(ci_hint)
+        self.query_one("#installer-hint", Hint).show(INSTALLER_HINTS[draft.installer])
         services = self.services()
         if not draft.compose:
             compose_hint = "no compose file: you run the servers the test overlay needs"

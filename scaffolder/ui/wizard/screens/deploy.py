@@ -14,9 +14,9 @@ from textual.widgets import Input, RadioButton, RadioSet, Static
 from scaffolder.spec.choices import DEPLOY_CHOICES
 from scaffolder.spec.environments import PRODUCTION
 from scaffolder.spec.settings import SUBSCRIPTION_TYPES
-from scaffolder.ui.screens.base import StepScreen
-from scaffolder.ui.widgets import Hint, field
-from scaffolder.ui.wizard import DEPLOY
+from scaffolder.ui.common.widgets import Hint, field
+from scaffolder.ui.wizard.screens.base import StepScreen
+from scaffolder.ui.wizard.steps import DEPLOY
 
 DEPLOY_LABELS = {"docker": "Docker", "kubernetes": "Kubernetes", "none": "none"}
 DEPLOY_HINTS = {

@@ -14,9 +14,9 @@ from textual.widgets import Button, Static
 
 from scaffolder.catalog import PROVIDERS, Role
 from scaffolder.spec.environments import BASE, ENVIRONMENTS, INHERIT, MEMORY, PRODUCTION
-from scaffolder.ui.choices import ChoiceGrid, ChoiceModal, NameModal, option_label
-from scaffolder.ui.screens.base import StepScreen
-from scaffolder.ui.state import NAME_EXAMPLES, SETTING_LABELS, SETTING_VALUES, setting_text
+from scaffolder.ui.common.choices import ChoiceGrid, ChoiceModal, NameModal, option_label
+from scaffolder.ui.common.state import NAME_EXAMPLES, SETTING_LABELS, SETTING_VALUES, setting_text
+from scaffolder.ui.wizard.screens.base import StepScreen
 
 SETTING_NAMES = tuple(SETTING_VALUES)
 

@@ -27,7 +27,7 @@ from scaffolder.spec.names import (
 from scaffolder.spec.project import ProjectSpec
 from scaffolder.spec.settings import DEFAULT_SUBSCRIPTION_TYPE, PROCESSING_MODES, SUBSCRIPTION_TYPES
 from scaffolder.spec.slots import DEFAULT_DATABASE, Slot, default_local_url
-from scaffolder.ui.outcome import WizardOutcome
+from scaffolder.ui.common.outcome import WizardOutcome
 
 SUBSCRIPTION_KEY = "server.default_subscription_type"
 # A name to suggest for a new named slot, per role.

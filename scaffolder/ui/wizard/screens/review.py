@@ -23,10 +23,11 @@ from textual.widgets.tree import TreeNode
 
 from scaffolder.errors import ScaffolderError
 from scaffolder.spec.project import ProjectSpec
-from scaffolder.ui.findings import config_findings, findings_content
-from scaffolder.ui.outcome import WizardOutcome
-from scaffolder.ui.screens.base import StepScreen
-from scaffolder.ui.widgets import KeyLine, NavBar, StepBar, fit_path
+from scaffolder.ui.common.findings import config_findings, findings_content
+from scaffolder.ui.common.outcome import WizardOutcome
+from scaffolder.ui.common.widgets import KeyLine, NavBar, fit_path
+from scaffolder.ui.wizard.screens.base import StepScreen
+from scaffolder.ui.wizard.screens.step_bar import StepBar
 
 if TYPE_CHECKING:
     from scaffolder.check import Finding

@@ -1,7 +1,6 @@
 """The choice widgets the wizard's later steps and the edit menu share: the choice grid and the
-small dialogs (pick one, pick many, a name, quit?), on scaffolder.ui.dialogs.Dialog's frame.
-Split from scaffolder.ui.widgets so the first screen does not pay for them;
-`from scaffolder.ui.widgets import ChoiceGrid` still works.
+small dialogs (pick one, pick many, a name, quit?), on scaffolder.ui.common.dialogs.Dialog's
+frame. Apart from scaffolder.ui.common.widgets so the wizard's first screen does not pay for them.
 """
 
 from __future__ import annotations
@@ -21,14 +20,27 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
-from scaffolder.ui.dialogs import Dialog
-from scaffolder.ui.widgets import Hint
+from scaffolder.ui.common.dialogs import Dialog
+from scaffolder.ui.common.widgets import Hint
 
 
 def option_label(name: str, summary: str = "") -> Text:
     """A dialog's option as every pick-one or pick-many dialog shows it: the name in bold,
     then what it is."""
     return Text.assemble((name, "bold"), f"  {summary}" if summary else "")
+
+
+def fit_label(label: str, room: int) -> str:
+    """A row's label in `room` cells: whole when it fits; else a key's name after its role
+    (`…analytics_reporting` for databases.analytics_reporting), the part that tells the rows
+    apart (the line under the grid names the highlighted one whole); cut at its end only when
+    the name alone is longer still."""
+    if len(label) <= room:
+        return label
+    _, dot, name = label.partition(".")
+    if dot and len(name) < room:
+        return "…" + name
+    return label[: max(room - 1, 0)] + "…"
 
 
 class GridCell(Static):
@@ -137,11 +149,12 @@ class ChoiceGrid(Widget, can_focus=True):
 
     # The room a value column keeps when the labels widen: "↑ postgresql" and its padding.
     VALUE_MIN = 13
+    label_room = 1_000  # cells for a label's text; set by fit_columns once the grid has a size
 
     def fit_columns(self) -> None:
         """The label column as wide as the longest label (`databases.analytics_archive`)
         and its padding, at least `label_width`, and never so wide that a value column gets
-        less than VALUE_MIN cells; a label longer still is cut with an ellipsis."""
+        less than VALUE_MIN cells; a label longer still is shortened by `fit_label`."""
         longest = max((len(label) for label in [self.corner, *self.rows]), default=0) + 2
         width = max(self.label_width, longest)
         if self.size.width:
@@ -149,6 +162,11 @@ class ChoiceGrid(Widget, can_focus=True):
                 width, max(self.label_width, self.size.width - self.VALUE_MIN * len(self.columns))
             )
         self.styles.grid_columns = f"{width} " + " ".join("1fr" for _ in self.columns)
+        self.label_room = width - 1  # the cell's left padding; the next cell's is the gap
+        for cell in self.query(GridCell):
+            # set_rows fits the columns before it recomposes: the old rows' cells are still here.
+            if cell.column < 0 <= cell.row < len(self.rows):
+                cell.update(fit_label(self.rows[cell.row], self.label_room))
 
     def on_resize(self) -> None:
         self.fit_columns()
@@ -158,7 +176,7 @@ class ChoiceGrid(Widget, can_focus=True):
         for index, column in enumerate(self.columns):
             yield GridCell(-1, index, column, classes="-header")
         for row, label in enumerate(self.rows):
-            yield GridCell(row, -1, label, classes="-label")
+            yield GridCell(row, -1, fit_label(label, self.label_room), classes="-label")
             for column in range(len(self.columns)):
                 yield GridCell(row, column)
 
