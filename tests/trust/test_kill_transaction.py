@@ -128,16 +128,16 @@ def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def add_database_states(cache: Path) -> tuple[dict, dict, float]:
+def add_database_states(generated_projects, cache: Path) -> tuple[dict, dict, float]:
     """The project before and after add-database, and how long a slowed run takes."""
-    root = make_project("generated", cache / "reference" / "shop", cache)
+    root = make_project("generated", cache / "reference" / "shop", generated_projects)
     before = state(root)
     length = timed_run([*ADD, "--project", str(root)], cache)
     return before, state(root), length
 
 
 def test_sigkill_during_add_database_then_the_next_command_recovers(
-    tmp_path: Path, cache: Path, add_database_states
+    tmp_path: Path, generated_projects, add_database_states
 ) -> None:
     before, after, length = add_database_states
     seen = {"old": 0, "new": 0}
@@ -146,7 +146,7 @@ def test_sigkill_during_add_database_then_the_next_command_recovers(
         name: str, moment: float, when: Callable[[Path], Callable[[], bool]] | None, delay: str
     ) -> dict:
         root = tmp_path / name / "shop"
-        make_project("generated", root, cache)
+        make_project("generated", root, generated_projects)
         code, _ = run_and_signal(
             [*ADD, "--project", str(root)],
             tmp_path,
@@ -229,7 +229,7 @@ def test_sigkill_during_new_then_the_next_new_cleans_up(
 
 
 def test_sigint_during_add_database_says_what_is_on_disk(
-    tmp_path: Path, cache: Path, add_database_states
+    tmp_path: Path, generated_projects, add_database_states
 ) -> None:
     before, after, length = add_database_states
     seen = {"start-up": 0, "old": 0, "new": 0}
@@ -238,7 +238,7 @@ def test_sigint_during_add_database_says_what_is_on_disk(
         name: str, moment: float, when: Callable[[Path], Callable[[], bool]] | None, delay: str
     ) -> dict:
         root = tmp_path / name / "shop"
-        make_project("generated", root, cache)
+        make_project("generated", root, generated_projects)
         code, err = run_and_signal(
             [*ADD, "--project", str(root)],
             tmp_path,
@@ -279,14 +279,14 @@ def test_sigint_during_add_database_says_what_is_on_disk(
 
 
 def test_an_ignored_sigint_is_not_held_to_cancel_the_commit(
-    tmp_path: Path, cache: Path, add_database_states
+    tmp_path: Path, generated_projects, add_database_states
 ) -> None:
     """Started with SIGINT ignored (`nohup`, a background job of a script), the command
     leaves it ignored: a SIGINT in the middle of the commit changes nothing, and the command
     says what it wrote. Holding it would cancel the write, deliver it to no one, and report
     `Added database` over an unchanged project."""
     _, after, _ = add_database_states
-    root = make_project("generated", tmp_path / "shop", cache)
+    root = make_project("generated", tmp_path / "shop", generated_projects)
     process = subprocess.Popen(
         cli_command([*ADD, "--project", str(root)]),
         cwd=tmp_path,
@@ -309,13 +309,13 @@ def test_an_ignored_sigint_is_not_held_to_cancel_the_commit(
 
 
 def test_check_after_a_kill_between_two_replaced_files_sees_the_whole_project(
-    tmp_path: Path, cache: Path
+    tmp_path: Path, generated_projects
 ) -> None:
     """The process dies after replacing the first of add-database's files (os._exit, as
     SIGKILL would: no cleanup), leaving a journal in state "commit" and a half-new project.
     `check`, the read-only command, says a change is pending and writes nothing (it runs on
     forks' pull requests); the next command that writes finishes it."""
-    root = make_project("generated", tmp_path / "shop", cache)
+    root = make_project("generated", tmp_path / "shop", generated_projects)
     before = state(root)
     die_after_first_replace = (
         "import os, sys; import scaffolder.transaction.commit as t; real = os.replace\n"
