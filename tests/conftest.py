@@ -1,15 +1,22 @@
-"""Every test run keeps protean-init's per-user key (scaffolder.transaction.seal) in a state
+"""What every test directory shares.
+
+Every test run keeps protean-init's per-user key (scaffolder.transaction.seal) in a state
 folder of its own, never in the user's ~/.local/state: set here, before any test runs, so
-the subprocesses the tests start inherit it too."""
+the subprocesses the tests start inherit it too. `generated_projects`: what `protean-init new`
+writes, made once a session for each set of answers, copied fresh for each use.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
+
+from tests.support.cli import Result, protean_init
+from tests.support.projects import GeneratedProjects
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -23,3 +30,22 @@ def own_state_folder() -> Iterator[None]:
     else:
         os.environ["XDG_STATE_HOME"] = previous
     shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def generated_projects(
+    own_state_folder: None, tmp_path_factory: pytest.TempPathFactory
+) -> GeneratedProjects:
+    """`generated_projects.copy(tmp_path / "shop", "--ci", "gitlab")`: a fresh copy of
+    `protean-init new shop --defaults --ci gitlab`, generated once a session (in the state
+    folder above: the environment is taken when this is made)."""
+    return GeneratedProjects(tmp_path_factory.mktemp("generated"))
+
+
+@pytest.fixture(scope="session")
+def cli() -> Callable[..., Result]:
+    """`code, out, err = cli("add-database x --provider sqlite --project", root)`:
+    `protean-init` in this process, its output captured. A string is split as a shell would,
+    a path is one argument, a list is taken word for word (tests.support.cli.argv_of). No state
+    of its own: property tests and module fixtures may use it too."""
+    return protean_init

@@ -12,6 +12,7 @@ from scaffolder.check.common import Collector, ConfiguredSlot
 from scaffolder.check.resolution import Resolved
 from scaffolder.errors import UsageError, yaml_error_text
 from scaffolder.inputs import read_text
+from scaffolder.project_files import read_answers
 from scaffolder.spec.environments import BASE, TEST
 
 
@@ -70,8 +71,6 @@ class ProjectContext:
         """The answers record protean-init keeps; {} for a project it did not make, or one
         whose record does not parse (the edit commands report that, not check)."""
         if self._answers is None:
-            from scaffolder.project_files import read_answers
-
             try:
                 self._answers = read_answers(self.root)
             except UsageError:

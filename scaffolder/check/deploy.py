@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from scaffolder.check.findings import ERROR, WARNING
+from scaffolder.config_tree import resolve
 from scaffolder.deployment import (
     DOCKERFILE,
     ENGINE_PATHS,
@@ -113,8 +114,6 @@ def _stream_broker(c: Any, tree: Mapping[str, Any], settings: Mapping[str, Any])
     (`redis`). Pub/sub and the in-process broker have none that engines could share."""
     if single_writer(settings):
         return
-    from scaffolder.config_tree import resolve
-
     production = resolve(tree, PRODUCTION)
     if production.get("command_processing") == "async":
         # protean/domain/command_processor.py: an async command is appended to the event

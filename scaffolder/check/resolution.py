@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from scaffolder.catalog import PROTEAN_DEFAULTS, Role
+from scaffolder.catalog import PROTEAN_DEFAULTS, TOP_LEVEL_KEYS, Role
 from scaffolder.config_tree import deep_merge
 from scaffolder.spec.environments import BASE
 from scaffolder.variable_reference import VariableReference, substitute
@@ -116,8 +116,6 @@ def _fallback_defaults() -> dict[str, Any]:
 def _resolve_without_protean(
     raw: Mapping[str, Any], env: str, environ: Mapping[str, str]
 ) -> Resolved:
-    from scaffolder.catalog import TOP_LEVEL_KEYS
-
     base = {key: value for key, value in raw.items() if key in TOP_LEVEL_KEYS}
     merged = deep_merge(_fallback_defaults(), copy_tree(base))
     if env != BASE:

@@ -9,6 +9,7 @@ from typing import Any
 
 from scaffolder.catalog import TOP_LEVEL_KEYS
 from scaffolder.errors import UsageError
+from scaffolder.inputs import load_toml
 from scaffolder.spec.environments import BASE
 from scaffolder.toml.errors import error_text
 from scaffolder.toml.scan import index_lines
@@ -34,8 +35,6 @@ class Source:
         edits refuse to read (scaffolder.inputs.load_toml: nesting over 64 deep, nan and inf):
         one reader, one verdict."""
         from pathlib import Path as FilePath
-
-        from scaffolder.inputs import load_toml
 
         try:
             document = load_toml(text, FilePath(file))

@@ -62,7 +62,11 @@ def deferred_signals() -> Iterator[Deferred]:
     previous = {}
     try:
         for signum in DEFERRED:
-            previous[signum] = signal.signal(signum, hold)
+            # An ignored signal stays ignored (`nohup`, a background job of a script): held, it
+            # would cancel the write, and its delivery would then do nothing, so the command
+            # would report a change it never made.
+            if signal.getsignal(signum) is not signal.SIG_IGN:
+                previous[signum] = signal.signal(signum, hold)
         yield deferred
     finally:
         for signum, handler in previous.items():

@@ -25,8 +25,6 @@ from pathlib import Path
 
 import pytest
 
-from scaffolder.cli import main
-
 CORPUS = Path(__file__).parent / "corpus"
 CASES = sorted(p.name for p in CORPUS.iterdir() if (p / "_case.toml").is_file())
 _MARK = re.compile(
@@ -74,22 +72,20 @@ def expectations(case: Path) -> list[Expected]:
     return found
 
 
-def run_cli(case: Path, monkeypatch, capsys) -> tuple[int, str, str]:
+def run_case(case: Path, monkeypatch, cli) -> tuple[int, str, str]:
     options = tomllib.loads((case / "_case.toml").read_text(encoding="utf-8"))
     monkeypatch.setattr(os, "environ", dict(options.get("environ", {})))
     argv = ["check", "--project", str(case), "--format", "json"]
     for env in options.get("envs", []):
         argv += ["--env", env]
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
+    return cli(argv)
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_case(name, monkeypatch, capsys):
+def test_case(name, monkeypatch, cli):
     case = CORPUS / name
     options = tomllib.loads((case / "_case.toml").read_text(encoding="utf-8"))
-    code, out, err = run_cli(case, monkeypatch, capsys)
+    code, out, err = run_case(case, monkeypatch, cli)
     assert code == options["exit"], out + err
     report = json.loads(out)
     if code == 2:

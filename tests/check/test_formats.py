@@ -28,7 +28,6 @@ from scaffolder.check.formats import (
     format_github,
     format_gitlab,
 )
-from scaffolder.cli import main
 
 CORPUS = Path(__file__).parent / "corpus"
 SCHEMA = Path(__file__).parents[1] / "fixtures" / "sarif" / "sarif-schema-2.1.0.json"
@@ -40,14 +39,14 @@ _COMMAND = re.compile(r"^::(error|warning|notice) ([^:]*)::(.*)$")
 GITLAB_SEVERITIES = {"info", "minor", "major", "critical", "blocker"}
 
 
-def run(case: Path, fmt: str, monkeypatch, capsys) -> tuple[int, str]:
+def run(case: Path, fmt: str, monkeypatch, cli) -> tuple[int, str]:
     options = tomllib.loads((case / "_case.toml").read_text(encoding="utf-8"))
     monkeypatch.setattr(os, "environ", dict(options.get("environ", {})))
     argv = ["check", "--project", str(case), "--format", fmt]
     for env in options.get("envs", []):
         argv += ["--env", env]
-    code = main(argv)
-    return code, capsys.readouterr().out
+    code, out, _ = cli(argv)
+    return code, out
 
 
 _ESCAPES = {"%25": "%", "%0D": "\r", "%0A": "\n", "%3A": ":", "%2C": ","}
@@ -87,9 +86,9 @@ def sarif_valid(paths: list[Path]) -> None:
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_every_format_says_the_same(name, monkeypatch, capsys):
+def test_every_format_says_the_same(name, monkeypatch, cli):
     case = CORPUS / name
-    outputs = {fmt: run(case, fmt, monkeypatch, capsys) for fmt in FORMATS}
+    outputs = {fmt: run(case, fmt, monkeypatch, cli) for fmt in FORMATS}
     codes = {code for code, _ in outputs.values()}
     assert len(codes) == 1, {fmt: code for fmt, (code, _) in outputs.items()}
     code = codes.pop()
@@ -151,11 +150,11 @@ def test_every_format_says_the_same(name, monkeypatch, capsys):
         assert issue["location"]["lines"]["begin"] == (finding["line"] or 1)
 
 
-def test_sarif_of_every_case_is_valid_sarif_2_1_0(monkeypatch, capsys, tmp_path):
+def test_sarif_of_every_case_is_valid_sarif_2_1_0(monkeypatch, cli, tmp_path):
     """One check-jsonschema run over every case's SARIF, the unreadable ones included."""
     paths = []
     for name in CASES:
-        _code, out = run(CORPUS / name, "sarif", monkeypatch, capsys)
+        _code, out = run(CORPUS / name, "sarif", monkeypatch, cli)
         path = tmp_path / f"{name}.sarif"
         path.write_text(out)
         paths.append(path)
@@ -213,10 +212,10 @@ def test_gitlab_fingerprints_survive_moved_lines():
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_passwords_compared_are_never_printed(fmt, monkeypatch, capsys):
+def test_passwords_compared_are_never_printed(fmt, monkeypatch, cli):
     """values-compose's POSTGRES_PASSWORD is 'hunter2' and the URL's is 'postgres': the
     finding says they differ, in no format with either value."""
-    code, out = run(CORPUS / "values-compose", fmt, monkeypatch, capsys)
+    code, out = run(CORPUS / "values-compose", fmt, monkeypatch, cli)
     assert code == 1
     assert "compose-credentials-mismatch" in out
     assert "hunter2" not in out

@@ -8,17 +8,10 @@ from pathlib import Path
 import pytest
 
 from scaffolder.check import check_project
-from scaffolder.cli import main
 from scaffolder.deployment import DEPLOY_FILES, files_for
 from tests.deploy.support import container, engine_deployment, rendered
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-
-
-def cli(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def files(root: Path) -> set[str]:
@@ -26,12 +19,12 @@ def files(root: Path) -> set[str]:
 
 
 @pytest.mark.parametrize("deploy", ["docker", "kubernetes", "none", None])
-def test_new_writes_the_files_of_its_deploy_choice(capsys, tmp_path: Path, deploy) -> None:
+def test_new_writes_the_files_of_its_deploy_choice(cli, tmp_path: Path, deploy) -> None:
     root = tmp_path / "shop"
     argv = ["new", str(root), "--ui", "none", "--defaults"]
     if deploy:
         argv += ["--deploy", deploy]
-    assert cli(capsys, *argv)[0] == 0
+    assert cli([*argv])[0] == 0
     chosen = deploy or "docker"  # --defaults means docker
     assert files(root) & set(DEPLOY_FILES) == set(files_for(chosen))
     answers = (root / ".copier-answers.protean-init.yml").read_text()
@@ -51,7 +44,7 @@ def test_new_writes_the_files_of_its_deploy_choice(capsys, tmp_path: Path, deplo
         "--answers",
         str(root / ".copier-answers.protean-init.yml"),
     ]
-    assert cli(capsys, *argv)[0] == 0
+    assert cli([*argv])[0] == 0
     for relative in files_for(chosen):
         assert (again / relative).read_bytes() == (root / relative).read_bytes()
 
@@ -71,17 +64,17 @@ def test_new_writes_the_files_of_its_deploy_choice(capsys, tmp_path: Path, deplo
     ],
 )
 def test_bad_deploy_input_is_one_line_and_writes_nothing(
-    capsys, tmp_path: Path, flag: str, fragment: str
+    cli, tmp_path: Path, flag: str, fragment: str
 ) -> None:
     root = tmp_path / "shop"
-    code, _, err = cli(capsys, "new", str(root), "--ui", "none", "--defaults", "--set", flag)
+    code, _, err = cli(["new", str(root), "--ui", "none", "--defaults", "--set", flag])
     assert code == 2
     assert err.startswith("protean-init: error: ") and err.count("\n") == 1, err
     assert fragment in err
     assert not root.exists()
 
 
-def test_stream_subscriptions_scale_out(capsys, tmp_path: Path) -> None:
+def test_stream_subscriptions_scale_out(cli, tmp_path: Path) -> None:
     root = tmp_path / "shop"
     sets = [
         "production.server.default_subscription_type=stream",
@@ -90,19 +83,19 @@ def test_stream_subscriptions_scale_out(capsys, tmp_path: Path) -> None:
         "workers=2",
     ]
     argv = ["new", str(root), "--ui", "none", "--defaults", "--deploy", "kubernetes"]
-    assert cli(capsys, *argv, *[x for s in sets for x in ("--set", s)])[0] == 0
+    assert cli([*argv, *[x for s in sets for x in ("--set", s)]])[0] == 0
     deployment = engine_deployment(rendered(root))
     assert deployment["spec"]["replicas"] == 4
     assert container(deployment)["command"][-2:] == ["--workers", "2"]
     assert check_project(root) == []
 
 
-def test_deploy_command_adds_changes_and_stops(capsys, tmp_path: Path) -> None:
+def test_deploy_command_adds_changes_and_stops(cli, tmp_path: Path) -> None:
     root = tmp_path / "shop"
-    assert cli(capsys, "new", str(root), "--ui", "none", "--defaults", "--deploy", "none")[0] == 0
+    assert cli(["new", str(root), "--ui", "none", "--defaults", "--deploy", "none"])[0] == 0
     before = (root / "domain.toml").read_text()
 
-    code, out, _ = cli(capsys, "deploy", "kubernetes", "--project", str(root))
+    code, out, _ = cli(["deploy", "kubernetes", "--project", str(root)])
     assert code == 0, out
     assert files(root) >= set(DEPLOY_FILES)
     after = (root / "domain.toml").read_text()
@@ -115,39 +108,35 @@ def test_deploy_command_adds_changes_and_stops(capsys, tmp_path: Path) -> None:
     # A hand edit to the Dockerfile survives a change that re-derives it.
     dockerfile = root / "Dockerfile"
     dockerfile.write_text(dockerfile.read_text() + "LABEL org.example.team=shop\n")
-    code, _, err = cli(capsys, "set", "production.server.drain_timeout=40", "--project", str(root))
+    code, _, err = cli(["set", "production.server.drain_timeout=40", "--project", str(root)])
     assert code == 0, err
     grace = engine_deployment(rendered(root))["spec"]["template"]["spec"]
     assert grace["terminationGracePeriodSeconds"] > 40
     assert dockerfile.read_text().endswith("LABEL org.example.team=shop\n")
 
     # Scaling is refused with event-store subscriptions, then allowed with stream.
-    code, _, err = cli(capsys, "deploy", "kubernetes", "--replicas", "2", "--project", str(root))
+    code, _, err = cli(["deploy", "kubernetes", "--replicas", "2", "--project", str(root)])
     assert code == 2 and "single-writer" in err
     assert (
-        cli(
-            capsys,
-            "set",
-            "production.server.default_subscription_type=stream",
-            "--project",
-            str(root),
-        )[0]
+        cli(["set", "production.server.default_subscription_type=stream", "--project", str(root)])[
+            0
+        ]
         == 0
     )
-    assert cli(capsys, "deploy", "kubernetes", "--replicas", "2", "--project", str(root))[0] == 0
+    assert cli(["deploy", "kubernetes", "--replicas", "2", "--project", str(root)])[0] == 0
     assert engine_deployment(rendered(root))["spec"]["replicas"] == 2
     assert dockerfile.read_text().endswith("LABEL org.example.team=shop\n")
 
     # none: no longer regenerated, and nothing of the user's is deleted.
-    code, out, _ = cli(capsys, "deploy", "none", "--project", str(root))
+    code, out, _ = cli(["deploy", "none", "--project", str(root)])
     assert code == 0 and "No longer regenerated" in out
     assert dockerfile.read_text().endswith("LABEL org.example.team=shop\n")
 
 
-def test_a_conflicting_edit_stops_the_deploy_change(capsys, tmp_path: Path) -> None:
+def test_a_conflicting_edit_stops_the_deploy_change(cli, tmp_path: Path) -> None:
     root = tmp_path / "shop"
     argv = ["new", str(root), "--ui", "none", "--defaults", "--deploy", "kubernetes"]
-    assert cli(capsys, *argv)[0] == 0
+    assert cli([*argv])[0] == 0
     manifest = root / "deploy/kubernetes/base/deployment.yaml"
     manifest.write_text(
         manifest.read_text().replace(
@@ -155,15 +144,15 @@ def test_a_conflicting_edit_stops_the_deploy_change(capsys, tmp_path: Path) -> N
         )
     )
     snapshot = {p: (root / p).read_bytes() for p in files(root)}
-    code, _, err = cli(capsys, "set", "production.server.drain_timeout=40", "--project", str(root))
+    code, _, err = cli(["set", "production.server.drain_timeout=40", "--project", str(root)])
     assert code == 1 and "conflict" in err
     assert {p: (root / p).read_bytes() for p in files(root)} == snapshot
 
 
-def _broken(capsys, tmp_path: Path) -> Path:
+def _broken(cli, tmp_path: Path) -> Path:
     root = tmp_path / "shop"
     argv = ["new", str(root), "--ui", "none", "--defaults", "--deploy", "kubernetes"]
-    assert cli(capsys, *argv)[0] == 0
+    assert cli([*argv])[0] == 0
     return root
 
 
@@ -174,8 +163,8 @@ def _codes(root: Path) -> dict[str, list]:
     return found
 
 
-def test_check_finds_what_the_engine_would_not_survive(capsys, tmp_path: Path) -> None:
-    root = _broken(capsys, tmp_path)
+def test_check_finds_what_the_engine_would_not_survive(cli, tmp_path: Path) -> None:
+    root = _broken(cli, tmp_path)
     config = root / "domain.toml"
     config.write_text(config.read_text().replace('host = "0.0.0.0"', 'host = "127.0.0.1"'))
     manifest = root / "deploy/kubernetes/base/deployment.yaml"
@@ -196,8 +185,8 @@ def test_check_finds_what_the_engine_would_not_survive(capsys, tmp_path: Path) -
     assert [f.file for f in found["health-on-loopback"]] == ["domain.toml"]
 
 
-def test_check_finds_a_dockerfile_probe_on_the_wrong_port(capsys, tmp_path: Path) -> None:
-    root = _broken(capsys, tmp_path)
+def test_check_finds_a_dockerfile_probe_on_the_wrong_port(cli, tmp_path: Path) -> None:
+    root = _broken(cli, tmp_path)
     dockerfile = root / "Dockerfile"
     dockerfile.write_text(
         dockerfile.read_text().replace("127.0.0.1:8080/livez", "127.0.0.1:8000/health")
@@ -205,8 +194,8 @@ def test_check_finds_a_dockerfile_probe_on_the_wrong_port(capsys, tmp_path: Path
     assert {f.code for f in check_project(root)} == {"probe-path"}
 
 
-def test_check_finds_protean_env_exported_beside_the_flag(capsys, tmp_path: Path) -> None:
-    root = _broken(capsys, tmp_path)
+def test_check_finds_protean_env_exported_beside_the_flag(cli, tmp_path: Path) -> None:
+    root = _broken(cli, tmp_path)
     workflow = root / ".github/workflows/ci.yml"
     text = workflow.read_text()
     assert "--protean-env memory" in text
@@ -216,7 +205,7 @@ def test_check_finds_protean_env_exported_beside_the_flag(capsys, tmp_path: Path
     assert warning.severity == "warning" and warning.file == ".github/workflows/ci.yml"
 
 
-def test_check_warns_of_stream_subscriptions_without_redis_streams(capsys, tmp_path: Path) -> None:
+def test_check_warns_of_stream_subscriptions_without_redis_streams(cli, tmp_path: Path) -> None:
     root = tmp_path / "shop"
     sets = [
         "production.server.default_subscription_type=stream",
@@ -224,7 +213,7 @@ def test_check_warns_of_stream_subscriptions_without_redis_streams(capsys, tmp_p
         "production.command_processing=sync",
     ]
     argv = ["new", str(root), "--ui", "none", "--defaults", "--deploy", "kubernetes"]
-    assert cli(capsys, *argv, *[x for s in sets for x in ("--set", s)])[0] == 0
+    assert cli([*argv, *[x for s in sets for x in ("--set", s)]])[0] == 0
     [finding] = check_project(root)
     assert (finding.code, finding.severity, finding.env) == (
         "stream-broker",
@@ -234,13 +223,13 @@ def test_check_warns_of_stream_subscriptions_without_redis_streams(capsys, tmp_p
     assert "redis_pubsub" in finding.message
 
 
-def test_check_warns_that_async_commands_miss_stream_subscriptions(capsys, tmp_path: Path) -> None:
+def test_check_warns_that_async_commands_miss_stream_subscriptions(cli, tmp_path: Path) -> None:
     """Seen for real (the stream variant of tests/e2e/test_deploy_engine.py): the engine came
     up with stream subscriptions, and a command sent with domain.process was never handled."""
     root = tmp_path / "shop"
     argv = ["new", str(root), "--ui", "none", "--defaults", "--deploy", "kubernetes"]
     sets = ["--set", "production.server.default_subscription_type=stream"]
-    assert cli(capsys, *argv, *sets)[0] == 0
+    assert cli([*argv, *sets])[0] == 0
     [finding] = check_project(root)
     assert (finding.code, finding.severity) == ("stream-commands", "warning")
     assert (
@@ -249,12 +238,12 @@ def test_check_warns_that_async_commands_miss_stream_subscriptions(capsys, tmp_p
     )
 
 
-def test_health_on_loopback_only_where_a_probe_comes_from_outside(capsys, tmp_path) -> None:
+def test_health_on_loopback_only_where_a_probe_comes_from_outside(cli, tmp_path) -> None:
     """Docker's HEALTHCHECK runs inside the container, where loopback answers: a Dockerfile
     that exposes no health port (`protean new`'s) is not an error; one that EXPOSEs it (ours)
     is, as are Kubernetes probes (test above)."""
     root = tmp_path / "shop"
-    assert cli(capsys, "new", str(root), "--ui", "none", "--defaults", "--deploy", "docker")[0] == 0
+    assert cli(["new", str(root), "--ui", "none", "--defaults", "--deploy", "docker"])[0] == 0
     config = root / "domain.toml"
     config.write_text(config.read_text().replace('host = "0.0.0.0"', 'host = "127.0.0.1"'))
     assert "health-on-loopback" in _codes(root)

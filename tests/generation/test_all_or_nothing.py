@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from scaffolder.cli import main
 from scaffolder.generated_record import with_record
 from scaffolder.render import render_project
 from scaffolder.spec.defaults import default_spec
@@ -53,11 +52,6 @@ def fail_on(
     return calls
 
 
-def run(capsys: pytest.CaptureFixture[str], target: Path, *extra: str) -> tuple[int, str]:
-    code = main(["new", str(target), "--ui", "none", "--defaults", *extra])
-    return code, capsys.readouterr().err
-
-
 def assert_clean_failure(code: int, err: str) -> None:
     # An OS error on the target is exit 2, as any other input the command cannot use.
     assert code == 2
@@ -66,7 +60,7 @@ def assert_clean_failure(code: int, err: str) -> None:
 
 
 @pytest.mark.parametrize("nth", [1, FILES // 2, FILES])
-def test_new_folder_failing_write_leaves_nothing(capsys, tmp_path: Path, monkeypatch, nth) -> None:
+def test_new_folder_failing_write_leaves_nothing(cli, tmp_path: Path, monkeypatch, nth) -> None:
     work = tmp_path / "work"
     work.mkdir()
     calls = fail_on(
@@ -78,16 +72,14 @@ def test_new_folder_failing_write_leaves_nothing(capsys, tmp_path: Path, monkeyp
         OSError(28, "No space left on device"),
         lambda self, data: self,
     )
-    code, err = run(capsys, work / "proj")
+    code, _, err = cli("new", work / "proj", "--ui none --defaults")
     assert_clean_failure(code, err)
     assert "No space left on device" in err
     assert calls[0] == nth
     assert snapshot(work) == {}
 
 
-def test_new_folder_failing_final_rename_leaves_nothing(
-    capsys, tmp_path: Path, monkeypatch
-) -> None:
+def test_new_folder_failing_final_rename_leaves_nothing(cli, tmp_path: Path, monkeypatch) -> None:
     work = tmp_path / "work"
     work.mkdir()
     calls = fail_on(
@@ -99,20 +91,20 @@ def test_new_folder_failing_final_rename_leaves_nothing(
         OSError(13, "Permission denied"),
         lambda self, target: target,
     )
-    code, err = run(capsys, work / "proj")
+    code, _, err = cli("new", work / "proj", "--ui none --defaults")
     assert_clean_failure(code, err)
     assert calls[0] == 1
     assert snapshot(work) == {}
 
 
-def test_a_successful_write_after_a_failed_one(capsys, tmp_path: Path, monkeypatch) -> None:
+def test_a_successful_write_after_a_failed_one(cli, tmp_path: Path, monkeypatch) -> None:
     """The failure left nothing that blocks the next attempt."""
     work = tmp_path / "work"
     work.mkdir()
     with monkeypatch.context() as patch:
         fail_on(patch, Path, "write_bytes", 3, work, OSError(5, "I/O error"), lambda s, d: s)
-        assert run(capsys, work / "proj")[0] == 2
-    code, err = run(capsys, work / "proj")
+        assert cli("new", work / "proj", "--ui none --defaults")[0] == 2
+    code, _, err = cli("new", work / "proj", "--ui none --defaults")
     assert code == 0, err
     # Every file, and the record of what was generated for it (scaffolder.generated_record).
     assert {k for k, v in snapshot(work / "proj").items() if v is not None} == set(
@@ -135,7 +127,7 @@ def existing(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("nth", [1, 2, FILES // 2, FILES])
 def test_forced_write_failing_replace_restores_everything(
-    capsys, existing: Path, monkeypatch, nth
+    cli, existing: Path, monkeypatch, nth
 ) -> None:
     before = snapshot(existing)
     modes = {p: (existing / p).stat().st_mode for p in before}
@@ -148,7 +140,7 @@ def test_forced_write_failing_replace_restores_everything(
         OSError(5, "I/O error"),
         lambda src, dst: dst,
     )
-    code, err = run(capsys, existing, "--force")
+    code, _, err = cli("new", existing, "--ui none --defaults --force")
     assert_clean_failure(code, err)
     assert calls[0] == nth
     assert snapshot(existing) == before
@@ -157,19 +149,19 @@ def test_forced_write_failing_replace_restores_everything(
 
 @pytest.mark.parametrize("nth", [1, FILES // 2, FILES])
 def test_empty_existing_folder_failing_replace_stays_empty(
-    capsys, tmp_path: Path, monkeypatch, nth
+    cli, tmp_path: Path, monkeypatch, nth
 ) -> None:
     """`mkdir proj && protean-init new proj`: the folder exists, so files are replaced in place."""
     root = tmp_path / "proj"
     root.mkdir()
     fail_on(monkeypatch, os, "replace", nth, root, OSError(5, "I/O error"), lambda s, d: d)
-    code, err = run(capsys, root)
+    code, _, err = cli("new", root, "--ui none --defaults")
     assert_clean_failure(code, err)
     assert snapshot(root) == {}
 
 
 def test_forced_write_failing_while_staging_restores_everything(
-    capsys, existing: Path, monkeypatch
+    cli, existing: Path, monkeypatch
 ) -> None:
     before = snapshot(existing)
     # Temporaries are created with os.open beside their targets (after the lock file and the
@@ -183,19 +175,19 @@ def test_forced_write_failing_while_staging_restores_everything(
         OSError(24, "Too many open files"),
         lambda path, *a, **k: path,
     )
-    code, err = run(capsys, existing, "--force")
+    code, _, err = cli("new", existing, "--ui none --defaults --force")
     assert_clean_failure(code, err)
     assert snapshot(existing) == before
 
 
 @pytest.mark.parametrize("nth", [2, FILES // 2])
 def test_interrupt_mid_write_leaves_the_folder_as_it_was(
-    capsys, existing: Path, monkeypatch, nth
+    cli, existing: Path, monkeypatch, nth
 ) -> None:
     """Ctrl-C between two renames: the CLI says nothing was written, and that must be true."""
     before = snapshot(existing)
     fail_on(monkeypatch, os, "replace", nth, existing, KeyboardInterrupt(), lambda s, d: d)
-    code, err = run(capsys, existing, "--force")
+    code, _, err = cli("new", existing, "--ui none --defaults --force")
     assert code == 130
     assert err == "protean-init: cancelled; nothing was written\n"
     assert snapshot(existing) == before
@@ -203,12 +195,12 @@ def test_interrupt_mid_write_leaves_the_folder_as_it_was(
 
 @pytest.mark.parametrize("nth", [1, FILES // 2])
 def test_interrupt_while_staging_a_new_folder_leaves_nothing(
-    capsys, tmp_path: Path, monkeypatch, nth
+    cli, tmp_path: Path, monkeypatch, nth
 ) -> None:
     work = tmp_path / "work"
     work.mkdir()
     fail_on(monkeypatch, Path, "write_bytes", nth, work, KeyboardInterrupt(), lambda s, d: s)
-    code, err = run(capsys, work / "proj")
+    code, _, err = cli("new", work / "proj", "--ui none --defaults")
     assert code == 130
     assert err == "protean-init: cancelled; nothing was written\n"
     assert snapshot(work) == {}

@@ -23,12 +23,6 @@ from scaffolder.spec.defaults import default_spec
 ERROR = "protean-init: error: "
 
 
-def run_main(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def run_process(cwd: Path, *argv: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "PROTEAN_ENV"}
     return subprocess.run(
@@ -126,9 +120,9 @@ BAD_INPUT = [
     ("args", "fragments"), [case[1:] for case in BAD_INPUT], ids=[c[0] for c in BAD_INPUT]
 )
 def test_bad_input_is_one_line_exit_2_and_nothing_written(
-    capsys, tmp_path: Path, args: list[str], fragments: list[str]
+    cli, tmp_path: Path, args: list[str], fragments: list[str]
 ) -> None:
-    code, out, err = run_main(capsys, "new", str(tmp_path / "proj"), "--ui", "none", *args)
+    code, out, err = cli(["new", str(tmp_path / "proj"), "--ui", "none", *args])
     assert code == 2
     assert_one_line_error(err, *fragments)
     assert out == ""
@@ -136,18 +130,18 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(
 
 
 def test_a_path_as_project_name_writes_nothing(
-    capsys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`--name a/b` with no DIR: the name would be the folder; neither a nor a/b appears."""
     monkeypatch.chdir(tmp_path)
-    code, _, err = run_main(capsys, "new", "--ui", "none", "--defaults", "--name", "a/b")
+    code, _, err = cli(["new", "--ui", "none", "--defaults", "--name", "a/b"])
     assert code == 2
     assert_one_line_error(err, "'a/b'", "letters, digits")
     assert listing(tmp_path) == []
 
 
-def test_a_bad_folder_name_says_to_pass_name(capsys, tmp_path: Path) -> None:
-    code, _, err = run_main(capsys, "new", str(tmp_path / "1bad"), "--ui", "none", "--defaults")
+def test_a_bad_folder_name_says_to_pass_name(cli, tmp_path: Path) -> None:
+    code, _, err = cli(["new", str(tmp_path / "1bad"), "--ui", "none", "--defaults"])
     assert code == 2
     assert_one_line_error(err, "'1bad'", "pass --name NAME")
     assert listing(tmp_path) == []
@@ -173,58 +167,52 @@ def test_a_bad_folder_name_says_to_pass_name(capsys, tmp_path: Path) -> None:
     ids=["yaml-tab", "yaml-unclosed", "toml", "yaml-not-a-table", "bad-provider-in-answers"],
 )
 def test_malformed_answers_file(
-    capsys, tmp_path: Path, name: str, text: str, fragments: list[str]
+    cli, tmp_path: Path, name: str, text: str, fragments: list[str]
 ) -> None:
     answers = tmp_path / "in" / name
     answers.parent.mkdir()
     answers.write_text(text, encoding="utf-8")
     out_dir = tmp_path / "out"
     out_dir.mkdir()
-    code, _, err = run_main(
-        capsys, "new", str(out_dir / "proj"), "--ui", "none", "--answers", str(answers)
-    )
+    code, _, err = cli(["new", str(out_dir / "proj"), "--ui", "none", "--answers", str(answers)])
     assert code == 2
     assert_one_line_error(err, *fragments)
     assert listing(out_dir) == []
 
 
-def test_yaml_error_names_the_line(capsys, tmp_path: Path) -> None:
+def test_yaml_error_names_the_line(cli, tmp_path: Path) -> None:
     answers = tmp_path / "answers.yml"
     answers.write_text("project_name: x\nci: github\ncompose: [true\nname: y\n", encoding="utf-8")
-    code, _, err = run_main(
-        capsys, "new", str(tmp_path / "p"), "--ui", "none", "--answers", str(answers)
-    )
+    code, _, err = cli(["new", str(tmp_path / "p"), "--ui", "none", "--answers", str(answers)])
     assert code == 2
     # PyYAML reports where it noticed: the unclosed list on line 3 fails at line 4.
     assert_one_line_error(err, f"{answers}: line 4,")
 
 
-def test_missing_answers_file(capsys, tmp_path: Path) -> None:
+def test_missing_answers_file(cli, tmp_path: Path) -> None:
     missing = tmp_path / "nope.yml"
-    code, _, err = run_main(
-        capsys, "new", str(tmp_path / "p"), "--ui", "none", "--answers", str(missing)
-    )
+    code, _, err = cli(["new", str(tmp_path / "p"), "--ui", "none", "--answers", str(missing)])
     assert code == 2
     assert_one_line_error(err, str(missing), "No such file")
     assert listing(tmp_path) == []
 
 
-def test_non_empty_folder_needs_force(capsys, tmp_path: Path) -> None:
+def test_non_empty_folder_needs_force(cli, tmp_path: Path) -> None:
     target = tmp_path / "proj"
     target.mkdir()
     (target / "notes.txt").write_text("mine\n")
-    code, _, err = run_main(capsys, "new", str(target), "--ui", "none", "--defaults")
+    code, _, err = cli(["new", str(target), "--ui", "none", "--defaults"])
     assert code == 2
     assert_one_line_error(err, str(target), "not empty", "--force")
     assert listing(tmp_path) == ["proj", "proj/notes.txt"]
     assert (target / "notes.txt").read_text() == "mine\n"
 
 
-def test_force_writes_into_a_non_empty_folder_and_keeps_other_files(capsys, tmp_path: Path) -> None:
+def test_force_writes_into_a_non_empty_folder_and_keeps_other_files(cli, tmp_path: Path) -> None:
     target = tmp_path / "proj"
     target.mkdir()
     (target / "notes.txt").write_text("mine\n")
-    code, _, _ = run_main(capsys, "new", str(target), "--ui", "none", "--defaults", "--force")
+    code, _, _ = cli(["new", str(target), "--ui", "none", "--defaults", "--force"])
     assert code == 0
     assert (target / "notes.txt").read_text() == "mine\n"
     spec = default_spec("proj")
@@ -259,9 +247,9 @@ def test_defaults_without_a_terminal_works(tmp_path: Path) -> None:
     ]
 
 
-def test_dry_run_prints_every_file_and_writes_nothing(capsys, tmp_path: Path) -> None:
+def test_dry_run_prints_every_file_and_writes_nothing(cli, tmp_path: Path) -> None:
     target = tmp_path / "proj"
-    code, out, err = run_main(capsys, "new", str(target), "--ui", "none", "--defaults", "--dry-run")
+    code, out, err = cli(["new", str(target), "--ui", "none", "--defaults", "--dry-run"])
     assert code == 0, err
     assert listing(tmp_path) == []
     files = render_project(default_spec("proj"))
@@ -278,24 +266,23 @@ def test_dry_run_prints_every_file_and_writes_nothing(capsys, tmp_path: Path) ->
         assert f"--- new file: {relative}\n{redact_text(content.decode())}" in out, relative
 
 
-def test_dry_run_into_an_existing_project_refuses_and_changes_nothing(
-    capsys, tmp_path: Path
-) -> None:
+def test_dry_run_into_an_existing_project_refuses_and_changes_nothing(cli, tmp_path: Path) -> None:
     """`new` over a Protean project refuses, dry run or not (issue 11): the edit commands
     change a project; `new` would replace its config and add a second package."""
     target = tmp_path / "proj"
-    assert run_main(capsys, "new", str(target), "--ui", "none", "--defaults")[0] == 0
+    assert cli(["new", str(target), "--ui", "none", "--defaults"])[0] == 0
     before = {p: (target / p).read_bytes() for p in listing(target) if (target / p).is_file()}
-    code, out, _ = run_main(
-        capsys,
-        "new",
-        str(target),
-        "--ui",
-        "none",
-        "--defaults",
-        "--set",
-        "production.databases.default=mysql",
-        "--dry-run",
+    code, out, _ = cli(
+        [
+            "new",
+            str(target),
+            "--ui",
+            "none",
+            "--defaults",
+            "--set",
+            "production.databases.default=mysql",
+            "--dry-run",
+        ]
     )
     assert code == 2
     assert out == ""
@@ -307,7 +294,7 @@ def _domain(target: Path) -> dict:
     return tomllib.loads((target / "domain.toml").read_text())
 
 
-def test_answers_yaml(capsys, tmp_path: Path) -> None:
+def test_answers_yaml(cli, tmp_path: Path) -> None:
     answers = tmp_path / "answers.yml"
     answers.write_text(
         "project_name: from-yaml\nci: gitlab\n"
@@ -316,7 +303,7 @@ def test_answers_yaml(capsys, tmp_path: Path) -> None:
         encoding="utf-8",
     )
     target = tmp_path / "out"
-    assert run_main(capsys, "new", str(target), "--ui", "none", "--answers", str(answers))[0] == 0
+    assert cli(["new", str(target), "--ui", "none", "--answers", str(answers)])[0] == 0
     tree = _domain(target)
     assert tree["production"]["databases"]["default"]["provider"] == "mysql"
     assert tree["test"]["databases"]["default"]["provider"] == "sqlite"
@@ -325,7 +312,7 @@ def test_answers_yaml(capsys, tmp_path: Path) -> None:
     assert 'name = "from-yaml"' in (target / "pyproject.toml").read_text()
 
 
-def test_answers_toml(capsys, tmp_path: Path) -> None:
+def test_answers_toml(cli, tmp_path: Path) -> None:
     answers = tmp_path / "answers.toml"
     answers.write_text(
         'project_name = "from-toml"\ncompose = false\n'
@@ -334,7 +321,7 @@ def test_answers_toml(capsys, tmp_path: Path) -> None:
         encoding="utf-8",
     )
     target = tmp_path / "out"
-    assert run_main(capsys, "new", str(target), "--ui", "none", "--answers", str(answers))[0] == 0
+    assert cli(["new", str(target), "--ui", "none", "--answers", str(answers)])[0] == 0
     tree = _domain(target)
     assert tree["production"]["brokers"]["default"]["provider"] == "redis_pubsub"
     assert tree["production"]["event_store"]["provider"] == "message_db"
@@ -343,7 +330,7 @@ def test_answers_toml(capsys, tmp_path: Path) -> None:
     assert 'name = "from-toml"' in (target / "pyproject.toml").read_text()
 
 
-def test_set_wins_over_answers_which_win_over_defaults(capsys, tmp_path: Path) -> None:
+def test_set_wins_over_answers_which_win_over_defaults(cli, tmp_path: Path) -> None:
     answers = tmp_path / "answers.yml"
     answers.write_text(
         "project_name: from-answers\nci: gitlab\n"
@@ -366,7 +353,7 @@ def test_set_wins_over_answers_which_win_over_defaults(capsys, tmp_path: Path) -
         "--name",
         "from-flags",
     ]
-    assert run_main(capsys, *argv)[0] == 0
+    assert cli(argv)[0] == 0
     tree = _domain(target)
     production = tree["production"]
     assert production["databases"]["default"]["provider"] == "sqlite"  # --set over answers

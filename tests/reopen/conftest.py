@@ -1,18 +1,17 @@
-"""Fixtures for the reopen tests: generated projects (made once a session, copied per test),
-projects laid out from the fixture files, and an in-process CLI runner."""
+"""Fixtures for the reopen tests: generated projects (tests/conftest.py's generated_projects, by
+variant) and projects laid out from the fixture files."""
 
 from __future__ import annotations
 
-import shlex
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from scaffolder.cli import main
+from tests.support.projects import GeneratedProjects
 
-from .support import FIXTURES, Result, write
+from .support import FIXTURES, write
 
 VARIANTS = {
     "github": [],
@@ -30,45 +29,12 @@ dependencies = ["protean==0.18.*"]
 
 
 @pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
-    """`cli("add-database x --provider sqlite --project", root)`: run `protean-init` in this
-    process; strings are split as a shell would, paths passed as they are."""
-
-    def run(*argv: str | Path) -> Result:
-        args: list[str] = []
-        for arg in argv:
-            args.extend(shlex.split(arg) if isinstance(arg, str) else [str(arg)])
-        capsys.readouterr()
-        code = main(args)
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return run
-
-
-@pytest.fixture(scope="session")
-def _generated_cache(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
-    cache = tmp_path_factory.mktemp("generated")
-    made: dict[str, Path] = {}
-
-    def get(variant: str) -> Path:
-        if variant not in made:
-            root = cache / variant / "shop"
-            assert main(["new", str(root), "--defaults", *VARIANTS[variant]]) == 0
-            made[variant] = root
-        return made[variant]
-
-    return get
-
-
-@pytest.fixture
-def generated(tmp_path: Path, _generated_cache) -> Callable[..., Path]:
-    """`generated(variant="github")`: a fresh copy of `protean-init new shop --defaults`."""
+def generated(tmp_path: Path, generated_projects: GeneratedProjects) -> Callable[..., Path]:
+    """`generated(variant="github")`: a fresh copy of `protean-init new shop --defaults` with
+    the variant's options."""
 
     def make(variant: str = "github") -> Path:
-        target = tmp_path / variant / "shop"
-        shutil.copytree(_generated_cache(variant), target, symlinks=True)
-        return target
+        return generated_projects.copy(tmp_path / variant / "shop", *VARIANTS[variant])
 
     return make
 

@@ -6,7 +6,6 @@ import os
 import stat
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,13 +25,6 @@ GITLAB = ".gitlab-ci.yml"
 ENV_EXAMPLE = ".env.example"
 
 Snapshot = dict[str, tuple[Any, ...]]
-
-
-@dataclass(frozen=True)
-class Result:
-    code: int
-    out: str
-    err: str
 
 
 def snapshot(root: Path) -> Snapshot:

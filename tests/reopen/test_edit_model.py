@@ -28,6 +28,7 @@ from scaffolder.spec.environments import BASE
 from scaffolder.spec.settings import SETTING_TABLE
 from scaffolder.spec.slots import Slot
 from scaffolder.ui.edit_menu import model
+from tests.support.cli import protean_init
 from tests.support.protean_config import load_config
 
 from .support import config_tree, variable_names
@@ -254,6 +255,7 @@ def an_edit(draw: st.DrawFn, model: Model, kind: str) -> tuple | None:
 
 
 def run_cli(root: Path, op: tuple) -> None:
+    """The edit made with its protean-init command, in this process."""
     label = {Role.DATABASE: "database", Role.BROKER: "broker", Role.CACHE: "cache"}
     if op[0] == "set":
         argv = ["set", *op[1]]
@@ -263,7 +265,7 @@ def run_cli(root: Path, op: tuple) -> None:
         argv = [f"remove-{label[op[1]]}", op[2]]
     else:
         argv = [f"rename-{label[op[1]]}", op[2], op[3]]
-    assert main([*argv, "--project", str(root)]) == 0, argv
+    assert protean_init([*argv, "--project", root]).code == 0, argv
 
 
 def run_menu(root: Path, op: tuple) -> None:

@@ -201,7 +201,7 @@ def _ports(style: str, host: int, container: int) -> str:
     where=st.sampled_from(["first", "middle", "last"]),
 )
 def test_add_database_mysql_never_publishes_a_port_twice(
-    _generated_cache, cli, image, name, host, style, where
+    generated_projects, cli, image, name, host, style, where
 ):
     """Whatever server the user added to protean-init's compose file, under whatever name,
     port and placement: add-database --provider mysql either writes a compose file where no
@@ -210,7 +210,7 @@ def test_add_database_mysql_never_publishes_a_port_twice(
     folder = Path(tempfile.mkdtemp(prefix="mysql-prop-"))
     try:
         root = folder / "shop"
-        shutil.copytree(_generated_cache("github"), root, symlinks=True)
+        generated_projects.copy(root)
         container = _IMAGES[image]
         users = f"  {name}:\n    image: {image}\n    ports:\n" + _ports(style, host, container)
         compose = (root / COMPOSE).read_text()

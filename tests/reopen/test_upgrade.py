@@ -383,7 +383,7 @@ def _edits(draw: st.DrawFn) -> list[tuple[int, str]]:
 )
 @given(template_edits=_edits(), user_edits=_edits(), which=st.sampled_from(sorted(EDITED)))
 def test_random_template_edits_and_random_user_edits(
-    _generated_cache, cli, template_edits, user_edits, which
+    generated_projects, cli, template_edits, user_edits, which
 ) -> None:
     """Whatever the edits: a conflict writes nothing; a clean upgrade holds every line the
     new templates changed and every line the user changed, and a second run is a no-op."""
@@ -392,7 +392,7 @@ def test_random_template_edits_and_random_user_edits(
     with tempfile.TemporaryDirectory() as tmp, pytest.MonkeyPatch.context() as patch:
         folder = Path(tmp)
         root = folder / "shop"
-        shutil.copytree(_generated_cache("github"), root)
+        generated_projects.copy(root)
         templates = next_version(folder, changes={})
         template = templates / TEMPLATE / which
         lines = template.read_text().splitlines(keepends=True)

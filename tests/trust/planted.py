@@ -13,12 +13,11 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
-
 from scaffolder.cli import main
 from scaffolder.transaction.journal import HEADER, PURPOSE
 from scaffolder.transaction.names import JOURNAL_NAME
 from scaffolder.transaction.seal import seal, user_key
+from tests.support.projects import GeneratedProjects
 
 from .transaction_support import State, make_project, state
 
@@ -75,15 +74,12 @@ SCENARIOS = [
 BY_NAME = {s.name: s for s in SCENARIOS}
 
 
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    code = main(argv)
-    return code, capsys.readouterr().err
-
-
 class Repository:
     """`base/outside/` (the user's), `base/shop/` (the planted project) and its `.git/`."""
 
-    def __init__(self, base: Path, cache: Path, scenario: Scenario) -> None:
+    def __init__(
+        self, base: Path, cache: Path, scenario: Scenario, projects: GeneratedProjects
+    ) -> None:
         self.base = base
         self.outside = base / "outside"
         self.root = base / "shop"
@@ -91,7 +87,7 @@ class Repository:
         self.outside.mkdir(parents=True)
         for name, data in OUTSIDE_FILES.items():
             (self.outside / name).write_bytes(data)
-        ready = _prepared(cache, scenario)
+        ready = _prepared(cache, scenario, projects)
         shutil.copytree(ready, self.root, symlinks=True)
         for name, data in GIT_FILES.items():
             (self.root / ".git" / name).parent.mkdir(parents=True, exist_ok=True)
@@ -107,7 +103,7 @@ class Repository:
         return self.scenario.command(self.root)
 
 
-def _prepared(cache: Path, scenario: Scenario) -> Path:
+def _prepared(cache: Path, scenario: Scenario, projects: GeneratedProjects) -> Path:
     """The project of `scenario` before its command, made once per cache."""
     ready = cache / "prepared" / scenario.name
     if ready.exists():
@@ -116,7 +112,7 @@ def _prepared(cache: Path, scenario: Scenario) -> Path:
         ready.mkdir(parents=True)
         (ready / "notes.txt").write_text("a folder of the user's, not a project yet\n")
         return ready
-    make_project(scenario.kind, ready, cache)
+    make_project(scenario.kind, ready, projects)
     for argv in scenario.setup:
         assert main([*argv, "--project", str(ready)]) == 0, argv
     for relative in scenario.missing:
@@ -124,10 +120,12 @@ def _prepared(cache: Path, scenario: Scenario) -> Path:
     return ready
 
 
-def written_paths(cache: Path, scenario: Scenario, scratch: Path) -> list[str]:
+def written_paths(
+    cache: Path, scenario: Scenario, scratch: Path, projects: GeneratedProjects
+) -> list[str]:
     """The files the scenario's command writes (made, changed or deleted), found by running
     it once on a copy and comparing every file."""
-    repository = Repository(scratch, cache, scenario)
+    repository = Repository(scratch, cache, scenario, projects)
     before = repository.project()
     assert main(repository.command()) == 0, scenario.name
     after = repository.project()

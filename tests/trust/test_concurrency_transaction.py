@@ -27,11 +27,10 @@ def start(name: str, root: Path) -> subprocess.Popen[str]:
     )
 
 
-def test_simultaneous_add_database_pairs_lose_nothing(tmp_path: Path) -> None:
-    cache = tmp_path / "cache"
+def test_simultaneous_add_database_pairs_lose_nothing(generated_projects, tmp_path: Path) -> None:
     landed = 0
     for i in range(PAIRS):
-        root = make_project("generated", tmp_path / f"pair{i}" / "shop", cache)
+        root = make_project("generated", tmp_path / f"pair{i}" / "shop", generated_projects)
         names = (f"left{i}", f"right{i}")
         processes = [start(name, root) for name in names]
         results = [(p.wait(timeout=180), *p.communicate()) for p in processes]
@@ -54,9 +53,11 @@ def test_simultaneous_add_database_pairs_lose_nothing(tmp_path: Path) -> None:
     assert landed == 2 * PAIRS  # with a 60 s wait, none should have had to give up
 
 
-def test_a_second_run_gives_up_after_the_wait_and_changes_nothing(tmp_path: Path) -> None:
+def test_a_second_run_gives_up_after_the_wait_and_changes_nothing(
+    generated_projects, tmp_path: Path
+) -> None:
     """The lock held by another process (here: this test) for longer than the wait."""
-    root = make_project("generated", tmp_path / "shop", tmp_path / "cache")
+    root = make_project("generated", tmp_path / "shop", generated_projects)
     before = (root / "domain.toml").read_bytes()
     fd = os.open(root / ".protean-init-lock", os.O_RDWR | os.O_CREAT, 0o644)
     try:

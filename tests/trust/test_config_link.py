@@ -12,8 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from scaffolder.cli import main
-
 SECRET_LINE = "the-users-private-line = ["
 CONFIG = """\
 [databases.default]
@@ -43,20 +41,14 @@ def planted(tmp_path: Path, where: str) -> tuple[Path, Path]:
     return root, target
 
 
-def run(capsys: pytest.CaptureFixture[str], argv: list[str], root: Path) -> tuple[int, str, str]:
-    code = main([*argv, "--project", str(root)])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
 @pytest.mark.parametrize("where", ["domain.toml", ".domain.toml", "src/shop/domain.toml"])
 @pytest.mark.parametrize("argv", COMMANDS, ids=" ".join)
 def test_a_config_linked_out_of_the_project_is_not_read(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, where: str, argv: list[str]
+    cli, tmp_path: Path, where: str, argv: list[str]
 ) -> None:
     root, target = planted(tmp_path, where)
     before = target.read_bytes()
-    code, out, err = run(capsys, argv, root)
+    code, out, err = cli(argv, "--project", root)
     output = out + err
     assert code == 2, output
     assert "the-users-private-line" not in output, output
@@ -66,26 +58,24 @@ def test_a_config_linked_out_of_the_project_is_not_read(
     assert written == [], written
 
 
-def test_a_config_linked_inside_the_project_is_read(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def test_a_config_linked_inside_the_project_is_read(cli, tmp_path: Path) -> None:
     root = tmp_path / "shop"
     (root / "config").mkdir(parents=True)
     (root / "config" / "domain.toml").write_text(CONFIG)
     (root / "domain.toml").symlink_to(Path("config") / "domain.toml")
-    code, out, err = run(capsys, ["check"], root)
+    code, out, err = cli(["check"], "--project", root)
     output = out + err
     assert code in (0, 1), output
     assert "outside the project" not in output
 
 
 def test_the_user_may_follow_a_config_link_out(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root, target = planted(tmp_path, "domain.toml")
     target.write_text(CONFIG)
     monkeypatch.setenv("PROTEAN_INIT_FOLLOW_OUTSIDE_LINKS", "1")
-    code, out, err = run(capsys, ["check"], root)
+    code, out, err = cli(["check"], "--project", root)
     output = out + err
     assert code in (0, 1), output
     assert "outside the project" not in output

@@ -11,13 +11,11 @@ host port is published twice.
 
 from __future__ import annotations
 
-import shlex
 import tomllib
 from pathlib import Path
 
 import pytest
 
-from scaffolder.cli import main
 from scaffolder.reopen.merge_compose import plan_additions, published_ports, serves
 from scaffolder.reopen.yaml_insert import load_plain
 from tests.support.validators import assert_compose_valid
@@ -136,12 +134,6 @@ EDITS = [
 ]
 
 
-def run(capsys: pytest.CaptureFixture[str], command: str, root: Path) -> tuple[int, str]:
-    capsys.readouterr()
-    code = main([*shlex.split(command), "--project", str(root)])
-    return code, capsys.readouterr().err
-
-
 def project(tmp_path: Path, files: dict[str, str]) -> Path:
     root = tmp_path / "shop"
     (root / "src" / "shop").mkdir(parents=True)
@@ -169,13 +161,13 @@ def host_ports(services: dict) -> list[int]:
 
 
 @pytest.mark.parametrize("style", sorted(STYLES))
-def test_hand_written_compose_only_gains_lines(tmp_path, capsys, style):
+def test_hand_written_compose_only_gains_lines(tmp_path, cli, style):
     name, text = STYLES[style]
     root = project(tmp_path, {name: text})
     original = text.encode()
     theirs = load_plain(text)["services"]
     for command in EDITS:
-        code, err = run(capsys, command, root)
+        code, _, err = cli(command, "--project", root)
         assert code == 0, err
         now = (root / name).read_bytes()
         assert only_gained_lines(original, now), f"{command}: a line of the user's changed"
@@ -201,9 +193,9 @@ def test_hand_written_compose_only_gains_lines(tmp_path, capsys, style):
         assert not now.endswith(b"\n")
 
 
-def test_the_users_postgres_is_reused_and_said_so(tmp_path, capsys):
+def test_the_users_postgres_is_reused_and_said_so(tmp_path, cli):
     root = project(tmp_path, {"docker-compose.yml": FOUR_SPACE})
-    code, err = run(capsys, "add-database reports --provider postgresql", root)
+    code, _, err = cli("add-database reports --provider postgresql", "--project", root)
     assert code == 0, err
     # Nothing else was needed: the file is byte for byte the user's.
     assert (root / "docker-compose.yml").read_bytes() == FOUR_SPACE.encode()
@@ -236,9 +228,9 @@ def github_ports(root: Path) -> dict[str, list[str]]:
     return {name: [str(p) for p in spec["ports"]] for name, spec in services.items()}
 
 
-def test_a_reused_service_on_another_port_gets_the_new_default(tmp_path, capsys):
+def test_a_reused_service_on_another_port_gets_the_new_default(tmp_path, cli):
     root = project(tmp_path, {"docker-compose.yml": ANCHORS})
-    code, err = run(capsys, "add-database reports --provider postgresql", root)
+    code, _, err = cli("add-database reports --provider postgresql", "--project", root)
     assert code == 0, err
     assert (root / "docker-compose.yml").read_bytes() == ANCHORS.encode()
     # The user's `database` publishes 15432: the new default, CI and .env.example follow it.
@@ -253,9 +245,9 @@ def test_a_reused_service_on_another_port_gets_the_new_default(tmp_path, capsys)
     assert "used, not duplicated; it publishes localhost:15432, as domain.toml's" in line
 
 
-def test_an_added_service_takes_the_next_free_host_port(tmp_path, capsys):
+def test_an_added_service_takes_the_next_free_host_port(tmp_path, cli):
     root = project(tmp_path, {"docker-compose.yml": TWO_SPACE_DASH_AT_KEY})
-    code, err = run(capsys, "set base.brokers.default=redis", root)
+    code, _, err = cli("set base.brokers.default=redis", "--project", root)
     assert code == 0, err
     services = load_plain((root / "docker-compose.yml").read_text())["services"]
     assert published_ports(services["redis"]) == {6380: 6379}  # `app` publishes 6379
@@ -266,13 +258,13 @@ def test_an_added_service_takes_the_next_free_host_port(tmp_path, capsys):
     assert "redis://localhost:6380/0" in (root / ".env.example").read_text()
 
 
-def test_a_default_the_user_wrote_is_never_re_aimed(tmp_path, capsys):
+def test_a_default_the_user_wrote_is_never_re_aimed(tmp_path, cli):
     mine = DOMAIN.replace(
         '[brokers.default]\nprovider = "inline"\n',
         '[brokers.default]\nprovider = "redis"\nURI = "${BROKER_URL|redis://localhost:6379/0}"\n',
     )
     root = project(tmp_path, {"docker-compose.yml": TWO_SPACE_DASH_AT_KEY, "domain.toml": mine})
-    code, err = run(capsys, "add-database reports --provider sqlite", root)
+    code, _, err = cli("add-database reports --provider sqlite", "--project", root)
     assert code == 0, err
     assert local_default(root, ("brokers", "default", "URI")).endswith("localhost:6379/0}")
     assert only_gained_lines(mine.encode(), (root / "domain.toml").read_bytes())
@@ -294,7 +286,7 @@ FLOW_STYLES = {
 
 
 @pytest.mark.parametrize("style", sorted(FLOW_STYLES))
-def test_flow_style_compose_gains_only_inserted_text(tmp_path, capsys, style):
+def test_flow_style_compose_gains_only_inserted_text(tmp_path, cli, style):
     """`services: {db: {...}}` gains the new services inside its braces, in flow style: the
     bytes of the user's file are all kept in order (only inserted text is new), the user's
     PostgreSQL is reused, no host port twice, and `docker compose config` accepts it."""
@@ -304,7 +296,7 @@ def test_flow_style_compose_gains_only_inserted_text(tmp_path, capsys, style):
     root = project(tmp_path, {"docker-compose.yml": text})
     theirs = load_plain(text)["services"]
     for command in EDITS:
-        code, err = run(capsys, command, root)
+        code, _, err = cli(command, "--project", root)
         assert code == 0, err
         now = (root / "docker-compose.yml").read_text()
         ops = difflib.SequenceMatcher(None, text, now, autojunk=False).get_opcodes()
@@ -320,10 +312,10 @@ def test_flow_style_compose_gains_only_inserted_text(tmp_path, capsys, style):
     assert_compose_valid(root / "docker-compose.yml")
 
 
-def test_a_document_in_flow_style_is_left_alone_with_one_line(tmp_path, capsys):
+def test_a_document_in_flow_style_is_left_alone_with_one_line(tmp_path, cli):
     whole = '{services: {db: {image: "postgres:16", ports: ["5432:5432"]}}}\n'
     root = project(tmp_path, {"docker-compose.yml": whole})
-    code, err = run(capsys, "set base.brokers.default=redis", root)
+    code, _, err = cli("set base.brokers.default=redis", "--project", root)
     assert code == 0, err
     assert (root / "docker-compose.yml").read_bytes() == whole.encode()
     said = [line for line in err.splitlines() if "left as it is" in line]
@@ -340,10 +332,10 @@ CI_FILES = {
 
 
 @pytest.mark.parametrize("ci", sorted(CI_FILES))
-def test_hand_written_ci_is_left_alone_with_a_note(tmp_path, capsys, ci):
+def test_hand_written_ci_is_left_alone_with_a_note(tmp_path, cli, ci):
     root = project(tmp_path, {ci: CI_FILES[ci], "docker-compose.yml": FOUR_SPACE})
     for command in EDITS:
-        code, err = run(capsys, command, root)
+        code, _, err = cli(command, "--project", root)
         assert code == 0, err
         assert (root / ci).read_bytes() == CI_FILES[ci].encode()
         (note,) = [line for line in err.splitlines() if f"left {ci} as it is" in line]
@@ -358,11 +350,11 @@ SECRET_KEY=change-me
 """
 
 
-def test_env_example_gains_one_block_over_repeated_edits(tmp_path, capsys):
+def test_env_example_gains_one_block_over_repeated_edits(tmp_path, cli):
     root = project(tmp_path, {".env.example": ENV_EXAMPLE, "docker-compose.yml": FOUR_SPACE})
     seen = [ENV_EXAMPLE.encode()]
     for command in [*EDITS, "add-database audit --provider sqlite"]:
-        code, err = run(capsys, command, root)
+        code, _, err = cli(command, "--project", root)
         assert code == 0, err
         now = (root / ".env.example").read_bytes()
         assert only_gained_lines(seen[-1], now), command
@@ -375,11 +367,11 @@ def test_env_example_gains_one_block_over_repeated_edits(tmp_path, capsys):
     assert text.count("DATABASE_URL=postgresql://me@localhost/shop") == 1
 
 
-def test_env_example_with_crlf_keeps_crlf(tmp_path, capsys):
+def test_env_example_with_crlf_keeps_crlf(tmp_path, cli):
     crlf = ENV_EXAMPLE.replace("\n", "\r\n")
     root = project(tmp_path, {".env.example": crlf})
     for command in EDITS[:2]:
-        code, err = run(capsys, command, root)
+        code, _, err = cli(command, "--project", root)
         assert code == 0, err
     now = (root / ".env.example").read_bytes()
     assert only_gained_lines(crlf.encode(), now)
@@ -450,12 +442,12 @@ jobs:
 """
 
 
-def test_a_workflow_job_with_services_gains_the_missing_ones_as_lines(tmp_path, capsys):
+def test_a_workflow_job_with_services_gains_the_missing_ones_as_lines(tmp_path, cli):
     from tests.support.validators import assert_github_workflow_valid
 
     ci = ".github/workflows/ci.yml"
     root = project(tmp_path, {ci: WORKFLOW_WITH_SERVICES})
-    code, err = run(capsys, "set base.brokers.default=redis", root)
+    code, _, err = cli("set base.brokers.default=redis", "--project", root)
     assert code == 0, err
     now = (root / ci).read_bytes()
     assert only_gained_lines(WORKFLOW_WITH_SERVICES.encode(), now)
@@ -465,6 +457,6 @@ def test_a_workflow_job_with_services_gains_the_missing_ones_as_lines(tmp_path, 
     assert_github_workflow_valid(root / ci)
     assert "added the service containers the test environment needs to job `test`: redis" in err
     # The user's PostgreSQL serves a new database: nothing is added for it.
-    code, err = run(capsys, "add-database reports --provider postgresql", root)
+    code, _, err = cli("add-database reports --provider postgresql", "--project", root)
     assert code == 0, err
     assert (root / ci).read_bytes() == now

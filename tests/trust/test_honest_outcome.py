@@ -19,11 +19,6 @@ from .transaction_support import cli_command, cli_env, make_project, state
 ADD = ["add-database", "reports", "--provider", "postgresql"]
 
 
-@pytest.fixture(scope="module")
-def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("honest")
-
-
 def _run_with_stdout(argv: list[str], root: Path, stdout: int) -> subprocess.CompletedProcess:
     return subprocess.run(
         cli_command([*argv, "--project", str(root)]),
@@ -37,10 +32,10 @@ def _run_with_stdout(argv: list[str], root: Path, stdout: int) -> subprocess.Com
     )
 
 
-def test_a_closed_pipe_after_the_commit_is_not_nothing_written(tmp_path: Path, cache: Path):
+def test_a_closed_pipe_after_the_commit_is_not_nothing_written(tmp_path: Path, generated_projects):
     """`add-database ... | true`: the reader is gone before anything is printed (its end of
     the pipe is closed before the command starts, so this does not depend on timing)."""
-    root = make_project("generated", tmp_path / "shop", cache)
+    root = make_project("generated", tmp_path / "shop", generated_projects)
     before = state(root)
     read_end, write_end = os.pipe()
     os.close(read_end)
@@ -55,8 +50,8 @@ def test_a_closed_pipe_after_the_commit_is_not_nothing_written(tmp_path: Path, c
     assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr
 
 
-def test_a_full_stdout_after_the_commit_says_what_was_written(tmp_path: Path, cache: Path):
-    root = make_project("generated", tmp_path / "shop", cache)
+def test_a_full_stdout_after_the_commit_says_what_was_written(tmp_path: Path, generated_projects):
+    root = make_project("generated", tmp_path / "shop", generated_projects)
     before = state(root)
     with open("/dev/full", "wb") as full:
         result = _run_with_stdout(ADD, root, full.fileno())
@@ -72,12 +67,12 @@ def test_a_full_stdout_after_the_commit_says_what_was_written(tmp_path: Path, ca
 
 
 def test_a_rollback_blocked_by_one_file_restores_the_others_and_names_it(
-    tmp_path: Path, cache: Path, capsys: pytest.CaptureFixture[str], monkeypatch
+    tmp_path: Path, generated_projects, capsys: pytest.CaptureFixture[str], monkeypatch
 ) -> None:
     """The third rename of the commit fails (EIO), and the first file the rollback puts back
     cannot be renamed (EPERM, as an immutable file): every other file is as before, the line
     names the blocked file and what to do, the journal stays; the next command finishes."""
-    root = make_project("generated", tmp_path / "shop", cache)
+    root = make_project("generated", tmp_path / "shop", generated_projects)
     before = state(root, ignore_ours=True)
     real_replace, real_rename = os.replace, os.rename
     replaced: list[str] = []
@@ -119,16 +114,16 @@ def test_a_rollback_blocked_by_one_file_restores_the_others_and_names_it(
 
 
 def test_leaving_github_ci_removes_the_folders_it_emptied_and_no_other(
-    tmp_path: Path, cache: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, generated_projects, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Issue 26 item 8: after `ci --ci gitlab`, no empty .github/workflows/ or .github/; a
     .github/ holding a file of the user's stays, with that file."""
-    root = make_project("generated", tmp_path / "shop", cache)
+    root = make_project("generated", tmp_path / "shop", generated_projects)
     assert main(["ci", "--ci", "gitlab", "--project", str(root)]) == 0, capsys.readouterr().err
     assert not (root / ".github").exists()
     assert (root / ".gitlab-ci.yml").is_file()
 
-    other = make_project("generated", tmp_path / "other", cache)
+    other = make_project("generated", tmp_path / "other", generated_projects)
     (other / ".github" / "dependabot.yml").write_bytes(b"version: 2\n")
     assert main(["ci", "--ci", "gitlab", "--project", str(other)]) == 0
     assert not (other / ".github" / "workflows").exists()

@@ -8,9 +8,7 @@ the corpus the issue reproduced on main, through every command that reads the in
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import io
 import json
 import os
 import re
@@ -26,7 +24,6 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from scaffolder.cli import main
 from scaffolder.inputs import MAX_BYTES, MAX_DEPTH
 
 ERROR = "protean-init: error: "
@@ -57,14 +54,6 @@ WRITERS = [
 ]
 
 
-def run(*argv: str | Path) -> tuple[int, str, str]:
-    """protean-init in this process; (exit code, stdout, stderr)."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main([str(a) for a in argv])
-    return code, out.getvalue(), err.getvalue()
-
-
 def tree_hash(root: Path) -> str:
     """Every path, mode and byte under `root` (a missing root hashes as such)."""
     digest = hashlib.sha256()
@@ -88,10 +77,10 @@ def assert_one_line(code: int, err: str, *fragments: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def made(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def made(cli, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A `new --defaults` project; tests copy it."""
     root = tmp_path_factory.mktemp("made") / "shop"
-    code, _, err = run("new", root, "--defaults")
+    code, _, err = cli(["new", root, "--defaults"])
     assert code == 0, err
     return root
 
@@ -140,9 +129,9 @@ VARIABLES = st.from_regex(r"[A-Z][A-Z0-9_]{0,12}", fullmatch=True)
 
 @EXAMPLES
 @given(name=hostile_name(PROJECT_NAMES))
-def test_project_names_with_hostile_characters_are_refused(tmp_path: Path, name: str) -> None:
+def test_project_names_with_hostile_characters_are_refused(cli, tmp_path: Path, name: str) -> None:
     target = fresh(tmp_path) / "out"
-    code, _, err = run("new", target, "--defaults", "--name", name)
+    code, _, err = cli(["new", target, "--defaults", "--name", name])
     assert_one_line(code, err, repr(name))
     assert not target.exists()
 
@@ -150,7 +139,7 @@ def test_project_names_with_hostile_characters_are_refused(tmp_path: Path, name:
 @EXAMPLES
 @given(name=hostile_name(PROJECT_NAMES), style=st.sampled_from(["|", ">", "|-", "quoted"]))
 def test_project_names_from_yaml_block_scalars_are_refused(
-    tmp_path: Path, name: str, style: str
+    cli, tmp_path: Path, name: str, style: str
 ) -> None:
     """`project_name: |` keeps its trailing newline: the name `shop\\n` once wrote an
     unparsable domain.toml. Whatever YAML makes of the hostile character, the run is refused
@@ -167,7 +156,7 @@ def test_project_names_from_yaml_block_scalars_are_refused(
     answers = tmp_path / "answers.yml"
     answers.write_text(body, encoding="utf-8")
     target = fresh(tmp_path) / "out"
-    code, _, err = run("new", target, "--answers", answers)
+    code, _, err = cli(["new", target, "--answers", answers])
     assert_one_line(code, err)
     assert not target.exists()
 
@@ -179,18 +168,20 @@ def _valid_project_name(name: str) -> bool:
 @EXAMPLES
 @given(name=hostile_name(SLOT_NAMES))
 def test_database_names_with_hostile_characters_are_refused(
-    made: Path, tmp_path: Path, name: str
+    cli, made: Path, tmp_path: Path, name: str
 ) -> None:
     root = copy_of(made, tmp_path)
     before = tree_hash(root)
-    code, _, err = run("add-database", name, "--provider", "sqlite", "--project", root)
+    code, _, err = cli(["add-database", name, "--provider", "sqlite", "--project", root])
     assert_one_line(code, err, repr(name))
     assert tree_hash(root) == before
 
 
 @EXAMPLES
 @given(variable=hostile_name(VARIABLES))
-def test_variable_names_with_hostile_characters_are_refused(tmp_path: Path, variable: str) -> None:
+def test_variable_names_with_hostile_characters_are_refused(
+    cli, tmp_path: Path, variable: str
+) -> None:
     target = fresh(tmp_path) / "out"
     answers = tmp_path / "answers.yml"
     answers.write_text(
@@ -199,7 +190,7 @@ def test_variable_names_with_hostile_characters_are_refused(tmp_path: Path, vari
     # Values are stripped, as from --set: a hostile character at either end of a variable is
     # whitespace that goes, and the rest is valid; only one that stays must be refused.
     assume(variable == variable.strip())
-    code, _, err = run("new", target, "--defaults", "--answers", answers)
+    code, _, err = cli(["new", target, "--defaults", "--answers", answers])
     assert_one_line(code, err, repr(variable))
     assert not target.exists()
 
@@ -211,7 +202,7 @@ def test_variable_names_with_hostile_characters_are_refused(tmp_path: Path, vari
     via=st.sampled_from(["set", "answers"]),
 )
 def test_local_urls_with_hostile_characters_are_refused_shown_escaped(
-    tmp_path: Path, hostile: str, where: str, via: str
+    cli, tmp_path: Path, hostile: str, where: str, via: str
 ) -> None:
     url = "postgresql://postgres:postgres@localhost:5432/app"
     url = {
@@ -230,38 +221,38 @@ def test_local_urls_with_hostile_characters_are_refused_shown_escaped(
             yaml.safe_dump({"local_urls": {"databases.default": url}}), encoding="utf-8"
         )
         flags = ["--answers", str(answers)]
-    code, _, err = run("new", target, "--defaults", *flags)
+    code, _, err = cli(["new", target, "--defaults", *flags])
     # The value is shown escaped: a line break or an invisible character is visible (in the
     # host here: a password, hostile or not, is masked in every message).
     assert_one_line(code, err, "invalid local URL", repr(hostile)[1:-1])
     assert not target.exists()
 
 
-def test_trailing_newline_database_name_regression(made: Path, tmp_path: Path) -> None:
+def test_trailing_newline_database_name_regression(cli, made: Path, tmp_path: Path) -> None:
     """`add-database $'rep\\n'` once wrote an unparsable domain.toml and exited 0."""
     root = copy_of(made, tmp_path)
     before = tree_hash(root)
-    code, _, err = run("add-database", "rep\n", "--provider", "sqlite", "--project", root)
+    code, _, err = cli(["add-database", "rep\n", "--provider", "sqlite", "--project", root])
     assert_one_line(code, err, "'rep\\n'")
     assert tree_hash(root) == before
 
 
-def test_block_scalar_project_name_regression(tmp_path: Path) -> None:
+def test_block_scalar_project_name_regression(cli, tmp_path: Path) -> None:
     answers = tmp_path / "answers.yml"
     answers.write_text("project_name: |\n  shop\n", encoding="utf-8")
-    code, _, err = run("new", tmp_path / "out", "--answers", answers)
+    code, _, err = cli(["new", tmp_path / "out", "--answers", answers])
     assert_one_line(code, err, "'shop\\n'")
     assert not (tmp_path / "out").exists()
 
 
-def test_a_hostile_name_in_the_answers_record_is_refused(made: Path, tmp_path: Path) -> None:
+def test_a_hostile_name_in_the_answers_record_is_refused(cli, made: Path, tmp_path: Path) -> None:
     root = copy_of(made, tmp_path)
     record = root / ANSWERS
     record.write_text(
         record.read_text().replace("project_name: shop", 'project_name: "shop\\nname: x"')
     )
     before = tree_hash(root)
-    code, _, err = run("ci", "--project", root)
+    code, _, err = cli(["ci", "--project", root])
     assert_one_line(code, err, ANSWERS, "'shop\\nname: x'")
     assert tree_hash(root) == before
 
@@ -327,12 +318,12 @@ def hostile_answers(tmp_path: Path, kind: str, a: int, b: int) -> tuple[Path, li
 @EXAMPLES
 @given(case=HOSTILE_ANSWERS)
 def test_hostile_answers_files_are_one_line_and_write_nothing(
-    tmp_path: Path, case: tuple[str, int, int]
+    cli, tmp_path: Path, case: tuple[str, int, int]
 ) -> None:
     kind, a, b = case
     path, fragments = hostile_answers(tmp_path, kind, a, b)
     target = fresh(tmp_path) / "out"
-    code, _, err = run("new", target, "--answers", path)
+    code, _, err = cli(["new", target, "--answers", path])
     assert_one_line(code, err, path.name, *fragments)
     assert not target.exists()
 
@@ -373,12 +364,12 @@ def _break(root: Path, name: str, how: str) -> None:
 @pytest.mark.parametrize("how", ["not-utf8", "deep", "huge"])
 @pytest.mark.parametrize("argv", READERS, ids=lambda a: " ".join(a))
 def test_a_broken_domain_toml_is_one_line_for_every_command(
-    made: Path, adoptable: Path, tmp_path: Path, argv: list[str], how: str
+    cli, made: Path, adoptable: Path, tmp_path: Path, argv: list[str], how: str
 ) -> None:
     root = copy_of(adoptable if argv[0] == "add-env" else made, tmp_path)
     _break(root, "domain.toml", how)
     before = tree_hash(root)
-    code, _, err = run(*argv, "--project", root)
+    code, _, err = cli([*argv, "--project", root])
     fragments = {
         "not-utf8": ["domain.toml", "not UTF-8", "byte", "0xe9"],
         "deep": ["nested"],
@@ -391,7 +382,7 @@ def test_a_broken_domain_toml_is_one_line_for_every_command(
 @pytest.mark.parametrize("how", ["not-utf8", "deep", "huge"])
 @pytest.mark.parametrize("argv", WRITERS, ids=lambda a: " ".join(a))
 def test_a_broken_answers_record_is_one_line_for_every_edit(
-    made: Path, tmp_path: Path, argv: list[str], how: str
+    cli, made: Path, tmp_path: Path, argv: list[str], how: str
 ) -> None:
     root = copy_of(made, tmp_path)
     if argv[0] == "add-env":
@@ -403,7 +394,7 @@ def test_a_broken_answers_record_is_one_line_for_every_edit(
     else:
         _break(root, ANSWERS, how)
     before = tree_hash(root)
-    code, _, err = run(*argv, "--project", root)
+    code, _, err = cli([*argv, "--project", root])
     assert_one_line(code, err, ANSWERS)
     assert tree_hash(root) == before
 
@@ -411,7 +402,7 @@ def test_a_broken_answers_record_is_one_line_for_every_edit(
 @pytest.mark.parametrize("how", ["not-utf8", "huge"])
 @pytest.mark.parametrize("argv", WRITERS[:2], ids=lambda a: " ".join(a))
 def test_a_broken_pyproject_is_one_line(
-    made: Path, tmp_path: Path, argv: list[str], how: str
+    cli, made: Path, tmp_path: Path, argv: list[str], how: str
 ) -> None:
     """add-database and set read pyproject.toml for the extras a provider needs."""
     root = copy_of(made, tmp_path)
@@ -419,14 +410,14 @@ def test_a_broken_pyproject_is_one_line(
         argv = ["set", "test.databases.default=sqlite"]
     _break(root, "pyproject.toml", how)
     before = tree_hash(root)
-    code, _, err = run(*argv, "--project", root)
+    code, _, err = cli([*argv, "--project", root])
     assert_one_line(code, err, "pyproject.toml")
     assert tree_hash(root) == before
 
 
 @pytest.mark.parametrize("argv", READERS, ids=lambda a: " ".join(a))
 def test_a_config_in_pyproject_not_utf8_is_one_line(
-    adoptable: Path, tmp_path: Path, argv: list[str]
+    cli, adoptable: Path, tmp_path: Path, argv: list[str]
 ) -> None:
     root = copy_of(adoptable, tmp_path)
     config = (root / "domain.toml").read_text()
@@ -439,7 +430,7 @@ def test_a_config_in_pyproject_not_utf8_is_one_line(
         .encode()
     )
     before = tree_hash(root)
-    code, _, err = run(*argv, "--project", root)
+    code, _, err = cli([*argv, "--project", root])
     assert_one_line(code, err, "pyproject.toml", "not UTF-8", "line 4")
     assert tree_hash(root) == before
 
@@ -458,7 +449,7 @@ offset = 2024-01-02T03:04:05+02:00
 
 @pytest.mark.parametrize("argv", WRITERS, ids=lambda a: " ".join(a))
 def test_toml_dates_and_times_in_a_user_table_survive_every_edit(
-    made: Path, adoptable: Path, tmp_path: Path, argv: list[str]
+    cli, made: Path, adoptable: Path, tmp_path: Path, argv: list[str]
 ) -> None:
     """ruamel could not represent datetime.time in the answers snapshot: add-database, set,
     add-env and ci crashed. Each edit now runs twice (the second against the snapshot the
@@ -467,14 +458,14 @@ def test_toml_dates_and_times_in_a_user_table_survive_every_edit(
     config = root / "domain.toml"
     config.write_text(config.read_text() + CUSTOM)
     custom = tomllib.loads(config.read_text())["custom"]
-    code, _, err = run(*argv, "--project", root)
+    code, _, err = cli([*argv, "--project", root])
     assert code == 0, err
     assert tomllib.loads(config.read_text())["custom"] == custom
     recorded = yaml.safe_load((root / ANSWERS).read_text())["generated_from"]["custom"]
     assert recorded == {k: v.isoformat() for k, v in custom.items()}
     # Then two more edits, each against the snapshot the one before recorded.
     for then in (["ci"], ["set", "memory.debug=false"]):
-        code, _, err = run(*then, "--project", root)
+        code, _, err = cli([*then, "--project", root])
         assert code == 0, err
         assert tomllib.loads(config.read_text())["custom"] == custom
         recorded = yaml.safe_load((root / ANSWERS).read_text())["generated_from"]["custom"]

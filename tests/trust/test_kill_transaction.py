@@ -5,7 +5,14 @@ likewise, where what the process printed must also match the disk.
 The commit is slowed with PROTEAN_INIT_TEST_COMMIT_DELAY (a sleep before each write step,
 nothing else), so that the kill moments land before, inside and after the commit window.
 Half the moments are spread evenly over a run's measured length (seeded jitter), half over
-the commit window, counted from when the journal (or `new`'s staging folder) appears.
+the commit window, counted from when the journal (or `new`'s staging folder) appears. Every
+outcome is checked at any moment; that both outcomes (old and new) were seen does not rest on
+timing: two more runs are signalled at moments the process marks itself (its journal, in state
+"prepare" under a long delay, then in state "commit"; for `new`, before it starts and once the
+project is there).
+
+The child's SIGINT is Python's default handler whatever this test process inherited: a run of
+the suite started as a background job of a script ignores SIGINT, and so would its children.
 """
 
 from __future__ import annotations
@@ -49,17 +56,23 @@ def timed_run(argv: list[str], cwd: Path) -> float:
 
 
 def run_and_signal(
-    argv: list[str], cwd: Path, after: float, signum: int, when: Callable[[], bool] | None = None
+    argv: list[str],
+    cwd: Path,
+    after: float,
+    signum: int,
+    when: Callable[[], bool] | None = None,
+    delay: str = DELAY,
 ) -> tuple[int, str]:
     """Start the command; signal it `after` seconds from its start or, with `when`, from the
     moment `when()` first holds (polled: the journal or the staging folder appears)."""
     process = subprocess.Popen(
         cli_command(argv),
         cwd=cwd,
-        env=cli_env(PROTEAN_INIT_TEST_COMMIT_DELAY=DELAY),
+        env=cli_env(PROTEAN_INIT_TEST_COMMIT_DELAY=delay),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=default_sigint,
     )
     if when is not None:
         deadline = time.monotonic() + 60
@@ -69,6 +82,31 @@ def run_and_signal(
     process.send_signal(signum)
     _, err = process.communicate(timeout=120)
     return process.returncode, err
+
+
+def default_sigint() -> None:
+    """In the child before it starts Python: SIGINT as a terminal's Ctrl-C finds it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def journal_says(root: Path, state: str) -> Callable[[], bool]:
+    """Whether the project's journal is there and in `state` ("prepare": nothing replaced
+    yet; "commit": the change goes through whatever happens next). The journal is renamed
+    into place whole, so a read sees one state or none."""
+    marker = f'"state": "{state}"'.encode()
+
+    def says() -> bool:
+        try:
+            return marker in (root / JOURNAL_NAME).read_bytes()
+        except FileNotFoundError:
+            return False
+
+    return says
+
+
+# The moments the process marks itself: in "prepare", every write step sleeps a second, so a
+# signal sent once the journal is seen lands long before the first file is replaced.
+MARKED = [("old", "prepare", "1.0"), ("new", "commit", DELAY)]
 
 
 def kill_plan(count: int, length: float, window: float, seed: int) -> list[tuple[float, bool]]:
@@ -90,29 +128,32 @@ def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def add_database_states(cache: Path) -> tuple[dict, dict, float]:
+def add_database_states(generated_projects, cache: Path) -> tuple[dict, dict, float]:
     """The project before and after add-database, and how long a slowed run takes."""
-    root = make_project("generated", cache / "reference" / "shop", cache)
+    root = make_project("generated", cache / "reference" / "shop", generated_projects)
     before = state(root)
     length = timed_run([*ADD, "--project", str(root)], cache)
     return before, state(root), length
 
 
 def test_sigkill_during_add_database_then_the_next_command_recovers(
-    tmp_path: Path, cache: Path, add_database_states
+    tmp_path: Path, generated_projects, add_database_states
 ) -> None:
     before, after, length = add_database_states
     seen = {"old": 0, "new": 0}
-    for i, (moment, triggered) in enumerate(kill_plan(KILL_RUNS, length, WINDOW, seed=10)):
-        root = tmp_path / f"run{i}" / "shop"
-        make_project("generated", root, cache)
-        journal = root / JOURNAL_NAME
+
+    def kill_and_recover(
+        name: str, moment: float, when: Callable[[Path], Callable[[], bool]] | None, delay: str
+    ) -> dict:
+        root = tmp_path / name / "shop"
+        make_project("generated", root, generated_projects)
         code, _ = run_and_signal(
             [*ADD, "--project", str(root)],
             tmp_path,
             moment,
             signal.SIGKILL,
-            journal.exists if triggered else None,
+            when(root) if when else None,
+            delay,
         )
         # The next command: `ci` recovers first, then finds the CI file up to date (in
         # either state: the CI file is no function of a sqlite database).
@@ -123,7 +164,17 @@ def test_sigkill_during_add_database_then_the_next_command_recovers(
         assert not leftovers(root.parent), f"kill at {moment:.3f}s: left {leftovers(root)}"
         seen["old" if now == before else "new"] += 1
         shutil.rmtree(root.parent)
+        return now
+
+    for i, (moment, triggered) in enumerate(kill_plan(KILL_RUNS, length, WINDOW, seed=10)):
+        journal = (lambda root: (root / JOURNAL_NAME).exists) if triggered else None
+        kill_and_recover(f"run{i}", moment, journal, DELAY)
     print(f"SIGKILL add-database, {KILL_RUNS} runs over {length:.2f}s: {seen}")
+    for expected, marked, delay in MARKED:
+        now = kill_and_recover(
+            f"marked-{marked}", 0.0, lambda root, m=marked: journal_says(root, m), delay
+        )
+        assert now == (before if expected == "old" else after), f"killed in {marked}"
     assert seen["old"] and seen["new"], seen
 
 
@@ -139,22 +190,21 @@ def test_sigkill_during_new_then_the_next_new_cleans_up(
     length = timed_run(["new", str(cache / "timed" / inside), "--defaults"], cache)
     expected = state(reference)
     seen = {"absent": 0, "complete": 0}
-    plan = kill_plan(NEW_KILL_RUNS, length, 1.0, seed=20)
-    for i, (moment, triggered) in enumerate(plan):
-        parent = tmp_path / f"run{i}"
+
+    def kill_and_clean_up(name: str, moment: float, when: str | None) -> dict:
+        """`when`: None (from the start), "staged" (the staging folder is there) or
+        "renamed" (the project is there)."""
+        parent = tmp_path / name
         parent.mkdir()
         target = parent / inside
         top = parent / Path(inside).parts[0]
 
-        def staged(parent: Path = parent) -> bool:
+        def staged() -> bool:
             return any(p.name.startswith(STAGING_PREFIX) for p in parent.iterdir())
 
+        condition = {None: None, "staged": staged, "renamed": target.exists}[when]
         run_and_signal(
-            ["new", str(target), "--defaults"],
-            parent,
-            moment,
-            signal.SIGKILL,
-            staged if triggered else None,
+            ["new", str(target), "--defaults"], parent, moment, signal.SIGKILL, condition
         )
         # The next `new` in the same folder removes the dead run's staging folder.
         other = run_cli(["new", str(parent / "other"), "--defaults"], parent)
@@ -166,25 +216,36 @@ def test_sigkill_during_new_then_the_next_new_cleans_up(
         assert not leftovers(parent), f"kill at {moment:.3f}s: left {leftovers(parent)}"
         seen["complete" if now else "absent"] += 1
         shutil.rmtree(parent)
+        return now
+
+    plan = kill_plan(NEW_KILL_RUNS, length, 1.0, seed=20)
+    for i, (moment, triggered) in enumerate(plan):
+        kill_and_clean_up(f"run{i}", moment, "staged" if triggered else None)
     print(f"SIGKILL new {inside}, {NEW_KILL_RUNS} runs over {length:.2f}s: {seen}")
+    # Killed before it starts, and once the project is there (the rename is the commit).
+    assert kill_and_clean_up("marked-start", 0.0, None) == {}
+    assert kill_and_clean_up("marked-renamed", 0.0, "renamed") == expected
     assert seen["absent"] and seen["complete"], seen
 
 
 def test_sigint_during_add_database_says_what_is_on_disk(
-    tmp_path: Path, cache: Path, add_database_states
+    tmp_path: Path, generated_projects, add_database_states
 ) -> None:
     before, after, length = add_database_states
     seen = {"start-up": 0, "old": 0, "new": 0}
-    for i, (moment, triggered) in enumerate(kill_plan(SIGINT_RUNS, length, WINDOW, seed=30)):
-        root = tmp_path / f"run{i}" / "shop"
-        make_project("generated", root, cache)
-        journal = root / JOURNAL_NAME
+
+    def interrupt(
+        name: str, moment: float, when: Callable[[Path], Callable[[], bool]] | None, delay: str
+    ) -> dict:
+        root = tmp_path / name / "shop"
+        make_project("generated", root, generated_projects)
         code, err = run_and_signal(
             [*ADD, "--project", str(root)],
             tmp_path,
             moment,
             signal.SIGINT,
-            journal.exists if triggered else None,
+            when(root) if when else None,
+            delay,
         )
         now = state(root)
         assert now in (before, after), f"SIGINT at {moment:.3f}s: half-written ({err!r})"
@@ -203,18 +264,58 @@ def test_sigint_during_add_database_says_what_is_on_disk(
             assert "Traceback" not in err, err
             seen["new"] += 1
         shutil.rmtree(root.parent)
+        return now
+
+    for i, (moment, triggered) in enumerate(kill_plan(SIGINT_RUNS, length, WINDOW, seed=30)):
+        journal = (lambda root: (root / JOURNAL_NAME).exists) if triggered else None
+        interrupt(f"run{i}", moment, journal, DELAY)
     print(f"SIGINT add-database, {SIGINT_RUNS} runs over {length:.2f}s: {seen}")
+    for expected, marked, delay in MARKED:
+        now = interrupt(
+            f"marked-{marked}", 0.0, lambda root, m=marked: journal_says(root, m), delay
+        )
+        assert now == (before if expected == "old" else after), f"SIGINT in {marked}"
     assert seen["old"] and seen["new"], seen
 
 
+def test_an_ignored_sigint_is_not_held_to_cancel_the_commit(
+    tmp_path: Path, generated_projects, add_database_states
+) -> None:
+    """Started with SIGINT ignored (`nohup`, a background job of a script), the command
+    leaves it ignored: a SIGINT in the middle of the commit changes nothing, and the command
+    says what it wrote. Holding it would cancel the write, deliver it to no one, and report
+    `Added database` over an unchanged project."""
+    _, after, _ = add_database_states
+    root = make_project("generated", tmp_path / "shop", generated_projects)
+    process = subprocess.Popen(
+        cli_command([*ADD, "--project", str(root)]),
+        cwd=tmp_path,
+        env=cli_env(PROTEAN_INIT_TEST_COMMIT_DELAY="0.3"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    in_prepare = journal_says(root, "prepare")
+    deadline = time.monotonic() + 60
+    while not in_prepare() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.002)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=120)
+    assert (process.returncode, err) == (0, "")
+    assert "Added database 'reports'" in out
+    assert state(root) == after
+    assert not leftovers(root.parent)
+
+
 def test_check_after_a_kill_between_two_replaced_files_sees_the_whole_project(
-    tmp_path: Path, cache: Path
+    tmp_path: Path, generated_projects
 ) -> None:
     """The process dies after replacing the first of add-database's files (os._exit, as
     SIGKILL would: no cleanup), leaving a journal in state "commit" and a half-new project.
     `check`, the read-only command, says a change is pending and writes nothing (it runs on
     forks' pull requests); the next command that writes finishes it."""
-    root = make_project("generated", tmp_path / "shop", cache)
+    root = make_project("generated", tmp_path / "shop", generated_projects)
     before = state(root)
     die_after_first_replace = (
         "import os, sys; import scaffolder.transaction.commit as t; real = os.replace\n"

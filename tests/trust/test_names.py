@@ -8,8 +8,6 @@ value of the wrong type is refused, not turned into text.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import shutil
 import sys
 from dataclasses import replace
@@ -20,7 +18,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scaffolder.catalog import Role
-from scaffolder.cli import main
 from scaffolder.errors import UsageError
 from scaffolder.spec.defaults import default_spec
 from scaffolder.spec.names import reserved_variable, validate_package_name
@@ -30,17 +27,11 @@ from scaffolder.spec.slots import Slot
 DEFAULT = Slot(Role.DATABASE, "default")
 
 
-def run(*argv: str | Path) -> tuple[int, str]:
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-        code = main([str(a) for a in argv])
-    return code, out.getvalue()
-
-
 @pytest.fixture(scope="module")
-def made(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def made(cli, tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("made") / "shop"
-    code, out = run("new", root, "--defaults", "--set", "base.databases.default=postgresql")
+    ran = cli(["new", root, "--defaults", "--set", "base.databases.default=postgresql"])
+    code, out = ran.code, ran.printed
     assert code == 0, out
     return root
 
@@ -76,7 +67,7 @@ def _answers(tmp: Path, name: str, form: str) -> Path:
 )
 @given(name=RESERVED, entry=st.sampled_from(["new", "set", "yaml", "toml", "record", "spec"]))
 def test_a_reserved_variable_name_is_refused_everywhere_it_enters(
-    made: Path, tmp_path_factory: pytest.TempPathFactory, name: str, entry: str
+    cli, made: Path, tmp_path_factory: pytest.TempPathFactory, name: str, entry: str
 ) -> None:
     """`variables.databases.default=PATH` put `PATH: postgresql://...` into the CI job's env."""
     tmp = tmp_path_factory.mktemp("v")
@@ -89,12 +80,15 @@ def test_a_reserved_variable_name_is_refused_everywhere_it_enters(
         root = tmp / "shop"
         shutil.copytree(made, root)
         before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
-        code, out = run("set", key, "--project", root)
+        ran = cli(["set", key, "--project", root])
+        code, out = ran.code, ran.printed
         assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
     elif entry == "new":
-        code, out = run("new", tmp / "shop", "--defaults", "--set", key)
+        ran = cli(["new", tmp / "shop", "--defaults", "--set", key])
+        code, out = ran.code, ran.printed
     else:
-        code, out = run("new", tmp / "shop", "--answers", _answers(tmp, name, entry))
+        ran = cli(["new", tmp / "shop", "--answers", _answers(tmp, name, entry)])
+        code, out = ran.code, ran.printed
     assert code == 2, out
     assert f"{name!r}" in out and "reserved" in out and out.count("\n") == 1, out
     assert not (tmp / "shop").exists() or entry == "set"
@@ -130,7 +124,7 @@ SHADOWING = st.one_of(
 @settings(max_examples=60, deadline=None)
 @given(name=SHADOWING, entry=st.sampled_from(["--package", "--name", "answers", "prompts"]))
 def test_a_package_that_would_shadow_a_module_is_refused(
-    tmp_path_factory: pytest.TempPathFactory, name: str, entry: str
+    cli, tmp_path_factory: pytest.TempPathFactory, name: str, entry: str
 ) -> None:
     """A package named `protean` or `pytest` shadowed the framework or the test runner."""
     tmp = tmp_path_factory.mktemp("p")
@@ -148,7 +142,8 @@ def test_a_package_that_would_shadow_a_module_is_refused(
         answers = tmp / "a.yml"
         answers.write_text(f"project_name: shop\npackage_name: {name}\n")
         argv = ["new", tmp / "shop", "--answers", answers]
-    code, out = run(*argv)
+    ran = cli(argv)
+    code, out = ran.code, ran.printed
     assert code == 2, out
     assert "shadow" in out and f"{name}_app" in out and out.count("\n") == 1, out
     assert not (tmp / "shop").exists()
@@ -176,13 +171,14 @@ def test_a_package_of_its_own_is_taken(name: str) -> None:
     ],
 )
 def test_an_answers_value_of_the_wrong_type_is_refused_not_stringified(
-    tmp_path: Path, line: str, words: list[str]
+    cli, tmp_path: Path, line: str, words: list[str]
 ) -> None:
     """An answers file's `project_name: true` made a project named `True`."""
     answers = tmp_path / "a.yml"
     head = "" if line.startswith("project_name") else "project_name: shop\n"
     answers.write_text(head + line + "\n")
-    code, out = run("new", tmp_path / "x", "--answers", answers)
+    ran = cli(["new", tmp_path / "x", "--answers", answers])
+    code, out = ran.code, ran.printed
     assert code == 2, out
     assert out.count("\n") == 1, out
     for word in words:
@@ -190,8 +186,9 @@ def test_an_answers_value_of_the_wrong_type_is_refused_not_stringified(
     assert not (tmp_path / "x").exists()
 
 
-def test_an_answers_record_protean_init_wrote_reads_back(made: Path, tmp_path: Path) -> None:
+def test_an_answers_record_protean_init_wrote_reads_back(cli, made: Path, tmp_path: Path) -> None:
     """Its values are typed as the keys take them: `new --answers` of it still works."""
     record = made / ".copier-answers.protean-init.yml"
-    code, out = run("new", tmp_path / "again", "--answers", record)
+    ran = cli(["new", tmp_path / "again", "--answers", record])
+    code, out = ran.code, ran.printed
     assert code == 0, out

@@ -6,8 +6,6 @@ never a traceback; `set` takes a key once and a boolean as `true` or `false` (is
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import shutil
 import tomllib
@@ -15,8 +13,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from scaffolder.cli import main
 
 EDITS = [
     ["add-database", "reports", "--provider", "postgresql"],
@@ -28,21 +24,14 @@ EDITS = [
 ]
 
 
-def run(*argv: str | Path) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main([str(a) for a in argv])
-    return code, out.getvalue(), err.getvalue()
-
-
 def files(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
 @pytest.fixture(scope="module")
-def made(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def made(cli, tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("made") / "shop"
-    code, out, err = run("new", root, "--defaults", "--set", "base.databases.default=postgresql")
+    code, out, err = cli(["new", root, "--defaults", "--set", "base.databases.default=postgresql"])
     assert code == 0, out + err
     return root
 
@@ -59,10 +48,10 @@ def edit_config(root: Path, change: Callable[[str], str]) -> None:
     path.write_bytes(change(path.read_bytes().decode()).encode())
 
 
-def assert_refused(root: Path, argv: list[str], *words: str) -> str:
+def assert_refused(cli, root: Path, argv: list[str], *words: str) -> str:
     """The edit exits 2 with one line on stderr holding `words`, and writes nothing."""
     before = files(root)
-    code, out, err = run(*argv, "--project", root)
+    code, out, err = cli([*argv, "--project", root])
     assert code == 2, (argv, out, err)
     assert "Traceback" not in err and err.count("\n") == 1, err
     for word in words:
@@ -77,7 +66,7 @@ def assert_refused(root: Path, argv: list[str], *words: str) -> str:
 @pytest.mark.parametrize("number", ["nan", "inf", "-inf", "+nan"])
 @pytest.mark.parametrize("argv", EDITS, ids=lambda a: a[0])
 def test_a_number_that_is_not_finite_is_refused_by_edits_with_its_line(
-    project: Path, number: str, argv: list[str]
+    cli, project: Path, number: str, argv: list[str]
 ) -> None:
     """`drain_timeout = nan` was a ValueError traceback in add-database and deploy."""
     edit_config(project, lambda t: t.replace("drain_timeout = 10", f"drain_timeout = {number}"))
@@ -86,14 +75,14 @@ def test_a_number_that_is_not_finite_is_refused_by_edits_with_its_line(
         for n, row in enumerate((project / "domain.toml").read_text().splitlines(), 1)
         if row.startswith("drain_timeout")
     )
-    assert_refused(project, argv, f"line {line}", "drain_timeout", "not a finite number")
+    assert_refused(cli, project, argv, f"line {line}", "drain_timeout", "not a finite number")
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "github", "sarif", "gitlab"])
-def test_check_refuses_what_the_edits_refuse_to_read(project: Path, fmt: str) -> None:
+def test_check_refuses_what_the_edits_refuse_to_read(cli, project: Path, fmt: str) -> None:
     """`check` called `drain_timeout = nan` clean; it is exit 2 now, in every format."""
     edit_config(project, lambda t: t.replace("drain_timeout = 10", "drain_timeout = nan"))
-    code, out, err = run("check", "--format", fmt, "--project", project)
+    code, out, err = cli(["check", "--format", fmt, "--project", project])
     assert code == 2, out + err
     assert "not a finite number" in err
 
@@ -111,12 +100,12 @@ def _deep_tables(text: str) -> str:
 
 
 @pytest.mark.parametrize("change", [_cr_only, _deep, _deep_tables], ids=lambda f: f.__name__)
-def test_what_an_edit_cannot_read_check_cannot_read(project: Path, change: Callable) -> None:
+def test_what_an_edit_cannot_read_check_cannot_read(cli, project: Path, change: Callable) -> None:
     """CR-only line endings were refused by edits and called clean by check; nesting over 64
     levels was refused by edits and parsed by check. One verdict now: exit 2 from both."""
     edit_config(project, change)
-    first = assert_refused(project, ["set", "test.debug=false"])
-    code, out, err = run("check", "--project", project)
+    first = assert_refused(cli, project, ["set", "test.debug=false"])
+    code, out, err = cli(["check", "--project", project])
     assert code == 2, out + err
     assert err.count("\n") == 1 and "Traceback" not in err
     # The same problem named, whoever reads it.
@@ -124,13 +113,15 @@ def test_what_an_edit_cannot_read_check_cannot_read(project: Path, change: Calla
 
 
 @pytest.mark.parametrize("name", ["docker-compose.yml", ".env.example", ".github/workflows/ci.yml"])
-def test_a_derived_file_that_is_not_utf8_is_one_line(project: Path, name: str) -> None:
+def test_a_derived_file_that_is_not_utf8_is_one_line(cli, project: Path, name: str) -> None:
     """A byte of another encoding in docker-compose.yml or .env.example was a UnicodeDecodeError
     traceback during an edit (and in check)."""
     path = project / name
     path.write_bytes(path.read_bytes() + b"\n# caf\xe9\n")
-    assert_refused(project, ["add-database", "reports", "--provider", "postgresql"], "not UTF-8")
-    code, out, err = run("check", "--project", project)
+    assert_refused(
+        cli, project, ["add-database", "reports", "--provider", "postgresql"], "not UTF-8"
+    )
+    code, out, err = cli(["check", "--project", project])
     assert code == 2 and "not UTF-8" in err and "Traceback" not in err, out + err
 
 
@@ -167,22 +158,22 @@ STRUCTURES = {
 @pytest.mark.parametrize("structure", sorted(STRUCTURES))
 @pytest.mark.parametrize("argv", EDITS, ids=lambda a: a[0])
 def test_a_structure_an_edit_cannot_honour_is_refused_before_anything_is_written(
-    project: Path, structure: str, argv: list[str]
+    cli, project: Path, structure: str, argv: list[str]
 ) -> None:
     """With `[[production]]` or `production = "x"`, add-database wrote 3-5 files and the new
     database silently skipped production."""
     change, said = STRUCTURES[structure]
     edit_config(project, change)
-    assert_refused(project, argv, said, "nothing written")
+    assert_refused(cli, project, argv, said, "nothing written")
 
 
 @pytest.mark.parametrize("structure", sorted(STRUCTURES))
-def test_check_reports_each_structure_an_edit_refuses(project: Path, structure: str) -> None:
+def test_check_reports_each_structure_an_edit_refuses(cli, project: Path, structure: str) -> None:
     change, said = STRUCTURES[structure]
     edit_config(project, change)
-    err = assert_refused(project, ["ci"], said)
+    err = assert_refused(cli, project, ["ci"], said)
     line = int(err.split(": line ", 1)[1].split(":", 1)[0])
-    code, out, _ = run("check", "--format", "json", "--project", project)
+    code, out, _ = cli(["check", "--format", "json", "--project", project])
     assert code == 1, out
     errors = [f for f in json.loads(out)["findings"] if f["severity"] == "error"]
     assert any(f["line"] == line for f in errors), (line, errors)
@@ -191,31 +182,39 @@ def test_check_reports_each_structure_an_edit_refuses(project: Path, structure: 
 # --- set: each key once, booleans as TOML writes them ---------------------------------------
 
 
-def test_a_key_given_twice_in_one_set_is_refused(project: Path) -> None:
+def test_a_key_given_twice_in_one_set_is_refused(cli, project: Path) -> None:
     """`set test.debug=true test.debug=false` took the last without a word."""
-    err = assert_refused(project, ["set", "test.debug=true", "test.debug=false"], "twice")
+    err = assert_refused(cli, project, ["set", "test.debug=true", "test.debug=false"], "twice")
     assert "test.debug=true" in err and "test.debug=false" in err
 
 
-def test_a_key_given_twice_to_new_is_refused(tmp_path: Path) -> None:
-    code, _, err = run(
-        "new", tmp_path / "x", "--defaults", "--set", "test.debug=true", "--set", "test.debug=false"
+def test_a_key_given_twice_to_new_is_refused(cli, tmp_path: Path) -> None:
+    code, _, err = cli(
+        [
+            "new",
+            tmp_path / "x",
+            "--defaults",
+            "--set",
+            "test.debug=true",
+            "--set",
+            "test.debug=false",
+        ]
     )
     assert code == 2 and "twice" in err
     assert not (tmp_path / "x").exists()
 
 
 @pytest.mark.parametrize("value", ["yes", "1", "on", "no", "0", "off", "True", "FALSE"])
-def test_set_takes_true_or_false_only(project: Path, value: str) -> None:
+def test_set_takes_true_or_false_only(cli, project: Path, value: str) -> None:
     """Issue 26 item 14: `set test.debug=yes` was written as `true`; the help says true or
     false, and a TOML tool would refuse `yes`."""
-    err = assert_refused(project, ["set", f"test.debug={value}"], "expected true or false")
+    err = assert_refused(cli, project, ["set", f"test.debug={value}"], "expected true or false")
     assert repr(value) in err
 
 
 @pytest.mark.parametrize("value", ["true", "false"])
-def test_set_writes_true_and_false(project: Path, value: str) -> None:
-    code, _, err = run("set", f"test.debug={value}", "--project", project)
+def test_set_writes_true_and_false(cli, project: Path, value: str) -> None:
+    code, _, err = cli(["set", f"test.debug={value}", "--project", project])
     assert code == 0, err
     assert tomllib.loads((project / "domain.toml").read_text())["test"]["debug"] is (
         value == "true"

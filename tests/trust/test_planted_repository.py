@@ -24,7 +24,6 @@ from .planted import (
     Repository,
     folders_of,
     plant,
-    run,
     sealed_journal,
     written_paths,
 )
@@ -55,14 +54,14 @@ def assert_refused(code: int, err: str, *names: str) -> None:
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.name)
 def test_a_planted_journal_is_never_obeyed(
-    scenario, tmp_path: Path, cache: Path, capsys: pytest.CaptureFixture[str]
+    generated_projects, scenario, tmp_path: Path, cache: Path, cli
 ) -> None:
     """Unsealed (a file of the repository), by every writing command and by check and
     --dry-run: one line naming the journal to delete, exit 2, not a byte changed anywhere."""
-    repository = Repository(tmp_path, cache, scenario)
+    repository = Repository(tmp_path, cache, scenario, generated_projects)
     plant(repository.root, json.dumps(TO_BASHRC).encode())
     guarded, project = repository.guarded(), repository.project()
-    code, err = run(repository.command(), capsys)
+    code, _, err = cli(repository.command())
     assert_refused(code, err, JOURNAL_NAME, "delete")
     assert repository.guarded() == guarded
     assert repository.project() == project
@@ -79,29 +78,29 @@ def test_a_planted_journal_is_never_obeyed(
     ],
 )
 def test_a_journal_sealed_for_another_folder_or_user_is_refused(
-    argv: list[str], tmp_path: Path, cache: Path, capsys: pytest.CaptureFixture[str]
+    generated_projects, argv: list[str], tmp_path: Path, cache: Path, cli
 ) -> None:
     """A genuine journal copied from another project (sealed for that folder) or sealed with
     another user's key is not this project's: refused the same way."""
-    repository = Repository(tmp_path, cache, BY_NAME["set"])
+    repository = Repository(tmp_path, cache, BY_NAME["set"], generated_projects)
     for raw in (
         sealed_journal(tmp_path / "elsewhere", TO_BASHRC),
         sealed_journal(repository.root, TO_BASHRC, key=b"k" * 32),
     ):
         plant(repository.root, raw)
         guarded, project = repository.guarded(), repository.project()
-        code, err = run([*argv, "--project", str(repository.root)], capsys)
+        code, _, err = cli([*argv, "--project", str(repository.root)])
         assert_refused(code, err, JOURNAL_NAME)
         assert (repository.guarded(), repository.project()) == (guarded, project)
 
 
 def test_check_and_dry_run_leave_a_genuine_interrupted_change_for_a_writing_command(
-    tmp_path: Path, cache: Path, capsys: pytest.CaptureFixture[str]
+    generated_projects, tmp_path: Path, cache: Path, cli
 ) -> None:
     """A sealed journal of this user for this folder, state "prepare" with a temporary in
     place: check, --dry-run and the edit menu's summary say it is pending and change
     nothing; derive undoes it."""
-    repository = Repository(tmp_path, cache, BY_NAME["set"])
+    repository = Repository(tmp_path, cache, BY_NAME["set"], generated_projects)
     root = repository.root
     temp = root / ".domain.toml.protean-init-new-0badcafe"
     temp.write_bytes(b"half a change\n")
@@ -121,36 +120,36 @@ def test_check_and_dry_run_leave_a_genuine_interrupted_change_for_a_writing_comm
         ["add-database", "x", "--provider", "sqlite", "--dry-run"],
         ["edit", "--ui", "none"],
     ):
-        code, err = run([*argv, "--project", str(root)], capsys)
+        code, _, err = cli([*argv, "--project", str(root)])
         assert "holds an interrupted change" in err, err
         assert code in (0, 1), err
         assert state(root) == everything
-    code, err = run(["derive", "--project", str(root)], capsys)
+    code, _, err = cli(["derive", "--project", str(root)])
     assert code == 0, err
     assert "undid an interrupted change" in err, err
     assert not temp.exists() and not (root / JOURNAL_NAME).exists()
 
 
 def test_a_symlinked_lock_file_creates_nothing(
-    tmp_path: Path, cache: Path, capsys: pytest.CaptureFixture[str]
+    generated_projects, tmp_path: Path, cache: Path, cli
 ) -> None:
-    repository = Repository(tmp_path, cache, BY_NAME["set"])
+    repository = Repository(tmp_path, cache, BY_NAME["set"], generated_projects)
     victim = repository.outside / "created-by-the-lock"
     os.symlink(victim, repository.root / LOCK_NAME)
     guarded, project = repository.guarded(), repository.project()
-    code, err = run(repository.command(), capsys)
+    code, _, err = cli(repository.command())
     assert_refused(code, err, LOCK_NAME, "symlink")
     assert not victim.exists()
     assert (repository.guarded(), repository.project()) == (guarded, project)
 
 
 def test_a_planted_staging_folder_is_not_taken_for_ours(
-    tmp_path: Path, cache: Path, capsys: pytest.CaptureFixture[str]
+    generated_projects, tmp_path: Path, cache: Path, cli
 ) -> None:
     """`.protean-init-staging-1-...` folders (a dead pid, our prefix) in the project's parent
     and in the folder `new` writes into: every command sweeps staging folders of dead runs,
     and must delete none of these."""
-    repository = Repository(tmp_path, cache, BY_NAME["set"])
+    repository = Repository(tmp_path, cache, BY_NAME["set"], generated_projects)
     planted = [
         tmp_path / f"{STAGING_PREFIX}1-deadbeef",
         tmp_path / f"{STAGING_PREFIX}999999-00000000-{'0' * 32}",
@@ -161,9 +160,9 @@ def test_a_planted_staging_folder_is_not_taken_for_ours(
         (folder / "work.txt").write_bytes(b"the user's\n")
     os.symlink(tmp_path / "outside", tmp_path / f"{STAGING_PREFIX}1-link")
     before = state(tmp_path / "outside"), [state(f) for f in planted]
-    code, err = run(repository.command(), capsys)
+    code, _, err = cli(repository.command())
     assert code == 0, err
-    code, err = run(["new", str(tmp_path / "fresh"), "--ui", "none", "--defaults"], capsys)
+    code, _, err = cli(["new", str(tmp_path / "fresh"), "--ui", "none", "--defaults"])
     assert code == 0, err
     assert (state(tmp_path / "outside"), [state(f) for f in planted]) == before
     assert (tmp_path / f"{STAGING_PREFIX}1-link").is_symlink()
@@ -225,7 +224,7 @@ IN_FOLDERS = [
 
 @pytest.mark.parametrize("scenario", [BY_NAME[n] for n in IN_FOLDERS], ids=IN_FOLDERS)
 def test_a_symlinked_folder_anywhere_on_a_written_path_is_refused(
-    scenario, tmp_path: Path, cache: Path, capsys: pytest.CaptureFixture[str], monkeypatch
+    generated_projects, scenario, tmp_path: Path, cache: Path, cli, monkeypatch
 ) -> None:
     """Every folder on the way to every file the command writes, made a symlink (to outside,
     to inside the project, dangling), one at a time: refused in one line, exit 2, not a byte
@@ -234,18 +233,18 @@ def test_a_symlinked_folder_anywhere_on_a_written_path_is_refused(
     command may go on without it: then nothing behind the link changed."""
     if scenario.new_into:
         _render_once(monkeypatch)  # the writer is under test, not copier: render one time
-    folders = folders_of(written_paths(cache, scenario, tmp_path / "probe"))
+    folders = folders_of(written_paths(cache, scenario, tmp_path / "probe", generated_projects))
     assert folders, f"{scenario.name} writes no file in a folder: nothing to try"
     tried = 0
     refused_or_hidden = {"refused": 0, "hidden": 0}
     for folder in folders:
         for kind in LINK_KINDS:
             base = tmp_path / f"try-{tried}"
-            repository = Repository(base, cache, scenario)
+            repository = Repository(base, cache, scenario, generated_projects)
             away = _link_folder(repository, folder, kind)
             guarded, project = repository.guarded(), repository.project()
             behind = state(away)
-            code, err = run(repository.command(), capsys)
+            code, _, err = cli(repository.command())
             assert repository.guarded() == guarded, (folder, kind)
             assert state(away) == behind, (folder, kind)
             assert os.readlink(repository.root / folder) == str(away)
@@ -262,7 +261,7 @@ def test_a_symlinked_folder_anywhere_on_a_written_path_is_refused(
 
 
 def test_a_file_symlink_into_git_or_outside_is_refused_and_one_inside_is_written_through(
-    tmp_path: Path, cache: Path, capsys: pytest.CaptureFixture[str]
+    generated_projects, tmp_path: Path, cache: Path, cli
 ) -> None:
     """The decision for a file (not a folder) that is a link: written through when it names
     a file of the project outside .git/ (shared configs stay shared), refused otherwise."""
@@ -273,7 +272,7 @@ def test_a_file_symlink_into_git_or_outside_is_refused_and_one_inside_is_written
         ("shared/example.env", True),
     ):
         base = tmp_path / target.replace("/", "_").replace(".", "_")
-        repository = Repository(base, cache, scenario)
+        repository = Repository(base, cache, scenario, generated_projects)
         real = repository.root / ".env.example"
         if written:
             (repository.root / "shared").mkdir()
@@ -283,7 +282,7 @@ def test_a_file_symlink_into_git_or_outside_is_refused_and_one_inside_is_written
         os.symlink(target, real)
         guarded = repository.guarded()
         before = (repository.root / target).read_bytes() if written else None
-        code, err = run(repository.command(), capsys)
+        code, _, err = cli(repository.command())
         if written:
             assert code == 0, err
             assert real.is_symlink()  # the link stays a link; the file it names is edited
@@ -294,7 +293,7 @@ def test_a_file_symlink_into_git_or_outside_is_refused_and_one_inside_is_written
 
 
 def test_every_command_on_a_planted_repository_leaves_outside_and_git_alone(
-    tmp_path: Path, cache: Path, capsys: pytest.CaptureFixture[str]
+    generated_projects, tmp_path: Path, cache: Path, cli
 ) -> None:
     """All the plants at once, for each command and check: a journal aimed at the user's
     files and at .git/hooks, `.github` a link out of the project, a staging folder above.
@@ -303,7 +302,7 @@ def test_every_command_on_a_planted_repository_leaves_outside_and_git_alone(
     for scenario in SCENARIOS:
         for argv in (None, ["check"]):
             base = tmp_path / f"all-{tried}"
-            repository = Repository(base, cache, scenario)
+            repository = Repository(base, cache, scenario, generated_projects)
             root = repository.root
             body = dict(TO_BASHRC)
             body["entries"] = [
@@ -318,7 +317,7 @@ def test_every_command_on_a_planted_repository_leaves_outside_and_git_alone(
             (base / f"{STAGING_PREFIX}1-abcd").mkdir()
             guarded = repository.guarded()
             command = repository.command() if argv is None else [*argv, "--project", str(root)]
-            code, err = run(command, capsys)
+            code, _, err = cli(command)
             assert code == 2 and "Traceback" not in err, (scenario.name, argv, err)
             assert repository.guarded() == guarded, (scenario.name, argv)
             assert (base / f"{STAGING_PREFIX}1-abcd").is_dir()
@@ -329,18 +328,18 @@ def test_every_command_on_a_planted_repository_leaves_outside_and_git_alone(
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.name)
 def test_every_written_file_made_a_link_out_of_the_project_is_refused(
-    scenario, tmp_path: Path, cache: Path, capsys: pytest.CaptureFixture[str], monkeypatch
+    generated_projects, scenario, tmp_path: Path, cache: Path, cli, monkeypatch
 ) -> None:
     """The last component: each file the command writes (changes, makes or deletes), one at
     a time, a symlink to a file outside the project (the user's copy of it, or nothing yet
     for a file the command makes): refused in one line, exit 2, not a byte changed."""
     if scenario.new_into:
         _render_once(monkeypatch)
-    paths = written_paths(cache, scenario, tmp_path / "probe")
+    paths = written_paths(cache, scenario, tmp_path / "probe", generated_projects)
     assert paths, f"{scenario.name} writes nothing: nothing to try"
     for index, relative in enumerate(paths):
         base = tmp_path / f"file-{index}"
-        repository = Repository(base, cache, scenario)
+        repository = Repository(base, cache, scenario, generated_projects)
         link = repository.root / relative
         away = repository.outside / relative.replace("/", "_")
         if link.is_file():
@@ -348,7 +347,7 @@ def test_every_written_file_made_a_link_out_of_the_project_is_refused(
         link.parent.mkdir(parents=True, exist_ok=True)
         os.symlink(away, link)
         guarded, project = repository.guarded(), repository.project()
-        code, err = run(repository.command(), capsys)
+        code, _, err = cli(repository.command())
         assert_refused(code, err, relative)
         assert (repository.guarded(), repository.project()) == (guarded, project), relative
         shutil.rmtree(base)

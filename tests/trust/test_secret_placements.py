@@ -11,8 +11,6 @@ so a channel that forgets to apply it fails here.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
 import shutil
 from collections.abc import Callable
@@ -22,19 +20,11 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from scaffolder.cli import main
 from scaffolder.redact import looks_secret, redact_text
 
 # The default of the generated base's database URL: the placements replace it.
 LOCAL_DEFAULT = "postgresql://postgres:postgres@localhost:5432/shop"
 FORMATS = ("text", "json", "github", "sarif", "gitlab")
-
-
-def run(*argv: str | Path) -> tuple[int, str]:
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-        code = main([str(a) for a in argv])
-    return code, out.getvalue()
 
 
 # A secret: distinctive pieces, joined as a password may be (an unescaped or an escaped '@').
@@ -120,9 +110,10 @@ PLACEMENTS: dict[str, Callable[[Path, str], None]] = {
 
 
 @pytest.fixture(scope="module")
-def made(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def made(cli, tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("made") / "shop"
-    code, out = run("new", root, "--defaults", "--set", "base.databases.default=postgresql")
+    ran = cli(["new", root, "--defaults", "--set", "base.databases.default=postgresql"])
+    code, out = ran.code, ran.printed
     assert code == 0, out
     assert LOCAL_DEFAULT in (root / "domain.toml").read_text()
     return root
@@ -142,7 +133,7 @@ def _leaks(text: str, pieces: list[str]) -> list[str]:
 )
 @given(secret=SECRETS)
 def test_a_secret_anywhere_is_in_no_output_and_no_file(
-    made: Path, tmp_path_factory: pytest.TempPathFactory, placement: str, secret: tuple
+    cli, made: Path, tmp_path_factory: pytest.TempPathFactory, placement: str, secret: tuple
 ) -> None:
     """Every placement, each with a secret of a random shape (plain, with '@', with '%40')."""
     text, pieces = secret
@@ -152,7 +143,8 @@ def test_a_secret_anywhere_is_in_no_output_and_no_file(
     printed: list[tuple[str, str]] = []
 
     def call(*argv: str | Path, codes: tuple[int, ...] = (0, 1)) -> str:
-        code, out = run(*argv)
+        ran = cli(argv)
+        code, out = ran.code, ran.printed
         assert code in codes, (argv, out)
         printed.append((" ".join(map(str, argv)), out))
         return out
@@ -254,7 +246,7 @@ def test_prose_that_names_a_credential_variable_is_kept() -> None:
 
 @pytest.mark.parametrize("name", ["STRIPE_KEY", "AWS_ACCESS_KEY", "DB_PASS", "SENTRY_AUTH"])
 def test_a_conflict_on_env_example_shows_no_credential_line(
-    made: Path, tmp_path: Path, name: str
+    cli, made: Path, tmp_path: Path, name: str
 ) -> None:
     """The conflict report printed the user's `.env.example` lines as they were: a
     `STRIPE_KEY=sk_live_...` beside a line both sides changed reached the terminal."""
@@ -265,7 +257,8 @@ def test_a_conflict_on_env_example_shows_no_credential_line(
     _edit(root, ".env.example", lambda t: t.replace(mine, f"{mine}  # mine\n{name}={secret}"))
     _edit(root, "domain.toml", lambda t: t.replace("localhost:5432/shop}", "localhost:5439/shop}"))
     for dry in (["--dry-run"], []):
-        code, out = run("derive", *dry, "--project", root)
+        ran = cli(["derive", *dry, "--project", root])
+        code, out = ran.code, ran.printed
         assert code == 1 and "<<<<<<< yours" in out, out
         assert f"{name}=***" in out and secret not in out, out
 

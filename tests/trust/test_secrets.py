@@ -11,15 +11,11 @@ derived files, so the merge is tested with them too.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-
-from scaffolder.cli import main
 
 ANSWERS = ".copier-answers.protean-init.yml"
 GITHUB = ".github/workflows/ci.yml"
@@ -37,14 +33,6 @@ ENVIRONMENT = "S5envPW"  # only in the environment
 ADOPTED = "S8basePW"  # a literal in the base of a project made elsewhere
 NEVER = {LITERAL, TOKEN, PRODUCTION, ENVIRONMENT, ADOPTED}
 EVERY = NEVER | DEFAULTS
-
-
-def run(*argv: str | Path) -> tuple[int, str]:
-    """protean-init in this process; (exit code, stdout and stderr together)."""
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-        code = main([str(a) for a in argv])
-    return code, out.getvalue()
 
 
 def assert_nothing_printed(printed: list[tuple[str, str]]) -> None:
@@ -79,16 +67,18 @@ def edit_config(root: Path, old: str, new: str) -> None:
 
 
 def test_no_file_written_and_nothing_printed_holds_a_password(
-    tmp_path: Path, secret_environment: None
+    cli, tmp_path: Path, secret_environment: None
 ) -> None:
     printed: list[tuple[str, str]] = []
     root = tmp_path / "shop"
     local = f"local_urls.databases.default=postgresql://postgres:{LOCAL_NEW}@localhost:5432/shop"
 
-    code, out = run("new", root, "--defaults", "--set", local, "--dry-run")
+    ran = cli(["new", root, "--defaults", "--set", local, "--dry-run"])
+    code, out = ran.code, ran.printed
     printed.append(("new --dry-run", out))
     assert code == 0, out
-    code, out = run("new", root, "--defaults", "--set", local)
+    ran = cli(["new", root, "--defaults", "--set", local])
+    code, out = ran.code, ran.printed
     printed.append(("new", out))
     assert code == 0, out
     assert LOCAL_NEW in (root / "domain.toml").read_text()
@@ -114,12 +104,14 @@ def test_no_file_written_and_nothing_printed_holds_a_password(
     ]
     for argv in commands:
         for dry in (["--dry-run"], []):
-            code, out = run(*argv, *dry, "--project", root)
+            ran = cli([*argv, *dry, "--project", root])
+            code, out = ran.code, ran.printed
             printed.append((" ".join(argv + dry), out))
             assert code == 0, out
             assert_no_file_holds_secrets(root)
     for argv in (["check"], ["check", "--env", "production"], ["check", "--format", "json"]):
-        code, out = run(*argv, "--project", root)
+        ran = cli([*argv, "--project", root])
+        code, out = ran.code, ran.printed
         printed.append((" ".join(argv), out))
         assert code in (0, 1), out
     # The local default's password went where the project needs it, as domain.toml has it.
@@ -130,11 +122,13 @@ def test_no_file_written_and_nothing_printed_holds_a_password(
     ci.write_text(ci.read_text().replace("5432/shop", "5432/shop  # mine", 1))
     edit_config(root, f"{LOCAL_EDITED}@localhost:5432", f"{LOCAL_CHANGED}@localhost:5439")
     for dry in (["--dry-run"], []):
-        code, out = run("ci", *dry, "--project", root)
+        ran = cli(["ci", *dry, "--project", root])
+        code, out = ran.code, ran.printed
         printed.append(("ci (conflict)" + " ".join(dry), out))
         assert code == 1, out
         assert "conflict" in out and "***" in out
-    code, out = run("ci", "--force", "--project", root)
+    ran = cli(["ci", "--force", "--project", root])
+    code, out = ran.code, ran.printed
     printed.append(("ci --force", out))
     assert code == 0, out
     assert_no_file_holds_secrets(root)
@@ -149,21 +143,22 @@ def test_no_file_written_and_nothing_printed_holds_a_password(
         f'database_uri = "postgresql://app:{ADOPTED}@db.internal:5432/other"\n'
     )
     for dry in (["--dry-run"], []):
-        code, out = run("add-env", "production", "test", "memory", *dry, "--project", other)
+        ran = cli(["add-env", "production", "test", "memory", *dry, "--project", other])
+        code, out = ran.code, ran.printed
         printed.append(("add-env" + " ".join(dry), out))
         assert code == 0, out
-    code, out = run("check", "--project", other)
+    ran = cli(["check", "--project", other])
+    code, out = ran.code, ran.printed
     printed.append(("check (adopted)", out))
     assert_no_file_holds_secrets(other)
 
     assert_nothing_printed(printed)
 
 
-def test_error_messages_that_quote_a_url_mask_its_password(tmp_path: Path) -> None:
+def test_error_messages_that_quote_a_url_mask_its_password(cli, tmp_path: Path) -> None:
     url = f"postgresql://u:{LITERAL}@h:5432/db}}"
-    code, out = run(
-        "new", tmp_path / "x", "--defaults", "--set", f"local_urls.databases.default={url}"
-    )
+    ran = cli(["new", tmp_path / "x", "--defaults", "--set", f"local_urls.databases.default={url}"])
+    code, out = ran.code, ran.printed
     assert code == 2
     assert "invalid local URL" in out and "***" in out and LITERAL not in out
 
@@ -172,20 +167,22 @@ def test_error_messages_that_quote_a_url_mask_its_password(tmp_path: Path) -> No
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
+def project(cli, tmp_path: Path) -> Path:
     root = tmp_path / "shop"
     local = f"local_urls.databases.default=postgresql://postgres:{LOCAL_NEW}@localhost:5432/shop"
-    code, out = run("new", root, "--defaults", "--set", local)
+    ran = cli(["new", root, "--defaults", "--set", local])
+    code, out = ran.code, ran.printed
     assert code == 0, out
     assert LOCAL_NEW not in (root / ANSWERS).read_text()
     assert "postgres:***@localhost:5432/shop" in (root / ANSWERS).read_text()
     return root
 
 
-def test_the_users_edits_survive_a_merge_against_the_masked_record(project: Path) -> None:
+def test_the_users_edits_survive_a_merge_against_the_masked_record(cli, project: Path) -> None:
     ci = project / GITHUB
     ci.write_text(ci.read_text() + "# my own note\n")
-    code, out = run("add-database", "reports", "--provider", "postgresql", "--project", project)
+    ran = cli(["add-database", "reports", "--provider", "postgresql", "--project", project])
+    code, out = ran.code, ran.printed
     assert code == 0, out
     text = ci.read_text()
     assert text.endswith("# my own note\n")
@@ -194,28 +191,31 @@ def test_the_users_edits_survive_a_merge_against_the_masked_record(project: Path
     assert LOCAL_NEW not in (project / ANSWERS).read_text()
 
 
-def test_a_password_changed_in_domain_toml_reaches_ci(project: Path) -> None:
+def test_a_password_changed_in_domain_toml_reaches_ci(cli, project: Path) -> None:
     """The base's masked password is taken from the file on disk where only it differs: the
     change by hand is domain.toml's, and `ci` regenerates it, with no conflict."""
     edit_config(project, LOCAL_NEW, LOCAL_CHANGED)
-    code, out = run("ci", "--project", project)
+    ran = cli(["ci", "--project", project])
+    code, out = ran.code, ran.printed
     assert code == 0, out
     text = (project / GITHUB).read_text()
     assert LOCAL_CHANGED in text and LOCAL_NEW not in text
 
 
-def test_a_port_changed_in_domain_toml_reaches_ci(project: Path) -> None:
+def test_a_port_changed_in_domain_toml_reaches_ci(cli, project: Path) -> None:
     edit_config(project, "localhost:5432/shop", "localhost:5439/shop")
-    code, out = run("ci", "--project", project)
+    ran = cli(["ci", "--project", project])
+    code, out = ran.code, ran.printed
     assert code == 0, out
     text = (project / GITHUB).read_text()
     assert f"postgres:{LOCAL_NEW}@localhost:5439/shop" in text
 
 
-def test_an_unchanged_project_records_nothing_new(project: Path) -> None:
+def test_an_unchanged_project_records_nothing_new(cli, project: Path) -> None:
     """The record is compared masked: a run that changes nothing writes nothing."""
     before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
-    code, out = run("ci", "--project", project)
+    ran = cli(["ci", "--project", project])
+    code, out = ran.code, ran.printed
     assert code == 0, out
     assert {p: p.read_bytes() for p in project.rglob("*") if p.is_file()} == before
 
@@ -242,25 +242,29 @@ def test_gitignore_keeps_every_env_file_out_but_the_example(project: Path) -> No
 
 
 def test_an_answers_record_reused_as_answers_refuses_its_masked_password(
-    project: Path, tmp_path: Path
+    cli, project: Path, tmp_path: Path
 ) -> None:
     """The record keeps `postgres:***@`: reused with --answers, that would become the project's
     password; it is refused, saying why."""
     target = tmp_path / "again"
-    code, out = run("new", target, "--answers", project / ANSWERS)
+    ran = cli(["new", target, "--answers", project / ANSWERS])
+    code, out = ran.code, ran.printed
     assert code == 2, out
     assert "masked password" in out and out.count("\n") == 1
     assert not target.exists()
 
 
-def test_a_default_with_a_password_for_a_remote_server_is_never_carried(tmp_path: Path) -> None:
+def test_a_default_with_a_password_for_a_remote_server_is_never_carried(
+    cli, tmp_path: Path
+) -> None:
     """The exception above is for local servers only: a default naming another machine
     (`${DATABASE_URL|postgresql://app:pw@db.example.com/shop}`, which check warns of) holds a
     real credential, and neither the CI file nor .env.example repeats it. Found by hand: derive
     and `ci --ci gitlab` copied it into both."""
     remote = "S9remotePW"
     root = tmp_path / "shop"
-    code, out = run("new", root, "--defaults")
+    ran = cli(["new", root, "--defaults"])
+    code, out = ran.code, ran.printed
     assert code == 0, out
     edit_config(
         root,
@@ -275,7 +279,8 @@ def test_a_default_with_a_password_for_a_remote_server_is_never_carried(tmp_path
         ("add-database", "reports", "--provider", "postgresql"),
         ("check",),
     ):
-        code, out = run(*argv, "--project", root)
+        ran = cli([*argv, "--project", root])
+        code, out = ran.code, ran.printed
         printed.append((" ".join(argv), out))
         assert code in (0, 1), out
     for what, text in printed:

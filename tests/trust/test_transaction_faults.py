@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pytest
 
-from scaffolder.cli import main
 from scaffolder.commands import new as new_command
 
 from .transaction_support import REOPEN_COMMANDS, leftovers, make_project, ours, state
@@ -108,11 +107,6 @@ def python_sigint() -> Iterator[None]:
 
 
 @pytest.fixture(scope="module")
-def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("projects")
-
-
-@pytest.fixture(scope="module")
 def rendered() -> dict[str, bytes]:
     """Some of `new`'s files, rendered once: the writer, not copier, is under test, and a few
     files in nested folders take it through every kind of step (each file adds the same
@@ -124,13 +118,6 @@ def rendered() -> dict[str, bytes]:
     keep = {"domain.toml", ".copier-answers.protean-init.yml", "pyproject.toml", ".gitignore"}
     keep |= {name for name in files if name.startswith((".github/", "src/shop/"))}
     return {name: content for name, content in files.items() if name in keep}
-
-
-def run_main(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = main(argv)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def said_nothing_written(code: int, err: str) -> bool:
@@ -212,7 +199,7 @@ def interrupt_every_step(
 @pytest.mark.parametrize("mode", ["raise", "sigint"])
 @pytest.mark.parametrize("command", sorted(REOPEN_COMMANDS))
 def test_reopen_command_interrupted_at_every_step(
-    command: str, mode: str, tmp_path: Path, cache: Path, monkeypatch, capsys
+    command: str, mode: str, tmp_path: Path, generated_projects, monkeypatch, cli
 ) -> None:
     argv, kind = REOPEN_COMMANDS[command]
     root = tmp_path / "shop"
@@ -220,18 +207,18 @@ def test_reopen_command_interrupted_at_every_step(
     def fresh() -> None:
         if root.exists():
             shutil.rmtree(root)
-        make_project(kind, root, cache)
+        make_project(kind, root, generated_projects)
 
     fresh()
     before = state(root)
-    code, _, err = run_main(capsys, [*argv, "--project", str(root)])
+    code, _, err = cli([*argv, "--project", str(root)])
     assert code == 0, err
     after = state(root)
     assert after != before
 
     def next_command() -> None:
         # `ci`: like every writing command it recovers the project first.
-        code, _, err = run_main(capsys, ["ci", "--project", str(root)])
+        code, _, err = cli(["ci", "--project", str(root)])
         assert code == 0, err
 
     # What the next command makes of the project when it is all old, and all new.
@@ -239,7 +226,7 @@ def test_reopen_command_interrupted_at_every_step(
     for name, source in (("old", None), ("new", argv)):
         fresh()
         if source:
-            assert run_main(capsys, [*source, "--project", str(root)])[0] == 0
+            assert cli([*source, "--project", str(root)])[0] == 0
         next_command()
         references[name] = state(root)
 
@@ -248,7 +235,7 @@ def test_reopen_command_interrupted_at_every_step(
         tmp_path,
         mode,
         fresh,
-        lambda: run_main(capsys, [*argv, "--project", str(root)]),
+        lambda: cli([*argv, "--project", str(root)]),
         next_command,
         lambda: state(root),
         before,
@@ -260,7 +247,7 @@ def test_reopen_command_interrupted_at_every_step(
 @pytest.mark.parametrize("mode", ["raise", "sigint"])
 @pytest.mark.parametrize("into", ["new-folder", "empty-folder"])
 def test_new_interrupted_at_every_step(
-    into: str, mode: str, tmp_path: Path, rendered, monkeypatch, capsys
+    into: str, mode: str, tmp_path: Path, rendered, monkeypatch, cli
 ) -> None:
     """`new` into a folder it makes (staged beside it, renamed into place) and into an empty
     folder that exists (a transaction in it); the next command is another `new` beside it."""
@@ -281,7 +268,7 @@ def test_new_interrupted_at_every_step(
 
     fresh()
     before = observe()
-    code, _, err = run_main(capsys, ["new", str(target), "--defaults"])
+    code, _, err = cli(["new", str(target), "--defaults"])
     assert code == 0, err
     after = observe()
 
@@ -289,12 +276,12 @@ def test_new_interrupted_at_every_step(
         if into == "new-folder":
             # Another `new` beside it removes what a dead run staged there.
             other = parent / "other"
-            code, _, err = run_main(capsys, ["new", str(other), "--defaults"])
+            code, _, err = cli(["new", str(other), "--defaults"])
             assert code == 0, err
             shutil.rmtree(other)
             return
         # A command on the folder: it recovers first, then finds a project there or not.
-        code, _, err = run_main(capsys, ["ci", "--project", str(target)])
+        code, _, err = cli(["ci", "--project", str(target)])
         assert code == (0 if (target / "domain.toml").exists() else 2), err
 
     interrupt_every_step(
@@ -302,7 +289,7 @@ def test_new_interrupted_at_every_step(
         parent,
         mode,
         fresh,
-        lambda: run_main(capsys, ["new", str(target), "--defaults"]),
+        lambda: cli(["new", str(target), "--defaults"]),
         recover,
         observe,
         before,

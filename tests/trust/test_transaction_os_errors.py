@@ -24,11 +24,6 @@ from .transaction_support import cli_command, cli_env, leftovers, make_project, 
 ADD = ["add-database", "reports", "--provider", "sqlite", "--project"]
 
 
-@pytest.fixture(scope="module")
-def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("os-error-projects")
-
-
 def one_line_error(result: subprocess.CompletedProcess[str], *words: str) -> None:
     assert result.returncode == 2, (result.returncode, result.stderr)
     assert result.stderr.startswith("protean-init: error: "), result.stderr
@@ -102,14 +97,14 @@ def _small_file_limit() -> None:
 
 
 @pytest.mark.parametrize("command", ["new", "add-database"])
-def test_ulimit_f(tmp_path: Path, cache: Path, command: str) -> None:
+def test_ulimit_f(tmp_path: Path, generated_projects, command: str) -> None:
     """Files over 1,000 bytes refused by the kernel (EFBIG): one line, nothing changed."""
     if command == "new":
         argv = ["new", str(tmp_path / "work" / "shop"), "--defaults"]
         (tmp_path / "work").mkdir()
         watched = tmp_path / "work"
     else:
-        watched = make_project("generated", tmp_path / "shop", cache)
+        watched = make_project("generated", tmp_path / "shop", generated_projects)
         argv = [*ADD, str(watched)]
     before = state(watched)
     result = subprocess.run(
@@ -125,8 +120,8 @@ def test_ulimit_f(tmp_path: Path, cache: Path, command: str) -> None:
     assert state(watched) == before
 
 
-def test_disk_full(tmp_path: Path, cache: Path, monkeypatch, capsys) -> None:
-    root = make_project("generated", tmp_path / "shop", cache)
+def test_disk_full(tmp_path: Path, generated_projects, monkeypatch, capsys) -> None:
+    root = make_project("generated", tmp_path / "shop", generated_projects)
     before = state(root)
     real_write = os.write
 
@@ -143,8 +138,10 @@ def test_disk_full(tmp_path: Path, cache: Path, monkeypatch, capsys) -> None:
     assert state(root) == before
 
 
-def test_a_read_only_domain_toml_is_refused_not_replaced(tmp_path: Path, cache: Path) -> None:
-    root = make_project("generated", tmp_path / "shop", cache)
+def test_a_read_only_domain_toml_is_refused_not_replaced(
+    tmp_path: Path, generated_projects
+) -> None:
+    root = make_project("generated", tmp_path / "shop", generated_projects)
     (root / "domain.toml").chmod(0o444)
     before = state(root)
     result = run_cli([*ADD, str(root)], tmp_path)
@@ -152,8 +149,8 @@ def test_a_read_only_domain_toml_is_refused_not_replaced(tmp_path: Path, cache: 
     assert state(root) == before
 
 
-def test_a_config_linked_out_of_the_project_is_refused(tmp_path: Path, cache: Path) -> None:
-    root = make_project("generated", tmp_path / "shop", cache)
+def test_a_config_linked_out_of_the_project_is_refused(tmp_path: Path, generated_projects) -> None:
+    root = make_project("generated", tmp_path / "shop", generated_projects)
     shared = tmp_path / "elsewhere" / "domain.toml"
     shared.parent.mkdir()
     shutil.move(root / "domain.toml", shared)
@@ -169,8 +166,8 @@ def test_a_config_linked_out_of_the_project_is_refused(tmp_path: Path, cache: Pa
     assert "[databases.reports]" in shared.read_text()
 
 
-def test_a_link_inside_the_project_is_written_through(tmp_path: Path, cache: Path) -> None:
-    root = make_project("generated", tmp_path / "shop", cache)
+def test_a_link_inside_the_project_is_written_through(tmp_path: Path, generated_projects) -> None:
+    root = make_project("generated", tmp_path / "shop", generated_projects)
     (root / "config").mkdir()
     shutil.move(root / "domain.toml", root / "config" / "domain.toml")
     (root / "domain.toml").symlink_to(Path("config") / "domain.toml")
@@ -223,11 +220,11 @@ def test_dry_run_in_a_terminal_opens_no_front_end_and_writes_nothing(tmp_path: P
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_reopen_dry_run_neither_locks_nor_recovers(tmp_path: Path, cache: Path) -> None:
+def test_a_reopen_dry_run_neither_locks_nor_recovers(tmp_path: Path, generated_projects) -> None:
     """A dry run on a project an interrupted run left a journal in: it says so and changes
     nothing, not even the recovery the next writing command makes. (The journal is sealed as
     protean-init seals its own: an unsealed one is refused, tests/trust/test_planted_*.)"""
-    root = make_project("generated", tmp_path / "shop", cache)
+    root = make_project("generated", tmp_path / "shop", generated_projects)
     journal = root / ".protean-init-journal"
     body = {"version": 2, "state": "prepare", "entries": [], "folders": []}
     journal.write_bytes(sealed_journal(root, body))
@@ -241,11 +238,13 @@ def test_a_reopen_dry_run_neither_locks_nor_recovers(tmp_path: Path, cache: Path
     assert not journal.exists() and not leftovers(root)
 
 
-def test_the_generated_gitignore_keeps_our_leftovers_out(tmp_path: Path, cache: Path) -> None:
+def test_the_generated_gitignore_keeps_our_leftovers_out(
+    tmp_path: Path, generated_projects
+) -> None:
     """Should a run be killed mid-write, `git status` does not offer its files to commit."""
     git = shutil.which("git")
     assert git, "git is needed to check .gitignore"
-    root = make_project("generated", tmp_path / "shop", cache)
+    root = make_project("generated", tmp_path / "shop", generated_projects)
     subprocess.run([git, "init", "-q", str(root)], check=True)
     for name in (
         ".protean-init-lock",

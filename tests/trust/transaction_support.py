@@ -16,6 +16,7 @@ from scaffolder.transaction.names import (
     STAGING_PREFIX,
     TEMP_MARK,
 )
+from tests.support.projects import GeneratedProjects
 
 REPO = Path(__file__).resolve().parents[2]
 PROTEAN_NEW = REPO / "tests" / "fixtures" / "domain-toml" / "protean-new.domain.toml"
@@ -66,19 +67,13 @@ def state(root: Path, *, ignore_ours: bool = False) -> State:
     return found
 
 
-def make_project(kind: str, root: Path, cache: Path) -> Path:
+def make_project(kind: str, root: Path, projects: GeneratedProjects) -> Path:
     """A fresh copy of `new shop --defaults` ("generated"), or a folder holding only the
     domain.toml `protean new` writes (no overlays)."""
-    source = cache / kind / "shop"
-    if not source.exists():
-        source.parent.mkdir(parents=True, exist_ok=True)
-        if kind == "generated":
-            result = run_cli(["new", str(source), "--defaults"], cwd=cache)
-            assert result.returncode == 0, result.stderr
-        else:
-            source.mkdir(parents=True)
-            shutil.copyfile(PROTEAN_NEW, source / "domain.toml")
-    shutil.copytree(source, root, symlinks=True)
+    if kind == "generated":
+        return projects.copy(root, name="shop")
+    root.mkdir(parents=True)
+    shutil.copyfile(PROTEAN_NEW, root / "domain.toml")
     return root
 
 

@@ -46,23 +46,10 @@ def make_app(initial, tmp_path):
     return make
 
 
-@pytest.fixture(scope="session")
-def _shop_template(tmp_path_factory) -> Path:
-    """`protean-init new shop --defaults`, made once a session."""
-    from scaffolder.render import render_project
-    from scaffolder.writer import create_project
-
-    root = tmp_path_factory.mktemp("template") / "shop"
-    create_project(root, render_project(default_spec("shop")))
-    return root
-
-
 @pytest.fixture
-def shop(_shop_template, tmp_path) -> Path:
-    """A fresh copy of a generated project, for the edit menu to change."""
-    root = tmp_path / "shop"
-    shutil.copytree(_shop_template, root)
-    return root
+def shop(generated_projects, tmp_path) -> Path:
+    """A fresh copy of `protean-init new shop --defaults`, for the edit menu to change."""
+    return generated_projects.copy(tmp_path / "shop")
 
 
 @pytest.fixture

@@ -22,6 +22,9 @@ pytestmark = [
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
 ]
 REPO = Path(__file__).resolve().parents[2]
+# How long a screen may take to show what it must: a bound for a wizard that never gets there,
+# no measure of speed: the former 20 s is within reach of a start-up on a loaded machine.
+WAIT = 120.0
 
 
 class Tmux:
@@ -40,7 +43,7 @@ class Tmux:
     def keys(self, *keys: str) -> None:
         self.run("send-keys", "-t", "wizard", *keys)
 
-    def wait_for(self, *texts: str, timeout: float = 20.0) -> float:
+    def wait_for(self, *texts: str, timeout: float = WAIT) -> float:
         """Seconds until every one of `texts` is on one screen; fails with the screen when
         they never are. One capture can land while a frame is still being drawn (seen under
         load: the body drawn, the step bar and footer not yet), so what a screen must show
@@ -53,7 +56,7 @@ class Tmux:
             time.sleep(0.05)
         pytest.fail(f"{texts!r} never appeared together; the screen:\n{self.screen()}")
 
-    def wait_until(self, holds, what: str, timeout: float = 20.0) -> str:
+    def wait_until(self, holds, what: str, timeout: float = WAIT) -> str:
         """The first screen for which `holds(screen)` is true; fails with the last screen.
 
         A single capture can land between two frames of a scroll (the pane half drawn), so a

@@ -575,7 +575,10 @@ async def test_cancel_waits_while_the_project_is_being_written(make_app):
     release = threading.Event()
 
     def slow_write(outcome):
-        release.wait(5)
+        # Held until the test has pressed Escape; the bound only frees the thread of a test
+        # that failed before releasing it (5 s, the former bound, is within reach of the
+        # key presses before the release on a loaded machine).
+        release.wait(120)
         return ["domain.toml"]
 
     app = make_app(write=slow_write)
