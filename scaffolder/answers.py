@@ -10,19 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from scaffolder.catalog import PROTEAN_DEFAULTS, PROVIDERS
 from scaffolder.errors import UsageError, yaml_error_text
 from scaffolder.spec.builder import SpecBuilder
 from scaffolder.spec.defaults import production_provider
+from scaffolder.spec.edits import Edit, ProviderEdit
 from scaffolder.spec.environments import BASE, MEMORY, PRODUCTION
 from scaffolder.spec.project import ProjectSpec
 from scaffolder.spec.settings import SETTING_TABLE
 from scaffolder.spec.slots import DEFAULT_SLOTS, Slot
-
-if TYPE_CHECKING:
-    from scaffolder.vocabulary import Edit
 
 _SPEC_KEYS = ["variables", "local_urls"]
 # What protean-init records in its answers file beside the choices: snapshots, not answers.
@@ -71,7 +69,6 @@ def apply_setting(draft: SpecBuilder, named: set[tuple[str, Slot]], key: str, va
 
 
 def _apply_edit(draft: SpecBuilder, named: set[tuple[str, Slot]], edit: Edit) -> None:
-    from scaffolder.vocabulary import ProviderEdit
 
     if isinstance(edit, ProviderEdit):
         named.add((edit.env, edit.slot))
@@ -151,7 +148,7 @@ def typed_answer(key: str, value: Any) -> Any:
     `project_name: true` or `test.debug: "false"` is a mistake to name, not a value to turn
     into text (`--set` values are text, and parsed)."""
     from scaffolder.spec.environments import ENVIRONMENTS
-    from scaffolder.vocabulary import SPEC_GROUPS, ProviderEdit, parse_edit
+    from scaffolder.vocabulary import SPEC_GROUPS, parse_edit
 
     given = _kind(value)
     head, _, rest = key.partition(".")

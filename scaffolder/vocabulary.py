@@ -15,15 +15,15 @@ Light to import (`--help` lists the vocabulary from here).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from scaffolder.catalog import Role
 from scaffolder.errors import UsageError, closest
 from scaffolder.spec.choices import PROJECT_KEYS, PROJECT_SETTINGS
+from scaffolder.spec.edits import Edit, ProjectEdit, ProviderEdit, SettingEdit, VariableEdit
 from scaffolder.spec.environments import BASE, ENVIRONMENTS, INHERIT
 from scaffolder.spec.names import validate_variable_name
-from scaffolder.spec.settings import SETTING_TABLE, Setting
+from scaffolder.spec.settings import SETTING_TABLE
 from scaffolder.spec.slots import Slot, check_provider
 
 # Short spellings the flags use (--name, --package).
@@ -42,60 +42,6 @@ def vocabulary_help() -> str:
         "overlay, VALUE inherit drops the override; variables.ROLE.NAME=VARIABLE; "
         "local_urls.ROLE.NAME=URL"
     )
-
-
-@dataclass(frozen=True)
-class ProviderEdit:
-    """`ENV.ROLE[.NAME]=PROVIDER`; provider None is `inherit` (overlays only)."""
-
-    env: str
-    slot: Slot
-    provider: str | None
-
-    @property
-    def key(self) -> str:
-        return f"{self.env}.{self.slot}"
-
-
-@dataclass(frozen=True)
-class SettingEdit:
-    """`ENV.SETTING=VALUE`; value None is `inherit` (overlays only)."""
-
-    env: str
-    setting: Setting
-    value: Any
-
-    @property
-    def key(self) -> str:
-        return f"{self.env}.{self.setting.key}"
-
-
-@dataclass(frozen=True)
-class VariableEdit:
-    """`variables.SLOT=NAME` or `local_urls.SLOT=URL`."""
-
-    group: str  # "variables" or "local_urls"
-    slot: Slot
-    value: str
-
-    @property
-    def key(self) -> str:
-        return f"{self.group}.{self.slot}"
-
-
-@dataclass(frozen=True)
-class ProjectEdit:
-    """A project-level choice (scaffolder.spec.choices.ProjectChoices): what only `new` chooses."""
-
-    name: str
-    value: Any
-
-    @property
-    def key(self) -> str:
-        return self.name
-
-
-Edit = ProviderEdit | SettingEdit | VariableEdit | ProjectEdit
 
 
 def parse_assignment(text: str, *, flag: str = "--set") -> tuple[str, str]:

@@ -22,6 +22,7 @@ from scaffolder.config_tree import (
 from scaffolder.errors import UsageError, closest
 from scaffolder.reopen.project import Project
 from scaffolder.spec.defaults import RECOMMENDED, production_provider, real_provider
+from scaffolder.spec.edits import ProjectEdit, ProviderEdit, SettingEdit, VariableEdit
 from scaffolder.spec.environments import BASE, MEMORY, OVERLAYS, PRODUCTION, TEST
 from scaffolder.spec.names import validate_slot_name
 from scaffolder.spec.settings import Setting
@@ -360,7 +361,6 @@ def _replace_reference(value: str, group: str, new: str, *, production: bool) ->
 
 def apply_edit(project: Project, edit: object) -> str:
     """One parsed `KEY=VALUE` (scaffolder.vocabulary) applied to the project's config text."""
-    from scaffolder.vocabulary import ProjectEdit, ProviderEdit, SettingEdit, VariableEdit
 
     if isinstance(edit, ProviderEdit):
         return set_provider(project, edit.env, edit.slot, edit.provider)
@@ -518,7 +518,7 @@ def assigned_identity(project: Project, assignments: list[str]) -> ProjectIdenti
     from dataclasses import replace
 
     from scaffolder.install import test_install_command
-    from scaffolder.vocabulary import ProjectEdit, parse_edits
+    from scaffolder.vocabulary import parse_edits
 
     identity = project.identity
     for edit in parse_edits(assignments, flag="set"):

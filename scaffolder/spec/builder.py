@@ -14,18 +14,16 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any, Self
 
 from scaffolder.spec.choices import PROJECT_KEYS
+from scaffolder.spec.edits import Edit, ProjectEdit, ProviderEdit, SettingEdit
 from scaffolder.spec.environment_spec import EnvironmentSpec
 from scaffolder.spec.environments import ENVIRONMENTS
 from scaffolder.spec.names import package_name_for
 from scaffolder.spec.project import ProjectSpec
 from scaffolder.spec.settings import SETTING_TABLE, SETTINGS
 from scaffolder.spec.slots import Slot
-
-if TYPE_CHECKING:
-    from scaffolder.vocabulary import Edit
 
 
 def _per_environment() -> dict[str, dict[Any, Any]]:
@@ -93,7 +91,6 @@ class SpecBuilder:
 
     def apply(self, edit: Edit) -> None:
         """One of the vocabulary's edits (scaffolder.vocabulary.parse_edit has checked it)."""
-        from scaffolder.vocabulary import ProjectEdit, ProviderEdit, SettingEdit
 
         if isinstance(edit, ProjectEdit):
             setattr(self, edit.name, edit.value)

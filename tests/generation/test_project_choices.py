@@ -16,7 +16,8 @@ from scaffolder.reopen.derive import record_snapshot
 from scaffolder.spec.builder import SpecBuilder
 from scaffolder.spec.choices import PROJECT_KEYS, PROJECT_SETTINGS, ProjectChoices
 from scaffolder.spec.defaults import default_spec
-from scaffolder.vocabulary import ProjectEdit, parse_edit
+from scaffolder.spec.edits import ProjectEdit
+from scaffolder.vocabulary import parse_edit
 
 CHOICES = {f.name: f for f in dataclasses.fields(ProjectChoices)}
 

@@ -270,7 +270,8 @@ def run_cli(root: Path, op: tuple) -> None:
 
 def run_menu(root: Path, op: tuple) -> None:
     from scaffolder.reopen.project import open_project
-    from scaffolder.vocabulary import ProviderEdit, parse_edit
+    from scaffolder.spec.edits import ProviderEdit
+    from scaffolder.vocabulary import parse_edit
 
     project = open_project(root)
     if op[0] == "set":
