@@ -118,7 +118,8 @@ def route(args_list: list[str]) -> list[str]:
         return args_list
     from pathlib import Path
 
-    from scaffolder.project_files import discover_project, find_config
+    from scaffolder.project_files import find_config
+    from scaffolder.workspace import discover_project
 
     # `protean-init --defaults`: no DIR, the options go to the command chosen for here.
     named = bool(args_list) and not args_list[0].startswith("-")
@@ -255,7 +256,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # route() puts the command first, or an option (--help, --version) that needs none.
         args = build_parser(args_list[0] if args_list[0] in COMMANDS else "").parse_args(args_list)
         if getattr(args, "project", None) is not None:
-            from scaffolder.project_files import discover_project
+            from scaffolder.workspace import discover_project
 
             # Every command that takes --project finds it from a folder inside it; inside one
             # context of a workspace, that context is the one acted on (scaffolder.workspace).

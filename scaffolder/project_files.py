@@ -143,11 +143,11 @@ def require_config(root: Path) -> ConfigFile:
             f"no Protean config in {root}: looked for {', '.join(CONFIG_NAMES[:2])} or "
             "[tool.protean] in pyproject.toml, in the folder and under src/<package>/"
         )
-    _refuse_outside(root, config.path)
+    refuse_outside(root, config.path)
     return config
 
 
-def _refuse_outside(root: Path, path: Path) -> None:
+def refuse_outside(root: Path, path: Path) -> None:
     """A config that is a link out of the project (or lies behind one) is not read: a planted
     `domain.toml -> ~/.ssh/config` must not have check or an edit quote the user's file.
     The user's own escape hatch is the one writes have (PROTEAN_INIT_FOLLOW_OUTSIDE_LINKS=1)."""
@@ -324,45 +324,6 @@ def _test_install(pyproject: Path, installer: str = "pip") -> str:
     from scaffolder.inputs import read_text
 
     return test_install_command(read_text(pyproject, "pyproject.toml"), installer)
-
-
-def discover_project(start: Path) -> Path:
-    """The project `start` is in, found as git finds a repository: `start` or the nearest
-    folder above it that holds a Protean config (as `find_config` looks), not crossing into
-    another file system nor reaching $HOME. `start` itself when none is found, so the error
-    names the folder the user gave."""
-    import os
-
-    try:
-        here = start.resolve()
-        device = here.stat().st_dev
-    except OSError:
-        return start
-    home = Path(os.path.expanduser("~")).resolve()
-    folder = here
-    while True:
-        if folder == home and folder != here:
-            return start
-        config = find_config(folder)
-        if config is not None:
-            # Inside src/<package>/ of a `protean new` layout: the project is two up, where
-            # find_config finds the same file.
-            outer = folder.parent.parent
-            if folder.parent.name == "src" and find_config(outer) == config:
-                folder = outer
-            else:
-                from scaffolder.workspace import enclosing_workspace
-
-                # Inside one context of a workspace: the project is the workspace's root.
-                folder = enclosing_workspace(folder) or folder
-            return start if folder == here else folder
-        parent = folder.parent
-        try:
-            if parent == folder or parent.stat().st_dev != device:
-                return start
-        except OSError:
-            return start
-        folder = parent
 
 
 # --- What an edit can honour ----------------------------------------------------------------

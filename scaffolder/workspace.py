@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scaffolder.errors import UsageError
-from scaffolder.project_files import ConfigFile, _refuse_outside, require_config
+from scaffolder.project_files import ConfigFile, find_config, refuse_outside, require_config
 
 # A context folder's own config: a folder with a pyproject.toml of its own is another project,
 # not a context of this one (find_config skips it under src/ for the same reason).
@@ -182,7 +182,7 @@ def discover(root: Path) -> Workspace:
     if len(contexts) < 2:
         return Workspace(root, (_single(root),))
     for context in contexts:
-        _refuse_outside(root, context.config.path)
+        refuse_outside(root, context.config.path)
     _refuse_twins(root, contexts)
     return Workspace(root, tuple(contexts))
 
@@ -228,3 +228,40 @@ def enclosing_workspace(folder: Path) -> Path | None:
         if workspace.several and any(c.folder.resolve() == real for c in workspace.contexts):
             return candidate
     return None
+
+
+def discover_project(start: Path) -> Path:
+    """The project `start` is in, found as git finds a repository: `start` or the nearest
+    folder above it that holds a Protean config (as `find_config` looks), not crossing into
+    another file system nor reaching $HOME. `start` itself when none is found, so the error
+    names the folder the user gave."""
+    import os
+
+    try:
+        here = start.resolve()
+        device = here.stat().st_dev
+    except OSError:
+        return start
+    home = Path(os.path.expanduser("~")).resolve()
+    folder = here
+    while True:
+        if folder == home and folder != here:
+            return start
+        config = find_config(folder)
+        if config is not None:
+            # Inside src/<package>/ of a `protean new` layout: the project is two up, where
+            # find_config finds the same file.
+            outer = folder.parent.parent
+            if folder.parent.name == "src" and find_config(outer) == config:
+                folder = outer
+            else:
+                # Inside one context of a workspace: the project is the workspace's root.
+                folder = enclosing_workspace(folder) or folder
+            return start if folder == here else folder
+        parent = folder.parent
+        try:
+            if parent == folder or parent.stat().st_dev != device:
+                return start
+        except OSError:
+            return start
+        folder = parent

@@ -37,8 +37,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from scaffolder.project_files import discover_project
     from scaffolder.transaction.lock import project_lock
+    from scaffolder.workspace import discover_project
     from scaffolder.workspace_edit import add_context, read_layout, remove_context
     from scaffolder.writer import apply, changes_for, describe
 

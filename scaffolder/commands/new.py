@@ -139,7 +139,8 @@ def refuse_existing_project(target: Path) -> None:
     its config: refused even with --force, naming the commands that change a project."""
     if not target.is_dir():
         return
-    from scaffolder.project_files import discover_project, find_config
+    from scaffolder.project_files import find_config
+    from scaffolder.workspace import discover_project
 
     root = discover_project(target)
     config = find_config(root)
@@ -211,7 +212,8 @@ def write_new_project(spec: ProjectSpec, target: Path, *, force: bool) -> list[s
 def _say_if_nested(target: Path) -> None:
     """A project made inside another one is a project of its own: say which config the
     commands edit from where (the nearest, as Protean's own search finds it)."""
-    from scaffolder.project_files import discover_project, find_config
+    from scaffolder.project_files import find_config
+    from scaffolder.workspace import discover_project
 
     parent = target.resolve().parent
     outer = discover_project(parent)

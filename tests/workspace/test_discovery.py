@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from scaffolder.errors import UsageError
-from scaffolder.project_files import discover_project, find_config
-from scaffolder.workspace import discover
+from scaffolder.project_files import find_config
+from scaffolder.workspace import discover, discover_project
 from tests.workspace.layouts import EIGHT, TWO, workspace
 
 ONE_CONFIG = '[databases.default]\nprovider = "memory"\n'
