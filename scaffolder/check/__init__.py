@@ -27,7 +27,8 @@ from scaffolder.check.findings import (
     format_json,
     format_text,
 )
-from scaffolder.check.project import Report, check_config_text, check_project, run_check
+from scaffolder.check.project import check_config_text, check_project, run_check
+from scaffolder.check.report import Report
 
 __all__ = [
     "DRIFT",

@@ -14,6 +14,7 @@ from scaffolder.check.connections import placeholder_rules
 from scaffolder.check.context import ProjectContext
 from scaffolder.check.findings import ERROR, Finding
 from scaffolder.check.overlays import overlay_rules
+from scaffolder.check.report import ContextCheck, Report
 from scaffolder.check.resolution import Resolved, resolve
 from scaffolder.check.risks import database_overrides
 from scaffolder.check.source import Source
@@ -38,15 +39,6 @@ PROJECT_RULES: list[Callable[[ProjectContext], None]] = [
     # Last: it reads every file the rules before it read.
     placeholders.rule,
 ]
-
-
-@dataclass(frozen=True)
-class Report:
-    findings: list[Finding]
-    # The environments checked, base first, in file order.
-    environments: list[str]
-    # Every file read, relative to the project root.
-    files: list[str]
 
 
 @dataclass
@@ -142,14 +134,6 @@ def run_check(
         for context in workspace.contexts
     ]
     return check_workspace(workspace, checked)
-
-
-@dataclass(frozen=True)
-class ContextCheck:
-    """One config checked with the project's files: the report, and what the rules read."""
-
-    report: Report
-    ctx: ProjectContext
 
 
 def check_context(

@@ -35,6 +35,7 @@ from scaffolder.check.drift import (
     published_ports,
 )
 from scaffolder.check.findings import DRIFT, ERROR, WARNING, Finding
+from scaffolder.check.report import ContextCheck, Report
 from scaffolder.check.resolution import is_unset
 from scaffolder.database_creation import created_databases
 from scaffolder.project_files import compose_file
@@ -42,7 +43,6 @@ from scaffolder.spec.environments import BASE
 from scaffolder.variable_reference import references_in
 
 if TYPE_CHECKING:
-    from scaffolder.check.project import ContextCheck, Report
     from scaffolder.workspace import Context, Workspace
 
 
@@ -63,8 +63,6 @@ class Use:
 
 def check_workspace(workspace: Workspace, checked: Sequence[ContextCheck]) -> Report:
     """One report for every context, and the workspace's own findings."""
-    from scaffolder.check.project import Report
-
     pairs = list(zip(workspace.contexts, checked, strict=True))
     uses = [use for context, check in pairs for use in _uses(context.name, check.ctx)]
     shared_databases(uses)
