@@ -114,7 +114,7 @@ async def probe(parent_ns: int, folder: Path, bare: bool) -> dict:
     # The imports the CLI makes on its way to the wizard (cli -> commands.new -> ui.wizard).
     if not bare:
         from scaffolder.cli import build_parser
-        from scaffolder.commands.new import starting_spec
+        from scaffolder.commands.new_spec import starting_spec
     if bare:
         app = bare_app()
     else:

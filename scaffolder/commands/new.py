@@ -85,42 +85,6 @@ def choose_ui(requested: str | None) -> str:
     return "tui" if can_run_fullscreen() else "prompt"
 
 
-def starting_spec(
-    args: argparse.Namespace, name: str, ui: str, answers: dict | None = None
-) -> ProjectSpec:
-    """The spec the flags and answers file give (`answers`: the file, when read already)."""
-    from scaffolder.answers import build_spec, load_answers
-    from scaffolder.spec.defaults import default_spec
-    from scaffolder.spec.names import validate_project_name
-
-    if answers is None and args.answers:
-        answers = load_answers(args.answers)
-    if ui == "none" and not (args.defaults or answers is not None):
-        raise UsageError(
-            "no terminal to ask in: pass --defaults for the recommended layout, "
-            "or --answers FILE with your choices"
-        )
-    project = {
-        "name": args.name,
-        "package": args.package,
-        "ci": args.ci,
-        "compose": args.compose,
-        "deploy": args.deploy,
-    }
-    if args.defaults or ui != "none":
-        if not args.name:
-            try:
-                validate_project_name(name)
-            except UsageError as error:
-                raise UsageError(f"{error} (from the folder name; pass --name NAME)") from None
-        project["name"] = args.name or name
-        start = default_spec(project["name"], args.package)
-    else:
-        start = None
-        project["name"] = args.name or (answers or {}).get("project_name") or name
-    return build_spec(start, answers=answers, sets=args.sets, project=project)
-
-
 DEFAULT_NAME = "my-app"
 
 
@@ -169,6 +133,10 @@ def run(args: argparse.Namespace) -> int:
 
     if new_workspace.names_contexts(args, answers):
         return new_workspace.run(args, target, name, ui, answers)
+    # Imported here: `--help` builds this command's parser, and the answers and spec modules
+    # behind starting_spec cost 21 ms of start-up (python -X importtime) it does not need.
+    from scaffolder.commands.new_spec import starting_spec
+
     spec = starting_spec(args, name, ui, answers)
 
     written: list[str] | None = None

@@ -54,7 +54,7 @@ def workspace_spec(
     args: argparse.Namespace, name: str, ui: str, answers: dict[str, Any] | None
 ) -> WorkspaceSpec:
     from scaffolder.answers import build_spec
-    from scaffolder.commands.new import starting_spec
+    from scaffolder.commands.new_spec import starting_spec
     from scaffolder.workspace_spec import answers_contexts, context_spec, split_qualified
 
     project_answers, answered = answers_contexts(answers or {})
