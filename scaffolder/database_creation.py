@@ -9,6 +9,7 @@ lives below both.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 _CREATEDB = re.compile(r"\bcreatedb((?:[ \t]+[^\s;&|()'\"]+)+)")
 _CREATE_DATABASE = re.compile(
@@ -26,3 +27,25 @@ def created_databases(text: str) -> frozenset[str]:
         if words:
             found.add(words[-1])
     return frozenset(found)
+
+
+# A script a CI step or compose runs (`./scripts/create-dbs.sh`, `psql -f db/init.sql`), or a
+# folder compose mounts for the postgres image to run at its first start.
+_SCRIPT = re.compile(r"(?<![\w/.-])((?:\.{0,2}/)?[\w.-]+(?:/[\w.-]+)*\.(?:sh|bash|sql|py))\b")
+_INIT_FOLDER = re.compile(r"([\w./-]+):/docker-entrypoint-initdb\.d/?(?=[\s\"':]|$)", re.MULTILINE)
+
+
+def scripts_run(root: Path, text: str) -> list[Path]:
+    """The project's files `text` runs: scripts it names, and what it mounts for the postgres
+    image's init folder; only files inside the project."""
+    found = [m.group(1) for m in _SCRIPT.finditer(text)]
+    for match in _INIT_FOLDER.finditer(text):
+        folder = root / match.group(1)
+        if folder.is_dir():
+            found += [str(p.relative_to(root)) for p in sorted(folder.iterdir())]
+    inside, top = [], root.resolve()
+    for name in dict.fromkeys(found):
+        path = (root / name).resolve()
+        if path.is_file() and path.is_relative_to(top):
+            inside.append(path)
+    return inside

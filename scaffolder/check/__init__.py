@@ -26,6 +26,7 @@ from scaffolder.check.findings import (
     exit_code,
     format_json,
     format_text,
+    tally,
 )
 from scaffolder.check.project import check_config_text, check_project, run_check
 from scaffolder.check.report import Report
@@ -43,4 +44,5 @@ __all__ = [
     "format_json",
     "format_text",
     "run_check",
+    "tally",
 ]

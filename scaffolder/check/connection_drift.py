@@ -11,12 +11,10 @@ the convention of publishing 5433 locally, beside PostgreSQL on 5432.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
-from urllib.parse import unquote, urlsplit
 
 from scaffolder.catalog import MESSAGE_DB, MYSQL, POSTGRES, Service
 from scaffolder.check.common import ConfiguredSlot
@@ -32,53 +30,12 @@ from scaffolder.check.drift import (
     published_ports,
 )
 from scaffolder.check.findings import DRIFT, ERROR
-from scaffolder.database_creation import created_databases
+from scaffolder.connection_target import Target, target
+from scaffolder.database_creation import created_databases, scripts_run
 from scaffolder.project_files import compose_file
 from scaffolder.variable_reference import references_in, substitute
 
 _LOCAL = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0"})
-_DEFAULT_PORTS = {
-    "postgresql": 5432,
-    "postgres": 5432,
-    "redis": 6379,
-    "rediss": 6379,
-    "mysql": 3306,
-    "mariadb": 3306,
-    "mssql": 1433,
-    "http": 80,
-    "https": 443,
-}
-
-
-@dataclass(frozen=True)
-class Target:
-    """Where a connection string connects."""
-
-    scheme: str
-    host: str
-    port: int | None
-    user: str | None
-    password: str | None
-    database: str | None
-
-
-def target(url: str) -> Target | None:
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        return None  # the connection rules report what does not parse
-    scheme = parts.scheme.split("+", 1)[0].lower()
-    if not parts.hostname or scheme == "unix":
-        return None
-    return Target(
-        scheme,
-        parts.hostname.lower(),
-        port or _DEFAULT_PORTS.get(scheme),
-        unquote(parts.username) if parts.username else None,
-        unquote(parts.password) if parts.password is not None else None,
-        parts.path.lstrip("/") or None,
-    )
 
 
 @dataclass(frozen=True)
@@ -144,28 +101,6 @@ class Server:
     # CI step): a named database's own, beside POSTGRES_DB or MYSQL_DATABASE
     # (scaffolder.plan.ServicePlan.compose_healthcheck).
     created: frozenset[str] = frozenset()
-
-
-# A script a CI step or compose runs (`./scripts/create-dbs.sh`, `psql -f db/init.sql`), or a
-# folder compose mounts for the postgres image to run at its first start.
-_SCRIPT = re.compile(r"(?<![\w/.-])((?:\.{0,2}/)?[\w.-]+(?:/[\w.-]+)*\.(?:sh|bash|sql|py))\b")
-_INIT_FOLDER = re.compile(r"([\w./-]+):/docker-entrypoint-initdb\.d/?(?=[\s\"':]|$)", re.MULTILINE)
-
-
-def scripts_run(root: Path, text: str) -> list[Path]:
-    """The project's files `text` runs: scripts it names, and what it mounts for the postgres
-    image's init folder; only files inside the project."""
-    found = [m.group(1) for m in _SCRIPT.finditer(text)]
-    for match in _INIT_FOLDER.finditer(text):
-        folder = root / match.group(1)
-        if folder.is_dir():
-            found += [str(p.relative_to(root)) for p in sorted(folder.iterdir())]
-    inside, top = [], root.resolve()
-    for name in dict.fromkeys(found):
-        path = (root / name).resolve()
-        if path.is_file() and path.is_relative_to(top):
-            inside.append(path)
-    return inside
 
 
 def _servers(ctx: ProjectContext, path: Path, declared: Sequence[Started]) -> list[Server]:

@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scaffolder.catalog import Role
-from scaffolder.check.connection_drift import Target, scripts_run, target
 from scaffolder.check.context import ProjectContext
 from scaffolder.check.drift import (
     Started,
@@ -37,7 +36,8 @@ from scaffolder.check.drift import (
 from scaffolder.check.findings import DRIFT, ERROR, WARNING, Finding
 from scaffolder.check.report import ContextCheck, Report
 from scaffolder.check.resolution import is_unset
-from scaffolder.database_creation import created_databases
+from scaffolder.connection_target import Target, target
+from scaffolder.database_creation import created_databases, scripts_run
 from scaffolder.project_files import compose_file
 from scaffolder.spec.environments import BASE
 from scaffolder.variable_reference import references_in

@@ -21,13 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from scaffolder.config_tree import Tree, environments, provider_of, resolve, slot_tables
-from scaffolder.database_creation import created_databases
+from scaffolder.connection_target import target
+from scaffolder.database_creation import created_databases, scripts_run
 from scaffolder.inputs import read_text
 from scaffolder.project_files import compose_file
+from scaffolder.variable_reference import references_in, substitute
 
 _LOCAL = frozenset({"localhost", "127.0.0.1", "::1"})
 # `${VAR|default}` -> default: where a URL reaches when no variable is set, as compose runs it.
-_WITH_DEFAULT = re.compile(r"\$\{[^}|]*\|([^}]*)\}")
 # The merge's own line about a reused server's missing database, which knows nothing of init
 # scripts (scaffolder.reopen.merge_compose.missing_database_notes); this module says it instead.
 _MERGE_NOTE = re.compile(r"^your service `[^`]*` creates no database '([^']*)'")
@@ -77,8 +78,6 @@ class Creation:
 def local_databases(tree: Tree) -> set[tuple[int, str]]:
     """(host port, database) of every PostgreSQL database the config reaches on this machine,
     with every variable at its default."""
-    from scaffolder.check.connection_drift import target
-
     found: set[tuple[int, str]] = set()
     for env in environments(tree):
         for slot, table in slot_tables(resolve(tree, env)):
@@ -86,9 +85,11 @@ def local_databases(tree: Tree) -> set[tuple[int, str]]:
             if provider is None or provider.service is None or not provider.uri_key:
                 continue
             value = table.get(provider.uri_key)
-            if not isinstance(value, str) or "${" in _WITH_DEFAULT.sub(r"\1", value):
+            if not isinstance(value, str):
                 continue
-            url = target(_WITH_DEFAULT.sub(r"\1", value))
+            if any(ref.default is None for ref in references_in(value)):
+                continue  # a variable with no default: no address to read
+            url = target(substitute(value, lambda ref: ref.default or ""))
             if url is None or url.scheme != "postgresql" or url.host not in _LOCAL:
                 continue
             if url.port is not None and url.database:
@@ -98,7 +99,6 @@ def local_databases(tree: Tree) -> set[tuple[int, str]]:
 
 def compose_servers(root: Path) -> dict[int, Server]:
     """Host port -> the PostgreSQL server the compose file publishes there."""
-    from scaffolder.check.connection_drift import scripts_run
     from scaffolder.reopen.merge_compose import published_ports, serves
     from scaffolder.reopen.yaml_insert import YamlInsertError, load_plain
 

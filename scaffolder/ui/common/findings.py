@@ -50,12 +50,6 @@ def headline(finding: Finding) -> str:
     return f"{MARKS[finding.severity]} {env}{finding.message}"
 
 
-def summary(findings: Sequence[Finding]) -> str:
-    from scaffolder.check.findings import tally
-
-    return tally(findings)
-
-
 def findings_content(
     findings: Sequence[Finding], *, locations: bool = False, fixes: bool = True
 ) -> Content:

@@ -192,8 +192,8 @@ ASK = {
 
 
 def check(p: Prompter, project: Project) -> None:
-    from scaffolder.check import check_project
-    from scaffolder.ui.common.findings import ordered, summary
+    from scaffolder.check import check_project, tally
+    from scaffolder.ui.common.findings import ordered
 
     try:
         findings = ordered(check_project(project.root))
@@ -202,7 +202,7 @@ def check(p: Prompter, project: Project) -> None:
         return
     say_findings(p, findings, "the project", locations=True)
     if findings:
-        p.say(("bold", summary(findings)))
+        p.say(("bold", tally(findings)))
 
 
 def confirm_and_apply(p: Prompter, proposal: Proposal) -> Project | None:

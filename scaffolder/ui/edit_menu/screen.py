@@ -239,9 +239,9 @@ class EditScreen(Screen):
     def check_summary(self) -> str:
         if self.findings is None:
             return " …"
-        from scaffolder.ui.common.findings import summary
+        from scaffolder.check import tally
 
-        return f": {summary(self.findings)}"
+        return f": {tally(self.findings)}"
 
     def show_detail(self) -> None:
         view = self.overview
@@ -683,7 +683,8 @@ class EditScreen(Screen):
 
     @work(exclusive=True, group="action")
     async def show_findings(self, findings: list[Finding]) -> None:
-        from scaffolder.ui.common.findings import findings_content, summary
+        from scaffolder.check import tally
+        from scaffolder.ui.common.findings import findings_content
         from scaffolder.ui.common.preview import ReportModal
 
         body = (
@@ -691,7 +692,7 @@ class EditScreen(Screen):
             if findings
             else Text("✓ Nothing to report: Protean will read this configuration as meant.")
         )
-        title = f"protean-init check: {summary(findings)}"
+        title = f"protean-init check: {tally(findings)}"
         errors = any(f.severity == "error" for f in findings)
         self.set_status(title, "error" if errors else "")  # stays under the dialog, and after
         await self.app.push_screen_wait(
