@@ -31,7 +31,7 @@ from scaffolder.transaction.journal import (
     write_journal,
 )
 from scaffolder.transaction.lock import project_lock
-from scaffolder.transaction.names import BACKUP_MARK, JOURNAL_NAME, TEMP_MARK
+from scaffolder.transaction.names import BACKUP_MARK, JOURNAL_NAME, TEMP_MARK, beside_name
 from scaffolder.transaction.paths import OutsideProject, check_inside, follow_outside_links
 from scaffolder.transaction.signals import deferred_signals, record_written
 
@@ -163,14 +163,14 @@ def _entries(changes: Sequence[FileChange]) -> tuple[list[Entry], list[Path]]:
             if folder not in folders:
                 folders.append(folder)
         target = change.path
-        # The target's name, cut short, so a long (valid) name still leaves room for ours.
-        stem = f".{target.name[:64]}"
         token = _token()
-        temp = None if change.new is None else target.with_name(f"{stem}{TEMP_MARK}{token}")
+        temp = None
+        if change.new is not None:
+            temp = target.with_name(beside_name(target.name, TEMP_MARK, token))
         backup = None
         mode = 0o644
         if change.old is not None:
-            backup = target.with_name(f"{stem}{BACKUP_MARK}{token}")
+            backup = target.with_name(beside_name(target.name, BACKUP_MARK, token))
             mode = stat.S_IMODE(os.stat(target).st_mode)
         entries.append(Entry(target, temp, backup, mode))
     return entries, folders

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from scaffolder.errors import UsageError
 from scaffolder.transaction.disk import fsync_dir, os_error_text, unlink, write_new_file
-from scaffolder.transaction.names import BACKUP_MARK, JOURNAL_NAME, TEMP_MARK
+from scaffolder.transaction.names import BACKUP_MARK, JOURNAL_NAME, TEMP_MARK, is_beside_name
 from scaffolder.transaction.paths import (
     folder_link,
     follow_outside_links,
@@ -175,7 +175,7 @@ def _beside(target: Path, other: Path | None, mark: str, journal: Path) -> Path 
     """A temporary or backup: beside its target, under our mark."""
     if other is None:
         return None
-    if other.parent != target.parent or not other.name.startswith(".") or mark not in other.name:
+    if other.parent != target.parent or not is_beside_name(target.name, other.name, mark):
         raise _refuse(journal, f"names {other.name} beside {target.name}, not a file of ours")
     return other
 

@@ -196,3 +196,31 @@ def test_a_finished_deletion_seen_again_does_not_delete_the_file_there_now(
     plant(root, sealed_journal(root, body))
     assert recover(root) is not None
     assert (root / "domain.toml").read_bytes() == b"debug = true\n"
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        # A file of the repository as the target, with another file's temporary and backup.
+        {"target": "README.md", "temp": TEMP, "backup": BACKUP},
+        # A temporary under our mark but of another name, or with no token after the mark.
+        {"target": "domain.toml", "temp": ".README.md.protean-init-new-0123abcd", "backup": None},
+        {"target": "domain.toml", "temp": ".domain.toml.protean-init-new-", "backup": None},
+        {"target": "domain.toml", "temp": ".domain.toml.protean-init-new-../x", "backup": None},
+        {"target": "domain.toml", "temp": TEMP, "backup": ".x.protean-init-old-0123abcd"},
+    ],
+)
+def test_a_sealed_journal_whose_temporaries_are_not_its_targets_own_is_refused(
+    planted_root: Path, entry: dict[str, object]
+) -> None:
+    """Found by the property test above: a temporary was taken as ours by its mark alone, so a
+    sealed journal could name README.md with domain.toml's temporary and backup."""
+    root, _ = _fresh(planted_root / "beside")
+    body = {"version": 2, "state": "commit", "pid": 1, "folders": [], "entries": [entry]}
+    plant(root, sealed_journal(root, body))
+    before = state(root.parent)
+    with pytest.raises(JournalRefused):
+        pending_change(root)
+    with pytest.raises(JournalRefused):
+        recover(root)
+    assert state(root.parent) == before
