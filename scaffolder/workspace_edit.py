@@ -141,6 +141,41 @@ def add_context(
     return files
 
 
+def is_recorded(layout: Layout) -> bool:
+    """Whether protean-init generated this workspace of several contexts and keeps its record
+    (each context's choices): its shared files are then re-derived from every context on each
+    edit. A hand-made workspace has none, and a context's edit only inserts into its files."""
+    return layout.single is None and isinstance(layout.answers.get("contexts"), Mapping)
+
+
+def edit_context(
+    layout: Layout, name: str, config: str, text: str, tree: Tree, *, force: bool
+) -> dict[str, bytes | None]:
+    """The files of one context's edit in a recorded workspace (is_recorded): its domain.toml
+    (`config`, relative to the root) now `text` (parsed: `tree`), and the workspace's shared
+    files re-derived from every context's config with it, merged three ways with the user's
+    edits as add-context merges them, the record of that context's choices updated."""
+    from scaffolder.answers import record_spec
+    from scaffolder.workspace_spec import flat_answers, storage_name
+
+    trees = {**layout.trees, name: tree}
+    contexts = _answers_contexts(layout)
+    # Its local defaults are told from protean-init's own by the context's storage, as `new`
+    # names it (wsdemo_ordering), so only the user's own are recorded.
+    storage = storage_name(layout.identity.package_name, name)
+    contexts[name] = flat_answers(record_spec(tree, storage, layout.identity.deploy))
+    files: dict[str, bytes | None] = {config: text.encode()}
+    files.update(_rederive(layout, trees, contexts, force=force))
+    # A domain.toml still as generated stays so (protean-init wrote this edit): remove-context
+    # tells a context's files as generated from the user's by this record.
+    from scaffolder.generated_record import read_recorded
+
+    recorded = read_recorded(layout.root, [config]).get(config)
+    if _as_generated(recorded, (layout.root / config).read_bytes()):
+        files.update(_record({config: text.encode()}))
+    return files
+
+
 def _adopt_single(layout: Layout) -> dict[str, bytes | None]:
     """A single project's context moved into the workspace layout, byte for byte: its
     domain.toml beside its package, its tests under tests/<package>/."""

@@ -1,0 +1,218 @@
+"""A context's edit in a workspace protean-init generated: its domain.toml edited in place, and
+the workspace's shared files (compose, CI, .env.example, pyproject) re-derived from every
+context's config through the workspace renderer, merged three ways against the record as
+add-context merges them, the record of that context's choices updated. A hand-made workspace
+keeps insert-only edits (test_adopt.py)."""
+
+from __future__ import annotations
+
+import difflib
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from scaffolder.check import ERROR, run_check
+from scaffolder.cli import main
+from tests.support.validators import assert_compose_valid, assert_github_workflow_valid
+
+from .support import snapshot
+
+CONTEXTS = ("ordering", "catalogue")
+RECORD = ".copier-answers.protean-init.yml"
+COMPOSE = "docker-compose.yml"
+CI = ".github/workflows/ci.yml"
+ENV_EXAMPLE = ".env.example"
+# The files a user reads and may edit (the record under .protean-init/ follows them).
+USER_VISIBLE = (COMPOSE, CI, ENV_EXAMPLE, "src/ordering/domain.toml", "pyproject.toml")
+
+
+def _new(root: Path) -> Path:
+    argv = ["new", str(root), "--defaults", "--set", "production.databases.default=postgresql"]
+    assert main([*argv, *[a for c in CONTEXTS for a in ("--context", c)]]) == 0
+    return root
+
+
+def _run(root: Path, *argv: str) -> int:
+    return main([*argv, "--project", str(root)])
+
+
+def _problems(root: Path) -> list[str]:
+    """check's errors and drift (warnings are choices the user made, memory in production)."""
+    return [
+        f"{f.file}:{f.line}: {f.severity} {f.code}: {f.message}"
+        for f in run_check(root, environ={}).findings
+        if f.severity in (ERROR, "drift")
+    ]
+
+
+def _diff(before: bytes, after: bytes) -> tuple[list[str], list[str]]:
+    """The lines removed and the lines added."""
+    removed: list[str] = []
+    added: list[str] = []
+    old, new = before.decode().splitlines(), after.decode().splitlines()
+    for line in difflib.unified_diff(old, new, lineterm="", n=0):
+        if line.startswith(("---", "+++", "@@")):
+            continue
+        (removed if line.startswith("-") else added).append(line[1:])
+    return removed, added
+
+
+def test_a_database_added_to_one_context_reaches_the_workspace_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _new(tmp_path / "wsdemo")
+    before = snapshot(root)
+    capsys.readouterr()
+    argv = ["add-database", "reports", "--provider", "postgresql", "--context", "ordering"]
+    assert _run(root, *argv) == 0
+    err = capsys.readouterr().err
+    assert "left" not in err and "not written by protean-init" not in err, err
+    after = snapshot(root)
+
+    compose = after[COMPOSE].decode()
+    assert "createdb -U postgres ordering_reports" in compose
+    assert_compose_valid(root / COMPOSE)
+    workflow = after[CI].decode()
+    assert "createdb ordering_reports" in workflow
+    assert "ORDERING_REPORTS_DATABASE_URL:" in workflow.split("\n  test:")[-1]
+    assert_github_workflow_valid(root / CI)
+    # .env.example names the new variable once per section it belongs to, nothing twice.
+    removed, added = _diff(before[ENV_EXAMPLE], after[ENV_EXAMPLE])
+    assert removed == []
+    variable_lines = [line for line in added if "ORDERING_REPORTS_DATABASE_URL=" in line]
+    assert len(variable_lines) == len(set(variable_lines)) == 2, added
+    env_example = after[ENV_EXAMPLE].decode().splitlines()
+    assert all(env_example.count(line) == 1 for line in variable_lines)
+
+    # Only insertions where the user reads, but for compose's two lines that list the
+    # databases its health check creates, now with ordering_reports among them.
+    changed = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+    visible = {path for path in changed if not path.startswith(".protean-init/")}
+    assert visible == {COMPOSE, CI, ENV_EXAMPLE, "src/ordering/domain.toml", RECORD}
+    for path in (CI, ENV_EXAMPLE, "src/ordering/domain.toml", RECORD):
+        removed, added = _diff(before[path], after[path])
+        if path == CI:
+            # The one createdb step creates the new database too.
+            assert removed == ["        run: createdb wsdemo_catalogue && createdb wsdemo_ordering"]
+        else:
+            assert removed == [], (path, removed)
+        assert added, path
+    removed, added = _diff(before[COMPOSE], after[COMPOSE])
+    assert len(removed) == len(added) == 2
+    assert all(
+        "ordering_reports" not in r and "ordering_reports" in a
+        for r, a in zip(removed, added, strict=True)
+    )
+
+    # The record holds ordering's new choice; catalogue's is as it was.
+    record = yaml.safe_load(after[RECORD])
+    assert record["contexts"]["ordering"]["production.databases.reports"] == "postgresql"
+    assert (
+        record["contexts"]["catalogue"] == yaml.safe_load(before[RECORD])["contexts"]["catalogue"]
+    )
+    assert _problems(root) == []
+
+    # add-context after it merges against a record that is the files' own.
+    assert _run(root, "add-context", "billing") == 0
+    assert "createdb -U postgres ordering_reports" in (root / COMPOSE).read_text()
+    assert "createdb -U postgres wsdemo_billing" in (root / COMPOSE).read_text()
+    assert _problems(root) == []
+    assert_compose_valid(root / COMPOSE)
+
+
+def test_a_users_edit_to_a_shared_file_is_kept_by_a_context_edit(tmp_path: Path) -> None:
+    root = _new(tmp_path / "wsdemo")
+    compose = root / COMPOSE
+    compose.write_text("# my own note\n" + compose.read_text())
+    argv = ["add-database", "reports", "--provider", "postgresql", "--context", "catalogue"]
+    assert _run(root, *argv) == 0
+    assert compose.read_text().startswith("# my own note\n")
+    assert "createdb -U postgres catalogue_reports" in compose.read_text()
+    assert _problems(root) == []
+
+
+def test_a_context_edit_conflicting_with_the_users_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _new(tmp_path / "wsdemo")
+    workflow = root / CI
+    # The user's own createdb step: the line the new database changes.
+    text = workflow.read_text()
+    mine = "createdb wsdemo_catalogue && createdb wsdemo_ordering && createdb mine"
+    workflow.write_text(text.replace("createdb wsdemo_catalogue && createdb wsdemo_ordering", mine))
+    before = snapshot(root)
+    argv = ["add-database", "reports", "--provider", "postgresql", "--context", "ordering"]
+    assert _run(root, *argv) == 1
+    assert CI in capsys.readouterr().err
+    assert snapshot(root) == before
+    assert _run(root, *argv, "--force") == 0
+    assert "createdb ordering_reports" in workflow.read_text()
+
+
+# One edit of one context: (command, context, argument).
+_SETS = (
+    "test.databases.default=sqlite",
+    "production.event_processing=sync",
+    "base.debug=false",
+    "test.caches.default=memory",
+    "production.caches.default=memory",
+    "memory.testing=false",
+)
+_EDITS = st.one_of(
+    st.tuples(
+        st.just("add-database"),
+        st.sampled_from(CONTEXTS),
+        st.sampled_from(("postgresql", "sqlite")),
+    ),
+    st.tuples(st.just("set"), st.sampled_from(CONTEXTS), st.sampled_from(_SETS)),
+    st.tuples(st.just("add-env"), st.sampled_from(CONTEXTS), st.just("memory")),
+)
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _new(tmp_path_factory.mktemp("generated") / "wsdemo")
+
+
+def _apply(root: Path, index: int, edit: tuple[str, str, str]) -> None:
+    command, context, argument = edit
+    if command == "add-database":
+        argv = [command, f"db{index}", "--provider", argument]
+    elif command == "set":
+        argv = [command, argument]
+    else:
+        # The user took the context's [memory] overlay out by hand; add-env puts it back.
+        config = root / "src" / context / "domain.toml"
+        text = config.read_text()
+        config.write_text(text[: text.index("\n[memory]") + 1])
+        argv = [command, argument]
+    assert _run(root, *argv, "--context", context) == 0, (index, edit)
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(edits=st.lists(_EDITS, min_size=1, max_size=4), removed=st.sampled_from(CONTEXTS))
+def test_edits_across_contexts_keep_the_workspace_consistent(
+    generated: Path, edits: list[tuple[str, str, str]], removed: str
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder) / "wsdemo"
+        shutil.copytree(generated, root, symlinks=True)
+        for index, edit in enumerate(edits):
+            _apply(root, index, edit)
+            assert _problems(root) == [], (index, edit)
+        assert_compose_valid(root / COMPOSE)
+        assert _run(root, "add-context", "billing") == 0
+        assert _problems(root) == []
+        assert_compose_valid(root / COMPOSE)
+        # --force: a context whose overlay the user took out holds a file of theirs.
+        assert _run(root, "remove-context", removed, "--force") == 0
+        assert _problems(root) == []
+        assert_compose_valid(root / COMPOSE)
+        assert f"createdb -U postgres wsdemo_{removed}" not in (root / COMPOSE).read_text()
