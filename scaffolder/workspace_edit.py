@@ -148,32 +148,85 @@ def is_recorded(layout: Layout) -> bool:
     return layout.single is None and isinstance(layout.answers.get("contexts"), Mapping)
 
 
+def whole_workspace_context(root: Path, context: str | None, here: Path | None) -> str | None:
+    """The context `derive` and `ci` read: the one named, else at the root of a recorded
+    workspace (is_recorded) its first, since a context's edit there re-derives the files of
+    every context whichever it reads; None leaves the choice (and the refusal at the root of
+    a hand-made workspace) to scaffolder.workspace.Workspace.select."""
+    from scaffolder.project_files import read_answers
+    from scaffolder.workspace import discover
+
+    if context is not None or not root.is_dir():
+        return context
+    workspace = discover(root)
+    if not workspace.several or (here is not None and workspace.containing(here) is not None):
+        return None
+    if not isinstance(read_answers(root).get("contexts"), Mapping):
+        return None
+    return workspace.names[0]
+
+
 def edit_context(
-    layout: Layout, name: str, config: str, text: str, tree: Tree, *, force: bool
+    layout: Layout,
+    name: str,
+    config: str,
+    text: str,
+    tree: Tree,
+    *,
+    ci: str | None = None,
+    force: bool,
 ) -> dict[str, bytes | None]:
     """The files of one context's edit in a recorded workspace (is_recorded): its domain.toml
     (`config`, relative to the root) now `text` (parsed: `tree`), and the workspace's shared
     files re-derived from every context's config with it, merged three ways with the user's
-    edits as add-context merges them, the record of that context's choices updated."""
-    from scaffolder.answers import record_spec
-    from scaffolder.workspace_spec import flat_answers, storage_name
+    edits as add-context merges them, the record of that context's choices updated. `ci`: the
+    workspace's CI provider switched to it (`ci --ci gitlab`); the old one's file goes while
+    as generated."""
+    from scaffolder.generated_record import read_recorded
 
+    if ci is not None:
+        layout = replace(layout, identity=replace(layout.identity, ci=ci))
+    root = layout.root
     trees = {**layout.trees, name: tree}
     contexts = _answers_contexts(layout)
-    # Its local defaults are told from protean-init's own by the context's storage, as `new`
-    # names it (wsdemo_ordering), so only the user's own are recorded.
-    storage = storage_name(layout.identity.package_name, name)
-    contexts[name] = flat_answers(record_spec(tree, storage, layout.identity.deploy))
+    configs = _config_paths(layout)
+    recorded = read_recorded(root, list(configs.values()))
+    # The choices of the context edited, and of any whose domain.toml was edited by hand
+    # since protean-init last wrote it (`derive` after a hand edit), are recorded as their
+    # domain.toml now says; the others keep what was recorded of them.
+    for other, path in configs.items():
+        if other == name or not _as_generated(recorded.get(path), (root / path).read_bytes()):
+            contexts[other] = _recorded_choices(layout, other, trees[other])
     files: dict[str, bytes | None] = {config: text.encode()}
     files.update(_rederive(layout, trees, contexts, force=force))
     # A domain.toml still as generated stays so (protean-init wrote this edit): remove-context
     # tells a context's files as generated from the user's by this record.
-    from scaffolder.generated_record import read_recorded
-
-    recorded = read_recorded(layout.root, [config]).get(config)
-    if _as_generated(recorded, (layout.root / config).read_bytes()):
+    if _as_generated(recorded.get(config), (root / config).read_bytes()):
         files.update(_record({config: text.encode()}))
     return files
+
+
+def _config_paths(layout: Layout) -> dict[str, str]:
+    """Each context's domain.toml, relative to the workspace's root."""
+    from scaffolder.workspace import discover
+
+    root = layout.root
+    return {
+        context.name: context.config.path.relative_to(root).as_posix()
+        for context in discover(root).contexts
+        if context.name in layout.trees
+    }
+
+
+def _recorded_choices(layout: Layout, name: str, tree: Tree) -> dict[str, Any]:
+    """Context `name`'s choices as the record holds them, from its domain.toml `tree`. Its
+    local defaults are told from protean-init's own by the context's storage, as `new` names
+    it (shop_ordering), so only the user's own are recorded."""
+    from scaffolder.answers import record_spec
+    from scaffolder.workspace_spec import flat_answers, storage_name
+
+    storage = storage_name(layout.identity.package_name, name)
+    return flat_answers(record_spec(tree, storage, layout.identity.deploy))
 
 
 def _adopt_single(layout: Layout) -> dict[str, bytes | None]:

@@ -194,7 +194,7 @@ def pending_changes(
     new_tree = parse_config(text, project.config)
     workspace = recorded_workspace(project)
     if workspace is not None:
-        return _workspace_changes(project, workspace, text, new_tree, force=force)
+        return _workspace_changes(project, workspace, text, new_tree, identity, force=force)
     from scaffolder.redact import redact_tree
 
     # The recorded snapshot masks passwords; regenerate puts them back for the merge base.
@@ -278,15 +278,40 @@ def recorded_workspace(project: Project) -> Layout | None:
 
 
 def _workspace_changes(
-    project: Project, workspace: Layout, text: str, new_tree: Tree, *, force: bool
+    project: Project,
+    workspace: Layout,
+    text: str,
+    new_tree: Tree,
+    identity: ProjectIdentity,
+    *,
+    force: bool,
 ) -> list[FileChange]:
-    """A recorded workspace's context edit as file changes (recorded_workspace)."""
+    """A recorded workspace's context edit as file changes (recorded_workspace). The CI
+    provider is the workspace's, switched for every context; its deployment and scale are
+    every context's too, not changed from one context's edit."""
     from scaffolder.workspace_edit import edit_context
     from scaffolder.writer import changes_for
 
     assert project.context is not None
-    name = project.context.name
-    files = edit_context(workspace, name, project.config_relative, text, new_tree, force=force)
+    old = project.identity
+    if (identity.deploy, identity.workers, identity.replicas) != (
+        old.deploy,
+        old.workers,
+        old.replicas,
+    ):
+        raise UsageError(
+            "a workspace's deployment and scale are every context's: deploy does not change "
+            "them for one context yet; nothing written"
+        )
+    files = edit_context(
+        workspace,
+        project.context.name,
+        project.config_relative,
+        text,
+        new_tree,
+        ci=identity.ci if identity.ci != old.ci else None,
+        force=force,
+    )
     return changes_for(project.root, files)
 
 

@@ -18,7 +18,11 @@ from hypothesis import strategies as st
 
 from scaffolder.check import ERROR, run_check
 from scaffolder.cli import main
-from tests.support.validators import assert_compose_valid, assert_github_workflow_valid
+from tests.support.validators import (
+    assert_compose_valid,
+    assert_github_workflow_valid,
+    assert_gitlab_ci_valid,
+)
 
 from .support import snapshot
 
@@ -216,3 +220,60 @@ def test_edits_across_contexts_keep_the_workspace_consistent(
         assert _problems(root) == []
         assert_compose_valid(root / COMPOSE)
         assert f"createdb -U postgres wsdemo_{removed}" not in (root / COMPOSE).read_text()
+
+
+def test_derive_at_the_root_follows_every_contexts_hand_edit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _new(tmp_path / "wsdemo")
+    assert _run(root, "derive") == 0
+    assert "Up to date" in capsys.readouterr().out
+    # By hand: ordering's tests on SQLite; whichever context derive reads, both are derived.
+    for name in CONTEXTS:
+        config = root / "src" / name / "domain.toml"
+        config.write_text(config.read_text().replace('"sync"', '"async"'))
+    ordering = root / "src/ordering/domain.toml"
+    text = ordering.read_text()
+    start = text.index("[test.databases.default]")
+    end = text.index("\n[", start + 1)
+    table = (
+        '[test.databases.default]\nprovider = "sqlite"\ndatabase_uri = "sqlite:///ordering.db"\n'
+    )
+    ordering.write_text(text[:start] + table + text[end + 1 :])
+    assert _run(root, "derive") == 0
+    record = yaml.safe_load((root / RECORD).read_text())
+    for name in CONTEXTS:
+        assert record["contexts"][name]["base.event_processing"] == "async"
+    assert record["contexts"]["ordering"]["test.databases.default"] == "sqlite"
+    workflow = (root / CI).read_text()
+    assert "wsdemo_ordering" not in workflow.split("\n  test:")[-1]
+    assert _problems(root) == []
+
+
+def test_ci_at_the_root_switches_the_whole_workspace(tmp_path: Path) -> None:
+    root = _new(tmp_path / "wsdemo")
+    assert _run(root, "ci", "--ci", "gitlab") == 0
+    assert not (root / CI).exists()
+    gitlab = (root / ".gitlab-ci.yml").read_text()
+    assert all(name in gitlab for name in CONTEXTS)
+    assert_gitlab_ci_valid(root / ".gitlab-ci.yml")
+    assert yaml.safe_load((root / RECORD).read_text())["ci"] == "gitlab"
+    assert _problems(root) == []
+    # A context's edit after it keeps to GitLab.
+    argv = ["add-database", "reports", "--provider", "postgresql", "--context", "catalogue"]
+    assert _run(root, *argv) == 0
+    assert "catalogue_reports" in (root / ".gitlab-ci.yml").read_text()
+    assert not (root / CI).exists()
+    assert _problems(root) == []
+
+
+def test_deploy_for_one_context_of_a_recorded_workspace_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _new(tmp_path / "wsdemo")
+    before = snapshot(root)
+    capsys.readouterr()
+    assert _run(root, "deploy", "kubernetes", "--context", "ordering") == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "every context" in err, err
+    assert snapshot(root) == before
