@@ -169,13 +169,23 @@ _SETS = (
 )
 _EDITS = st.one_of(
     st.tuples(
-        st.just("add-database"),
+        st.sampled_from(("add-database", "add-cache", "add-broker")),
         st.sampled_from(CONTEXTS),
-        st.sampled_from(("postgresql", "sqlite")),
+        st.sampled_from(("postgresql", "sqlite", "redis")),
+    ),
+    # The last slot this sequence added to the context: renamed, or removed.
+    st.tuples(
+        st.sampled_from(("rename-last", "remove-last")), st.sampled_from(CONTEXTS), st.just("")
     ),
     st.tuples(st.just("set"), st.sampled_from(CONTEXTS), st.sampled_from(_SETS)),
     st.tuples(st.just("add-env"), st.sampled_from(CONTEXTS), st.just("memory")),
 )
+# The providers each kind of slot takes among those drawn.
+_PROVIDERS = {
+    "add-database": {"postgresql", "sqlite"},
+    "add-cache": {"redis"},
+    "add-broker": {"redis"},
+}
 
 
 @pytest.fixture(scope="module")
@@ -183,33 +193,63 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _new(tmp_path_factory.mktemp("generated") / "wsdemo")
 
 
-def _apply(root: Path, index: int, edit: tuple[str, str, str]) -> None:
+def _argv(root: Path, index: int, edit: tuple[str, str, str], added: list[tuple[str, str]]):
+    """The command line of one edit; `added`: the (kind, name) slots added so far, by context
+    (None: nothing to run)."""
     command, context, argument = edit
-    if command == "add-database":
-        argv = [command, f"db{index}", "--provider", argument]
-    elif command == "set":
-        argv = [command, argument]
-    else:
+    if command in _PROVIDERS:
+        provider = argument if argument in _PROVIDERS[command] else min(_PROVIDERS[command])
+        added.append((command.removeprefix("add-"), f"s{index}"))
+        return [command, f"s{index}", "--provider", provider]
+    if command in ("rename-last", "remove-last"):
+        if not added:
+            return None
+        kind, name = added.pop()
+        if command == "remove-last":
+            return [f"remove-{kind}", name]
+        added.append((kind, f"r{index}"))
+        return [f"rename-{kind}", name, f"r{index}"]
+    if command == "add-env":
         # The user took the context's [memory] overlay out by hand; add-env puts it back.
         config = root / "src" / context / "domain.toml"
         text = config.read_text()
         config.write_text(text[: text.index("\n[memory]") + 1])
-        argv = [command, argument]
-    assert _run(root, *argv, "--context", context) == 0, (index, edit)
+    return [command, argument]
+
+
+def _apply(
+    root: Path, index: int, edit: tuple[str, str, str], added: dict[str, list[tuple[str, str]]]
+) -> None:
+    context = edit[1]
+    argv = _argv(root, index, edit, added.setdefault(context, []))
+    if argv is not None:
+        assert _run(root, *argv, "--context", context) == 0, (index, edit)
+
+
+def test_a_database_added_then_removed_gives_every_byte_back(tmp_path: Path) -> None:
+    root = _new(tmp_path / "wsdemo")
+    before = snapshot(root)
+    for context in CONTEXTS:
+        argv = ["add-database", "reports", "--provider", "postgresql", "--context", context]
+        assert _run(root, *argv) == 0
+    for context in CONTEXTS:
+        assert _run(root, "remove-database", "reports", "--context", context) == 0
+    assert snapshot(root) == before
 
 
 @settings(
-    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(edits=st.lists(_EDITS, min_size=1, max_size=4), removed=st.sampled_from(CONTEXTS))
+@given(edits=st.lists(_EDITS, min_size=1, max_size=5), removed=st.sampled_from(CONTEXTS))
 def test_edits_across_contexts_keep_the_workspace_consistent(
     generated: Path, edits: list[tuple[str, str, str]], removed: str
 ) -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder) / "wsdemo"
         shutil.copytree(generated, root, symlinks=True)
+        added: dict[str, list[tuple[str, str]]] = {}
         for index, edit in enumerate(edits):
-            _apply(root, index, edit)
+            _apply(root, index, edit, added)
             assert _problems(root) == [], (index, edit)
         assert_compose_valid(root / COMPOSE)
         assert _run(root, "add-context", "billing") == 0
