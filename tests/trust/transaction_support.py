@@ -27,6 +27,11 @@ REOPEN_COMMANDS: dict[str, tuple[list[str], str]] = {
     "add-env": (["add-env", "production", "test", "memory"], "protean-new"),
     "ci": (["ci", "--ci", "gitlab"], "generated"),
     "add-context": (["add-context", "billing"], "generated"),
+    # One context's edit re-deriving a workspace's shared files (scaffolder.workspace_edit).
+    "workspace-add-database": (
+        ["add-database", "reports", "--provider", "postgresql", "--context", "ordering"],
+        "workspace",
+    ),
 }
 
 State = dict[str, tuple[object, ...]]
@@ -67,13 +72,16 @@ def state(root: Path, *, ignore_ours: bool = False) -> State:
 
 
 def make_project(kind: str, root: Path, cache: Path) -> Path:
-    """A fresh copy of `new shop --defaults` ("generated"), or a folder holding only the
-    domain.toml `protean new` writes (no overlays)."""
+    """A fresh copy of `new shop --defaults` ("generated"), of it with the contexts ordering
+    and catalogue ("workspace"), or a folder holding only the domain.toml `protean new` writes
+    (no overlays)."""
     source = cache / kind / "shop"
     if not source.exists():
         source.parent.mkdir(parents=True, exist_ok=True)
-        if kind == "generated":
-            result = run_cli(["new", str(source), "--defaults"], cwd=cache)
+        if kind in ("generated", "workspace"):
+            contexts = ["--context", "ordering", "--context", "catalogue"]
+            argv = ["new", str(source), "--defaults", *(contexts if kind == "workspace" else [])]
+            result = run_cli(argv, cwd=cache)
             assert result.returncode == 0, result.stderr
         else:
             source.mkdir(parents=True)
