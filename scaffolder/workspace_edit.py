@@ -172,20 +172,30 @@ def edit_context(
     config: str,
     text: str,
     tree: Tree,
+    identity: ProjectIdentity,
     *,
-    ci: str | None = None,
     force: bool,
 ) -> dict[str, bytes | None]:
     """The files of one context's edit in a recorded workspace (is_recorded): its domain.toml
     (`config`, relative to the root) now `text` (parsed: `tree`), and the workspace's shared
     files re-derived from every context's config with it, merged three ways with the user's
-    edits as add-context merges them, the record of that context's choices updated. `ci`: the
-    workspace's CI provider switched to it (`ci --ci gitlab`); the old one's file goes while
-    as generated."""
+    edits as add-context merges them, the record of that context's choices updated.
+    `identity`: the edit's; its CI provider is the workspace's (`ci --ci gitlab` switches
+    every context's; the old one's file goes while as generated), and its deployment and
+    scale are every context's, not changed by one context's edit."""
     from scaffolder.generated_record import read_recorded
 
-    if ci is not None:
-        layout = replace(layout, identity=replace(layout.identity, ci=ci))
+    old = layout.identity
+    if (identity.deploy, identity.workers, identity.replicas) != (
+        old.deploy,
+        old.workers,
+        old.replicas,
+    ):
+        raise UsageError(
+            "a workspace's deployment and scale are every context's: deploy does not change "
+            "them for one context yet; nothing written"
+        )
+    layout = replace(layout, identity=replace(old, ci=identity.ci))
     root = layout.root
     trees = {**layout.trees, name: tree}
     contexts = _answers_contexts(layout)

@@ -286,32 +286,13 @@ def _workspace_changes(
     *,
     force: bool,
 ) -> list[FileChange]:
-    """A recorded workspace's context edit as file changes (recorded_workspace). The CI
-    provider is the workspace's, switched for every context; its deployment and scale are
-    every context's too, not changed from one context's edit."""
+    """A recorded workspace's context edit as file changes (recorded_workspace)."""
     from scaffolder.workspace_edit import edit_context
     from scaffolder.writer import changes_for
 
     assert project.context is not None
-    old = project.identity
-    if (identity.deploy, identity.workers, identity.replicas) != (
-        old.deploy,
-        old.workers,
-        old.replicas,
-    ):
-        raise UsageError(
-            "a workspace's deployment and scale are every context's: deploy does not change "
-            "them for one context yet; nothing written"
-        )
-    files = edit_context(
-        workspace,
-        project.context.name,
-        project.config_relative,
-        text,
-        new_tree,
-        ci=identity.ci if identity.ci != old.ci else None,
-        force=force,
-    )
+    name, config = project.context.name, project.config_relative
+    files = edit_context(workspace, name, config, text, new_tree, identity, force=force)
     return changes_for(project.root, files)
 
 
