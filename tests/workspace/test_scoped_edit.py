@@ -322,13 +322,15 @@ def test_deploy_for_one_context_of_a_recorded_workspace_is_refused(
 def test_the_edit_menus_proposal_is_the_same_workspace_change(tmp_path: Path) -> None:
     """The edit menu previews through pending_changes too: its proposal for one context
     re-derives the shared files, as the command does."""
-    from scaffolder.reopen.menu import propose_add_database
+    from scaffolder.reopen.menu import apply_proposal, propose_add_database
     from scaffolder.reopen.project import open_project
-    from scaffolder.writer import apply
 
     root = _new(tmp_path / "wsdemo")
     proposal = propose_add_database(open_project(root, "ordering"), "reports", "postgresql", {})
     assert {COMPOSE, CI, ENV_EXAMPLE, RECORD} <= set(proposal.paths)
-    apply(proposal.changes, root)
+    # Written, the context is read again (not the workspace's root, which names none).
+    project = apply_proposal(proposal)
+    assert project is not None and project.context is not None
+    assert project.context.name == "ordering"
     assert "createdb -U postgres ordering_reports" in (root / COMPOSE).read_text()
     assert _problems(root) == []
