@@ -198,7 +198,7 @@ def answers_contexts(answers: Mapping[str, Any]) -> tuple[dict[str, Any], dict[s
 def record(workspace: WorkspaceSpec) -> dict[str, Any]:
     """The workspace's choices as an answers file holds them: `new --answers` of it gives the
     same workspace back."""
-    from scaffolder.render import spec_answers
+    from scaffolder.answers import spec_answers
 
     project = workspace.project
     scaled = next(iter(workspace.contexts.values()))

@@ -18,10 +18,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from scaffolder.project_files import GITHUB_WORKFLOW, GITLAB_CI
     from scaffolder.reopen.project import commit, editing, with_ci
+    from scaffolder.reopen.workspace_edit import whole_workspace_context
 
-    with editing(
-        args.project, dry_run=args.dry_run, context=args.context, here=args.here
-    ) as project:
+    context = whole_workspace_context(args.project, args.context, args.here)
+    with editing(args.project, dry_run=args.dry_run, context=context, here=args.here) as project:
         identity = with_ci(project.identity, args.ci)
         if identity.ci == "none":
             print("This project has no CI (ci: none); pass --ci github or --ci gitlab to add one.")

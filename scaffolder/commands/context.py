@@ -1,6 +1,6 @@
 """`protean-init add-context NAME` and `remove-context NAME`: grow or shrink a workspace of
 bounded contexts, in one change that re-derives the workspace's files
-(scaffolder.workspace_edit)."""
+(scaffolder.reopen.workspace_edit)."""
 
 from __future__ import annotations
 
@@ -37,9 +37,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from scaffolder.reopen.workspace_edit import add_context, read_layout, remove_context
     from scaffolder.transaction.lock import project_lock
     from scaffolder.workspace import discover_project
-    from scaffolder.workspace_edit import add_context, read_layout, remove_context
     from scaffolder.writer import apply, changes_for, describe
 
     root = discover_project(args.project)

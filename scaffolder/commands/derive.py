@@ -18,10 +18,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from scaffolder.reopen.project import commit, editing
+    from scaffolder.reopen.workspace_edit import whole_workspace_context
 
-    with editing(
-        args.project, dry_run=args.dry_run, context=args.context, here=args.here
-    ) as project:
+    context = whole_workspace_context(args.project, args.context, args.here)
+    with editing(args.project, dry_run=args.dry_run, context=context, here=args.here) as project:
         # The config text as it is: pyproject.toml's extras are checked against it too.
         written = commit(project, project.text, dry_run=args.dry_run, force=args.force)
     if not args.dry_run:

@@ -154,6 +154,8 @@ class Proposal:
     root: Path
     changes: list[FileChange]
     notes: list[str] = field(default_factory=list)
+    # The workspace context it edits (None: a project of one), read again after writing.
+    context: str | None = None
 
     @property
     def paths(self) -> list[str]:
@@ -189,7 +191,8 @@ def _propose(
     # The config first, the answers file last: the order a reader wants them in.
     order = {project.config_relative: 0, "pyproject.toml": 1, ANSWERS_FILE: 3}
     changes = sorted(changes, key=lambda change: (order.get(change.relative, 2), change.relative))
-    return Proposal(title, project.root, changes, [*skipped, *notes])
+    context = project.context.name if project.context is not None else None
+    return Proposal(title, project.root, changes, [*skipped, *notes], context)
 
 
 def propose_add_database(
@@ -321,4 +324,4 @@ def apply_proposal(proposal: Proposal) -> Project | None:
         raise ScaffolderError(
             f"{stale.relative} changed since the preview; nothing written (preview again)"
         ) from None
-    return open_project(proposal.root)
+    return open_project(proposal.root, proposal.context)

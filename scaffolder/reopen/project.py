@@ -32,6 +32,7 @@ from scaffolder.toml.tree import TomlText
 
 if TYPE_CHECKING:
     from scaffolder.reopen.context_databases import Creation
+    from scaffolder.reopen.workspace_edit import Layout
     from scaffolder.transaction.change import FileChange
     from scaffolder.workspace import Context
 
@@ -199,6 +200,9 @@ def pending_changes(
         # A new local default reaches the service the project's compose file runs for it.
         edited = ConfigState.read(new_text, project.config, identity)
         after = aim_at_compose(project.root, project.tree, edited, project.config)
+    workspace = recorded_workspace(project)
+    if workspace is not None:
+        return _workspace_changes(project, workspace, after.text, after.tree, identity, force=force)
     # The recorded snapshot masks passwords; regenerate puts them back for the merge base.
     recorded = project.last_generated
     bases = generated_bases(project)
@@ -261,6 +265,39 @@ def pending_changes(
     # The record follows the files it records: on its own (a project made before it was kept,
     # its files as generated) it waits for a change to a file.
     return changes if any(not is_record(c.relative) for c in changes) else []
+
+
+def recorded_workspace(project: Project) -> Layout | None:
+    """Which way a context's edit goes: in a workspace protean-init generated (its record
+    holds each context's choices) the workspace's shared files are re-derived from every
+    context's config, as add-context does (scaffolder.reopen.workspace_edit.edit_context): this
+    workspace as on disk. None: a project of one context, or a hand-made workspace's context,
+    whose derived files the edit only inserts into (_context_files)."""
+    if project.context is None or "contexts" not in project.answers:
+        return None
+    from scaffolder.reopen.workspace_edit import is_recorded, read_layout
+
+    layout = read_layout(project.root)
+    return layout if is_recorded(layout) else None
+
+
+def _workspace_changes(
+    project: Project,
+    workspace: Layout,
+    text: str,
+    new_tree: Tree,
+    identity: ProjectIdentity,
+    *,
+    force: bool,
+) -> list[FileChange]:
+    """A recorded workspace's context edit as file changes (recorded_workspace)."""
+    from scaffolder.reopen.workspace_edit import edit_context
+    from scaffolder.writer import changes_for
+
+    assert project.context is not None
+    name, config = project.context.name, project.config_relative
+    files = edit_context(workspace, name, config, text, new_tree, identity, force=force)
+    return changes_for(project.root, files)
 
 
 def _context_databases(project: Project, new_tree: Tree) -> Creation:

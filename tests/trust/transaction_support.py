@@ -28,6 +28,11 @@ REOPEN_COMMANDS: dict[str, tuple[list[str], str]] = {
     "add-env": (["add-env", "production", "test", "memory"], "protean-new"),
     "ci": (["ci", "--ci", "gitlab"], "generated"),
     "add-context": (["add-context", "billing"], "generated"),
+    # One context's edit re-deriving a workspace's shared files (scaffolder.reopen.workspace_edit).
+    "workspace-add-database": (
+        ["add-database", "reports", "--provider", "postgresql", "--context", "ordering"],
+        "workspace",
+    ),
 }
 
 State = dict[str, tuple[object, ...]]
@@ -68,10 +73,13 @@ def state(root: Path, *, ignore_ours: bool = False) -> State:
 
 
 def make_project(kind: str, root: Path, projects: GeneratedProjects) -> Path:
-    """A fresh copy of `new shop --defaults` ("generated"), or a folder holding only the
-    domain.toml `protean new` writes (no overlays)."""
+    """A fresh copy of `new shop --defaults` ("generated"), of it with the contexts ordering
+    and catalogue ("workspace"), or a folder holding only the domain.toml `protean new` writes
+    (no overlays)."""
     if kind == "generated":
         return projects.copy(root, name="shop")
+    if kind == "workspace":
+        return projects.copy(root, "--context", "ordering", "--context", "catalogue", name="shop")
     root.mkdir(parents=True)
     shutil.copyfile(PROTEAN_NEW, root / "domain.toml")
     return root

@@ -132,13 +132,111 @@ def add_context(
         files.update(_adopt_single(layout))
     trees = {**layout.trees, name: config_tree(spec)}
     contexts = _answers_contexts(layout)
-    from scaffolder.render import spec_answers
+    from scaffolder.answers import spec_answers
     from scaffolder.workspace_spec import flat_answers
 
     contexts[name] = flat_answers(spec_answers(spec))
     files.update(_rederive(layout, trees, contexts, force=force))
     files.update(_record(new_files))
     return files
+
+
+def is_recorded(layout: Layout) -> bool:
+    """Whether protean-init generated this workspace of several contexts and keeps its record
+    (each context's choices): its shared files are then re-derived from every context on each
+    edit. A hand-made workspace has none, and a context's edit only inserts into its files."""
+    return layout.single is None and isinstance(layout.answers.get("contexts"), Mapping)
+
+
+def whole_workspace_context(root: Path, context: str | None, here: Path | None) -> str | None:
+    """The context `derive` and `ci` read: the one named, else at the root of a recorded
+    workspace (is_recorded) its first, since a context's edit there re-derives the files of
+    every context whichever it reads; None leaves the choice (and the refusal at the root of
+    a hand-made workspace) to scaffolder.workspace.Workspace.select."""
+    from scaffolder.project_files import read_answers
+    from scaffolder.workspace import discover
+
+    if context is not None or not root.is_dir():
+        return context
+    workspace = discover(root)
+    if not workspace.several or (here is not None and workspace.containing(here) is not None):
+        return None
+    if not isinstance(read_answers(root).get("contexts"), Mapping):
+        return None
+    return workspace.names[0]
+
+
+def edit_context(
+    layout: Layout,
+    name: str,
+    config: str,
+    text: str,
+    tree: Tree,
+    identity: ProjectIdentity,
+    *,
+    force: bool,
+) -> dict[str, bytes | None]:
+    """The files of one context's edit in a recorded workspace (is_recorded): its domain.toml
+    (`config`, relative to the root) now `text` (parsed: `tree`), and the workspace's shared
+    files re-derived from every context's config with it, merged three ways with the user's
+    edits as add-context merges them, the record of that context's choices updated.
+    `identity`: the edit's; its CI provider is the workspace's (`ci --ci gitlab` switches
+    every context's; the old one's file goes while as generated), and its deployment and
+    scale are every context's, not changed by one context's edit."""
+    from scaffolder.generated_record import read_recorded
+
+    old = layout.identity
+    if (identity.deploy, identity.workers, identity.replicas) != (
+        old.deploy,
+        old.workers,
+        old.replicas,
+    ):
+        raise UsageError(
+            "a workspace's deployment and scale are every context's: deploy does not change "
+            "them for one context yet; nothing written"
+        )
+    layout = replace(layout, identity=replace(old, ci=identity.ci))
+    root = layout.root
+    trees = {**layout.trees, name: tree}
+    contexts = _answers_contexts(layout)
+    configs = _config_paths(layout)
+    recorded = read_recorded(root, list(configs.values()))
+    # The choices of the context edited, and of any whose domain.toml was edited by hand
+    # since protean-init last wrote it (`derive` after a hand edit), are recorded as their
+    # domain.toml now says; the others keep what was recorded of them.
+    for other, path in configs.items():
+        if other == name or not _as_generated(recorded.get(path), (root / path).read_bytes()):
+            contexts[other] = _recorded_choices(layout, other, trees[other])
+    files: dict[str, bytes | None] = {config: text.encode()}
+    files.update(_rederive(layout, trees, contexts, force=force))
+    # A domain.toml still as generated stays so (protean-init wrote this edit): remove-context
+    # tells a context's files as generated from the user's by this record.
+    if _as_generated(recorded.get(config), (root / config).read_bytes()):
+        files.update(_record({config: text.encode()}))
+    return files
+
+
+def _config_paths(layout: Layout) -> dict[str, str]:
+    """Each context's domain.toml, relative to the workspace's root."""
+    from scaffolder.workspace import discover
+
+    root = layout.root
+    return {
+        context.name: context.config.path.relative_to(root).as_posix()
+        for context in discover(root).contexts
+        if context.name in layout.trees
+    }
+
+
+def _recorded_choices(layout: Layout, name: str, tree: Tree) -> dict[str, Any]:
+    """Context `name`'s choices as the record holds them, from its domain.toml `tree`. Its
+    local defaults are told from protean-init's own by the context's storage, as `new` names
+    it (shop_ordering), so only the user's own are recorded."""
+    from scaffolder.answers import record_spec
+    from scaffolder.workspace_spec import flat_answers, storage_name
+
+    storage = storage_name(layout.identity.package_name, name)
+    return flat_answers(record_spec(tree, storage, layout.identity.deploy))
 
 
 def _adopt_single(layout: Layout) -> dict[str, bytes | None]:

@@ -1,0 +1,336 @@
+"""A context's edit in a workspace protean-init generated: its domain.toml edited in place, and
+the workspace's shared files (compose, CI, .env.example, pyproject) re-derived from every
+context's config through the workspace renderer, merged three ways against the record as
+add-context merges them, the record of that context's choices updated. A hand-made workspace
+keeps insert-only edits (test_adopt.py)."""
+
+from __future__ import annotations
+
+import difflib
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from scaffolder.check import ERROR, run_check
+from scaffolder.cli import main
+from tests.support.validators import (
+    assert_compose_valid,
+    assert_github_workflow_valid,
+    assert_gitlab_ci_valid,
+)
+
+from .support import snapshot
+
+CONTEXTS = ("ordering", "catalogue")
+RECORD = ".copier-answers.protean-init.yml"
+COMPOSE = "docker-compose.yml"
+CI = ".github/workflows/ci.yml"
+ENV_EXAMPLE = ".env.example"
+# The files a user reads and may edit (the record under .protean-init/ follows them).
+USER_VISIBLE = (COMPOSE, CI, ENV_EXAMPLE, "src/ordering/domain.toml", "pyproject.toml")
+
+
+def _new(root: Path) -> Path:
+    argv = ["new", str(root), "--defaults", "--set", "production.databases.default=postgresql"]
+    assert main([*argv, *[a for c in CONTEXTS for a in ("--context", c)]]) == 0
+    return root
+
+
+def _run(root: Path, *argv: str) -> int:
+    return main([*argv, "--project", str(root)])
+
+
+def _problems(root: Path) -> list[str]:
+    """check's errors and drift (warnings are choices the user made, memory in production)."""
+    return [
+        f"{f.file}:{f.line}: {f.severity} {f.code}: {f.message}"
+        for f in run_check(root, environ={}).findings
+        if f.severity in (ERROR, "drift")
+    ]
+
+
+def _diff(before: bytes, after: bytes) -> tuple[list[str], list[str]]:
+    """The lines removed and the lines added."""
+    removed: list[str] = []
+    added: list[str] = []
+    old, new = before.decode().splitlines(), after.decode().splitlines()
+    for line in difflib.unified_diff(old, new, lineterm="", n=0):
+        if line.startswith(("---", "+++", "@@")):
+            continue
+        (removed if line.startswith("-") else added).append(line[1:])
+    return removed, added
+
+
+def test_a_database_added_to_one_context_reaches_the_workspace_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _new(tmp_path / "wsdemo")
+    before = snapshot(root)
+    capsys.readouterr()
+    argv = ["add-database", "reports", "--provider", "postgresql", "--context", "ordering"]
+    assert _run(root, *argv) == 0
+    err = capsys.readouterr().err
+    assert "left" not in err and "not written by protean-init" not in err, err
+    after = snapshot(root)
+
+    compose = after[COMPOSE].decode()
+    assert "createdb -U postgres ordering_reports" in compose
+    assert_compose_valid(root / COMPOSE)
+    workflow = after[CI].decode()
+    assert "createdb ordering_reports" in workflow
+    assert "ORDERING_REPORTS_DATABASE_URL:" in workflow.split("\n  test:")[-1]
+    assert_github_workflow_valid(root / CI)
+    # .env.example names the new variable once per section it belongs to, nothing twice.
+    removed, added = _diff(before[ENV_EXAMPLE], after[ENV_EXAMPLE])
+    assert removed == []
+    variable_lines = [line for line in added if "ORDERING_REPORTS_DATABASE_URL=" in line]
+    assert len(variable_lines) == len(set(variable_lines)) == 2, added
+    env_example = after[ENV_EXAMPLE].decode().splitlines()
+    assert all(env_example.count(line) == 1 for line in variable_lines)
+
+    # Only insertions where the user reads, but for compose's two lines that list the
+    # databases its health check creates, now with ordering_reports among them.
+    changed = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+    visible = {path for path in changed if not path.startswith(".protean-init/")}
+    assert visible == {COMPOSE, CI, ENV_EXAMPLE, "src/ordering/domain.toml", RECORD}
+    for path in (CI, ENV_EXAMPLE, "src/ordering/domain.toml", RECORD):
+        removed, added = _diff(before[path], after[path])
+        if path == CI:
+            # The one createdb step creates the new database too.
+            assert removed == ["        run: createdb wsdemo_catalogue && createdb wsdemo_ordering"]
+        else:
+            assert removed == [], (path, removed)
+        assert added, path
+    removed, added = _diff(before[COMPOSE], after[COMPOSE])
+    assert len(removed) == len(added) == 2
+    assert all(
+        "ordering_reports" not in r and "ordering_reports" in a
+        for r, a in zip(removed, added, strict=True)
+    )
+
+    # The record holds ordering's new choice; catalogue's is as it was.
+    record = yaml.safe_load(after[RECORD])
+    assert record["contexts"]["ordering"]["production.databases.reports"] == "postgresql"
+    assert (
+        record["contexts"]["catalogue"] == yaml.safe_load(before[RECORD])["contexts"]["catalogue"]
+    )
+    assert _problems(root) == []
+
+    # add-context after it merges against a record that is the files' own.
+    assert _run(root, "add-context", "billing") == 0
+    assert "createdb -U postgres ordering_reports" in (root / COMPOSE).read_text()
+    assert "createdb -U postgres wsdemo_billing" in (root / COMPOSE).read_text()
+    assert _problems(root) == []
+    assert_compose_valid(root / COMPOSE)
+
+
+def test_a_users_edit_to_a_shared_file_is_kept_by_a_context_edit(tmp_path: Path) -> None:
+    root = _new(tmp_path / "wsdemo")
+    compose = root / COMPOSE
+    compose.write_text("# my own note\n" + compose.read_text())
+    argv = ["add-database", "reports", "--provider", "postgresql", "--context", "catalogue"]
+    assert _run(root, *argv) == 0
+    assert compose.read_text().startswith("# my own note\n")
+    assert "createdb -U postgres catalogue_reports" in compose.read_text()
+    assert _problems(root) == []
+
+
+def test_a_context_edit_conflicting_with_the_users_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _new(tmp_path / "wsdemo")
+    workflow = root / CI
+    # The user's own createdb step: the line the new database changes.
+    text = workflow.read_text()
+    mine = "createdb wsdemo_catalogue && createdb wsdemo_ordering && createdb mine"
+    workflow.write_text(text.replace("createdb wsdemo_catalogue && createdb wsdemo_ordering", mine))
+    before = snapshot(root)
+    argv = ["add-database", "reports", "--provider", "postgresql", "--context", "ordering"]
+    assert _run(root, *argv) == 1
+    assert CI in capsys.readouterr().err
+    assert snapshot(root) == before
+    assert _run(root, *argv, "--force") == 0
+    assert "createdb ordering_reports" in workflow.read_text()
+
+
+# One edit of one context: (command, context, argument).
+_SETS = (
+    "test.databases.default=sqlite",
+    "production.event_processing=sync",
+    "base.debug=false",
+    "test.caches.default=memory",
+    "production.caches.default=memory",
+    "memory.testing=false",
+)
+_EDITS = st.one_of(
+    st.tuples(
+        st.sampled_from(("add-database", "add-cache", "add-broker")),
+        st.sampled_from(CONTEXTS),
+        st.sampled_from(("postgresql", "sqlite", "redis")),
+    ),
+    # The last slot this sequence added to the context: renamed, or removed.
+    st.tuples(
+        st.sampled_from(("rename-last", "remove-last")), st.sampled_from(CONTEXTS), st.just("")
+    ),
+    st.tuples(st.just("set"), st.sampled_from(CONTEXTS), st.sampled_from(_SETS)),
+    st.tuples(st.just("add-env"), st.sampled_from(CONTEXTS), st.just("memory")),
+)
+# The providers each kind of slot takes among those drawn.
+_PROVIDERS = {
+    "add-database": {"postgresql", "sqlite"},
+    "add-cache": {"redis"},
+    "add-broker": {"redis"},
+}
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _new(tmp_path_factory.mktemp("generated") / "wsdemo")
+
+
+def _argv(root: Path, index: int, edit: tuple[str, str, str], added: list[tuple[str, str]]):
+    """The command line of one edit; `added`: the (kind, name) slots added so far, by context
+    (None: nothing to run)."""
+    command, context, argument = edit
+    if command in _PROVIDERS:
+        provider = argument if argument in _PROVIDERS[command] else min(_PROVIDERS[command])
+        added.append((command.removeprefix("add-"), f"s{index}"))
+        return [command, f"s{index}", "--provider", provider]
+    if command in ("rename-last", "remove-last"):
+        if not added:
+            return None
+        kind, name = added.pop()
+        if command == "remove-last":
+            return [f"remove-{kind}", name]
+        added.append((kind, f"r{index}"))
+        return [f"rename-{kind}", name, f"r{index}"]
+    if command == "add-env":
+        # The user took the context's [memory] overlay out by hand; add-env puts it back.
+        config = root / "src" / context / "domain.toml"
+        text = config.read_text()
+        config.write_text(text[: text.index("\n[memory]") + 1])
+    return [command, argument]
+
+
+def _apply(
+    root: Path, index: int, edit: tuple[str, str, str], added: dict[str, list[tuple[str, str]]]
+) -> None:
+    context = edit[1]
+    argv = _argv(root, index, edit, added.setdefault(context, []))
+    if argv is not None:
+        assert _run(root, *argv, "--context", context) == 0, (index, edit)
+
+
+def test_a_database_added_then_removed_gives_every_byte_back(tmp_path: Path) -> None:
+    root = _new(tmp_path / "wsdemo")
+    before = snapshot(root)
+    for context in CONTEXTS:
+        argv = ["add-database", "reports", "--provider", "postgresql", "--context", context]
+        assert _run(root, *argv) == 0
+    for context in CONTEXTS:
+        assert _run(root, "remove-database", "reports", "--context", context) == 0
+    assert snapshot(root) == before
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(edits=st.lists(_EDITS, min_size=1, max_size=5), removed=st.sampled_from(CONTEXTS))
+def test_edits_across_contexts_keep_the_workspace_consistent(
+    generated: Path, edits: list[tuple[str, str, str]], removed: str
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder) / "wsdemo"
+        shutil.copytree(generated, root, symlinks=True)
+        added: dict[str, list[tuple[str, str]]] = {}
+        for index, edit in enumerate(edits):
+            _apply(root, index, edit, added)
+            assert _problems(root) == [], (index, edit)
+        assert_compose_valid(root / COMPOSE)
+        assert _run(root, "add-context", "billing") == 0
+        assert _problems(root) == []
+        assert_compose_valid(root / COMPOSE)
+        # --force: a context whose overlay the user took out holds a file of theirs.
+        assert _run(root, "remove-context", removed, "--force") == 0
+        assert _problems(root) == []
+        assert_compose_valid(root / COMPOSE)
+        assert f"createdb -U postgres wsdemo_{removed}" not in (root / COMPOSE).read_text()
+
+
+def test_derive_at_the_root_follows_every_contexts_hand_edit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _new(tmp_path / "wsdemo")
+    assert _run(root, "derive") == 0
+    assert "Up to date" in capsys.readouterr().out
+    # By hand: ordering's tests on SQLite; whichever context derive reads, both are derived.
+    for name in CONTEXTS:
+        config = root / "src" / name / "domain.toml"
+        config.write_text(config.read_text().replace('"sync"', '"async"'))
+    ordering = root / "src/ordering/domain.toml"
+    text = ordering.read_text()
+    start = text.index("[test.databases.default]")
+    end = text.index("\n[", start + 1)
+    table = (
+        '[test.databases.default]\nprovider = "sqlite"\ndatabase_uri = "sqlite:///ordering.db"\n'
+    )
+    ordering.write_text(text[:start] + table + text[end + 1 :])
+    assert _run(root, "derive") == 0
+    record = yaml.safe_load((root / RECORD).read_text())
+    for name in CONTEXTS:
+        assert record["contexts"][name]["base.event_processing"] == "async"
+    assert record["contexts"]["ordering"]["test.databases.default"] == "sqlite"
+    workflow = (root / CI).read_text()
+    assert "wsdemo_ordering" not in workflow.split("\n  test:")[-1]
+    assert _problems(root) == []
+
+
+def test_ci_at_the_root_switches_the_whole_workspace(tmp_path: Path) -> None:
+    root = _new(tmp_path / "wsdemo")
+    assert _run(root, "ci", "--ci", "gitlab") == 0
+    assert not (root / CI).exists()
+    gitlab = (root / ".gitlab-ci.yml").read_text()
+    assert all(name in gitlab for name in CONTEXTS)
+    assert_gitlab_ci_valid(root / ".gitlab-ci.yml")
+    assert yaml.safe_load((root / RECORD).read_text())["ci"] == "gitlab"
+    assert _problems(root) == []
+    # A context's edit after it keeps to GitLab.
+    argv = ["add-database", "reports", "--provider", "postgresql", "--context", "catalogue"]
+    assert _run(root, *argv) == 0
+    assert "catalogue_reports" in (root / ".gitlab-ci.yml").read_text()
+    assert not (root / CI).exists()
+    assert _problems(root) == []
+
+
+def test_deploy_for_one_context_of_a_recorded_workspace_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _new(tmp_path / "wsdemo")
+    before = snapshot(root)
+    capsys.readouterr()
+    assert _run(root, "deploy", "kubernetes", "--context", "ordering") == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "every context" in err, err
+    assert snapshot(root) == before
+
+
+def test_the_edit_menus_proposal_is_the_same_workspace_change(tmp_path: Path) -> None:
+    """The edit menu previews through pending_changes too: its proposal for one context
+    re-derives the shared files, as the command does."""
+    from scaffolder.reopen.menu import apply_proposal, propose_add_database
+    from scaffolder.reopen.project import open_project
+
+    root = _new(tmp_path / "wsdemo")
+    proposal = propose_add_database(open_project(root, "ordering"), "reports", "postgresql", {})
+    assert {COMPOSE, CI, ENV_EXAMPLE, RECORD} <= set(proposal.paths)
+    # Written, the context is read again (not the workspace's root, which names none).
+    project = apply_proposal(proposal)
+    assert project is not None and project.context is not None
+    assert project.context.name == "ordering"
+    assert "createdb -U postgres ordering_reports" in (root / COMPOSE).read_text()
+    assert _problems(root) == []
