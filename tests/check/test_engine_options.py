@@ -77,13 +77,17 @@ def engine_options() -> dict[str, frozenset[str]]:
 
 
 def module_text(options: dict[str, frozenset[str]]) -> str:
-    rows = []
+    """The lines to check in: the keys every dialect takes once, then each one's own."""
+    every = frozenset.intersection(*options.values())
+    rows = ["_EVERY_DIALECT = frozenset(", "    {"]
+    rows += [f'        "{key}",' for key in sorted(every)]
+    rows += ["    }", ")"]
+    rows += ["ENGINE_OPTIONS: Mapping[str, frozenset[str]] = MappingProxyType(", "    {"]
     for name, keys in options.items():
-        rows.append(f'    "{name}": frozenset(')
-        rows.append("        {")
-        rows += [f'            "{key}",' for key in sorted(keys)]
-        rows.append("        }")
-        rows.append("    ),")
+        rows += [f'        "{name}": _EVERY_DIALECT', "        | {"]
+        rows += [f'            "{key}",' for key in sorted(keys - every)]
+        rows.append("        },")
+    rows += ["    }", ")"]
     return "\n".join(rows)
 
 
