@@ -55,6 +55,16 @@ class StepScreen(Screen):
     def show_errors(self) -> None:
         """Show every field's error and focus the first; called when leaving is refused."""
 
+    def show_pending_errors(self) -> bool:
+        """The errors a later step sent the user back here to fix, once this step's fields
+        are (re)built: called as it is shown again. Whether there were any (then the first
+        one's field has the focus)."""
+        if not self.errors_pending:
+            return False
+        self.errors_pending = False
+        self.show_errors()
+        return True
+
     def set_status(self, text: str, error: bool = False) -> None:
         """The line beside Back/Next: what is wrong, or what the primary action will do."""
         status = self.query_one("#nav-status", Static)

@@ -120,9 +120,7 @@ class ConnectionsScreen(StepScreen):
         else:
             self.refresh_values()
             self.refresh_fields()
-        if self.errors_pending:
-            self.errors_pending = False
-            self.show_errors()
+        if self.show_pending_errors():
             return
         inputs = self.query("#connections Input")
         if inputs and not isinstance(self.focused, Input):

@@ -83,9 +83,7 @@ class DeployScreen(StepScreen):
     def on_screen_resume(self) -> None:
         # Providers may have changed production's subscription type (a `k` edit, an origin).
         self.refresh_hints()
-        if self.errors_pending:
-            self.errors_pending = False
-            self.show_errors()
+        self.show_pending_errors()
 
     # --- choosing -----------------------------------------------------------------------
 

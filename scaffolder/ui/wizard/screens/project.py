@@ -98,9 +98,7 @@ class ProjectScreen(StepScreen):
     def on_screen_resume(self) -> None:
         # Shown first, or again: another step may have changed what the compose hint lists.
         self.refresh_hints()
-        if self.errors_pending:
-            self.errors_pending = False
-            self.show_errors()
+        self.show_pending_errors()
 
     # --- typing -------------------------------------------------------------------------
 
