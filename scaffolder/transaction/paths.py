@@ -89,7 +89,8 @@ def project_file(real_root: Path, relative: str) -> Path:
         problem = relative_problem(inner)
         if problem is not None:
             raise OutsideProject(
-                f"refused to write {relative}: it is a symlink to {problem}; nothing was written"
+                f"refused to write {relative}: it is a symlink to {inner}, and {problem}; "
+                "nothing was written"
             )
         return real_root / inner
     if follow_outside_links():

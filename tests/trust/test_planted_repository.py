@@ -289,6 +289,9 @@ def test_a_file_symlink_into_git_or_outside_is_refused_and_one_inside_is_written
             assert (repository.root / target).read_bytes() != before
         else:
             assert_refused(code, err, ".env.example")
+        if target == ".git/config":
+            # The line says what the link is and why its target is refused, as one sentence.
+            assert "is a symlink to .git/config, and .git/config is inside .git/" in err, err
         assert repository.guarded() == guarded
 
 
