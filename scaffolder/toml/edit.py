@@ -27,7 +27,7 @@ from typing import Any
 from scaffolder.toml.errors import TomlEditError
 from scaffolder.toml.place import Block, Placement, add_key, check_new_table
 from scaffolder.toml.scan import Document
-from scaffolder.toml.tree import load, merged, plain
+from scaffolder.toml.tree import MergedCopy, load, merged, plain
 from scaffolder.toml.values import dotted, header, key_text, render
 from scaffolder.toml.verify import same, verify
 
@@ -67,9 +67,9 @@ def insert_tables(
     if not additions:
         return text
     doc = Document(text)
-    expected = tree
     order = sorted(additions, key=len)  # parents before their sub-tables; stable otherwise
     blocks: list[Block] = []
+    expected = MergedCopy(tree)
     for rel in order:
         path = tuple(root) + tuple(rel)
         values = additions[rel]
@@ -81,13 +81,13 @@ def insert_tables(
         lines = [header(path)] + [
             f"{key_text(str(k))} = {render(v, (*path, str(k)))}" for k, v in values.items()
         ]
-        expected = merged(expected, path, {str(k): plain(v) for k, v in values.items()})
+        expected.merge(path, {str(k): plain(v) for k, v in values.items()})
         blocks.append(Block(path, lines))
     placement = Placement(doc, capacity=len(blocks))
     for block in blocks:
         placement.place(block)
     result = placement.render()
-    return verify(text, result, expected, changed=())
+    return verify(text, result, expected.tree, changed=())
 
 
 def set_value(
