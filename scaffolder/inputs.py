@@ -75,24 +75,36 @@ def check_depth(data: Any, path: Path) -> tuple[tuple[str, ...], float] | None:
     Returns the first number that is not finite (`nan`, `inf`), with its key path, from the
     same walk: Python's readers take them, other TOML tools, YAML 1.2 tools and Protean's
     settings do not, so the caller refuses them with their line."""
-    stack: list[tuple[Any, int, tuple[str, ...]]] = [(data, 0, ())]
-    found: tuple[tuple[str, ...], float] | None = None
+    # (value, depth, its key or None in a list, its parent's entry): the key path is put
+    # together for the number found only, not for each node of a 2,000-table config.
+    stack: list[tuple[Any, int, str | None, Any]] = [(data, 0, None, None)]
+    found = None
     while stack:
-        value, depth, keys = stack.pop()
+        entry = stack.pop()
+        value, depth = entry[0], entry[1]
         if isinstance(value, dict):
-            children = [(child, (*keys, str(k))) for k, child in value.items()]
+            children = [(child, depth + 1, str(k), entry) for k, child in value.items()]
         elif isinstance(value, list):
-            children = [(child, keys) for child in value]
+            children = [(child, depth + 1, None, entry) for child in value]
         else:
             if found is None and isinstance(value, float) and not math.isfinite(value):
-                found = (keys, value)
+                found = entry
             continue
         if depth >= MAX_DEPTH:
             raise UsageError(
                 f"{path}: tables or lists nested more than {MAX_DEPTH} deep; nothing read"
             )
-        stack.extend((child, depth + 1, child_keys) for child, child_keys in reversed(children))
-    return found
+        stack.extend(reversed(children))
+    if found is None:
+        return None
+    keys: list[str] = []
+    entry = found
+    while entry is not None:
+        key = entry[2]
+        if key is not None:
+            keys.append(key)
+        entry = entry[3]
+    return tuple(reversed(keys)), found[0]
 
 
 def guarded(
