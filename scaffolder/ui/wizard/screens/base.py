@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
@@ -25,6 +25,22 @@ class StepScreen(Screen):
     next_label: ClassVar[str] = "Next →"
     # Set when a later step sends the user back here to fix a field.
     errors_pending = False
+
+    # Whether the step has been shown: its first show follows the styling of its nodes.
+    _styled_on_mount_shown = False
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Textual restyles a screen's every node as it is shown. On a step's first show they
+        # were styled a moment before, as they mounted, each with the stylesheet it needs
+        # (a widget's DEFAULT_CSS is added as it registers, before any node of its batch is
+        # styled; the theme is applied before the first step): styling them all again made
+        # 188 applications of the stylesheet on the first screen where 126 do
+        # (tests/ui/test_first_screen.py; the snapshots of every step are unchanged). Later
+        # shows restyle, as the theme may have changed meanwhile. Screen's own handler runs
+        # after this one (Textual calls each class's), with the event as left here.
+        if not self._styled_on_mount_shown:
+            self._styled_on_mount_shown = True
+            event.refresh_styles = False
 
     @property
     def wizard(self) -> Wizard:
