@@ -7,6 +7,7 @@ call these, then `reopen.commit`; none of them writes by itself. Every edit goes
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from scaffolder.catalog import PROVIDERS, Provider, Role
@@ -17,9 +18,13 @@ from scaffolder.config_tree import (
     overlay_names,
     provider_of,
     references,
+    resolve,
     slot_tables,
 )
 from scaffolder.errors import UsageError, closest
+from scaffolder.inputs import read_text
+from scaffolder.install import test_install_command
+from scaffolder.project_files import parse_config
 from scaffolder.reopen.project import Project
 from scaffolder.spec.defaults import RECOMMENDED, production_provider, real_provider
 from scaffolder.spec.edits import ProjectEdit, ProviderEdit, SettingEdit, VariableEdit
@@ -27,6 +32,12 @@ from scaffolder.spec.environments import BASE, MEMORY, OVERLAYS, PRODUCTION, TES
 from scaffolder.spec.names import validate_slot_name
 from scaffolder.spec.settings import Setting
 from scaffolder.spec.slots import Slot, check_provider, default_local_url
+from scaffolder.toml.edit import insert_tables, set_value
+from scaffolder.toml.errors import TomlEditError
+from scaffolder.toml.remove import comment_out_key, remove_key, remove_table
+from scaffolder.toml.rename import rename_table
+from scaffolder.variable_reference import VariableReference, substitute
+from scaffolder.vocabulary import parse_edits
 
 if TYPE_CHECKING:
     from scaffolder.project_files import ProjectIdentity
@@ -97,8 +108,6 @@ def _new_variable(project: Project, slot: Slot) -> str:
 
 
 def _insert(project: Project, additions: Additions) -> str:
-    from scaffolder.toml.edit import insert_tables
-    from scaffolder.toml.errors import TomlEditError
 
     try:
         return insert_tables(project.text, additions, root=project.config.root_key)
@@ -158,8 +167,6 @@ def add_slot(
 def in_memory_in_production(project: Project, text: str, slot: Slot) -> str | None:
     """The warning `check` gives (memory-in-production) when the edited config leaves `slot`
     in memory in production, for the command to print as it writes; None otherwise."""
-    from scaffolder.config_tree import resolve
-    from scaffolder.project_files import parse_config
 
     tree = parse_config(text, project.config)
     if PRODUCTION not in overlay_names(tree):
@@ -182,8 +189,6 @@ def add_database(project: Project, name: str, provider: str, env_choices: dict[s
 
 def _remove_table(project: Project, text: str, path: tuple[str, ...]) -> str:
     """`path` and everything under it gone from `text` (scaffolder.toml.remove, verified)."""
-    from scaffolder.toml.errors import TomlEditError
-    from scaffolder.toml.remove import remove_table
 
     try:
         return remove_table(text, path, root=project.config.root_key)
@@ -192,8 +197,6 @@ def _remove_table(project: Project, text: str, path: tuple[str, ...]) -> str:
 
 
 def _set_values(project: Project, text: str, path: tuple[str, ...], values: dict) -> str:
-    from scaffolder.toml.edit import set_value
-    from scaffolder.toml.errors import TomlEditError
 
     try:
         for key, value in values.items():
@@ -275,8 +278,6 @@ def _repoint(
         # An in-memory provider reads no connection string; a stale `${VAR}` left behind
         # would still make Protean demand the variable at start-up. The user's line is
         # not deleted: it stays, commented out with the reason (T3, issue 10).
-        from scaffolder.toml.errors import TomlEditError
-        from scaffolder.toml.remove import comment_out_key
 
         note = f"protean-init: unused by provider {entry.name}"
         try:
@@ -301,8 +302,6 @@ def _production_follows(
     entry = PROVIDERS[slot.role][production_provider(slot.role, provider)]
     if entry.uri_key is None:
         return text
-    from scaffolder.toml.edit import insert_tables
-    from scaffolder.toml.errors import TomlEditError
 
     table = slot_table(PRODUCTION, slot, entry, project.identity.package_name, variable)
     try:
@@ -317,9 +316,6 @@ def set_setting(project: Project, env: str, setting: Setting, value: object) -> 
         check_overlay(project, env)
     path = (*(() if env == BASE else (env,)), *setting.path)
     if value is None:
-        from scaffolder.toml.errors import TomlEditError
-        from scaffolder.toml.remove import remove_key
-
         try:
             return remove_key(project.text, path, root=project.config.root_key)
         except TomlEditError as error:
@@ -345,7 +341,6 @@ def set_connection(project: Project, group: str, slot: Slot, value: str) -> str:
 
 
 def _replace_reference(value: str, group: str, new: str, *, production: bool) -> str:
-    from scaffolder.variable_reference import VariableReference, substitute
 
     def swap(ref: VariableReference) -> str:
         if not ref.name:  # `${|x}` reads no variable: nothing to rename or re-aim
@@ -406,9 +401,6 @@ def rename_slot(project: Project, role: Role, old: str, new: str) -> str:
     follows the name when it is the default one (REPORTS_DATABASE_URL -> LEDGER_DATABASE_URL);
     a variable the user named themselves is kept. The storage the slot points at (its file,
     its database, its local default) is kept: renaming the slot must not orphan its data."""
-    from scaffolder.toml.edit import set_value
-    from scaffolder.toml.errors import TomlEditError
-    from scaffolder.toml.rename import rename_table
 
     validate_slot_name(new)
     if "default" in (old, new):
@@ -515,10 +507,6 @@ def assigned_identity(project: Project, assignments: list[str]) -> ProjectIdenti
     """The project's choices outside domain.toml after `assignments` (`installer=uv`): passed
     with the config text to the same commit, the derived files that read them (CI, the
     Dockerfile) are re-derived in that one write, and the answers file records them."""
-    from dataclasses import replace
-
-    from scaffolder.install import test_install_command
-    from scaffolder.vocabulary import parse_edits
 
     identity = project.identity
     for edit in parse_edits(assignments, flag="set"):
@@ -526,8 +514,6 @@ def assigned_identity(project: Project, assignments: list[str]) -> ProjectIdenti
             pyproject = project.root / "pyproject.toml"
             declared = None
             if pyproject.is_file():
-                from scaffolder.inputs import read_text
-
                 declared = read_text(pyproject, "pyproject.toml")
             # CI's install step follows: `uv sync --extra test` for the same extra.
             identity = replace(
@@ -570,10 +556,6 @@ def require_generated_install_files(project: Project) -> None:
 def apply_assignments(project: Project, assignments: list[str]) -> str:
     """`KEY=VALUE` texts, parsed by the vocabulary and applied in order: the config text
     after all of them (each sees the ones before)."""
-    from dataclasses import replace
-
-    from scaffolder.project_files import parse_config
-    from scaffolder.vocabulary import parse_edits
 
     edits = parse_edits(assignments, flag="set")
     current = project
