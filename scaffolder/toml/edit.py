@@ -66,7 +66,11 @@ def insert_tables(
     tree = load(text)
     if not additions:
         return text
-    doc = Document(text)
+    # Tables under top-level keys the file lacks (a new overlay) have no ancestor in it: they
+    # all go at its end, wherever its own tables are, so those are not scanned for them.
+    tops = [(*root, *rel)[:1] for rel in additions]
+    at_end = all(top and top[0] not in tree for top in tops)
+    doc = Document(text, scan=not at_end)
     order = sorted(additions, key=len)  # parents before their sub-tables; stable otherwise
     blocks: list[Block] = []
     expected = MergedCopy(tree)

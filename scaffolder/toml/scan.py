@@ -95,7 +95,9 @@ def _end(pattern: re.Pattern[str], s: str, pos: int) -> int:
 class Document:
     """Where every table header, key/value statement and inline table lives."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, *, scan: bool = True):
+        """`scan=False` reads the lines only (where each starts, their line endings), not the
+        tables: for text appended at the end of the file, which needs no table's place."""
         self.text = text
         self.parts = text.split("\n")  # line i == parts[i]; "\r" of CRLF stays on the line
         self.nlines = len(self.parts) - (1 if self.parts[-1] == "" else 0)
@@ -112,6 +114,8 @@ class Document:
         # Keys written inside inline tables (arrays included), with their 0-based line: the
         # only statements `lines` needs that sections and their keys do not list.
         self._inline_keys: list[tuple[Path, int]] = []
+        if not scan:
+            return
         try:
             self._scan()
         except (_Scan, AttributeError, IndexError, KeyError, ValueError):

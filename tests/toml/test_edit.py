@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import tomllib
 from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
 
+from scaffolder.toml import scan
 from scaffolder.toml.edit import insert_tables, set_value
 from scaffolder.toml.errors import TomlEditError
 
 from .support import (
     KEYS,
+    LAYER_SETTINGS,
     PROPERTY_SETTINGS,
     PROTEAN,
     REPORTS,
@@ -234,3 +237,34 @@ def test_large_documents(tables: int) -> None:
     edited = set_value(result, ("production", "databases", "reports", "provider"), "sqlite")
     assert only_insertions(text, result)
     assert tomllib.loads(edited)["production"]["databases"]["reports"]["provider"] == "sqlite"
+
+
+@LAYER_SETTINGS
+@given(documents(), st.data())
+def test_tables_under_new_top_level_keys_go_where_a_scanned_file_puts_them(
+    doc: tuple, data: st.DataObject
+) -> None:
+    """Tables under top-level keys a file lacks (add-env's overlays) are placed without
+    scanning the file's tables (scan.Document(scan=False)): the same text as with the scan,
+    which finds no ancestor for them, at the end of any file."""
+    text, tree, _inline, prefix = doc
+    new_keys = [k for k in ("memory", "production", "test", "staging", "extra") if k not in tree]
+    tops = data.draw(st.lists(st.sampled_from(new_keys), min_size=1, max_size=3, unique=True))
+    adds: dict[tuple[str, ...], dict[str, Any]] = {}
+    for top in tops:
+        adds[(top,)] = {"testing": True}
+        for name in data.draw(st.lists(st.sampled_from(KEYS), max_size=3, unique=True)):
+            adds[(top, "databases", name)] = {"provider": "memory"}
+    if prefix:
+        # Under [tool.protean], which the file has: its tables are scanned as before.
+        adds = {(k[0] + "x", *k[1:]): v for k, v in adds.items()}
+    unscanned = insert_tables(text, adds, root=prefix)
+    with mock.patch.object(scan.Document, "__init__", _always_scanned):
+        assert insert_tables(text, adds, root=prefix) == unscanned
+
+
+_scanned_init = scan.Document.__init__
+
+
+def _always_scanned(self: scan.Document, text: str, *, scan: bool = True) -> None:
+    _scanned_init(self, text, scan=True)
