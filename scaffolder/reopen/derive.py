@@ -9,17 +9,28 @@ lines, nothing is written and the conflict is shown, unless --force takes the re
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import merge3
+
+from scaffolder.answers import record_spec
 from scaffolder.config_tree import Tree
 from scaffolder.errors import ScaffolderError
 from scaffolder.inputs import decode, read_bytes
 from scaffolder.project_files import COMPOSE_NAMES, ENV_EXAMPLE, GITHUB_WORKFLOW, ProjectIdentity
+from scaffolder.redact import redact_text, redact_tree, restore, restore_lines
+from scaffolder.render import render_derived
 from scaffolder.reopen.config_state import ConfigState
+from scaffolder.reopen.merge_ci import add_missing_services as add_to_ci
+from scaffolder.reopen.merge_ci import adopt_workflow, left_alone
+from scaffolder.reopen.merge_compose import add_missing_services, reuse_in_generated
+from scaffolder.reopen.merge_env_example import add_missing_variables
+from scaffolder.snapshot_yaml import snapshot_block
 from scaffolder.spec.choices import recorded_choices
 from scaffolder.transaction.paths import project_file
 
@@ -74,11 +85,9 @@ def regenerate(
     scaffolder.generated_record) where there is one, else the snapshot rendered by the
     templates of the version that generated it (`base_templates`; None: the running ones).
     """
-    from scaffolder.render import render_derived
 
     new_tree = after.tree
     regenerated = render_derived(new_tree, after.identity, plan=after.plan)
-    from scaffolder.redact import restore_lines
 
     wanted = set(paths) if paths is not None else set(regenerated)
     files: dict[str, bytes] = {}
@@ -190,8 +199,6 @@ def _merge_bases(
     None: no snapshot); a file with a record (`recorded`) is its record. The snapshot is
     rendered only when a file the merge reads the base of (`needed`) has no record: a file's
     record takes the place of its rendering."""
-    from scaffolder.redact import restore
-    from scaffolder.render import render_derived
 
     masked_files = restored_files = None
     if base_tree is not None and not set(needed) <= set(recorded or ()):
@@ -224,8 +231,6 @@ def _merge_into(
     lacks. Merged None: the file is left alone, notes[0] says why.
     """
     if base is not None and relative in COMPOSE_NAMES:
-        from scaffolder.reopen.merge_compose import reuse_in_generated
-
         # A service the user added provides one this edit adds: theirs is used, not doubled.
         text, said = reuse_in_generated(yours.decode(), base.decode(), new.decode())
         return (*merge_file(base, yours, text.encode()), said)
@@ -237,8 +242,6 @@ def _merge_into(
     if relative == ENV_EXAMPLE:
         return _add_missing_variables(yours, new), False, []
     if asked and relative == GITHUB_WORKFLOW:
-        from scaffolder.reopen.merge_ci import adopt_workflow
-
         # The project's own workflow keeps its installer, matrix, linters and coverage: it
         # gains the service containers and the memory job, as lines (--force or not).
         adopted = adopt_workflow(yours.decode(), new.decode())
@@ -246,8 +249,6 @@ def _merge_into(
             return adopted[0].encode(), False, adopted[1]
     if asked:
         return (*merge_file(None, yours, new), [])
-    from scaffolder.reopen.merge_ci import add_missing_services as add_to_ci
-    from scaffolder.reopen.merge_ci import left_alone
 
     # A CI file of the user's is never rewritten as a side effect: it gains the service
     # containers it lacks as lines, or is left alone with a note saying what it lacks.
@@ -264,7 +265,6 @@ def merge_file(base: bytes | None, yours: bytes, regenerated: bytes) -> tuple[by
         if yours == regenerated:
             return yours, False
         base = b""
-    import merge3
 
     merger = merge3.Merge3(
         base.decode().splitlines(keepends=True),
@@ -282,7 +282,6 @@ def take_regenerated(base: bytes | None, yours: bytes, regenerated: bytes) -> by
     Your edits that do not conflict (an extra step, service or comment) are kept; without a
     base the whole file is one conflict, so the result is the regenerated file.
     """
-    import merge3
 
     merger = merge3.Merge3(
         (base or b"").decode().splitlines(keepends=True),
@@ -306,7 +305,6 @@ def take_regenerated(base: bytes | None, yours: bytes, regenerated: bytes) -> by
 def _add_missing_variables(yours: bytes, generated: bytes) -> bytes:
     """For an .env.example protean-init did not write: add the variables it lacks, as lines,
     into the one block protean-init keeps in it (scaffolder.reopen.merge_env_example)."""
-    from scaffolder.reopen.merge_env_example import add_missing_variables
 
     return add_missing_variables(yours.decode(), generated.decode()).encode()
 
@@ -315,7 +313,6 @@ def _add_missing_services(yours: bytes, generated: bytes) -> tuple[bytes, list[s
     """For a compose file protean-init did not write: add the services and volumes it lacks,
     as text in the file's own style, reusing a service of the user's that provides one
     (scaffolder.reopen.merge_compose). Returns the new bytes and the notes for the user."""
-    from scaffolder.reopen.merge_compose import add_missing_services
 
     # A service of the user's that is reused creates no named database's own database: the
     # notes say so, with the command, rather than leave the test run to fail to connect.
@@ -325,7 +322,6 @@ def _add_missing_services(yours: bytes, generated: bytes) -> tuple[bytes, list[s
 
 def conflict_report(conflicts: Mapping[str, tuple[str, bytes]]) -> str:
     """The conflicted files with git-style markers, for the error output."""
-    from scaffolder.redact import redact_text
 
     # The conflicting lines may hold a connection string: its password is never shown.
     parts = [f"--- {path} (conflict)\n{merged}" for path, (merged, _) in conflicts.items()]
@@ -342,11 +338,10 @@ def record_snapshot(
     """The answers file with `ci`, `compose`, `generated_from` and `derived_files` set to
     what was just generated, its other lines kept. `snapshot` is redact_tree(tree) when the
     caller has it already."""
-    import io
 
+    # ruamel here, where a record is written: the modules that import this one for its merge
+    # or MergeConflict (the edit menu, upgrade) do not pay its 13 ms.
     from ruamel.yaml import YAML
-
-    from scaffolder.redact import redact_tree
 
     yaml = YAML()
     yaml.indent(mapping=4, sequence=4, offset=2)
@@ -363,7 +358,6 @@ def record_snapshot(
         )
     for key, value in recorded_choices(project, data).items():
         data[key] = value
-    from scaffolder.answers import record_spec
 
     # The choices as domain.toml now says: an edit never leaves them describing the project
     # as it was created (scaffolder.answers.record_spec).
@@ -377,7 +371,6 @@ def record_snapshot(
     # tables): it is written by scaffolder.snapshot_yaml into a placeholder's line, in the
     # same layout; a shape that writer does not lay out, or a placeholder not found alone on
     # its line, takes ruamel's own dump as before.
-    from scaffolder.snapshot_yaml import snapshot_block
 
     block = snapshot_block(snapshot)
     # `spec:` lists every slot of every environment: it grows with domain.toml too.
@@ -415,6 +408,7 @@ def _quote_ambiguous(value: Any) -> Any:
     """Strings a YAML 1.1 reader (PyYAML, which reads the record back) would take for
     something else, single-quoted: a TOML time `07:30:00` as text is a base-60 integer there,
     and the snapshot must read back equal to the tree it was made from."""
+    # The fallback writer's only: PyYAML's resolver (12 ms to import) and ruamel's.
     import yaml
     from ruamel.yaml.scalarstring import SingleQuotedScalarString
 
@@ -453,6 +447,7 @@ def _load_without_snapshot(yaml: Any, answers_text: str) -> Any:
     for key, start, end in sorted(cuts, key=lambda cut: cut[1], reverse=True):
         ending = "\r" if lines[start].endswith("\r") else ""
         lines[start:end] = [f"{key}: null{ending}"]
+    # Loaded by now (the caller's YAML); at the top it would import all of ruamel (13 ms).
     from ruamel.yaml.error import YAMLError
 
     try:

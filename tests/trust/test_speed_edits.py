@@ -101,12 +101,12 @@ def test_snapshot_written_fast_is_what_ruamel_writes_on_a_real_record(tmp_path: 
 
 
 def _with_ruamel(answers: str | None, tree: Any, identity: ProjectIdentity, managed: list) -> bytes:
-    original = snapshot_yaml.snapshot_block
-    snapshot_yaml.snapshot_block = lambda _tree: None
+    original = derive.snapshot_block
+    derive.snapshot_block = lambda _tree: None
     try:
         return derive.record_snapshot(answers, tree, identity, managed)
     finally:
-        snapshot_yaml.snapshot_block = original
+        derive.snapshot_block = original
 
 
 # Keys and strings as configs hold them, and hostile ones: YAML 1.1 words, times, numbers
@@ -194,6 +194,7 @@ def test_an_edit_of_a_project_with_a_record_renders_the_derived_files_once(
         return render_derived(tree, *args, **kwargs)
 
     monkeypatch.setattr(render, "render_derived", counting)
+    monkeypatch.setattr(derive, "render_derived", counting)
     argv = ["add-database", "reports", "--provider", "postgresql", "--project", str(root)]
     assert main(argv) == 0
     capsys.readouterr()
