@@ -322,7 +322,8 @@ def _crossings_apart(
             f"reads what {writer.context} writes",
             line=reader.line,
             env=env,
-            fix=f"use the {what} {writer.context} uses in {reader.context}",
+            fix=f"give {reader.context} and {writer.context} one {what} (the one the other "
+            "contexts use), or stop reading its events",
         )
         warned.update((reader.context, writer.context))
     return warned
