@@ -42,6 +42,7 @@ from fixtures import (
     versions,
 )
 from harness import GNU_TIME, Case, Series, run_interleaved
+from workspace_cases import WORKSPACE, workspace_cases, workspace_report
 
 TUI_PROBE = Path(__file__).resolve().parent / "tui_probe.py"
 
@@ -397,6 +398,11 @@ def build_report(results: dict[str, Series], meta: dict, sizes: list[int]) -> tu
             )
         )
 
+    if f"check ({WORKSPACE})" in r:
+        lines.append(header("Workspace of eight contexts against a project of one (#24)"))
+        rows, figures["workspace"] = workspace_report(r, row)
+        lines.extend(rows)
+
     lines.append("\nTargets (median wall time; growth on CPU time)")
     for ok, what, detail in targets:
         lines.append(f"  {'PASS' if ok else 'MISS'}  {what:<46} {detail}")
@@ -508,6 +514,21 @@ def edit_only(scratch: Path, reps: int, warmup: int, say) -> int:
     return 0
 
 
+def workspace_only(scratch: Path, reps: int, warmup: int, say) -> int:
+    """check and add-database --context on an eight-context workspace against a project of
+    one with as many databases per context, interleaved in one run, and their ratios."""
+    load_start = load()
+    r = run_interleaved(workspace_cases(scratch), scratch, reps, warmup, progress=say)
+    print(
+        f"{reps} runs of each after {warmup} warm-up, interleaved; load average {load_start} "
+        f"at the start, {load()} at the end"
+    )
+    print(header("Workspace of eight contexts against a project of one (#24)"))
+    rows, _figures = workspace_report(r, row)
+    print("\n".join(rows))
+    return 0
+
+
 def compile_package() -> None:
     """Write scaffolder's bytecode, as `pip install` of the wheel does for a user.
 
@@ -537,9 +558,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--only",
-        choices=("tui", "edit"),
+        choices=("tui", "edit", "workspace"),
         help="tui: only the wizard against a bare Textual app (and python -c pass), ~1 minute; "
-        "edit: only add-env on the 2,000-table file against its peers, ~1 minute",
+        "edit: only add-env on the 2,000-table file against its peers, ~1 minute; "
+        "workspace: only check and add-database on 8 contexts against 1, ~1 minute",
     )
     args = parser.parse_args(argv)
     reps = 3 if args.quick else args.reps
@@ -557,6 +579,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return tui_only(scratch, reps, args.warmup, say)
         if args.only == "edit":
             return edit_only(scratch, reps, args.warmup, say)
+        if args.only == "workspace":
+            return workspace_only(scratch, reps, args.warmup, say)
         meta = {
             "date": dt.datetime.now().isoformat(timespec="minutes"),
             "cpus": os.cpu_count(),
@@ -584,6 +608,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             tui_cases(),
             reopen_cases(projects),
             adopt_cases(adoptable),
+            workspace_cases(scratch),
         ):
             results.update(run_interleaved(group, scratch, reps, args.warmup, progress=say))
         meta["load_end"] = load()

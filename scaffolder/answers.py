@@ -17,7 +17,7 @@ from scaffolder.errors import UsageError, yaml_error_text
 from scaffolder.spec.builder import SpecBuilder
 from scaffolder.spec.defaults import production_provider
 from scaffolder.spec.edits import Edit, ProviderEdit
-from scaffolder.spec.environments import BASE, MEMORY, PRODUCTION
+from scaffolder.spec.environments import BASE, MEMORY, PRODUCTION, TEST
 from scaffolder.spec.project import ProjectSpec
 from scaffolder.spec.settings import SETTING_TABLE
 from scaffolder.spec.slots import DEFAULT_SLOTS, Slot
@@ -229,13 +229,17 @@ def spec_answers(spec: ProjectSpec) -> dict[str, Any]:
     )
 
 
-def record_spec(tree: Mapping[str, Any], package: str, deploy: str = "none") -> dict[str, Any]:
+def record_spec(
+    tree: Mapping[str, Any], package: str, deploy: str = "none", test_suffix: str = ""
+) -> dict[str, Any]:
     """The `spec:` block as domain.toml now says (the shape of spec_answers): per environment
     the providers its section names and the settings it sets, and the variables and local
     defaults that differ from protean-init's own. Every edit writes it again
     (scaffolder.reopen.derive.record_snapshot), so it never describes the project as created
     when domain.toml has changed since; `new --answers` of the record gives this domain.toml
-    back. Only catalog providers and validated values: what is unknown stays in domain.toml."""
+    back. Only catalog providers and validated values: what is unknown stays in domain.toml.
+    `test_suffix`: what protean-init's own test databases' names end with (a workspace's
+    context: `_test`), so that they are not taken for the user's."""
     from scaffolder.config_tree import environments, resolve, slot_tables
     from scaffolder.domain_toml import CONTAINER_SERVER
 
@@ -249,7 +253,8 @@ def record_spec(tree: Mapping[str, Any], package: str, deploy: str = "none") -> 
         section = resolve(tree, BASE) if env == BASE else tree[env]
         envs[env] = _section_choices(env, section, implied if env == PRODUCTION else {})
         for slot, table in slot_tables(resolve(tree, env)):
-            _connection_choices(env, slot, table, package, variables, local_urls)
+            suffix = test_suffix if env == TEST else ""
+            _connection_choices(env, slot, table, (package, suffix), variables, local_urls)
     return answers_spec(envs, variables, local_urls)
 
 
@@ -281,12 +286,13 @@ def _connection_choices(
     env: str,
     slot: Slot,
     table: Mapping[str, Any],
-    package: str,
+    storage: tuple[str, str],
     variables: dict[Slot, str],
     local_urls: dict[Slot, str],
 ) -> None:
     """Add the slot's variable name, and its local default, where they are not protean-init's
-    own: from the first reference in its resolved table, the first environment that has one."""
+    own: from the first reference in its resolved table, the first environment that has one.
+    `storage`: the package and the suffix protean-init's own local defaults are named with."""
     from scaffolder.config_tree import provider_of, references
     from scaffolder.spec.slots import default_local_url
 
@@ -295,7 +301,7 @@ def _connection_choices(
         if ref.name != slot.variable:
             variables.setdefault(slot, ref.name)
         if ref.default is not None and provider is not None and env != PRODUCTION:
-            own = default_local_url(slot, provider, package)
+            own = default_local_url(slot, provider, *storage)
             # A table of another provider keeps base's URL under a merge (memory's
             # over a server's): only a URL its provider reads can be a choice.
             if own is not None and ref.default != own:

@@ -60,7 +60,7 @@ def connection(spec: ProjectSpec, env: str, slot: Slot, provider: Provider) -> s
     variable = spec.variable(slot)
     if env == PRODUCTION:
         return provider.uri_value(f"${{{variable}}}")
-    return provider.uri_value(f"${{{variable}|{spec.local_url(slot, provider)}}}")
+    return provider.uri_value(f"${{{variable}|{spec.local_url(slot, provider, env)}}}")
 
 
 def slot_table(spec: ProjectSpec, env: str, slot: Slot) -> dict[str, Any]:

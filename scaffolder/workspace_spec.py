@@ -7,9 +7,11 @@ installer) is the workspace's; what a context chooses (providers, settings per e
 is a `ProjectSpec` of its own whose package is the context.
 
 The sharing rules, applied to each context's spec unless the user named the value:
-- a database per context on the shared server: databases are named `<package>_<context>`
-  (`<package>_<context>_<name>` for a named one), read from `<CONTEXT>_DATABASE_URL`
-  (`<CONTEXT>_<NAME>_DATABASE_URL`);
+- a database per context and environment on the shared server: databases are named
+  `<package>_<context>` (`<package>_<context>_<name>` for a named one), and the test
+  overlay's `<package>_<context>_test` (`<package>_<context>_<name>_test`), so a suite that
+  empties its tables never empties a developer's; read from `<CONTEXT>_DATABASE_URL`
+  (`<CONTEXT>_<NAME>_DATABASE_URL`) in every environment, with its own local default in each;
 - caches per context: `<CONTEXT>_CACHE_URL` (same local default server);
 - one broker and one event store for every context: `BROKER_URL`, `EVENT_STORE_URL` as in a
   single project.
@@ -25,6 +27,7 @@ from typing import Any
 
 from scaffolder.catalog import Provider, Role
 from scaffolder.errors import UsageError
+from scaffolder.spec.environments import BASE, TEST
 from scaffolder.spec.names import validate_package_name
 from scaffolder.spec.project import ProjectSpec
 from scaffolder.spec.slots import Slot, default_local_url
@@ -97,18 +100,107 @@ def storage_name(package: str, context: str) -> str:
     return f"{package}_{context}"
 
 
+# The end of a test database's name: a context's test overlay never shares its base's
+# database (its suite deletes what it writes), as `<context>_test` beside `<context>_local`
+# in Protean's reference application.
+TEST_SUFFIX = "_test"
+
+
+def environment_suffix(env: str) -> str:
+    """What a context's storage in `env` ends with: `_test` in the test overlay."""
+    return TEST_SUFFIX if env == TEST else ""
+
+
+# The ends teams give a context's database names per environment (`ordering_local`,
+# `ordering_test` in Protean's reference application): a named database's name goes before it.
+_ENVIRONMENT_ENDS = ("_local", "_dev", "_development", "_test", "_testing")
+
+
+def named_after(default: str, name: str) -> str:
+    """The name of database `name` of the context whose default database is `default`:
+    `shop_ordering` -> `shop_ordering_reports`, `ordering_local` -> `ordering_reports_local`,
+    `shop_ordering_test` -> `shop_ordering_reports_test`."""
+    for end in _ENVIRONMENT_ENDS:
+        if default.endswith(end) and len(default) > len(end):
+            return f"{default[: -len(end)]}_{name}{end}"
+    return f"{default}_{name}"
+
+
+def context_local_url(
+    tree: Mapping[str, Any], env: str, slot: Slot, provider: Provider, package: str, context: str
+) -> str | None:
+    """The local default an edit of context `context` (of the workspace whose package is
+    `package`) writes for `slot` in `env`. A named database is named after the context's
+    default database in that environment, where its config names one on this machine on the
+    same provider (what a workspace made by hand already does: `ordering_local` ->
+    `ordering_reports_local`); else by the workspace's rule, `<package>_<context>_<name>`
+    (`_test` at the end in the test overlay)."""
+    own = default_local_url(slot, provider, storage_name(package, context), environment_suffix(env))
+    if own is None or slot.role is not Role.DATABASE or slot.name in (None, "default"):
+        return own
+    default = _default_database(tree, env, provider)
+    return own if default is None else provider.local_url_for(named_after(default, slot.name))
+
+
+def followed_variable(tree: Mapping[str, Any], env: str, variable: str) -> str:
+    """The variable a new database slot reads in `env`: `variable`, unless the context's
+    default database reads another one there than in base, named after it
+    (`TEST_ORDERING_DATABASE_URL` over `ORDERING_DATABASE_URL`: `TEST_ORDERING_REPORTS_...`)."""
+    here, base = _default_variable(tree, env), _default_variable(tree, BASE)
+    if here and base and here != base and base in here:
+        return here.replace(base, variable, 1)
+    return variable
+
+
+def _default_table(tree: Mapping[str, Any], env: str) -> Mapping[str, Any] | None:
+    from scaffolder.config_tree import resolve
+
+    databases = resolve(dict(tree), env).get("databases")
+    table = databases.get("default") if isinstance(databases, Mapping) else None
+    return table if isinstance(table, Mapping) else None
+
+
+def _default_variable(tree: Mapping[str, Any], env: str) -> str | None:
+    from scaffolder.config_tree import references
+
+    table = _default_table(tree, env)
+    found = next(references(dict(table)), None) if table is not None else None
+    return found.name if found is not None else None
+
+
+def _default_database(tree: Mapping[str, Any], env: str, provider: Provider) -> str | None:
+    """The database the context's `databases.default` names in `env` on this machine with
+    every variable at its default, when it is on `provider`."""
+    from scaffolder.config_tree import provider_of
+    from scaffolder.connection_target import target
+    from scaffolder.variable_reference import references_in, substitute
+
+    table = _default_table(tree, env)
+    slot = Slot(Role.DATABASE, "default")
+    if table is None or provider_of(slot, table) is not provider or not provider.uri_key:
+        return None
+    value = table.get(provider.uri_key)
+    if not isinstance(value, str) or any(r.default is None for r in references_in(value)):
+        return None
+    found = target(substitute(value, lambda ref: ref.default or ""))
+    if found is None or found.host not in ("localhost", "127.0.0.1", "::1"):
+        return None
+    database = found.database or ""
+    return database if database.isidentifier() else None
+
+
 @dataclass(frozen=True)
 class ContextSpec(ProjectSpec):
     """A context's spec: a project spec whose package is the context, and whose local
     storage is named `storage` (`<package>_<context>`: the workspace's and the context's)
     for every provider, so each context has its own database on a shared server and its own
-    file for a local one."""
+    file for a local one; its test overlay's end in `_test`."""
 
     storage: str = ""
 
-    def local_url(self, slot: Slot, provider: Provider) -> str | None:
+    def local_url(self, slot: Slot, provider: Provider, env: str = BASE) -> str | None:
         return self.local_urls.get(slot) or default_local_url(
-            slot, provider, self.storage or self.package_name
+            slot, provider, self.storage or self.package_name, environment_suffix(env)
         )
 
 

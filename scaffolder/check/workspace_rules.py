@@ -6,9 +6,10 @@ get wrong, which no one config shows:
   clash (workspace-shared-database);
 - two contexts reading one variable for different servers: set once, in a deploy, it points
   both at one (workspace-shared-variable);
-- a context whose event store or default broker is not the others': events one context
-  writes, the others never read, where contexts exchange events (workspace-event-store,
-  workspace-broker);
+- a context reading another's events (its code subscribes to the other's stream category,
+  read without running it: scaffolder.check.event_exchange) on another event store or
+  default broker: it never reads what the other writes (workspace-event-store,
+  workspace-broker); where the code cannot be read so, the warning says it cannot tell;
 - a context's local database that the compose file's server does not create
   (compose-database-not-created; the test databases are connection_drift's, per context).
 
@@ -43,6 +44,7 @@ from scaffolder.spec.environments import BASE
 from scaffolder.variable_reference import references_in
 
 if TYPE_CHECKING:
+    from scaffolder.check.event_exchange import Exchange
     from scaffolder.workspace import Context, Workspace
 
 
@@ -67,8 +69,13 @@ def check_workspace(workspace: Workspace, checked: Sequence[ContextCheck]) -> Re
     uses = [use for context, check in pairs for use in _uses(context.name, check.ctx)]
     shared_databases(uses)
     shared_variables(uses)
-    diverging(uses, Role.EVENT_STORE, "workspace-event-store", "event store")
-    diverging(uses, Role.BROKER, "workspace-broker", "default broker")
+    if _diverging_environments(uses):
+        # The contexts' code is read only when their event stores or brokers differ.
+        from scaffolder.check.event_exchange import read_exchange
+
+        exchange = read_exchange(workspace.root, workspace.contexts)
+        diverging(uses, Role.EVENT_STORE, "workspace-event-store", "event store", exchange)
+        diverging(uses, Role.BROKER, "workspace-broker", "default broker", exchange)
     for context, check in pairs:
         local_databases_created(context, check.ctx)
     findings = _merged(workspace, pairs)
@@ -235,31 +242,56 @@ def _connection(use: Use) -> tuple[Any, ...]:
     return _server(use.url) or (use.provider,)
 
 
-def diverging(uses: Sequence[Use], role: Role, code: str, what: str) -> None:
-    """A context whose event store (or default broker) is not the one most contexts use."""
-    slot = "event_store" if role is Role.EVENT_STORE else "brokers.default"
+# The slot of each role whose divergence matters where contexts exchange events.
+_EXCHANGED = {Role.EVENT_STORE: "event_store", Role.BROKER: "brokers.default"}
+
+
+def _by_environment(uses: Sequence[Use], role: Role) -> dict[str, list[Use]]:
     by_env: dict[str, list[Use]] = {}
     for use in uses:
-        if use.role is role and use.slot == slot:
+        if use.role is role and use.slot == _EXCHANGED[role]:
             by_env.setdefault(use.env, []).append(use)
-    for env, found in by_env.items():
-        counts: dict[tuple[Any, ...], int] = {}
-        for use in found:
-            counts[_connection(use)] = counts.get(_connection(use), 0) + 1
-        if len(counts) < 2:
+    return by_env
+
+
+def _diverging_environments(uses: Sequence[Use]) -> bool:
+    """Whether in some environment two contexts' event stores or brokers differ."""
+    return any(
+        len({_connection(use) for use in found}) > 1
+        for role in _EXCHANGED
+        for found in _by_environment(uses, role).values()
+    )
+
+
+def diverging(uses: Sequence[Use], role: Role, code: str, what: str, exchange: Exchange) -> None:
+    """A context that reads another's events (exchange.crossings) on another event store (or
+    default broker) than the other's; and a context on another one than most contexts' where
+    the code of it or of a context it differs from could not be read so: whether they
+    exchange events is not known, and the warning says so."""
+    for env, found in _by_environment(uses, role).items():
+        if len({_connection(use) for use in found}) < 2:
             continue
-        # Most contexts' choice; on a tie, the first context's.
-        usual = max(counts, key=lambda key: (counts[key], -_first(found, key)))
-        model = found[_first(found, usual)]
+        warned = _crossings_apart(found, role, code, what, exchange, env)
+        usual = _usual(found)
         for use in found:
-            if _connection(use) == usual:
+            if _connection(use) == usual or use.context in warned:
                 continue
+            apart = [u for u in found if _connection(u) != _connection(use)]
+            broker = role is Role.BROKER
+            unread = [
+                (u, why) for u in (use, *apart) if (why := exchange.unread(u.context, broker))
+            ]
+            if not unread:
+                continue  # both sides read in full: they exchange no events
+            subject, why = unread[0]
+            other = subject if subject is not use else apart[0]
             use.ctx.collector.add(
                 WARNING,
                 code,
                 f"the {what} of context {use.context} is {_describe(use)}, and context "
-                f"{model.context}'s is {_describe(model)}: events one writes, the other never "
-                "reads, where the contexts exchange events",
+                f"{other.context}'s is {_describe(other)}; protean-init cannot tell whether "
+                f"they exchange events ({subject.context}: {why}): if they do, one never "
+                "reads what the other writes",
                 line=use.line,
                 env=env,
                 fix=f"use the {what} the other contexts use, or keep it if {use.context} "
@@ -267,8 +299,43 @@ def diverging(uses: Sequence[Use], role: Role, code: str, what: str) -> None:
             )
 
 
-def _first(found: Sequence[Use], key: tuple[Any, ...]) -> int:
-    return next(i for i, use in enumerate(found) if _connection(use) == key)
+def _crossings_apart(
+    found: Sequence[Use], role: Role, code: str, what: str, exchange: Exchange, env: str
+) -> set[str]:
+    """A warning for each context reading events of one on another event store (broker);
+    the contexts warned of or named."""
+    by_context = {use.context: use for use in found}
+    warned: set[str] = set()
+    for crossing in exchange.crossings:
+        if role is Role.EVENT_STORE and crossing.subscription.broker_only:
+            continue
+        reader, writer = by_context.get(crossing.reader), by_context.get(crossing.writer)
+        if reader is None or writer is None or _connection(reader) == _connection(writer):
+            continue
+        where = crossing.subscription
+        reader.ctx.collector.add(
+            WARNING,
+            code,
+            f"context {reader.context} reads context {writer.context}'s events (stream "
+            f"'{where.stream}', {where.file}:{where.line}), but its {what} is "
+            f"{_describe(reader)} and {writer.context}'s is {_describe(writer)}: it never "
+            f"reads what {writer.context} writes",
+            line=reader.line,
+            env=env,
+            fix=f"give {reader.context} and {writer.context} one {what} (the one the other "
+            "contexts use), or stop reading its events",
+        )
+        warned.update((reader.context, writer.context))
+    return warned
+
+
+def _usual(found: Sequence[Use]) -> tuple[Any, ...]:
+    """The connection most contexts use; on a tie, the first context's."""
+    counts: dict[tuple[Any, ...], int] = {}
+    for use in found:
+        counts[_connection(use)] = counts.get(_connection(use), 0) + 1
+    order = [_connection(use) for use in found]
+    return max(counts, key=lambda key: (counts[key], -order.index(key)))
 
 
 def _describe(use: Use) -> str:

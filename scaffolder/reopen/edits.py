@@ -7,6 +7,7 @@ call these, then `reopen.commit`; none of them writes by itself. Every edit goes
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -46,24 +47,35 @@ Additions = dict[tuple[str, ...], dict[str, Any]]
 
 
 def connection_value(
-    env: str, slot: Slot, provider: Provider, package: str, variable: str | None = None
+    env: str, slot: Slot, provider: Provider, local: str | None, variable: str | None = None
 ) -> str:
     """`${VAR}` in production (no default), `${VAR|local URL}` elsewhere."""
     variable = variable or slot.variable
     if env == PRODUCTION:
         return provider.uri_value(f"${{{variable}}}")
-    local = default_local_url(slot, provider, package)
     return provider.uri_value(f"${{{variable}|{local}}}")
 
 
 def slot_table(
-    env: str, slot: Slot, provider: Provider, package: str, variable: str | None = None
+    env: str, slot: Slot, provider: Provider, local: str | None, variable: str | None = None
 ) -> dict[str, Any]:
     table: dict[str, Any] = {"provider": provider.name}
     if provider.uri_key:
-        table[provider.uri_key] = connection_value(env, slot, provider, package, variable)
+        table[provider.uri_key] = connection_value(env, slot, provider, local, variable)
     table.update(provider.settings)
     return table
+
+
+def local_url(project: Project, env: str, slot: Slot, provider: Provider) -> str | None:
+    """The local default an edit writes for `slot` in `env`: the project's one rule
+    (default_local_url), or in a workspace's context the workspace's, which names each
+    context's databases and its test databases apart (workspace_spec.context_local_url)."""
+    if project.context is None or project.workspace_package is None:
+        return default_local_url(slot, provider, project.identity.package_name)
+    from scaffolder.workspace_spec import context_local_url
+
+    package, context = project.workspace_package, project.context.name
+    return context_local_url(project.tree, env, slot, provider, package, context)
 
 
 def base_slots(project: Project) -> list[Slot]:
@@ -153,15 +165,34 @@ def add_slot(
     if PRODUCTION in overlays and not PROVIDERS[role][provider].in_memory:
         chosen.setdefault(PRODUCTION, production_provider(role, provider))
     additions: Additions = {}
-    package = project.identity.package_name
     for env, provider_name in chosen.items():
         if provider_name is None or provider_name == "inherit":
             continue
         check_provider(slot, provider_name)
         entry = PROVIDERS[role][provider_name]
         path = slot.path if env == BASE else (env, *slot.path)
-        additions[path] = slot_table(env, slot, entry, package, _new_variable(project, slot))
+        additions[path] = _new_table(project, env, slot, entry)
+    if project.context is not None and TEST in overlays and TEST not in chosen:
+        # A workspace's test overlay has databases of its own: the new one's too, where
+        # its name in the test overlay is not base's.
+        entry = PROVIDERS[role][provider]
+        test = _new_table(project, TEST, slot, entry)
+        if test != additions[slot.path]:
+            additions[(TEST, *slot.path)] = test
     return _insert(project, additions)
+
+
+def _new_table(project: Project, env: str, slot: Slot, provider: Provider) -> dict[str, Any]:
+    """The table of a slot an edit adds in `env`: the context's variable for it (in a
+    workspace, named as the context's default database's in that environment), and its
+    local default."""
+    variable = _new_variable(project, slot)
+    if project.context is not None and slot.role is Role.DATABASE and env != BASE:
+        from scaffolder.workspace_spec import followed_variable
+
+        variable = followed_variable(project.tree, env, variable)
+    local = local_url(project, env, slot, provider)
+    return slot_table(env, slot, provider, local, variable)
 
 
 def in_memory_in_production(project: Project, text: str, slot: Slot) -> str | None:
@@ -225,7 +256,7 @@ def set_provider(project: Project, env: str, slot: Slot, provider: str | None) -
     check_provider(slot, provider)
     entry = PROVIDERS[slot.role][provider]
     variable = _variable_of(project, slot)
-    table = slot_table(env, slot, entry, project.identity.package_name, variable)
+    table = slot_table(env, slot, entry, local_url(project, env, slot, entry), variable)
     text = project.text
     if current is None:
         text = _insert(project, {path: table})
@@ -303,7 +334,7 @@ def _production_follows(
     if entry.uri_key is None:
         return text
 
-    table = slot_table(PRODUCTION, slot, entry, project.identity.package_name, variable)
+    table = slot_table(PRODUCTION, slot, entry, None, variable)
     try:
         return insert_tables(text, {path: table}, root=project.config.root_key)
     except TomlEditError as error:
@@ -437,7 +468,13 @@ def _table_at(tree: Tree, path: tuple[str, ...]) -> dict[str, Any] | None:
     return node if isinstance(node, dict) else None
 
 
-def overlay_additions(env: str, base: dict[str, Any], package: str) -> Additions:
+def overlay_additions(
+    env: str,
+    base: dict[str, Any],
+    local: Callable[[str, Slot, Provider], str | None],
+    *,
+    own_test_databases: bool = False,
+) -> Additions:
     """An overlay computed from the base config, as tables to insert, as `--defaults` lays
     them out.
 
@@ -445,6 +482,8 @@ def overlay_additions(env: str, base: dict[str, Any], package: str) -> Additions
     recommended one) reading a variable with no default (the variable base already names,
     when it names one); test: testing on and the same servers with the local defaults
     docker-compose.yml serves; memory: testing on, sync, and every slot in memory.
+    `local` gives a slot's local default; `own_test_databases`: the test overlay does not
+    share base's databases (a workspace's context), so it gets its own where they differ.
     """
     additions: Additions = {}
     if env in (PRODUCTION, TEST):
@@ -463,10 +502,15 @@ def overlay_additions(env: str, base: dict[str, Any], package: str) -> Additions
             name = real_provider(slot.role, current.name if current else "")
             provider = PROVIDERS[slot.role][name]
             named = next(references(table.get(provider.uri_key or "", "")), None)
-            if env == TEST and current is provider and named and named.default is not None:
-                continue  # base already connects to a local server: test inherits it
+            own = local(env, slot, provider)
+            # Base already connects to a local server: test inherits it, unless the test
+            # overlay's databases are its own and this one's name differs.
+            local_in_base = named is not None and named.default is not None
+            shares = not own_test_databases or (named is not None and named.default == own)
+            if env == TEST and current is provider and local_in_base and shares:
+                continue
             variable = named.name if named else slot.variable
-            additions[(env, *slot.path)] = slot_table(env, slot, provider, package, variable)
+            additions[(env, *slot.path)] = slot_table(env, slot, provider, own, variable)
     else:
         additions[(env,)] = {
             "testing": True,
@@ -491,8 +535,13 @@ def add_environments(project: Project, envs: list[str]) -> str:
             )
     base = base_of(project.tree)
     additions: Additions = {}
+    workspace = project.context is not None
+
+    def local(env: str, slot: Slot, provider: Provider) -> str | None:
+        return local_url(project, env, slot, provider)
+
     for env in missing_environments(project, envs):
-        additions.update(overlay_additions(env, base, project.identity.package_name))
+        additions.update(overlay_additions(env, base, local, own_test_databases=workspace))
     return _insert(project, additions) if additions else project.text
 
 

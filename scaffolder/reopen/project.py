@@ -48,6 +48,9 @@ class Project:
     # The context edited in a workspace of several (scaffolder.workspace); None: a project of
     # one context, edited as it always was.
     context: Context | None = None
+    # The workspace's package, which names its contexts' databases (`<package>_<context>`,
+    # scaffolder.workspace_spec); only with a context.
+    workspace_package: str | None = None
 
     @functools.cached_property
     def state(self) -> ConfigState:
@@ -101,8 +104,20 @@ def open_project(root: Path, context: str | None = None, here: Path | None = Non
     # derived files are rendered whole, a context's edit merges as into a project made by
     # hand (inserting only) and records nothing; its package is the context's.
     answers = {k: v for k, v in answers.items() if k not in WHOLE_PROJECT_RECORD}
+    package = _workspace_package(answers, identity)
     identity = replace(identity, package_name=chosen.name)
-    return Project(root, config, text, tree, answers, identity, chosen)
+    return Project(root, config, text, tree, answers, identity, chosen, package)
+
+
+def _workspace_package(answers: dict[str, Any], identity: ProjectIdentity) -> str:
+    """The package a workspace was made with (its record), else its project's name as one:
+    a hand-made workspace's package is a guess from its first context's folder."""
+    import re
+
+    recorded = answers.get("package_name")
+    if isinstance(recorded, str) and recorded.isidentifier():
+        return recorded
+    return re.sub(r"\W+", "_", identity.project_name).lower()
 
 
 # The answers that record one config as the base of the next merge (see open_project).

@@ -233,10 +233,10 @@ def _recorded_choices(layout: Layout, name: str, tree: Tree) -> dict[str, Any]:
     local defaults are told from protean-init's own by the context's storage, as `new` names
     it (shop_ordering), so only the user's own are recorded."""
     from scaffolder.answers import record_spec
-    from scaffolder.workspace_spec import flat_answers, storage_name
+    from scaffolder.workspace_spec import TEST_SUFFIX, flat_answers, storage_name
 
     storage = storage_name(layout.identity.package_name, name)
-    return flat_answers(record_spec(tree, storage, layout.identity.deploy))
+    return flat_answers(record_spec(tree, storage, layout.identity.deploy, TEST_SUFFIX))
 
 
 def _adopt_single(layout: Layout) -> dict[str, bytes | None]:

@@ -59,7 +59,9 @@ class ProjectSpec(ProjectChoices):
     def variable(self, slot: Slot) -> str:
         return self.variables.get(slot, slot.variable)
 
-    def local_url(self, slot: Slot, provider: Provider) -> str | None:
+    def local_url(self, slot: Slot, provider: Provider, env: str = BASE) -> str | None:
+        """The slot's local default in `env` (one for every environment in a project; a
+        workspace's context names its test databases apart: workspace_spec.ContextSpec)."""
         return self.local_urls.get(slot) or default_local_url(slot, provider, self.package_name)
 
     def with_environment(self, env: str, environment: EnvironmentSpec) -> ProjectSpec:

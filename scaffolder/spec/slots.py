@@ -96,12 +96,14 @@ def check_provider(slot: Slot, name: str) -> None:
 _OWN_STORAGE = ("sqlite", "postgresql", "mysql")
 
 
-def default_local_url(slot: Slot, provider: Provider, package: str) -> str | None:
+def default_local_url(slot: Slot, provider: Provider, package: str, suffix: str = "") -> str | None:
     """The one rule for a slot's local connection string, used by every front end and derived
     file: a named database gets storage of its own, `<package>_<name>` (`shop_reports.db`,
     `.../shop_reports` on PostgreSQL and MySQL), never the file or database of
-    `databases.default`."""
+    `databases.default`. `suffix` ends the name of a storage of the project's own (a
+    workspace's test databases: `shop_ordering_reports_test`)."""
     named = slot.role is Role.DATABASE and slot.name not in (None, "default")
-    if named and provider.name in _OWN_STORAGE:
-        return provider.local_url_for(f"{package}_{slot.name}")
-    return provider.local_url_for(package)
+    if provider.name not in _OWN_STORAGE:
+        return provider.local_url_for(package)
+    stem = f"{package}_{slot.name}" if named else package
+    return provider.local_url_for(stem + suffix)

@@ -52,7 +52,8 @@ def test_the_edited_init_script_creates_the_new_database(
     captured = capsys.readouterr()
     assert code == 0, captured.out + captured.err
     wanted = created_databases(script.read_text())
-    assert "wspay_reports" in wanted
+    # Named as the context's own databases are (wspay_local, wspay_test).
+    assert {"wspay_reports_local", "wspay_reports_test"} <= wanted
     env = e2e_postgres_server.libpq_env()
     env["POSTGRES_USER"] = servers.PG_SUPERUSER
     command = (

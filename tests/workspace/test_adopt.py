@@ -22,6 +22,12 @@ SCRIPT = "ops/initdb/10-databases.sh"
 ADD = ["add-database", "reports", "--provider", "postgresql"]
 
 
+def reports_databases(context: str) -> set[str]:
+    """The databases `reports` gets in a context of the hand-made workspace: named as its
+    default's (`<context>_local`, `<context>_test`), the name before the environment's end."""
+    return {f"{context}_reports_local", f"{context}_reports_test"}
+
+
 def _changed(before: dict[str, bytes], after: dict[str, bytes]) -> dict[str, tuple[str, str]]:
     return {
         path: (before.get(path, b"").decode(), data.decode())
@@ -43,18 +49,24 @@ def test_add_database_inserts_only_and_creates_it_as_the_workspace_does(
     for old, new in changed.values():
         assert only_insertions(old, new)
     config = after["src/ordering/domain.toml"].decode()
-    # The user's PostgreSQL on its remapped port: no second server, none on 5432.
-    assert (
-        "${ORDERING_REPORTS_DATABASE_URL|postgresql://postgres:postgres@localhost:15432/"
-        "ordering_reports}" in config
-    )
+    # The user's PostgreSQL on its remapped port: no second server, none on 5432. Named as
+    # the context's own databases are (ordering_local, ordering_test: the name before the
+    # environment's end), its test database read from a variable named as the default's.
+    pg = "postgresql://postgres:postgres@localhost:15432"
+    assert f"${{ORDERING_REPORTS_DATABASE_URL|{pg}/ordering_reports_local}}" in config
+    assert f"${{TEST_ORDERING_REPORTS_DATABASE_URL|{pg}/ordering_reports_test}}" in config
     assert after["docker-compose.yml"] == before["docker-compose.yml"]
     old_script, new_script = changed[SCRIPT]
     added = [line for line in new_script.splitlines() if line not in old_script.splitlines()]
-    assert added == ["    CREATE DATABASE ordering_reports;"]
-    assert created_databases(new_script) == created_databases(old_script) | {"ordering_reports"}
-    # One line says where it was added and how to create it on the running server.
-    assert "docker compose exec postgres createdb -U postgres ordering_reports" in err
+    assert added == [
+        "    CREATE DATABASE ordering_reports_local;",
+        "    CREATE DATABASE ordering_reports_test;",
+    ]
+    expected = created_databases(old_script) | reports_databases("ordering")
+    assert created_databases(new_script) == expected
+    # One line each says where it was added and how to create it on the running server.
+    for database in reports_databases("ordering"):
+        assert f"docker compose exec postgres createdb -U postgres {database}`" in err
     assert SCRIPT in err
     # Nothing said of the databases the script already creates.
     assert "ordering_local" not in err and "ordering_test" not in err
@@ -79,21 +91,19 @@ def test_without_an_init_script_the_database_is_named_in_one_line(
     assert code == 0, out + err
     changed = _changed(before, snapshot(root))
     assert set(changed) == {"src/payments/domain.toml"}
-    said = [line for line in err.splitlines() if "payments_reports" in line]
-    assert len(said) == 1, err
-    assert "docker compose exec postgres createdb -U postgres payments_reports" in said[0]
+    for database in reports_databases("payments"):
+        said = [line for line in err.splitlines() if f"'{database}'" in line]
+        assert len(said) == 1, err
+        assert f"docker compose exec postgres createdb -U postgres {database}`" in said[0]
 
 
 @pytest.mark.parametrize(
     ("style", "expected"),
     [
-        ("createdb -U postgres {db}\n", "createdb -U postgres payments_reports"),
-        ('psql -c "CREATE DATABASE {db}"\n', 'psql -c "CREATE DATABASE payments_reports"'),
-        (
-            "CREATE DATABASE IF NOT EXISTS {db};\n",
-            "CREATE DATABASE IF NOT EXISTS payments_reports;",
-        ),
-        ('\tCREATE DATABASE "{db}";\r\n', '\tCREATE DATABASE "payments_reports";'),
+        ("createdb -U postgres {db}\n", "createdb -U postgres {db}"),
+        ('psql -c "CREATE DATABASE {db}"\n', 'psql -c "CREATE DATABASE {db}"'),
+        ("CREATE DATABASE IF NOT EXISTS {db};\n", "CREATE DATABASE IF NOT EXISTS {db};"),
+        ('\tCREATE DATABASE "{db}";\r\n', '\tCREATE DATABASE "{db}";'),
     ],
     ids=["createdb", "psql -c", "if not exists", "tab crlf quoted"],
 )
@@ -109,8 +119,10 @@ def test_the_new_line_copies_the_scripts_own(
     new = (root / SCRIPT).read_bytes().decode()
     assert only_insertions(text, new)
     lines = new.splitlines()
-    assert lines[lines.index(expected) - 1] == style.format(db="payments_test").rstrip("\r\n")
-    assert created_databases(new) == set(names) | {"payments_reports"}
+    local = lines.index(expected.format(db="payments_reports_local"))
+    assert lines[local - 1] == style.format(db="payments_test").rstrip("\r\n")
+    assert lines[local + 1] == expected.format(db="payments_reports_test")
+    assert created_databases(new) == set(names) | reports_databases("payments")
 
 
 def test_each_context_edited_in_turn_keeps_the_others_lines(
@@ -127,7 +139,7 @@ def test_each_context_edited_in_turn_keeps_the_others_lines(
         for old, new in _changed(before, snapshot(root)).values():
             assert only_insertions(old, new)
     script = (root / SCRIPT).read_text()
-    assert created_databases(script) >= {f"{n}_reports" for n in EIGHT}
+    assert created_databases(script) >= {db for n in EIGHT for db in reports_databases(n)}
     env_example = (root / ".env.example").read_text()
     for name in EIGHT:
         assert f"{name.upper()}_REPORTS_DATABASE_URL" in env_example
@@ -141,7 +153,7 @@ def test_each_context_edited_in_turn_keeps_the_others_lines(
     terminator=st.sampled_from([";", "", " ;"]),
     trailing=st.sampled_from(["", "\n-- end\n", "\nEOSQL\n"]),
 )
-def test_any_script_style_gains_exactly_one_line(
+def test_any_script_style_gains_exactly_one_line_per_database(
     indent: str, keyword: str, terminator: str, trailing: str
 ) -> None:
     with tempfile.TemporaryDirectory() as folder:
@@ -157,9 +169,10 @@ def test_any_script_style_gains_exactly_one_line(
         assert main([*ADD, "--context", "ordering", "--project", str(root)]) == 0
         new = (root / "ops" / "initdb" / "20-more.sql").read_text()
     assert only_insertions(text, new)
-    assert new.count("\n") == text.count("\n") + 1
-    assert f"{indent}{keyword} ordering_reports{terminator}\n" in new
-    assert created_databases(new) == set(names) | {"ordering_reports"}
+    assert new.count("\n") == text.count("\n") + 2
+    for database in reports_databases("ordering"):
+        assert f"{indent}{keyword} {database}{terminator}\n" in new
+    assert created_databases(new) == set(names) | reports_databases("ordering")
 
 
 def test_init_script_fixture_creates_what_it_says() -> None:

@@ -105,21 +105,74 @@ def test_one_variable_for_one_server_is_sharing(tmp_path: Path) -> None:
     assert "workspace-shared-variable" not in {code for code, _f, _e in _codes(root)}
 
 
-@pytest.mark.parametrize(
+OFF_THE_SHARED = pytest.mark.parametrize(
     ("old", "new", "code"),
     [
         ("15433/message_store", "15434/message_store", "workspace-event-store"),
         ("16379/0", "16379/4", "workspace-broker"),
     ],
 )
-def test_a_context_off_the_shared_event_store_or_broker(
+
+
+def _handler(root: Path, context: str, stream: str, module: str = "handlers.py") -> None:
+    """A module of `context` whose event handler reads `stream` (a literal, or code)."""
+    (root / "src" / context / module).write_text(
+        f"from {context}.domain import {context}\n\n\n"
+        f"@{context}.event_handler(part_of=None, stream_category={stream})\n"
+        "class Heard:\n    pass\n"
+    )
+
+
+@OFF_THE_SHARED
+def test_a_context_off_the_shared_event_store_or_broker_that_exchanges_no_events(
     tmp_path: Path, old: str, new: str, code: str
+) -> None:
+    """The contexts' code subscribes to no other context's stream: nothing crosses, so a
+    context on an event store or broker of its own is its choice, not a finding."""
+    root = workspace(tmp_path / "shop", EIGHT)
+    _edit(root / "src/reviews/domain.toml", old, new)
+    assert [(c, f, e) for c, f, e in _codes(root) if c == code] == []
+
+
+@OFF_THE_SHARED
+@pytest.mark.parametrize("reader", ["reviews", "ordering"])
+def test_a_context_reading_anothers_events_off_its_event_store_or_broker(
+    tmp_path: Path, old: str, new: str, code: str, reader: str
 ) -> None:
     root = workspace(tmp_path / "shop", EIGHT)
     _edit(root / "src/reviews/domain.toml", old, new)
-    found = [(c, f, e) for c, f, e in _codes(root) if c == code]
-    # The one context that differs from the seven others, in base and test (test inherits).
-    assert found == [(code, "src/reviews/domain.toml", "base")]
+    writer = "ordering" if reader == "reviews" else "reviews"
+    _handler(root, reader, f'"{writer}::order"')
+    findings = [f for f in run_check(root, environ={}).findings if f.code == code]
+    # The reader's, in base and test (test inherits), naming both contexts and the stream.
+    assert [(f.file, f.env) for f in findings] == [(f"src/{reader}/domain.toml", "base")]
+    message = findings[0].message
+    assert f"context {reader} reads context {writer}'s events" in message
+    assert f"'{writer}::order', src/{reader}/handlers.py:4" in message
+
+
+@OFF_THE_SHARED
+@pytest.mark.parametrize(
+    ("planted", "why"),
+    [
+        ('f"{__name__}::order"', "src/payments/handlers.py:4 subscribes to a stream its code"),
+        ("'ordering::order'\n(", "src/payments/handlers.py does not parse"),
+    ],
+    ids=["computed", "broken"],
+)
+def test_what_the_code_does_not_say_is_said_not_guessed(
+    tmp_path: Path, old: str, new: str, code: str, planted: str, why: str
+) -> None:
+    root = workspace(tmp_path / "shop", EIGHT)
+    _edit(root / "src/reviews/domain.toml", old, new)
+    _handler(root, "payments", planted)
+    findings = [f for f in run_check(root, environ={}).findings if f.code == code]
+    # On the context that differs, naming the one whose code does not say, and why.
+    assert [(f.file, f.env) for f in findings] == [("src/reviews/domain.toml", "base")]
+    message = findings[0].message
+    assert "and context payments's is" in message
+    assert "cannot tell whether they exchange events (payments: " in message
+    assert why in message
 
 
 def test_a_local_database_compose_does_not_create(tmp_path: Path) -> None:
@@ -244,3 +297,23 @@ def test_a_ci_job_that_creates_no_database_for_a_context(tmp_path: Path) -> None
         CI.format(extra="      - run: createdb -h localhost -p 15432 payments_test\n")
     )
     assert not [f for f in run_check(root, environ={}).findings if f.code.startswith("ci-")]
+
+
+def test_the_generated_example_crossing_is_read(tmp_path: Path) -> None:
+    """`new --context` makes catalogue handle ordering's CustomerRegistered (its stream
+    category in a module constant): on another event store in one environment, catalogue
+    is warned of, naming ordering and the stream; the other contexts' choices stand."""
+    root = tmp_path / "w"
+    argv = ["new", str(root), "--defaults", "--context", "ordering", "--context", "catalogue"]
+    assert main(argv) == 0
+    assert (
+        main(["set", "test.event_store=memory", "--context", "ordering", "--project", str(root)])
+        == 0
+    )
+    findings = [
+        f for f in run_check(root, environ={}).findings if f.code == "workspace-event-store"
+    ]
+    assert [(f.file, f.env) for f in findings] == [("src/catalogue/domain.toml", "test")]
+    message = findings[0].message
+    assert "context catalogue reads context ordering's events" in message
+    assert "'ordering::customer', src/catalogue/ordering_customers.py:" in message

@@ -49,11 +49,12 @@ def test_compose_serves_each_server_once_with_every_contexts_database(
     assert set(services) == expected
     check = services["postgres"]["healthcheck"]["test"][1]
     on_postgres = [c for c in contexts if c != "payments"]
+    # The test overlay's database of each context (base is in memory with --defaults).
     for context in on_postgres:
-        assert f"createdb -U postgres shop_{context})" in check, context
+        assert f"createdb -U postgres shop_{context}_test)" in check, context
     if "payments" in contexts:
         assert (
-            "CREATE DATABASE IF NOT EXISTS shop_payments"
+            "CREATE DATABASE IF NOT EXISTS shop_payments_test"
             in services["mysql"]["healthcheck"]["test"][1]
         )
 
@@ -159,7 +160,7 @@ def test_gitlab_ci_runs_every_contexts_suite_in_both_lanes(tmp_path: Path) -> No
     integration = ci["test-integration"]
     assert "protean db setup --domain=src/$CONTEXT/domain.py" in integration["script"]
     create = next(line for line in integration["script"] if "CREATE DATABASE" in line)
-    assert "shop_ordering" in create and "shop_catalogue" in create
+    assert "shop_ordering_test" in create and "shop_catalogue_test" in create
     assert integration["variables"]["ORDERING_DATABASE_URL"].endswith(
-        "@postgres:5432/shop_ordering"
+        "@postgres:5432/shop_ordering_test"
     )

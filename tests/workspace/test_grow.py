@@ -75,7 +75,7 @@ def test_an_added_context_is_in_every_shared_file_and_resolves(tmp_path: Path) -
     assert '["ordering", "catalogue", "billing"]' in workflow
     assert (root / "deploy/kubernetes/base/billing-engine.yaml").is_file()
     config = load_config(root / "src" / "billing", "test")
-    assert config["databases"]["default"]["database_uri"].endswith("/shop_billing")
+    assert config["databases"]["default"]["database_uri"].endswith("/shop_billing_test")
     assert config["databases"]["default"]["provider"] == "mysql"
     assert '"src/billing"' in (root / "pyproject.toml").read_text()
 
@@ -167,7 +167,7 @@ def test_a_context_like_another_takes_its_choices_and_its_own_storage(tmp_path: 
     config = load_config(root / "src" / "billing", "test")
     database = config["databases"]["default"]
     assert database["provider"] == "mysql"
-    assert database["database_uri"].endswith("/shop_billing")
+    assert database["database_uri"].endswith("/shop_billing_test")
     assert "BILLING_DATABASE_URL" in (root / "src/billing/domain.toml").read_text()
     assert config["caches"]["default"]["provider"] == "memory"
     plain = ["add-context", "shipping", "--like", "nowhere", "--project", str(root)]

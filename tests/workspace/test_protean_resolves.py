@@ -73,7 +73,7 @@ def test_production_reads_each_contexts_own_variables_and_the_shared_ones(
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_each_context_has_its_own_database_on_the_one_server(workspaces, case: str) -> None:
-    """Test overlay: `<package>_<context>` per context, every URL on the same server."""
+    """Test overlay: `<package>_<context>_test` per context, every URL on the same server."""
     root = workspaces[case]
     servers = set()
     databases = {}
@@ -82,7 +82,7 @@ def test_each_context_has_its_own_database_on_the_one_server(workspaces, case: s
         parts = urlsplit(uri)
         servers.add((parts.scheme, parts.hostname, parts.port))
         databases[context] = parts.path.lstrip("/")
-    expected = {context: f"shop_{context}" for context in databases}
+    expected = {context: f"shop_{context}_test" for context in databases}
     assert databases == expected
     mysql = {context for context in databases if context == "payments"}
     assert len(servers) == (2 if mysql else 1)  # payments is on MySQL in the eight
@@ -94,7 +94,7 @@ def test_a_variable_of_a_context_moves_that_context_alone(workspaces) -> None:
     ordering = _config(root, "ordering", "test", moved)["databases"]["default"]
     catalogue = _config(root, "catalogue", "test", moved)["databases"]["default"]
     assert ordering["database_uri"] == moved["ORDERING_DATABASE_URL"]
-    assert catalogue["database_uri"].endswith("/shop_catalogue")
+    assert catalogue["database_uri"].endswith("/shop_catalogue_test")
 
 
 def test_qualified_keys_change_their_context_alone(workspaces) -> None:

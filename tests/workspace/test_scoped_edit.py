@@ -7,9 +7,11 @@ keeps insert-only edits (test_adopt.py)."""
 from __future__ import annotations
 
 import difflib
+import re
 import shutil
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -18,6 +20,7 @@ from hypothesis import strategies as st
 
 from scaffolder.check import ERROR, run_check
 from scaffolder.cli import main
+from tests.support.protean_config import load_config
 from tests.support.validators import (
     assert_compose_valid,
     assert_github_workflow_valid,
@@ -78,18 +81,22 @@ def test_a_database_added_to_one_context_reaches_the_workspace_files(
     assert "left" not in err and "not written by protean-init" not in err, err
     after = snapshot(root)
 
+    # Named <package>_<context>_<name> as the context's default database is, and in the
+    # test overlay its own, ending in _test as the default's test database does.
     compose = after[COMPOSE].decode()
-    assert "createdb -U postgres ordering_reports" in compose
+    assert "createdb -U postgres wsdemo_ordering_reports)" in compose
+    assert "createdb -U postgres wsdemo_ordering_reports_test)" in compose
     assert_compose_valid(root / COMPOSE)
     workflow = after[CI].decode()
-    assert "createdb ordering_reports" in workflow
+    assert "createdb wsdemo_ordering_reports_test" in workflow
     assert "ORDERING_REPORTS_DATABASE_URL:" in workflow.split("\n  test:")[-1]
     assert_github_workflow_valid(root / CI)
-    # .env.example names the new variable once per section it belongs to, nothing twice.
+    # .env.example names the new variable once per section it belongs to, nothing twice:
     removed, added = _diff(before[ENV_EXAMPLE], after[ENV_EXAMPLE])
     assert removed == []
     variable_lines = [line for line in added if "ORDERING_REPORTS_DATABASE_URL=" in line]
-    assert len(variable_lines) == len(set(variable_lines)) == 2, added
+    # base's, production's and the test overlay's own (its own database: _test)
+    assert len(variable_lines) == len(set(variable_lines)) == 3, added
     env_example = after[ENV_EXAMPLE].decode().splitlines()
     assert all(env_example.count(line) == 1 for line in variable_lines)
 
@@ -102,14 +109,16 @@ def test_a_database_added_to_one_context_reaches_the_workspace_files(
         removed, added = _diff(before[path], after[path])
         if path == CI:
             # The one createdb step creates the new database too.
-            assert removed == ["        run: createdb wsdemo_catalogue && createdb wsdemo_ordering"]
+            assert removed == [
+                "        run: createdb wsdemo_catalogue_test && createdb wsdemo_ordering_test"
+            ]
         else:
             assert removed == [], (path, removed)
         assert added, path
     removed, added = _diff(before[COMPOSE], after[COMPOSE])
     assert len(removed) == len(added) == 2
     assert all(
-        "ordering_reports" not in r and "ordering_reports" in a
+        "wsdemo_ordering_reports" not in r and "wsdemo_ordering_reports_test" in a
         for r, a in zip(removed, added, strict=True)
     )
 
@@ -123,8 +132,8 @@ def test_a_database_added_to_one_context_reaches_the_workspace_files(
 
     # add-context after it merges against a record that is the files' own.
     assert _run(root, "add-context", "billing") == 0
-    assert "createdb -U postgres ordering_reports" in (root / COMPOSE).read_text()
-    assert "createdb -U postgres wsdemo_billing" in (root / COMPOSE).read_text()
+    assert "createdb -U postgres wsdemo_ordering_reports" in (root / COMPOSE).read_text()
+    assert "createdb -U postgres wsdemo_billing_test" in (root / COMPOSE).read_text()
     assert _problems(root) == []
     assert_compose_valid(root / COMPOSE)
 
@@ -136,7 +145,7 @@ def test_a_users_edit_to_a_shared_file_is_kept_by_a_context_edit(tmp_path: Path)
     argv = ["add-database", "reports", "--provider", "postgresql", "--context", "catalogue"]
     assert _run(root, *argv) == 0
     assert compose.read_text().startswith("# my own note\n")
-    assert "createdb -U postgres catalogue_reports" in compose.read_text()
+    assert "createdb -U postgres wsdemo_catalogue_reports" in compose.read_text()
     assert _problems(root) == []
 
 
@@ -147,15 +156,15 @@ def test_a_context_edit_conflicting_with_the_users_writes_nothing(
     workflow = root / CI
     # The user's own createdb step: the line the new database changes.
     text = workflow.read_text()
-    mine = "createdb wsdemo_catalogue && createdb wsdemo_ordering && createdb mine"
-    workflow.write_text(text.replace("createdb wsdemo_catalogue && createdb wsdemo_ordering", mine))
+    ours = "createdb wsdemo_catalogue_test && createdb wsdemo_ordering_test"
+    workflow.write_text(text.replace(ours, f"{ours} && createdb mine"))
     before = snapshot(root)
     argv = ["add-database", "reports", "--provider", "postgresql", "--context", "ordering"]
     assert _run(root, *argv) == 1
     assert CI in capsys.readouterr().err
     assert snapshot(root) == before
     assert _run(root, *argv, "--force") == 0
-    assert "createdb ordering_reports" in workflow.read_text()
+    assert "createdb wsdemo_ordering_reports_test" in workflow.read_text()
 
 
 # One edit of one context: (command, context, argument).
@@ -193,21 +202,26 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _new(tmp_path_factory.mktemp("generated") / "wsdemo")
 
 
-def _argv(root: Path, index: int, edit: tuple[str, str, str], added: list[tuple[str, str]]):
-    """The command line of one edit; `added`: the (kind, name) slots added so far, by context
-    (None: nothing to run)."""
+# A slot this sequence added: its kind, its name, and the name its storage was given (a
+# renamed slot keeps its storage).
+Added = tuple[str, str, str]
+
+
+def _argv(root: Path, index: int, edit: tuple[str, str, str], added: list[Added]):
+    """The command line of one edit; `added`: the slots added so far, by context (None:
+    nothing to run)."""
     command, context, argument = edit
     if command in _PROVIDERS:
         provider = argument if argument in _PROVIDERS[command] else min(_PROVIDERS[command])
-        added.append((command.removeprefix("add-"), f"s{index}"))
+        added.append((command.removeprefix("add-"), f"s{index}", f"s{index}"))
         return [command, f"s{index}", "--provider", provider]
     if command in ("rename-last", "remove-last"):
         if not added:
             return None
-        kind, name = added.pop()
+        kind, name, storage = added.pop()
         if command == "remove-last":
             return [f"remove-{kind}", name]
-        added.append((kind, f"r{index}"))
+        added.append((kind, f"r{index}", storage))
         return [f"rename-{kind}", name, f"r{index}"]
     if command == "add-env":
         # The user took the context's [memory] overlay out by hand; add-env puts it back.
@@ -218,7 +232,7 @@ def _argv(root: Path, index: int, edit: tuple[str, str, str], added: list[tuple[
 
 
 def _apply(
-    root: Path, index: int, edit: tuple[str, str, str], added: dict[str, list[tuple[str, str]]]
+    root: Path, index: int, edit: tuple[str, str, str], added: dict[str, list[Added]]
 ) -> None:
     context = edit[1]
     argv = _argv(root, index, edit, added.setdefault(context, []))
@@ -237,6 +251,34 @@ def test_a_database_added_then_removed_gives_every_byte_back(tmp_path: Path) -> 
     assert snapshot(root) == before
 
 
+def _database_name(uri: str) -> str:
+    """The database (PostgreSQL) or file stem (SQLite) a URL names."""
+    path = urlsplit(uri).path
+    return PurePosixPath(path).stem if uri.startswith("sqlite") else path.lstrip("/")
+
+
+def _assert_named_by_the_rule(root: Path, added: dict[str, list[Added]]) -> None:
+    """Every database of every context, as Protean's loader resolves it in base and the test
+    overlay with no variable set, is named by the workspace's rule: `wsdemo_<context>`
+    (`_<storage>` for a named one), `_test` at the end in the test overlay."""
+    for context in CONTEXTS:
+        folder = root / "src" / context
+        variables = set(re.findall(r"\$\{(\w+)", (folder / "domain.toml").read_text()))
+        storages = {"default": ""} | {
+            name: f"_{storage}"
+            for kind, name, storage in added.get(context, [])
+            if kind == "database"
+        }
+        for env, suffix in (("base", ""), ("test", "_test")):
+            databases = load_config(folder, env, clear=variables)["databases"]
+            for name, storage in storages.items():
+                uri = databases[name].get("database_uri")
+                if uri is None:
+                    continue  # in memory
+                expected = f"wsdemo_{context}{storage}{suffix}"
+                assert _database_name(uri) == expected, (context, env, name, uri)
+
+
 @settings(
     max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -247,10 +289,11 @@ def test_edits_across_contexts_keep_the_workspace_consistent(
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder) / "wsdemo"
         shutil.copytree(generated, root, symlinks=True)
-        added: dict[str, list[tuple[str, str]]] = {}
+        added: dict[str, list[Added]] = {}
         for index, edit in enumerate(edits):
             _apply(root, index, edit, added)
             assert _problems(root) == [], (index, edit)
+            _assert_named_by_the_rule(root, added)
         assert_compose_valid(root / COMPOSE)
         assert _run(root, "add-context", "billing") == 0
         assert _problems(root) == []
@@ -302,7 +345,7 @@ def test_ci_at_the_root_switches_the_whole_workspace(tmp_path: Path) -> None:
     # A context's edit after it keeps to GitLab.
     argv = ["add-database", "reports", "--provider", "postgresql", "--context", "catalogue"]
     assert _run(root, *argv) == 0
-    assert "catalogue_reports" in (root / ".gitlab-ci.yml").read_text()
+    assert "wsdemo_catalogue_reports_test" in (root / ".gitlab-ci.yml").read_text()
     assert not (root / CI).exists()
     assert _problems(root) == []
 
@@ -332,5 +375,5 @@ def test_the_edit_menus_proposal_is_the_same_workspace_change(tmp_path: Path) ->
     project = apply_proposal(proposal)
     assert project is not None and project.context is not None
     assert project.context.name == "ordering"
-    assert "createdb -U postgres ordering_reports" in (root / COMPOSE).read_text()
+    assert "createdb -U postgres wsdemo_ordering_reports" in (root / COMPOSE).read_text()
     assert _problems(root) == []
