@@ -121,22 +121,29 @@ def editing(
     pending and previews the files as they are (and refuses a journal not protean-init's).
     `context` and `here` choose a workspace's context (open_project).
     """
-    from scaffolder.transaction.lock import project_lock
-
-    if dry_run:
-        if root.is_dir():
-            from scaffolder.transaction.journal import pending_change
-
-            pending = pending_change(root)
-            if pending is not None:
-                print(pending, file=sys.stderr)
-        yield open_project(root, context, here)
-        return
     if not root.is_dir():
         yield open_project(root)  # its "no such project folder" error
         return
-    with project_lock(root):
+    with guarded(root, dry_run=dry_run):
         yield open_project(root, context, here)
+
+
+@contextlib.contextmanager
+def guarded(root: Path, *, dry_run: bool = False) -> Iterator[None]:
+    """The project lock, taken before reading and recovering an interrupted run first; a dry
+    run takes none and recovers nothing, saying when a recovery is pending (`editing`)."""
+    from scaffolder.transaction.lock import project_lock
+
+    if dry_run:
+        from scaffolder.transaction.journal import pending_change
+
+        pending = pending_change(root)
+        if pending is not None:
+            print(pending, file=sys.stderr)
+        yield
+        return
+    with project_lock(root):
+        yield
 
 
 def commit(
