@@ -354,3 +354,64 @@ def test_a_workspace_without_its_record_of_what_was_generated_is_refused(
     assert result.code == 2 and "generated is missing" in result.err
     assert len(result.err.strip().splitlines()) == 1, result.err
     assert snapshot(made) == before
+
+
+def test_a_planted_record_never_deletes_a_file_of_the_users(made: Path, cli, run_next) -> None:
+    """A record naming a file of the user's in a context, with its exact content, as if
+    generated: the next version does not generate it, yet it is not removed (only a file the
+    older version's own templates generate for this workspace can be)."""
+    own = made / f"src/{ORDERING}/pricing.py"
+    own.write_text("RATE = 3\n")
+    (made / recorded_name(f"src/{ORDERING}/pricing.py")).write_text("RATE = 3\n")
+    run_next()
+
+    result = cli("upgrade --project", made)
+
+    assert result.code == 0, result.err
+    assert own.read_text() == "RATE = 3\n"
+    assert outcome_of(result.out, f"src/{ORDERING}/pricing.py") == (
+        "kept yours (no longer generated)"
+    )
+    assert not (made / f"tests/{CATALOGUE}/{_in_tests(REMOVED)}").exists()
+
+
+# --- the release ---------------------------------------------------------------------------
+
+
+def test_this_versions_templates_ship_as_its_release() -> None:
+    """A later version tells what this one generated for a project (which files its upgrade
+    may remove) by this version's templates, shipped under templates/releases/<version>/:
+    they must be the templates this version renders, byte for byte."""
+    from scaffolder.template_source import packaged_root, shipped_releases
+
+    shipped = shipped_releases().get(__version__)
+    assert shipped is not None, f"templates/releases/{__version__}/project is missing"
+
+    def files(root: Path) -> dict[str, bytes]:
+        return {
+            p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*"))
+            if p.is_file() and "__pycache__" not in p.parts
+        }
+
+    assert files(shipped) == files(packaged_root()), (
+        f"templates/project changed while the version is {__version__}: bump the version, or "
+        f"copy it again (rm -r templates/releases/{__version__}/project && cp -r "
+        f"templates/project templates/releases/{__version__}/)"
+    )
+
+
+def test_the_shipped_release_renders_a_workspace_as_its_record_says(made: Path) -> None:
+    """What a later version's upgrade reads of a workspace this version made: this release's
+    shipped templates give every recorded file back (the configs aside: never rendered)."""
+    from scaffolder.generated_record import merge_base, read_recorded, recorded_paths
+    from scaffolder.reopen.workspace_edit import read_layout
+    from scaffolder.reopen.workspace_generated import is_config, workspace_generated
+    from scaffolder.template_source import shipped_releases
+
+    listed = recorded_paths(made)
+    rendered = workspace_generated(read_layout(made), listed, shipped_releases()[__version__])
+    recorded = read_recorded(made, listed)
+    assert set(rendered) == {path for path in recorded if not is_config(path)}
+    for path, content in rendered.items():
+        assert merge_base(recorded[path], content) == content, path
