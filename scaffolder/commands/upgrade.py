@@ -50,7 +50,8 @@ def _whole_workspace(root: Path, context: str | None) -> bool:
     and leave the rest, is refused. A hand-made workspace (no answers record) is refused as a
     hand-made project is: it has nothing to upgrade from."""
     from scaffolder.project_files import read_answers
-    from scaffolder.reopen.upgrade import is_workspace_record, project_version
+    from scaffolder.reopen.upgrade import project_version
+    from scaffolder.reopen.workspace_edit import is_workspace_record
     from scaffolder.workspace import discover
 
     if not root.is_dir():

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -93,7 +93,7 @@ def open_project(root: Path, context: str | None = None, here: Path | None = Non
     require_editable(tree, text, config)
     answers = read_answers(root)
     identity = project_identity(root, answers)
-    if not workspace.several:
+    if not workspace.several and not _one_context_workspace(root, chosen, answers):
         return Project(root, config, text, tree, answers, identity)
     # One context's config is not the workspace's: the record of what was generated (one
     # config's snapshot, the base of a three-way merge) would make the next context's edit
@@ -107,6 +107,17 @@ def open_project(root: Path, context: str | None = None, here: Path | None = Non
 
 # The answers that record one config as the base of the next merge (see open_project).
 WHOLE_PROJECT_RECORD = ("generated_from", "derived_files")
+
+
+def _one_context_workspace(root: Path, chosen: Context, answers: Mapping[str, Any]) -> bool:
+    """Whether a project of one config is a workspace of one context protean-init made
+    (`new --context` with one, or `remove-context` down to one): its config beside its
+    package, its record the workspace's. Its edits are then a workspace context's, as in a
+    workspace of several: the record is not one project's, and read as one it would be
+    rewritten as a single project's, the shared files left as not protean-init's."""
+    from scaffolder.reopen.workspace_edit import is_workspace_record
+
+    return chosen.folder.resolve() != root.resolve() and is_workspace_record(answers)
 
 
 @contextlib.contextmanager
