@@ -24,11 +24,14 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scaffolder.errors import UsageError
 from scaffolder.project_files import ANSWERS_FILE
 from scaffolder.reopen.project import Project
+
+if TYPE_CHECKING:
+    from scaffolder.reopen.workspace_generated import Generated
 
 # The first version that keeps the record of what it generated.
 RECORD_SINCE = "0.2.0"
@@ -157,28 +160,53 @@ def plan_workspace_upgrade(root: Path) -> Upgrade:
             "generated, the base of the upgrade; restore it (git checkout) and run again"
         )
     listed = recorded_paths(root)
-    theirs = workspace_generated(layout, listed, running_root())
-    base = read_recorded(root, listed | set(theirs))
+    now = workspace_generated(layout, listed, running_root())
+    old_templates = templates_of(old_version)
+    then = workspace_generated(layout, listed, old_templates) if old_templates else None
+    base = read_recorded(root, listed | set(now.files))
+    theirs = {**_template_changes(base, now.written_once, then), **now.derived}
     # The contexts' configs are the user's: never merged, never removed (their record stays,
     # remove-context's proof that they are as generated).
     owned = {path for path in set(base) | set(theirs) if not is_config(path)}
-
-    def generated_by_old(removed: set[str]) -> set[str]:
-        templates = templates_of(old_version)
-        if templates is None:
-            return set()
-        return removed & set(workspace_generated(layout, listed, templates))
-
     upgrade = _merged(
         root,
         (old_version, new_version),
         f"base: the record of what protean-init {old_version} generated ({RECORD_DIR}/)",
         {path: (base.get(path), theirs.get(path)) for path in owned},
-        generated_by_old,
+        lambda removed: removed & set(then.files) if then is not None else set(),
     )
     text = (root / ANSWERS_FILE).read_text(encoding="utf-8")
     upgrade.files[ANSWERS_FILE] = _with_template(text, new_version)
     return upgrade
+
+
+def _template_changes(
+    recorded: Mapping[str, bytes], now: Mapping[str, bytes], then: Generated | None
+) -> dict[str, bytes]:
+    """A workspace's written-once files as this version would have written them: the record
+    of each with the template change (from what the older version's templates render for it
+    to what this version's do) applied. A file written once keeps what it was written from
+    (the choices then; the single project's templates, for the package of a project that
+    became a workspace) and takes only the template's change: where that change does not
+    apply to it, it stays as recorded. Without the older templates, this version's files."""
+    from scaffolder.generated_record import merge_base
+    from scaffolder.reopen.derive import merge_file
+
+    if then is None:
+        return dict(now)
+    files: dict[str, bytes] = {}
+    for path, new in now.items():
+        old, written = then.written_once.get(path), recorded.get(path)
+        if old is None or written is None or old == new:
+            files[path] = new if old is None or written is None else merge_base(written, old)
+            continue
+        written = merge_base(written, old)
+        try:
+            rebased, conflicted = merge_file(old, written, new)
+        except UnicodeDecodeError:
+            rebased, conflicted = written, True
+        files[path] = written if conflicted else rebased
+    return files
 
 
 def _merged(

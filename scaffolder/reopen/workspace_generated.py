@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from scaffolder.project_files import ANSWERS_FILE
@@ -27,6 +28,8 @@ from scaffolder.workspace import CONTEXT_CONFIG_NAMES
 # The engine's scale is the workspace's, applied to (and checked in) each context, as `new`
 # applies it (scaffolder.commands.new_workspace).
 _SCALE_KEYS = ("replicas", "workers")
+# The workspace's own files `new` writes once (pyproject.toml is re-derived by every edit).
+_WRITTEN_ONCE = ("README.md", ".gitignore")
 # The second context `new` makes handles the first one's event: src/<context>/<source>_customers.py.
 _CROSSING = re.compile(r"src/([a-z_][a-z0-9_]*)/([a-z_][a-z0-9_]*)_customers\.py")
 
@@ -51,12 +54,21 @@ def recorded_specs(layout: Layout) -> dict[str, ProjectSpec]:
     )
     specs: dict[str, ProjectSpec] = {}
     for name, own in contexts.items():
+        # A local URL of the user's is recorded with its password masked, which no spec
+        # takes; a context's own files do not read URLs (its domain.toml holds them).
+        own = {key: value for key, value in own.items() if not _masked_url(key, value)}
         try:
             chosen = build_spec(project, answers={**scale, **own})
             specs[name] = context_spec(chosen, name)
         except UsageError as error:
             raise UsageError(f"{ANSWERS_FILE}: context {name!r}: {error}") from None
     return specs
+
+
+def _masked_url(key: str, value: object) -> bool:
+    from scaffolder.redact import MASK
+
+    return key.startswith("local_urls.") and isinstance(value, str) and MASK in value
 
 
 def crossing_sources(context: str, recorded: Iterable[str]) -> list[str]:
@@ -78,11 +90,25 @@ def crossing_sources(context: str, recorded: Iterable[str]) -> list[str]:
     return sources
 
 
-def workspace_generated(
-    layout: Layout, recorded: Iterable[str], templates: Path
-) -> dict[str, bytes]:
-    """What `templates` generate for the workspace `layout` (module docstring): by relative
-    path. `recorded`: the paths the record of what was generated lists."""
+@dataclass(frozen=True)
+class Generated:
+    """What templates generate for a workspace, by relative path, in two kinds."""
+
+    # Written once, by `new` or `add-context`, from the recorded choices: each context's own
+    # files (package, tests), the workspace's README and .gitignore. No edit rewrites them.
+    written_once: dict[str, bytes]
+    # Re-derived by every edit from every context's domain.toml: compose, CI, .env.example,
+    # the Dockerfile and manifests, pyproject.toml.
+    derived: dict[str, bytes]
+
+    @property
+    def files(self) -> dict[str, bytes]:
+        return {**self.written_once, **self.derived}
+
+
+def workspace_generated(layout: Layout, recorded: Iterable[str], templates: Path) -> Generated:
+    """What `templates` generate for the workspace `layout` (module docstring). `recorded`:
+    the paths the record of what was generated lists."""
     from scaffolder.workspace_render import (
         WORKSPACE_OWN_FILES,
         context_files,
@@ -90,14 +116,18 @@ def workspace_generated(
     )
 
     recorded = list(recorded)
-    files: dict[str, bytes] = {}
+    once: dict[str, bytes] = {}
     for name, spec in recorded_specs(layout).items():
         for source in crossing_sources(name, recorded) or [None]:
-            files.update(context_files(spec, source, templates))
-    files.update(
-        render_workspace_derived(layout.identity, layout.trees, templates, own=WORKSPACE_OWN_FILES)
+            once.update(context_files(spec, source, templates))
+    derived = render_workspace_derived(
+        layout.identity, layout.trees, templates, own=WORKSPACE_OWN_FILES
     )
-    return {path: content for path, content in files.items() if not _users(path)}
+    once.update({path: derived.pop(path) for path in _WRITTEN_ONCE if path in derived})
+    return Generated(
+        {path: content for path, content in once.items() if not _users(path)},
+        {path: content for path, content in derived.items() if not _users(path)},
+    )
 
 
 def _users(path: str) -> bool:

@@ -410,8 +410,81 @@ def test_the_shipped_release_renders_a_workspace_as_its_record_says(made: Path) 
     from scaffolder.template_source import shipped_releases
 
     listed = recorded_paths(made)
-    rendered = workspace_generated(read_layout(made), listed, shipped_releases()[__version__])
+    rendered = workspace_generated(read_layout(made), listed, shipped_releases()[__version__]).files
     recorded = read_recorded(made, listed)
     assert set(rendered) == {path for path in recorded if not is_config(path)}
     for path, content in rendered.items():
         assert merge_base(recorded[path], content) == content, path
+
+
+# --- workspaces made other ways -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "steps",
+    [
+        [["add-context", "billing"]],
+        [["remove-context", ORDERING]],
+        [["add-database", "reports", "--provider", "postgresql", "--context", ORDERING]],
+        [["set", "test.databases.default=sqlite", "--context", CATALOGUE]],
+    ],
+    ids=["add-context", "remove-context", "add-database", "set"],
+)
+def test_after_the_context_commands_this_version_has_nothing_to_upgrade(
+    made: Path, cli, steps: list[list[str]]
+) -> None:
+    """What this version renders for the workspace from its records is what it wrote, after
+    any context command: an upgrade to the same version changes nothing."""
+    for step in steps:
+        result = cli([*step, "--project", made])
+        assert result.code == 0, result.err
+    before = snapshot(made)
+    result = cli("upgrade --project", made)
+    assert result.code == 0, result.err
+    assert f"Up to date with protean-init {__version__}" in result.out
+    assert snapshot(made) == before
+
+
+def test_a_project_grown_into_a_workspace_keeps_its_own_files_kind(
+    tmp_path: Path, generated_projects: GeneratedProjects, cli, run_next
+) -> None:
+    """A single project that add-context made a workspace: its package, README and tests were
+    written by the single project's templates. An upgrade to the same version changes
+    nothing (the workspace's templates would give another README and domain module); to the
+    next, they take only the workspace templates' change where it applies to them, and the
+    added context takes every change."""
+    root = generated_projects.copy(tmp_path / "shop", name="shop")
+    readme = (root / "README.md").read_bytes()
+    result = cli("add-context billing --project", root)
+    assert result.code == 0, result.err
+    before = snapshot(root)
+    same = cli("upgrade --project", root)
+    assert same.code == 0, same.err
+    assert snapshot(root) == before
+
+    run_next()
+    result = cli("upgrade --project", root)
+
+    assert result.code == 0, result.err
+    # The workspace README template's change (none) is all it takes, not the single
+    # project's (its install line naming 0.3.0): which one wrote it is not recorded.
+    assert (root / "README.md").read_bytes() == readme
+    for context in ("shop", "billing"):
+        assert (root / f"tests/{context}/{_in_tests(ADDED)}").read_text() == ADDED_TEXT
+        assert not (root / f"tests/{context}/{_in_tests(REMOVED)}").exists()
+    assert DOMAIN_LINE[1] in (root / "src/billing/domain.py").read_text()
+    assert "actions/checkout@v9" in (root / GITHUB_WORKFLOW).read_text()
+
+
+def test_a_workspace_of_one_context_is_upgraded(
+    tmp_path: Path, generated_projects: GeneratedProjects, cli, run_next
+) -> None:
+    root = generated_projects.copy(tmp_path / "shop", "--context", ORDERING)
+    _append(root / f"src/{ORDERING}/domain.py", OUR_DOMAIN_NOTE)
+    run_next()
+    result = cli("upgrade --project", root)
+    assert result.code == 0, result.err
+    domain = (root / f"src/{ORDERING}/domain.py").read_text()
+    assert DOMAIN_LINE[1] in domain and domain.endswith(OUR_DOMAIN_NOTE)
+    assert "actions/checkout@v9" in (root / GITHUB_WORKFLOW).read_text()
+    assert f"_template: protean-init {NEXT}\n" in (root / ANSWERS_FILE).read_text()
