@@ -16,6 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from scaffolder import __version__
 from scaffolder.generated_record import RECORD_DIR, recorded_name
@@ -488,3 +490,99 @@ def test_a_workspace_of_one_context_is_upgraded(
     assert DOMAIN_LINE[1] in domain and domain.endswith(OUR_DOMAIN_NOTE)
     assert "actions/checkout@v9" in (root / GITHUB_WORKFLOW).read_text()
     assert f"_template: protean-init {NEXT}\n" in (root / ANSWERS_FILE).read_text()
+
+
+# --- random template edits x random user edits ----------------------------------------------
+
+# The workspace template edited, and the files it renders that the user may edit.
+RANDOM_TARGETS = {
+    "workspace/domain.py.jinja": (f"src/{ORDERING}/domain.py", f"src/{CATALOGUE}/domain.py"),
+    "workspace/README.md.jinja": ("README.md",),
+}
+
+
+def _edit_lines(lines: list[str], edits: list[tuple[int, str]], mark: str) -> list[str]:
+    """Apply (position, kind) edits to `lines`: replace, insert after, or delete a line."""
+    lines = list(lines)
+    for n, (at, kind) in enumerate(edits):
+        if not lines:
+            break
+        i = at % len(lines)
+        if kind == "replace":
+            lines[i] = f"{mark}-{n} replaced\n"
+        elif kind == "insert":
+            lines.insert(i + 1, f"{mark}-{n} added\n")
+        else:
+            del lines[i]
+    return lines
+
+
+_EDITS = st.lists(
+    st.tuples(st.integers(0, 200), st.sampled_from(["replace", "insert", "delete"])), max_size=3
+)
+
+
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    template_edits=_EDITS,
+    user_edits=_EDITS,
+    which=st.sampled_from(sorted(RANDOM_TARGETS)),
+    edited=st.integers(0, 1),
+)
+def test_random_template_edits_and_random_user_edits(
+    generated_projects: GeneratedProjects, cli, template_edits, user_edits, which, edited
+) -> None:
+    """Whatever the edits, in whichever context: a conflict writes nothing; a clean upgrade
+    holds every line the template changed in every file it renders and every line the user
+    changed, a file the user did not edit becomes the new version's whole, and a second run
+    is a no-op."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp, pytest.MonkeyPatch.context() as patch:
+        folder = Path(tmp)
+        contexts = [arg for name in CONTEXTS for arg in ("--context", name)]
+        root = generated_projects.copy(folder / "shop", *contexts)
+        templates = next_version(folder, changes={})
+        template = templates / which
+        lines = template.read_text().splitlines(keepends=True)
+        plain = [i for i, line in enumerate(lines) if line.strip() and not set(line) & set("{%#}")]
+        for n, (at, kind) in enumerate(template_edits):
+            i = plain[at % len(plain)]
+            # Plain lines only, replaced or followed by a marker: the template stays valid.
+            lines[i] = f"T-{n} {kind}\n" if kind == "replace" else f"{lines[i]}T-{n} {kind}\n"
+        template.write_text("".join(lines))
+        targets = RANDOM_TARGETS[which]
+        target = root / targets[edited % len(targets)]
+        target.write_text(
+            "".join(_edit_lines(target.read_text().splitlines(keepends=True), user_edits, "U"))
+        )
+        yours = target.read_text()
+        patch.setenv(TEST_TEMPLATES_ENV, str(templates))
+        patch.setenv(TEST_VERSION_ENV, NEXT)
+        before = snapshot(root)
+
+        result = cli("upgrade --project", root)
+
+        assert result.code in (0, 1), result.err
+        if result.code == 1:
+            assert "(conflict)" in result.err and target.name in result.err
+            assert snapshot(root) == before
+            return
+        for relative in targets:
+            theirs = (root / recorded_name(relative)).read_text()
+            merged = (root / relative).read_text()
+            for line in theirs.splitlines():
+                if line.startswith("T-"):
+                    assert line in merged.splitlines(), (relative, line, merged)
+            if root / relative != target or not user_edits:
+                assert merged == theirs, relative
+        for line in yours.splitlines():
+            if line.startswith("U-"):
+                assert line in target.read_text().splitlines(), (line, target.read_text())
+        after = snapshot(root)
+        assert cli("upgrade --project", root).code == 0
+        assert snapshot(root) == after
