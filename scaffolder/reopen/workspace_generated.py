@@ -45,7 +45,7 @@ def recorded_specs(layout: Layout) -> dict[str, ProjectSpec]:
     `new --answers` of the record would)."""
     from scaffolder.answers import build_spec
     from scaffolder.errors import UsageError
-    from scaffolder.workspace_spec import answers_contexts, context_spec
+    from scaffolder.workspace_spec import answers_contexts, context_spec, validate_context_name
 
     project_answers, contexts = answers_contexts(layout.answers)
     scale = {key: value for key, value in project_answers.items() if key in _SCALE_KEYS}
@@ -58,6 +58,8 @@ def recorded_specs(layout: Layout) -> dict[str, ProjectSpec]:
         # takes; a context's own files do not read URLs (its domain.toml holds them).
         own = {key: value for key, value in own.items() if not _masked_url(key, value)}
         try:
+            # The name becomes the folders its files are written in.
+            validate_context_name(name)
             chosen = build_spec(project, answers={**scale, **own})
             specs[name] = context_spec(chosen, name)
         except UsageError as error:

@@ -586,3 +586,34 @@ def test_random_template_edits_and_random_user_edits(
         after = snapshot(root)
         assert cli("upgrade --project", root).code == 0
         assert snapshot(root) == after
+
+
+@pytest.mark.parametrize(
+    ("planted", "said"),
+    [
+        ("../outside", "invalid context name"),
+        ("src", "invalid context name"),
+        ("ordering:\n    base.databases.default: mongodb", "mongodb"),
+    ],
+    ids=["path", "reserved", "provider"],
+)
+def test_a_planted_answers_record_is_refused_in_one_line(
+    made: Path, cli, run_next, planted: str, said: str
+) -> None:
+    """The record's context names become folders and its choices a spec: a name that is no
+    context's, or a choice no spec takes, is refused in one line naming it; nothing written."""
+    record = made / ANSWERS_FILE
+    text = record.read_text()
+    if ":" in planted:
+        text = text.replace("contexts:\n  ordering:\n", f"contexts:\n  {planted}\n", 1)
+        text = text.replace("    base.databases.default: memory\n", "", 1)
+    else:
+        text = text.replace("contexts:\n", f"contexts:\n  {planted!r}: {{}}\n", 1)
+    record.write_text(text)
+    run_next()
+    before = snapshot(made)
+    result = cli("upgrade --project", made)
+    assert result.code == 2, result.err
+    assert said in result.err and len(result.err.strip().splitlines()) == 1, result.err
+    assert snapshot(made) == before
+    assert not (made.parent / "outside").exists()
