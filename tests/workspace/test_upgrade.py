@@ -617,3 +617,21 @@ def test_a_planted_answers_record_is_refused_in_one_line(
     assert said in result.err and len(result.err.strip().splitlines()) == 1, result.err
     assert snapshot(made) == before
     assert not (made.parent / "outside").exists()
+
+
+def test_the_edit_menus_upgrade_in_a_context_is_the_whole_workspaces(made: Path, run_next) -> None:
+    """The menu edits one context: its upgrade offer and proposal there are the workspace's
+    (every context's files), and once written the same context is read again."""
+    from scaffolder.reopen.menu import apply_proposal, propose_upgrade, upgrade_offer
+    from scaffolder.reopen.project import open_project
+
+    edit_as_a_user(made)
+    run_next()
+    project = open_project(made, ORDERING)
+    assert upgrade_offer(project) == (__version__, NEXT)
+    proposal = propose_upgrade(project)
+    assert {f"src/{context}/domain.py" for context in CONTEXTS} <= set(proposal.paths)
+    again = apply_proposal(proposal)
+    assert again is not None and again.context is not None and again.context.name == ORDERING
+    assert_template_changes_arrived(made)
+    assert_user_edits_kept(made)
