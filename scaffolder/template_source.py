@@ -6,7 +6,8 @@ record of it (made before 0.2.0 kept `.protean-init/generated/`): the templates 
 release are shipped under `releases/<version>/project/`, as they were at that release.
 At each release, copy templates/project to templates/releases/<version>/project too: a later
 version then knows which files this one generated (upgrade removes a file the new templates
-drop only when the old ones generate it: the record naming it is not enough).
+drop only when the old ones generate it: the record naming it is not enough). 0.2.0's, the
+first with workspaces, ships so; a test holds the running version's copy to templates/project.
 
 Test-only: PROTEAN_INIT_TEST_TEMPLATES names another template folder (one laid out as
 templates/project) and PROTEAN_INIT_TEST_VERSION the version that folder is; together they

@@ -1,5 +1,6 @@
 """`protean-init upgrade`: bring a project made by an older protean-init to this version's
-templates, keeping every edit (scaffolder.reopen.upgrade).
+templates, keeping every edit (scaffolder.reopen.upgrade). In a workspace `new --context` made,
+the whole workspace, from its root or any context's folder.
 
 Conflicts are shown together and nothing is written (exit 1), unless --force takes this
 version's lines where they conflict; --dry-run shows every diff and writes nothing.
@@ -9,9 +10,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scaffolder.commands import add_reopen_arguments
+from scaffolder.errors import UsageError
 
 if TYPE_CHECKING:
     from scaffolder.reopen.upgrade import Upgrade
@@ -24,37 +27,74 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from scaffolder.redact import redact_text
-    from scaffolder.reopen.derive import MergeConflict, conflict_report
-    from scaffolder.reopen.project import editing
-    from scaffolder.reopen.upgrade import plan_upgrade
-    from scaffolder.writer import apply, changes_for, describe
+    from scaffolder.reopen.project import editing, guarded
+    from scaffolder.reopen.upgrade import plan_upgrade, plan_workspace_upgrade
 
-    with editing(
-        args.project, dry_run=args.dry_run, context=args.context, here=args.here
-    ) as project:
-        upgrade = plan_upgrade(project)
-        print(redact_text(upgrade.base), file=sys.stderr)
-        files = dict(upgrade.files)
-        if upgrade.conflicts:
-            if not args.force:
-                print(upgrade_report(upgrade), file=sys.stderr)
-                raise MergeConflict(
-                    "your edits conflict with the new templates; nothing written (resolve by "
-                    "hand, or --force to take the new templates' lines):\n"
-                    + conflict_report(upgrade.conflicts)
-                )
-            files.update({path: forced for path, (_, forced) in upgrade.conflicts.items()})
-        changes = changes_for(project.root, files)
-        if args.dry_run:
-            from scaffolder.generated_record import is_record
-
-            shown = [change for change in changes if not is_record(change.relative)]
-            print(describe(shown) if shown else "nothing would change")
-        else:
-            apply(changes, project.root)
+    root: Path = args.project
+    if _whole_workspace(root, args.context):
+        with guarded(root, dry_run=args.dry_run):
+            upgrade = plan_workspace_upgrade(root)
+            _write(args, root, upgrade)
+    else:
+        with editing(root, dry_run=args.dry_run, context=args.context, here=args.here) as project:
+            upgrade = plan_upgrade(project)
+            _write(args, root, upgrade)
     print(upgrade_report(upgrade, written=not args.dry_run))
     return 0
+
+
+def _whole_workspace(root: Path, context: str | None) -> bool:
+    """Whether `upgrade` at `root` upgrades a whole workspace: one `new --context` made (its
+    answers record lists the contexts), wherever in it the command runs. Its files are one
+    version's, as its record names one: --context, which would upgrade one context's files
+    and leave the rest, is refused. A hand-made workspace (no answers record) is refused as a
+    hand-made project is: it has nothing to upgrade from."""
+    from scaffolder.project_files import read_answers
+    from scaffolder.reopen.upgrade import project_version
+    from scaffolder.reopen.workspace_edit import is_workspace_record
+    from scaffolder.workspace import discover
+
+    if not root.is_dir():
+        return False  # editing's "no such project folder"
+    answers = read_answers(root)
+    if is_workspace_record(answers):
+        if context is not None:
+            raise UsageError(
+                f"--context {context!r}: upgrade takes the whole workspace, whose files are one "
+                "protean-init version's; run it without --context; nothing written"
+            )
+        return True
+    if not answers and discover(root).several:
+        project_version(root, answers)  # its refusal: not made by protean-init
+    return False
+
+
+def _write(args: argparse.Namespace, root: Path, upgrade: Upgrade) -> None:
+    """Say the base, then write the upgrade (or show it, with --dry-run); conflicts write
+    nothing unless --force."""
+    from scaffolder.redact import redact_text
+    from scaffolder.reopen.derive import MergeConflict, conflict_report
+    from scaffolder.writer import apply, changes_for, describe
+
+    print(redact_text(upgrade.base), file=sys.stderr)
+    files = dict(upgrade.files)
+    if upgrade.conflicts:
+        if not args.force:
+            print(upgrade_report(upgrade), file=sys.stderr)
+            raise MergeConflict(
+                "your edits conflict with the new templates; nothing written (resolve by "
+                "hand, or --force to take the new templates' lines):\n"
+                + conflict_report(upgrade.conflicts)
+            )
+        files.update({path: forced for path, (_, forced) in upgrade.conflicts.items()})
+    changes = changes_for(root, files)
+    if args.dry_run:
+        from scaffolder.generated_record import is_record
+
+        shown = [change for change in changes if not is_record(change.relative)]
+        print(describe(shown) if shown else "nothing would change")
+    else:
+        apply(changes, root)
 
 
 def upgrade_report(upgrade: Upgrade, *, written: bool = False) -> str:

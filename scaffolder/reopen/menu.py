@@ -270,7 +270,10 @@ def propose_upgrade(project: Project) -> Proposal:
     notes += [f"{outcome}: {path}" for path, outcome in upgrade.outcomes.items()]
     notes += [f"notes for {version}: {text}" for version, text in upgrade.notes]
     changes = changes_for(project.root, upgrade.files)
-    return Proposal(f"Upgrade to protean-init {upgrade.to_version}", project.root, changes, notes)
+    # A workspace's context: the whole workspace's upgrade, then that context read again.
+    context = project.context.name if project.context is not None else None
+    title = f"Upgrade to protean-init {upgrade.to_version}"
+    return Proposal(title, project.root, changes, notes, context)
 
 
 def propose_add_overlays(project: Project, envs: Sequence[str]) -> Proposal:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -96,7 +96,7 @@ def open_project(root: Path, context: str | None = None, here: Path | None = Non
     require_editable(tree, text, config)
     answers = read_answers(root)
     identity = project_identity(root, answers)
-    if not workspace.several:
+    if not workspace.several and not _one_context_workspace(root, chosen, answers):
         return Project(root, config, text, tree, answers, identity)
     # One context's config is not the workspace's: the record of what was generated (one
     # config's snapshot, the base of a three-way merge) would make the next context's edit
@@ -124,6 +124,17 @@ def _workspace_package(answers: dict[str, Any], identity: ProjectIdentity) -> st
 WHOLE_PROJECT_RECORD = ("generated_from", "derived_files")
 
 
+def _one_context_workspace(root: Path, chosen: Context, answers: Mapping[str, Any]) -> bool:
+    """Whether a project of one config is a workspace of one context protean-init made
+    (`new --context` with one, or `remove-context` down to one): its config beside its
+    package, its record the workspace's. Its edits are then a workspace context's, as in a
+    workspace of several: the record is not one project's, and read as one it would be
+    rewritten as a single project's, the shared files left as not protean-init's."""
+    from scaffolder.reopen.workspace_edit import is_workspace_record
+
+    return chosen.folder.resolve() != root.resolve() and is_workspace_record(answers)
+
+
 @contextlib.contextmanager
 def editing(
     root: Path, *, dry_run: bool = False, context: str | None = None, here: Path | None = None
@@ -136,22 +147,29 @@ def editing(
     pending and previews the files as they are (and refuses a journal not protean-init's).
     `context` and `here` choose a workspace's context (open_project).
     """
-    from scaffolder.transaction.lock import project_lock
-
-    if dry_run:
-        if root.is_dir():
-            from scaffolder.transaction.journal import pending_change
-
-            pending = pending_change(root)
-            if pending is not None:
-                print(pending, file=sys.stderr)
-        yield open_project(root, context, here)
-        return
     if not root.is_dir():
         yield open_project(root)  # its "no such project folder" error
         return
-    with project_lock(root):
+    with guarded(root, dry_run=dry_run):
         yield open_project(root, context, here)
+
+
+@contextlib.contextmanager
+def guarded(root: Path, *, dry_run: bool = False) -> Iterator[None]:
+    """The project lock, taken before reading and recovering an interrupted run first; a dry
+    run takes none and recovers nothing, saying when a recovery is pending (`editing`)."""
+    from scaffolder.transaction.lock import project_lock
+
+    if dry_run:
+        from scaffolder.transaction.journal import pending_change
+
+        pending = pending_change(root)
+        if pending is not None:
+            print(pending, file=sys.stderr)
+        yield
+        return
+    with project_lock(root):
+        yield
 
 
 def commit(

@@ -141,11 +141,17 @@ def add_context(
     return files
 
 
+def is_workspace_record(answers: Mapping[str, Any]) -> bool:
+    """Whether an answers record is a workspace's (`new --context`, `add-context`): it lists
+    each context's choices, where a single project's records one project's."""
+    return isinstance(answers.get("contexts"), Mapping)
+
+
 def is_recorded(layout: Layout) -> bool:
     """Whether protean-init generated this workspace of several contexts and keeps its record
     (each context's choices): its shared files are then re-derived from every context on each
     edit. A hand-made workspace has none, and a context's edit only inserts into its files."""
-    return layout.single is None and isinstance(layout.answers.get("contexts"), Mapping)
+    return layout.single is None and is_workspace_record(layout.answers)
 
 
 def whole_workspace_context(root: Path, context: str | None, here: Path | None) -> str | None:
@@ -161,7 +167,7 @@ def whole_workspace_context(root: Path, context: str | None, here: Path | None) 
     workspace = discover(root)
     if not workspace.several or (here is not None and workspace.containing(here) is not None):
         return None
-    if not isinstance(read_answers(root).get("contexts"), Mapping):
+    if not is_workspace_record(read_answers(root)):
         return None
     return workspace.names[0]
 

@@ -1,9 +1,10 @@
 """`protean-init upgrade`: a project made by an older protean-init takes the newer templates
 and keeps every edit.
 
-"The next version" is built here: a copy of the templates with changes (a line changed in the
-CI workflow, compose and Dockerfile templates, a file added, a file removed, notes) that the
-process renders as version 0.3.0 (scaffolder.template_source's test-only override). Projects
+"The next version" is built by tests.support.next_version: a copy of the templates with changes
+(a line changed in the CI workflow, compose and Dockerfile templates, a file added, a file
+removed, notes) that the process renders as version 0.3.0 (scaffolder.template_source's
+test-only override). Projects
 made by 0.1.0 are the fixture tests/fixtures/releases/protean-init-0.1.0.json, written by
 0.1.0 itself (commit bd5860b).
 """
@@ -24,43 +25,22 @@ from scaffolder import __version__
 from scaffolder.generated_record import RECORD_DIR, recorded_name
 from scaffolder.project_files import ANSWERS_FILE, GITHUB_WORKFLOW
 from scaffolder.redact import redact_text
-from scaffolder.template_source import TEST_TEMPLATES_ENV, TEST_VERSION_ENV, packaged_root
+from scaffolder.template_source import TEST_TEMPLATES_ENV, TEST_VERSION_ENV
+from tests.support.next_version import (
+    ADDED,
+    ADDED_TEXT,
+    DOCKERFILE_TEMPLATE,
+    NEXT,
+    NOTE,
+    REMOVED,
+    TEMPLATE,
+    next_version,
+)
 from tests.support.validators import assert_compose_valid, assert_github_workflow_valid
 
 from .support import REPO, snapshot
 
-NEXT = "0.3.0"
 RELEASE_0_1_0 = REPO / "tests" / "fixtures" / "releases" / "protean-init-0.1.0.json"
-TEMPLATE = "template"
-CI_TEMPLATE = '.github/workflows/{% if ci == "github" %}ci.yml{% endif %}.jinja'
-COMPOSE_TEMPLATE = "{% if compose and plan.services %}docker-compose.yml{% endif %}.jinja"
-DOCKERFILE_TEMPLATE = '{% if deploy != "none" %}Dockerfile{% endif %}.jinja'
-
-# The next version's changes, each a regex that must match in today's template.
-NEXT_CHANGES = {
-    CI_TEMPLATE: (r"(uses: actions/checkout@)v\d+", r"\1v9"),
-    COMPOSE_TEMPLATE: (r"interval: 5s", "interval: 3s"),
-    DOCKERFILE_TEMPLATE: (r"^# syntax=docker/dockerfile:1$", "# syntax=docker/dockerfile:1.7"),
-}
-ADDED = "tests/test_health.py"
-ADDED_TEXT = '"""Added by the next version."""\n\n\ndef test_health() -> None:\n    assert True\n'
-REMOVED = "tests/test_caches.py"
-NOTE = "Checkout v9, and compose health checks every 3 seconds."
-
-
-def next_version(folder: Path, changes: dict[str, tuple[str, str]] = NEXT_CHANGES) -> Path:
-    """A copy of the templates with `changes`, a file added, one removed, and notes."""
-    root = folder / "next-templates"
-    shutil.copytree(packaged_root(), root)
-    for relative, (pattern, replacement) in changes.items():
-        path = root / TEMPLATE / relative
-        text, count = re.subn(pattern, replacement, path.read_text(), flags=re.MULTILINE)
-        assert count, f"{pattern!r} no longer matches {relative}: update the test's change"
-        path.write_text(text)
-    (root / TEMPLATE / f"{ADDED}.jinja").write_text(ADDED_TEXT)
-    (root / TEMPLATE / f"{REMOVED}.jinja").unlink()
-    (root / "notes.yml").write_text(f'"{NEXT}": "{NOTE}"\n')
-    return root
 
 
 @pytest.fixture

@@ -295,3 +295,59 @@ def test_new_interrupted_at_every_step(
         before,
         after,
     )
+
+
+@pytest.mark.parametrize("mode", ["raise", "sigint"])
+def test_workspace_upgrade_interrupted_at_every_step(
+    mode: str, tmp_path: Path, generated_projects, monkeypatch, cli
+) -> None:
+    """`upgrade` of a 2-context workspace to the next version (one template line changed:
+    compose's health check, a file added to every context's tests, one dropped), interrupted
+    at each write step: all old or all new, then the next command finishes or undoes it."""
+    from scaffolder.template_source import TEST_TEMPLATES_ENV, TEST_VERSION_ENV
+    from tests.support.next_version import COMPOSE_TEMPLATE, NEXT, TEMPLATE, next_version
+
+    root = tmp_path / "shop"
+    templates = next_version(
+        tmp_path / "next", {f"{TEMPLATE}/{COMPOSE_TEMPLATE}": (r"interval: 5s", "interval: 3s")}
+    )
+    monkeypatch.setenv(TEST_TEMPLATES_ENV, str(templates))
+    monkeypatch.setenv(TEST_VERSION_ENV, NEXT)
+
+    def fresh() -> None:
+        if root.exists():
+            shutil.rmtree(root)
+        make_project("workspace", root, generated_projects)
+
+    def upgrade() -> tuple[int, str, str]:
+        return cli(["upgrade", "--project", str(root)])
+
+    def next_command() -> None:
+        code, _, err = cli(["ci", "--project", str(root)])
+        assert code == 0, err
+
+    fresh()
+    before = state(root)
+    assert upgrade()[0] == 0
+    after = state(root)
+    assert after != before
+    references = {}
+    for name, first in (("old", None), ("new", upgrade)):
+        fresh()
+        if first:
+            assert first()[0] == 0
+        next_command()
+        references[name] = state(root)
+
+    interrupt_every_step(
+        monkeypatch,
+        tmp_path / "shop",
+        mode,
+        fresh,
+        upgrade,
+        next_command,
+        lambda: state(root),
+        before,
+        after,
+        references,
+    )
