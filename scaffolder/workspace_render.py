@@ -147,6 +147,49 @@ def _deploy(identity: ProjectIdentity, context: _Context, extras: list[str]) -> 
     return {**data, "image": workspace, "secret": f"{workspace}-secrets"}
 
 
+def _image_deploy(
+    identity: ProjectIdentity, contexts: list[_Context], deploys: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The data of what every context shares: the one image (the Dockerfile) and the
+    overlay's one Secret, whose keys are the union of the contexts'. `engines`: each
+    context's engine as the image starts it. With several contexts the image's default
+    command starts none (it exits naming them): which engine a container runs is the compose
+    service's or the Deployment's choice, never the first context's by default. The health
+    ports the engines listen on are all exposed; the image's HEALTHCHECK probes the port
+    when every context shares it (port None otherwise: each service probes its own)."""
+    name = deployment.app_name(identity.project_name)
+    secrets = sorted({variable for d in deploys for variable in d["secret_variables"]})
+    engines = [
+        {
+            "context": context.name,
+            "command": d["command"],
+            "db_setup": d["db_setup"],
+            "needs_db_setup": d["needs_db_setup"],
+            "port": d["port"],
+        }
+        for context, d in zip(contexts, deploys, strict=True)
+    ]
+    ports = list(dict.fromkeys(d["port"] for d in deploys))
+    shared = {
+        **deploys[0],
+        "name": name,
+        "secret_variables": secrets,
+        "engines": engines,
+        "ports": ports,
+        "port": ports[0] if len(ports) == 1 else None,
+    }
+    if len(contexts) > 1:
+        # The message is an argument, not code: no quoting for JSON or Python to escape.
+        shared["command"] = [
+            "python",
+            "-c",
+            "import sys; sys.exit(sys.argv[1])",
+            f"the image {name} holds the engines of {', '.join(c.name for c in contexts)}: "
+            "start one with protean server --domain src/CONTEXT/domain.py",
+        ]
+    return shared
+
+
 def _workspace_data(identity: ProjectIdentity, contexts: list[_Context]) -> dict[str, Any]:
     """The data the shared files render with: the identity and the union plan."""
     from scaffolder.template_source import running_version
@@ -154,10 +197,7 @@ def _workspace_data(identity: ProjectIdentity, contexts: list[_Context]) -> dict
     plan = union_plan([c.plan for c in contexts], identity.project_name, identity.package_name)
     extras = list(plan.extras)
     deploys = [_deploy(identity, context, extras) for context in contexts]
-    # The image and the overlay's Secret hold every context: its keys are the union.
-    secrets = sorted({name for d in deploys for name in d["secret_variables"]})
-    name = deployment.app_name(identity.project_name)
-    shared_deploy = {**deploys[0], "name": name, "secret_variables": secrets}
+    shared_deploy = _image_deploy(identity, contexts, deploys)
     return {
         "project_name": identity.project_name,
         "package_name": identity.package_name,
