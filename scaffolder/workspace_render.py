@@ -190,6 +190,44 @@ def _image_deploy(
     return shared
 
 
+def _compose_engine(context: _Context, deploy: dict[str, Any]) -> dict[str, Any]:
+    """One context's engine as a compose service runs it from the workspace's image: its
+    command, `db setup` before it, its health port probed, its drain given time to finish,
+    and the variables its production reads with no default, each aimed at the compose
+    service its local default points at (the in-network host and container port, as
+    GitLab's CI aims them); one no local service serves is read from the shell or `.env`."""
+    from scaffolder.plan import ci_url
+    from scaffolder.spec.environments import PRODUCTION, TEST
+
+    plan = context.plan
+    local_env = TEST if TEST in plan.environments else plan.environments[0]
+    needed = deploy["secret_variables"]
+    # A local default serves production's variable only for the same provider (not a test
+    # PostgreSQL's URL for production's MySQL under one variable name).
+    production = {v.name: v.provider for v in plan.variables.get(PRODUCTION, ())}
+    environment: dict[str, str] = {}
+    services: list[str] = []
+    for variable in plan.variables.get(local_env, ()):
+        service = variable.provider.service if variable.provider else None
+        if variable.name not in needed or variable.default is None or variable.is_secret:
+            continue
+        if service is not None and production.get(variable.name) == variable.provider:
+            environment[variable.name] = ci_url(variable.default, service, service.name)
+            services += [service.name] if service.name not in services else []
+    return {
+        "name": f"{context.name}-engine",
+        "setup": f"{context.name}-db-setup" if deploy["needs_db_setup"] else None,
+        "context": context.name,
+        "command": deploy["command"],
+        "db_setup": deploy["db_setup"],
+        "environment": {name: environment.get(name) for name in needed},
+        "services": services,
+        "port": deploy["port"],
+        "liveness": deploy["liveness"],
+        "grace": deploy["grace"],
+    }
+
+
 def _workspace_data(identity: ProjectIdentity, contexts: list[_Context]) -> dict[str, Any]:
     """The data the shared files render with: the identity and the union plan."""
     from scaffolder.template_source import running_version
@@ -198,6 +236,11 @@ def _workspace_data(identity: ProjectIdentity, contexts: list[_Context]) -> dict
     extras = list(plan.extras)
     deploys = [_deploy(identity, context, extras) for context in contexts]
     shared_deploy = _image_deploy(identity, contexts, deploys)
+    engines = (
+        [_compose_engine(c, d) for c, d in zip(contexts, deploys, strict=True)]
+        if identity.deploy != "none"
+        else []
+    )
     return {
         "project_name": identity.project_name,
         "package_name": identity.package_name,
@@ -218,6 +261,7 @@ def _workspace_data(identity: ProjectIdentity, contexts: list[_Context]) -> dict
             "lint_steps": identity.lint_steps,
             "protean_init_version": running_version(),
             "deploy": shared_deploy,
+            "compose_engines": engines,
         },
     }
 
