@@ -146,7 +146,7 @@ def container_config(
 def run(args: argparse.Namespace) -> int:
     from scaffolder.reopen.project import commit, editing
 
-    if _is_recorded_workspace(args.project):
+    if is_recorded_workspace(args.project):
         return _run_workspace(args)
     with editing(
         args.project, dry_run=args.dry_run, context=args.context, here=args.here
@@ -168,7 +168,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _is_recorded_workspace(root: Path) -> bool:
+def is_recorded_workspace(root: Path) -> bool:
     """A workspace `new --context` or `add-context` made (its record lists the contexts,
     one context or several): its deployment is the whole workspace's."""
     from collections.abc import Mapping
@@ -191,22 +191,26 @@ def _run_workspace(args: argparse.Namespace) -> int:
             "nothing written"
         )
     root: Path = args.project
+    from scaffolder.generated_record import is_record
+
+    def changes() -> list[FileChange]:
+        return workspace_deploy_changes(
+            root, args.kind, args.replicas, args.workers, force=args.force
+        )
+
     if args.dry_run:
-        from scaffolder.generated_record import is_record
         from scaffolder.writer import describe
 
-        shown = [c for c in _workspace_changes(root, args) if not is_record(c.relative)]
+        shown = [c for c in changes() if not is_record(c.relative)]
         print(describe(shown) if shown else "nothing would change")
         return 0
     from scaffolder.transaction.lock import project_lock
     from scaffolder.writer import apply
 
     with project_lock(root):
-        changes = _workspace_changes(root, args)
-        apply(changes, root)
-    from scaffolder.generated_record import is_record
-
-    written = [c for c in changes if not is_record(c.relative)]
+        found = changes()
+        apply(found, root)
+    written = [c for c in found if not is_record(c.relative)]
     updated = [c.relative for c in written if not c.deleted]
     removed = [c.relative for c in written if c.deleted]
     print(f"Deploy: {args.kind}; updated: {', '.join(updated) or 'nothing (already so)'}")
@@ -215,18 +219,27 @@ def _run_workspace(args: argparse.Namespace) -> int:
     return 0
 
 
-def _workspace_changes(root: Path, args: argparse.Namespace) -> list[FileChange]:
-    """The file changes of a deploy of the whole workspace at `root` (redeploy), read now."""
+def workspace_deploy_changes(
+    root: Path,
+    kind: str,
+    replicas: int | None = None,
+    workers: int | None = None,
+    *,
+    force: bool = False,
+) -> list[FileChange]:
+    """The file changes of a deploy of the whole recorded workspace at `root`
+    (workspace_edit.redeploy), read now: this command and the edit menu's deploy action at a
+    workspace compute it here, then write it in one transaction (each its own way)."""
     from scaffolder.reopen.project import open_project
     from scaffolder.reopen.workspace_edit import read_layout, redeploy
     from scaffolder.writer import changes_for
 
     layout = read_layout(root)
-    identity = deploy_identity(layout.identity, args.kind, args.replicas, args.workers)
+    identity = deploy_identity(layout.identity, kind, replicas, workers)
     configs = {}
     for name in layout.trees:
         project = open_project(root, name)
         text, edited = container_config(project, identity, name)
         if text != project.text:
             configs[name] = (project.config_relative, text, edited.tree)
-    return changes_for(root, redeploy(layout, identity, configs, force=args.force))
+    return changes_for(root, redeploy(layout, identity, configs, force=force))

@@ -15,6 +15,7 @@ import sys
 import tomllib
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -22,6 +23,7 @@ import yaml
 from scaffolder.cli import main
 from scaffolder.deployment import KUSTOMIZATIONS, PRESTOP_WAIT_SECONDS, SHUTDOWN_MARGIN_SECONDS
 from tests.deploy.support import container, dockerfile_instructions, kustomize, objects, run, tool
+from tests.support.validators import assert_compose_valid
 
 from .cases import EIGHT
 from .support import snapshot
@@ -37,6 +39,9 @@ VARIED = (
     "ordering:production.server.drain_timeout=45",
     "--set",
     "catalogue:production.server.health.port=9100",
+    # Production on MySQL, the test run on PostgreSQL: no local server serves production's URL.
+    "--set",
+    "ordering:production.databases.default=mysql",
 )
 SIZES = {
     "one": (("ordering",), ()),
@@ -173,12 +178,59 @@ def _assert_image(root: Path, contexts: tuple[str, ...]) -> None:
     assert all(context in done.stderr for context in contexts), done.stderr
 
 
+def _assert_compose_engines(root: Path, contexts: tuple[str, ...]) -> None:
+    """Compose runs each context's engine from the one image, under the `engines` profile
+    (a plain `up` starts the servers only): its command, `db setup` first, its own health
+    port and drain, exactly the variables its production reads, each aimed at a compose
+    server or left to the shell when none serves it."""
+    compose = root / "docker-compose.yml"
+    assert_compose_valid(compose, profiles=("engines",))
+    services = yaml.safe_load(compose.read_text())["services"]
+    servers = {name for name, service in services.items() if "profiles" not in service}
+    engines = {name for name in services if name not in servers}
+    expected = {f"{c}-{role}" for c in contexts for role in ("engine", "db-setup")}
+    assert engines == expected
+    for context in contexts:
+        server = _server(root, context)
+        domain = f"src/{context}/domain.py"
+        engine, setup = services[f"{context}-engine"], services[f"{context}-db-setup"]
+        for one in (engine, setup):
+            assert one["image"] == "shop" and one["build"] == "." and one["profiles"] == ["engines"]
+            assert set(one["environment"]) == _required(root, context), context
+            for name, value in one["environment"].items():
+                if value == f"${{{name}:-}}":
+                    continue
+                assert urlsplit(value).hostname in servers, (context, name, value)
+                assert urlsplit(value).hostname in one["depends_on"], (context, name)
+        assert engine["command"] == ["protean", "server", "--domain", domain]
+        assert setup["command"] == ["protean", "db", "setup", "--domain", domain]
+        assert engine["depends_on"][f"{context}-db-setup"] == {
+            "condition": "service_completed_successfully"
+        }
+        port = server["health"]["port"]
+        assert f"http://127.0.0.1:{port}/livez" in engine["healthcheck"]["test"][-1]
+        grace = PRESTOP_WAIT_SECONDS + server["drain_timeout"] + SHUTDOWN_MARGIN_SECONDS
+        assert engine["stop_grace_period"] == f"{grace}s"
+        config = tomllib.loads((root / "src" / context / "domain.toml").read_text())
+        databases = [
+            config[env]["databases"]["default"]["provider"] for env in ("production", "test")
+        ]
+        if databases[0] != databases[1]:
+            # Production's MySQL: the test run's PostgreSQL URL would be the wrong server.
+            variable = f"{context.upper()}_DATABASE_URL"
+            assert engine["environment"][variable] == f"${{{variable}:-}}", context
+
+
 @pytest.mark.parametrize("size", sorted(SIZES))
 def test_deploy_at_the_root_gives_every_context_its_engine(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], size: str
 ) -> None:
     contexts, flags = SIZES[size]
     root = _new(tmp_path / "shop", contexts, *flags)
+    compose = root / "docker-compose.yml"
+    assert all(
+        "profiles" not in s for s in yaml.safe_load(compose.read_text())["services"].values()
+    )
     code, out, err = _cli(capsys, root, "deploy", "kubernetes")
     assert code == 0, err
     assert out.startswith("Deploy: kubernetes; updated: ")
@@ -189,11 +241,19 @@ def test_deploy_at_the_root_gives_every_context_its_engine(
     _assert_validators_pass(root, tmp_path)
     _assert_engines(root, contexts)
     _assert_image(root, contexts)
+    _assert_compose_engines(root, contexts)
     code, out, err = _cli(capsys, root, "check")
     assert code == 0, out + err
     # Deployed again: nothing left to change.
     code, out, err = _cli(capsys, root, "deploy", "kubernetes")
     assert code == 0 and out == "Deploy: kubernetes; updated: nothing (already so)\n", out + err
+    # No deployment: no image, so no engines in compose.
+    assert _cli(capsys, root, "deploy", "none")[0] == 0
+    assert not (root / "Dockerfile").exists()
+    assert all(
+        "profiles" not in s for s in yaml.safe_load(compose.read_text())["services"].values()
+    )
+    assert_compose_valid(compose)
 
 
 def test_a_one_context_workspace_deploys_as_its_context(
@@ -282,6 +342,7 @@ def test_contexts_added_and_removed_keep_the_users_edits(
     assert "memory: 768Mi" in ordering.read_text()
     _assert_engines(root, ("ordering", "billing"))
     _assert_image(root, ("ordering", "billing"))
+    _assert_compose_engines(root, ("ordering", "billing"))
     _assert_validators_pass(root, tmp_path)
 
     # Deployed again with another scale: the edits stay.
@@ -326,3 +387,20 @@ def test_check_reads_each_engine_against_its_own_context(
     for finding in findings:
         assert finding["file"] == f"{BASE}/ordering-engine.yaml"
         assert finding["message"].endswith("(for context ordering)"), finding
+
+
+def test_the_edit_menus_deploy_is_the_same_workspace_change(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The edit menu on one context proposes the whole workspace's deploy, as the command
+    writes it (before: refused, "deploy does not change them for one context yet")."""
+    from scaffolder.reopen.menu import apply_proposal, propose_deploy
+    from scaffolder.reopen.project import open_project
+
+    by_menu = _new(tmp_path / "menu" / "shop", ("ordering", "catalogue"))
+    by_command = _new(tmp_path / "command" / "shop", ("ordering", "catalogue"))
+    proposal = propose_deploy(open_project(by_menu, "catalogue"), "kubernetes")
+    assert {f"{BASE}/ordering-engine.yaml", f"{BASE}/catalogue-engine.yaml"} <= set(proposal.paths)
+    apply_proposal(proposal)
+    assert _cli(capsys, by_command, "deploy", "kubernetes")[0] == 0
+    assert snapshot(by_menu) == snapshot(by_command)
