@@ -404,3 +404,21 @@ def test_the_edit_menus_deploy_is_the_same_workspace_change(
     apply_proposal(proposal)
     assert _cli(capsys, by_command, "deploy", "kubernetes")[0] == 0
     assert snapshot(by_menu) == snapshot(by_command)
+
+
+def test_the_readme_says_how_the_engines_run(tmp_path: Path) -> None:
+    """Its commands name what the files hold: the compose profile, and the Secret every
+    Deployment reads its keys from."""
+    root = _new(tmp_path / "shop", ("ordering", "catalogue"), deploy="kubernetes")
+    readme = (root / "README.md").read_text()
+    services = yaml.safe_load((root / "docker-compose.yml").read_text())["services"]
+    [profile] = {p for s in services.values() for p in s.get("profiles", [])}
+    assert f"docker compose --profile {profile} up -d --build" in readme
+    secrets = {
+        e["valueFrom"]["secretKeyRef"]["name"]
+        for d in _deployments(root).values()
+        for e in container(d)["env"]
+        if "valueFrom" in e
+    }
+    assert len(secrets) == 1 and f"kubectl create secret generic {secrets.pop()} " in readme
+    assert "its default command starts no engine" in readme
