@@ -422,3 +422,21 @@ def test_the_readme_says_how_the_engines_run(tmp_path: Path) -> None:
     }
     assert len(secrets) == 1 and f"kubectl create secret generic {secrets.pop()} " in readme
     assert "its default command starts no engine" in readme
+
+
+def test_a_conflicting_edit_writes_nothing_unless_forced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The user changed the very line the new scale regenerates: nothing is written (no
+    context's domain.toml either), and --force takes the regenerated line."""
+    flags = ("--set", "production.server.default_subscription_type=stream")
+    root = _new(tmp_path / "shop", ("ordering", "catalogue"), *flags, deploy="kubernetes")
+    ordering = root / BASE / "ordering-engine.yaml"
+    _edit(ordering, "  replicas: 1\n", "  replicas: 5\n")
+    before = snapshot(root)
+    code, _out, err = _cli(capsys, root, "deploy", "kubernetes", "--replicas", "2")
+    assert code == 1 and "ordering-engine.yaml" in err and "nothing written" in err, err
+    assert snapshot(root) == before
+    code, _out, err = _cli(capsys, root, "deploy", "kubernetes", "--replicas", "2", "--force")
+    assert code == 0, err
+    assert all(d["spec"]["replicas"] == 2 for d in _deployments(root).values())
