@@ -387,10 +387,11 @@ def _rederive(
     retired = before - set(regenerated)
     files: dict[str, bytes | None] = dict(_merged(root, regenerated, force=force))
     files.update(_retire(root, retired))
+    scale = {key: getattr(identity, key) for key in ("workers", "replicas")}
     answers = {
         k: v
         for k, v in layout.answers.items()
-        if k not in ("spec", "generated_from", "derived_files", "contexts", "_template")
+        if k not in ("spec", "generated_from", "derived_files", "contexts", "_template", *scale)
     }
     answers = {
         **answers,
@@ -401,15 +402,20 @@ def _rederive(
         "deploy": identity.deploy,
         "contexts": {name: contexts[name] for name in names},
     }
-    # The scale as a project's record keeps it: only when not the default.
-    for key in ("workers", "replicas"):
-        if getattr(identity, key) > 1:
-            answers[key] = getattr(identity, key)
-        else:
-            answers.pop(key, None)
-    files[ANSWERS_FILE] = answers_file(answers)
+    files[ANSWERS_FILE] = answers_file(_with_scale(answers, scale))
     files.update(_record(regenerated))
     return files
+
+
+def _with_scale(answers: dict[str, Any], scale: Mapping[str, int]) -> dict[str, Any]:
+    """The record with the engine's scale where `new` writes it (workspace_spec.record:
+    right after deploy), and only when not the default (1)."""
+    placed: dict[str, Any] = {}
+    for key, value in answers.items():
+        placed[key] = value
+        if key == "deploy":
+            placed.update({name: count for name, count in scale.items() if count > 1})
+    return placed
 
 
 def _merged(root: Path, regenerated: Mapping[str, bytes], *, force: bool) -> dict[str, bytes]:

@@ -297,7 +297,12 @@ def test_the_scale_is_checked_in_each_context(
     for deployment in _deployments(root).values():
         assert deployment["spec"]["replicas"] == 3
         assert deployment["spec"]["strategy"]["type"] == "RollingUpdate"
-    assert yaml.safe_load((root / RECORD).read_text())["replicas"] == 3
+    record = yaml.safe_load((root / RECORD).read_text())
+    assert record["replicas"] == 3
+    keys = list(record)  # where `new` writes it: right after deploy
+    assert keys.index("replicas") == keys.index("deploy") + 1 < keys.index("contexts")
+    code, out, err = _cli(capsys, root, "deploy", "kubernetes")
+    assert code == 0 and out == "Deploy: kubernetes; updated: nothing (already so)\n", out + err
     _assert_validators_pass(root, tmp_path)
     assert _cli(capsys, root, "deploy", "kubernetes", "--replicas", "1")[0] == 0
     assert "replicas" not in yaml.safe_load((root / RECORD).read_text())
