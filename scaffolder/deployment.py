@@ -168,6 +168,8 @@ def deployment_context(
         "needs_db_setup": needs_tables,
         "secret_variables": required,
         "port": settings["health_port"],
+        # The ports the image EXPOSEs: a workspace's image serves every context's engine.
+        "ports": [settings["health_port"]],
         "host": settings["health_host"],
         "drain_timeout": settings["drain_timeout"],
         "subscription_type": settings["subscription_type"],

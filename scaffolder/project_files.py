@@ -130,6 +130,25 @@ def find_config(root: Path) -> ConfigFile | None:
     return _config_in(root)
 
 
+def domain_config(root: Path, domain: str) -> ConfigFile | None:
+    """The config Protean reads for the domain module `domain` (relative to the project
+    `root`, as `protean server --domain` takes it): the first found from the module's folder
+    upwards, not above `root`. None when there is none, or the module is outside `root`."""
+    start = (root / domain).parent
+    top = root.resolve()
+    try:
+        folder = start.resolve()
+    except OSError:
+        return None
+    if not folder.is_relative_to(top):
+        return None
+    while True:
+        found = _config_in(folder)
+        if found is not None or folder == top:
+            return found
+        folder = folder.parent
+
+
 def domain_module(package: str) -> str:
     """What `protean db setup --domain=...` and `protean server --domain=...` take for a
     package laid out as protean-init and `protean new` lay it out (src/<package>/)."""

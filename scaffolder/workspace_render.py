@@ -147,6 +147,87 @@ def _deploy(identity: ProjectIdentity, context: _Context, extras: list[str]) -> 
     return {**data, "image": workspace, "secret": f"{workspace}-secrets"}
 
 
+def _image_deploy(
+    identity: ProjectIdentity, contexts: list[_Context], deploys: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The data of what every context shares: the one image (the Dockerfile) and the
+    overlay's one Secret, whose keys are the union of the contexts'. `engines`: each
+    context's engine as the image starts it. With several contexts the image's default
+    command starts none (it exits naming them): which engine a container runs is the compose
+    service's or the Deployment's choice, never the first context's by default. The health
+    ports the engines listen on are all exposed; the image's HEALTHCHECK probes the port
+    when every context shares it (port None otherwise: each service probes its own)."""
+    name = deployment.app_name(identity.project_name)
+    secrets = sorted({variable for d in deploys for variable in d["secret_variables"]})
+    engines = [
+        {
+            "context": context.name,
+            "command": d["command"],
+            "db_setup": d["db_setup"],
+            "needs_db_setup": d["needs_db_setup"],
+            "port": d["port"],
+        }
+        for context, d in zip(contexts, deploys, strict=True)
+    ]
+    ports = list(dict.fromkeys(d["port"] for d in deploys))
+    shared = {
+        **deploys[0],
+        "name": name,
+        "secret_variables": secrets,
+        "engines": engines,
+        "ports": ports,
+        "port": ports[0] if len(ports) == 1 else None,
+    }
+    if len(contexts) > 1:
+        # The message is an argument, not code: no quoting for JSON or Python to escape.
+        shared["command"] = [
+            "python",
+            "-c",
+            "import sys; sys.exit(sys.argv[1])",
+            f"the image {name} holds the engines of {', '.join(c.name for c in contexts)}: "
+            "start one with protean server --domain src/CONTEXT/domain.py",
+        ]
+    return shared
+
+
+def _compose_engine(context: _Context, deploy: dict[str, Any]) -> dict[str, Any]:
+    """One context's engine as a compose service runs it from the workspace's image: its
+    command, `db setup` before it, its health port probed, its drain given time to finish,
+    and the variables its production reads with no default, each aimed at the compose
+    service its local default points at (the in-network host and container port, as
+    GitLab's CI aims them); one no local service serves is read from the shell or `.env`."""
+    from scaffolder.plan import ci_url
+    from scaffolder.spec.environments import PRODUCTION, TEST
+
+    plan = context.plan
+    local_env = TEST if TEST in plan.environments else plan.environments[0]
+    needed = deploy["secret_variables"]
+    # A local default serves production's variable only for the same provider (not a test
+    # PostgreSQL's URL for production's MySQL under one variable name).
+    production = {v.name: v.provider for v in plan.variables.get(PRODUCTION, ())}
+    environment: dict[str, str] = {}
+    services: list[str] = []
+    for variable in plan.variables.get(local_env, ()):
+        service = variable.provider.service if variable.provider else None
+        if variable.name not in needed or variable.default is None or variable.is_secret:
+            continue
+        if service is not None and production.get(variable.name) == variable.provider:
+            environment[variable.name] = ci_url(variable.default, service, service.name)
+            services += [service.name] if service.name not in services else []
+    return {
+        "name": f"{context.name}-engine",
+        "setup": f"{context.name}-db-setup" if deploy["needs_db_setup"] else None,
+        "context": context.name,
+        "command": deploy["command"],
+        "db_setup": deploy["db_setup"],
+        "environment": {name: environment.get(name) for name in needed},
+        "services": services,
+        "port": deploy["port"],
+        "liveness": deploy["liveness"],
+        "grace": deploy["grace"],
+    }
+
+
 def _workspace_data(identity: ProjectIdentity, contexts: list[_Context]) -> dict[str, Any]:
     """The data the shared files render with: the identity and the union plan."""
     from scaffolder.template_source import running_version
@@ -154,10 +235,12 @@ def _workspace_data(identity: ProjectIdentity, contexts: list[_Context]) -> dict
     plan = union_plan([c.plan for c in contexts], identity.project_name, identity.package_name)
     extras = list(plan.extras)
     deploys = [_deploy(identity, context, extras) for context in contexts]
-    # The image and the overlay's Secret hold every context: its keys are the union.
-    secrets = sorted({name for d in deploys for name in d["secret_variables"]})
-    name = deployment.app_name(identity.project_name)
-    shared_deploy = {**deploys[0], "name": name, "secret_variables": secrets}
+    shared_deploy = _image_deploy(identity, contexts, deploys)
+    engines = (
+        [_compose_engine(c, d) for c, d in zip(contexts, deploys, strict=True)]
+        if identity.deploy != "none"
+        else []
+    )
     return {
         "project_name": identity.project_name,
         "package_name": identity.package_name,
@@ -178,6 +261,7 @@ def _workspace_data(identity: ProjectIdentity, contexts: list[_Context]) -> dict
             "lint_steps": identity.lint_steps,
             "protean_init_version": running_version(),
             "deploy": shared_deploy,
+            "compose_engines": engines,
         },
     }
 

@@ -46,7 +46,13 @@ def rule(ctx: Any) -> None:
     manifests = (
         sorted((root / KUBERNETES_DIR).rglob("*.yaml")) if (root / KUBERNETES_DIR).is_dir() else []
     )
-    containers = list(_manifest_containers(root, manifests, ctx))
+    # In a workspace each context's engine has its Deployment: a context's rules read its own.
+    config = root / c.source.file
+    containers = [
+        found
+        for found in _manifest_containers(root, manifests, ctx)
+        if _runs_config(root, found[3], config)
+    ]
     if dockerfile.is_file():
         ctx.files.append(DOCKERFILE)
     docker_text = read_text(dockerfile, "Dockerfile") if dockerfile.is_file() else ""
@@ -234,6 +240,24 @@ def _manifest_containers(
             for container in pod.get("containers") or []:
                 if isinstance(container, dict):
                     yield relative, text, doc, container
+
+
+def _runs_config(root: Path, container: dict, config: Path) -> bool:
+    """Whether the engine `container` starts reads `config`: its `--domain` module finds it
+    first (Protean looks from the module's folder upwards). A command naming no domain, or
+    one whose module finds no config of the project, is checked against every config."""
+    from scaffolder.project_files import domain_config
+
+    command = container.get("command") or container.get("args") or []
+    words = [str(word) for word in command] if isinstance(command, list) else []
+    domain = None
+    for index, word in enumerate(words):
+        if word == "--domain" and index + 1 < len(words):
+            domain = words[index + 1]
+        elif word.startswith("--domain="):
+            domain = word.partition("=")[2]
+    found = domain_config(root, domain) if domain else None
+    return found is None or found.path.resolve() == config.resolve()
 
 
 def _engine_container(

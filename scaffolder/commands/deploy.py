@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scaffolder.commands import add_reopen_arguments
@@ -20,6 +21,7 @@ from scaffolder.commands import add_reopen_arguments
 if TYPE_CHECKING:
     from scaffolder.project_files import ProjectIdentity
     from scaffolder.reopen.project import Project
+    from scaffolder.transaction.change import FileChange
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -66,45 +68,13 @@ def deploy_edit(
 ) -> DeployEdit:
     """The one path from a deploy choice to its change: this command and the edit menu's
     deploy action call it, then write its result in one transaction (each its own way)."""
-    from scaffolder.config_tree import overlay_names
-    from scaffolder.deployment import files_for, server_settings, single_writer
-    from scaffolder.domain_toml import CONTAINER_SERVER
-    from scaffolder.errors import UsageError
-    from scaffolder.project_files import parse_config
-    from scaffolder.reopen.edits import set_setting
-    from scaffolder.spec.choices import DEPLOY_CHOICES
-    from scaffolder.spec.environments import PRODUCTION
-    from scaffolder.spec.settings import SETTING_TABLE
-    from scaffolder.spec.values import parse_count
+    from scaffolder.deployment import files_for
 
-    if kind not in DEPLOY_CHOICES:
-        raise UsageError(f"invalid deploy {kind!r}; expected one of: {', '.join(DEPLOY_CHOICES)}")
-    old = project.identity
-    counts = {
-        name: parse_count(name, value) if value is not None else getattr(old, name)
-        for name, value in (("replicas", replicas), ("workers", workers))
-    }
-    identity = replace(old, deploy=kind, **counts)
-    text, current = project.text, project
-    if kind != "none" and PRODUCTION in overlay_names(project.tree):
-        server = (project.tree.get(PRODUCTION) or {}).get("server") or {}
-        for key, value in CONTAINER_SERVER.items():
-            node = server
-            for part in key.split(".")[1:]:
-                node = node.get(part) if isinstance(node, dict) else None
-            if node is None:
-                text = set_setting(current, PRODUCTION, SETTING_TABLE[key], value)
-                current = replace(current, text=text, tree=parse_config(text, project.config))
-    for name, count in counts.items():
-        if count > 1 and single_writer(server_settings(current.tree)):
-            raise UsageError(
-                f'{name}={count} needs default_subscription_type = "stream" in '
-                "[production.server] (protean-init set "
-                f"production.server.default_subscription_type=stream), or --{name} 1: "
-                "event-store subscriptions are single-writer"
-            )
+    identity = deploy_identity(project.identity, kind, replicas, workers)
+    text, _ = container_config(project, identity)
     from scaffolder.reopen.project import retired_files
 
+    old = project.identity
     wanted = set(files_for(kind))
     removed = [p for p in retired_files(project, identity) if p not in wanted]
     left = [
@@ -115,9 +85,69 @@ def deploy_edit(
     return DeployEdit(text if text != project.text else None, identity, wanted, removed, left)
 
 
+def deploy_identity(
+    old: ProjectIdentity, kind: str, replicas: int | None, workers: int | None
+) -> ProjectIdentity:
+    """The project's identity with deploy `kind` and the scale given (the old where None)."""
+    from scaffolder.errors import UsageError
+    from scaffolder.spec.choices import DEPLOY_CHOICES
+    from scaffolder.spec.values import parse_count
+
+    if kind not in DEPLOY_CHOICES:
+        raise UsageError(f"invalid deploy {kind!r}; expected one of: {', '.join(DEPLOY_CHOICES)}")
+    counts = {
+        name: parse_count(name, value) if value is not None else getattr(old, name)
+        for name, value in (("replicas", replicas), ("workers", workers))
+    }
+    return replace(old, deploy=kind, **counts)
+
+
+def container_config(
+    project: Project, identity: ProjectIdentity, context: str | None = None
+) -> tuple[str, Project]:
+    """The config text a container deployment needs (the server settings of CONTAINER_SERVER
+    production does not set yet, for a deploy other than none), and the project read with
+    it. Refuses a scale above 1 with event-store subscriptions, naming `context`, the
+    workspace's context whose config this is (the scale is every context's, each checked
+    against its own subscription type)."""
+    from scaffolder.config_tree import overlay_names
+    from scaffolder.deployment import server_settings, single_writer
+    from scaffolder.domain_toml import CONTAINER_SERVER
+    from scaffolder.errors import UsageError
+    from scaffolder.project_files import parse_config
+    from scaffolder.reopen.edits import set_setting
+    from scaffolder.spec.environments import PRODUCTION
+    from scaffolder.spec.settings import SETTING_TABLE
+
+    text, current = project.text, project
+    if identity.deploy != "none" and PRODUCTION in overlay_names(project.tree):
+        server = (project.tree.get(PRODUCTION) or {}).get("server") or {}
+        for key, value in CONTAINER_SERVER.items():
+            node = server
+            for part in key.split(".")[1:]:
+                node = node.get(part) if isinstance(node, dict) else None
+            if node is None:
+                text = set_setting(current, PRODUCTION, SETTING_TABLE[key], value)
+                current = replace(current, text=text, tree=parse_config(text, project.config))
+    for name in ("replicas", "workers"):
+        count = getattr(identity, name)
+        if count > 1 and single_writer(server_settings(current.tree)):
+            where = f"context {context}: " if context else ""
+            option = f" --context {context}" if context else ""
+            raise UsageError(
+                f'{where}{name}={count} needs default_subscription_type = "stream" in '
+                f"[production.server] (protean-init set{option} "
+                "production.server.default_subscription_type=stream), or "
+                f"--{name} 1: event-store subscriptions are single-writer"
+            )
+    return text, current
+
+
 def run(args: argparse.Namespace) -> int:
     from scaffolder.reopen.project import commit, editing
 
+    if is_recorded_workspace(args.project):
+        return _run_workspace(args)
     with editing(
         args.project, dry_run=args.dry_run, context=args.context, here=args.here
     ) as project:
@@ -136,3 +166,80 @@ def run(args: argparse.Namespace) -> int:
         for note in change.notes():
             print(note[0].upper() + note[1:])
     return 0
+
+
+def is_recorded_workspace(root: Path) -> bool:
+    """A workspace `new --context` or `add-context` made (its record lists the contexts,
+    one context or several): its deployment is the whole workspace's."""
+    from collections.abc import Mapping
+
+    from scaffolder.project_files import read_answers
+
+    return root.is_dir() and isinstance(read_answers(root).get("contexts"), Mapping)
+
+
+def _run_workspace(args: argparse.Namespace) -> int:
+    """`deploy` in a recorded workspace: one image holding every context, one engine per
+    context, the scale checked in each. `--context` is refused rather than ignored: a deploy
+    naming one context would change every context's, against what the flag says."""
+    from scaffolder.errors import UsageError
+
+    if args.context is not None:
+        raise UsageError(
+            f"--context {args.context}: a workspace's deployment and scale are every "
+            "context's (one image, an engine per context); run deploy without --context; "
+            "nothing written"
+        )
+    root: Path = args.project
+    from scaffolder.generated_record import is_record
+
+    def changes() -> list[FileChange]:
+        return workspace_deploy_changes(
+            root, args.kind, args.replicas, args.workers, force=args.force
+        )
+
+    if args.dry_run:
+        from scaffolder.writer import describe
+
+        shown = [c for c in changes() if not is_record(c.relative)]
+        print(describe(shown) if shown else "nothing would change")
+        return 0
+    from scaffolder.transaction.lock import project_lock
+    from scaffolder.writer import apply
+
+    with project_lock(root):
+        found = changes()
+        apply(found, root)
+    written = [c for c in found if not is_record(c.relative)]
+    updated = [c.relative for c in written if not c.deleted]
+    removed = [c.relative for c in written if c.deleted]
+    print(f"Deploy: {args.kind}; updated: {', '.join(updated) or 'nothing (already so)'}")
+    if removed:
+        print(f"Removed {', '.join(removed)}: protean-init wrote them, unchanged since")
+    return 0
+
+
+def workspace_deploy_changes(
+    root: Path,
+    kind: str,
+    replicas: int | None = None,
+    workers: int | None = None,
+    *,
+    force: bool = False,
+) -> list[FileChange]:
+    """The file changes of a deploy of the whole recorded workspace at `root`
+    (workspace_edit.redeploy), read now: this command and the edit menu's deploy action at a
+    workspace compute it here, then write it in one transaction (each its own way)."""
+    from scaffolder.reopen.project import open_project
+    from scaffolder.reopen.workspace_edit import read_layout, redeploy
+    from scaffolder.writer import changes_for
+
+    layout = read_layout(root)
+    identity = deploy_identity(layout.identity, kind, replicas, workers)
+    configs = {}
+    for name in layout.trees:
+        project = open_project(root, name)
+        text, edited = container_config(project, identity, name)
+        if text != project.text:
+            configs[name] = (project.config_relative, text, edited.tree)
+    return changes_for(root, redeploy(layout, identity, configs, force=force))

@@ -296,8 +296,17 @@ def propose_ci(project: Project, ci: str) -> Proposal:
 def propose_deploy(project: Project, kind: str) -> Proposal:
     """Add, change or stop the deployment: what `protean-init deploy KIND` writes (the same
     function computes it), the files re-derived in one transaction when applied."""
-    from scaffolder.commands.deploy import deploy_edit
+    from scaffolder.commands.deploy import (
+        deploy_edit,
+        is_recorded_workspace,
+        workspace_deploy_changes,
+    )
 
+    if is_recorded_workspace(project.root):
+        # A workspace's deployment is every context's, whichever context the menu is on.
+        changes = workspace_deploy_changes(project.root, kind)
+        context = project.context.name if project.context is not None else None
+        return Proposal(f"Deploy: {kind}", project.root, changes, [], context)
     change = deploy_edit(project, kind)
     # As the command prints them: the old choice's files removed, or left with the user's edits.
     notes = change.notes()

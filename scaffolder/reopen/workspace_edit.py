@@ -222,6 +222,38 @@ def edit_context(
     return files
 
 
+def redeploy(
+    layout: Layout,
+    identity: ProjectIdentity,
+    configs: Mapping[str, tuple[str, str, Tree]],
+    *,
+    force: bool,
+) -> dict[str, bytes | None]:
+    """The files of `deploy KIND` at the root of a recorded workspace (is_recorded): the
+    deployment and scale are the whole workspace's (one image; one engine per context), so
+    `identity` (the new deploy, replicas and workers) re-derives every shared file. `configs`:
+    the contexts whose domain.toml the deployment edits (name -> its path relative to the
+    root, its new text, parsed), recorded as edit_context records one. The old choice's files
+    the new one has not go while as generated (_retire)."""
+    from scaffolder.generated_record import read_recorded
+
+    root = layout.root
+    old = layout.identity
+    layout = replace(layout, identity=identity)
+    trees = dict(layout.trees)
+    contexts = _answers_contexts(layout)
+    recorded = read_recorded(root, [path for path, _, _ in configs.values()])
+    files: dict[str, bytes | None] = {}
+    for name, (path, text, tree) in configs.items():
+        trees[name] = tree
+        contexts[name] = _recorded_choices(layout, name, tree)
+        files[path] = text.encode()
+        if _as_generated(recorded.get(path), (root / path).read_bytes()):
+            files.update(_record({path: text.encode()}))
+    files.update(_rederive(layout, trees, contexts, force=force, previous=old))
+    return files
+
+
 def _config_paths(layout: Layout) -> dict[str, str]:
     """Each context's domain.toml, relative to the workspace's root."""
     from scaffolder.workspace import discover
@@ -336,17 +368,24 @@ def _answers_contexts(layout: Layout) -> dict[str, Any]:
 
 
 def _rederive(
-    layout: Layout, trees: dict[str, Tree], contexts: dict[str, Any], *, force: bool
+    layout: Layout,
+    trees: dict[str, Tree],
+    contexts: dict[str, Any],
+    *,
+    force: bool,
+    previous: ProjectIdentity | None = None,
 ) -> dict[str, bytes | None]:
     """The workspace's shared files for `trees`, each merged with the user's edits; files no
-    longer derived deleted while as generated; the record and the answers file updated."""
+    longer derived deleted while as generated; the record and the answers file updated.
+    `previous`: the identity the files on disk were derived with, when the edit changes it
+    (a deploy: its old files are the ones no longer derived)."""
     from scaffolder.workspace_render import answers_file, derived_paths, render_workspace_derived
 
     root = layout.root
     identity = layout.identity
     regenerated = render_workspace_derived(identity, trees, own=(PYPROJECT,))
     names = list(trees)
-    before = set(derived_paths(identity, [*layout.trees]))
+    before = set(derived_paths(previous or identity, [*layout.trees]))
     if layout.single is not None:
         from scaffolder import deployment
 
@@ -354,10 +393,11 @@ def _rederive(
     retired = before - set(regenerated)
     files: dict[str, bytes | None] = dict(_merged(root, regenerated, force=force))
     files.update(_retire(root, retired))
+    scale = {key: getattr(identity, key) for key in ("workers", "replicas")}
     answers = {
         k: v
         for k, v in layout.answers.items()
-        if k not in ("spec", "generated_from", "derived_files", "contexts", "_template")
+        if k not in ("spec", "generated_from", "derived_files", "contexts", "_template", *scale)
     }
     answers = {
         **answers,
@@ -368,9 +408,20 @@ def _rederive(
         "deploy": identity.deploy,
         "contexts": {name: contexts[name] for name in names},
     }
-    files[ANSWERS_FILE] = answers_file(answers)
+    files[ANSWERS_FILE] = answers_file(_with_scale(answers, scale))
     files.update(_record(regenerated))
     return files
+
+
+def _with_scale(answers: dict[str, Any], scale: Mapping[str, int]) -> dict[str, Any]:
+    """The record with the engine's scale where `new` writes it (workspace_spec.record:
+    right after deploy), and only when not the default (1)."""
+    placed: dict[str, Any] = {}
+    for key, value in answers.items():
+        placed[key] = value
+        if key == "deploy":
+            placed.update({name: count for name, count in scale.items() if count > 1})
+    return placed
 
 
 def _merged(root: Path, regenerated: Mapping[str, bytes], *, force: bool) -> dict[str, bytes]:

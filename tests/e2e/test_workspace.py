@@ -198,9 +198,25 @@ with domain.domain_context():
 """
 
 
+def _engine_services(workspace: Workspace, context: str) -> tuple[dict, dict]:
+    """The compose services of one context's engine and its `db setup` (the `engines`
+    profile): what runs in the image, read from the generated file."""
+    services = yaml.safe_load((workspace.root / "docker-compose.yml").read_text())["services"]
+    return services[f"{context}-engine"], services[f"{context}-db-setup"]
+
+
+def _own(service: dict, variables: dict[str, str]) -> dict[str, str]:
+    """Only the variables the compose service gives its container (values from this tier):
+    the engine starts with its own context's keys alone."""
+    return {name: variables[name] for name in service["environment"]} | {
+        "PROTEAN_ENV": "production"
+    }
+
+
 def _start_engine(workspace: Workspace, context: str, variables: dict[str, str]):
-    """`protean server` for one context, its health server moved to loopback on a free port
-    (the module's doc); returns the process, its port and its log."""
+    """`protean server` for one context, as its compose service's command and environment
+    say, its health server moved to loopback on a free port (the module's doc); returns the
+    process, its port and its log."""
     config = workspace.root / "src" / context / "domain.toml"
     port = port_for.select_random()
     text = config.read_text()
@@ -210,11 +226,14 @@ def _start_engine(workspace: Workspace, context: str, variables: dict[str, str])
     assert moved != text
     config.write_text(moved)
     log_path = workspace.root.parent / f"{context}-engine.log"
+    service, _ = _engine_services(workspace, context)
+    command = service["command"]
+    assert command == ["protean", "server", "--domain", f"src/{context}/domain.py"]
     with log_path.open("w") as log:
         engine = subprocess.Popen(
-            [str(workspace.bin / "protean"), "server", "--domain", f"src/{context}/domain.py"],
+            [str(workspace.bin / command[0]), *command[1:]],
             cwd=workspace.root,
-            env=workspace.env(variables),
+            env=workspace.env(_own(service, variables)),
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -235,8 +254,8 @@ def _crossing(
     for context in CONTEXTS:
         production[f"{context.upper()}_DATABASE_URL"] = server.create_database(f"shop_{context}")
     for context in CONTEXTS:
-        setup = ["protean", "db", "setup", f"--domain=src/{context}/domain.py"]
-        projects.check(workspace.run(setup, production))
+        _, setup = _engine_services(workspace, context)
+        projects.check(workspace.run(setup["command"], _own(setup, production)))
     started = [_start_engine(workspace, context, production) for context in engines]
     try:
         for _, port, _ in started:

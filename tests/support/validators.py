@@ -200,8 +200,13 @@ def compose_warnings(stderr: str) -> list[str]:
     return [line for line in stderr.splitlines() if "level=warning" in line]
 
 
-def assert_compose_valid(path: StrPath, *, allow_warnings: bool = False) -> None:
+def assert_compose_valid(
+    path: StrPath, *, allow_warnings: bool = False, profiles: tuple[str, ...] = ()
+) -> None:
     """``docker-compose -f PATH --project-directory DIR config --quiet`` + compose-spec schema.
+
+    ``profiles`` are activated (``--profile NAME``): compose resolves a service of a profile
+    not active (its ``depends_on``, say) only when it is.
 
     docker-compose only *warns* about some problems (an obsolete top-level
     ``version:``, an unset ``${VAR}`` that defaults to a blank string) and
@@ -220,6 +225,7 @@ def assert_compose_valid(path: StrPath, *, allow_warnings: bool = False) -> None
             str(file),
             "--project-directory",
             str(file.parent),
+            *[arg for name in profiles for arg in ("--profile", name)],
             "config",
             "--quiet",
         ],

@@ -116,10 +116,15 @@ def test_a_database_added_to_one_context_reaches_the_workspace_files(
             assert removed == [], (path, removed)
         assert added, path
     removed, added = _diff(before[COMPOSE], after[COMPOSE])
-    assert len(removed) == len(added) == 2
+    # Ordering's engine and its db setup (compose's `engines` profile) read the new variable.
+    engine = [line for line in added if line.startswith("      ORDERING_REPORTS_DATABASE_URL: ")]
+    assert len(engine) == 2
+    assert all("@postgres:5432/" in e and e.endswith('ordering_reports"') for e in engine), engine
+    health = [line for line in added if line not in engine]
+    assert len(removed) == len(health) == 2
     assert all(
         "wsdemo_ordering_reports" not in r and "wsdemo_ordering_reports_test" in a
-        for r, a in zip(removed, added, strict=True)
+        for r, a in zip(removed, health, strict=True)
     )
 
     # The record holds ordering's new choice; catalogue's is as it was.
