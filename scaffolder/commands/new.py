@@ -139,24 +139,30 @@ def run(args: argparse.Namespace) -> int:
 
     spec = starting_spec(args, name, ui, answers)
 
+    from scaffolder.ui.common.outcome import WizardOutcome
+
+    chosen = WizardOutcome(spec, target)
     written: list[str] | None = None
     if ui != "none":
         outcome, written = _ask(ui, spec, target, args.force)
         if outcome is None:
             print("protean-init: cancelled; nothing was written", file=sys.stderr)
             return CANCELLED
-        spec, target = outcome.spec, outcome.target
+        chosen = outcome
     elif args.dry_run:
         from scaffolder.writer import changes_for, describe
 
         print(describe(changes_for(target, _render(spec))))
         return 0
     if written is None:
-        written = write_new_project(spec, target, force=args.force)
-    from scaffolder.next_steps import creation_report
+        written = write_chosen(chosen, force=args.force)
+    if chosen.workspace is not None:
+        print(new_workspace.summary(chosen.workspace, chosen.target, written))
+    else:
+        from scaffolder.next_steps import creation_report
 
-    print(creation_report(spec, target, written))
-    _say_if_nested(target)
+        print(creation_report(chosen.spec, chosen.target, written))
+    _say_if_nested(chosen.target)
     return 0
 
 
@@ -164,6 +170,17 @@ def _answers(args: argparse.Namespace) -> dict | None:
     from scaffolder.answers import load_answers
 
     return load_answers(args.answers) if args.answers else None
+
+
+def write_chosen(outcome: WizardOutcome, *, force: bool) -> list[str]:
+    """Write what a front end settled on: a workspace when the user named contexts
+    (scaffolder.commands.new_workspace.write_new_workspace, as `new --context` does), else a
+    project; the paths written."""
+    if outcome.workspace is not None:
+        from scaffolder.commands.new_workspace import write_new_workspace
+
+        return write_new_workspace(outcome.workspace, outcome.target, force=force)
+    return write_new_project(outcome.spec, outcome.target, force=force)
 
 
 def write_new_project(spec: ProjectSpec, target: Path, *, force: bool) -> list[str]:
@@ -235,7 +252,7 @@ def _ask(
     written: list[str] = []
 
     def write(outcome: WizardOutcome) -> list[str]:
-        written[:] = write_new_project(outcome.spec, outcome.target, force=force)
+        written[:] = write_chosen(outcome, force=force)
         return written
 
     outcome = run_wizard(spec, target, write=write)
