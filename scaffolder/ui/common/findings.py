@@ -21,11 +21,23 @@ STYLES = {"error": "$text-error", "warning": "$text-warning", "drift": "$text-ac
 
 
 def config_findings(files: Mapping[str, bytes]) -> list[Finding]:
-    """What `protean-init check` will say about the rendered project's domain.toml."""
+    """What `protean-init check` will say about the rendered project's domain.toml; in a
+    workspace, about each context's `src/<context>/domain.toml`, each finding led by its
+    context's name."""
     from scaffolder.check import check_config_text
 
-    text = files["domain.toml"].decode("utf-8", errors="replace")
-    return ordered([_before_the_file(f) for f in check_config_text(text)])
+    if "domain.toml" in files:
+        text = files["domain.toml"].decode("utf-8", errors="replace")
+        return ordered([_before_the_file(f) for f in check_config_text(text)])
+    import dataclasses
+
+    found = []
+    for path in sorted(p for p in files if p.startswith("src/") and p.endswith("/domain.toml")):
+        context = path.split("/")[1]
+        for finding in check_config_text(files[path].decode("utf-8", errors="replace")):
+            message = f"{context}: {_before_the_file(finding).message}"
+            found.append(dataclasses.replace(finding, message=message, file=path))
+    return ordered(found)
 
 
 def _before_the_file(finding: Finding) -> Finding:

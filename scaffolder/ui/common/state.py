@@ -169,6 +169,12 @@ class Draft(SpecBuilder):
             self.context_grids[context] = self._new_grid()
         return self.context_grids[context]
 
+    def grids(self) -> list[Draft]:
+        """The grids the files are made from: each context's in a workspace, else this one."""
+        if not self.is_workspace:
+            return [self]
+        return [self.grid(name) for name in self.context_names()]
+
     def _new_grid(self) -> Draft:
         """A context's grid as the project's choices are now."""
         return Draft(
@@ -190,7 +196,11 @@ class Draft(SpecBuilder):
         """`context` follows `other`'s grid; None: its own grid, a copy of what it showed."""
         if other is None:
             if context in self.same_as:
-                self.context_grids[context] = copy.deepcopy(self.grid(context))
+                followed = self.grid(context)
+                # The spec it began with is immutable, and shared.
+                self.context_grids[context] = copy.deepcopy(
+                    followed, {id(followed.origin): followed.origin}
+                )
                 del self.same_as[context]
             return
         if other not in self.same_as_choices(context):

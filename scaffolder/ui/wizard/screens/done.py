@@ -63,6 +63,11 @@ class DoneScreen(StepScreen):
             Text.assemble(
                 ("✓ ", "bold"),
                 (f"Created {outcome.spec.project_name}", "bold"),
+                (
+                    f", a workspace of {', '.join(outcome.workspace.names)},"
+                    if outcome.workspace is not None
+                    else ""
+                ),
                 f" in {target}/ ({len(written)} files)",
             )
         )
@@ -80,6 +85,15 @@ class DoneScreen(StepScreen):
         # side), its scrollbar (2: the written files overflow at 80x24) and "  $ ".
         room = self.app.size.width - 6 - len(PROMPT)
         commands = next_commands(outcome.spec, outcome.target, written)
+        if outcome.workspace is not None:
+            # A workspace's suites run one context at a time (each its own Domain and config),
+            # as `new --context` says: every other command is the project's.
+            memory = [i for i, (command, _) in enumerate(commands) if "--protean-env" in command]
+            run = commands[memory[0]][0].removesuffix("pytest --protean-env memory")
+            commands[memory[0] : memory[0] + 1] = [
+                (f"{run}pytest tests/{name} --protean-env memory", "in memory")
+                for name in outcome.workspace.names
+            ]
         for command, note in one_per_line(commands, room):
             text.append(PROMPT, style="dim")
             text.append(command, style="bold")
