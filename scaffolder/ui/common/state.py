@@ -218,6 +218,21 @@ class Draft(SpecBuilder):
         self.set_same_as(context, None)
         return self.grid(context), following
 
+    def workspace_connections(self) -> dict[str, list[tuple[str, str, str | None]]]:
+        """Per context, each connection as the workspace names it: the slot's key, its
+        variable, and its local default (None: production only). Raises UsageError where
+        the choices make no workspace."""
+        connections = {}
+        for name, spec in self.build_workspace().contexts.items():
+            grid = Draft.from_spec(spec, Path())
+            rows = []
+            for slot in grid.server_slots():
+                envs = grid.local_envs(slot)
+                url = spec.local_url(slot, grid.provider(envs[0], slot)) if envs else None
+                rows.append((slot.key, grid.variable(slot), url))
+            connections[name] = rows
+        return connections
+
     def build_workspace(self) -> WorkspaceSpec:
         """The workspace these choices make: the project's names, CI, deploy and scale, and
         each context's grid, under the workspace's sharing rules (scaffolder.workspace_spec)."""

@@ -9,8 +9,6 @@ ahead of Ctrl-S count, and a stale default never passes for the user's choice.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -316,10 +314,10 @@ class ConnectionsScreen(StepScreen):
 
 
 def workspace_connections(draft: Draft) -> tuple[Text, ...]:
-    """A workspace's connections, read only: what the sharing rules name (a note on them,
-    then each context's own variables and local defaults, scaffolder.workspace_spec)."""
+    """A workspace's connections, read only: a note on the sharing rules, then each
+    context's own variables and local defaults (Draft.workspace_connections)."""
     try:
-        workspace = draft.build_workspace()
+        connections = draft.workspace_connections()
     except UsageError as error:
         return (Text(f"✗ {error}", style="bold"),)
     texts = [
@@ -329,16 +327,12 @@ def workspace_connections(draft: Draft) -> tuple[Text, ...]:
             "variables.SLOT=NAME."
         )
     ]
-    for name, spec in workspace.contexts.items():
-        grid = Draft.from_spec(spec, Path())
+    for name, rows in connections.items():
         text = Text(name, style="bold")
-        slots = grid.server_slots()
-        if not slots:
+        if not rows:
             text.append("\n  every provider runs in memory")
-        for slot in slots:
-            envs = grid.local_envs(slot)
-            url = spec.local_url(slot, grid.provider(envs[0], slot)) if envs else None
-            text.append(f"\n  {slot.key:<18} ${{{grid.variable(slot)}}}")
+        for key, variable, url in rows:
+            text.append(f"\n  {key:<18} ${{{variable}}}")
             text.append(f"\n      default {url}" if url else "  (production only)", style="dim")
         texts.append(text)
     return tuple(texts)
