@@ -82,6 +82,8 @@ async def test_a_picked_context_is_edited_alone_and_escape_comes_back(made) -> N
         await open_option(pilot, "context-catalogue")
         await until(pilot, lambda: isinstance(app.screen, ContextEditScreen), "its menu")
         assert "src/catalogue/domain.toml" in shown_text(app.screen.query_one("#edit-title"))
+        status = app.screen.query_one("#edit-status", Static)
+        await until(pilot, lambda: "Esc: the contexts" in shown_text(status), "its line")
         await move_to(pilot, "providers", 0, TEST)  # databases.default in test
         await pilot.press("enter")
         await pilot.pause()

@@ -215,3 +215,23 @@ def test_the_grid_of_a_context_no_longer_named_is_dropped(initial) -> None:
     assert "c" not in draft.same_as
     assert "b" not in draft.context_grids
     assert draft.grid("c").effective("test", DATABASE) == "sqlite"
+
+
+async def test_the_added_line_is_said_in_full_at_80_columns(make_app) -> None:
+    """It was cut to "Added databases.analytics_archive to ordering (connec…"."""
+    from scaffolder.ui.common.choices import NameModal
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_into(pilot, "#contexts", "ordering catalogue")
+        await pilot.press("ctrl+n")
+        screen = await step_ready(pilot, ProvidersScreen)
+        await pilot.press("a")
+        await modal_shown(pilot, NameModal)
+        await pilot.press(*"analytics_archive", "enter")
+        status = screen.query_one("#nav-status", Static)
+        await until(pilot, lambda: "Added" in shown_text(status), "the news")
+        assert shown_text(status).strip() == "Added databases.analytics_archive to ordering"
+        grid = app.draft.grid("ordering")
+        assert Slot(Role.DATABASE, "analytics_archive") in grid.slots
+        assert Slot(Role.DATABASE, "analytics_archive") not in app.draft.grid("catalogue").slots

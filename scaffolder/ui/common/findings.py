@@ -35,8 +35,14 @@ def config_findings(files: Mapping[str, bytes]) -> list[Finding]:
     for path in sorted(p for p in files if p.startswith("src/") and p.endswith("/domain.toml")):
         context = path.split("/")[1]
         for finding in check_config_text(files[path].decode("utf-8", errors="replace")):
-            message = f"{context}: {_before_the_file(finding).message}"
-            found.append(dataclasses.replace(finding, message=message, file=path))
+            # The context first: "catalogue: production uses ..." (the environment is in
+            # the message already, or put before it here, as headline would).
+            text, env = _before_the_file(finding).message, finding.env
+            if env and not text.startswith(env):
+                text = f"{env}: {text}"
+            found.append(
+                dataclasses.replace(finding, message=f"{context}: {text}", env=None, file=path)
+            )
     return ordered(found)
 
 

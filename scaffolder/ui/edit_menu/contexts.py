@@ -67,7 +67,7 @@ class ContextPickerScreen(Screen):
             Text.assemble(
                 ("protean-init", "bold"),
                 "  workspace ",
-                (workspace.root.name, "bold"),
+                (workspace.root.resolve().name, "bold"),
                 f" ({len(workspace.names)} contexts)",
             ),
             id="picker-title",
@@ -186,7 +186,11 @@ class ContextEditScreen(EditScreen):
         self.then = then
 
     def on_mount(self) -> None:
-        super().on_mount()
+        # EditScreen's own on_mount runs after this one (Textual calls each class's handler):
+        # the line and the first action come once it has.
+        self.call_after_refresh(self.started)
+
+    def started(self) -> None:
         self.set_status(f"Context {self.context} · Enter changes a provider · Esc: the contexts")
         if self.then is not None:
             self.run_menu_action(self.then)

@@ -378,8 +378,11 @@ class ProvidersScreen(StepScreen):
         self.providers_grid.focus()
         self.refresh_grids()
         # On the status line, not a toast: a toast would cover the grid's right-hand cells.
-        where = f" to {self.context}" if self.context is not None else ""
-        self.set_status(f"Added {slot.key}{where} (connection: next step)")
+        # Said in full: the longest wording that fits the line (it was cut to "Added data…").
+        added = f"Added {slot.key}" + (f" to {self.context}" if self.context else "")
+        width = self.query_one("#nav-status").size.width or 1_000  # no layout yet: in full
+        wordings = [f"{added} (connection: next step)", added, f"Added {slot.key}"]
+        self.set_status(next((w for w in wordings if len(w) <= width), wordings[-1]))
 
     @on(Button.Pressed, "#remove-slot")
     async def action_remove_slot(self) -> None:
