@@ -139,3 +139,24 @@ async def test_derive_from_the_root_is_every_contexts(made) -> None:
         await until(pilot, lambda: isinstance(app.screen, ContextPickerScreen), "back")
         await pilot.press("q")
     assert snapshot(made) == before
+
+
+def test_the_prompts_ask_which_context_first(made) -> None:
+    import io
+
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output.plain_text import PlainTextOutput
+
+    from scaffolder.ui.edit_menu.prompts import pick_context
+
+    workspace = WorkspaceRoot(made, CONTEXTS, CONTEXTS[0])
+    screen = io.StringIO()
+    with create_pipe_input() as pipe:
+        pipe.send_text("\x1b[B\r")  # the second: catalogue
+        picked = pick_context(workspace, input=pipe, output=PlainTextOutput(screen))
+    assert picked is not None and picked.context is not None
+    assert picked.context.name == "catalogue"
+    assert "shop is a workspace of 2 contexts" in screen.getvalue()
+    with create_pipe_input() as pipe:
+        pipe.send_text("\x1b[B\x1b[B\r")  # leave
+        assert pick_context(workspace, input=pipe, output=PlainTextOutput(io.StringIO())) is None

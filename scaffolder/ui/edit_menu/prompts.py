@@ -39,7 +39,7 @@ def pick_context(workspace: WorkspaceRoot, *, input=None, output=None) -> Projec
 
     p = Prompter(input, output)
     p.say(
-        f"{workspace.root.name} is a workspace of {len(workspace.names)} contexts; its "
+        f"{workspace.root.resolve().name} is a workspace of {len(workspace.names)} contexts; its "
         "checks and derived files for every context: protean-init check, ci, derive there."
     )
     options = [(f"{name} (src/{name})", name) for name in workspace.names]
