@@ -92,11 +92,7 @@ def with_record(files: dict[str, bytes]) -> dict[str, bytes]:
 def run(
     args: argparse.Namespace, target: Path, name: str, ui: str, answers: dict[str, Any] | None
 ) -> int:
-    if ui != "none":
-        raise UsageError(
-            "the wizard and the prompts ask for the contexts on their Project step: run "
-            "without --context, or pass --defaults or --answers FILE with --context NAME"
-        )
+    """With no front end (a terminal's goes through scaffolder.commands.new._ask)."""
     workspace = workspace_spec(args, name, ui, answers)
     if args.dry_run:
         from scaffolder.workspace_render import render_workspace

@@ -235,3 +235,46 @@ async def test_the_added_line_is_said_in_full_at_80_columns(make_app) -> None:
         grid = app.draft.grid("ordering")
         assert Slot(Role.DATABASE, "analytics_archive") in grid.slots
         assert Slot(Role.DATABASE, "analytics_archive") not in app.draft.grid("catalogue").slots
+
+
+async def test_new_context_in_a_terminal_opens_the_wizard_on_its_contexts(tmp_path, cli) -> None:
+    """`new DIR --context ... --set ctx:KEY=VALUE` in a terminal: the wizard opens on those
+    contexts and choices (each grid its context's), and Enter-Enter writes what --defaults
+    would have written."""
+    import argparse
+
+    from scaffolder.commands.new_workspace import workspace_spec
+    from scaffolder.ui.wizard.app import WizardApp
+
+    sets = [
+        "payments:production.databases.default=mysql",
+        "reviews:base.databases.reports=sqlite",
+        "shipping:production.server.default_subscription_type=stream",
+    ]
+    names = ["ordering", "payments", "reviews", "shipping"]
+    args = argparse.Namespace(
+        contexts=names, sets=sets, name=None, package=None, ci=None, compose=None,
+        deploy=None, defaults=False, answers=None,
+    )  # fmt: skip
+    workspace = workspace_spec(args, "acme", "tui", None)
+    target = tmp_path / "wizard" / "acme"
+    app = WizardApp(workspace.project, target, writer(), workspace)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await step_ready(pilot, ProjectScreen)
+        assert app.screen.query_one("#contexts", Input).value == " ".join(names)
+        await pilot.press("ctrl+n")
+        screen = await step_ready(pilot, ProvidersScreen)
+        await pilot.press("t")  # payments
+        await until(pilot, lambda: screen.context == "payments", "payments' grid")
+        assert screen.draft.effective("production", DATABASE) == "mysql"
+        await pilot.press("ctrl+s")
+        await reviewed(pilot)
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, DoneScreen), "the Done step")
+    code, _, err = cli(
+        ["new", str(tmp_path / "cli" / "acme"), "--defaults"]
+        + [arg for name in names for arg in ("--context", name)]
+        + [arg for item in sets for arg in ("--set", item)]
+    )
+    assert code == 0, err
+    assert snapshot(target) == snapshot(tmp_path / "cli" / "acme")

@@ -112,6 +112,22 @@ class Draft(SpecBuilder):
             target_follows=target.name == spec.project_name and not _is_cwd(target),
         )
 
+    @classmethod
+    def from_workspace(cls, workspace: WorkspaceSpec, target: Path) -> Draft:
+        """A draft of `workspace` (`new --context` in a terminal): its project's choices, its
+        contexts named, and each context's grid its own spec's."""
+        draft = cls.from_spec(workspace.project, target)
+        draft.contexts_text = " ".join(workspace.names)
+        draft.context_grids = {
+            name: cls.from_spec(spec, Path()) for name, spec in workspace.contexts.items()
+        }
+        return draft
+
+    def copied(self) -> Draft:
+        """A deep copy; the specs it and its grids began from are immutable, and shared."""
+        origins = [self.origin, *(grid.origin for grid in self.context_grids.values())]
+        return copy.deepcopy(self, {id(o): o for o in origins if o is not None})
+
     def build(self) -> ProjectSpec:
         """The spec these choices make; raises UsageError for the first thing wrong."""
         for error in self.errors().values():

@@ -9,11 +9,10 @@ no escape sequence at all.
 
 from __future__ import annotations
 
-import copy
 import shutil
 import textwrap
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from questionary import Choice
 
@@ -41,6 +40,9 @@ from scaffolder.ui.prompts.prompter import (
     say_findings,
     validator,
 )
+
+if TYPE_CHECKING:
+    from scaffolder.workspace_spec import WorkspaceSpec
 
 CI_CHOICES = (("GitHub Actions", "github"), ("GitLab CI", "gitlab"), ("none", "none"))
 
@@ -456,13 +458,17 @@ QUESTIONS = (
 
 
 def _copy(draft: Draft) -> Draft:
-    """A copy to go back to; the spec it started from is immutable, and shared."""
-    origin = draft.origin
-    return copy.deepcopy(draft, {id(origin): origin} if origin is not None else None)
+    """A copy to go back to."""
+    return draft.copied()
 
 
 def run_prompts(
-    initial: ProjectSpec, target: Path, *, input=None, output=None
+    initial: ProjectSpec,
+    target: Path,
+    *,
+    input=None,
+    output=None,
+    workspace: WorkspaceSpec | None = None,
 ) -> WizardOutcome | None:
     """Ask the wizard's questions line by line; the outcome, or None when cancelled."""
     from scaffolder.ui import fullscreen_refusal
@@ -471,7 +477,11 @@ def run_prompts(
     reason = fullscreen_refusal()
     if reason:
         p.say(f"protean-init: {reason}, so the questions come line by line.")
-    draft = Draft.from_spec(initial, target)
+    draft = (
+        Draft.from_workspace(workspace, target)
+        if workspace is not None
+        else Draft.from_spec(initial, target)
+    )
     # Per group of questions: the draft as it began, its answers (question, answer) in its
     # last run, and how many of them to give again without asking when it runs next.
     starts: list[Draft] = [draft] * len(QUESTIONS)
