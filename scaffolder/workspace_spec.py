@@ -68,6 +68,16 @@ def validate_context_name(name: str) -> None:
         )
 
 
+def validate_context_names(names: Iterable[str]) -> None:
+    """Each name a valid context name (validate_context_name), and each named once."""
+    seen: set[str] = set()
+    for name in names:
+        validate_context_name(name)
+        if name in seen:
+            raise UsageError(f"context {name!r} is named twice; name each context once")
+        seen.add(name)
+
+
 @dataclass(frozen=True)
 class WorkspaceSpec:
     """The project-level choices (`project`: names, CI, compose, deploy; its providers are

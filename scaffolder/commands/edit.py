@@ -12,6 +12,7 @@ from scaffolder.errors import UsageError
 
 if TYPE_CHECKING:
     from scaffolder.reopen.project import Project
+    from scaffolder.ui.edit_menu.session import WorkspaceRoot
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -53,12 +54,21 @@ def run(args: argparse.Namespace) -> int:
             print(describe(shown))
         _offer_upgrade(project)
         return 0
-    if every:
-        # The menu edits one context: at a workspace's root, the one-line refusal names them.
-        open_project(args.project, args.context, args.here)
     from scaffolder.ui.edit_menu.run import run_edit_menu
 
+    if every:
+        # At a workspace's root the menu lists its contexts first; picking one edits it.
+        return run_edit_menu(project, ui, _workspace_root(args, every))
     return run_edit_menu(project, ui)
+
+
+def _workspace_root(args: argparse.Namespace, every: list[Project]) -> WorkspaceRoot:
+    from scaffolder.reopen.workspace_edit import whole_workspace_context
+    from scaffolder.ui.edit_menu.session import WorkspaceRoot
+
+    names = tuple(shown.context.name for shown in every if shown.context is not None)
+    whole = whole_workspace_context(args.project, None, args.here)
+    return WorkspaceRoot(every[0].root, names, whole)
 
 
 def _every_context(args: argparse.Namespace) -> list[Project]:

@@ -14,6 +14,7 @@ from scaffolder.spec.project import ProjectSpec
 
 if TYPE_CHECKING:
     from scaffolder.ui.common.outcome import WizardOutcome
+    from scaffolder.workspace_spec import WorkspaceSpec
 
 UI_CHOICES = ("tui", "prompt", "none")
 
@@ -131,32 +132,45 @@ def run(args: argparse.Namespace) -> int:
     answers = _answers(args)
     from scaffolder.commands import new_workspace
 
+    workspace = None
     if new_workspace.names_contexts(args, answers):
-        return new_workspace.run(args, target, name, ui, answers)
-    # Imported here: `--help` builds this command's parser, and the answers and spec modules
-    # behind starting_spec cost 21 ms of start-up (python -X importtime) it does not need.
-    from scaffolder.commands.new_spec import starting_spec
+        if ui == "none":
+            return new_workspace.run(args, target, name, ui, answers)
+        # In a terminal the front end opens on the contexts and their choices, to change.
+        workspace = new_workspace.workspace_spec(args, name, ui, answers)
+        spec = workspace.project
+    else:
+        # Imported here: `--help` builds this command's parser, and the answers and spec
+        # modules behind starting_spec cost 21 ms of start-up (python -X importtime) it does
+        # not need.
+        from scaffolder.commands.new_spec import starting_spec
 
-    spec = starting_spec(args, name, ui, answers)
+        spec = starting_spec(args, name, ui, answers)
 
+    from scaffolder.ui.common.outcome import WizardOutcome
+
+    chosen = WizardOutcome(spec, target)
     written: list[str] | None = None
     if ui != "none":
-        outcome, written = _ask(ui, spec, target, args.force)
+        outcome, written = _ask(ui, spec, target, args.force, workspace)
         if outcome is None:
             print("protean-init: cancelled; nothing was written", file=sys.stderr)
             return CANCELLED
-        spec, target = outcome.spec, outcome.target
+        chosen = outcome
     elif args.dry_run:
         from scaffolder.writer import changes_for, describe
 
         print(describe(changes_for(target, _render(spec))))
         return 0
     if written is None:
-        written = write_new_project(spec, target, force=args.force)
-    from scaffolder.next_steps import creation_report
+        written = write_chosen(chosen, force=args.force)
+    if chosen.workspace is not None:
+        print(new_workspace.summary(chosen.workspace, chosen.target, written))
+    else:
+        from scaffolder.next_steps import creation_report
 
-    print(creation_report(spec, target, written))
-    _say_if_nested(target)
+        print(creation_report(chosen.spec, chosen.target, written))
+    _say_if_nested(chosen.target)
     return 0
 
 
@@ -164,6 +178,17 @@ def _answers(args: argparse.Namespace) -> dict | None:
     from scaffolder.answers import load_answers
 
     return load_answers(args.answers) if args.answers else None
+
+
+def write_chosen(outcome: WizardOutcome, *, force: bool) -> list[str]:
+    """Write what a front end settled on: a workspace when the user named contexts
+    (scaffolder.commands.new_workspace.write_new_workspace, as `new --context` does), else a
+    project; the paths written."""
+    if outcome.workspace is not None:
+        from scaffolder.commands.new_workspace import write_new_workspace
+
+        return write_new_workspace(outcome.workspace, outcome.target, force=force)
+    return write_new_project(outcome.spec, outcome.target, force=force)
 
 
 def write_new_project(spec: ProjectSpec, target: Path, *, force: bool) -> list[str]:
@@ -222,21 +247,22 @@ def _render(spec: ProjectSpec) -> dict[str, bytes]:
 
 
 def _ask(
-    ui: str, spec: ProjectSpec, target: Path, force: bool
+    ui: str, spec: ProjectSpec, target: Path, force: bool, workspace: WorkspaceSpec | None = None
 ) -> tuple[WizardOutcome | None, list[str] | None]:
     """The user's spec and folder (None when cancelled), and the paths written when the front
-    end wrote them itself (the wizard does, from its Review step, then shows its Done step)."""
+    end wrote them itself (the wizard does, from its Review step, then shows its Done step).
+    `workspace`: the contexts `--context` named, and their choices, to start from."""
     if ui == "prompt":
         from scaffolder.ui.prompts.new_project import run_prompts
 
-        return run_prompts(spec, target), None
+        return run_prompts(spec, target, workspace=workspace), None
     from scaffolder.ui.wizard.app import run_wizard
 
     written: list[str] = []
 
     def write(outcome: WizardOutcome) -> list[str]:
-        written[:] = write_new_project(outcome.spec, outcome.target, force=force)
+        written[:] = write_chosen(outcome, force=force)
         return written
 
-    outcome = run_wizard(spec, target, write=write)
+    outcome = run_wizard(spec, target, write=write, workspace=workspace)
     return outcome, written if outcome is not None else None

@@ -9,6 +9,7 @@ the workspace's sharing rules (scaffolder.workspace_spec) where the user named n
 from __future__ import annotations
 
 import argparse
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -32,16 +33,11 @@ def names_contexts(args: argparse.Namespace, answers: dict[str, Any] | None) -> 
 def context_names(requested: list[str], answered: dict[str, Any]) -> list[str]:
     """The contexts, in order: --context's, else the answers file's. Each a valid name, once;
     an answers file's context that --context leaves out is named, not dropped."""
-    from scaffolder.workspace_spec import validate_context_name
+    from scaffolder.workspace_spec import validate_context_names
 
     names = list(requested) or list(answered)
-    seen: set[str] = set()
-    for name in names:
-        validate_context_name(name)
-        if name in seen:
-            raise UsageError(f"context {name!r} is named twice; name each context once")
-        seen.add(name)
-    missing = [name for name in answered if name not in seen]
+    validate_context_names(names)
+    missing = [name for name in answered if name not in names]
     if missing:
         raise UsageError(
             f"the answers file has context {missing[0]!r}, which --context does not name; "
@@ -96,31 +92,36 @@ def with_record(files: dict[str, bytes]) -> dict[str, bytes]:
 def run(
     args: argparse.Namespace, target: Path, name: str, ui: str, answers: dict[str, Any] | None
 ) -> int:
-    if ui != "none":
-        raise UsageError(
-            "the wizard and the prompts do not ask for contexts yet: pass --defaults or "
-            "--answers FILE with --context NAME"
-        )
-    from scaffolder.workspace_render import render_workspace
-    from scaffolder.writer import create_project
-
+    """With no front end (a terminal's goes through scaffolder.commands.new._ask)."""
     workspace = workspace_spec(args, name, ui, answers)
-    files = render_workspace(workspace)
     if args.dry_run:
+        from scaffolder.workspace_render import render_workspace
         from scaffolder.writer import changes_for, describe
 
-        print(describe(changes_for(target, files)))
+        print(describe(changes_for(target, render_workspace(workspace))))
         return 0
-    create_project(target, with_record(files), force=args.force)
-    print(summary(workspace, target, files))
+    written = write_new_workspace(workspace, target, force=args.force)
+    print(summary(workspace, target, written))
     return 0
 
 
-def summary(workspace: WorkspaceSpec, target: Path, files: dict[str, bytes]) -> str:
+def write_new_workspace(workspace: WorkspaceSpec, target: Path, *, force: bool) -> list[str]:
+    """Render `workspace` and write it to `target` with the record of what was generated, all
+    or nothing; the paths written. The one writer of a new workspace: `new --context`, the
+    wizard and the prompts all come here (scaffolder.commands.new.write_chosen)."""
+    from scaffolder.workspace_render import render_workspace
+    from scaffolder.writer import create_project
+
+    files = render_workspace(workspace)
+    create_project(target, with_record(files), force=force)
+    return sorted(files)
+
+
+def summary(workspace: WorkspaceSpec, target: Path, written: Collection[str]) -> str:
     """What was written and what to run next."""
     project = workspace.project
     lines = [
-        f"Created the workspace {project.project_name} in {target}/ ({len(files)} files), "
+        f"Created the workspace {project.project_name} in {target}/ ({len(written)} files), "
         f"contexts: {', '.join(workspace.names)}",
         "",
         "Next:",

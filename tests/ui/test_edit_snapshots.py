@@ -97,3 +97,16 @@ def test_check_findings(snap_compare, shop):
         await pilot.pause()
 
     assert snap_compare(app(shop), terminal_size=(80, 24), run_before=check)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_workspace_root_lists_the_contexts(snap_compare, tmp_path, cli, size):
+    from scaffolder.ui.edit_menu.session import WorkspaceRoot
+
+    root = tmp_path / "shop"
+    argv = ["new", str(root), "--defaults", "--context", "ordering", "--context", "catalogue"]
+    code, _, err = cli(argv)
+    assert code == 0, err
+    names = ("ordering", "catalogue")
+    menu = EditApp(open_project(root, names[0]), WorkspaceRoot(root, names, names[0]))
+    assert snap_compare(menu, terminal_size=SIZES[size], run_before=pressing())

@@ -60,6 +60,7 @@ DEFAULTS = (
     "\r",  # CI
     "\r",  # installer: pip
     "\r",  # compose
+    "\r",  # bounded contexts: none
     "\r",  # add a named database, broker or cache? no
     "\r",  # change providers in: none
     "\r",  # change settings in: none
@@ -76,6 +77,7 @@ CHOICES = (
     DOWN + "\r",  # GitLab CI
     DOWN + "\r",  # uv
     "n",  # no compose
+    "\r",  # bounded contexts: none
     "y",
     "\r",  # a named database (the first choice)
     "reports\r",
@@ -306,7 +308,7 @@ def test_lt_goes_back_exactly_one_question_within_a_step(monkeypatch, initial, t
         initial,
         tmp_path / "acme",
         [
-            *[""] * 6,  # project, package, folder, CI, installer, compose
+            *[""] * 7,  # project, package, folder, CI, installer, compose, contexts
             "y",  # Add a named database, broker or cache?
             "",  # a database
             "reports",
@@ -337,7 +339,7 @@ def test_lt_at_a_steps_first_question_goes_to_the_last_one_before(monkeypatch, i
         monkeypatch,
         initial,
         tmp_path / "acme",
-        [*[""] * 6, "", "<", "y", "", "reports", "", *[""] * 4, "y"],
+        [*[""] * 7, "", "<", "y", "", "reports", "", *[""] * 4, "y"],
     )
     assert outcome is not None, transcript[-1500:]
     after = transcript.split("(back one question)\n")[1]
@@ -356,7 +358,7 @@ def test_the_prompts_add_a_named_broker_and_cache_as_the_wizards_b_does(
         initial,
         tmp_path / "acme",
         [
-            *[""] * 6,  # project, package, folder, CI, installer, compose
+            *[""] * 7,  # project, package, folder, CI, installer, compose, contexts
             "y",  # Add a named database, broker or cache?
             "2",  # a broker
             "events",
@@ -387,10 +389,80 @@ def test_the_prompts_ask_pip_or_uv_after_ci_pip_first(monkeypatch, initial, tmp_
         monkeypatch,
         initial,
         tmp_path / "acme",
-        [*[""] * 4, "2", *[""] * 6, "y"],  # installer: 2) uv
+        [*[""] * 4, "2", *[""] * 7, "y"],  # installer: 2) uv
     )
     assert outcome is not None, transcript[-1500:]
     assert outcome.spec.installer == "uv"
     listed = "Installer:\n  1) pip: a venv and pip install (needs only Python)\n  2) uv:"
     assert listed in transcript
     assert "installer uv" in transcript
+
+
+# --- a workspace ------------------------------------------------------------------------------
+
+
+def test_the_prompts_make_a_workspace_as_new_context_does(monkeypatch, initial, tmp_path, cli):
+    """Two contexts, MySQL in ordering's production, catalogue the same as ordering: the files
+    written are byte for byte those of `new --context ... --set ...` for the same choices,
+    and every environment's choice line fits 80 columns."""
+    from scaffolder.catalog import PROVIDERS
+    from scaffolder.commands.new import write_chosen
+
+    from .conftest import snapshot
+
+    monkeypatch.setenv("COLUMNS", "80")
+    mysql = 2 + list(PROVIDERS[Role.DATABASE]).index("mysql")  # after "inherit"
+    transcript, outcome = plain_run(
+        monkeypatch,
+        initial,
+        tmp_path / "wizard" / "acme",
+        [
+            *[""] * 6,  # project, package, folder, CI, installer, compose
+            "ordering, Ordering",  # refused: upper case
+            "ordering catalogue",
+            "",  # ordering: add a named database? no
+            "2",  # ordering: change providers in production
+            str(mysql),  # production · databases.default: mysql
+            *[""] * 3,  # brokers, event store, caches as they are
+            "",  # ordering: settings in none
+            "2",  # catalogue's providers: same as ordering
+            "",  # deploy: docker
+            "y",  # Write?
+        ],
+    )
+    assert outcome is not None, transcript[-2000:]
+    assert "invalid context name 'Ordering': use lower case" in transcript
+    assert outcome.workspace is not None
+    assert outcome.workspace.names == ("ordering", "catalogue")
+    assert re.search(r"catalogue +the same providers and settings as ordering", transcript)
+    assert "${CATALOGUE_DATABASE_URL}" in transcript
+    choices = [line for line in transcript.splitlines() if line.startswith("  3) test")]
+    assert choices and all(len(line) <= 80 for line in transcript.splitlines() if ") " in line)
+    write_chosen(outcome, force=False)
+    code, _, err = cli(
+        [
+            *("new", str(tmp_path / "cli" / "acme"), "--defaults"),
+            *("--context", "ordering", "--context", "catalogue"),
+            *("--set", "ordering:production.databases.default=mysql"),
+            *("--set", "catalogue:production.databases.default=mysql"),
+        ]
+    )
+    assert code == 0, err
+    assert snapshot(tmp_path / "wizard" / "acme") == snapshot(tmp_path / "cli" / "acme")
+
+
+def test_an_environments_choice_line_fits_80_columns_with_many_slots(initial, tmp_path):
+    """The environments' lines were `production: databases.default=postgresql, ...`, 110
+    columns with the default slots: cut by an 80-column terminal."""
+    from scaffolder.ui.common.state import Draft
+    from scaffolder.ui.prompts.new_project import fitted, provider_values
+
+    draft = Draft.from_spec(initial, tmp_path / "acme")
+    for name in ("reports", "analytics", "archive", "search", "ledger"):
+        draft.add_database(name)
+    line = fitted("production", provider_values(draft, "production"), 74)
+    assert len(line) <= 74
+    assert line.startswith("production postgresql, postgresql")
+    assert line.endswith("more")
+    whole = fitted("memory", provider_values(Draft.from_spec(initial, tmp_path), "memory"), 74)
+    assert whole == "memory     memory, inline, memory, memory"

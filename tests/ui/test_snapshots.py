@@ -210,3 +210,34 @@ def test_an_error_below_the_fold_is_named_and_scrolled_to(snap_compare):
     assert steady_compare(
         snap_compare, app(databases=tuple(FOUR)), terminal_size=(80, 24), run_before=run
     )
+
+
+# --- a workspace ------------------------------------------------------------------------------
+
+
+def workspace_app() -> WizardApp:
+    """The wizard with two contexts named, catalogue the same as ordering."""
+    wizard = app()
+    wizard.draft.set_contexts("ordering catalogue")
+    wizard.draft.set_same_as("catalogue", "ordering")
+    return wizard
+
+
+WORKSPACE_STEPS = {
+    "project": (),
+    "providers": ("ctrl+n",),
+    "providers-same-as": ("ctrl+n", "t"),
+    "connections": ("ctrl+n", "ctrl+n"),
+    "review": ("ctrl+s",),
+}
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("step", WORKSPACE_STEPS)
+def test_workspace_step(snap_compare, step, size):
+    assert steady_compare(
+        snap_compare,
+        workspace_app(),
+        terminal_size=SIZES[size],
+        run_before=pressing(*WORKSPACE_STEPS[step]),
+    )

@@ -163,6 +163,8 @@ async def test_enter_moves_through_the_fields_then_ci_and_compose(make_app):
     async with app.run_test() as pilot:
         await pilot.press("enter")
         assert app.focused.id == "package-name"
+        await pilot.press("enter")  # the contexts, beside the package (a workspace's)
+        assert app.focused.id == "contexts"
         await pilot.press("enter")
         assert app.focused.id == "target"
         await pilot.press("enter")

@@ -142,17 +142,27 @@ def test_the_edit_summary_at_the_root_shows_every_context(
     assert "src/payments/domain.toml" in out and "ordering" not in out
 
 
-def test_the_edit_menu_at_the_root_names_the_contexts(
+def test_the_edit_menu_at_the_root_lists_the_contexts_first(
     capsys: pytest.CaptureFixture[str], shop: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The menu edits one context: at the root with none named it refuses in one line."""
+    """The menu at the root opens on the workspace's contexts (it refused, naming them): it
+    is handed every context, and no context to act on for all (a workspace made by hand has
+    no record, so `ci` and `derive` at its root are refused as on the command line)."""
     import scaffolder.commands.new as new
+    import scaffolder.ui.edit_menu.run as menu_run
 
+    opened = []
     monkeypatch.setattr(new, "choose_ui", lambda ui: "tui")
+    monkeypatch.setattr(
+        menu_run, "run_edit_menu", lambda project, ui, workspace=None: opened.append(workspace) or 0
+    )
     before = snapshot(shop)
     code, _out, err = run(capsys, ["edit", "--project", str(shop)])
-    assert code == 2
-    assert "2 contexts (ordering, payments)" in err and err.count("\n") == 1
+    assert code == 0, err
+    (workspace,) = opened
+    assert workspace.names == ("ordering", "payments")
+    assert workspace.root.resolve() == shop.resolve()
+    assert workspace.whole is None
     assert snapshot(shop) == before
 
 

@@ -21,11 +21,29 @@ STYLES = {"error": "$text-error", "warning": "$text-warning", "drift": "$text-ac
 
 
 def config_findings(files: Mapping[str, bytes]) -> list[Finding]:
-    """What `protean-init check` will say about the rendered project's domain.toml."""
+    """What `protean-init check` will say about the rendered project's domain.toml; in a
+    workspace, about each context's `src/<context>/domain.toml`, each finding led by its
+    context's name."""
     from scaffolder.check import check_config_text
 
-    text = files["domain.toml"].decode("utf-8", errors="replace")
-    return ordered([_before_the_file(f) for f in check_config_text(text)])
+    if "domain.toml" in files:
+        text = files["domain.toml"].decode("utf-8", errors="replace")
+        return ordered([_before_the_file(f) for f in check_config_text(text)])
+    import dataclasses
+
+    found = []
+    for path in sorted(p for p in files if p.startswith("src/") and p.endswith("/domain.toml")):
+        context = path.split("/")[1]
+        for finding in check_config_text(files[path].decode("utf-8", errors="replace")):
+            # The context first: "catalogue: production uses ..." (the environment is in
+            # the message already, or put before it here, as headline would).
+            text, env = _before_the_file(finding).message, finding.env
+            if env and not text.startswith(env):
+                text = f"{env}: {text}"
+            found.append(
+                dataclasses.replace(finding, message=f"{context}: {text}", env=None, file=path)
+            )
+    return ordered(found)
 
 
 def _before_the_file(finding: Finding) -> Finding:

@@ -8,8 +8,12 @@ counts as typed, the slots' order on screen, and each step's checks and messages
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scaffolder.catalog import PROVIDERS, Provider, Role
 from scaffolder.errors import UsageError
@@ -29,7 +33,12 @@ from scaffolder.spec.settings import DEFAULT_SUBSCRIPTION_TYPE, PROCESSING_MODES
 from scaffolder.spec.slots import DEFAULT_DATABASE, Slot, default_local_url
 from scaffolder.ui.common.outcome import WizardOutcome
 
+if TYPE_CHECKING:
+    from scaffolder.workspace_spec import WorkspaceSpec
+
 SUBSCRIPTION_KEY = "server.default_subscription_type"
+# How the Project step's contexts field separates names: commas, spaces, or both.
+CONTEXT_SEPARATOR = re.compile(r"[\s,]+")
 # A name to suggest for a new named slot, per role.
 NAME_EXAMPLES = {Role.DATABASE: "reports", Role.BROKER: "events", Role.CACHE: "sessions"}
 
@@ -78,6 +87,15 @@ class Draft(SpecBuilder):
     # Whether the package name and target folder still follow the project name.
     package_follows: bool = True
     target_follows: bool = True
+    # A workspace's bounded contexts as typed on the Project step: none or one name is a
+    # single project, as without the field; two or more a workspace (context_names).
+    contexts_text: str = ""
+    # Each context's own providers grid, made from the project's choices on first use: a
+    # Draft whose providers, settings, slots, variables and local URLs are the context's.
+    context_grids: dict[str, Draft] = field(default_factory=dict)
+    # A context that follows an earlier one's grid ("same as"): context -> that context. It
+    # stays in step with it until one of its own cells is changed (own_grid).
+    same_as: dict[str, str] = field(default_factory=dict)
 
     # --- building -----------------------------------------------------------------------
 
@@ -94,6 +112,22 @@ class Draft(SpecBuilder):
             target_follows=target.name == spec.project_name and not _is_cwd(target),
         )
 
+    @classmethod
+    def from_workspace(cls, workspace: WorkspaceSpec, target: Path) -> Draft:
+        """A draft of `workspace` (`new --context` in a terminal): its project's choices, its
+        contexts named, and each context's grid its own spec's."""
+        draft = cls.from_spec(workspace.project, target)
+        draft.contexts_text = " ".join(workspace.names)
+        draft.context_grids = {
+            name: cls.from_spec(spec, Path()) for name, spec in workspace.contexts.items()
+        }
+        return draft
+
+    def copied(self) -> Draft:
+        """A deep copy; the specs it and its grids began from are immutable, and shared."""
+        origins = [self.origin, *(grid.origin for grid in self.context_grids.values())]
+        return copy.deepcopy(self, {id(o): o for o in origins if o is not None})
+
     def build(self) -> ProjectSpec:
         """The spec these choices make; raises UsageError for the first thing wrong."""
         for error in self.errors().values():
@@ -107,7 +141,141 @@ class Draft(SpecBuilder):
         )
 
     def outcome(self) -> WizardOutcome:
-        return WizardOutcome(self.build(), self.target)
+        workspace = self.build_workspace() if self.is_workspace else None
+        return WizardOutcome(self.build(), self.target, workspace)
+
+    # --- a workspace's contexts -----------------------------------------------------------
+
+    def context_names(self) -> list[str]:
+        """The names in the contexts field, in the order typed."""
+        return [name for name in CONTEXT_SEPARATOR.split(self.contexts_text) if name]
+
+    @property
+    def is_workspace(self) -> bool:
+        return len(self.context_names()) >= 2
+
+    def set_contexts(self, text: str) -> None:
+        """The contexts field as typed. A grid of a context no longer named is dropped, and a
+        "same as" that no longer names an earlier context becomes the context's own copy."""
+        self.contexts_text = text
+        names = self.context_names()
+        for name in list(self.same_as):
+            target = self.same_as[name]
+            if name not in names:
+                del self.same_as[name]
+            elif target not in names or names.index(target) > names.index(name):
+                self.set_same_as(name, None)
+        for name in list(self.context_grids):
+            if name not in names:
+                del self.context_grids[name]
+
+    def context_error(self) -> str | None:
+        names = self.context_names()
+        if len(names) < 2:
+            return None
+        from scaffolder.workspace_spec import validate_context_names
+
+        return error_of(validate_context_names, names)
+
+    def grid(self, context: str) -> Draft:
+        """The grid `context` shows: its own, or that of the context it is the same as."""
+        while context in self.same_as:
+            context = self.same_as[context]
+        if context not in self.context_grids:
+            self.context_grids[context] = self._new_grid()
+        return self.context_grids[context]
+
+    def grids(self) -> list[Draft]:
+        """The grids the files are made from: each context's in a workspace, else this one."""
+        if not self.is_workspace:
+            return [self]
+        return [self.grid(name) for name in self.context_names()]
+
+    def _new_grid(self) -> Draft:
+        """A context's grid as the project's choices are now."""
+        return Draft(
+            providers=copy.deepcopy(self.providers),
+            settings=copy.deepcopy(self.settings),
+            present=list(self.present),
+            variables=dict(self.variables),
+            local_urls=dict(self.local_urls),
+            slots=list(self.slots),
+            origin=self.origin,
+        )
+
+    def same_as_choices(self, context: str) -> list[str]:
+        """The contexts `context` may be the same as: those before it."""
+        names = self.context_names()
+        return names[: names.index(context)] if context in names else []
+
+    def set_same_as(self, context: str, other: str | None) -> None:
+        """`context` follows `other`'s grid; None: its own grid, a copy of what it showed."""
+        if other is None:
+            if context in self.same_as:
+                followed = self.grid(context)
+                # The spec it began with is immutable, and shared.
+                self.context_grids[context] = copy.deepcopy(
+                    followed, {id(followed.origin): followed.origin}
+                )
+                del self.same_as[context]
+            return
+        if other not in self.same_as_choices(context):
+            raise UsageError(
+                f"{context} can be the same as a context before it: "
+                + (", ".join(self.same_as_choices(context)) or "(none)")
+            )
+        self.same_as[context] = other
+        self.context_grids.pop(context, None)
+
+    def own_grid(self, context: str) -> tuple[Draft, bool]:
+        """`context`'s grid to change, and whether it was following another's until now (it
+        becomes a copy of it first: a change to one context is never another's)."""
+        following = context in self.same_as
+        self.set_same_as(context, None)
+        return self.grid(context), following
+
+    def workspace_connections(self) -> dict[str, list[tuple[str, str, str | None]]]:
+        """Per context, each connection as the workspace names it: the slot's key, its
+        variable, and its local default (None: production only). Raises UsageError where
+        the choices make no workspace."""
+        connections = {}
+        for name, spec in self.build_workspace().contexts.items():
+            grid = Draft.from_spec(spec, Path())
+            rows = []
+            for slot in grid.server_slots():
+                envs = grid.local_envs(slot)
+                url = spec.local_url(slot, grid.provider(envs[0], slot)) if envs else None
+                rows.append((slot.key, grid.variable(slot), url))
+            connections[name] = rows
+        return connections
+
+    def build_workspace(self) -> WorkspaceSpec:
+        """The workspace these choices make: the project's names, CI, deploy and scale, and
+        each context's grid, under the workspace's sharing rules (scaffolder.workspace_spec)."""
+        from scaffolder.workspace_spec import WorkspaceSpec, context_spec
+
+        project = self.build()
+        contexts = {}
+        for name in self.context_names():
+            grid = self.grid(name)
+            chosen = dataclasses.replace(
+                self,
+                providers=grid.providers,
+                settings=grid.settings,
+                present=grid.present,
+                variables=grid.variables,
+                local_urls=grid.local_urls,
+                slots=grid.slots,
+                contexts_text="",
+                context_grids={},
+                same_as={},
+            )
+            try:
+                spec = chosen.build()
+            except UsageError as error:
+                raise UsageError(f"context {name!r}: {error}") from None
+            contexts[name] = context_spec(spec, name)
+        return WorkspaceSpec(project, contexts)
 
     # --- step 1: project ------------------------------------------------------------------
 
@@ -144,6 +312,7 @@ class Draft(SpecBuilder):
             "project-name": error_of(validate_project_name, self.project_name),
             "package-name": error_of(validate_package_name, self.package_name),
             "target": self.target_error(),
+            "contexts": self.context_error(),
         }
         return {key: message for key, message in errors.items() if message}
 
@@ -379,6 +548,10 @@ class Draft(SpecBuilder):
             )
         if kind != self.subscription_type():
             self.settings[PRODUCTION][SUBSCRIPTION_KEY] = kind
+            # The engine's subscription type is the workspace's, as its scale is: every
+            # context's grid takes it (a context's grid shows no such setting).
+            for grid in self.context_grids.values():
+                grid.settings[PRODUCTION][SUBSCRIPTION_KEY] = kind
 
     def count_text(self, name: str) -> str:
         """The workers or replicas field as typed."""

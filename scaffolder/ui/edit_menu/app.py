@@ -16,6 +16,7 @@ from scaffolder.errors import CANCELLED
 from scaffolder.reopen.project import Project
 from scaffolder.ui.common.settings import apply_saved_theme, save_theme_changes
 from scaffolder.ui.common.type_ahead import TypeAheadToDialogs
+from scaffolder.ui.edit_menu.session import WorkspaceRoot
 
 
 class EditApp(TypeAheadToDialogs, App[int]):
@@ -27,9 +28,11 @@ class EditApp(TypeAheadToDialogs, App[int]):
         Binding("ctrl+q", "leave", "Leave", show=False, priority=True),
     ]
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, workspace: WorkspaceRoot | None = None) -> None:
         super().__init__()
         self.project = project
+        # At a workspace's root: its contexts are listed first (scaffolder.ui.edit_menu.contexts).
+        self.workspace = workspace
         # One line per change written: "Add databases.reports: domain.toml, ...".
         self.applied: list[str] = []
         self._started_theme = apply_saved_theme(self)
@@ -38,7 +41,12 @@ class EditApp(TypeAheadToDialogs, App[int]):
         from scaffolder.ui.edit_menu.screen import EditScreen
 
         save_theme_changes(self, self._started_theme)
-        self.push_screen(EditScreen())
+        if self.workspace is not None:
+            from scaffolder.ui.edit_menu.contexts import ContextPickerScreen
+
+            self.push_screen(ContextPickerScreen(self.workspace))
+        else:
+            self.push_screen(EditScreen())
 
     def get_system_commands(self, screen):
         """ctrl+p: every action of the menu by name (scaffolder.ui.common.palette), Theme, Keys."""

@@ -14,6 +14,7 @@ from scaffolder.reopen import menu
 from scaffolder.reopen.menu import Proposal
 from scaffolder.reopen.project import Project
 from scaffolder.ui.edit_menu import model
+from scaffolder.ui.edit_menu.session import WorkspaceRoot
 from scaffolder.ui.prompts.prompter import Cancelled, Prompter, say_findings, validator
 
 LEAVE = "leave"
@@ -29,6 +30,24 @@ ACTIONS = (
     ("Re-derive compose, CI and .env.example from domain.toml", "derive"),
     ("Leave", LEAVE),
 )
+
+
+def pick_context(workspace: WorkspaceRoot, *, input=None, output=None) -> Project | None:
+    """At a workspace's root: which context the menu edits (None: leave). The whole-workspace
+    actions are the command line's there (check, ci, derive at the root)."""
+    from scaffolder.reopen.project import open_project
+
+    p = Prompter(input, output)
+    p.say(
+        f"{workspace.root.resolve().name} is a workspace of {len(workspace.names)} contexts; its "
+        "checks and derived files for every context: protean-init check, ci, derive there."
+    )
+    options = [(f"{name} (src/{name})", name) for name in workspace.names]
+    try:
+        name = p.select("Edit which context?", [*options, ("leave", None)], workspace.names[0])
+    except Cancelled:
+        return None
+    return None if name is None else open_project(workspace.root, name)
 
 
 def run_edit_prompts(project: Project, *, input=None, output=None) -> list[str]:

@@ -10,17 +10,25 @@ from __future__ import annotations
 import sys
 
 from scaffolder.reopen.project import Project
+from scaffolder.ui.edit_menu.session import WorkspaceRoot
 
 
-def run_edit_menu(project: Project, ui: str) -> int:
+def run_edit_menu(project: Project, ui: str, workspace: WorkspaceRoot | None = None) -> int:
+    """`workspace`: opened at a workspace's root, whose contexts come first (`project` is
+    then its first context's)."""
     if ui == "prompt":
-        from scaffolder.ui.edit_menu.prompts import run_edit_prompts
+        from scaffolder.ui.edit_menu.prompts import pick_context, run_edit_prompts
 
+        if workspace is not None:
+            picked = pick_context(workspace)
+            if picked is None:
+                return report([])
+            project = picked
         applied = run_edit_prompts(project)
     else:
         from scaffolder.ui.edit_menu.app import EditApp
 
-        app = EditApp(project)
+        app = EditApp(project, workspace)
         app.run()
         applied = app.applied
     return report(applied)

@@ -311,7 +311,8 @@ class EditScreen(Screen):
 
     # Not run_action: that is Textual's own (it runs a binding's action string).
     def run_menu_action(self, name: str) -> None:
-        getattr(self, f"action_{name}")()
+        # Called next, not here: some actions are coroutines (derive, upgrade, remove).
+        self.call_next(getattr(self, f"action_{name}"))
 
     async def preview(self, make: Callable[[], Proposal]) -> bool:
         """Compute the proposal, show its diff, write it on confirm; True when written."""

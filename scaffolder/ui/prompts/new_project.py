@@ -9,11 +9,10 @@ no escape sequence at all.
 
 from __future__ import annotations
 
-import copy
 import shutil
 import textwrap
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from questionary import Choice
 
@@ -41,6 +40,9 @@ from scaffolder.ui.prompts.prompter import (
     say_findings,
     validator,
 )
+
+if TYPE_CHECKING:
+    from scaffolder.workspace_spec import WorkspaceSpec
 
 CI_CHOICES = (("GitHub Actions", "github"), ("GitLab CI", "gitlab"), ("none", "none"))
 
@@ -102,6 +104,24 @@ def q_compose(p: Prompter, draft: Draft) -> None:
     draft.compose = p.confirm("Write docker-compose.yml for local services?", draft.compose)
 
 
+def q_contexts(p: Prompter, draft: Draft) -> None:
+    """The wizard's Contexts field: none or one name, a single project; two or more, a
+    workspace of bounded contexts (validated as `new --context` validates them)."""
+
+    def contexts_error(text: str) -> str | None:
+        probe = Draft(draft.project_name, draft.package_name, target=Path())
+        probe.set_contexts(text)
+        return probe.context_error()
+
+    draft.set_contexts(
+        p.text(
+            "Bounded contexts (none: one project; two or more: a workspace)",
+            draft.contexts_text,
+            validator(contexts_error),
+        )
+    )
+
+
 def slot_summary(draft: Draft, env: str) -> str:
     """`databases.default=postgresql, caches.default=↑memory`: each slot labelled."""
     parts = []
@@ -113,10 +133,56 @@ def slot_summary(draft: Draft, env: str) -> str:
     return ", ".join(parts)
 
 
+def fitted(label: str, values: list[str], room: int) -> str:
+    """`label` and `values` in `room` cells: the values that fit, then how many more."""
+    text = f"{label:<11}" + ", ".join(values)
+    if len(text) <= room:
+        return text
+    for shown in range(len(values) - 1, -1, -1):
+        more = f" … +{len(values) - shown} more"
+        text = f"{label:<11}" + ", ".join(values[:shown]) + more
+        if len(text) <= room:
+            return text
+    return text[: max(room - 1, 1)] + "…"
+
+
+def choice_room() -> int:
+    """The cells a checkbox choice's title has: the terminal's width, at most 80 (a wider
+    one is no reason for longer lines), less questionary's pointer and box."""
+    return min(shutil.get_terminal_size().columns, 80) - 6
+
+
 def q_named_slots(p: Prompter, draft: Draft) -> None:
     """Named databases, brokers and caches: the wizard's a and b (and x to remove one)."""
     p.say("")
+    if draft.is_workspace:
+        q_workspace_providers(p, draft)
+        return
     p.say(("bold", "2/5 Providers"))
+    ask_named_slots(p, draft)
+
+
+def q_workspace_providers(p: Prompter, draft: Draft) -> None:
+    """A workspace's Providers: each context's questions, or "same as" an earlier context
+    (it follows that one's choices; its own choices start from a copy of them)."""
+    p.say(("bold", "2/5 Providers, per context"))
+    for name in draft.context_names():
+        p.say("", ("bold", name))
+        earlier = draft.same_as_choices(name)
+        if earlier:
+            options = [("its own choices", None), *((f"same as {o}", o) for o in earlier)]
+            draft.set_same_as(
+                name, p.select(f"{name}'s providers", options, draft.same_as.get(name))
+            )
+            if name in draft.same_as:
+                continue
+        grid = draft.grid(name)
+        ask_named_slots(p, grid)
+        ask_providers(p, grid)
+        ask_settings(p, grid)
+
+
+def ask_named_slots(p: Prompter, draft: Draft) -> None:
     named = [slot for slot in draft.slots if slot.role.is_named and slot.name != "default"]
     if named:
         removed = p.checkbox(
@@ -139,10 +205,19 @@ NAMED_ROLES = (("database", Role.DATABASE), ("broker", Role.BROKER), ("cache", R
 
 
 def q_providers(p: Prompter, draft: Draft) -> None:
-    p.say("Providers per environment; ↑ inherits base.")
+    if not draft.is_workspace:  # a workspace's are asked per context (q_named_slots)
+        ask_providers(p, draft)
+
+
+def ask_providers(p: Prompter, draft: Draft) -> None:
+    p.say("Providers per environment; ↑ inherits base. In each line, in this order:")
+    p.say("  " + ", ".join(slot.key for slot in draft.slots))
     envs = p.checkbox(
         "Change providers in which environments?",
-        [Choice(f"{env}: {slot_summary(draft, env)}", env) for env in ENVIRONMENTS],
+        [
+            Choice(fitted(env, provider_values(draft, env), choice_room()), env)
+            for env in ENVIRONMENTS
+        ],
     )
     for env in envs:
         for slot in draft.slots:
@@ -158,17 +233,40 @@ def q_providers(p: Prompter, draft: Draft) -> None:
             )
 
 
-def settings_summary(draft: Draft, env: str) -> str:
-    return ", ".join(
-        f"{SETTING_LABELS[name]}={setting_text(draft.effective_setting(env, name))}"
+def provider_values(draft: Draft, env: str) -> list[str]:
+    """Each slot's provider in `env`, in the slots' order (↑: inherited from base)."""
+    inherits = env != BASE
+    return [
+        ("↑" if inherits and draft.choice(env, slot) == INHERIT else "")
+        + draft.effective(env, slot)
+        for slot in draft.slots
+    ]
+
+
+def setting_values(draft: Draft, env: str) -> list[str]:
+    """Each setting's value in `env`, in SETTING_VALUES' order (↑: inherited from base)."""
+    inherits = env != BASE
+    return [
+        ("↑" if inherits and draft.setting(env, name) is None else "")
+        + setting_text(draft.effective_setting(env, name))
         for name in SETTING_VALUES
-    )
+    ]
 
 
 def q_settings(p: Prompter, draft: Draft) -> None:
+    if not draft.is_workspace:  # a workspace's are asked per context (q_named_slots)
+        ask_settings(p, draft)
+
+
+def ask_settings(p: Prompter, draft: Draft) -> None:
+    p.say("Settings; in each line, in this order:")
+    p.say("  " + ", ".join(SETTING_LABELS[name] for name in SETTING_VALUES))
     envs = p.checkbox(
-        "Change settings (debug, testing, processing) in which environments?",
-        [Choice(f"{env}: {settings_summary(draft, env)}", env) for env in ENVIRONMENTS],
+        "Change settings in which environments?",
+        [
+            Choice(fitted(env, setting_values(draft, env), choice_room()), env)
+            for env in ENVIRONMENTS
+        ],
     )
     for env in envs:
         for name in SETTING_VALUES:
@@ -189,6 +287,9 @@ def q_settings(p: Prompter, draft: Draft) -> None:
 def q_connections(p: Prompter, draft: Draft) -> None:
     p.say("")
     p.say(("bold", "3/5 Connections"))
+    if draft.is_workspace:
+        say_workspace_connections(p, draft)
+        return
     slots = draft.server_slots()
     if not slots:
         p.say("Every provider runs in memory: there are no connections to configure.")
@@ -212,6 +313,18 @@ def q_connections(p: Prompter, draft: Draft) -> None:
                 validator(lambda text, slot=slot: _try(draft, slot, "url", text)),
             )
             draft.set_local_url(slot, url)
+
+
+def say_workspace_connections(p: Prompter, draft: Draft) -> None:
+    """A workspace's connections, as the sharing rules name them: said, not asked."""
+    p.say(
+        "Each context reads its own database and cache variables; the broker and event store "
+        "are shared. Rename one after: protean-init set --context NAME variables.SLOT=NAME"
+    )
+    for name, connections in draft.workspace_connections().items():
+        p.say(("bold", name))
+        for key, variable, url in connections:
+            p.say(f"  {key}: ${{{variable}}}  default {url or '(production only: no default)'}")
 
 
 def _try(draft: Draft, slot: Slot, what: str, text: str) -> str | None:
@@ -261,11 +374,14 @@ def plain_summary(draft: Draft, spec: ProjectSpec, columns: int | None = None) -
             f"{draft.subscription_type()} subscriptions)",
         ),
     ]
-    rows += [(env, slot_summary(draft, env)) for env in draft.environments()]
-    for slot in draft.server_slots():
-        url = draft.local_url(slot)
-        default = f" (default {url})" if url else " (no default: production only)"
-        rows.append((slot.key, f"${{{draft.variable(slot)}}}{default}"))
+    if draft.is_workspace:
+        rows += workspace_rows(draft)
+    else:
+        rows += [(env, slot_summary(draft, env)) for env in draft.environments()]
+        for slot in draft.server_slots():
+            url = draft.local_url(slot)
+            default = f" (default {url})" if url else " (no default: production only)"
+            rows.append((slot.key, f"${{{draft.variable(slot)}}}{default}"))
     width = max(len(label) for label, _ in rows) + 2
     room = columns - 2 - width if columns else 0
     lines = []
@@ -276,20 +392,45 @@ def plain_summary(draft: Draft, spec: ProjectSpec, columns: int | None = None) -
     return lines
 
 
-def q_review(p: Prompter, draft: Draft) -> bool:
-    from scaffolder.render import render_project
+def workspace_rows(draft: Draft) -> list[tuple[str, str]]:
+    """A workspace's summary: each context's providers per environment ("same as" said),
+    then its connections."""
+    rows: list[tuple[str, str]] = []
+    connections = draft.workspace_connections()
+    for name in draft.context_names():
+        if name in draft.same_as:
+            rows.append((name, f"the same providers and settings as {draft.same_as[name]}"))
+        else:
+            grid = draft.grid(name)
+            rows += [(f"{name} {env}", slot_summary(grid, env)) for env in grid.environments()]
+        for key, variable, url in connections[name]:
+            default = f" (default {url})" if url else " (no default: production only)"
+            rows.append((f"{name} {key}", f"${{{variable}}}{default}"))
+    return rows
 
+
+def q_review(p: Prompter, draft: Draft) -> bool:
     spec = draft.build()
     p.say("")
     p.say(("bold", "5/5 Review"))
-    files = render_project(spec)
+    if draft.is_workspace:
+        from scaffolder.workspace_render import render_workspace
+
+        files = render_workspace(draft.build_workspace())
+        configs = [f"src/{name}/domain.toml" for name in draft.context_names()]
+    else:
+        from scaffolder.render import render_project
+
+        files = render_project(spec)
+        configs = ["domain.toml"]
     p.say(f"{len(files)} files in {draft.target}/:")
     for path in files:
         p.say(f"  {path}")
-    p.say("", ("bold underline", "domain.toml"))
-    p.say_code(files["domain.toml"].decode("utf-8", errors="replace"), "domain.toml")
+    for config in configs:
+        p.say("", ("bold underline", config))
+        p.say_code(files[config].decode("utf-8", errors="replace"), "domain.toml")
     findings = config_findings(files)
-    say_findings(p, findings, "domain.toml")
+    say_findings(p, findings, "domain.toml" if len(configs) == 1 else "each domain.toml")
     p.say("")
     p.say(("bold", "Summary"))
     for line in plain_summary(draft, spec, shutil.get_terminal_size().columns):
@@ -307,6 +448,7 @@ QUESTIONS = (
     q_ci,
     q_installer,
     q_compose,
+    q_contexts,
     q_named_slots,
     q_providers,
     q_settings,
@@ -316,13 +458,17 @@ QUESTIONS = (
 
 
 def _copy(draft: Draft) -> Draft:
-    """A copy to go back to; the spec it started from is immutable, and shared."""
-    origin = draft.origin
-    return copy.deepcopy(draft, {id(origin): origin} if origin is not None else None)
+    """A copy to go back to."""
+    return draft.copied()
 
 
 def run_prompts(
-    initial: ProjectSpec, target: Path, *, input=None, output=None
+    initial: ProjectSpec,
+    target: Path,
+    *,
+    input=None,
+    output=None,
+    workspace: WorkspaceSpec | None = None,
 ) -> WizardOutcome | None:
     """Ask the wizard's questions line by line; the outcome, or None when cancelled."""
     from scaffolder.ui import fullscreen_refusal
@@ -331,7 +477,11 @@ def run_prompts(
     reason = fullscreen_refusal()
     if reason:
         p.say(f"protean-init: {reason}, so the questions come line by line.")
-    draft = Draft.from_spec(initial, target)
+    draft = (
+        Draft.from_workspace(workspace, target)
+        if workspace is not None
+        else Draft.from_spec(initial, target)
+    )
     # Per group of questions: the draft as it began, its answers (question, answer) in its
     # last run, and how many of them to give again without asking when it runs next.
     starts: list[Draft] = [draft] * len(QUESTIONS)

@@ -12,12 +12,11 @@ the steps move on ctrl+n / alt+right (Next) and alt+left (Back); `?` or F1 shows
 
 from __future__ import annotations
 
-import copy
 import gc
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -39,6 +38,9 @@ from scaffolder.ui.wizard.steps import (
     STEP_TITLES,
     WriteCallback,
 )
+
+if TYPE_CHECKING:
+    from scaffolder.workspace_spec import WorkspaceSpec
 
 
 def build_step_screen(name: str) -> Screen:
@@ -105,14 +107,22 @@ class WizardApp(TypeAheadToDialogs, App[WizardOutcome | None]):
     ]
 
     def __init__(
-        self, initial: ProjectSpec, target: Path, write: WriteCallback | None = None
+        self,
+        initial: ProjectSpec,
+        target: Path,
+        write: WriteCallback | None = None,
+        workspace: WorkspaceSpec | None = None,
     ) -> None:
         _freeze_imported_objects()
         super().__init__()
-        self.draft = Draft.from_spec(initial, target)
+        # `workspace`: `new --context` in a terminal, its contexts named and filled in.
+        self.draft = (
+            Draft.from_workspace(workspace, target)
+            if workspace is not None
+            else Draft.from_spec(initial, target)
+        )
         # What the user started from: leaving asks first once the draft differs from it.
-        # (The spec it came from is immutable and shared, not copied.)
-        self.initial_draft = copy.deepcopy(self.draft, {id(initial): initial})
+        self.initial_draft = self.draft.copied()
         self.write = write
         self.written: list[str] = []
         self.writing = False
@@ -287,7 +297,10 @@ class WizardApp(TypeAheadToDialogs, App[WizardOutcome | None]):
 
 
 def run_wizard(
-    initial: ProjectSpec, target: Path, write: WriteCallback | None = None
+    initial: ProjectSpec,
+    target: Path,
+    write: WriteCallback | None = None,
+    workspace: WorkspaceSpec | None = None,
 ) -> WizardOutcome | None:
     """Run the wizard in this terminal; the user's spec and folder, or None when cancelled.
 
@@ -295,4 +308,4 @@ def run_wizard(
     paths it returns; without, Enter in Review returns the outcome for the caller to write.
     The caller prints what was written: the full screen takes the Done step away.
     """
-    return WizardApp(initial, target, write).run()
+    return WizardApp(initial, target, write, workspace).run()

@@ -19,7 +19,7 @@ STEP_NAMES = ("project", "providers", "connections", "deploy", "review", "done")
 STEP_TITLES = ("Project", "Providers", "Connections", "Deploy", "Review", "Done")
 # What each step decides: the palette's and the help screen's one line per step.
 STEP_HELP = (
-    "project and package names, the folder, CI, pip or uv, and compose",
+    "project and package names, the bounded contexts, the folder, CI, pip or uv, and compose",
     "a provider per slot and environment; named databases; debug, testing, processing",
     "the variable each connection reads, and its default outside production",
     "Docker, Kubernetes or none; subscription type, workers, replicas",

@@ -52,11 +52,16 @@ class StepScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield StepBar(self.step, id="steps")
+        yield from self.compose_head()
         with VerticalScroll(id="body", can_focus=False):
             yield from self.compose_body()
         yield NavBar(back=0 < self.step < DONE, next_label=self.next_label, id="nav")
         # Back has its button beside Next, and F1's help lists alt+←: the first key to go.
         yield KeyLine(give_way=("step_back",))
+
+    def compose_head(self) -> ComposeResult:
+        """What stays above the scrolling body (a workspace's context tabs)."""
+        yield from ()
 
     def compose_body(self) -> ComposeResult:
         yield from ()

@@ -9,13 +9,15 @@ ahead of Ctrl-S count, and a stale default never passes for the user's choice.
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
 
+from scaffolder.errors import UsageError
 from scaffolder.spec.slots import Slot
-from scaffolder.ui.common.state import field_id
+from scaffolder.ui.common.state import Draft, field_id
 from scaffolder.ui.common.widgets import Hint
 from scaffolder.ui.wizard.screens.base import StepScreen
 
@@ -101,6 +103,8 @@ class ConnectionsScreen(StepScreen):
 
     def layout_key(self) -> tuple:
         draft = self.draft
+        if draft.is_workspace:
+            return ("workspace", workspace_connections(draft))
         return tuple((slot, bool(draft.local_envs(slot))) for slot in draft.server_slots())
 
     def on_screen_suspend(self) -> None:
@@ -130,6 +134,13 @@ class ConnectionsScreen(StepScreen):
         box = self.query_one("#connections", Vertical)
         await box.remove_children()
         self._shown.clear()
+        if self.draft.is_workspace:
+            note, *contexts = workspace_connections(self.draft)
+            await box.mount(Static(note, classes="workspace"))
+            await box.mount_all(
+                [ContextConnections(text, classes="connection") for text in contexts]
+            )
+            return
         slots = self.draft.server_slots()
         if not slots:
             await box.mount(
@@ -253,6 +264,9 @@ class ConnectionsScreen(StepScreen):
         """Keep the whole connection in view, heading and hint, not just the focused field,
         and name the field beside Back/Next (with its error, if it has one)."""
         widget_id = event.widget.id or ""
+        if isinstance(event.widget, ContextConnections):
+            self.call_after_refresh(event.widget.scroll_visible, animate=False)
+            return
         if isinstance(event.widget, Input) and widget_id.startswith(("variable-", "url-")):
             error = self.draft.connection_errors().get(widget_id)
             label = self.label_of(widget_id)
@@ -297,3 +311,32 @@ class ConnectionsScreen(StepScreen):
             if widgets:
                 self.point_at(widgets.first(), self.label_of(key), message)
                 return
+
+
+def workspace_connections(draft: Draft) -> tuple[Text, ...]:
+    """A workspace's connections, read only: a note on the sharing rules, then each
+    context's own variables and local defaults (Draft.workspace_connections)."""
+    try:
+        connections = draft.workspace_connections()
+    except UsageError as error:
+        return (Text(f"✗ {error}", style="bold"),)
+    texts = [
+        Text(
+            "Each context reads its own database and cache variables; the broker and event "
+            "store are shared. Rename one after with protean-init set --context NAME "
+            "variables.SLOT=NAME."
+        )
+    ]
+    for name, rows in connections.items():
+        text = Text(name, style="bold")
+        if not rows:
+            text.append("\n  every provider runs in memory")
+        for key, variable, url in rows:
+            text.append(f"\n  {key:<18} ${{{variable}}}")
+            text.append(f"\n      default {url}" if url else "  (production only)", style="dim")
+        texts.append(text)
+    return tuple(texts)
+
+
+class ContextConnections(Static, can_focus=True):
+    """One context's connections: focusable, so Tab scrolls each into view."""

@@ -63,6 +63,11 @@ class DoneScreen(StepScreen):
             Text.assemble(
                 ("✓ ", "bold"),
                 (f"Created {outcome.spec.project_name}", "bold"),
+                (
+                    f", a workspace of {', '.join(outcome.workspace.names)},"
+                    if outcome.workspace is not None
+                    else ""
+                ),
                 f" in {target}/ ({len(written)} files)",
             )
         )
@@ -80,6 +85,8 @@ class DoneScreen(StepScreen):
         # side), its scrollbar (2: the written files overflow at 80x24) and "  $ ".
         room = self.app.size.width - 6 - len(PROMPT)
         commands = next_commands(outcome.spec, outcome.target, written)
+        if outcome.workspace is not None:
+            commands = per_context(commands, outcome.spec.package_name, outcome.workspace.names)
         for command, note in one_per_line(commands, room):
             text.append(PROMPT, style="dim")
             text.append(command, style="bold")
@@ -90,3 +97,24 @@ class DoneScreen(StepScreen):
 
     def go_next(self) -> None:
         self.wizard.action_exit_done()
+
+
+def per_context(
+    commands: list[tuple[str, str]], package: str, contexts: tuple[str, ...]
+) -> list[tuple[str, str]]:
+    """A workspace's next commands: its suites and `db setup` run one context at a time
+    (each its own Domain and config), as `new --context` says; the others are the project's."""
+    result: list[tuple[str, str]] = []
+    for command, note in commands:
+        if command.endswith("pytest --protean-env memory"):
+            run = command.removesuffix("pytest --protean-env memory")
+            result += [(f"{run}pytest tests/{name} --protean-env memory", "") for name in contexts]
+        elif command.endswith("pytest"):
+            result += [(f"{command} tests/{name}", "") for name in contexts]
+        elif f"src/{package}/domain.py" in command:
+            result += [
+                (command.replace(f"src/{package}/", f"src/{name}/"), note) for name in contexts
+            ]
+        else:
+            result.append((command, note))
+    return result

@@ -1,4 +1,5 @@
-"""Step 1: project name, package name, target folder, CI provider, installer, compose."""
+"""Step 1: project name, package name, the bounded contexts, target folder, CI provider,
+installer, compose."""
 
 from __future__ import annotations
 
@@ -27,7 +28,14 @@ HINTS = {
 }
 
 
-LABELS = {"project-name": "Project name", "package-name": "Package", "target": "Folder"}
+LABELS = {
+    "project-name": "Project name",
+    "package-name": "Package",
+    "contexts": "Contexts",
+    "target": "Folder",
+}
+# The text fields, in the order shown: what show_errors focuses first.
+TEXT_FIELDS = ("project-name", "package-name", "contexts", "target")
 
 
 class ProjectScreen(StepScreen):
@@ -46,17 +54,26 @@ class ProjectScreen(StepScreen):
             "project-name",
             HINTS["project-name"],
         )
-        yield from field(
-            LABELS["package-name"],
+        # The contexts beside the package, sharing its hint line: the six fields fill 80x24,
+        # and a context is a package of the workspace.
+        yield Horizontal(
+            Static(LABELS["package-name"], classes="field-label"),
             Input(
                 draft.package_name,
                 id="package-name",
                 compact=True,
                 placeholder=package_name_for(draft.project_name),
             ),
-            "package-name",
-            HINTS["package-name"],
+            Static(LABELS["contexts"], classes="field-label -beside"),
+            Input(
+                draft.contexts_text,
+                id="contexts",
+                compact=True,
+                placeholder="2+ names: a workspace",
+            ),
+            classes="field-row",
         )
+        yield Hint(HINTS["package-name"], id="package-name-hint", classes="field-hint")
         yield from field(
             LABELS["target"],
             Input(draft.target_text(), id="target", compact=True),
@@ -113,6 +130,9 @@ class ProjectScreen(StepScreen):
         target = self.query_one("#target", Input).value
         if target != draft.target_text():
             draft.set_target(target)
+        contexts = self.query_one("#contexts", Input).value
+        if contexts != draft.contexts_text:
+            draft.set_contexts(contexts)
 
     # Each Input says Changed once as it mounts, with the value it was given: the draft's.
     @on(Input.Changed, "#project-name")
@@ -146,6 +166,12 @@ class ProjectScreen(StepScreen):
             self.draft.set_target(event.value)
             self.refresh_hints()
 
+    @on(Input.Changed, "#contexts")
+    def handle_contexts(self, event: Input.Changed) -> None:
+        if event.value != self.draft.contexts_text:
+            self.draft.set_contexts(event.value)
+            self.refresh_hints()
+
     @on(Input.Submitted)
     def handle_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -175,13 +201,13 @@ class ProjectScreen(StepScreen):
 
     def services(self) -> list[str]:
         """The compose services the current choices need, by name."""
-        draft = self.draft
         names = set()
-        for env in draft.environments():
-            for slot in draft.slots:
-                service = PROVIDERS[slot.role][draft.effective(env, slot)].service
-                if service:
-                    names.add(service.name)
+        for draft in self.draft.grids():
+            for env in draft.environments():
+                for slot in draft.slots:
+                    service = PROVIDERS[slot.role][draft.effective(env, slot)].service
+                    if service:
+                        names.add(service.name)
         return sorted(names)
 
     def refresh_hints(self, errors: dict[str, str] | None = None) -> None:
@@ -189,10 +215,17 @@ class ProjectScreen(StepScreen):
         errors = draft.project_errors() if errors is None else errors
         if not errors:
             self.set_status("")
-        for key in ("project-name", "package-name", "target"):
-            warning = draft.target_warning() if key == "target" else None
-            self.query_one(f"#{key}-hint", Hint).show(HINTS[key], errors.get(key), warning)
+        for key in TEXT_FIELDS:
             self.query_one(f"#{key}", Input).set_class(key in errors, "-invalid")
+            if key == "contexts":
+                continue  # on the package's line
+            warning = draft.target_warning() if key == "target" else None
+            hint, error = HINTS[key], errors.get(key)
+            if key == "package-name":
+                hint = self.contexts_hint()
+                if not error and "contexts" in errors:
+                    error = f"{LABELS['contexts']}: {errors['contexts']}"
+            self.query_one(f"#{key}-hint", Hint).show(hint, error, warning)
         ci_hint = "no CI file" if draft.ci == "none" else HINTS["ci"]
         self.query_one("#ci-hint", Hint).show(ci_hint)
         self.query_one("#installer-hint", Hint).show(INSTALLER_HINTS[draft.installer])
@@ -205,10 +238,21 @@ class ProjectScreen(StepScreen):
             compose_hint = "every provider is in memory: the file will have no services"
         self.query_one("#compose-hint", Hint).show(compose_hint)
 
+    def contexts_hint(self) -> str:
+        """The package's line: its hint, or what the contexts typed make."""
+        names = self.draft.context_names()
+        if not names:
+            return HINTS["package-name"]
+        if len(names) == 1:
+            return "one context: a single project (name two or more for a workspace)"
+        return f"a workspace of {len(names)} contexts: " + ", ".join(
+            f"src/{name}" for name in names
+        )
+
     def show_errors(self) -> None:
         errors = self.draft.project_errors()
         self.refresh_hints(errors)
-        for key in ("project-name", "package-name", "target"):
+        for key in TEXT_FIELDS:
             if key in errors:
                 self.point_at(self.query_one(f"#{key}", Input), LABELS[key], errors[key])
                 return

@@ -1,4 +1,11 @@
-"""Step 2: a provider per slot and environment, named databases, and per-environment settings."""
+"""Step 2: a provider per slot and environment, named databases, and per-environment settings.
+
+In a workspace each context has its own grid, under a row of tabs, one per context: the tabs
+show every context at once, which one the grid is, and take a click or an arrow to switch,
+where a selector would hide the others behind a list. A context after the first may be the
+same as an earlier one (`s`): it then shows and follows that context's choices until one of
+its own cells is changed, when it becomes a copy (said on the status line) and changes alone.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +17,18 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Button, Static
+from textual.widgets import Button, Static, Tab, Tabs
 
 from scaffolder.catalog import PROVIDERS, Role
 from scaffolder.spec.environments import BASE, ENVIRONMENTS, INHERIT, MEMORY, PRODUCTION
 from scaffolder.ui.common.choices import ChoiceGrid, ChoiceModal, NameModal, option_label
-from scaffolder.ui.common.state import NAME_EXAMPLES, SETTING_LABELS, SETTING_VALUES, setting_text
+from scaffolder.ui.common.state import (
+    NAME_EXAMPLES,
+    SETTING_LABELS,
+    SETTING_VALUES,
+    Draft,
+    setting_text,
+)
 from scaffolder.ui.wizard.screens.base import StepScreen
 
 SETTING_NAMES = tuple(SETTING_VALUES)
@@ -34,6 +47,19 @@ class ProvidersScreen(StepScreen):
         #providers, #settings {
             margin-bottom: 0;
         }
+        #contexts {
+            margin: 0 2;
+        }
+        #same-as-row {
+            height: 1;
+            margin: 0 3;
+        }
+        #same-as-line {
+            width: 1fr;
+            color: $text-muted;
+            text-wrap: nowrap;
+            text-overflow: ellipsis;
+        }
     """
     step = 1
     AUTO_FOCUS = "#providers"
@@ -43,7 +69,39 @@ class ProvidersScreen(StepScreen):
         # Out of the footer (full at 80 columns); the palette lists it by name.
         Binding("b", "add_slot", "Add a broker or cache", show=False),
         Binding("x,delete", "remove_slot", "Remove"),
+        # A workspace's: out of the footer (full at 80 columns); the palette lists them.
+        Binding("s", "same_as", "Same as another context", show=False),
+        Binding("t", "next_context", "Next context", show=False),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        # The context whose grid is shown (None: a single project), and the contexts the
+        # screen was built for.
+        self.context: str | None = None
+        self.built_for: list[str] | None = None
+
+    def wizard_contexts(self) -> list[str]:
+        project = self.wizard.draft
+        return project.context_names() if project.is_workspace else []
+
+    @property
+    def draft(self) -> Draft:
+        """The grid shown: the context's in a workspace (or the one it is the same as)."""
+        project = self.wizard.draft
+        return project.grid(self.context) if self.context is not None else project
+
+    def compose_head(self) -> ComposeResult:
+        # Above the scrolling grids: which context's grid this is stays in view.
+        if self.built_for is None:
+            self.built_for = self.wizard_contexts()
+        names = self.built_for
+        self.context = names[0] if names else None
+        if names:
+            yield Tabs(*(Tab(name, id=f"context-{name}") for name in names), id="contexts")
+            with Horizontal(id="same-as-row"):
+                yield Static(id="same-as-line")
+                yield Button("Same as…", id="same-as", compact=True)
 
     def compose_body(self) -> ComposeResult:
         yield Static(
@@ -71,8 +129,86 @@ class ProvidersScreen(StepScreen):
         )
         yield Static(id="settings-detail", classes="detail")
 
-    def on_screen_resume(self) -> None:
+    async def on_screen_resume(self) -> None:
+        if self.wizard_contexts() != self.built_for:
+            # The Project step named other contexts: a tab each, the first one's grid.
+            self.built_for = self.wizard_contexts()
+            await self.recompose()
         self.refresh_grids()
+
+    # --- a workspace's contexts -----------------------------------------------------------
+
+    @on(Tabs.TabActivated, "#contexts")
+    async def handle_context(self, event: Tabs.TabActivated) -> None:
+        context = (event.tab.id or "").removeprefix("context-")
+        if context and context != self.context:
+            self.context = context
+            await self.show_context()
+            self.set_status("")
+
+    async def show_context(self) -> None:
+        """The grid of the context now chosen (its rows are its slots)."""
+        await self.providers_grid.set_rows([slot.key for slot in self.draft.slots])
+        self.refresh_grids()
+
+    def action_next_context(self) -> None:
+        if self.built_for:
+            self.query_one("#contexts", Tabs).action_next_tab()
+
+    def refresh_same_as(self) -> None:
+        if self.context is None:
+            return
+        project = self.wizard.draft
+        other = project.same_as.get(self.context)
+        if other is not None:
+            line = f"{self.context}: same as {other} · a change here makes a copy"
+        elif project.same_as_choices(self.context):
+            line = f"{self.context}: its own choices · s: same as another"
+        else:
+            line = f"{self.context}: its own choices"
+        self.query_one("#same-as-line", Static).update(Text(line))
+        self.query_one("#same-as", Button).disabled = not project.same_as_choices(self.context)
+
+    @on(Button.Pressed, "#same-as")
+    def action_same_as(self) -> None:
+        """s: this context's own choices, or the same as a context before it."""
+        project, context = self.wizard.draft, self.context
+        if context is None:
+            return
+        others = project.same_as_choices(context)
+        if not others:
+            self.set_status(f"{context} is the first context: the others can follow it")
+            return
+        values: list[str | None] = [None, *others]
+        options = [option_label("own choices", "a copy of what it shows now, changed alone")]
+        options += [
+            option_label(f"same as {other}", "its choices, kept in step") for other in others
+        ]
+        current = values.index(project.same_as.get(context))
+
+        async def picked(index: int | None) -> None:
+            if index is None:
+                return
+            project.set_same_as(context, values[index])
+            await self.show_context()
+            other = values[index]
+            self.set_status(
+                f"{context} is the same as {other}" if other else f"{context} has its own choices"
+            )
+
+        self.app.push_screen(ChoiceModal(f"{context}'s providers", options, current), picked)
+
+    def editable(self) -> Draft:
+        """The grid a change goes to: the context's own, made a copy first if it was the same
+        as another context (a change to one context never changes another)."""
+        if self.context is None:
+            return self.draft
+        project = self.wizard.draft
+        followed = project.same_as.get(self.context)
+        grid, _ = project.own_grid(self.context)
+        if followed is not None:
+            self.set_status(f"{self.context} has its own choices now, a copy of {followed}'s")
+        return grid
 
     def on_screen_suspend(self) -> None:
         # "Added databases.reports" is news once: back on this step later, it is old.
@@ -124,6 +260,7 @@ class ProvidersScreen(StepScreen):
         self.providers_grid.refresh_cells()
         self.settings_grid.refresh_cells()
         self.refresh_detail()
+        self.refresh_same_as()
 
     def refresh_detail(self) -> None:
         draft = self.draft
@@ -172,8 +309,8 @@ class ProvidersScreen(StepScreen):
         current = choices.index(draft.choice(env, slot))
 
         def picked(index: int | None) -> None:
-            if index is not None:
-                draft.set_provider(env, slot, choices[index])
+            if index is not None and choices[index] != draft.choice(env, slot):
+                self.editable().set_provider(env, slot, choices[index])
                 self.refresh_grids()
 
         self.app.push_screen(ChoiceModal(f"{slot.key} in {env}", options, current), picked)
@@ -195,8 +332,8 @@ class ProvidersScreen(StepScreen):
         current = values.index(draft.setting(env, name))
 
         def picked(index: int | None) -> None:
-            if index is not None:
-                draft.set_setting(env, name, values[index])
+            if index is not None and values[index] != draft.setting(env, name):
+                self.editable().set_setting(env, name, values[index])
                 self.refresh_grids()
 
         title = f"{SETTING_LABELS[name]} in {env}"
@@ -234,14 +371,18 @@ class ProvidersScreen(StepScreen):
     async def add_slot(self, role: Role, name: str | None) -> None:
         if not name:
             return
-        draft = self.draft
+        draft = self.editable()
         slot = draft.add_slot(role, name)
         await self.providers_grid.set_rows([s.key for s in draft.slots])
         self.providers_grid.cursor = (draft.slots.index(slot), 0)
         self.providers_grid.focus()
         self.refresh_grids()
         # On the status line, not a toast: a toast would cover the grid's right-hand cells.
-        self.set_status(f"Added {slot.key} (connection: next step)")
+        # Said in full: the longest wording that fits the line (it was cut to "Added data…").
+        added = f"Added {slot.key}" + (f" to {self.context}" if self.context else "")
+        width = self.query_one("#nav-status").size.width or 1_000  # no layout yet: in full
+        wordings = [f"{added} (connection: next step)", added, f"Added {slot.key}"]
+        self.set_status(next((w for w in wordings if len(w) <= width), wordings[-1]))
 
     @on(Button.Pressed, "#remove-slot")
     async def action_remove_slot(self) -> None:
@@ -251,6 +392,7 @@ class ProvidersScreen(StepScreen):
         if not slot.role.is_named or slot.name == "default":
             self.set_status("Move to a named database's, broker's or cache's row.", error=True)
             return
+        draft = self.editable()
         draft.remove_slot(slot)
         await self.providers_grid.set_rows([s.key for s in draft.slots])
         self.providers_grid.focus()

@@ -18,6 +18,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.widgets import LoadingIndicator, Static, Tree
 from textual.widgets.tree import TreeNode
 
@@ -31,6 +32,7 @@ from scaffolder.ui.wizard.screens.step_bar import StepBar
 
 if TYPE_CHECKING:
     from scaffolder.check import Finding
+    from scaffolder.workspace_spec import WorkspaceSpec
 
 LEXERS = {".toml": "toml", ".yml": "yaml", ".yaml": "yaml", ".py": "python", ".md": "markdown"}
 CI_FILES = (".github/workflows/ci.yml", ".gitlab-ci.yml")
@@ -52,7 +54,10 @@ class FileTree(Tree[str]):
 
 
 def key_files(files: dict[str, bytes]) -> list[str]:
-    wanted = ["domain.toml", "docker-compose.yml", *CI_FILES]
+    # A workspace has a domain.toml per context: the first context's is the key one.
+    configs = [p for p in files if p.startswith("src/") and p.endswith("/domain.toml")][:1]
+    config = "domain.toml" if "domain.toml" in files else next(iter(configs), "domain.toml")
+    wanted = [config, "docker-compose.yml", *CI_FILES]
     deploy = [path for path in DEPLOY_KEY_FILES if path in files][:1]
     return [path for path in wanted if path in files] + deploy
 
@@ -130,8 +135,10 @@ class ReviewScreen(StepScreen):
     def __init__(self) -> None:
         super().__init__()
         self.files: dict[str, bytes] = {}
-        self.rendered_for: ProjectSpec | None = None
+        self.rendered_for: ProjectSpec | WorkspaceSpec | None = None
         self.spec: ProjectSpec | None = None
+        # A workspace's, when the user named contexts (then `spec` is its project's choices).
+        self.workspace: WorkspaceSpec | None = None
         self.shown: str | None = None
         self.findings: list[Finding] = []
 
@@ -163,34 +170,45 @@ class ReviewScreen(StepScreen):
 
     def on_screen_resume(self) -> None:
         try:
-            self.spec = self.draft.build()
+            outcome = self.draft.outcome()
         except ScaffolderError as error:  # goto_step keeps an invalid spec out; just in case
-            self.spec = None
+            self.spec = self.workspace = None
             self.set_status(str(error), error=True)
             return
+        self.spec, self.workspace = outcome.spec, outcome.workspace
         self.say_target("ctrl+s writes the project to ")
-        if self.spec == self.rendered_for:
+        if self.chosen == self.rendered_for:
             self.show_findings(self.findings)
         else:
             self.show_findings(None)
             self.query_one("#rendering").display = True
             self.query_one("#preview").display = False
-            self.render_files(self.spec)
+            self.render_files(self.chosen)
+
+    @property
+    def chosen(self) -> ProjectSpec | WorkspaceSpec | None:
+        """What the files are rendered from: the workspace, else the project's spec."""
+        return self.workspace or self.spec
 
     @work(thread=True, exclusive=True, group="render")
-    def render_files(self, spec: ProjectSpec) -> None:
-        from scaffolder.render import render_project
-
+    def render_files(self, spec: ProjectSpec | WorkspaceSpec) -> None:
         try:
-            files = render_project(spec)
+            if isinstance(spec, ProjectSpec):
+                from scaffolder.render import render_project
+
+                files = render_project(spec)
+            else:
+                from scaffolder.workspace_render import render_workspace
+
+                files = render_workspace(spec)
             findings = config_findings(files)
         except Exception as error:  # shown, not raised: the user's choices stay on screen
             self.app.call_from_thread(self.render_failed, spec, f"{type(error).__name__}: {error}")
             return
         self.app.call_from_thread(self.rendered, spec, files, findings)
 
-    def render_failed(self, spec: ProjectSpec, message: str) -> None:
-        if spec != self.spec:
+    def render_failed(self, spec: ProjectSpec | WorkspaceSpec, message: str) -> None:
+        if spec != self.chosen:
             return
         self.query_one("#rendering").display = False
         self.query_one("#preview").display = True
@@ -198,8 +216,10 @@ class ReviewScreen(StepScreen):
         self.query_one("#findings", Static).update("")
         self.set_status(f"the preview failed: {message}", error=True)
 
-    def rendered(self, spec: ProjectSpec, files: dict[str, bytes], findings: list[Finding]) -> None:
-        if spec != self.spec:
+    def rendered(
+        self, spec: ProjectSpec | WorkspaceSpec, files: dict[str, bytes], findings: list[Finding]
+    ) -> None:
+        if spec != self.chosen:
             return  # the user moved on and changed something; a newer render is coming
         self.files = files
         self.findings = findings
@@ -265,12 +285,25 @@ class ReviewScreen(StepScreen):
         frame = self.query_one("#findings-box")
         frame.set_class("error" in severities, "-error")
         frame.set_class(bool(severities) and "error" not in severities, "-warning")
+        contexts = self.contexts_line()
         if findings is None:
-            box.update(Text("Checking domain.toml …", style="dim"))
+            box.update(Text(contexts + "Checking domain.toml …", style="dim"))
         elif findings:
-            box.update(findings_content(findings, fixes=False))
+            content = findings_content(findings, fixes=False)
+            box.update(Content(contexts) + content if contexts else content)
         else:
-            box.update(Text("✓ protean-init check: no findings in domain.toml"))
+            box.update(Text(contexts + "✓ protean-init check: no findings in domain.toml"))
+
+    def contexts_line(self) -> str:
+        """A workspace's contexts, each with whose choices it has: the line over findings."""
+        if self.workspace is None:
+            return ""
+        draft = self.draft
+        names = [
+            f"{name} (same as {draft.same_as[name]})" if name in draft.same_as else name
+            for name in self.workspace.names
+        ]
+        return f"Workspace of {len(names)} contexts: {', '.join(names)}\n"
 
     def syntax_theme(self) -> str:
         return "monokai" if self.app.current_theme.dark else "default"
@@ -333,7 +366,7 @@ class ReviewScreen(StepScreen):
     def action_generate(self) -> None:
         if self.wizard.writing or self.spec is None:
             return
-        outcome = WizardOutcome(self.spec, self.draft.target)
+        outcome = WizardOutcome(self.spec, self.draft.target, self.workspace)
         if self.wizard.write is None:
             self.wizard.finish(outcome, None)
             return
