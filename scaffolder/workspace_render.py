@@ -200,16 +200,20 @@ def _compose_engine(context: _Context, deploy: dict[str, Any]) -> dict[str, Any]
     from scaffolder.spec.environments import PRODUCTION, TEST
 
     plan = context.plan
-    local_env = TEST if TEST in plan.environments else plan.environments[0]
     needed = deploy["secret_variables"]
     # A local default serves production's variable only for the same provider (not a test
     # PostgreSQL's URL for production's MySQL under one variable name).
     production = {v.name: v.provider for v in plan.variables.get(PRODUCTION, ())}
     environment: dict[str, str] = {}
     services: list[str] = []
-    for variable in plan.variables.get(local_env, ()):
+    # The development default first: the engine's data stays out of the test database the
+    # suite empties; the test overlay's serves where development runs in memory.
+    local_envs = [env for env in (plan.environments[0], TEST) if env in plan.environments]
+    for variable in (v for env in local_envs for v in plan.variables.get(env, ())):
         service = variable.provider.service if variable.provider else None
         if variable.name not in needed or variable.default is None or variable.is_secret:
+            continue
+        if variable.name in environment:
             continue
         if service is not None and production.get(variable.name) == variable.provider:
             environment[variable.name] = ci_url(variable.default, service, service.name)

@@ -65,7 +65,9 @@ def test_a_database_added_reaches_compose_ci_and_the_record(one: Path, cli) -> N
     # The context's own variable, and its database created by the compose file's server.
     assert "ORDERING_REPORTS_DATABASE_URL" in (one / CONFIG).read_text()
     compose = (one / "docker-compose.yml").read_text()
-    assert "createdb -U postgres ordering_reports" in compose
+    # <package>_<context>_<name>, and its test database beside it.
+    assert "createdb -U postgres shop_ordering_reports)" in compose
+    assert "createdb -U postgres shop_ordering_reports_test)" in compose
     assert "ORDERING_REPORTS_DATABASE_URL" in (one / GITHUB_WORKFLOW).read_text()
     assert_compose_valid(one / "docker-compose.yml")
     assert_github_workflow_valid(one / GITHUB_WORKFLOW)
