@@ -14,8 +14,14 @@ def _cancelled_at_start(
 ) -> None:
     """A Ctrl-C that reaches the top outside `scaffolder.cli.main` (while the command line's
     modules are imported, ~30 ms, or as it returns) ends as main's own does: one line saying
-    what was written, exit 130, no traceback. Any other error is the interpreter's to report."""
-    if not issubclass(kind, KeyboardInterrupt):
+    what was written, exit 130, no traceback. So does an error a Ctrl-C caused (Python 3.11
+    turns one landing in a class body's `__set_name__` into a RuntimeError caused by it). Any
+    other error is the interpreter's to report."""
+    cause: BaseException | None = error
+    seen = 0
+    while cause is not None and not isinstance(cause, KeyboardInterrupt) and seen < 64:
+        cause, seen = cause.__cause__ or cause.__context__, seen + 1
+    if not isinstance(cause, KeyboardInterrupt):
         _EXCEPTHOOK(kind, error, trace)
         return
     import os

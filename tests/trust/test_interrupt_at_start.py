@@ -10,6 +10,8 @@ Two ways, neither resting on timing:
   finder first on `sys.meta_path` that raises KeyboardInterrupt at the N-th import looked up
   once `scaffolder` is loaded, for each N a run makes (the interrupt lands where a real SIGINT's
   does: Python raises it at the next bytecode boundary, imports included);
+- the same with the RuntimeError Python 3.11 makes of a KeyboardInterrupt that lands in a
+  class body's `__set_name__` (seen with real signals);
 - real SIGINTs, sent once the process says (through a pipe, from the same finder) that it has
   loaded the package, at delays from 0 ms to past the end of the run: whatever moment each
   lands on, the run ends with 130 and one line, or completes (0).
@@ -50,6 +52,9 @@ class _Interrupter:
             os.close(int(ready))
         at = os.environ.get("TEST_INTERRUPT_AT")
         if at is not None and type(self).seen == int(at):
+            if os.environ.get("TEST_INTERRUPT_CHAINED"):
+                # As Python 3.11 reports a Ctrl-C landing in a class's __set_name__.
+                raise RuntimeError("Error calling __set_name__") from KeyboardInterrupt()
             raise KeyboardInterrupt
         count = os.environ.get("TEST_COUNT_FILE")
         if count:
@@ -124,6 +129,21 @@ def test_an_interrupt_at_each_import_of_the_start_up_ends_in_one_line(
         assert "Traceback" not in run.stderr, f"{where}:\n{run.stderr}"
         assert run.returncode == 130, f"{where}: exit {run.returncode}\n{run.stderr}"
         assert run.stderr.startswith(CANCELLED) and run.stderr.count("\n") == 1, run.stderr
+
+
+def test_an_error_a_ctrl_c_caused_ends_in_one_line_too(hooks: Path, tmp_path: Path) -> None:
+    for at in (1, 20):
+        run = subprocess.run(
+            [str(WRAPPER), "--help"],
+            cwd=tmp_path,
+            env=env_with(hooks, TEST_INTERRUPT_AT=str(at), TEST_INTERRUPT_CHAINED="1"),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert "Traceback" not in run.stderr, run.stderr
+        assert run.returncode == 130 and run.stderr.startswith(CANCELLED), run.stderr
 
 
 DELAYS_MS = [0, 0, 1, 2, 3, 5, 8, 12, 20, 30, 50, 80, 150]
