@@ -21,6 +21,7 @@ from scaffolder.inputs import decode, read_bytes
 from scaffolder.project_files import COMPOSE_NAMES, ENV_EXAMPLE, GITHUB_WORKFLOW, ProjectIdentity
 from scaffolder.reopen.config_state import ConfigState
 from scaffolder.spec.choices import recorded_choices
+from scaffolder.spec.environments import MEMORY
 from scaffolder.transaction.paths import project_file
 
 
@@ -131,7 +132,9 @@ def regenerate(
                     masked_files[relative], base_files[relative], yours
                 )
             base = base_files[relative]
-        merged, conflicted, said = _merge_into(relative, yours, new, base, paths is not None)
+        merged, conflicted, said = _merge_into(
+            relative, yours, new, base, paths is not None, memory_overlay=MEMORY in new_tree
+        )
         if merged is None:
             skipped[relative] = said[0]
             continue
@@ -213,7 +216,13 @@ def _merge_bases(
 
 
 def _merge_into(
-    relative: str, yours: bytes, new: bytes, base: bytes | None, asked: bool
+    relative: str,
+    yours: bytes,
+    new: bytes,
+    base: bytes | None,
+    asked: bool,
+    *,
+    memory_overlay: bool,
 ) -> tuple[bytes | None, bool, list[str]]:
     """How a derived file on disk takes its regenerated content: (merged, conflicted, notes).
 
@@ -240,8 +249,9 @@ def _merge_into(
         from scaffolder.reopen.merge_ci import adopt_workflow
 
         # The project's own workflow keeps its installer, matrix, linters and coverage: it
-        # gains the service containers and the memory job, as lines (--force or not).
-        adopted = adopt_workflow(yours.decode(), new.decode())
+        # gains the service containers, the named databases' creation and (with a [memory]
+        # overlay) the memory job, as lines (--force or not).
+        adopted = adopt_workflow(yours.decode(), new.decode(), memory_overlay=memory_overlay)
         if adopted is not None:
             return adopted[0].encode(), False, adopted[1]
     if asked:
