@@ -7,6 +7,7 @@ call these, then `reopen.commit`; none of them writes by itself. Every edit goes
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from scaffolder.catalog import PROVIDERS, Provider, Role
@@ -26,7 +27,7 @@ from scaffolder.spec.edits import ProjectEdit, ProviderEdit, SettingEdit, Variab
 from scaffolder.spec.environments import BASE, MEMORY, OVERLAYS, PRODUCTION, TEST
 from scaffolder.spec.names import validate_slot_name
 from scaffolder.spec.settings import Setting
-from scaffolder.spec.slots import Slot, check_provider, default_local_url
+from scaffolder.spec.slots import Slot, check_provider, default_local_url, free_redis_database
 
 if TYPE_CHECKING:
     from scaffolder.project_files import ProjectIdentity
@@ -35,22 +36,33 @@ Additions = dict[tuple[str, ...], dict[str, Any]]
 
 
 def connection_value(
-    env: str, slot: Slot, provider: Provider, package: str, variable: str | None = None
+    env: str,
+    slot: Slot,
+    provider: Provider,
+    package: str,
+    variable: str | None = None,
+    local: str | None = None,
 ) -> str:
-    """`${VAR}` in production (no default), `${VAR|local URL}` elsewhere."""
+    """`${VAR}` in production (no default), `${VAR|local URL}` elsewhere (`local`, or the
+    slot's default_local_url)."""
     variable = variable or slot.variable
     if env == PRODUCTION:
         return provider.uri_value(f"${{{variable}}}")
-    local = default_local_url(slot, provider, package)
+    local = local or default_local_url(slot, provider, package)
     return provider.uri_value(f"${{{variable}|{local}}}")
 
 
 def slot_table(
-    env: str, slot: Slot, provider: Provider, package: str, variable: str | None = None
+    env: str,
+    slot: Slot,
+    provider: Provider,
+    package: str,
+    variable: str | None = None,
+    local: str | None = None,
 ) -> dict[str, Any]:
     table: dict[str, Any] = {"provider": provider.name}
     if provider.uri_key:
-        table[provider.uri_key] = connection_value(env, slot, provider, package, variable)
+        table[provider.uri_key] = connection_value(env, slot, provider, package, variable, local)
     table.update(provider.settings)
     return table
 
@@ -151,8 +163,23 @@ def add_slot(
         check_provider(slot, provider_name)
         entry = PROVIDERS[role][provider_name]
         path = slot.path if env == BASE else (env, *slot.path)
-        additions[path] = slot_table(env, slot, entry, package, _new_variable(project, slot))
+        local = default_local_url(slot, entry, package)
+        local = local and free_redis_database(local, _strings(project.tree))
+        variable = _new_variable(project, slot)
+        additions[path] = slot_table(env, slot, entry, package, variable, local)
     return _insert(project, additions)
+
+
+def _strings(tree: Any) -> Iterator[str]:
+    """Every string of the config: the URLs a new slot's local one must not collide with."""
+    if isinstance(tree, str):
+        yield tree
+    elif isinstance(tree, Mapping):
+        for value in tree.values():
+            yield from _strings(value)
+    elif isinstance(tree, list):
+        for value in tree:
+            yield from _strings(value)
 
 
 def in_memory_in_production(project: Project, text: str, slot: Slot) -> str | None:
