@@ -283,7 +283,7 @@ def _create_databases(yours: str, generated: str, job: str) -> tuple[str, list[s
     workflow does (its credentials are the step's); where it runs its own (other credentials,
     another port), a note naming the `createdb` to add instead. The databases a step of
     yours already creates are not created twice."""
-    from scaffolder.reopen.yaml_insert import insert_item, load_plain
+    from scaffolder.reopen.yaml_insert import YamlInsertError, insert_item, load_plain
 
     regenerated = load_plain(generated).get("jobs") or {}
     have = _created(yours)
@@ -302,7 +302,12 @@ def _create_databases(yours: str, generated: str, job: str) -> tuple[str, list[s
                 continue
             steps = mine["steps"]
             before = next(i for i, s in enumerate(steps) if _PYTEST.search(_run_of(s)))
-            yours = insert_item(yours, ("jobs", job), "steps", before, step)
+            try:
+                yours = insert_item(yours, ("jobs", job), "steps", before, step)
+            except YamlInsertError:  # a layout it does not insert into (`steps:` in flow
+                # style, dashes at the key's column): the note says what to add
+                notes.append(_create_by_hand(job, service, [d for d in wanted if d not in have]))
+                continue
             have |= set(wanted)
             notes.append(
                 f"job `{job}`: added a step before its tests creating {', '.join(wanted)} on "
