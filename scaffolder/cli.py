@@ -294,12 +294,16 @@ def run() -> NoReturn:
 
     Once `main` has returned, the outcome is on disk and has been said; a Ctrl-C arriving while
     the interpreter shuts down can change nothing, so it must not print a KeyboardInterrupt
-    traceback over that outcome.
+    traceback over that outcome. Before main runs, scaffolder/__init__'s hook answers a
+    Ctrl-C the same way.
     """
     import signal
 
-    code = main()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        code = main()
+    finally:
+        # Also when main exits by SystemExit (argparse's --help and usage errors).
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     sys.exit(code)
 
 

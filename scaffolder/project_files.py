@@ -13,7 +13,7 @@ from typing import Any
 from scaffolder.errors import UsageError
 from scaffolder.spec.choices import INSTALLERS, PROJECT_KEYS, ProjectChoices
 from scaffolder.toml.errors import error_text
-from scaffolder.transaction.paths import FOLLOW_LINKS_ENV, follow_outside_links
+from scaffolder.transaction.paths import FOLLOW_LINKS_ENV, link_out
 
 # Protean's own order of preference within one folder.
 CONFIG_NAMES = (".domain.toml", "domain.toml", "pyproject.toml")
@@ -167,17 +167,18 @@ def require_config(root: Path) -> ConfigFile:
 
 
 def refuse_outside(root: Path, path: Path) -> None:
-    """A config that is a link out of the project (or lies behind one) is not read: a planted
-    `domain.toml -> ~/.ssh/config` must not have check or an edit quote the user's file.
-    The user's own escape hatch is the one writes have (PROTEAN_INIT_FOLLOW_OUTSIDE_LINKS=1)."""
+    """A config that is a link out of the project or into .git/, or lies behind one (a
+    context folder `src/ordering -> /elsewhere`), is not read: a planted
+    `domain.toml -> ~/.ssh/config` must not have check or an edit quote the user's file. The
+    refusal names the link itself, the file or the folder, with its target and why. The
+    user's own escape hatch is the one writes have (PROTEAN_INIT_FOLLOW_OUTSIDE_LINKS=1), for
+    a link out of the project only."""
     real_root = Path(os.path.realpath(root))
-    real = Path(os.path.realpath(path))
-    if real.is_relative_to(real_root) or follow_outside_links():
+    why = link_out(real_root, path.relative_to(root).as_posix())
+    if why is None:
         return
-    raise UsageError(
-        f"{path.relative_to(root)} is a symlink to {real}, outside the project; not read "
-        f"(set {FOLLOW_LINKS_ENV}=1 to read it)"
-    )
+    hatch = f" (set {FOLLOW_LINKS_ENV}=1 to read it)" if why.endswith("the project") else ""
+    raise UsageError(f"{why}: protean-init reads no config through it{hatch}")
 
 
 def compose_file(root: Path) -> Path | None:

@@ -2,7 +2,9 @@
 error messages, check's findings in every format.
 
 One rule set (secret_spans) says what a secret is: the password in a URL's userinfo
-(`scheme://user:PASSWORD@host`, any scheme, a password with '@' or percent-escapes whole), the
+(`scheme://user:PASSWORD@host`, any scheme, a password with '@' or percent-escapes whole), but
+for a local development server's (its host is this machine: a documented local default, which
+.env.example and the CI job print by design, shown as they show it), the
 userinfo of a web URL (`https://TOKEN@host`), the value of a key, parameter or variable named
 like a credential (looks_secret: `SECRET_KEY = ...`, `password: ...`, `?api_key=...`, a libpq
 DSN's `password=...`, `.env.example`'s `STRIPE_KEY=...`, `${DB_PASSWORD|default}`'s default).
@@ -163,13 +165,38 @@ def _assignment_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# The host after a URL's userinfo: to the port, path, query, fragment or the text's end.
+_HOST = re.compile(r"@(?P<host>\[[^\]\s]*\]|[^\s:/?#\"'{}|,@]*)")
+
+
+def _local_url(text: str, match: re.Match[str]) -> bool:
+    """The URL password `match` found is a local development server's (its host is this
+    machine: `postgres:postgres@localhost`): a documented local default, which .env.example
+    and the CI job print by design, so it is shown wherever text is printed, never masked on
+    one side of a diff and not the other. Under a credential-named key or variable it is
+    still hidden (the assignment and reference rules)."""
+    host = _HOST.match(text, match.end("secret"))
+    return host is not None and is_local_host(host.group("host").strip("[]") or "-")
+
+
 def secret_spans(text: str) -> list[tuple[int, int]]:
     """Where `text` holds a secret, as (start, end) pairs, sorted and not overlapping: URL
-    passwords, web URL tokens, values of credential-named keys and parameters, defaults of
-    credential-named variables. The one rule set every redaction applies."""
+    passwords (but a local server's), web URL tokens, values of credential-named keys and
+    parameters, defaults of credential-named variables. The one rule set every redaction
+    applies."""
+    return _spans(text, local=False)
+
+
+def _spans(text: str, *, local: bool) -> list[tuple[int, int]]:
+    """secret_spans, with a local server's URL password too when `local`: as records of earlier
+    releases masked it, which the merge base is read back from (restore, restore_lines)."""
     spans: list[tuple[int, int]] = []
     if "@" in text:  # userinfo ends at one
-        spans += [m.span("secret") for m in _URL_PASSWORD.finditer(text)]
+        spans += [
+            m.span("secret")
+            for m in _URL_PASSWORD.finditer(text)
+            if local or not _local_url(text, m)
+        ]
         spans += [m.span("secret") for m in _URL_TOKEN.finditer(text)]
     if not _hinted(text):  # no credential's name: nothing more to look for
         return _merged(text, spans)
@@ -304,13 +331,16 @@ def restore(snapshot: Any, *currents: Any) -> Any:
 def _fill(masked: str, current: str) -> str | None:
     """`masked` with the k-th masked secret taken from the k-th secret of `current`, when both
     have as many; None otherwise."""
-    holes = secret_spans(masked)
-    secrets = secret_spans(current)
-    if len(holes) != len(secrets) or any(masked[a:b] != MASK for a, b in holes):
+    # Local servers' passwords included: a record may have masked them (earlier releases)
+    # or not; a place shown in the record keeps what the record shows.
+    holes = _spans(masked, local=True)
+    secrets = _spans(current, local=True)
+    if len(holes) != len(secrets):
         return None
     parts, end = [], 0
     for (start, stop), (a, b) in zip(holes, secrets, strict=True):
-        parts += [masked[end:start], current[a:b]]
+        shown = masked[start:stop]
+        parts += [masked[end:start], current[a:b] if shown == MASK else shown]
         end = stop
     parts.append(masked[end:])
     return "".join(parts)
@@ -336,8 +366,13 @@ def restore_lines(masked: bytes, restored: bytes, yours: bytes) -> bytes:
     # many (a manifest names several secret keys), or the one line when all are the same.
     candidates: dict[str, list[str]] = {}
     for line in yours.decode(errors="replace").split("\n"):
-        if secret_spans(line):
-            candidates.setdefault(redact_text(line), []).append(line)
+        # As the record masks it now, and as a record of an earlier release did (a local
+        # server's password masked too).
+        for masked_line in dict.fromkeys(
+            [redact_text(line), _mask(line, _spans(line, local=True))]
+        ):
+            if masked_line != line:
+                candidates.setdefault(masked_line, []).append(line)
     wanted = Counter(line for line in masked_lines if MASK in line)
     taken: Counter[str] = Counter()
     lines = []

@@ -105,9 +105,9 @@ class Server:
 
 def _servers(ctx: ProjectContext, path: Path, declared: Sequence[Started]) -> list[Server]:
     servers = []
-    text = path.read_text(encoding="utf-8", errors="replace")
+    text = ctx.text(path, lenient=True) or ""
     for script in scripts_run(ctx.root, text):
-        text += "\n" + script.read_text(encoding="utf-8", errors="replace")
+        text += "\n" + (ctx.text(script, lenient=True) or "")
     created = created_databases(text)
     for started in declared:
         service = catalog_service(started)
@@ -134,7 +134,7 @@ def rule(ctx: ProjectContext) -> None:
     if not slots:
         return
     compose = compose_file(ctx.root)
-    if compose is not None:
+    if compose is not None and ctx.trusted(compose):
         root = ctx.yaml(compose)
         declared = [
             Started(name, str(getattr(_get(value, "image"), "value", "") or ""), line, value)

@@ -29,7 +29,6 @@ from scaffolder.deployment import (
     server_settings,
     single_writer,
 )
-from scaffolder.inputs import read_text
 from scaffolder.project_files import GITHUB_WORKFLOW, GITLAB_CI
 from scaffolder.spec.environments import PRODUCTION
 
@@ -53,14 +52,15 @@ def rule(ctx: Any) -> None:
         for found in _manifest_containers(root, manifests, ctx)
         if _runs_config(root, found[3], config)
     ]
-    if dockerfile.is_file():
+    docker = ctx.text(dockerfile) if dockerfile.is_file() else None
+    if docker is not None:
         ctx.files.append(DOCKERFILE)
-    docker_text = read_text(dockerfile, "Dockerfile") if dockerfile.is_file() else ""
+    docker_text = docker or ""
     if containers or _exposes(docker_text, settings["health_port"]):
         _container_health(c, settings)
-    if dockerfile.is_file() or containers:
+    if docker is not None or containers:
         _stream_broker(c, tree, settings)
-    if dockerfile.is_file():
+    if docker is not None:
         _dockerfile(c, docker_text, settings)
     # `derive` fixes a manifest only while protean-init derives the manifests; after a switch
     # to docker (or for manifests of the user's own) the fix is theirs to make.
@@ -75,8 +75,9 @@ def rule(ctx: Any) -> None:
         _engine_container(c, file, text, deployment, container, settings, tree, rederive)
     for relative in (GITHUB_WORKFLOW, GITLAB_CI):
         path = root / relative
-        if path.is_file():
-            _ci_protean_env(c, relative, read_text(path, relative))
+        text = ctx.text(path) if path.is_file() else None
+        if text is not None:
+            _ci_protean_env(c, relative, text)
 
 
 def _line(text: str, needle: str) -> int:
@@ -227,7 +228,9 @@ def _manifest_containers(
 
     for path in manifests:
         relative = path.relative_to(root).as_posix()
-        text = read_text(path, relative)
+        text = ctx.text(path)
+        if text is None:
+            continue
         try:
             docs = list(yaml.safe_load_all(text))
         except yaml.YAMLError:

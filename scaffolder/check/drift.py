@@ -18,7 +18,6 @@ from scaffolder.check.common import Collector, ConfiguredSlot, strings
 from scaffolder.check.context import ProjectContext
 from scaffolder.check.findings import DRIFT, ERROR
 from scaffolder.check.resolution import Resolved
-from scaffolder.inputs import read_text
 from scaffolder.project_files import (
     ENV_EXAMPLE,
     GITHUB_WORKFLOW,
@@ -182,7 +181,7 @@ def _needed(uses: Iterable[ConfiguredSlot]) -> dict[str, tuple[ConfiguredSlot, P
 
 def compose_rule(ctx: ProjectContext) -> None:
     path = compose_file(ctx.root)
-    if path is not None:
+    if path is not None and ctx.trusted(path):
         ctx.read(path)
         compose_drift(ctx, path)
 
@@ -320,7 +319,7 @@ def _gitlab_jobs(root: Any, test_env: str) -> tuple[list[_Job], int | None]:
 def ci_systems(ctx: ProjectContext) -> dict[str, Path]:
     """The CI files present that protean-init still derives: a file of the other system,
     left from before `ci --ci`, is a leftover (see leftover_rule), not the project's CI."""
-    found = ci_files(ctx.root)
+    found = {ci: path for ci, path in ci_files(ctx.root).items() if ctx.trusted(path)}
     chosen = ctx.answers.get("ci")
     if chosen in found:
         return {chosen: found[chosen]}
@@ -381,9 +380,10 @@ def ci_drift(ctx: ProjectContext, ci: str, path: Path) -> None:
 
 def env_example_rule(ctx: ProjectContext) -> None:
     path = ctx.root / ENV_EXAMPLE
-    if path.is_file():
+    text = ctx.text(path) if path.is_file() else None
+    if text is not None:
         ctx.read(path)
-        env_example_drift(ctx.collector, path, ENV_EXAMPLE, ctx.resolved, ctx.checked)
+        env_example_drift(ctx.collector, text, ENV_EXAMPLE, ctx.resolved, ctx.checked)
 
 
 def leftover_rule(ctx: ProjectContext) -> None:
@@ -393,7 +393,7 @@ def leftover_rule(ctx: ProjectContext) -> None:
     if chosen not in ("github", "gitlab", "none"):
         return
     for ci, path in ci_files(ctx.root).items():
-        if ci == chosen:
+        if ci == chosen or not ctx.trusted(path):
             continue
         ctx.read(path)
         now = {"github": GITHUB_WORKFLOW, "gitlab": GITLAB_CI}.get(chosen)
@@ -412,12 +412,11 @@ def leftover_rule(ctx: ProjectContext) -> None:
 
 def env_example_drift(
     c: Collector,
-    path: Path,
+    text: str,
     display: str,
     resolved: Mapping[str, Resolved],
     checked: Sequence[str],
 ) -> None:
-    text = read_text(path, display)  # too large, not UTF-8: one line (scaffolder.inputs)
     listed = set(_ENV_LINE.findall(text))
     source = c.source
     for env in checked:

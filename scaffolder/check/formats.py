@@ -37,6 +37,10 @@ RULE_HELP: dict[str, str] = {
     "provider-not-installed": "A provider a separate package registers, and that package is "
     "not installed.",
     "unrendered-template": "A template placeholder left in a file that is used as written.",
+    "literal-secret": "A key named like a credential holds a secret in the committed config "
+    "(a literal, or a ${VAR|default} default a deployed environment falls back to).",
+    "untrusted-link": "A file check would read is reached through a symlink out of the project "
+    "or into .git/; it is not read.",
     "dropped-table": "A table Protean takes for an overlay nobody selects, and drops.",
     "ignored-config": "A config file beside the one Protean reads; Protean never reads it.",
     "protean-error": "Protean's loader refuses this environment.",

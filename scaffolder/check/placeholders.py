@@ -37,12 +37,10 @@ def rule(ctx: ProjectContext) -> None:
         files += [ctx.display(p) for p in sorted(manifests.rglob("*.y*ml"))]
     package = _package(ctx)
     for name in dict.fromkeys(files):
-        path = root / name
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue  # the rules that parse it report what is unreadable
-        _scan(ctx, name, text, package)
+        # The rules that parse it report what is unreadable.
+        text = ctx.text(root / name, lenient=True)
+        if text is not None:
+            _scan(ctx, name, text, package)
 
 
 def _package(ctx: ProjectContext) -> str | None:

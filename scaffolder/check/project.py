@@ -20,7 +20,6 @@ from scaffolder.check.risks import database_overrides
 from scaffolder.check.source import Source
 from scaffolder.check.structure import classify_tables, structure_rules, unknown_environments
 from scaffolder.check.values import environment_rules
-from scaffolder.inputs import read_text
 from scaffolder.project_files import CONFIG_NAMES, ConfigFile
 from scaffolder.provider_plugins import InstalledProviders, project_site_dirs
 from scaffolder.spec.environments import BASE
@@ -161,21 +160,22 @@ def check_context(
         environ,
         [display],
     )
-    _ignored_configs(c, root, config)
+    _ignored_configs(ctx, config)
     for rule in PROJECT_RULES:
         rule(ctx)
     return ContextCheck(Report(c.findings, run.checked, ctx.files), ctx)
 
 
-def _ignored_configs(c: Collector, root: Path, config: ConfigFile) -> None:
+def _ignored_configs(ctx: ProjectContext, config: ConfigFile) -> None:
     """Config files beside the one Protean reads, which it never reads."""
+    c, root = ctx.collector, ctx.root
     folder = config.path.parent
     later = CONFIG_NAMES[CONFIG_NAMES.index(config.path.name) + 1 :]
     for name in later:
         path = folder / name
-        if not path.is_file():
+        text = ctx.text(path) if path.is_file() else None
+        if text is None:
             continue
-        text = read_text(path, name)
         if name == "pyproject.toml":
             if "[tool.protean" not in text:
                 continue

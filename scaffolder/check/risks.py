@@ -18,9 +18,9 @@ from scaffolder.check.common import (
 from scaffolder.check.findings import WARNING
 from scaffolder.check.resolution import Resolved
 from scaffolder.check.source import Path
-from scaffolder.config_tree import deliberately_in_memory, provider_of
-from scaffolder.redact import is_local_host
-from scaffolder.spec.environments import MEMORY
+from scaffolder.config_tree import deliberately_in_memory, overlay_names, provider_of
+from scaffolder.redact import is_local_host, looks_secret
+from scaffolder.spec.environments import BASE, MEMORY
 from scaffolder.spec.slots import Slot
 from scaffolder.variable_reference import references_in, without_references
 
@@ -127,6 +127,84 @@ def passwords(c: Collector, resolved: Resolved) -> None:
                         f"{source.table_name(env, path[:-1])}",
                         key=(line, ref.name, env),
                     )
+
+
+def secrets(c: Collector, resolved: Resolved) -> None:
+    """A secret committed with the config: the value of a key named like a credential
+    (redact.looks_secret: `secret_key`, `password`, `api_token`, ...) written as a literal,
+    or a `${VAR|default}` whose default a deployed environment falls back to.
+
+    The rule: a literal is reported where it is written, unless in a local overlay
+    (LOCAL_ENVS: a test's fixed key); a default is reported for each deployed environment
+    that falls back to it, since it applies there whenever VAR is unset: every overlay but
+    the local ones, and base when no overlay is production-like (base is then what
+    production runs; beside one, base is the local run's). A default that only
+    local environments use is Protean's documented local-development form, and is not
+    reported, nor is one beside a local connection (a table whose URL's default names
+    localhost: the local server's credential), nor any key not named like a credential (a
+    database_uri's local default).
+    """
+    source, env = c.source, resolved.env
+    deployed = (env != BASE and env.lower() not in LOCAL_ENVS) or (
+        env == BASE and not any(is_production(o) for o in overlay_names(source.raw))
+    )
+    for path, text in strings(resolved.merged):
+        if not path or not looks_secret(str(path[-1])) or not text.strip():
+            continue
+        origin = source.origin(env, path)
+        if origin is None:
+            continue
+        where, line = origin
+        name, refs = ".".join(path), list(references_in(text))
+        variable = "_".join(str(p) for p in path).upper()
+        if not refs and where.lower() not in LOCAL_ENVS:
+            c.add(
+                WARNING,
+                "literal-secret",
+                f"{name} is a secret written as a literal: {source.file} is committed, "
+                "and the secret with it",
+                line=line,
+                env=where,
+                fix=f'read it from a variable: {path[-1]} = "${{{variable}}}"',
+                key=(line, "literal-secret"),
+            )
+        local = _connects_locally(resolved.merged, path[:-1])
+        for ref in refs if deployed and not local else ():
+            if ref.default:
+                c.add(
+                    WARNING,
+                    "literal-secret",
+                    f"{env} falls back to the default of ${{{ref.name}}} in {name}, a secret "
+                    f"committed with {source.file}, whenever {ref.name} is unset",
+                    line=line,
+                    env=env,
+                    fix=f'{path[-1]} = "${{{ref.name}}}" (no default) in '
+                    f"{source.table_name(env, path[:-1]) if env != BASE else source.file}",
+                    key=(line, "literal-secret", ref.name, env),
+                )
+
+
+def _connects_locally(tree: object, table: Path) -> bool:
+    """The provider table at `table` connects to this machine (its URL, or that URL's
+    default, names a local host): a credential's default beside it is the local server's,
+    as `postgres:postgres@localhost` is, not a secret."""
+    from urllib.parse import urlsplit
+
+    for key in table:
+        tree = tree.get(key) if isinstance(tree, dict) else None
+    if not table or not isinstance(tree, dict):
+        return False
+    for key in ("database_uri", "URI"):
+        url = tree.get(key)
+        if not isinstance(url, str):
+            continue
+        refs = list(references_in(url))
+        url = refs[0].default or "" if refs else url
+        try:
+            return is_local_host(urlsplit(url).hostname or "")
+        except ValueError:
+            return False
+    return False
 
 
 def _variable_for(path: Path) -> str:

@@ -60,11 +60,8 @@ def selections(ctx: ProjectContext) -> list[Selection]:
     """Every environment name the project's files select, with where."""
     found = []
     for path in _files(ctx.root):
-        if not path.is_file():
-            continue
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+        text = ctx.text(path, lenient=True) if path.is_file() else None
+        if text is None:
             continue
         for pattern in _SELECTORS:
             for match in pattern.finditer(text):

@@ -28,7 +28,7 @@ from scaffolder.check.resolution import (
     is_unset,
     protean_config_module,
 )
-from scaffolder.check.risks import memory_rules, passwords
+from scaffolder.check.risks import memory_rules, passwords, secrets
 from scaffolder.engine_options import ENGINE_OPTIONS, PROTEAN_OWN_KEYS
 from scaffolder.provider_plugins import ENTRY_POINT_GROUPS, adapter_package
 from scaffolder.spec.environments import BASE
@@ -84,6 +84,7 @@ def environment_rules(
         memory_rules(c, env, use)
     connection_rules(c, resolved, uses, environ)
     passwords(c, resolved)
+    secrets(c, resolved)
     return uses
 
 

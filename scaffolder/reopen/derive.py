@@ -32,6 +32,7 @@ from scaffolder.reopen.merge_compose import add_missing_services, reuse_in_gener
 from scaffolder.reopen.merge_env_example import add_missing_variables
 from scaffolder.snapshot_yaml import snapshot_block
 from scaffolder.spec.choices import recorded_choices
+from scaffolder.spec.environments import MEMORY
 from scaffolder.transaction.paths import project_file
 
 
@@ -140,7 +141,9 @@ def regenerate(
                     masked_files[relative], base_files[relative], yours
                 )
             base = base_files[relative]
-        merged, conflicted, said = _merge_into(relative, yours, new, base, paths is not None)
+        merged, conflicted, said = _merge_into(
+            relative, yours, new, base, paths is not None, memory_overlay=MEMORY in new_tree
+        )
         if merged is None:
             skipped[relative] = said[0]
             continue
@@ -220,7 +223,13 @@ def _merge_bases(
 
 
 def _merge_into(
-    relative: str, yours: bytes, new: bytes, base: bytes | None, asked: bool
+    relative: str,
+    yours: bytes,
+    new: bytes,
+    base: bytes | None,
+    asked: bool,
+    *,
+    memory_overlay: bool,
 ) -> tuple[bytes | None, bool, list[str]]:
     """How a derived file on disk takes its regenerated content: (merged, conflicted, notes).
 
@@ -243,8 +252,9 @@ def _merge_into(
         return _add_missing_variables(yours, new), False, []
     if asked and relative == GITHUB_WORKFLOW:
         # The project's own workflow keeps its installer, matrix, linters and coverage: it
-        # gains the service containers and the memory job, as lines (--force or not).
-        adopted = adopt_workflow(yours.decode(), new.decode())
+        # gains the service containers, the named databases' creation and (with a [memory]
+        # overlay) the memory job, as lines (--force or not).
+        adopted = adopt_workflow(yours.decode(), new.decode(), memory_overlay=memory_overlay)
         if adopted is not None:
             return adopted[0].encode(), False, adopted[1]
     if asked:

@@ -7,7 +7,7 @@ call these, then `reopen.commit`; none of them writes by itself. Every edit goes
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +32,7 @@ from scaffolder.spec.edits import ProjectEdit, ProviderEdit, SettingEdit, Variab
 from scaffolder.spec.environments import BASE, MEMORY, OVERLAYS, PRODUCTION, TEST
 from scaffolder.spec.names import validate_slot_name
 from scaffolder.spec.settings import Setting
-from scaffolder.spec.slots import Slot, check_provider, default_local_url
+from scaffolder.spec.slots import Slot, check_provider, default_local_url, free_redis_database
 from scaffolder.toml.edit import insert_tables, set_value
 from scaffolder.toml.errors import TomlEditError
 from scaffolder.toml.remove import comment_out_key, remove_key, remove_table
@@ -49,7 +49,8 @@ Additions = dict[tuple[str, ...], dict[str, Any]]
 def connection_value(
     env: str, slot: Slot, provider: Provider, local: str | None, variable: str | None = None
 ) -> str:
-    """`${VAR}` in production (no default), `${VAR|local URL}` elsewhere."""
+    """`${VAR}` in production (no default), `${VAR|local URL}` elsewhere (`local`, or the
+    slot's default_local_url)."""
     variable = variable or slot.variable
     if env == PRODUCTION:
         return provider.uri_value(f"${{{variable}}}")
@@ -192,7 +193,21 @@ def _new_table(project: Project, env: str, slot: Slot, provider: Provider) -> di
 
         variable = followed_variable(project.tree, env, variable)
     local = local_url(project, env, slot, provider)
+    # A named broker or cache on Redis: a database number no URL of the config uses.
+    local = local and free_redis_database(local, _strings(project.tree))
     return slot_table(env, slot, provider, local, variable)
+
+
+def _strings(tree: Any) -> Iterator[str]:
+    """Every string of the config: the URLs a new slot's local one must not collide with."""
+    if isinstance(tree, str):
+        yield tree
+    elif isinstance(tree, Mapping):
+        for value in tree.values():
+            yield from _strings(value)
+    elif isinstance(tree, list):
+        for value in tree:
+            yield from _strings(value)
 
 
 def in_memory_in_production(project: Project, text: str, slot: Slot) -> str | None:

@@ -65,8 +65,8 @@ def left_alone(yours: str, generated: str) -> str:
     if lacking:
         listed = ", ".join(f"{name} ({image})" for name, image in lacking)
         reason += f"; the test environment needs service containers it lacks: {listed}"
-    if adopt_workflow(yours, generated) is not None:
-        return reason + "; `protean-init ci` adds them to its pytest job, with a memory job"
+    if adopt_workflow(yours, generated, memory_overlay=False) is not None:
+        return reason + "; `protean-init ci` adds what the tests need to its pytest job"
     return reason + "; `protean-init ci --force` replaces it"
 
 
@@ -200,15 +200,22 @@ _MEMORY_FLAG = "--protean-env memory"
 MEMORY_JOB = "memory"
 
 
-def adopt_workflow(yours: str, generated: str) -> tuple[str, list[str]] | None:
+def adopt_workflow(
+    yours: str, generated: str, *, memory_overlay: bool
+) -> tuple[str, list[str]] | None:
     """A GitHub workflow of the project's own (`protean new`'s, or hand-written) taking what
     the regenerated one adds, as inserted lines: its job that runs pytest gains the service
-    containers the test environment needs (plain `pytest` runs [test]), and a `memory` job,
-    that job's own steps with `--protean-env memory` on its pytest command and its linters
-    left out, runs the suite in memory mode. Its installer (uv, pip, poetry), Python matrix,
-    linters, coverage and upload steps are kept as they are. None when it cannot be adopted
-    so (not a workflow, no job runs pytest, a layout add_entries refuses): the caller falls
-    back to showing the regenerated file as a conflict."""
+    containers the test environment needs (plain `pytest` runs [test]) and, before its pytest
+    step, the regenerated workflow's step creating the named databases on a service it now
+    runs as the regenerated one does; with a `[memory]` overlay in domain.toml
+    (`memory_overlay`), a `memory` job, that job's own steps (its action versions too) with
+    `--protean-env memory` on its pytest command and its linters left out, runs the suite in
+    memory mode. Without the overlay no memory job is added: Protean runs an unknown
+    environment as the base config, so the job would test nothing in memory; a note says how
+    to add it. Its installer (uv, pip, poetry), Python matrix, linters, coverage and upload
+    steps are kept as they are. None when it cannot be adopted so (not a workflow, no job
+    runs pytest, a layout add_entries refuses): the caller falls back to showing the
+    regenerated file as a conflict."""
     from scaffolder.reopen.yaml_insert import YamlInsertError, add_entries, load_plain
 
     try:
@@ -234,9 +241,19 @@ def adopt_workflow(yours: str, generated: str) -> tuple[str, list[str]] | None:
                 f"job `{job_name}` runs the test environment: added the service containers "
                 f"it needs: {', '.join(services)}"
             )
-        if not any(_in_memory(job) for job in jobs.values()):
-            if MEMORY_JOB in jobs:
-                return None
+        text, created = _create_databases(text, generated, job_name)
+        notes.extend(created)
+        runs_memory = any(_in_memory(job) for job in jobs.values())
+        if not runs_memory and not memory_overlay:
+            notes.append(
+                f"no `{MEMORY_JOB}` job added: domain.toml has no [memory] overlay, and "
+                f"Protean runs an unknown environment as the base config (`{_MEMORY_FLAG}` "
+                "would test nothing in memory); `protean-init add-env memory`, then "
+                "`protean-init ci`, adds both"
+            )
+        elif not runs_memory and MEMORY_JOB in jobs:
+            return None
+        elif not runs_memory:
             memory = _memory_job(jobs[job_name])
             if memory is None:
                 return None
@@ -247,32 +264,69 @@ def adopt_workflow(yours: str, generated: str) -> tuple[str, list[str]] | None:
             )
     except YamlInsertError:
         return None
-    notes.extend(_databases_to_create(text, generated, job_name))
     return text, notes
 
 
-def _databases_to_create(yours: str, generated: str, job: str) -> list[str]:
-    """A note naming the `createdb` the test job needs for the named databases the regenerated
-    workflow creates and no step of yours does (the service creates only its POSTGRES_DB)."""
-    from scaffolder.reopen.yaml_insert import load_plain
+# The regenerated workflow's step creating the named databases on one of its services (the
+# service's own database is only its POSTGRES_DB / MYSQL_DATABASE).
+_CREATE_STEP = "Create the named databases on "
+_CREATED = re.compile(r"\bcreatedb (\w+)|CREATE DATABASE (?:IF NOT EXISTS )?(\w+)")
 
-    wanted: list[str] = []
-    for other in (load_plain(generated).get("jobs") or {}).values():
+
+def _created(text: str) -> set[str]:
+    return {a or b for a, b in _CREATED.findall(text)}
+
+
+def _create_databases(yours: str, generated: str, job: str) -> tuple[str, list[str]]:
+    """`yours` with the regenerated workflow's steps creating the named databases inserted
+    before the pytest step of `job`, for each service `job` runs exactly as the regenerated
+    workflow does (its credentials are the step's); where it runs its own (other credentials,
+    another port), a note naming the `createdb` to add instead. The databases a step of
+    yours already creates are not created twice."""
+    from scaffolder.reopen.yaml_insert import YamlInsertError, insert_item, load_plain
+
+    regenerated = load_plain(generated).get("jobs") or {}
+    have = _created(yours)
+    notes: list[str] = []
+    for other in regenerated.values():
         for step in other.get("steps") or []:
-            run = str(step.get("run", "")) if isinstance(step, Mapping) else ""
-            wanted += re.findall(r"\bcreatedb (\w+)", run)
-    have = set(re.findall(r"\bcreatedb (\w+)", yours)) | set(
-        re.findall(r"CREATE DATABASE (\w+)", yours)
-    )
-    missing = [name for name in dict.fromkeys(wanted) if name not in have]
-    if not missing:
-        return []
+            name = str(step.get("name", "")) if isinstance(step, Mapping) else ""
+            wanted = sorted(_created(str(step.get("run", "")))) if name else []
+            if not name.startswith(_CREATE_STEP) or set(wanted) <= have:
+                continue
+            service = name.removeprefix(_CREATE_STEP)
+            mine = load_plain(yours)["jobs"][job]
+            own = (mine.get("services") or {}).get(service)
+            if own is None or own != (other.get("services") or {}).get(service):
+                notes.append(_create_by_hand(job, service, [d for d in wanted if d not in have]))
+                continue
+            steps = mine["steps"]
+            before = next(i for i, s in enumerate(steps) if _PYTEST.search(_run_of(s)))
+            try:
+                yours = insert_item(yours, ("jobs", job), "steps", before, step)
+            except YamlInsertError:  # a layout it does not insert into (`steps:` in flow
+                # style, dashes at the key's column): the note says what to add
+                notes.append(_create_by_hand(job, service, [d for d in wanted if d not in have]))
+                continue
+            have |= set(wanted)
+            notes.append(
+                f"job `{job}`: added a step before its tests creating {', '.join(wanted)} on "
+                f"{service} (the service creates only its own database)"
+            )
+    return yours, notes
+
+
+def _create_by_hand(job: str, service: str, missing: list[str]) -> str:
     commands = " && ".join(f"createdb {name}" for name in missing)
-    return [
-        f"job `{job}`: its PostgreSQL service creates no {', '.join(missing)}; add a step "
-        f"before the tests: `{commands}` (env PGHOST: localhost, PGUSER: postgres, "
-        "PGPASSWORD: postgres)"
-    ]
+    return (
+        f"job `{job}`: its {service} service creates no {', '.join(missing)}; add a step "
+        f"before the tests: `{commands}` (env PGHOST: localhost, PGUSER and PGPASSWORD: the "
+        "service's)"
+    )
+
+
+def _run_of(step: Any) -> str:
+    return str(step.get("run", "")) if isinstance(step, Mapping) else ""
 
 
 def _runs_pytest(job: Any) -> bool:
@@ -329,7 +383,8 @@ def _memory_job(job: Mapping[str, Any]) -> dict[str, Any] | None:
             return memory
         if _LINT_TOOLS.search(run) and not _TESTS.search(run):
             continue
-        # Its copies of checkout and setup-python at the versions the rest of protean-init's
-        # workflows use (an older one runs on a deprecated runtime, which actionlint reports).
-        steps.append(_current_actions(dict(step)) if isinstance(step, Mapping) else step)
+        if _created(run):
+            continue  # it creates databases on a service container, which this job runs none of
+        # As the job it joins has it, action versions included: the workflow is the user's.
+        steps.append(step)
     return None

@@ -12,7 +12,8 @@ sides), and every original line survives unchanged and in order. A flow mapping
 on then differs from the original by exactly that inserted text, which is verified too.
 Anything else is refused with a one-line reason, and the caller keeps the file as it is.
 
-Public API: :class:`YamlInsertError`, :func:`load_plain`, :func:`add_entries`.
+Public API: :class:`YamlInsertError`, :func:`load_plain`, :func:`add_entries`,
+:func:`insert_item` (an item of a block sequence, before another).
 """
 
 from __future__ import annotations
@@ -233,6 +234,59 @@ def add_entries(
     result = _joined(lines, flows, inserts, cr, final)
     _verify(text, result, expected, flows)
     return result
+
+
+def insert_item(
+    text: str, under: tuple[str, ...], key: str, index: int, value: Mapping[str, Any]
+) -> str:
+    """Return ``text`` with the mapping ``value`` inserted, as text, before item ``index`` of
+    the block sequence at ``under`` + ``key`` (a GitHub job's steps: ``("jobs", "test")``,
+    ``"steps"``), at the items' column, followed by a blank line where the items are
+    separated by one. Comment lines right above the item stay with it, below the new one.
+    Raises :class:`YamlInsertError` when that sequence is not a block sequence written in
+    place with one `-` line per item, or when verification fails."""
+    old = _top_mapping(text)
+    lines, cr, final = _lines_of(text)
+    bare = [line.removesuffix("\r") for line in lines]
+    _, tops, _, here = _block_under(bare, old, under)
+    block, items = tops.get(key), here.get(key)
+    if block is None or not isinstance(items, list) or not _ANCHOR_OR_TAG.match(block.rest):
+        raise YamlInsertError(f"could not find a block sequence `{key}:` to add to")
+    body = range(block.line + 1, block.end)
+    dashes = [i for i in body if _is_content(bare[i]) and bare[i].lstrip().startswith("-")]
+    column = min((_indent(bare[i]) for i in dashes), default=-1)
+    starts = [i for i in dashes if _indent(bare[i]) == column]
+    if len(starts) != len(items) or not 0 <= index < len(items):
+        raise YamlInsertError(f"`{key}:` is not written one `- ` line per item")
+    at = starts[index]
+    while at - 1 > block.line and bare[at - 1].strip().startswith("#"):
+        at -= 1  # the item's own comment stays on top of it
+    step = next((b.child for b in _keys_at(bare, 0, len(bare), 0).values() if b.child), 2)
+    rendered = _render_item(value, step)
+    lines_added = [" " * column + line if line else line for line in rendered]
+    if at - 1 > block.line and not bare[at - 1].strip():
+        lines_added.append("")
+    expected = _plain(old)
+    target = expected
+    for name in under:
+        target = target[name]
+    target[key].insert(index, _plain(value))
+    result = _joined(lines, {}, {at: lines_added}, cr, final)
+    _verify(text, result, expected)
+    return result
+
+
+def _render_item(value: Mapping[str, Any], step: int) -> list[str]:
+    """``value`` as one block sequence item at column 0: `- key: ...`, the rest under it."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    yaml.width = 4096
+    yaml.indent(mapping=step, sequence=step + 2, offset=step)
+    out = io.StringIO()
+    yaml.dump(dict(value), out)
+    body = out.getvalue().rstrip("\n").split("\n")
+    return [("- " if n == 0 else "  ") + line if line else line for n, line in enumerate(body)]
 
 
 def _lines_of(text: str) -> tuple[list[str], str, bool]:

@@ -8,7 +8,7 @@ filled it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
@@ -17,7 +17,7 @@ from scaffolder.spec.choices import ProjectChoices
 from scaffolder.spec.environment_spec import EnvironmentSpec
 from scaffolder.spec.environments import BASE, PRODUCTION
 from scaffolder.spec.settings import DEFAULT_SUBSCRIPTION_TYPE
-from scaffolder.spec.slots import Slot, default_local_url
+from scaffolder.spec.slots import Slot, default_local_url, free_redis_database
 from scaffolder.spec.validation import (
     validate_choices,
     validate_connections,
@@ -62,7 +62,24 @@ class ProjectSpec(ProjectChoices):
     def local_url(self, slot: Slot, provider: Provider, env: str = BASE) -> str | None:
         """The slot's local default in `env` (one for every environment in a project; a
         workspace's context names its test databases apart: workspace_spec.ContextSpec)."""
-        return self.local_urls.get(slot) or default_local_url(slot, provider, self.package_name)
+        own = self.local_urls.get(slot)
+        url = own or default_local_url(slot, provider, self.package_name)
+        if own or url is None or slot.name in (None, "default"):
+            return url
+        # A named broker or cache on Redis: a database of its own (free_redis_database).
+        return free_redis_database(url, self._local_urls_before(slot))
+
+    def _local_urls_before(self, slot: Slot) -> Iterator[str]:
+        """The local URLs of the slots before `slot`, Protean's default ones first, then the
+        named ones in order, in every environment that writes one (production reads a
+        variable with no default): what it finds taken, as if added after them (as
+        `add-broker` finds them in domain.toml)."""
+        ordered = sorted(self.slots, key=lambda s: s.name not in (None, "default"))
+        for other in ordered[: ordered.index(slot)]:
+            for env in self.environments.keys() - {PRODUCTION}:
+                url = self.local_url(other, self.provider(env, other), env)
+                if url is not None:
+                    yield url
 
     def with_environment(self, env: str, environment: EnvironmentSpec) -> ProjectSpec:
         return replace(self, environments={**self.environments, env: environment})

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from scaffolder.catalog import PROVIDERS, Provider, Role
@@ -107,3 +109,24 @@ def default_local_url(slot: Slot, provider: Provider, package: str, suffix: str 
         return provider.local_url_for(package)
     stem = f"{package}_{slot.name}" if named else package
     return provider.local_url_for(stem + suffix)
+
+
+# A Redis URL's database number (`redis://localhost:6379/2`), in any string.
+_REDIS_DATABASE = re.compile(r"\brediss?://[^\s\"'{}|/]*/(\d+)\b")
+
+
+def free_redis_database(url: str, taken: Iterable[str]) -> str:
+    """`url`, a local Redis URL with a database number (`redis://localhost:6379/0`), on the
+    lowest number no URL in `taken` uses, when its own is used; `url` otherwise (not such a
+    URL, or all 16 taken). The one rule for a broker or cache added beside others on the one
+    local Redis (the default broker's /0, the default cache's /2): `add-broker`/`add-cache`
+    pass every string of the config, `new` the local URLs of the slots before it (ProjectSpec),
+    so two brokers never share a stream space nor a cache another's keys."""
+    match = _REDIS_DATABASE.fullmatch(url)
+    if match is None:
+        return url
+    used = {int(n) for text in taken for n in _REDIS_DATABASE.findall(text)}
+    free = next((n for n in range(16) if n not in used), None)
+    if free is None or int(match.group(1)) not in used:
+        return url
+    return url[: match.start(1)] + str(free)

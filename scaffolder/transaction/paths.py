@@ -99,3 +99,29 @@ def project_file(real_root: Path, relative: str) -> Path:
         f"{relative} is a symlink to {resolved}, outside the project; nothing was "
         f"written (set {FOLLOW_LINKS_ENV}=1 to write through it)"
     )
+
+
+def link_out(real_root: Path, relative: str) -> str | None:
+    """Why `relative` (a file or folder below the project's real root) is not read: the first
+    symlink on the way to it, a folder or the file itself, that leaves the project or enters
+    .git/, in one clause naming the link, its target and the reason (`src/ordering is a
+    symlink to /elsewhere, outside the project`); None when every link on the way stays in
+    the project, outside .git/. Reads follow the rule writes do (project_file): the user's
+    PROTEAN_INIT_FOLLOW_OUTSIDE_LINKS=1 lets a link out of the project through, never one
+    into .git/, so nothing the repository plants can have its target quoted back."""
+    parts = PurePosixPath(relative).parts
+    current = real_root
+    for index, part in enumerate(parts):
+        current = current / part
+        if not os.path.islink(current):
+            continue
+        link = "/".join(parts[: index + 1])
+        target = Path(os.path.realpath(current))
+        if not target.is_relative_to(real_root):
+            if follow_outside_links():
+                continue
+            return f"{link} is a symlink to {target}, outside the project"
+        inner = target.relative_to(real_root)
+        if any(name.casefold() == ".git" for name in inner.parts):
+            return f"{link} is a symlink to {inner.as_posix()}, inside .git/"
+    return None

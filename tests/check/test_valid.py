@@ -24,6 +24,7 @@ PRODUCTION = {
     "WAREHOUSE_DATABASE_URL": "mssql+pyodbc://app:secret@mssql.internal:1433/acme"
     "?driver=ODBC+Driver+18+for+SQL+Server",
     "BROKER_URL": "rediss://:secret@redis.internal:6380/0",
+    "SECRET_KEY": "production-secret",
 }
 
 

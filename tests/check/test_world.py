@@ -51,8 +51,10 @@ def test_protean_new_defaults(tmp_path):
         for n, row in enumerate((root / "Dockerfile").read_text().splitlines(), 1)
         if row.startswith("CMD")
     )
+    # And the SECRET_KEY default it writes, a secret every environment falls back to.
     assert _findings(root) == {
         ("Dockerfile", cmd, "error", "unrendered-template"),
+        ("src/shop/domain.toml", 3, "warning", "literal-secret"),
     }
     messages = [f.fix for f in check_project(root, environ={}) if f.file == "Dockerfile"]
     assert any("write 'shop'" in fix for fix in messages), messages
@@ -86,6 +88,8 @@ def test_protean_new_with_servers(tmp_path):
         # The CI's postgres service makes no srv_db, which the tests connect to (the
         # template's conftest says the database must exist).
         (".github/workflows/ci.yml", postgres_service, "error", "ci-database-mismatch"),
+        # The SECRET_KEY default `protean new` writes, which every environment falls back to.
+        ("src/srv/domain.toml", 3, "warning", "literal-secret"),
         # redis_pubsub never reads `channel`.
         ("src/srv/domain.toml", line_of("channel"), "error", "unknown-key"),
         # .env.example lists REDIS_URL, DATABASE_URL, not MESSAGE_DB_URL.

@@ -82,12 +82,21 @@ def test_protean_new_add_env_ci_check_and_the_memory_lane_passes(tmp_path, cli):
     assert memory["strategy"]["matrix"]["python-version"] == ["3.11", "3.12", "3.13"]
     assert "services" not in memory
     # actionlint finds in the adopted file only what it found in the project's own (its
-    # actions on a deprecated runtime), less the empty `services:` it now fills.
+    # actions on a deprecated runtime, which the memory job copies as its job has them),
+    # less the empty `services:` it now fills.
     empty = [m for m in own_findings if '"services" section should not be empty' in m]
     assert len(empty) == 1
-    assert actionlint_messages(root / GITHUB) == [m for m in own_findings if m not in empty]
+    assert set(actionlint_messages(root / GITHUB)) == {m for m in own_findings if m not in empty}
 
-    # check: clean, once the Dockerfile's unrendered placeholder is fixed as a user would.
+    # check: clean, once the Dockerfile's unrendered placeholder is fixed as a user would,
+    # and production reads its own SECRET_KEY rather than fall back to the committed default
+    # `protean new` wrote (check says so: literal-secret, and how).
+    result = cli("check --project", root)
+    assert "literal-secret [production]" in result.out, result.out
+    assert 'fix: secret_key = "${SECRET_KEY}" (no default) in [production]' in result.out
+    config.write_text(
+        config.read_text().replace("[production]\n", '[production]\nsecret_key = "${SECRET_KEY}"\n')
+    )
     dockerfile = root / "Dockerfile"
     text = dockerfile.read_text()
     assert PLACEHOLDER_CMD in text

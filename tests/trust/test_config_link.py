@@ -79,3 +79,46 @@ def test_the_user_may_follow_a_config_link_out(
     output = out + err
     assert code in (0, 1), output
     assert "outside the project" not in output
+
+
+def two_contexts(root: Path) -> None:
+    (root / "pyproject.toml").parent.mkdir(parents=True)
+    (root / "pyproject.toml").write_text('[project]\nname = "shop"\nversion = "0.1.0"\n')
+    (root / "src" / "payments").mkdir(parents=True)
+    (root / "src" / "payments" / "domain.toml").write_text(CONFIG)
+
+
+@pytest.mark.parametrize("argv", COMMANDS[:3], ids=" ".join)
+def test_a_context_folder_linked_out_is_named_with_its_target_and_why(
+    cli, tmp_path: Path, argv: list[str]
+) -> None:
+    root = tmp_path / "shop"
+    two_contexts(root)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "domain.toml").write_text(f"{SECRET_LINE}\n")
+    (root / "src" / "ordering").symlink_to(elsewhere)
+    code, out, err = cli(argv, "--project", root)
+    assert code == 2 and SECRET_LINE not in out + err
+    # The folder that is the link, not the file inside it; where it points; why.
+    assert err == (
+        f"protean-init: error: src/ordering is a symlink to {elsewhere}, outside the project: "
+        "protean-init reads no config through it "
+        "(set PROTEAN_INIT_FOLLOW_OUTSIDE_LINKS=1 to read it)\n"
+    )
+
+
+def test_a_config_linked_into_git_is_refused_whatever_the_variable(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "shop"
+    (root / ".git").mkdir(parents=True)
+    (root / ".git" / "config").write_text(f"{SECRET_LINE}\n")
+    (root / "domain.toml").symlink_to(Path(".git") / "config")
+    monkeypatch.setenv("PROTEAN_INIT_FOLLOW_OUTSIDE_LINKS", "1")
+    code, out, err = cli(["check"], "--project", root)
+    assert code == 2 and SECRET_LINE not in out + err
+    assert err == (
+        "protean-init: error: domain.toml is a symlink to .git/config, inside .git/: "
+        "protean-init reads no config through it\n"
+    )
