@@ -257,16 +257,23 @@ def holds_remote_password(url: str) -> bool:
 def read_under_secret_keys(tree: Any, key: str = "") -> set[str]:
     """The variables a credential-named key reads (`password = "${PW|default}"`): their
     defaults are that key's value, a secret whatever the variable is called."""
-    if isinstance(tree, Mapping):
-        found: set[str] = set()
+    found: set[str] = set()
+    _read_under_secret_keys(tree, key, found)
+    return found
+
+
+def _read_under_secret_keys(tree: Any, key: str, found: set[str]) -> None:
+    # Into one set, leaves first: a plan walks each environment's 2,000-table tree with it,
+    # and a set per node made the walk 3x slower.
+    if isinstance(tree, str):
+        if "${" in tree and looks_secret(key):
+            found.update(m.group("name") for m in _REFERENCE.finditer(tree))
+    elif isinstance(tree, Mapping):
         for k, v in tree.items():
-            found |= read_under_secret_keys(v, str(k))
-        return found
-    if isinstance(tree, list):
-        return set().union(*(read_under_secret_keys(v, key) for v in tree))
-    if isinstance(tree, str) and "${" in tree and looks_secret(key):
-        return {m.group("name") for m in _REFERENCE.finditer(tree)}
-    return set()
+            _read_under_secret_keys(v, str(k), found)
+    elif isinstance(tree, list):
+        for v in tree:
+            _read_under_secret_keys(v, key, found)
 
 
 def redact_tree(value: Any, key: str = "") -> Any:
@@ -279,16 +286,13 @@ def redact_tree(value: Any, key: str = "") -> Any:
 
 
 def _redact(value: Any, key: str) -> Any:
-    if isinstance(value, Mapping):
-        return {str(k): _redact(v, str(k)) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_redact(v, key) for v in value]
-    if isinstance(value, datetime.date | datetime.time):
-        return value.isoformat()
+    # Strings first: most of a config's nodes are (a 2,000-table tree has 6,000).
     if isinstance(value, str):
-        if looks_secret(key) and not _REFERENCE.search(value):
-            return REDACTED
         secret_key = looks_secret(key)
+        if "${" not in value:  # no reference (_REFERENCE opens with one) to keep or mask
+            return REDACTED if secret_key else redact_text(value)
+        if secret_key and not _REFERENCE.search(value):
+            return REDACTED
         value = _REFERENCE.sub(
             lambda m: (
                 f"${{{m.group('name')}|{REDACTED}}}"
@@ -298,6 +302,12 @@ def _redact(value: Any, key: str) -> Any:
             value,
         )
         return redact_text(value)
+    if isinstance(value, Mapping):
+        return {str(k): _redact(v, str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redact(v, key) for v in value]
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
     return value
 
 

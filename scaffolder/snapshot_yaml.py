@@ -44,6 +44,22 @@ def snapshot_block(tree: dict[str, Any]) -> list[str] | None:
     return out
 
 
+def document_lines(tree: dict[str, Any]) -> list[str] | None:
+    """`tree` as a whole YAML document (its keys at the margin) in the same layout, or `None`
+    as snapshot_block. A new answers record is written with it (no ruamel to import)."""
+    out: list[str] = []
+    try:
+        _mapping(tree, 0, out, {})
+    except _Unsupported:
+        return None
+    return out
+
+
+def plain(value: str) -> bool:
+    """`value` is written plain, and reads back as this same string in YAML 1.1 and 1.2."""
+    return _PLAIN.fullmatch(value) is not None and value.lower() not in _WORDS
+
+
 def _mapping(tree: dict[str, Any], indent: int, out: list[str], scalars: dict[str, str]) -> None:
     pad = " " * indent
     for key, value in tree.items():
@@ -83,7 +99,7 @@ def _scalar(value: Any, scalars: dict[str, str]) -> str:
 
 
 def _string(value: str, scalars: dict[str, str]) -> str:
-    if _PLAIN.fullmatch(value) and value.lower() not in _WORDS:
+    if plain(value):
         return value
     known = scalars.get(value)
     if known is None:
@@ -114,6 +130,16 @@ def _emitted(value: str) -> str:
 
 
 def _yaml12_not_text(value: str) -> bool:
+    if (
+        value[:1] == "."
+        and value[1:2].isascii()
+        and value[1:2].isalpha()
+        and value[1] not in "iInN"
+    ):
+        # A file's name (`.github/workflows/ci.yml`, `.env.example`, a new record's derived
+        # files): ruamel's YAML 1.2 resolvers for a leading '.' are the float's (`.5`, `.inf`,
+        # `.nan`), so it is text, told without importing ruamel (12 ms) for the resolver.
+        return False
     from ruamel.yaml.nodes import ScalarNode
     from ruamel.yaml.resolver import VersionedResolver
 

@@ -101,12 +101,15 @@ def test_snapshot_written_fast_is_what_ruamel_writes_on_a_real_record(tmp_path: 
 
 
 def _with_ruamel(answers: str | None, tree: Any, identity: ProjectIdentity, managed: list) -> bytes:
-    original = derive.snapshot_block
+    """The record as ruamel writes it: neither fast writer (the snapshot's block, a new
+    record's whole text) taking it."""
+    original, original_document = derive.snapshot_block, derive.document_lines
     derive.snapshot_block = lambda _tree: None
+    derive.document_lines = lambda _tree: None
     try:
         return derive.record_snapshot(answers, tree, identity, managed)
     finally:
-        derive.snapshot_block = original
+        derive.snapshot_block, derive.document_lines = original, original_document
 
 
 # Keys and strings as configs hold them, and hostile ones: YAML 1.1 words, times, numbers
@@ -226,3 +229,50 @@ def test_an_edit_that_writes_no_connection_string_does_not_read_the_compose_file
     )
     assert read == [root]
     capsys.readouterr()
+
+
+# Names as protean-init accepts them (ruamel's own path cannot write a name YAML cannot hold
+# on a line: it is interpolated into the record's head), and ones YAML reads as other than
+# text: the fast writer declines those.
+_NAMES = st.sampled_from(["shop", "my-shop", "null", "yes", "No", "e1", "1e5", "123", "0x1F"]) | (
+    st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,20}", fullmatch=True)
+)
+_IDENTITIES = st.builds(
+    ProjectIdentity,
+    project_name=_NAMES,
+    package_name=_NAMES,
+    ci=st.sampled_from(["github", "gitlab", "none", "yes", "null", "on"]),
+    compose=st.booleans(),
+    deploy=st.sampled_from(["none", "kubernetes", "compose"]),
+    workers=st.integers(1, 8),
+    replicas=st.integers(1, 8),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(tree=st.dictionaries(_TEXT, _VALUE, max_size=4), identity=_IDENTITIES)
+def test_a_new_record_written_without_ruamel_is_what_ruamel_writes(
+    tree: dict[str, Any], identity: ProjectIdentity
+) -> None:
+    """A project adopted (no answers file yet) gets its record from
+    scaffolder.snapshot_yaml.document_lines, not ruamel: the same bytes whatever the names,
+    choices and tree, and where that writer declines, ruamel's."""
+    managed = ["docker-compose.yml", ".github/workflows/ci.yml"]
+    assert derive.record_snapshot(None, tree, identity, managed) == _with_ruamel(
+        None, tree, identity, managed
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.from_regex(r"\.[A-Za-z][^\n]{0,12}", fullmatch=True)
+    | st.sampled_from([".inf", ".Inf", ".NaN", ".nan", ".5", ".e5", ".env.example"])
+)
+def test_a_dotted_name_is_text_as_ruamels_resolver_says(value: str) -> None:
+    """snapshot_yaml tells a '.'-led name is text without ruamel's resolver (a new record's
+    `.github/workflows/ci.yml` then imports no ruamel): the resolver agrees."""
+    from ruamel.yaml.nodes import ScalarNode
+    from ruamel.yaml.resolver import VersionedResolver
+
+    tag = VersionedResolver().resolve(ScalarNode, value, (True, False))
+    assert snapshot_yaml._yaml12_not_text(value) == (str(tag) != "tag:yaml.org,2002:str")
