@@ -94,6 +94,18 @@ def apply(changes: list[FileChange], root: Path) -> None:
     commit(root, changes)
 
 
+def show_or_apply(changes: list[FileChange], root: Path, *, dry_run: bool) -> list[FileChange]:
+    """Write `changes` in one transaction, or with `dry_run` print their diff ("nothing would
+    change" when empty); either way the changes a user is told about: the record of what was
+    generated follows the files it records and is not shown."""
+    shown = [change for change in changes if not is_record(change.relative)]
+    if dry_run:
+        sys.stdout.write(describe(shown) + "\n" if shown else "nothing would change\n")
+    else:
+        apply(changes, root)
+    return shown
+
+
 def create_project(target: Path, files: Mapping[str, bytes], *, force: bool = False) -> None:
     """Write a new project into `target`, which must not exist or be empty unless `force`.
 

@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     from scaffolder.reopen.workspace_edit import add_context, read_layout, remove_context
     from scaffolder.transaction.lock import project_lock
     from scaffolder.workspace import discover_project
-    from scaffolder.writer import apply, changes_for, describe
+    from scaffolder.writer import changes_for, show_or_apply
 
     root = discover_project(args.project)
     adding = args.command == "add-context"
@@ -54,14 +54,10 @@ def run(args: argparse.Namespace) -> int:
         return changes_for(root, files)
 
     if args.dry_run:
-        from scaffolder.generated_record import is_record
-
-        shown = [c for c in changes() if not is_record(c.relative)]
-        print(describe(shown) if shown else "nothing would change")
+        show_or_apply(changes(), root, dry_run=True)
         return 0
     with project_lock(root):
-        found = changes()
-        apply(found, root)
+        show_or_apply(changes(), root, dry_run=False)
     verb = "added" if adding else "removed"
     print(
         f"protean-init: context {args.name} {verb}; the workspace's files re-derived",

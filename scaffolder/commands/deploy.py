@@ -191,7 +191,8 @@ def _run_workspace(args: argparse.Namespace) -> int:
             "nothing written"
         )
     root: Path = args.project
-    from scaffolder.generated_record import is_record
+    from scaffolder.transaction.lock import project_lock
+    from scaffolder.writer import show_or_apply
 
     def changes() -> list[FileChange]:
         return workspace_deploy_changes(
@@ -199,18 +200,10 @@ def _run_workspace(args: argparse.Namespace) -> int:
         )
 
     if args.dry_run:
-        from scaffolder.writer import describe
-
-        shown = [c for c in changes() if not is_record(c.relative)]
-        print(describe(shown) if shown else "nothing would change")
+        show_or_apply(changes(), root, dry_run=True)
         return 0
-    from scaffolder.transaction.lock import project_lock
-    from scaffolder.writer import apply
-
     with project_lock(root):
-        found = changes()
-        apply(found, root)
-    written = [c for c in found if not is_record(c.relative)]
+        written = show_or_apply(changes(), root, dry_run=False)
     updated = [c.relative for c in written if not c.deleted]
     removed = [c.relative for c in written if c.deleted]
     print(f"Deploy: {args.kind}; updated: {', '.join(updated) or 'nothing (already so)'}")

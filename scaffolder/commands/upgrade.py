@@ -74,7 +74,7 @@ def _write(args: argparse.Namespace, root: Path, upgrade: Upgrade) -> None:
     nothing unless --force."""
     from scaffolder.redact import redact_text
     from scaffolder.reopen.derive import MergeConflict, conflict_report
-    from scaffolder.writer import apply, changes_for, describe
+    from scaffolder.writer import changes_for, show_or_apply
 
     print(redact_text(upgrade.base), file=sys.stderr)
     files = dict(upgrade.files)
@@ -87,14 +87,7 @@ def _write(args: argparse.Namespace, root: Path, upgrade: Upgrade) -> None:
                 + conflict_report(upgrade.conflicts)
             )
         files.update({path: forced for path, (_, forced) in upgrade.conflicts.items()})
-    changes = changes_for(root, files)
-    if args.dry_run:
-        from scaffolder.generated_record import is_record
-
-        shown = [change for change in changes if not is_record(change.relative)]
-        print(describe(shown) if shown else "nothing would change")
-    else:
-        apply(changes, root)
+    show_or_apply(changes_for(root, files), root, dry_run=args.dry_run)
 
 
 def upgrade_report(upgrade: Upgrade, *, written: bool = False) -> str:

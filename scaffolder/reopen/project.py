@@ -186,16 +186,10 @@ def commit(
     Returns the relative paths written (or that would be, with dry_run). Raises
     MergeConflict (exit 1) when a derived file conflicts with the user's edits, unless force.
     """
-    from scaffolder.generated_record import is_record
-    from scaffolder.writer import apply, describe
+    from scaffolder.writer import show_or_apply
 
     changes = pending_changes(project, new_text, derived=derived, identity=identity, force=force)
-    # The record of what was generated follows the files it records; it is not shown.
-    shown = [change for change in changes if not is_record(change.relative)]
-    if dry_run:
-        sys.stdout.write(describe(shown) + ("\n" if shown else "nothing would change\n"))
-    else:
-        apply(changes, project.root)
+    shown = show_or_apply(changes, project.root, dry_run=dry_run)
     return [change.relative for change in shown]
 
 

@@ -34,6 +34,7 @@ from tests.support.next_version import (
     NOTE,
     REMOVED,
     TEMPLATE,
+    edit_lines,
     next_version,
 )
 from tests.support.validators import assert_compose_valid, assert_github_workflow_valid
@@ -334,22 +335,6 @@ README_TEMPLATE = "README.md.jinja"
 EDITED = {README_TEMPLATE: "README.md", DOCKERFILE_TEMPLATE: "Dockerfile"}
 
 
-def _edit_lines(lines: list[str], edits: list[tuple[int, str]], mark: str) -> list[str]:
-    """Apply (position, kind) edits to `lines`: replace, insert after, or delete a line."""
-    lines = list(lines)
-    for n, (at, kind) in enumerate(edits):
-        if not lines:
-            break
-        i = at % len(lines)
-        if kind == "replace":
-            lines[i] = f"{mark}-{n} replaced\n"
-        elif kind == "insert":
-            lines.insert(i + 1, f"{mark}-{n} added\n")
-        else:
-            del lines[i]
-    return lines
-
-
 @st.composite
 def _edits(draw: st.DrawFn) -> list[tuple[int, str]]:
     kinds = st.sampled_from(["replace", "insert", "delete"])
@@ -384,7 +369,7 @@ def test_random_template_edits_and_random_user_edits(
         template.write_text("".join(lines))
         target = root / EDITED[which]
         target.write_text(
-            "".join(_edit_lines(target.read_text().splitlines(keepends=True), user_edits, "U"))
+            "".join(edit_lines(target.read_text().splitlines(keepends=True), user_edits, "U"))
         )
         yours = target.read_text()
         patch.setenv(TEST_TEMPLATES_ENV, str(templates))

@@ -47,3 +47,20 @@ def next_version(folder: Path, changes: dict[str, tuple[str, str]] = NEXT_CHANGE
     (root / TEMPLATE / f"{REMOVED}.jinja").unlink()
     (root / "notes.yml").write_text(f'"{NEXT}": "{NOTE}"\n')
     return root
+
+
+def edit_lines(lines: list[str], edits: list[tuple[int, str]], mark: str) -> list[str]:
+    """Apply (position, kind) edits to `lines`: replace, insert after, or delete a line (the
+    property tests' user and template edits)."""
+    lines = list(lines)
+    for n, (at, kind) in enumerate(edits):
+        if not lines:
+            break
+        i = at % len(lines)
+        if kind == "replace":
+            lines[i] = f"{mark}-{n} replaced\n"
+        elif kind == "insert":
+            lines.insert(i + 1, f"{mark}-{n} added\n")
+        else:
+            del lines[i]
+    return lines

@@ -32,6 +32,7 @@ from tests.support.next_version import (
     NOTE,
     REMOVED,
     TEMPLATE,
+    edit_lines,
     next_version,
 )
 from tests.support.projects import GeneratedProjects
@@ -501,22 +502,6 @@ RANDOM_TARGETS = {
 }
 
 
-def _edit_lines(lines: list[str], edits: list[tuple[int, str]], mark: str) -> list[str]:
-    """Apply (position, kind) edits to `lines`: replace, insert after, or delete a line."""
-    lines = list(lines)
-    for n, (at, kind) in enumerate(edits):
-        if not lines:
-            break
-        i = at % len(lines)
-        if kind == "replace":
-            lines[i] = f"{mark}-{n} replaced\n"
-        elif kind == "insert":
-            lines.insert(i + 1, f"{mark}-{n} added\n")
-        else:
-            del lines[i]
-    return lines
-
-
 _EDITS = st.lists(
     st.tuples(st.integers(0, 200), st.sampled_from(["replace", "insert", "delete"])), max_size=3
 )
@@ -558,7 +543,7 @@ def test_random_template_edits_and_random_user_edits(
         targets = RANDOM_TARGETS[which]
         target = root / targets[edited % len(targets)]
         target.write_text(
-            "".join(_edit_lines(target.read_text().splitlines(keepends=True), user_edits, "U"))
+            "".join(edit_lines(target.read_text().splitlines(keepends=True), user_edits, "U"))
         )
         yours = target.read_text()
         patch.setenv(TEST_TEMPLATES_ENV, str(templates))
