@@ -35,6 +35,7 @@ from tests.support.next_version import (
     REMOVED,
     TEMPLATE,
     edit_lines,
+    edit_template_lines,
     next_version,
 )
 from tests.support.validators import assert_compose_valid, assert_github_workflow_valid
@@ -360,13 +361,7 @@ def test_random_template_edits_and_random_user_edits(
         generated_projects.copy(root)
         templates = next_version(folder, changes={})
         template = templates / TEMPLATE / which
-        lines = template.read_text().splitlines(keepends=True)
-        plain = [i for i, line in enumerate(lines) if line.strip() and not set(line) & set("{%#}")]
-        for n, (at, kind) in enumerate(template_edits):
-            i = plain[at % len(plain)]
-            # Plain lines only, replaced or followed by a marker: the template stays valid.
-            lines[i] = f"T-{n} {kind}\n" if kind == "replace" else f"{lines[i]}T-{n} {kind}\n"
-        template.write_text("".join(lines))
+        edit_template_lines(template, template_edits)
         target = root / EDITED[which]
         target.write_text(
             "".join(edit_lines(target.read_text().splitlines(keepends=True), user_edits, "U"))

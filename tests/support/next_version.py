@@ -64,3 +64,14 @@ def edit_lines(lines: list[str], edits: list[tuple[int, str]], mark: str) -> lis
         else:
             del lines[i]
     return lines
+
+
+def edit_template_lines(template: Path, edits: list[tuple[int, str]]) -> None:
+    """Apply (position, kind) edits to a template's plain lines (no Jinja), each replaced or
+    followed by a `T-<n>` marker line, so the template stays valid."""
+    lines = template.read_text().splitlines(keepends=True)
+    plain = [i for i, line in enumerate(lines) if line.strip() and not set(line) & set("{%#}")]
+    for n, (at, kind) in enumerate(edits):
+        i = plain[at % len(plain)]
+        lines[i] = f"T-{n} {kind}\n" if kind == "replace" else f"{lines[i]}T-{n} {kind}\n"
+    template.write_text("".join(lines))

@@ -33,6 +33,7 @@ from tests.support.next_version import (
     REMOVED,
     TEMPLATE,
     edit_lines,
+    edit_template_lines,
     next_version,
 )
 from tests.support.projects import GeneratedProjects
@@ -533,13 +534,7 @@ def test_random_template_edits_and_random_user_edits(
         root = generated_projects.copy(folder / "shop", *contexts)
         templates = next_version(folder, changes={})
         template = templates / which
-        lines = template.read_text().splitlines(keepends=True)
-        plain = [i for i, line in enumerate(lines) if line.strip() and not set(line) & set("{%#}")]
-        for n, (at, kind) in enumerate(template_edits):
-            i = plain[at % len(plain)]
-            # Plain lines only, replaced or followed by a marker: the template stays valid.
-            lines[i] = f"T-{n} {kind}\n" if kind == "replace" else f"{lines[i]}T-{n} {kind}\n"
-        template.write_text("".join(lines))
+        edit_template_lines(template, template_edits)
         targets = RANDOM_TARGETS[which]
         target = root / targets[edited % len(targets)]
         target.write_text(
