@@ -171,11 +171,10 @@ def run(args: argparse.Namespace) -> int:
 def is_recorded_workspace(root: Path) -> bool:
     """A workspace `new --context` or `add-context` made (its record lists the contexts,
     one context or several): its deployment is the whole workspace's."""
-    from collections.abc import Mapping
-
     from scaffolder.project_files import read_answers
+    from scaffolder.reopen.workspace_edit import is_workspace_record
 
-    return root.is_dir() and isinstance(read_answers(root).get("contexts"), Mapping)
+    return root.is_dir() and is_workspace_record(read_answers(root))
 
 
 def _run_workspace(args: argparse.Namespace) -> int:
