@@ -377,6 +377,11 @@ PROVIDERS: Mapping[Role, Mapping[str, Provider]] = MappingProxyType(
     {role: MappingProxyType({p.name: p for p in _PROVIDERS if p.role is role}) for role in Role}
 )
 
+# The keys a provider table's connection string sits under (each provider's uri_key).
+CONNECTION_KEYS: tuple[str, ...] = tuple(
+    sorted({p.uri_key for role in PROVIDERS.values() for p in role.values() if p.uri_key})
+)
+
 # The keys Protean reads in a provider table, per role, for `check` and for `--set` validation.
 # Checked against the installed Protean's adapters by tests/check/test_catalog.py.
 _REDIS_POOL_KEYS = frozenset(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from scaffolder.catalog import PROTEAN_DEFAULTS, PROVIDERS, Role
+from scaffolder.catalog import CONNECTION_KEYS, PROTEAN_DEFAULTS, PROVIDERS, Role
 from scaffolder.check.common import (
     ROLE_BY_KEY,
     Collector,
@@ -194,7 +194,7 @@ def _connects_locally(tree: object, table: Path) -> bool:
         tree = tree.get(key) if isinstance(tree, dict) else None
     if not table or not isinstance(tree, dict):
         return False
-    for key in ("database_uri", "URI"):
+    for key in CONNECTION_KEYS:
         url = tree.get(key)
         if not isinstance(url, str):
             continue

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from scaffolder.catalog import PROVIDERS, Provider, Role
+from scaffolder.catalog import CONNECTION_KEYS, PROVIDERS, Provider, Role
 from scaffolder.config_tree import (
     Tree,
     base_of,
@@ -327,7 +327,7 @@ def _repoint(
 
         note = f"protean-init: unused by provider {entry.name}"
         try:
-            for key in ("database_uri", "URI"):
+            for key in CONNECTION_KEYS:
                 root = project.config.root_key
                 text = comment_out_key(text, (*path, key), root=root, note=note)
         except TomlEditError as error:
