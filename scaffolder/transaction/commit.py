@@ -37,12 +37,24 @@ from scaffolder.transaction.signals import deferred_signals, record_written
 
 
 def _current(path: Path) -> bytes | None:
+    # Opened without blocking and checked on the open file: a named pipe planted where a
+    # file is written would otherwise hold the read (and the project's lock) forever.
     try:
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
         return None
     except IsADirectoryError:
         raise WriteError(f"{path}: is a folder, expected a file; nothing was written") from None
+    with os.fdopen(fd, "rb") as file:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise WriteError(f"{path}: is a folder, expected a file; nothing was written")
+        if not stat.S_ISREG(mode):
+            raise WriteError(
+                f"{path}: is not a regular file (a named pipe, socket or device), expected a "
+                "file; nothing was written"
+            )
+        return file.read()
 
 
 def _missing_folders(folder: Path) -> list[Path]:

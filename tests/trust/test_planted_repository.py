@@ -355,3 +355,27 @@ def test_every_written_file_made_a_link_out_of_the_project_is_refused(
         assert (repository.guarded(), repository.project()) == (guarded, project), relative
         shutil.rmtree(base)
     print(f"{scenario.name}: {len(paths)} file links refused: {paths}")
+
+
+def test_a_named_pipe_where_a_file_is_written_is_refused_not_waited_on(
+    generated_projects, tmp_path: Path
+) -> None:
+    """A FIFO planted at a file an edit writes (.env.example): the edit refuses in one line
+    naming it, writes nothing and returns; before, reading it blocked forever under the
+    project's lock. Run as a subprocess with a timeout, so a hang fails the test."""
+    import subprocess
+    import sys
+
+    root = generated_projects.copy(tmp_path / "shop")
+    (root / ".env.example").unlink()
+    os.mkfifo(root / ".env.example")
+    before = (root / "domain.toml").read_bytes()
+    result = subprocess.run(
+        [sys.executable, "-m", "scaffolder", "add-database", "reports", "--provider",
+         "postgresql", "--project", str(root)],
+        capture_output=True, text=True, timeout=60, env={**os.environ, "NO_COLOR": "1"},
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert ".env.example: is not a regular file" in result.stderr
+    assert "nothing was written" in result.stderr
+    assert (root / "domain.toml").read_bytes() == before
