@@ -123,12 +123,14 @@ def commit(root: Path, changes: Sequence[FileChange]) -> None:
         return
     root = Path(os.path.realpath(root))
     with project_lock(root):
-        for change in changes:
-            _check_place(root, change)
-            if _current(change.path) != change.old:
-                raise StaleFile(change.relative)
-            _check_writable(change)
+        # An OS error while reading a target back is as much "nothing written" as one while
+        # staging: both come before any target is touched.
         try:
+            for change in changes:
+                _check_place(root, change)
+                if _current(change.path) != change.old:
+                    raise StaleFile(change.relative)
+                _check_writable(change)
             _commit_locked(root, changes)
         except OSError as error:
             raise WriteError(f"nothing written: {os_error_text(error)}") from error

@@ -160,22 +160,33 @@ def test_empty_existing_folder_failing_replace_stays_empty(
     assert snapshot(root) == {}
 
 
+def _created(path: object, flags: int = 0, *args: object, **kwargs: object) -> object:
+    """The path of an os.open that creates its file (a temporary, the journal, the lock), else
+    a path outside every project, so that reading a target back is not counted."""
+    return path if flags & os.O_CREAT else "/"
+
+
+@pytest.mark.parametrize(
+    ("nth", "path_of"),
+    [
+        # Temporaries are created with os.open beside their targets (after the lock file and
+        # the journal): fail one halfway through the files.
+        (FILES // 2, _created),
+        # Before staging, every target is read back to see it is still what was planned.
+        (1, lambda path, *a, **k: path),
+        (FILES // 2, lambda path, *a, **k: path),
+    ],
+    ids=["staging", "first-read-back", "mid-read-back"],
+)
 def test_forced_write_failing_while_staging_restores_everything(
-    cli, existing: Path, monkeypatch
+    cli, existing: Path, monkeypatch, nth, path_of
 ) -> None:
     before = snapshot(existing)
-    # Temporaries are created with os.open beside their targets (after the lock file and the
-    # journal): fail one halfway through the files.
-    fail_on(
-        monkeypatch,
-        os,
-        "open",
-        FILES // 2,
-        existing,
-        OSError(24, "Too many open files"),
-        lambda path, *a, **k: path,
+    calls = fail_on(
+        monkeypatch, os, "open", nth, existing, OSError(24, "Too many open files"), path_of
     )
     code, _, err = cli("new", existing, "--ui none --defaults --force")
+    assert calls[0] >= nth
     assert_clean_failure(code, err)
     assert snapshot(existing) == before
 
