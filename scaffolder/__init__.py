@@ -27,9 +27,11 @@ def _cancelled_at_start(
     import os
 
     try:
-        # The command line's own line once it is imported (it names what a change wrote).
+        # The command line's own line once it is imported (it names what a change wrote);
+        # before that no change can have been made, and the line says so as main's does.
         said = getattr(sys.modules.get("scaffolder.cli"), "interrupted_line", None)
-        sys.stderr.write(f"{said('cancelled') if said else 'protean-init: cancelled'}\n")
+        line = said("cancelled") if said else "protean-init: cancelled; nothing was written"
+        sys.stderr.write(f"{line}\n")
         sys.stderr.flush()
     finally:
         os._exit(130)  # not killed by SIGINT, as the interpreter would be: main exits 130 too
