@@ -329,6 +329,26 @@ def test_refusals_are_one_line_and_write_nothing(generated, cli, guide_project) 
         assert snapshot(root) == before
 
 
+def test_a_project_protean_init_only_edited_is_refused_in_one_line(
+    protean_new_project, cli
+) -> None:
+    """A `protean new` project an edit adopted has an answers record but no `_template`: it
+    was not made from protean-init's templates, so there is no base to upgrade from. One
+    line says so and what to run instead (derive), never the record's internals."""
+    root = protean_new_project
+    assert cli("add-database reports --provider postgresql --project", root).code == 0
+    before = snapshot(root)
+
+    result = cli("upgrade --project", root)
+
+    assert result.code == 2, result.err
+    assert len(result.err.strip().splitlines()) == 1, result.err
+    assert "not made from protean-init's templates" in result.err
+    assert "protean-init derive" in result.err
+    assert "_template" not in result.err and "None" not in result.err
+    assert snapshot(root) == before
+
+
 # --- random template edits x random user edits ----------------------------------------------
 
 README_TEMPLATE = "README.md.jinja"
