@@ -75,7 +75,7 @@ def record_files(
     answers record: the record is no second copy of one (`merge_base` puts them back for a
     merge). A symlink on the way to one (planted: the folder is ours) is refused."""
     files: dict[str, bytes | None] = {
-        recorded_name(p): None if c is None else _masked(c) for p, c in generated.items()
+        recorded_name(p): None if c is None else _masked(p, c) for p, c in generated.items()
     }
     for name in files:
         if root is not None and through_link(root, name):
@@ -90,14 +90,14 @@ def record_files(
     return files
 
 
-def _masked(content: bytes) -> bytes:
-    from scaffolder.redact import MASK, redact_text
+def _masked(path: str, content: bytes) -> bytes:
+    from scaffolder.redact import MASK, redact_file
 
     try:
         text = content.decode()
     except UnicodeDecodeError:
         return content
-    masked = redact_text(text)
+    masked = redact_file(path, text)
     return masked.encode() if MASK in masked else content
 
 

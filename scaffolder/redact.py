@@ -140,12 +140,47 @@ def _value_span(text: str, match: re.Match[str], group: str) -> tuple[int, int] 
     return None
 
 
-def _assignment_spans(text: str) -> list[tuple[int, int]]:
+# Python's annotated assignment of a string literal: `secret_key: str = "..."`.
+_ANNOTATED = re.compile(
+    r"(?<![\w.$])(?P<name>[A-Za-z_]\w*)[ \t]*:[^=\n]*=[ \t]*"
+    r"(?:\"(?P<double>(?:[^\"\\\n]|\\.)*)\"|'(?P<single>[^'\n]*)')"
+)
+
+
+def _local_server_passwords() -> frozenset[tuple[str, str]]:
+    """(variable, value) of each password the catalog's servers are started with in compose
+    and CI (`POSTGRES_PASSWORD: postgres`), and libpq's PGPASSWORD for PostgreSQL's: a
+    documented local default, as a local server's URL password is, so never masked."""
+    from scaffolder.catalog import POSTGRES, SERVICES
+
+    found = {
+        (name, value)
+        for service in SERVICES
+        for name, value in service.environment.items()
+        if looks_secret(name)
+    }
+    found.add(("PGPASSWORD", POSTGRES.environment["POSTGRES_PASSWORD"]))
+    return frozenset(found)
+
+
+_LOCAL_SERVER_PASSWORDS = _local_server_passwords()
+
+
+def _assignment_spans(text: str, *, code: bool = False) -> list[tuple[int, int]]:
+    """The values of credential-named assignments. In Python source (`code`) only a string
+    literal is a value: `key = str(uuid4())`, `key: str = Identifier()`, `f(key=key)` are
+    code naming no secret."""
     spans: list[tuple[int, int]] = []
     position = 0
     while (match := _ASSIGNMENT.search(text, position)) is not None:
         group = next(g for g in _VALUE_GROUPS if match.group(g) is not None)
-        span = _value_span(text, match, group) if looks_secret(match.group("name")) else None
+        name = match.group("name")
+        span = _value_span(text, match, group) if looks_secret(name) else None
+        if span is not None and (
+            (code and group not in ("double", "single"))
+            or (name.upper(), text[span[0] : span[1]]) in _LOCAL_SERVER_PASSWORDS
+        ):
+            span = None
         if span is None:
             # Its value may hold assignments of its own (a URL's query, a DSN): go on after
             # the name, not after the value.
@@ -187,9 +222,10 @@ def secret_spans(text: str) -> list[tuple[int, int]]:
     return _spans(text, local=False)
 
 
-def _spans(text: str, *, local: bool) -> list[tuple[int, int]]:
+def _spans(text: str, *, local: bool, code: bool = False) -> list[tuple[int, int]]:
     """secret_spans, with a local server's URL password too when `local`: as records of earlier
-    releases masked it, which the merge base is read back from (restore, restore_lines)."""
+    releases masked it, which the merge base is read back from (restore, restore_lines);
+    `text` Python source when `code` (_assignment_spans)."""
     spans: list[tuple[int, int]] = []
     if "@" in text:  # userinfo ends at one
         spans += [
@@ -205,7 +241,13 @@ def _spans(text: str, *, local: bool) -> list[tuple[int, int]]:
         for m in _REFERENCE.finditer(text)
         if looks_secret(m.group("name")) and m.group("secret")
     ]
-    spans += _assignment_spans(text)
+    spans += _assignment_spans(text, code=code)
+    if code:
+        spans += [
+            m.span("double" if m.group("double") is not None else "single")
+            for m in _ANNOTATED.finditer(text)
+            if looks_secret(m.group("name"))
+        ]
     return _merged(text, spans)
 
 
@@ -236,6 +278,14 @@ def redact_text(text: str) -> str:
     conflicts, errors, check's findings) and every string of the answers record. `${VAR}`
     references are not secrets and stay; the rest of the text is kept."""
     return _mask(text, secret_spans(text))
+
+
+def redact_file(path: str, text: str) -> str:
+    """redact_text for the content of the file `path`: in Python source (`.py`), only a string
+    literal is a credential-named name's value (`SECRET_KEY = "..."`), the rest is code. For
+    the record of what was generated (scaffolder.generated_record): what it masks is what a
+    user's edit of cannot be told apart from the generated line, so exactly the secrets."""
+    return _mask(text, _spans(text, local=False, code=path.endswith(".py")))
 
 
 def holds_remote_password(url: str) -> bool:

@@ -113,16 +113,23 @@ def _display(path: Path, root: Path) -> str:
 
 
 def run_check(
-    root: Path, envs: Sequence[str] = (), *, environ: Mapping[str, str] | None = None
+    root: Path,
+    envs: Sequence[str] = (),
+    *,
+    environ: Mapping[str, str] | None = None,
+    context: str | None = None,
 ) -> Report:
     """Every finding for the project at `root`; in a workspace of several bounded contexts
     (scaffolder.workspace), every context's, and what only a workspace can get wrong
-    (scaffolder.check.workspace_rules)."""
+    (scaffolder.check.workspace_rules). `context` (`check --context`): only what concerns
+    that context (check_workspace's `only`); a name the project has not is a UsageError
+    naming the ones it has."""
     from scaffolder.workspace import discover
 
     root = Path(root)
     environ = os.environ if environ is None else environ
     workspace = discover(root)
+    only = workspace.context(context).name if context is not None else None
     installed = InstalledProviders(project_site_dirs(root))
     if not workspace.several:
         return check_context(root, workspace.contexts[0].config, envs, environ, installed).report
@@ -132,7 +139,7 @@ def run_check(
         check_context(root, context.config, envs, environ, installed)
         for context in workspace.contexts
     ]
-    return check_workspace(workspace, checked)
+    return check_workspace(workspace, checked, only)
 
 
 def check_context(

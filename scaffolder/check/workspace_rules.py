@@ -63,12 +63,21 @@ class Use:
     line: int
 
 
-def check_workspace(workspace: Workspace, checked: Sequence[ContextCheck]) -> Report:
-    """One report for every context, and the workspace's own findings."""
+def check_workspace(
+    workspace: Workspace, checked: Sequence[ContextCheck], only: str | None = None
+) -> Report:
+    """One report for every context, and the workspace's own findings; with `only` (a
+    context's name: `check --context`), what concerns that context: its own findings, those
+    on a shared file found for it, and the workspace's findings on it. Every context is still
+    checked: whether a shared file's service is unused, or two contexts clash, takes them
+    all."""
     pairs = list(zip(workspace.contexts, checked, strict=True))
     uses = [use for context, check in pairs for use in _uses(context.name, check.ctx)]
-    shared_databases(uses)
-    shared_variables(uses)
+    # A clash is reported on the context met second: `only`'s are met last, so every clash
+    # it is in is reported on it.
+    last = sorted(uses, key=lambda use: use.context == only) if only is not None else uses
+    shared_databases(last)
+    shared_variables(last)
     if _diverging_environments(uses):
         # The contexts' code is read only when their event stores or brokers differ.
         from scaffolder.check.event_exchange import read_exchange
@@ -78,9 +87,10 @@ def check_workspace(workspace: Workspace, checked: Sequence[ContextCheck]) -> Re
         diverging(uses, Role.BROKER, "workspace-broker", "default broker", exchange)
     for context, check in pairs:
         local_databases_created(context, check.ctx)
-    findings = _merged(workspace, pairs)
-    environments = list(dict.fromkeys(env for c in checked for env in c.report.environments))
-    files = list(dict.fromkeys(file for c in checked for file in c.report.files))
+    findings = _merged(workspace, pairs, only)
+    reported = [c for context, c in pairs if only is None or context.name == only]
+    environments = list(dict.fromkeys(env for c in reported for env in c.report.environments))
+    files = list(dict.fromkeys(file for c in reported for file in c.report.files))
     return Report(findings, environments, files)
 
 
@@ -89,8 +99,11 @@ def check_workspace(workspace: Workspace, checked: Sequence[ContextCheck]) -> Re
 _EVERY_CONTEXT = frozenset({"compose-unused-service"})
 
 
-def _merged(workspace: Workspace, pairs: list[tuple[Context, ContextCheck]]) -> list[Finding]:
-    """Every context's findings; one on a shared file once, naming the contexts it is for."""
+def _merged(
+    workspace: Workspace, pairs: list[tuple[Context, ContextCheck]], only: str | None
+) -> list[Finding]:
+    """Every context's findings (or `only`'s); one on a shared file once, naming the contexts
+    it is for."""
     root = workspace.root
     own: list[Finding] = []
     shared: dict[Finding, list[str]] = {}
@@ -99,7 +112,8 @@ def _merged(workspace: Workspace, pairs: list[tuple[Context, ContextCheck]]) -> 
         folder = context.relative(root) + "/"
         for finding in check.ctx.collector.findings:
             if finding.file.startswith(folder):
-                own.append(finding)
+                if only is None or context.name == only:
+                    own.append(finding)
             elif finding.code in _EVERY_CONTEXT:
                 unused.setdefault((finding.code, finding.file, finding.line), []).append(finding)
             else:
@@ -108,6 +122,8 @@ def _merged(workspace: Workspace, pairs: list[tuple[Context, ContextCheck]]) -> 
         if len(found) == len(pairs):
             shared[found[0]] = [context.name for context, _check in pairs]
     for finding, names in shared.items():
+        if only is not None and only not in names:
+            continue
         said = "every context" if len(names) == len(pairs) else f"context {', '.join(names)}"
         own.append(replace(finding, message=f"{finding.message} (for {said})"))
     return own

@@ -34,6 +34,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         ),
     )
     parser.add_argument(
+        "--context",
+        metavar="NAME",
+        help=(
+            "in a workspace of several bounded contexts, check only what concerns this one: "
+            "its config and files, the shared files as it uses them, and the workspace's "
+            "findings on it (default: every context)"
+        ),
+    )
+    parser.add_argument(
         "--format",
         choices=FORMATS,
         default="text",
@@ -55,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
         pending = pending_change(args.project) if args.project.is_dir() else None
         if pending is not None:
             print(pending, file=sys.stderr)
-        report = run_check(args.project, args.envs)
+        report = run_check(args.project, args.envs, context=args.context)
     except UsageError as error:
         from scaffolder.redact import redact_text
 

@@ -80,6 +80,15 @@ def project_version(root: Path, answers: Mapping[str, Any]) -> str:
             "is nothing to upgrade from; protean-init derive regenerates its derived files"
         )
     version = recorded_version(dict(answers))
+    if version is None and answers.get("_template") is None:
+        # An edit's record of a project it adopted (`protean new`'s, or one made by hand):
+        # no template version, so no base to upgrade from.
+        raise UsageError(
+            f"{root.resolve()} was not made from protean-init's templates (protean-init "
+            "only edited it), so there is nothing to upgrade from; protean-init derive "
+            "re-derives its compose, CI, .env.example and pip extras from domain.toml as it "
+            "is; nothing written"
+        )
     if version is None:
         from scaffolder.redact import redact_text
 

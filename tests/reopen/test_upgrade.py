@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from scaffolder import __version__
 from scaffolder.generated_record import RECORD_DIR, recorded_name
 from scaffolder.project_files import ANSWERS_FILE, GITHUB_WORKFLOW
-from scaffolder.redact import redact_text
+from scaffolder.redact import redact_file
 from scaffolder.template_source import TEST_TEMPLATES_ENV, TEST_VERSION_ENV
 from tests.support.next_version import (
     ADDED,
@@ -278,8 +278,9 @@ def test_a_0_1_0_project_upgrades_to_this_version(tmp_path: Path, cli, name) -> 
     assert record
     for relative, content in record.items():
         if not (name == "store" and relative == "README.md"):
-            # URL passwords masked in the record (the answers record's rule).
-            assert redact_text((root / relative).read_text()).encode() == content, relative
+            # Secrets masked in the record (the answers record's rule; Python code is code).
+            masked = redact_file(relative, (root / relative).read_text())
+            assert masked.encode() == content, relative
     before = snapshot(root)
     assert cli("upgrade --project", root).code == 0
     assert snapshot(root) == before
@@ -307,6 +308,30 @@ def test_derive_on_a_0_1_0_project_takes_a_template_change(tmp_path: Path, cli, 
     assert "actions/checkout@v9" in (root / GITHUB_WORKFLOW).read_text()
 
 
+def test_an_edit_of_a_line_the_record_once_masked_is_kept(generated, cli) -> None:
+    """Python code (`key = str(uuid4())`) and the compose server's local password are no
+    secrets: the record holds them as generated. Masked, the base of the merge took the
+    user's edit of such a line for the generated line, and the upgrade put the generated
+    line back over it."""
+    root = generated()
+    edits = {
+        "tests/test_caches.py": ("    key = str(uuid4())\n", "    key = uuid4().hex\n"),
+        "docker-compose.yml": ('POSTGRES_PASSWORD: "postgres"', 'POSTGRES_PASSWORD: "devpass"'),
+    }
+    for relative, (generated_line, _) in edits.items():
+        assert generated_line in (root / recorded_name(relative)).read_text()
+    for relative, (old, new) in edits.items():
+        path = root / relative
+        assert old in path.read_text()
+        path.write_text(path.read_text().replace(old, new))
+    before = snapshot(root)
+
+    result = cli("upgrade --project", root)
+
+    assert result.code == 0, result.err
+    assert snapshot(root) == before, result.out
+
+
 # --- refusals --------------------------------------------------------------------------------
 
 
@@ -327,6 +352,26 @@ def test_refusals_are_one_line_and_write_nothing(generated, cli, guide_project) 
         assert result.code == 2 and said in result.err
         assert len(result.err.strip().splitlines()) == 1, result.err
         assert snapshot(root) == before
+
+
+def test_a_project_protean_init_only_edited_is_refused_in_one_line(
+    protean_new_project, cli
+) -> None:
+    """A `protean new` project an edit adopted has an answers record but no `_template`: it
+    was not made from protean-init's templates, so there is no base to upgrade from. One
+    line says so and what to run instead (derive), never the record's internals."""
+    root = protean_new_project
+    assert cli("add-database reports --provider postgresql --project", root).code == 0
+    before = snapshot(root)
+
+    result = cli("upgrade --project", root)
+
+    assert result.code == 2, result.err
+    assert len(result.err.strip().splitlines()) == 1, result.err
+    assert "not made from protean-init's templates" in result.err
+    assert "protean-init derive" in result.err
+    assert "_template" not in result.err and "None" not in result.err
+    assert snapshot(root) == before
 
 
 # --- random template edits x random user edits ----------------------------------------------

@@ -317,3 +317,56 @@ def test_the_generated_example_crossing_is_read(tmp_path: Path) -> None:
     message = findings[0].message
     assert "context catalogue reads context ordering's events" in message
     assert "'ordering::customer', src/catalogue/ordering_customers.py:" in message
+
+
+# --- check --context: what concerns one context --------------------------------------------
+
+
+def test_check_context_reports_its_own_findings_and_not_the_others(tmp_path: Path, cli) -> None:
+    root = workspace(tmp_path / "shop")
+    _edit(root / "src/payments/domain.toml", "debug = true", "debgu = true")
+
+    ordering = cli("check --project", root, "--context", "ordering")
+    payments = cli("check --project", root, "--context", "payments")
+
+    assert ordering.code == 0 and "debgu" not in ordering.out, ordering.out
+    assert ordering.out.strip().endswith("(base, test)"), ordering.out
+    assert payments.code == 1 and "src/payments/domain.toml:2: error" in payments.out
+
+
+def test_check_context_reports_a_clash_it_is_in_whichever_side_it_is(tmp_path: Path) -> None:
+    """At the root a shared database is reported once, on the context met second; each of
+    the two contexts checked alone reports it, and a context in no clash does not."""
+    root = workspace(tmp_path / "shop", EIGHT)
+    _edit(root / "src/payments/domain.toml", "/payments_test", "/ordering_test")
+    for name, files in [
+        ("ordering", ["src/ordering/domain.toml"]),
+        ("payments", ["src/payments/domain.toml"]),
+        ("reviews", []),
+    ]:
+        findings = run_check(root, environ={}, context=name).findings
+        clashes = [f.file for f in findings if f.code == "workspace-shared-database"]
+        assert clashes == files, (name, findings)
+
+
+def test_check_context_judges_a_shared_file_by_every_context(tmp_path: Path) -> None:
+    """redis serves payments' broker alone: checked alone, ordering (on an inline broker)
+    must not call the compose file's redis unused."""
+    root = workspace(tmp_path / "shop")
+    config = root / "src/ordering/domain.toml"
+    _edit(config, 'provider = "redis"\nURI = "${REDIS_URL|redis://localhost:16379/0}"', "")
+    _edit(config, "[brokers.default]\n", '[brokers.default]\nprovider = "inline"\n')
+    for name in TWO:
+        codes = {f.code for f in run_check(root, environ={}, context=name).findings}
+        assert "compose-unused-service" not in codes, (name, codes)
+
+
+@pytest.mark.parametrize("output", FORMATS)
+def test_check_an_unknown_context_is_one_line_naming_the_contexts(
+    tmp_path: Path, cli, output: str
+) -> None:
+    root = workspace(tmp_path / "shop")
+    result = cli("check --project", root, "--context", "shiping", "--format", output)
+    assert result.code == 2
+    (line,) = result.err.strip().splitlines()
+    assert "'shiping'" in line and "ordering, payments" in line, line
