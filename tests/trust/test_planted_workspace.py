@@ -69,3 +69,55 @@ def test_upgrade_writes_no_context_that_is_not_on_disk(
         if path.removeprefix(f"{RECORD_DIR}/").startswith(folders) and before.get(path) != content
     ]
     assert written == [], (written, out + err)
+
+
+# PostgreSQL keeps the first 63 bytes of a database name and drops the rest without an error,
+# on CREATE DATABASE and on connecting alike (checked on a real server: `psql -d
+# shop_<58 a>_test` is in shop_<58 a>).
+POSTGRES_NAME_BYTES = 63
+LONG = "a" * 58  # shop_<LONG> is 63 bytes: its test database shop_<LONG>_test is cut to it.
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["new", "--context", LONG, "--context", "billing"],
+        ["new", "--context", f"{LONG}x", "--context", f"{LONG}y"],
+        ["new", "--context", "a" * 300, "--context", "billing"],
+        ["add-context", LONG],
+        ["add-context", "a" * 300],
+    ],
+    ids=["test-is-dev", "two-contexts-one-database", "300", "add-test-is-dev", "add-300"],
+)
+def test_a_context_whose_database_names_postgresql_would_cut_is_refused(
+    cli, made: Path, tmp_path: Path, argv: list[str]
+) -> None:
+    """A context's databases are `<package>_<context>` and its test database
+    `<package>_<context>_test`: past 63 bytes PostgreSQL cuts them, and the test suite (which
+    empties its tables) would run in the developer's database, or two contexts would share
+    one. Such a name is refused in one line naming it and its room; nothing written."""
+    if argv[0] == "new":
+        target = tmp_path / "fresh" / "shop"
+        code, out, err = cli([*argv[:1], target, *argv[1:], "--ui", "none", "--defaults"])
+        assert not target.exists()
+    else:
+        before = snapshot(made)
+        code, out, err = cli(argv, "--project", made)
+        assert snapshot(made) == before
+    assert code == 2, out + err
+    assert len(err.strip().splitlines()) == 1, err
+    assert "invalid context name" in err and str(POSTGRES_NAME_BYTES) in err, err
+
+
+def test_the_longest_context_name_allowed_names_databases_postgresql_keeps(
+    cli, tmp_path: Path
+) -> None:
+    """The limit is exact: one byte less than a refused name is a workspace whose test
+    database keeps every byte."""
+    longest = "a" * (POSTGRES_NAME_BYTES - len("shop_") - len("_test"))
+    target = tmp_path / "shop"
+    code, out, err = cli(
+        ["new", target, "--context", longest, "--context", "billing"], "--ui", "none", "--defaults"
+    )
+    assert code == 0, out + err
+    assert f"shop_{longest}_test" in (target / "src" / longest / "domain.toml").read_text()
