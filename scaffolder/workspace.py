@@ -130,16 +130,23 @@ def context_folders(root: Path) -> list[Path]:
     found: list[Path] = []
     src = root / "src"
     if src.is_dir() and not src.is_symlink():
-        found += sorted(p for p in src.iterdir() if p.is_dir() and p.name.isidentifier())
+        found += sorted(p for p in src.iterdir() if p.is_dir() and _package_name(p.name))
     found += sorted(
         p
         for p in root.iterdir()
         if p.is_dir()
-        and p.name.isidentifier()
+        and _package_name(p.name)
         and p.name not in NOT_CONTEXTS
         and ((p / "__init__.py").is_file() or (p / DOMAIN_MODULE).is_file())
     )
     return found
+
+
+def _package_name(name: str) -> bool:
+    """Whether a folder's name can be a context's: an ASCII identifier, as every package
+    protean-init names is (a look-alike in other letters, `b\u0456lling` with a Cyrillic i, would
+    read as `billing` in every message and derived file)."""
+    return name.isidentifier() and name.isascii()
 
 
 def _context_in(folder: Path) -> Context | None:

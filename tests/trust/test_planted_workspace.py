@@ -121,3 +121,25 @@ def test_the_longest_context_name_allowed_names_databases_postgresql_keeps(
     )
     assert code == 0, out + err
     assert f"shop_{longest}_test" in (target / "src" / longest / "domain.toml").read_text()
+
+
+# Cyrillic i (U+0456) for the Latin i: a Python identifier that reads as `billing`.
+LOOK_ALIKE = "b\u0456lling"
+
+
+def test_a_look_alike_context_folder_is_no_context(cli, made: Path) -> None:
+    """A folder named like a context in other letters (`src/b\u0456lling` beside `src/billing`)
+    is no context: no package protean-init names can have the name (context and package
+    names are ASCII), and in every message and derived file it would read as the real one.
+    An edit re-derives the workspace's shared files from the contexts alone."""
+    shutil.copytree(made / "src" / "billing", made / "src" / LOOK_ALIKE)
+    code, out, err = cli(
+        ["set", "production.debug=false", "--context", "billing"], "--project", made
+    )
+    assert code == 0, out + err
+    shared = [".env.example", "docker-compose.yml", ".github/workflows/ci.yml", ANSWERS_FILE]
+    for path in shared:
+        assert LOOK_ALIKE.upper() not in (made / path).read_text(), path
+        assert LOOK_ALIKE not in (made / path).read_text(), path
+    code, out, err = cli(["check"], "--project", made)
+    assert LOOK_ALIKE not in out + err, out + err
