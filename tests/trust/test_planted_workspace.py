@@ -8,6 +8,7 @@ and, when it refuses, one line, exit 2 and no change.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -143,3 +144,42 @@ def test_a_look_alike_context_folder_is_no_context(cli, made: Path) -> None:
         assert LOOK_ALIKE not in (made / path).read_text(), path
     code, out, err = cli(["check"], "--project", made)
     assert LOOK_ALIKE not in out + err, out + err
+
+
+def _no_file(path: Path, kind: str) -> None:
+    """`path` made a `kind` that is no regular file."""
+    path.unlink()
+    if kind == "named pipe":
+        os.mkfifo(path)
+    elif kind == "device":
+        path.symlink_to("/dev/null")
+    elif kind == "folder":
+        path.mkdir()
+    else:
+        path.symlink_to(path.parent / "nowhere")
+
+
+@pytest.mark.parametrize("kind", ["named pipe", "device", "folder", "dangling link"])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["set", "production.debug=false", "--context", "ordering"],
+        ["deploy", "kubernetes"],
+        ["check"],
+    ],
+    ids=" ".join,
+)
+def test_a_context_config_that_is_no_file_is_refused_not_dropped(
+    cli, made: Path, kind: str, argv: list[str]
+) -> None:
+    """A context's domain.toml that is no regular file (a named pipe, a device, a folder, a
+    link to nothing) is a config protean-init cannot read, not a context that is gone: an
+    edit of another context re-derived the workspace's shared files and its record without
+    it (its services, variables and CI jobs dropped), and check passed it over. One line
+    naming it, exit 2, nothing written."""
+    _no_file(made / "src" / "billing" / "domain.toml", kind)
+    before = snapshot(made)
+    code, out, err = cli(argv, "--project", made)
+    assert code == 2, out + err
+    assert len(err.strip().splitlines()) == 1 and "src/billing/domain.toml" in err, err
+    assert snapshot(made) == before
