@@ -183,3 +183,39 @@ def test_a_context_config_that_is_no_file_is_refused_not_dropped(
     assert code == 2, out + err
     assert len(err.strip().splitlines()) == 1 and "src/billing/domain.toml" in err, err
     assert snapshot(made) == before
+
+
+@pytest.mark.parametrize(
+    ("planted", "named"),
+    [
+        ("ci: bogus", "'bogus'"),
+        ("deploy: ../../x", "'../../x'"),
+        ("workers: -5", "-5"),
+        ("replicas: [1]", "[1]"),
+        ("compose: maybe", "'maybe'"),
+    ],
+)
+@pytest.mark.parametrize(
+    "argv",
+    [["set", "production.caches.default=memory", "--context", "billing"], ["derive"]],
+    ids=" ".join,
+)
+def test_a_planted_project_choice_in_the_record_is_refused(
+    cli, made: Path, planted: str, named: str, argv: list[str]
+) -> None:
+    """The record's project-level choices (CI, compose, deployment, scale) are what every
+    edit of a workspace re-derives its shared files with: `ci: bogus` had the CI workflow
+    deleted as no longer derived, `replicas: [1]` crashed with a traceback. Each is read as
+    `--set` reads it: one line naming the value and what is allowed, nothing written."""
+    key = planted.partition(":")[0]
+    path = made / ANSWERS_FILE
+    lines = [line for line in path.read_text().splitlines() if not line.startswith(f"{key}:")]
+    at = next(i for i, line in enumerate(lines) if line.startswith("package_name:")) + 1
+    path.write_text("\n".join([*lines[:at], planted, *lines[at:]]) + "\n")
+    before = snapshot(made)
+    code, out, err = cli(argv, "--project", made)
+    assert code == 2, out + err
+    assert len(err.strip().splitlines()) == 1, err
+    assert ANSWERS_FILE in err and named in err and key in err, err
+    assert snapshot(made) == before
+
