@@ -11,7 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from scaffolder.errors import UsageError
-from scaffolder.spec.choices import INSTALLERS, PROJECT_KEYS, ProjectChoices
+from scaffolder.spec.choices import (
+    CI_PROVIDERS,
+    INSTALLERS,
+    PROJECT_KEYS,
+    PROJECT_SETTINGS,
+    ProjectChoices,
+)
+from scaffolder.spec.values import parse_choice
 from scaffolder.toml.errors import error_text
 from scaffolder.transaction.paths import FOLLOW_LINKS_ENV, link_out
 
@@ -263,13 +270,13 @@ def project_identity(root: Path, answers: Mapping[str, Any]) -> ProjectIdentity:
     if installer not in INSTALLERS:
         raise UsageError(f"{root / ANSWERS_FILE}: unknown installer {installer!r}: pip or uv")
     if "ci" in answers:
-        ci = answers["ci"]
+        ci = _recorded(root, "ci", answers["ci"])
     else:
         present = ci_files(root)
         ci = "gitlab" if "gitlab" in present and "github" not in present else "github"
     # The choices the record holds, else their defaults (a project made before the
     # deployment files existed has none).
-    recorded = {key: answers[key] for key in PROJECT_KEYS if key in answers}
+    recorded = {key: _recorded(root, key, answers[key]) for key in PROJECT_KEYS if key in answers}
     return ProjectIdentity(
         **{
             **recorded,
@@ -282,6 +289,18 @@ def project_identity(root: Path, answers: Mapping[str, Any]) -> ProjectIdentity:
         python_versions=_python_matrix(root / GITHUB_WORKFLOW),
         lint_steps=_lint_steps(root / GITHUB_WORKFLOW),
     )
+
+
+def _recorded(root: Path, key: str, value: object) -> object:
+    """A project-level choice as the answers record holds it, read as `--set` reads it: the
+    record is the repository's, and every edit of a workspace re-derives its shared files
+    with these (a planted `ci: bogus` had the CI workflow deleted as no longer derived)."""
+    try:
+        if key == "ci":
+            return parse_choice(key, value, CI_PROVIDERS)
+        return PROJECT_SETTINGS[key].parse(key, value)
+    except UsageError as error:
+        raise UsageError(f"{root / ANSWERS_FILE}: {error}") from None
 
 
 def _own_installer(root: Path) -> str:

@@ -14,6 +14,7 @@ is a link out of the project is refused as `require_config` refuses one.
 
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,14 @@ CONTEXT_CONFIG_NAMES = (".domain.toml", "domain.toml")
 # Folders beside the contexts that are never one: a test suite may keep a domain.toml for
 # its own Domain, documentation may hold an example.
 NOT_CONTEXTS = frozenset({"tests", "test", "docs", "doc", "examples", "scripts", "src"})
+# What a config's path can be instead of a regular file, as a message names it.
+_NOT_FILES = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
 # The module a context's `Domain` lives in, as `protean new` and the reference layout name it.
 DOMAIN_MODULE = "domain.py"
 
@@ -130,16 +139,23 @@ def context_folders(root: Path) -> list[Path]:
     found: list[Path] = []
     src = root / "src"
     if src.is_dir() and not src.is_symlink():
-        found += sorted(p for p in src.iterdir() if p.is_dir() and p.name.isidentifier())
+        found += sorted(p for p in src.iterdir() if p.is_dir() and _package_name(p.name))
     found += sorted(
         p
         for p in root.iterdir()
         if p.is_dir()
-        and p.name.isidentifier()
+        and _package_name(p.name)
         and p.name not in NOT_CONTEXTS
         and ((p / "__init__.py").is_file() or (p / DOMAIN_MODULE).is_file())
     )
     return found
+
+
+def _package_name(name: str) -> bool:
+    """Whether a folder's name can be a context's: an ASCII identifier, as every package
+    protean-init names is (a look-alike in other letters, `b\u0456lling` with a Cyrillic i, would
+    read as `billing` in every message and derived file)."""
+    return name.isidentifier() and name.isascii()
 
 
 def _context_in(folder: Path) -> Context | None:
@@ -152,7 +168,26 @@ def _context_in(folder: Path) -> Context | None:
         if path.is_file():
             module = folder / DOMAIN_MODULE
             return Context(folder.name, folder, ConfigFile(path, ()), _module(module))
+        _refuse_no_file(path)
     return None
+
+
+def _refuse_no_file(path: Path) -> None:
+    """A context's config name that is there but no regular file (a named pipe, a device, a
+    folder, a link to nothing) is a config that cannot be read, not a context that is gone:
+    passed over, an edit of another context would re-derive the workspace without it."""
+    if not path.is_symlink() and not path.exists():
+        return  # no config of that name
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        kind = "a link to nothing"
+    else:
+        kind = next((name for test, name in _NOT_FILES if test(mode)), "no regular file")
+    raise UsageError(
+        f"{path}: the context's Protean config is {kind}; protean-init reads a config only "
+        "from a regular file: replace it with one, or remove it; nothing read"
+    )
 
 
 def _module(path: Path) -> Path | None:

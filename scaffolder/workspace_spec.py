@@ -218,6 +218,7 @@ def context_spec(project: ProjectSpec, context: str) -> ContextSpec:
     """`project`'s choices as context `context` takes them: its package, its storage, and
     its own variable for every database and cache slot whose variable the user did not name
     (module docstring)."""
+    refuse_cut_storage(project.package_name, context)
     variables = dict(project.variables)
     for slot in project.slots:
         if slot.role in _OWN_ROLES:
@@ -227,6 +228,26 @@ def context_spec(project: ProjectSpec, context: str) -> ContextSpec:
         **{**fields, "package_name": context, "variables": variables},
         storage=storage_name(project.package_name, context),
     )
+
+
+# PostgreSQL keeps the first 63 bytes of a database name (NAMEDATALEN - 1) and drops the rest
+# without an error, creating and connecting alike: `shop_<context>_test` cut to
+# `shop_<context>` is the developer's database, which the test suite empties.
+DATABASE_NAME_BYTES = 63
+
+
+def refuse_cut_storage(package: str, context: str) -> None:
+    """Context `context`'s test database (the longest of its default storage's names) must
+    keep every byte on PostgreSQL, or two of its databases, or two contexts', are one."""
+    longest = storage_name(package, context) + TEST_SUFFIX
+    if len(longest.encode()) > DATABASE_NAME_BYTES:
+        room = DATABASE_NAME_BYTES - len(storage_name(package, "").encode() + TEST_SUFFIX.encode())
+        raise UsageError(
+            f"invalid context name {context!r}: its test database {longest} would be "
+            f"{len(longest.encode())} bytes, and PostgreSQL cuts a name at "
+            f"{DATABASE_NAME_BYTES} (into another database's); in package {package!r} a "
+            f"context name has at most {room} characters"
+        )
 
 
 def refuse_project_key(context: str, key: str) -> None:

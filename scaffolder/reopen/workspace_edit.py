@@ -107,9 +107,10 @@ def _new_context_spec(layout: Layout, name: str, sets: list[str], like: str | No
 
 
 def _refuse_taken(layout: Layout, name: str) -> None:
-    from scaffolder.workspace_spec import validate_context_name
+    from scaffolder.workspace_spec import refuse_cut_storage, validate_context_name
 
     validate_context_name(name)
+    refuse_cut_storage(layout.identity.package_name, name)
     if name in layout.trees:
         raise UsageError(f"context {name!r} exists already; contexts: {', '.join(layout.trees)}")
     for folder in (f"src/{name}", f"tests/{name}"):

@@ -40,9 +40,12 @@ def is_config(path: str) -> bool:
 
 
 def recorded_specs(layout: Layout) -> dict[str, ProjectSpec]:
-    """Each context the answers record lists, as its recorded choices make it: the
-    workspace's project-level choices, its own keys over them, then the sharing rules (as
-    `new --answers` of the record would)."""
+    """Each context the answers record lists and the disk has (a folder with its config:
+    `layout.trees`), as its recorded choices make it: the workspace's project-level choices,
+    its own keys over them, then the sharing rules (as `new --answers` of the record would).
+    A context only the record names (its folder deleted by hand, or a name planted in the
+    record) is checked like any, but is none: its package and tests are not generated again,
+    as an edit, which re-derives from the contexts on disk, drops it from the record."""
     from scaffolder.answers import build_spec
     from scaffolder.errors import UsageError
     from scaffolder.workspace_spec import answers_contexts, context_spec, validate_context_name
@@ -61,9 +64,11 @@ def recorded_specs(layout: Layout) -> dict[str, ProjectSpec]:
             # The name becomes the folders its files are written in.
             validate_context_name(name)
             chosen = build_spec(project, answers={**scale, **own})
-            specs[name] = context_spec(chosen, name)
+            spec = context_spec(chosen, name)
         except UsageError as error:
             raise UsageError(f"{ANSWERS_FILE}: context {name!r}: {error}") from None
+        if name in layout.trees:
+            specs[name] = spec
     return specs
 
 

@@ -77,3 +77,52 @@ def test_a_second_run_gives_up_after_the_wait_and_changes_nothing(
     assert result.stderr.count("\n") == 1
     assert "another protean-init is changing this project" in result.stderr
     assert (root / "domain.toml").read_bytes() == before
+
+
+WORKSPACE_PAIRS = 4
+
+
+def test_two_contexts_edited_at_once_lose_nothing(generated_projects, tmp_path: Path) -> None:
+    """Two processes each adding a database to a different context of one workspace, one
+    named by --context at the root, one run inside its context's folder: both re-derive the
+    shared files from every context, so the lock is the workspace root's whichever way the
+    project was found, and the second reads what the first wrote (both databases in
+    .env.example and the record; derive then finds nothing to change)."""
+    for i in range(WORKSPACE_PAIRS):
+        root = make_project("workspace", tmp_path / f"pair{i}" / "shop", generated_projects)
+        name = f"extra{i}"
+        argv = ["add-database", name, "--provider", "sqlite"]
+        processes = [
+            subprocess.Popen(
+                cli_command([*argv, *where]),
+                cwd=cwd,
+                env=cli_env(PROTEAN_INIT_LOCK_TIMEOUT="60"),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for where, cwd in (
+                (["--context", "ordering", "--project", str(root)], root.parent),
+                ([], root / "src" / "catalogue"),
+            )
+        ]
+        for process in processes:
+            code = process.wait(timeout=180)
+            assert code == 0, process.communicate()
+        env_example = (root / ".env.example").read_text()
+        answers = (root / ANSWERS).read_text()
+        for context in ("ordering", "catalogue"):
+            config = tomllib.loads((root / "src" / context / "domain.toml").read_text())
+            assert name in config["databases"], (context, name)
+            assert f"{context.upper()}_{name.upper()}_DATABASE_URL" in env_example, context
+            assert answers.count(f"databases.{name}:") >= 2, answers
+        derive = subprocess.run(
+            cli_command(["derive", "--dry-run", "--project", str(root)]),
+            env=cli_env(),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert derive.returncode == 0 and "nothing would change" in derive.stdout, derive
+        assert not leftovers(root), leftovers(root)

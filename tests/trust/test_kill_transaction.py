@@ -344,3 +344,59 @@ def test_check_after_a_kill_between_two_replaced_files_sees_the_whole_project(
     after = state(root, ignore_ours=True)
     assert after != half and after != before  # all new: the commit was finished
     assert (root / "domain.toml").read_text(encoding="utf-8").count("databases.reports]") >= 1
+
+
+# An edit of one context of a recorded workspace: its domain.toml, the shared files re-derived
+# from every context (.env.example, compose), the answers record and the record of what was
+# generated, in one transaction.
+WORKSPACE_EDIT = ["set", "production.caches.default=memory", "--context", "catalogue"]
+WORKSPACE_KILL_RUNS = 8
+
+
+def test_sigkill_during_a_workspace_edit_then_the_next_command_recovers(
+    tmp_path: Path, generated_projects
+) -> None:
+    """SIGKILL at spread-out moments of a context's edit that re-derives the workspace's
+    shared files, and at the two moments the process marks itself: after the next command
+    (derive, which recovers first), the context's config and every shared file are all old
+    or all new together."""
+    reference = make_project("workspace", tmp_path / "reference" / "shop", generated_projects)
+    before = state(reference)
+    length = timed_run([*WORKSPACE_EDIT, "--project", str(reference)], tmp_path)
+    after = state(reference)
+    changed = {key for key in after if before.get(key) != after[key]}
+    assert {"src/catalogue/domain.toml", ".env.example"} <= changed, changed
+    seen = {"old": 0, "new": 0}
+
+    def kill_and_recover(
+        name: str, moment: float, when: Callable[[Path], Callable[[], bool]] | None, delay: str
+    ) -> dict:
+        root = make_project("workspace", tmp_path / name / "shop", generated_projects)
+        code, _ = run_and_signal(
+            [*WORKSPACE_EDIT, "--project", str(root)],
+            tmp_path,
+            moment,
+            signal.SIGKILL,
+            when(root) if when else None,
+            delay,
+        )
+        result = run_cli(["derive", "--project", str(root)], tmp_path)
+        assert result.returncode == 0, result.stderr
+        now = state(root)
+        assert now in (before, after), f"kill at {moment:.3f}s (exit {code}): half-written"
+        assert not leftovers(root.parent), f"kill at {moment:.3f}s: left {leftovers(root)}"
+        seen["old" if now == before else "new"] += 1
+        shutil.rmtree(root.parent)
+        return now
+
+    window = 16 * float(DELAY) + 0.1
+    plan = kill_plan(WORKSPACE_KILL_RUNS, length, window, seed=30)
+    for i, (moment, triggered) in enumerate(plan):
+        journal = (lambda root: (root / JOURNAL_NAME).exists) if triggered else None
+        kill_and_recover(f"run{i}", moment, journal, DELAY)
+    print(f"SIGKILL workspace edit, {WORKSPACE_KILL_RUNS} runs over {length:.2f}s: {seen}")
+    for expected, marked, delay in MARKED:
+        now = kill_and_recover(
+            f"marked-{marked}", 0.0, lambda root, m=marked: journal_says(root, m), delay
+        )
+        assert now == (before if expected == "old" else after), f"killed in {marked}"

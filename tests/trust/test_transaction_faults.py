@@ -351,3 +351,57 @@ def test_workspace_upgrade_interrupted_at_every_step(
         after,
         references,
     )
+
+
+@pytest.mark.parametrize("mode", ["raise", "sigint"])
+def test_workspace_deploy_interrupted_at_every_step(
+    mode: str, tmp_path: Path, generated_projects, monkeypatch, cli
+) -> None:
+    """`deploy kubernetes` at a 2-context workspace's root writes both contexts' domain.toml,
+    each context's manifests and the shared files: interrupted at each write step, every
+    context's files are all old or all new together (one transaction), then the next command
+    finishes or undoes it."""
+    root = tmp_path / "shop"
+
+    def fresh() -> None:
+        if root.exists():
+            shutil.rmtree(root)
+        # Made without a deployment: kubernetes then adds the server settings to both
+        # contexts' domain.toml.
+        contexts = ("--context", "ordering", "--context", "catalogue")
+        generated_projects.copy(root, *contexts, "--deploy", "none", name="shop")
+
+    def deploy() -> tuple[int, str, str]:
+        return cli(["deploy", "kubernetes", "--project", str(root)])
+
+    def next_command() -> None:
+        code, _, err = cli(["derive", "--project", str(root)])
+        assert code == 0, err
+
+    fresh()
+    before = state(root)
+    assert deploy()[0] == 0
+    after = state(root)
+    touched = {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
+    # Both contexts' configs and files of the whole workspace are in the one change.
+    assert {"src/ordering/domain.toml", "src/catalogue/domain.toml"} <= touched, touched
+    references = {}
+    for name, first in (("old", None), ("new", deploy)):
+        fresh()
+        if first:
+            assert first()[0] == 0
+        next_command()
+        references[name] = state(root)
+
+    interrupt_every_step(
+        monkeypatch,
+        root,
+        mode,
+        fresh,
+        deploy,
+        next_command,
+        lambda: state(root),
+        before,
+        after,
+        references,
+    )

@@ -1,0 +1,221 @@
+"""A planted workspace: the records, folders and configs of a workspace of several contexts
+(`new --context`) chosen by an attacker, or left half-changed by hand.
+
+Each case runs a real command on a fresh copy of a workspace protean-init made and asserts
+what it may write: nothing outside the project, nothing for a context that is not on disk,
+and, when it refuses, one line, exit 2 and no change.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from scaffolder.generated_record import RECORD_DIR
+from scaffolder.project_files import ANSWERS_FILE
+from scaffolder.template_source import TEST_VERSION_ENV
+from tests.support.projects import GeneratedProjects
+from tests.workspace.support import snapshot
+
+CONTEXTS = ("ordering", "billing")
+# A version after this one: `upgrade` then merges this version's record to its templates.
+NEXT = "9.0.0"
+
+
+@pytest.fixture
+def made(tmp_path: Path, generated_projects: GeneratedProjects) -> Path:
+    """A fresh copy of `new shop --defaults --context ordering --context billing`."""
+    contexts = [arg for name in CONTEXTS for arg in ("--context", name)]
+    return generated_projects.copy(tmp_path / "shop", *contexts)
+
+
+def _claim(root: Path, context: str) -> None:
+    """The answers record lists `context` among the workspace's, with choices of its own."""
+    path = root / ANSWERS_FILE
+    text = path.read_text()
+    assert "\ncontexts:\n" in text
+    path.write_text(
+        text.replace(
+            "\ncontexts:\n", f"\ncontexts:\n  {context}:\n    base.databases.default: memory\n"
+        )
+    )
+
+
+@pytest.mark.parametrize("how", ["planted in the record", "context deleted by hand"])
+def test_upgrade_writes_no_context_that_is_not_on_disk(
+    cli, made: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    """A context the record lists but the disk has not (its folder deleted by hand, or a
+    name planted in the record) is no context: upgrade merges the contexts on disk, as every
+    edit re-derives from them, and never writes the package and tests of a context that is
+    not there."""
+    if how == "planted in the record":
+        _claim(made, "ghost")
+        gone = "ghost"
+    else:
+        shutil.rmtree(made / "src" / "billing")
+        shutil.rmtree(made / "tests" / "billing")
+        gone = "billing"
+    before = snapshot(made)
+    monkeypatch.setenv(TEST_VERSION_ENV, NEXT)
+    code, out, err = cli(["upgrade"], "--project", made)
+    assert code == 0, out + err
+    folders = (f"src/{gone}/", f"tests/{gone}/")
+    written = [
+        path
+        for path, content in snapshot(made).items()
+        if path.removeprefix(f"{RECORD_DIR}/").startswith(folders) and before.get(path) != content
+    ]
+    assert written == [], (written, out + err)
+
+
+# PostgreSQL keeps the first 63 bytes of a database name and drops the rest without an error,
+# on CREATE DATABASE and on connecting alike (checked on a real server: `psql -d
+# shop_<58 a>_test` is in shop_<58 a>).
+POSTGRES_NAME_BYTES = 63
+LONG = "a" * 58  # shop_<LONG> is 63 bytes: its test database shop_<LONG>_test is cut to it.
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["new", "--context", LONG, "--context", "billing"],
+        ["new", "--context", f"{LONG}x", "--context", f"{LONG}y"],
+        ["new", "--context", "a" * 300, "--context", "billing"],
+        ["add-context", LONG],
+        ["add-context", "a" * 300],
+    ],
+    ids=["test-is-dev", "two-contexts-one-database", "300", "add-test-is-dev", "add-300"],
+)
+def test_a_context_whose_database_names_postgresql_would_cut_is_refused(
+    cli, made: Path, tmp_path: Path, argv: list[str]
+) -> None:
+    """A context's databases are `<package>_<context>` and its test database
+    `<package>_<context>_test`: past 63 bytes PostgreSQL cuts them, and the test suite (which
+    empties its tables) would run in the developer's database, or two contexts would share
+    one. Such a name is refused in one line naming it and its room; nothing written."""
+    if argv[0] == "new":
+        target = tmp_path / "fresh" / "shop"
+        code, out, err = cli([*argv[:1], target, *argv[1:], "--ui", "none", "--defaults"])
+        assert not target.exists()
+    else:
+        before = snapshot(made)
+        code, out, err = cli(argv, "--project", made)
+        assert snapshot(made) == before
+    assert code == 2, out + err
+    assert len(err.strip().splitlines()) == 1, err
+    assert "invalid context name" in err and str(POSTGRES_NAME_BYTES) in err, err
+
+
+def test_the_longest_context_name_allowed_names_databases_postgresql_keeps(
+    cli, tmp_path: Path
+) -> None:
+    """The limit is exact: one byte less than a refused name is a workspace whose test
+    database keeps every byte."""
+    longest = "a" * (POSTGRES_NAME_BYTES - len("shop_") - len("_test"))
+    target = tmp_path / "shop"
+    code, out, err = cli(
+        ["new", target, "--context", longest, "--context", "billing"], "--ui", "none", "--defaults"
+    )
+    assert code == 0, out + err
+    assert f"shop_{longest}_test" in (target / "src" / longest / "domain.toml").read_text()
+
+
+# Cyrillic i (U+0456) for the Latin i: a Python identifier that reads as `billing`.
+LOOK_ALIKE = "b\u0456lling"
+
+
+def test_a_look_alike_context_folder_is_no_context(cli, made: Path) -> None:
+    """A folder named like a context in other letters (`src/b\u0456lling` beside `src/billing`)
+    is no context: no package protean-init names can have the name (context and package
+    names are ASCII), and in every message and derived file it would read as the real one.
+    An edit re-derives the workspace's shared files from the contexts alone."""
+    shutil.copytree(made / "src" / "billing", made / "src" / LOOK_ALIKE)
+    code, out, err = cli(
+        ["set", "production.debug=false", "--context", "billing"], "--project", made
+    )
+    assert code == 0, out + err
+    shared = [".env.example", "docker-compose.yml", ".github/workflows/ci.yml", ANSWERS_FILE]
+    for path in shared:
+        assert LOOK_ALIKE.upper() not in (made / path).read_text(), path
+        assert LOOK_ALIKE not in (made / path).read_text(), path
+    code, out, err = cli(["check"], "--project", made)
+    assert LOOK_ALIKE not in out + err, out + err
+
+
+def _no_file(path: Path, kind: str) -> None:
+    """`path` made a `kind` that is no regular file."""
+    path.unlink()
+    if kind == "named pipe":
+        os.mkfifo(path)
+    elif kind == "device":
+        path.symlink_to("/dev/null")
+    elif kind == "folder":
+        path.mkdir()
+    else:
+        path.symlink_to(path.parent / "nowhere")
+
+
+@pytest.mark.parametrize("kind", ["named pipe", "device", "folder", "dangling link"])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["set", "production.debug=false", "--context", "ordering"],
+        ["deploy", "kubernetes"],
+        ["check"],
+    ],
+    ids=" ".join,
+)
+def test_a_context_config_that_is_no_file_is_refused_not_dropped(
+    cli, made: Path, kind: str, argv: list[str]
+) -> None:
+    """A context's domain.toml that is no regular file (a named pipe, a device, a folder, a
+    link to nothing) is a config protean-init cannot read, not a context that is gone: an
+    edit of another context re-derived the workspace's shared files and its record without
+    it (its services, variables and CI jobs dropped), and check passed it over. One line
+    naming it, exit 2, nothing written."""
+    _no_file(made / "src" / "billing" / "domain.toml", kind)
+    before = snapshot(made)
+    code, out, err = cli(argv, "--project", made)
+    assert code == 2, out + err
+    assert len(err.strip().splitlines()) == 1 and "src/billing/domain.toml" in err, err
+    assert snapshot(made) == before
+
+
+@pytest.mark.parametrize(
+    ("planted", "named"),
+    [
+        ("ci: bogus", "'bogus'"),
+        ("deploy: ../../x", "'../../x'"),
+        ("workers: -5", "-5"),
+        ("replicas: [1]", "[1]"),
+        ("compose: maybe", "'maybe'"),
+    ],
+)
+@pytest.mark.parametrize(
+    "argv",
+    [["set", "production.caches.default=memory", "--context", "billing"], ["derive"]],
+    ids=" ".join,
+)
+def test_a_planted_project_choice_in_the_record_is_refused(
+    cli, made: Path, planted: str, named: str, argv: list[str]
+) -> None:
+    """The record's project-level choices (CI, compose, deployment, scale) are what every
+    edit of a workspace re-derives its shared files with: `ci: bogus` had the CI workflow
+    deleted as no longer derived, `replicas: [1]` crashed with a traceback. Each is read as
+    `--set` reads it: one line naming the value and what is allowed, nothing written."""
+    key = planted.partition(":")[0]
+    path = made / ANSWERS_FILE
+    lines = [line for line in path.read_text().splitlines() if not line.startswith(f"{key}:")]
+    at = next(i for i, line in enumerate(lines) if line.startswith("package_name:")) + 1
+    path.write_text("\n".join([*lines[:at], planted, *lines[at:]]) + "\n")
+    before = snapshot(made)
+    code, out, err = cli(argv, "--project", made)
+    assert code == 2, out + err
+    assert len(err.strip().splitlines()) == 1, err
+    assert ANSWERS_FILE in err and named in err and key in err, err
+    assert snapshot(made) == before
+
