@@ -28,8 +28,11 @@ def _cancelled_at_start(
 
     try:
         # The command line's own line once it is imported (it names what a change wrote).
+        # Before that (an interrupted import of scaffolder.cli leaves no module behind) no
+        # command has run, so nothing was written: the same words as main's for that case.
         said = getattr(sys.modules.get("scaffolder.cli"), "interrupted_line", None)
-        sys.stderr.write(f"{said('cancelled') if said else 'protean-init: cancelled'}\n")
+        line = said("cancelled") if said else "protean-init: cancelled; nothing was written"
+        sys.stderr.write(f"{line}\n")
         sys.stderr.flush()
     finally:
         os._exit(130)  # not killed by SIGINT, as the interpreter would be: main exits 130 too
