@@ -27,8 +27,9 @@ def _cancelled_at_start(
     import os
 
     try:
-        # The command line's own line once it is imported (it names what a change wrote);
-        # before that no change can have been made, and the line says so as main's does.
+        # The command line's own line once it is imported (it names what a change wrote).
+        # Before that (an interrupted import of scaffolder.cli leaves no module behind) no
+        # command has run, so nothing was written: the same words as main's for that case.
         said = getattr(sys.modules.get("scaffolder.cli"), "interrupted_line", None)
         line = said("cancelled") if said else "protean-init: cancelled; nothing was written"
         sys.stderr.write(f"{line}\n")

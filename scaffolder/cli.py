@@ -210,6 +210,14 @@ def _written_where() -> str:
     )
 
 
+def _release_locks() -> None:
+    """After an interrupt: the project locks this run still holds are let go and their files
+    removed (the interrupt may have landed inside a lock's own release)."""
+    lock = sys.modules.get("scaffolder.transaction.lock")
+    if lock is not None:
+        lock.release_abandoned()
+
+
 def interrupted_line(verb: str) -> str:
     """What to say when stopped by a signal: whether anything was written, and what."""
     where = _written_where()
@@ -282,9 +290,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # answers for its own errors; what it committed is recorded (signals.written).
         return _os_error(error)
     except KeyboardInterrupt:
+        _release_locks()
         print(interrupted_line("cancelled"), file=sys.stderr)
         return CANCELLED
     except Terminated as stop:
+        _release_locks()
         print(interrupted_line("terminated"), file=sys.stderr)
         return 128 + stop.signum
 

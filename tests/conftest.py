@@ -4,6 +4,9 @@ Every test run keeps protean-init's per-user key (scaffolder.transaction.seal) i
 folder of its own, never in the user's ~/.local/state: set here, before any test runs, so
 the subprocesses the tests start inherit it too. `generated_projects`: what `protean-init new`
 writes, made once a session for each set of answers, copied fresh for each use.
+
+Tests marked `slow` run first: xdist hands tests out in collection order, and a long test
+handed out last keeps one worker busy while the others have nothing left to do.
 """
 
 from __future__ import annotations
@@ -17,6 +20,11 @@ import pytest
 
 from tests.support.cli import Result, protean_init
 from tests.support.projects import GeneratedProjects
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The `slow` tests first, each group in its collection order (a stable sort)."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -16,6 +16,7 @@ from scaffolder.errors import ProjectBusy, WriteError
 from scaffolder.transaction.disk import os_error_text
 from scaffolder.transaction.journal import RestoreBlocked, recover
 from scaffolder.transaction.names import JOURNAL_NAME, LOCK_NAME
+from scaffolder.transaction.signals import deferred_signals
 
 # How long a second process waits for the lock before giving up (seconds).
 LOCK_TIMEOUT_ENV = "PROTEAN_INIT_LOCK_TIMEOUT"
@@ -32,40 +33,56 @@ def _lock_timeout() -> float:
         return DEFAULT_LOCK_TIMEOUT
 
 
-def _acquire(path: Path, timeout: float) -> int:
-    """An fd holding an exclusive flock on `path`, which still names the locked file.
+def _acquire(key: Path, path: Path, timeout: float) -> None:
+    """Take an exclusive flock on `path` (which must still name the locked file) and note it
+    in `_held` under `key`.
 
     The holder removes the lock file when done; a waiter that then gets the lock on the
-    removed file sees the name gone (or naming another file) and tries again.
+    removed file sees the name gone (or naming another file) and tries again. Each attempt
+    holds Ctrl-C back (scaffolder.transaction.signals) until its fd is closed or in `_held`,
+    from where a release, or `release_abandoned` after an interrupt, removes the file: an
+    interrupt between creating the file and noting it would leave it in the project. The wait
+    between attempts stays interruptible.
     """
     deadline = time.monotonic() + timeout
     while True:
-        # Never through a link (a planted `.protean-init-lock -> ../elsewhere/victim` would
-        # create the victim), never a fifo or a device: only a regular file of the project.
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o644)
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            os.close(fd)
-            raise WriteError(
-                f"nothing written: {path} is not a lock file protean-init made; delete it"
+        with deferred_signals() as deferred:
+            fd = _try_lock(path)
+            if fd is not None:
+                _held[key] = (fd, 1)
+        deferred.deliver()
+        if fd is not None:
+            return
+        if time.monotonic() >= deadline:
+            raise ProjectBusy(
+                f"another protean-init is changing this project ({path} is locked); "
+                "nothing was written; try again when it has finished"
             )
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            if time.monotonic() >= deadline:
-                raise ProjectBusy(
-                    f"another protean-init is changing this project ({path} is locked); "
-                    "nothing was written; try again when it has finished"
-                ) from None
-            time.sleep(0.05)
-            continue
-        try:
-            same = os.stat(path).st_ino == os.fstat(fd).st_ino
-        except FileNotFoundError:
-            same = False
-        if same:
-            return fd
+        time.sleep(0.05)
+
+
+def _try_lock(path: Path) -> int | None:
+    """One attempt: an fd holding the flock on the file `path` names, or None (busy, or the
+    name was removed or replaced meanwhile)."""
+    # Never through a link (a planted `.protean-init-lock -> ../elsewhere/victim` would
+    # create the victim), never a fifo or a device: only a regular file of the project.
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o644)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
+        raise WriteError(f"nothing written: {path} is not a lock file protean-init made; delete it")
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    try:
+        same = os.stat(path).st_ino == os.fstat(fd).st_ino
+    except FileNotFoundError:
+        same = False
+    if same:
+        return fd
+    os.close(fd)
+    return None
 
 
 @contextlib.contextmanager
@@ -84,18 +101,17 @@ def project_lock(root: Path, *, recover_first: bool = True) -> Iterator[None]:
         return
     lock_path = key / LOCK_NAME
     try:
-        fd = _acquire(lock_path, _lock_timeout())
-    except OSError as error:
-        if error.errno == errno.ELOOP:
+        try:
+            _acquire(key, lock_path, _lock_timeout())
+        except OSError as error:
+            if error.errno == errno.ELOOP:
+                raise WriteError(
+                    f"nothing written: {lock_path} is a symlink, not a lock file protean-init "
+                    "made; delete it"
+                ) from None
             raise WriteError(
-                f"nothing written: {lock_path} is a symlink, not a lock file protean-init "
-                "made; delete it"
-            ) from None
-        raise WriteError(
-            f"nothing written: cannot lock the project: {os_error_text(error)}"
-        ) from error
-    _held[key] = (fd, 1)
-    try:
+                f"nothing written: cannot lock the project: {os_error_text(error)}"
+            ) from error
         if recover_first:
             try:
                 recover(key)
@@ -108,12 +124,27 @@ def project_lock(root: Path, *, recover_first: bool = True) -> Iterator[None]:
                 ) from error
         yield
     finally:
-        del _held[key]
-        try:
-            with contextlib.suppress(OSError):
-                os.unlink(lock_path)
-        finally:
-            os.close(fd)  # even if interrupted just now: a lock must never outlive its holder
+        if key in _held:
+            _release(key)
+
+
+def _release(key: Path) -> None:
+    """Remove the lock file, then let the lock go (the fd is closed even if the unlink
+    failed: a lock must never outlive its holder). Safe to repeat: `release_abandoned` does
+    it again for a release that an interrupt cut short."""
+    with contextlib.suppress(OSError):
+        os.unlink(key / LOCK_NAME)
+    with contextlib.suppress(OSError):
+        os.close(_held[key][0])
+    del _held[key]
+
+
+def release_abandoned() -> None:
+    """Release every lock this process still holds: after a Ctrl-C or SIGTERM reached the
+    command line (scaffolder.cli), which may have landed inside a lock's own release, so
+    that no lock file is left in a project."""
+    for key in list(_held):
+        _release(key)
 
 
 def recover_folder(folder: Path) -> None:

@@ -2,9 +2,9 @@
 
 Each generated project gets its own virtual environment (``<project>/.venv``, as its README
 tells users), installed with ``uv pip install -e '<project>[test]'``: exactly the extras its
-pyproject asks for, nothing from this repo's environment. uv's cache lives in ``.cache/uv`` at
-the repo root (git-ignored), so only the first install on a machine downloads and builds
-(psycopg2 for ``protean[message-db]`` is built from source).
+pyproject asks for, nothing from this repo's environment. uv's cache is ``$UV_CACHE_DIR``, else
+``.cache/uv`` at the repo root (git-ignored), so only the first install on a machine downloads
+and builds (psycopg2 for ``protean[message-db]`` is built from source).
 
 Every command runs with an environment cleaned of PROTEAN_*, PG*, PYTHON*, pytest's own
 variables and every variable the project's ``.env.example`` names, so nothing from the
@@ -28,7 +28,9 @@ from pathlib import Path
 
 from . import servers
 
-UV_CACHE_DIR = servers.REPO_ROOT / ".cache" / "uv"
+# UV_CACHE_DIR from the environment when set (CI: the cache its own install of this repo
+# filled, so psycopg2 is built once a machine, not once a clone).
+UV_CACHE_DIR = Path(os.environ.get("UV_CACHE_DIR") or servers.REPO_ROOT / ".cache" / "uv")
 # Generous: a cold install builds psycopg2; a project's suite takes seconds.
 INSTALL_TIMEOUT = 900
 RUN_TIMEOUT = 300

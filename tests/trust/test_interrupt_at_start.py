@@ -65,7 +65,7 @@ class _Interrupter:
 
 sys.meta_path.insert(0, _Interrupter())
 '''
-CANCELLED = "protean-init: cancelled"
+CANCELLED = "protean-init: cancelled; nothing was written"
 
 
 @pytest.fixture(scope="module")
