@@ -163,6 +163,7 @@ def template_data(
                 list(plan.extras),
                 replicas=project.replicas,
                 workers=project.workers,
+                plan=plan,
             ),
         },
     }

@@ -7,6 +7,7 @@ emitter itself on a config of plain tables.
 
 from __future__ import annotations
 
+import sys
 import tomllib
 from collections import Counter
 from pathlib import Path
@@ -18,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench.fixtures import make_adoptable_project
-from scaffolder import snapshot_yaml
+from scaffolder import config_tree, snapshot_yaml
 from scaffolder.cli import main
 from scaffolder.project_files import ANSWERS_FILE, ProjectIdentity
 from scaffolder.redact import redact_tree
@@ -276,3 +277,24 @@ def test_a_dotted_name_is_text_as_ruamels_resolver_says(value: str) -> None:
 
     tag = VersionedResolver().resolve(ScalarNode, value, (True, False))
     assert snapshot_yaml._yaml12_not_text(value) == (str(tag) != "tag:yaml.org,2002:str")
+
+
+def test_add_env_resolves_each_environment_of_the_edited_config_once(tmp_path: Path) -> None:
+    """The plan, the record's spec and the local-ports check read one walk of the edited
+    config (scaffolder.reopen.config_state.ConfigState.environments): base and the new
+    overlay are each resolved once, where each of them resolved and walked its own (4 and 3
+    times). Counted by the function's code, whatever name a module calls it by."""
+    root = make_adoptable_project(tmp_path, "p", 40)
+    resolved: Counter[str] = Counter()
+
+    def count(frame: Any, event: str, _arg: Any) -> None:
+        if event == "call" and frame.f_code is config_tree.resolve.__code__:
+            resolved[frame.f_locals["env"]] += 1
+
+    sys.setprofile(count)
+    try:
+        assert main(["add-env", "memory", "--project", str(root)]) == 0
+    finally:
+        sys.setprofile(None)
+    assert resolved["base"] == 1, resolved
+    assert resolved["memory"] == 1, resolved
