@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from scaffolder.catalog import PROTEAN_DEFAULTS, PROVIDERS
+from scaffolder.catalog import PROTEAN_DEFAULTS, PROVIDERS, Provider
 from scaffolder.errors import UsageError, yaml_error_text
 from scaffolder.spec.builder import SpecBuilder
 from scaffolder.spec.defaults import production_provider
@@ -21,6 +21,9 @@ from scaffolder.spec.environments import BASE, MEMORY, PRODUCTION, TEST
 from scaffolder.spec.project import ProjectSpec
 from scaffolder.spec.settings import SETTING_TABLE
 from scaffolder.spec.slots import DEFAULT_SLOTS, Slot
+
+if TYPE_CHECKING:
+    from scaffolder.config_tree import ResolvedEnvironments, SlotTable
 
 _SPEC_KEYS = ["variables", "local_urls"]
 # What protean-init records in its answers file beside the choices: snapshots, not answers.
@@ -230,7 +233,11 @@ def spec_answers(spec: ProjectSpec) -> dict[str, Any]:
 
 
 def record_spec(
-    tree: Mapping[str, Any], package: str, deploy: str = "none", test_suffix: str = ""
+    tree: Mapping[str, Any],
+    package: str,
+    deploy: str = "none",
+    test_suffix: str = "",
+    resolved_environments: ResolvedEnvironments | None = None,
 ) -> dict[str, Any]:
     """The `spec:` block as domain.toml now says (the shape of spec_answers): per environment
     the providers its section names and the settings it sets, and the variables and local
@@ -239,37 +246,45 @@ def record_spec(
     when domain.toml has changed since; `new --answers` of the record gives this domain.toml
     back. Only catalog providers and validated values: what is unknown stays in domain.toml.
     `test_suffix`: what protean-init's own test databases' names end with (a workspace's
-    context: `_test`), so that they are not taken for the user's."""
-    from scaffolder.config_tree import environments, resolve, slot_tables
+    context: `_test`), so that they are not taken for the user's. `resolved_environments`:
+    the tree's, when the caller has walked it already (an edit's ConfigState)."""
+    from scaffolder.config_tree import resolve_environments, slot_tables
     from scaffolder.domain_toml import CONTAINER_SERVER
 
     # What a deployment writes into [production.server] by itself is implied by `deploy`.
     implied = CONTAINER_SERVER if deploy != "none" else {}
 
+    walked = resolved_environments or resolve_environments(tree)
     envs: dict[str, tuple[dict[Slot, str], dict[str, object]]] = {}
     variables: dict[Slot, str] = {}
     local_urls: dict[Slot, str] = {}
-    for env in environments(tree):
-        section = resolve(tree, BASE) if env == BASE else tree[env]
-        envs[env] = _section_choices(env, section, implied if env == PRODUCTION else {})
-        for slot, table in slot_tables(resolve(tree, env)):
-            suffix = test_suffix if env == TEST else ""
-            _connection_choices(env, slot, table, (package, suffix), variables, local_urls)
+    for env, slots in walked.slots.items():
+        # Base's own section is base resolved: its tables are walked already.
+        section = walked.configs[BASE] if env == BASE else tree[env]
+        own = slots if env == BASE else tuple((s, t, None) for s, t in slot_tables(section))
+        envs[env] = _section_choices(env, section, own, implied if env == PRODUCTION else {})
+        storage = (package, test_suffix if env == TEST else "")
+        for slot, table, provider in slots:
+            _connection_choices(env, slot, table, provider, storage, variables, local_urls)
     return answers_spec(envs, variables, local_urls)
 
 
 def _section_choices(
-    env: str, section: Mapping[str, Any], implied: Mapping[str, Any]
+    env: str,
+    section: Mapping[str, Any],
+    slots: tuple[SlotTable, ...],
+    implied: Mapping[str, Any],
 ) -> tuple[dict[Slot, str], dict[str, object]]:
     """The providers `section` itself names and the valid settings it sets, less what the
-    deployment writes by itself (`implied`)."""
-    from scaffolder.config_tree import provider_of, slot_tables
+    deployment writes by itself (`implied`). `slots`: the section's slot tables, with their
+    providers where known already (None: looked up here)."""
+    from scaffolder.config_tree import provider_of
 
     providers: dict[Slot, str] = {}
-    for slot, table in slot_tables(section):
+    for slot, table, known in slots:
         if not _names_provider(section, slot):
             continue
-        provider = provider_of(slot, table)
+        provider = known if known is not None else provider_of(slot, table)
         if provider is not None:
             providers[slot] = provider.name
     settings: dict[str, object] = {}
@@ -286,17 +301,18 @@ def _connection_choices(
     env: str,
     slot: Slot,
     table: Mapping[str, Any],
+    provider: Provider | None,
     storage: tuple[str, str],
     variables: dict[Slot, str],
     local_urls: dict[Slot, str],
 ) -> None:
     """Add the slot's variable name, and its local default, where they are not protean-init's
-    own: from the first reference in its resolved table, the first environment that has one.
-    `storage`: the package and the suffix protean-init's own local defaults are named with."""
-    from scaffolder.config_tree import provider_of, references
+    own: from the first reference in its resolved table (whose provider is `provider`), the
+    first environment that has one. `storage`: the package and the suffix protean-init's own
+    local defaults are named with."""
+    from scaffolder.config_tree import references
     from scaffolder.spec.slots import default_local_url
 
-    provider = provider_of(slot, table)
     for ref in references(dict(table)):
         if ref.name != slot.variable:
             variables.setdefault(slot, ref.name)

@@ -7,6 +7,7 @@ the config, so regenerating after a hand edit reads what the user wrote, not old
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from scaffolder.catalog import PROTEAN_DEFAULTS, PROVIDERS, TOP_LEVEL_KEYS, Provider, Role
@@ -72,6 +73,31 @@ def provider_of(slot: Slot, table: Mapping[str, Any]) -> Provider | None:
     """The catalog entry a table names, or None for an unknown provider (`check` reports it)."""
     name = table.get("provider")
     return PROVIDERS[slot.role].get(name) if isinstance(name, str) else None
+
+
+# A slot's table in a resolved config, with the catalog entry its `provider` names (None: not
+# one the catalog knows).
+SlotTable = tuple[Slot, Mapping[str, Any], Provider | None]
+
+
+@dataclass(frozen=True)
+class ResolvedEnvironments:
+    """Every environment of a config resolved (`resolve`), and each one's provider tables
+    (`slot_tables`) with their providers: the walk the plan, the answers record's spec and
+    the local-ports check each read, made once per config
+    (scaffolder.reopen.config_state.ConfigState.environments) and passed on to them."""
+
+    configs: Mapping[str, dict[str, Any]]
+    slots: Mapping[str, tuple[SlotTable, ...]]
+
+
+def resolve_environments(tree: Tree) -> ResolvedEnvironments:
+    configs = {env: resolve(tree, env) for env in environments(tree)}
+    slots = {
+        env: tuple((slot, table, provider_of(slot, table)) for slot, table in slot_tables(config))
+        for env, config in configs.items()
+    }
+    return ResolvedEnvironments(configs, slots)
 
 
 IN_MEMORY_SLOT_NAMES = frozenset({"memory", "inline"})

@@ -22,12 +22,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scaffolder.config_tree import Tree, resolve
 from scaffolder.project_files import domain_module
-from scaffolder.spec.environments import PRODUCTION
+from scaffolder.spec.environments import BASE, PRODUCTION
 from scaffolder.spec.settings import DEFAULT_SUBSCRIPTION_TYPE
+
+if TYPE_CHECKING:
+    from scaffolder.plan import Plan
 
 # Protean 0.18's own defaults for what it reads from [server] and [server.health] (the
 # subscription type's is spec.DEFAULT_SUBSCRIPTION_TYPE).
@@ -119,13 +122,20 @@ def grace_seconds(drain_timeout: object) -> int:
     return PRESTOP_WAIT_SECONDS + int(-(-drain // 1)) + SHUTDOWN_MARGIN_SECONDS
 
 
-def production_needs(tree: Tree) -> tuple[list[str], bool, list[str]]:
-    """(variables production reads with no default, whether it has tables to create, extras)."""
+def production_needs(tree: Tree, plan: Plan | None = None) -> tuple[list[str], bool, list[str]]:
+    """(variables production reads with no default, whether it has tables to create, extras).
+    `plan`: the tree's, when the caller has it: production is its overlay's environment, or
+    base's when there is none (as `resolve` selects it), already walked there."""
     from scaffolder.plan import slot_uses, variables_of
 
-    config = resolve(tree, PRODUCTION)
-    uses = slot_uses(config)
-    required = [v.name for v in variables_of(uses, config) if v.default is None]
+    if plan is not None:
+        env = PRODUCTION if PRODUCTION in plan.environments else BASE
+        uses, variables = plan.uses[env], plan.variables[env]
+    else:
+        config = resolve(tree, PRODUCTION)
+        uses = slot_uses(config)
+        variables = variables_of(uses, config)
+    required = [v.name for v in variables if v.default is None]
     extras = sorted({use.provider.extra for use in uses if use.provider.extra})
     return required, any(use.provider.needs_tables for use in uses), extras
 
@@ -138,14 +148,16 @@ def deployment_context(
     *,
     replicas: int = 1,
     workers: int = 1,
+    plan: Plan | None = None,
 ) -> dict[str, Any]:
     """Everything the Dockerfile and the manifests read, as plain data for the template.
 
     `extras` are the pip extras pyproject.toml installs (every environment's providers):
-    they decide the Debian packages the image builds and runs with.
+    they decide the Debian packages the image builds and runs with. `plan`: the tree's, when
+    the caller has it.
     """
     settings = server_settings(tree)
-    required, needs_tables, _ = production_needs(tree)
+    required, needs_tables, _ = production_needs(tree, plan)
     name = app_name(project_name)
     build = sorted({p for extra in extras for p in _BUILD_PACKAGES.get(extra, ())})
     runtime = sorted({p for extra in extras for p in _RUNTIME_PACKAGES.get(extra, ())})

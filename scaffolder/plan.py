@@ -6,6 +6,7 @@ write; the reopen commands compute it from the file on disk, so derived files fo
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -14,16 +15,18 @@ from urllib.parse import urlsplit, urlunsplit
 
 from scaffolder.catalog import MYSQL, SERVICES, Provider, Service
 from scaffolder.config_tree import (
+    ResolvedEnvironments,
+    SlotTable,
     Tree,
-    environments,
     provider_of,
     references,
-    resolve,
+    resolve_environments,
     slot_tables,
 )
 from scaffolder.redact import holds_remote_password, looks_secret, read_under_secret_keys
 from scaffolder.spec.environments import TEST
 from scaffolder.spec.slots import Slot
+from scaffolder.variable_reference import VariableReference
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,12 @@ class SlotUse:
     slot: Slot
     provider: Provider
     table: Mapping[str, Any]
+
+    @functools.cached_property
+    def table_references(self) -> tuple[VariableReference, ...]:
+        """Every `${VAR}` its table reads, in document order: walked once, read by the
+        variables, the local port and the local database of the plan."""
+        return tuple(references(dict(self.table)))
 
 
 @dataclass(frozen=True)
@@ -159,12 +168,15 @@ class Plan:
 
 def slot_uses(config: Mapping[str, Any]) -> tuple[SlotUse, ...]:
     """Known providers of a resolved config; unknown ones are left to `check`."""
-    uses = []
-    for slot, table in slot_tables(config):
-        provider = provider_of(slot, table)
-        if provider is not None:
-            uses.append(SlotUse(slot, provider, table))
-    return tuple(uses)
+    return _known(
+        tuple((slot, table, provider_of(slot, table)) for slot, table in slot_tables(config))
+    )
+
+
+def _known(slots: tuple[SlotTable, ...]) -> tuple[SlotUse, ...]:
+    return tuple(
+        SlotUse(slot, provider, table) for slot, table, provider in slots if provider is not None
+    )
 
 
 def variables_of(uses: tuple[SlotUse, ...], config: Mapping[str, Any]) -> tuple[Variable, ...]:
@@ -172,7 +184,7 @@ def variables_of(uses: tuple[SlotUse, ...], config: Mapping[str, Any]) -> tuple[
     found: dict[str, Variable] = {}
     hidden = read_under_secret_keys(config)
     for use in uses:
-        for ref in references(dict(use.table)):
+        for ref in use.table_references:
             variable = Variable(ref.name, ref.default, use.slot, use.provider, ref.name in hidden)
             found.setdefault(ref.name, variable)
     for ref in references(dict(config)):
@@ -185,7 +197,7 @@ _LOCAL_HOSTS = ("localhost", "127.0.0.1")
 
 def local_port(use: SlotUse) -> int | None:
     """The host port a slot's local default URL names (`${VAR|...@localhost:5433/...}`)."""
-    for ref in references(dict(use.table)):
+    for ref in use.table_references:
         if ref.default is None:
             continue
         try:
@@ -203,7 +215,7 @@ _DB_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 def local_database(use: SlotUse) -> str | None:
     """The database a slot's local default URL names (`.../shop_reports`)."""
-    for ref in references(dict(use.table)):
+    for ref in use.table_references:
         if ref.default is None:
             continue
         try:
@@ -275,12 +287,19 @@ def _ci_variables(variables: tuple[Variable, ...]) -> dict[str, dict[str, str]]:
     return {"github": github, "gitlab": gitlab}
 
 
-def plan_project(tree: Tree, project_name: str, package_name: str) -> Plan:
+def plan_project(
+    tree: Tree,
+    project_name: str,
+    package_name: str,
+    resolved_environments: ResolvedEnvironments | None = None,
+) -> Plan:
     """Everything derived from a parsed domain.toml. An edit plans its config once
-    (scaffolder.reopen.config_state.ConfigState.plan) and passes the plan on."""
-    envs = tuple(environments(tree))
-    resolved = {env: resolve(tree, env) for env in envs}
-    uses = {env: slot_uses(config) for env, config in resolved.items()}
+    (scaffolder.reopen.config_state.ConfigState.plan) and passes the plan on;
+    `resolved_environments` is the tree's, when the caller has walked it already."""
+    walked = resolved_environments or resolve_environments(tree)
+    resolved = walked.configs
+    envs = tuple(resolved)
+    uses = {env: _known(walked.slots[env]) for env in envs}
     variables = {env: variables_of(uses[env], resolved[env]) for env in envs}
     every_use = [use for env in envs for use in uses[env]]
     test_env = TEST if TEST in envs else envs[0]

@@ -235,7 +235,7 @@ def _spans(text: str, *, local: bool, code: bool = False) -> list[tuple[int, int
         ]
         spans += [m.span("secret") for m in _URL_TOKEN.finditer(text)]
     if not _hinted(text):  # no credential's name: nothing more to look for
-        return _merged(text, spans)
+        return _merged(text, spans) if spans else spans
     spans += [
         m.span("secret")
         for m in _REFERENCE.finditer(text)
@@ -332,13 +332,17 @@ def redact_tree(value: Any, key: str = "") -> Any:
     dates and times as ISO strings, which YAML can hold and which compare equal run after
     run. An edit computes it once (scaffolder.reopen.config_state.ConfigState.snapshot) and
     passes it on to the comparison with the record and to the record itself."""
-    return _redact(value, key)
+    return _redact(value, key, {})
 
 
-def _redact(value: Any, key: str) -> Any:
-    # Strings first: most of a config's nodes are (a 2,000-table tree has 6,000).
+def _redact(value: Any, key: str, secret_keys: dict[str, bool]) -> Any:
+    # Strings first: most of a config's nodes are (a 2,000-table tree has 6,000). Whether a
+    # key is a credential's is asked once per key name (`secret_keys`, this walk's): a
+    # 2,000-table tree repeats a handful of names.
     if isinstance(value, str):
-        secret_key = looks_secret(key)
+        secret_key = secret_keys.get(key)
+        if secret_key is None:
+            secret_key = secret_keys[key] = looks_secret(key)
         if "${" not in value:  # no reference (_REFERENCE opens with one) to keep or mask
             return REDACTED if secret_key else redact_text(value)
         if secret_key and not _REFERENCE.search(value):
@@ -352,10 +356,11 @@ def _redact(value: Any, key: str) -> Any:
             value,
         )
         return redact_text(value)
-    if isinstance(value, Mapping):
-        return {str(k): _redact(v, str(k)) for k, v in value.items()}
+    # A parsed tree's tables are dicts: asked first, before the slower ABC check.
+    if isinstance(value, (dict, Mapping)):
+        return {str(k): _redact(v, str(k), secret_keys) for k, v in value.items()}
     if isinstance(value, list):
-        return [_redact(v, key) for v in value]
+        return [_redact(v, key, secret_keys) for v in value]
     if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
     return value

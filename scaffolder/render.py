@@ -20,13 +20,13 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
-import yaml
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.sandbox import SandboxedEnvironment
 
 from scaffolder import deployment
 from scaffolder.answers import spec_answers
 from scaffolder.config_tree import Tree
+from scaffolder.copier_options import read_options
 from scaffolder.domain_toml import config_tree, sections
 from scaffolder.install import test_install_command
 from scaffolder.plan import Plan, plan_project
@@ -163,6 +163,7 @@ def template_data(
                 list(plan.extras),
                 replicas=project.replicas,
                 workers=project.workers,
+                plan=plan,
             ),
         },
     }
@@ -221,8 +222,14 @@ def _jinja(root: Path) -> tuple[Any, Path, str]:
     """A Jinja environment set up as the template's copier.yml sets copier's (its `_envops`),
     the folder of template files and their suffix. Built once per template: a reopen command
     renders twice."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    config = yaml.load((root / "copier.yml").read_text(encoding="utf-8"), Loader=loader) or {}
+    text = (root / "copier.yml").read_text(encoding="utf-8")
+    config = read_options(text)
+    if config is None:
+        # PyYAML only for a copier.yml the line reader does not read exactly: importing it
+        # cost each edit ~9 ms of CPU (scaffolder.copier_options).
+        import yaml
+
+        config = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     envops = {"keep_trailing_newline": True, **(config.get("_envops") or {})}
     if isinstance(envops.get("undefined"), str):
         envops["undefined"] = getattr(jinja2, envops["undefined"].rpartition(".")[2])

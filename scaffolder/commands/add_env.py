@@ -8,6 +8,9 @@ touching a line of the user's file.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
+from collections.abc import Iterator
 
 from scaffolder.commands import add_reopen_arguments
 from scaffolder.spec.environments import OVERLAYS
@@ -21,6 +24,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    with _cycles_left_for_later():
+        return _add(args)
+
+
+def _add(args: argparse.Namespace) -> int:
     # Here, not at the top: `--help` imports every command module, and these 18 ms with them.
     from scaffolder.reopen.edits import add_environments, missing_environments
     from scaffolder.reopen.project import commit, editing
@@ -43,3 +51,19 @@ def run(args: argparse.Namespace) -> int:
 
 def _tables(envs: list[str]) -> str:
     return ", ".join(f"[{env}]" for env in envs)
+
+
+@contextlib.contextmanager
+def _cycles_left_for_later() -> Iterator[None]:
+    """The cyclic garbage collector paused while the edit runs (as it was after). The edit
+    builds a few copies of domain.toml's tree (10,000 nodes each at 2,000 tables) and makes
+    almost no cycles: on the bench's project its 116 collections found 888 objects, and
+    scanning the trees for them cost ~15 ms of the command's ~300 ms of CPU. Memory freed by
+    reference counting is freed as before."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -2,8 +2,9 @@
 
 An edit reads the project's config (the state before it) and makes new text (the state after
 it). Aiming local ports, rendering and merging the derived files, the pip extras and the
-answers record all read the same text, tree, plan and redacted snapshot: they take them from
-the state they are handed, never parse, plan or redact the config again. The text is a
+answers record all read the same text, tree, resolved environments, plan and redacted
+snapshot: they take them from the state they are handed, never parse, walk, plan or redact
+the config again. The text is a
 TomlText, so the tree is the one the read (or the edit's verification) parsed.
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from scaffolder.config_tree import Tree
+from scaffolder.config_tree import ResolvedEnvironments, Tree, resolve_environments
 from scaffolder.plan import Plan, plan_project
 from scaffolder.project_files import ConfigFile, ProjectIdentity, parse_config
 from scaffolder.redact import redact_tree
@@ -36,8 +37,17 @@ class ConfigState:
         return cls(document, parse_config(document, config), identity)
 
     @functools.cached_property
+    def environments(self) -> ResolvedEnvironments:
+        """Each environment resolved and its slot tables walked, once: the plan, the record's
+        spec and the local-ports check read them."""
+        return resolve_environments(self.tree)
+
+    @functools.cached_property
     def plan(self) -> Plan:
-        return plan_project(self.tree, self.identity.project_name, self.identity.package_name)
+        identity = self.identity
+        return plan_project(
+            self.tree, identity.project_name, identity.package_name, self.environments
+        )
 
     @functools.cached_property
     def snapshot(self) -> Tree:

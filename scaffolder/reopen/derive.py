@@ -19,7 +19,7 @@ from typing import Any
 import merge3
 
 from scaffolder.answers import record_spec
-from scaffolder.config_tree import Tree
+from scaffolder.config_tree import ResolvedEnvironments, Tree
 from scaffolder.errors import ScaffolderError
 from scaffolder.inputs import decode, read_bytes
 from scaffolder.project_files import COMPOSE_NAMES, ENV_EXAMPLE, GITHUB_WORKFLOW, ProjectIdentity
@@ -344,14 +344,18 @@ def record_snapshot(
     project: ProjectIdentity,
     managed: Iterable[str],
     snapshot: Any = None,
+    resolved_environments: ResolvedEnvironments | None = None,
 ) -> bytes:
     """The answers file with `ci`, `compose`, `generated_from` and `derived_files` set to
-    what was just generated, its other lines kept. `snapshot` is redact_tree(tree) when the
-    caller has it already."""
+    what was just generated, its other lines kept. `snapshot` is redact_tree(tree) and
+    `resolved_environments` the tree's environments walked, when the caller has them already
+    (scaffolder.reopen.config_state.ConfigState)."""
 
     # The choices as domain.toml now says: an edit never leaves them describing the project
     # as it was created (scaffolder.answers.record_spec).
-    spec = record_spec(tree, project.package_name, project.deploy)
+    spec = record_spec(
+        tree, project.package_name, project.deploy, resolved_environments=resolved_environments
+    )
     if snapshot is None:
         snapshot = redact_tree(tree)
     if not answers_text:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from scaffolder.catalog import Service
-from scaffolder.config_tree import Tree, environments, provider_of, resolve, slot_tables
+from scaffolder.config_tree import ResolvedEnvironments, Tree, base_of
 from scaffolder.inputs import read_text
 from scaffolder.plan import Plan
 from scaffolder.project_files import COMPOSE_NAMES, ConfigFile
@@ -86,7 +86,7 @@ def aim_at_compose(
     """The `edited` config with the local defaults this edit wrote aimed at the compose file's
     ports: `edited` itself when none moves. The compose file is read only when this edit
     wrote a connection string for a service."""
-    written = _written_defaults(old_tree, edited.tree)
+    written = _written_defaults(old_tree, edited.tree, edited.environments)
     ports = compose_ports(root, edited.plan) if written else {}
     if not ports:
         return edited
@@ -109,15 +109,18 @@ def aim_at_compose(
     return edited if text is edited.text else ConfigState.read(text, config, edited.identity)
 
 
-def _written_defaults(old_tree: Tree, new_tree: Tree) -> list[tuple[tuple[str, ...], str, Service]]:
+def _written_defaults(
+    old_tree: Tree, new_tree: Tree, walked: ResolvedEnvironments
+) -> list[tuple[tuple[str, ...], str, Service]]:
     """The connection strings of slots served by a catalog service that this edit wrote or
     changed, in file order by environment: (key path, value, service). The user's own are
-    left as they are."""
+    left as they are. `walked`: the new tree's environments (ConfigState.environments)."""
     found = []
-    for env in environments(new_tree):
+    for env, slots in walked.slots.items():
         prefix = () if env == BASE else (env,)
-        for slot, table in slot_tables(resolve(new_tree, env)):
-            provider = provider_of(slot, table)
+        if _section(old_tree, env) == _section(new_tree, env):
+            continue  # the edit wrote nothing in this environment's own tables
+        for slot, _table, provider in slots:
             if provider is None or provider.service is None or not provider.uri_key:
                 continue
             path = (*prefix, *slot.path, provider.uri_key)
@@ -125,3 +128,8 @@ def _written_defaults(old_tree: Tree, new_tree: Tree) -> list[tuple[tuple[str, .
             if isinstance(value, str) and value != _get(old_tree, path):
                 found.append((path, value, provider.service))
     return found
+
+
+def _section(tree: Tree, env: str) -> Any:
+    """What the environment's own part of the file holds: base's keys, or its overlay table."""
+    return base_of(tree) if env == BASE else tree.get(env)

@@ -285,7 +285,9 @@ def pending_changes(
     # Compared as recorded (redacted, dates as text), so an unchanged config is not re-recorded.
     if after.snapshot != recorded or identity != project.identity or managed_grew:
         old = answers_path.read_text(encoding="utf-8") if answers_path.is_file() else None
-        files[ANSWERS_FILE] = record_snapshot(old, after.tree, identity, managed, after.snapshot)
+        files[ANSWERS_FILE] = record_snapshot(
+            old, after.tree, identity, managed, after.snapshot, after.environments
+        )
     changes = changes_for(project.root, files)
     from scaffolder.generated_record import is_record
 

@@ -7,6 +7,9 @@ emitter itself on a config of plain tables.
 
 from __future__ import annotations
 
+import gc
+import subprocess
+import sys
 import tomllib
 from collections import Counter
 from pathlib import Path
@@ -18,11 +21,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench.fixtures import make_adoptable_project
-from scaffolder import snapshot_yaml
+from scaffolder import config_tree, snapshot_yaml
 from scaffolder.cli import main
 from scaffolder.project_files import ANSWERS_FILE, ProjectIdentity
 from scaffolder.redact import redact_tree
-from scaffolder.reopen import derive
+from scaffolder.reopen import derive, edits
+from scaffolder.reopen import project as reopen_project
 
 COMMANDS = {
     "add-env": ["add-env", "production"],
@@ -276,3 +280,89 @@ def test_a_dotted_name_is_text_as_ruamels_resolver_says(value: str) -> None:
 
     tag = VersionedResolver().resolve(ScalarNode, value, (True, False))
     assert snapshot_yaml._yaml12_not_text(value) == (str(tag) != "tag:yaml.org,2002:str")
+
+
+def test_add_env_resolves_each_environment_of_the_edited_config_once(tmp_path: Path) -> None:
+    """The plan, the record's spec and the local-ports check read one walk of the edited
+    config (scaffolder.reopen.config_state.ConfigState.environments): base and the new
+    overlay are each resolved once, where each of them resolved and walked its own (4 and 3
+    times). Counted by the function's code, whatever name a module calls it by."""
+    root = make_adoptable_project(tmp_path, "p", 40)
+    resolved: Counter[str] = Counter()
+
+    def count(frame: Any, event: str, _arg: Any) -> None:
+        if event == "call" and frame.f_code is config_tree.resolve.__code__:
+            resolved[frame.f_locals["env"]] += 1
+
+    sys.setprofile(count)
+    try:
+        assert main(["add-env", "memory", "--project", str(root)]) == 0
+    finally:
+        sys.setprofile(None)
+    assert resolved["base"] == 1, resolved
+    assert resolved["memory"] == 1, resolved
+
+
+def test_add_env_renders_without_importing_pyyaml(tmp_path: Path) -> None:
+    """The derived files render with the options copier.yml sets, read as lines
+    (scaffolder.copier_options): PyYAML's import (~9 ms of CPU) is not paid by an edit of a
+    project with no YAML of its own to read. In a process of its own, so that no other test's
+    import counts."""
+    root = make_adoptable_project(tmp_path, "p", 5)
+    probe = (
+        "import sys; from scaffolder.cli import main; "
+        f"assert main(['add-env', 'memory', '--project', {str(root)!r}]) == 0; "
+        "print(sorted(m for m in sys.modules if m == 'yaml' or m.startswith('yaml.')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
+    assert done.stdout.splitlines()[-1] == "[]", done.stdout
+    assert (root / "docker-compose.yml").is_file()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(r"\.[A-Za-z0-9_./@*+=:'\" -]{0,16}", fullmatch=True))
+def test_a_dot_led_name_written_plain_is_what_the_emitter_writes(name: str) -> None:
+    """A '.'-led name the record writer lets through plain without PyYAML is the one PyYAML's
+    emitter writes plain too; the others go to the emitter as before."""
+    if snapshot_yaml._dot_name(name):
+        assert snapshot_yaml._emitted(name) == name
+
+
+def test_add_env_runs_without_cycle_collections_and_leaves_the_collector_as_it_was(
+    tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cyclic collector is paused for the edit (its scans of the trees cost ~15 ms at
+    2,000 tables and found next to nothing), from computing the overlay to writing the files,
+    and on again after it, a refused edit too."""
+    root = make_adoptable_project(tmp_path, "p", 40)
+    during: list[str] = []  # "edit" while it runs
+    collections: list[int] = []
+
+    def counted(phase: str, info: dict[str, int]) -> None:
+        if phase == "start" and during:
+            collections.append(info["generation"])
+
+    def marked(function: Any) -> Any:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            during.append("edit")
+            try:
+                return function(*args, **kwargs)
+            finally:
+                during.pop()
+
+        return run
+
+    monkeypatch.setattr(edits, "add_environments", marked(edits.add_environments))
+    monkeypatch.setattr(reopen_project, "commit", marked(reopen_project.commit))
+    gc.callbacks.append(counted)
+    try:
+        assert main(["add-env", "memory", "--project", str(root)]) == 0
+        assert gc.isenabled()
+        assert collections == []
+        assert main(["add-env", "staging", "--project", str(root)]) == 2
+        assert gc.isenabled()
+    finally:
+        gc.callbacks.remove(counted)
+    assert "unknown environment 'staging'" in capsys.readouterr().err
