@@ -4,6 +4,7 @@ bench/tui_probe.py's question)."""
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 from typing import Any
 
@@ -100,3 +101,40 @@ async def test_the_first_steps_widgets_have_the_classes_textual_gives_them() -> 
         assert len(pairs) == 8
         for usual, ours in pairs:
             assert usual.classes == ours.classes, (usual, ours)
+
+
+async def test_no_garbage_collection_runs_until_the_first_step_is_drawn(make_app) -> None:
+    """Composing and styling step 1 allocates enough to set off dozens of collections, each
+    walking objects that all live on; the collector is off from the app's mount until the
+    step has been drawn, and on again after."""
+    app = make_app()
+    drawn: list[Screen] = []
+    display = app._display
+
+    def recording(screen: Screen, update: Any) -> None:
+        if update is not None:
+            drawn.append(screen)
+        display(screen, update)
+
+    app._display = recording  # type: ignore[method-assign]
+    early: list[int] = []
+
+    def collected(phase: str, info: dict[str, int]) -> None:
+        step_pushed = any(isinstance(s, ProjectScreen) for s in app.screen_stack)
+        if (
+            phase == "start"
+            and step_pushed
+            and not any(isinstance(s, ProjectScreen) for s in drawn)
+        ):
+            early.append(info["generation"])
+
+    gc.callbacks.append(collected)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await step_ready(pilot, ProjectScreen)
+            await pilot.pause()
+            assert drawn and gc.isenabled()
+    finally:
+        gc.callbacks.remove(collected)
+    assert early == []
+    assert gc.isenabled()
