@@ -1,17 +1,22 @@
 """The wizard's first screen is styled once as it is shown, proved by counting the stylesheet's
-applications to each node (how long it takes is bench/tui_probe.py's question)."""
+applications to each node, and drawn before the garbage collector runs (how long it takes is
+bench/tui_probe.py's question)."""
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 from typing import Any
 
 import pytest
+from textual.app import App, ComposeResult
 from textual.containers import Horizontal
 from textual.css.stylesheet import Stylesheet
-from textual.widgets import Static
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, Input, RadioButton, Static
 
-from scaffolder.ui.common.widgets import Hint
+from scaffolder.ui.common.widgets import Hint, NavButton, compact_input, toggle_classes
 from scaffolder.ui.wizard.screens.project import ProjectScreen
 
 from .helpers import step_ready
@@ -46,3 +51,90 @@ async def test_the_first_steps_nodes_are_styled_once_as_it_is_shown(
         await pilot.press("alt+left")
         await step_ready(pilot, ProjectScreen)
         assert applied[id(screen)] == before + 1
+
+
+async def test_no_widget_of_the_first_step_is_styled_before_it_is_mounted(
+    make_app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A class Textual adds to a widget as it is built restyles it on the spot, though it is
+    styled again as it mounts: the fields, radio buttons, checkbox and Next are built with
+    those classes, so adding them changes nothing. Left: each compact field once (setting
+    `compact` first takes its class away, then adds it)."""
+    unattached: Counter[str] = Counter()
+    apply = Stylesheet.apply
+
+    def counting(self: Stylesheet, node: Any, *args: Any, **kwargs: Any) -> Any:
+        if node.parent is None and isinstance(node, Widget) and not isinstance(node, Screen):
+            unattached[type(node).__name__] += 1
+        return apply(self, node, *args, **kwargs)
+
+    monkeypatch.setattr(Stylesheet, "apply", counting)
+    async with make_app().run_test(size=(80, 24)) as pilot:
+        await step_ready(pilot, ProjectScreen)
+        await pilot.pause()
+    assert unattached == {"Input": 4}
+
+
+async def test_the_first_steps_widgets_have_the_classes_textual_gives_them() -> None:
+    """compact_input, toggle_classes and NavButton name the classes Textual adds as such a
+    widget is built: the widgets end up as they would built the usual way."""
+
+    class Both(App):
+        def compose(self) -> ComposeResult:
+            for value in ("acme", ""):
+                yield Input(value, compact=True)
+                yield compact_input(value)
+            for value in (True, False):
+                yield RadioButton("pip", value=value)
+                yield RadioButton("pip", value=value, classes=toggle_classes(value))
+                yield Checkbox("compose", value)
+                yield Checkbox("compose", value, classes=toggle_classes(value))
+            for variant in ("primary", "default"):
+                yield Button("Next", variant=variant)
+                yield NavButton("Next", variant=variant)
+
+    app = Both()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        widgets = list(app.screen.children)
+        pairs = list(zip(widgets[::2], widgets[1::2], strict=True))
+        assert len(pairs) == 8
+        for usual, ours in pairs:
+            assert usual.classes == ours.classes, (usual, ours)
+
+
+async def test_no_garbage_collection_runs_until_the_first_step_is_drawn(make_app) -> None:
+    """Composing and styling step 1 allocates enough to set off dozens of collections, each
+    walking objects that all live on; the collector is off from the app's mount until the
+    step has been drawn, and on again after."""
+    app = make_app()
+    drawn: list[Screen] = []
+    display = app._display
+
+    def recording(screen: Screen, update: Any) -> None:
+        if update is not None:
+            drawn.append(screen)
+        display(screen, update)
+
+    app._display = recording  # type: ignore[method-assign]
+    early: list[int] = []
+
+    def collected(phase: str, info: dict[str, int]) -> None:
+        step_pushed = any(isinstance(s, ProjectScreen) for s in app.screen_stack)
+        if (
+            phase == "start"
+            and step_pushed
+            and not any(isinstance(s, ProjectScreen) for s in drawn)
+        ):
+            early.append(info["generation"])
+
+    gc.callbacks.append(collected)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await step_ready(pilot, ProjectScreen)
+            await pilot.pause()
+            assert drawn and gc.isenabled()
+    finally:
+        gc.callbacks.remove(collected)
+    assert early == []
+    assert gc.isenabled()

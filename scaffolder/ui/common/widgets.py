@@ -17,7 +17,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.style import Style
 from textual.widget import Widget
-from textual.widgets import Button, Static
+from textual.widgets import Button, Input, Static
+from textual.widgets.button import ButtonVariant
 
 
 class NavButton(Button, inherit_css=False):
@@ -47,6 +48,11 @@ class NavButton(Button, inherit_css=False):
         &.-primary:hover { background: $primary-darken-2; }
     }
     """
+
+    def __init__(self, label: str, variant: ButtonVariant = "default", **kwargs) -> None:
+        # Built with the classes Button adds as it is built (see compact_input).
+        classes = "-style-default" if variant == "default" else f"-{variant} -style-default"
+        super().__init__(label, variant, classes=classes, **kwargs)
 
 
 class NavBar(Horizontal):
@@ -223,6 +229,24 @@ class Hint(Static):
             self.update(Text("! " + warning))
         else:
             self.update(Text(text))
+
+
+def compact_input(value: str, **kwargs) -> Input:
+    """A one-line Input holding `value`, built with the class Textual gives it once a value is
+    set (-valid: it has no validators).
+
+    Each class Textual adds to a widget as it is built restyles it on the spot (an Input with
+    its four component classes), though it is styled again as it mounts. Given up front,
+    adding it changes nothing. (Not -textual-compact: setting `compact` takes that class away
+    first, then adds it.) tests/ui/test_first_screen.py checks these are the classes Textual
+    gives such a field."""
+    return Input(value, compact=True, classes="-valid" if value else None, **kwargs)
+
+
+def toggle_classes(value: bool) -> str | None:
+    """The classes a RadioButton or Checkbox built with `value` gets as it is built (-on when
+    set), to give it up front (see compact_input)."""
+    return "-on" if value else None
 
 
 def field(label: str, widget: Widget, hint_id: str, hint: str = "") -> Iterator[Widget]:

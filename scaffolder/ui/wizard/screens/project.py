@@ -10,7 +10,7 @@ from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Static
 
 from scaffolder.catalog import PROVIDERS
 from scaffolder.spec.names import package_name_for
-from scaffolder.ui.common.widgets import Hint, field
+from scaffolder.ui.common.widgets import Hint, compact_input, field, toggle_classes
 from scaffolder.ui.wizard.screens.base import StepScreen
 
 CI_LABELS = {"github": "GitHub Actions", "gitlab": "GitLab CI", "none": "none"}
@@ -50,7 +50,7 @@ class ProjectScreen(StepScreen):
         )
         yield from field(
             LABELS["project-name"],
-            Input(draft.project_name, id="project-name", compact=True),
+            compact_input(draft.project_name, id="project-name"),
             "project-name",
             HINTS["project-name"],
         )
@@ -58,17 +58,15 @@ class ProjectScreen(StepScreen):
         # and a context is a package of the workspace.
         yield Horizontal(
             Static(LABELS["package-name"], classes="field-label"),
-            Input(
+            compact_input(
                 draft.package_name,
                 id="package-name",
-                compact=True,
                 placeholder=package_name_for(draft.project_name),
             ),
             Static(LABELS["contexts"], classes="field-label -beside"),
-            Input(
+            compact_input(
                 draft.contexts_text,
                 id="contexts",
-                compact=True,
                 placeholder="2+ names: a workspace",
             ),
             classes="field-row",
@@ -76,7 +74,7 @@ class ProjectScreen(StepScreen):
         yield Hint(HINTS["package-name"], id="package-name-hint", classes="field-hint")
         yield from field(
             LABELS["target"],
-            Input(draft.target_text(), id="target", compact=True),
+            compact_input(draft.target_text(), id="target"),
             "target",
             HINTS["target"],
         )
@@ -84,7 +82,12 @@ class ProjectScreen(StepScreen):
             "CI",
             RadioSet(
                 *(
-                    RadioButton(label, value=key == draft.ci, id=f"ci-{key}")
+                    RadioButton(
+                        label,
+                        value=key == draft.ci,
+                        id=f"ci-{key}",
+                        classes=toggle_classes(key == draft.ci),
+                    )
                     for key, label in CI_LABELS.items()
                 ),
                 id="ci",
@@ -98,7 +101,12 @@ class ProjectScreen(StepScreen):
             Static("Installer", classes="field-label"),
             RadioSet(
                 *(
-                    RadioButton(name, value=name == draft.installer, id=f"installer-{name}")
+                    RadioButton(
+                        name,
+                        value=name == draft.installer,
+                        id=f"installer-{name}",
+                        classes=toggle_classes(name == draft.installer),
+                    )
                     for name in INSTALLER_HINTS
                 ),
                 id="installer",
@@ -108,7 +116,12 @@ class ProjectScreen(StepScreen):
         )
         yield from field(
             "Compose",
-            Checkbox("docker-compose.yml for local services", draft.compose, id="compose"),
+            Checkbox(
+                "docker-compose.yml for local services",
+                draft.compose,
+                id="compose",
+                classes=toggle_classes(draft.compose),
+            ),
             "compose",
         )
 
