@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from scaffolder.check.common import Collector, ConfiguredSlot
 from scaffolder.check.findings import ERROR
 from scaffolder.check.resolution import Resolved
@@ -107,8 +109,6 @@ class ProjectContext:
         """The composed node tree (nodes carry lines), None for a file not read (`text`);
         UsageError (exit 2) when malformed."""
         if path not in self._yaml:
-            import yaml
-
             loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
             display = self.display(path)
             try:

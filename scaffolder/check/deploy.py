@@ -18,6 +18,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from scaffolder.check.findings import ERROR, WARNING
 from scaffolder.config_tree import resolve
 from scaffolder.deployment import (
@@ -29,7 +31,7 @@ from scaffolder.deployment import (
     server_settings,
     single_writer,
 )
-from scaffolder.project_files import GITHUB_WORKFLOW, GITLAB_CI
+from scaffolder.project_files import GITHUB_WORKFLOW, GITLAB_CI, domain_config
 from scaffolder.spec.environments import PRODUCTION
 
 PROTEAN_ENV = "PROTEAN_ENV"
@@ -224,7 +226,6 @@ def _manifest_containers(
     root: Path, manifests: list[Path], ctx: Any
 ) -> Iterator[tuple[str, str, dict, dict]]:
     """(file, text, Deployment, engine container) for each Deployment in the manifests."""
-    import yaml
 
     for path in manifests:
         relative = path.relative_to(root).as_posix()
@@ -249,7 +250,6 @@ def _runs_config(root: Path, container: dict, config: Path) -> bool:
     """Whether the engine `container` starts reads `config`: its `--domain` module finds it
     first (Protean looks from the module's folder upwards). A command naming no domain, or
     one whose module finds no config of the project, is checked against every config."""
-    from scaffolder.project_files import domain_config
 
     command = container.get("command") or container.get("args") or []
     words = [str(word) for word in command] if isinstance(command, list) else []
@@ -331,7 +331,6 @@ def _engine_container(
 
 def _ci_protean_env(c: Any, file: str, text: str) -> None:
     """A CI job that exports PROTEAN_ENV and also runs pytest --protean-env: the flag loses."""
-    import yaml
 
     try:
         data = yaml.safe_load(text)

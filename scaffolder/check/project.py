@@ -23,6 +23,7 @@ from scaffolder.check.values import environment_rules
 from scaffolder.project_files import CONFIG_NAMES, ConfigFile
 from scaffolder.provider_plugins import InstalledProviders, project_site_dirs
 from scaffolder.spec.environments import BASE
+from scaffolder.workspace import discover
 
 # The rules that read the project's files beyond the config, in order. A new family of rules
 # is a module under scaffolder/check/ with a `rule(ctx: ProjectContext) -> None`, and one
@@ -124,7 +125,6 @@ def run_check(
     (scaffolder.check.workspace_rules). `context` (`check --context`): only what concerns
     that context (check_workspace's `only`); a name the project has not is a UsageError
     naming the ones it has."""
-    from scaffolder.workspace import discover
 
     root = Path(root)
     environ = os.environ if environ is None else environ

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from urllib.parse import urlsplit
 
 from scaffolder.catalog import CONNECTION_KEYS, PROTEAN_DEFAULTS, PROVIDERS, Role
 from scaffolder.check.common import (
@@ -188,7 +189,6 @@ def _connects_locally(tree: object, table: Path) -> bool:
     """The provider table at `table` connects to this machine (its URL, or that URL's
     default, names a local host): a credential's default beside it is the local server's,
     as `postgres:postgres@localhost` is, not a secret."""
-    from urllib.parse import urlsplit
 
     for key in table:
         tree = tree.get(key) if isinstance(tree, dict) else None

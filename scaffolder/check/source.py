@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path as FilePath
 from typing import Any
 
 from scaffolder.catalog import TOP_LEVEL_KEYS
@@ -34,7 +35,6 @@ class Source:
         """UsageError (exit 2) with line and column for malformed TOML, and for what the
         edits refuse to read (scaffolder.inputs.load_toml: nesting over 64 deep, nan and inf):
         one reader, one verdict."""
-        from pathlib import Path as FilePath
 
         try:
             document = load_toml(text, FilePath(file))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import keyword
 import re
+import sys
 
 from scaffolder.errors import UsageError
 
@@ -92,7 +93,6 @@ _SHADOWED = frozenset(
 
 def shadowed_package(name: str) -> str | None:
     """What a package named `name` would shadow, or None."""
-    import sys
 
     if name in sys.stdlib_module_names:
         return "Python's standard library"
