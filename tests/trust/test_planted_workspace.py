@@ -218,4 +218,3 @@ def test_a_planted_project_choice_in_the_record_is_refused(
     assert len(err.strip().splitlines()) == 1, err
     assert ANSWERS_FILE in err and named in err and key in err, err
     assert snapshot(made) == before
-
