@@ -7,7 +7,7 @@ call these, then `reopen.commit`; none of them writes by itself. Every edit goes
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +15,7 @@ from scaffolder.catalog import CONNECTION_KEYS, PROVIDERS, Provider, Role
 from scaffolder.config_tree import (
     Tree,
     base_of,
+    config_strings,
     deliberately_in_memory,
     overlay_names,
     provider_of,
@@ -194,20 +195,8 @@ def _new_table(project: Project, env: str, slot: Slot, provider: Provider) -> di
         variable = followed_variable(project.tree, env, variable)
     local = local_url(project, env, slot, provider)
     # A named broker or cache on Redis: a database number no URL of the config uses.
-    local = local and free_redis_database(local, _strings(project.tree))
+    local = local and free_redis_database(local, config_strings(project.tree))
     return slot_table(env, slot, provider, local, variable)
-
-
-def _strings(tree: Any) -> Iterator[str]:
-    """Every string of the config: the URLs a new slot's local one must not collide with."""
-    if isinstance(tree, str):
-        yield tree
-    elif isinstance(tree, Mapping):
-        for value in tree.values():
-            yield from _strings(value)
-    elif isinstance(tree, list):
-        for value in tree:
-            yield from _strings(value)
 
 
 def in_memory_in_production(project: Project, text: str, slot: Slot) -> str | None:

@@ -45,7 +45,12 @@ def recorded_specs(layout: Layout) -> dict[str, ProjectSpec]:
     `new --answers` of the record would)."""
     from scaffolder.answers import build_spec
     from scaffolder.errors import UsageError
-    from scaffolder.workspace_spec import answers_contexts, context_spec, validate_context_name
+    from scaffolder.workspace_spec import (
+        answers_contexts,
+        context_spec,
+        taken_by,
+        validate_context_name,
+    )
 
     project_answers, contexts = answers_contexts(layout.answers)
     scale = {key: value for key, value in project_answers.items() if key in _SCALE_KEYS}
@@ -61,7 +66,7 @@ def recorded_specs(layout: Layout) -> dict[str, ProjectSpec]:
             # The name becomes the folders its files are written in.
             validate_context_name(name)
             chosen = build_spec(project, answers={**scale, **own})
-            specs[name] = context_spec(chosen, name)
+            specs[name] = context_spec(chosen, name, taken_by(specs.values()))
         except UsageError as error:
             raise UsageError(f"{ANSWERS_FILE}: context {name!r}: {error}") from None
     return specs
