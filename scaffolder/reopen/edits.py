@@ -496,6 +496,7 @@ def overlay_additions(
                 "debug": False,
                 "event_processing": "async",
                 "command_processing": "async",
+                **_secret_key_from_environment(base),
             }
         else:
             additions[(env,)] = {"testing": True}
@@ -527,6 +528,20 @@ def overlay_additions(
                 continue  # in memory already, and in every environment
             additions[(env, *slot.path)] = {"provider": in_memory[slot.role]}
     return additions
+
+
+def _secret_key_from_environment(base: dict[str, Any]) -> dict[str, str]:
+    """Production's secret_key, when base's has a fallback production would take whenever the
+    variable is unset (`protean new`'s `${SECRET_KEY|<a literal key>}`, or a literal): read
+    from the environment with no default, the variable base reads (SECRET_KEY, else), so a
+    deployment that forgets it fails at start-up instead of running on the committed key."""
+    value = base.get("secret_key")
+    if not isinstance(value, str):
+        return {}
+    found = next(references(value), None)
+    if found is not None and found.default is None:
+        return {}  # base reads it with no fallback already: production inherits that
+    return {"secret_key": f"${{{found.name if found is not None else 'SECRET_KEY'}}}"}
 
 
 def add_environments(project: Project, envs: list[str]) -> str:
