@@ -129,3 +129,15 @@ def references(value: Any) -> Iterator[VariableReference]:
             stack.extend(reversed(item.values()))
         elif isinstance(item, list):
             stack.extend(reversed(item))
+
+
+def config_strings(tree: Any) -> Iterator[str]:
+    """Every string of a config: the URLs a new slot's local one must not collide with."""
+    if isinstance(tree, str):
+        yield tree
+    elif isinstance(tree, Mapping):
+        for value in tree.values():
+            yield from config_strings(value)
+    elif isinstance(tree, list):
+        for value in tree:
+            yield from config_strings(value)

@@ -12,7 +12,9 @@ The sharing rules, applied to each context's spec unless the user named the valu
   overlay's `<package>_<context>_test` (`<package>_<context>_<name>_test`), so a suite that
   empties its tables never empties a developer's; read from `<CONTEXT>_DATABASE_URL`
   (`<CONTEXT>_<NAME>_DATABASE_URL`) in every environment, with its own local default in each;
-- caches per context: `<CONTEXT>_CACHE_URL` (same local default server);
+- caches per context: `<CONTEXT>_CACHE_URL` (same local default server), on a local Redis
+  database no context before it uses (free_redis_database, recorded as the context's local
+  URL), so no context reads another's cached keys;
 - one broker and one event store for every context: `BROKER_URL`, `EVENT_STORE_URL` as in a
   single project.
 """
@@ -27,10 +29,10 @@ from typing import Any
 
 from scaffolder.catalog import Provider, Role
 from scaffolder.errors import UsageError
-from scaffolder.spec.environments import BASE, TEST
+from scaffolder.spec.environments import BASE, PRODUCTION, TEST
 from scaffolder.spec.names import validate_package_name
 from scaffolder.spec.project import ProjectSpec
-from scaffolder.spec.slots import Slot, default_local_url
+from scaffolder.spec.slots import Slot, default_local_url, free_redis_database
 
 # Roles that each context has for itself (a variable of its own); the others are shared.
 _OWN_ROLES = (Role.DATABASE, Role.CACHE)
@@ -214,20 +216,57 @@ class ContextSpec(ProjectSpec):
         )
 
 
-def context_spec(project: ProjectSpec, context: str) -> ContextSpec:
+def taken_by(specs: Iterable[ProjectSpec]) -> tuple[str, ...]:
+    """Every local URL `specs` (contexts made before another) write, in every environment but
+    production (which reads a variable): ContextSpec.taken of the next context."""
+    return tuple(
+        url
+        for spec in specs
+        for slot in spec.slots
+        for env in spec.environments.keys() - {PRODUCTION}
+        if (url := spec.local_url(slot, spec.provider(env, slot), env)) is not None
+    )
+
+
+def context_spec(project: ProjectSpec, context: str, taken: Iterable[str]) -> ContextSpec:
     """`project`'s choices as context `context` takes them: its package, its storage, and
     its own variable for every database and cache slot whose variable the user did not name
-    (module docstring)."""
+    (module docstring); `taken`: the local URLs of the contexts before it (taken_by, or the
+    strings of their configs)."""
     refuse_cut_storage(project.package_name, context)
     variables = dict(project.variables)
     for slot in project.slots:
         if slot.role in _OWN_ROLES:
             variables.setdefault(slot, context_variable(context, slot))
     fields = {f.name: getattr(project, f.name) for f in dataclasses.fields(ProjectSpec)}
-    return ContextSpec(
+    spec = ContextSpec(
         **{**fields, "package_name": context, "variables": variables},
         storage=storage_name(project.package_name, context),
     )
+    moved = _own_redis_databases(spec, taken)
+    if not moved:
+        return spec
+    return dataclasses.replace(spec, local_urls={**spec.local_urls, **moved})
+
+
+def _own_redis_databases(spec: ContextSpec, taken: Iterable[str]) -> dict[Slot, str]:
+    """The local URL of each slot of the context on a local Redis database `taken` (or a slot
+    of its own before it) uses, moved to a free one (free_redis_database): a local URL of
+    the context's own, recorded as one (so the record and `new --answers` of it give it
+    back). The default broker is every context's (their events cross through it): it stays."""
+    used = list(taken)
+    moved: dict[Slot, str] = {}
+    for slot in sorted(spec.slots, key=lambda s: s.name not in (None, "default")):
+        envs = sorted(spec.environments.keys() - {PRODUCTION})
+        urls = [url for env in envs if (url := spec.local_url(slot, spec.provider(env, slot), env))]
+        shared = slot.role is Role.BROKER and slot.name in (None, "default")
+        if not shared and slot not in spec.local_urls:
+            freed = next((f for u in urls if (f := free_redis_database(u, used)) != u), None)
+            if freed is not None:
+                moved[slot] = freed
+                urls = [freed]
+        used += urls
+    return moved
 
 
 # PostgreSQL keeps the first 63 bytes of a database name (NAMEDATALEN - 1) and drops the rest

@@ -4,6 +4,7 @@ once however many rules read it."""
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,7 +104,17 @@ class ProjectContext:
         relative = path.relative_to(base)
         if any(part.casefold() == ".git" for part in relative.parts):
             return f"{relative.as_posix()} is inside .git/"
-        return link_out(real_root, relative.as_posix())
+        linked = link_out(real_root, relative.as_posix())
+        if linked is not None:
+            return linked
+        # A named pipe (or a device) blocks a read forever, and is no file of a project.
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
+            return None  # not there: the rule reading it says so
+        if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+            return None
+        return f"{relative.as_posix()} is not a regular file (a named pipe or a device)"
 
     def yaml(self, path: Path) -> Any:
         """The composed node tree (nodes carry lines), None for a file not read (`text`);

@@ -20,7 +20,7 @@ from __future__ import annotations
 import ast
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -99,9 +99,15 @@ def normalized_name(name: str) -> str:
     return text.lower().replace("-", "_")
 
 
-def read_exchange(root: Path, contexts: Sequence[Context]) -> Exchange:
-    """Each context's code read (never run), and who reads whose events."""
-    codes = {context.name: _read_context(root, context) for context in contexts}
+def read_exchange(
+    root: Path, contexts: Sequence[Context], trusted: Mapping[str, Callable[[Path], bool]]
+) -> Exchange:
+    """Each context's code read (never run), and who reads whose events. `trusted[name](path)`:
+    whether a file of context `name` may be read (check's trust gate, ProjectContext.trusted,
+    which reports a file it refuses)."""
+    codes = {
+        context.name: _read_context(root, context, trusted[context.name]) for context in contexts
+    }
     return Exchange(codes, tuple(_crossings(codes)))
 
 
@@ -124,10 +130,10 @@ def _crossings(codes: Mapping[str, ContextCode]) -> Iterator[Crossing]:
                 yield Crossing(code.name, writer, subscription)
 
 
-def _read_context(root: Path, context: Context) -> ContextCode:
+def _read_context(root: Path, context: Context, trusted: Callable[[Path], bool]) -> ContextCode:
     code = ContextCode(context.name)
     top = root.resolve()
-    code.domain, why = _domain_name(top, context)
+    code.domain, why = _domain_name(top, context, trusted)
     if why is not None:
         code.unread = why
     files = _modules(context.folder)
@@ -136,7 +142,7 @@ def _read_context(root: Path, context: Context) -> ContextCode:
         return code
     for path in files:
         relative = _relative(top, path)
-        tree, why = _parse(path, relative)
+        tree, why = _parse(path, relative) if trusted(path) else (None, _refused(relative))
         if tree is None:
             code.unread = code.unread or why
             continue
@@ -175,13 +181,21 @@ def _parse(path: Path, relative: str) -> tuple[ast.Module | None, str]:
         return None, f"{relative} cannot be read ({type(error).__name__})"
 
 
-def _domain_name(top: Path, context: Context) -> tuple[str | None, str | None]:
+def _refused(relative: str) -> str:
+    return f"{relative} is not read (a link out of the project or into .git/)"
+
+
+def _domain_name(
+    top: Path, context: Context, trusted: Callable[[Path], bool]
+) -> tuple[str | None, str | None]:
     """The normalized name of the context's `Domain(name=...)` (or its second positional
     argument), and why it cannot be read."""
     module = context.domain_module
     if module is None:
         return None, "its folder has no domain.py declaring its Domain"
     relative = _relative(top, module)
+    if not trusted(module):
+        return None, _refused(relative)
     tree, why = _parse(module, relative)
     if tree is None:
         return None, why

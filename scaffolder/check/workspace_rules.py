@@ -82,7 +82,8 @@ def check_workspace(
         # The contexts' code is read only when their event stores or brokers differ.
         from scaffolder.check.event_exchange import read_exchange
 
-        exchange = read_exchange(workspace.root, workspace.contexts)
+        gates = {context.name: check.ctx.trusted for context, check in pairs}
+        exchange = read_exchange(workspace.root, workspace.contexts, gates)
         diverging(uses, Role.EVENT_STORE, "workspace-event-store", "event store", exchange)
         diverging(uses, Role.BROKER, "workspace-broker", "default broker", exchange)
     for context, check in pairs:
@@ -396,11 +397,15 @@ def _compose_databases(
 ) -> dict[int, tuple[frozenset[str], str, str]]:
     """Host port -> (databases created, service, where they are created) for each database
     server the compose file publishes."""
+    # Read through check's trust gate (ProjectContext.text), as every rule reads: a file
+    # linked out of the project or into .git/ is refused, never read.
     root = ctx.yaml(compose)
-    text = compose.read_text(encoding="utf-8", errors="replace")
+    text = ctx.text(compose, lenient=True)
+    if root is None or text is None:
+        return {}
     scripts = scripts_run(ctx.root, text)
     created = created_databases(
-        "\n".join([text, *(s.read_text(encoding="utf-8", errors="replace") for s in scripts)])
+        "\n".join([text, *(ctx.text(s, lenient=True) or "" for s in scripts)])
     )
     top = ctx.root.resolve()
     where = ", ".join(s.relative_to(top).as_posix() for s in scripts) or ctx.display(compose)

@@ -51,7 +51,7 @@ def workspace_spec(
 ) -> WorkspaceSpec:
     from scaffolder.answers import build_spec
     from scaffolder.commands.new_spec import starting_spec
-    from scaffolder.workspace_spec import answers_contexts, context_spec, split_qualified
+    from scaffolder.workspace_spec import answers_contexts, context_spec, split_qualified, taken_by
 
     project_answers, answered = answers_contexts(answers or {})
     names = context_names(args.contexts, answered)
@@ -75,7 +75,7 @@ def workspace_spec(
             )
         except UsageError as error:
             raise UsageError(f"context {context!r}: {error}") from None
-        contexts[context] = context_spec(chosen, context)
+        contexts[context] = context_spec(chosen, context, taken_by(contexts.values()))
     return WorkspaceSpec(project, contexts)
 
 

@@ -7,7 +7,7 @@ call these, then `reopen.commit`; none of them writes by itself. Every edit goes
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +15,7 @@ from scaffolder.catalog import CONNECTION_KEYS, PROVIDERS, Provider, Role
 from scaffolder.config_tree import (
     Tree,
     base_of,
+    config_strings,
     deliberately_in_memory,
     overlay_names,
     provider_of,
@@ -194,20 +195,8 @@ def _new_table(project: Project, env: str, slot: Slot, provider: Provider) -> di
         variable = followed_variable(project.tree, env, variable)
     local = local_url(project, env, slot, provider)
     # A named broker or cache on Redis: a database number no URL of the config uses.
-    local = local and free_redis_database(local, _strings(project.tree))
+    local = local and free_redis_database(local, config_strings(project.tree))
     return slot_table(env, slot, provider, local, variable)
-
-
-def _strings(tree: Any) -> Iterator[str]:
-    """Every string of the config: the URLs a new slot's local one must not collide with."""
-    if isinstance(tree, str):
-        yield tree
-    elif isinstance(tree, Mapping):
-        for value in tree.values():
-            yield from _strings(value)
-    elif isinstance(tree, list):
-        for value in tree:
-            yield from _strings(value)
 
 
 def in_memory_in_production(project: Project, text: str, slot: Slot) -> str | None:
@@ -507,6 +496,7 @@ def overlay_additions(
                 "debug": False,
                 "event_processing": "async",
                 "command_processing": "async",
+                **_secret_key_from_environment(base),
             }
         else:
             additions[(env,)] = {"testing": True}
@@ -538,6 +528,20 @@ def overlay_additions(
                 continue  # in memory already, and in every environment
             additions[(env, *slot.path)] = {"provider": in_memory[slot.role]}
     return additions
+
+
+def _secret_key_from_environment(base: dict[str, Any]) -> dict[str, str]:
+    """Production's secret_key, when base's has a fallback production would take whenever the
+    variable is unset (`protean new`'s `${SECRET_KEY|<a literal key>}`, or a literal): read
+    from the environment with no default, the variable base reads (SECRET_KEY, else), so a
+    deployment that forgets it fails at start-up instead of running on the committed key."""
+    value = base.get("secret_key")
+    if not isinstance(value, str):
+        return {}
+    found = next(references(value), None)
+    if found is not None and found.default is None:
+        return {}  # base reads it with no fallback already: production inherits that
+    return {"secret_key": f"${{{found.name if found is not None else 'SECRET_KEY'}}}"}
 
 
 def add_environments(project: Project, envs: list[str]) -> str:

@@ -74,6 +74,7 @@ def _new_context_spec(layout: Layout, name: str, sets: list[str], like: str | No
     choices, the choices of context `like` (same as it), then `sets`, then the sharing rules
     (its own variables and storage, never `like`'s)."""
     from scaffolder.answers import build_spec
+    from scaffolder.config_tree import config_strings
     from scaffolder.spec.defaults import default_spec
     from scaffolder.workspace_spec import context_spec
 
@@ -103,7 +104,9 @@ def _new_context_spec(layout: Layout, name: str, sets: list[str], like: str | No
         chosen = build_spec(start, answers=answers, sets=sets)
     except UsageError as error:
         raise UsageError(f"context {name!r}: {error}") from None
-    return context_spec(chosen, name)
+    # Its caches take a local Redis database no context of the workspace uses.
+    taken = [text for tree in layout.trees.values() for text in config_strings(tree)]
+    return context_spec(chosen, name, taken)
 
 
 def _refuse_taken(layout: Layout, name: str) -> None:

@@ -48,7 +48,12 @@ def recorded_specs(layout: Layout) -> dict[str, ProjectSpec]:
     as an edit, which re-derives from the contexts on disk, drops it from the record."""
     from scaffolder.answers import build_spec
     from scaffolder.errors import UsageError
-    from scaffolder.workspace_spec import answers_contexts, context_spec, validate_context_name
+    from scaffolder.workspace_spec import (
+        answers_contexts,
+        context_spec,
+        taken_by,
+        validate_context_name,
+    )
 
     project_answers, contexts = answers_contexts(layout.answers)
     scale = {key: value for key, value in project_answers.items() if key in _SCALE_KEYS}
@@ -64,7 +69,7 @@ def recorded_specs(layout: Layout) -> dict[str, ProjectSpec]:
             # The name becomes the folders its files are written in.
             validate_context_name(name)
             chosen = build_spec(project, answers={**scale, **own})
-            spec = context_spec(chosen, name)
+            spec = context_spec(chosen, name, taken_by(specs.values()))
         except UsageError as error:
             raise UsageError(f"{ANSWERS_FILE}: context {name!r}: {error}") from None
         if name in layout.trees:

@@ -134,3 +134,23 @@ def test_the_json_finding_names_the_link(project: Path) -> None:
     refused = [f for f in found["findings"] if f["code"] == "untrusted-link"]
     assert refused and refused[0]["file"] == ".env.example"
     assert os.path.islink(project / ".env.example")
+
+
+def test_the_gate_refuses_a_named_pipe_as_it_refuses_a_link(project: Path) -> None:
+    """A named pipe blocks a read forever: ProjectContext.text refuses one in one
+    `untrusted-link` finding naming it, and reads nothing (the rules' own lookups skip one
+    as no file: tests/workspace/test_check's named pipes)."""
+    from scaffolder.check.project import check_context
+    from scaffolder.project_files import ConfigFile
+    from scaffolder.provider_plugins import InstalledProviders
+
+    pipe = project / "notes.txt"
+    os.mkfifo(pipe)
+    checked = check_context(
+        project, ConfigFile(project / "domain.toml", ()), (), {}, InstalledProviders()
+    )
+    assert checked.ctx.text(pipe) is None
+    refused = [f for f in checked.ctx.collector.findings if f.code == "untrusted-link"]
+    assert [(f.file, f.message.split(";")[0]) for f in refused] == [
+        ("notes.txt", "notes.txt is not a regular file (a named pipe or a device)")
+    ]

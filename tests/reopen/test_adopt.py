@@ -7,6 +7,7 @@ its workflow by adding lines (merge_ci.adopt_workflow).
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -294,3 +295,27 @@ def test_adopted_fixture_is_idempotent_and_keeps_no_copy_of_the_secret(protean_n
     result = cli("ci --project", root)
     assert result.code == 0, result.err
     assert snapshot(root) == before
+
+
+def test_add_env_production_reads_the_secret_key_from_the_environment(protean_new_project, cli):
+    """`protean new` writes `secret_key = "${SECRET_KEY|<a literal key>}"` in base: the
+    production overlay reads SECRET_KEY with no fallback, so check has no literal-secret on
+    our own output, and Protean's loader takes the deployment's key (and fails without one)."""
+    root = protean_new_project
+    config = root / "src" / "acme" / "domain.toml"
+    assert cli("add-env production test memory --project", root).code == 0
+    assert config_tree(config)["production"]["secret_key"] == "${SECRET_KEY}"
+    checked = cli("check --format json --project", root)
+    codes = [f["code"] for f in json.loads(checked.out)["findings"]]
+    assert "literal-secret" not in codes, checked.out
+
+    # The deployment sets every variable production reads (servers' URLs, the key).
+    names = variable_names(config_tree(config))
+    deploy = {name: "redis://deployed:6379/0" for name in names} | {"SECRET_KEY": "deployed"}
+    deployed = load_config(config.parent, "production", deploy, names)
+    assert deployed["secret_key"] == "deployed"
+    without = {name: value for name, value in deploy.items() if name != "SECRET_KEY"}
+    with pytest.raises(Exception, match="SECRET_KEY"):
+        load_config(config.parent, "production", without, names)
+    # Locally, base keeps its own fallback, as `protean new` wrote it.
+    assert load_config(config.parent, "base", clear=["SECRET_KEY"])["secret_key"].startswith("eda6")

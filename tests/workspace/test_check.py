@@ -5,7 +5,9 @@ The workspaces are hand-made (tests/workspace/layouts.py)."""
 from __future__ import annotations
 
 import json
+import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -370,3 +372,95 @@ def test_check_an_unknown_context_is_one_line_naming_the_contexts(
     assert result.code == 2
     (line,) = result.err.strip().splitlines()
     assert "'shiping'" in line and "ordering, payments" in line, line
+
+
+# --- the workspace rules read through check's trust gate ------------------------------------
+
+
+@pytest.fixture
+def opened() -> Iterator[list[str]]:
+    """Every path this process opens while the test runs (an audit hook: it sees every open,
+    whatever reads the file)."""
+    import sys
+
+    found: list[str] = []
+    active = [True]
+
+    def hook(event: str, args: tuple) -> None:
+        if active[0] and event == "open" and isinstance(args[0], str | Path):
+            found.append(os.path.realpath(args[0]))
+
+    sys.addaudithook(hook)
+    yield found
+    active[0] = False  # an audit hook cannot be removed
+
+
+def _untrusted(findings) -> list[str]:
+    return [f.file for f in findings if f.code == "untrusted-link"]
+
+
+def test_a_compose_file_linked_out_of_the_project_is_not_read(tmp_path: Path, opened) -> None:
+    root = workspace(tmp_path / "shop")
+    outside = tmp_path / "outside.yml"
+    outside.write_text((root / "docker-compose.yml").read_text())
+    (root / "docker-compose.yml").unlink()
+    (root / "docker-compose.yml").symlink_to(outside)
+    opened.clear()  # what the test itself wrote
+    findings = run_check(root, environ={}).findings
+    assert "docker-compose.yml" in _untrusted(findings)
+    assert str(outside.resolve()) not in opened
+
+
+def test_an_init_script_linked_into_git_is_not_read(tmp_path: Path, opened) -> None:
+    root = workspace(tmp_path / "shop")
+    script = root / "ops/initdb/10-databases.sh"
+    planted = root / ".git/hooks/databases.sh"
+    planted.parent.mkdir(parents=True)
+    planted.write_text(script.read_text())
+    script.unlink()
+    script.symlink_to(planted)
+    opened.clear()
+    findings = run_check(root, environ={}).findings
+    assert _untrusted(findings), findings
+    assert str(planted.resolve()) not in opened
+
+
+def test_a_domain_module_linked_out_of_the_project_is_not_read(tmp_path: Path, opened) -> None:
+    """The contexts' code is read when their event stores differ: a domain.py linked out of
+    the project is refused as any file is, and the warning says the code could not be read."""
+    root = workspace(tmp_path / "shop")
+    _edit(root / "src/payments/domain.toml", "15433/message_store", "15434/message_store")
+    module = root / "src/payments/domain.py"
+    outside = tmp_path / "domain.py"
+    outside.write_text(module.read_text())
+    module.unlink()
+    module.symlink_to(outside)
+    opened.clear()
+    findings = run_check(root, environ={}).findings
+    assert "src/payments/domain.py" in _untrusted(findings), findings
+    assert str(outside.resolve()) not in opened
+    warned = [f for f in findings if f.code == "workspace-event-store"]
+    assert warned and "cannot tell" in warned[0].message, warned
+
+
+def test_named_pipes_in_a_workspace_are_not_read(tmp_path: Path) -> None:
+    """A named pipe where check would read a file (an init script, a context's module, its
+    domain.py, the compose file's init folder) never blocks it: run as a user runs it."""
+    import subprocess
+    import sys
+
+    root = workspace(tmp_path / "shop")
+    _edit(root / "src/payments/domain.toml", "15433/message_store", "15434/message_store")
+    for relative in ("ops/initdb/20-more.sh", "src/ordering/handlers.py", "src/payments/domain.py"):
+        path = root / relative
+        path.unlink(missing_ok=True)
+        os.mkfifo(path)
+    done = subprocess.run(
+        [sys.executable, "-m", "scaffolder", "check", "--project", str(root)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode in (0, 1), done.stderr
+    assert "workspace-event-store" in done.stdout, done.stdout

@@ -36,7 +36,7 @@ SERVER = st.fixed_dictionaries(
 
 
 def _tree(name: str, server: dict) -> dict:
-    tree = config_tree(context_spec(default_spec("shop"), name))
+    tree = config_tree(context_spec(default_spec("shop"), name, ()))
     production = tree["production"]
     production["server"] = {
         "default_subscription_type": server["default_subscription_type"],

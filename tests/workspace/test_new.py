@@ -202,8 +202,45 @@ def test_one_choice_in_any_placement_writes_the_same_configs(tmp_path_factory, p
     for context, (key, value) in picks:
         section["contexts"][context][key] = value
     assert flags == top == _trees(base, section, tmp)
-    # A choice made for one context leaves the other as the defaults make it.
+    # A choice made for one context leaves the other as the defaults make it, but for the
+    # local Redis database its cache takes: one the contexts before it leave free.
     untouched = {c for c in ("ordering", "catalogue") if c not in {p[0] for p in picks}}
     plain = _trees(base, None, tmp)
     for context in untouched:
-        assert flags[context] == plain[context]
+        assert _any_redis_database(flags[context]) == _any_redis_database(plain[context])
+
+
+def _any_redis_database(tree: dict) -> str:
+    import json
+    import re
+
+    return re.sub(r"(redis://[^/\"|}]*/)\d+", r"\1N", json.dumps(tree, sort_keys=True))
+
+
+def _redis_databases(root: Path, context: str) -> dict[str, set[str]]:
+    """variable -> the Redis databases its local defaults name, in any environment of context
+    `context`'s config (`${ORDERING_CACHE_URL|redis://localhost:6379/2}`)."""
+    import re
+
+    text = (root / "src" / context / "domain.toml").read_text()
+    found: dict[str, set[str]] = {}
+    for variable, number in re.findall(r"\$\{(\w+)\|redis://[^/|}]*/(\d+)\}", text):
+        found.setdefault(variable, set()).add(number)
+    return found
+
+
+def test_each_contexts_cache_has_a_redis_database_of_its_own(cli, tmp_path: Path) -> None:
+    """Every context reads its own cache variable; its local default is a Redis database no
+    other context (nor the shared broker) uses, so no context reads another's cached keys;
+    the default broker stays one for all (events cross through it). add-context too."""
+    root = tmp_path / "hw"
+    redis = ["--set", "base.brokers.default=redis", "--set", "base.caches.default=redis"]
+    contexts = ["ordering", "billing", "shipping"]
+    made = cli(["new", root, *[f"--context={c}" for c in contexts], "--defaults", *redis])
+    assert made.code == 0, made.err
+    assert cli("add-context returns --project", root).code == 0
+    numbers = {c: _redis_databases(root, c) for c in [*contexts, "returns"]}
+    assert all(n["BROKER_URL"] == {"0"} for n in numbers.values()), numbers
+    caches = [n[f"{c.upper()}_CACHE_URL"] for c, n in numbers.items()]
+    assert all(len(each) == 1 for each in caches), numbers
+    assert len(set.union(*caches)) == len(caches) and {"0"} not in caches, numbers

@@ -8,11 +8,12 @@ the project (`check_project`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from textual.content import Content
+    from textual.screen import Screen
 
     from scaffolder.check import Finding
 
@@ -88,3 +89,29 @@ def findings_content(
         if fixes:
             parts.append((f"\n    fix: {finding.fix}", "$text-muted"))
     return Content.assemble(*parts)
+
+
+async def show_check_report(
+    screen: Screen,
+    findings: Sequence[Finding],
+    *,
+    title: str,
+    nothing: str,
+    summary: str,
+    say: Callable[[str, bool], None],
+) -> None:
+    """`protean-init check`'s findings in a dialog over `screen`, titled `title` and their
+    tally (`nothing` when there are none, `summary` under it); `say(line, errors)` puts the
+    title in the screen's status line first, where it stays under the dialog and after."""
+    from rich.text import Text
+
+    from scaffolder.check import tally
+    from scaffolder.ui.common.preview import ReportModal
+
+    body = findings_content(findings, locations=True) if findings else Text(nothing)
+    title = f"{title}: {tally(findings)}"
+    errors = any(f.severity == "error" for f in findings)
+    say(title, errors)
+    await screen.app.push_screen_wait(
+        ReportModal(title, body, summary=summary, confirm=None, error=errors)
+    )

@@ -252,7 +252,7 @@ class Draft(SpecBuilder):
     def build_workspace(self) -> WorkspaceSpec:
         """The workspace these choices make: the project's names, CI, deploy and scale, and
         each context's grid, under the workspace's sharing rules (scaffolder.workspace_spec)."""
-        from scaffolder.workspace_spec import WorkspaceSpec, context_spec
+        from scaffolder.workspace_spec import WorkspaceSpec, context_spec, taken_by
 
         project = self.build()
         contexts = {}
@@ -274,7 +274,7 @@ class Draft(SpecBuilder):
                 spec = chosen.build()
             except UsageError as error:
                 raise UsageError(f"context {name!r}: {error}") from None
-            contexts[name] = context_spec(spec, name)
+            contexts[name] = context_spec(spec, name, taken_by(contexts.values()))
         return WorkspaceSpec(project, contexts)
 
     # --- step 1: project ------------------------------------------------------------------

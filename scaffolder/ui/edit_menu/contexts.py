@@ -149,26 +149,15 @@ class ContextPickerScreen(Screen):
 
     @work(exclusive=True, group="report")
     async def show_findings(self, findings: list) -> None:
-        from scaffolder.check import tally
-        from scaffolder.ui.common.findings import findings_content
-        from scaffolder.ui.common.preview import ReportModal
+        from scaffolder.ui.common.findings import show_check_report
 
-        body = (
-            findings_content(findings, locations=True)
-            if findings
-            else Text("✓ Nothing to report in any context.")
-        )
-        title = f"protean-init check, every context: {tally(findings)}"
-        errors = any(f.severity == "error" for f in findings)
-        self.set_status(title, errors)
-        await self.app.push_screen_wait(
-            ReportModal(
-                title,
-                body,
-                summary="The findings of `protean-init check` at the workspace's root.",
-                confirm=None,
-                error=errors,
-            )
+        await show_check_report(
+            self,
+            findings,
+            title="protean-init check, every context",
+            nothing="✓ Nothing to report in any context.",
+            summary="The findings of `protean-init check` at the workspace's root.",
+            say=self.set_status,
         )
 
 

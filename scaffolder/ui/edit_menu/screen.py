@@ -684,24 +684,13 @@ class EditScreen(Screen):
 
     @work(exclusive=True, group="action")
     async def show_findings(self, findings: list[Finding]) -> None:
-        from scaffolder.check import tally
-        from scaffolder.ui.common.findings import findings_content
-        from scaffolder.ui.common.preview import ReportModal
+        from scaffolder.ui.common.findings import show_check_report
 
-        body = (
-            findings_content(findings, locations=True)
-            if findings
-            else Text("✓ Nothing to report: Protean will read this configuration as meant.")
-        )
-        title = f"protean-init check: {tally(findings)}"
-        errors = any(f.severity == "error" for f in findings)
-        self.set_status(title, "error" if errors else "")  # stays under the dialog, and after
-        await self.app.push_screen_wait(
-            ReportModal(
-                title,
-                body,
-                summary="The same findings as `protean-init check` prints, most serious first.",
-                confirm=None,
-                error=errors,
-            )
+        await show_check_report(
+            self,
+            findings,
+            title="protean-init check",
+            nothing="✓ Nothing to report: Protean will read this configuration as meant.",
+            summary="The same findings as `protean-init check` prints, most serious first.",
+            say=lambda line, errors: self.set_status(line, "error" if errors else ""),
         )
