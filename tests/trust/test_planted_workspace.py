@@ -219,3 +219,38 @@ def test_a_planted_project_choice_in_the_record_is_refused(
     assert ANSWERS_FILE in err and named in err and key in err, err
     assert snapshot(made) == before
 
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["set", "production.debug=true", "--context", "billing"],
+        ["derive"],
+        ["deploy", "kubernetes"],
+        ["add-context", "pay"],
+        ["upgrade", "--dry-run"],
+    ],
+    ids=" ".join,
+)
+def test_an_answers_record_linked_out_of_the_project_is_not_read(
+    cli, made: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str]
+) -> None:
+    """The answers record as a link to a file of the user's (`.copier-answers...yml ->
+    ~/private.yml`) is not read, as a config linked out is not: its values went into the
+    workspace's identity and were quoted back in errors (`invalid value '<the user's line>'
+    for ci`). One line naming the link and its target, nothing written."""
+    private = tmp_path / "outside" / "private.yml"
+    private.parent.mkdir()
+    private.write_text(
+        "project_name: shop\npackage_name: shop\nci: hunter2-private\ncontexts:\n"
+        "  ordering: {}\n  billing: {}\n"
+    )
+    (made / ANSWERS_FILE).unlink()
+    (made / ANSWERS_FILE).symlink_to(private)
+    before = snapshot(made)
+    if argv[0] == "upgrade":
+        monkeypatch.setenv(TEST_VERSION_ENV, NEXT)
+    code, out, err = cli(argv, "--project", made)
+    assert code == 2, out + err
+    assert "hunter2" not in out + err, out + err
+    assert len(err.strip().splitlines()) == 1 and "outside the project" in err, err
+    assert snapshot(made) == before
