@@ -254,3 +254,35 @@ def test_an_answers_record_linked_out_of_the_project_is_not_read(
     assert "hunter2" not in out + err, out + err
     assert len(err.strip().splitlines()) == 1 and "outside the project" in err, err
     assert snapshot(made) == before
+
+
+@pytest.mark.parametrize("kind", ["workspace", "single project"])
+@pytest.mark.parametrize("linked", ["docker-compose.yml", ".github/workflows/ci.yml"])
+@pytest.mark.parametrize("dry_run", [True, False], ids=["dry-run", "write"])
+def test_upgrade_reads_no_file_through_a_link_out_of_the_project(
+    cli,
+    made: Path,
+    tmp_path: Path,
+    generated_projects: GeneratedProjects,
+    monkeypatch: pytest.MonkeyPatch,
+    kind: str,
+    linked: str,
+    dry_run: bool,
+) -> None:
+    """A file upgrade merges that is a link to a file of the user's (`docker-compose.yml ->
+    ~/private`) is not read: upgrade merged the user's file with the new templates and
+    printed it in its conflict report. One line naming the link, nothing written."""
+    root = made if kind == "workspace" else generated_projects.copy(tmp_path / "one" / "shop")
+    private = tmp_path / "outside" / "private"
+    private.parent.mkdir()
+    private.write_text("hunter2-private-line\n")
+    (root / linked).unlink()
+    (root / linked).symlink_to(private)
+    before = snapshot(root)
+    monkeypatch.setenv(TEST_VERSION_ENV, NEXT)
+    code, out, err = cli(["upgrade", *(["--dry-run"] if dry_run else [])], "--project", root)
+    assert "hunter2" not in out + err, out + err
+    assert code == 2, out + err
+    assert len(err.strip().splitlines()) == 1 and "outside the project" in err, err
+    assert snapshot(root) == before
+    assert private.read_text() == "hunter2-private-line\n"
