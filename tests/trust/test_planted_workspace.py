@@ -286,3 +286,13 @@ def test_upgrade_reads_no_file_through_a_link_out_of_the_project(
     assert len(err.strip().splitlines()) == 1 and "outside the project" in err, err
     assert snapshot(root) == before
     assert private.read_text() == "hunter2-private-line\n"
+
+
+def test_deploy_names_a_context_with_a_line_break_on_one_line(cli, made: Path) -> None:
+    """`deploy --context` at a workspace is refused (the deployment is every context's); the
+    refusal quotes the value escaped, so a line break in it cannot split the error."""
+    before = snapshot(made)
+    code, out, err = cli(["deploy", "kubernetes", "--context", "billing\nx"], "--project", made)
+    assert code == 2, out + err
+    assert len(err.strip().splitlines()) == 1 and "'billing\\nx'" in err, err
+    assert snapshot(made) == before
