@@ -296,3 +296,17 @@ def test_deploy_names_a_context_with_a_line_break_on_one_line(cli, made: Path) -
     assert code == 2, out + err
     assert len(err.strip().splitlines()) == 1 and "'billing\\nx'" in err, err
     assert snapshot(made) == before
+
+
+def test_the_wizard_names_a_context_postgresql_would_cut_in_its_field() -> None:
+    """The wizard's contexts field says what `new --context` refuses (its error is the
+    field's, shown before the review), not a failure once every screen is filled in."""
+    from scaffolder.spec.defaults import default_spec
+    from scaffolder.ui.common.state import Draft
+
+    draft = Draft.from_spec(default_spec("shop", "shop"), Path("shop"))
+    draft.contexts_text = f"{LONG} billing"
+    error = draft.project_errors().get("contexts", "")
+    assert "invalid context name" in error and str(POSTGRES_NAME_BYTES) in error, error
+    draft.contexts_text = f"{LONG[:52]} billing"
+    assert "contexts" not in draft.project_errors()
