@@ -173,7 +173,7 @@ def require_config(root: Path) -> ConfigFile:
     return config
 
 
-def refuse_outside(root: Path, path: Path) -> None:
+def refuse_outside(root: Path, path: Path, what: str = "config") -> None:
     """A config that is a link out of the project or into .git/, or lies behind one (a
     context folder `src/ordering -> /elsewhere`), is not read: a planted
     `domain.toml -> ~/.ssh/config` must not have check or an edit quote the user's file. The
@@ -185,7 +185,7 @@ def refuse_outside(root: Path, path: Path) -> None:
     if why is None:
         return
     hatch = f" (set {FOLLOW_LINKS_ENV}=1 to read it)" if why.endswith("the project") else ""
-    raise UsageError(f"{why}: protean-init reads no config through it{hatch}")
+    raise UsageError(f"{why}: protean-init reads no {what} through it{hatch}")
 
 
 def compose_file(root: Path) -> Path | None:
@@ -203,6 +203,9 @@ def read_answers(root: Path) -> dict[str, Any]:
     path = root / ANSWERS_FILE
     if not path.is_file():
         return {}
+    # A link out of the project (or into .git/) is not read, as a config is not: its values
+    # would be quoted back in errors.
+    refuse_outside(root, path, "answers record")
     import yaml
 
     from scaffolder.errors import yaml_error_text

@@ -185,7 +185,7 @@ def _run_workspace(args: argparse.Namespace) -> int:
 
     if args.context is not None:
         raise UsageError(
-            f"--context {args.context}: a workspace's deployment and scale are every "
+            f"--context {args.context!r}: a workspace's deployment and scale are every "
             "context's (one image, an engine per context); run deploy without --context; "
             "nothing written"
         )

@@ -368,8 +368,11 @@ def _upgrade_file(
 ) -> _Step | None:
     """What becomes of one file; None: it stays as it is and there is nothing to say."""
     from scaffolder.generated_record import through_link
+    from scaffolder.project_files import refuse_outside
 
     disk = root / relative
+    # A link out of the project is not read: the merge would print the user's file.
+    refuse_outside(root, disk, "file")
     raw = disk.read_bytes() if disk.is_file() else None
     if raw is None:
         if theirs is None:

@@ -218,3 +218,95 @@ def test_a_planted_project_choice_in_the_record_is_refused(
     assert len(err.strip().splitlines()) == 1, err
     assert ANSWERS_FILE in err and named in err and key in err, err
     assert snapshot(made) == before
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["set", "production.debug=true", "--context", "billing"],
+        ["derive"],
+        ["deploy", "kubernetes"],
+        ["add-context", "pay"],
+        ["upgrade", "--dry-run"],
+    ],
+    ids=" ".join,
+)
+def test_an_answers_record_linked_out_of_the_project_is_not_read(
+    cli, made: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str]
+) -> None:
+    """The answers record as a link to a file of the user's (`.copier-answers...yml ->
+    ~/private.yml`) is not read, as a config linked out is not: its values went into the
+    workspace's identity and were quoted back in errors (`invalid value '<the user's line>'
+    for ci`). One line naming the link and its target, nothing written."""
+    private = tmp_path / "outside" / "private.yml"
+    private.parent.mkdir()
+    private.write_text(
+        "project_name: shop\npackage_name: shop\nci: hunter2-private\ncontexts:\n"
+        "  ordering: {}\n  billing: {}\n"
+    )
+    (made / ANSWERS_FILE).unlink()
+    (made / ANSWERS_FILE).symlink_to(private)
+    before = snapshot(made)
+    if argv[0] == "upgrade":
+        monkeypatch.setenv(TEST_VERSION_ENV, NEXT)
+    code, out, err = cli(argv, "--project", made)
+    assert code == 2, out + err
+    assert "hunter2" not in out + err, out + err
+    assert len(err.strip().splitlines()) == 1 and "outside the project" in err, err
+    assert snapshot(made) == before
+
+
+@pytest.mark.parametrize("kind", ["workspace", "single project"])
+@pytest.mark.parametrize("linked", ["docker-compose.yml", ".github/workflows/ci.yml"])
+@pytest.mark.parametrize("dry_run", [True, False], ids=["dry-run", "write"])
+def test_upgrade_reads_no_file_through_a_link_out_of_the_project(
+    cli,
+    made: Path,
+    tmp_path: Path,
+    generated_projects: GeneratedProjects,
+    monkeypatch: pytest.MonkeyPatch,
+    kind: str,
+    linked: str,
+    dry_run: bool,
+) -> None:
+    """A file upgrade merges that is a link to a file of the user's (`docker-compose.yml ->
+    ~/private`) is not read: upgrade merged the user's file with the new templates and
+    printed it in its conflict report. One line naming the link, nothing written."""
+    root = made if kind == "workspace" else generated_projects.copy(tmp_path / "one" / "shop")
+    private = tmp_path / "outside" / "private"
+    private.parent.mkdir()
+    private.write_text("hunter2-private-line\n")
+    (root / linked).unlink()
+    (root / linked).symlink_to(private)
+    before = snapshot(root)
+    monkeypatch.setenv(TEST_VERSION_ENV, NEXT)
+    code, out, err = cli(["upgrade", *(["--dry-run"] if dry_run else [])], "--project", root)
+    assert "hunter2" not in out + err, out + err
+    assert code == 2, out + err
+    assert len(err.strip().splitlines()) == 1 and "outside the project" in err, err
+    assert snapshot(root) == before
+    assert private.read_text() == "hunter2-private-line\n"
+
+
+def test_deploy_names_a_context_with_a_line_break_on_one_line(cli, made: Path) -> None:
+    """`deploy --context` at a workspace is refused (the deployment is every context's); the
+    refusal quotes the value escaped, so a line break in it cannot split the error."""
+    before = snapshot(made)
+    code, out, err = cli(["deploy", "kubernetes", "--context", "billing\nx"], "--project", made)
+    assert code == 2, out + err
+    assert len(err.strip().splitlines()) == 1 and "'billing\\nx'" in err, err
+    assert snapshot(made) == before
+
+
+def test_the_wizard_names_a_context_postgresql_would_cut_in_its_field() -> None:
+    """The wizard's contexts field says what `new --context` refuses (its error is the
+    field's, shown before the review), not a failure once every screen is filled in."""
+    from scaffolder.spec.defaults import default_spec
+    from scaffolder.ui.common.state import Draft
+
+    draft = Draft.from_spec(default_spec("shop", "shop"), Path("shop"))
+    draft.contexts_text = f"{LONG} billing"
+    error = draft.project_errors().get("contexts", "")
+    assert "invalid context name" in error and str(POSTGRES_NAME_BYTES) in error, error
+    draft.contexts_text = f"{LONG[:52]} billing"
+    assert "contexts" not in draft.project_errors()

@@ -275,7 +275,7 @@ def test_deploy_with_a_context_is_refused_in_one_line(
     before = snapshot(root)
     code, _out, err = _cli(capsys, root, "deploy", "kubernetes", "--context", "ordering")
     assert code == 2
-    assert err.count("\n") == 1 and "--context ordering" in err and "every context" in err
+    assert err.count("\n") == 1 and "--context 'ordering'" in err and "every context" in err
     assert snapshot(root) == before
 
 

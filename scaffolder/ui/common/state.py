@@ -173,9 +173,10 @@ class Draft(SpecBuilder):
         names = self.context_names()
         if len(names) < 2:
             return None
-        from scaffolder.workspace_spec import validate_context_names
+        from scaffolder.workspace_spec import refuse_cut_storage, validate_context_names
 
-        return error_of(validate_context_names, names)
+        cut = (error_of(refuse_cut_storage, self.package_name, name) for name in names)
+        return error_of(validate_context_names, names) or next(filter(None, cut), None)
 
     def grid(self, context: str) -> Draft:
         """The grid `context` shows: its own, or that of the context it is the same as."""
