@@ -8,6 +8,7 @@ import errno
 import fcntl
 import os
 import stat
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +24,8 @@ LOCK_TIMEOUT_ENV = "PROTEAN_INIT_LOCK_TIMEOUT"
 DEFAULT_LOCK_TIMEOUT = 5.0
 
 
-_held: dict[Path, tuple[int, int]] = {}  # real root -> (fd, depth)
+# real root -> (fd, depth, the thread that took it: the wizard writes from a worker thread)
+_held: dict[Path, tuple[int, int, int]] = {}
 
 
 def _lock_timeout() -> float:
@@ -49,7 +51,7 @@ def _acquire(key: Path, path: Path, timeout: float) -> None:
         with deferred_signals() as deferred:
             fd = _try_lock(path)
             if fd is not None:
-                _held[key] = (fd, 1)
+                _held[key] = (fd, 1, threading.get_ident())
         deferred.deliver()
         if fd is not None:
             return
@@ -91,13 +93,13 @@ def project_lock(root: Path, *, recover_first: bool = True) -> Iterator[None]:
     undo an interrupted transaction and remove our stale temporary files."""
     key = Path(os.path.realpath(root))
     if key in _held:
-        fd, depth = _held[key]
-        _held[key] = (fd, depth + 1)
+        fd, depth, owner = _held[key]
+        _held[key] = (fd, depth + 1, owner)
         try:
             yield
         finally:
-            fd, depth = _held[key]
-            _held[key] = (fd, depth - 1)
+            fd, depth, owner = _held[key]
+            _held[key] = (fd, depth - 1, owner)
         return
     lock_path = key / LOCK_NAME
     try:
@@ -140,11 +142,13 @@ def _release(key: Path) -> None:
 
 
 def release_abandoned() -> None:
-    """Release every lock this process still holds: after a Ctrl-C or SIGTERM reached the
+    """Release every lock this thread still holds: after a Ctrl-C or SIGTERM reached the
     command line (scaffolder.cli), which may have landed inside a lock's own release, so
-    that no lock file is left in a project."""
-    for key in list(_held):
-        _release(key)
+    that no lock file is left in a project. A lock another thread holds is that thread's to
+    release: it may still be writing."""
+    for key, (_, _, owner) in list(_held.items()):
+        if owner == threading.get_ident():
+            _release(key)
 
 
 def recover_folder(folder: Path) -> None:

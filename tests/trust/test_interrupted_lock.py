@@ -17,6 +17,7 @@ import dis
 import os
 import signal
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from types import CodeType, FrameType
@@ -116,3 +117,27 @@ def test_a_sigint_at_each_point_of_taking_and_releasing_the_lock_leaves_no_file(
         assert not (root / LOCK_NAME).exists(), where
     # Every signal was raised in this process (none lost): held ones after the lock's step.
     assert interrupted == total
+
+
+def test_after_an_interrupt_a_lock_another_thread_holds_stays_its_own(tmp_path: Path) -> None:
+    """The wizard writes from a worker thread: an interrupt that reaches the command line in
+    the main thread must not take that thread's lock away while it may still be writing."""
+    root = tmp_path / "shop"
+    root.mkdir()
+    taken, done = threading.Event(), threading.Event()
+
+    def worker() -> None:
+        with lock.project_lock(root):
+            taken.set()
+            done.wait(60)
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    try:
+        assert taken.wait(60)
+        lock.release_abandoned()
+        assert (root / LOCK_NAME).exists() and lock._held
+    finally:
+        done.set()
+        thread.join(60)
+    assert not (root / LOCK_NAME).exists() and not lock._held

@@ -47,6 +47,9 @@ KILL_RUNS = 24
 NEW_KILL_RUNS = 8
 SIGINT_RUNS = 10
 
+# Each test runs a command tens to hundreds of times: handed out first (tests/conftest.py).
+pytestmark = pytest.mark.slow
+
 
 def timed_run(argv: list[str], cwd: Path) -> float:
     start = time.monotonic()

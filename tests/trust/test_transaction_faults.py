@@ -28,6 +28,9 @@ WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT
 NOTHING = ("nothing written", "nothing was written")
 BY_PATH = ("replace", "rename", "unlink", "link", "mkdir")
 
+# Each test runs a command tens to hundreds of times: handed out first (tests/conftest.py).
+pytestmark = pytest.mark.slow
+
 
 class Steps:
     """Counts write steps under `under`; at step `fail_at` raises OSError or sends SIGINT."""

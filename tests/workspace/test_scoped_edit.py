@@ -284,6 +284,7 @@ def _assert_named_by_the_rule(root: Path, added: dict[str, list[Added]]) -> None
                 assert _database_name(uri) == expected, (context, env, name, uri)
 
 
+@pytest.mark.slow
 @settings(
     max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
