@@ -104,8 +104,8 @@ async def test_the_first_steps_widgets_have_the_classes_textual_gives_them() -> 
 
 async def test_no_garbage_collection_runs_until_the_first_step_is_drawn(make_app) -> None:
     """Composing and styling step 1 allocates enough to set off dozens of collections, each
-    walking objects that all live on; the collector is off from the app's mount until the
-    step has been drawn, and on again after."""
+    walking objects that all live on; the collector is off from step 1 being built until it
+    has been drawn, and on again after."""
     app = make_app()
     drawn: list[Screen] = []
     display = app._display
