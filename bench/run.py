@@ -18,6 +18,7 @@ import json
 import math
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -481,6 +482,16 @@ def tui_only(scratch: Path, reps: int, warmup: int, say) -> int:
     print(
         f"  {'PASS' if ok else 'MISS'}  first usable screen within {FIRST_SCREEN_RATIO_MAX}x "
         f"bare Textual: {ratio(first, bare_first):.2f}x ({fmt_ms(first)} vs {fmt_ms(bare_first)})"
+    )
+    # Each wizard run against the bare app's run next to it: on a loaded machine the medians'
+    # ratio hides how far one pair can stray.
+    pairs = sorted(
+        ratio(w.extra["first_usable_ms"], b.extra["first_usable_ms"])
+        for w, b in zip(tui.samples, bare.samples, strict=True)
+    )
+    print(
+        f"  per run, wizard / bare app: median {statistics.median(pairs):.2f}x, "
+        f"{pairs[0]:.2f}-{pairs[-1]:.2f}x over {len(pairs)} pairs"
     )
     return 0
 

@@ -14,6 +14,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.style import Style
 from textual.widget import Widget
@@ -50,7 +51,7 @@ class NavButton(Button, inherit_css=False):
     """
 
     def __init__(self, label: str, variant: ButtonVariant = "default", **kwargs) -> None:
-        # Built with the classes Button adds as it is built (see compact_input).
+        # Built with the classes Button adds as it is built (see CompactInput).
         classes = "-style-default" if variant == "default" else f"-{variant} -style-default"
         super().__init__(label, variant, classes=classes, **kwargs)
 
@@ -231,21 +232,27 @@ class Hint(Static):
             self.update(Text(text))
 
 
-def compact_input(value: str, **kwargs) -> Input:
-    """A one-line Input holding `value`, built with the class Textual gives it once a value is
-    set (-valid: it has no validators).
+class CompactInput(Input):
+    """A one-line Input (Textual's compact style) holding `value`, built with the classes
+    Textual gives such a field as it is built: -textual-compact, and -valid once a value is
+    set (it has no validators).
 
     Each class Textual adds to a widget as it is built restyles it on the spot (an Input with
     its four component classes), though it is styled again as it mounts. Given up front,
-    adding it changes nothing. (Not -textual-compact: setting `compact` takes that class away
-    first, then adds it.) tests/ui/test_first_screen.py checks these are the classes Textual
-    gives such a field."""
-    return Input(value, compact=True, classes="-valid" if value else None, **kwargs)
+    adding them changes nothing. `compact` starts true here: Input's starts false, and
+    setting it took the class away before adding it back. tests/ui/test_first_screen.py
+    checks these are the classes Textual gives such a field."""
+
+    compact = reactive(True, toggle_class="-textual-compact")
+
+    def __init__(self, value: str, **kwargs) -> None:
+        classes = "-textual-compact -valid" if value else "-textual-compact"
+        super().__init__(value, compact=True, classes=classes, **kwargs)
 
 
 def toggle_classes(value: bool) -> str | None:
     """The classes a RadioButton or Checkbox built with `value` gets as it is built (-on when
-    set), to give it up front (see compact_input)."""
+    set), to give it up front (see CompactInput)."""
     return "-on" if value else None
 
 

@@ -131,14 +131,24 @@ class WizardApp(TypeAheadToDialogs, App[WizardOutcome | None]):
         self._palette_below: Screen | None = None
         self._started_theme = apply_saved_theme(self)
 
-    def on_mount(self) -> None:
-        save_theme_changes(self, self._started_theme)
+    def get_default_screen(self) -> Screen:
+        """Step 1 is the first screen on the stack, not pushed over Textual's empty default
+        screen, which was styled, laid out and drawn too before step 1 could be."""
         # No garbage collection until the first step is drawn: composing, styling and laying
         # it out allocates tens of thousands of objects that live as long as the step, and
         # the collections their count set off (about 40) walked them all for nothing.
         gc.disable()
         self.call_after_refresh(gc.enable)
-        self.push_screen(self.step_screen(STEP_NAMES[PROJECT]))
+        screen = self.step_screen(STEP_NAMES[PROJECT])
+        # What push_screen and switch_screen give a screen they show (no callback), and
+        # switch_screen takes back from the screen it replaces; Textual's default screen has none.
+        screen._push_result_callback(self, None)
+        return screen
+
+    async def on_mount(self) -> None:
+        save_theme_changes(self, self._started_theme)
+        # The app is ready once step 1 is mounted, as when it was pushed here.
+        await self.screen._mounted_event.wait()
 
     def on_unmount(self) -> None:
         gc.enable()  # in case the app stopped before it drew a step

@@ -10,7 +10,7 @@ from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Static
 
 from scaffolder.catalog import PROVIDERS
 from scaffolder.spec.names import package_name_for
-from scaffolder.ui.common.widgets import Hint, compact_input, field, toggle_classes
+from scaffolder.ui.common.widgets import CompactInput, Hint, field, toggle_classes
 from scaffolder.ui.wizard.screens.base import StepScreen
 
 CI_LABELS = {"github": "GitHub Actions", "gitlab": "GitLab CI", "none": "none"}
@@ -50,7 +50,7 @@ class ProjectScreen(StepScreen):
         )
         yield from field(
             LABELS["project-name"],
-            compact_input(draft.project_name, id="project-name"),
+            CompactInput(draft.project_name, id="project-name"),
             "project-name",
             HINTS["project-name"],
         )
@@ -58,13 +58,13 @@ class ProjectScreen(StepScreen):
         # and a context is a package of the workspace.
         yield Horizontal(
             Static(LABELS["package-name"], classes="field-label"),
-            compact_input(
+            CompactInput(
                 draft.package_name,
                 id="package-name",
                 placeholder=package_name_for(draft.project_name),
             ),
             Static(LABELS["contexts"], classes="field-label -beside"),
-            compact_input(
+            CompactInput(
                 draft.contexts_text,
                 id="contexts",
                 placeholder="2+ names: a workspace",
@@ -74,7 +74,7 @@ class ProjectScreen(StepScreen):
         yield Hint(HINTS["package-name"], id="package-name-hint", classes="field-hint")
         yield from field(
             LABELS["target"],
-            compact_input(draft.target_text(), id="target"),
+            CompactInput(draft.target_text(), id="target"),
             "target",
             HINTS["target"],
         )
