@@ -70,7 +70,8 @@ def check_workspace(workspace: Workspace, checked: Sequence[ContextCheck]) -> Re
     shared_databases(uses)
     shared_variables(uses)
     if _diverging_environments(uses):
-        # The contexts' code is read only when their event stores or brokers differ.
+        # deferred: scaffolder.check.event_exchange: the contexts' code is read only when their
+        # event stores or brokers differ.
         from scaffolder.check.event_exchange import read_exchange
 
         exchange = read_exchange(workspace.root, workspace.contexts)
