@@ -49,6 +49,8 @@ class Resolved:
 @cache
 def protean_config_module() -> Any | None:
     try:
+        # deferred: protean.domain (~250 ms CPU after this module), optional: without Protean
+        # installed the check uses its own copy of the defaults.
         from protean.domain import config
     except ImportError:
         return None

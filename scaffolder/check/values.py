@@ -204,6 +204,8 @@ def _field_defaults(c: Collector, resolved: Resolved) -> None:
 def _ttl_error(value: Any, source: str) -> str | None:
     """Protean's verdict on a cache TTL, or the same rule where Protean is not installed."""
     try:
+        # deferred: protean.port.cache (~250 ms CPU after this module), optional: the same rule
+        # applies where Protean is not installed.
         from protean.port.cache import _resolve_ttl
     except ImportError:
         _resolve_ttl = None

@@ -79,7 +79,8 @@ def check_workspace(
     shared_databases(last)
     shared_variables(last)
     if _diverging_environments(uses):
-        # The contexts' code is read only when their event stores or brokers differ.
+        # deferred: scaffolder.check.event_exchange: the contexts' code is read only when their
+        # event stores or brokers differ.
         from scaffolder.check.event_exchange import read_exchange
 
         gates = {context.name: check.ctx.trusted for context, check in pairs}
