@@ -1,5 +1,6 @@
 """protean-init: scaffold and maintain Protean projects."""
 
+import os
 import sys
 
 # The hook below is set before anything else is imported (typing alone takes ~5 ms; an
@@ -24,7 +25,6 @@ def _cancelled_at_start(
     if not isinstance(cause, KeyboardInterrupt):
         _EXCEPTHOOK(kind, error, trace)
         return
-    import os
 
     try:
         # The command line's own line once it is imported (it names what a change wrote).

@@ -19,7 +19,9 @@ import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
+from scaffolder.errors import UsageError
 from scaffolder.project_files import ANSWERS_FILE
+from scaffolder.redact import MASK, redact_file, restore_lines
 
 RECORD_FOLDER = ".protean-init"
 RECORD_DIR = f"{RECORD_FOLDER}/generated"
@@ -79,8 +81,6 @@ def record_files(
     }
     for name in files:
         if root is not None and through_link(root, name):
-            from scaffolder.errors import UsageError
-
             raise UsageError(
                 f"{root / name}: the record's folder {RECORD_FOLDER}/ holds a symlink on the "
                 "way to it; it is protean-init's own folder, remove the link; nothing written"
@@ -91,8 +91,6 @@ def record_files(
 
 
 def _masked(path: str, content: bytes) -> bytes:
-    from scaffolder.redact import MASK, redact_file
-
     try:
         text = content.decode()
     except UnicodeDecodeError:
@@ -104,7 +102,6 @@ def _masked(path: str, content: bytes) -> bytes:
 def merge_base(recorded: bytes, yours: bytes) -> bytes:
     """The recorded content as the base of a merge with `yours`: each line whose password the
     record masks is the line of yours that differs from it only there (scaffolder.redact)."""
-    from scaffolder.redact import restore_lines
 
     return restore_lines(recorded, recorded, yours)
 
@@ -140,6 +137,8 @@ def _lf(content: bytes) -> bytes:
 def read_recorded(root: Path, paths: Iterable[str]) -> dict[str, bytes]:
     """The recorded content of each of `paths` that has a record (regular files only, none
     reached through a symlink)."""
+    # deferred: scaffolder.inputs <1 ms (CPU, measured): `new --defaults` imports this module
+    # without it
     from scaffolder.inputs import read_bytes
 
     found: dict[str, bytes] = {}

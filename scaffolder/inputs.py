@@ -13,6 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from scaffolder.errors import UsageError
 from scaffolder.toml.tree import TomlText
 
@@ -140,6 +142,8 @@ def load_toml(text: str, path: Path) -> dict[str, Any]:
     document = text if isinstance(text, TomlText) else TomlText(text)
 
     def line_of(keys: tuple[str, ...]) -> int | None:
+        # deferred: scaffolder.toml.scan ~2 ms (CPU, measured): `edit --ui none` imports this module
+        # without it
         from scaffolder.toml.scan import index_lines
 
         lines = index_lines(text)
@@ -155,7 +159,6 @@ def scan_yaml(text: str, path: Path, loader: Any) -> None:
     stream, before anything is built: a few lines of aliases (a "billion laughs") expand to
     millions of values in every walk of the data, and libyaml composes nesting recursively in
     C. protean-init never writes either."""
-    import yaml
 
     depth = 0
     for event in yaml.parse(text, Loader=loader):
@@ -183,7 +186,6 @@ def load_yaml(text: str, path: Path, *, fast: bool = False) -> Any:
     `fast` uses libyaml's parser where PyYAML has it (the answers record grows with
     domain.toml); a user's answers file gets the Python parser's more precise messages.
     """
-    import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader) if fast else yaml.SafeLoader
     scan_yaml(text, path, loader)

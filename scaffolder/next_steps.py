@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from pathlib import Path
 
+from scaffolder.domain_toml import config_tree
+from scaffolder.plan import plan_project
+from scaffolder.project_files import domain_module
 from scaffolder.spec.project import ProjectSpec
 
 
@@ -45,9 +48,6 @@ def _is_here(target: Path) -> bool:
 
 def _db_setup(spec: ProjectSpec, run: str) -> str | None:
     """The README's `protean db setup` line, when the plan it is rendered from needs one."""
-    from scaffolder.domain_toml import config_tree
-    from scaffolder.plan import plan_project
-    from scaffolder.project_files import domain_module
 
     plan = plan_project(config_tree(spec), spec.project_name, spec.package_name)
     if not (plan.test_services and plan.needs_db_setup):

@@ -11,6 +11,7 @@ misspelling, and a known adapter that is not installed from both.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from importlib.metadata import distributions
 from pathlib import Path
 from types import MappingProxyType
 
@@ -51,8 +52,6 @@ class InstalledProviders:
         self._registered: dict[str, dict[str, str]] | None = None
 
     def _read(self) -> dict[str, dict[str, str]]:
-        from importlib.metadata import distributions
-
         groups = set(ENTRY_POINT_GROUPS.values())
         found: dict[str, dict[str, str]] = {group: {} for group in groups}
         sources = [distributions()]

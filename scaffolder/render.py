@@ -194,7 +194,7 @@ def render_files(
 
     `exclude` names files (relative paths) copier leaves out.
     """
-    # Imported here: every edit, `check` and the wizard's Review render without copier, which
+    # deferred: copier: every edit, `check` and the wizard's Review render without it, which
     # costs 300 ms to import (measured after this module's own imports).
     import copier
 

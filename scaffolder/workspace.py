@@ -14,12 +14,20 @@ is a link out of the project is refused as `require_config` refuses one.
 
 from __future__ import annotations
 
+import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from scaffolder.errors import UsageError
-from scaffolder.project_files import ConfigFile, find_config, refuse_outside, require_config
+from scaffolder.errors import UsageError, closest
+from scaffolder.project_files import (
+    ConfigFile,
+    ci_files,
+    compose_file,
+    find_config,
+    refuse_outside,
+    require_config,
+)
 
 # A context folder's own config: a folder with a pyproject.toml of its own is another project,
 # not a context of this one (find_config skips it under src/ for the same reason).
@@ -113,8 +121,6 @@ class Workspace:
 
 
 def _closest(name: str, names: tuple[str, ...]) -> str:
-    from scaffolder.errors import closest
-
     return closest(name, names)
 
 
@@ -122,7 +128,6 @@ def is_project_root(root: Path) -> bool:
     """Whether `root` holds what a workspace's root does (pyproject.toml, a compose file or a
     CI file): a folder of several projects (~/code/a/domain.toml, ~/code/b/domain.toml) is
     not one workspace, and a command run in one of them stays in it."""
-    from scaffolder.project_files import ci_files, compose_file
 
     return (
         (root / "pyproject.toml").is_file()
@@ -270,7 +275,6 @@ def discover_project(start: Path) -> Path:
     folder above it that holds a Protean config (as `find_config` looks), not crossing into
     another file system nor reaching $HOME. `start` itself when none is found, so the error
     names the folder the user gave."""
-    import os
 
     try:
         here = start.resolve()

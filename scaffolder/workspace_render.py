@@ -20,11 +20,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+import yaml
+from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+
 from scaffolder import deployment
 from scaffolder.config_tree import Tree
 from scaffolder.domain_toml import config_tree
 from scaffolder.install import test_install_command
-from scaffolder.plan import Plan, ServicePlan, Variable, plan_project
+from scaffolder.plan import Plan, ServicePlan, Variable, ci_url, plan_project
 from scaffolder.project_files import (
     ANSWERS_FILE,
     COMPOSE_NAMES,
@@ -35,7 +39,9 @@ from scaffolder.project_files import (
     domain_module,
 )
 from scaffolder.render import plan_context, render_data, render_direct, template_root
+from scaffolder.spec.environments import PRODUCTION, TEST
 from scaffolder.spec.project import ProjectSpec
+from scaffolder.template_source import running_version
 from scaffolder.workspace_spec import WorkspaceSpec, record
 
 WORKSPACE_TEMPLATES = "workspace"
@@ -196,8 +202,6 @@ def _compose_engine(context: _Context, deploy: dict[str, Any]) -> dict[str, Any]
     and the variables its production reads with no default, each aimed at the compose
     service its local default points at (the in-network host and container port, as
     GitLab's CI aims them); one no local service serves is read from the shell or `.env`."""
-    from scaffolder.plan import ci_url
-    from scaffolder.spec.environments import PRODUCTION, TEST
 
     plan = context.plan
     needed = deploy["secret_variables"]
@@ -234,7 +238,6 @@ def _compose_engine(context: _Context, deploy: dict[str, Any]) -> dict[str, Any]
 
 def _workspace_data(identity: ProjectIdentity, contexts: list[_Context]) -> dict[str, Any]:
     """The data the shared files render with: the identity and the union plan."""
-    from scaffolder.template_source import running_version
 
     plan = union_plan([c.plan for c in contexts], identity.project_name, identity.package_name)
     extras = list(plan.extras)
@@ -273,8 +276,6 @@ def _workspace_data(identity: ProjectIdentity, contexts: list[_Context]) -> dict
 def _jinja(templates: Path):
     """The Jinja environment of the workspace templates, with the project template's options
     (copier.yml's `_envops`: trailing newlines kept, blocks trimmed)."""
-    from jinja2 import FileSystemLoader, StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
 
     return SandboxedEnvironment(
         loader=FileSystemLoader(templates / WORKSPACE_TEMPLATES),
@@ -333,9 +334,6 @@ def render_workspace_derived(
 
 def answers_file(answers: Mapping[str, Any]) -> bytes:
     """The workspace's record of choices, as `new` and the context commands write it."""
-    import yaml
-
-    from scaffolder.template_source import running_version
 
     record = {"_template": f"protean-init {running_version()}", **answers}
     return (

@@ -27,12 +27,16 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
+from scaffolder.answers import spec_answers
 from scaffolder.catalog import Provider, Role
+from scaffolder.config_tree import provider_of, references, resolve
 from scaffolder.errors import UsageError
 from scaffolder.spec.environments import BASE, PRODUCTION, TEST
-from scaffolder.spec.names import validate_package_name
+from scaffolder.spec.names import reserved_variable, validate_package_name
 from scaffolder.spec.project import ProjectSpec
 from scaffolder.spec.slots import Slot, default_local_url, free_redis_database
+from scaffolder.variable_reference import references_in, substitute
+from scaffolder.vocabulary import PROJECT_KEYS
 
 # Roles that each context has for itself (a variable of its own); the others are shared.
 _OWN_ROLES = (Role.DATABASE, Role.CACHE)
@@ -54,7 +58,6 @@ def validate_context_name(name: str) -> None:
             f"invalid context name {name!r}: reserved for the workspace's own folders; "
             f"use a name of the domain's own, such as {name.strip('_') + '_context'!r}"
         )
-    from scaffolder.spec.names import reserved_variable
 
     variable = f"{name.upper()}_DATABASE_URL"
     why = reserved_variable(variable)
@@ -165,16 +168,12 @@ def followed_variable(tree: Mapping[str, Any], env: str, variable: str) -> str:
 
 
 def _default_table(tree: Mapping[str, Any], env: str) -> Mapping[str, Any] | None:
-    from scaffolder.config_tree import resolve
-
     databases = resolve(dict(tree), env).get("databases")
     table = databases.get("default") if isinstance(databases, Mapping) else None
     return table if isinstance(table, Mapping) else None
 
 
 def _default_variable(tree: Mapping[str, Any], env: str) -> str | None:
-    from scaffolder.config_tree import references
-
     table = _default_table(tree, env)
     found = next(references(dict(table)), None) if table is not None else None
     return found.name if found is not None else None
@@ -183,9 +182,9 @@ def _default_variable(tree: Mapping[str, Any], env: str) -> str | None:
 def _default_database(tree: Mapping[str, Any], env: str, provider: Provider) -> str | None:
     """The database the context's `databases.default` names in `env` on this machine with
     every variable at its default, when it is on `provider`."""
-    from scaffolder.config_tree import provider_of
+    # deferred: scaffolder.connection_target <1 ms (CPU, measured): `add-context` imports this
+    # module without it
     from scaffolder.connection_target import target
-    from scaffolder.variable_reference import references_in, substitute
 
     table = _default_table(tree, env)
     slot = Slot(Role.DATABASE, "default")
@@ -292,7 +291,6 @@ def refuse_cut_storage(package: str, context: str) -> None:
 def refuse_project_key(context: str, key: str) -> None:
     """A project-level key (name, CI, deploy, scale, ...) is the workspace's: one value for
     every context."""
-    from scaffolder.vocabulary import PROJECT_KEYS
 
     if key.strip() in (*PROJECT_KEYS, "name", "package"):
         raise UsageError(
@@ -360,7 +358,6 @@ def answers_contexts(answers: Mapping[str, Any]) -> tuple[dict[str, Any], dict[s
 def record(workspace: WorkspaceSpec) -> dict[str, Any]:
     """The workspace's choices as an answers file holds them: `new --answers` of it gives the
     same workspace back."""
-    from scaffolder.answers import spec_answers
 
     project = workspace.project
     scaled = next(iter(workspace.contexts.values()))

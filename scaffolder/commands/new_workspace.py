@@ -13,9 +13,20 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
+from scaffolder.answers import build_spec
+from scaffolder.commands.new_spec import starting_spec
 from scaffolder.errors import UsageError
+from scaffolder.generated_record import record_files, recordable
 from scaffolder.spec.project import ProjectSpec
-from scaffolder.workspace_spec import WorkspaceSpec
+from scaffolder.workspace_spec import (
+    WorkspaceSpec,
+    answers_contexts,
+    context_spec,
+    split_qualified,
+    taken_by,
+    validate_context_names,
+)
+from scaffolder.writer import changes_for, create_project, describe
 
 # The engine's scale: one for the workspace, checked in each context.
 _SCALE_KEYS = ("replicas", "workers")
@@ -25,7 +36,6 @@ def names_contexts(args: argparse.Namespace, answers: dict[str, Any] | None) -> 
     """Whether `new` makes a workspace: --context, or an answers file that names contexts."""
     if args.contexts:
         return True
-    from scaffolder.workspace_spec import answers_contexts
 
     return bool(answers) and bool(answers_contexts(answers or {})[1])
 
@@ -33,7 +43,6 @@ def names_contexts(args: argparse.Namespace, answers: dict[str, Any] | None) -> 
 def context_names(requested: list[str], answered: dict[str, Any]) -> list[str]:
     """The contexts, in order: --context's, else the answers file's. Each a valid name, once;
     an answers file's context that --context leaves out is named, not dropped."""
-    from scaffolder.workspace_spec import validate_context_names
 
     names = list(requested) or list(answered)
     validate_context_names(names)
@@ -49,10 +58,6 @@ def context_names(requested: list[str], answered: dict[str, Any]) -> list[str]:
 def workspace_spec(
     args: argparse.Namespace, name: str, ui: str, answers: dict[str, Any] | None
 ) -> WorkspaceSpec:
-    from scaffolder.answers import build_spec
-    from scaffolder.commands.new_spec import starting_spec
-    from scaffolder.workspace_spec import answers_contexts, context_spec, split_qualified, taken_by
-
     project_answers, answered = answers_contexts(answers or {})
     names = context_names(args.contexts, answered)
     shared, own = split_qualified(args.sets, names)
@@ -83,7 +88,6 @@ def with_record(files: dict[str, bytes]) -> dict[str, bytes]:
     """The files and the record of what was generated: every file but the answers file. A
     context's domain.toml is recorded too (a single project's is not): remove-context deletes
     a context's files only while they are as generated."""
-    from scaffolder.generated_record import record_files, recordable
 
     record = record_files(recordable(files, ""))
     return {**files, **{path: content for path, content in record.items() if content}}
@@ -95,8 +99,9 @@ def run(
     """With no front end (a terminal's goes through scaffolder.commands.new._ask)."""
     workspace = workspace_spec(args, name, ui, answers)
     if args.dry_run:
+        # deferred: scaffolder.workspace_render ~1 ms (CPU, measured): `new --defaults` imports this
+        # module without it
         from scaffolder.workspace_render import render_workspace
-        from scaffolder.writer import changes_for, describe
 
         print(describe(changes_for(target, render_workspace(workspace))))
         return 0
@@ -109,8 +114,9 @@ def write_new_workspace(workspace: WorkspaceSpec, target: Path, *, force: bool) 
     """Render `workspace` and write it to `target` with the record of what was generated, all
     or nothing; the paths written. The one writer of a new workspace: `new --context`, the
     wizard and the prompts all come here (scaffolder.commands.new.write_chosen)."""
+    # deferred: scaffolder.workspace_render ~1 ms (CPU, measured): `new --defaults` imports this
+    # module without it
     from scaffolder.workspace_render import render_workspace
-    from scaffolder.writer import create_project
 
     files = render_workspace(workspace)
     create_project(target, with_record(files), force=force)

@@ -25,6 +25,8 @@ from scaffolder.connection_target import target
 from scaffolder.database_creation import created_databases, scripts_run
 from scaffolder.inputs import read_text
 from scaffolder.project_files import compose_file
+from scaffolder.reopen.merge_compose import published_ports, serves
+from scaffolder.reopen.yaml_insert import YamlInsertError, load_plain
 from scaffolder.variable_reference import references_in, substitute
 
 _LOCAL = frozenset({"localhost", "127.0.0.1", "::1"})
@@ -99,8 +101,6 @@ def local_databases(tree: Tree) -> set[tuple[int, str]]:
 
 def compose_servers(root: Path) -> dict[int, Server]:
     """Host port -> the PostgreSQL server the compose file publishes there."""
-    from scaffolder.reopen.merge_compose import published_ports, serves
-    from scaffolder.reopen.yaml_insert import YamlInsertError, load_plain
 
     compose = compose_file(root)
     if compose is None:

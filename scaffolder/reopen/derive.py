@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import merge3
+import yaml
 
 from scaffolder.answers import record_spec
 from scaffolder.config_tree import ResolvedEnvironments, Tree
@@ -363,8 +364,9 @@ def record_snapshot(
         if new is not None:
             return new.encode()
 
-    # ruamel here, where a record is kept or written by it: the modules that import this one
-    # for its merge or MergeConflict (the edit menu, upgrade) do not pay its 13 ms.
+    # deferred: ruamel.yaml, here where a record is kept or written by it: the modules that
+    # import this one for its merge or MergeConflict (the edit menu, upgrade) do not pay its
+    # 13 ms.
     from ruamel.yaml import YAML
 
     yaml = YAML()
@@ -454,8 +456,7 @@ def _quote_ambiguous(value: Any) -> Any:
     """Strings a YAML 1.1 reader (PyYAML, which reads the record back) would take for
     something else, single-quoted: a TOML time `07:30:00` as text is a base-60 integer there,
     and the snapshot must read back equal to the tree it was made from."""
-    # The fallback writer's only: PyYAML's resolver (12 ms to import) and ruamel's.
-    import yaml
+    # deferred: ruamel.yaml.scalarstring: the fallback writer's only.
     from ruamel.yaml.scalarstring import SingleQuotedScalarString
 
     resolve = yaml.resolver.Resolver().resolve
@@ -493,7 +494,8 @@ def _load_without_snapshot(yaml: Any, answers_text: str) -> Any:
     for key, start, end in sorted(cuts, key=lambda cut: cut[1], reverse=True):
         ending = "\r" if lines[start].endswith("\r") else ""
         lines[start:end] = [f"{key}: null{ending}"]
-    # Loaded by now (the caller's YAML); at the top it would import all of ruamel (13 ms).
+    # deferred: ruamel.yaml.error: loaded by now (the caller's YAML); at the top it would import
+    # all of ruamel (13 ms).
     from ruamel.yaml.error import YAMLError
 
     try:

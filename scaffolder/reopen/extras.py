@@ -14,6 +14,11 @@ import re
 import tomllib
 from collections.abc import Iterable
 
+from scaffolder.toml.edit import set_value
+from scaffolder.toml.errors import TomlEditError
+from scaffolder.toml.scan import Document
+from scaffolder.toml.values import render
+
 
 def _lacking(needed: Iterable[str], have: Iterable[str]) -> list[str]:
     """The extras of `needed` that `have` does not name, compared as installers compare them
@@ -86,13 +91,10 @@ def _with_poetry_extras(text: str, data: dict, protean: object, needed: Iterable
     missing = _lacking(needed, have)
     if not missing:
         return text
-    from scaffolder.toml.errors import TomlEditError
 
     try:
         if "extras" in protean:
             return _replace_array(text, (*_POETRY, "extras"), [*have, *missing])
-        from scaffolder.toml.edit import set_value
-
         return set_value(text, (*_POETRY, "extras"), missing)
     except TomlEditError:
         return text
@@ -101,9 +103,6 @@ def _with_poetry_extras(text: str, data: dict, protean: object, needed: Iterable
 def _replace_array(text: str, path: tuple[str, ...], values: list[str]) -> str:
     """`text` with the array at `path` written anew as `values` (its key and comments
     untouched), verified to parse to the old document with only that array changed."""
-    from scaffolder.toml.errors import TomlEditError
-    from scaffolder.toml.scan import Document
-    from scaffolder.toml.values import render
 
     span = Document(text).values.get(path)
     if span is None or span[2] != "array":

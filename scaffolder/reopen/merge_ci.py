@@ -15,6 +15,10 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+import yaml
+
+from scaffolder.reopen.yaml_insert import YamlInsertError, add_entries, insert_item, load_plain
+
 
 def _images(data: Any) -> Iterator[tuple[str, str]]:
     """(name, image) of every service container a GitHub workflow or GitLab file runs."""
@@ -43,8 +47,9 @@ def _images(data: Any) -> Iterator[tuple[str, str]]:
 
 def missing_services(yours: str, generated: str) -> list[tuple[str, str]]:
     """(name, image) of the generated file's services that no service of `yours` provides."""
+    # deferred: scaffolder.reopen.merge_compose ~2 ms (CPU, measured): `edit --ui none` imports this
+    # module without it
     from scaffolder.reopen.merge_compose import serves
-    from scaffolder.reopen.yaml_insert import YamlInsertError, load_plain
 
     try:
         mine, wanted = load_plain(yours), load_plain(generated)
@@ -74,7 +79,6 @@ def add_missing_services(yours: str, generated: str) -> tuple[str, str | None]:
     """`yours` with the service containers it lacks added to its one job that runs service
     containers, and the note to print; or `yours` unchanged and None when it cannot be added
     to (the caller then says it was left alone: `left_alone`)."""
-    from scaffolder.reopen.yaml_insert import YamlInsertError, add_entries, load_plain
 
     lacking = missing_services(yours, generated)
     if not lacking:
@@ -122,7 +126,6 @@ def lint_steps(workflow: str) -> tuple[Mapping[str, Any], ...]:
     set-up (checkout, uv, Python, the install) and the linters, without the test runs and
     steps that only make sense per matrix entry. `matrix.python-version` becomes the matrix's
     first version, as the lint job runs once. () when no job lints."""
-    from scaffolder.reopen.yaml_insert import YamlInsertError, load_plain
 
     if _LINT_TOOLS.search(workflow) is None and "\\" not in workflow and "!" not in workflow:
         # A lint step names its tool: where the text names none (neither plainly nor behind an
@@ -186,7 +189,6 @@ def _without_matrix(value: Any, version: str) -> Any:
 
 def lint_job_text(steps: tuple[Mapping[str, Any], ...]) -> str:
     """The steps as the `steps:` block of a job at two-space indentation (six spaces)."""
-    import yaml
 
     text = yaml.safe_dump(
         [dict(step) for step in steps], sort_keys=False, default_flow_style=False, width=1000
@@ -216,7 +218,6 @@ def adopt_workflow(
     steps are kept as they are. None when it cannot be adopted so (not a workflow, no job
     runs pytest, a layout add_entries refuses): the caller falls back to showing the
     regenerated file as a conflict."""
-    from scaffolder.reopen.yaml_insert import YamlInsertError, add_entries, load_plain
 
     try:
         data = load_plain(yours)
@@ -283,7 +284,6 @@ def _create_databases(yours: str, generated: str, job: str) -> tuple[str, list[s
     workflow does (its credentials are the step's); where it runs its own (other credentials,
     another port), a note naming the `createdb` to add instead. The databases a step of
     yours already creates are not created twice."""
-    from scaffolder.reopen.yaml_insert import YamlInsertError, insert_item, load_plain
 
     regenerated = load_plain(generated).get("jobs") or {}
     have = _created(yours)
@@ -345,7 +345,6 @@ def _in_memory(job: Any) -> bool:
 
 def _lacking_services(yours: str, generated: str) -> dict[str, Any]:
     """{name: service container} of the regenerated workflow that no job of yours runs."""
-    from scaffolder.reopen.yaml_insert import load_plain
 
     lacking = {name for name, _ in missing_services(yours, generated)}
     found: dict[str, Any] = {}

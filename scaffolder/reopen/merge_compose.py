@@ -18,6 +18,7 @@ from typing import Any
 
 from scaffolder.catalog import SERVICES
 from scaffolder.database_creation import created_databases
+from scaffolder.reopen.yaml_insert import YamlInsertError, add_entries, load_plain
 
 # Images that serve what a catalog service serves, by the last part(s) of the repository
 # path: `postgres:16`, `docker.io/library/postgres`, `bitnami/postgresql`, `postgis/postgis`.
@@ -261,9 +262,8 @@ def add_missing_services(yours: str, generated: str) -> tuple[str, list[str]]:
     """The user's compose text with the services and volumes it lacks added as text, and
     the notes to print. A file that cannot be added to as text is returned unchanged with a
     note naming why and what to add by hand."""
+    # deferred: ruamel.yaml ~11 ms (CPU, measured): `add-context` imports this module without it
     from ruamel.yaml import YAML
-
-    from scaffolder.reopen.yaml_insert import YamlInsertError, add_entries, load_plain
 
     try:
         mine = load_plain(yours) if yours.strip() else {}
@@ -310,7 +310,6 @@ def reuse_in_generated(yours: str, base: str, new: str) -> tuple[str, list[str]]
     or conflict with it; the user's is used instead, as for a compose file protean-init did
     not write. A later merge keeps it so: the snapshot's render has the service, the user's
     file does not, and a deletion on the user's side is kept."""
-    from scaffolder.reopen.yaml_insert import YamlInsertError, load_plain
 
     if _service_keys(new) <= _service_keys(base):
         # Nothing added since the last generation (most edits): nothing to reuse, and the

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from scaffolder.errors import UsageError
 from scaffolder.project_files import ANSWERS_FILE
 from scaffolder.reopen.workspace_edit import Layout
 from scaffolder.spec.project import ProjectSpec
@@ -46,8 +47,9 @@ def recorded_specs(layout: Layout) -> dict[str, ProjectSpec]:
     A context only the record names (its folder deleted by hand, or a name planted in the
     record) is checked like any, but is none: its package and tests are not generated again,
     as an edit, which re-derives from the contexts on disk, drops it from the record."""
+    # deferred: scaffolder.answers ~3 ms, scaffolder.workspace_spec ~1 ms (CPU after this module's
+    # own imports), paid only when this runs
     from scaffolder.answers import build_spec
-    from scaffolder.errors import UsageError
     from scaffolder.workspace_spec import (
         answers_contexts,
         context_spec,
@@ -78,6 +80,8 @@ def recorded_specs(layout: Layout) -> dict[str, ProjectSpec]:
 
 
 def _masked_url(key: str, value: object) -> bool:
+    # deferred: scaffolder.redact ~2 ms (CPU after this module's own imports), paid only when this
+    # runs
     from scaffolder.redact import MASK
 
     return key.startswith("local_urls.") and isinstance(value, str) and MASK in value
@@ -86,7 +90,8 @@ def _masked_url(key: str, value: object) -> bool:
 def crossing_sources(context: str, recorded: Iterable[str]) -> list[str]:
     """The contexts whose event `context` handles in the example `new` wrote (its
     `<source>_customers.py`), as the record of what was generated lists them."""
-    from scaffolder.errors import UsageError
+    # deferred: scaffolder.workspace_spec ~1 ms (CPU after this module's own imports), paid only
+    # when this runs
     from scaffolder.workspace_spec import validate_context_name
 
     sources = []
@@ -121,6 +126,8 @@ class Generated:
 def workspace_generated(layout: Layout, recorded: Iterable[str], templates: Path) -> Generated:
     """What `templates` generate for the workspace `layout` (module docstring). `recorded`:
     the paths the record of what was generated lists."""
+    # deferred: scaffolder.workspace_render ~49 ms (CPU after this module's own imports), paid only
+    # when this runs
     from scaffolder.workspace_render import (
         WORKSPACE_OWN_FILES,
         context_files,

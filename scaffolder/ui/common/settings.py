@@ -32,6 +32,8 @@ def saved_theme() -> str | None:
         text = settings_path().read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
+    # deferred: tomllib ~2 ms (CPU, measured): the wizard's first screen imports this module without
+    # it
     import tomllib  # only when there is a file to read
 
     try:

@@ -22,6 +22,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from scaffolder.errors import ScaffolderError
+from scaffolder.reopen.project import open_project
 from scaffolder.ui.common.widgets import KeyLine
 from scaffolder.ui.edit_menu.screen import EditScreen
 from scaffolder.ui.edit_menu.session import EditSession, WorkspaceRoot
@@ -118,7 +119,6 @@ class ContextPickerScreen(Screen):
     def open_context(self, name: str, then: str | None = None) -> None:
         """The menu of context `name`, read now (an edit of another may have changed the
         files every context derives); `then`: an action of that menu to start with."""
-        from scaffolder.reopen.project import open_project
 
         try:
             self.edit.project = open_project(self.workspace.root, name)
@@ -138,6 +138,8 @@ class ContextPickerScreen(Screen):
 
     @work(thread=True, exclusive=True, group="check")
     def run_check(self) -> None:
+        # deferred: scaffolder.check ~20 ms (CPU after this module's own imports), paid only when
+        # this runs
         from scaffolder.check import check_project
 
         try:
@@ -149,6 +151,8 @@ class ContextPickerScreen(Screen):
 
     @work(exclusive=True, group="report")
     async def show_findings(self, findings: list) -> None:
+        # deferred: scaffolder.ui.common.findings ~10 ms with its report modal (CPU after this
+        # module's own imports), paid only when this runs
         from scaffolder.ui.common.findings import show_check_report
 
         await show_check_report(

@@ -8,6 +8,7 @@ What an action changes on disk is computed below the UI, in scaffolder.reopen.me
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -16,6 +17,7 @@ from scaffolder.catalog import PROVIDERS, Role
 from scaffolder.config_tree import base_of, overlay_names
 from scaffolder.errors import UsageError
 from scaffolder.reopen.menu import CI_FILES, Overview, Proposal, provider_table, table_at
+from scaffolder.spec.choices import DEPLOY_CHOICES
 from scaffolder.spec.environments import BASE, INHERIT, MEMORY, OVERLAYS, PRODUCTION
 from scaffolder.spec.names import validate_slot_name
 from scaffolder.spec.settings import Setting
@@ -47,7 +49,6 @@ def findings_by_cell(
 ) -> dict[tuple[str, Slot], Finding]:
     """The most serious finding about each cell: one of its environment that names its slot
     (`production uses the in-memory cache 'memory' for caches.default ...`)."""
-    import re
 
     by_cell: dict[tuple[str, Slot], Finding] = {}
     for finding in sorted(findings, key=lambda f: f.sort_key):
@@ -100,6 +101,8 @@ def overlay_database_options(project: Project, env: str, base: str) -> tuple[lis
     if env == MEMORY:
         automatic = Option(None, "automatic", "memory: the memory overlay stays in memory")
     elif env == PRODUCTION and not base_provider.in_memory:
+        # deferred: scaffolder.spec.defaults <1 ms (CPU, measured): the edit menu's first screen
+        # imports this module without it
         from scaffolder.spec.defaults import production_provider
 
         server = production_provider(Role.DATABASE, base)
@@ -122,6 +125,8 @@ def ci_options(project: Project) -> tuple[list[Option], int]:
 
 def assignment_error(text: str) -> str | None:
     """Why `KEY=VALUE` is not in the vocabulary, or None: checked as the user types."""
+    # deferred: scaffolder.vocabulary <1 ms (CPU, measured): the edit menu's first screen imports
+    # this module without it
     from scaffolder.vocabulary import parse_assignment, parse_edit
 
     try:
@@ -133,6 +138,8 @@ def assignment_error(text: str) -> str | None:
 
 def named_slots(project: Project) -> list[Slot]:
     """The slots that can be removed or renamed: named ones other than `default`."""
+    # deferred: scaffolder.reopen.edits ~2 ms (CPU, measured): the edit menu's first screen imports
+    # this module without it
     from scaffolder.reopen.edits import base_slots
 
     return [slot for slot in base_slots(project) if slot.name not in (None, "default")]
@@ -196,7 +203,6 @@ DEPLOY_SUMMARIES = {
 
 def deploy_options(project: Project) -> tuple[list[Option], int]:
     """The deploy choices, the cursor on the project's own."""
-    from scaffolder.spec.choices import DEPLOY_CHOICES
 
     options = [Option(kind, kind, DEPLOY_SUMMARIES[kind]) for kind in DEPLOY_CHOICES]
     current = project.identity.deploy

@@ -17,6 +17,8 @@ def run_edit_menu(project: Project, ui: str, workspace: WorkspaceRoot | None = N
     """`workspace`: opened at a workspace's root, whose contexts come first (`project` is
     then its first context's)."""
     if ui == "prompt":
+        # deferred: scaffolder.ui.edit_menu.prompts ~98 ms (CPU after this module's own imports),
+        # paid only when this runs
         from scaffolder.ui.edit_menu.prompts import pick_context, run_edit_prompts
 
         if workspace is not None:
@@ -26,6 +28,8 @@ def run_edit_menu(project: Project, ui: str, workspace: WorkspaceRoot | None = N
             project = picked
         applied = run_edit_prompts(project)
     else:
+        # deferred: scaffolder.ui.edit_menu.app ~150 ms (CPU after this module's own imports), paid
+        # only when this runs
         from scaffolder.ui.edit_menu.app import EditApp
 
         app = EditApp(project, workspace)

@@ -93,6 +93,8 @@ class Prompter:
             print_formatted_text(text)
 
     def say_code(self, code: str, filename: str) -> None:
+        # deferred: pygments.lexers ~5 ms, pygments.util ~3 ms (CPU after this module's own
+        # imports), paid only when this runs
         from pygments.lexers import get_lexer_for_filename
         from pygments.util import ClassNotFound
 
