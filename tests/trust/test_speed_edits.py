@@ -321,6 +321,33 @@ def test_add_env_renders_without_importing_pyyaml(tmp_path: Path) -> None:
     assert (root / "docker-compose.yml").is_file()
 
 
+# Modules add-env on a project of one context, with no mistyped name and nothing to merge,
+# does not use, imported only where used: (module, its measured import cost).
+_NOT_ON_ADD_ENV = (
+    ("difflib", "0.8 ms: a mistyped name's suggestion, a --dry-run's diff (errors, writer)"),
+    ("merge3", "1.3 ms: a three-way merge (scaffolder.reopen.derive.merge_file)"),
+    ("scaffolder.reopen.workspace_edit", "1.0 ms: a config not at the project's root"),
+    ("scaffolder.reopen.context_databases", "2.1 ms: a workspace context's databases"),
+)
+
+
+def test_add_env_on_a_project_of_one_context_imports_only_what_it_uses(tmp_path: Path) -> None:
+    """In a process of its own, so that no other test's import counts: each module of
+    _NOT_ON_ADD_ENV stays out of add-env's run (each was imported at the top before)."""
+    root = make_adoptable_project(tmp_path, "p", 5)
+    names = [name for name, _cost in _NOT_ON_ADD_ENV]
+    probe = (
+        "import sys; from scaffolder.cli import main; "
+        f"assert main(['add-env', 'memory', '--project', {str(root)!r}]) == 0; "
+        f"print(sorted(m for m in {names!r} if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
+    assert done.stdout.splitlines()[-1] == "[]", done.stdout
+    assert "[memory]" in (root / "domain.toml").read_text()
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.from_regex(r"\.[A-Za-z0-9_./@*+=:'\" -]{0,16}", fullmatch=True))
 def test_a_dot_led_name_written_plain_is_what_the_emitter_writes(name: str) -> None:
