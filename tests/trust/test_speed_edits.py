@@ -303,6 +303,34 @@ def test_add_env_resolves_each_environment_of_the_edited_config_once(tmp_path: P
     assert resolved["memory"] == 1, resolved
 
 
+def test_the_records_spec_runs_no_import_per_slot_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """answers.record_spec's imports run once per call, not once per slot table: at 2,000
+    tables its per-table `from ... import` lines ran 8,000 times (~4.6 ms of CPU; the
+    record's spec 15 -> 9.5 ms in-process). Counted with an import hook on a 40-table
+    project (80 slot tables in base and [memory])."""
+    import builtins
+
+    from scaffolder.answers import record_spec
+
+    root = make_adoptable_project(tmp_path, "p", 40)
+    assert main(["add-env", "memory", "--project", str(root)]) == 0
+    tree = tomllib.loads((root / "domain.toml").read_text())
+    imports: Counter[str] = Counter()
+    real_import = builtins.__import__
+
+    def counted(name: str, *args: Any, **kwargs: Any) -> Any:
+        imports[name] += 1
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", counted)
+    spec = record_spec(tree, "p")
+    monkeypatch.setattr(builtins, "__import__", real_import)
+    assert len(spec["environments"]["memory"]) > 40, spec
+    assert imports and max(imports.values()) <= 4, imports
+
+
 def test_add_env_renders_without_importing_pyyaml(tmp_path: Path) -> None:
     """The derived files render with the options copier.yml sets, read as lines
     (scaffolder.copier_options): PyYAML's import (~9 ms of CPU) is not paid by an edit of a
