@@ -24,6 +24,7 @@ from scaffolder.spec.slots import DEFAULT_SLOTS, Slot, default_local_url
 
 if TYPE_CHECKING:
     from scaffolder.config_tree import ResolvedEnvironments, SlotTable
+    from scaffolder.variable_reference import VariableReference
 
 _SPEC_KEYS = ["variables", "local_urls"]
 # What protean-init records in its answers file beside the choices: snapshots, not answers.
@@ -262,7 +263,7 @@ def record_spec(
     the tree's, when the caller has walked it already (an edit's ConfigState)."""
     # deferred: scaffolder.config_tree ~1 ms, scaffolder.domain_toml ~2 ms (CPU, measured): the
     # wizard's first screen imports this module without them
-    from scaffolder.config_tree import resolve_environments, slot_tables
+    from scaffolder.config_tree import references, resolve_environments, slot_tables
     from scaffolder.domain_toml import CONTAINER_SERVER
 
     # What a deployment writes into [production.server] by itself is implied by `deploy`.
@@ -279,7 +280,8 @@ def record_spec(
         envs[env] = _section_choices(env, section, own, implied if env == PRODUCTION else {})
         storage = (package, test_suffix if env == TEST else "")
         for slot, table, provider in slots:
-            _connection_choices(env, slot, table, provider, storage, variables, local_urls)
+            first = next(references(dict(table)), None)
+            _connection_choices(env, slot, first, provider, storage, variables, local_urls)
     return answers_spec(envs, variables, local_urls)
 
 
@@ -316,30 +318,27 @@ def _section_choices(
 def _connection_choices(
     env: str,
     slot: Slot,
-    table: Mapping[str, Any],
+    ref: VariableReference | None,
     provider: Provider | None,
     storage: tuple[str, str],
     variables: dict[Slot, str],
     local_urls: dict[Slot, str],
 ) -> None:
     """Add the slot's variable name, and its local default, where they are not protean-init's
-    own: from the first reference in its resolved table (whose provider is `provider`), the
-    first environment that has one. `storage`: the package and the suffix protean-init's own
-    local defaults are named with."""
-    # deferred: scaffolder.config_tree ~1 ms (CPU, measured): the wizard's first screen imports this
-    # module without it
-    from scaffolder.config_tree import references
-
-    for ref in references(dict(table)):
-        if ref.name != slot.variable:
-            variables.setdefault(slot, ref.name)
-        if ref.default is not None and provider is not None and env != PRODUCTION:
-            own = default_local_url(slot, provider, *storage)
-            # A table of another provider keeps base's URL under a merge (memory's
-            # over a server's): only a URL its provider reads can be a choice.
-            if own is not None and ref.default != own:
-                local_urls.setdefault(slot, ref.default)
-        break
+    own: from `ref`, the first reference in its resolved table (whose provider is
+    `provider`; None: it reads none), the first environment that has one. `storage`: the
+    package and the suffix protean-init's own local defaults are named with. Called once per
+    slot table (4,000 at 2,000 tables): its imports are its caller's."""
+    if ref is None:
+        return
+    if ref.name != slot.variable:
+        variables.setdefault(slot, ref.name)
+    if ref.default is not None and provider is not None and env != PRODUCTION:
+        own = default_local_url(slot, provider, *storage)
+        # A table of another provider keeps base's URL under a merge (memory's
+        # over a server's): only a URL its provider reads can be a choice.
+        if own is not None and ref.default != own:
+            local_urls.setdefault(slot, ref.default)
 
 
 def _names_provider(section: Mapping[str, Any], slot: Slot) -> bool:

@@ -33,12 +33,6 @@ from scaffolder.project_files import (
 )
 from scaffolder.redact import restore
 from scaffolder.reopen.config_state import ConfigState
-from scaffolder.reopen.workspace_edit import (
-    edit_context,
-    is_recorded,
-    is_workspace_record,
-    read_layout,
-)
 from scaffolder.toml.tree import TomlText
 from scaffolder.workspace import discover
 
@@ -140,8 +134,13 @@ def _one_context_workspace(root: Path, chosen: Context, answers: Mapping[str, An
     package, its record the workspace's. Its edits are then a workspace context's, as in a
     workspace of several: the record is not one project's, and read as one it would be
     rewritten as a single project's, the shared files left as not protean-init's."""
+    if chosen.folder.resolve() == root.resolve():
+        return False
+    # deferred: scaffolder.reopen.workspace_edit ~1 ms (CPU, measured): a project whose config
+    # is at its root (most) needs nothing of it
+    from scaffolder.reopen.workspace_edit import is_workspace_record
 
-    return chosen.folder.resolve() != root.resolve() and is_workspace_record(answers)
+    return is_workspace_record(answers)
 
 
 @contextlib.contextmanager
@@ -266,9 +265,7 @@ def pending_changes(
     for path, reason in result.skipped.items():
         skipped(path, reason)
     creation = _context_databases(project, after.tree)
-    # The merge's note of a database the workspace's init script creates after all is not
-    # said; a workspace's context's own are (scaffolder.reopen.context_databases).
-    for path, note in creation.kept(result.notes):
+    for path, note in _notes_kept(result.notes, creation):
         noted(path, note)
     files: dict[str, bytes | None] = dict(result.files)  # None: the file is deleted
     if result.conflicts:
@@ -294,7 +291,7 @@ def pending_changes(
 
     if project.context is not None:
         _context_files(project, files, after if new_text is not None else None, skipped, noted)
-        files.update(creation.files)
+        files.update(creation.files if creation is not None else {})
         return changes_for(project.root, files)
     # What was generated this run is the base of the next merge.
     files.update(record_files(generated, project.root))
@@ -327,6 +324,9 @@ def recorded_workspace(project: Project) -> Layout | None:
     whose derived files the edit only inserts into (_context_files)."""
     if project.context is None or "contexts" not in project.answers:
         return None
+    # deferred: scaffolder.reopen.workspace_edit ~1 ms (CPU, measured): a project of one
+    # context (add-env's bench) needs nothing of it
+    from scaffolder.reopen.workspace_edit import is_recorded, read_layout
 
     layout = read_layout(project.root)
     return layout if is_recorded(layout) else None
@@ -342,7 +342,9 @@ def _workspace_changes(
     force: bool,
 ) -> list[FileChange]:
     """A recorded workspace's context edit as file changes (recorded_workspace)."""
-    # deferred: scaffolder.writer ~2 ms (CPU, measured): `add-env` imports this module without it
+    # deferred: scaffolder.writer ~2 ms, scaffolder.reopen.workspace_edit ~1 ms (CPU,
+    # measured): `add-env` imports this module without them
+    from scaffolder.reopen.workspace_edit import edit_context
     from scaffolder.writer import changes_for
 
     assert project.context is not None
@@ -351,15 +353,24 @@ def _workspace_changes(
     return changes_for(project.root, files)
 
 
-def _context_databases(project: Project, new_tree: Tree) -> Creation:
-    """A workspace context's new databases, created as the workspace creates them (its init
-    script, scaffolder.reopen.context_databases); nothing for a project of one context."""
-    # deferred: scaffolder.reopen.context_databases ~3 ms (CPU, measured): `edit --ui none` imports
-    # this module without it
-    from scaffolder.reopen.context_databases import Creation, create_added
+def _notes_kept(notes: Mapping[str, list[str]], creation: Creation | None) -> list[tuple[str, str]]:
+    """(path, note) to say: the merge's note of a database the workspace's init script
+    creates after all is not said; a workspace's context's own are
+    (scaffolder.reopen.context_databases). A project of one context's are the merge's."""
+    if creation is None:
+        return [(path, note) for path, said in notes.items() for note in said]
+    return creation.kept(notes)
 
+
+def _context_databases(project: Project, new_tree: Tree) -> Creation | None:
+    """A workspace context's new databases, created as the workspace creates them (its init
+    script, scaffolder.reopen.context_databases); None for a project of one context."""
     if project.context is None:
-        return Creation()
+        return None
+    # deferred: scaffolder.reopen.context_databases with connection_target ~2 ms (CPU,
+    # measured): a project of one context needs nothing of it
+    from scaffolder.reopen.context_databases import create_added
+
     return create_added(project.root, project.tree, new_tree, project.config_relative)
 
 
