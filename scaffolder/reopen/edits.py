@@ -183,7 +183,23 @@ def add_slot(
         test = _new_table(project, TEST, slot, entry)
         if test != additions[slot.path]:
             additions[(TEST, *slot.path)] = test
-    return _insert(project, additions)
+    text = _insert(project, additions)
+    if project.context is not None:
+        _refuse_another_contexts(project, slot, text)
+    return text
+
+
+def _refuse_another_contexts(project: Project, slot: Slot, text: str) -> None:
+    """A context's new slot must not read another context's own variable or database
+    (scaffolder.reopen.context_owned): `log` of context `ordering` is context
+    `ordering_log`'s."""
+    from scaffolder.reopen.context_owned import other_contexts, owned, refuse_taken
+
+    assert project.context is not None
+    before = owned(project.tree)
+    added = {k: v for k, v in owned(parse_config(text, project.config)).items() if k not in before}
+    what = f"{slot.role.label} {slot.name!r} of context {project.context.name!r}"
+    refuse_taken(what, added, other_contexts(project.root, project.context.name))
 
 
 def _new_table(project: Project, env: str, slot: Slot, provider: Provider) -> dict[str, Any]:

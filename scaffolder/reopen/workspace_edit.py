@@ -141,11 +141,15 @@ def add_context(
 
     _refuse_taken(layout, name)
     spec = _new_context_spec(layout, name, sets, like)
+    tree = config_tree(spec)
+    from scaffolder.reopen.context_owned import owned, refuse_taken
+
+    refuse_taken(f"context {name!r}", owned(tree), layout.trees)
     files: dict[str, bytes | None] = dict(context_files(spec))
     new_files = dict(files)
     if layout.single is not None:
         files.update(_adopt_single(layout))
-    trees = {**layout.trees, name: config_tree(spec)}
+    trees = {**layout.trees, name: tree}
     contexts = _answers_contexts(layout)
     # deferred: scaffolder.answers ~3 ms, scaffolder.workspace_spec ~2 ms (CPU, measured): `edit
     # --ui none` imports this module without them

@@ -310,3 +310,48 @@ def test_the_wizard_names_a_context_postgresql_would_cut_in_its_field() -> None:
     assert "invalid context name" in error and str(POSTGRES_NAME_BYTES) in error, error
     draft.contexts_text = f"{LONG[:52]} billing"
     assert "contexts" not in draft.project_errors()
+
+
+@pytest.mark.parametrize(
+    ("command", "variable"),
+    [
+        (["add-database", "log", "--provider", "postgresql"], "ORDERING_LOG_DATABASE_URL"),
+        (["add-cache", "log", "--provider", "redis"], "ORDERING_LOG_CACHE_URL"),
+    ],
+    ids=["database", "cache"],
+)
+def test_a_named_slot_that_is_another_contexts_own_is_refused(
+    cli, tmp_path: Path, generated_projects: GeneratedProjects, command: list[str], variable: str
+) -> None:
+    """Context `ordering`'s database `log` would read `ORDERING_LOG_DATABASE_URL` and live in
+    `shop_ordering_log`(`_test`): context `ordering_log`'s own variable and databases, so one
+    context's test suite would empty the other's. Refused in one line naming both; nothing
+    written."""
+    root = generated_projects.copy(
+        tmp_path / "shop", "--context", "ordering", "--context", "ordering_log"
+    )
+    before = snapshot(root)
+    code, out, err = cli([*command, "--context", "ordering"], "--project", root)
+    assert snapshot(root) == before
+    assert code == 2, out + err
+    assert len(err.strip().splitlines()) == 1, err
+    assert "'log'" in err and "'ordering_log'" in err and variable in err, err
+    assert "another name" in err, err
+
+
+def test_a_new_context_named_as_another_contexts_slot_is_refused(cli, made: Path) -> None:
+    """The other way round: context `ordering` has database `log` (ORDERING_LOG_DATABASE_URL,
+    shop_ordering_log), then a context `ordering_log` would take them as its own."""
+    code, out, err = cli(
+        ["add-database", "log", "--provider", "postgresql", "--context", "ordering"],
+        "--project",
+        made,
+    )
+    assert code == 0, out + err
+    before = snapshot(made)
+    code, out, err = cli(["add-context", "ordering_log"], "--project", made)
+    assert snapshot(made) == before
+    assert code == 2, out + err
+    assert len(err.strip().splitlines()) == 1, err
+    assert "'ordering_log'" in err and "ORDERING_LOG_DATABASE_URL" in err, err
+    assert "'ordering'" in err and "another name" in err, err
