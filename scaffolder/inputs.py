@@ -13,8 +13,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from scaffolder.errors import UsageError
 from scaffolder.toml.tree import TomlText
 
@@ -159,6 +157,8 @@ def scan_yaml(text: str, path: Path, loader: Any) -> None:
     stream, before anything is built: a few lines of aliases (a "billion laughs") expand to
     millions of values in every walk of the data, and libyaml composes nesting recursively in
     C. protean-init never writes either."""
+    # deferred: yaml ~9 ms (CPU, measured): add-env imports this module without it
+    import yaml
 
     depth = 0
     for event in yaml.parse(text, Loader=loader):
@@ -186,6 +186,8 @@ def load_yaml(text: str, path: Path, *, fast: bool = False) -> Any:
     `fast` uses libyaml's parser where PyYAML has it (the answers record grows with
     domain.toml); a user's answers file gets the Python parser's more precise messages.
     """
+    # deferred: yaml ~9 ms (CPU, measured): add-env imports this module without it
+    import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader) if fast else yaml.SafeLoader
     scan_yaml(text, path, loader)

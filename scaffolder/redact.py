@@ -25,6 +25,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from scaffolder.catalog import POSTGRES, SERVICES
+
 MASK = "***"
 # A key's whole value hidden in the snapshot (kept: older records hold it).
 REDACTED = "<redacted>"
@@ -151,8 +153,6 @@ def _local_server_passwords() -> frozenset[tuple[str, str]]:
     """(variable, value) of each password the catalog's servers are started with in compose
     and CI (`POSTGRES_PASSWORD: postgres`), and libpq's PGPASSWORD for PostgreSQL's: a
     documented local default, as a local server's URL password is, so never masked."""
-    from scaffolder.catalog import POSTGRES, SERVICES
-
     found = {
         (name, value)
         for service in SERVICES

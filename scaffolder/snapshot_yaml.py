@@ -17,8 +17,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import yaml
-
 INDENT = 4  # record_snapshot: yaml.indent(mapping=4, sequence=4, offset=2)
 DASH = 2
 
@@ -120,6 +118,8 @@ def _dot_name(value: str) -> bool:
 def _emitted(value: str) -> str:
     """`value` as PyYAML's C emitter writes it alone: single-quoted where plain would read
     back as something else (`'07:30:00'`, `'yes'`)."""
+    # deferred: yaml ~9 ms (CPU, measured): add-env imports this module without it
+    import yaml
 
     try:
         text = yaml.dump(value, Dumper=yaml.CSafeDumper, allow_unicode=True, width=1 << 16)

@@ -20,6 +20,7 @@ from scaffolder.errors import UsageError
 from scaffolder.project_files import parse_config
 from scaffolder.reopen.context_databases import local_database
 from scaffolder.spec.slots import Slot
+from scaffolder.workspace import discover
 
 # The roles every context has its own connection for; a named slot of any role is the
 # context's own too (its variable carries the context's name), the default broker and event
@@ -50,8 +51,6 @@ def owned(tree: Tree) -> dict[str, str]:
 
 def other_contexts(root: Path, context: str) -> dict[str, Tree]:
     """Every context of the workspace at `root` but `context`, by name: its parsed config."""
-    from scaffolder.workspace import discover
-
     return {
         other.name: parse_config(other.config.read_text(keep_newlines=True), other.config)
         for other in discover(root).contexts
