@@ -88,12 +88,13 @@ def test_protean_new_add_env_ci_check_and_the_memory_lane_passes(tmp_path, cli):
     assert len(empty) == 1
     assert set(actionlint_messages(root / GITHUB)) == {m for m in own_findings if m not in empty}
 
-    # check: clean, once the Dockerfile's unrendered placeholder is fixed as a user would.
-    # add-env production made production read its own SECRET_KEY (no default) rather than
-    # fall back to the committed default `protean new` wrote: no literal-secret.
-    assert 'secret_key = "${SECRET_KEY}"' in config.read_text().split("[production]")[1]
+    # check: clean, once the Dockerfile's unrendered placeholder is fixed as a user would;
+    # add-env's production reads its own SECRET_KEY rather than fall back to the committed
+    # default `protean new` wrote, so no literal-secret.
     result = cli("check --project", root)
     assert "literal-secret" not in result.out, result.out
+    assert "[production]\ndebug = false\n" in config.read_text()
+    assert 'secret_key = "${SECRET_KEY}"\n' in config.read_text().split("[production]\n")[1]
     dockerfile = root / "Dockerfile"
     text = dockerfile.read_text()
     assert PLACEHOLDER_CMD in text
