@@ -188,9 +188,9 @@ def add_slot(
 
 def _refuse_another_contexts(project: Project, slot: Slot, text: str) -> None:
     """A context's new slot must not read another context's own variable or database
-    (scaffolder.reopen.context_owned): `log` of context `ordering` is context
+    (scaffolder.context_owned): `log` of context `ordering` is context
     `ordering_log`'s."""
-    from scaffolder.reopen.context_owned import other_contexts, owned, refuse_taken
+    from scaffolder.context_owned import other_contexts, owned, refuse_taken
 
     assert project.context is not None
     before = owned(project.tree)

@@ -128,7 +128,7 @@ def add_context(
     _refuse_taken(layout, name)
     spec = _new_context_spec(layout, name, sets, like)
     tree = config_tree(spec)
-    from scaffolder.reopen.context_owned import owned, refuse_taken
+    from scaffolder.context_owned import owned, refuse_taken
 
     refuse_taken(f"context {name!r}", owned(tree), layout.trees)
     files: dict[str, bytes | None] = dict(context_files(spec))
