@@ -26,6 +26,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from scaffolder import deployment
 from scaffolder.config_tree import Tree
+from scaffolder.context_owned import owned, refuse_taken
 from scaffolder.domain_toml import config_tree
 from scaffolder.install import test_install_command
 from scaffolder.plan import Plan, ServicePlan, Variable, ci_url, plan_project
@@ -424,6 +425,9 @@ def render_workspace(workspace: WorkspaceSpec, templates: Path | None = None) ->
         files.update(context_files(spec, names[0] if index == 1 else None, root))
     identity = identity_of(workspace)
     trees = {name: config_tree(spec) for name, spec in workspace.contexts.items()}
+    for index, (name, tree) in enumerate(trees.items()):
+        # `--context ordering --context ordering_log` with ordering's database `log`.
+        refuse_taken(f"context {name!r}", owned(tree), dict(list(trees.items())[:index]))
     files.update(render_workspace_derived(identity, trees, root, own=WORKSPACE_OWN_FILES))
     files[ANSWERS_FILE] = answers_file(record(workspace))
     return _in_path_order(files)

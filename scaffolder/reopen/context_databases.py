@@ -20,17 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scaffolder.config_tree import Tree, environments, provider_of, resolve, slot_tables
-from scaffolder.connection_target import target
+from scaffolder.config_tree import Tree, environments, resolve, slot_tables
+from scaffolder.context_owned import local_database
 from scaffolder.database_creation import created_databases, scripts_run
 from scaffolder.inputs import read_text
 from scaffolder.project_files import compose_file
 from scaffolder.reopen.merge_compose import published_ports, serves
 from scaffolder.reopen.yaml_insert import YamlInsertError, load_plain
-from scaffolder.spec.slots import Slot
-from scaffolder.variable_reference import references_in, substitute
 
-_LOCAL = frozenset({"localhost", "127.0.0.1", "::1"})
 # `${VAR|default}` -> default: where a URL reaches when no variable is set, as compose runs it.
 # The merge's own line about a reused server's missing database, which knows nothing of init
 # scripts (scaffolder.reopen.merge_compose.missing_database_notes); this module says it instead.
@@ -88,25 +85,6 @@ def local_databases(tree: Tree) -> set[tuple[int, str]]:
             if database is not None:
                 found.add(database)
     return found
-
-
-def local_database(slot: Slot, table: Mapping[str, Any]) -> tuple[int, str] | None:
-    """(host port, database) of the PostgreSQL database on this machine that `slot`'s
-    provider table reaches with every variable at its default; None for any other."""
-    provider = provider_of(slot, table)
-    if provider is None or provider.service is None or not provider.uri_key:
-        return None
-    value = table.get(provider.uri_key)
-    if not isinstance(value, str):
-        return None
-    if any(ref.default is None for ref in references_in(value)):
-        return None  # a variable with no default: no address to read
-    url = target(substitute(value, lambda ref: ref.default or ""))
-    if url is None or url.scheme != "postgresql" or url.host not in _LOCAL:
-        return None
-    if url.port is None or not url.database:
-        return None
-    return url.port, url.database
 
 
 def compose_servers(root: Path) -> dict[int, Server]:

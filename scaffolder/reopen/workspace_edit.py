@@ -142,9 +142,9 @@ def add_context(
     _refuse_taken(layout, name)
     spec = _new_context_spec(layout, name, sets, like)
     tree = config_tree(spec)
-    # deferred: scaffolder.reopen.context_owned ~14 ms with context_databases (CPU,
-    # measured): only adding a context needs it, not every edit of a workspace's context
-    from scaffolder.reopen.context_owned import owned, refuse_taken
+    # deferred: scaffolder.context_owned with connection_target ~2 ms (CPU, measured): only
+    # adding a context needs it, not every edit of a workspace's context
+    from scaffolder.context_owned import owned, refuse_taken
 
     refuse_taken(f"context {name!r}", owned(tree), layout.trees)
     files: dict[str, bytes | None] = dict(context_files(spec))

@@ -355,3 +355,20 @@ def test_a_new_context_named_as_another_contexts_slot_is_refused(cli, made: Path
     assert len(err.strip().splitlines()) == 1, err
     assert "'ordering_log'" in err and "ORDERING_LOG_DATABASE_URL" in err, err
     assert "'ordering'" in err and "another name" in err, err
+
+
+def test_a_new_workspace_whose_context_is_another_contexts_slot_is_refused(
+    cli, tmp_path: Path
+) -> None:
+    """`new` with context `ordering`'s database `log` and a context `ordering_log`: refused
+    as add-context refuses it, before anything is written."""
+    target = tmp_path / "shop"
+    argv = ["new", target, "--context", "ordering", "--context", "ordering_log"]
+    code, out, err = cli(
+        [*argv, "--set", "ordering:base.databases.log=postgresql"], "--ui", "none", "--defaults"
+    )
+    assert not target.exists()
+    assert code == 2, out + err
+    assert len(err.strip().splitlines()) == 1, err
+    assert "'ordering_log'" in err and "ORDERING_LOG_DATABASE_URL" in err, err
+    assert "'ordering'" in err and "another name" in err, err

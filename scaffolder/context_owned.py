@@ -5,27 +5,39 @@ A workspace names a context's connections after it (scaffolder.workspace_spec): 
 reads `ORDERING_LOG_DATABASE_URL` and lives in `shop_ordering_log`. Those are context
 `ordering_log`'s own names too: a database `log` added to `ordering` beside it, or a context
 `ordering_log` added beside `ordering`'s database `log`, would point two contexts at one
-database, and one context's test suite would empty the other's. So an edit that adds a
-connection refuses one whose variable or local database another context owns.
+database, and one context's test suite would empty the other's. So a new workspace, a new
+context and a context's new connection refuse a variable or local database that another
+context owns.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from scaffolder.catalog import Role
-from scaffolder.config_tree import Tree, environments, references, resolve, slot_tables
+from scaffolder.config_tree import (
+    Tree,
+    environments,
+    provider_of,
+    references,
+    resolve,
+    slot_tables,
+)
+from scaffolder.connection_target import target
 from scaffolder.errors import UsageError
 from scaffolder.project_files import parse_config
-from scaffolder.reopen.context_databases import local_database
 from scaffolder.spec.slots import Slot
+from scaffolder.variable_reference import references_in, substitute
 from scaffolder.workspace import discover
 
 # The roles every context has its own connection for; a named slot of any role is the
 # context's own too (its variable carries the context's name), the default broker and event
 # store are every context's (BROKER_URL, EVENT_STORE_URL).
 _OWN_ROLES = (Role.DATABASE, Role.CACHE)
+# The hosts of a database on this machine.
+_LOCAL = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 def _is_own(slot: Slot) -> bool:
@@ -49,6 +61,25 @@ def owned(tree: Tree) -> dict[str, str]:
     return found
 
 
+def local_database(slot: Slot, table: Mapping[str, Any]) -> tuple[int, str] | None:
+    """(host port, database) of the PostgreSQL database on this machine that `slot`'s
+    provider table reaches with every variable at its default; None for any other."""
+    provider = provider_of(slot, table)
+    if provider is None or provider.service is None or not provider.uri_key:
+        return None
+    value = table.get(provider.uri_key)
+    if not isinstance(value, str):
+        return None
+    if any(ref.default is None for ref in references_in(value)):
+        return None  # a variable with no default: no address to read
+    url = target(substitute(value, lambda ref: ref.default or ""))
+    if url is None or url.scheme != "postgresql" or url.host not in _LOCAL:
+        return None
+    if url.port is None or not url.database:
+        return None
+    return url.port, url.database
+
+
 def other_contexts(root: Path, context: str) -> dict[str, Tree]:
     """Every context of the workspace at `root` but `context`, by name: its parsed config."""
     return {
@@ -66,7 +97,7 @@ def refuse_taken(what: str, mine: Mapping[str, str], others: Mapping[str, Tree])
         taken = [said for name, said in mine.items() if name in theirs]
         if taken:
             raise UsageError(
-                f"{what} would read context {other!r}'s own {', '.join(taken)}: both contexts "
-                "would use one database, and one's tests would empty the other's; choose "
-                "another name; nothing written"
+                f"{what} would read {', '.join(taken)}, which context {other!r} reads as its "
+                "own: both would use one database, and one's tests would empty the other's; "
+                "choose another name; nothing written"
             )
