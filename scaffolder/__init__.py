@@ -38,14 +38,31 @@ def _cancelled_at_start(
         os._exit(130)  # not killed by SIGINT, as the interpreter would be: main exits 130 too
 
 
+def _interrupt_not_lost(unraisable: "sys.UnraisableHookArgs") -> None:
+    """A Ctrl-C that lands in code Python cannot raise from (a weakref callback, such as the
+    import system's module-lock one, or a finalizer) would be swallowed there with an
+    "Exception ignored in" traceback, and the command would run on: it ends the run as one
+    reaching the top does (_cancelled_at_start), the project's lock let go first as main
+    does. None lands inside a commit: the transaction holds SIGINT back while it writes."""
+    if not isinstance(unraisable.exc_value, KeyboardInterrupt):
+        _UNRAISABLEHOOK(unraisable)
+        return
+    lock = sys.modules.get("scaffolder.transaction.lock")
+    if lock is not None:
+        lock.release_abandoned()
+    _cancelled_at_start(KeyboardInterrupt, unraisable.exc_value, unraisable.exc_traceback)
+
+
 # Only in the command line's own process (`protean-init`, `python -m scaffolder`): a program
 # that imports this package keeps its own handling of Ctrl-C.
 _EXCEPTHOOK = sys.excepthook
+_UNRAISABLEHOOK = sys.unraisablehook
 _PROGRAM = getattr(sys, "argv", None) or [""]
 if _PROGRAM[0] == "-m" or _PROGRAM[0].replace("\\", "/").rpartition("/")[2].startswith(
     "protean-init"
 ):
     sys.excepthook = _cancelled_at_start
+    sys.unraisablehook = _interrupt_not_lost
 
 # The one place the version is set: pyproject.toml reads it (hatch's version source), and the
 # CLI and the answers file read it here, not through importlib.metadata (12-36 ms of imports

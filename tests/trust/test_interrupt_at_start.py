@@ -178,3 +178,46 @@ def test_real_sigints_from_the_package_on_end_in_130_or_a_completed_run(
         assert process.returncode in (0, 130), f"{where}: exit {process.returncode}\n{err}"
         if process.returncode == 130:
             assert err.startswith(CANCELLED) and err.count("\n") == 1, err
+
+
+UNRAISABLE = """
+import sys
+sys.argv = ["protean-init"]
+import time
+import weakref
+
+import scaffolder
+
+
+class Held:
+    pass
+
+
+def interrupted(_):
+    raise KeyboardInterrupt  # as a Ctrl-C landing in the import system's module-lock callback
+
+
+held = Held()
+watch = weakref.ref(held, interrupted)
+del held
+time.sleep(0.2)
+print("ran on")
+"""
+
+
+def test_a_ctrl_c_landing_where_python_cannot_raise_ends_the_run(tmp_path: Path) -> None:
+    """A SIGINT 5 ms after start-up under load landed in importlib's weakref callback: Python
+    printed "Exception ignored in ... KeyboardInterrupt" with a traceback and ran on. It ends
+    the run as any other Ctrl-C does: one line, exit 130."""
+    script = tmp_path / "unraisable.py"
+    script.write_text(UNRAISABLE)
+    run = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=tmp_path,
+        env=cli_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert (run.returncode, run.stdout, run.stderr) == (130, "", f"{CANCELLED}\n")
