@@ -139,28 +139,34 @@ def add_database_states(generated_projects, cache: Path) -> tuple[dict, dict, fl
     return before, state(root), length
 
 
-def test_sigkill_during_add_database_then_the_next_command_recovers(
-    tmp_path: Path, generated_projects, add_database_states
-) -> None:
-    before, after, length = add_database_states
+def kill_then_recover(
+    tmp_path: Path,
+    make: Callable[[Path], Path],
+    command: list[str],
+    next_command: list[str],
+    states: tuple[dict, dict, float],
+    plan: list[tuple[float, bool]],
+) -> dict[str, int]:
+    """SIGKILL `command` in a project `make` makes, at each moment of `plan` (from its
+    start, or from the journal's appearing where marked) and at the two moments the process
+    marks itself (MARKED); after `next_command` (which recovers first) the project is all
+    `before` or all `after` (`states`), with nothing left beside it. How many ended old, new."""
+    before, after, _ = states
     seen = {"old": 0, "new": 0}
 
     def kill_and_recover(
         name: str, moment: float, when: Callable[[Path], Callable[[], bool]] | None, delay: str
     ) -> dict:
-        root = tmp_path / name / "shop"
-        make_project("generated", root, generated_projects)
+        root = make(tmp_path / name / "shop")
         code, _ = run_and_signal(
-            [*ADD, "--project", str(root)],
+            [*command, "--project", str(root)],
             tmp_path,
             moment,
             signal.SIGKILL,
             when(root) if when else None,
             delay,
         )
-        # The next command: `ci` recovers first, then finds the CI file up to date (in
-        # either state: the CI file is no function of a sqlite database).
-        result = run_cli(["ci", "--project", str(root)], tmp_path)
+        result = run_cli([*next_command, "--project", str(root)], tmp_path)
         assert result.returncode == 0, result.stderr
         now = state(root)
         assert now in (before, after), f"kill at {moment:.3f}s (exit {code}): half-written"
@@ -169,15 +175,31 @@ def test_sigkill_during_add_database_then_the_next_command_recovers(
         shutil.rmtree(root.parent)
         return now
 
-    for i, (moment, triggered) in enumerate(kill_plan(KILL_RUNS, length, WINDOW, seed=10)):
+    for i, (moment, triggered) in enumerate(plan):
         journal = (lambda root: (root / JOURNAL_NAME).exists) if triggered else None
         kill_and_recover(f"run{i}", moment, journal, DELAY)
-    print(f"SIGKILL add-database, {KILL_RUNS} runs over {length:.2f}s: {seen}")
+    print(f"SIGKILL {command[0]}, {len(plan)} runs over {states[2]:.2f}s: {seen}")
     for expected, marked, delay in MARKED:
         now = kill_and_recover(
             f"marked-{marked}", 0.0, lambda root, m=marked: journal_says(root, m), delay
         )
         assert now == (before if expected == "old" else after), f"killed in {marked}"
+    return seen
+
+
+def test_sigkill_during_add_database_then_the_next_command_recovers(
+    tmp_path: Path, generated_projects, add_database_states
+) -> None:
+    # The next command, `ci`, recovers first, then finds the CI file up to date (in either
+    # state: the CI file is no function of a sqlite database).
+    seen = kill_then_recover(
+        tmp_path,
+        lambda root: make_project("generated", root, generated_projects),
+        ADD,
+        ["ci"],
+        add_database_states,
+        kill_plan(KILL_RUNS, add_database_states[2], WINDOW, seed=10),
+    )
     assert seen["old"] and seen["new"], seen
 
 
@@ -369,37 +391,12 @@ def test_sigkill_during_a_workspace_edit_then_the_next_command_recovers(
     after = state(reference)
     changed = {key for key in after if before.get(key) != after[key]}
     assert {"src/catalogue/domain.toml", ".env.example"} <= changed, changed
-    seen = {"old": 0, "new": 0}
-
-    def kill_and_recover(
-        name: str, moment: float, when: Callable[[Path], Callable[[], bool]] | None, delay: str
-    ) -> dict:
-        root = make_project("workspace", tmp_path / name / "shop", generated_projects)
-        code, _ = run_and_signal(
-            [*WORKSPACE_EDIT, "--project", str(root)],
-            tmp_path,
-            moment,
-            signal.SIGKILL,
-            when(root) if when else None,
-            delay,
-        )
-        result = run_cli(["derive", "--project", str(root)], tmp_path)
-        assert result.returncode == 0, result.stderr
-        now = state(root)
-        assert now in (before, after), f"kill at {moment:.3f}s (exit {code}): half-written"
-        assert not leftovers(root.parent), f"kill at {moment:.3f}s: left {leftovers(root)}"
-        seen["old" if now == before else "new"] += 1
-        shutil.rmtree(root.parent)
-        return now
-
     window = 16 * float(DELAY) + 0.1
-    plan = kill_plan(WORKSPACE_KILL_RUNS, length, window, seed=30)
-    for i, (moment, triggered) in enumerate(plan):
-        journal = (lambda root: (root / JOURNAL_NAME).exists) if triggered else None
-        kill_and_recover(f"run{i}", moment, journal, DELAY)
-    print(f"SIGKILL workspace edit, {WORKSPACE_KILL_RUNS} runs over {length:.2f}s: {seen}")
-    for expected, marked, delay in MARKED:
-        now = kill_and_recover(
-            f"marked-{marked}", 0.0, lambda root, m=marked: journal_says(root, m), delay
-        )
-        assert now == (before if expected == "old" else after), f"killed in {marked}"
+    kill_then_recover(
+        tmp_path,
+        lambda root: make_project("workspace", root, generated_projects),
+        WORKSPACE_EDIT,
+        ["derive"],
+        (before, after, length),
+        kill_plan(WORKSPACE_KILL_RUNS, length, window, seed=30),
+    )

@@ -147,6 +147,26 @@ def _holds_only_ours(found: dict, folder: str) -> bool:
     )
 
 
+def states_after_recovery(
+    fresh: Callable[[], None],
+    run: Callable[[], tuple[int, str, str]],
+    recover: Callable[[], None],
+    observe: Callable[[], dict],
+) -> dict[str, dict]:
+    """What the project is once `recover` (the next command) ran after `run` was undone
+    ("old": as fresh) or finished ("new"): interrupt_every_step's references where the next
+    command changes the project too."""
+    states = {}
+    for name, first in (("old", None), ("new", run)):
+        fresh()
+        if first:
+            code, _, err = first()
+            assert code == 0, err
+        recover()
+        states[name] = observe()
+    return states
+
+
 def interrupt_every_step(
     monkeypatch: pytest.MonkeyPatch,
     under: Path,
@@ -334,13 +354,7 @@ def test_workspace_upgrade_interrupted_at_every_step(
     assert upgrade()[0] == 0
     after = state(root)
     assert after != before
-    references = {}
-    for name, first in (("old", None), ("new", upgrade)):
-        fresh()
-        if first:
-            assert first()[0] == 0
-        next_command()
-        references[name] = state(root)
+    references = states_after_recovery(fresh, upgrade, next_command, lambda: state(root))
 
     interrupt_every_step(
         monkeypatch,
@@ -388,13 +402,7 @@ def test_workspace_deploy_interrupted_at_every_step(
     touched = {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
     # Both contexts' configs and files of the whole workspace are in the one change.
     assert {"src/ordering/domain.toml", "src/catalogue/domain.toml"} <= touched, touched
-    references = {}
-    for name, first in (("old", None), ("new", deploy)):
-        fresh()
-        if first:
-            assert first()[0] == 0
-        next_command()
-        references[name] = state(root)
+    references = states_after_recovery(fresh, deploy, next_command, lambda: state(root))
 
     interrupt_every_step(
         monkeypatch,
