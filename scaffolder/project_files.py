@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -194,6 +195,37 @@ def refuse_outside(root: Path, path: Path, what: str = "config") -> None:
     raise UsageError(f"{why}: protean-init reads no {what} through it{hatch}")
 
 
+_NOT_FILES = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def refuse_no_file(path: Path, what: str, reads: str) -> None:
+    """A file of the project's that is there but no regular file (a named pipe, a device, a
+    folder, a link to nothing) is one that cannot be read, not one that is absent: passed
+    over, an edit would go on as if it were not there (a context's config: the workspace
+    re-derived without that context; the answers record: the project taken as hand-made).
+    `what` names the file in the refusal, `reads` what protean-init reads from a regular file."""
+    if not path.is_symlink() and not path.exists():
+        return
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        kind = "a link to nothing"
+    else:
+        if stat.S_ISREG(mode):
+            return
+        kind = next((name for test, name in _NOT_FILES if test(mode)), "no regular file")
+    raise UsageError(
+        f"{path}: {what} is {kind}; protean-init reads {reads} only from a regular file: "
+        "replace it with one, or remove it; nothing read"
+    )
+
+
 def compose_file(root: Path) -> Path | None:
     return next((root / n for n in COMPOSE_NAMES if (root / n).is_file()), None)
 
@@ -207,6 +239,7 @@ def ci_files(root: Path) -> dict[str, Path]:
 def read_answers(root: Path) -> dict[str, Any]:
     """The recorded answers of a project protean-init made; {} for a project made elsewhere."""
     path = root / ANSWERS_FILE
+    refuse_no_file(path, "protean-init's answers record", "its answers record")
     if not path.is_file():
         return {}
     # A link out of the project (or into .git/) is not read, as a config is not: its values

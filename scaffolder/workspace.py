@@ -15,7 +15,6 @@ is a link out of the project is refused as `require_config` refuses one.
 from __future__ import annotations
 
 import os
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from scaffolder.project_files import (
     ci_files,
     compose_file,
     find_config,
+    refuse_no_file,
     refuse_outside,
     require_config,
 )
@@ -36,13 +36,6 @@ CONTEXT_CONFIG_NAMES = (".domain.toml", "domain.toml")
 # its own Domain, documentation may hold an example.
 NOT_CONTEXTS = frozenset({"tests", "test", "docs", "doc", "examples", "scripts", "src"})
 # What a config's path can be instead of a regular file, as a message names it.
-_NOT_FILES = (
-    (stat.S_ISDIR, "a folder"),
-    (stat.S_ISFIFO, "a named pipe"),
-    (stat.S_ISCHR, "a device"),
-    (stat.S_ISBLK, "a device"),
-    (stat.S_ISSOCK, "a socket"),
-)
 # The module a context's `Domain` lives in, as `protean new` and the reference layout name it.
 DOMAIN_MODULE = "domain.py"
 
@@ -173,26 +166,8 @@ def _context_in(folder: Path) -> Context | None:
         if path.is_file():
             module = folder / DOMAIN_MODULE
             return Context(folder.name, folder, ConfigFile(path, ()), _module(module))
-        _refuse_no_file(path)
+        refuse_no_file(path, "the context's Protean config", "a config")
     return None
-
-
-def _refuse_no_file(path: Path) -> None:
-    """A context's config name that is there but no regular file (a named pipe, a device, a
-    folder, a link to nothing) is a config that cannot be read, not a context that is gone:
-    passed over, an edit of another context would re-derive the workspace without it."""
-    if not path.is_symlink() and not path.exists():
-        return  # no config of that name
-    try:
-        mode = path.stat().st_mode
-    except OSError:
-        kind = "a link to nothing"
-    else:
-        kind = next((name for test, name in _NOT_FILES if test(mode)), "no regular file")
-    raise UsageError(
-        f"{path}: the context's Protean config is {kind}; protean-init reads a config only "
-        "from a regular file: replace it with one, or remove it; nothing read"
-    )
 
 
 def _module(path: Path) -> Path | None:

@@ -185,6 +185,27 @@ def test_a_context_config_that_is_no_file_is_refused_not_dropped(
     assert snapshot(made) == before
 
 
+@pytest.mark.parametrize("kind", ["named pipe", "device", "folder", "dangling link"])
+@pytest.mark.parametrize(
+    "argv",
+    [["set", "production.debug=false", "--context", "ordering"], ["derive"], ["upgrade"]],
+    ids=" ".join,
+)
+def test_an_answers_record_that_is_no_file_is_refused_not_taken_for_none(
+    cli, made: Path, kind: str, argv: list[str]
+) -> None:
+    """The answers record as no regular file (a named pipe, a device, a folder, a link to
+    nothing) was taken for no record: an edit went on as in a hand-made workspace and wrote
+    only the context's config. One line naming it, exit 2, nothing written."""
+    _no_file(made / ANSWERS_FILE, kind)
+    before = snapshot(made)
+    code, out, err = cli(argv, "--project", made)
+    assert code == 2, out + err
+    said = {"dangling link": "link to nothing"}.get(kind, kind)
+    assert len(err.strip().splitlines()) == 1 and ANSWERS_FILE in err and said in err, err
+    assert snapshot(made) == before
+
+
 @pytest.mark.parametrize(
     ("planted", "named"),
     [
