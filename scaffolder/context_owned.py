@@ -16,7 +16,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from scaffolder.catalog import Role
 from scaffolder.config_tree import (
     Tree,
     environments,
@@ -31,17 +30,17 @@ from scaffolder.project_files import parse_config
 from scaffolder.spec.slots import Slot
 from scaffolder.variable_reference import references_in, substitute
 from scaffolder.workspace import discover
+from scaffolder.workspace_spec import OWN_ROLES
 
-# The roles every context has its own connection for; a named slot of any role is the
-# context's own too (its variable carries the context's name), the default broker and event
-# store are every context's (BROKER_URL, EVENT_STORE_URL).
-_OWN_ROLES = (Role.DATABASE, Role.CACHE)
 # The hosts of a database on this machine.
 _LOCAL = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 def _is_own(slot: Slot) -> bool:
-    return slot.role in _OWN_ROLES or slot.name not in (None, "default")
+    """A slot whose connection is the context's own: one of the roles every context has its
+    own connection for (workspace_spec.OWN_ROLES), or a named slot of any role (its variable
+    carries the context's name); the default broker and event store are every context's."""
+    return slot.role in OWN_ROLES or slot.name not in (None, "default")
 
 
 def owned(tree: Tree) -> dict[str, str]:

@@ -39,7 +39,7 @@ from scaffolder.variable_reference import references_in, substitute
 from scaffolder.vocabulary import PROJECT_KEYS
 
 # Roles that each context has for itself (a variable of its own); the others are shared.
-_OWN_ROLES = (Role.DATABASE, Role.CACHE)
+OWN_ROLES = (Role.DATABASE, Role.CACHE)
 # Names a context may not take besides what a package may not: the folders of the workspace.
 _RESERVED_CONTEXTS = frozenset({"src", "deploy"})
 # A context-qualified key: `ordering:production.databases.default`.
@@ -235,7 +235,7 @@ def context_spec(project: ProjectSpec, context: str, taken: Iterable[str]) -> Co
     refuse_cut_storage(project.package_name, context)
     variables = dict(project.variables)
     for slot in project.slots:
-        if slot.role in _OWN_ROLES:
+        if slot.role in OWN_ROLES:
             variables.setdefault(slot, context_variable(context, slot))
     fields = {f.name: getattr(project, f.name) for f in dataclasses.fields(ProjectSpec)}
     spec = ContextSpec(
