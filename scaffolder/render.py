@@ -13,17 +13,15 @@ data (copier's own variables or filters) is left to copier.
 from __future__ import annotations
 
 import functools
-import io
 import tempfile
 from dataclasses import asdict
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
-from jinja2.compiler import CodeGenerator, Frame
 from jinja2.sandbox import SandboxedEnvironment
 
-from scaffolder import deployment
+from scaffolder import deployment, template_code
 from scaffolder.answers import spec_answers
 from scaffolder.config_tree import Tree
 from scaffolder.copier_options import read_options
@@ -238,34 +236,20 @@ def _jinja(root: Path) -> tuple[Any, Path, str]:
     return env, root / config.get("_subdirectory", ""), config.get("_templates_suffix", ".jinja")
 
 
-class _ReadsRecorder(CodeGenerator):
-    """Jinja's code generator, noting the names the template reads from its context as it
-    generates the code (what jinja2.meta.find_undeclared_variables finds by generating it
-    once more: 11 ms of the 28 the derived files' templates took to compile)."""
-
-    def __init__(self, environment: Any, code: io.StringIO) -> None:
-        super().__init__(environment, None, None, code, optimized=environment.optimized)
-        self.reads: set[str] = set()
-
-    def enter_frame(self, frame: Frame) -> None:
-        super().enter_frame(frame)
-        # As meta.find_undeclared_variables's TrackingCodeGenerator tells them.
-        for action, param in frame.symbols.loads.values():
-            if action == "resolve" and param not in self.environment.globals:
-                self.reads.add(param)
-
-
 @functools.cache
 def _compiled(root: Path, source: str) -> tuple[Any, frozenset[str]]:
     """A template and the names it reads from its context, compiled once per source, as
-    `env.from_string(source)` compiles it."""
+    `env.from_string(source)` compiles it: from the code shipped for it when the package ships
+    its code (scaffolder.template_code), else from the source."""
     env = _jinja(root)[0]
-    code = io.StringIO()
-    generator = _ReadsRecorder(env, code)
-    generator.visit(env.parse(source))
-    compiled = compile(code.getvalue(), "<template>", "exec")
-    template = env.template_class.from_code(env, compiled, env.make_globals(None))
-    return template, frozenset(generator.reads)
+    shipped = template_code.shipped(env, source)
+    if shipped is None:
+        python, reads = template_code.generate(env, source)
+        code = compile(python, "<template>", "exec")
+    else:
+        code, reads = shipped
+    template = env.template_class.from_code(env, code, env.make_globals(None))
+    return template, reads
 
 
 def render_direct(
