@@ -75,35 +75,54 @@ def check_depth(data: Any, path: Path) -> tuple[tuple[str, ...], float] | None:
     Returns the first number that is not finite (`nan`, `inf`), with its key path, from the
     same walk: Python's readers take them, other TOML tools, YAML 1.2 tools and Protean's
     settings do not, so the caller refuses them with their line."""
-    # (value, depth, its key or None in a list, its parent's entry): the key path is put
-    # together for the number found only, not for each node of a 2,000-table config.
-    stack: list[tuple[Any, int, str | None, Any]] = [(data, 0, None, None)]
-    found = None
+    # Tables and lists only are stacked, with their depth: the leaves (a 2,000-table config's
+    # 6,000 strings) are looked at in their parent's loop. Where the number is, in order, is
+    # found by a second walk, only when there is one.
+    stack: list[tuple[Any, int]] = [(data, 0)] if isinstance(data, dict | list) else []
+    not_finite = _not_finite(data)
     while stack:
-        entry = stack.pop()
-        value, depth = entry[0], entry[1]
-        if isinstance(value, dict):
-            children = [(child, depth + 1, str(k), entry) for k, child in value.items()]
-        elif isinstance(value, list):
-            children = [(child, depth + 1, None, entry) for child in value]
-        else:
-            if found is None and isinstance(value, float) and not math.isfinite(value):
-                found = entry
-            continue
+        value, depth = stack.pop()
         if depth >= MAX_DEPTH:
             raise UsageError(
                 f"{path}: tables or lists nested more than {MAX_DEPTH} deep; nothing read"
             )
-        stack.extend(reversed(children))
+        for child in value.values() if isinstance(value, dict) else value:
+            if isinstance(child, dict | list):
+                stack.append((child, depth + 1))
+            elif not not_finite and _not_finite(child):
+                not_finite = True
+    return _first_not_finite(data) if not_finite else None
+
+
+def _not_finite(value: Any) -> bool:
+    return isinstance(value, float) and not math.isfinite(value)
+
+
+def _first_not_finite(data: Any) -> tuple[tuple[str, ...], float] | None:
+    """The first number in `data` (in document order) that is not finite, with its key
+    path; `data` is nested no deeper than MAX_DEPTH."""
+    # (value, its key or None in a list, its parent's entry): the key path is put together
+    # for the number found only.
+    stack: list[tuple[Any, str | None, Any]] = [(data, None, None)]
+    found = None
+    while stack and found is None:
+        entry = stack.pop()
+        value = entry[0]
+        if isinstance(value, dict):
+            stack.extend(reversed([(child, str(k), entry) for k, child in value.items()]))
+        elif isinstance(value, list):
+            stack.extend(reversed([(child, None, entry) for child in value]))
+        elif _not_finite(value):
+            found = entry
     if found is None:
         return None
     keys: list[str] = []
     entry = found
     while entry is not None:
-        key = entry[2]
+        key = entry[1]
         if key is not None:
             keys.append(key)
-        entry = entry[3]
+        entry = entry[2]
     return tuple(reversed(keys)), found[0]
 
 

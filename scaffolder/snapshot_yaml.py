@@ -99,11 +99,13 @@ def _scalar(value: Any, scalars: dict[str, str]) -> str:
 
 
 def _string(value: str, scalars: dict[str, str]) -> str:
-    if plain(value) or _dot_name(value):
-        return value
+    # Each distinct string is judged once a document: a 2,000-table snapshot repeats its key
+    # names and provider names thousands of times, and the plain pattern cost more than the
+    # look-up.
     known = scalars.get(value)
     if known is None:
-        known = scalars[value] = _emitted(value)
+        plain_here = plain(value) or _dot_name(value)
+        known = scalars[value] = value if plain_here else _emitted(value)
     return known
 
 
