@@ -14,16 +14,16 @@ from typing import TYPE_CHECKING, Any
 
 from scaffolder.catalog import PROTEAN_DEFAULTS, PROVIDERS, Provider
 from scaffolder.errors import UsageError, yaml_error_text
-from scaffolder.spec.builder import SpecBuilder
 from scaffolder.spec.defaults import production_provider
-from scaffolder.spec.edits import Edit, ProviderEdit
 from scaffolder.spec.environments import BASE, ENVIRONMENTS, MEMORY, PRODUCTION, TEST
-from scaffolder.spec.project import ProjectSpec
 from scaffolder.spec.settings import SETTING_TABLE
 from scaffolder.spec.slots import DEFAULT_SLOTS, Slot, default_local_url
 
 if TYPE_CHECKING:
     from scaffolder.config_tree import ResolvedEnvironments, SlotTable
+    from scaffolder.spec.builder import SpecBuilder
+    from scaffolder.spec.edits import Edit
+    from scaffolder.spec.project import ProjectSpec
     from scaffolder.variable_reference import VariableReference
 
 _SPEC_KEYS = ["variables", "local_urls"]
@@ -74,6 +74,9 @@ def apply_setting(draft: SpecBuilder, named: set[tuple[str, Slot]], key: str, va
 
 
 def _apply_edit(draft: SpecBuilder, named: set[tuple[str, Slot]], edit: Edit) -> None:
+    # deferred: scaffolder.spec.edits ~2 ms (CPU, measured): building a spec needs it; an
+    # edit's record (record_spec) does not
+    from scaffolder.spec.edits import ProviderEdit
 
     if isinstance(edit, ProviderEdit):
         named.add((edit.env, edit.slot))
@@ -160,7 +163,9 @@ def typed_answer(key: str, value: Any) -> Any:
     (one line: the key, the value, the type expected) when not. A file's values are typed, so
     `project_name: true` or `test.debug: "false"` is a mistake to name, not a value to turn
     into text (`--set` values are text, and parsed)."""
-    # deferred: scaffolder.vocabulary <1 ms (CPU, measured): `derive` imports this module without it
+    # deferred: scaffolder.vocabulary <1 ms (CPU, measured), scaffolder.spec.edits: `derive`
+    # imports this module without them
+    from scaffolder.spec.edits import ProviderEdit
     from scaffolder.vocabulary import SPEC_GROUPS, parse_edit
 
     given = _kind(value)
@@ -192,6 +197,10 @@ def build_spec(
     project: Mapping[str, Any] | None = None,
 ) -> ProjectSpec:
     """Start from `start` (the defaults, or nothing), then the answers file, then `--set`."""
+    # deferred: scaffolder.spec.builder ~4.5 ms (CPU, measured), with spec.project and
+    # spec.edits: an edit's record (record_spec) builds no spec
+    from scaffolder.spec.builder import SpecBuilder
+
     draft = SpecBuilder.of(start) if start else SpecBuilder()
     named: set[tuple[str, Slot]] = set()
     for key, value in answer_settings(answers or {}):

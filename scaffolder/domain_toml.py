@@ -7,13 +7,15 @@ template stays a plain loop and tests can compare the tree with what Protean res
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scaffolder.catalog import Provider
 from scaffolder.spec.environments import BASE, MEMORY, PRODUCTION, TEST
-from scaffolder.spec.project import ProjectSpec
 from scaffolder.spec.settings import SETTING_TABLE
 from scaffolder.spec.slots import Slot
+
+if TYPE_CHECKING:
+    from scaffolder.spec.project import ProjectSpec
 
 _COMMENTS = {
     BASE: (

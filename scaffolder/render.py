@@ -16,7 +16,7 @@ import functools
 import tempfile
 from dataclasses import asdict
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
@@ -38,9 +38,11 @@ from scaffolder.project_files import (
 )
 from scaffolder.redact import redact_tree
 from scaffolder.spec.environments import BASE, MEMORY, PRODUCTION, TEST
-from scaffolder.spec.project import ProjectSpec
 from scaffolder.template_source import running_root, running_version
 from scaffolder.toml.values import render as toml_value
+
+if TYPE_CHECKING:
+    from scaffolder.spec.project import ProjectSpec
 
 # Files computed from domain.toml, that the reopen commands regenerate.
 DERIVED_FILES = frozenset(

@@ -24,9 +24,6 @@ from scaffolder.project_files import COMPOSE_NAMES, ENV_EXAMPLE, GITHUB_WORKFLOW
 from scaffolder.redact import redact_text, redact_tree, restore, restore_lines
 from scaffolder.render import render_derived
 from scaffolder.reopen.config_state import ConfigState
-from scaffolder.reopen.merge_ci import add_missing_services as add_to_ci
-from scaffolder.reopen.merge_ci import adopt_workflow, left_alone
-from scaffolder.reopen.merge_compose import add_missing_services, reuse_in_generated
 from scaffolder.reopen.merge_env_example import add_missing_variables
 from scaffolder.snapshot_yaml import document_lines, plain, snapshot_block
 from scaffolder.spec.choices import recorded_choices
@@ -237,6 +234,13 @@ def _merge_into(
     is merged with every difference a conflict, and a CI file gains the service containers it
     lacks. Merged None: the file is left alone, notes[0] says why.
     """
+    # deferred: scaffolder.reopen.merge_ci, merge_compose and their yaml_insert ~4 ms (CPU,
+    # measured): only a derived file on disk is merged; an edit that writes each anew (a
+    # project made elsewhere adopted by add-env) does without them.
+    from scaffolder.reopen.merge_ci import add_missing_services as add_to_ci
+    from scaffolder.reopen.merge_ci import adopt_workflow, left_alone
+    from scaffolder.reopen.merge_compose import reuse_in_generated
+
     if base is not None and relative in COMPOSE_NAMES:
         # A service the user added provides one this edit adds: theirs is used, not doubled.
         text, said = reuse_in_generated(yours.decode(), base.decode(), new.decode())
@@ -327,6 +331,9 @@ def _add_missing_services(yours: bytes, generated: bytes) -> tuple[bytes, list[s
     """For a compose file protean-init did not write: add the services and volumes it lacks,
     as text in the file's own style, reusing a service of the user's that provides one
     (scaffolder.reopen.merge_compose). Returns the new bytes and the notes for the user."""
+
+    # deferred: scaffolder.reopen.merge_compose, as in _merge_into, its one caller.
+    from scaffolder.reopen.merge_compose import add_missing_services
 
     # A service of the user's that is reused creates no named database's own database: the
     # notes say so, with the command, rather than leave the test run to fail to connect.

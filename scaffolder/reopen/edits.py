@@ -29,7 +29,6 @@ from scaffolder.install import test_install_command
 from scaffolder.project_files import parse_config
 from scaffolder.reopen.project import Project
 from scaffolder.spec.defaults import RECOMMENDED, production_provider, real_provider
-from scaffolder.spec.edits import ProjectEdit, ProviderEdit, SettingEdit, VariableEdit
 from scaffolder.spec.environments import BASE, MEMORY, OVERLAYS, PRODUCTION, TEST
 from scaffolder.spec.names import validate_slot_name
 from scaffolder.spec.settings import Setting
@@ -39,7 +38,6 @@ from scaffolder.toml.errors import TomlEditError
 from scaffolder.toml.remove import comment_out_key, remove_key, remove_table
 from scaffolder.toml.rename import rename_table
 from scaffolder.variable_reference import VariableReference, substitute
-from scaffolder.vocabulary import parse_edits
 
 if TYPE_CHECKING:
     from scaffolder.project_files import ProjectIdentity
@@ -413,6 +411,9 @@ def _replace_reference(value: str, group: str, new: str, *, production: bool) ->
 
 def apply_edit(project: Project, edit: object) -> str:
     """One parsed `KEY=VALUE` (scaffolder.vocabulary) applied to the project's config text."""
+    # deferred: scaffolder.spec.edits ~2 ms (CPU, measured): `set` and the edit menu's; add-env
+    # and add-database import this module without it
+    from scaffolder.spec.edits import ProjectEdit, ProviderEdit, SettingEdit, VariableEdit
 
     if isinstance(edit, ProviderEdit):
         return set_provider(project, edit.env, edit.slot, edit.provider)
@@ -598,6 +599,10 @@ def assigned_identity(project: Project, assignments: list[str]) -> ProjectIdenti
     with the config text to the same commit, the derived files that read them (CI, the
     Dockerfile) are re-derived in that one write, and the answers file records them."""
 
+    # deferred: scaffolder.vocabulary, scaffolder.spec.edits, as in apply_edit
+    from scaffolder.spec.edits import ProjectEdit
+    from scaffolder.vocabulary import parse_edits
+
     identity = project.identity
     for edit in parse_edits(assignments, flag="set"):
         if isinstance(edit, ProjectEdit) and edit.name == "installer":
@@ -646,6 +651,8 @@ def require_generated_install_files(project: Project) -> None:
 def apply_assignments(project: Project, assignments: list[str]) -> str:
     """`KEY=VALUE` texts, parsed by the vocabulary and applied in order: the config text
     after all of them (each sees the ones before)."""
+    # deferred: scaffolder.vocabulary, scaffolder.spec.edits, as in apply_edit
+    from scaffolder.vocabulary import parse_edits
 
     edits = parse_edits(assignments, flag="set")
     current = project

@@ -24,8 +24,6 @@ from scaffolder.inputs import read_text
 from scaffolder.plan import Plan
 from scaffolder.project_files import COMPOSE_NAMES, ConfigFile
 from scaffolder.reopen.config_state import ConfigState
-from scaffolder.reopen.merge_compose import plan_additions, published_ports
-from scaffolder.reopen.yaml_insert import YamlInsertError, load_plain
 from scaffolder.spec.environments import BASE
 from scaffolder.toml.edit import set_value
 from scaffolder.toml.errors import TomlEditError
@@ -38,6 +36,11 @@ def compose_ports(root: Path, plan: Plan) -> dict[str, int]:
     compose = next((root / n for n in COMPOSE_NAMES if (root / n).is_file()), None)
     if compose is None:
         return {}
+    # deferred: scaffolder.reopen.merge_compose, yaml_insert ~3.5 ms (CPU, measured): read for a
+    # compose file on disk, when an edit wrote a connection string for a service only
+    from scaffolder.reopen.merge_compose import plan_additions, published_ports
+    from scaffolder.reopen.yaml_insert import YamlInsertError, load_plain
+
     try:
         yours = load_plain(read_text(compose, compose.name))
     except YamlInsertError:

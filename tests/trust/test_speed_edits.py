@@ -356,6 +356,13 @@ _NOT_ON_ADD_ENV = (
     ("merge3", "1.3 ms: a three-way merge (scaffolder.reopen.derive.merge_file)"),
     ("scaffolder.reopen.workspace_edit", "1.0 ms: a config not at the project's root"),
     ("scaffolder.reopen.context_databases", "2.1 ms: a workspace context's databases"),
+    ("scaffolder.reopen.merge_ci", "with merge_compose ~4 ms: a derived file on disk merged"),
+    ("scaffolder.reopen.merge_compose", "with yaml_insert ~3.5 ms: and the compose ports read"),
+    ("scaffolder.reopen.yaml_insert", "a compose file or workflow on disk, read or merged"),
+    ("scaffolder.spec.builder", "~4.5 ms with spec.project and spec.edits: a spec built"),
+    ("scaffolder.spec.project", "~2 ms with spec.environment_spec: a new project's spec"),
+    ("scaffolder.spec.edits", "~2 ms: a `KEY=VALUE` parsed (set, the edit menu, answers)"),
+    ("scaffolder.vocabulary", "<1 ms beyond spec.edits: the vocabulary's parser"),
 )
 
 
