@@ -287,6 +287,8 @@ def record_spec(
         section = walked.configs[BASE] if env == BASE else tree[env]
         own = slots if env == BASE else tuple((s, t, None) for s, t in slot_tables(section))
         envs[env] = _section_choices(env, section, own, implied if env == PRODUCTION else {})
+        if next(references(walked.configs[env]), None) is None:
+            continue  # no table of it reads a variable: a config of literal connection strings
         storage = (package, test_suffix if env == TEST else "")
         for slot, table, provider in slots:
             first = next(references(dict(table)), None)

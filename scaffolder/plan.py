@@ -180,14 +180,20 @@ def _known(slots: tuple[SlotTable, ...]) -> tuple[SlotUse, ...]:
 
 
 def variables_of(uses: tuple[SlotUse, ...], config: Mapping[str, Any]) -> tuple[Variable, ...]:
-    """Every variable a resolved config references, once each, slots first."""
+    """Every variable a resolved config references, once each, slots first. `uses`: the
+    config's own slot tables (slot_uses, or the edit's walk of it)."""
+    every = list(references(dict(config)))
+    if not every:
+        # Its slot tables are among its tables, or Protean's defaults, which read none: a
+        # config of literal connection strings (2,000 tables) is not walked table by table.
+        return ()
     found: dict[str, Variable] = {}
     hidden = read_under_secret_keys(config)
     for use in uses:
         for ref in use.table_references:
             variable = Variable(ref.name, ref.default, use.slot, use.provider, ref.name in hidden)
             found.setdefault(ref.name, variable)
-    for ref in references(dict(config)):
+    for ref in every:
         found.setdefault(ref.name, Variable(ref.name, ref.default, None, None, ref.name in hidden))
     return tuple(found.values())
 
