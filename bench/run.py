@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from edit_peers import peer_argvs
+from edit_peers import SAFE_EDIT, peer_argvs
 from fixtures import (
     ADOPT_TABLES,
     COPIER,
@@ -54,6 +54,7 @@ FIRST_SCREEN_MAX_MS = 300.0
 FIRST_SCREEN_RATIO_MAX = 1.5  # the wizard's first usable screen / a bare Textual app's
 ADD_DATABASE_MAX_MS = 300.0  # at 100 databases
 ADD_ENV_MAX_MS = 1000.0  # add-env memory on a 2,000-table domain.toml: "well under a second"
+ADD_ENV_MAX_RATIO = 2.5  # #27: add-env within 2.5x of parse, append, re-parse, write (CPU time)
 GROWTH_EXPONENT_MAX = 1.3  # of the cost above the --defaults project: 1 linear, 2 quadratic
 MEASURABLE_MS = 5.0  # an added cost smaller than this is within run-to-run noise
 
@@ -398,6 +399,7 @@ def build_report(results: dict[str, Series], meta: dict, sizes: list[int]) -> tu
                 f"cpu {fmt_ms(add_env.cpu_median_ms)})",
             )
         )
+        targets.append(add_env_ratio_target(add_env, peers[SAFE_EDIT]))
 
     if f"check ({WORKSPACE})" in r:
         lines.append(header("Workspace of eight contexts against a project of one (#24)"))
@@ -496,6 +498,18 @@ def tui_only(scratch: Path, reps: int, warmup: int, say) -> int:
     return 0
 
 
+def add_env_ratio_target(add_env: Series, peer: Series) -> tuple[bool, str, str]:
+    """#27's target: add-env's CPU time within ADD_ENV_MAX_RATIO of the safe hand-rolled
+    edit's, measured in the same interleaved run (CPU: load inflates it far less than wall)."""
+    cpu = ratio(add_env.cpu_median_ms, peer.cpu_median_ms)
+    return (
+        cpu <= ADD_ENV_MAX_RATIO,
+        f"add-env within {ADD_ENV_MAX_RATIO}x of {SAFE_EDIT} (CPU)",
+        f"{cpu:.2f}x ({fmt_ms(add_env.cpu_median_ms)} vs {fmt_ms(peer.cpu_median_ms)}; "
+        f"wall {ratio(add_env.median_ms, peer.median_ms):.2f}x)",
+    )
+
+
 def edit_only(scratch: Path, reps: int, warmup: int, say) -> int:
     """add-env on the large file made elsewhere against its peers, interleaved in one run:
     the figure to look at after a change to the edit path."""
@@ -522,6 +536,8 @@ def edit_only(scratch: Path, reps: int, warmup: int, say) -> int:
         f"{fmt_ms(add_env.median_ms)} (min {fmt_ms(add_env.min_ms)}, "
         f"cpu {fmt_ms(add_env.cpu_median_ms)})"
     )
+    ok, what, detail = add_env_ratio_target(add_env, r[SAFE_EDIT])
+    print(f"  {'PASS' if ok else 'MISS'}  {what}: {detail}")
     return 0
 
 
