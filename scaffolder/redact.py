@@ -101,7 +101,7 @@ _URL_TOKEN = re.compile(
     re.IGNORECASE,
 )
 # Its schemes alone: every text _URL_TOKEN matches holds one. The quick test before its scan,
-# which backtracks at each position of a URL (9 us a connection string, 2,000 in a snapshot).
+# which backtracks at each position of a URL (~2 us a connection string; 2,000 in a snapshot).
 _WEB_SCHEME = re.compile(r"(?:https?|wss?|ftps?)://", re.IGNORECASE)
 # NAME=value, NAME: value, "name": "value", NAME = 'value': a TOML or YAML key, an .env line,
 # a query-string parameter (`?password=x&`), a libpq DSN's `password=x`. Which names are
@@ -336,55 +336,38 @@ def redact_tree(value: Any, key: str = "") -> Any:
     dates and times as ISO strings, which YAML can hold and which compare equal run after
     run. An edit computes it once (scaffolder.reopen.config_state.ConfigState.snapshot) and
     passes it on to the comparison with the record and to the record itself."""
-    return _redact(value, key, {}, ({}, {}))
+    return _redact(value, key, {})
 
 
-def _redact(
-    value: Any,
-    key: str,
-    secret_keys: dict[str, bool],
-    masked: tuple[dict[str, str], dict[str, str]],
-) -> Any:
+def _redact(value: Any, key: str, secret_keys: dict[str, bool]) -> Any:
     # Strings first: most of a config's nodes are (a 2,000-table tree has 6,000). Whether a
     # key is a credential's is asked once per key name (`secret_keys`, this walk's): a
-    # 2,000-table tree repeats a handful of names. A string's masked text follows from it and
-    # whether its key is a credential's alone: `masked` (this walk's, by the key's answer)
-    # has each distinct one's, as a 2,000-table tree repeats its provider names thousands
-    # of times.
+    # 2,000-table tree repeats a handful of names.
     if isinstance(value, str):
         secret_key = secret_keys.get(key)
         if secret_key is None:
             secret_key = secret_keys[key] = looks_secret(key)
-        done = masked[secret_key]
-        text = done.get(value)
-        if text is None:
-            text = done[value] = _masked_string(value, secret_key)
-        return text
+        if "${" not in value:  # no reference (_REFERENCE opens with one) to keep or mask
+            return REDACTED if secret_key else redact_text(value)
+        if secret_key and not _REFERENCE.search(value):
+            return REDACTED
+        value = _REFERENCE.sub(
+            lambda m: (
+                f"${{{m.group('name')}|{REDACTED}}}"
+                if secret_key or looks_secret(m.group("name"))
+                else m.group(0)
+            ),
+            value,
+        )
+        return redact_text(value)
     # A parsed tree's tables are dicts: asked first, before the slower ABC check.
     if isinstance(value, (dict, Mapping)):
-        return {str(k): _redact(v, str(k), secret_keys, masked) for k, v in value.items()}
+        return {str(k): _redact(v, str(k), secret_keys) for k, v in value.items()}
     if isinstance(value, list):
-        return [_redact(v, key, secret_keys, masked) for v in value]
+        return [_redact(v, key, secret_keys) for v in value]
     if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
     return value
-
-
-def _masked_string(value: str, secret_key: bool) -> str:
-    """A string of the tree as the record holds it; `secret_key`: its key is a credential's."""
-    if "${" not in value:  # no reference (_REFERENCE opens with one) to keep or mask
-        return REDACTED if secret_key else redact_text(value)
-    if secret_key and not _REFERENCE.search(value):
-        return REDACTED
-    value = _REFERENCE.sub(
-        lambda m: (
-            f"${{{m.group('name')}|{REDACTED}}}"
-            if secret_key or looks_secret(m.group("name"))
-            else m.group(0)
-        ),
-        value,
-    )
-    return redact_text(value)
 
 
 def restore(snapshot: Any, *currents: Any) -> Any:
