@@ -5,6 +5,8 @@ bench/tui_probe.py's question)."""
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 from collections import Counter
 from typing import Any
 
@@ -143,3 +145,40 @@ async def test_no_garbage_collection_runs_until_the_first_step_is_drawn(make_app
         gc.callbacks.remove(collected)
     assert early == []
     assert gc.isenabled()
+
+
+# Run in a process of its own: the other tests here have loaded every module already.
+FIRST_SCREEN_MODULES = """
+import asyncio, sys
+from pathlib import Path
+from scaffolder.spec.defaults import default_spec
+from scaffolder.ui.wizard.app import WizardApp
+
+async def main():
+    app = WizardApp(default_spec("acme"), Path(sys.argv[1]) / "acme")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        loaded = sorted(m for m in sys.modules if m.startswith("scaffolder.ui."))
+        print(type(app.screen).__name__, *loaded)
+        app.exit(None)
+
+asyncio.run(main())
+"""
+
+
+def test_the_first_step_is_shown_without_loading_the_dialogs(tmp_path) -> None:
+    """The choice grid and the dialogs (scaffolder.ui.common.choices, .dialogs) are loaded
+    when a later step or a dialog first needs them, not before step 1 is drawn (about a tenth
+    of the wizard's start-up)."""
+    result = subprocess.run(
+        [sys.executable, "-c", FIRST_SCREEN_MODULES, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    screen, *loaded = result.stdout.split()
+    assert screen == "ProjectScreen"
+    assert "scaffolder.ui.wizard.screens.project" in loaded
+    assert "scaffolder.ui.common.choices" not in loaded, loaded
+    assert "scaffolder.ui.common.dialogs" not in loaded, loaded
