@@ -182,3 +182,50 @@ def test_the_first_step_is_shown_without_loading_the_dialogs(tmp_path) -> None:
     assert "scaffolder.ui.wizard.screens.project" in loaded
     assert "scaffolder.ui.common.choices" not in loaded, loaded
     assert "scaffolder.ui.common.dialogs" not in loaded, loaded
+
+
+# `protean-init new DIR --ui tui` up to the wizard, in a process of its own: what the command
+# has loaded when it hands over to the wizard (choose_ui: there is no terminal here).
+NEW_UP_TO_THE_WIZARD = """
+import sys
+import scaffolder.commands.new as new
+import scaffolder.ui.wizard.app as wizard
+
+def run_wizard(spec, target, write=None, workspace=None):
+    contexts = sorted(workspace.contexts) if workspace is not None else []
+    print(",".join(contexts) or "-", *sorted(m for m in sys.modules if m.startswith("scaffolder.")))
+    return None
+
+wizard.run_wizard = run_wizard
+new.choose_ui = lambda requested: requested
+from scaffolder.cli import main
+
+main(["new", *sys.argv[1:], "--ui", "tui"])
+"""
+
+
+@pytest.mark.parametrize(
+    ("argv", "contexts"),
+    [([], "-"), (["--context", "ordering", "--context", "billing"], "billing,ordering")],
+)
+def test_new_hands_over_to_the_wizard_without_the_workspace_and_writer_modules(
+    tmp_path, argv, contexts
+) -> None:
+    """Without --context or an answers file `new` makes no workspace, so its module (with the
+    writer and the transaction modules it loads, ~12 ms CPU) is not loaded before the wizard
+    starts; with --context the wizard opens on the contexts as before."""
+    result = subprocess.run(
+        [sys.executable, "-c", NEW_UP_TO_THE_WIZARD, str(tmp_path / "acme"), *argv],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    named, *loaded = result.stdout.split()
+    assert "scaffolder.spec.project" in loaded, result.stderr
+    if contexts == "-":
+        assert named == "-"
+        assert "scaffolder.commands.new_workspace" not in loaded, loaded
+        assert "scaffolder.writer" not in loaded, loaded
+    else:
+        assert named == contexts
+        assert "scaffolder.commands.new_workspace" in loaded
