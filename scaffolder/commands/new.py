@@ -135,18 +135,21 @@ def run(args: argparse.Namespace) -> int:
     if target.is_dir() and any(target.iterdir()) and not (args.force or args.dry_run):
         raise UsageError(f"{target} exists and is not empty; pass --force to write into it")
     answers = _answers(args)
-    # deferred: scaffolder.commands ~2 ms (CPU, measured): `new --help` imports this module without
-    # it
-    from scaffolder.commands import new_workspace
-
     workspace = None
-    if new_workspace.names_contexts(args, answers):
-        if ui == "none":
-            return new_workspace.run(args, target, name, ui, answers)
-        # In a terminal the front end opens on the contexts and their choices, to change.
-        workspace = new_workspace.workspace_spec(args, name, ui, answers)
-        spec = workspace.project
-    else:
+    spec: ProjectSpec | None = None
+    # Only --context or an answers file can name contexts (new_workspace.names_contexts).
+    if args.contexts or answers:
+        # deferred: scaffolder.commands.new_workspace ~12 ms (CPU, measured, with the writer and
+        # transaction modules it loads): the wizard's first screen, and `new --help`, need none
+        from scaffolder.commands import new_workspace
+
+        if new_workspace.names_contexts(args, answers):
+            if ui == "none":
+                return new_workspace.run(args, target, name, ui, answers)
+            # In a terminal the front end opens on the contexts and their choices, to change.
+            workspace = new_workspace.workspace_spec(args, name, ui, answers)
+            spec = workspace.project
+    if spec is None:
         # deferred: scaffolder.commands.new_spec: `--help` builds this command's parser, and
         # the answers and spec modules behind starting_spec cost 21 ms of start-up (python -X
         # importtime) it does not need.

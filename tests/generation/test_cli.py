@@ -454,32 +454,35 @@ def test_no_dir_in_a_busy_folder_makes_my_app(tmp_path, monkeypatch):
 
 
 def test_each_command_parses_as_in_the_whole_parser(capsys):
-    """main() builds only the running command's arguments: each command's help (and so its
-    arguments) is the whole parser's, and the top-level help still lists every command."""
+    """main() builds only the running command's parser: each command's help (and so its
+    arguments) and its usage errors are the whole parser's, and the top-level help still lists
+    every command."""
     from scaffolder.cli import COMMANDS, build_parser, main
 
-    def help_of(run, argv: list[str]) -> str:
+    def exit_of(run, argv: list[str], code: int) -> tuple[str, str]:
         with pytest.raises(SystemExit) as exit_info:
             run(argv)
-        assert exit_info.value.code == 0
-        return capsys.readouterr().out
+        assert exit_info.value.code == code
+        captured = capsys.readouterr()
+        return captured.out, captured.err
 
     whole = build_parser()
     for name in COMMANDS:
-        expected = help_of(whole.parse_args, [name, "--help"])
-        assert "usage: protean-init " + name in expected
-        assert help_of(main, [name, "--help"]) == expected, name
-    top = help_of(main, ["--help"])
-    assert top == help_of(whole.parse_args, ["--help"])
-    assert all(name in top for name in COMMANDS)
-    # What the lighter parser leaves out: the other commands' arguments and their modules.
+        expected = exit_of(whole.parse_args, [name, "--help"], 0)
+        assert "usage: protean-init " + name in expected[0]
+        assert exit_of(main, [name, "--help"], 0) == expected, name
+        # An option no command has, and one of the command line's own after the command.
+        for wrong in ("--no-such-option", "--version"):
+            error = exit_of(whole.parse_args, [name, wrong], 2)
+            assert exit_of(main, [name, wrong], 2) == error, (name, wrong)
+    top = exit_of(main, ["--help"], 0)
+    assert top == exit_of(whole.parse_args, ["--help"], 0)
+    assert all(name in top[0] for name in COMMANDS)
+    # What the lighter parser leaves out: the other commands, their arguments and modules.
     light = build_parser("new")
-    new_sub, check_sub = (
-        light._subparsers._group_actions[0].choices[name]  # type: ignore[union-attr]
-        for name in ("new", "check")
-    )
-    assert new_sub.get_default("run") is not None
-    assert check_sub.get_default("run") is None
+    subcommands = light._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    assert list(subcommands) == ["new"]
+    assert subcommands["new"].get_default("run") is not None
 
 
 def test_the_version_is_the_installed_packages_and_the_answers_file_records_it(tmp_path, capsys):

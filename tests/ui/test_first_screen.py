@@ -5,6 +5,8 @@ bench/tui_probe.py's question)."""
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 from collections import Counter
 from typing import Any
 
@@ -143,3 +145,87 @@ async def test_no_garbage_collection_runs_until_the_first_step_is_drawn(make_app
         gc.callbacks.remove(collected)
     assert early == []
     assert gc.isenabled()
+
+
+# Run in a process of its own: the other tests here have loaded every module already.
+FIRST_SCREEN_MODULES = """
+import asyncio, sys
+from pathlib import Path
+from scaffolder.spec.defaults import default_spec
+from scaffolder.ui.wizard.app import WizardApp
+
+async def main():
+    app = WizardApp(default_spec("acme"), Path(sys.argv[1]) / "acme")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        loaded = sorted(m for m in sys.modules if m.startswith("scaffolder.ui."))
+        print(type(app.screen).__name__, *loaded)
+        app.exit(None)
+
+asyncio.run(main())
+"""
+
+
+def test_the_first_step_is_shown_without_loading_the_dialogs(tmp_path) -> None:
+    """The choice grid and the dialogs (scaffolder.ui.common.choices, .dialogs) are loaded
+    when a later step or a dialog first needs them, not before step 1 is drawn (about a tenth
+    of the wizard's start-up)."""
+    result = subprocess.run(
+        [sys.executable, "-c", FIRST_SCREEN_MODULES, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    screen, *loaded = result.stdout.split()
+    assert screen == "ProjectScreen"
+    assert "scaffolder.ui.wizard.screens.project" in loaded
+    assert "scaffolder.ui.common.choices" not in loaded, loaded
+    assert "scaffolder.ui.common.dialogs" not in loaded, loaded
+
+
+# `protean-init new DIR --ui tui` up to the wizard, in a process of its own: what the command
+# has loaded when it hands over to the wizard (choose_ui: there is no terminal here).
+NEW_UP_TO_THE_WIZARD = """
+import sys
+import scaffolder.commands.new as new
+import scaffolder.ui.wizard.app as wizard
+
+def run_wizard(spec, target, write=None, workspace=None):
+    contexts = sorted(workspace.contexts) if workspace is not None else []
+    print(",".join(contexts) or "-", *sorted(m for m in sys.modules if m.startswith("scaffolder.")))
+    return None
+
+wizard.run_wizard = run_wizard
+new.choose_ui = lambda requested: requested
+from scaffolder.cli import main
+
+main(["new", *sys.argv[1:], "--ui", "tui"])
+"""
+
+
+@pytest.mark.parametrize(
+    ("argv", "contexts"),
+    [([], "-"), (["--context", "ordering", "--context", "billing"], "billing,ordering")],
+)
+def test_new_hands_over_to_the_wizard_without_the_workspace_and_writer_modules(
+    tmp_path, argv, contexts
+) -> None:
+    """Without --context or an answers file `new` makes no workspace, so its module (with the
+    writer and the transaction modules it loads, ~12 ms CPU) is not loaded before the wizard
+    starts; with --context the wizard opens on the contexts as before."""
+    result = subprocess.run(
+        [sys.executable, "-c", NEW_UP_TO_THE_WIZARD, str(tmp_path / "acme"), *argv],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    named, *loaded = result.stdout.split()
+    assert "scaffolder.spec.project" in loaded, result.stderr
+    if contexts == "-":
+        assert named == "-"
+        assert "scaffolder.commands.new_workspace" not in loaded, loaded
+        assert "scaffolder.writer" not in loaded, loaded
+    else:
+        assert named == contexts
+        assert "scaffolder.commands.new_workspace" in loaded

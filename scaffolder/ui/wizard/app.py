@@ -23,7 +23,6 @@ from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
 
 from scaffolder.spec.project import ProjectSpec
-from scaffolder.ui.common.choices import QuitModal
 from scaffolder.ui.common.outcome import WizardOutcome
 from scaffolder.ui.common.settings import apply_saved_theme, save_theme_changes
 from scaffolder.ui.common.state import Draft
@@ -52,8 +51,8 @@ def build_step_screen(name: str) -> Screen:
     if name == "project":
         return ProjectScreen()
     if name == "providers":
-        # deferred: scaffolder.ui.wizard.screens.providers ~3 ms (CPU, measured): the wizard's first
-        # screen imports this module without it
+        # deferred: scaffolder.ui.wizard.screens.providers ~8 ms (CPU, measured, with the choice
+        # grid's and the dialogs' modules it loads first): the wizard's first screen needs none
         from scaffolder.ui.wizard.screens.providers import ProvidersScreen
 
         return ProvidersScreen()
@@ -249,6 +248,9 @@ class WizardApp(TypeAheadToDialogs, App[WizardOutcome | None]):
     def action_cancel(self) -> None:
         """Leave with nothing written, asking first when that discards a change; once the
         project is written, leave with it."""
+        # deferred: scaffolder.ui.common.choices ~5 ms (CPU, measured): the choice grid and the
+        # dialogs; the wizard's first screen has none of them, and leaving asks with one
+        from scaffolder.ui.common.choices import QuitModal
 
         if self.written:
             self.exit(self.outcome)
