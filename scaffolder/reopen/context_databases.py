@@ -18,14 +18,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from scaffolder.config_tree import Tree, environments, resolve, slot_tables
 from scaffolder.context_owned import local_database
 from scaffolder.database_creation import created_databases, scripts_run
 from scaffolder.inputs import read_text
 from scaffolder.project_files import compose_file
-from scaffolder.reopen.merge_compose import published_ports, serves
+from scaffolder.reopen.merge_compose import published_ports, serves, service_environment
 from scaffolder.reopen.yaml_insert import YamlInsertError, load_plain
 
 # `${VAR|default}` -> default: where a URL reaches when no variable is set, as compose runs it.
@@ -110,22 +109,13 @@ def compose_servers(root: Path) -> dict[int, Server]:
     for name, spec in services.items() if isinstance(services, Mapping) else ():
         if not isinstance(spec, Mapping) or not serves(spec.get("image"), "postgres"):
             continue
-        environment = _environment(spec)
+        environment = service_environment(spec)
         user = environment.get("POSTGRES_USER") or "postgres"
         own = environment.get("POSTGRES_DB") or user
         for host, container in published_ports(spec).items():
             if container == 5432:
                 found[host] = Server(str(name), compose.name, user, created | {own}, scripts)
     return found
-
-
-def _environment(spec: Mapping[str, Any]) -> dict[str, str]:
-    env = spec.get("environment")
-    if isinstance(env, Mapping):
-        return {str(k): "" if v is None else str(v) for k, v in env.items()}
-    if isinstance(env, list):
-        return {k: v for k, _, v in (str(item).partition("=") for item in env)}
-    return {}
 
 
 def create_added(root: Path, old_tree: Tree, new_tree: Tree, config: str) -> Creation:
