@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scaffolder.catalog import Role
-from scaffolder.errors import ScaffolderError
+from scaffolder.errors import ScaffolderError, StaleFile
 from scaffolder.generated_record import is_record
 from scaffolder.plan import plan_project
 from scaffolder.project_files import (
@@ -338,10 +338,6 @@ def apply_proposal(proposal: Proposal) -> Project | None:
 
     Returns the project read again (None when there was nothing to write).
     """
-    # deferred: scaffolder.transaction.commit <1 ms (CPU, measured): `edit --ui none` imports this
-    # module without it
-    from scaffolder.transaction.commit import StaleFile
-
     if not proposal.changes:
         return None
     try:
