@@ -307,9 +307,9 @@ def propose_ci(project: Project, ci: str) -> Proposal:
 def propose_deploy(project: Project, kind: str) -> Proposal:
     """Add, change or stop the deployment: what `protean-init deploy KIND` writes (the same
     function computes it), the files re-derived in one transaction when applied."""
-    # deferred: scaffolder.commands.deploy ~1 ms (CPU, measured): `edit --ui none` imports this
+    # deferred: scaffolder.reopen.deploy ~34 ms (CPU, measured): `edit --ui none` imports this
     # module without it
-    from scaffolder.commands.deploy import (
+    from scaffolder.reopen.deploy import (
         deploy_edit,
         is_recorded_workspace,
         workspace_deploy_changes,
