@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 from scaffolder.catalog import Role
 from scaffolder.errors import ScaffolderError, StaleFile
 from scaffolder.generated_record import is_record
-from scaffolder.plan import plan_project
 from scaffolder.project_files import (
     ANSWERS_FILE,
     COMPOSE_NAMES,
@@ -77,7 +76,7 @@ def overview(project: Project) -> Overview:
     """What `summary.describe` prints, as data: the same providers per environment and slot."""
 
     identity = project.identity
-    plan = plan_project(project.tree, identity.project_name, identity.package_name)
+    plan = project.state.plan
     found: dict[Slot, None] = {}
     cells: dict[tuple[str, Slot], Cell] = {}
     for env in plan.environments:
