@@ -44,7 +44,7 @@ class Table:
 
 
 @dataclass(frozen=True)
-class Section:
+class EnvironmentSection:
     """One environment's part of domain.toml: its comment, settings and provider tables."""
 
     env: str
@@ -101,7 +101,7 @@ def _settings_and_tables(
     return plain, [Table(header, values) for header, values in grouped.items()]
 
 
-def sections(spec: ProjectSpec) -> list[Section]:
+def sections(spec: ProjectSpec) -> list[EnvironmentSection]:
     """The sections of domain.toml in file order: base, then each overlay the spec has."""
     result = []
     for env, environment in spec.environments.items():
@@ -114,7 +114,7 @@ def sections(spec: ProjectSpec) -> list[Section]:
                 tables.append(Table(".".join((*_prefix(env), *slot.path)), table))
         settings, server_tables = _settings_and_tables(spec, env, environment.settings())
         tables.extend(server_tables)
-        result.append(Section(env, _COMMENTS[env], settings, tuple(tables)))
+        result.append(EnvironmentSection(env, _COMMENTS[env], settings, tuple(tables)))
     return result
 
 

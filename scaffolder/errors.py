@@ -61,6 +61,27 @@ class ProjectBusy(ScaffolderError):
     exit_code = 2
 
 
+class OutsideProject(UsageError):
+    """A path that would leave the project, enter .git/ or pass through a link."""
+
+
+class JournalRefused(UsageError):
+    """A journal protean-init cannot show it wrote, or that names what no transaction writes."""
+
+
+class StaleFile(ScaffolderError):
+    """A file no longer holds what a change was computed from: another process or the user
+    changed it since it was read. The one check of it is the transaction's commit, under the
+    lock."""
+
+    def __init__(self, relative: str) -> None:
+        super().__init__(
+            f"{relative} changed since protean-init read it (another edit at the same time?); "
+            "nothing was written; run the command again"
+        )
+        self.relative = relative
+
+
 class Unfinished(ScaffolderError):
     """A commit failed and its rollback failed too; the journal stays for the next run."""
 

@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scaffolder.catalog import POSTGRES, SERVICES
+from scaffolder.variable_reference import WITH_DEFAULT
 
 MASK = "***"
 # A key's whole value hidden in the snapshot (kept: older records hold it).
@@ -115,8 +116,6 @@ _ASSIGNMENT = re.compile(
     r"|(?P<bare>(?:(?:Bearer|Basic|Token|Digest)[ \t]+)?(?!\$\{)[^\s\"',}&;]+))",
     re.IGNORECASE,
 )
-# ${NAME|default}: the default of a credential-named variable is the credential.
-_REFERENCE = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)\|(?P<secret>[^}]*)\}")
 _VALUE_GROUPS = ("double", "single", "array", "bare")
 # Not secrets: nothing, a record's `<redacted>` (hidden already, and it stays as it is), and
 # the placeholders of examples and help (`postgresql://USER:PASSWORD@HOST:5432/DBNAME`,
@@ -195,8 +194,8 @@ def _assignment_spans(text: str, *, code: bool = False) -> list[tuple[int, int]]
         if "${" in value:
             # A reference is not a secret, its default is: every default in the value.
             spans += [
-                (start + m.start("secret"), start + m.end("secret"))
-                for m in _REFERENCE.finditer(value)
+                (start + m.start("default"), start + m.end("default"))
+                for m in WITH_DEFAULT.finditer(value)
             ]
         else:
             spans.append((start, end))
@@ -241,9 +240,9 @@ def _spans(text: str, *, local: bool, code: bool = False) -> list[tuple[int, int
     if not _hinted(text):  # no credential's name: nothing more to look for
         return _merged(text, spans) if spans else spans
     spans += [
-        m.span("secret")
-        for m in _REFERENCE.finditer(text)
-        if looks_secret(m.group("name")) and m.group("secret")
+        m.span("default")
+        for m in WITH_DEFAULT.finditer(text)
+        if looks_secret(m.group("name")) and m.group("default")
     ]
     spans += _assignment_spans(text, code=code)
     if code:
@@ -321,7 +320,7 @@ def _read_under_secret_keys(tree: Any, key: str, found: set[str]) -> None:
     # and a set per node made the walk 3x slower.
     if isinstance(tree, str):
         if "${" in tree and looks_secret(key):
-            found.update(m.group("name") for m in _REFERENCE.finditer(tree))
+            found.update(m.group("name") for m in WITH_DEFAULT.finditer(tree))
     elif isinstance(tree, Mapping):
         for k, v in tree.items():
             _read_under_secret_keys(v, str(k), found)
@@ -347,11 +346,11 @@ def _redact(value: Any, key: str, secret_keys: dict[str, bool]) -> Any:
         secret_key = secret_keys.get(key)
         if secret_key is None:
             secret_key = secret_keys[key] = looks_secret(key)
-        if "${" not in value:  # no reference (_REFERENCE opens with one) to keep or mask
+        if "${" not in value:  # no reference (WITH_DEFAULT opens with one) to keep or mask
             return REDACTED if secret_key else redact_text(value)
-        if secret_key and not _REFERENCE.search(value):
+        if secret_key and not WITH_DEFAULT.search(value):
             return REDACTED
-        value = _REFERENCE.sub(
+        value = WITH_DEFAULT.sub(
             lambda m: (
                 f"${{{m.group('name')}|{REDACTED}}}"
                 if secret_key or looks_secret(m.group("name"))

@@ -14,6 +14,10 @@ from dataclasses import dataclass
 
 # Protean's pattern.
 _REFERENCE = re.compile(r"\$\{([^}]+)\}")
+# A reference with a default, as the same reading finds it (the name up to the first `|`,
+# spaces and all), its name and default as groups: for code that must find the default's
+# place in the text (scaffolder.redact masks a credential variable's default there).
+WITH_DEFAULT = re.compile(r"\$\{(?P<name>[^|}]*)\|(?P<default>[^}]*)\}")
 # Every `${`, closed or not, with what follows up to the first `}`: what `check` reads to
 # name the ones Protean leaves as plain text (never closed, `${}`).
 OPENING = re.compile(r"\$\{([^}]*)(\}?)")

@@ -355,14 +355,7 @@ def identity_of(workspace: WorkspaceSpec) -> ProjectIdentity:
     spec = workspace.project
     scaled = next(iter(workspace.contexts.values()))
     return ProjectIdentity(
-        spec.project_name,
-        spec.package_name,
-        spec.ci,
-        spec.compose,
-        spec.deploy,
-        scaled.workers,
-        scaled.replicas,
-        installer=spec.installer,
+        **{**spec.choices(), "workers": scaled.workers, "replicas": scaled.replicas},
         test_install=test_install_command(None, spec.installer),
     )
 

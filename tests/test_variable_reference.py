@@ -9,6 +9,7 @@ from protean.domain.config import Config2
 
 from scaffolder.config_tree import references
 from scaffolder.variable_reference import (
+    WITH_DEFAULT,
     VariableReference,
     references_in,
     substitute,
@@ -32,6 +33,15 @@ def test_references_are_protean_s(text: str) -> None:
     assert substitute(text, str) == text
     # The plans read the references that name a variable.
     assert list(references({"k": [text]})) == [r for r in ours if r.name]
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=TEXTS)
+def test_with_default_finds_the_references_protean_gives_a_default(text: str) -> None:
+    """The pattern that places a default in the text (scaffolder.redact masks it there) finds
+    exactly the references with a default, named and defaulted as Protean reads them."""
+    found = [(m.group("name"), m.group("default")) for m in WITH_DEFAULT.finditer(text)]
+    assert found == [(r.name, r.default) for r in references_in(text) if r.default is not None]
 
 
 def test_a_reference_is_its_name_and_the_default_after_the_first_bar() -> None:

@@ -16,7 +16,7 @@ from typing import Any
 from scaffolder.answers import build_spec
 from scaffolder.commands.new_spec import starting_spec
 from scaffolder.errors import UsageError
-from scaffolder.generated_record import record_files, recordable
+from scaffolder.generated_record import with_record
 from scaffolder.spec.project import ProjectSpec
 from scaffolder.workspace_spec import (
     WorkspaceSpec,
@@ -84,15 +84,6 @@ def workspace_spec(
     return WorkspaceSpec(project, contexts)
 
 
-def with_record(files: dict[str, bytes]) -> dict[str, bytes]:
-    """The files and the record of what was generated: every file but the answers file. A
-    context's domain.toml is recorded too (a single project's is not): remove-context deletes
-    a context's files only while they are as generated."""
-
-    record = record_files(recordable(files, ""))
-    return {**files, **{path: content for path, content in record.items() if content}}
-
-
 def run(
     args: argparse.Namespace, target: Path, name: str, ui: str, answers: dict[str, Any] | None
 ) -> int:
@@ -119,7 +110,10 @@ def write_new_workspace(workspace: WorkspaceSpec, target: Path, *, force: bool) 
     from scaffolder.workspace_render import render_workspace
 
     files = render_workspace(workspace)
-    create_project(target, with_record(files), force=force)
+    # Every file but the answers file is recorded: a context's domain.toml too (a single
+    # project's is not, config ""), as remove-context deletes a context's files only while
+    # they are as generated.
+    create_project(target, with_record(files, config=""), force=force)
     return sorted(files)
 
 

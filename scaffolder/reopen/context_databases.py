@@ -18,14 +18,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from scaffolder.config_tree import Tree, environments, resolve, slot_tables
 from scaffolder.context_owned import local_database
 from scaffolder.database_creation import created_databases, scripts_run
 from scaffolder.inputs import read_text
 from scaffolder.project_files import compose_file
-from scaffolder.reopen.merge_compose import published_ports, serves
+from scaffolder.reopen.merge_compose import published_ports, serves, service_environment
 from scaffolder.reopen.yaml_insert import YamlInsertError, load_plain
 
 # `${VAR|default}` -> default: where a URL reaches when no variable is set, as compose runs it.
@@ -35,8 +34,8 @@ _MERGE_NOTE = re.compile(r"^your service `[^`]*` creates no database '([^']*)'")
 
 
 @dataclass(frozen=True)
-class Server:
-    """A database server the compose file runs: its service, what creates its databases."""
+class ComposePostgres:
+    """A PostgreSQL server the compose file runs: its service, what creates its databases."""
 
     service: str
     compose: str  # the compose file's name
@@ -87,7 +86,7 @@ def local_databases(tree: Tree) -> set[tuple[int, str]]:
     return found
 
 
-def compose_servers(root: Path) -> dict[int, Server]:
+def compose_servers(root: Path) -> dict[int, ComposePostgres]:
     """Host port -> the PostgreSQL server the compose file publishes there."""
 
     compose = compose_file(root)
@@ -106,26 +105,19 @@ def compose_servers(root: Path) -> dict[int, Server]:
     )
     scripts = tuple(sorted(scripts, key=lambda script: not created_databases(script[1])))
     created = created_databases("\n".join([text, *(t for _p, t in scripts)]))
-    found: dict[int, Server] = {}
+    found: dict[int, ComposePostgres] = {}
     for name, spec in services.items() if isinstance(services, Mapping) else ():
         if not isinstance(spec, Mapping) or not serves(spec.get("image"), "postgres"):
             continue
-        environment = _environment(spec)
+        environment = service_environment(spec)
         user = environment.get("POSTGRES_USER") or "postgres"
         own = environment.get("POSTGRES_DB") or user
         for host, container in published_ports(spec).items():
             if container == 5432:
-                found[host] = Server(str(name), compose.name, user, created | {own}, scripts)
+                found[host] = ComposePostgres(
+                    str(name), compose.name, user, created | {own}, scripts
+                )
     return found
-
-
-def _environment(spec: Mapping[str, Any]) -> dict[str, str]:
-    env = spec.get("environment")
-    if isinstance(env, Mapping):
-        return {str(k): "" if v is None else str(v) for k, v in env.items()}
-    if isinstance(env, list):
-        return {k: v for k, _, v in (str(item).partition("=") for item in env)}
-    return {}
 
 
 def create_added(root: Path, old_tree: Tree, new_tree: Tree, config: str) -> Creation:
@@ -167,7 +159,7 @@ def create_added(root: Path, old_tree: Tree, new_tree: Tree, config: str) -> Cre
 
 
 def _script_with_line(
-    server: Server, database: str, done: Mapping[str, bytes]
+    server: ComposePostgres, database: str, done: Mapping[str, bytes]
 ) -> tuple[str, str] | None:
     """The first init script that creates databases one a line, with a copy of its last such
     line creating `database` inserted after it; None when none does."""

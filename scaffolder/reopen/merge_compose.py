@@ -194,7 +194,7 @@ def missing_database_notes(name: str, user: str, generated: Any, yours: str) -> 
     ]
 
 
-def _environment(spec: Any) -> dict[str, str]:
+def service_environment(spec: Any) -> dict[str, str]:
     """A service's `environment:` as a mapping, from either of its two forms."""
     env = spec.get("environment") if isinstance(spec, Mapping) else None
     if isinstance(env, Mapping):
@@ -207,12 +207,12 @@ def _environment(spec: Any) -> dict[str, str]:
 def _credentials_differ(spec: Any, generated: Any) -> list[str]:
     """The environment keys (never their values: they may be passwords) whose effective
     value in the user's service differs from the one protean-init's service would set."""
-    mine = _environment(spec)
+    mine = service_environment(spec)
     # What the postgres image does when a key is unset: the user is postgres, the database
     # is named after the user.
     mine.setdefault("POSTGRES_USER", "postgres")
     mine.setdefault("POSTGRES_DB", mine["POSTGRES_USER"])
-    return sorted(k for k, v in _environment(generated).items() if mine.get(k) != v)
+    return sorted(k for k, v in service_environment(generated).items() if mine.get(k) != v)
 
 
 def _with_free_port(name: str, service: Any, taken: dict[int, str], notes: list[str]) -> Any:

@@ -38,7 +38,7 @@ from scaffolder.generated_record import (
     through_link,
 )
 from scaffolder.project_files import ANSWERS_FILE, refuse_outside
-from scaffolder.redact import redact_text, redact_tree, restore
+from scaffolder.redact import redact_text, restore
 from scaffolder.reopen.project import Project
 from scaffolder.reopen.workspace_edit import is_recorded, is_workspace_record, read_layout
 from scaffolder.template_source import (
@@ -446,11 +446,14 @@ def _answers_text(project: Project, version: str, theirs: dict[str, bytes]) -> b
 
     path = project.root / ANSWERS_FILE
     text = path.read_text(encoding="utf-8") if path.is_file() else ""
-    if redact_tree(project.tree) != project.last_generated:
+    state = project.state
+    if state.snapshot != project.last_generated:
         managed = project.managed
         if managed is None:
             managed = frozenset(path for path in theirs if path in DERIVED_FILES)
-        text = record_snapshot(text, project.tree, project.identity, managed).decode()
+        text = record_snapshot(
+            text, project.tree, project.identity, managed, state.snapshot, state.environments
+        ).decode()
     return _with_template(text, version)
 
 

@@ -86,14 +86,9 @@ def _new_context_spec(layout: Layout, name: str, sets: list[str], like: str | No
     from scaffolder.workspace_spec import context_spec
 
     identity = layout.identity
+    # The workspace's project-level choices, every one (ProjectChoices).
     start = replace(
-        default_spec(identity.project_name, identity.package_name),
-        ci=identity.ci,
-        compose=identity.compose,
-        deploy=identity.deploy,
-        workers=identity.workers,
-        replicas=identity.replicas,
-        installer=identity.installer,
+        default_spec(identity.project_name, identity.package_name), **identity.choices()
     )
     answers = None
     if like is not None:

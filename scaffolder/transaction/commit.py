@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from scaffolder.errors import ScaffolderError, Unfinished, WriteError
+from scaffolder.errors import OutsideProject, StaleFile, Unfinished, WriteError
 from scaffolder.transaction.change import FileChange
 from scaffolder.transaction.disk import (
     delay,
@@ -32,7 +32,7 @@ from scaffolder.transaction.journal import (
 )
 from scaffolder.transaction.lock import project_lock
 from scaffolder.transaction.names import BACKUP_MARK, JOURNAL_NAME, TEMP_MARK, beside_name
-from scaffolder.transaction.paths import OutsideProject, check_inside, follow_outside_links
+from scaffolder.transaction.paths import check_inside, follow_outside_links
 from scaffolder.transaction.signals import deferred_signals, record_written
 
 
@@ -64,18 +64,6 @@ def _missing_folders(folder: Path) -> list[Path]:
         folder = folder.parent
     missing.reverse()
     return missing
-
-
-class StaleFile(ScaffolderError):
-    """A file no longer holds what a change was computed from: another process or the user
-    changed it since it was read. The one check of it is `commit`'s, under the lock."""
-
-    def __init__(self, relative: str) -> None:
-        super().__init__(
-            f"{relative} changed since protean-init read it (another edit at the same time?); "
-            "nothing was written; run the command again"
-        )
-        self.relative = relative
 
 
 def _token() -> str:

@@ -18,7 +18,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from scaffolder.errors import UsageError
+from scaffolder.errors import JournalRefused
 from scaffolder.transaction.disk import fsync_dir, os_error_text, unlink, write_new_file
 from scaffolder.transaction.names import BACKUP_MARK, JOURNAL_NAME, TEMP_MARK, is_beside_name
 from scaffolder.transaction.paths import (
@@ -42,10 +42,6 @@ class Entry:
     temp: Path | None  # None: the target is deleted
     backup: Path | None  # None: the target did not exist
     mode: int = 0o644
-
-
-class JournalRefused(UsageError):
-    """A journal protean-init cannot show it wrote, or that names what no transaction writes."""
 
 
 class RestoreBlocked(Exception):

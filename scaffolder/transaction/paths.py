@@ -12,14 +12,10 @@ import os
 import stat
 from pathlib import Path, PurePosixPath
 
-from scaffolder.errors import UsageError
+from scaffolder.errors import OutsideProject
 
 # The one escape hatch, the user's (an environment variable), never the repository's.
 FOLLOW_LINKS_ENV = "PROTEAN_INIT_FOLLOW_OUTSIDE_LINKS"
-
-
-class OutsideProject(UsageError):
-    """A path that would leave the project, enter .git/ or pass through a link."""
 
 
 def follow_outside_links() -> bool:

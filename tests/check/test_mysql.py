@@ -10,14 +10,12 @@ generated with mysql in test; the project as generated is clean.
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
 from scaffolder.check import check_project, format_text
 from scaffolder.check.findings import Finding
-from scaffolder.cli import main
 
 IMAGES = ("mysql:8.4", "mariadb:11.4")
 WHERE = ("compose", "github", "gitlab")
@@ -29,23 +27,14 @@ FILES = {
 URL = "mysql+pymysql://root:mysql@{host}:3306/shop"
 
 
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    made = {}
-    for ci in ("github", "gitlab"):
-        root = tmp_path_factory.mktemp(ci) / "shop"
-        argv = ["new", str(root), "--defaults", "--ci", ci]
-        for env in ("production", "test"):
-            argv += ["--set", f"{env}.databases.default=mysql"]
-        assert main(argv) == 0
-        made[ci] = root
-    return made
+# `new shop --defaults` with MySQL in production and test (tests/conftest.py's session cache).
+MYSQL = ("--set", "production.databases.default=mysql", "--set", "test.databases.default=mysql")
 
 
-def project(generated: dict[str, Path], tmp_path: Path, where: str, image: str) -> Path:
+def project(generated_projects, tmp_path: Path, where: str, image: str) -> Path:
     """A copy of the generated project (GitLab CI for `gitlab`), its MySQL on `image`."""
-    root = tmp_path / "shop"
-    shutil.copytree(generated["gitlab" if where == "gitlab" else "github"], root)
+    ci = "gitlab" if where == "gitlab" else "github"
+    root = generated_projects.copy(tmp_path / "shop", "--ci", ci, *MYSQL)
     for name in FILES.values():
         path = root / name
         if path.exists():
@@ -103,17 +92,17 @@ def prefix(where: str) -> str:
 
 @pytest.mark.parametrize("ci", ["github", "gitlab"])
 @pytest.mark.parametrize("image", IMAGES)
-def test_the_generated_project_is_clean_on_either_image(generated, tmp_path, image, ci):
-    root = project(generated, tmp_path, ci, image)
+def test_the_generated_project_is_clean_on_either_image(generated_projects, tmp_path, image, ci):
+    root = project(generated_projects, tmp_path, ci, image)
     findings = check_project(root, environ={})
     assert [f for f in findings if f.severity != "drift"] == [], format_text(findings)
 
 
 @pytest.mark.parametrize("scheme", ["mysql", "mariadb"])
-def test_a_url_without_pymysql_is_an_error_with_the_fix(generated, tmp_path, scheme):
+def test_a_url_without_pymysql_is_an_error_with_the_fix(generated_projects, tmp_path, scheme):
     """Was a warning (url-caveat, exit 0): create_engine then imports MySQLdb and
     domain.init() fails every time."""
-    root = project(generated, tmp_path, "compose", "mysql:8.4")
+    root = project(generated_projects, tmp_path, "compose", "mysql:8.4")
     set_url(root, "compose", f"${{DATABASE_URL|{scheme}://root:mysql@localhost:3306/shop}}")
     [found] = [f for f in errors(root) if f.code == "wrong-url-scheme"]
     assert "MySQLdb" in found.message and found.file == "domain.toml"
@@ -122,9 +111,9 @@ def test_a_url_without_pymysql_is_an_error_with_the_fix(generated, tmp_path, sch
 
 @pytest.mark.parametrize("where", WHERE)
 @pytest.mark.parametrize("image", IMAGES)
-def test_a_user_the_server_never_creates(generated, tmp_path, image, where):
+def test_a_user_the_server_never_creates(generated_projects, tmp_path, image, where):
     """`app@` against a server that has only root: refused at connect time."""
-    root = project(generated, tmp_path, where, image)
+    root = project(generated_projects, tmp_path, where, image)
     host = "mysql" if where == "gitlab" else "localhost"
     url = f"mysql+pymysql://app:secret@{host}:3306/shop"
     set_url(root, where, ci_url(where, url if where != "compose" else f"${{DATABASE_URL|{url}}}"))
@@ -147,8 +136,8 @@ def test_a_user_the_server_never_creates(generated, tmp_path, image, where):
 
 @pytest.mark.parametrize("ci", ["github", "gitlab"])
 @pytest.mark.parametrize("image", IMAGES)
-def test_a_user_added_to_compose_but_not_to_ci(generated, tmp_path, image, ci):
-    root = project(generated, tmp_path, ci, image)
+def test_a_user_added_to_compose_but_not_to_ci(generated_projects, tmp_path, image, ci):
+    root = project(generated_projects, tmp_path, ci, image)
     host = "mysql" if ci == "gitlab" else "localhost"
     set_url(root, "compose", "${DATABASE_URL|mysql+pymysql://app:secret@localhost:3306/shop}")
     set_url(root, ci, ci_url(ci, f"mysql+pymysql://app:secret@{host}:3306/shop"))
@@ -163,18 +152,18 @@ def test_a_user_added_to_compose_but_not_to_ci(generated, tmp_path, image, ci):
     assert "only root exists" in found.message and "the CI job cannot connect" in found.message
 
 
-def test_mariadb_spellings_count_on_mariadb_only(generated, tmp_path):
+def test_mariadb_spellings_count_on_mariadb_only(generated_projects, tmp_path):
     """MariaDB's image reads MARIADB_USER first; MySQL's never does."""
     url = "${DATABASE_URL|mysql+pymysql://app:secret@localhost:3306/shop}"
     entries = {"MARIADB_ROOT_PASSWORD": "mysql", "MARIADB_USER": "app", "MARIADB_PASSWORD": "x"}
     for image, wanted in (("mariadb:11.4", "its password is not"), ("mysql:8.4", "no MYSQL_USER")):
-        root = project(generated, tmp_path / image, "compose", image)
+        root = project(generated_projects, tmp_path / image, "compose", image)
         set_url(root, "compose", url)
         set_server_env(root, "compose", entries)
         [found] = errors(root, "compose")
         assert wanted in found.message, found
     # MARIADB_PASSWORD wins over MYSQL_PASSWORD on MariaDB: the URL's is the MARIADB_ one.
-    root = project(generated, tmp_path / "both", "compose", "mariadb:11.4")
+    root = project(generated_projects, tmp_path / "both", "compose", "mariadb:11.4")
     set_url(root, "compose", url)
     set_server_env(
         root, "compose", {**entries, "MARIADB_PASSWORD": "secret", "MYSQL_PASSWORD": "x"}
@@ -184,8 +173,8 @@ def test_mariadb_spellings_count_on_mariadb_only(generated, tmp_path):
 
 @pytest.mark.parametrize("where", WHERE)
 @pytest.mark.parametrize("image", IMAGES)
-def test_root_passwords(generated, tmp_path, image, where):
-    root = project(generated, tmp_path, where, image)
+def test_root_passwords(generated_projects, tmp_path, image, where):
+    root = project(generated_projects, tmp_path, where, image)
     key = "MARIADB_ROOT_PASSWORD" if image.startswith("mariadb") else "MYSQL_ROOT_PASSWORD"
     set_server_env(root, where, {key: "changed"})
     [found] = errors(root, where)
@@ -206,9 +195,9 @@ def test_root_passwords(generated, tmp_path, image, where):
 
 @pytest.mark.parametrize("where", WHERE)
 @pytest.mark.parametrize("image", IMAGES)
-def test_every_drift_of_a_service_is_reported(generated, tmp_path, image, where):
+def test_every_drift_of_a_service_is_reported(generated_projects, tmp_path, image, where):
     """A changed port and a changed password: both, not the port alone."""
-    root = project(generated, tmp_path, where, image)
+    root = project(generated_projects, tmp_path, where, image)
     host = "mysql" if where == "gitlab" else "localhost"
     url = f"mysql+pymysql://root:other@{host}:3307/shop"
     set_url(root, where, ci_url(where, url if where != "compose" else f"${{DATABASE_URL|{url}}}"))
@@ -219,9 +208,9 @@ def test_every_drift_of_a_service_is_reported(generated, tmp_path, image, where)
 
 
 @pytest.mark.parametrize("image", ["mysql:8.0", "mariadb:11.4"])
-def test_a_port_conflict_fix_names_a_free_port(generated, tmp_path, image):
+def test_a_port_conflict_fix_names_a_free_port(generated_projects, tmp_path, image):
     """Before: nothing for mariadb:*, and for mysql:* a fix that published 3306 again."""
-    root = project(generated, tmp_path, "compose", "mysql:8.4")
+    root = project(generated_projects, tmp_path, "compose", "mysql:8.4")
     users = f'  db:\n    image: {image}\n    ports:\n      - "127.0.0.1:3306:3306"\n'
     edit(root / FILES["compose"], "services:\n", "services:\n" + users)
     [found] = [f for f in errors(root, "compose") if f.code == "compose-port-conflict"]
@@ -230,8 +219,8 @@ def test_a_port_conflict_fix_names_a_free_port(generated, tmp_path, image):
     assert "3306:3306" not in found.fix
 
 
-def test_a_port_conflict_with_a_server_check_does_not_know(generated, tmp_path):
-    root = project(generated, tmp_path, "compose", "mysql:8.4")
+def test_a_port_conflict_with_a_server_check_does_not_know(generated_projects, tmp_path):
+    root = project(generated_projects, tmp_path, "compose", "mysql:8.4")
     users = (
         '  proxy:\n    image: nginx:1.27\n    ports:\n      - "127.0.0.1:3306:80"\n'
         '      - "127.0.0.1:3307:81"\n'

@@ -18,8 +18,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scaffolder.errors import UsageError
-from scaffolder.transaction.journal import JournalRefused, pending_change, recover
+from scaffolder.errors import JournalRefused, UsageError
+from scaffolder.transaction.journal import pending_change, recover
 from scaffolder.transaction.names import JOURNAL_NAME
 
 from .planted import OUTSIDE_FILES, plant, sealed_journal

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scaffolder.transaction.paths import OutsideProject, check_inside, relative_problem
+from scaffolder.errors import OutsideProject
+from scaffolder.transaction.paths import check_inside, relative_problem
 
 SEGMENTS = ["..", ".", "", ".git", ".GIT", "a", "b", "link", "file", "x\x00y", "c\\..", "~"]
 

@@ -14,13 +14,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scaffolder.redact import (
-    _REFERENCE,
     REDACTED,
     looks_secret,
     read_under_secret_keys,
     redact_text,
     redact_tree,
 )
+from scaffolder.variable_reference import WITH_DEFAULT
 
 
 def plain_read_under_secret_keys(tree: Any, key: str = "") -> set[str]:
@@ -32,7 +32,7 @@ def plain_read_under_secret_keys(tree: Any, key: str = "") -> set[str]:
     if isinstance(tree, list):
         return set().union(*(plain_read_under_secret_keys(v, key) for v in tree))
     if isinstance(tree, str) and "${" in tree and looks_secret(key):
-        return {m.group("name") for m in _REFERENCE.finditer(tree)}
+        return {m.group("name") for m in WITH_DEFAULT.finditer(tree)}
     return set()
 
 
@@ -44,10 +44,10 @@ def plain_redact(value: Any, key: str = "") -> Any:
     if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
     if isinstance(value, str):
-        if looks_secret(key) and not _REFERENCE.search(value):
+        if looks_secret(key) and not WITH_DEFAULT.search(value):
             return REDACTED
         secret_key = looks_secret(key)
-        value = _REFERENCE.sub(
+        value = WITH_DEFAULT.sub(
             lambda m: (
                 f"${{{m.group('name')}|{REDACTED}}}"
                 if secret_key or looks_secret(m.group("name"))

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from scaffolder.redact import looks_secret, redact_text
+from scaffolder.redact import looks_secret, redact_text, redact_tree
 
 # The default of the generated base's database URL: the placements replace it.
 LOCAL_DEFAULT = "postgresql://postgres:postgres@localhost:5432/shop"
@@ -101,6 +101,8 @@ PLACEMENTS: dict[str, Callable[[Path, str], None]] = {
     "header": _in_table("custom", "headers", '{{ Authorization = "Bearer {s}" }}'),
     "reference default": _in_table("custom", "signing", '"${{SIGNING_KEY|{s}}}"'),
     "reference under a credential key": _in_table("custom", "password", '"${{PW|{s}}}"'),
+    # Protean reads the name as written, spaces and all (scaffolder.variable_reference).
+    "reference default, name spaced": _in_table("custom", "signing", '"${{ SIGNING-KEY |{s}}}"'),
     "literal production url": _in_table(
         "production.custom", "upstream", '"https://svc:{s}@api.example.com/v1"'
     ),
@@ -220,6 +222,26 @@ def test_a_url_or_dsn_secret_is_hidden(form: str, secret: tuple, wrap: str) -> N
     assert not _leaks(shown, pieces), (line, shown)
     # What is not a secret stays to read: the host.
     assert "db.example.com" in shown
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    name=st.sampled_from(["SIGNING_KEY", "DB_PASSWORD", "api_token"]),
+    spelled=st.sampled_from(["{}", " {} ", "{}\t", "x-{}", "my {}", "{}-2"]),
+    secret=SECRETS,
+    key=st.sampled_from(["signing", "database_uri", "x"]),
+)
+def test_a_credential_variables_default_is_hidden_however_its_name_is_written(
+    name: str, spelled: str, secret: tuple, key: str
+) -> None:
+    """Protean takes everything between `${` and the first `|` for the name (`${ DB_PASSWORD
+    |x}` reads the variable " DB_PASSWORD ", unset: x): its default is a credential's when
+    the name reads as one, as for a name written plainly."""
+    text, pieces = secret
+    assert looks_secret(spelled.format(name))
+    value = f"${{{spelled.format(name)}|{text}}}"
+    for shown in (redact_text(f"{key} = {value}"), str(redact_tree({key: value}))):
+        assert not _leaks(shown, pieces), (value, shown)
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,7 @@ def answer(initial, target: Path, *keys: str, later: str = "", at: int = 0, clos
     follows it, as in a terminal. Sent on that state, not after a delay: on a loaded machine
     a timed key landed on an earlier prompt, and the one it was meant for waited forever.
     """
-    import scaffolder.ui.prompts.prompter as prompts
+    import scaffolder.ui.common.prompter as prompts
 
     asked = [0]
     original = prompts.Prompter.ask

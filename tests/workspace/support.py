@@ -7,10 +7,6 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from scaffolder.cli import main
-
 
 def snapshot(root: Path) -> dict[str, bytes]:
     """Every file under `root` (links as their target's name), by relative path."""
@@ -32,9 +28,3 @@ def inside(folder: Path) -> Iterator[None]:
         yield
     finally:
         os.chdir(before)
-
-
-def run(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, str, str]:
-    code = main(argv)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err

@@ -16,7 +16,7 @@ from scaffolder.check import run_check
 from scaffolder.database_creation import created_databases
 from tests.reopen.support import only_insertions
 from tests.workspace.layouts import EIGHT, init_script, workspace
-from tests.workspace.support import run, snapshot
+from tests.workspace.support import snapshot
 
 SCRIPT = "ops/initdb/10-databases.sh"
 ADD = ["add-database", "reports", "--provider", "postgresql"]
@@ -37,11 +37,11 @@ def _changed(before: dict[str, bytes], after: dict[str, bytes]) -> dict[str, tup
 
 
 def test_add_database_inserts_only_and_creates_it_as_the_workspace_does(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    cli, tmp_path: Path
 ) -> None:
     root = workspace(tmp_path / "shop")
     before = snapshot(root)
-    code, out, err = run(capsys, [*ADD, "--context", "ordering", "--project", str(root)])
+    code, out, err = cli([*ADD, "--context", "ordering", "--project", str(root)])
     assert code == 0, out + err
     after = snapshot(root)
     changed = _changed(before, after)
@@ -76,9 +76,7 @@ def test_add_database_inserts_only_and_creates_it_as_the_workspace_does(
     assert run_check(root, environ={}).findings == []
 
 
-def test_without_an_init_script_the_database_is_named_in_one_line(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def test_without_an_init_script_the_database_is_named_in_one_line(cli, tmp_path: Path) -> None:
     root = workspace(tmp_path / "shop")
     compose = root / "docker-compose.yml"
     compose.write_text(
@@ -87,7 +85,7 @@ def test_without_an_init_script_the_database_is_named_in_one_line(
         .replace("    volumes:\n    healthcheck", "    healthcheck")
     )
     before = snapshot(root)
-    code, out, err = run(capsys, [*ADD, "--context", "payments", "--project", str(root)])
+    code, out, err = cli([*ADD, "--context", "payments", "--project", str(root)])
     assert code == 0, out + err
     changed = _changed(before, snapshot(root))
     assert set(changed) == {"src/payments/domain.toml"}
@@ -108,13 +106,13 @@ def test_without_an_init_script_the_database_is_named_in_one_line(
     ids=["createdb", "psql -c", "if not exists", "tab crlf quoted"],
 )
 def test_the_new_line_copies_the_scripts_own(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, style: str, expected: str
+    cli, tmp_path: Path, style: str, expected: str
 ) -> None:
     root = workspace(tmp_path / "shop")
     names = ["ordering_local", "ordering_test", "payments_local", "payments_test"]
     text = "#!/bin/sh\nset -e\n" + "".join(style.format(db=n) for n in names) + "echo done\n"
     (root / SCRIPT).write_bytes(text.encode())
-    code, out, err = run(capsys, [*ADD, "--context", "payments", "--project", str(root)])
+    code, out, err = cli([*ADD, "--context", "payments", "--project", str(root)])
     assert code == 0, out + err
     new = (root / SCRIPT).read_bytes().decode()
     assert only_insertions(text, new)
@@ -125,16 +123,14 @@ def test_the_new_line_copies_the_scripts_own(
     assert created_databases(new) == set(names) | reports_databases("payments")
 
 
-def test_each_context_edited_in_turn_keeps_the_others_lines(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def test_each_context_edited_in_turn_keeps_the_others_lines(cli, tmp_path: Path) -> None:
     """No record of one context's config is the base of the next context's merge: the
     second edit inserts as the first did, and takes nothing of the first's away."""
     root = workspace(tmp_path / "shop", EIGHT)
     (root / ".env.example").write_text("# the team's own\nSECRET_KEY=change-me\n")
     for name in EIGHT:
         before = snapshot(root)
-        code, out, err = run(capsys, [*ADD, "--context", name, "--project", str(root)])
+        code, out, err = cli([*ADD, "--context", name, "--project", str(root)])
         assert code == 0, out + err
         for old, new in _changed(before, snapshot(root)).values():
             assert only_insertions(old, new)

@@ -67,13 +67,6 @@ def _new(root: Path, contexts: tuple[str, ...], *flags: str, deploy: str = "none
     return root
 
 
-def _cli(capsys: pytest.CaptureFixture[str], root: Path, *argv: str) -> tuple[int, str, str]:
-    capsys.readouterr()  # what ran before
-    code = main([*argv, "--project", str(root)])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
 def _required(root: Path, context: str) -> set[str]:
     """The variables the context's production reads with no default, read from its
     domain.toml here (not by protean-init's planner): `${NAME}` without `|default`."""
@@ -222,16 +215,14 @@ def _assert_compose_engines(root: Path, contexts: tuple[str, ...]) -> None:
 
 
 @pytest.mark.parametrize("size", sorted(SIZES))
-def test_deploy_at_the_root_gives_every_context_its_engine(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], size: str
-) -> None:
+def test_deploy_at_the_root_gives_every_context_its_engine(tmp_path: Path, cli, size: str) -> None:
     contexts, flags = SIZES[size]
     root = _new(tmp_path / "shop", contexts, *flags)
     compose = root / "docker-compose.yml"
     assert all(
         "profiles" not in s for s in yaml.safe_load(compose.read_text())["services"].values()
     )
-    code, out, err = _cli(capsys, root, "deploy", "kubernetes")
+    code, out, err = cli("deploy", "kubernetes", "--project", root)
     assert code == 0, err
     assert out.startswith("Deploy: kubernetes; updated: ")
     for context in contexts:
@@ -242,13 +233,13 @@ def test_deploy_at_the_root_gives_every_context_its_engine(
     _assert_engines(root, contexts)
     _assert_image(root, contexts)
     _assert_compose_engines(root, contexts)
-    code, out, err = _cli(capsys, root, "check")
+    code, out, err = cli("check", "--project", root)
     assert code == 0, out + err
     # Deployed again: nothing left to change.
-    code, out, err = _cli(capsys, root, "deploy", "kubernetes")
+    code, out, err = cli("deploy", "kubernetes", "--project", root)
     assert code == 0 and out == "Deploy: kubernetes; updated: nothing (already so)\n", out + err
     # No deployment: no image, so no engines in compose.
-    assert _cli(capsys, root, "deploy", "none")[0] == 0
+    assert cli("deploy", "none", "--project", root)[0] == 0
     assert not (root / "Dockerfile").exists()
     assert all(
         "profiles" not in s for s in yaml.safe_load(compose.read_text())["services"].values()
@@ -256,43 +247,37 @@ def test_deploy_at_the_root_gives_every_context_its_engine(
     assert_compose_valid(compose)
 
 
-def test_a_one_context_workspace_deploys_as_its_context(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_one_context_workspace_deploys_as_its_context(tmp_path: Path, cli) -> None:
     """Before: the record's package (shop) was taken for the context, and the Dockerfile
     conflicted with itself."""
     root = _new(tmp_path / "shop", ("ordering",), deploy="docker")
-    code, _out, err = _cli(capsys, root, "deploy", "kubernetes")
+    code, _out, err = cli("deploy", "kubernetes", "--project", root)
     assert code == 0, err
     _assert_engines(root, ("ordering",))
     _assert_image(root, ("ordering",))
 
 
-def test_deploy_with_a_context_is_refused_in_one_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_deploy_with_a_context_is_refused_in_one_line(tmp_path: Path, cli) -> None:
     root = _new(tmp_path / "shop", ("ordering", "catalogue"))
     before = snapshot(root)
-    code, _out, err = _cli(capsys, root, "deploy", "kubernetes", "--context", "ordering")
+    code, _out, err = cli("deploy", "kubernetes", "--context", "ordering", "--project", root)
     assert code == 2
     assert err.count("\n") == 1 and "--context 'ordering'" in err and "every context" in err
     assert snapshot(root) == before
 
 
-def test_the_scale_is_checked_in_each_context(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_the_scale_is_checked_in_each_context(tmp_path: Path, cli) -> None:
     flags = ("--set", "ordering:production.server.default_subscription_type=stream")
     root = _new(tmp_path / "shop", ("ordering", "catalogue"), *flags, deploy="kubernetes")
     before = snapshot(root)
-    code, _out, err = _cli(capsys, root, "deploy", "kubernetes", "--replicas", "3")
+    code, _out, err = cli("deploy", "kubernetes", "--replicas", "3", "--project", root)
     assert code == 2 and err.count("\n") == 1, err
     assert "context catalogue: replicas=3" in err and "--context catalogue" in err
     assert "ordering" not in err
     assert snapshot(root) == before
     setting = "production.server.default_subscription_type=stream"
-    assert _cli(capsys, root, "set", setting, "--context", "catalogue")[0] == 0
-    code, _out, err = _cli(capsys, root, "deploy", "kubernetes", "--replicas", "3")
+    assert cli("set", setting, "--context", "catalogue", "--project", root)[0] == 0
+    code, _out, err = cli("deploy", "kubernetes", "--replicas", "3", "--project", root)
     assert code == 0, err
     for deployment in _deployments(root).values():
         assert deployment["spec"]["replicas"] == 3
@@ -301,17 +286,17 @@ def test_the_scale_is_checked_in_each_context(
     assert record["replicas"] == 3
     keys = list(record)  # where `new` writes it: right after deploy
     assert keys.index("replicas") == keys.index("deploy") + 1 < keys.index("contexts")
-    code, out, err = _cli(capsys, root, "deploy", "kubernetes")
+    code, out, err = cli("deploy", "kubernetes", "--project", root)
     assert code == 0 and out == "Deploy: kubernetes; updated: nothing (already so)\n", out + err
     _assert_validators_pass(root, tmp_path)
-    assert _cli(capsys, root, "deploy", "kubernetes", "--replicas", "1")[0] == 0
+    assert cli("deploy", "kubernetes", "--replicas", "1", "--project", root)[0] == 0
     assert "replicas" not in yaml.safe_load((root / RECORD).read_text())
 
 
-def test_a_dry_run_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_dry_run_writes_nothing(tmp_path: Path, cli) -> None:
     root = _new(tmp_path / "shop", ("ordering", "catalogue"))
     before = snapshot(root)
-    code, out, err = _cli(capsys, root, "deploy", "kubernetes", "--dry-run")
+    code, out, err = cli("deploy", "kubernetes", "--dry-run", "--project", root)
     assert code == 0, err
     assert "ordering-engine.yaml" in out and "catalogue-engine.yaml" in out
     assert snapshot(root) == before
@@ -323,25 +308,23 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1))
 
 
-def test_contexts_added_and_removed_keep_the_users_edits(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_contexts_added_and_removed_keep_the_users_edits(tmp_path: Path, cli) -> None:
     root = _new(tmp_path / "shop", ("ordering", "catalogue"))
-    assert _cli(capsys, root, "deploy", "kubernetes")[0] == 0
+    assert cli("deploy", "kubernetes", "--project", root)[0] == 0
     ordering = root / BASE / "ordering-engine.yaml"
     # The user's own: a larger memory limit for ordering's engine, a label on the image.
     _edit(ordering, "              memory: 512Mi", "              memory: 768Mi")
     dockerfile = root / "Dockerfile"
     _edit(dockerfile, "USER 10001\n", 'LABEL org.opencontainers.image.vendor="acme"\nUSER 10001\n')
 
-    assert _cli(capsys, root, "add-context", "billing")[0] == 0
+    assert cli("add-context", "billing", "--project", root)[0] == 0
     assert (root / BASE / "billing-engine.yaml").is_file()
     assert "memory: 768Mi" in ordering.read_text()
     assert 'image.vendor="acme"' in dockerfile.read_text()
     assert "src/billing/domain.py" in dockerfile.read_text()  # the header names its engine
     _assert_engines(root, ("ordering", "catalogue", "billing"))
 
-    assert _cli(capsys, root, "remove-context", "catalogue")[0] == 0
+    assert cli("remove-context", "catalogue", "--project", root)[0] == 0
     assert not (root / BASE / "catalogue-engine.yaml").exists()
     assert "catalogue" not in dockerfile.read_text()
     assert "memory: 768Mi" in ordering.read_text()
@@ -353,16 +336,16 @@ def test_contexts_added_and_removed_keep_the_users_edits(
     # Deployed again with another scale: the edits stay.
     setting = "production.server.default_subscription_type=stream"
     for context in ("ordering", "billing"):
-        assert _cli(capsys, root, "set", setting, "--context", context)[0] == 0
-    code, _out, err = _cli(capsys, root, "deploy", "kubernetes", "--replicas", "2")
+        assert cli("set", setting, "--context", context, "--project", root)[0] == 0
+    code, _out, err = cli("deploy", "kubernetes", "--replicas", "2", "--project", root)
     assert code == 0, err
     assert "memory: 768Mi" in ordering.read_text()
     assert 'image.vendor="acme"' in dockerfile.read_text()
     assert all(d["spec"]["replicas"] == 2 for d in _deployments(root).values())
-    assert _cli(capsys, root, "check")[0] == 0
+    assert cli("check", "--project", root)[0] == 0
 
     # Back to docker: the manifests go but the one holding the user's edit, which is named.
-    code, _out, err = _cli(capsys, root, "deploy", "docker")
+    code, _out, err = cli("deploy", "docker", "--project", root)
     assert code == 0, err
     assert ordering.is_file() and not (root / BASE / "billing-engine.yaml").exists()
     assert not (root / BASE / "kustomization.yaml").exists()
@@ -370,13 +353,11 @@ def test_contexts_added_and_removed_keep_the_users_edits(
     assert 'image.vendor="acme"' in dockerfile.read_text()
 
 
-def test_check_reads_each_engine_against_its_own_context(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_check_reads_each_engine_against_its_own_context(tmp_path: Path, cli) -> None:
     """Before: each context's rules read every Deployment, so a fresh workspace had four
     secret-missing errors (ordering's keys missing from catalogue's engine, and back)."""
     root = _new(tmp_path / "shop", ("ordering", "catalogue"), deploy="kubernetes")
-    code, out, err = _cli(capsys, root, "check", "--format", "json")
+    code, out, err = cli("check", "--format", "json", "--project", root)
     assert code == 0, out + err
     assert json.loads(out)["findings"] == []
     # Ordering's engine loses one of its keys, and scales out on event-store subscriptions.
@@ -385,7 +366,7 @@ def test_check_reads_each_engine_against_its_own_context(
     text, removed = re.subn(r"            - name: ORDERING_CACHE_URL\n(?: {14}.*\n){4}", "", text)
     assert removed == 2  # from the db-setup init container and from the engine
     ordering.write_text(text)
-    code, out, err = _cli(capsys, root, "check", "--format", "json")
+    code, out, err = cli("check", "--format", "json", "--project", root)
     assert code == 1, out + err
     findings = json.loads(out)["findings"]
     assert sorted(f["code"] for f in findings) == ["secret-missing", "single-writer"], findings
@@ -394,9 +375,7 @@ def test_check_reads_each_engine_against_its_own_context(
         assert finding["message"].endswith("(for context ordering)"), finding
 
 
-def test_the_edit_menus_deploy_is_the_same_workspace_change(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_the_edit_menus_deploy_is_the_same_workspace_change(tmp_path: Path, cli) -> None:
     """The edit menu on one context proposes the whole workspace's deploy, as the command
     writes it (before: refused, "deploy does not change them for one context yet")."""
     from scaffolder.reopen.menu import apply_proposal, propose_deploy
@@ -407,7 +386,7 @@ def test_the_edit_menus_deploy_is_the_same_workspace_change(
     proposal = propose_deploy(open_project(by_menu, "catalogue"), "kubernetes")
     assert {f"{BASE}/ordering-engine.yaml", f"{BASE}/catalogue-engine.yaml"} <= set(proposal.paths)
     apply_proposal(proposal)
-    assert _cli(capsys, by_command, "deploy", "kubernetes")[0] == 0
+    assert cli("deploy", "kubernetes", "--project", by_command)[0] == 0
     assert snapshot(by_menu) == snapshot(by_command)
 
 
@@ -429,9 +408,7 @@ def test_the_readme_says_how_the_engines_run(tmp_path: Path) -> None:
     assert "its default command starts no engine" in readme
 
 
-def test_a_conflicting_edit_writes_nothing_unless_forced(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_conflicting_edit_writes_nothing_unless_forced(tmp_path: Path, cli) -> None:
     """The user changed the very line the new scale regenerates: nothing is written (no
     context's domain.toml either), and --force takes the regenerated line."""
     flags = ("--set", "production.server.default_subscription_type=stream")
@@ -439,9 +416,9 @@ def test_a_conflicting_edit_writes_nothing_unless_forced(
     ordering = root / BASE / "ordering-engine.yaml"
     _edit(ordering, "  replicas: 1\n", "  replicas: 5\n")
     before = snapshot(root)
-    code, _out, err = _cli(capsys, root, "deploy", "kubernetes", "--replicas", "2")
+    code, _out, err = cli("deploy", "kubernetes", "--replicas", "2", "--project", root)
     assert code == 1 and "ordering-engine.yaml" in err and "nothing written" in err, err
     assert snapshot(root) == before
-    code, _out, err = _cli(capsys, root, "deploy", "kubernetes", "--replicas", "2", "--force")
+    code, _out, err = cli("deploy", "kubernetes", "--replicas", "2", "--force", "--project", root)
     assert code == 0, err
     assert all(d["spec"]["replicas"] == 2 for d in _deployments(root).values())

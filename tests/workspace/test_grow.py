@@ -31,10 +31,6 @@ def _new(root: Path, *contexts: str) -> Path:
     return root
 
 
-def _edit(root: Path, *argv: str) -> tuple[int, str]:
-    return main([*argv, "--project", str(root)]), ""
-
-
 def _resolved(root: Path, folder: str) -> dict[str, dict]:
     """What Protean resolves for the config found from `folder`, per environment (the
     variables production requires set)."""

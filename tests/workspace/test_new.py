@@ -16,14 +16,8 @@ from scaffolder.project_files import ANSWERS_FILE
 ERROR = "protean-init: error: "
 
 
-def _run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def _refused(capsys, target: Path, *argv: str) -> str:
-    code, out, err = _run(capsys, "new", str(target), "--defaults", *argv)
+def _refused(cli, target: Path, *argv: str) -> str:
+    code, out, err = cli(["new", str(target), "--defaults", *argv])
     assert code == 2, (out, err)
     assert err.startswith(ERROR) and err.count("\n") == 1, err
     assert not target.exists()
@@ -48,27 +42,28 @@ def _refused(capsys, target: Path, *argv: str) -> str:
         (["--context", "a", "--set", "a:deploy=none"], "deploy is the workspace's"),
     ],
 )
-def test_bad_input_is_one_line_naming_it(capsys, tmp_path: Path, argv, named) -> None:
-    assert named in _refused(capsys, tmp_path / "w", *argv)
+def test_bad_input_is_one_line_naming_it(cli, tmp_path: Path, argv, named) -> None:
+    assert named in _refused(cli, tmp_path / "w", *argv)
 
 
-def test_replicas_need_stream_subscriptions_in_every_context(capsys, tmp_path: Path) -> None:
+def test_replicas_need_stream_subscriptions_in_every_context(cli, tmp_path: Path) -> None:
     """The replica rule holds per context: one context on streams is not enough."""
     argv = ["--context", "a", "--context", "b", "--set", "replicas=3"]
     argv += ["--set", "a:production.server.default_subscription_type=stream"]
-    assert "replicas=3" in _refused(capsys, tmp_path / "w", *argv)
+    assert "replicas=3" in _refused(cli, tmp_path / "w", *argv)
     argv += ["--set", "b:production.server.default_subscription_type=stream"]
-    code, _, err = _run(capsys, "new", str(tmp_path / "w"), "--defaults", *argv)
+    code, _, err = cli(["new", str(tmp_path / "w"), "--defaults", *argv])
     assert code == 0, err
 
 
-def test_an_answers_file_gives_the_same_workspace_as_the_flags(capsys, tmp_path: Path) -> None:
+def test_an_answers_file_gives_the_same_workspace_as_the_flags(cli, tmp_path: Path) -> None:
     flags = tmp_path / "flags"
-    code, _, err = _run(
-        capsys,
-        *("new", str(flags), "--name", "shop", "--defaults", "--context", "ordering"),
-        *("--context", "catalogue", "--set", "ordering:test.databases.default=mysql"),
-        *("--set", "base.debug=false"),
+    code, _, err = cli(
+        [
+            *("new", str(flags), "--name", "shop", "--defaults", "--context", "ordering"),
+            *("--context", "catalogue", "--set", "ordering:test.databases.default=mysql"),
+            *("--set", "base.debug=false"),
+        ]
     )
     assert code == 0, err
     answers = tmp_path / "answers.yml"
@@ -83,10 +78,11 @@ def test_an_answers_file_gives_the_same_workspace_as_the_flags(capsys, tmp_path:
         )
     )
     from_file = tmp_path / "file"
-    code, _, err = _run(
-        capsys,
-        *("new", str(from_file), "--name", "shop", "--defaults", "--answers", str(answers)),
-        *("--context", "ordering", "--context", "catalogue"),
+    code, _, err = cli(
+        [
+            *("new", str(from_file), "--name", "shop", "--defaults", "--answers", str(answers)),
+            *("--context", "ordering", "--context", "catalogue"),
+        ]
     )
     assert code == 0, err
     for path in sorted(flags.rglob("*")):
@@ -95,14 +91,14 @@ def test_an_answers_file_gives_the_same_workspace_as_the_flags(capsys, tmp_path:
             assert (from_file / relative).read_bytes() == path.read_bytes(), relative
 
 
-def test_the_record_of_choices_makes_the_workspace_again(capsys, tmp_path: Path) -> None:
+def test_the_record_of_choices_makes_the_workspace_again(cli, tmp_path: Path) -> None:
     first = tmp_path / "first"
     argv = ["--name", "shop", "--context", "ordering", "--context", "catalogue"]
     argv += ["--set", "catalogue:production.caches.default=memory"]
-    code, _, err = _run(capsys, "new", str(first), "--defaults", *argv)
+    code, _, err = cli(["new", str(first), "--defaults", *argv])
     assert code == 0, err
     again = tmp_path / "again"
-    code, _, err = _run(capsys, "new", str(again), "--answers", str(first / ANSWERS_FILE))
+    code, _, err = cli(["new", str(again), "--answers", str(first / ANSWERS_FILE)])
     assert code == 0, err
     for path in sorted(first.rglob("*")):
         if path.is_file():
@@ -110,17 +106,15 @@ def test_the_record_of_choices_makes_the_workspace_again(capsys, tmp_path: Path)
             assert (again / relative).read_bytes() == path.read_bytes(), relative
 
 
-def test_an_answers_context_missing_from_the_flags_is_named(capsys, tmp_path: Path) -> None:
+def test_an_answers_context_missing_from_the_flags_is_named(cli, tmp_path: Path) -> None:
     answers = tmp_path / "a.yml"
     answers.write_text("contexts: [ordering, billing]\n")
-    err = _refused(capsys, tmp_path / "w", "--answers", str(answers), "--context", "ordering")
+    err = _refused(cli, tmp_path / "w", "--answers", str(answers), "--context", "ordering")
     assert "'billing'" in err
 
 
-def test_dry_run_writes_nothing(capsys, tmp_path: Path) -> None:
-    code, out, _ = _run(
-        capsys, "new", str(tmp_path / "w"), "--defaults", "--dry-run", "--context", "a"
-    )
+def test_dry_run_writes_nothing(cli, tmp_path: Path) -> None:
+    code, out, _ = cli(["new", str(tmp_path / "w"), "--defaults", "--dry-run", "--context", "a"])
     assert code == 0 and "src/a/domain.toml" in out
     assert not (tmp_path / "w").exists()
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.workspace.layouts import EIGHT, workspace
-from tests.workspace.support import inside, run, snapshot
+from tests.workspace.support import inside, snapshot
 
 # Each per-context command, with what it needs done first (on the same context).
 EDITS: list[tuple[list[str], list[list[str]]]] = [
@@ -37,9 +37,9 @@ def shop(tmp_path: Path) -> Path:
     return workspace(tmp_path / "shop")
 
 
-def _prepare(capsys: pytest.CaptureFixture[str], root: Path, steps: list[list[str]]) -> None:
+def _prepare(cli, root: Path, steps: list[list[str]]) -> None:
     for step in steps:
-        code, out, err = run(capsys, [*step, "--project", str(root), "--context", "payments"])
+        code, out, err = cli([*step, "--project", str(root), "--context", "payments"])
         assert code == 0, out + err
 
 
@@ -49,11 +49,11 @@ def _config(root: Path, context: str) -> bytes:
 
 @pytest.mark.parametrize(("argv", "steps"), EDITS, ids=IDS)
 def test_the_named_context_is_edited_and_no_other(
-    capsys: pytest.CaptureFixture[str], shop: Path, argv: list[str], steps: list[list[str]]
+    cli, shop: Path, argv: list[str], steps: list[list[str]]
 ) -> None:
-    _prepare(capsys, shop, steps)
+    _prepare(cli, shop, steps)
     ordering, payments = _config(shop, "ordering"), _config(shop, "payments")
-    code, out, err = run(capsys, [*argv, "--project", str(shop), "--context", "payments"])
+    code, out, err = cli([*argv, "--project", str(shop), "--context", "payments"])
     assert code == 0, out + err
     assert _config(shop, "payments") != payments
     assert _config(shop, "ordering") == ordering
@@ -63,13 +63,13 @@ def test_the_named_context_is_edited_and_no_other(
 
 @pytest.mark.parametrize(("argv", "steps"), EDITS, ids=IDS)
 def test_inside_a_context_folder_that_context_is_edited(
-    capsys: pytest.CaptureFixture[str], shop: Path, argv: list[str], steps: list[list[str]]
+    cli, shop: Path, argv: list[str], steps: list[list[str]]
 ) -> None:
-    _prepare(capsys, shop, steps)
+    _prepare(cli, shop, steps)
     ordering, payments = _config(shop, "ordering"), _config(shop, "payments")
     (shop / "src" / "payments" / "api").mkdir()
     with inside(shop / "src" / "payments" / "api"):
-        code, out, err = run(capsys, argv)
+        code, out, err = cli(argv)
     assert code == 0, out + err
     assert _config(shop, "payments") != payments
     assert _config(shop, "ordering") == ordering
@@ -78,17 +78,17 @@ def test_inside_a_context_folder_that_context_is_edited(
 @pytest.mark.parametrize("dry_run", [False, True], ids=["write", "dry-run"])
 @pytest.mark.parametrize(("argv", "steps"), EDITS, ids=IDS)
 def test_at_the_root_with_no_context_named_nothing_is_written(
-    capsys: pytest.CaptureFixture[str],
+    cli,
     shop: Path,
     argv: list[str],
     steps: list[list[str]],
     dry_run: bool,
 ) -> None:
-    _prepare(capsys, shop, steps)
+    _prepare(cli, shop, steps)
     before = snapshot(shop)
     extra = ["--dry-run"] if dry_run else []
     with inside(shop):
-        code, out, err = run(capsys, [*argv, *extra])
+        code, out, err = cli([*argv, *extra])
     assert code == 2, out + err
     assert out == ""
     assert err.count("\n") == 1, err
@@ -98,11 +98,11 @@ def test_at_the_root_with_no_context_named_nothing_is_written(
 
 @pytest.mark.parametrize(("argv", "steps"), EDITS, ids=IDS)
 def test_an_unknown_context_is_named_with_the_known_ones(
-    capsys: pytest.CaptureFixture[str], shop: Path, argv: list[str], steps: list[list[str]]
+    cli, shop: Path, argv: list[str], steps: list[list[str]]
 ) -> None:
-    _prepare(capsys, shop, steps)
+    _prepare(cli, shop, steps)
     before = snapshot(shop)
-    code, out, err = run(capsys, [*argv, "--project", str(shop), "--context", "shipping\nx"])
+    code, out, err = cli([*argv, "--project", str(shop), "--context", "shipping\nx"])
     assert code == 2, out + err
     assert err.count("\n") == 1, err
     assert "unknown context 'shipping\\nx'" in err and "ordering, payments" in err
@@ -111,39 +111,35 @@ def test_an_unknown_context_is_named_with_the_known_ones(
 
 @pytest.mark.parametrize("command", ["derive", "ci", "deploy"])
 def test_the_whole_project_commands_refuse_at_a_workspace_root(
-    capsys: pytest.CaptureFixture[str], shop: Path, command: str
+    cli, shop: Path, command: str
 ) -> None:
     """derive, ci and deploy read one context's config: at the root of several they no
     longer pick the first one without a word. (upgrade at the root of a hand-made workspace
     says there is nothing to upgrade from: tests/workspace/test_upgrade.py.)"""
     before = snapshot(shop)
     argv = [command, "docker"] if command == "deploy" else [command]
-    code, _out, err = run(capsys, [*argv, "--project", str(shop)])
+    code, _out, err = cli([*argv, "--project", str(shop)])
     assert code == 2
     assert "--context NAME" in err and err.count("\n") == 1
     assert snapshot(shop) == before
 
 
-def test_the_edit_summary_at_the_root_shows_every_context(
-    capsys: pytest.CaptureFixture[str], shop: Path
-) -> None:
-    code, out, err = run(capsys, ["edit", "--ui", "none", "--project", str(shop)])
+def test_the_edit_summary_at_the_root_shows_every_context(cli, shop: Path) -> None:
+    code, out, err = cli(["edit", "--ui", "none", "--project", str(shop)])
     assert code == 0, err
     assert out.index("== context ordering ==") < out.index("src/ordering/domain.toml")
     assert out.index("== context payments ==") < out.index("src/payments/domain.toml")
-    code, out, err = run(
-        capsys, ["edit", "--ui", "none", "--project", str(shop), "--context", "ordering"]
-    )
+    code, out, err = cli(["edit", "--ui", "none", "--project", str(shop), "--context", "ordering"])
     assert code == 0, err
     assert "src/ordering/domain.toml" in out and "payments" not in out
     with inside(shop / "src" / "payments"):
-        code, out, err = run(capsys, ["edit", "--ui", "none"])
+        code, out, err = cli(["edit", "--ui", "none"])
     assert code == 0, err
     assert "src/payments/domain.toml" in out and "ordering" not in out
 
 
 def test_the_edit_menu_at_the_root_lists_the_contexts_first(
-    capsys: pytest.CaptureFixture[str], shop: Path, monkeypatch: pytest.MonkeyPatch
+    cli, shop: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The menu at the root opens on the workspace's contexts (it refused, naming them): it
     is handed every context, and no context to act on for all (a workspace made by hand has
@@ -157,7 +153,7 @@ def test_the_edit_menu_at_the_root_lists_the_contexts_first(
         menu_run, "run_edit_menu", lambda project, ui, workspace=None: opened.append(workspace) or 0
     )
     before = snapshot(shop)
-    code, _out, err = run(capsys, ["edit", "--project", str(shop)])
+    code, _out, err = cli(["edit", "--project", str(shop)])
     assert code == 0, err
     (workspace,) = opened
     assert workspace.names == ("ordering", "payments")
@@ -166,16 +162,14 @@ def test_the_edit_menu_at_the_root_lists_the_contexts_first(
     assert snapshot(shop) == before
 
 
-def test_eight_contexts_each_edited_on_its_own(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def test_eight_contexts_each_edited_on_its_own(cli, tmp_path: Path) -> None:
     """The issue's case: add-database in an eight-context repository changed the first
     context's config only. Now each named context gets its own database, and no other."""
     root = workspace(tmp_path / "shop", EIGHT)
     for name in EIGHT:
         others = {n: _config(root, n) for n in EIGHT if n != name}
         argv = ["add-database", "archive", "--provider", "sqlite", "--context", name]
-        code, out, err = run(capsys, [*argv, "--project", str(root)])
+        code, out, err = cli([*argv, "--project", str(root)])
         assert code == 0, out + err
         assert b"[databases.archive]" in _config(root, name)
         assert {n: _config(root, n) for n in others} == others

@@ -16,9 +16,9 @@ from scaffolder.reopen import menu
 from scaffolder.reopen.menu import Proposal
 from scaffolder.reopen.project import Project, open_project
 from scaffolder.ui.common.findings import ordered
+from scaffolder.ui.common.prompter import Cancelled, Prompter, say_findings, validator
 from scaffolder.ui.edit_menu import model
 from scaffolder.ui.edit_menu.session import WorkspaceRoot
-from scaffolder.ui.prompts.prompter import Cancelled, Prompter, say_findings, validator
 
 LEAVE = "leave"
 ACTIONS = (

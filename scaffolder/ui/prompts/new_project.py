@@ -24,14 +24,7 @@ from scaffolder.spec.slots import Slot
 from scaffolder.ui import fullscreen_refusal
 from scaffolder.ui.common.findings import config_findings
 from scaffolder.ui.common.outcome import WizardOutcome
-from scaffolder.ui.common.state import (
-    SETTING_LABELS,
-    SETTING_VALUES,
-    Draft,
-    error_of,
-    setting_text,
-)
-from scaffolder.ui.prompts.prompter import (
+from scaffolder.ui.common.prompter import (
     Back,
     Cancelled,
     PlainPrompter,
@@ -40,6 +33,13 @@ from scaffolder.ui.prompts.prompter import (
     plain_terminal,
     say_findings,
     validator,
+)
+from scaffolder.ui.common.state import (
+    SETTING_LABELS,
+    SETTING_VALUES,
+    Draft,
+    error_of,
+    setting_text,
 )
 
 if TYPE_CHECKING:
