@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scaffolder.catalog import POSTGRES, SERVICES
+from scaffolder.connection_target import is_local_host
 
 MASK = "***"
 # A key's whole value hidden in the snapshot (kept: older records hold it).
@@ -79,14 +80,6 @@ def looks_secret(name: str) -> bool:
         return True
     last = words[-1]
     return last in _CREDENTIAL_LAST or last.endswith("key")
-
-
-# This machine: a password for one of these is a local development server's, not a secret.
-LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0"})
-
-
-def is_local_host(host: str) -> bool:
-    return host.lower() in LOCAL_HOSTS or host.startswith("127.")
 
 
 # scheme://user:password@host: the password runs to the last '@' before the host's end, as
@@ -211,7 +204,7 @@ def _local_url(text: str, match: re.Match[str]) -> bool:
     one side of a diff and not the other. Under a credential-named key or variable it is
     still hidden (the assignment and reference rules)."""
     host = _HOST.match(text, match.end("secret"))
-    return host is not None and is_local_host(host.group("host").strip("[]") or "-")
+    return host is not None and is_local_host(host.group("host"))
 
 
 def secret_spans(text: str) -> list[tuple[int, int]]:

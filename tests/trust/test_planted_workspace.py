@@ -393,3 +393,48 @@ def test_a_new_workspace_whose_context_is_another_contexts_slot_is_refused(
     assert len(err.strip().splitlines()) == 1, err
     assert "'ordering_log'" in err and "ORDERING_LOG_DATABASE_URL" in err, err
     assert "'ordering'" in err and "another name" in err, err
+
+
+@pytest.mark.parametrize("host", ["127.0.0.2", "0.0.0.0", "[::1]", "LOCALHOST"])
+def test_another_contexts_database_on_another_name_of_this_machine_is_taken(
+    cli, made: Path, host: str
+) -> None:
+    """Context billing's test database, edited by hand to `shop_ordering_log_test` on
+    `127.0.0.2:5432` (or 0.0.0.0, [::1]), is the one `ordering`'s database `log` would open
+    on `localhost:5432`: a server on this machine answers on each of its names (a server
+    bound to every address, as PostgreSQL listening on '*' and a compose port without an
+    address are), and which one it is cannot be told from the config. Every name of this
+    machine is one (connection_target.is_local_host): refused as on `localhost`, where
+    127.0.0.2 and 0.0.0.0 were taken for another machine and both wrote."""
+    config = made / "src" / "billing" / "domain.toml"
+    text = config.read_text()
+    old = "@localhost:5432/shop_billing_test}"
+    assert old in text
+    config.write_text(text.replace(old, f"@{host}:5432/shop_ordering_log_test}}"))
+    before = snapshot(made)
+    code, out, err = cli(
+        ["add-database", "log", "--provider", "postgresql", "--context", "ordering"],
+        "--project",
+        made,
+    )
+    assert snapshot(made) == before
+    assert code == 2, out + err
+    assert len(err.strip().splitlines()) == 1, err
+    assert "'billing'" in err and "shop_ordering_log_test" in err, err
+
+
+def test_another_contexts_database_on_another_machine_is_not_taken(cli, made: Path) -> None:
+    """The control: the same database name on a server elsewhere is not this machine's."""
+    config = made / "src" / "billing" / "domain.toml"
+    text = config.read_text()
+    config.write_text(
+        text.replace(
+            "@localhost:5432/shop_billing_test}", "@127.example.com:5432/shop_ordering_log_test}"
+        )
+    )
+    code, out, err = cli(
+        ["add-database", "log", "--provider", "postgresql", "--context", "ordering"],
+        "--project",
+        made,
+    )
+    assert code == 0, out + err

@@ -90,6 +90,25 @@ def test_two_contexts_on_one_database_clash(tmp_path: Path) -> None:
     assert "postgres:postgres" not in finding.message + finding.fix
 
 
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "0.0.0.0", "[::1]"])
+def test_two_contexts_on_one_database_by_two_names_of_this_machine_clash(
+    tmp_path: Path, host: str
+) -> None:
+    """payments on `<host>:15432/ordering_test`, ordering on `localhost:15432/ordering_test`:
+    one server on this machine may answer on both names (connection_target.is_local_host),
+    so they clash as on one name; 127.0.0.2 and 0.0.0.0 were taken for another server."""
+    root = workspace(tmp_path / "shop")
+    _edit(
+        root / "src/payments/domain.toml",
+        "@localhost:15432/payments_test",
+        f"@{host}:15432/ordering_test",
+    )
+    findings = [
+        f for f in run_check(root, environ={}).findings if f.code == "workspace-shared-database"
+    ]
+    assert [(f.file, f.env) for f in findings] == [("src/payments/domain.toml", "test")]
+
+
 def test_one_variable_for_two_servers(tmp_path: Path) -> None:
     root = workspace(tmp_path / "shop")
     _edit(root / "src/payments/domain.toml", "{PAYMENTS_DATABASE_URL", "{ORDERING_DATABASE_URL")
