@@ -31,7 +31,7 @@ from scaffolder.project_files import (
     project_identity,
     read_answers,
 )
-from scaffolder.workspace import discover
+from scaffolder.workspace import discover, refuse_upper_case
 
 PYPROJECT = "pyproject.toml"
 DOMAIN_TOML = "domain.toml"
@@ -150,6 +150,7 @@ def add_context(
     files: dict[str, bytes | None] = dict(context_files(spec))
     new_files = dict(files)
     if layout.single is not None:
+        refuse_upper_case(f"src/{layout.single}", layout.single)  # the first context's folder
         files.update(_adopt_single(layout))
     trees = {**layout.trees, name: tree}
     contexts = _answers_contexts(layout)

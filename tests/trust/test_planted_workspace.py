@@ -438,3 +438,87 @@ def test_another_contexts_database_on_another_machine_is_not_taken(cli, made: Pa
         made,
     )
     assert code == 0, out + err
+
+
+UPPER = "Billing"
+
+
+@pytest.mark.parametrize("made_by", ["new --context", "hand"])
+@pytest.mark.parametrize(
+    ("argv", "where"),
+    [
+        (["set", "production.debug=false", "--context", "ordering"], "root"),
+        (["set", "production.debug=false", "--context", UPPER], "root"),
+        (["set", "production.debug=false"], "inside"),
+        (["add-database", "reports", "--provider", "postgresql", "--context", "ordering"], "root"),
+        (["derive"], "root"),
+        (["deploy", "kubernetes"], "root"),
+        (["upgrade"], "root"),
+        (["add-context", "shipping"], "root"),
+        (["remove-context", "ordering"], "root"),
+        (["check"], "root"),
+        (["check", "--context", "ordering"], "root"),
+        (["edit", "--ui", "none"], "root"),
+    ],
+    ids=lambda value: " ".join(value) if isinstance(value, list) else value,
+)
+def test_an_upper_case_context_folder_is_refused_by_every_command(
+    cli,
+    made: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    made_by: str,
+    argv: list[str],
+    where: str,
+) -> None:
+    """A context's name is its folder's, and a context name is a lower-case ASCII identifier:
+    `src/Billing` (renamed by hand, or made so in a hand-made workspace) would name databases
+    PostgreSQL folds (`CREATE DATABASE Billing_x` makes billing_x, the URL names Billing_x),
+    Kubernetes objects it refuses, and `--context Billing` beside add-context's refusal of
+    that name. Every command refuses it the same way: one line naming the folder and what a
+    context's name may be, exit 2, nothing written."""
+    if made_by == "hand":
+        from tests.workspace.layouts import workspace
+
+        root = workspace(tmp_path / "hand", ("ordering", "billing"))
+    else:
+        root = made
+    (root / "src" / "billing").rename(root / "src" / UPPER)
+    before = snapshot(root)
+    if where == "inside":
+        monkeypatch.chdir(root / "src" / UPPER)
+        code, out, err = cli(argv)
+    else:
+        code, out, err = cli(argv, "--project", root)
+    assert snapshot(root) == before
+    assert code == 2, out + err
+    assert len(err.strip().splitlines()) == 1, err
+    assert f"src/{UPPER}" in err and "lower-case" in err, err
+
+
+def test_an_upper_case_package_of_a_single_project_is_no_workspace(cli, tmp_path: Path) -> None:
+    """One config under `src/Acme/` is a project of one package, as Python allows any case:
+    not refused."""
+    root = tmp_path / "acme"
+    (root / "src" / "Acme").mkdir(parents=True)
+    (root / "src" / "Acme" / "domain.toml").write_text('[databases.default]\nprovider = "memory"\n')
+    (root / "pyproject.toml").write_text('[project]\nname = "acme"\nversion = "0.1.0"\n')
+    code, out, err = cli(["check"], "--project", root)
+    assert code in (0, 1), out + err
+
+
+def test_a_single_project_of_an_upper_case_package_becomes_no_workspace(
+    cli, tmp_path: Path
+) -> None:
+    """`new --package Acme` is a project of one package, as Python allows; `add-context`
+    would make `src/Acme` a context of two, which every command then refuses: refused
+    before, in the same line, with nothing written."""
+    root = tmp_path / "up"
+    code, out, err = cli(["new", root, "--package", "Acme"], "--ui", "none", "--defaults")
+    assert code == 0, out + err
+    before = snapshot(root)
+    code, out, err = cli(["add-context", "billing"], "--project", root)
+    assert snapshot(root) == before
+    assert code == 2, out + err
+    assert len(err.strip().splitlines()) == 1, err
+    assert "src/Acme" in err and "lower-case" in err, err
