@@ -522,3 +522,75 @@ def test_a_single_project_of_an_upper_case_package_becomes_no_workspace(
     assert code == 2, out + err
     assert len(err.strip().splitlines()) == 1, err
     assert "src/Acme" in err and "lower-case" in err, err
+
+
+def _planted(path: Path, kind: str) -> None:
+    """`path` (there or not) made a `kind` that is no regular file."""
+    if path.exists() or path.is_symlink():
+        path.unlink()
+    if kind == "named pipe":
+        os.mkfifo(path)
+    elif kind == "device":
+        path.symlink_to("/dev/null")
+    else:
+        path.symlink_to(path.parent / "nowhere")
+
+
+@pytest.mark.parametrize("kind", ["named pipe", "device", "dangling link"])
+@pytest.mark.parametrize(
+    "argv",
+    [["check"], ["add-database", "reports", "--provider", "postgresql", "--context", "ordering"]],
+    ids=" ".join,
+)
+def test_an_init_script_that_is_no_file_is_reported_not_skipped(
+    cli, tmp_path: Path, kind: str, argv: list[str]
+) -> None:
+    """The script compose's PostgreSQL runs at its first start (ops/initdb/10-databases.sh,
+    mounted at /docker-entrypoint-initdb.d) as a named pipe, a device or a link to nothing:
+    it was passed over, so check reported every context's database as not created and the
+    edit named a `createdb` for each, as if the script created none. One line naming it,
+    exit 2, nothing written."""
+    from tests.workspace.layouts import workspace
+
+    root = workspace(tmp_path / "hand")
+    _planted(root / "ops" / "initdb" / "10-databases.sh", kind)
+    before = snapshot(root)
+    code, out, err = cli(argv, "--project", root)
+    assert snapshot(root) == before
+    assert code == 2, out + err
+    assert len(err.strip().splitlines()) == 1, err
+    assert "ops/initdb/10-databases.sh" in err, err
+
+
+def test_a_folder_in_the_init_folder_is_no_script(cli, tmp_path: Path) -> None:
+    """The control: a folder beside the init scripts is none (the image runs files only)."""
+    from tests.workspace.layouts import workspace
+
+    root = workspace(tmp_path / "hand")
+    (root / "ops" / "initdb" / "lib").mkdir()
+    code, out, err = cli(["check"], "--project", root)
+    assert code == 0, out + err
+
+
+@pytest.mark.parametrize("kind", ["named pipe", "device"])
+def test_a_context_module_that_is_no_file_is_reported_not_skipped(
+    cli, tmp_path: Path, kind: str
+) -> None:
+    """A context's module (src/payments/handlers.py) as a named pipe or a device: its event
+    handlers were passed over and check told which contexts exchange events without it
+    (read where the contexts' event stores differ, as here). One line naming it, exit 2."""
+    from tests.workspace.layouts import workspace
+
+    root = workspace(tmp_path / "hand")
+    config = root / "src" / "payments" / "domain.toml"
+    assert "@localhost:15433/message_store" in config.read_text()
+    config.write_text(
+        config.read_text().replace("@localhost:15433/message_store", "@localhost:15434/es")
+    )
+    module = root / "src" / "payments" / "handlers.py"
+    module.write_text("")
+    _planted(module, kind)
+    code, out, err = cli(["check"], "--project", root)
+    assert code == 2, out + err
+    assert len(err.strip().splitlines()) == 1, err
+    assert "src/payments/handlers.py" in err, err

@@ -464,7 +464,9 @@ def test_a_domain_module_linked_out_of_the_project_is_not_read(tmp_path: Path, o
 
 def test_named_pipes_in_a_workspace_are_not_read(tmp_path: Path) -> None:
     """A named pipe where check would read a file (an init script, a context's module, its
-    domain.py, the compose file's init folder) never blocks it: run as a user runs it."""
+    domain.py, the compose file's init folder) never blocks it: run as a user runs it. It is
+    not read and not passed over either: one line names it (exit 2), where check went on
+    without it and reported what it could not see."""
     import subprocess
     import sys
 
@@ -481,5 +483,6 @@ def test_named_pipes_in_a_workspace_are_not_read(tmp_path: Path) -> None:
         timeout=120,
         check=False,
     )
-    assert done.returncode in (0, 1), done.stderr
-    assert "workspace-event-store" in done.stdout, done.stdout
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert "ops/initdb/20-more.sh" in done.stderr and "named pipe" in done.stderr, done.stderr
