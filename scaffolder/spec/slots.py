@@ -134,9 +134,8 @@ def refuse_cut_database(slot: Slot, url: str | None, package: str) -> None:
     what = f"database name {part!r}" if named else f"package name {part!r}"
     raise UsageError(
         f"invalid {what}: its PostgreSQL database {database} would be {size} bytes, and "
-        f"PostgreSQL cuts a name at {DATABASE_NAME_BYTES} (into another database's); "
-        f"{'beside package ' + repr(package) + ' ' if named else ''}it has room for "
-        f"{max(room, 0)} characters"
+        f"PostgreSQL cuts a name at {DATABASE_NAME_BYTES} (into another database's); it has "
+        f"room for {max(room, 0)} characters here"
     )
 
 

@@ -594,3 +594,35 @@ def test_a_context_module_that_is_no_file_is_reported_not_skipped(
     assert code == 2, out + err
     assert len(err.strip().splitlines()) == 1, err
     assert "src/payments/handlers.py" in err, err
+
+
+@pytest.mark.parametrize("how", ["add-database", "new --set"])
+def test_a_contexts_named_database_postgresql_would_cut_is_refused(
+    cli, tmp_path: Path, how: str
+) -> None:
+    """Context `<50 a>` fits (`shop_<50 a>_test` is 60 bytes), its database `reports` does not
+    (`shop_<50 a>_reports_test`, 68): refused naming `reports` and 63, nothing written."""
+    context = "a" * 50
+    root = tmp_path / "shop"
+    argv = ["new", root, "--context", context, "--context", "billing"]
+    if how == "add-database":
+        code, out, err = cli(argv, "--ui", "none", "--defaults")
+        assert code == 0, out + err
+        before = snapshot(root)
+        code, out, err = cli(
+            ["add-database", "reports", "--provider", "postgresql", "--context", context],
+            "--project",
+            root,
+        )
+        assert snapshot(root) == before
+    else:
+        code, out, err = cli(
+            [*argv, "--set", f"{context}:base.databases.reports=postgresql"],
+            "--ui",
+            "none",
+            "--defaults",
+        )
+        assert not root.exists()
+    assert code == 2, out + err
+    assert len(err.strip().splitlines()) == 1, err
+    assert "'reports'" in err and f"{POSTGRES_NAME_BYTES}" in err, err
