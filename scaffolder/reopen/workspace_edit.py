@@ -231,11 +231,15 @@ def edit_context(
     contexts = _answers_contexts(layout)
     configs = _config_paths(layout)
     recorded = read_recorded(root, list(configs.values()))
-    # The choices of the context edited, and of any whose domain.toml was edited by hand
-    # since protean-init last wrote it (`derive` after a hand edit), are recorded as their
-    # domain.toml now says; the others keep what was recorded of them.
+    # The choices of the context whose domain.toml this edit changes, and of any whose
+    # domain.toml was edited by hand since protean-init last wrote it (`derive` after a hand
+    # edit), are recorded as their domain.toml now says; the others keep what was recorded of
+    # them. (Recorded again unchanged, the choices `new` wrote took the layout read back from
+    # a domain.toml: `derive` right after `new` rewrote the record.)
     for other, path in configs.items():
-        if other == name or not _as_generated(recorded.get(path), (root / path).read_bytes()):
+        on_disk = (root / path).read_bytes()
+        changed = other == name and text.encode() != on_disk
+        if changed or not _as_generated(recorded.get(path), on_disk):
             contexts[other] = _recorded_choices(layout, other, trees[other])
     files: dict[str, bytes | None] = {config: text.encode()}
     files.update(_rederive(layout, trees, contexts, force=force))
