@@ -24,16 +24,13 @@ from scaffolder.config_tree import (
     resolve,
     slot_tables,
 )
-from scaffolder.connection_target import target
+from scaffolder.connection_target import is_local_host, target
 from scaffolder.errors import UsageError
 from scaffolder.project_files import parse_config
 from scaffolder.spec.slots import Slot
 from scaffolder.variable_reference import references_in, substitute
 from scaffolder.workspace import discover
 from scaffolder.workspace_spec import OWN_ROLES
-
-# The hosts of a database on this machine.
-_LOCAL = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 def _is_own(slot: Slot) -> bool:
@@ -72,7 +69,7 @@ def local_database(slot: Slot, table: Mapping[str, Any]) -> tuple[int, str] | No
     if any(ref.default is None for ref in references_in(value)):
         return None  # a variable with no default: no address to read
     url = target(substitute(value, lambda ref: ref.default or ""))
-    if url is None or url.scheme != "postgresql" or url.host not in _LOCAL:
+    if url is None or url.scheme != "postgresql" or not is_local_host(url.host):
         return None
     if url.port is None or not url.database:
         return None

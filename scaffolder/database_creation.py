@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from scaffolder.project_files import refuse_no_file
+
 _CREATEDB = re.compile(r"\bcreatedb((?:[ \t]+[^\s;&|()'\"]+)+)")
 _CREATE_DATABASE = re.compile(
     r"\bCREATE\s+DATABASE\s+(?:IF\s+NOT\s+EXISTS\s+)?[\"`]?([A-Za-z_][A-Za-z0-9_]*)",
@@ -45,6 +47,11 @@ def scripts_run(root: Path, text: str) -> list[Path]:
             found += [str(p.relative_to(root)) for p in sorted(folder.iterdir())]
     inside, top = [], root.resolve()
     for name in dict.fromkeys(found):
+        if not (root / name).is_dir():  # a folder is no script (the image runs files only)
+            # One that cannot be read (a named pipe, a device, a link to nothing) is not one
+            # that creates nothing: passed over, every database it creates would read as
+            # not created.
+            refuse_no_file(root / name, "a script the compose file runs", "a script")
         path = (root / name).resolve()
         if path.is_file() and path.is_relative_to(top):
             inside.append(path)

@@ -23,6 +23,7 @@ from scaffolder.config_tree import (
     resolve_environments,
     slot_tables,
 )
+from scaffolder.connection_target import is_local_host
 from scaffolder.redact import holds_remote_password, looks_secret, read_under_secret_keys
 from scaffolder.spec.environments import TEST
 from scaffolder.spec.slots import Slot
@@ -198,9 +199,6 @@ def variables_of(uses: tuple[SlotUse, ...], config: Mapping[str, Any]) -> tuple[
     return tuple(found.values())
 
 
-_LOCAL_HOSTS = ("localhost", "127.0.0.1")
-
-
 def local_port(use: SlotUse) -> int | None:
     """The host port a slot's local default URL names (`${VAR|...@localhost:5433/...}`)."""
     for ref in use.table_references:
@@ -211,7 +209,7 @@ def local_port(use: SlotUse) -> int | None:
             port = parts.port
         except ValueError:
             continue
-        if parts.hostname in _LOCAL_HOSTS and port:
+        if parts.hostname and is_local_host(parts.hostname) and port:
             return port
     return None
 
@@ -230,7 +228,7 @@ def local_database(use: SlotUse) -> str | None:
             continue
         name = parts.path.lstrip("/")
         # Only a plain identifier: it is written unquoted into a shell command.
-        if parts.hostname in _LOCAL_HOSTS and _DB_NAME.fullmatch(name):
+        if parts.hostname and is_local_host(parts.hostname) and _DB_NAME.fullmatch(name):
             return name
     return None
 

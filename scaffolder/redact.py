@@ -18,6 +18,7 @@ snapshot hid, from the config as it is now, wherever the redacted text still mat
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import re
 from collections import Counter
@@ -26,6 +27,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scaffolder.catalog import POSTGRES, SERVICES
+from scaffolder.connection_target import is_local_host
 from scaffolder.variable_reference import WITH_DEFAULT
 
 MASK = "***"
@@ -80,14 +82,6 @@ def looks_secret(name: str) -> bool:
         return True
     last = words[-1]
     return last in _CREDENTIAL_LAST or last.endswith("key")
-
-
-# This machine: a password for one of these is a local development server's, not a secret.
-LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0"})
-
-
-def is_local_host(host: str) -> bool:
-    return host.lower() in LOCAL_HOSTS or host.startswith("127.")
 
 
 # scheme://user:password@host: the password runs to the last '@' before the host's end, as
@@ -168,6 +162,42 @@ def _local_server_passwords() -> frozenset[tuple[str, str]]:
 _LOCAL_SERVER_PASSWORDS = _local_server_passwords()
 
 
+# Kubernetes' `secretKeyRef: {name: S, key: K}` (and `configMapKeyRef`) reads key K of Secret
+# S: K names the key, as `${VAR}` names a variable, and the Secret's value is elsewhere. A key
+# name is letters, digits, '-', '_' and '.'.
+_KEY_REF_PARENT = re.compile(r"[ \t]*(?:-[ \t]+)?(?:secretKeyRef|configMapKeyRef):[ \t]*(?:#.*)?")
+_KEY_REF_FLOW = re.compile(r"(?:secretKeyRef|configMapKeyRef)[\"']?[ \t]*:[ \t]*\{[^{}]*$")
+_KEY_NAME = re.compile(r"[-._A-Za-z0-9]+")
+
+
+def _names_a_secrets_key(text: str, match: re.Match[str], span: tuple[int, int]) -> bool:
+    """Whether `match` is the `key:` of a Kubernetes secretKeyRef or configMapKeyRef, in a
+    block mapping (its parent line `secretKeyRef:` above its siblings `name:`, `optional:`)
+    or a flow one (`secretKeyRef: {name: s, key: DATABASE_URL}`); or such a flow mapping as
+    the value of `secretKeyRef:` itself (a name like a credential's), whose `key:` is judged
+    on its own."""
+    value = text[span[0] : span[1]]
+    if match.group("name") in ("secretKeyRef", "configMapKeyRef"):
+        return value.startswith("{")
+    if match.group("name") != "key" or not _KEY_NAME.fullmatch(value):
+        return False
+    line_start = text.rfind("\n", 0, match.start()) + 1
+    before = text[line_start : match.start()]
+    if _KEY_REF_FLOW.search(before):
+        return True
+    if before.strip(" "):
+        return False
+    end = line_start - 1
+    while end > 0:  # the lines above, nearest first
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end]
+        stripped = line.lstrip(" ")
+        if stripped and not stripped.startswith("#") and len(line) - len(stripped) < len(before):
+            return _KEY_REF_PARENT.fullmatch(line) is not None  # the parent
+        end = start - 1  # a blank line, a comment, a sibling key or its value
+    return False
+
+
 def _assignment_spans(text: str, *, code: bool = False) -> list[tuple[int, int]]:
     """The values of credential-named assignments. In Python source (`code`) only a string
     literal is a value: `key = str(uuid4())`, `key: str = Identifier()`, `f(key=key)` are
@@ -181,6 +211,7 @@ def _assignment_spans(text: str, *, code: bool = False) -> list[tuple[int, int]]
         if span is not None and (
             (code and group not in ("double", "single"))
             or (name.upper(), text[span[0] : span[1]]) in _LOCAL_SERVER_PASSWORDS
+            or _names_a_secrets_key(text, match, span)
         ):
             span = None
         if span is None:
@@ -213,7 +244,7 @@ def _local_url(text: str, match: re.Match[str]) -> bool:
     one side of a diff and not the other. Under a credential-named key or variable it is
     still hidden (the assignment and reference rules)."""
     host = _HOST.match(text, match.end("secret"))
-    return host is not None and is_local_host(host.group("host").strip("[]") or "-")
+    return host is not None and is_local_host(host.group("host"))
 
 
 def secret_spans(text: str) -> list[tuple[int, int]]:
@@ -414,6 +445,18 @@ def _fill(masked: str, current: str) -> str | None:
     return "".join(parts)
 
 
+def _lines_holding(text: str) -> set[int]:
+    """The numbers (0-based) of the lines of `text` that hold a secret as the rules read the
+    whole text, a local server's password included (as records of earlier releases masked
+    it)."""
+    starts = [0, *(m.end() for m in re.finditer("\n", text))]
+    return {
+        bisect.bisect_right(starts, position) - 1
+        for start, end in _spans(text, local=True)
+        for position in (start, max(start, end - 1))
+    }
+
+
 def restore_lines(masked: bytes, restored: bytes, yours: bytes) -> bytes:
     """The merge base of one derived file: `restored` (rendered from the snapshot with the
     passwords `restore` could put back), where each line that held a masked password is the
@@ -433,7 +476,14 @@ def restore_lines(masked: bytes, restored: bytes, yours: bytes) -> bytes:
     # it: the k-th `key: ***` of the base is the k-th such line on disk when both have as
     # many (a manifest names several secret keys), or the one line when all are the same.
     candidates: dict[str, list[str]] = {}
-    for line in yours.decode(errors="replace").split("\n"):
+    text = yours.decode(errors="replace")
+    holding = _lines_holding(text)
+    for number, line in enumerate(text.split("\n")):
+        if number not in holding:
+            # No secret here, read in its file (a secretKeyRef's `key: DATABASE_URL`): what a
+            # record masked on such a line cannot be read back from it, and taking the user's
+            # line for the generated one would undo the user's edit.
+            continue
         # As the record masks it now, and as a record of an earlier release did (a local
         # server's password masked too).
         for masked_line in dict.fromkeys(

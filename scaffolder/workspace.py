@@ -198,8 +198,24 @@ def discover(root: Path) -> Workspace:
         return Workspace(root, (_single(root),))
     for context in contexts:
         refuse_outside(root, context.config.path)
+        refuse_upper_case(context.relative(root), context.name)
     _refuse_twins(root, contexts)
     return Workspace(root, tuple(contexts))
+
+
+def refuse_upper_case(folder: str, name: str) -> None:
+    """A context of several is named after its folder (`folder`, relative to the root), and a
+    context's name is lower case (workspace_spec.validate_context_name): `src/Billing` would
+    name databases PostgreSQL folds to lower case where its URLs do not, and Kubernetes
+    objects it refuses. Refused where every command finds its contexts (discover), so none
+    takes it and none drops it, and where a single project becomes a workspace. (One package
+    of any case is a project of one context, named by its package.)"""
+    if name != name.lower():
+        raise UsageError(
+            f"{folder}: a context is named after its folder, and a context name is a "
+            f"lower-case ASCII identifier (a-z, 0-9, '_'); rename the folder, e.g. to "
+            f"{name.lower()!r}; nothing written"
+        )
 
 
 def _listing_order(root: Path, context: Context) -> tuple[int, str]:

@@ -34,7 +34,12 @@ from scaffolder.errors import UsageError
 from scaffolder.spec.environments import BASE, PRODUCTION, TEST
 from scaffolder.spec.names import reserved_variable, validate_package_name
 from scaffolder.spec.project import ProjectSpec
-from scaffolder.spec.slots import Slot, default_local_url, free_redis_database
+from scaffolder.spec.slots import (
+    DATABASE_NAME_BYTES,
+    Slot,
+    default_local_url,
+    free_redis_database,
+)
 from scaffolder.variable_reference import references_in, substitute
 from scaffolder.vocabulary import PROJECT_KEYS
 
@@ -268,10 +273,9 @@ def _own_redis_databases(spec: ContextSpec, taken: Iterable[str]) -> dict[Slot, 
     return moved
 
 
-# PostgreSQL keeps the first 63 bytes of a database name (NAMEDATALEN - 1) and drops the rest
-# without an error, creating and connecting alike: `shop_<context>_test` cut to
-# `shop_<context>` is the developer's database, which the test suite empties.
-DATABASE_NAME_BYTES = 63
+# PostgreSQL cuts a database name at DATABASE_NAME_BYTES (scaffolder.spec.slots):
+# `shop_<context>_test` cut to `shop_<context>` is the developer's database, which the test
+# suite empties.
 
 
 def refuse_cut_storage(package: str, context: str) -> None:

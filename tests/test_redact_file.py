@@ -64,3 +64,50 @@ def test_python_code_is_not_masked(line: str) -> None:
 def test_only_a_catalog_servers_own_local_password_is_shown(line: str, masked: bool) -> None:
     for path in ("docker-compose.yml", ".github/workflows/ci.yml"):
         assert (MASK in redact_file(path, f"{line}\n")) is masked, line
+
+
+_SECRET_KEY_REF = """\
+          env:
+            - name: DATABASE_URL
+              valueFrom:
+                secretKeyRef:
+                  name: shop-secrets
+                  # the Secret's key
+                  key: {key}
+                  optional: false
+"""
+
+
+@pytest.mark.parametrize("key", ["DATABASE_URL", "database-url", "db.url_2"])
+@pytest.mark.parametrize(
+    "form",
+    [
+        _SECRET_KEY_REF,
+        _SECRET_KEY_REF.replace("secretKeyRef", "configMapKeyRef"),
+        "              valueFrom:\n                secretKeyRef: {{name: s, key: {key}}}\n",
+        "      - secretKeyRef:\n          key: {key}\n          name: s\n",
+    ],
+    ids=["block", "config-map", "flow", "list-item"],
+)
+def test_the_key_a_kubernetes_secret_ref_names_is_not_masked(form: str, key: str) -> None:
+    """`key:` under secretKeyRef names the Secret's key, no secret: masked, the record's base
+    took a user's renamed key for the generated line and an upgrade put it back."""
+    text = form.format(key=key)
+    assert redact_file("deploy/kubernetes/base/deployment.yaml", text) == text
+    assert redact_text(text) == text
+
+
+@settings(max_examples=200)
+@given(secret=_SECRET)
+def test_a_key_anywhere_else_in_yaml_is_still_masked(secret: str) -> None:
+    """The same `key:` under any other parent, or beside a secretKeyRef mapping rather than
+    in it, is a credential's value as before."""
+    for text in (
+        f"stripe:\n  key: {secret}\n",
+        f"secretKeyRef:\n  name: s\nkey: {secret}\n",
+        f"valueFrom:\n  secretKeyRef:\n    name: s\n  other:\n    key: {secret}\n",
+        f"secretKeyRef: {{name: s}}\napi: {{key: {secret}}}\n",
+        f"secretKeyRef:\n  key: {secret} extra\n",
+    ):
+        masked = redact_file("deploy/values.yaml", text)
+        assert secret not in masked and MASK in masked, text

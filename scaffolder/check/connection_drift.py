@@ -30,12 +30,10 @@ from scaffolder.check.drift import (
     published_ports,
 )
 from scaffolder.check.findings import DRIFT, ERROR
-from scaffolder.connection_target import Target, target
+from scaffolder.connection_target import Target, is_local_host, target
 from scaffolder.database_creation import created_databases, scripts_run
 from scaffolder.project_files import compose_file
 from scaffolder.variable_reference import references_in, substitute
-
-_LOCAL = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0"})
 
 
 @dataclass(frozen=True)
@@ -220,7 +218,7 @@ def _against_local(
 ) -> None:
     """A URL reached on localhost at a published host port (compose, GitHub services)."""
     found = target(url)
-    if found is None or found.host not in _LOCAL:
+    if found is None or not is_local_host(found.host):
         return  # a server elsewhere: nothing local to compare with
     source = ctx.collector.source
     env = ctx.test_env
@@ -523,7 +521,7 @@ def _ci_against_default(
     """The CI job's URL and test's default differ where both are local: CI tests another
     server than a developer does."""
     ci, local = target(url), target(slot.default or "")
-    if ci is None or local is None or ci.host not in _LOCAL or local.host not in _LOCAL:
+    if ci is None or local is None or not is_local_host(ci.host) or not is_local_host(local.host):
         return
     differs = [
         kind
@@ -581,7 +579,7 @@ def _against_gitlab(
     )
     alias = server.started.name or sorted(names)[0]
     problem = None
-    if found.host in _LOCAL or found.host not in names:
+    if is_local_host(found.host) or found.host not in names:
         problem = (
             f"connects to {found.host}, and GitLab CI reaches the service at its alias '{alias}'"
         )

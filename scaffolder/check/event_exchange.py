@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from scaffolder.project_files import refuse_no_file
+
 if TYPE_CHECKING:
     from scaffolder.workspace import Context
 
@@ -155,12 +157,18 @@ def _read_context(root: Path, context: Context, trusted: Callable[[Path], bool])
 
 
 def _modules(folder: Path) -> list[Path]:
-    """The context's modules: plain files inside its folder (no link, no cache)."""
-    return sorted(
-        path
-        for path in folder.rglob("*.py")
-        if "__pycache__" not in path.parts and not path.is_symlink() and path.is_file()
-    )
+    """The context's modules: plain files inside its folder (no link, no cache). One that
+    cannot be read (a named pipe, a device) is refused, not passed over: its handlers would
+    be missing from what the contexts exchange."""
+    found = []
+    for path in folder.rglob("*.py"):
+        if "__pycache__" in path.parts or path.is_dir():
+            continue
+        if not path.is_symlink() or path.exists():
+            refuse_no_file(path, "a module of the context", "code")
+        if not path.is_symlink() and path.is_file():
+            found.append(path)
+    return sorted(found)
 
 
 def _relative(top: Path, path: Path) -> str:

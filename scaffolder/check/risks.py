@@ -20,7 +20,8 @@ from scaffolder.check.findings import WARNING
 from scaffolder.check.resolution import Resolved
 from scaffolder.check.source import Path
 from scaffolder.config_tree import deliberately_in_memory, overlay_names, provider_of
-from scaffolder.redact import is_local_host, looks_secret
+from scaffolder.connection_target import is_local_host
+from scaffolder.redact import looks_secret
 from scaffolder.spec.environments import BASE, MEMORY
 from scaffolder.spec.slots import Slot
 from scaffolder.variable_reference import references_in, without_references

@@ -37,7 +37,7 @@ from scaffolder.check.drift import (
 from scaffolder.check.findings import DRIFT, ERROR, WARNING, Finding
 from scaffolder.check.report import ContextCheck, Report
 from scaffolder.check.resolution import is_unset
-from scaffolder.connection_target import Target, target
+from scaffolder.connection_target import Target, is_local_host, target
 from scaffolder.database_creation import created_databases, scripts_run
 from scaffolder.project_files import compose_file
 from scaffolder.spec.environments import BASE
@@ -237,11 +237,8 @@ def shared_variables(uses: Sequence[Use]) -> None:
 
 def _key(found: Target) -> tuple[Any, ...]:
     """A server and database, the names of this machine taken as one."""
-    host = "localhost" if found.host in _LOCAL else found.host
+    host = "localhost" if is_local_host(found.host) else found.host
     return (found.scheme, host, found.port, found.database)
-
-
-_LOCAL = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 def _renamed(name: str, other: str, context: str) -> str:
@@ -374,7 +371,7 @@ def local_databases_created(context: Context, ctx: ProjectContext) -> None:
             continue
         value = use.table.get(use.provider.uri_key) if use.provider.uri_key else None
         found = target(value) if isinstance(value, str) and not is_unset(value) else None
-        if found is None or found.host not in _LOCAL or not found.database:
+        if found is None or not is_local_host(found.host) or not found.database:
             continue
         created = servers.get(found.port or 0)
         if created is None or found.database in created[0]:

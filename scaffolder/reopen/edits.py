@@ -32,7 +32,13 @@ from scaffolder.spec.defaults import RECOMMENDED, production_provider, real_prov
 from scaffolder.spec.environments import BASE, MEMORY, OVERLAYS, PRODUCTION, TEST
 from scaffolder.spec.names import validate_slot_name
 from scaffolder.spec.settings import Setting
-from scaffolder.spec.slots import Slot, check_provider, default_local_url, free_redis_database
+from scaffolder.spec.slots import (
+    Slot,
+    check_provider,
+    default_local_url,
+    free_redis_database,
+    refuse_cut_database,
+)
 from scaffolder.toml.edit import insert_tables, set_value
 from scaffolder.toml.errors import TomlEditError
 from scaffolder.toml.remove import comment_out_key, remove_key, remove_table
@@ -71,13 +77,17 @@ def local_url(project: Project, env: str, slot: Slot, provider: Provider) -> str
     (default_local_url), or in a workspace's context the workspace's, which names each
     context's databases and its test databases apart (workspace_spec.context_local_url)."""
     if project.context is None or project.workspace_package is None:
-        return default_local_url(slot, provider, project.identity.package_name)
+        url = default_local_url(slot, provider, project.identity.package_name)
+        refuse_cut_database(slot, url, project.identity.package_name)
+        return url
     # deferred: scaffolder.workspace_spec ~2 ms (CPU, measured): `add-env` imports this module
     # without it
     from scaffolder.workspace_spec import context_local_url
 
     package, context = project.workspace_package, project.context.name
-    return context_local_url(project.tree, env, slot, provider, package, context)
+    url = context_local_url(project.tree, env, slot, provider, package, context)
+    refuse_cut_database(slot, url, package)
+    return url
 
 
 def base_slots(project: Project) -> list[Slot]:

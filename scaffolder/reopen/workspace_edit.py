@@ -31,7 +31,7 @@ from scaffolder.project_files import (
     project_identity,
     read_answers,
 )
-from scaffolder.workspace import discover
+from scaffolder.workspace import discover, refuse_upper_case
 
 PYPROJECT = "pyproject.toml"
 DOMAIN_TOML = "domain.toml"
@@ -145,6 +145,7 @@ def add_context(
     files: dict[str, bytes | None] = dict(context_files(spec))
     new_files = dict(files)
     if layout.single is not None:
+        refuse_upper_case(f"src/{layout.single}", layout.single)  # the first context's folder
         files.update(_adopt_single(layout))
     trees = {**layout.trees, name: tree}
     contexts = _answers_contexts(layout)
@@ -225,11 +226,15 @@ def edit_context(
     contexts = _answers_contexts(layout)
     configs = _config_paths(layout)
     recorded = read_recorded(root, list(configs.values()))
-    # The choices of the context edited, and of any whose domain.toml was edited by hand
-    # since protean-init last wrote it (`derive` after a hand edit), are recorded as their
-    # domain.toml now says; the others keep what was recorded of them.
+    # The choices of the context whose domain.toml this edit changes, and of any whose
+    # domain.toml was edited by hand since protean-init last wrote it (`derive` after a hand
+    # edit), are recorded as their domain.toml now says; the others keep what was recorded of
+    # them. (Recorded again unchanged, the choices `new` wrote took the layout read back from
+    # a domain.toml: `derive` right after `new` rewrote the record.)
     for other, path in configs.items():
-        if other == name or not _as_generated(recorded.get(path), (root / path).read_bytes()):
+        on_disk = (root / path).read_bytes()
+        changed = other == name and text.encode() != on_disk
+        if changed or not _as_generated(recorded.get(path), on_disk):
             contexts[other] = _recorded_choices(layout, other, trees[other])
     files: dict[str, bytes | None] = {config: text.encode()}
     files.update(_rederive(layout, trees, contexts, force=force))

@@ -17,7 +17,12 @@ from scaffolder.spec.choices import ProjectChoices
 from scaffolder.spec.environment_spec import EnvironmentSpec
 from scaffolder.spec.environments import BASE, PRODUCTION
 from scaffolder.spec.settings import DEFAULT_SUBSCRIPTION_TYPE
-from scaffolder.spec.slots import Slot, default_local_url, free_redis_database
+from scaffolder.spec.slots import (
+    Slot,
+    default_local_url,
+    free_redis_database,
+    refuse_cut_database,
+)
 from scaffolder.spec.validation import (
     validate_choices,
     validate_connections,
@@ -95,6 +100,11 @@ def validate(spec: ProjectSpec) -> None:
         validate_environment(env, environment, spec.base)
     validate_deployment(spec, subscription_type(spec))
     validate_connections(spec.variables, spec.local_urls)
+    for slot in spec.slots:
+        if slot not in spec.local_urls:  # the user's own URL names the user's database
+            for env in spec.environments:
+                provider = spec.provider(env, slot)
+                refuse_cut_database(slot, spec.local_url(slot, provider, env), spec.package_name)
 
 
 def subscription_type(spec: ProjectSpec, env: str = PRODUCTION) -> str:

@@ -111,6 +111,34 @@ def default_local_url(slot: Slot, provider: Provider, package: str, suffix: str 
     return provider.local_url_for(stem + suffix)
 
 
+# PostgreSQL keeps the first 63 bytes of a database name (NAMEDATALEN - 1) and drops the rest
+# without an error, creating and connecting alike: two names that agree on their first 63
+# bytes are one database (`<package>_reports` cut to `<package>`: the named database's tables
+# in the default one's, and a test suite that empties one empties both).
+DATABASE_NAME_BYTES = 63
+
+
+def refuse_cut_database(slot: Slot, url: str | None, package: str) -> None:
+    """The PostgreSQL database a slot's derived local default (default_local_url, or a
+    workspace context's) names must keep every byte; refused naming the name that makes it
+    too long (the package's for the default database, the slot's for a named one)."""
+    if url is None or not url.startswith("postgresql://"):
+        return
+    database = url.rpartition("/")[2]
+    size = len(database.encode())
+    if size <= DATABASE_NAME_BYTES:
+        return
+    named = slot.role is Role.DATABASE and slot.name not in (None, "default")
+    part = slot.name if named and slot.name else package
+    room = len(part.encode()) - (size - DATABASE_NAME_BYTES)
+    what = f"database name {part!r}" if named else f"package name {part!r}"
+    raise UsageError(
+        f"invalid {what}: its PostgreSQL database {database} would be {size} bytes, and "
+        f"PostgreSQL cuts a name at {DATABASE_NAME_BYTES} (into another database's); it has "
+        f"room for {max(room, 0)} characters here"
+    )
+
+
 # A Redis URL's database number (`redis://localhost:6379/2`), in any string.
 _REDIS_DATABASE = re.compile(r"\brediss?://[^\s\"'{}|/]*/(\d+)\b")
 

@@ -332,6 +332,71 @@ def test_an_edit_of_a_line_the_record_once_masked_is_kept(generated, cli) -> Non
     assert snapshot(root) == before, result.out
 
 
+MANIFEST = "deploy/kubernetes/base/deployment.yaml"
+SECRET_KEY_LINE = "                  key: DATABASE_URL\n"
+
+
+@pytest.mark.parametrize("command", ["upgrade", "derive"])
+@pytest.mark.parametrize("edit", ["the secret's key renamed", "a line beside it"])
+def test_an_edit_of_a_kubernetes_manifest_is_kept_and_its_secret_keys_untouched(
+    generated, cli, run_next, command: str, edit: str
+) -> None:
+    """`key: DATABASE_URL` under a `secretKeyRef` names the key of the Secret to read, no
+    secret: the record holds it as generated. Masked (`key: ***`), the merge base took the
+    user's renamed key for the generated line, and the upgrade put `key: DATABASE_URL` back
+    over it; an edit elsewhere in the manifest leaves every secretKeyRef line as it is."""
+    root = generated()
+    assert cli("deploy kubernetes --project", root).code == 0
+    manifest = root / MANIFEST
+    generated_text = manifest.read_text()
+    assert generated_text.count(SECRET_KEY_LINE) == 2
+    if edit == "the secret's key renamed":
+        edited = generated_text.replace(SECRET_KEY_LINE, "                  key: database-url\n")
+    else:
+        edited = generated_text.replace(
+            "            - name: PROTEAN_ENV\n",
+            "            - name: TZ\n              value: UTC\n            - name: PROTEAN_ENV\n",
+        )
+    assert edited != generated_text
+    manifest.write_text(edited)
+    run_next()
+
+    result = cli(f"{command} --project", root)
+
+    assert result.code == 0, result.out + result.err
+    assert manifest.read_text() == edited, result.out
+
+
+@pytest.mark.parametrize("edited", [False, True], ids=["untouched", "key renamed"])
+def test_a_record_that_masked_the_secret_keys_never_reverts_a_renamed_one(
+    generated, cli, run_next, edited: bool
+) -> None:
+    """A record written before the key names were shown holds `key: ***`: the generated
+    line cannot be read back from it. It is never taken from the user's line (which made
+    the user's renamed key look generated, and the upgrade reverted it): an untouched
+    manifest upgrades cleanly, a renamed key is kept or a conflict, never silently undone."""
+    root = generated()
+    assert cli("deploy kubernetes --project", root).code == 0
+    record = root / recorded_name(MANIFEST)
+    old_record, count = re.subn(r"(?m)^( +key: )[A-Z_]+$", r"\1***", record.read_text())
+    assert count == 8  # every secretKeyRef's key, as 0.2.0 before the fix wrote them
+    record.write_text(old_record)
+    manifest = root / MANIFEST
+    text = manifest.read_text()
+    if edited:
+        text = text.replace(SECRET_KEY_LINE, "                  key: database-url\n")
+        manifest.write_text(text)
+    run_next()
+
+    result = cli("upgrade --project", root)
+
+    if edited and result.code == 1:
+        assert re.search(rf"^  conflict +{re.escape(MANIFEST)}$", result.err, re.M), result.err
+    else:
+        assert result.code == 0, result.out + result.err
+    assert manifest.read_text() == text, result.out
+
+
 # --- refusals --------------------------------------------------------------------------------
 
 

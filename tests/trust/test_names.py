@@ -192,3 +192,85 @@ def test_an_answers_record_protean_init_wrote_reads_back(cli, made: Path, tmp_pa
     ran = cli(["new", tmp_path / "again", "--answers", record])
     code, out = ran.code, ran.printed
     assert code == 0, out
+
+
+# --- database names PostgreSQL would cut ------------------------------------------------------
+
+# PostgreSQL keeps the first 63 bytes of a database name and drops the rest without an error,
+# creating and connecting alike (the workspace's refuse_cut_storage says the same of contexts).
+POSTGRES_NAME_BYTES = 63
+
+
+@pytest.mark.parametrize(
+    ("package", "argv", "bad"),
+    [
+        ("a" * 64, [], "a" * 64),
+        ("a" * 300, [], "a" * 300),
+        ("a" * 56, ["--set", "base.databases.reports=postgresql"], "reports"),
+        (
+            "a" * 56,
+            [
+                "--set",
+                "base.databases.reports=memory",
+                "--set",
+                "test.databases.reports=postgresql",
+            ],
+            "reports",
+        ),
+    ],
+    ids=["package-64", "package-300", "named-in-base", "named-in-test"],
+)
+def test_new_refuses_a_database_name_postgresql_would_cut(
+    cli, tmp_path: Path, package: str, argv: list[str], bad: str
+) -> None:
+    """A single project's PostgreSQL databases are `<package>` and `<package>_<name>`: past 63
+    bytes PostgreSQL cuts them, so a package of 63 bytes or more puts database `reports` into
+    the default one (and its test suite empties both). Refused in one line naming the name
+    and its room, exit 2, nothing written, as a workspace's context is."""
+    target = tmp_path / "shop"
+    code, out, err = cli(["new", target, "--package", package, *argv], "--ui", "none", "--defaults")
+    assert not target.exists()
+    assert code == 2, out + err
+    assert len(err.strip().splitlines()) == 1, err
+    assert bad in err and str(POSTGRES_NAME_BYTES) in err, err
+
+
+def test_the_longest_names_postgresql_keeps_are_taken(cli, tmp_path: Path) -> None:
+    """The limit is exact: a package of 63 bytes, and beside one of 55 a database name
+    that makes `<package>_<name>` 63 bytes."""
+    target = tmp_path / "long"
+    code, out, err = cli(["new", target, "--package", "a" * 63], "--ui", "none", "--defaults")
+    assert code == 0, out + err
+    target = tmp_path / "named"
+    code, out, err = cli(
+        ["new", target, "--package", "a" * 55, "--set", "base.databases.reportx=postgresql"],
+        "--ui",
+        "none",
+        "--defaults",
+    )
+    assert code == 0, out + err
+    assert f"/{'a' * 55}_reportx" in (target / "domain.toml").read_text()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["set", "base.databases.reports=postgresql"],
+        ["add-database", "reports", "--provider", "postgresql"],
+    ],
+    ids=" ".join,
+)
+def test_an_edit_refuses_a_database_name_postgresql_would_cut(
+    cli, tmp_path: Path, argv: list[str]
+) -> None:
+    from tests.workspace.support import snapshot
+
+    root = tmp_path / "shop"
+    code, out, err = cli(["new", root, "--package", "a" * 58], "--ui", "none", "--defaults")
+    assert code == 0, out + err
+    before = snapshot(root)
+    code, out, err = cli(argv, "--project", root)
+    assert snapshot(root) == before
+    assert code == 2, out + err
+    assert len(err.strip().splitlines()) == 1, err
+    assert "reports" in err and str(POSTGRES_NAME_BYTES) in err, err

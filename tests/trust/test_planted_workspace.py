@@ -393,3 +393,236 @@ def test_a_new_workspace_whose_context_is_another_contexts_slot_is_refused(
     assert len(err.strip().splitlines()) == 1, err
     assert "'ordering_log'" in err and "ORDERING_LOG_DATABASE_URL" in err, err
     assert "'ordering'" in err and "another name" in err, err
+
+
+@pytest.mark.parametrize("host", ["127.0.0.2", "0.0.0.0", "[::1]", "LOCALHOST"])
+def test_another_contexts_database_on_another_name_of_this_machine_is_taken(
+    cli, made: Path, host: str
+) -> None:
+    """Context billing's test database, edited by hand to `shop_ordering_log_test` on
+    `127.0.0.2:5432` (or 0.0.0.0, [::1]), is the one `ordering`'s database `log` would open
+    on `localhost:5432`: a server on this machine answers on each of its names (a server
+    bound to every address, as PostgreSQL listening on '*' and a compose port without an
+    address are), and which one it is cannot be told from the config. Every name of this
+    machine is one (connection_target.is_local_host): refused as on `localhost`, where
+    127.0.0.2 and 0.0.0.0 were taken for another machine and both wrote."""
+    config = made / "src" / "billing" / "domain.toml"
+    text = config.read_text()
+    old = "@localhost:5432/shop_billing_test}"
+    assert old in text
+    config.write_text(text.replace(old, f"@{host}:5432/shop_ordering_log_test}}"))
+    before = snapshot(made)
+    code, out, err = cli(
+        ["add-database", "log", "--provider", "postgresql", "--context", "ordering"],
+        "--project",
+        made,
+    )
+    assert snapshot(made) == before
+    assert code == 2, out + err
+    assert len(err.strip().splitlines()) == 1, err
+    assert "'billing'" in err and "shop_ordering_log_test" in err, err
+
+
+def test_another_contexts_database_on_another_machine_is_not_taken(cli, made: Path) -> None:
+    """The control: the same database name on a server elsewhere is not this machine's."""
+    config = made / "src" / "billing" / "domain.toml"
+    text = config.read_text()
+    config.write_text(
+        text.replace(
+            "@localhost:5432/shop_billing_test}", "@127.example.com:5432/shop_ordering_log_test}"
+        )
+    )
+    code, out, err = cli(
+        ["add-database", "log", "--provider", "postgresql", "--context", "ordering"],
+        "--project",
+        made,
+    )
+    assert code == 0, out + err
+
+
+UPPER = "Billing"
+
+
+@pytest.mark.parametrize("made_by", ["new --context", "hand"])
+@pytest.mark.parametrize(
+    ("argv", "where"),
+    [
+        (["set", "production.debug=false", "--context", "ordering"], "root"),
+        (["set", "production.debug=false", "--context", UPPER], "root"),
+        (["set", "production.debug=false"], "inside"),
+        (["add-database", "reports", "--provider", "postgresql", "--context", "ordering"], "root"),
+        (["derive"], "root"),
+        (["deploy", "kubernetes"], "root"),
+        (["upgrade"], "root"),
+        (["add-context", "shipping"], "root"),
+        (["remove-context", "ordering"], "root"),
+        (["check"], "root"),
+        (["check", "--context", "ordering"], "root"),
+        (["edit", "--ui", "none"], "root"),
+    ],
+    ids=lambda value: " ".join(value) if isinstance(value, list) else value,
+)
+def test_an_upper_case_context_folder_is_refused_by_every_command(
+    cli,
+    made: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    made_by: str,
+    argv: list[str],
+    where: str,
+) -> None:
+    """A context's name is its folder's, and a context name is a lower-case ASCII identifier:
+    `src/Billing` (renamed by hand, or made so in a hand-made workspace) would name databases
+    PostgreSQL folds (`CREATE DATABASE Billing_x` makes billing_x, the URL names Billing_x),
+    Kubernetes objects it refuses, and `--context Billing` beside add-context's refusal of
+    that name. Every command refuses it the same way: one line naming the folder and what a
+    context's name may be, exit 2, nothing written."""
+    if made_by == "hand":
+        from tests.workspace.layouts import workspace
+
+        root = workspace(tmp_path / "hand", ("ordering", "billing"))
+    else:
+        root = made
+    (root / "src" / "billing").rename(root / "src" / UPPER)
+    before = snapshot(root)
+    if where == "inside":
+        monkeypatch.chdir(root / "src" / UPPER)
+        code, out, err = cli(argv)
+    else:
+        code, out, err = cli(argv, "--project", root)
+    assert snapshot(root) == before
+    assert code == 2, out + err
+    assert len(err.strip().splitlines()) == 1, err
+    assert f"src/{UPPER}" in err and "lower-case" in err, err
+
+
+def test_an_upper_case_package_of_a_single_project_is_no_workspace(cli, tmp_path: Path) -> None:
+    """One config under `src/Acme/` is a project of one package, as Python allows any case:
+    not refused."""
+    root = tmp_path / "acme"
+    (root / "src" / "Acme").mkdir(parents=True)
+    (root / "src" / "Acme" / "domain.toml").write_text('[databases.default]\nprovider = "memory"\n')
+    (root / "pyproject.toml").write_text('[project]\nname = "acme"\nversion = "0.1.0"\n')
+    code, out, err = cli(["check"], "--project", root)
+    assert code in (0, 1), out + err
+
+
+def test_a_single_project_of_an_upper_case_package_becomes_no_workspace(
+    cli, tmp_path: Path
+) -> None:
+    """`new --package Acme` is a project of one package, as Python allows; `add-context`
+    would make `src/Acme` a context of two, which every command then refuses: refused
+    before, in the same line, with nothing written."""
+    root = tmp_path / "up"
+    code, out, err = cli(["new", root, "--package", "Acme"], "--ui", "none", "--defaults")
+    assert code == 0, out + err
+    before = snapshot(root)
+    code, out, err = cli(["add-context", "billing"], "--project", root)
+    assert snapshot(root) == before
+    assert code == 2, out + err
+    assert len(err.strip().splitlines()) == 1, err
+    assert "src/Acme" in err and "lower-case" in err, err
+
+
+def _planted(path: Path, kind: str) -> None:
+    """`path` (there or not) made a `kind` that is no regular file."""
+    if path.exists() or path.is_symlink():
+        path.unlink()
+    if kind == "named pipe":
+        os.mkfifo(path)
+    elif kind == "device":
+        path.symlink_to("/dev/null")
+    else:
+        path.symlink_to(path.parent / "nowhere")
+
+
+@pytest.mark.parametrize("kind", ["named pipe", "device", "dangling link"])
+@pytest.mark.parametrize(
+    "argv",
+    [["check"], ["add-database", "reports", "--provider", "postgresql", "--context", "ordering"]],
+    ids=" ".join,
+)
+def test_an_init_script_that_is_no_file_is_reported_not_skipped(
+    cli, tmp_path: Path, kind: str, argv: list[str]
+) -> None:
+    """The script compose's PostgreSQL runs at its first start (ops/initdb/10-databases.sh,
+    mounted at /docker-entrypoint-initdb.d) as a named pipe, a device or a link to nothing:
+    it was passed over, so check reported every context's database as not created and the
+    edit named a `createdb` for each, as if the script created none. One line naming it,
+    exit 2, nothing written."""
+    from tests.workspace.layouts import workspace
+
+    root = workspace(tmp_path / "hand")
+    _planted(root / "ops" / "initdb" / "10-databases.sh", kind)
+    before = snapshot(root)
+    code, out, err = cli(argv, "--project", root)
+    assert snapshot(root) == before
+    assert code == 2, out + err
+    assert len(err.strip().splitlines()) == 1, err
+    assert "ops/initdb/10-databases.sh" in err, err
+
+
+def test_a_folder_in_the_init_folder_is_no_script(cli, tmp_path: Path) -> None:
+    """The control: a folder beside the init scripts is none (the image runs files only)."""
+    from tests.workspace.layouts import workspace
+
+    root = workspace(tmp_path / "hand")
+    (root / "ops" / "initdb" / "lib").mkdir()
+    code, out, err = cli(["check"], "--project", root)
+    assert code == 0, out + err
+
+
+@pytest.mark.parametrize("kind", ["named pipe", "device"])
+def test_a_context_module_that_is_no_file_is_reported_not_skipped(
+    cli, tmp_path: Path, kind: str
+) -> None:
+    """A context's module (src/payments/handlers.py) as a named pipe or a device: its event
+    handlers were passed over and check told which contexts exchange events without it
+    (read where the contexts' event stores differ, as here). One line naming it, exit 2."""
+    from tests.workspace.layouts import workspace
+
+    root = workspace(tmp_path / "hand")
+    config = root / "src" / "payments" / "domain.toml"
+    assert "@localhost:15433/message_store" in config.read_text()
+    config.write_text(
+        config.read_text().replace("@localhost:15433/message_store", "@localhost:15434/es")
+    )
+    module = root / "src" / "payments" / "handlers.py"
+    module.write_text("")
+    _planted(module, kind)
+    code, out, err = cli(["check"], "--project", root)
+    assert code == 2, out + err
+    assert len(err.strip().splitlines()) == 1, err
+    assert "src/payments/handlers.py" in err, err
+
+
+@pytest.mark.parametrize("how", ["add-database", "new --set"])
+def test_a_contexts_named_database_postgresql_would_cut_is_refused(
+    cli, tmp_path: Path, how: str
+) -> None:
+    """Context `<50 a>` fits (`shop_<50 a>_test` is 60 bytes), its database `reports` does not
+    (`shop_<50 a>_reports_test`, 68): refused naming `reports` and 63, nothing written."""
+    context = "a" * 50
+    root = tmp_path / "shop"
+    argv = ["new", root, "--context", context, "--context", "billing"]
+    if how == "add-database":
+        code, out, err = cli(argv, "--ui", "none", "--defaults")
+        assert code == 0, out + err
+        before = snapshot(root)
+        code, out, err = cli(
+            ["add-database", "reports", "--provider", "postgresql", "--context", context],
+            "--project",
+            root,
+        )
+        assert snapshot(root) == before
+    else:
+        code, out, err = cli(
+            [*argv, "--set", f"{context}:base.databases.reports=postgresql"],
+            "--ui",
+            "none",
+            "--defaults",
+        )
+        assert not root.exists()
+    assert code == 2, out + err
+    assert len(err.strip().splitlines()) == 1, err
+    assert "'reports'" in err and f"{POSTGRES_NAME_BYTES}" in err, err

@@ -90,6 +90,25 @@ def test_two_contexts_on_one_database_clash(tmp_path: Path) -> None:
     assert "postgres:postgres" not in finding.message + finding.fix
 
 
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "0.0.0.0", "[::1]"])
+def test_two_contexts_on_one_database_by_two_names_of_this_machine_clash(
+    tmp_path: Path, host: str
+) -> None:
+    """payments on `<host>:15432/ordering_test`, ordering on `localhost:15432/ordering_test`:
+    one server on this machine may answer on both names (connection_target.is_local_host),
+    so they clash as on one name; 127.0.0.2 and 0.0.0.0 were taken for another server."""
+    root = workspace(tmp_path / "shop")
+    _edit(
+        root / "src/payments/domain.toml",
+        "@localhost:15432/payments_test",
+        f"@{host}:15432/ordering_test",
+    )
+    findings = [
+        f for f in run_check(root, environ={}).findings if f.code == "workspace-shared-database"
+    ]
+    assert [(f.file, f.env) for f in findings] == [("src/payments/domain.toml", "test")]
+
+
 def test_one_variable_for_two_servers(tmp_path: Path) -> None:
     root = workspace(tmp_path / "shop")
     _edit(root / "src/payments/domain.toml", "{PAYMENTS_DATABASE_URL", "{ORDERING_DATABASE_URL")
@@ -445,7 +464,9 @@ def test_a_domain_module_linked_out_of_the_project_is_not_read(tmp_path: Path, o
 
 def test_named_pipes_in_a_workspace_are_not_read(tmp_path: Path) -> None:
     """A named pipe where check would read a file (an init script, a context's module, its
-    domain.py, the compose file's init folder) never blocks it: run as a user runs it."""
+    domain.py, the compose file's init folder) never blocks it: run as a user runs it. It is
+    not read and not passed over either: one line names it (exit 2), where check went on
+    without it and reported what it could not see."""
     import subprocess
     import sys
 
@@ -462,5 +483,6 @@ def test_named_pipes_in_a_workspace_are_not_read(tmp_path: Path) -> None:
         timeout=120,
         check=False,
     )
-    assert done.returncode in (0, 1), done.stderr
-    assert "workspace-event-store" in done.stdout, done.stdout
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert "ops/initdb/20-more.sh" in done.stderr and "named pipe" in done.stderr, done.stderr

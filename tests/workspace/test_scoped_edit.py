@@ -339,6 +339,48 @@ def test_derive_at_the_root_follows_every_contexts_hand_edit(
     assert _problems(root) == []
 
 
+@pytest.mark.parametrize(
+    ("argv", "inside"),
+    [(["derive"], None), (["ci"], None), (["derive"], "catalogue"), (["derive"], "ordering")],
+    ids=["derive", "ci", "derive in catalogue", "derive in ordering"],
+)
+@pytest.mark.parametrize(
+    "sets",
+    [
+        [],
+        ["catalogue:base.databases.reports=postgresql", "ordering:base.databases.log=sqlite"],
+        ["base.databases.reports=postgresql", "catalogue:test.databases.default=sqlite"],
+    ],
+    ids=["defaults", "named databases", "everyone's"],
+)
+def test_a_whole_workspace_command_right_after_new_rewrites_no_record(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    inside: str | None,
+    sets: list[str],
+) -> None:
+    """`derive` or `ci` at the root (which read the first context, catalogue) or inside a
+    context, right after `new --context`, change nothing: not the answers record's layout
+    of the context read. Its choices were recorded again from its domain.toml, in the
+    record's other layout (a named database's overlays spelt out, its variables reordered),
+    with `ci` saying it was up to date."""
+    root = tmp_path / "shop"
+    new = ["new", str(root), "--defaults", *[a for c in CONTEXTS for a in ("--context", c)]]
+    assert main([*new, *[a for s in sets for a in ("--set", s)]]) == 0
+    before = snapshot(root)
+    capsys.readouterr()
+    if inside is None:
+        assert _run(root, *argv) == 0
+    else:
+        monkeypatch.chdir(root / "src" / inside)
+        assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert snapshot(root) == before, out
+    assert "up to date" in out.lower(), out
+
+
 def test_ci_at_the_root_switches_the_whole_workspace(tmp_path: Path) -> None:
     root = _new(tmp_path / "wsdemo")
     assert _run(root, "ci", "--ci", "gitlab") == 0
