@@ -11,7 +11,7 @@ TomlText, so the tree is the one the read (or the edit's verification) parsed.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from scaffolder.config_tree import ResolvedEnvironments, Tree, resolve_environments
 from scaffolder.plan import Plan, plan_project
@@ -53,3 +53,15 @@ class ConfigState:
     def snapshot(self) -> Tree:
         """The tree as the answers record holds it: secrets masked, dates as text."""
         return redact_tree(self.tree)
+
+    def named(self, identity: ProjectIdentity) -> ConfigState:
+        """This state under `identity`: the plan, which holds the project's names, is worked
+        out again; the environments (which the plan reads) and the snapshot, which read the
+        tree alone, are the ones of this state."""
+        if identity == self.identity:
+            return self
+        renamed = replace(self, identity=identity)
+        renamed.__dict__["environments"] = self.environments  # the cached_property's slot
+        if "snapshot" in self.__dict__:
+            renamed.__dict__["snapshot"] = self.snapshot
+        return renamed

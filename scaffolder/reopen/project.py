@@ -236,7 +236,7 @@ def pending_changes(
 
     identity = identity or project.identity
     if new_text is None:
-        after = replace(project.state, identity=identity)
+        after = project.state.named(identity)
     else:
         # deferred: scaffolder.reopen.local_ports ~6 ms (CPU, measured): `edit --ui none` imports
         # this module without it
