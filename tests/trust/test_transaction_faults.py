@@ -12,7 +12,6 @@ first, so each test interrupts at every one of them and asserts that it did.
 from __future__ import annotations
 
 import errno
-import functools
 import os
 import shutil
 import signal
@@ -108,20 +107,6 @@ def python_sigint() -> Iterator[None]:
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     yield
     signal.signal(signal.SIGINT, previous)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def workspace_templates_compiled_once() -> Iterator[None]:
-    """One Jinja environment per template folder for this module's hundreds of in-process
-    runs: scaffolder.workspace_render makes one per call, so every run compiled the
-    workspace's templates again (972 compiles in add-context's runs, about a sixth of their
-    time), where a command compiles each once. The environment still checks each template's
-    mtime before using what it compiled."""
-    from scaffolder import workspace_render
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(workspace_render, "_jinja", functools.cache(workspace_render._jinja))
-        yield
 
 
 @pytest.fixture(scope="module")
