@@ -15,6 +15,7 @@ domain.toml trees in, the derived files out.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
@@ -274,9 +275,13 @@ def _workspace_data(identity: ProjectIdentity, contexts: list[_Context]) -> dict
     }
 
 
+@functools.cache
 def _jinja(templates: Path):
     """The Jinja environment of the workspace templates, with the project template's options
-    (copier.yml's `_envops`: trailing newlines kept, blocks trimmed)."""
+    (copier.yml's `_envops`: trailing newlines kept, blocks trimmed). Built once per template
+    folder, as scaffolder.render builds the project template's: a process that runs several
+    commands (the edit menu, the tests) compiles each template once, and the environment
+    still checks a template's mtime before reusing what it compiled."""
 
     return SandboxedEnvironment(
         loader=FileSystemLoader(templates / WORKSPACE_TEMPLATES),

@@ -12,7 +12,6 @@ handed out last keeps one worker busy while the others have nothing left to do.
 
 from __future__ import annotations
 
-import functools
 import os
 import shutil
 import tempfile
@@ -40,21 +39,6 @@ def own_state_folder() -> Iterator[None]:
     else:
         os.environ["XDG_STATE_HOME"] = previous
     shutil.rmtree(folder, ignore_errors=True)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def workspace_templates_compiled_once() -> Iterator[None]:
-    """One Jinja environment per workspace template folder for the session's in-process
-    commands: scaffolder.workspace_render makes one per call, so each of the thousands of
-    commands the tests run in this process compiled the workspace's templates again (972
-    compiles in one add-context fault case, a sixth of its time), where a command run by a
-    user compiles each once. The environment still checks a template's mtime before reusing
-    what it compiled."""
-    from scaffolder import workspace_render
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(workspace_render, "_jinja", functools.cache(workspace_render._jinja))
-        yield
 
 
 @pytest.fixture(scope="session")
