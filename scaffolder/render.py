@@ -301,7 +301,7 @@ def render_direct(
     return files
 
 
-def _in_path_order(files: dict[str, bytes]) -> dict[str, bytes]:
+def in_path_order(files: dict[str, bytes]) -> dict[str, bytes]:
     """Sorted as `render_files` lists them (by path components)."""
     return dict(sorted(files.items(), key=lambda item: PurePosixPath(item[0]).parts))
 
@@ -315,7 +315,7 @@ def render_project(spec: ProjectSpec, templates: Path | None = None) -> dict[str
         return render_files(data, templates=templates)
     # The derived files come from the renderer the reopen commands use, so what `new` writes
     # is exactly the merge base they compute later.
-    return _in_path_order(
+    return in_path_order(
         {**render_files(data, exclude=DERIVED_FILES, templates=templates), **derived}
     )
 
@@ -339,6 +339,6 @@ def render_derived(
     if files is None:
         # The whole template renders the answers file too, which reads the record.
         files = render_files({**data, "generated_from": redact_tree(tree)}, templates=templates)
-    return _in_path_order(
+    return in_path_order(
         {path: content for path, content in files.items() if path in DERIVED_FILES}
     )

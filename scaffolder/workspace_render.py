@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -40,7 +40,13 @@ from scaffolder.project_files import (
     ProjectIdentity,
     domain_module,
 )
-from scaffolder.render import plan_context, render_data, render_direct, template_root
+from scaffolder.render import (
+    in_path_order,
+    plan_context,
+    render_data,
+    render_direct,
+    template_root,
+)
 from scaffolder.spec.environments import PRODUCTION, TEST
 from scaffolder.spec.project import ProjectSpec
 from scaffolder.template_source import running_version
@@ -335,7 +341,7 @@ def render_workspace_derived(
             one = {**data, "plan": {**data["plan"], "deploy": deploy}}
             rendered = _direct(one, frozenset({_DEPLOYMENT}), root)
             files[context_engine_file(context.name)] = rendered[_DEPLOYMENT]
-    return _in_path_order(files)
+    return in_path_order(files)
 
 
 def answers_file(answers: Mapping[str, Any]) -> bytes:
@@ -347,10 +353,6 @@ def answers_file(answers: Mapping[str, Any]) -> bytes:
         "# edit by hand; each context's domain.toml is the truth about its infrastructure.\n"
         + yaml.safe_dump(record, sort_keys=False, width=65536)
     ).encode()
-
-
-def _in_path_order(files: dict[str, bytes]) -> dict[str, bytes]:
-    return dict(sorted(files.items(), key=lambda item: PurePosixPath(item[0]).parts))
 
 
 def identity_of(workspace: WorkspaceSpec) -> ProjectIdentity:
@@ -428,4 +430,4 @@ def render_workspace(workspace: WorkspaceSpec, templates: Path | None = None) ->
         refuse_taken(f"context {name!r}", owned(tree), dict(list(trees.items())[:index]))
     files.update(render_workspace_derived(identity, trees, root, own=WORKSPACE_OWN_FILES))
     files[ANSWERS_FILE] = answers_file(record(workspace))
-    return _in_path_order(files)
+    return in_path_order(files)
