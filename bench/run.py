@@ -485,22 +485,23 @@ def tui_only(scratch: Path, reps: int, warmup: int, say) -> int:
         f"  {'PASS' if ok else 'MISS'}  first usable screen within {FIRST_SCREEN_RATIO_MAX}x "
         f"bare Textual: {ratio(first, bare_first):.2f}x ({fmt_ms(first)} vs {fmt_ms(bare_first)})"
     )
+
     # Each wizard run against the bare app's run next to it: on a loaded machine the medians'
     # ratio hides how far one pair can stray.
-    pairs = sorted(
-        ratio(w.extra["first_usable_ms"], b.extra["first_usable_ms"])
-        for w, b in zip(tui.samples, bare.samples, strict=True)
-    )
+    def per_pair(figure: str) -> list[float]:
+        return sorted(
+            ratio(w.extra[figure], b.extra[figure])
+            for w, b in zip(tui.samples, bare.samples, strict=True)
+        )
+
+    pairs = per_pair("first_usable_ms")
     print(
         f"  per run, wizard / bare app: median {statistics.median(pairs):.2f}x, "
         f"{pairs[0]:.2f}-{pairs[-1]:.2f}x over {len(pairs)} pairs"
     )
     # The same by the processes' CPU time at that frame: on a shared machine the wall figure
     # counts the time other processes held the cores too.
-    cpu_pairs = sorted(
-        ratio(w.extra["first_usable_cpu_ms"], b.extra["first_usable_cpu_ms"])
-        for w, b in zip(tui.samples, bare.samples, strict=True)
-    )
+    cpu_pairs = per_pair("first_usable_cpu_ms")
     print(
         f"  CPU at the first usable frame: wizard {fmt_ms(tui.extra_median('first_usable_cpu_ms'))}"
         f", bare app {fmt_ms(bare.extra_median('first_usable_cpu_ms'))}; per run "
