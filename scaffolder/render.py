@@ -222,6 +222,15 @@ def _jinja(root: Path) -> tuple[Any, Path, str]:
     """A Jinja environment set up as the template's copier.yml sets copier's (its `_envops`),
     the folder of template files and their suffix. Built once per template: a reopen command
     renders twice."""
+    config = template_options(root)
+    # Rooted where copier roots its loader, so an {% include %} would find the same file.
+    env = SandboxedEnvironment(loader=jinja2.FileSystemLoader(root), **jinja_options(config))
+    return env, root / config.get("_subdirectory", ""), config.get("_templates_suffix", ".jinja")
+
+
+def template_options(root: Path) -> dict[str, Any]:
+    """The template's copier.yml, as far as rendering reads it (its `_envops`, subdirectory
+    and suffix)."""
     text = (root / "copier.yml").read_text(encoding="utf-8")
     config = read_options(text)
     if config is None:
@@ -230,12 +239,15 @@ def _jinja(root: Path) -> tuple[Any, Path, str]:
         import yaml
 
         config = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    return config
+
+
+def jinja_options(config: dict[str, Any]) -> dict[str, Any]:
+    """The Jinja environment's options copier sets from copier.yml's `_envops`."""
     envops = {"keep_trailing_newline": True, **(config.get("_envops") or {})}
     if isinstance(envops.get("undefined"), str):
         envops["undefined"] = getattr(jinja2, envops["undefined"].rpartition(".")[2])
-    # Rooted where copier roots its loader, so an {% include %} would find the same file.
-    env = SandboxedEnvironment(loader=jinja2.FileSystemLoader(root), **envops)
-    return env, root / config.get("_subdirectory", ""), config.get("_templates_suffix", ".jinja")
+    return envops
 
 
 @functools.cache

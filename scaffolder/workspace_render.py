@@ -42,9 +42,11 @@ from scaffolder.project_files import (
 )
 from scaffolder.render import (
     in_path_order,
+    jinja_options,
     plan_context,
     render_data,
     render_direct,
+    template_options,
     template_root,
 )
 from scaffolder.spec.environments import PRODUCTION, TEST
@@ -284,17 +286,15 @@ def _workspace_data(identity: ProjectIdentity, contexts: list[_Context]) -> dict
 @functools.cache
 def _jinja(templates: Path):
     """The Jinja environment of the workspace templates, with the project template's options
-    (copier.yml's `_envops`: trailing newlines kept, blocks trimmed). Built once per template
+    (copier.yml's `_envops`, as scaffolder.render reads them). Built once per template
     folder, as scaffolder.render builds the project template's: a process that runs several
     commands (the edit menu, the tests) compiles each template once, and the environment
     still checks a template's mtime before reusing what it compiled."""
 
     return SandboxedEnvironment(
         loader=FileSystemLoader(templates / WORKSPACE_TEMPLATES),
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=StrictUndefined,
+        # Stricter than copier: a name the workspace's data lacks is an error, not "".
+        **{**jinja_options(template_options(templates)), "undefined": StrictUndefined},
     )
 
 
