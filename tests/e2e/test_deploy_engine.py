@@ -339,11 +339,9 @@ def test_the_engine_runs_as_the_deployment_says(deployed: dict) -> None:
         assert _get(probe("livenessProbe")) == 200  # draining, still alive
 
         # SIGTERM: the engine finishes within the grace period the pod gives it.
-        started = time.monotonic()
         process.send_signal(signal.SIGTERM)
         grace = pod["terminationGracePeriodSeconds"]
-        code = process.wait(timeout=grace)
-        assert time.monotonic() - started < grace
+        code = process.wait(timeout=grace)  # raises TimeoutExpired past the grace period
         assert code == 0, (app.parent / "engine.log").read_text()[-4000:]
         assert sorted(p.relative_to(app).as_posix() for p in app.rglob("*")) == before
     finally:
