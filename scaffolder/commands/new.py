@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from scaffolder.errors import CANCELLED, UsageError
 from scaffolder.spec.choices import CI_PROVIDERS
@@ -121,6 +121,19 @@ def refuse_existing_project(target: Path) -> None:
         )
 
 
+def names_contexts(args: argparse.Namespace, answers: dict[str, Any] | None) -> bool:
+    """Whether `new` makes a workspace: --context, or an answers file that names contexts."""
+    if args.contexts:
+        return True
+    if not answers:
+        return False
+    # deferred: scaffolder.workspace_spec ~3 ms (CPU, measured): `new` without --context or an
+    # answers file (the wizard's first screen) imports this module without it
+    from scaffolder.workspace_spec import answers_contexts
+
+    return bool(answers_contexts(answers)[1])
+
+
 def run(args: argparse.Namespace) -> int:
     ui = _front_end(args)
     target = default_target(args.dir, args.name)
@@ -137,18 +150,16 @@ def run(args: argparse.Namespace) -> int:
     answers = _answers(args)
     workspace = None
     spec: ProjectSpec | None = None
-    # Only --context or an answers file can name contexts (new_workspace.names_contexts).
-    if args.contexts or answers:
+    if names_contexts(args, answers):
         # deferred: scaffolder.commands.new_workspace ~12 ms (CPU, measured, with the writer and
         # transaction modules it loads): the wizard's first screen, and `new --help`, need none
         from scaffolder.commands import new_workspace
 
-        if new_workspace.names_contexts(args, answers):
-            if ui == "none":
-                return new_workspace.run(args, target, name, ui, answers)
-            # In a terminal the front end opens on the contexts and their choices, to change.
-            workspace = new_workspace.workspace_spec(args, name, ui, answers)
-            spec = workspace.project
+        if ui == "none":
+            return new_workspace.run(args, target, name, ui, answers)
+        # In a terminal the front end opens on the contexts and their choices, to change.
+        workspace = new_workspace.workspace_spec(args, name, ui, answers)
+        spec = workspace.project
     if spec is None:
         # deferred: scaffolder.commands.new_spec: `--help` builds this command's parser, and
         # the answers and spec modules behind starting_spec cost 21 ms of start-up (python -X

@@ -32,14 +32,6 @@ from scaffolder.writer import changes_for, create_project, describe
 _SCALE_KEYS = ("replicas", "workers")
 
 
-def names_contexts(args: argparse.Namespace, answers: dict[str, Any] | None) -> bool:
-    """Whether `new` makes a workspace: --context, or an answers file that names contexts."""
-    if args.contexts:
-        return True
-
-    return bool(answers) and bool(answers_contexts(answers or {})[1])
-
-
 def context_names(requested: list[str], answered: dict[str, Any]) -> list[str]:
     """The contexts, in order: --context's, else the answers file's. Each a valid name, once;
     an answers file's context that --context leaves out is named, not dropped."""
