@@ -238,10 +238,16 @@ def answers_spec(
     if local_urls:
         # deferred: scaffolder.redact ~2 ms (CPU, measured): the wizard's first screen imports this
         # module without it
-        from scaffolder.redact import redact_text
+        from scaffolder.redact import MASK, looks_secret, redact_text
 
-        # The record is no second copy of a password: a URL's is masked.
-        record["local_urls"] = {str(slot): redact_text(url) for slot, url in local_urls.items()}
+        # The record is no second copy of a password: a URL's is masked, and the whole default
+        # of a credential-named variable (`${DB_PASSWORD|...}`), as the snapshot masks it.
+        record["local_urls"] = {
+            str(slot): (
+                MASK if looks_secret(variables.get(slot, slot.variable)) else redact_text(url)
+            )
+            for slot, url in local_urls.items()
+        }
     return record
 
 

@@ -22,7 +22,7 @@ from scaffolder.check.common import Collector, ConfiguredSlot, strings
 from scaffolder.check.findings import ERROR, WARNING
 from scaffolder.check.resolution import Resolved
 from scaffolder.check.source import Path
-from scaffolder.redact import redact_text
+from scaffolder.redact import looks_secret, redact_text
 from scaffolder.spec.environments import BASE
 from scaffolder.variable_reference import OPENING, VariableReference, references_in, substitute
 
@@ -316,11 +316,16 @@ def _judge(
     if problem is None:
         return
     severity, code, why = problem
-    shown = (
-        f"a {(_SCHEME.match(url) or _SCHEME.match('x://')).group(1)}:// URL"  # type: ignore[union-attr]
-        if candidate.origin == "environment"
-        else repr(redact_text(candidate.text))
+    # Not quoted: a value from the environment, or the default of a credential-named variable
+    # (`${DB_PASSWORD|...}`: the default is the credential, whatever its shape).
+    hidden = candidate.origin == "environment" or (
+        candidate.origin == "default" and any(looks_secret(n) for n in candidate.variables)
     )
+    scheme = _SCHEME.match(url)
+    if not hidden:
+        shown = repr(redact_text(candidate.text))
+    else:
+        shown = f"a {scheme.group(1)}:// URL" if scheme else "a value, not shown"
     where = candidate.describe(key)
     label = f"{provider.name} {provider.role.label}"
     if code == "wrong-url-scheme" and not why:

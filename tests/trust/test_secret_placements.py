@@ -75,6 +75,16 @@ def _in_table(table: str, key: str, value: str) -> Callable[[Path, str], None]:
     return place
 
 
+def _in_slot_table(uri: str) -> Callable[[Path, str], None]:
+    """A database of its own whose URL is `uri` (the secret at {s})."""
+
+    def place(root: Path, secret: str) -> None:
+        table = f'[databases.r17]\nprovider = "postgresql"\ndatabase_uri = "{uri.format(s=secret)}"'
+        _edit(root, "domain.toml", lambda t: f"{t}\n{table}\n")
+
+    return place
+
+
 def _in_provider_table(root: Path, secret: str) -> None:
     _edit(
         root,
@@ -103,6 +113,12 @@ PLACEMENTS: dict[str, Callable[[Path, str], None]] = {
     "reference under a credential key": _in_table("custom", "password", '"${{PW|{s}}}"'),
     # Protean reads the name as written, spaces and all (scaffolder.variable_reference).
     "reference default, name spaced": _in_table("custom", "signing", '"${{ SIGNING-KEY |{s}}}"'),
+    # A slot's default read by a credential-named variable: the record's local URLs and
+    # check's malformed-url message quoted it (the attack round of the eleventh stop).
+    "slot default, credential variable": _in_slot_table("${{DB_PASSWORD|{s}}}"),
+    "slot local url, credential variable": _in_slot_table(
+        "${{DB_PASSWORD|postgresql://u:{s}@localhost/x}}"
+    ),
     "literal production url": _in_table(
         "production.custom", "upstream", '"https://svc:{s}@api.example.com/v1"'
     ),
