@@ -87,6 +87,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action=_VersionAction, nargs=0, help="show the version")
+    # The whole parser's maker, for the command that walks every command (completion): handed
+    # down, as a command does not import the command line above it.
+    parser.set_defaults(build_parser=build_parser)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, (module, help_text) in COMMANDS.items():
         if command and name != command:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from scaffolder.ci_lint import lint_job_text, lint_steps
 from scaffolder.errors import UsageError, yaml_error_text
 from scaffolder.spec.choices import (
     CI_PROVIDERS,
@@ -48,7 +49,7 @@ class ProjectIdentity(ProjectChoices):
     # matrix), kept when the workflow is regenerated; empty: one version.
     python_versions: tuple[str, ...] = ()
     # The set-up and lint steps of that workflow (ruff, mypy, ...), as the `steps:` block of
-    # the `lint` job the regenerated workflow keeps them in (scaffolder.reopen.merge_ci.lint_steps).
+    # the `lint` job the regenerated workflow keeps them in (scaffolder.ci_lint.lint_steps).
     lint_steps: str = ""
 
 
@@ -366,10 +367,6 @@ def _own_installer(root: Path) -> str:
 def _lint_steps(workflow: Path) -> str:
     if not workflow.is_file():
         return ""
-    # deferred: scaffolder.reopen.merge_ci <1 ms (CPU, measured): a mistyped command imports this
-    # module without it
-    from scaffolder.reopen.merge_ci import lint_job_text, lint_steps
-
     try:
         steps = lint_steps(workflow.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import yaml
 
-from scaffolder.reopen.merge_ci import lint_job_text, lint_steps
+from scaffolder.ci_lint import lint_job_text, lint_steps
 
 from .support import GITHUB
 from .test_adopt import protean_new
@@ -108,7 +108,7 @@ def test_a_linter_spelled_only_behind_an_escape_or_an_alias_is_still_found():
 def test_the_workflow_protean_init_writes_is_not_parsed_for_lint_steps(monkeypatch):
     """protean-init's own workflow has no lint step and names no linter: lint_steps says so
     without parsing it (it grows with the project's services)."""
-    from scaffolder.reopen import yaml_insert
+    from ruamel.yaml import YAML
 
     workflow = (
         "name: CI\non:\n  push:\njobs:\n  memory:\n    steps:\n"
@@ -117,8 +117,8 @@ def test_the_workflow_protean_init_writes_is_not_parsed_for_lint_steps(monkeypat
     )
     assert lint_steps(workflow) == ()
 
-    def unparsed(text: str) -> None:
+    def unparsed(self: YAML, text: str) -> None:
         raise AssertionError("parsed")
 
-    monkeypatch.setattr(yaml_insert, "load_plain", unparsed)
+    monkeypatch.setattr(YAML, "load", unparsed)
     assert lint_steps(workflow) == ()
