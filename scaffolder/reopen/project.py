@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from scaffolder.config_tree import Tree
 from scaffolder.errors import UsageError
+from scaffolder.generated_record import is_record, merge_base, read_recorded, record_files
 from scaffolder.inputs import read_text
 from scaffolder.project_files import (
     ANSWERS_FILE,
@@ -33,8 +34,11 @@ from scaffolder.project_files import (
 )
 from scaffolder.redact import restore
 from scaffolder.reopen.config_state import ConfigState
+from scaffolder.template_source import recorded_version, templates_of
 from scaffolder.toml.tree import TomlText
+from scaffolder.transaction.journal import pending_change
 from scaffolder.workspace import discover
+from scaffolder.writer import changes_for, show_or_apply
 
 if TYPE_CHECKING:
     from scaffolder.reopen.context_databases import Creation
@@ -136,8 +140,9 @@ def _one_context_workspace(root: Path, chosen: Context, answers: Mapping[str, An
     rewritten as a single project's, the shared files left as not protean-init's."""
     if chosen.folder.resolve() == root.resolve():
         return False
-    # deferred: scaffolder.reopen.workspace_edit ~1 ms (CPU, measured): a project whose config
-    # is at its root (most) needs nothing of it
+    # deferred: scaffolder.reopen.workspace_edit ~8 ms (wall, measured on the shared machine):
+    # a project whose config is at its root (most; `add-env`, tests/trust/test_speed_edits)
+    # needs nothing of it
     from scaffolder.reopen.workspace_edit import is_workspace_record
 
     return is_workspace_record(answers)
@@ -166,15 +171,11 @@ def editing(
 def guarded(root: Path, *, dry_run: bool = False) -> Iterator[None]:
     """The project lock, taken before reading and recovering an interrupted run first; a dry
     run takes none and recovers nothing, saying when a recovery is pending (`editing`)."""
-    # deferred: scaffolder.transaction.lock <1 ms (CPU, measured): `edit --ui none` imports this
-    # module without it
+    # deferred: scaffolder.transaction.lock ~1.7 ms (wall, measured on the shared machine): `edit
+    # --ui none` imports this module without it
     from scaffolder.transaction.lock import project_lock
 
     if dry_run:
-        # deferred: scaffolder.transaction.journal ~1 ms (CPU, measured): the edit menu's first
-        # screen imports this module without it
-        from scaffolder.transaction.journal import pending_change
-
         pending = pending_change(root)
         if pending is not None:
             print(pending, file=sys.stderr)
@@ -198,9 +199,6 @@ def commit(
     Returns the relative paths written (or that would be, with dry_run). Raises
     MergeConflict (exit 1) when a derived file conflicts with the user's edits, unless force.
     """
-    # deferred: scaffolder.writer ~2 ms (CPU, measured): `add-env` imports this module without it
-    from scaffolder.writer import show_or_apply
-
     changes = pending_changes(project, new_text, derived=derived, identity=identity, force=force)
     shown = show_or_apply(changes, project.root, dry_run=dry_run)
     return [change.relative for change in shown]
@@ -229,10 +227,8 @@ def pending_changes(
     it is (default: a line on stderr), `noted(path, note)` each note about a file added to (a
     service of the user's reused, a port moved). Raises MergeConflict as `commit` does."""
     # deferred: scaffolder.reopen.derive ~31 ms (CPU, measured): `edit --ui none` imports this
-    # module without it; scaffolder.writer ~2 ms (CPU, measured): `add-env` imports this module
-    # without it
+    # module without it
     from scaffolder.reopen.derive import MergeConflict, conflict_report, record_snapshot, regenerate
-    from scaffolder.writer import changes_for
 
     identity = identity or project.identity
     if new_text is None:
@@ -285,9 +281,6 @@ def pending_changes(
         files[retired] = None
         generated[retired] = None
         managed = managed - {retired}
-    # deferred: scaffolder.generated_record <1 ms (CPU, measured): `add-env` imports this module
-    # without it
-    from scaffolder.generated_record import record_files
 
     if project.context is not None:
         _context_files(project, files, after if new_text is not None else None, skipped, noted)
@@ -307,9 +300,6 @@ def pending_changes(
             old, after.tree, identity, managed, after.snapshot, after.environments
         )
     changes = changes_for(project.root, files)
-    # deferred: scaffolder.generated_record <1 ms (CPU, measured): `add-env` imports this module
-    # without it
-    from scaffolder.generated_record import is_record
 
     # The record follows the files it records: on its own (a project made before it was kept,
     # its files as generated) it waits for a change to a file.
@@ -324,8 +314,8 @@ def recorded_workspace(project: Project) -> Layout | None:
     whose derived files the edit only inserts into (_context_files)."""
     if project.context is None or "contexts" not in project.answers:
         return None
-    # deferred: scaffolder.reopen.workspace_edit ~1 ms (CPU, measured): a project of one
-    # context (add-env's bench) needs nothing of it
+    # deferred: scaffolder.reopen.workspace_edit ~8 ms (wall, measured on the shared machine):
+    # a project of one context (`add-env`, tests/trust/test_speed_edits) needs nothing of it
     from scaffolder.reopen.workspace_edit import is_recorded, read_layout
 
     layout = read_layout(project.root)
@@ -342,10 +332,9 @@ def _workspace_changes(
     force: bool,
 ) -> list[FileChange]:
     """A recorded workspace's context edit as file changes (recorded_workspace)."""
-    # deferred: scaffolder.writer ~2 ms, scaffolder.reopen.workspace_edit ~1 ms (CPU,
-    # measured): `add-env` imports this module without them
+    # deferred: scaffolder.reopen.workspace_edit ~8 ms (wall, measured on the shared machine):
+    # `add-env` imports this module without it (tests/trust/test_speed_edits)
     from scaffolder.reopen.workspace_edit import edit_context
-    from scaffolder.writer import changes_for
 
     assert project.context is not None
     name, config = project.context.name, project.config_relative
@@ -407,12 +396,9 @@ class GeneratedBases:
 
 def generated_bases(project: Project) -> GeneratedBases:
     """The record of the derived files, and the templates of the project's recorded version."""
-    # deferred: scaffolder.generated_record <1 ms, scaffolder.template_source <1 ms (CPU, measured):
-    # `add-env` imports this module without them; scaffolder.render ~27 ms (CPU, measured): `edit
-    # --ui none` imports this module without it
-    from scaffolder.generated_record import read_recorded
+    # deferred: scaffolder.render ~27 ms (CPU, measured): `edit --ui none` imports this module
+    # without it
     from scaffolder.render import DERIVED_FILES
-    from scaffolder.template_source import recorded_version, templates_of
 
     version = recorded_version(project.answers)
     return GeneratedBases(
@@ -425,8 +411,8 @@ def retired_files(project: Project, identity: ProjectIdentity) -> list[str]:
     """The files of the CI provider or deployment the project leaves, when protean-init wrote
     them whole and they still hold only what protean-init would write for the current config
     (unchanged since generated). The others stay: they hold lines of the user's own."""
-    # deferred: scaffolder.deployment <1 ms (CPU, measured): `edit --ui none` imports this module
-    # without it
+    # deferred: scaffolder.deployment ~2 ms (wall, measured on the shared machine): `edit --ui
+    # none` imports this module without it
     from scaffolder.deployment import files_for
 
     ci_files = {"github": GITHUB_WORKFLOW, "gitlab": GITLAB_CI}
@@ -458,10 +444,6 @@ def retired_files(project: Project, identity: ProjectIdentity) -> list[str]:
         on_disk = (project.root / path).read_bytes()
         generated = bases.recorded.get(path)
         if generated is not None:
-            # deferred: scaffolder.generated_record <1 ms (CPU, measured): `add-env` imports this
-            # module without it
-            from scaffolder.generated_record import merge_base
-
             generated = merge_base(generated, on_disk)
         else:
             if rendered is None:
@@ -477,8 +459,8 @@ def _config_files(
 ) -> dict[str, bytes]:
     """The edited config, and pyproject.toml where its protean requirement lacks an extra the
     new config needs (one file when the config lives in pyproject.toml itself)."""
-    # deferred: scaffolder.reopen.extras <1 ms (CPU, measured): `edit --ui none` imports this module
-    # without it
+    # deferred: scaffolder.reopen.extras ~17 ms with the modules it loads (wall, measured on the
+    # shared machine): `edit --ui none` imports this module without it
     from scaffolder.reopen.extras import unplaced, with_extras
 
     new_text = after.text

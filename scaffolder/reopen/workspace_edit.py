@@ -22,8 +22,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from scaffolder.config_tree import Tree
+from scaffolder.config_tree import Tree, config_strings
 from scaffolder.errors import UsageError
+from scaffolder.generated_record import (
+    is_plain_path,
+    merge_base,
+    read_recorded,
+    record_files,
+    recorded_name,
+)
 from scaffolder.project_files import (
     ANSWERS_FILE,
     ProjectIdentity,
@@ -31,6 +38,7 @@ from scaffolder.project_files import (
     project_identity,
     read_answers,
 )
+from scaffolder.spec.defaults import default_spec
 from scaffolder.workspace import discover, refuse_upper_case
 
 PYPROJECT = "pyproject.toml"
@@ -78,11 +86,9 @@ def _new_context_spec(layout: Layout, name: str, sets: list[str], like: str | No
     """The new context's spec: protean-init's defaults with the workspace's project-level
     choices, the choices of context `like` (same as it), then `sets`, then the sharing rules
     (its own variables and storage, never `like`'s)."""
-    # deferred: scaffolder.answers ~3 ms, scaffolder.spec.defaults <1 ms, scaffolder.workspace_spec
-    # ~2 ms (CPU, measured): `edit --ui none` imports this module without them
+    # deferred: scaffolder.answers ~3 ms, scaffolder.workspace_spec ~2 ms (CPU, measured): `edit
+    # --ui none` imports this module without them
     from scaffolder.answers import build_spec
-    from scaffolder.config_tree import config_strings
-    from scaffolder.spec.defaults import default_spec
     from scaffolder.workspace_spec import context_spec
 
     identity = layout.identity
@@ -206,10 +212,6 @@ def edit_context(
     `identity`: the edit's; its CI provider is the workspace's (`ci --ci gitlab` switches
     every context's; the old one's file goes while as generated), and its deployment and
     scale are every context's, not changed by one context's edit."""
-    # deferred: scaffolder.generated_record <1 ms (CPU, measured): `add-env` imports this module
-    # without it
-    from scaffolder.generated_record import read_recorded
-
     old = layout.identity
     if (identity.deploy, identity.workers, identity.replicas) != (
         old.deploy,
@@ -258,10 +260,6 @@ def redeploy(
     the contexts whose domain.toml the deployment edits (name -> its path relative to the
     root, its new text, parsed), recorded as edit_context records one. The old choice's files
     the new one has not go while as generated (_retire)."""
-    # deferred: scaffolder.generated_record <1 ms (CPU, measured): `add-env` imports this module
-    # without it
-    from scaffolder.generated_record import read_recorded
-
     root = layout.root
     old = layout.identity
     layout = replace(layout, identity=identity)
@@ -331,10 +329,6 @@ def _adopt_single(layout: Layout) -> dict[str, bytes | None]:
 
 def _moved_record(root: Path, moved: Mapping[str, bytes | None]) -> dict[str, bytes | None]:
     """The record of each moved file follows it (the deleted path's record goes)."""
-    # deferred: scaffolder.generated_record <1 ms (CPU, measured): `add-env` imports this module
-    # without it
-    from scaffolder.generated_record import read_recorded, recorded_name
-
     gone = [path for path, content in moved.items() if content is None]
     recorded = read_recorded(root, gone)
     arrived = [path for path, content in moved.items() if content is not None]
@@ -349,10 +343,6 @@ def _moved_record(root: Path, moved: Mapping[str, bytes | None]) -> dict[str, by
 def remove_context(layout: Layout, name: str, *, force: bool) -> dict:
     """The files `remove-context NAME` writes: the context's files deleted (only while as
     generated, unless --force), and the workspace's files re-derived without it."""
-    # deferred: scaffolder.generated_record <1 ms (CPU, measured): `add-env` imports this module
-    # without it
-    from scaffolder.generated_record import read_recorded, recorded_name
-
     if name not in layout.trees:
         raise UsageError(
             f"unknown context {name!r}; this workspace's contexts: {', '.join(layout.trees)}"
@@ -421,8 +411,8 @@ def _rederive(
     names = list(trees)
     before = set(derived_paths(previous or identity, [*layout.trees]))
     if layout.single is not None:
-        # deferred: scaffolder <1 ms (CPU, measured): `edit --ui none` imports this module without
-        # it
+        # deferred: scaffolder.deployment ~4 ms with scaffolder.spec.settings (wall, measured on
+        # the shared machine): `edit --ui none` imports this module without them
         from scaffolder import deployment
 
         before |= set(deployment.files_for(identity.deploy))
@@ -463,10 +453,8 @@ def _with_scale(answers: dict[str, Any], scale: Mapping[str, int]) -> dict[str, 
 def _merged(root: Path, regenerated: Mapping[str, bytes], *, force: bool) -> dict[str, bytes]:
     """Each regenerated file as it goes to disk: as is where the user's file is absent or
     as last generated, else merged three ways with the record as the base."""
-    # deferred: scaffolder.generated_record <1 ms (CPU, measured): `add-env` imports this module
-    # without it; scaffolder.reopen.derive ~31 ms (CPU, measured): `edit --ui none` imports this
+    # deferred: scaffolder.reopen.derive ~31 ms (CPU, measured): `edit --ui none` imports this
     # module without it
-    from scaffolder.generated_record import merge_base, read_recorded
     from scaffolder.reopen.derive import MergeConflict, merge_file, take_regenerated
 
     recorded = read_recorded(root, regenerated)
@@ -499,10 +487,6 @@ def _retire(root: Path, paths: set[str]) -> dict[str, bytes | None]:
     """Derived files the workspace no longer has (a removed context's Deployment, a single
     project's one): deleted while as generated, else left with a line saying so."""
 
-    # deferred: scaffolder.generated_record <1 ms (CPU, measured): `add-env` imports this module
-    # without it
-    from scaffolder.generated_record import read_recorded, recorded_name
-
     recorded = read_recorded(root, paths)
     files: dict[str, bytes | None] = {}
     for path in sorted(paths):
@@ -519,16 +503,8 @@ def _retire(root: Path, paths: set[str]) -> dict[str, bytes | None]:
 
 def _as_generated(recorded: bytes | None, yours: bytes) -> bool:
     """Whether `yours` is what the record says was generated (its masked passwords aside)."""
-    # deferred: scaffolder.generated_record <1 ms (CPU, measured): `add-env` imports this module
-    # without it
-    from scaffolder.generated_record import merge_base
-
     return recorded is not None and merge_base(recorded, yours) == yours
 
 
 def _record(files: Mapping[str, bytes | None]) -> dict[str, bytes | None]:
-    # deferred: scaffolder.generated_record <1 ms (CPU, measured): `add-env` imports this module
-    # without it
-    from scaffolder.generated_record import is_plain_path, record_files
-
     return record_files({p: c for p, c in files.items() if c is not None and is_plain_path(p)})

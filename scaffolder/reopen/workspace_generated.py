@@ -20,11 +20,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from scaffolder.answers import build_spec
 from scaffolder.errors import UsageError
 from scaffolder.project_files import ANSWERS_FILE
+from scaffolder.redact import MASK
 from scaffolder.reopen.workspace_edit import Layout
 from scaffolder.spec.project import ProjectSpec
 from scaffolder.workspace import CONTEXT_CONFIG_NAMES
+from scaffolder.workspace_render import (
+    WORKSPACE_OWN_FILES,
+    context_files,
+    render_workspace_derived,
+)
+from scaffolder.workspace_spec import (
+    answers_contexts,
+    context_spec,
+    taken_by,
+    validate_context_name,
+)
 
 # The engine's scale is the workspace's, applied to (and checked in) each context, as `new`
 # applies it (scaffolder.commands.new_workspace).
@@ -47,16 +60,6 @@ def recorded_specs(layout: Layout) -> dict[str, ProjectSpec]:
     A context only the record names (its folder deleted by hand, or a name planted in the
     record) is checked like any, but is none: its package and tests are not generated again,
     as an edit, which re-derives from the contexts on disk, drops it from the record."""
-    # deferred: scaffolder.answers ~3 ms, scaffolder.workspace_spec ~1 ms (CPU after this module's
-    # own imports), paid only when this runs
-    from scaffolder.answers import build_spec
-    from scaffolder.workspace_spec import (
-        answers_contexts,
-        context_spec,
-        taken_by,
-        validate_context_name,
-    )
-
     project_answers, contexts = answers_contexts(layout.answers)
     scale = {key: value for key, value in project_answers.items() if key in _SCALE_KEYS}
     project = build_spec(
@@ -80,20 +83,12 @@ def recorded_specs(layout: Layout) -> dict[str, ProjectSpec]:
 
 
 def _masked_url(key: str, value: object) -> bool:
-    # deferred: scaffolder.redact ~2 ms (CPU after this module's own imports), paid only when this
-    # runs
-    from scaffolder.redact import MASK
-
     return key.startswith("local_urls.") and isinstance(value, str) and MASK in value
 
 
 def crossing_sources(context: str, recorded: Iterable[str]) -> list[str]:
     """The contexts whose event `context` handles in the example `new` wrote (its
     `<source>_customers.py`), as the record of what was generated lists them."""
-    # deferred: scaffolder.workspace_spec ~1 ms (CPU after this module's own imports), paid only
-    # when this runs
-    from scaffolder.workspace_spec import validate_context_name
-
     sources = []
     for path in sorted(recorded):
         match = _CROSSING.fullmatch(path)
@@ -126,14 +121,6 @@ class Generated:
 def workspace_generated(layout: Layout, recorded: Iterable[str], templates: Path) -> Generated:
     """What `templates` generate for the workspace `layout` (module docstring). `recorded`:
     the paths the record of what was generated lists."""
-    # deferred: scaffolder.workspace_render ~49 ms (CPU after this module's own imports), paid only
-    # when this runs
-    from scaffolder.workspace_render import (
-        WORKSPACE_OWN_FILES,
-        context_files,
-        render_workspace_derived,
-    )
-
     recorded = list(recorded)
     once: dict[str, bytes] = {}
     for name, spec in recorded_specs(layout).items():
