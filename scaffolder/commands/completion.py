@@ -16,6 +16,9 @@ command: `--help` never pays for shtab.
 from __future__ import annotations
 
 import argparse
+import shlex
+
+from scaffolder.spec.environments import ENVIRONMENTS, INHERIT
 
 SHELLS = ("bash", "zsh", "fish")
 PROGRAM = "protean-init"
@@ -35,11 +38,9 @@ def run(args: argparse.Namespace) -> int:
 
 def set_words() -> list[str]:
     """`KEY=` for every `--set` key, and `KEY=VALUE` where the values are a short list."""
-    # deferred: scaffolder.catalog ~11 ms, scaffolder.spec.environments <1 ms,
-    # scaffolder.spec.settings ~10 ms, scaffolder.spec.slots ~13 ms (CPU, measured): `completion
-    # --help` imports this module without them
+    # deferred: scaffolder.catalog ~11 ms, scaffolder.spec.settings ~10 ms, scaffolder.spec.slots
+    # ~13 ms (CPU, measured): `completion --help` imports this module without them
     from scaffolder.catalog import PROVIDERS
-    from scaffolder.spec.environments import ENVIRONMENTS, INHERIT
     from scaffolder.spec.settings import SETTING_TABLE
     from scaffolder.spec.slots import DEFAULT_SLOTS
 
@@ -70,10 +71,6 @@ def provider_words() -> list[str]:
 
 def env_words() -> list[str]:
     """`--env ENV` (check) and `--env ENV=PROVIDER` (add-database and friends)."""
-    # deferred: scaffolder.spec.environments <1 ms (CPU, measured): `completion --help` imports this
-    # module without it
-    from scaffolder.spec.environments import ENVIRONMENTS
-
     pairs = [f"{env}={name}" for env in ENVIRONMENTS for name in provider_words()]
     return [*ENVIRONMENTS, *pairs]
 
@@ -85,9 +82,6 @@ def _words(name: str, words: list[str]) -> dict:
     the completer as `po`: the function reads the whole word from the command line and returns
     only what follows the last `=` it has.
     """
-    # deferred: shlex <1 ms (CPU, measured): `completion --help` imports this module without it
-    import shlex
-
     quoted = " ".join(shlex.quote(word) for word in words)
     function = f"_protean_init_{name}"
     bash = f"""

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from scaffolder.errors import CANCELLED, UsageError
 from scaffolder.spec.choices import CI_PROVIDERS
 from scaffolder.spec.project import ProjectSpec
+from scaffolder.ui import can_run_fullscreen
 
 if TYPE_CHECKING:
     from scaffolder.ui.common.outcome import WizardOutcome
@@ -81,8 +82,6 @@ def choose_ui(requested: str | None) -> str:
         return requested
     if not interactive:
         return "none"
-    # deferred: scaffolder.ui <1 ms (CPU, measured): `new --help` imports this module without it
-    from scaffolder.ui import can_run_fullscreen
 
     return "tui" if can_run_fullscreen() else "prompt"
 
@@ -192,8 +191,9 @@ def run(args: argparse.Namespace) -> int:
     if chosen.workspace is not None:
         print(new_workspace.summary(chosen.workspace, chosen.target, written))
     else:
-        # deferred: scaffolder.next_steps <1 ms (CPU, measured): `new --help` imports this module
-        # without it
+        # deferred: scaffolder.next_steps ~39 ms with scaffolder.plan, project_files and redact it
+        # loads (wall, measured on the shared machine): `new --help`, and the wizard up to its
+        # first screen, import this module without them
         from scaffolder.next_steps import creation_report
 
         print(creation_report(chosen.spec, chosen.target, written))

@@ -47,7 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    # deferred: scaffolder.catalog ~10 ms, scaffolder.commands.add_database <1 ms,
+    # deferred: scaffolder.catalog ~10 ms, scaffolder.commands.add_database ~1 ms,
     # scaffolder.reopen.edits ~35 ms, scaffolder.reopen.project ~28 ms, scaffolder.spec.slots ~13 ms
     # (CPU, measured): `--version` imports this module without them
     from scaffolder.catalog import Role
