@@ -16,9 +16,7 @@ from scaffolder.errors import UsageError, WriteError
 from scaffolder.generated_record import is_record
 from scaffolder.redact import redact_text
 from scaffolder.transaction.change import FileChange
-from scaffolder.transaction.disk import fsync_dir, fsync_file, os_error_text
 from scaffolder.transaction.paths import project_file
-from scaffolder.transaction.staging import staging_folder
 
 
 def changes_for(root: Path, files: Mapping[str, bytes | None]) -> list[FileChange]:
@@ -39,6 +37,10 @@ def changes_for(root: Path, files: Mapping[str, bytes | None]) -> list[FileChang
         try:
             old = path.read_bytes() if path.is_file() else None
         except OSError as error:
+            # deferred: scaffolder.transaction.disk ~1 ms (wall, measured on the shared machine):
+            # the wizard of `new --context` up to its first screen imports this module without it
+            from scaffolder.transaction.disk import os_error_text
+
             raise UsageError(f"cannot read {os_error_text(error)}") from error
         if old != new:
             changes.append(FileChange(path, relative, old, new))
@@ -93,8 +95,8 @@ def apply(changes: list[FileChange], root: Path) -> None:
     under its lock, refused if a file changed since it was read, journaled, fsynced, with
     signals held back while files are replaced. Deletions (new None) are part of it."""
     # deferred: scaffolder.transaction.commit ~23 ms with the journal, seal and hashlib it loads
-    # (CPU after this module's imports, measured): `new --defaults`, `edit --ui none` and the
-    # edit menu's first screen import this module without it
+    # (wall, measured on the shared machine): `new --defaults`, `edit --ui none` and the edit
+    # menu's first screen import this module without it
     from scaffolder.transaction.commit import commit
 
     commit(root, changes)
@@ -120,6 +122,10 @@ def create_project(target: Path, files: Mapping[str, bytes], *, force: bool = Fa
     above it that exists, and renamed into place with signals held back: the folder and any
     missing ones above it appear complete or not at all.
     """
+    # deferred: scaffolder.transaction.disk ~1 ms (wall, measured on the shared machine): the
+    # wizard of `new --context` up to its first screen imports this module without it
+    from scaffolder.transaction.disk import os_error_text
+
     if target.exists() and not target.is_dir():
         raise UsageError(f"{target} exists and is not a folder")
     if target.is_dir() and any(target.iterdir()) and not force:
@@ -142,9 +148,13 @@ def create_project(target: Path, files: Mapping[str, bytes], *, force: bool = Fa
 def _stage_and_rename(base: Path, inside: Path, files: Mapping[str, bytes]) -> None:
     """Write the project into a staging folder in `base`, at `inside` below it, then rename
     the outermost new folder into `base`."""
-    # deferred: scaffolder.transaction.signals ~1.3 ms (CPU after this module's imports,
-    # measured): `edit --ui none` and the edit menu's first screen import this module without it
+    # deferred: scaffolder.transaction.disk ~1 ms, scaffolder.transaction.staging ~8 ms with the
+    # seal, hashlib and secrets it loads (wall, measured on the shared machine): the wizard of
+    # `new --context` up to its first screen imports this module without them;
+    # scaffolder.transaction.signals ~1.3 ms: `edit --ui none` imports this module without it
+    from scaffolder.transaction.disk import fsync_dir
     from scaffolder.transaction.signals import deferred_signals, record_written
+    from scaffolder.transaction.staging import staging_folder
 
     top = inside.parts[0]
     with staging_folder(base) as staging:
@@ -171,6 +181,10 @@ def _stage_and_rename(base: Path, inside: Path, files: Mapping[str, bytes]) -> N
 def _write_tree(staging: Path, inside: Path, files: Mapping[str, bytes]) -> None:
     """Every file at `inside` below `staging`, made with its missing parents; files and
     folders fsynced, so the rename publishes what is on disk."""
+    # deferred: scaffolder.transaction.disk ~1 ms (wall, measured on the shared machine): the
+    # wizard of `new --context` up to its first screen imports this module without it
+    from scaffolder.transaction.disk import fsync_dir, fsync_file
+
     project = staging / inside
     project.mkdir(parents=True)
     for relative, content in files.items():
