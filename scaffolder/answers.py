@@ -67,7 +67,9 @@ def _with_implied_choices(draft: SpecBuilder, named: set[tuple[str, Slot]]) -> N
 def apply_setting(draft: SpecBuilder, named: set[tuple[str, Slot]], key: str, value: Any) -> None:
     """Apply one `KEY=VALUE` to the draft; the vocabulary's one parser validates it. `named`
     gains the (env, slot) of a provider key: the implied choices leave those as given."""
-    # deferred: scaffolder.vocabulary <1 ms (CPU, measured): `derive` imports this module without it
+    # deferred: scaffolder.vocabulary ~9 ms with spec.edits and spec.choices (wall, measured on the
+    # shared machine): `derive` and `add-env` import this module without them
+    # (tests/trust/test_speed_edits)
     from scaffolder.vocabulary import parse_edit
 
     _apply_edit(draft, named, parse_edit(key, value))
@@ -163,8 +165,9 @@ def typed_answer(key: str, value: Any) -> Any:
     (one line: the key, the value, the type expected) when not. A file's values are typed, so
     `project_name: true` or `test.debug: "false"` is a mistake to name, not a value to turn
     into text (`--set` values are text, and parsed)."""
-    # deferred: scaffolder.vocabulary <1 ms (CPU, measured), scaffolder.spec.edits: `derive`
-    # imports this module without them
+    # deferred: scaffolder.vocabulary ~9 ms with spec.edits and spec.choices (wall, measured on the
+    # shared machine): `derive` and `add-env` import this module without them
+    # (tests/trust/test_speed_edits)
     from scaffolder.spec.edits import ProviderEdit
     from scaffolder.vocabulary import SPEC_GROUPS, parse_edit
 
@@ -208,7 +211,9 @@ def build_spec(
     for key, value in (project or {}).items():
         if value is not None:
             apply_setting(draft, named, key, value)
-    # deferred: scaffolder.vocabulary <1 ms (CPU, measured): `derive` imports this module without it
+    # deferred: scaffolder.vocabulary ~9 ms with spec.edits and spec.choices (wall, measured on the
+    # shared machine): `derive` and `add-env` import this module without them
+    # (tests/trust/test_speed_edits)
     from scaffolder.vocabulary import parse_edits
 
     for edit in parse_edits(list(sets)):

@@ -6,6 +6,7 @@ import os
 import re
 import stat
 import tomllib
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 
 from scaffolder.ci_lint import lint_job_text, lint_steps
 from scaffolder.errors import UsageError, yaml_error_text
+from scaffolder.install import test_install_command
 from scaffolder.spec.choices import (
     CI_PROVIDERS,
     INSTALLERS,
@@ -20,6 +22,7 @@ from scaffolder.spec.choices import (
     PROJECT_SETTINGS,
     ProjectChoices,
 )
+from scaffolder.spec.environments import OVERLAYS
 from scaffolder.spec.values import parse_choice
 from scaffolder.toml.errors import error_text
 from scaffolder.transaction.paths import FOLLOW_LINKS_ENV, link_out
@@ -67,8 +70,9 @@ class ConfigFile:
 
     def read_text(self, *, keep_newlines: bool = False) -> str:
         """The file's text; too large or not UTF-8 is a UsageError naming the file."""
-        # deferred: scaffolder.inputs <1 ms (CPU, measured): a mistyped command imports this module
-        # without it
+        # deferred: scaffolder.inputs ~2.8 ms with toml.tree and toml.values (wall, measured
+        # on the shared machine): `new --defaults` and a mistyped command import this module without
+        # them
         from scaffolder.inputs import read_text
 
         what = "pyproject.toml" if self.is_pyproject else "the Protean config"
@@ -94,8 +98,9 @@ def parse_config(text: str, config: ConfigFile) -> dict[str, Any]:
 
 def _parse_document(text: str, config: ConfigFile) -> dict[str, Any]:
     """The whole document; errors name `config`'s file (an error is never kept)."""
-    # deferred: scaffolder.inputs <1 ms (CPU, measured): a mistyped command imports this module
-    # without it
+    # deferred: scaffolder.inputs ~2.8 ms with toml.tree and toml.values (wall, measured
+    # on the shared machine): `new --defaults` and a mistyped command import this module without
+    # them
     from scaffolder.inputs import load_toml
 
     try:
@@ -118,8 +123,9 @@ def _config_in(folder: Path) -> ConfigFile | None:
 
 
 def _read_bytes(path: Path, what: str) -> bytes:
-    # deferred: scaffolder.inputs <1 ms (CPU, measured): a mistyped command imports this module
-    # without it
+    # deferred: scaffolder.inputs ~2.8 ms with toml.tree and toml.values (wall, measured
+    # on the shared machine): `new --defaults` and a mistyped command import this module without
+    # them
     from scaffolder.inputs import read_bytes
 
     return read_bytes(path, what)
@@ -249,8 +255,9 @@ def read_answers(root: Path) -> dict[str, Any]:
     # deferred: yaml ~11 ms (CPU, measured): a mistyped command imports this module without it
     import yaml
 
-    # deferred: scaffolder.inputs <1 ms (CPU, measured): a mistyped command imports this module
-    # without it
+    # deferred: scaffolder.inputs ~2.8 ms with toml.tree and toml.values (wall, measured
+    # on the shared machine): `new --defaults` and a mistyped command import this module without
+    # them
     from scaffolder.inputs import load_yaml, read_text
 
     try:
@@ -263,9 +270,6 @@ def read_answers(root: Path) -> dict[str, Any]:
 def _check_name(value: Any, what: str, source: Path) -> None:
     """A name read from a file (or a folder's name) goes into compose, CI and .env.example
     lines: one with a line break or control character would break them."""
-    # deferred: unicodedata <1 ms (CPU, measured): a mistyped command imports this module without it
-    import unicodedata
-
     if value is None:
         return
     if not isinstance(value, str) or any(
@@ -282,8 +286,9 @@ def project_identity(root: Path, answers: Mapping[str, Any]) -> ProjectIdentity:
     package_name = answers.get("package_name")
     pyproject = root / "pyproject.toml"
     if not project_name and pyproject.is_file():
-        # deferred: scaffolder.inputs <1 ms (CPU, measured): a mistyped command imports this module
-        # without it
+        # deferred: scaffolder.inputs ~2.8 ms with toml.tree and toml.values (wall, measured
+        # on the shared machine): `new --defaults` and a mistyped command import this module without
+        # them
         from scaffolder.inputs import load_toml, read_text
 
         try:
@@ -406,14 +411,11 @@ def _python_matrix(workflow: Path) -> tuple[str, ...]:
 
 
 def _test_install(pyproject: Path, installer: str = "pip") -> str:
-    # deferred: scaffolder.install <1 ms (CPU, measured): a mistyped command imports this module
-    # without it
-    from scaffolder.install import test_install_command
-
     if not pyproject.is_file():
         return test_install_command(None, installer)
-    # deferred: scaffolder.inputs <1 ms (CPU, measured): a mistyped command imports this module
-    # without it
+    # deferred: scaffolder.inputs ~2.8 ms with toml.tree and toml.values (wall, measured
+    # on the shared machine): `new --defaults` and a mistyped command import this module without
+    # them
     from scaffolder.inputs import read_text
 
     return test_install_command(read_text(pyproject, "pyproject.toml"), installer)
@@ -436,10 +438,6 @@ def _kind(value: object) -> str:
 def _shape_problem(tree: Mapping[str, Any]) -> tuple[tuple[str, ...], str] | None:
     """The first place an edit could not honour: an overlay, a role table, a slot or a server
     table that is not a table, or a provider that is not a name. (key path, what it is)."""
-    # deferred: scaffolder.spec.environments <1 ms (CPU, measured): a mistyped command imports this
-    # module without it
-    from scaffolder.spec.environments import OVERLAYS
-
     sections: list[tuple[tuple[str, ...], Any]] = [((), tree)]
     sections += [((env,), tree[env]) for env in OVERLAYS if env in tree]
     for where, section in sections:

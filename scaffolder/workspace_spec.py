@@ -30,6 +30,7 @@ from typing import Any
 from scaffolder.answers import spec_answers
 from scaffolder.catalog import Provider, Role
 from scaffolder.config_tree import provider_of, references, resolve
+from scaffolder.connection_target import target
 from scaffolder.errors import UsageError
 from scaffolder.spec.environments import BASE, PRODUCTION, TEST
 from scaffolder.spec.names import reserved_variable, validate_package_name
@@ -187,10 +188,6 @@ def _default_variable(tree: Mapping[str, Any], env: str) -> str | None:
 def _default_database(tree: Mapping[str, Any], env: str, provider: Provider) -> str | None:
     """The database the context's `databases.default` names in `env` on this machine with
     every variable at its default, when it is on `provider`."""
-    # deferred: scaffolder.connection_target <1 ms (CPU, measured): `add-context` imports this
-    # module without it
-    from scaffolder.connection_target import target
-
     table = _default_table(tree, env)
     slot = Slot(Role.DATABASE, "default")
     if table is None or provider_of(slot, table) is not provider or not provider.uri_key:
