@@ -79,8 +79,9 @@ def check_workspace(
     shared_databases(last)
     shared_variables(last)
     if _diverging_environments(uses):
-        # deferred: scaffolder.check.event_exchange: the contexts' code is read only when their
-        # event stores or brokers differ.
+        # deferred: scaffolder.check.event_exchange ~2.8 ms (wall, measured on the shared
+        # machine): `check` of a workspace whose contexts' event stores and brokers agree reads
+        # no code, and imports this module without it
         from scaffolder.check.event_exchange import read_exchange
 
         gates = {context.name: check.ctx.trusted for context, check in pairs}
