@@ -78,7 +78,7 @@ def local_url(project: Project, env: str, slot: Slot, provider: Provider) -> str
     context's databases and its test databases apart (workspace_spec.context_local_url)."""
     if project.context is None or project.workspace_package is None:
         url = default_local_url(slot, provider, project.identity.package_name)
-        refuse_cut_database(slot, url, project.identity.package_name)
+        refuse_cut_database(slot, provider, url, project.identity.package_name)
         return url
     # deferred: scaffolder.workspace_spec ~2 ms (CPU, measured): `add-env` imports this module
     # without it
@@ -86,7 +86,7 @@ def local_url(project: Project, env: str, slot: Slot, provider: Provider) -> str
 
     package, context = project.workspace_package, project.context.name
     url = context_local_url(project.tree, env, slot, provider, package, context)
-    refuse_cut_database(slot, url, package)
+    refuse_cut_database(slot, provider, url, package)
     return url
 
 
