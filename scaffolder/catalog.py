@@ -54,6 +54,20 @@ _VARIABLE_STEMS = {
 
 
 @dataclass(frozen=True)
+class NameLimit:
+    """The longest database name a server keeps, counted as the server counts (UTF-8 bytes or
+    characters), and what it does with a longer one (for the error that refuses it)."""
+
+    server: str
+    most: int
+    unit: str  # "bytes" or "characters"
+    past: str  # "<server> <past>": what the server does with a longer name
+
+    def size(self, name: str) -> int:
+        return len(name.encode()) if self.unit == "bytes" else len(name)
+
+
+@dataclass(frozen=True)
 class Service:
     """A server a provider needs: one compose service, and one CI service container."""
 
@@ -72,6 +86,8 @@ class Service:
     # Other image repositories that run this server with the same variables, ports and
     # tools' credentials (MariaDB for MySQL): `check` compares them as this service.
     same_server_images: tuple[str, ...] = ()
+    # How long a name of a database on it may be (scaffolder.spec.slots.refuse_cut_database).
+    database_name_limit: NameLimit | None = None
 
 
 @dataclass(frozen=True)
@@ -155,6 +171,14 @@ _LIBPQ = Connection(
     },
 )
 
+# PostgreSQL keeps the first 63 bytes of a name (NAMEDATALEN - 1) and drops the rest without an
+# error, creating and connecting alike: two names that agree on their first 63 bytes are one
+# database (`<package>_reports` cut to `<package>`: the named database's tables in the default
+# one's, and a test suite that empties one empties both).
+POSTGRES_NAME_LIMIT = NameLimit(
+    "PostgreSQL", 63, "bytes", "cuts a name at 63 bytes (into another database's)"
+)
+
 POSTGRES = Service(
     name="postgres",
     image="postgres:17-alpine",
@@ -169,6 +193,7 @@ POSTGRES = Service(
         "POSTGRES_DB": "{package}",
     },
     database_key="POSTGRES_DB",
+    database_name_limit=POSTGRES_NAME_LIMIT,
 )
 
 MESSAGE_DB = Service(
@@ -224,6 +249,12 @@ MYSQL = Service(
     environment={"MYSQL_ROOT_PASSWORD": "mysql", "MYSQL_DATABASE": "{package}"},
     database_key="MYSQL_DATABASE",
     same_server_images=("mariadb", "mysql-server"),
+    # MySQL's and MariaDB's database names are at most 64 characters, counted as characters
+    # (a multibyte one is one; the reference manual's "Identifier Length Limits"); a longer
+    # one is an error (CREATE DATABASE fails: the local service never gets the database).
+    database_name_limit=NameLimit(
+        "MySQL", 64, "characters", "refuses a name of more than 64 characters"
+    ),
 )
 
 MSSQL = Service(

@@ -6,6 +6,7 @@ from collections.abc import Collection
 from pathlib import Path
 
 from scaffolder.domain_toml import config_tree
+from scaffolder.generated_record import RECORD_FOLDER, is_record
 from scaffolder.plan import plan_project
 from scaffolder.project_files import domain_module
 from scaffolder.spec.project import ProjectSpec
@@ -55,9 +56,20 @@ def _db_setup(spec: ProjectSpec, run: str) -> str | None:
     return f"PROTEAN_ENV=test {run}protean db setup --domain={domain_module(spec.package_name)}"
 
 
+def files_written(written: Collection[str]) -> str:
+    """How many files a new project's writer wrote, as a user who lists the folder counts them:
+    the project's, and the record's (`.protean-init/`, ours) apart."""
+    record = sum(1 for path in written if is_record(path))
+    mine = len(written) - record
+    text = f"{mine} file{'' if mine == 1 else 's'}"
+    if record:
+        text += f"; {RECORD_FOLDER}/ keeps {record} more, the base of later merges"
+    return text
+
+
 def creation_report(spec: ProjectSpec, target: Path, written: Collection[str]) -> str:
     """What was written and what to run next, as the terminal shows it."""
-    lines = [f"Created {spec.project_name} in {target}/ ({len(written)} files)", "", "Next:"]
+    lines = [f"Created {spec.project_name} in {target}/ ({files_written(written)})", "", "Next:"]
     for command, note in next_commands(spec, target, written):
         lines.append(f"  {command}" + (f"   # {note}" if note else ""))
     return "\n".join(lines)

@@ -34,11 +34,17 @@ def add_context_argument(parser: argparse.ArgumentParser) -> None:
 _PRODUCTION_EXAMPLE = {"database": "postgresql", "broker": "redis", "cache": "redis"}
 
 
-def add_slot_arguments(parser: argparse.ArgumentParser, role: str) -> None:
+def add_slot_arguments(
+    parser: argparse.ArgumentParser, role: str, without_provider: str | None = None
+) -> None:
     """The flags of every command that adds a named slot (add-database, add-broker,
-    add-cache): its provider in base, and per overlay."""
+    add-cache): its provider in base, and per overlay. `--provider` is required unless
+    `without_provider` says what the command does without it."""
+    help = f"the {role}'s provider in base, e.g. memory"
     parser.add_argument(
-        "--provider", required=True, help=f"the {role}'s provider in base, e.g. memory"
+        "--provider",
+        required=without_provider is None,
+        help=f"{help} (default: {without_provider})" if without_provider else help,
     )
     parser.add_argument(
         "--env",

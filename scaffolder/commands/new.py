@@ -225,12 +225,13 @@ def write_chosen(outcome: WizardOutcome, *, force: bool) -> list[str]:
 def write_new_project(spec: ProjectSpec, target: Path, *, force: bool) -> list[str]:
     """Render `spec` and write it to `target` with the record of what was generated, all or
     nothing; the paths written. The one writer of a new project: the flags, the prompts and
-    the wizard (from its Review step, in a worker) all come here."""
+    the wizard (from its Review step, in a worker) all come here. The record's paths are
+    among them (next_steps.files_written counts them apart)."""
     # deferred: scaffolder.writer ~8 ms (CPU, measured): `new --help` imports this module without it
     from scaffolder.writer import create_project
 
-    files = _render(spec)
-    create_project(target, with_record(files), force=force)
+    files = with_record(_render(spec))
+    create_project(target, files, force=force)
     return sorted(files)
 
 

@@ -17,6 +17,7 @@ from scaffolder.answers import build_spec
 from scaffolder.commands.new_spec import starting_spec
 from scaffolder.errors import UsageError
 from scaffolder.generated_record import with_record
+from scaffolder.next_steps import files_written
 from scaffolder.spec.project import ProjectSpec
 from scaffolder.workspace_spec import (
     WorkspaceSpec,
@@ -105,16 +106,17 @@ def write_new_workspace(workspace: WorkspaceSpec, target: Path, *, force: bool) 
     # Every file but the answers file is recorded: a context's domain.toml too (a single
     # project's is not, config ""), as remove-context deletes a context's files only while
     # they are as generated.
-    create_project(target, with_record(files, config=""), force=force)
-    return sorted(files)
+    files = with_record(files, config="")
+    create_project(target, files, force=force)
+    return sorted(files)  # the record's paths too (next_steps.files_written counts them apart)
 
 
 def summary(workspace: WorkspaceSpec, target: Path, written: Collection[str]) -> str:
     """What was written and what to run next."""
     project = workspace.project
     lines = [
-        f"Created the workspace {project.project_name} in {target}/ ({len(written)} files), "
-        f"contexts: {', '.join(workspace.names)}",
+        f"Created the workspace {project.project_name} in {target}/ "
+        f"({files_written(written)}), contexts: {', '.join(workspace.names)}",
         "",
         "Next:",
         f"  cd {target}",

@@ -34,7 +34,7 @@ READS: dict[str, frozenset[str]] = {
     't_cc470752fb540b58191ed17515c9514a': frozenset(['plan', 'project_name']),
     't_d0f637c8f2b8da205d0f686275033577': frozenset(['compose', 'plan']),
     't_db64bd8bc5eee25b876a2d74758e566e': frozenset(['plan']),
+    't_e2bb1da4362c80e452daaabe2d85bb96': frozenset(['ci', 'd', 'deploy', 'installer', 'plan', 'project_name']),
     't_e915639cf89e734e2022a93c08444919': frozenset(['deploy']),
     't_ea0e36b47162f05283f4c779bba052a4': frozenset(['package_name', 'project_name']),
-    't_f77ed7fcb31810f30e97971a44a4da39': frozenset(['ci', 'd', 'deploy', 'installer', 'plan', 'project_name']),
 }

@@ -78,7 +78,7 @@ def local_url(project: Project, env: str, slot: Slot, provider: Provider) -> str
     context's databases and its test databases apart (workspace_spec.context_local_url)."""
     if project.context is None or project.workspace_package is None:
         url = default_local_url(slot, provider, project.identity.package_name)
-        refuse_cut_database(slot, url, project.identity.package_name)
+        refuse_cut_database(slot, provider, url, project.identity.package_name)
         return url
     # deferred: scaffolder.workspace_spec ~2 ms (CPU, measured): `add-env` imports this module
     # without it
@@ -86,7 +86,7 @@ def local_url(project: Project, env: str, slot: Slot, provider: Provider) -> str
 
     package, context = project.workspace_package, project.context.name
     url = context_local_url(project.tree, env, slot, provider, package, context)
-    refuse_cut_database(slot, url, package)
+    refuse_cut_database(slot, provider, url, package)
     return url
 
 
@@ -250,6 +250,37 @@ def in_memory_in_production(project: Project, text: str, slot: Slot) -> str | No
 
 def add_database(project: Project, name: str, provider: str, env_choices: dict[str, str]) -> str:
     return add_slot(project, Role.DATABASE, name, provider, env_choices)
+
+
+def like_default_database(project: Project) -> tuple[str, dict[str, str]]:
+    """The providers of a database added with no provider named: the default database's, in
+    base and in each overlay that names its own (where the overlay inherits, the new database
+    does too), so it lives where the project's data already does in every environment. A
+    provider protean-init does not know there is refused, naming the ones it does."""
+    default = Slot(Role.DATABASE, "default")
+    base = _default_provider(project, BASE, base_of(project.tree))
+    overlays: dict[str, str] = {}
+    for env in overlay_names(project.tree):
+        table = _table_at(project.tree, (env, *default.path))
+        if isinstance(table, dict) and "provider" in table:
+            overlays[env] = _default_provider(project, env, project.tree[env])
+    return base, overlays
+
+
+def _default_provider(project: Project, env: str, config: Any) -> str:
+    """The provider `config`'s default database names (Protean's default where it names
+    none), when protean-init knows it."""
+    default = Slot(Role.DATABASE, "default")
+    table = next(table for slot, table in slot_tables(config) if slot == default)
+    name = table.get("provider")
+    if isinstance(name, str) and name in PROVIDERS[Role.DATABASE]:
+        return name
+    where = "" if env == BASE else f"{env}."
+    raise UsageError(
+        f"no --provider, and {project.config_relative}'s {where}databases.default has "
+        f"provider {name!r}, not one protean-init adds; pass --provider, one of: "
+        f"{', '.join(PROVIDERS[Role.DATABASE])}"
+    )
 
 
 def _remove_table(project: Project, text: str, path: tuple[str, ...]) -> str:

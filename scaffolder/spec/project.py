@@ -104,7 +104,8 @@ def validate(spec: ProjectSpec) -> None:
         if slot not in spec.local_urls:  # the user's own URL names the user's database
             for env in spec.environments:
                 provider = spec.provider(env, slot)
-                refuse_cut_database(slot, spec.local_url(slot, provider, env), spec.package_name)
+                url = spec.local_url(slot, provider, env)
+                refuse_cut_database(slot, provider, url, spec.package_name)
 
 
 def subscription_type(spec: ProjectSpec, env: str = PRODUCTION) -> str:

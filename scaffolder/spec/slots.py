@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from scaffolder.catalog import PROVIDERS, Provider, Role
+from scaffolder.catalog import POSTGRES_NAME_LIMIT, PROVIDERS, Provider, Role
 from scaffolder.errors import UsageError, closest
 from scaffolder.spec.names import validate_slot_name
 
@@ -111,31 +111,33 @@ def default_local_url(slot: Slot, provider: Provider, package: str, suffix: str 
     return provider.local_url_for(stem + suffix)
 
 
-# PostgreSQL keeps the first 63 bytes of a database name (NAMEDATALEN - 1) and drops the rest
-# without an error, creating and connecting alike: two names that agree on their first 63
-# bytes are one database (`<package>_reports` cut to `<package>`: the named database's tables
-# in the default one's, and a test suite that empties one empties both).
-DATABASE_NAME_BYTES = 63
+# PostgreSQL's limit, the strictest of the servers' (63 bytes are at most 63 characters, under
+# MySQL's 64): a workspace's context names are held to it whatever their providers
+# (workspace_spec.refuse_cut_storage).
+DATABASE_NAME_BYTES = POSTGRES_NAME_LIMIT.most
 
 
-def refuse_cut_database(slot: Slot, url: str | None, package: str) -> None:
-    """The PostgreSQL database a slot's derived local default (default_local_url, or a
-    workspace context's) names must keep every byte; refused naming the name that makes it
-    too long (the package's for the default database, the slot's for a named one)."""
-    if url is None or not url.startswith("postgresql://"):
+def refuse_cut_database(slot: Slot, provider: Provider, url: str | None, package: str) -> None:
+    """The database a slot's derived local default (default_local_url, or a workspace
+    context's) names on `provider`'s server must fit the server's name limit
+    (catalog.NameLimit: PostgreSQL's 63 bytes, MySQL's 64 characters); refused naming the
+    name that makes it too long (the package's for the default database, the slot's for a
+    named one)."""
+    service = provider.service
+    limit = service.database_name_limit if service else None
+    if url is None or limit is None:
         return
     database = url.rpartition("/")[2]
-    size = len(database.encode())
-    if size <= DATABASE_NAME_BYTES:
+    size = limit.size(database)
+    if size <= limit.most:
         return
     named = slot.role is Role.DATABASE and slot.name not in (None, "default")
     part = slot.name if named and slot.name else package
-    room = len(part.encode()) - (size - DATABASE_NAME_BYTES)
+    room = limit.size(part) - (size - limit.most)
     what = f"database name {part!r}" if named else f"package name {part!r}"
     raise UsageError(
-        f"invalid {what}: its PostgreSQL database {database} would be {size} bytes, and "
-        f"PostgreSQL cuts a name at {DATABASE_NAME_BYTES} (into another database's); it has "
-        f"room for {max(room, 0)} characters here"
+        f"invalid {what}: its {limit.server} database {database} would be {size} {limit.unit}, "
+        f"and {limit.server} {limit.past}; it has room for {max(room, 0)} {limit.unit} here"
     )
 
 

@@ -106,15 +106,17 @@ def _pre_commit(root: Path, home: Path, *args: str) -> subprocess.CompletedProce
     )
 
 
+def readme_hook_config(readme: str) -> str:
+    """The `.pre-commit-config.yaml` the generated README shows (its first YAML block)."""
+    return re.findall(r"```yaml\n(.*?)```", readme, re.DOTALL)[0]
+
+
 def test_pre_commit_runs_the_hook_on_a_generated_project(tmp_path):
+    """The generated README's snippet, as a user pastes it: it runs the protean-init on PATH
+    (this venv's, first on PATH in _pre_commit)."""
     project = write_project(tmp_path / "acme")
-    definition = {
-        **hook(),
-        "entry": f"{BIN / 'protean-init'} check",
-        "language": "unsupported",
-    }
-    config = {"repos": [{"repo": "local", "hooks": [definition]}]}
-    (project / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))
+    config = readme_hook_config((project / "README.md").read_text())
+    (project / ".pre-commit-config.yaml").write_text(config)
     _git(project, "init", "-q")
     _git(project, "add", "-A")
     home = tmp_path / "pre-commit-home"
@@ -177,18 +179,19 @@ def test_try_repo_installs_and_runs_the_hook(tmp_path):
 
 @pytest.mark.parametrize("ci", ["github", "gitlab", "none"])
 def test_the_generated_readme_shows_the_hook_as_an_opt_in(ci):
-    """The README's snippet uses the shipped hook from protean-init's repository (pre-commit
-    installs it from there: it is not on PyPI); nothing else generated needs protean-init."""
+    """The README's snippet is a local hook running the protean-init the user installed (it is
+    not on PyPI, and the project cannot know the URL of the copy the user ran): the shipped
+    hook's definition, on the system's protean-init; nothing else generated needs it."""
     from scaffolder.answers import build_spec
 
     files = render_project(build_spec(default_spec("acme"), sets=[], project={"ci": ci}))
     readme = files["README.md"].decode()
-    blocks = re.findall(r"```yaml\n(.*?)```", readme, re.DOTALL)
-    config = yaml.safe_load(blocks[0])
+    assert "<" not in readme_hook_config(readme)  # no placeholder to fill in
+    config = yaml.safe_load(readme_hook_config(readme))
     (repository,) = config["repos"]
-    assert repository["repo"] != "local" and repository["rev"]
-    (used,) = repository["hooks"]
-    assert used == {"id": hook()["id"]}  # the definition, and how to install it, are the repo's
+    shipped = {key: value for key, value in hook().items() if key != "description"}
+    assert repository == {"repo": "local", "hooks": [{**shipped, "language": "system"}]}
+    blocks = re.findall(r"```yaml\n(.*?)```", readme, re.DOTALL)
     step = blocks[1]
     if ci == "gitlab":
         job = yaml.safe_load(step)["protean-init-check"]

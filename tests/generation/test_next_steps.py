@@ -63,3 +63,22 @@ def test_no_cd_when_the_project_is_written_into_the_current_folder(tmp_path, mon
     elsewhere = [command for command, _ in next_commands(spec, tmp_path / "shop", files)]
     assert elsewhere[0] == f"cd {tmp_path / 'shop'}"
     assert elsewhere[1:] == here
+
+
+def _files_below(folder: Path) -> int:
+    return sum(1 for path in folder.rglob("*") if path.is_file())
+
+
+@pytest.mark.parametrize(
+    "argv", [[], ["--context", "ordering", "--context", "billing"]], ids=["project", "workspace"]
+)
+def test_new_counts_the_files_a_user_finds_in_the_folder(cli, tmp_path, argv) -> None:
+    """`new` says how many files it wrote as the folder holds them: the project's, and the
+    record's in .protean-init/ apart, so `find DIR -type f` adds up to what it printed."""
+    target = tmp_path / "shop"
+    code, out, err = cli(["new", target, *argv], "--ui", "none", "--defaults")
+    assert code == 0, out + err
+    kept = _files_below(target / ".protean-init")
+    mine = _files_below(target) - kept
+    assert kept > 0 and mine > 0
+    assert f"({mine} files; .protean-init/ keeps {kept} more, the base of later merges)" in out

@@ -27,19 +27,20 @@ def test_the_readme_installs_protean_init_from_where_it_is(ci: str, deploy: str)
     text = readme(ci=ci, deploy=deploy)
     # Notes about protean-init's own test machines are not the project's.
     assert "Docker engine" not in text and "where it is tested" not in text
-    # protean-init is not on PyPI: a bare `pip install protean-init` would fail.
+    # protean-init is not on PyPI: a bare `pip install protean-init` would fail; the project
+    # cannot know the URL of the copy the user ran, so it names none (no placeholder to fill).
     assert not re.search(r"pip install protean-init(\s|$)", text), text
-    installs = re.findall(r"pip install (.*)", text)
-    assert any("protean-init @ git+" in line for line in installs), installs
+    assert "<protean-init" not in text and "repository URL" not in text, text
+    assert "protean-init check" in text
 
-    # The pre-commit snippet: the repository's own hook, which pre-commit installs itself
-    # (no additional_dependencies naming a package that cannot be installed).
+    # The pre-commit snippet: a local hook on the protean-init installed, the shipped hook's
+    # definition (no additional_dependencies naming a package that cannot be installed).
     snippet = re.search(r"```yaml\n(repos:.*?)```", text, re.S)
     assert snippet is not None
     config = yaml.safe_load(snippet.group(1))
     (repo,) = config["repos"]
-    assert repo["repo"] != "local" and "rev" in repo
+    assert repo["repo"] == "local" and "rev" not in repo
     shipped = {hook["id"] for hook in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())}
     for hook in repo["hooks"]:
-        assert hook["id"] in shipped
+        assert hook["id"] in shipped and hook["language"] == "system"
         assert "additional_dependencies" not in hook

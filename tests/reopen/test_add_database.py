@@ -433,3 +433,93 @@ def test_a_project_whose_named_database_sorts_first_takes_another(tmp_path, cli)
     result = cli("add-database reports --provider sqlite --project", root)
     assert result.code == 0, result.err
     assert "[databases.reports]" in (root / "domain.toml").read_text()
+
+
+# --- without --provider: the default database's providers ------------------------------------
+
+
+def test_without_a_provider_the_database_is_like_the_default_one_everywhere(generated, cli):
+    """No --provider: in every environment Protean's loader resolves the new database to the
+    provider the default one has there (memory in base and [memory], PostgreSQL in [test]
+    and [production] for the default project), and the line says which it took and why."""
+    root = generated("github")
+    config = root / "domain.toml"
+    old = config.read_text()
+    before = resolved_databases(config)
+
+    result = cli("add-database reports --project", root)
+
+    assert result.code == 0, result.out + result.err
+    assert_only_added(old, config)
+    after = resolved_databases(config)
+    assert {env: tables["reports"]["provider"] for env, tables in after.items()} == {
+        env: tables["default"]["provider"] for env, tables in before.items()
+    }
+    assert len({tables["default"]["provider"] for tables in before.values()}) > 1
+    assert "(base memory, production postgresql, test postgresql, memory memory: the " in (
+        result.out
+    )
+    assert_others_unchanged(before, after, "reports")
+    assert_compose_valid(root / COMPOSE)
+    assert_github_workflow_valid(root / GITHUB)
+    assert result.err == ""  # no "in memory in production" warning: production is PostgreSQL
+
+
+def test_without_a_provider_an_env_given_wins(generated, cli):
+    root = generated("github")
+    config = root / "domain.toml"
+
+    result = cli("add-database reports --env test=sqlite --project", root)
+
+    assert result.code == 0, result.out + result.err
+    resolved = {env: t["reports"]["provider"] for env, t in resolved_databases(config).items()}
+    assert resolved == {
+        "base": "memory",
+        "production": "postgresql",
+        "test": "sqlite",
+        "memory": "memory",
+    }
+    said = "(base memory, production postgresql, test sqlite, memory memory: the default "
+    assert said + "database's where --env names none)" in result.out
+
+
+def test_without_a_provider_a_project_of_base_alone_takes_base_default(protean_new_project, cli):
+    """A project `protean new` made (no overlays): the new database is on base's default's."""
+    root = protean_new_project
+    config = root / "src" / "acme" / "domain.toml"
+    base = tomllib.loads(config.read_text())["databases"]["default"]["provider"]
+
+    result = cli("add-database reports --project", root)
+
+    assert result.code == 0, result.out + result.err
+    assert_database_resolves(config, "reports", base, package="acme")
+
+
+@pytest.mark.parametrize(
+    ("default", "where"),
+    [
+        ('[databases.default]\nprovider = "my_store"\n', "databases.default"),
+        (
+            '[databases.default]\nprovider = "sqlite"\ndatabase_uri = "sqlite:///x.db"\n\n'
+            '[production.databases.default]\nprovider = "dynamo"\n',
+            "production.databases.default",
+        ),
+    ],
+    ids=["base", "overlay"],
+)
+def test_without_a_provider_none_derived_is_refused_naming_the_allowed(
+    tmp_path, cli, default, where
+):
+    """A default database on a provider protean-init does not add: no guess; one line naming
+    where, the provider and the ones allowed, exit 2, nothing written."""
+    root = tmp_path / "acme"
+    write(root / "domain.toml", default)
+    before = snapshot(root)
+
+    result = cli("add-database reports --project", root)
+
+    assert result.code == 2, result.out + result.err
+    assert snapshot(root) == before
+    (line,) = result.err.strip().splitlines()
+    assert f"{where} has provider" in line and "pass --provider" in line, line
+    assert "one of: memory, postgresql, sqlite, elasticsearch, mysql, mssql" in line, line

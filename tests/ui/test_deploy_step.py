@@ -199,6 +199,23 @@ async def test_help_and_palette_list_the_deploy_step(make_app):
         assert any(title.startswith("Step 4: Deploy") for title in titles), titles
 
 
+async def test_the_review_palette_lists_deploy_once(make_app):
+    """On Review, ctrl+p offers Deploy once: the step. Review's tab keys (1-4, the fourth the
+    Dockerfile or deployment tab) switch what it shows and are no palette commands; the
+    fourth's, titled "Deploy", stood beside the step's."""
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await to_deploy(pilot)
+        await pilot.press("ctrl+n")
+        await shown(pilot, ReviewScreen)
+        titles = await palette_titles(pilot)
+        deploy = [title for title in titles if "deploy" in title.splitlines()[0].lower()]
+        assert len(deploy) == 1 and deploy[0].startswith("Step 4: Deploy"), titles
+        assert not any(
+            title.splitlines()[0] in ("domain.toml", "compose", "CI") for title in titles
+        )
+
+
 # --- 80x24 pictures -------------------------------------------------------------------------
 
 

@@ -17,7 +17,22 @@ from textual.screen import Screen
 _SKIP_ACTIONS = {"command_palette", "focus_next", "focus_previous", "quit", "help_quit"}
 
 
-_MOVES = ("cursor", "scroll", "move", "edge", "page", "select", "copy", "cut", "paste", "focus")
+# `show` switches what a screen shows (Review's tabs, 1-4, labelled with their keys on screen):
+# a view, not a command, and its name would stand beside the command of the same name (Review's
+# `4`, the Dockerfile or deployment tab, beside "Step 4: Deploy": "Deploy" twice).
+_MOVES = (
+    "cursor",
+    "scroll",
+    "move",
+    "edge",
+    "page",
+    "select",
+    "copy",
+    "cut",
+    "paste",
+    "focus",
+    "show",
+)
 
 
 def binding_commands(app: App, screen: Screen, shown_only: bool = True) -> Iterable[SystemCommand]:

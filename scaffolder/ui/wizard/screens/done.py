@@ -9,7 +9,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
-from scaffolder.next_steps import next_commands
+from scaffolder.generated_record import is_record
+from scaffolder.next_steps import files_written, next_commands
 from scaffolder.ui.wizard.screens.base import StepScreen
 from scaffolder.ui.wizard.steps import DONE
 
@@ -68,12 +69,12 @@ class DoneScreen(StepScreen):
                     if outcome.workspace is not None
                     else ""
                 ),
-                f" in {target}/ ({len(written)} files)",
+                f" in {target}/ ({files_written(written)})",
             )
         )
         self.query_one("#next-steps", Static).update(self.next_steps(written))
         self.query_one("#written", Static).update(
-            Text("\n".join(f"  {path}" for path in written), style="dim")
+            Text("\n".join(f"  {path}" for path in written if not is_record(path)), style="dim")
         )
         self.query_one("#nav #next").focus()
 
