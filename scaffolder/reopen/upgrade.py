@@ -35,6 +35,7 @@ from scaffolder.generated_record import (
     record_files,
     recordable,
     recorded_paths,
+    refuse_linked_record,
     through_link,
 )
 from scaffolder.project_files import ANSWERS_FILE, refuse_outside
@@ -144,6 +145,7 @@ def plan_upgrade(project: Project) -> Upgrade:
 
     if is_workspace_record(project.answers):
         return plan_workspace_upgrade(project.root)
+    refuse_linked_record(project.root)  # not "missing": the link is named
     old_version, new_version = _versions(project.root, project.answers)
     theirs = _generated_now(project)
     base, said = _generated_then(project, old_version, theirs)
@@ -176,6 +178,7 @@ def plan_workspace_upgrade(root: Path) -> Upgrade:
             f"{root}: its {ANSWERS_FILE} lists contexts, but its config is in the root: not a "
             "workspace protean-init made; nothing written"
         )
+    refuse_linked_record(root)
     if not has_record(root):
         raise UsageError(
             f"{root / RECORD_DIR} is missing: the record of what protean-init {old_version} "
