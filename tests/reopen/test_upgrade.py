@@ -584,3 +584,40 @@ def test_the_summary_offers_the_upgrade_to_an_older_project(tmp_path: Path, cli,
     assert f"Made by protean-init 0.1.0: protean-init upgrade takes {__version__}" in old.out
     current = cli("edit --ui none --project", generated())
     assert current.code == 0 and "protean-init upgrade" not in current.out
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        # Protean reads any name between `${` and `|` (scaffolder.variable_reference).
+        "${ DB-PASS |secret}",
+        # A credential variable's default: the record masks it whole.
+        "${DB_PASSWORD|postgresql://u:pw@localhost/x}",
+        "${ R-URL |postgresql://postgres:postgres@localhost:5432/shop}",
+    ],
+)
+@pytest.mark.parametrize("next_release", [False, True])
+def test_upgrade_reads_the_record_an_edit_wrote(
+    generated, cli, run_next, uri: str, next_release: bool
+) -> None:
+    """The record's connections are domain.toml's as Protean reads it (a name with spaces and
+    '-', a default masked whole): upgrade reads them as derive does, where it refused its own
+    record ('invalid variable name', 'has a masked password'; the attack round of the twelfth
+    stop)."""
+    root = generated()
+    config = root / "domain.toml"
+    config.write_text(
+        f'{config.read_text()}\n[databases.r10]\nprovider = "postgresql"\ndatabase_uri = "{uri}"\n'
+    )
+    assert cli("derive --force --project", root).code == 0
+    if next_release:
+        run_next()
+    dry = cli("upgrade --dry-run --project", root)
+    assert dry.code == 0, dry.err
+    assert cli("upgrade --project", root).code == 0
+    # The derived files read the variable as derive does; the README names it as they do.
+    name = uri[2:].split("|")[0]
+    assert f"# {name}=" in (root / ".env.example").read_text()
+    assert f"`{name}`" in (root / "README.md").read_text()
+    assert not [p for p in root.rglob("*") if p.is_file() and b"STAND_IN" in p.read_bytes()]
+    assert cli("derive --dry-run --project", root).code == 0
