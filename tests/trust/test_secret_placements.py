@@ -451,3 +451,33 @@ def test_a_remote_password_reaches_no_derived_file_record_or_output(
         assert "password-in-uri" in printed[1], (text, printed[1])
     elif as_default:
         assert {".github/workflows/ci.yml", ".env.example"} <= holding, (text, holding)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    secret=SECRETS,
+    keys=st.lists(
+        st.tuples(
+            st.sampled_from(["host", "hostaddr"]), st.lists(_QUERY_HOST, min_size=1, max_size=3)
+        ),
+        max_size=2,
+    ),
+    quoted=st.booleans(),
+    depth=st.integers(0, 2),
+)
+def test_a_dsns_password_is_judged_by_every_host_it_names(
+    secret: tuple, keys: list, quoted: bool, depth: int
+) -> None:
+    """libpq's key=value form: `host=` and `hostaddr=` lists (a socket directory local), none
+    at all the local socket; its `password=` is masked wherever it goes, and copied out of
+    domain.toml only when every host is this machine."""
+    text, pieces = secret
+    parts = []
+    for key, listed in keys:
+        value = ",".join(h for h, _ in listed)
+        parts.append(f"{key}='{value}'" if quoted else f"{key}={value}")
+    dsn = " ".join([*parts, "dbname=shop", f"password={text}"])
+    remote = not all(local for _, listed in keys for _, local in listed)
+    default = "".join(f"${{V{i}|" for i in range(depth)) + dsn
+    assert holds_remote_password(default) is remote, default
+    assert not _leaks(redact_text(dsn), pieces)
