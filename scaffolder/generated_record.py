@@ -79,12 +79,9 @@ def record_files(
     files: dict[str, bytes | None] = {
         recorded_name(p): None if c is None else _masked(p, c) for p, c in generated.items()
     }
-    for name in files:
-        if root is not None and through_link(root, name):
-            raise UsageError(
-                f"{root / name}: the record's folder {RECORD_FOLDER}/ holds a symlink on the "
-                "way to it; it is protean-init's own folder, remove the link; nothing written"
-            )
+    if root is not None:
+        for name in files:
+            refuse_linked_record(root, name)
     if generated:
         files[RECORD_README] = _README
     return files
@@ -119,12 +116,28 @@ def has_record(root: Path) -> bool:
 
 def through_link(root: Path, relative: str) -> bool:
     """Whether any component of `relative` below `root` is a symlink."""
+    return _first_link(root, relative) is not None
+
+
+def _first_link(root: Path, relative: str) -> Path | None:
     path = root
     for part in PurePosixPath(relative).parts:
         path = path / part
         if path.is_symlink():
-            return True
-    return False
+            return path
+    return None
+
+
+def refuse_linked_record(root: Path, relative: str = RECORD_DIR) -> None:
+    """A symlink on the way to `relative` in the record's folder refused, in one line naming
+    the link: the folder is protean-init's own, so a link there is planted, and neither read
+    (has_record) nor written through."""
+    link = _first_link(root, relative)
+    if link is not None:
+        raise UsageError(
+            f"{link} is a symlink: the record's folder {RECORD_FOLDER}/ is protean-init's "
+            "own, remove the link; nothing written"
+        )
 
 
 def _lf(content: bytes) -> bytes:

@@ -3,11 +3,12 @@ error messages, check's findings in every format.
 
 One rule set (secret_spans) says what a secret is: the password in a URL's userinfo
 (`scheme://user:PASSWORD@host`, any scheme, a password with '@' or percent-escapes whole), but
-for a local development server's (its host is this machine: a documented local default, which
-.env.example and the CI job print by design, shown as they show it), the
-userinfo of a web URL (`https://TOKEN@host`), the value of a key, parameter or variable named
-like a credential (looks_secret: `SECRET_KEY = ...`, `password: ...`, `?api_key=...`, a libpq
-DSN's `password=...`, `.env.example`'s `STRIPE_KEY=...`, `${DB_PASSWORD|default}`'s default).
+for a local development server's (every host it names, a host list's and libpq's `?host=`
+too, is this machine: a documented local default, which .env.example and the CI job print by
+design, shown as they show it), the userinfo of a web URL (`https://TOKEN@host`), the value
+of a key, parameter or variable named like a credential (looks_secret: `SECRET_KEY = ...`,
+`password: ...`, `?api_key=...`, a libpq DSN's `password=...`, `.env.example`'s
+`STRIPE_KEY=...`, `${DB_PASSWORD|default}`'s default).
 Each is replaced by `***`; the rest of the text is kept, so a diff still shows which line
 changed and how.
 
@@ -24,7 +25,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote
 
 from scaffolder.catalog import POSTGRES, SERVICES
 from scaffolder.connection_target import is_local_host
@@ -233,18 +234,71 @@ def _assignment_spans(text: str, *, code: bool = False) -> list[tuple[int, int]]
     return spans
 
 
-# The host after a URL's userinfo: to the port, path, query, fragment or the text's end.
-_HOST = re.compile(r"@(?P<host>\[[^\]\s]*\]|[^\s:/?#\"'{}|,@]*)")
+# A URL from its scheme to its end: a space, a quote, a brace or '|' (a reference's), '<', '>'
+# or '`'. A ',' stays in it: a libpq host list (`@localhost,db.example.com`, `?host=a,b`).
+# Its query runs on to the line's end: SQLAlchemy hands `?sslmode=x& host =db` to the driver
+# as ` host ` = `db`, and libpq reads a DSN's keys with the spaces round them.
+_URL = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://[^\s\"'{}|<>`?]*(?:\?[^\n\"'{}|<>`]*)?")
+# The keys that say where a libpq connection goes, in a URL's query (`?host=db&`) or a DSN
+# (`host=db port=5432`): each overrides the URL's netloc, and each may list several hosts.
+_HOST_KEY = re.compile(
+    r"(?<![\w.-])(?:host|hostaddr)[ \t]*=[ \t]*(?:'(?P<quoted>[^']*)'|(?P<bare>[^\s'&#}|]*))",
+    re.IGNORECASE,
+)
+
+
+def _named_hosts(listed: str) -> list[str]:
+    """The hosts of one host list (`localhost:5432,[::1]:5433,%2Fvar%2Frun`), ports left
+    off, percent-escapes decoded as libpq decodes them; empty entries left out."""
+    hosts = []
+    for entry in unquote(listed).split(","):
+        host = entry[: entry.find("]") + 1] if entry.startswith("[") else entry.split(":")[0]
+        if host:
+            hosts.append(host)
+    return hosts
+
+
+def _url_hosts(url: str) -> list[str]:
+    """Every host the connection URL `url` names: each of its netloc's host list, and each of
+    its query's `host=` and `hostaddr=`."""
+    rest = url.partition("://")[2]
+    cut = min((i for i in map(rest.find, "/?#") if i >= 0), default=len(rest))
+    hosts = _named_hosts(rest[:cut].rpartition("@")[2])
+    query = rest[cut:].partition("?")[2].partition("#")[0]
+    for match in _HOST_KEY.finditer(query):
+        hosts += _named_hosts(match.group("quoted") or match.group("bare") or "")
+    return hosts
+
+
+def _on_this_machine(hosts: list[str]) -> bool:
+    """Whether a connection that names `hosts` reaches this machine only: it names one at
+    least, and each is a local host (connection_target.is_local_host) or a Unix socket's
+    directory (`/var/run/postgresql`). Every host named counts, the netloc's under a query's
+    `host=` too: which one a driver connects to is the driver's reading (libpq's pairs
+    `host` and `hostaddr` by position, and tries a list in turn), so a password in the text
+    reaches any of them."""
+    return bool(hosts) and all(h.startswith("/") or is_local_host(h) for h in hosts)
+
+
+def remote_host(text: str, start: int = 0) -> str | None:
+    """The first host the connection URL at `start` of `text` names that is not this machine
+    ('' when it names none), or None when it reaches this machine only: the one judgement
+    of where a URL's password goes (_local_url, holds_remote_password, check's password
+    rules)."""
+    match = _URL.match(text, start)
+    hosts = _url_hosts(match.group()) if match else []
+    if _on_this_machine(hosts):
+        return None
+    return next((h for h in hosts if not _on_this_machine([h])), "")
 
 
 def _local_url(text: str, match: re.Match[str]) -> bool:
-    """The URL password `match` found is a local development server's (its host is this
-    machine: `postgres:postgres@localhost`): a documented local default, which .env.example
-    and the CI job print by design, so it is shown wherever text is printed, never masked on
-    one side of a diff and not the other. Under a credential-named key or variable it is
-    still hidden (the assignment and reference rules)."""
-    host = _HOST.match(text, match.end("secret"))
-    return host is not None and is_local_host(host.group("host"))
+    """The URL password `match` found is a local development server's (the URL reaches this
+    machine only, remote_host: `postgres:postgres@localhost`): a documented local default,
+    which .env.example and the CI job print by design, so it is shown wherever text is
+    printed, never masked on one side of a diff and not the other. Under a credential-named
+    key or variable it is still hidden (the assignment and reference rules)."""
+    return remote_host(text, match.start()) is None
 
 
 def secret_spans(text: str) -> list[tuple[int, int]]:
@@ -322,20 +376,29 @@ def redact_file(path: str, text: str) -> str:
     return _mask(text, _spans(text, local=False, code=path.endswith(".py")))
 
 
-def holds_remote_password(url: str) -> bool:
-    """`url` (a connection string or a libpq DSN) holds a secret for a server that is not
-    this machine: a real credential, never copied out of domain.toml."""
-    if not secret_spans(url):
+def holds_remote_password(text: str) -> bool:
+    """`text` (a connection string, a libpq DSN, a default holding either, nested defaults
+    and all) holds a secret that it sends to a server that is not this machine: a real
+    credential, never copied out of domain.toml. Each secret belongs to the URL it stands in
+    (remote_host), or else to the DSN the rest of the text is, whose `host=` and `hostaddr=`
+    say where it goes (none: the local socket)."""
+    secrets = _spans(text, local=True)
+    if not secrets:
         return False
-    try:
-        parts = urlsplit(url)
-        if parts.scheme and parts.netloc:
-            return not is_local_host(parts.hostname or "")
-    except ValueError:  # not a URL urllib can split: judged as a DSN below
-        pass
-    host = re.search(r"(?<![\w.-])host[ \t]*=[ \t]*'?([^\s',]+)", url)
-    # A DSN without host= reaches the local socket.
-    return host is not None and not is_local_host(host.group(1))
+    urls = list(_URL.finditer(text))
+    dsn_hosts = [
+        host
+        for m in _HOST_KEY.finditer(_URL.sub(" ", text))
+        for host in _named_hosts(m.group("quoted") or m.group("bare") or "")
+    ]
+    for start, end in secrets:
+        # A secret that spans a URL (a credential variable's whole default) is that URL's.
+        owners = [u for u in urls if u.start() < end and start < u.end()]
+        if owners and any(remote_host(u.group()) is not None for u in owners):
+            return True
+        if not owners and dsn_hosts and not _on_this_machine(dsn_hosts):
+            return True
+    return False
 
 
 def read_under_secret_keys(tree: Any, key: str = "") -> set[str]:

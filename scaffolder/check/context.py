@@ -17,7 +17,7 @@ from scaffolder.check.findings import ERROR
 from scaffolder.check.resolution import Resolved
 from scaffolder.errors import UsageError, yaml_error_text
 from scaffolder.inputs import read_text
-from scaffolder.project_files import read_answers
+from scaffolder.project_files import ANSWERS_FILE, read_answers
 from scaffolder.spec.environments import BASE, TEST
 from scaffolder.transaction.paths import link_out
 
@@ -137,8 +137,12 @@ class ProjectContext:
         """The answers record protean-init keeps; {} for a project it did not make, or one
         whose record does not parse (the edit commands report that, not check)."""
         if self._answers is None:
+            # A record reached through a link out of the project is one `untrusted-link`
+            # finding, as any file check reads (read_answers' refusal alone was swallowed).
+            path = self.root / ANSWERS_FILE
             try:
-                self._answers = read_answers(self.root)
+                trusted = not path.is_file() or self.trusted(path)
+                self._answers = read_answers(self.root) if trusted else {}
             except UsageError:
                 self._answers = {}
         return self._answers

@@ -20,7 +20,7 @@ from scaffolder.check.risks import database_overrides
 from scaffolder.check.source import Source
 from scaffolder.check.structure import classify_tables, structure_rules, unknown_environments
 from scaffolder.check.values import environment_rules
-from scaffolder.project_files import CONFIG_NAMES, ConfigFile
+from scaffolder.project_files import ANSWERS_FILE, CONFIG_NAMES, ConfigFile
 from scaffolder.provider_plugins import InstalledProviders, project_site_dirs
 from scaffolder.spec.environments import BASE
 from scaffolder.workspace import discover
@@ -170,9 +170,21 @@ def check_context(
         [display],
     )
     _ignored_configs(ctx, config)
+    _project_records(ctx)
     for rule in PROJECT_RULES:
         rule(ctx)
     return ContextCheck(Report(c.findings, run.checked, ctx.files), ctx)
+
+
+def _project_records(ctx: ProjectContext) -> None:
+    """The files that say what the project is, which the edits read whatever rules run: its
+    answers record and its pyproject.toml. Through a link out of the project (or into .git/),
+    each is one `untrusted-link` finding, as every file a rule reads is (ctx.trusted), not
+    only when a rule happens to read it."""
+    for name in (ANSWERS_FILE, "pyproject.toml"):
+        path = ctx.root / name
+        if path.is_file():
+            ctx.trusted(path)
 
 
 def _ignored_configs(ctx: ProjectContext, config: ConfigFile) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from urllib.parse import urlsplit
 
 from scaffolder.catalog import CONNECTION_KEYS, PROTEAN_DEFAULTS, PROVIDERS, Role
 from scaffolder.check.common import (
@@ -20,8 +19,7 @@ from scaffolder.check.findings import WARNING
 from scaffolder.check.resolution import Resolved
 from scaffolder.check.source import Path
 from scaffolder.config_tree import deliberately_in_memory, overlay_names, provider_of
-from scaffolder.connection_target import is_local_host
-from scaffolder.redact import looks_secret
+from scaffolder.redact import looks_secret, remote_host
 from scaffolder.spec.environments import BASE, MEMORY
 from scaffolder.spec.slots import Slot
 from scaffolder.variable_reference import references_in, without_references
@@ -31,8 +29,10 @@ LOCAL_ENVS = frozenset(
     {"test", "tests", "testing", "memory", "dev", "development", "local", "ci", "e2e"}
 )
 
+# The password runs to the last '@' before the host, as urllib and scaffolder.redact split a
+# netloc: a password holding an unescaped '@' is no part of the host a message names.
 _URL_WITH_PASSWORD = re.compile(
-    r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*)://(?P<user>[^\s:/@\"'{}]*):(?P<password>[^\s/@\"'{}]+)"
+    r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*)://(?P<user>[^\s:/@\"'{}]*):(?P<password>[^\s/\"'{}]+)"
     r"@(?P<host>\[[^\]\s]*\]|[^\s:/?#\"'{},]*)"
 )
 
@@ -104,8 +104,10 @@ def passwords(c: Collector, resolved: Resolved) -> None:
             if not ref.default:
                 continue
             for match in _URL_WITH_PASSWORD.finditer(ref.default):
-                host = match.group("host")
-                if not is_local_host(host):
+                # Where the password goes: every host the URL names (a host list, a libpq
+                # query's host=), as the derived files judge it (redact.remote_host).
+                host = remote_host(ref.default, match.start())
+                if host is not None:
                     c.add(
                         WARNING,
                         "password-in-uri",
@@ -201,10 +203,7 @@ def _connects_locally(tree: object, table: Path) -> bool:
             continue
         refs = list(references_in(url))
         url = refs[0].default or "" if refs else url
-        try:
-            return is_local_host(urlsplit(url).hostname or "")
-        except ValueError:
-            return False
+        return remote_host(url) is None
     return False
 
 

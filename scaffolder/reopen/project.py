@@ -302,8 +302,13 @@ def pending_changes(
     changes = changes_for(project.root, files)
 
     # The record follows the files it records: on its own (a project made before it was kept,
-    # its files as generated) it waits for a change to a file.
-    return changes if any(not is_record(c.relative) for c in changes) else []
+    # its files as generated) it waits for a change to a file. So does the answers record of
+    # a project that has none (`protean new`'s): a no-op edit there writes nothing (a choice
+    # only the record holds, `set installer=uv`, is a change).
+    kept = [c for c in changes if not is_record(c.relative)]
+    if not answers_path.is_file() and identity == project.identity:
+        kept = [c for c in kept if c.relative != ANSWERS_FILE]
+    return changes if kept else []
 
 
 def recorded_workspace(project: Project) -> Layout | None:

@@ -35,12 +35,15 @@ from scaffolder.generated_record import (
     record_files,
     recordable,
     recorded_paths,
+    refuse_linked_record,
     through_link,
 )
 from scaffolder.project_files import ANSWERS_FILE, refuse_outside
 from scaffolder.redact import redact_text, restore
 from scaffolder.reopen.project import Project
 from scaffolder.reopen.workspace_edit import is_recorded, is_workspace_record, read_layout
+from scaffolder.spec.names import validate_variable_name
+from scaffolder.spec.slots import Slot
 from scaffolder.template_source import (
     recorded_version,
     running_root,
@@ -52,6 +55,7 @@ from scaffolder.template_source import (
 
 if TYPE_CHECKING:
     from scaffolder.reopen.workspace_generated import Generated
+    from scaffolder.spec.project import ProjectSpec
 
 # The first version that keeps the record of what it generated.
 RECORD_SINCE = "0.2.0"
@@ -144,6 +148,7 @@ def plan_upgrade(project: Project) -> Upgrade:
 
     if is_workspace_record(project.answers):
         return plan_workspace_upgrade(project.root)
+    refuse_linked_record(project.root)  # not "missing": the link is named
     old_version, new_version = _versions(project.root, project.answers)
     theirs = _generated_now(project)
     base, said = _generated_then(project, old_version, theirs)
@@ -177,6 +182,7 @@ def plan_workspace_upgrade(root: Path) -> Upgrade:
             f"{root}: its {ANSWERS_FILE} lists contexts, but its config is in the root: not a "
             "workspace protean-init made; nothing written"
         )
+    refuse_linked_record(root)
     if not has_record(root):
         raise UsageError(
             f"{root / RECORD_DIR} is missing: the record of what protean-init {old_version} "
@@ -277,14 +283,15 @@ def _generated_now(project: Project) -> dict[str, bytes]:
     """What the running version generates for the project as it is now: the project's files
     from the choices its answers record (as `new --answers` of it would), the derived files
     from domain.toml itself (as `derive` would)."""
-    # deferred: scaffolder.answers ~3 ms, scaffolder.render ~27 ms (CPU, measured): `edit --ui none`
-    # imports this module without them
-    from scaffolder.answers import build_spec
+    # deferred: scaffolder.render ~27 ms (CPU, measured): `edit --ui none` imports this module
+    # without it
     from scaffolder.render import DERIVED_FILES, render_derived, render_project
 
-    spec = build_spec(None, answers=project.answers)
+    spec, names = _recorded_spec(project.answers)
     files = {
-        path: content for path, content in render_project(spec).items() if path not in DERIVED_FILES
+        path: _named(content, names)
+        for path, content in render_project(spec).items()
+        if path not in DERIVED_FILES
     }
     files.update(render_derived(project.tree, project.identity))
     return recordable(files, project.config_relative)
@@ -323,18 +330,83 @@ def _generated_then(
     return {**files, **recorded}, line
 
 
+# What the spec names a recorded variable no choice can give while the project's files render,
+# each then named as the record has it (`_recorded_spec`). A name no template writes.
+_STAND_IN = "UPGRADE_STAND_IN_{}_"
+
+
+def _recorded_spec(answers: Mapping[str, Any]) -> tuple[ProjectSpec, dict[bytes, bytes]]:
+    """The answers record's choices as a spec (as `new --answers` of it reads them), and the
+    names to put back into what it renders. The record holds a slot's connection as
+    domain.toml has it, which no choice may give: a variable named as Protean reads any name
+    (`${ DB-PASS |x}`: spaces, '-'), named in the spec by a stand-in (_STAND_IN) that the
+    rendered files then name as the record does, as derive names it in .env.example; a local
+    URL the record masks (a credential variable's whole default), left to the slot's own
+    default: only domain.toml holds it, and upgrade never renders domain.toml."""
+    # deferred: scaffolder.answers ~3 ms (CPU, measured): `edit --ui none` imports this module
+    # without it
+    from scaffolder.answers import build_spec
+
+    spec = answers.get("spec")
+    if not isinstance(spec, Mapping):
+        return build_spec(None, answers=answers), {}
+    kept, names = dict(spec), {}
+    variables = spec.get("variables")
+    if isinstance(variables, Mapping):
+        kept["variables"] = dict(variables)
+        for key, name in variables.items():
+            if not _a_choice("variables", key, name):
+                stand_in = _STAND_IN.format(len(names))
+                kept["variables"][key] = stand_in
+                names[stand_in.encode()] = str(name).encode()
+    local_urls = spec.get("local_urls")
+    if isinstance(local_urls, Mapping):
+        kept["local_urls"] = {
+            k: url for k, url in local_urls.items() if _a_choice("local_urls", k, url)
+        }
+    return build_spec(None, answers={**answers, "spec": kept}), names
+
+
+def _named(content: bytes, names: Mapping[bytes, bytes]) -> bytes:
+    for stand_in, name in names.items():
+        content = content.replace(stand_in, name)
+    return content
+
+
+def _a_choice(group: str, key: Any, value: Any) -> bool:
+    """Whether the record's `group.key: value` is one a choice can give (a malformed one is
+    kept, for build_spec to name)."""
+    # deferred: scaffolder.spec.validation ~8 ms (CPU, measured, with what it imports): `edit
+    # --ui none` imports this module without it
+    from scaffolder.spec.validation import validate_local_url
+
+    try:
+        slot = Slot.parse(str(key))
+    except UsageError:
+        return True
+    if not isinstance(value, str):
+        return True
+    try:
+        if group == "variables":
+            validate_variable_name(value, slot)
+        else:
+            validate_local_url(slot, value)
+    except UsageError:
+        return False
+    return True
+
+
 def _rendered_by(project: Project, templates: Path) -> dict[str, bytes]:
     """The project as the templates in `templates` render it: its files from the recorded
     choices, its derived files from the recorded domain.toml snapshot (passwords put back
     from the config, as derive does)."""
-    # deferred: scaffolder.answers ~3 ms, scaffolder.render ~27 ms (CPU, measured): `edit --ui none`
-    # imports this module without them
-    from scaffolder.answers import build_spec
+    # deferred: scaffolder.render ~27 ms (CPU, measured): `edit --ui none` imports this module
+    # without it
     from scaffolder.render import DERIVED_FILES, render_derived, render_project
 
-    spec = build_spec(None, answers=project.answers)
+    spec, names = _recorded_spec(project.answers)
     files = {
-        path: content
+        path: _named(content, names)
         for path, content in render_project(spec, templates).items()
         if path not in DERIVED_FILES
     }

@@ -28,6 +28,8 @@ FILES = [
     "deploy/kubernetes/base/deployment.yaml",
     "README.md",
     "pyproject.toml",
+    # The answers record: read_answers refused it, and check swallowed the refusal.
+    ".copier-answers.protean-init.yml",
 ]
 
 
@@ -154,3 +156,15 @@ def test_the_gate_refuses_a_named_pipe_as_it_refuses_a_link(project: Path) -> No
     assert [(f.file, f.message.split(";")[0]) for f in refused] == [
         ("notes.txt", "notes.txt is not a regular file (a named pipe or a device)")
     ]
+
+
+def test_a_protean_new_projects_pyproject_linked_out_is_one_finding(tmp_path: Path) -> None:
+    """`protean new`'s layout (config under src/acme/): no rule read pyproject.toml there, so
+    a planted link went unreported where a Dockerfile's was (the attack round of the twelfth
+    stop); the files that say what the project is are reported whichever rules run."""
+    from tests.reopen.test_adopt import protean_new
+
+    root = protean_new(tmp_path, "acme")
+    target = outside(tmp_path, "pyproject.toml")
+    plant(root, "pyproject.toml", target)
+    assert_one_refusal(root, "pyproject.toml", str(target))

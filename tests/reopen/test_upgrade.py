@@ -531,7 +531,7 @@ def test_a_planted_record_never_deletes_a_file_of_the_users(generated, cli, run_
     assert not (root / REMOVED).exists()  # the template's own removal still happens
 
 
-def test_a_record_reached_through_a_symlink_is_no_record(generated, cli, run_next, tmp_path):
+def test_a_linked_record_is_refused_naming_the_link(generated, cli, run_next, tmp_path):
     root = generated()
     outside = tmp_path / "outside"
     shutil.copytree(root / RECORD_DIR, outside)
@@ -540,7 +540,9 @@ def test_a_record_reached_through_a_symlink_is_no_record(generated, cli, run_nex
     run_next()
     before = snapshot(root)
     result = cli("upgrade --project", root)
-    assert result.code == 2 and "generated is missing" in result.err
+    # Named as the link it is, not taken for a record that is missing (the twelfth stop).
+    assert result.code == 2 and f"{root / RECORD_DIR} is a symlink" in result.err, result.err
+    assert len(result.err.strip().splitlines()) == 1
     assert snapshot(root) == before
 
 
@@ -582,3 +584,40 @@ def test_the_summary_offers_the_upgrade_to_an_older_project(tmp_path: Path, cli,
     assert f"Made by protean-init 0.1.0: protean-init upgrade takes {__version__}" in old.out
     current = cli("edit --ui none --project", generated())
     assert current.code == 0 and "protean-init upgrade" not in current.out
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        # Protean reads any name between `${` and `|` (scaffolder.variable_reference).
+        "${ DB-PASS |secret}",
+        # A credential variable's default: the record masks it whole.
+        "${DB_PASSWORD|postgresql://u:pw@localhost/x}",
+        "${ R-URL |postgresql://postgres:postgres@localhost:5432/shop}",
+    ],
+)
+@pytest.mark.parametrize("next_release", [False, True])
+def test_upgrade_reads_the_record_an_edit_wrote(
+    generated, cli, run_next, uri: str, next_release: bool
+) -> None:
+    """The record's connections are domain.toml's as Protean reads it (a name with spaces and
+    '-', a default masked whole): upgrade reads them as derive does, where it refused its own
+    record ('invalid variable name', 'has a masked password'; the attack round of the twelfth
+    stop)."""
+    root = generated()
+    config = root / "domain.toml"
+    config.write_text(
+        f'{config.read_text()}\n[databases.r10]\nprovider = "postgresql"\ndatabase_uri = "{uri}"\n'
+    )
+    assert cli("derive --force --project", root).code == 0
+    if next_release:
+        run_next()
+    dry = cli("upgrade --dry-run --project", root)
+    assert dry.code == 0, dry.err
+    assert cli("upgrade --project", root).code == 0
+    # The derived files read the variable as derive does; the README names it as they do.
+    name = uri[2:].split("|")[0]
+    assert f"# {name}=" in (root / ".env.example").read_text()
+    assert f"`{name}`" in (root / "README.md").read_text()
+    assert not [p for p in root.rglob("*") if p.is_file() and b"STAND_IN" in p.read_bytes()]
+    assert cli("derive --dry-run --project", root).code == 0

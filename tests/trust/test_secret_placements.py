@@ -20,7 +20,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from scaffolder.redact import looks_secret, redact_text, redact_tree
+from scaffolder.redact import holds_remote_password, looks_secret, redact_text, redact_tree
+from scaffolder.variable_reference import references_in
 
 # The default of the generated base's database URL: the placements replace it.
 LOCAL_DEFAULT = "postgresql://postgres:postgres@localhost:5432/shop"
@@ -75,12 +76,17 @@ def _in_table(table: str, key: str, value: str) -> Callable[[Path, str], None]:
     return place
 
 
+def _add_slot_table(root: Path, uri: str) -> None:
+    """A database of its own, r17, whose URL is `uri`."""
+    table = f'[databases.r17]\nprovider = "postgresql"\ndatabase_uri = "{uri}"'
+    _edit(root, "domain.toml", lambda t: f"{t}\n{table}\n")
+
+
 def _in_slot_table(uri: str) -> Callable[[Path, str], None]:
     """A database of its own whose URL is `uri` (the secret at {s})."""
 
     def place(root: Path, secret: str) -> None:
-        table = f'[databases.r17]\nprovider = "postgresql"\ndatabase_uri = "{uri.format(s=secret)}"'
-        _edit(root, "domain.toml", lambda t: f"{t}\n{table}\n")
+        _add_slot_table(root, uri.format(s=secret))
 
     return place
 
@@ -119,6 +125,23 @@ PLACEMENTS: dict[str, Callable[[Path, str], None]] = {
     "slot local url, credential variable": _in_slot_table(
         "${{DB_PASSWORD|postgresql://u:{s}@localhost/x}}"
     ),
+    # Text that sends the password off this machine however the URL is spelled (the attack
+    # round of the twelfth stop): a default inside a default, a libpq query `host=` or
+    # `hostaddr=` over a local netloc, a host list with a remote host after a local one.
+    "nested default url": _in_slot_table(
+        "${{R17_URL|${{OTHER|postgresql://u:{s}@db.example.com/x}}}}"
+    ),
+    "query host default": _in_slot_table(
+        "${{R17_URL|postgresql://u:{s}@localhost:5432/x?host=db.example.com}}"
+    ),
+    "query host url": _in_slot_table("postgresql://u:{s}@localhost:5432/x?host=db.example.com"),
+    "query hostaddr default": _in_slot_table(
+        "${{R17_URL|postgresql://u:{s}@localhost/x?sslmode=require&hostaddr=192.0.2.7}}"
+    ),
+    "multi-host default": _in_slot_table(
+        "${{R17_URL|postgresql://u:{s}@localhost,db.example.com/x}}"
+    ),
+    "multi-host url": _in_slot_table("postgresql://u:{s}@localhost,db.example.com/x"),
     "literal production url": _in_table(
         "production.custom", "upstream", '"https://svc:{s}@api.example.com/v1"'
     ),
@@ -312,3 +335,149 @@ def test_a_conflict_on_env_example_shows_no_credential_line(
 def test_placeholders_of_help_and_examples_stay(text: str) -> None:
     """Found by the generation tests: the usage error's `KEY=VALUE` was printed `KEY=***`."""
     assert redact_text(text) == text
+
+
+# --- where a URL's password goes: host lists, libpq's query hosts, defaults in defaults -------
+
+# Hosts that are this machine (connection_target.is_local_host, or a Unix socket's directory)
+# and hosts that are not, as a URL's netloc may spell them.
+_LOCAL_HOSTS = ["localhost", "LOCALHOST", "localhost.", "127.0.0.1", "127.8.9.1", "[::1]",
+                "0.0.0.0", "[::ffff:127.0.0.1]", "%2Fvar%2Frun%2Fpostgresql"]  # fmt: skip
+_REMOTE_HOSTS = ["db.example.com", "DB.Example.COM", "10.0.0.5", "192.0.2.7", "[2001:db8::1]",
+                 "127.example.com", "localhost.example.com", "db%2Eexample.com"]  # fmt: skip
+_HOST = st.one_of(
+    st.tuples(st.sampled_from(_LOCAL_HOSTS), st.just(True)),
+    st.tuples(st.sampled_from(_REMOTE_HOSTS), st.just(False)),
+).flatmap(lambda h: st.sampled_from(["", ":5432", ":6543"]).map(lambda p: (h[0] + p, h[1])))
+# A query's host list, as libpq reads one: a socket directory written plainly too.
+_QUERY_HOST = st.one_of(_HOST, st.just(("/var/run/postgresql", True)))
+_HOST_LIST = st.lists(_HOST, min_size=1, max_size=3)
+
+
+@st.composite
+def _connection_texts(draw: st.DrawFn) -> tuple[str, str, bool]:
+    """(a value as domain.toml may hold it, its password's piece, whether any host the text
+    names is not this machine): a host list, `host=`/`hostaddr=` query parameters in any
+    order and spelling, the URL inside 0-3 defaults."""
+    password, pieces = draw(SECRETS)
+    hosts = draw(_HOST_LIST)
+    query: list[str] = []
+    named = list(hosts)
+    for _ in range(draw(st.integers(0, 2))):
+        key = draw(st.sampled_from(["host", "hostaddr", "HOST", "host ", " host", "sslmode"]))
+        if key == "sslmode":
+            query.append("sslmode=require")
+            continue
+        listed = draw(st.lists(_QUERY_HOST, min_size=1, max_size=2))
+        named += listed
+        joiner = draw(st.sampled_from([",", "%2C"]))
+        query.append(f"{key}={joiner.join(h for h, _ in listed)}")
+    url = f"postgresql://u:{password}@{','.join(h for h, _ in hosts)}/x"
+    if query:
+        url += "?" + "&".join(query)
+    depth = draw(st.integers(0, 3))
+    text = "".join(f"${{V{i}|" for i in range(depth)) + url + "}" * depth
+    return text, pieces[-1], not all(local for _, local in named)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(case=_connection_texts())
+def test_a_password_reaching_any_remote_host_is_judged_remote(case: tuple[str, str, bool]) -> None:
+    """The one judgement (redact.remote_host): a password is a local server's only when every
+    host its URL names is this machine; then it is shown as before, otherwise masked, and the
+    default holding it (as Protean reads it, `${A|${B|url}` nested or not) is never copied."""
+    text, piece, remote = case
+    refs = list(references_in(text))
+    default = refs[0].default or "" if refs else text
+    assert holds_remote_password(default) is remote, (text, default)
+    shown = redact_text(text)
+    if remote:
+        assert piece not in shown, (text, shown)
+    else:
+        assert shown == text
+
+
+@pytest.fixture(scope="module")
+def made_default(cli, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The brief's project: `new shop --defaults`."""
+    root = tmp_path_factory.mktemp("defaults") / "shop"
+    ran = cli(["new", root, "--defaults"])
+    assert ran.code == 0, ran.printed
+    return root
+
+
+@settings(
+    max_examples=100,
+    deadline=None,
+    phases=(Phase.explicit, Phase.reuse, Phase.generate),
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(case=_connection_texts(), as_default=st.booleans())
+def test_a_remote_password_reaches_no_derived_file_record_or_output(
+    cli,
+    made_default: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    case: tuple[str, str, bool],
+    as_default: bool,
+) -> None:
+    """The commands, over the same texts as a database's URL or its variable's default: a
+    password that reaches a remote host is in no file but domain.toml (CI, .env.example, the
+    answers record, the record of what was generated) and in nothing printed; a local one is
+    where it was before, in CI and .env.example when it is the default."""
+    text, piece, remote = case
+    root = tmp_path_factory.mktemp("hosts") / "shop"
+    shutil.copytree(made_default, root)
+    _add_slot_table(root, f"${{R17_URL|{text}}}" if as_default else text)
+    assert text in (root / "domain.toml").read_text()
+    printed = []
+    for argv in (
+        ["derive", "--force"],
+        ["check", "--format", "json"],
+        ["set", "test.debug=false"],
+        ["derive", "--dry-run"],
+    ):
+        ran = cli([*argv, "--project", root])
+        assert ran.code in (0, 1), (argv, ran.printed)
+        printed.append(ran.printed)
+    holding = {
+        path.relative_to(root).as_posix()
+        for path in root.rglob("*")
+        if path.is_file() and piece in path.read_text(errors="replace")
+    }
+    if remote:
+        assert holding == {"domain.toml"}, text
+        assert not any(piece in out for out in printed), text
+        # check warns of it, as of any password for a server that is not local.
+        assert "password-in-uri" in printed[1], (text, printed[1])
+    elif as_default:
+        assert {".github/workflows/ci.yml", ".env.example"} <= holding, (text, holding)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    secret=SECRETS,
+    keys=st.lists(
+        st.tuples(
+            st.sampled_from(["host", "hostaddr"]), st.lists(_QUERY_HOST, min_size=1, max_size=3)
+        ),
+        max_size=2,
+    ),
+    quoted=st.booleans(),
+    depth=st.integers(0, 2),
+)
+def test_a_dsns_password_is_judged_by_every_host_it_names(
+    secret: tuple, keys: list, quoted: bool, depth: int
+) -> None:
+    """libpq's key=value form: `host=` and `hostaddr=` lists (a socket directory local), none
+    at all the local socket; its `password=` is masked wherever it goes, and copied out of
+    domain.toml only when every host is this machine."""
+    text, pieces = secret
+    parts = []
+    for key, listed in keys:
+        value = ",".join(h for h, _ in listed)
+        parts.append(f"{key}='{value}'" if quoted else f"{key}={value}")
+    dsn = " ".join([*parts, "dbname=shop", f"password={text}"])
+    remote = not all(local for _, listed in keys for _, local in listed)
+    default = "".join(f"${{V{i}|" for i in range(depth)) + dsn
+    assert holds_remote_password(default) is remote, default
+    assert not _leaks(redact_text(dsn), pieces)
