@@ -12,13 +12,22 @@ from typing import Any
 
 import pytest
 from textual.app import App, ComposeResult
+from textual.color import Color
 from textual.containers import Horizontal
 from textual.css.stylesheet import Stylesheet
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, RadioButton, Static
 
-from scaffolder.ui.common.widgets import CompactInput, Hint, NavButton, toggle_classes
+from scaffolder.ui.common.widgets import (
+    CompactInput,
+    Hint,
+    NavButton,
+    RowCheckbox,
+    RowRadioButton,
+    RowRadioSet,
+    toggle_classes,
+)
 from scaffolder.ui.wizard.screens.project import ProjectScreen
 
 from .helpers import step_ready
@@ -108,6 +117,47 @@ async def test_the_first_steps_widgets_have_the_classes_textual_gives_them() -> 
         assert len(pairs) == 8
         for usual, ours in pairs:
             assert usual.classes == ours.classes, (usual, ours)
+
+
+async def test_a_rows_radio_set_moves_its_highlight_as_radioset_does(make_app) -> None:
+    """RowRadioSet and RowRadioButton leave RadioSet's and ToggleButton's rules out, and
+    RadioSet finds its buttons by their CSS type: moving the highlight takes it off the button
+    it was on (one button is highlighted, the one Enter presses)."""
+    async with make_app().run_test(size=(80, 24)) as pilot:
+        screen = await step_ready(pilot, ProjectScreen)
+        ci = screen.query_one("#ci", RowRadioSet)
+        ci.focus()
+        await pilot.press("right")
+        await pilot.pause()
+        highlighted = [b.id for b in ci.query(RowRadioButton) if b.has_class("-selected")]
+        assert highlighted == ["ci-gitlab"]
+        await pilot.press("right", "enter")
+        await pilot.pause()
+        assert pilot.app.draft.ci == "none"
+        highlighted = [b.id for b in ci.query(RowRadioButton) if b.has_class("-selected")]
+        assert highlighted == ["ci-none"]
+
+
+@pytest.mark.parametrize("selector", ["#ci-gitlab", "#compose"])
+async def test_a_rows_toggle_is_lit_under_the_mouse_as_a_toggle_button_is(
+    make_app, selector: str
+) -> None:
+    """A row's radio button or checkbox under the mouse has its label lit, as ToggleButton's
+    own rules do (Textual restyles a widget on hover only when a rule of its own names
+    :hover); it goes dark again as the mouse leaves."""
+    async with make_app().run_test(size=(80, 24)) as pilot:
+        screen = await step_ready(pilot, ProjectScreen)
+        toggle = screen.query_one(selector)
+        assert isinstance(toggle, (RowRadioButton, RowCheckbox))
+        dark = toggle.get_component_styles("toggle--label").background
+        await pilot.hover(selector)
+        await pilot.pause()
+        lit = toggle.get_component_styles("toggle--label").background
+        assert lit != dark
+        assert lit == Color.parse(pilot.app.get_css_variables()["block-hover-background"])
+        await pilot.hover("#project-name")
+        await pilot.pause()
+        assert toggle.get_component_styles("toggle--label").background == dark
 
 
 async def test_no_garbage_collection_runs_until_the_first_step_is_drawn(make_app) -> None:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Input, RadioButton, RadioSet, Static
+from textual.widgets import Input, RadioSet, Static
 
 from scaffolder.spec.choices import DEPLOY_CHOICES
 from scaffolder.spec.environments import PRODUCTION
 from scaffolder.spec.settings import SUBSCRIPTION_TYPES
-from scaffolder.ui.common.widgets import Hint, field
+from scaffolder.ui.common.widgets import Hint, RowRadioButton, RowRadioSet, field
 from scaffolder.ui.wizard.screens.base import StepScreen
 from scaffolder.ui.wizard.steps import DEPLOY
 
@@ -49,9 +49,11 @@ class DeployScreen(StepScreen):
         )
         yield from field(
             "Deploy",
-            RadioSet(
+            RowRadioSet(
                 *(
-                    RadioButton(DEPLOY_LABELS[key], value=key == draft.deploy, id=f"deploy-{key}")
+                    RowRadioButton(
+                        DEPLOY_LABELS[key], value=key == draft.deploy, id=f"deploy-{key}"
+                    )
                     for key in DEPLOY_CHOICES
                 ),
                 id="deploy",
@@ -60,9 +62,9 @@ class DeployScreen(StepScreen):
         )
         yield from field(
             "Subscriptions",
-            RadioSet(
+            RowRadioSet(
                 *(
-                    RadioButton(kind, value=kind == draft.subscription_type(), id=f"sub-{kind}")
+                    RowRadioButton(kind, value=kind == draft.subscription_type(), id=f"sub-{kind}")
                     for kind in SUBSCRIPTION_TYPES
                 ),
                 id="subscriptions",

@@ -6,11 +6,19 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Static
+from textual.widgets import Checkbox, Input, RadioSet, Static
 
 from scaffolder.catalog import PROVIDERS
 from scaffolder.spec.names import package_name_for
-from scaffolder.ui.common.widgets import CompactInput, Hint, field, toggle_classes
+from scaffolder.ui.common.widgets import (
+    CompactInput,
+    Hint,
+    RowCheckbox,
+    RowRadioButton,
+    RowRadioSet,
+    field,
+    toggle_classes,
+)
 from scaffolder.ui.wizard.screens.base import StepScreen
 
 CI_LABELS = {"github": "GitHub Actions", "gitlab": "GitLab CI", "none": "none"}
@@ -80,9 +88,9 @@ class ProjectScreen(StepScreen):
         )
         yield from field(
             "CI",
-            RadioSet(
+            RowRadioSet(
                 *(
-                    RadioButton(
+                    RowRadioButton(
                         label,
                         value=key == draft.ci,
                         id=f"ci-{key}",
@@ -99,9 +107,9 @@ class ProjectScreen(StepScreen):
         # to spare for one more.
         yield Horizontal(
             Static("Installer", classes="field-label"),
-            RadioSet(
+            RowRadioSet(
                 *(
-                    RadioButton(
+                    RowRadioButton(
                         name,
                         value=name == draft.installer,
                         id=f"installer-{name}",
@@ -116,7 +124,7 @@ class ProjectScreen(StepScreen):
         )
         yield from field(
             "Compose",
-            Checkbox(
+            RowCheckbox(
                 "docker-compose.yml for local services",
                 draft.compose,
                 id="compose",
