@@ -13,14 +13,14 @@ from typing import Any
 import pytest
 from textual.app import App, ComposeResult
 from textual.color import Color
-from textual.containers import Horizontal
 from textual.css.stylesheet import Stylesheet
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Input, RadioButton, Static
+from textual.widgets import Button, Checkbox, Input, RadioButton
 
 from scaffolder.ui.common.widgets import (
     CompactInput,
+    FieldRow,
     Hint,
     NavButton,
     RowCheckbox,
@@ -51,14 +51,16 @@ async def test_the_first_steps_nodes_are_styled_once_as_it_is_shown(
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await step_ready(pilot, ProjectScreen)
         await pilot.pause()
-        rows = list(screen.query(Horizontal)) + list(screen.query(Hint))
-        labels = [w for w in screen.query(Static) if w.has_class("field-label")]
-        assert len(rows) >= 10 and len(labels) >= 5
+        # The six rows, each drawing its label (and five the hint under their fields), the
+        # installer's hint beside its buttons, the contexts' label beside the package.
+        rows = list(screen.query(FieldRow))
+        beside = list(screen.query(Hint)) + list(screen.query(".field-label"))
+        assert len(rows) == 6 and len(beside) == 2
         # Textual's restyle of the whole screen on its first show would style every node
         # twice. A node whose pseudo-classes change as the step settles (focus landing in
         # it, under a loaded machine's message order) is restyled once more by right: at
         # most a few of them, never all.
-        counts = [applied[id(w)] for w in [screen, *rows, *labels]]
+        counts = [applied[id(w)] for w in [screen, *rows, *beside]]
         assert min(counts) == 1 and max(counts) <= 2, counts
         assert counts.count(2) <= len(counts) // 4, counts
         # A later show restyles: the theme may have changed in between.
