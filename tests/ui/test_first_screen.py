@@ -140,6 +140,19 @@ async def test_a_rows_radio_set_moves_its_highlight_as_radioset_does(make_app) -
         assert highlighted == ["ci-none"]
 
 
+async def test_the_first_step_parses_no_stock_toggle_stylesheet(make_app) -> None:
+    """Step 1's radio sets and checkbox bring their own few rules: RadioSet's and
+    ToggleButton's stylesheets (every border, compact and ANSI variant) are not parsed
+    before the step is used."""
+    async with make_app().run_test(size=(80, 24)) as pilot:
+        await step_ready(pilot, ProjectScreen)
+        await pilot.pause()
+        sources = {name for _path, name in pilot.app.stylesheet.source}
+        assert "RowRadioSet.DEFAULT_CSS" in sources
+        assert "RadioSet.DEFAULT_CSS" not in sources, sorted(sources)
+        assert "ToggleButton.DEFAULT_CSS" not in sources, sorted(sources)
+
+
 @pytest.mark.parametrize("selector", ["#ci-gitlab", "#compose"])
 async def test_a_rows_toggle_is_lit_under_the_mouse_as_a_toggle_button_is(
     make_app, selector: str
