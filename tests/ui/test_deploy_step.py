@@ -15,6 +15,7 @@ from textual.widgets import Input, RadioButton, Static
 from scaffolder.answers import build_spec
 from scaffolder.render import render_project
 from scaffolder.spec.defaults import default_spec
+from scaffolder.ui.common.widgets import FieldRow
 from scaffolder.ui.wizard.app import DEPLOY, WizardApp
 from scaffolder.ui.wizard.screens.connections import ConnectionsScreen
 from scaffolder.ui.wizard.screens.deploy import SCALE_NOTE, DeployScreen
@@ -138,7 +139,7 @@ async def test_workers_above_one_with_event_store_stop_next_on_the_field(make_ap
         # the step says what check will (stream-commands).
         await choose(pilot, "subscriptions", "sub-stream")
         assert not field.has_class("-invalid")
-        hint = screen.query_one("#subscriptions-hint", Static)
+        hint = screen.query_one("#subscriptions-row", FieldRow)
         assert hint.has_class("-warning")
         assert "never get async commands" in str(hint.render())
         await pilot.press("ctrl+n")

@@ -12,13 +12,22 @@ from typing import Any
 
 import pytest
 from textual.app import App, ComposeResult
-from textual.containers import Horizontal
+from textual.color import Color
 from textual.css.stylesheet import Stylesheet
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Input, RadioButton, Static
+from textual.widgets import Button, Checkbox, Input, RadioButton
 
-from scaffolder.ui.common.widgets import CompactInput, Hint, NavButton, toggle_classes
+from scaffolder.ui.common.widgets import (
+    CompactInput,
+    FieldRow,
+    Hint,
+    NavButton,
+    RowCheckbox,
+    RowRadioButton,
+    RowRadioSet,
+    toggle_classes,
+)
 from scaffolder.ui.wizard.screens.project import ProjectScreen
 
 from .helpers import step_ready
@@ -42,14 +51,16 @@ async def test_the_first_steps_nodes_are_styled_once_as_it_is_shown(
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await step_ready(pilot, ProjectScreen)
         await pilot.pause()
-        rows = list(screen.query(Horizontal)) + list(screen.query(Hint))
-        labels = [w for w in screen.query(Static) if w.has_class("field-label")]
-        assert len(rows) >= 10 and len(labels) >= 5
+        # The six rows, each drawing its label (and five the hint under their fields), the
+        # installer's hint beside its buttons, the contexts' label beside the package.
+        rows = list(screen.query(FieldRow))
+        beside = list(screen.query(Hint)) + list(screen.query(".field-label"))
+        assert len(rows) == 6 and len(beside) == 2
         # Textual's restyle of the whole screen on its first show would style every node
         # twice. A node whose pseudo-classes change as the step settles (focus landing in
         # it, under a loaded machine's message order) is restyled once more by right: at
         # most a few of them, never all.
-        counts = [applied[id(w)] for w in [screen, *rows, *labels]]
+        counts = [applied[id(w)] for w in [screen, *rows, *beside]]
         assert min(counts) == 1 and max(counts) <= 2, counts
         assert counts.count(2) <= len(counts) // 4, counts
         # A later show restyles: the theme may have changed in between.
@@ -108,6 +119,60 @@ async def test_the_first_steps_widgets_have_the_classes_textual_gives_them() -> 
         assert len(pairs) == 8
         for usual, ours in pairs:
             assert usual.classes == ours.classes, (usual, ours)
+
+
+async def test_a_rows_radio_set_moves_its_highlight_as_radioset_does(make_app) -> None:
+    """RowRadioSet and RowRadioButton leave RadioSet's and ToggleButton's rules out, and
+    RadioSet finds its buttons by their CSS type: moving the highlight takes it off the button
+    it was on (one button is highlighted, the one Enter presses)."""
+    async with make_app().run_test(size=(80, 24)) as pilot:
+        screen = await step_ready(pilot, ProjectScreen)
+        ci = screen.query_one("#ci", RowRadioSet)
+        ci.focus()
+        await pilot.press("right")
+        await pilot.pause()
+        highlighted = [b.id for b in ci.query(RowRadioButton) if b.has_class("-selected")]
+        assert highlighted == ["ci-gitlab"]
+        await pilot.press("right", "enter")
+        await pilot.pause()
+        assert pilot.app.draft.ci == "none"
+        highlighted = [b.id for b in ci.query(RowRadioButton) if b.has_class("-selected")]
+        assert highlighted == ["ci-none"]
+
+
+async def test_the_first_step_parses_no_stock_toggle_stylesheet(make_app) -> None:
+    """Step 1's radio sets and checkbox bring their own few rules: RadioSet's and
+    ToggleButton's stylesheets (every border, compact and ANSI variant) are not parsed
+    before the step is used."""
+    async with make_app().run_test(size=(80, 24)) as pilot:
+        await step_ready(pilot, ProjectScreen)
+        await pilot.pause()
+        sources = {name for _path, name in pilot.app.stylesheet.source}
+        assert "RowRadioSet.DEFAULT_CSS" in sources
+        assert "RadioSet.DEFAULT_CSS" not in sources, sorted(sources)
+        assert "ToggleButton.DEFAULT_CSS" not in sources, sorted(sources)
+
+
+@pytest.mark.parametrize("selector", ["#ci-gitlab", "#compose"])
+async def test_a_rows_toggle_is_lit_under_the_mouse_as_a_toggle_button_is(
+    make_app, selector: str
+) -> None:
+    """A row's radio button or checkbox under the mouse has its label lit, as ToggleButton's
+    own rules do (Textual restyles a widget on hover only when a rule of its own names
+    :hover); it goes dark again as the mouse leaves."""
+    async with make_app().run_test(size=(80, 24)) as pilot:
+        screen = await step_ready(pilot, ProjectScreen)
+        toggle = screen.query_one(selector)
+        assert isinstance(toggle, (RowRadioButton, RowCheckbox))
+        dark = toggle.get_component_styles("toggle--label").background
+        await pilot.hover(selector)
+        await pilot.pause()
+        lit = toggle.get_component_styles("toggle--label").background
+        assert lit != dark
+        assert lit == Color.parse(pilot.app.get_css_variables()["block-hover-background"])
+        await pilot.hover("#project-name")
+        await pilot.pause()
+        assert toggle.get_component_styles("toggle--label").background == dark
 
 
 async def test_no_garbage_collection_runs_until_the_first_step_is_drawn(make_app) -> None:

@@ -14,7 +14,7 @@ from scaffolder.errors import ScaffolderError
 from scaffolder.spec.environments import INHERIT
 from scaffolder.spec.slots import Slot
 from scaffolder.ui.common.choices import ChoiceGrid, ChoiceModal, NameModal
-from scaffolder.ui.common.widgets import Hint
+from scaffolder.ui.common.widgets import FieldRow, Hint
 from scaffolder.ui.wizard.screens.connections import ConnectionsScreen
 from scaffolder.ui.wizard.screens.deploy import DeployScreen
 from scaffolder.ui.wizard.screens.done import DoneScreen
@@ -31,8 +31,11 @@ CACHE = Slot(Role.CACHE, "default")
 BASE, PRODUCTION, TEST, MEMORY = range(4)
 
 
-def hint(app, widget_id: str) -> Hint:
-    return app.screen.query_one(f"#{widget_id}", Hint)
+def hint(app, widget_id: str) -> FieldRow | Hint:
+    """What shows a field's hint: its row (the line under the field) or a Hint beside it."""
+    shown = app.screen.query_one(f"#{widget_id}")
+    assert isinstance(shown, FieldRow | Hint), shown
+    return shown
 
 
 async def rendered(pilot) -> ReviewScreen:
@@ -126,10 +129,10 @@ async def test_bad_names_show_errors_as_typed_and_block_next(make_app):
     app = make_app()
     async with app.run_test() as pilot:
         await type_into(pilot, "#project-name", "9lives")
-        assert hint(app, "project-name-hint").has_class("-error")
-        assert "invalid project name" in str(hint(app, "project-name-hint").render())
+        assert hint(app, "project-name-row").has_class("-error")
+        assert "invalid project name" in str(hint(app, "project-name-row").render())
         await type_into(pilot, "#package-name", "class")
-        assert "keyword" in str(hint(app, "package-name-hint").render())
+        assert "keyword" in str(hint(app, "package-name-row").render())
         # Next and the review key both stay here, on the first bad field.
         await pilot.press("ctrl+n")
         await pilot.pause()
@@ -139,7 +142,7 @@ async def test_bad_names_show_errors_as_typed_and_block_next(make_app):
         await pilot.pause()
         assert isinstance(app.screen, ProjectScreen)
         await type_into(pilot, "#project-name", "lives")
-        assert not hint(app, "project-name-hint").has_class("-error")
+        assert not hint(app, "project-name-row").has_class("-error")
         await type_into(pilot, "#package-name", "lives")
         await pilot.press("ctrl+n")
         await pilot.pause()
@@ -152,10 +155,10 @@ async def test_an_empty_folder_is_an_error_and_a_full_one_a_warning(make_app, tm
     app = make_app()
     async with app.run_test() as pilot:
         await type_into(pilot, "#target", "")
-        assert hint(app, "target-hint").has_class("-error")
+        assert hint(app, "target-row").has_class("-error")
         await type_into(pilot, "#target", str(tmp_path / "full"))
-        assert hint(app, "target-hint").has_class("-warning")
-        assert "not empty" in str(hint(app, "target-hint").render())
+        assert hint(app, "target-row").has_class("-warning")
+        assert "not empty" in str(hint(app, "target-row").render())
 
 
 async def test_enter_moves_through_the_fields_then_ci_and_compose(make_app):
@@ -176,7 +179,7 @@ async def test_enter_moves_through_the_fields_then_ci_and_compose(make_app):
         await pilot.press("tab", "tab", "space")
         assert app.screen.query_one("#compose", Checkbox).value is False
         assert app.draft.compose is False
-        assert "no compose file" in str(hint(app, "compose-hint").render())
+        assert "no compose file" in str(hint(app, "compose-row").render())
 
 
 async def test_the_installer_is_chosen_on_the_project_step_at_80x24(make_app):

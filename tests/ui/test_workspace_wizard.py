@@ -12,7 +12,7 @@ from scaffolder.catalog import Role
 from scaffolder.spec.environments import ENVIRONMENTS
 from scaffolder.spec.slots import Slot
 from scaffolder.ui.common.choices import ChoiceModal
-from scaffolder.ui.common.widgets import Hint
+from scaffolder.ui.common.widgets import FieldRow
 from scaffolder.ui.wizard.screens.connections import ConnectionsScreen
 from scaffolder.ui.wizard.screens.done import DoneScreen
 from scaffolder.ui.wizard.screens.project import ProjectScreen
@@ -72,7 +72,7 @@ async def choose_same_as(pilot, label: str) -> None:
 async def make_workspace(pilot, size_note: str = "") -> None:
     """Name two contexts, MySQL in ordering's production, catalogue the same as ordering."""
     await type_into(pilot, "#contexts", "ordering catalogue")
-    hint = pilot.app.screen.query_one("#package-name-hint", Hint)
+    hint = pilot.app.screen.query_one("#package-name-row", FieldRow)
     assert "a workspace of 2 contexts: src/ordering, src/catalogue" in shown_text(hint)
     await pilot.press("ctrl+n")
     screen = await step_ready(pilot, ProvidersScreen)
@@ -187,7 +187,7 @@ async def test_a_bad_context_name_is_named_and_blocks_next(make_app, text, messa
         await pilot.pause()
         assert isinstance(app.screen, ProjectScreen)
         assert app.screen.focused is app.screen.query_one("#contexts", Input)
-        assert message in shown_text(app.screen.query_one("#package-name-hint", Hint))
+        assert message in shown_text(app.screen.query_one("#package-name-row", FieldRow))
         assert message in shown_text(app.screen.query_one("#nav-status", Static))
 
 

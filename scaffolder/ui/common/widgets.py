@@ -7,18 +7,20 @@ first use (the wizard's first step has neither).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.style import Style
 from textual.widget import Widget
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Static
+from textual.widgets._toggle_button import ToggleButton
 from textual.widgets.button import ButtonVariant
 
 
@@ -250,18 +252,175 @@ class CompactInput(Input):
         super().__init__(value, compact=True, classes=classes, **kwargs)
 
 
+def _row_toggle_css(name: str) -> str:
+    """The rules ToggleButton's stylesheet gives a toggle in a form row (the row's rules taking
+    away its border, padding and background), for the row's toggle class `name`."""
+    return f"""
+    {name} {{
+        height: 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+        pointer: pointer;
+        & > .toggle--button {{ color: $panel-darken-2; background: $panel; }}
+        &.-on > .toggle--button {{ color: $text-success; }}
+        /* Nested as ToggleButton's: the rule on the toggle itself marks it as styled on
+           hover, which is what makes Textual restyle it as the mouse comes and goes. */
+        &:blur:hover {{
+            & > .toggle--label {{ background: $block-hover-background; }}
+        }}
+    }}
+    """
+
+
+# A form row's radio set and toggles are Textual's RadioSet, RadioButton and Checkbox in all but
+# their CSS: RadioSet's and ToggleButton's rules are about 3,300 characters (bordered, compact
+# and ANSI variants a row never shows), parsed and matched before the wizard's first step can be
+# used; a row needs a few of them. The picture is the same (tests/ui/__snapshots__). Not
+# inheriting them also keeps those rules, parsed once a dialog shows a stock toggle, off these.
+# Their component classes are named again: Textual looks them up in the classes whose CSS a
+# class inherits.
+
+
+class RowRadioSet(RadioSet, inherit_css=False):
+    """A RadioSet as a form row's field: its buttons side by side on one line, no border."""
+
+    DEFAULT_CSS = """
+    RowRadioSet {
+        layout: horizontal;
+        height: 1;
+        width: 1fr;
+        overflow-x: hidden;
+        overflow-y: auto;
+        pointer: pointer;
+        &:focus { background-tint: $foreground 5%; }
+        &:blur > RowRadioButton.-selected {
+            & > .toggle--label { background: $block-cursor-blurred-background; }
+        }
+        &:focus > RowRadioButton.-selected {
+            & > .toggle--label {
+                background: $block-cursor-background;
+                color: $block-cursor-foreground;
+                text-style: $block-cursor-text-style;
+            }
+        }
+    }
+    """
+
+
+class RowRadioButton(RadioButton, inherit_css=False):
+    """A button of a RowRadioSet (the set takes the focus, never a button)."""
+
+    COMPONENT_CLASSES = ToggleButton.COMPONENT_CLASSES
+    DEFAULT_CSS = (
+        _row_toggle_css("RowRadioButton")
+        + """
+    RowRadioButton { width: auto; padding: 0 2 0 0; }
+    """
+    )
+
+
+# RadioSet finds its buttons by CSS type (`query(RadioButton)`, as it mounts and as the
+# highlight moves), and a class that does not inherit CSS answers only to its own type name:
+# a RowRadioButton answers to RadioButton's too. No stylesheet rule is picked by it (rules are
+# looked up by the names in a node's own CSS classes), and RadioSet's, the one that names
+# RadioButton, is scoped to RadioSet. tests/ui/test_first_screen.py moves the highlight.
+RowRadioButton._css_type_names = RowRadioButton._css_type_names | {"RadioButton"}
+
+
+class RowCheckbox(Checkbox, inherit_css=False):
+    """A Checkbox as a form row's field."""
+
+    COMPONENT_CLASSES = ToggleButton.COMPONENT_CLASSES
+    DEFAULT_CSS = (
+        _row_toggle_css("RowCheckbox")
+        + """
+    RowCheckbox {
+        width: 1fr;
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .toggle--label {
+                color: $block-cursor-foreground;
+                background: $block-cursor-background;
+                text-style: $block-cursor-text-style;
+            }
+        }
+    }
+    """
+    )
+
+
 def toggle_classes(value: bool) -> str | None:
     """The classes a RadioButton or Checkbox built with `value` gets as it is built (-on when
     set), to give it up front (see CompactInput)."""
     return "-on" if value else None
 
 
-def field(label: str, widget: Widget, hint_id: str, hint: str = "") -> Iterator[Widget]:
-    """A form row: `label` in the label column and `widget` beside it, then the hint line
-    under the widget (a Hint with id `{hint_id}-hint`); `yield from` it in a compose.
+class FieldRow(Horizontal):
+    """A form row: `label` in the label column, the `fields` beside it, and under them the
+    hint line (or the field's error, or a warning: `show`), which wraps under the fields.
 
-    Three nodes and the widget, in the body directly: each node mounted on the first screen
-    is styled before the wizard can be used, so the row is not wrapped in a container, and
-    the hint is indented by padding, not by an empty label column."""
-    yield Horizontal(Static(label, classes="field-label"), widget, classes="field-row")
-    yield Hint(hint, id=f"{hint_id}-hint", classes="field-hint")
+    The row draws the label and the hint itself, where it held a label widget and was followed
+    by a hint widget: each widget on the first screen is composed, styled, laid out and drawn
+    before the wizard can be used (step 1's six rows had eleven such widgets besides their
+    fields: a label each, and five hints). `hint=None`: no line under the fields (a Hint
+    beside them, say)."""
+
+    # The label's and the hint's looks, as the label and hint widgets had them in CSS: the
+    # row's own colour would reach its fields, and a colour written into the text would not
+    # be resolved against the background as CSS resolves the theme's `auto` text colours.
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"field-row--label", "field-row--hint"}
+    DEFAULT_CSS = """
+    FieldRow {
+        height: auto;
+        margin-bottom: 1;
+        & > .-after-label { margin-left: 16; }
+        & > .field-row--label { color: $text; text-style: bold; }
+        & > .field-row--hint { color: $text-muted; }
+        &.-error > .field-row--hint { color: $text-error; }
+        &.-warning > .field-row--hint { color: $text-warning; }
+    }
+    """
+    LABEL_WIDTH = 16
+
+    def __init__(self, label: str, *fields: Widget, hint: str | None = "", **kwargs) -> None:
+        super().__init__(*fields, **kwargs)
+        # Given before it is mounted, as Textual's own classes are (see CompactInput).
+        fields[0].add_class("-after-label", update=False)
+        self.label = label
+        self.hint_below = hint is not None
+        self._hint = Content(hint or "")
+        self._shown: tuple[str, str | None, str | None] = (hint or "", None, None)
+
+    def show(self, text: str, error: str | None = None, warning: str | None = None) -> None:
+        """The line under the fields: the hint `text`, or the error, or the warning."""
+        if (text, error, warning) == self._shown:
+            return  # a repaint and a layout pass for the same line
+        self._shown = (text, error, warning)
+        self.set_class(bool(error), "-error")
+        self.set_class(bool(warning) and not error, "-warning")
+        if error:
+            self._hint = Content("✗ " + error)
+        elif warning:
+            self._hint = Content("! " + warning)
+        else:
+            self._hint = Content(text)
+        self.refresh(layout=True)
+
+    def _hint_lines(self, width: int) -> list[Content]:
+        """The hint wrapped as a widget LABEL_WIDTH cells narrower than the row wraps it."""
+        room = max(width - self.LABEL_WIDTH, 1)
+        return self._hint.wrap(room) if self._hint else [Content("")]
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        if not self.hint_below:
+            return super().get_content_height(container, viewport, width)
+        return 1 + len(self._hint_lines(width))
+
+    def render(self) -> Content:
+        label = Content.styled(self.label, self.get_visual_style("field-row--label"))
+        if not self.hint_below:
+            return label
+        style = self.get_visual_style("field-row--hint")
+        indent = Content(" " * self.LABEL_WIDTH)
+        lines = [indent + line.stylize(style) for line in self._hint_lines(self.size.width)]
+        return Content("\n").join([label, *lines])

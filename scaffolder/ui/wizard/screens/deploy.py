@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Input, RadioButton, RadioSet, Static
+from textual.widgets import Input, RadioSet, Static
 
 from scaffolder.spec.choices import DEPLOY_CHOICES
 from scaffolder.spec.environments import PRODUCTION
 from scaffolder.spec.settings import SUBSCRIPTION_TYPES
-from scaffolder.ui.common.widgets import Hint, field
+from scaffolder.ui.common.widgets import FieldRow, RowRadioButton, RowRadioSet
 from scaffolder.ui.wizard.screens.base import StepScreen
 from scaffolder.ui.wizard.steps import DEPLOY
 
@@ -47,33 +47,35 @@ class DeployScreen(StepScreen):
             "How the project runs in production, derived from domain.toml.",
             classes="intro",
         )
-        yield from field(
+        yield FieldRow(
             "Deploy",
-            RadioSet(
+            RowRadioSet(
                 *(
-                    RadioButton(DEPLOY_LABELS[key], value=key == draft.deploy, id=f"deploy-{key}")
+                    RowRadioButton(
+                        DEPLOY_LABELS[key], value=key == draft.deploy, id=f"deploy-{key}"
+                    )
                     for key in DEPLOY_CHOICES
                 ),
                 id="deploy",
             ),
-            "deploy",
+            id="deploy-row",
         )
-        yield from field(
+        yield FieldRow(
             "Subscriptions",
-            RadioSet(
+            RowRadioSet(
                 *(
-                    RadioButton(kind, value=kind == draft.subscription_type(), id=f"sub-{kind}")
+                    RowRadioButton(kind, value=kind == draft.subscription_type(), id=f"sub-{kind}")
                     for kind in SUBSCRIPTION_TYPES
                 ),
                 id="subscriptions",
             ),
-            "subscriptions",
+            id="subscriptions-row",
         )
         for name in COUNT_HINTS:
-            yield from field(
+            yield FieldRow(
                 LABELS[name],
                 Input(draft.count_text(name), id=f"deploy-{name}", compact=True, type="integer"),
-                f"deploy-{name}",
+                id=f"deploy-{name}-row",
             )
         yield Static(SCALE_NOTE, id="scale-note", classes="intro")
 
@@ -120,16 +122,16 @@ class DeployScreen(StepScreen):
         errors = draft.deploy_errors() if errors is None else errors
         if not errors:
             self.set_status("")
-        self.query_one("#deploy-hint", Hint).show(DEPLOY_HINTS[draft.deploy])
+        self.query_one("#deploy-row", FieldRow).show(DEPLOY_HINTS[draft.deploy])
         kind = draft.subscription_type()
-        self.query_one("#subscriptions-hint", Hint).show(
+        self.query_one("#subscriptions-row", FieldRow).show(
             SUBSCRIPTION_HINTS[kind], warning=self.stream_commands_warning()
         )
         for name, hint in COUNT_HINTS.items():
             key = f"deploy-{name}"
             if name == "replicas" and draft.deploy != "kubernetes":
                 hint = "used by the Kubernetes manifests only"
-            self.query_one(f"#{key}-hint", Hint).show(hint, errors.get(key))
+            self.query_one(f"#{key}-row", FieldRow).show(hint, errors.get(key))
             self.query_one(f"#{key}", Input).set_class(key in errors, "-invalid")
 
     def stream_commands_warning(self) -> str | None:

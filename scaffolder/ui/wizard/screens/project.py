@@ -5,12 +5,19 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal
-from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Static
+from textual.widgets import Checkbox, Input, RadioSet, Static
 
 from scaffolder.catalog import PROVIDERS
 from scaffolder.spec.names import package_name_for
-from scaffolder.ui.common.widgets import CompactInput, Hint, field, toggle_classes
+from scaffolder.ui.common.widgets import (
+    CompactInput,
+    FieldRow,
+    Hint,
+    RowCheckbox,
+    RowRadioButton,
+    RowRadioSet,
+    toggle_classes,
+)
 from scaffolder.ui.wizard.screens.base import StepScreen
 
 CI_LABELS = {"github": "GitHub Actions", "gitlab": "GitLab CI", "none": "none"}
@@ -48,16 +55,16 @@ class ProjectScreen(StepScreen):
             "A new Protean project: its names, where it goes, and how it is tested.",
             classes="intro",
         )
-        yield from field(
+        yield FieldRow(
             LABELS["project-name"],
             CompactInput(draft.project_name, id="project-name"),
-            "project-name",
-            HINTS["project-name"],
+            hint=HINTS["project-name"],
+            id="project-name-row",
         )
         # The contexts beside the package, sharing its hint line: the six fields fill 80x24,
         # and a context is a package of the workspace.
-        yield Horizontal(
-            Static(LABELS["package-name"], classes="field-label"),
+        yield FieldRow(
+            LABELS["package-name"],
             CompactInput(
                 draft.package_name,
                 id="package-name",
@@ -69,20 +76,20 @@ class ProjectScreen(StepScreen):
                 id="contexts",
                 placeholder="2+ names: a workspace",
             ),
-            classes="field-row",
+            hint=HINTS["package-name"],
+            id="package-name-row",
         )
-        yield Hint(HINTS["package-name"], id="package-name-hint", classes="field-hint")
-        yield from field(
+        yield FieldRow(
             LABELS["target"],
             CompactInput(draft.target_text(), id="target"),
-            "target",
-            HINTS["target"],
+            hint=HINTS["target"],
+            id="target-row",
         )
-        yield from field(
+        yield FieldRow(
             "CI",
-            RadioSet(
+            RowRadioSet(
                 *(
-                    RadioButton(
+                    RowRadioButton(
                         label,
                         value=key == draft.ci,
                         id=f"ci-{key}",
@@ -92,16 +99,16 @@ class ProjectScreen(StepScreen):
                 ),
                 id="ci",
             ),
-            "ci",
-            HINTS["ci"],
+            hint=HINTS["ci"],
+            id="ci-row",
         )
         # Its hint beside the two buttons, not under them: at 80x24 the step has no line
         # to spare for one more.
-        yield Horizontal(
-            Static("Installer", classes="field-label"),
-            RadioSet(
+        yield FieldRow(
+            "Installer",
+            RowRadioSet(
                 *(
-                    RadioButton(
+                    RowRadioButton(
                         name,
                         value=name == draft.installer,
                         id=f"installer-{name}",
@@ -112,17 +119,18 @@ class ProjectScreen(StepScreen):
                 id="installer",
             ),
             Hint(INSTALLER_HINTS[draft.installer], id="installer-hint"),
-            classes="field-row -hint-beside",
+            hint=None,
+            classes="-hint-beside",
         )
-        yield from field(
+        yield FieldRow(
             "Compose",
-            Checkbox(
+            RowCheckbox(
                 "docker-compose.yml for local services",
                 draft.compose,
                 id="compose",
                 classes=toggle_classes(draft.compose),
             ),
-            "compose",
+            id="compose-row",
         )
 
     def on_screen_resume(self) -> None:
@@ -238,9 +246,9 @@ class ProjectScreen(StepScreen):
                 hint = self.contexts_hint()
                 if not error and "contexts" in errors:
                     error = f"{LABELS['contexts']}: {errors['contexts']}"
-            self.query_one(f"#{key}-hint", Hint).show(hint, error, warning)
+            self.query_one(f"#{key}-row", FieldRow).show(hint, error, warning)
         ci_hint = "no CI file" if draft.ci == "none" else HINTS["ci"]
-        self.query_one("#ci-hint", Hint).show(ci_hint)
+        self.query_one("#ci-row", FieldRow).show(ci_hint)
         self.query_one("#installer-hint", Hint).show(INSTALLER_HINTS[draft.installer])
         services = self.services()
         if not draft.compose:
@@ -249,7 +257,7 @@ class ProjectScreen(StepScreen):
             compose_hint = "services: " + ", ".join(services) + " (on 127.0.0.1)"
         else:
             compose_hint = "every provider is in memory: the file will have no services"
-        self.query_one("#compose-hint", Hint).show(compose_hint)
+        self.query_one("#compose-row", FieldRow).show(compose_hint)
 
     def contexts_hint(self) -> str:
         """The package's line: its hint, or what the contexts typed make."""
