@@ -76,21 +76,27 @@ class Case:
     def name(self) -> str:
         return f"shop-{self.id}"
 
+    @property
+    def answers_name(self) -> str:
+        """The answers file's name, beside the project."""
+        return f"{self.id}-answers.yml"
+
     def answers_path(self, folder: Path) -> Path | None:
         if self.answers is None:
             return None
-        path = folder / f"{self.id}-answers.yml"
+        path = folder / self.answers_name
         if not path.exists():
             path.write_text(self.answers, encoding="utf-8")
         return path
 
     def argv(self, target: Path) -> list[str]:
+        """The command line; an answers file is named beside `target` (written by the
+        caller: answers_path)."""
         argv = ["new", str(target), "--ui", "none"]
         if self.defaults:
             argv.append("--defaults")
-        answers = self.answers_path(target.parent)
-        if answers is not None:
-            argv += ["--answers", str(answers)]
+        if self.answers is not None:
+            argv += ["--answers", str(target.parent / self.answers_name)]
         for text in self.sets:
             argv += ["--set", text]
         if self.ci is not None:
