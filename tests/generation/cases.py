@@ -16,6 +16,7 @@ import yaml
 from scaffolder.answers import build_spec, load_answers
 from scaffolder.spec.defaults import default_spec
 from scaffolder.spec.project import ProjectSpec
+from tests.support.projects import GeneratedProjects
 
 OVERLAYS_WITH_SERVERS = ("production", "test")
 
@@ -104,6 +105,14 @@ class Case:
         if self.compose is False:
             argv.append("--no-compose")
         return argv
+
+    def generated(self, projects: GeneratedProjects, *sets: str) -> Path:
+        """The case's project as `protean-init new` writes it, with `sets` (--set) after the
+        case's own: generated once a session, read-only."""
+        # Run beside its answers file, which the arguments name by a relative path.
+        arguments = [*self.argv(Path(self.name))[2:], *[a for s in sets for a in ("--set", s)]]
+        files = () if self.answers is None else ((self.answers_name, self.answers),)
+        return projects.pristine(self.name, tuple(arguments), files)
 
     def spec(self, folder: Path | None = None) -> ProjectSpec:
         """The spec these choices mean, built as `new` builds it (name from the folder).

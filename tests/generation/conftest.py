@@ -34,10 +34,7 @@ def generate(generated_projects: GeneratedProjects) -> Callable[[str], Generated
         if case_id in done:
             return done[case_id]
         case = CASES[case_id]
-        # Run beside its answers file, which the arguments name by a relative path.
-        arguments = case.argv(Path(case.name))[2:]
-        files = () if case.answers is None else ((case.answers_name, case.answers),)
-        root = generated_projects.pristine(case.name, tuple(arguments), files)
+        root = case.generated(generated_projects)
         # The CLI wrote exactly what the spec renders, and the record of it (the base of
         # later merges): assertions about the spec are assertions about the files on disk.
         spec = case.spec(root.parent)

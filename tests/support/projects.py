@@ -94,8 +94,11 @@ class GeneratedProjects:
 
     def _new(self, folder: Path, argv: list[str]) -> None:
         if self._generator is None or self._generator.poll() is not None:
+            # -P: the folders it runs in (this process's, each request's) are no place to
+            # import from.
             self._generator = subprocess.Popen(
-                [sys.executable, "-c", GENERATOR],
+                [sys.executable, "-P", "-c", GENERATOR],
+                cwd=self.folder,
                 env=self.environ,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
