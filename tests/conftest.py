@@ -2,9 +2,9 @@
 
 Every test run keeps protean-init's per-user key (scaffolder.transaction.seal) in a state
 folder of its own, never in the user's ~/.local/state: set here, before any test runs, so
-the subprocesses the tests start inherit it too. The workspace templates are compiled once a
-session (workspace_templates_compiled_once). `generated_projects`: what `protean-init new`
-writes, made once a session for each set of answers, copied fresh for each use.
+the subprocesses the tests start inherit it too. `generated_projects`: what `protean-init new`
+writes, made once a session for each set of answers (shared by the xdist workers), copied
+fresh for each use.
 
 Tests marked `slow` run first: xdist hands tests out in collection order, and a long test
 handed out last keeps one worker busy while the others have nothing left to do.
@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from tests.support.cli import Result, protean_init
-from tests.support.projects import GeneratedProjects
+from tests.support.projects import GeneratedProjects, shared_folder
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -44,11 +44,16 @@ def own_state_folder() -> Iterator[None]:
 @pytest.fixture(scope="session")
 def generated_projects(
     own_state_folder: None, tmp_path_factory: pytest.TempPathFactory
-) -> GeneratedProjects:
+) -> Iterator[GeneratedProjects]:
     """`generated_projects.copy(tmp_path / "shop", "--ci", "gitlab")`: a fresh copy of
-    `protean-init new shop --defaults --ci gitlab`, generated once a session (in the state
-    folder above: the environment is taken when this is made)."""
-    return GeneratedProjects(tmp_path_factory.mktemp("generated"))
+    `protean-init new shop --defaults --ci gitlab`, generated once a session for every
+    worker (in the state folder above: the environment is taken when this is made).
+    `generated_projects.pristine(name, arguments)`: the generated project itself, to read."""
+    folder = shared_folder(tmp_path_factory) / "generated"
+    folder.mkdir(exist_ok=True)
+    projects = GeneratedProjects(folder)
+    yield projects
+    projects.close()
 
 
 @pytest.fixture(scope="session")

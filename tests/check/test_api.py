@@ -19,7 +19,6 @@ from scaffolder.check import (
     resolution,
     values,
 )
-from scaffolder.cli import main
 from scaffolder.domain_toml import config_tree
 from scaffolder.render import render_project
 from scaffolder.spec.defaults import default_spec
@@ -106,43 +105,43 @@ def test_text_and_json_say_the_same():
 # --- Command line --------------------------------------------------------------------------
 
 
-def test_check_is_a_command(capsys):
-    with pytest.raises(SystemExit) as raised:
-        main(["check", "--help"])
-    assert raised.value.code == 0
-    assert "--env ENV" in capsys.readouterr().out
+def test_check_is_a_command(cli):
+    code, out, _ = cli("check --help")
+    assert code == 0
+    assert "--env ENV" in out
 
 
-def test_text_report_and_exit_code(capsys, monkeypatch):
+def test_text_report_and_exit_code(cli, monkeypatch):
     monkeypatch.setattr(os, "environ", {})
-    assert main(["check", "--project", str(CORPUS / "keys-overlay")]) == 1
-    out = capsys.readouterr().out
+    code, out, _ = cli("check --project", CORPUS / "keys-overlay")
+    assert code == 1
     assert (
         "domain.toml:9: error: unknown-key [production]: 'provder' is not a key of a database "
         "table (did you mean 'provider'?); Protean never reads it\n"
         "    fix: rename 'provder' to 'provider' in [production.databases.default]\n"
     ) in out
     assert out.rstrip().endswith("in 3 environments (base, production, staging)")
-    assert main(["check", "--project", str(CORPUS / "warnings-domain")]) == 0
+    assert cli("check --project", CORPUS / "warnings-domain").code == 0
 
 
-def test_env_reads_the_process_environment(tmp_path, monkeypatch, capsys):
+def test_env_reads_the_process_environment(tmp_path, monkeypatch, cli):
     (tmp_path / "domain.toml").write_text(
         '[production.databases.default]\nprovider = "sqlite"\ndatabase_uri = "${DB_URL}"\n'
     )
     monkeypatch.delenv("DB_URL", raising=False)
-    assert main(["check", "--project", str(tmp_path), "--env", "production"]) == 1
-    assert "unset-variable [production]" in capsys.readouterr().out
+    code, out, _ = cli("check --env production --project", tmp_path)
+    assert code == 1
+    assert "unset-variable [production]" in out
     monkeypatch.setenv("DB_URL", "sqlite:////var/lib/acme/app.db")
-    assert main(["check", "--project", str(tmp_path), "--env", "production"]) == 0
+    assert cli("check --env production --project", tmp_path).code == 0
 
 
-def test_malformed_pyproject_is_exit_2_with_line_and_column(tmp_path, capsys):
+def test_malformed_pyproject_is_exit_2_with_line_and_column(tmp_path, cli):
     (tmp_path / "pyproject.toml").write_text(
         '[project]\nname = "acme"\n\n[tool.protean.databases.default]\nprovider = \n'
     )
-    assert main(["check", "--project", str(tmp_path), "--format", "json"]) == 2
-    out, err = capsys.readouterr()
+    code, out, err = cli("check --format json --project", tmp_path)
+    assert code == 2
     assert "pyproject.toml: line 5, column 12: malformed TOML" in json.loads(out)["error"]
     assert "pyproject.toml: line 5, column 12: malformed TOML" in err
 

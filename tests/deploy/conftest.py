@@ -1,4 +1,4 @@
-"""Every matrix project written once per session (rendering goes through copier)."""
+"""Every matrix project, as `protean-init new` writes it, generated once a session."""
 
 from __future__ import annotations
 
@@ -6,13 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.deploy.support import MATRIX, deploy_spec, write_project
+from tests.deploy.support import MATRIX, deploy_sets
+from tests.generation.cases import CASES
+from tests.support.projects import GeneratedProjects
 
 
 @pytest.fixture(scope="session")
-def matrix_projects(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
-    folder = tmp_path_factory.mktemp("deploy-matrix")
+def matrix_projects(generated_projects: GeneratedProjects) -> dict[tuple[str, str], Path]:
+    """(case id, subscription type) -> the project (read-only: copy it to write to it)."""
     return {
-        (case_id, kind): write_project(deploy_spec(case_id, kind), folder / f"{case_id}-{kind}")
+        (case_id, kind): CASES[case_id].generated(generated_projects, *deploy_sets(kind))
         for case_id, kind in MATRIX
     }

@@ -19,7 +19,6 @@ import yaml
 
 from scaffolder.answers import build_spec
 from scaffolder.deployment import KUSTOMIZATIONS
-from scaffolder.render import render_project
 from scaffolder.spec.defaults import default_spec
 from scaffolder.spec.project import ProjectSpec
 from tests.generation.cases import CASES
@@ -28,15 +27,18 @@ SUBSCRIPTIONS = ("event_store", "stream")
 MATRIX = [(case_id, kind) for case_id in sorted(CASES) for kind in SUBSCRIPTIONS]
 
 
-def deploy_spec(case_id: str, subscription: str, deploy: str = "kubernetes") -> ProjectSpec:
-    case = CASES[case_id]
-    sets = [
-        *case.sets,
-        f"deploy={deploy}",
-        f"production.server.default_subscription_type={subscription}",
-    ]
+def deploy_sets(subscription: str, deploy: str = "kubernetes") -> list[str]:
+    """The --set a matrix case takes on top of its own: the deployment, the engine's
+    subscription type, and three replicas for stream."""
+    sets = [f"deploy={deploy}", f"production.server.default_subscription_type={subscription}"]
     if subscription == "stream":
         sets.append("replicas=3")
+    return sets
+
+
+def deploy_spec(case_id: str, subscription: str, deploy: str = "kubernetes") -> ProjectSpec:
+    case = CASES[case_id]
+    sets = [*case.sets, *deploy_sets(subscription, deploy)]
     base = case.spec()
     start = default_spec(case.name) if case.defaults else None
     answers = None if case.answers is None else (yaml.safe_load(case.answers) or {})
@@ -47,15 +49,6 @@ def deploy_spec(case_id: str, subscription: str, deploy: str = "kubernetes") -> 
         sets=sets,
         project={"name": name, "ci": base.ci, "compose": base.compose},
     )
-
-
-def write_project(spec: ProjectSpec, folder: Path) -> Path:
-    """The rendered project on disk, as `new` writes it."""
-    for relative, content in render_project(spec).items():
-        path = folder / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
-    return folder
 
 
 def tool(name: str) -> str:

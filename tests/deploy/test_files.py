@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import tomllib
 from pathlib import Path
 
@@ -170,10 +171,14 @@ def test_engine_deployment_rules(matrix_projects, case_id: str, kind: str) -> No
 
 
 @pytest.mark.parametrize(("case_id", "kind"), MATRIX[:2], ids=IDS[:2])
-def test_no_committed_secret_values(matrix_projects, case_id: str, kind: str) -> None:
+def test_no_committed_secret_values(
+    matrix_projects, tmp_path: Path, case_id: str, kind: str
+) -> None:
     """The committed template lists the Secret's keys, every one empty, and git ignores the
     filled-in copy (the project's own .gitignore, through git itself)."""
-    root = matrix_projects[(case_id, kind)]
+    # A copy: git init writes into it.
+    root = tmp_path / "project"
+    shutil.copytree(matrix_projects[(case_id, kind)], root, symlinks=True)
     example = root / KUBERNETES_FILES[-1]
     lines = [x for x in example.read_text().splitlines() if x and not x.startswith("#")]
     required, _, _ = production_needs(_tree(root))

@@ -16,6 +16,7 @@ import yaml
 from scaffolder.answers import build_spec, load_answers
 from scaffolder.spec.defaults import default_spec
 from scaffolder.spec.project import ProjectSpec
+from tests.support.projects import GeneratedProjects
 
 OVERLAYS_WITH_SERVERS = ("production", "test")
 
@@ -76,21 +77,27 @@ class Case:
     def name(self) -> str:
         return f"shop-{self.id}"
 
+    @property
+    def answers_name(self) -> str:
+        """The answers file's name, beside the project."""
+        return f"{self.id}-answers.yml"
+
     def answers_path(self, folder: Path) -> Path | None:
         if self.answers is None:
             return None
-        path = folder / f"{self.id}-answers.yml"
+        path = folder / self.answers_name
         if not path.exists():
             path.write_text(self.answers, encoding="utf-8")
         return path
 
     def argv(self, target: Path) -> list[str]:
+        """The command line; an answers file is named beside `target` (written by the
+        caller: answers_path)."""
         argv = ["new", str(target), "--ui", "none"]
         if self.defaults:
             argv.append("--defaults")
-        answers = self.answers_path(target.parent)
-        if answers is not None:
-            argv += ["--answers", str(answers)]
+        if self.answers is not None:
+            argv += ["--answers", str(target.parent / self.answers_name)]
         for text in self.sets:
             argv += ["--set", text]
         if self.ci is not None:
@@ -98,6 +105,14 @@ class Case:
         if self.compose is False:
             argv.append("--no-compose")
         return argv
+
+    def generated(self, projects: GeneratedProjects, *sets: str) -> Path:
+        """The case's project as `protean-init new` writes it, with `sets` (--set) after the
+        case's own: generated once a session, read-only."""
+        # Run beside its answers file, which the arguments name by a relative path.
+        arguments = [*self.argv(Path(self.name))[2:], *[a for s in sets for a in ("--set", s)]]
+        files = () if self.answers is None else ((self.answers_name, self.answers),)
+        return projects.pristine(self.name, tuple(arguments), files)
 
     def spec(self, folder: Path | None = None) -> ProjectSpec:
         """The spec these choices mean, built as `new` builds it (name from the folder).

@@ -1,8 +1,9 @@
 """Proof 6: the command line refuses bad input in one line, exit 2, and writes nothing.
 
-Most cases call `scaffolder.cli.main` in-process (with `--ui none`, so the result cannot
-depend on whether pytest's stdin is a terminal); what depends on the process itself (no
-terminal, what `--help` imports) runs `python -m scaffolder` with stdin from /dev/null.
+Most cases run the command line in-process through the `cli` fixture (with `--ui none`, so
+the result cannot depend on whether pytest's stdin is a terminal); what depends on the process
+itself (no terminal, what `--help` imports) runs `python -m scaffolder` with stdin from
+/dev/null.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from pathlib import Path
 import pytest
 
 from scaffolder.answers import build_spec
-from scaffolder.cli import main
 from scaffolder.render import render_project
 from scaffolder.spec.defaults import default_spec
 
@@ -412,71 +412,69 @@ def test_help_imports_neither_textual_nor_copier(tmp_path: Path, argv: list[str]
     assert heavy == []
 
 
-def test_a_bad_choice_is_one_line_with_the_closest(tmp_path, capsys):
-    from scaffolder.cli import main
-
-    with pytest.raises(SystemExit) as exit_info:
-        main(["new", str(tmp_path / "x"), "--defaults", "--ci", "gitlb"])
-    assert exit_info.value.code == 2
-    err = capsys.readouterr().err
+def test_a_bad_choice_is_one_line_with_the_closest(tmp_path, cli):
+    code, _, err = cli("new", tmp_path / "x", "--defaults --ci gitlb")
+    assert code == 2
     assert err.count("\n") == 1
     assert "'gitlb' (did you mean 'gitlab'?); expected one of: github, gitlab, none" in err
     assert not (tmp_path / "x").exists()
 
 
-def test_a_misspelled_command_is_not_taken_for_a_project_name(tmp_path, capsys, monkeypatch):
-    from scaffolder.cli import main
-
+def test_a_misspelled_command_is_not_taken_for_a_project_name(tmp_path, cli, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    assert main(["chekc"]) == 2
-    assert "unknown command 'chekc' (did you mean 'check'?)" in capsys.readouterr().err
+    code, _, err = cli("chekc")
+    assert code == 2
+    assert "unknown command 'chekc' (did you mean 'check'?)" in err
     assert list(tmp_path.iterdir()) == []
 
 
-def test_no_dir_writes_into_an_empty_current_folder(tmp_path, monkeypatch):
-    from scaffolder.cli import main
-
+def test_no_dir_writes_into_an_empty_current_folder(tmp_path, monkeypatch, cli):
     here = tmp_path / "orders"
     here.mkdir()
     monkeypatch.chdir(here)
-    assert main(["new", "--defaults"]) == 0
+    assert cli("new --defaults").code == 0
     assert 'name = "orders"' in (here / "pyproject.toml").read_text()
 
 
-def test_no_dir_in_a_busy_folder_makes_my_app(tmp_path, monkeypatch):
-    from scaffolder.cli import main
-
+def test_no_dir_in_a_busy_folder_makes_my_app(tmp_path, monkeypatch, cli):
     (tmp_path / "notes.txt").write_text("mine\n")
     monkeypatch.chdir(tmp_path)
-    assert main(["new", "--defaults"]) == 0
+    assert cli("new --defaults").code == 0
     assert (tmp_path / "my-app" / "domain.toml").is_file()
     assert (tmp_path / "notes.txt").read_text() == "mine\n"
 
 
-def test_each_command_parses_as_in_the_whole_parser(capsys):
+def test_each_command_parses_as_in_the_whole_parser(capsys, cli):
     """main() builds only the running command's parser: each command's help (and so its
     arguments) and its usage errors are the whole parser's, and the top-level help still lists
     every command."""
-    from scaffolder.cli import COMMANDS, build_parser, main
+    from scaffolder.cli import COMMANDS, build_parser
 
-    def exit_of(run, argv: list[str], code: int) -> tuple[str, str]:
+    def parsed(argv: list[str], code: int) -> tuple[str, str]:
+        """What the whole parser prints on `argv`, ending with `code`."""
         with pytest.raises(SystemExit) as exit_info:
-            run(argv)
+            whole.parse_args(argv)
         assert exit_info.value.code == code
         captured = capsys.readouterr()
         return captured.out, captured.err
 
+    def ran(argv: list[str], code: int) -> tuple[str, str]:
+        """What protean-init prints on `argv`, ending with `code`."""
+        result = cli(argv)
+        assert result.code == code
+        return result.out, result.err
+
     whole = build_parser()
     for name in COMMANDS:
-        expected = exit_of(whole.parse_args, [name, "--help"], 0)
+        expected = parsed([name, "--help"], 0)
         assert "usage: protean-init " + name in expected[0]
-        assert exit_of(main, [name, "--help"], 0) == expected, name
+        assert ran([name, "--help"], 0) == expected, name
         # An option no command has, and one of the command line's own after the command.
         for wrong in ("--no-such-option", "--version"):
-            error = exit_of(whole.parse_args, [name, wrong], 2)
-            assert exit_of(main, [name, wrong], 2) == error, (name, wrong)
-    top = exit_of(main, ["--help"], 0)
-    assert top == exit_of(whole.parse_args, ["--help"], 0)
+            error = parsed([name, wrong], 2)
+            assert ran([name, wrong], 2) == error, (name, wrong)
+    top = ran(["--help"], 0)
+    assert top == parsed(["--help"], 0)
     assert all(name in top[0] for name in COMMANDS)
     # What the lighter parser leaves out: the other commands, their arguments and modules.
     light = build_parser("new")
@@ -485,19 +483,16 @@ def test_each_command_parses_as_in_the_whole_parser(capsys):
     assert subcommands["new"].get_default("run") is not None
 
 
-def test_the_version_is_the_installed_packages_and_the_answers_file_records_it(tmp_path, capsys):
+def test_the_version_is_the_installed_packages_and_the_answers_file_records_it(tmp_path, cli):
     """scaffolder.__version__ is the one source (pyproject reads it): --version and the answers
     file say what the installed package's metadata says, without reading that metadata."""
     from importlib.metadata import version
 
     from scaffolder import __version__
-    from scaffolder.cli import main
 
     assert __version__ == version("protean-init")
-    with pytest.raises(SystemExit):
-        main(["--version"])
-    assert capsys.readouterr().out == f"protean-init {__version__}\n"
-    assert main(["new", str(tmp_path / "shop"), "--defaults"]) == 0
+    assert cli("--version") == (0, f"protean-init {__version__}\n", "")
+    assert cli("new", tmp_path / "shop", "--defaults").code == 0
     answers = (tmp_path / "shop" / ".copier-answers.protean-init.yml").read_text()
     assert f"_template: protean-init {__version__}\n" in answers
 
@@ -514,7 +509,7 @@ def test_the_advice_with_no_terminal_works_as_given(tmp_path: Path) -> None:
     assert 'name = "orders"' in (empty / "pyproject.toml").read_text()
 
 
-def test_new_options_need_no_command(tmp_path, monkeypatch) -> None:
+def test_new_options_need_no_command(tmp_path, monkeypatch, cli) -> None:
     """The README's `protean-init --ui prompt`: options with no command are new's, or edit's
     in a project; the command line's own options stay its own."""
     from scaffolder.cli import route
@@ -526,7 +521,7 @@ def test_new_options_need_no_command(tmp_path, monkeypatch) -> None:
     assert route(["--version"]) == ["--version"]
     assert build_new_args(["--ui", "prompt"]).ui == "prompt"
     shop = tmp_path / "shop"
-    assert main(["new", str(shop), "--defaults"]) == 0
+    assert cli("new", shop, "--defaults").code == 0
     monkeypatch.chdir(shop / "tests")
     assert route(["--ui", "prompt"]) == ["edit", "--project", str(shop), "--ui", "prompt"]
 
@@ -539,16 +534,17 @@ def build_new_args(argv: list[str]):
 
 
 @pytest.mark.parametrize("argv", [["--defaults"], ["--set", "ci=gitlab"], ["--answers=a.yml"]])
-def test_new_options_inside_a_project_say_what_to_run_instead(tmp_path, monkeypatch, capsys, argv):
+def test_new_options_inside_a_project_say_what_to_run_instead(
+    tmp_path, monkeypatch, cli, generated_projects, argv
+):
     """`protean-init --defaults` inside a project routes to the edit menu, which has no such
     option: one line naming the project and what to run instead, exit 2, nothing changed."""
-    shop = tmp_path / "shop"
-    assert main(["new", str(shop), "--defaults"]) == 0
+    shop = generated_projects.copy(tmp_path / "shop")
     before = {path: path.read_bytes() for path in shop.rglob("*") if path.is_file()}
     monkeypatch.chdir(shop / "tests")
-    capsys.readouterr()
-    assert main(argv) == 2
-    error = capsys.readouterr().err.strip()
+    code, _, err = cli(argv)
+    assert code == 2
+    error = err.strip()
     assert "\n" not in error
     assert f"{shop.resolve()} is a Protean project already" in error
     assert f"{argv[0].split('=')[0]} is for a new one" in error

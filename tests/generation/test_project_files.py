@@ -13,7 +13,6 @@ from urllib.parse import urlsplit
 from packaging.requirements import Requirement
 
 from scaffolder.answers import build_spec, load_answers
-from scaffolder.cli import main
 from scaffolder.config_tree import provider_of, references, resolve, slot_tables
 from scaffolder.project_files import ANSWERS_FILE
 
@@ -108,10 +107,11 @@ def test_answers_file_records_the_choices(project: Generated) -> None:
     assert build_spec(None, answers=answers) == spec
 
 
-def test_new_from_the_recorded_answers_is_identical(project: Generated, tmp_path: Path) -> None:
+def test_new_from_the_recorded_answers_is_identical(
+    project: Generated, tmp_path: Path, cli
+) -> None:
     again = tmp_path / "again"
-    argv = ["new", str(again), "--ui", "none", "--answers", str(project.root / ANSWERS_FILE)]
-    assert main(argv) == 0
+    assert cli("new", again, "--ui none --answers", project.root / ANSWERS_FILE).code == 0
     files = read_tree(again)
     assert files["domain.toml"] == project.files["domain.toml"]
     assert files == read_tree(project.root)  # the record of what was generated included

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scaffolder.cli import main
 from scaffolder.config_tree import environments
 
 from .support import ANSWERS, config_tree, load_config, variable_names
@@ -69,10 +68,9 @@ def edits(rng: random.Random, names: list[str]) -> str:
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_the_record_rebuilds_the_edited_project(tmp_path, cli, seed):
+def test_the_record_rebuilds_the_edited_project(tmp_path, cli, generated_projects, seed):
     rng = random.Random(seed)
-    root = tmp_path / "shop"
-    assert main(["new", str(root), "--defaults"]) == 0
+    root = generated_projects.copy(tmp_path / "shop")
     names: list[str] = []
     done = []
     for step in range(3):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scaffolder.cli import main, route
+from scaffolder.cli import route
 from scaffolder.install import GROUP
 from scaffolder.install import test_install_command as install_command
 from tests.support.protean_config import load_config
@@ -68,7 +68,7 @@ def test_set_in_base_does_not_turn_a_typo_into_a_second_database(shop, cli, name
 def test_set_refuses_an_overlay_slot_base_lacks_as_new_does(shop, cli):
     result = cli("set test.caches.sessions=redis --project", shop)
     assert result.code == 2 and "has no caches.sessions" in result.err
-    assert main(["new", str(shop.parent / "x"), "--defaults", "--set", "test.caches.s=redis"]) == 2
+    assert cli("new", shop.parent / "x", "--defaults --set test.caches.s=redis").code == 2
 
 
 def test_a_server_slot_added_to_base_by_set_reads_a_variable_without_default_in_production(
@@ -248,7 +248,7 @@ def test_named_sqlite_databases_get_their_own_file(generated, cli):
     # `new` gives the same.
     fresh = root.parent / "fresh"
     sets = ["--set", "base.databases.default=sqlite", "--set", "base.databases.reports=sqlite"]
-    assert main(["new", str(fresh), "--defaults", "--name", "shop", *sets]) == 0
+    assert cli("new", fresh, "--defaults --name shop", sets).code == 0
     assert "shop_reports.db" in (fresh / "domain.toml").read_text()
 
 

@@ -38,11 +38,8 @@ def test_other_packages_named_like_protean_are_left_alone():
     assert with_extras(text, ["redis"]) == text
 
 
-def test_add_database_adds_the_extra_to_the_generated_project(tmp_path):
-    from scaffolder.cli import main
-
-    root = tmp_path / "shop"
-    assert main(["new", str(root), "--defaults"]) == 0
-    assert main(["add-database", "reports", "--provider", "mysql", "--project", str(root)]) == 0
+def test_add_database_adds_the_extra_to_the_generated_project(tmp_path, generated_projects, cli):
+    root = generated_projects.copy(tmp_path / "shop")
+    assert cli("add-database reports --provider mysql --project", root).code == 0
     dependencies = tomllib.loads((root / "pyproject.toml").read_text())["project"]["dependencies"]
     assert dependencies == ["protean[message-db,mysql,postgresql,redis]>=0.18,<0.19"]

@@ -14,7 +14,6 @@ import pytest
 import yaml
 
 from scaffolder.catalog import PROVIDERS, Role
-from scaffolder.cli import main
 from scaffolder.spec.defaults import default_spec
 from scaffolder.spec.slots import Slot, default_local_url
 from scaffolder.ui.common.state import Draft
@@ -48,19 +47,17 @@ def check_clean(cli, root: Path) -> None:
     assert "error" not in result.out
 
 
-def test_one_rule_for_every_front_end(tmp_path, cli):
+def test_one_rule_for_every_front_end(tmp_path, cli, generated_projects):
     """`new --set`, `add-database`, `set` and the wizard's shown default agree."""
     made = tmp_path / "made" / "shop"
-    assert main(["new", str(made), "--defaults", "--set", "base.databases.reports=postgresql"]) == 0
+    assert cli("new", made, "--defaults --set base.databases.reports=postgresql").code == 0
     assert local_default(made, "reports") == f"${{REPORTS_DATABASE_URL|{PG}/shop_reports}}"
 
-    added = tmp_path / "added" / "shop"
-    assert main(["new", str(added), "--defaults"]) == 0
+    added = generated_projects.copy(tmp_path / "added" / "shop")
     assert cli("add-database reports --provider postgresql --project", added).code == 0
     assert local_default(added, "reports") == local_default(made, "reports")
 
-    set_ = tmp_path / "set" / "shop"
-    assert main(["new", str(set_), "--defaults"]) == 0
+    set_ = generated_projects.copy(tmp_path / "set" / "shop")
     result = cli("set base.databases.ledger=postgresql --project", set_)
     assert result.code == 0, result.err
     assert local_default(set_, "ledger") == f"${{LEDGER_DATABASE_URL|{PG}/shop_ledger}}"

@@ -9,7 +9,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scaffolder.cli import main
 from scaffolder.toml.errors import TomlEditError
 from scaffolder.toml.rename import rename_table
 
@@ -58,7 +57,7 @@ trailing = st.sampled_from(["", "  # kept", "\t# tab"])
     style=st.sampled_from(["tables", "inline", "dotted"]),
 )
 def test_rename_keeps_every_other_byte_and_the_storage(
-    tmp_path_factory, capsys, header, above, after_header, after_key, style
+    tmp_path_factory, cli, header, above, after_header, after_key, style
 ):
     root = tmp_path_factory.mktemp("shop")
     original = project_text(header, above, after_header, after_key, style)
@@ -66,10 +65,8 @@ def test_rename_keeps_every_other_byte_and_the_storage(
     names = {"ARCHIVE_DATABASE_URL", "COLD_DATABASE_URL"}
     before = load_config(root, "base", {}, names)["databases"]["archive"]
 
-    assert main(["rename-database", "archive", "cold", "--project", str(root)]) == 0, (
-        capsys.readouterr()
-    )
-    capsys.readouterr()
+    renaming = cli("rename-database archive cold --project", root)
+    assert renaming.code == 0, renaming.printed
 
     renamed = config.read_text()
     old_lines, new_lines = original.splitlines(), renamed.splitlines()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import io
 import shlex
+import sys
 from collections.abc import Sequence
 from os import PathLike
 from typing import NamedTuple
@@ -49,13 +50,29 @@ def _stream() -> io.TextIOWrapper:
 
 
 def protean_init(*arguments: Argument) -> Result:
-    """`scaffolder.cli.main` on `arguments` (see argv_of), with stdout and stderr captured."""
+    """`scaffolder.cli.main` on `arguments` (see argv_of), with stdout and stderr captured.
+    A SystemExit out of it (argparse's --help, --version and usage errors) ends it as it ends
+    the process: its code is the exit status."""
     out, err = _stream(), _stream()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(argv_of(arguments))
+        try:
+            code = main(argv_of(arguments))
+        except SystemExit as exit:
+            code = _status(exit)
         out.flush()
         err.flush()
     return Result(code, _text(out), _text(err))
+
+
+def _status(exit: SystemExit) -> int:
+    """The exit status the interpreter gives a process that ends in `exit`: None is 0, a
+    number itself, anything else printed to stderr and 1."""
+    if exit.code is None:
+        return 0
+    if isinstance(exit.code, int):
+        return exit.code
+    print(exit.code, file=sys.stderr)
+    return 1
 
 
 def _text(stream: io.TextIOWrapper) -> str:

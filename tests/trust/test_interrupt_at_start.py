@@ -9,7 +9,12 @@ Two ways, neither resting on timing:
 - at every import the start-up makes after the package: a `sitecustomize` on PYTHONPATH puts a
   finder first on `sys.meta_path` that raises KeyboardInterrupt at the N-th import looked up
   once `scaffolder` is loaded, for each N a run makes (the interrupt lands where a real SIGINT's
-  does: Python raises it at the next bytecode boundary, imports included);
+  does: Python raises it at the next bytecode boundary, imports included). One run forks at
+  each import: the child, a process in exactly the state a fresh run has at its N-th import,
+  takes the interrupt there, its exit status and output recorded; the parent waits for it and
+  goes on to the next import. A run per import point, each starting over, cost the sum of
+  every prefix of the start-up (195 imports for `check`); a few fresh runs, interrupted at the
+  first, a middle and the last import, are held to end as the forked children did;
 - the same with the RuntimeError Python 3.11 makes of a KeyboardInterrupt that lands in a
   class body's `__set_name__` (seen with real signals);
 - real SIGINTs, sent once the process says (through a pipe, from the same finder) that it has
@@ -50,6 +55,9 @@ class _Interrupter:
         if ready and type(self).seen == 1:
             os.write(int(ready), b"r")
             os.close(int(ready))
+        each = os.environ.get("TEST_INTERRUPT_EACH")
+        if each is not None:
+            self.interrupt_a_fork(each)
         at = os.environ.get("TEST_INTERRUPT_AT")
         if at is not None and type(self).seen == int(at):
             if os.environ.get("TEST_INTERRUPT_CHAINED"):
@@ -61,6 +69,25 @@ class _Interrupter:
             with open(count, "w") as out:
                 out.write(str(type(self).seen))
         return None
+
+    def interrupt_a_fork(self, folder):
+        """A child takes the interrupt here, its stdout and stderr in <folder>/<N>.out and
+        .err; once it has ended, its exit status goes to <folder>/<N>.status."""
+        at = os.path.join(folder, str(type(self).seen))
+        child = os.fork()
+        if child == 0:
+            # From here on, a run interrupted at this import (TEST_INTERRUPT_AT): the imports
+            # its way out makes neither fork nor count.
+            del os.environ["TEST_INTERRUPT_EACH"]
+            os.environ.pop("TEST_COUNT_FILE", None)
+            for fd, suffix in ((1, ".out"), (2, ".err")):
+                into = os.open(at + suffix, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                os.dup2(into, fd)
+                os.close(into)
+            raise KeyboardInterrupt
+        _, status = os.waitpid(child, 0)
+        with open(at + ".status", "w") as out:
+            out.write(str(os.waitstatus_to_exitcode(status)))
 
 
 sys.meta_path.insert(0, _Interrupter())
@@ -93,44 +120,56 @@ COMMANDS = [
 ]
 
 
-def imports_made(command: list[str], hooks: Path, cwd: Path) -> int:
-    count = cwd / "count"
+def interrupted_at(command: list[str], hooks: Path, cwd: Path, at: int) -> tuple[int, str]:
+    """A fresh run of `command` interrupted at its `at`-th import: its exit status, stderr."""
     run = subprocess.run(
         command,
         cwd=cwd,
-        env=env_with(hooks, TEST_COUNT_FILE=str(count)),
+        env=env_with(hooks, TEST_INTERRUPT_AT=str(at)),
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
+        preexec_fn=default_sigint,
     )
-    assert "Traceback" not in run.stderr, run.stderr
-    return int(count.read_text())
+    return run.returncode, run.stderr
 
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_an_interrupt_at_each_import_of_the_start_up_ends_in_one_line(
     command: list[str], hooks: Path, tmp_path: Path
 ) -> None:
-    total = imports_made(command, hooks, tmp_path)
+    outcomes = tmp_path / "outcomes"
+    outcomes.mkdir()
+    count = tmp_path / "count"
+    run = subprocess.run(
+        command,
+        cwd=tmp_path,
+        env=env_with(hooks, TEST_INTERRUPT_EACH=str(outcomes), TEST_COUNT_FILE=str(count)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        preexec_fn=default_sigint,
+    )
+    assert "Traceback" not in run.stderr, run.stderr
+    total = int(count.read_text())
     assert total > 20  # the start-up's imports were counted: the hook saw them
+    ended: dict[int, tuple[int, str]] = {}
     for at in range(1, total + 1):
-        run = subprocess.run(
-            command,
-            cwd=tmp_path,
-            env=env_with(hooks, TEST_INTERRUPT_AT=str(at)),
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-            preexec_fn=default_sigint,
-        )
+        code = int((outcomes / f"{at}.status").read_text())
+        err = (outcomes / f"{at}.err").read_text()
         where = f"interrupted at import {at} of {total}"
-        assert "Traceback" not in run.stderr, f"{where}:\n{run.stderr}"
-        assert run.returncode == 130, f"{where}: exit {run.returncode}\n{run.stderr}"
+        assert "Traceback" not in err, f"{where}:\n{err}"
+        assert code == 130, f"{where}: exit {code}\n{err}"
         # Nothing can be written before the command runs, and the line says so (the
         # kill test's SIGINT during start-up under load met a bare "cancelled").
-        assert run.stderr == f"{CANCELLED}\n", f"{where}: {run.stderr}"
+        assert err == f"{CANCELLED}\n", f"{where}: {err}"
+        ended[at] = (code, err)
+    # A run of its own, interrupted at the first, a middle and the last import, ends as the
+    # forked child did there.
+    for at in sorted({1, total // 2, total}):
+        assert interrupted_at(command, hooks, tmp_path, at) == ended[at], at
 
 
 def test_an_error_a_ctrl_c_caused_ends_in_one_line_too(hooks: Path, tmp_path: Path) -> None:

@@ -29,6 +29,7 @@ from pathlib import Path
 import pytest
 
 from scaffolder.transaction.names import JOURNAL_NAME, STAGING_PREFIX
+from tests.support.cli import Result
 
 from .transaction_support import (
     cli_command,
@@ -141,6 +142,7 @@ def add_database_states(generated_projects, cache: Path) -> tuple[dict, dict, fl
 
 def kill_then_recover(
     tmp_path: Path,
+    cli: Callable[..., Result],
     make: Callable[[Path], Path],
     command: list[str],
     next_command: list[str],
@@ -149,7 +151,8 @@ def kill_then_recover(
 ) -> dict[str, int]:
     """SIGKILL `command` in a project `make` makes, at each moment of `plan` (from its
     start, or from the journal's appearing where marked) and at the two moments the process
-    marks itself (MARKED); after `next_command` (which recovers first) the project is all
+    marks itself (MARKED); after `next_command` (which recovers first; run in this process,
+    as the cli fixture runs a command: the killed one is the real process) the project is all
     `before` or all `after` (`states`), with nothing left beside it. How many ended old, new."""
     before, after, _ = states
     seen = {"old": 0, "new": 0}
@@ -166,8 +169,8 @@ def kill_then_recover(
             when(root) if when else None,
             delay,
         )
-        result = run_cli([*next_command, "--project", str(root)], tmp_path)
-        assert result.returncode == 0, result.stderr
+        code_next, _, err = cli(next_command, "--project", root)
+        assert code_next == 0, err
         now = state(root)
         assert now in (before, after), f"kill at {moment:.3f}s (exit {code}): half-written"
         assert not leftovers(root.parent), f"kill at {moment:.3f}s: left {leftovers(root)}"
@@ -188,12 +191,13 @@ def kill_then_recover(
 
 
 def test_sigkill_during_add_database_then_the_next_command_recovers(
-    tmp_path: Path, generated_projects, add_database_states
+    tmp_path: Path, cli, generated_projects, add_database_states
 ) -> None:
     # The next command, `ci`, recovers first, then finds the CI file up to date (in either
     # state: the CI file is no function of a sqlite database).
     seen = kill_then_recover(
         tmp_path,
+        cli,
         lambda root: make_project("generated", root, generated_projects),
         ADD,
         ["ci"],
@@ -205,7 +209,7 @@ def test_sigkill_during_add_database_then_the_next_command_recovers(
 
 @pytest.mark.parametrize("inside", ["shop", "made/above/shop"])
 def test_sigkill_during_new_then_the_next_new_cleans_up(
-    tmp_path: Path, cache: Path, inside: str
+    tmp_path: Path, cli, cache: Path, inside: str
 ) -> None:
     """With `made/above/shop`, `new` also makes two folders above the project: a kill before
     the rename leaves neither of them."""
@@ -231,9 +235,10 @@ def test_sigkill_during_new_then_the_next_new_cleans_up(
         run_and_signal(
             ["new", str(target), "--defaults"], parent, moment, signal.SIGKILL, condition
         )
-        # The next `new` in the same folder removes the dead run's staging folder.
-        other = run_cli(["new", str(parent / "other"), "--defaults"], parent)
-        assert other.returncode == 0, other.stderr
+        # The next `new` in the same folder removes the dead run's staging folder (run in
+        # this process: the killed one is the real process).
+        code, _, err = cli("new", parent / "other", "--defaults")
+        assert code == 0, err
         shutil.rmtree(parent / "other")
         now = state(target)
         assert now in ({}, expected), f"kill at {moment:.3f}s: a half project"
@@ -379,7 +384,7 @@ WORKSPACE_KILL_RUNS = 8
 
 
 def test_sigkill_during_a_workspace_edit_then_the_next_command_recovers(
-    tmp_path: Path, generated_projects
+    tmp_path: Path, cli, generated_projects
 ) -> None:
     """SIGKILL at spread-out moments of a context's edit that re-derives the workspace's
     shared files, and at the two moments the process marks itself: after the next command
@@ -394,6 +399,7 @@ def test_sigkill_during_a_workspace_edit_then_the_next_command_recovers(
     window = 16 * float(DELAY) + 0.1
     kill_then_recover(
         tmp_path,
+        cli,
         lambda root: make_project("workspace", root, generated_projects),
         WORKSPACE_EDIT,
         ["derive"],

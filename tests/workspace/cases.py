@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from scaffolder.cli import main
-
 EIGHT = (
     "identity",
     "catalogue",
@@ -56,13 +54,6 @@ CASES = {
         ),
     ),
 }
-
-
-def generate(case: Case, target: Path) -> Path:
-    """The workspace on disk, as the command line writes it."""
-    code = main(case.argv(target))
-    assert code == 0
-    return target
 
 
 def contexts_of(root: Path) -> list[str]:

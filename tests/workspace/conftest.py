@@ -4,11 +4,15 @@ from pathlib import Path
 
 import pytest
 
-from .cases import CASES, generate
+from tests.support.projects import GeneratedProjects
+
+from .cases import CASES
 
 
 @pytest.fixture(scope="session")
-def workspaces(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Each case generated once per session."""
-    root = tmp_path_factory.mktemp("workspaces")
-    return {name: generate(case, root / name) for name, case in CASES.items()}
+def workspaces(generated_projects: GeneratedProjects) -> dict[str, Path]:
+    """Each case as `protean-init new` writes it, generated once a session (read-only)."""
+    return {
+        name: generated_projects.pristine(name, tuple(case.argv(Path(name))[2:]))
+        for name, case in CASES.items()
+    }

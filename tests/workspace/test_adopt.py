@@ -150,7 +150,7 @@ def test_each_context_edited_in_turn_keeps_the_others_lines(cli, tmp_path: Path)
     trailing=st.sampled_from(["", "\n-- end\n", "\nEOSQL\n"]),
 )
 def test_any_script_style_gains_exactly_one_line_per_database(
-    indent: str, keyword: str, terminator: str, trailing: str
+    cli, indent: str, keyword: str, terminator: str, trailing: str
 ) -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = workspace(Path(folder) / "shop")
@@ -160,9 +160,7 @@ def test_any_script_style_gains_exactly_one_line_per_database(
         script = root / "ops" / "initdb" / "10-databases.sh"
         script.unlink()
         (root / "ops" / "initdb" / "20-more.sql").write_text(text)
-        from scaffolder.cli import main
-
-        assert main([*ADD, "--context", "ordering", "--project", str(root)]) == 0
+        assert cli(ADD, "--context ordering --project", root).code == 0
         new = (root / "ops" / "initdb" / "20-more.sql").read_text()
     assert only_insertions(text, new)
     assert new.count("\n") == text.count("\n") + 2

@@ -15,7 +15,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scaffolder.check import ERROR, run_check
-from scaffolder.cli import main
 from tests.workspace.layouts import EIGHT, TWO, workspace
 from tests.workspace.support import snapshot
 
@@ -48,13 +47,12 @@ def test_a_clean_workspace_reads_every_context_and_finds_nothing(
 
 @pytest.mark.parametrize("output", FORMATS)
 def test_each_finding_names_its_context_file_in_every_format(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, output: str
+    cli, tmp_path: Path, output: str
 ) -> None:
     root = workspace(tmp_path / "shop", EIGHT)
     _edit(root / "src/payments/domain.toml", "debug = true", "debgu = true")
     _edit(root / "src/reviews/domain.toml", 'event_processing = "async"', "event_processing = 3")
-    code = main(["check", "--project", str(root), "--format", output])
-    out = capsys.readouterr().out
+    code, out, _ = cli("check --project", root, "--format", output)
     assert code == 1
     for file, line in (("src/payments/domain.toml", 2), ("src/reviews/domain.toml", 3)):
         assert file in out, out
@@ -228,20 +226,17 @@ def test_a_need_of_each_context_on_a_shared_file_names_the_context(tmp_path: Pat
         assert mine and all(f"src/{name}/domain.toml" in f.message for f in mine), missing
 
 
-def test_a_context_linked_out_of_the_project_is_not_read(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def test_a_context_linked_out_of_the_project_is_not_read(cli, tmp_path: Path) -> None:
     root = workspace(tmp_path / "shop")
     outside = tmp_path / "elsewhere"
     outside.mkdir()
     (outside / "domain.toml").write_text("the-users-private-line = [\n")
     (root / "src" / "evil").symlink_to(outside)
     before = snapshot(root)
-    code = main(["check", "--project", str(root)])
-    captured = capsys.readouterr()
+    code, out, err = cli("check --project", root)
     assert code == 2
-    assert "outside the project" in captured.err and captured.err.count("\n") == 1
-    assert "the-users-private-line" not in captured.out + captured.err
+    assert "outside the project" in err and err.count("\n") == 1
+    assert "the-users-private-line" not in out + err
     assert snapshot(root) == before
 
 
@@ -320,17 +315,14 @@ def test_a_ci_job_that_creates_no_database_for_a_context(tmp_path: Path) -> None
     assert not [f for f in run_check(root, environ={}).findings if f.code.startswith("ci-")]
 
 
-def test_the_generated_example_crossing_is_read(tmp_path: Path) -> None:
+def test_the_generated_example_crossing_is_read(tmp_path: Path, generated_projects, cli) -> None:
     """`new --context` makes catalogue handle ordering's CustomerRegistered (its stream
     category in a module constant): on another event store in one environment, catalogue
     is warned of, naming ordering and the stream; the other contexts' choices stand."""
-    root = tmp_path / "w"
-    argv = ["new", str(root), "--defaults", "--context", "ordering", "--context", "catalogue"]
-    assert main(argv) == 0
-    assert (
-        main(["set", "test.event_store=memory", "--context", "ordering", "--project", str(root)])
-        == 0
+    root = generated_projects.copy(
+        tmp_path / "w", "--context", "ordering", "--context", "catalogue"
     )
+    assert cli("set test.event_store=memory --context ordering --project", root).code == 0
     findings = [
         f for f in run_check(root, environ={}).findings if f.code == "workspace-event-store"
     ]

@@ -20,9 +20,9 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from scaffolder.cli import main
 from scaffolder.deployment import KUSTOMIZATIONS, PRESTOP_WAIT_SECONDS, SHUTDOWN_MARGIN_SECONDS
 from tests.deploy.support import container, dockerfile_instructions, kustomize, objects, run, tool
+from tests.support.projects import GeneratedProjects
 from tests.support.validators import assert_compose_valid
 
 from .cases import EIGHT
@@ -61,10 +61,17 @@ SIZES = {
 }
 
 
-def _new(root: Path, contexts: tuple[str, ...], *flags: str, deploy: str = "none") -> Path:
-    argv = ["new", str(root), "--name", "shop", "--defaults", "--deploy", deploy, *flags]
-    assert main([*argv, *[a for c in contexts for a in ("--context", c)]]) == 0
-    return root
+def _new(
+    projects: GeneratedProjects,
+    root: Path,
+    contexts: tuple[str, ...],
+    *flags: str,
+    deploy: str = "none",
+) -> Path:
+    """A fresh copy at `root` of `new --name shop --defaults --deploy DEPLOY FLAGS --context
+    ...` (generated once a session)."""
+    options = ["--name", "shop", "--deploy", deploy, *flags]
+    return projects.copy(root, *options, *[a for c in contexts for a in ("--context", c)])
 
 
 def _required(root: Path, context: str) -> set[str]:
@@ -215,9 +222,11 @@ def _assert_compose_engines(root: Path, contexts: tuple[str, ...]) -> None:
 
 
 @pytest.mark.parametrize("size", sorted(SIZES))
-def test_deploy_at_the_root_gives_every_context_its_engine(tmp_path: Path, cli, size: str) -> None:
+def test_deploy_at_the_root_gives_every_context_its_engine(
+    tmp_path: Path, generated_projects: GeneratedProjects, cli, size: str
+) -> None:
     contexts, flags = SIZES[size]
-    root = _new(tmp_path / "shop", contexts, *flags)
+    root = _new(generated_projects, tmp_path / "shop", contexts, *flags)
     compose = root / "docker-compose.yml"
     assert all(
         "profiles" not in s for s in yaml.safe_load(compose.read_text())["services"].values()
@@ -247,18 +256,22 @@ def test_deploy_at_the_root_gives_every_context_its_engine(tmp_path: Path, cli, 
     assert_compose_valid(compose)
 
 
-def test_a_one_context_workspace_deploys_as_its_context(tmp_path: Path, cli) -> None:
+def test_a_one_context_workspace_deploys_as_its_context(
+    tmp_path: Path, generated_projects: GeneratedProjects, cli
+) -> None:
     """Before: the record's package (shop) was taken for the context, and the Dockerfile
     conflicted with itself."""
-    root = _new(tmp_path / "shop", ("ordering",), deploy="docker")
+    root = _new(generated_projects, tmp_path / "shop", ("ordering",), deploy="docker")
     code, _out, err = cli("deploy", "kubernetes", "--project", root)
     assert code == 0, err
     _assert_engines(root, ("ordering",))
     _assert_image(root, ("ordering",))
 
 
-def test_deploy_with_a_context_is_refused_in_one_line(tmp_path: Path, cli) -> None:
-    root = _new(tmp_path / "shop", ("ordering", "catalogue"))
+def test_deploy_with_a_context_is_refused_in_one_line(
+    tmp_path: Path, generated_projects: GeneratedProjects, cli
+) -> None:
+    root = _new(generated_projects, tmp_path / "shop", ("ordering", "catalogue"))
     before = snapshot(root)
     code, _out, err = cli("deploy", "kubernetes", "--context", "ordering", "--project", root)
     assert code == 2
@@ -266,9 +279,17 @@ def test_deploy_with_a_context_is_refused_in_one_line(tmp_path: Path, cli) -> No
     assert snapshot(root) == before
 
 
-def test_the_scale_is_checked_in_each_context(tmp_path: Path, cli) -> None:
+def test_the_scale_is_checked_in_each_context(
+    tmp_path: Path, generated_projects: GeneratedProjects, cli
+) -> None:
     flags = ("--set", "ordering:production.server.default_subscription_type=stream")
-    root = _new(tmp_path / "shop", ("ordering", "catalogue"), *flags, deploy="kubernetes")
+    root = _new(
+        generated_projects,
+        tmp_path / "shop",
+        ("ordering", "catalogue"),
+        *flags,
+        deploy="kubernetes",
+    )
     before = snapshot(root)
     code, _out, err = cli("deploy", "kubernetes", "--replicas", "3", "--project", root)
     assert code == 2 and err.count("\n") == 1, err
@@ -293,8 +314,10 @@ def test_the_scale_is_checked_in_each_context(tmp_path: Path, cli) -> None:
     assert "replicas" not in yaml.safe_load((root / RECORD).read_text())
 
 
-def test_a_dry_run_writes_nothing(tmp_path: Path, cli) -> None:
-    root = _new(tmp_path / "shop", ("ordering", "catalogue"))
+def test_a_dry_run_writes_nothing(
+    tmp_path: Path, generated_projects: GeneratedProjects, cli
+) -> None:
+    root = _new(generated_projects, tmp_path / "shop", ("ordering", "catalogue"))
     before = snapshot(root)
     code, out, err = cli("deploy", "kubernetes", "--dry-run", "--project", root)
     assert code == 0, err
@@ -308,8 +331,10 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1))
 
 
-def test_contexts_added_and_removed_keep_the_users_edits(tmp_path: Path, cli) -> None:
-    root = _new(tmp_path / "shop", ("ordering", "catalogue"))
+def test_contexts_added_and_removed_keep_the_users_edits(
+    tmp_path: Path, generated_projects: GeneratedProjects, cli
+) -> None:
+    root = _new(generated_projects, tmp_path / "shop", ("ordering", "catalogue"))
     assert cli("deploy", "kubernetes", "--project", root)[0] == 0
     ordering = root / BASE / "ordering-engine.yaml"
     # The user's own: a larger memory limit for ordering's engine, a label on the image.
@@ -353,10 +378,14 @@ def test_contexts_added_and_removed_keep_the_users_edits(tmp_path: Path, cli) ->
     assert 'image.vendor="acme"' in dockerfile.read_text()
 
 
-def test_check_reads_each_engine_against_its_own_context(tmp_path: Path, cli) -> None:
+def test_check_reads_each_engine_against_its_own_context(
+    tmp_path: Path, generated_projects: GeneratedProjects, cli
+) -> None:
     """Before: each context's rules read every Deployment, so a fresh workspace had four
     secret-missing errors (ordering's keys missing from catalogue's engine, and back)."""
-    root = _new(tmp_path / "shop", ("ordering", "catalogue"), deploy="kubernetes")
+    root = _new(
+        generated_projects, tmp_path / "shop", ("ordering", "catalogue"), deploy="kubernetes"
+    )
     code, out, err = cli("check", "--format", "json", "--project", root)
     assert code == 0, out + err
     assert json.loads(out)["findings"] == []
@@ -375,14 +404,16 @@ def test_check_reads_each_engine_against_its_own_context(tmp_path: Path, cli) ->
         assert finding["message"].endswith("(for context ordering)"), finding
 
 
-def test_the_edit_menus_deploy_is_the_same_workspace_change(tmp_path: Path, cli) -> None:
+def test_the_edit_menus_deploy_is_the_same_workspace_change(
+    tmp_path: Path, generated_projects: GeneratedProjects, cli
+) -> None:
     """The edit menu on one context proposes the whole workspace's deploy, as the command
     writes it (before: refused, "deploy does not change them for one context yet")."""
     from scaffolder.reopen.menu import apply_proposal, propose_deploy
     from scaffolder.reopen.project import open_project
 
-    by_menu = _new(tmp_path / "menu" / "shop", ("ordering", "catalogue"))
-    by_command = _new(tmp_path / "command" / "shop", ("ordering", "catalogue"))
+    by_menu = _new(generated_projects, tmp_path / "menu" / "shop", ("ordering", "catalogue"))
+    by_command = _new(generated_projects, tmp_path / "command" / "shop", ("ordering", "catalogue"))
     proposal = propose_deploy(open_project(by_menu, "catalogue"), "kubernetes")
     assert {f"{BASE}/ordering-engine.yaml", f"{BASE}/catalogue-engine.yaml"} <= set(proposal.paths)
     apply_proposal(proposal)
@@ -390,10 +421,14 @@ def test_the_edit_menus_deploy_is_the_same_workspace_change(tmp_path: Path, cli)
     assert snapshot(by_menu) == snapshot(by_command)
 
 
-def test_the_readme_says_how_the_engines_run(tmp_path: Path) -> None:
+def test_the_readme_says_how_the_engines_run(
+    tmp_path: Path, generated_projects: GeneratedProjects
+) -> None:
     """Its commands name what the files hold: the compose profile, and the Secret every
     Deployment reads its keys from."""
-    root = _new(tmp_path / "shop", ("ordering", "catalogue"), deploy="kubernetes")
+    root = _new(
+        generated_projects, tmp_path / "shop", ("ordering", "catalogue"), deploy="kubernetes"
+    )
     readme = (root / "README.md").read_text()
     services = yaml.safe_load((root / "docker-compose.yml").read_text())["services"]
     [profile] = {p for s in services.values() for p in s.get("profiles", [])}
@@ -408,11 +443,19 @@ def test_the_readme_says_how_the_engines_run(tmp_path: Path) -> None:
     assert "its default command starts no engine" in readme
 
 
-def test_a_conflicting_edit_writes_nothing_unless_forced(tmp_path: Path, cli) -> None:
+def test_a_conflicting_edit_writes_nothing_unless_forced(
+    tmp_path: Path, generated_projects: GeneratedProjects, cli
+) -> None:
     """The user changed the very line the new scale regenerates: nothing is written (no
     context's domain.toml either), and --force takes the regenerated line."""
     flags = ("--set", "production.server.default_subscription_type=stream")
-    root = _new(tmp_path / "shop", ("ordering", "catalogue"), *flags, deploy="kubernetes")
+    root = _new(
+        generated_projects,
+        tmp_path / "shop",
+        ("ordering", "catalogue"),
+        *flags,
+        deploy="kubernetes",
+    )
     ordering = root / BASE / "ordering-engine.yaml"
     _edit(ordering, "  replicas: 1\n", "  replicas: 5\n")
     before = snapshot(root)

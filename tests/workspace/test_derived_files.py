@@ -21,7 +21,7 @@ from tests.support.validators import (
     assert_gitlab_ci_valid,
 )
 
-from .cases import CASES, Case, generate
+from .cases import CASES, Case
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -152,9 +152,9 @@ def test_the_image_holds_every_context(workspaces) -> None:
     assert "COPY . ." in dockerfile and "pip install --no-deps -e ." in dockerfile
 
 
-def test_gitlab_ci_runs_every_contexts_suite_in_both_lanes(tmp_path: Path) -> None:
+def test_gitlab_ci_runs_every_contexts_suite_in_both_lanes(generated_projects) -> None:
     case = Case(("ordering", "catalogue"), ("--ci", "gitlab"))
-    root = generate(case, tmp_path / "w")
+    root = generated_projects.pristine("w", tuple(case.argv(Path("w"))[2:]))
     assert not (root / ".github").exists()
     assert_gitlab_ci_valid(root / ".gitlab-ci.yml")
     ci = yaml.safe_load((root / ".gitlab-ci.yml").read_text())

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from scaffolder.cli import main
+from tests.support.projects import GeneratedProjects
 from tests.support.protean_config import load_config
 from tests.support.validators import assert_compose_valid, assert_github_workflow_valid
 
@@ -25,10 +25,14 @@ def _snapshot(root: Path) -> dict[str, bytes]:
     }
 
 
-def _new(root: Path, *contexts: str) -> Path:
-    argv = ["new", str(root), "--name", "shop", "--defaults", "--deploy", "kubernetes"]
-    assert main([*argv, *[a for c in contexts for a in ("--context", c)]]) == 0
-    return root
+@pytest.fixture
+def workspace(tmp_path: Path, generated_projects: GeneratedProjects) -> Path:
+    """A fresh copy of `new w --name shop --defaults --deploy kubernetes --context ordering
+    --context catalogue`."""
+    contexts = ("--context", "ordering", "--context", "catalogue")
+    return generated_projects.copy(
+        tmp_path / "w", "--name", "shop", "--deploy", "kubernetes", *contexts
+    )
 
 
 def _resolved(root: Path, folder: str) -> dict[str, dict]:
@@ -48,21 +52,21 @@ def _resolved(root: Path, folder: str) -> dict[str, dict]:
     }
 
 
-def test_adding_then_removing_a_context_gives_every_byte_back(tmp_path: Path) -> None:
-    root = _new(tmp_path / "w", "ordering", "catalogue")
+def test_adding_then_removing_a_context_gives_every_byte_back(workspace: Path, cli) -> None:
+    root = workspace
     before = _snapshot(root)
-    assert main(["add-context", "billing", "--project", str(root)]) == 0
+    assert cli("add-context billing --project", root).code == 0
     assert contexts_of(root) == ["billing", "catalogue", "ordering"]
-    assert main(["remove-context", "billing", "--project", str(root)]) == 0
+    assert cli("remove-context billing --project", root).code == 0
     assert _snapshot(root) == before
 
 
-def test_an_added_context_is_in_every_shared_file_and_resolves(tmp_path: Path) -> None:
-    root = _new(tmp_path / "w", "ordering", "catalogue")
+def test_an_added_context_is_in_every_shared_file_and_resolves(workspace: Path, cli) -> None:
+    root = workspace
     compose = root / "docker-compose.yml"
     compose.write_text("# my own note\n" + compose.read_text())
     argv = ["add-context", "billing", "--set", "test.databases.default=mysql"]
-    assert main([*argv, "--project", str(root)]) == 0
+    assert cli(argv, "--project", root).code == 0
     assert compose.read_text().startswith("# my own note\n")
     assert "mysql:" in compose.read_text()
     assert_compose_valid(compose)
@@ -76,17 +80,18 @@ def test_an_added_context_is_in_every_shared_file_and_resolves(tmp_path: Path) -
     assert '"src/billing"' in (root / "pyproject.toml").read_text()
 
 
-def test_a_conflicting_edit_writes_nothing(capsys, tmp_path: Path) -> None:
-    root = _new(tmp_path / "w", "ordering", "catalogue")
+def test_a_conflicting_edit_writes_nothing(workspace: Path, cli) -> None:
+    root = workspace
     workflow = root / ".github/workflows/ci.yml"
     workflow.write_text(
         workflow.read_text().replace('["ordering", "catalogue"]', '["ordering"]', 1)
     )
     before = _snapshot(root)
-    assert main(["add-context", "billing", "--project", str(root)]) == 1
-    assert "ci.yml" in capsys.readouterr().err
+    code, _, err = cli("add-context billing --project", root)
+    assert code == 1
+    assert "ci.yml" in err
     assert _snapshot(root) == before
-    assert main(["add-context", "billing", "--project", str(root), "--force"]) == 0
+    assert cli("add-context billing --force --project", root).code == 0
 
 
 @pytest.mark.parametrize(
@@ -99,42 +104,46 @@ def test_a_conflicting_edit_writes_nothing(capsys, tmp_path: Path) -> None:
         (["remove-context", "billing"], "unknown context 'billing'"),
     ],
 )
-def test_bad_input_is_refused_in_one_line(capsys, tmp_path: Path, argv, named) -> None:
-    root = _new(tmp_path / "w", "ordering", "catalogue")
+def test_bad_input_is_refused_in_one_line(workspace: Path, cli, argv, named) -> None:
+    root = workspace
     before = _snapshot(root)
-    assert main([*argv, "--project", str(root)]) == 2
-    err = capsys.readouterr().err
+    code, _, err = cli(argv, "--project", root)
+    assert code == 2
     assert named in err and err.count("\n") == 1, err
     assert _snapshot(root) == before
 
 
-def test_removing_a_context_with_the_users_edits_needs_force(capsys, tmp_path: Path) -> None:
-    root = _new(tmp_path / "w", "ordering", "catalogue")
+def test_removing_a_context_with_the_users_edits_needs_force(workspace: Path, cli) -> None:
+    root = workspace
     own = root / "src" / "catalogue" / "pricing.py"
     own.write_text("PRICE = 1\n")
     before = _snapshot(root)
-    assert main(["remove-context", "catalogue", "--project", str(root)]) == 2
-    assert "src/catalogue/pricing.py" in capsys.readouterr().err
+    code, _, err = cli("remove-context catalogue --project", root)
+    assert code == 2
+    assert "src/catalogue/pricing.py" in err
     assert _snapshot(root) == before
-    assert main(["remove-context", "catalogue", "--project", str(root), "--force"]) == 0
+    assert cli("remove-context catalogue --force --project", root).code == 0
     assert contexts_of(root) == ["ordering"]
     assert not (root / "deploy/kubernetes/base/catalogue-engine.yaml").exists()
     assert "catalogue" not in (root / ".github/workflows/ci.yml").read_text()
 
 
-def test_the_only_context_is_not_removed(capsys, tmp_path: Path) -> None:
-    root = tmp_path / "single"
-    assert main(["new", str(root), "--defaults"]) == 0
-    assert main(["remove-context", "single", "--project", str(root)]) == 2
-    assert "only context" in capsys.readouterr().err
+def test_the_only_context_is_not_removed(
+    cli, tmp_path: Path, generated_projects: GeneratedProjects
+) -> None:
+    root = generated_projects.copy(tmp_path / "single")
+    code, _, err = cli("remove-context single --project", root)
+    assert code == 2
+    assert "only context" in err
 
 
-def test_a_single_project_becomes_a_workspace_with_its_files_unchanged(tmp_path: Path) -> None:
-    root = tmp_path / "shop"
-    assert main(["new", str(root), "--defaults", "--deploy", "kubernetes"]) == 0
+def test_a_single_project_becomes_a_workspace_with_its_files_unchanged(
+    cli, tmp_path: Path, generated_projects: GeneratedProjects
+) -> None:
+    root = generated_projects.copy(tmp_path / "shop", "--deploy", "kubernetes")
     before = _snapshot(root)
     resolved = _resolved(root, "src/shop")
-    assert main(["add-context", "billing", "--project", str(root)]) == 0
+    assert cli("add-context billing --project", root).code == 0
     after = _snapshot(root)
     # The package, byte for byte where it was; domain.toml beside it; the tests under
     # tests/shop/, byte for byte.
@@ -154,17 +163,18 @@ def test_a_single_project_becomes_a_workspace_with_its_files_unchanged(tmp_path:
     assert (root / "deploy/kubernetes/base/shop-engine.yaml").is_file()
 
 
-def test_a_context_like_another_takes_its_choices_and_its_own_storage(tmp_path: Path) -> None:
-    root = tmp_path / "w"
-    argv = ["new", str(root), "--name", "shop", "--defaults", "--context", "ordering"]
-    argv += ["--context", "catalogue", "--set", "ordering:test.databases.default=mysql"]
-    assert main([*argv, "--set", "ordering:test.caches.default=memory"]) == 0
-    assert main(["add-context", "billing", "--like", "ordering", "--project", str(root)]) == 0
+def test_a_context_like_another_takes_its_choices_and_its_own_storage(
+    cli, tmp_path: Path, generated_projects: GeneratedProjects
+) -> None:
+    options = ["--name", "shop", "--context", "ordering", "--context", "catalogue"]
+    options += ["--set", "ordering:test.databases.default=mysql"]
+    options += ["--set", "ordering:test.caches.default=memory"]
+    root = generated_projects.copy(tmp_path / "w", *options)
+    assert cli("add-context billing --like ordering --project", root).code == 0
     config = load_config(root / "src" / "billing", "test")
     database = config["databases"]["default"]
     assert database["provider"] == "mysql"
     assert database["database_uri"].endswith("/shop_billing_test")
     assert "BILLING_DATABASE_URL" in (root / "src/billing/domain.toml").read_text()
     assert config["caches"]["default"]["provider"] == "memory"
-    plain = ["add-context", "shipping", "--like", "nowhere", "--project", str(root)]
-    assert main(plain) == 2
+    assert cli("add-context shipping --like nowhere --project", root).code == 2

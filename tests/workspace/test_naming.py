@@ -8,6 +8,7 @@ loader reads every context in every environment as the names say."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -15,7 +16,8 @@ import pytest
 import yaml
 
 from scaffolder.check import ERROR, run_check
-from scaffolder.cli import main
+from tests.support.cli import Result
+from tests.support.projects import GeneratedProjects
 from tests.support.protean_config import load_config
 from tests.support.validators import assert_compose_valid, assert_github_workflow_valid
 
@@ -26,14 +28,17 @@ ENV_EXAMPLE = ".env.example"
 RECORD = ".copier-answers.protean-init.yml"
 
 
-def _new(root: Path, *flags: str) -> Path:
-    contexts = [arg for name in CONTEXTS for arg in ("--context", name)]
-    assert main(["new", str(root), "--defaults", *contexts, *flags]) == 0
-    return root
+CONTEXT_OPTIONS = tuple(arg for name in CONTEXTS for arg in ("--context", name))
 
 
-def _run(root: Path, *argv: str) -> int:
-    return main([*argv, "--project", str(root)])
+@pytest.fixture
+def wsx(tmp_path: Path, generated_projects: GeneratedProjects) -> Path:
+    """A fresh copy of `new wsx --defaults --context ordering --context catalogue`."""
+    return generated_projects.copy(tmp_path / "wsx", *CONTEXT_OPTIONS)
+
+
+def _run(cli: Callable[..., Result], root: Path, *argv: str) -> int:
+    return cli(list(argv), "--project", root).code
 
 
 def _database(root: Path, context: str, env: str, slot: str = "default") -> str:
@@ -74,11 +79,13 @@ def _assert_derived_files_valid(root: Path) -> None:
     assert _errors(root) == []
 
 
+ON_POSTGRES = (*CONTEXT_OPTIONS, "--set", "base.databases.default=postgresql")
+
+
 @pytest.fixture(scope="module")
-def on_postgres(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A workspace whose base and test overlay are both on PostgreSQL."""
-    root = tmp_path_factory.mktemp("naming") / "wsx"
-    return _new(root, "--set", "base.databases.default=postgresql")
+def on_postgres(generated_projects: GeneratedProjects) -> Path:
+    """A workspace whose base and test overlay are both on PostgreSQL (read-only)."""
+    return generated_projects.pristine("wsx", ("--defaults", *ON_POSTGRES))
 
 
 def test_each_context_has_a_test_database_of_its_own(on_postgres: Path) -> None:
@@ -109,11 +116,11 @@ def test_each_context_has_a_test_database_of_its_own(on_postgres: Path) -> None:
 
 
 def test_a_database_added_later_is_named_after_the_workspace_and_its_context(
-    tmp_path: Path,
+    wsx: Path, cli
 ) -> None:
-    root = _new(tmp_path / "wsx")
+    root = wsx
     argv = ["add-database", "reporting", "--provider", "postgresql", "--context", "ordering"]
-    assert _run(root, *argv) == 0
+    assert _run(cli, root, *argv) == 0
     assert _database(root, "ordering", "base", "reporting") == "wsx_ordering_reporting"
     assert _database(root, "ordering", "test", "reporting") == "wsx_ordering_reporting_test"
     production = _database(root, "ordering", "production", "reporting")
@@ -134,36 +141,38 @@ def test_a_database_added_later_is_named_after_the_workspace_and_its_context(
     _assert_derived_files_valid(root)
 
 
-def test_set_and_add_env_name_a_contexts_databases_by_the_workspaces_rule(
-    tmp_path: Path,
-) -> None:
-    root = _new(tmp_path / "wsx")
-    assert _run(root, "set", "base.databases.default=postgresql", "--context", "ordering") == 0
+def test_set_and_add_env_name_a_contexts_databases_by_the_workspaces_rule(wsx: Path, cli) -> None:
+    root = wsx
+    assert _run(cli, root, "set", "base.databases.default=postgresql", "--context", "ordering") == 0
     assert _database(root, "ordering", "base") == "wsx_ordering"
     assert _database(root, "ordering", "test") == "wsx_ordering_test"
     # The user takes catalogue's test overlay out by hand; add-env puts it back on its own
     # test database, not the base's.
-    assert _run(root, "set", "base.databases.default=postgresql", "--context", "catalogue") == 0
+    assert (
+        _run(cli, root, "set", "base.databases.default=postgresql", "--context", "catalogue") == 0
+    )
     config = root / "src/catalogue/domain.toml"
     text = config.read_text()
     start = text.index("# --- Test overlay")
     config.write_text(text[:start] + text[text.index("# --- Memory overlay") :])
-    assert _run(root, "add-env", "test", "--context", "catalogue") == 0
+    assert _run(cli, root, "add-env", "test", "--context", "catalogue") == 0
     assert _database(root, "catalogue", "base") == "wsx_catalogue"
     assert _database(root, "catalogue", "test") == "wsx_catalogue_test"
     _assert_derived_files_valid(root)
 
 
-def test_the_record_takes_the_test_databases_for_protean_inits_own(tmp_path: Path) -> None:
+def test_the_record_takes_the_test_databases_for_protean_inits_own(
+    tmp_path: Path, generated_projects: GeneratedProjects, cli
+) -> None:
     """The record of an edited context holds no local URL for names protean-init gave (they
     are the rule's), so `new --answers` of it makes the same workspace again."""
-    first = _new(tmp_path / "wsx", "--set", "base.databases.default=postgresql")
+    first = generated_projects.copy(tmp_path / "wsx", *ON_POSTGRES)
     argv = ["add-database", "reporting", "--provider", "postgresql", "--context", "ordering"]
-    assert _run(first, *argv) == 0
+    assert _run(cli, first, *argv) == 0
     record = yaml.safe_load((first / RECORD).read_text())
     assert not [key for key in record["contexts"]["ordering"] if key.startswith("local_urls.")]
     again = tmp_path / "again"
-    assert main(["new", str(again), "--answers", str(first / RECORD)]) == 0
+    assert cli("new", again, "--answers", first / RECORD).code == 0
     for context in CONTEXTS:
         path = f"src/{context}/domain.toml"
         assert (again / path).read_text() == (first / path).read_text(), path

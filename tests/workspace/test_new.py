@@ -10,7 +10,6 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scaffolder.cli import main
 from scaffolder.project_files import ANSWERS_FILE
 
 ERROR = "protean-init: error: "
@@ -126,7 +125,7 @@ _NAMES = st.from_regex(r"[a-z][a-z0-9_]{0,11}", fullmatch=True)
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(names=st.lists(_NAMES, min_size=1, max_size=3, unique=True))
-def test_any_accepted_names_make_a_package_each(tmp_path_factory, names) -> None:
+def test_any_accepted_names_make_a_package_each(tmp_path_factory, cli, names) -> None:
     """Whatever names pass validation write src/<name>/ with its domain.toml and a suite."""
     from scaffolder.errors import UsageError
     from scaffolder.workspace_spec import validate_context_name
@@ -138,7 +137,7 @@ def test_any_accepted_names_make_a_package_each(tmp_path_factory, names) -> None
         return
     target = tmp_path_factory.mktemp("ws") / "w"
     argv = ["new", str(target), "--name", "shop", "--defaults", "--deploy", "none"]
-    assert main([*argv, *[a for n in names for a in ("--context", n)]]) == 0
+    assert cli(argv, [a for n in names for a in ("--context", n)]).code == 0
     for name in names:
         assert (target / "src" / name / "domain.toml").is_file()
         assert (target / "tests" / name / "test_customers.py").is_file()

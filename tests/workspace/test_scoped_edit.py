@@ -10,6 +10,7 @@ import difflib
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
@@ -19,7 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scaffolder.check import ERROR, run_check
-from scaffolder.cli import main
+from tests.support.cli import Result
+from tests.support.projects import GeneratedProjects
 from tests.support.protean_config import load_config
 from tests.support.validators import (
     assert_compose_valid,
@@ -38,14 +40,22 @@ ENV_EXAMPLE = ".env.example"
 USER_VISIBLE = (COMPOSE, CI, ENV_EXAMPLE, "src/ordering/domain.toml", "pyproject.toml")
 
 
-def _new(root: Path) -> Path:
-    argv = ["new", str(root), "--defaults", "--set", "production.databases.default=postgresql"]
-    assert main([*argv, *[a for c in CONTEXTS for a in ("--context", c)]]) == 0
-    return root
+# `new wsdemo --defaults` and these: the workspace these tests edit.
+NEW_OPTIONS = (
+    "--set",
+    "production.databases.default=postgresql",
+    *[a for c in CONTEXTS for a in ("--context", c)],
+)
 
 
-def _run(root: Path, *argv: str) -> int:
-    return main([*argv, "--project", str(root)])
+@pytest.fixture
+def wsdemo(tmp_path: Path, generated_projects: GeneratedProjects) -> Path:
+    """A fresh copy of the workspace (NEW_OPTIONS)."""
+    return generated_projects.copy(tmp_path / "wsdemo", *NEW_OPTIONS)
+
+
+def _run(cli: Callable[..., Result], root: Path, *argv: str) -> int:
+    return cli(list(argv), "--project", root).code
 
 
 def _problems(root: Path) -> list[str]:
@@ -69,15 +79,12 @@ def _diff(before: bytes, after: bytes) -> tuple[list[str], list[str]]:
     return removed, added
 
 
-def test_a_database_added_to_one_context_reaches_the_workspace_files(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    root = _new(tmp_path / "wsdemo")
+def test_a_database_added_to_one_context_reaches_the_workspace_files(wsdemo: Path, cli) -> None:
+    root = wsdemo
     before = snapshot(root)
-    capsys.readouterr()
     argv = ["add-database", "reports", "--provider", "postgresql", "--context", "ordering"]
-    assert _run(root, *argv) == 0
-    err = capsys.readouterr().err
+    code, _, err = cli(argv, "--project", root)
+    assert code == 0, err
     assert "left" not in err and "not written by protean-init" not in err, err
     after = snapshot(root)
 
@@ -136,28 +143,26 @@ def test_a_database_added_to_one_context_reaches_the_workspace_files(
     assert _problems(root) == []
 
     # add-context after it merges against a record that is the files' own.
-    assert _run(root, "add-context", "billing") == 0
+    assert _run(cli, root, "add-context", "billing") == 0
     assert "createdb -U postgres wsdemo_ordering_reports" in (root / COMPOSE).read_text()
     assert "createdb -U postgres wsdemo_billing_test" in (root / COMPOSE).read_text()
     assert _problems(root) == []
     assert_compose_valid(root / COMPOSE)
 
 
-def test_a_users_edit_to_a_shared_file_is_kept_by_a_context_edit(tmp_path: Path) -> None:
-    root = _new(tmp_path / "wsdemo")
+def test_a_users_edit_to_a_shared_file_is_kept_by_a_context_edit(wsdemo: Path, cli) -> None:
+    root = wsdemo
     compose = root / COMPOSE
     compose.write_text("# my own note\n" + compose.read_text())
     argv = ["add-database", "reports", "--provider", "postgresql", "--context", "catalogue"]
-    assert _run(root, *argv) == 0
+    assert _run(cli, root, *argv) == 0
     assert compose.read_text().startswith("# my own note\n")
     assert "createdb -U postgres wsdemo_catalogue_reports" in compose.read_text()
     assert _problems(root) == []
 
 
-def test_a_context_edit_conflicting_with_the_users_writes_nothing(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    root = _new(tmp_path / "wsdemo")
+def test_a_context_edit_conflicting_with_the_users_writes_nothing(wsdemo: Path, cli) -> None:
+    root = wsdemo
     workflow = root / CI
     # The user's own createdb step: the line the new database changes.
     text = workflow.read_text()
@@ -165,10 +170,11 @@ def test_a_context_edit_conflicting_with_the_users_writes_nothing(
     workflow.write_text(text.replace(ours, f"{ours} && createdb mine"))
     before = snapshot(root)
     argv = ["add-database", "reports", "--provider", "postgresql", "--context", "ordering"]
-    assert _run(root, *argv) == 1
-    assert CI in capsys.readouterr().err
+    code, _, err = cli(argv, "--project", root)
+    assert code == 1
+    assert CI in err
     assert snapshot(root) == before
-    assert _run(root, *argv, "--force") == 0
+    assert _run(cli, root, *argv, "--force") == 0
     assert "createdb wsdemo_ordering_reports_test" in workflow.read_text()
 
 
@@ -203,8 +209,9 @@ _PROVIDERS = {
 
 
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _new(tmp_path_factory.mktemp("generated") / "wsdemo")
+def generated(generated_projects: GeneratedProjects) -> Path:
+    """The workspace as generated (read-only: each example copies it)."""
+    return generated_projects.pristine("wsdemo", ("--defaults", *NEW_OPTIONS))
 
 
 # A slot this sequence added: its kind, its name, and the name its storage was given (a
@@ -237,22 +244,26 @@ def _argv(root: Path, index: int, edit: tuple[str, str, str], added: list[Added]
 
 
 def _apply(
-    root: Path, index: int, edit: tuple[str, str, str], added: dict[str, list[Added]]
+    cli: Callable[..., Result],
+    root: Path,
+    index: int,
+    edit: tuple[str, str, str],
+    added: dict[str, list[Added]],
 ) -> None:
     context = edit[1]
     argv = _argv(root, index, edit, added.setdefault(context, []))
     if argv is not None:
-        assert _run(root, *argv, "--context", context) == 0, (index, edit)
+        assert _run(cli, root, *argv, "--context", context) == 0, (index, edit)
 
 
-def test_a_database_added_then_removed_gives_every_byte_back(tmp_path: Path) -> None:
-    root = _new(tmp_path / "wsdemo")
+def test_a_database_added_then_removed_gives_every_byte_back(wsdemo: Path, cli) -> None:
+    root = wsdemo
     before = snapshot(root)
     for context in CONTEXTS:
         argv = ["add-database", "reports", "--provider", "postgresql", "--context", context]
-        assert _run(root, *argv) == 0
+        assert _run(cli, root, *argv) == 0
     for context in CONTEXTS:
-        assert _run(root, "remove-database", "reports", "--context", context) == 0
+        assert _run(cli, root, "remove-database", "reports", "--context", context) == 0
     assert snapshot(root) == before
 
 
@@ -290,33 +301,32 @@ def _assert_named_by_the_rule(root: Path, added: dict[str, list[Added]]) -> None
 )
 @given(edits=st.lists(_EDITS, min_size=1, max_size=5), removed=st.sampled_from(CONTEXTS))
 def test_edits_across_contexts_keep_the_workspace_consistent(
-    generated: Path, edits: list[tuple[str, str, str]], removed: str
+    generated: Path, cli, edits: list[tuple[str, str, str]], removed: str
 ) -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder) / "wsdemo"
         shutil.copytree(generated, root, symlinks=True)
         added: dict[str, list[Added]] = {}
         for index, edit in enumerate(edits):
-            _apply(root, index, edit, added)
+            _apply(cli, root, index, edit, added)
             assert _problems(root) == [], (index, edit)
             _assert_named_by_the_rule(root, added)
         assert_compose_valid(root / COMPOSE)
-        assert _run(root, "add-context", "billing") == 0
+        assert _run(cli, root, "add-context", "billing") == 0
         assert _problems(root) == []
         assert_compose_valid(root / COMPOSE)
         # --force: a context whose overlay the user took out holds a file of theirs.
-        assert _run(root, "remove-context", removed, "--force") == 0
+        assert _run(cli, root, "remove-context", removed, "--force") == 0
         assert _problems(root) == []
         assert_compose_valid(root / COMPOSE)
         assert f"createdb -U postgres wsdemo_{removed}" not in (root / COMPOSE).read_text()
 
 
-def test_derive_at_the_root_follows_every_contexts_hand_edit(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    root = _new(tmp_path / "wsdemo")
-    assert _run(root, "derive") == 0
-    assert "Up to date" in capsys.readouterr().out
+def test_derive_at_the_root_follows_every_contexts_hand_edit(wsdemo: Path, cli) -> None:
+    root = wsdemo
+    code, out, err = cli("derive --project", root)
+    assert code == 0, err
+    assert "Up to date" in out
     # By hand: ordering's tests on SQLite; whichever context derive reads, both are derived.
     for name in CONTEXTS:
         config = root / "src" / name / "domain.toml"
@@ -329,7 +339,7 @@ def test_derive_at_the_root_follows_every_contexts_hand_edit(
         '[test.databases.default]\nprovider = "sqlite"\ndatabase_uri = "sqlite:///ordering.db"\n'
     )
     ordering.write_text(text[:start] + table + text[end + 1 :])
-    assert _run(root, "derive") == 0
+    assert _run(cli, root, "derive") == 0
     record = yaml.safe_load((root / RECORD).read_text())
     for name in CONTEXTS:
         assert record["contexts"][name]["base.event_processing"] == "async"
@@ -355,8 +365,9 @@ def test_derive_at_the_root_follows_every_contexts_hand_edit(
 )
 def test_a_whole_workspace_command_right_after_new_rewrites_no_record(
     tmp_path: Path,
+    generated_projects: GeneratedProjects,
     monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    cli: Callable[..., Result],
     argv: list[str],
     inside: str | None,
     sets: list[str],
@@ -366,24 +377,24 @@ def test_a_whole_workspace_command_right_after_new_rewrites_no_record(
     of the context read. Its choices were recorded again from its domain.toml, in the
     record's other layout (a named database's overlays spelt out, its variables reordered),
     with `ci` saying it was up to date."""
-    root = tmp_path / "shop"
-    new = ["new", str(root), "--defaults", *[a for c in CONTEXTS for a in ("--context", c)]]
-    assert main([*new, *[a for s in sets for a in ("--set", s)]]) == 0
+    contexts = [a for c in CONTEXTS for a in ("--context", c)]
+    root = generated_projects.copy(
+        tmp_path / "shop", *contexts, *[a for s in sets for a in ("--set", s)]
+    )
     before = snapshot(root)
-    capsys.readouterr()
     if inside is None:
-        assert _run(root, *argv) == 0
+        code, out, err = cli(argv, "--project", root)
     else:
         monkeypatch.chdir(root / "src" / inside)
-        assert main(argv) == 0
-    out = capsys.readouterr().out
+        code, out, err = cli(argv)
+    assert code == 0, err
     assert snapshot(root) == before, out
     assert "up to date" in out.lower(), out
 
 
-def test_ci_at_the_root_switches_the_whole_workspace(tmp_path: Path) -> None:
-    root = _new(tmp_path / "wsdemo")
-    assert _run(root, "ci", "--ci", "gitlab") == 0
+def test_ci_at_the_root_switches_the_whole_workspace(wsdemo: Path, cli) -> None:
+    root = wsdemo
+    assert _run(cli, root, "ci", "--ci", "gitlab") == 0
     assert not (root / CI).exists()
     gitlab = (root / ".gitlab-ci.yml").read_text()
     assert all(name in gitlab for name in CONTEXTS)
@@ -392,31 +403,28 @@ def test_ci_at_the_root_switches_the_whole_workspace(tmp_path: Path) -> None:
     assert _problems(root) == []
     # A context's edit after it keeps to GitLab.
     argv = ["add-database", "reports", "--provider", "postgresql", "--context", "catalogue"]
-    assert _run(root, *argv) == 0
+    assert _run(cli, root, *argv) == 0
     assert "wsdemo_catalogue_reports_test" in (root / ".gitlab-ci.yml").read_text()
     assert not (root / CI).exists()
     assert _problems(root) == []
 
 
-def test_deploy_for_one_context_of_a_recorded_workspace_is_refused(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    root = _new(tmp_path / "wsdemo")
+def test_deploy_for_one_context_of_a_recorded_workspace_is_refused(wsdemo: Path, cli) -> None:
+    root = wsdemo
     before = snapshot(root)
-    capsys.readouterr()
-    assert _run(root, "deploy", "kubernetes", "--context", "ordering") == 2
-    err = capsys.readouterr().err
+    code, _, err = cli("deploy kubernetes --context ordering --project", root)
+    assert code == 2
     assert err.count("\n") == 1 and "every context" in err, err
     assert snapshot(root) == before
 
 
-def test_the_edit_menus_proposal_is_the_same_workspace_change(tmp_path: Path) -> None:
+def test_the_edit_menus_proposal_is_the_same_workspace_change(wsdemo: Path) -> None:
     """The edit menu previews through pending_changes too: its proposal for one context
     re-derives the shared files, as the command does."""
     from scaffolder.reopen.menu import apply_proposal, propose_add_database
     from scaffolder.reopen.project import open_project
 
-    root = _new(tmp_path / "wsdemo")
+    root = wsdemo
     proposal = propose_add_database(open_project(root, "ordering"), "reports", "postgresql", {})
     assert {COMPOSE, CI, ENV_EXAMPLE, RECORD} <= set(proposal.paths)
     # Written, the context is read again (not the workspace's root, which names none).
