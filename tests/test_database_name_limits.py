@@ -10,6 +10,7 @@ the compose service and the CI step that create it would fail.
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -130,3 +131,43 @@ def test_each_server_counts_as_it_counts(name: str) -> None:
             assert not fits, (provider.name, name)
         else:
             assert fits, (provider.name, name)
+
+
+ALL_MYSQL = [f"--set={env}.databases.default=mysql" for env in ("base", "production", "test")]
+
+
+@pytest.mark.parametrize("length", [64, 65])
+def test_new_defaults_holds_an_all_mysql_default_database_to_mysqls_limit(
+    cli, tmp_path, length
+) -> None:
+    """`new --defaults` with every environment on MySQL: the default database is the package
+    itself, so a 64-character package is kept and 65 refused, by MySQL's limit. The defaults
+    (PostgreSQL in test and production) are where `--set` starts, not a spec checked on their
+    own: PostgreSQL's 63 bytes refused the 64 before the flags moved every database off it."""
+    target = tmp_path / "shop"
+    package = "a" * length
+    result = new(cli, target, "--package", package, *ALL_MYSQL)
+    if length == MYSQL_NAME_CHARACTERS:
+        assert result.code == 0, result.out + result.err
+        config = tomllib.loads((target / "domain.toml").read_text())
+        assert f"3306/{package}}}" in config["databases"]["default"]["database_uri"]
+        for env in ("production", "test"):  # its own table, or base's inherited
+            databases = config[env].get("databases", config["databases"])
+            assert databases["default"]["provider"] == "mysql", env
+    else:
+        assert_refused(result, repr(package), length)
+        assert not target.exists()
+
+
+def test_new_defaults_holds_a_postgresql_test_database_to_63_bytes(cli, tmp_path) -> None:
+    """The same 64-character package with test left on PostgreSQL (the defaults'): refused by
+    PostgreSQL's 63 bytes, one line naming the package, nothing written."""
+    target = tmp_path / "shop"
+    package = "a" * MYSQL_NAME_CHARACTERS
+    sets = [f"--set={env}.databases.default=mysql" for env in ("base", "production")]
+    code, out, err = new(cli, target, "--package", package, *sets)
+    assert code == 2, out + err
+    (line,) = err.strip().splitlines()
+    assert repr(package) in line and "PostgreSQL" in line, line
+    assert "64 bytes" in line and "63" in line, line
+    assert not target.exists()

@@ -8,7 +8,7 @@ import argparse
 
 from scaffolder.answers import build_spec, load_answers
 from scaffolder.errors import UsageError
-from scaffolder.spec.defaults import default_spec
+from scaffolder.spec.defaults import default_draft
 from scaffolder.spec.names import validate_project_name
 from scaffolder.spec.project import ProjectSpec
 
@@ -38,7 +38,9 @@ def starting_spec(
             except UsageError as error:
                 raise UsageError(f"{error} (from the folder name; pass --name NAME)") from None
         project["name"] = args.name or name
-        start = default_spec(project["name"], args.package)
+        # A draft, not a spec: the flags may move what the defaults choose (a database off
+        # PostgreSQL), and only the spec they make together is checked (build_spec).
+        start = default_draft(project["name"], args.package)
     else:
         start = None
         project["name"] = args.name or (answers or {}).get("project_name") or name
