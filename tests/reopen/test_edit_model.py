@@ -11,6 +11,7 @@ is that final spec.
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,7 @@ from hypothesis import strategies as st
 
 from scaffolder.catalog import PROVIDERS, Role
 from scaffolder.cli import main
-from scaffolder.config_tree import base_of, overlay_names, slot_tables
+from scaffolder.config_tree import base_of, deep_merge, overlay_names, slot_tables
 from scaffolder.reopen import menu
 from scaffolder.spec.defaults import production_provider
 from scaffolder.spec.environments import BASE
@@ -66,6 +67,12 @@ class Model:
     # it is not the slot's own: a rename keeps the storage (`shop_reports.db` stays), and an
     # edit that rewrites the table's connection gives it the slot's own again.
     storage: dict[tuple[str, Slot], str] = field(default_factory=dict)
+    # (env, slot) -> the Redis database number the table env writes for a named broker or
+    # cache names in its local default, as the edit that wrote the table gave it
+    # (free_redis_database: the lowest free one when its own is taken). A later edit keeps it
+    # (renumbering would move the keys), so `new` of the final spec, which allocates afresh,
+    # may give another; an edit that rewrites the table's connection gives a number anew.
+    redis: dict[tuple[str, Slot], int] = field(default_factory=dict)
 
     def resolved(self, env: str, slot: Slot) -> str:
         return self.overlays.get(env, {}).get(slot, self.base[slot])
@@ -145,6 +152,7 @@ def apply_to_model(model: Model, op: tuple) -> None:
             own = model.base.get(slot) if env == BASE else model.overlays[env].get(slot)
             if value != own:
                 model.storage.pop((env, slot), None)  # its connection is written anew
+                model.redis.pop((env, slot), None)
             if env == BASE:
                 model.base[slot] = value
                 production = model.overlays.get("production")
@@ -179,6 +187,7 @@ def apply_to_model(model: Model, op: tuple) -> None:
         model.variables.pop(slot, None)
         for env in [BASE, *model.overlays]:
             model.storage.pop((env, slot), None)
+            model.redis.pop((env, slot), None)
     elif kind == "rename":
         before, after = Slot(op[1], op[2]), Slot(op[1], op[3])
         # Each table of the slot that writes a connection keeps the storage it points at,
@@ -187,6 +196,8 @@ def apply_to_model(model: Model, op: tuple) -> None:
             kept = model.storage.pop((env, before), str(before.name))
             if connects(model, env, before):
                 model.storage[(env, after)] = kept
+            if (env, before) in model.redis:
+                model.redis[(env, after)] = model.redis.pop((env, before))
         model.base[after] = model.base.pop(before)
         for tables in model.overlays.values():
             if before in tables:
@@ -197,6 +208,43 @@ def apply_to_model(model: Model, op: tuple) -> None:
         # A variable no table reads any more is not remembered by domain.toml.
         if not model.connected(slot):
             del model.variables[slot]
+
+
+# A Redis URL's database number (`redis://localhost:6379/2`), in a connection string.
+REDIS_NUMBER = re.compile(r"(rediss?://[^\s\"'{}|/]*/)(\d+)\b")
+
+
+def redis_numbers(table: object) -> set[int]:
+    """The Redis database numbers a slot's table names (its URL or its variable's default)."""
+    if not isinstance(table, dict):
+        return set()
+    texts = [value for value in table.values() if isinstance(value, str)]
+    return {int(match[2]) for text in texts for match in REDIS_NUMBER.finditer(text)}
+
+
+def record_redis_numbers(model: Model, tree: dict) -> None:
+    """Right after a command: each named broker's or cache's table the model holds no number
+    for (new, or its connection written anew) is on the number domain.toml now gives it.
+    First, no two slots share a Redis database in any environment as Protean resolves it
+    (free_redis_database's promise): what keeps the test able to fail when an edit gives a
+    taken number, or renumbers a table the model holds a number for (the final resolution
+    differs then)."""
+    for env in [BASE, *overlay_names(tree)]:
+        config = base_of(tree) if env == BASE else deep_merge(base_of(tree), tree[env])
+        holders: dict[int, set[Slot]] = {}
+        for slot, table in slot_tables(config):
+            if PROVIDERS[slot.role][str(table["provider"])].uri_key:
+                for number in redis_numbers(table):
+                    holders.setdefault(number, set()).add(slot)
+        shared = {number: slots for number, slots in holders.items() if len(slots) > 1}
+        assert not shared, (env, shared)
+    for env in [BASE, *model.overlays]:
+        node = base_of(tree) if env == BASE else tree[env]
+        for slot in model.base:
+            if slot.role in (Role.BROKER, Role.CACHE) and slot.name != "default":
+                numbers = redis_numbers(_get(node, slot.path))
+                if numbers and (env, slot) not in model.redis:
+                    (model.redis[(env, slot)],) = numbers
 
 
 # --- strategies ------------------------------------------------------------------------------
@@ -349,7 +397,26 @@ def resolutions(config: Path) -> dict[str, dict]:
 def as_stored(resolved: dict[str, Any], model: Model) -> dict[str, Any]:
     """`resolved` (of `new` of the final spec, where each named database has storage of its
     own name) with the storage the model says each one still opens (Model.storage): the
-    connection strings of the tables a rename kept, and their variables' defaults."""
+    connection strings of the tables a rename kept, and their variables' defaults; and each
+    named broker's or cache's Redis database number as the edits gave it (Model.redis)."""
+    for (owner, slot), number in model.redis.items():
+        for env in ENVS:
+            if (env if connects(model, env, slot) else BASE) != owner:
+                continue
+            table = resolved[env][slot.role.value].get(slot.name)
+            if isinstance(table, dict):
+                for key, value in table.items():
+                    if isinstance(value, str):
+                        table[key] = REDIS_NUMBER.sub(rf"\g<1>{number}", value)
+            variable = model.variables.get(slot, slot.variable)
+            pairs = resolved.get(f"{env} variables")
+            if pairs is not None:
+                resolved[f"{env} variables"] = {
+                    (name, REDIS_NUMBER.sub(rf"\g<1>{number}", default))
+                    if name == variable and default
+                    else (name, default)
+                    for name, default in pairs
+                }
     for (owner, slot), kept in model.storage.items():
         own, old = f"{NAME}_{slot.name}", f"{NAME}_{kept}"
         if slot.role is not Role.DATABASE or kept == slot.name:
@@ -377,6 +444,43 @@ def check_findings(root: Path) -> set[tuple[str, str, str | None]]:
     return {(f.severity, f.message, f.env) for f in check_project(root)}
 
 
+def new_project(work: Path, start: list[str]) -> tuple[Path, Path, Model]:
+    """`new` with the `--set` of `start`: the project the CLI edits, its copy the edit menu's
+    action layer edits, and the model of both."""
+    root = work / "cli" / NAME
+    sets = [arg for s in start for arg in ("--set", s)]
+    assert main(["new", str(root), "--defaults", *sets]) == 0
+    by_menu = work / "menu" / NAME
+    shutil.copytree(root, by_menu)
+    tree = config_tree(root / "domain.toml")
+    model = model_of(tree)
+    record_redis_numbers(model, tree)
+    return root, by_menu, model
+
+
+def edit(root: Path, by_menu: Path, model: Model, op: tuple) -> None:
+    """`op` made both ways, and in the model."""
+    run_cli(root, op)
+    run_menu(by_menu, op)
+    apply_to_model(model, op)
+    record_redis_numbers(model, config_tree(root / "domain.toml"))
+
+
+def assert_as_new(work: Path, root: Path, by_menu: Path, model: Model, ops: list[tuple]) -> None:
+    """The edited project resolves as `new` of the model's final spec (with what the edits
+    kept), both ways wrote the same bytes, and `check` finds nothing the fresh project does
+    not."""
+    fresh = work / "fresh" / NAME
+    final = [arg for s in model.final_sets() for arg in ("--set", s)]
+    assert main(["new", str(fresh), "--defaults", *final]) == 0, final
+    expected = as_stored(resolutions(fresh / "domain.toml"), model)
+    assert resolutions(root / "domain.toml") == expected, ops
+    assert files_of(by_menu) == files_of(root), ops
+    findings = check_findings(root)
+    assert not [f for f in findings if f[0] == "error"], (ops, findings)
+    assert findings <= check_findings(fresh) | {f for f in findings if f[0] == "warning"}
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_edits_resolve_as_new_of_the_final_spec(kind, tmp_path_factory):
     @settings(
@@ -389,12 +493,7 @@ def test_edits_resolve_as_new_of_the_final_spec(kind, tmp_path_factory):
     def run(data: st.DataObject) -> None:
         work = tmp_path_factory.mktemp(f"edit-{kind}")
         start = data.draw(initial_sets(), label="initial --set")
-        root = work / "cli" / NAME
-        sets = [arg for s in start for arg in ("--set", s)]
-        assert main(["new", str(root), "--defaults", *sets]) == 0
-        menu = work / "menu" / NAME
-        shutil.copytree(root, menu)
-        model = model_of(config_tree(root / "domain.toml"))
+        root, by_menu, model = new_project(work, start)
         ops = []
         for index in range(data.draw(st.integers(1, 3), label="edits")):
             # Each sequence holds the kind under test, and maybe others around it.
@@ -403,18 +502,50 @@ def test_edits_resolve_as_new_of_the_final_spec(kind, tmp_path_factory):
             if op is None:
                 continue
             ops.append(op)
-            run_cli(root, op)
-            run_menu(menu, op)
-            apply_to_model(model, op)
-
-        fresh = work / "fresh" / NAME
-        final = [arg for s in model.final_sets() for arg in ("--set", s)]
-        assert main(["new", str(fresh), "--defaults", *final]) == 0, final
-        expected = as_stored(resolutions(fresh / "domain.toml"), model)
-        assert resolutions(root / "domain.toml") == expected, ops
-        assert files_of(menu) == files_of(root), ops
-        findings = check_findings(root)
-        assert not [f for f in findings if f[0] == "error"], (ops, findings)
-        assert findings <= check_findings(fresh) | {f for f in findings if f[0] == "warning"}
+            edit(root, by_menu, model, op)
+        assert_as_new(work, root, by_menu, model, ops)
 
     run()
+
+
+def test_a_cache_keeps_the_redis_database_an_edit_gave(tmp_path):
+    """sessions gets /1 beside test's default cache on /2 (free_redis_database); freeing /2
+    later does not renumber it (its keys would move), where `new` of the final spec gives
+    sessions its own /2: the model holds the number the edit gave."""
+    start = [
+        "base.databases.default=memory",
+        "production.databases.default=sqlite",
+        "test.brokers.default=redis_pubsub",
+        "test.event_store=message_db",
+        "base.databases.reports=mysql",
+    ]
+    ops = [
+        ("set", ["base.command_processing=sync"]),
+        ("add", Role.CACHE, "sessions", "redis"),
+        ("set", ["test.caches.default=inherit"]),
+    ]
+    root, by_menu, model = new_project(tmp_path, start)
+    for op in ops:
+        edit(root, by_menu, model, op)
+    assert model.redis == {(BASE, Slot(Role.CACHE, "sessions")): 1}
+    assert_as_new(tmp_path, root, by_menu, model, ops)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="product bug: set_provider (scaffolder/reopen/edits.py) writes a named broker's "
+    "Redis URL without free_redis_database, on /0 beside test's default broker",
+)
+def test_a_broker_set_onto_redis_gets_a_free_database(tmp_path):
+    """Found by this property with --hypothesis-seed=2 (derandomize off, 40 examples): `set`
+    putting a named broker on Redis must give it a database no other slot uses, as
+    add-broker does (/1 here); it writes /0, test's default broker's, so in test both brokers
+    share one stream space."""
+    ops = [
+        ("add", Role.BROKER, "jobs", "inline"),
+        ("set", ["base.brokers.jobs=redis"]),
+    ]
+    root, by_menu, model = new_project(tmp_path, ["base.databases.reports=memory"])
+    for op in ops:
+        edit(root, by_menu, model, op)
+    assert_as_new(tmp_path, root, by_menu, model, ops)
