@@ -321,7 +321,11 @@ def set_provider(project: Project, env: str, slot: Slot, provider: str | None) -
     check_provider(slot, provider)
     entry = PROVIDERS[slot.role][provider]
     variable = _variable_of(project, slot)
-    table = slot_table(env, slot, entry, local_url(project, env, slot, entry), variable)
+    local = local_url(project, env, slot, entry)
+    # On Redis: a database number no other slot's URL uses, as add-ROLE gives (the slot's own
+    # tables, in any environment, may keep theirs).
+    local = local and free_redis_database(local, _strings_of_other_slots(project.tree, slot))
+    table = slot_table(env, slot, entry, local, variable)
     text = project.text
     if current is None:
         text = _insert(project, {path: table})
@@ -525,6 +529,17 @@ def rename_slot(project: Project, role: Role, old: str, new: str) -> str:
     except TomlEditError as error:
         raise UsageError(f"{project.config_relative}: {error}; nothing written") from error
     return text
+
+
+def _strings_of_other_slots(tree: Tree, slot: Slot) -> list[str]:
+    """Every string of the config but those of `slot`'s own tables (base's and each
+    overlay's): the URLs a slot put on another provider must not collide with."""
+    strings = list(config_strings(tree))
+    overlays = [value for value in tree.values() if isinstance(value, dict)]
+    for owner in (tree, *overlays):
+        for text in config_strings(_table_at(owner, slot.path) or {}):
+            strings.remove(text)
+    return strings
 
 
 def _table_at(tree: Tree, path: tuple[str, ...]) -> dict[str, Any] | None:

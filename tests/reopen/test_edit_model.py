@@ -531,16 +531,11 @@ def test_a_cache_keeps_the_redis_database_an_edit_gave(tmp_path):
     assert_as_new(tmp_path, root, by_menu, model, ops)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: set_provider (scaffolder/reopen/edits.py) writes a named broker's "
-    "Redis URL without free_redis_database, on /0 beside test's default broker",
-)
 def test_a_broker_set_onto_redis_gets_a_free_database(tmp_path):
     """Found by this property with --hypothesis-seed=2 (derandomize off, 40 examples): `set`
     putting a named broker on Redis must give it a database no other slot uses, as
-    add-broker does (/1 here); it writes /0, test's default broker's, so in test both brokers
-    share one stream space."""
+    add-broker does (/1 here); it wrote /0, test's default broker's, so in test both brokers
+    shared one stream space (scaffolder.reopen.edits.set_provider)."""
     ops = [
         ("add", Role.BROKER, "jobs", "inline"),
         ("set", ["base.brokers.jobs=redis"]),
