@@ -224,14 +224,19 @@ class Hint(Static):
         if (text, error, warning) == self._shown:
             return  # a repaint and a layout pass for the same line
         self._shown = (text, error, warning)
-        self.set_class(bool(error), "-error")
-        self.set_class(bool(warning) and not error, "-warning")
-        if error:
-            self.update(Text("✗ " + error))
-        elif warning:
-            self.update(Text("! " + warning))
-        else:
-            self.update(Text(text))
+        self.update(Text(hint_line(self, text, error, warning)))
+
+
+def hint_line(widget: Widget, text: str, error: str | None, warning: str | None) -> str:
+    """The line under a field: its error, else its warning, else the hint `text`; `widget`
+    (a Hint or a FieldRow) takes the class that colours it."""
+    widget.set_class(bool(error), "-error")
+    widget.set_class(bool(warning) and not error, "-warning")
+    if error:
+        return "✗ " + error
+    if warning:
+        return "! " + warning
+    return text
 
 
 class CompactInput(Input):
@@ -396,14 +401,7 @@ class FieldRow(Horizontal):
         if (text, error, warning) == self._shown:
             return  # a repaint and a layout pass for the same line
         self._shown = (text, error, warning)
-        self.set_class(bool(error), "-error")
-        self.set_class(bool(warning) and not error, "-warning")
-        if error:
-            self._hint = Content("✗ " + error)
-        elif warning:
-            self._hint = Content("! " + warning)
-        else:
-            self._hint = Content(text)
+        self._hint = Content(hint_line(self, text, error, warning))
         self.refresh(layout=True)
 
     def _hint_lines(self, width: int) -> list[Content]:
