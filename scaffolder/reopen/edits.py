@@ -223,10 +223,9 @@ def _new_table(project: Project, env: str, slot: Slot, provider: Provider) -> di
         from scaffolder.workspace_spec import followed_variable
 
         variable = followed_variable(project.tree, env, variable)
-    local = local_url(project, env, slot, provider)
-    # A named broker or cache on Redis: a database number no URL of the config uses.
-    local = local and free_redis_database(local, config_strings(project.tree))
-    return slot_table(env, slot, provider, local, variable)
+    return slot_table(
+        env, slot, provider, _local_beside_others(project, env, slot, provider), variable
+    )
 
 
 def in_memory_in_production(project: Project, text: str, slot: Slot) -> str | None:
@@ -321,11 +320,7 @@ def set_provider(project: Project, env: str, slot: Slot, provider: str | None) -
     check_provider(slot, provider)
     entry = PROVIDERS[slot.role][provider]
     variable = _variable_of(project, slot)
-    local = local_url(project, env, slot, entry)
-    # On Redis: a database number no other slot's URL uses, as add-ROLE gives (the slot's own
-    # tables, in any environment, may keep theirs).
-    local = local and free_redis_database(local, _strings_of_other_slots(project.tree, slot))
-    table = slot_table(env, slot, entry, local, variable)
+    table = slot_table(env, slot, entry, _local_beside_others(project, env, slot, entry), variable)
     text = project.text
     if current is None:
         text = _insert(project, {path: table})
@@ -529,6 +524,14 @@ def rename_slot(project: Project, role: Role, old: str, new: str) -> str:
     except TomlEditError as error:
         raise UsageError(f"{project.config_relative}: {error}; nothing written") from error
     return text
+
+
+def _local_beside_others(project: Project, env: str, slot: Slot, provider: Provider) -> str | None:
+    """The local default an edit writes for `slot` in `env`, on Redis on a database number no
+    other slot's URL uses (the slot's own tables, in any environment, keep theirs): one rule
+    for a slot added (add-ROLE) and a slot moved onto Redis (`set`)."""
+    local = local_url(project, env, slot, provider)
+    return local and free_redis_database(local, _strings_of_other_slots(project.tree, slot))
 
 
 def _strings_of_other_slots(tree: Tree, slot: Slot) -> list[str]:
