@@ -22,6 +22,7 @@ import yaml
 
 from scaffolder.render import render_project
 from scaffolder.spec.defaults import default_spec
+from tests.support.cli import imported_by
 
 REPO = Path(__file__).parents[2]
 BIN = Path(sys.executable).parent
@@ -69,20 +70,13 @@ def write_project(root: Path) -> Path:
 def test_check_imports_neither_textual_nor_copier(tmp_path):
     """In every format, in a fresh interpreter: what the hook's environment runs."""
     project = write_project(tmp_path)
-    code = (
-        "import contextlib, io, sys\n"
-        "from scaffolder.cli import main\n"
-        "for fmt in ('text', 'json', 'github', 'sarif', 'gitlab'):\n"
-        "    with contextlib.redirect_stdout(io.StringIO()):\n"
-        f"        assert main(['check', '--project', {str(project)!r}, '--format', fmt]) == 0\n"
-        f"heavy = sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r})\n"
-        "print('HEAVY', heavy)\n"
+    formats = ("text", "json", "github", "sarif", "gitlab")
+    imported = imported_by(
+        *(["check", "--project", project, "--format", fmt] for fmt in formats), cwd=REPO
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=120
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.rstrip().endswith("HEAVY []"), result.stdout[-500:]
+    assert [result.code for result in imported.results] == [0] * len(formats), imported.results
+    heavy = sorted(m for m in imported.modules if m.split(".")[0] in HEAVY)
+    assert heavy == [], heavy
 
 
 def _git(root: Path, *args: str) -> None:

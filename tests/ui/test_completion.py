@@ -7,15 +7,13 @@ import argparse
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from scaffolder.cli import build_parser
 from scaffolder.commands.completion import script
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.support.cli import imported_by
 
 
 def need(shell: str) -> str:
@@ -125,25 +123,15 @@ def test_zsh_loads_the_script_and_it_names_every_command(tmp_path):
     assert "production.databases.default\\=postgresql" in text
 
 
-def test_help_imports_no_shtab_textual_or_copier():
-    code = (
-        "import sys\n"
-        "from scaffolder.cli import main\n"
-        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'shtab', 'textual', 'copier'})\n"
-        "print('HEAVY=' + ','.join(heavy))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
-    )
-    assert "HEAVY=\n" in result.stdout, result.stdout[-300:]
+def test_help_imports_no_shtab_textual_or_copier(tmp_path):
+    (result,), modules = imported_by("--help", cwd=tmp_path)
+    assert result.code == 0, result.printed
+    heavy = sorted({m.split(".")[0] for m in modules} & {"shtab", "textual", "copier"})
+    assert heavy == [], heavy
 
 
-def test_the_command_prints_the_script(capsys):
-    from scaffolder.cli import main
-
-    assert main(["completion", "bash"]) == 0
-    assert "_protean_init_joined" in capsys.readouterr().out
-    with pytest.raises(SystemExit) as exit_info:
-        main(["completion", "powershell"])
-    assert exit_info.value.code == 2
+def test_the_command_prints_the_script(cli):
+    code, out, _ = cli("completion bash")
+    assert code == 0
+    assert "_protean_init_joined" in out
+    assert cli("completion powershell").code == 2

@@ -8,7 +8,6 @@ import shutil
 
 from textual.widgets import OptionList, Static
 
-from scaffolder.cli import main
 from scaffolder.reopen.project import open_project
 from scaffolder.ui.common.choices import ChoiceModal
 from scaffolder.ui.common.preview import ReportModal
@@ -28,7 +27,7 @@ async def open_deploy(pilot) -> tuple[list[str], int | None]:
     return labels_of(options), options.highlighted
 
 
-async def test_deploy_kubernetes_then_none_from_the_menu(shop, tmp_path):
+async def test_deploy_kubernetes_then_none_from_the_menu(cli, shop, tmp_path):
     by_command = tmp_path / "by-command"
     shutil.copytree(shop, by_command)
     app = EditApp(open_project(shop))
@@ -63,7 +62,7 @@ async def test_deploy_kubernetes_then_none_from_the_menu(shop, tmp_path):
         assert snapshot(shop) == before
         await pilot.press("escape")
 
-    assert main(["deploy", "kubernetes", "--project", str(by_command)]) == 0
+    assert cli("deploy kubernetes --project", by_command).code == 0
     assert snapshot(shop) == snapshot(by_command)
 
 

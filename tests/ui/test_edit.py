@@ -431,8 +431,8 @@ async def test_escape_in_a_later_environment_cancels_the_add_and_says_so(shop):
     assert snapshot(shop) == before
 
 
-async def test_a_named_databases_label_is_shown_whole_in_the_menu_at_80x24(shop):
-    assert main_add(shop, "analytics") == 0
+async def test_a_named_databases_label_is_shown_whole_in_the_menu_at_80x24(cli, shop):
+    assert cli("add-database analytics --provider memory --project", shop).code == 0
     app = EditApp(open_project(shop))
     async with app.run_test(size=(80, 24)) as pilot:
         await settled(pilot)
@@ -441,9 +441,3 @@ async def test_a_named_databases_label_is_shown_whole_in_the_menu_at_80x24(shop)
         for column in range(4):
             assert "…" not in shown_text(grid(app).cell(row, column))
         await pilot.press("escape")
-
-
-def main_add(project, name: str) -> int:
-    from scaffolder.cli import main
-
-    return main(["add-database", name, "--provider", "memory", "--project", str(project)])
