@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scaffolder.catalog import PROVIDERS, Role
-from scaffolder.cli import main
 from scaffolder.config_tree import base_of, deep_merge, overlay_names, slot_tables
 from scaffolder.reopen import menu
 from scaffolder.spec.defaults import production_provider
@@ -30,7 +30,7 @@ from scaffolder.spec.environments import BASE
 from scaffolder.spec.settings import SETTING_TABLE
 from scaffolder.spec.slots import Slot
 from scaffolder.ui.edit_menu import model
-from tests.support.cli import protean_init
+from tests.support.cli import Result
 from tests.support.protean_config import load_config
 
 from .support import config_tree, variable_names
@@ -325,7 +325,7 @@ def an_edit(draw: st.DrawFn, model: Model, kind: str) -> tuple | None:
 # --- running an edit both ways ---------------------------------------------------------------
 
 
-def run_cli(root: Path, op: tuple) -> None:
+def run_cli(cli: Callable[..., Result], root: Path, op: tuple) -> None:
     """The edit made with its protean-init command, in this process."""
     label = {Role.DATABASE: "database", Role.BROKER: "broker", Role.CACHE: "cache"}
     if op[0] == "set":
@@ -336,7 +336,7 @@ def run_cli(root: Path, op: tuple) -> None:
         argv = [f"remove-{label[op[1]]}", op[2]]
     else:
         argv = [f"rename-{label[op[1]]}", op[2], op[3]]
-    assert protean_init([*argv, "--project", root]).code == 0, argv
+    assert cli([*argv, "--project", root]).code == 0, argv
 
 
 def run_menu(root: Path, op: tuple) -> None:
@@ -444,12 +444,14 @@ def check_findings(root: Path) -> set[tuple[str, str, str | None]]:
     return {(f.severity, f.message, f.env) for f in check_project(root)}
 
 
-def new_project(work: Path, start: list[str]) -> tuple[Path, Path, Model]:
+def new_project(
+    cli: Callable[..., Result], work: Path, start: list[str]
+) -> tuple[Path, Path, Model]:
     """`new` with the `--set` of `start`: the project the CLI edits, its copy the edit menu's
     action layer edits, and the model of both."""
     root = work / "cli" / NAME
     sets = [arg for s in start for arg in ("--set", s)]
-    assert main(["new", str(root), "--defaults", *sets]) == 0
+    assert cli(["new", root, "--defaults", *sets]).code == 0
     by_menu = work / "menu" / NAME
     shutil.copytree(root, by_menu)
     tree = config_tree(root / "domain.toml")
@@ -458,21 +460,28 @@ def new_project(work: Path, start: list[str]) -> tuple[Path, Path, Model]:
     return root, by_menu, model
 
 
-def edit(root: Path, by_menu: Path, model: Model, op: tuple) -> None:
+def edit(cli: Callable[..., Result], root: Path, by_menu: Path, model: Model, op: tuple) -> None:
     """`op` made both ways, and in the model."""
-    run_cli(root, op)
+    run_cli(cli, root, op)
     run_menu(by_menu, op)
     apply_to_model(model, op)
     record_redis_numbers(model, config_tree(root / "domain.toml"))
 
 
-def assert_as_new(work: Path, root: Path, by_menu: Path, model: Model, ops: list[tuple]) -> None:
+def assert_as_new(
+    cli: Callable[..., Result],
+    work: Path,
+    root: Path,
+    by_menu: Path,
+    model: Model,
+    ops: list[tuple],
+) -> None:
     """The edited project resolves as `new` of the model's final spec (with what the edits
     kept), both ways wrote the same bytes, and `check` finds nothing the fresh project does
     not."""
     fresh = work / "fresh" / NAME
     final = [arg for s in model.final_sets() for arg in ("--set", s)]
-    assert main(["new", str(fresh), "--defaults", *final]) == 0, final
+    assert cli(["new", fresh, "--defaults", *final]).code == 0, final
     expected = as_stored(resolutions(fresh / "domain.toml"), model)
     assert resolutions(root / "domain.toml") == expected, ops
     assert files_of(by_menu) == files_of(root), ops
@@ -482,7 +491,7 @@ def assert_as_new(work: Path, root: Path, by_menu: Path, model: Model, ops: list
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_edits_resolve_as_new_of_the_final_spec(kind, tmp_path_factory):
+def test_edits_resolve_as_new_of_the_final_spec(cli, kind, tmp_path_factory):
     @settings(
         max_examples=4,
         deadline=None,
@@ -493,7 +502,7 @@ def test_edits_resolve_as_new_of_the_final_spec(kind, tmp_path_factory):
     def run(data: st.DataObject) -> None:
         work = tmp_path_factory.mktemp(f"edit-{kind}")
         start = data.draw(initial_sets(), label="initial --set")
-        root, by_menu, model = new_project(work, start)
+        root, by_menu, model = new_project(cli, work, start)
         ops = []
         for index in range(data.draw(st.integers(1, 3), label="edits")):
             # Each sequence holds the kind under test, and maybe others around it.
@@ -502,13 +511,13 @@ def test_edits_resolve_as_new_of_the_final_spec(kind, tmp_path_factory):
             if op is None:
                 continue
             ops.append(op)
-            edit(root, by_menu, model, op)
-        assert_as_new(work, root, by_menu, model, ops)
+            edit(cli, root, by_menu, model, op)
+        assert_as_new(cli, work, root, by_menu, model, ops)
 
     run()
 
 
-def test_a_cache_keeps_the_redis_database_an_edit_gave(tmp_path):
+def test_a_cache_keeps_the_redis_database_an_edit_gave(cli, tmp_path):
     """sessions gets /1 beside test's default cache on /2 (free_redis_database); freeing /2
     later does not renumber it (its keys would move), where `new` of the final spec gives
     sessions its own /2: the model holds the number the edit gave."""
@@ -524,14 +533,14 @@ def test_a_cache_keeps_the_redis_database_an_edit_gave(tmp_path):
         ("add", Role.CACHE, "sessions", "redis"),
         ("set", ["test.caches.default=inherit"]),
     ]
-    root, by_menu, model = new_project(tmp_path, start)
+    root, by_menu, model = new_project(cli, tmp_path, start)
     for op in ops:
-        edit(root, by_menu, model, op)
+        edit(cli, root, by_menu, model, op)
     assert model.redis == {(BASE, Slot(Role.CACHE, "sessions")): 1}
-    assert_as_new(tmp_path, root, by_menu, model, ops)
+    assert_as_new(cli, tmp_path, root, by_menu, model, ops)
 
 
-def test_a_broker_set_onto_redis_gets_a_free_database(tmp_path):
+def test_a_broker_set_onto_redis_gets_a_free_database(cli, tmp_path):
     """Found by this property with --hypothesis-seed=2 (derandomize off, 40 examples): `set`
     putting a named broker on Redis must give it a database no other slot uses, as
     add-broker does (/1 here); it wrote /0, test's default broker's, so in test both brokers
@@ -540,7 +549,7 @@ def test_a_broker_set_onto_redis_gets_a_free_database(tmp_path):
         ("add", Role.BROKER, "jobs", "inline"),
         ("set", ["base.brokers.jobs=redis"]),
     ]
-    root, by_menu, model = new_project(tmp_path, ["base.databases.reports=memory"])
+    root, by_menu, model = new_project(cli, tmp_path, ["base.databases.reports=memory"])
     for op in ops:
-        edit(root, by_menu, model, op)
-    assert_as_new(tmp_path, root, by_menu, model, ops)
+        edit(cli, root, by_menu, model, op)
+    assert_as_new(cli, tmp_path, root, by_menu, model, ops)
