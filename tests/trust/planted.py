@@ -1,8 +1,9 @@
 """A planted repository: a project folder whose files an attacker chose, beside a folder of
 the user's (`outside/`, which a write must never reach) and with a `.git/` of its own.
 
-Commands run in-process (scaffolder.cli.main), each on a fresh copy: what they print and
-return is asserted with every byte of `outside/`, of `.git/` and of the project.
+Commands run in-process (the cli fixture's runner, tests.support.cli.protean_init: these
+helpers are no test, and take no fixture), each on a fresh copy: what they print and return is
+asserted with every byte of `outside/`, of `.git/` and of the project.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scaffolder.cli import main
 from scaffolder.transaction.journal import HEADER, PURPOSE
 from scaffolder.transaction.names import JOURNAL_NAME
 from scaffolder.transaction.seal import seal, user_key
+from tests.support.cli import protean_init
 from tests.support.projects import GeneratedProjects
 
 from .transaction_support import State, make_project, state
@@ -114,7 +115,8 @@ def _prepared(cache: Path, scenario: Scenario, projects: GeneratedProjects) -> P
         return ready
     make_project(scenario.kind, ready, projects)
     for argv in scenario.setup:
-        assert main([*argv, "--project", str(ready)]) == 0, argv
+        ran = protean_init([*argv, "--project", ready])
+        assert ran.code == 0, (argv, ran.printed)
     for relative in scenario.missing:
         (ready / relative).unlink()
     return ready
@@ -127,7 +129,8 @@ def written_paths(
     it once on a copy and comparing every file."""
     repository = Repository(scratch, cache, scenario, projects)
     before = repository.project()
-    assert main(repository.command()) == 0, scenario.name
+    ran = protean_init(repository.command())
+    assert ran.code == 0, (scenario.name, ran.printed)
     after = repository.project()
     changed = {
         path

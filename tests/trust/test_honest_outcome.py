@@ -9,9 +9,6 @@ import os
 import subprocess
 from pathlib import Path
 
-import pytest
-
-from scaffolder.cli import main
 from scaffolder.transaction.names import BACKUP_MARK, JOURNAL_NAME, TEMP_MARK
 
 from .transaction_support import cli_command, cli_env, make_project, state
@@ -67,7 +64,7 @@ def test_a_full_stdout_after_the_commit_says_what_was_written(tmp_path: Path, ge
 
 
 def test_a_rollback_blocked_by_one_file_restores_the_others_and_names_it(
-    tmp_path: Path, generated_projects, capsys: pytest.CaptureFixture[str], monkeypatch
+    cli, tmp_path: Path, generated_projects, monkeypatch
 ) -> None:
     """The third rename of the commit fails (EIO), and the first file the rollback puts back
     cannot be renamed (EPERM, as an immutable file): every other file is as before, the line
@@ -93,8 +90,7 @@ def test_a_rollback_blocked_by_one_file_restores_the_others_and_names_it(
 
     monkeypatch.setattr(os, "replace", failing_replace)
     monkeypatch.setattr(os, "rename", immutable_rename)
-    code = main([*ADD, "--project", str(root)])
-    err = capsys.readouterr().err
+    code, _, err = cli([*ADD, "--project", root])
     monkeypatch.undo()
     assert blocked, "the rollback never tried to put a file back"
     name = Path(blocked[0]).relative_to(root).as_posix()
@@ -106,25 +102,25 @@ def test_a_rollback_blocked_by_one_file_restores_the_others_and_names_it(
     assert {k: v for k, v in now.items() if k != name} == {
         k: v for k, v in before.items() if k != name
     }
-    code = main(["derive", "--project", str(root)])
-    err = capsys.readouterr().err
+    code, _, err = cli("derive --project", root)
     assert code == 0 and "undid an interrupted change" in err, err
     assert state(root, ignore_ours=True) == before
     assert not (root / JOURNAL_NAME).exists()
 
 
 def test_leaving_github_ci_removes_the_folders_it_emptied_and_no_other(
-    tmp_path: Path, generated_projects, capsys: pytest.CaptureFixture[str]
+    cli, tmp_path: Path, generated_projects
 ) -> None:
     """Issue 26 item 8: after `ci --ci gitlab`, no empty .github/workflows/ or .github/; a
     .github/ holding a file of the user's stays, with that file."""
     root = make_project("generated", tmp_path / "shop", generated_projects)
-    assert main(["ci", "--ci", "gitlab", "--project", str(root)]) == 0, capsys.readouterr().err
+    code, _, err = cli("ci --ci gitlab --project", root)
+    assert code == 0, err
     assert not (root / ".github").exists()
     assert (root / ".gitlab-ci.yml").is_file()
 
     other = make_project("generated", tmp_path / "other", generated_projects)
     (other / ".github" / "dependabot.yml").write_bytes(b"version: 2\n")
-    assert main(["ci", "--ci", "gitlab", "--project", str(other)]) == 0
+    assert cli("ci --ci gitlab --project", other).code == 0
     assert not (other / ".github" / "workflows").exists()
     assert (other / ".github" / "dependabot.yml").read_bytes() == b"version: 2\n"

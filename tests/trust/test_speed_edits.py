@@ -8,10 +8,10 @@ emitter itself on a config of plain tables.
 from __future__ import annotations
 
 import gc
-import subprocess
 import sys
 import tomllib
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +22,11 @@ from hypothesis import strategies as st
 
 from bench.fixtures import make_adoptable_project
 from scaffolder import config_tree, snapshot_yaml
-from scaffolder.cli import main
 from scaffolder.project_files import ANSWERS_FILE, ProjectIdentity
 from scaffolder.redact import redact_tree
 from scaffolder.reopen import derive, edits
 from scaffolder.reopen import project as reopen_project
+from tests.support.cli import Result, imported_by
 
 COMMANDS = {
     "add-env": ["add-env", "production"],
@@ -37,16 +37,18 @@ COMMANDS = {
 }
 
 
-def _project(root: Path, tables: int) -> Path:
+def _project(cli: Callable[..., Result], root: Path, tables: int) -> Path:
     """The project the bench's add-env runs adopt (made elsewhere, `tables` database tables),
     then given [memory] by add-env, so every command below edits a project with an answers
     record and derived files."""
     project = make_adoptable_project(root.parent, root.name, tables)
-    assert main(["add-env", "memory", "--project", str(project)]) == 0
+    assert cli("add-env memory --project", project).code == 0
     return project
 
 
-def _counted(monkeypatch: pytest.MonkeyPatch, argv: list[str]) -> tuple[int, int]:
+def _counted(
+    cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch, argv: list[str]
+) -> tuple[int, int]:
     """(parses of domain.toml, ruamel serialisations of a node) while `argv` runs."""
     counts: Counter[str] = Counter()
     loads = tomllib.loads
@@ -67,7 +69,7 @@ def _counted(monkeypatch: pytest.MonkeyPatch, argv: list[str]) -> tuple[int, int
     monkeypatch.setattr(tomllib, "loads", counting_loads)
     monkeypatch.setattr(Serializer, "serialize_node", counting_node)
     try:
-        assert main(argv) == 0
+        assert cli(argv).code == 0
     finally:
         monkeypatch.undo()
     return counts["domain.toml"], counts["ruamel nodes"]
@@ -75,13 +77,12 @@ def _counted(monkeypatch: pytest.MonkeyPatch, argv: list[str]) -> tuple[int, int
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_parses_and_emitted_nodes_do_not_grow_with_the_tables(
-    command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+    cli, command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seen = {}
     for tables in (10, 120):
-        root = _project(tmp_path / str(tables), tables)
-        seen[tables] = _counted(monkeypatch, [*COMMANDS[command], "--project", str(root)])
-        capsys.readouterr()
+        root = _project(cli, tmp_path / str(tables), tables)
+        seen[tables] = _counted(cli, monkeypatch, [*COMMANDS[command], "--project", str(root)])
     (parses_small, nodes_small), (parses_large, nodes_large) = seen[10], seen[120]
     assert parses_small == parses_large, seen
     # The input once, the edit's verification of its output once (ci and derive edit nothing;
@@ -93,8 +94,8 @@ def test_parses_and_emitted_nodes_do_not_grow_with_the_tables(
     assert nodes_small == nodes_large, seen
 
 
-def test_snapshot_written_fast_is_what_ruamel_writes_on_a_real_record(tmp_path: Path) -> None:
-    root = _project(tmp_path / "p", 60)
+def test_snapshot_written_fast_is_what_ruamel_writes_on_a_real_record(cli, tmp_path: Path) -> None:
+    root = _project(cli, tmp_path / "p", 60)
     tree = tomllib.loads((root / "domain.toml").read_text(encoding="utf-8"))
     answers = (root / ANSWERS_FILE).read_text(encoding="utf-8")
     identity = ProjectIdentity("shop", "shop", "github", True)
@@ -167,12 +168,12 @@ def test_fast_snapshot_reads_back_and_matches_ruamel(tree: dict[str, Any]) -> No
     ids=["as-written", "crlf", "blank-line", "comment-after", "comment-in", "spec-last", "flow"],
 )
 def test_the_record_is_the_same_whether_the_replaced_blocks_are_loaded_or_cut(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variant: Any
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variant: Any
 ) -> None:
     """record_snapshot cuts the old `generated_from` and `spec` blocks before loading the
     answers file (it writes both anew): what it writes is what loading the whole file gives,
     whatever the file's line endings, blank lines, comments and layout around them."""
-    root = _project(tmp_path / "p", 20)
+    root = _project(cli, tmp_path / "p", 20)
     tree = tomllib.loads((root / "domain.toml").read_text(encoding="utf-8"))
     written = (root / ANSWERS_FILE).read_text(encoding="utf-8")
     assert "\nspec:\n" in written and "\ngenerated_from:\n" in written
@@ -184,15 +185,14 @@ def test_the_record_is_the_same_whether_the_replaced_blocks_are_loaded_or_cut(
 
 
 def test_an_edit_of_a_project_with_a_record_renders_the_derived_files_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+    cli, generated_projects, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A project protean-init made keeps the record of every derived file: the record is the
     merge base, so add-database renders the edited config once and never the recorded
     snapshot (it rendered it twice more, masked and then with its passwords put back)."""
     from scaffolder import render
 
-    root = tmp_path / "shop"
-    assert main(["new", str(root), "--defaults"]) == 0
+    root = generated_projects.copy(tmp_path / "shop")
     rendered: list[Any] = []
     render_derived = render.render_derived
 
@@ -202,22 +202,19 @@ def test_an_edit_of_a_project_with_a_record_renders_the_derived_files_once(
 
     monkeypatch.setattr(render, "render_derived", counting)
     monkeypatch.setattr(derive, "render_derived", counting)
-    argv = ["add-database", "reports", "--provider", "postgresql", "--project", str(root)]
-    assert main(argv) == 0
-    capsys.readouterr()
+    assert cli("add-database reports --provider postgresql --project", root).code == 0
     assert len(rendered) == 1
     assert "reports" in rendered[0]["databases"]
 
 
 def test_an_edit_that_writes_no_connection_string_does_not_read_the_compose_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+    cli, generated_projects, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Local defaults are aimed at the compose file's ports only where this edit wrote one:
     `set base.debug=false` reads and parses no compose file for it; add-database does."""
     from scaffolder.reopen import local_ports
 
-    root = tmp_path / "shop"
-    assert main(["new", str(root), "--defaults", "--set", "base.databases.default=postgresql"]) == 0
+    root = generated_projects.copy(tmp_path / "shop", "--set", "base.databases.default=postgresql")
     read: list[Path] = []
     compose_ports = local_ports.compose_ports
 
@@ -226,13 +223,10 @@ def test_an_edit_that_writes_no_connection_string_does_not_read_the_compose_file
         return compose_ports(where, plan)
 
     monkeypatch.setattr(local_ports, "compose_ports", counting)
-    assert main(["set", "base.debug=false", "--project", str(root)]) == 0
+    assert cli("set base.debug=false --project", root).code == 0
     assert read == []
-    assert (
-        main(["add-database", "reports", "--provider", "postgresql", "--project", str(root)]) == 0
-    )
+    assert cli("add-database reports --provider postgresql --project", root).code == 0
     assert read == [root]
-    capsys.readouterr()
 
 
 # Names as protean-init accepts them (ruamel's own path cannot write a name YAML cannot hold
@@ -282,7 +276,7 @@ def test_a_dotted_name_is_text_as_ruamels_resolver_says(value: str) -> None:
     assert snapshot_yaml._yaml12_not_text(value) == (str(tag) != "tag:yaml.org,2002:str")
 
 
-def test_add_env_resolves_each_environment_of_the_edited_config_once(tmp_path: Path) -> None:
+def test_add_env_resolves_each_environment_of_the_edited_config_once(cli, tmp_path: Path) -> None:
     """The plan, the record's spec and the local-ports check read one walk of the edited
     config (scaffolder.reopen.config_state.ConfigState.environments): base and the new
     overlay are each resolved once, where each of them resolved and walked its own (4 and 3
@@ -296,7 +290,7 @@ def test_add_env_resolves_each_environment_of_the_edited_config_once(tmp_path: P
 
     sys.setprofile(count)
     try:
-        assert main(["add-env", "memory", "--project", str(root)]) == 0
+        assert cli("add-env memory --project", root).code == 0
     finally:
         sys.setprofile(None)
     assert resolved["base"] == 1, resolved
@@ -304,7 +298,7 @@ def test_add_env_resolves_each_environment_of_the_edited_config_once(tmp_path: P
 
 
 def test_the_records_spec_runs_no_import_per_slot_table(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """answers.record_spec's imports run once per call, not once per slot table: at 2,000
     tables its per-table `from ... import` lines ran 8,000 times (~4.6 ms of CPU; the
@@ -315,7 +309,7 @@ def test_the_records_spec_runs_no_import_per_slot_table(
     from scaffolder.answers import record_spec
 
     root = make_adoptable_project(tmp_path, "p", 40)
-    assert main(["add-env", "memory", "--project", str(root)]) == 0
+    assert cli("add-env memory --project", root).code == 0
     tree = tomllib.loads((root / "domain.toml").read_text())
     imports: Counter[str] = Counter()
     real_import = builtins.__import__
@@ -337,15 +331,9 @@ def test_add_env_renders_without_importing_pyyaml(tmp_path: Path) -> None:
     project with no YAML of its own to read. In a process of its own, so that no other test's
     import counts."""
     root = make_adoptable_project(tmp_path, "p", 5)
-    probe = (
-        "import sys; from scaffolder.cli import main; "
-        f"assert main(['add-env', 'memory', '--project', {str(root)!r}]) == 0; "
-        "print(sorted(m for m in sys.modules if m == 'yaml' or m.startswith('yaml.')))"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=tmp_path
-    )
-    assert done.stdout.splitlines()[-1] == "[]", done.stdout
+    (result,), modules = imported_by(["add-env", "memory", "--project", root], cwd=tmp_path)
+    assert result.code == 0, result.printed
+    assert sorted(m for m in modules if m == "yaml" or m.startswith("yaml.")) == []
     assert (root / "docker-compose.yml").is_file()
 
 
@@ -371,15 +359,9 @@ def test_add_env_on_a_project_of_one_context_imports_only_what_it_uses(tmp_path:
     _NOT_ON_ADD_ENV stays out of add-env's run (each was imported at the top before)."""
     root = make_adoptable_project(tmp_path, "p", 5)
     names = [name for name, _cost in _NOT_ON_ADD_ENV]
-    probe = (
-        "import sys; from scaffolder.cli import main; "
-        f"assert main(['add-env', 'memory', '--project', {str(root)!r}]) == 0; "
-        f"print(sorted(m for m in {names!r} if m in sys.modules))"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=tmp_path
-    )
-    assert done.stdout.splitlines()[-1] == "[]", done.stdout
+    (result,), modules = imported_by(["add-env", "memory", "--project", root], cwd=tmp_path)
+    assert result.code == 0, result.printed
+    assert sorted(m for m in names if m in modules) == []
     assert "[memory]" in (root / "domain.toml").read_text()
 
 
@@ -393,7 +375,7 @@ def test_a_dot_led_name_written_plain_is_what_the_emitter_writes(name: str) -> N
 
 
 def test_add_env_runs_without_cycle_collections_and_leaves_the_collector_as_it_was(
-    tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The cyclic collector is paused for the edit (its scans of the trees cost ~15 ms at
     2,000 tables and found next to nothing), from computing the overlay to writing the files,
@@ -420,11 +402,12 @@ def test_add_env_runs_without_cycle_collections_and_leaves_the_collector_as_it_w
     monkeypatch.setattr(reopen_project, "commit", marked(reopen_project.commit))
     gc.callbacks.append(counted)
     try:
-        assert main(["add-env", "memory", "--project", str(root)]) == 0
+        assert cli("add-env memory --project", root).code == 0
         assert gc.isenabled()
         assert collections == []
-        assert main(["add-env", "staging", "--project", str(root)]) == 2
+        code, _, err = cli("add-env staging --project", root)
+        assert code == 2
         assert gc.isenabled()
     finally:
         gc.callbacks.remove(counted)
-    assert "unknown environment 'staging'" in capsys.readouterr().err
+    assert "unknown environment 'staging'" in err

@@ -16,8 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from scaffolder.cli import main
-
 from .planted import sealed_journal
 from .transaction_support import cli_command, cli_env, leftovers, make_project, run_cli, state
 
@@ -120,7 +118,7 @@ def test_ulimit_f(tmp_path: Path, generated_projects, command: str) -> None:
     assert state(watched) == before
 
 
-def test_disk_full(tmp_path: Path, generated_projects, monkeypatch, capsys) -> None:
+def test_disk_full(cli, tmp_path: Path, generated_projects, monkeypatch) -> None:
     root = make_project("generated", tmp_path / "shop", generated_projects)
     before = state(root)
     real_write = os.write
@@ -131,8 +129,7 @@ def test_disk_full(tmp_path: Path, generated_projects, monkeypatch, capsys) -> N
         return real_write(fd, data)
 
     monkeypatch.setattr(os, "write", full)
-    code = main([*ADD, str(root)])
-    err = capsys.readouterr().err
+    code, _, err = cli([*ADD, root])
     assert code == 2 and err.count("\n") == 1, err
     assert "disk full" in err and "nothing written" in err
     assert state(root) == before
