@@ -77,12 +77,9 @@ def assert_one_line(code: int, err: str, *fragments: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def made(cli, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A `new --defaults` project; tests copy it."""
-    root = tmp_path_factory.mktemp("made") / "shop"
-    code, _, err = cli(["new", root, "--defaults"])
-    assert code == 0, err
-    return root
+def made(generated_projects) -> Path:
+    """A `new --defaults` project (the session's, read-only); tests copy it."""
+    return generated_projects.pristine("shop", ("--defaults",))
 
 
 @pytest.fixture(scope="module")

@@ -28,12 +28,11 @@ DEFAULT = Slot(Role.DATABASE, "default")
 
 
 @pytest.fixture(scope="module")
-def made(cli, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("made") / "shop"
-    ran = cli(["new", root, "--defaults", "--set", "base.databases.default=postgresql"])
-    code, out = ran.code, ran.printed
-    assert code == 0, out
-    return root
+def made(generated_projects) -> Path:
+    """`new shop --defaults` on PostgreSQL (the session's, read-only); tests copy it."""
+    return generated_projects.pristine(
+        "shop", ("--defaults", "--set", "base.databases.default=postgresql")
+    )
 
 
 # --- variables --------------------------------------------------------------------------------

@@ -29,11 +29,11 @@ def files(root: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def made(cli, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("made") / "shop"
-    code, out, err = cli(["new", root, "--defaults", "--set", "base.databases.default=postgresql"])
-    assert code == 0, out + err
-    return root
+def made(generated_projects) -> Path:
+    """`new shop --defaults` on PostgreSQL (the session's, read-only); `project` copies it."""
+    return generated_projects.pristine(
+        "shop", ("--defaults", "--set", "base.databases.default=postgresql")
+    )
 
 
 @pytest.fixture

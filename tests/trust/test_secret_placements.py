@@ -151,11 +151,11 @@ PLACEMENTS: dict[str, Callable[[Path, str], None]] = {
 
 
 @pytest.fixture(scope="module")
-def made(cli, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("made") / "shop"
-    ran = cli(["new", root, "--defaults", "--set", "base.databases.default=postgresql"])
-    code, out = ran.code, ran.printed
-    assert code == 0, out
+def made(generated_projects) -> Path:
+    """`new shop --defaults` on PostgreSQL (the session's, read-only); tests copy it."""
+    root = generated_projects.pristine(
+        "shop", ("--defaults", "--set", "base.databases.default=postgresql")
+    )
     assert LOCAL_DEFAULT in (root / "domain.toml").read_text()
     return root
 
@@ -398,12 +398,9 @@ def test_a_password_reaching_any_remote_host_is_judged_remote(case: tuple[str, s
 
 
 @pytest.fixture(scope="module")
-def made_default(cli, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The brief's project: `new shop --defaults`."""
-    root = tmp_path_factory.mktemp("defaults") / "shop"
-    ran = cli(["new", root, "--defaults"])
-    assert ran.code == 0, ran.printed
-    return root
+def made_default(generated_projects) -> Path:
+    """The brief's project: `new shop --defaults` (the session's, read-only); tests copy it."""
+    return generated_projects.pristine("shop", ("--defaults",))
 
 
 @settings(
