@@ -16,8 +16,6 @@ import psycopg
 import pytest
 import yaml
 
-from scaffolder.cli import main
-
 from . import servers
 
 PACKAGE = "ledgerapp"
@@ -38,15 +36,16 @@ def drop(server: servers.PostgresServer, names: set[str]) -> None:
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def project(cli, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`new --defaults` (GitHub CI) and a GitLab twin, each with two named PostgreSQL databases."""
     base = tmp_path_factory.mktemp("named")
     for ci in ("github", "gitlab"):
         root = base / ci / PACKAGE
-        assert main(["new", str(root), "--defaults", "--ci", ci]) == 0
+        ran = cli(["new", root, "--defaults", "--ci", ci])
+        assert ran.code == 0, ran.printed
         for name in NAMED:
-            argv = ["add-database", name, "--provider", "postgresql", "--project", str(root)]
-            assert main(argv) == 0
+            ran = cli(["add-database", name, "--provider", "postgresql", "--project", root])
+            assert ran.code == 0, ran.printed
     return base
 
 

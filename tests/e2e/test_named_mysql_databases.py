@@ -17,8 +17,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scaffolder.cli import main
-
 from . import servers
 
 PACKAGE = "ledgerapp"
@@ -27,18 +25,19 @@ WANTED = {f"{PACKAGE}_{name}" for name in NAMED}
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def project(cli, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """mysql in test and production with two named mysql databases, GitHub and GitLab CI."""
     base = tmp_path_factory.mktemp("named-mysql")
     for ci in ("github", "gitlab"):
         root = base / ci / PACKAGE
-        argv = ["new", str(root), "--defaults", "--ci", ci]
+        argv = ["new", root, "--defaults", "--ci", ci]
         for env in ("production", "test"):
             argv += ["--set", f"{env}.databases.default=mysql"]
-        assert main(argv) == 0
+        ran = cli(argv)
+        assert ran.code == 0, ran.printed
         for name in NAMED:
-            argv = ["add-database", name, "--provider", "mysql", "--project", str(root)]
-            assert main(argv) == 0
+            ran = cli(["add-database", name, "--provider", "mysql", "--project", root])
+            assert ran.code == 0, ran.printed
     return base
 
 

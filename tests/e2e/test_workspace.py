@@ -25,6 +25,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import port_for
@@ -33,7 +34,7 @@ import pytest
 import redis
 import yaml
 
-from scaffolder.cli import main
+from tests.support.cli import Result
 
 from . import projects, servers
 
@@ -69,10 +70,11 @@ class Workspace:
         )
 
 
-def _make(root: Path, uv: str, *sets: str) -> Workspace:
+def _make(cli: Callable[..., Result], root: Path, uv: str, *sets: str) -> Workspace:
     contexts = [arg for name in CONTEXTS for arg in ("--context", name)]
     flags = [arg for item in sets for arg in ("--set", item)]
-    assert main(["new", str(root), "--defaults", "--ui", "none", *contexts, *flags]) == 0
+    ran = cli(["new", root, "--defaults", "--ui", "none", *contexts, *flags])
+    assert ran.code == 0, ran.printed
     env = {k: v for k, v in os.environ.items() if not k.startswith(("UV_", "VIRTUAL_ENV"))}
     env.update(
         UV_CACHE_DIR=str(projects.UV_CACHE_DIR), UV_PYTHON_DOWNLOADS="never", UV_NO_PROGRESS="1"
@@ -87,8 +89,8 @@ def _make(root: Path, uv: str, *sets: str) -> Workspace:
 
 
 @pytest.fixture(scope="module")
-def workspace(tmp_path_factory: pytest.TempPathFactory, uv: str) -> Workspace:
-    return _make(tmp_path_factory.mktemp("workspace") / "shop", uv)
+def workspace(cli, tmp_path_factory: pytest.TempPathFactory, uv: str) -> Workspace:
+    return _make(cli, tmp_path_factory.mktemp("workspace") / "shop", uv)
 
 
 def _databases(server: servers.PostgresServer) -> set[str]:
@@ -297,6 +299,7 @@ def test_an_event_of_ordering_is_handled_by_catalogue_under_protean_server(
 
 
 def test_the_event_crosses_through_the_shared_broker_on_stream_subscriptions(
+    cli,
     tmp_path_factory: pytest.TempPathFactory,
     uv: str,
     variables: dict[str, str],
@@ -305,7 +308,7 @@ def test_the_event_crosses_through_the_shared_broker_on_stream_subscriptions(
     """default_subscription_type = "stream" in both contexts: ordering's engine publishes its
     outbox to Redis Streams, catalogue's consumes ordering's stream from the one Redis."""
     root = tmp_path_factory.mktemp("stream-workspace") / "shop"
-    streamed = _make(root, uv, "production.server.default_subscription_type=stream")
+    streamed = _make(cli, root, uv, "production.server.default_subscription_type=stream")
     customer_id = _crossing(streamed, variables, e2e_postgres_server, ("ordering", "catalogue"))
     # The event went through Redis Streams: it is an entry of ordering's category there.
     broker = redis.Redis.from_url(variables["BROKER_URL"])

@@ -11,7 +11,6 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from scaffolder.cli import main
 from scaffolder.database_creation import created_databases
 from tests.e2e import servers
 from tests.workspace.layouts import workspace
@@ -32,10 +31,7 @@ def _drop(server: servers.PostgresServer, names: set[str]) -> None:
 
 @pytest.mark.parametrize("kind", ["shell", "sql"])
 def test_the_edited_init_script_creates_the_new_database(
-    e2e_postgres_server: servers.PostgresServer,
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    kind: str,
+    cli, e2e_postgres_server: servers.PostgresServer, tmp_path: Path, kind: str
 ) -> None:
     root = workspace(tmp_path / "shop", CONTEXTS)
     initdb = root / "ops" / "initdb"
@@ -48,9 +44,8 @@ def test_the_edited_init_script_creates_the_new_database(
         script = initdb / "10-databases.sql"
         script.write_text(sql)
     argv = ["add-database", "reports", "--provider", "postgresql", "--context", "wspay"]
-    code = main([*argv, "--project", str(root)])
-    captured = capsys.readouterr()
-    assert code == 0, captured.out + captured.err
+    ran = cli([*argv, "--project", root])
+    assert ran.code == 0, ran.printed
     wanted = created_databases(script.read_text())
     # Named as the context's own databases are (wspay_local, wspay_test).
     assert {"wspay_reports_local", "wspay_reports_test"} <= wanted
