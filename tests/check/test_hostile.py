@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -48,8 +49,15 @@ PIECES = [
 URLS = st.lists(st.sampled_from(PIECES), max_size=10).map("".join)
 
 
-def _project(root: Path) -> Path:
-    for name, content in render_project(default_spec("acme")).items():
+@pytest.fixture(scope="module")
+def acme_files() -> dict[str, bytes]:
+    """The default project's files, rendered once (~0.1 s of CPU, four times the two checks of
+    an example): each example writes them anew."""
+    return render_project(default_spec("acme"))
+
+
+def _project(root: Path, files: dict[str, bytes]) -> Path:
+    for name, content in files.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
@@ -62,8 +70,10 @@ def _project(root: Path) -> Path:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(url=URLS, variable=URLS)
-def test_any_connection_string_is_judged_without_crashing(url, variable, tmp_path_factory):
-    root = _project(tmp_path_factory.mktemp("hostile"))
+def test_any_connection_string_is_judged_without_crashing(
+    url, variable, tmp_path_factory, acme_files
+):
+    root = _project(tmp_path_factory.mktemp("hostile"), acme_files)
     domain = root / "domain.toml"
     text = domain.read_text()
     default = "postgresql://postgres:postgres@localhost:5432/acme"
