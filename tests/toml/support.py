@@ -89,6 +89,22 @@ COMMENT = st.one_of(
     st.sampled_from(["# [production.databases.fake]", "# --- overlay ---", "#x = 1"]),
 )
 
+# The strategies the generator below draws from again and again, made once: a strategy built
+# for each draw is built and validated anew each time (hypothesis caches only those of
+# hashable arguments), which was about a third of a document's generation. The same draws.
+GAP = st.lists(st.one_of(st.just(""), COMMENT), max_size=3)
+SPACE = st.sampled_from([" = ", "=", "  =  ", "\t=\t"])
+INDENT = st.sampled_from(["", "", "", "    "])
+TABLE_STYLE = st.sampled_from(["header", "header", "dotted", "inline"])
+HEADER_DOT = st.sampled_from([".", ".", " . "])
+HEADER_PAD = st.sampled_from(["", "", " "])
+HEADER_INDENT = st.sampled_from(["", "", "  ", "\t"])
+DATABASE_NAMES = st.lists(st.sampled_from(KEYS), min_size=1, max_size=2, unique=True)
+DATABASE_PROVIDER = st.sampled_from(["memory", "postgresql"])
+OVERLAYS = st.lists(st.sampled_from(["production", "test", "staging"]), unique=True)
+EOL = st.sampled_from(["\n", "\r\n"])
+SCALAR = st.one_of(st.booleans(), st.integers(-5, 5), TEXT)
+
 
 def toml_string(draw: st.DrawFn, value: str) -> str:
     if "'" not in value and draw(st.booleans()):
@@ -116,8 +132,7 @@ def render_key(draw: st.DrawFn, key: str) -> str:
 @st.composite
 def scalars(draw: st.DrawFn, names: list[str]) -> dict[str, Any]:
     chosen = draw(st.lists(st.sampled_from(names), unique=True, max_size=3))
-    values = st.one_of(st.booleans(), st.integers(-5, 5), TEXT)
-    return {name: draw(values) for name in chosen}
+    return {name: draw(SCALAR) for name in chosen}
 
 
 @st.composite
@@ -125,18 +140,15 @@ def configs(draw: st.DrawFn) -> dict[str, Any]:
     """A Protean config tree: base settings, databases, brokers and overlays."""
 
     def databases() -> dict[str, Any]:
-        names = draw(st.lists(st.sampled_from(KEYS), min_size=1, max_size=2, unique=True))
-        return {
-            n: {"provider": draw(st.sampled_from(["memory", "postgresql"])), **draw(scalars(["x"]))}
-            for n in names
-        }
+        names = draw(DATABASE_NAMES)
+        return {n: {"provider": draw(DATABASE_PROVIDER), **draw(scalars(["x"]))} for n in names}
 
     tree: dict[str, Any] = draw(scalars(["debug", "event_processing", "testing"]))
     if draw(st.booleans()):
         tree["databases"] = databases()
     if draw(st.booleans()):
         tree["brokers"] = {"default": {"provider": "inline"}}
-    for env in draw(st.lists(st.sampled_from(["production", "test", "staging"]), unique=True)):
+    for env in draw(OVERLAYS):
         overlay: dict[str, Any] = draw(scalars(["debug", "testing"]))
         if draw(st.booleans()):
             overlay["databases"] = databases()
@@ -157,8 +169,8 @@ class Renderer:
         self.inline: set[tuple[str, ...]] = set()
 
     def kv(self, key: str, value: Any) -> str:
-        space = self.draw(st.sampled_from([" = ", "=", "  =  ", "\t=\t"]))
-        indent = self.draw(st.sampled_from(["", "", "", "    "]))
+        space = self.draw(SPACE)
+        indent = self.draw(INDENT)
         line = f"{indent}{key}{space}{render_scalar(self.draw, value)}"
         if self.draw(st.integers(0, 5)) == 0:
             line += "  " + self.draw(COMMENT)
@@ -185,7 +197,7 @@ class Renderer:
             if not isinstance(value, dict):
                 continue
             sub = (*path, key)
-            style = self.draw(st.sampled_from(["header", "header", "dotted", "inline"]))
+            style = self.draw(TABLE_STYLE)
             if style == "inline":
                 self.inline.add(sub)
                 rendered = self.inline_table(value)
@@ -198,10 +210,10 @@ class Renderer:
                 self.table(sub, value, sub_lines, ())
                 # A table with nothing of its own may stay implicit (no header).
                 if sub_lines or self.draw(st.booleans()):
-                    dot = self.draw(st.sampled_from([".", ".", " . "]))
+                    dot = self.draw(HEADER_DOT)
                     header = dot.join(render_key(self.draw, k) for k in self.prefix + sub)
-                    pad = self.draw(st.sampled_from(["", "", " "]))
-                    indent = self.draw(st.sampled_from(["", "", "  ", "\t"]))
+                    pad = self.draw(HEADER_PAD)
+                    indent = self.draw(HEADER_INDENT)
                     sub_lines.insert(0, f"{indent}[{pad}{header}{pad}]")
 
     def noise(self) -> list[str]:
@@ -234,7 +246,7 @@ def documents(draw: st.DrawFn) -> tuple[str, dict[str, Any], set[tuple[str, ...]
     top = [] if pyproject else root_lines
 
     def gap() -> list[str]:
-        return draw(st.lists(st.one_of(st.just(""), COMMENT), max_size=3))
+        return draw(GAP)
 
     out: list[str] = gap()
     for line in top:
@@ -249,7 +261,7 @@ def documents(draw: st.DrawFn) -> tuple[str, dict[str, Any], set[tuple[str, ...]
                 out.extend(gap())
         out.extend(r.noise())
     out.extend(gap())
-    eol = draw(st.sampled_from(["\n", "\r\n"]))
+    eol = draw(EOL)
     text = eol.join(out)
     if out and draw(st.booleans()):
         text += eol
