@@ -80,6 +80,13 @@ class Variable:
         return self.default is None
 
     @property
+    def one_line_default(self) -> bool:
+        """Its default is one line of printable text (no line break, control or format
+        character), which a line of .env.example shows as written; another is shown as the
+        placeholder (`${DATABASE_URL|...\nINJECTED=1}` made `INJECTED=1` a line of it)."""
+        return self.default is not None and self.default.isprintable()
+
+    @property
     def placeholder(self) -> str:
         if self.provider and self.provider.placeholder_url:
             return self.provider.placeholder_url
@@ -200,9 +207,11 @@ def _known(slots: tuple[SlotTable, ...]) -> tuple[SlotUse, ...]:
 
 
 def variables_of(uses: tuple[SlotUse, ...], config: Mapping[str, Any]) -> tuple[Variable, ...]:
-    """Every variable a resolved config references, once each, slots first. `uses`: the
-    config's own slot tables (slot_uses, or the edit's walk of it)."""
-    every = list(references(dict(config)))
+    """Every variable a resolved config references, once each, slots first, but one no shell
+    can set (VariableReference.settable: check reports it), whose name the derived files'
+    lines could not hold (`${DATABASE_URL\nINJECTED=1|...}` made `INJECTED=1` a line of
+    .env.example). `uses`: the config's own slot tables (slot_uses, or the edit's walk)."""
+    every = [ref for ref in references(dict(config)) if ref.settable]
     if not every:
         # Its slot tables are among its tables, or Protean's defaults, which read none: a
         # config of literal connection strings (2,000 tables) is not walked table by table.
@@ -211,6 +220,8 @@ def variables_of(uses: tuple[SlotUse, ...], config: Mapping[str, Any]) -> tuple[
     hidden = read_under_secret_keys(config)
     for use in uses:
         for ref in use.table_references:
+            if not ref.settable:
+                continue
             variable = Variable(ref.name, ref.default, use.slot, use.provider, ref.name in hidden)
             found.setdefault(ref.name, variable)
     for ref in every:
