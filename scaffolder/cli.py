@@ -286,7 +286,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         # Messages quote values (a URL, a conflicting line, a path): never a password in
         # them, nor a line break or terminal escape (one line).
-        print(f"protean-init: error: {printable(redact_text(str(error)))}", file=sys.stderr)
+        shown = printable(redact_text(str(error)), "\n\t" if error.lines else "")
+        print(f"protean-init: error: {shown}", file=sys.stderr)
         return error.exit_code
     except RecursionError:
         # Input nested deeper than a parser or a walk of the tree can follow; the readers

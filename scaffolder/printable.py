@@ -10,10 +10,11 @@ errors) shows such characters as the escapes Python writes them with.
 from __future__ import annotations
 
 
-def printable(text: str) -> str:
+def printable(text: str, keep: str = "") -> str:
     """`text` with each character str.isprintable refuses (control characters, line breaks,
     format characters such as a right-to-left override) shown as its escape (`\\n`, `\\x1b`,
-    `\\u202e`); the rest, spaces and every letter included, as it is."""
+    `\\u202e`), but those in `keep` (a report of several lines keeps "\\n" and "\\t"); the
+    rest, spaces and every letter included, as it is."""
     if text.isprintable():
         return text
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return "".join(c if c.isprintable() or c in keep else repr(c)[1:-1] for c in text)
