@@ -180,6 +180,10 @@ def domain_module(package: str) -> str:
 def require_config(root: Path) -> ConfigFile:
     config = find_config(root)
     if config is None:
+        # A config that is there but no regular file (a link to nothing, a loop of links, a
+        # folder, a named pipe) is named as such, not taken for one that is absent.
+        for name in CONFIG_NAMES[:2]:
+            refuse_no_file(root / name, "the Protean config", "a config")
         raise UsageError(
             f"no Protean config in {root}: looked for {', '.join(CONFIG_NAMES[:2])} or "
             "[tool.protean] in pyproject.toml, in the folder and under src/<package>/"
