@@ -16,6 +16,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from scaffolder.catalog import Role
 from scaffolder.connection_target import target
 from scaffolder.plan import plan_project
 from scaffolder.project_files import find_config, parse_config
@@ -171,3 +172,20 @@ def test_derive_publishes_no_port_for_a_query_host_elsewhere(
     compose = yaml.safe_load((root / "docker-compose.yml").read_text())
     ports = [p for service in compose["services"].values() for p in service.get("ports", [])]
     assert not any(":5439:" in str(p) for p in ports), ports
+
+
+def test_a_workspace_context_owns_no_database_on_another_machine() -> None:
+    """context_owned (two contexts on one local database) reads the same judgement: a
+    database its query's host= puts on another machine, or behind a socket, is no local one."""
+    from scaffolder.context_owned import local_database
+    from scaffolder.spec.slots import Slot
+
+    slot = Slot(Role.DATABASE, "default")
+    local = "postgresql://postgres:postgres@localhost:5432/shop_ordering"
+    assert local_database(slot, {"provider": "postgresql", "database_uri": local}) == (
+        5432,
+        "shop_ordering",
+    )
+    for query in ("?host=db.example.com", "?host=/var/run/postgresql", "?hostaddr=10.0.0.5"):
+        table = {"provider": "postgresql", "database_uri": f"${{URL|{local}{query}}}"}
+        assert local_database(slot, table) is None, query
