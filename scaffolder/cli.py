@@ -281,10 +281,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ScaffolderError as error:
         # deferred: scaffolder.redact ~5 ms (CPU, measured): `--version` imports this module without
         # it
+        from scaffolder.printable import printable
         from scaffolder.redact import redact_text
 
-        # Messages quote values (a URL, a conflicting line): never a password in them.
-        print(f"protean-init: error: {redact_text(str(error))}", file=sys.stderr)
+        # Messages quote values (a URL, a conflicting line, a path): never a password in
+        # them, nor a line break or terminal escape (one line).
+        shown = printable(redact_text(str(error)), "\n\t" if error.lines else "")
+        print(f"protean-init: error: {shown}", file=sys.stderr)
         return error.exit_code
     except RecursionError:
         # Input nested deeper than a parser or a walk of the tree can follow; the readers

@@ -24,7 +24,7 @@ from scaffolder.config_tree import (
     resolve,
     slot_tables,
 )
-from scaffolder.connection_target import is_local_host, target
+from scaffolder.connection_target import target
 from scaffolder.errors import UsageError
 from scaffolder.project_files import parse_config
 from scaffolder.spec.slots import Slot
@@ -69,7 +69,7 @@ def local_database(slot: Slot, table: Mapping[str, Any]) -> tuple[int, str] | No
     if any(ref.default is None for ref in references_in(value)):
         return None  # a variable with no default: no address to read
     url = target(substitute(value, lambda ref: ref.default or ""))
-    if url is None or url.scheme != "postgresql" or not is_local_host(url.host):
+    if url is None or url.scheme != "postgresql" or not url.local:
         return None
     if url.port is None or not url.database:
         return None

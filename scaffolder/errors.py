@@ -12,6 +12,9 @@ class ScaffolderError(Exception):
     """An error with a message fit to show a user as it is, on one line."""
 
     exit_code = 1
+    # A report of several lines by design (a merge conflict's marked files): printed with its
+    # line breaks, every other control character escaped (scaffolder.printable).
+    lines = False
 
 
 class UsageError(ScaffolderError):

@@ -18,16 +18,17 @@ from scaffolder.config_tree import (
     ResolvedEnvironments,
     SlotTable,
     Tree,
+    config_strings,
     provider_of,
     references,
     resolve_environments,
     slot_tables,
 )
-from scaffolder.connection_target import is_local_host
+from scaffolder.connection_target import Target, target
 from scaffolder.redact import holds_remote_password, looks_secret, read_under_secret_keys
 from scaffolder.spec.environments import TEST
 from scaffolder.spec.slots import Slot
-from scaffolder.variable_reference import VariableReference
+from scaffolder.variable_reference import VariableReference, references_in, substitute
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,24 @@ class SlotUse:
         variables, the local port and the local database of the plan."""
         return tuple(references(dict(self.table)))
 
+    @functools.cached_property
+    def default_targets(self) -> tuple[Target, ...]:
+        """Where each string of its table that reads a variable connects with every variable
+        at its default (connection_target.target: a query's `host=` over the netloc's, every
+        host of a list), in document order; a string reading a variable with no default has
+        no address to read. Read by the local port and the local database of the plan."""
+        if not self.table_references:
+            return ()
+        found = []
+        for text in config_strings(self.table):
+            refs = list(references_in(text)) if "${" in text else []
+            if not refs or any(ref.default is None for ref in refs):
+                continue
+            url = target(substitute(text, lambda ref: ref.default or ""))
+            if url is not None:
+                found.append(url)
+        return tuple(found)
+
 
 @dataclass(frozen=True)
 class Variable:
@@ -59,6 +78,13 @@ class Variable:
     @property
     def required(self) -> bool:
         return self.default is None
+
+    @property
+    def one_line_default(self) -> bool:
+        """Its default is one line of printable text (no line break, control or format
+        character), which a line of .env.example shows as written; another is shown as the
+        placeholder (`${DATABASE_URL|...\nINJECTED=1}` made `INJECTED=1` a line of it)."""
+        return self.default is not None and self.default.isprintable()
 
     @property
     def placeholder(self) -> str:
@@ -181,9 +207,11 @@ def _known(slots: tuple[SlotTable, ...]) -> tuple[SlotUse, ...]:
 
 
 def variables_of(uses: tuple[SlotUse, ...], config: Mapping[str, Any]) -> tuple[Variable, ...]:
-    """Every variable a resolved config references, once each, slots first. `uses`: the
-    config's own slot tables (slot_uses, or the edit's walk of it)."""
-    every = list(references(dict(config)))
+    """Every variable a resolved config references, once each, slots first, but one no shell
+    can set (VariableReference.settable: check reports it), whose name the derived files'
+    lines could not hold (`${DATABASE_URL\nINJECTED=1|...}` made `INJECTED=1` a line of
+    .env.example). `uses`: the config's own slot tables (slot_uses, or the edit's walk)."""
+    every = [ref for ref in references(dict(config)) if ref.settable]
     if not every:
         # Its slot tables are among its tables, or Protean's defaults, which read none: a
         # config of literal connection strings (2,000 tables) is not walked table by table.
@@ -192,6 +220,8 @@ def variables_of(uses: tuple[SlotUse, ...], config: Mapping[str, Any]) -> tuple[
     hidden = read_under_secret_keys(config)
     for use in uses:
         for ref in use.table_references:
+            if not ref.settable:
+                continue
             variable = Variable(ref.name, ref.default, use.slot, use.provider, ref.name in hidden)
             found.setdefault(ref.name, variable)
     for ref in every:
@@ -201,16 +231,9 @@ def variables_of(uses: tuple[SlotUse, ...], config: Mapping[str, Any]) -> tuple[
 
 def local_port(use: SlotUse) -> int | None:
     """The host port a slot's local default URL names (`${VAR|...@localhost:5433/...}`)."""
-    for ref in use.table_references:
-        if ref.default is None:
-            continue
-        try:
-            parts = urlsplit(ref.default)
-            port = parts.port
-        except ValueError:
-            continue
-        if parts.hostname and is_local_host(parts.hostname) and port:
-            return port
+    for found in use.default_targets:
+        if found.local and found.named_port:
+            return found.named_port
     return None
 
 
@@ -219,17 +242,10 @@ _DB_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 def local_database(use: SlotUse) -> str | None:
     """The database a slot's local default URL names (`.../shop_reports`)."""
-    for ref in use.table_references:
-        if ref.default is None:
-            continue
-        try:
-            parts = urlsplit(ref.default)
-        except ValueError:
-            continue
-        name = parts.path.lstrip("/")
+    for found in use.default_targets:
         # Only a plain identifier: it is written unquoted into a shell command.
-        if parts.hostname and is_local_host(parts.hostname) and _DB_NAME.fullmatch(name):
-            return name
+        if found.local and _DB_NAME.fullmatch(found.database or ""):
+            return found.database
     return None
 
 

@@ -23,6 +23,7 @@ from scaffolder.spec.choices import (
     ProjectChoices,
 )
 from scaffolder.spec.environments import OVERLAYS
+from scaffolder.spec.names import validate_package_name
 from scaffolder.spec.values import parse_choice
 from scaffolder.toml.errors import error_text
 from scaffolder.transaction.paths import FOLLOW_LINKS_ENV, link_out
@@ -179,6 +180,10 @@ def domain_module(package: str) -> str:
 def require_config(root: Path) -> ConfigFile:
     config = find_config(root)
     if config is None:
+        # A config that is there but no regular file (a link to nothing, a loop of links, a
+        # folder, a named pipe) is named as such, not taken for one that is absent.
+        for name in CONFIG_NAMES[:2]:
+            refuse_no_file(root / name, "the Protean config", "a config")
         raise UsageError(
             f"no Protean config in {root}: looked for {', '.join(CONFIG_NAMES[:2])} or "
             "[tool.protean] in pyproject.toml, in the folder and under src/<package>/"
@@ -306,6 +311,14 @@ def project_identity(root: Path, answers: Mapping[str, Any]) -> ProjectIdentity:
             f"{root / ANSWERS_FILE}: invalid package_name {package_name!r}: expected a Python "
             "identifier"
         )
+    if package_name:
+        # Held to the rule `new --package` is (a planted `package_name: pytest` had derive
+        # aim the Dockerfile, compose and CI at a package shadowing the test runner, where
+        # upgrade refused it), as the record's other choices are read as `--set` reads them.
+        try:
+            validate_package_name(package_name)
+        except UsageError as error:
+            raise UsageError(f"{root / ANSWERS_FILE}: {error}") from None
     project_name = project_name or root.resolve().name
     _check_name(project_name, "project name", root)
     if not package_name:

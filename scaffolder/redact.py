@@ -25,10 +25,9 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import unquote
 
 from scaffolder.catalog import POSTGRES, SERVICES
-from scaffolder.connection_target import is_local_host
+from scaffolder.connection_target import dsn_hosts, on_this_machine, url_hosts
 from scaffolder.variable_reference import WITH_DEFAULT
 
 MASK = "***"
@@ -239,45 +238,6 @@ def _assignment_spans(text: str, *, code: bool = False) -> list[tuple[int, int]]
 # Its query runs on to the line's end: SQLAlchemy hands `?sslmode=x& host =db` to the driver
 # as ` host ` = `db`, and libpq reads a DSN's keys with the spaces round them.
 _URL = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://[^\s\"'{}|<>`?]*(?:\?[^\n\"'{}|<>`]*)?")
-# The keys that say where a libpq connection goes, in a URL's query (`?host=db&`) or a DSN
-# (`host=db port=5432`): each overrides the URL's netloc, and each may list several hosts.
-_HOST_KEY = re.compile(
-    r"(?<![\w.-])(?:host|hostaddr)[ \t]*=[ \t]*(?:'(?P<quoted>[^']*)'|(?P<bare>[^\s'&#}|]*))",
-    re.IGNORECASE,
-)
-
-
-def _named_hosts(listed: str) -> list[str]:
-    """The hosts of one host list (`localhost:5432,[::1]:5433,%2Fvar%2Frun`), ports left
-    off, percent-escapes decoded as libpq decodes them; empty entries left out."""
-    hosts = []
-    for entry in unquote(listed).split(","):
-        host = entry[: entry.find("]") + 1] if entry.startswith("[") else entry.split(":")[0]
-        if host:
-            hosts.append(host)
-    return hosts
-
-
-def _url_hosts(url: str) -> list[str]:
-    """Every host the connection URL `url` names: each of its netloc's host list, and each of
-    its query's `host=` and `hostaddr=`."""
-    rest = url.partition("://")[2]
-    cut = min((i for i in map(rest.find, "/?#") if i >= 0), default=len(rest))
-    hosts = _named_hosts(rest[:cut].rpartition("@")[2])
-    query = rest[cut:].partition("?")[2].partition("#")[0]
-    for match in _HOST_KEY.finditer(query):
-        hosts += _named_hosts(match.group("quoted") or match.group("bare") or "")
-    return hosts
-
-
-def _on_this_machine(hosts: list[str]) -> bool:
-    """Whether a connection that names `hosts` reaches this machine only: it names one at
-    least, and each is a local host (connection_target.is_local_host) or a Unix socket's
-    directory (`/var/run/postgresql`). Every host named counts, the netloc's under a query's
-    `host=` too: which one a driver connects to is the driver's reading (libpq's pairs
-    `host` and `hostaddr` by position, and tries a list in turn), so a password in the text
-    reaches any of them."""
-    return bool(hosts) and all(h.startswith("/") or is_local_host(h) for h in hosts)
 
 
 def remote_host(text: str, start: int = 0) -> str | None:
@@ -286,10 +246,10 @@ def remote_host(text: str, start: int = 0) -> str | None:
     of where a URL's password goes (_local_url, holds_remote_password, check's password
     rules)."""
     match = _URL.match(text, start)
-    hosts = _url_hosts(match.group()) if match else []
-    if _on_this_machine(hosts):
+    hosts = url_hosts(match.group()) if match else []
+    if on_this_machine(hosts):
         return None
-    return next((h for h in hosts if not _on_this_machine([h])), "")
+    return next((h for h in hosts if not on_this_machine([h])), "")
 
 
 def _local_url(text: str, match: re.Match[str]) -> bool:
@@ -386,17 +346,13 @@ def holds_remote_password(text: str) -> bool:
     if not secrets:
         return False
     urls = list(_URL.finditer(text))
-    dsn_hosts = [
-        host
-        for m in _HOST_KEY.finditer(_URL.sub(" ", text))
-        for host in _named_hosts(m.group("quoted") or m.group("bare") or "")
-    ]
+    hosts = dsn_hosts(_URL.sub(" ", text))
     for start, end in secrets:
         # A secret that spans a URL (a credential variable's whole default) is that URL's.
         owners = [u for u in urls if u.start() < end and start < u.end()]
         if owners and any(remote_host(u.group()) is not None for u in owners):
             return True
-        if not owners and dsn_hosts and not _on_this_machine(dsn_hosts):
+        if not owners and hosts and not on_this_machine(hosts):
             return True
     return False
 

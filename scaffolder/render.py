@@ -91,7 +91,9 @@ def plan_context(plan: Plan) -> dict[str, Any]:
                 {
                     "name": variable.name,
                     "default": variable.default,
-                    "required": variable.required or variable.is_secret,
+                    "required": variable.required
+                    or variable.is_secret
+                    or not variable.one_line_default,
                     "placeholder": variable.placeholder,
                 }
             )

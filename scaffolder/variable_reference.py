@@ -21,6 +21,11 @@ WITH_DEFAULT = re.compile(r"\$\{(?P<name>[^|}]*)\|(?P<default>[^}]*)\}")
 # Every `${`, closed or not, with what follows up to the first `}`: what `check` reads to
 # name the ones Protean leaves as plain text (never closed, `${}`).
 OPENING = re.compile(r"\$\{([^}]*)(\}?)")
+# A name a shell can set (`export NAME=value`), and a .env line, a CI job's `env:` key and a
+# Kubernetes Secret's env file can hold as written. Protean reads any name (`${A-B}`, one with
+# a line break): check reports the others (malformed-placeholder), and the derived files
+# list none of them.
+SETTABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,11 @@ class VariableReference:
         """The text between `${` and `}`: the name, then the default after the first `|`."""
         name, bar, default = inner.partition("|")
         return cls(name, default if bar else None)
+
+    @property
+    def settable(self) -> bool:
+        """Its name is one a shell can set (SETTABLE_NAME)."""
+        return SETTABLE_NAME.fullmatch(self.name) is not None
 
     def __str__(self) -> str:
         """As written in a config: `${NAME}` or `${NAME|default}`."""

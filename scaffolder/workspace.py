@@ -198,7 +198,7 @@ def discover(root: Path) -> Workspace:
         return Workspace(root, (_single(root),))
     for context in contexts:
         refuse_outside(root, context.config.path)
-        refuse_upper_case(context.relative(root), context.name)
+        refuse_unfit_name(context.relative(root), context.name)
     _refuse_twins(root, contexts)
     return Workspace(root, tuple(contexts))
 
@@ -216,6 +216,26 @@ def refuse_upper_case(folder: str, name: str) -> None:
             f"lower-case ASCII identifier (a-z, 0-9, '_'); rename the folder, e.g. to "
             f"{name.lower()!r}; nothing written"
         )
+
+
+def refuse_unfit_name(folder: str, name: str) -> None:
+    """A context of several is named after its folder (`folder`, relative to the root), and
+    held to the rule `new --context` and add-context hold a name to
+    (workspace_spec.validate_context_name): a folder planted beside the contexts
+    (`src/pytest/`, `src/class/`) would otherwise be a context whose package shadows the test
+    runner, or one nothing can import, in every derived file. Upper case first, in its own
+    words (refuse_upper_case)."""
+    refuse_upper_case(folder, name)
+    # deferred: the workspace's spec (names, catalog) only for a workspace of several.
+    from scaffolder.workspace_spec import validate_context_name
+
+    try:
+        validate_context_name(name)
+    except UsageError as error:
+        raise UsageError(
+            f"{folder}: a context is named after its folder: {error}; rename the folder; "
+            "nothing written"
+        ) from None
 
 
 def _listing_order(root: Path, context: Context) -> tuple[int, str]:

@@ -196,7 +196,7 @@ def _default_database(tree: Mapping[str, Any], env: str, provider: Provider) -> 
     if not isinstance(value, str) or any(r.default is None for r in references_in(value)):
         return None
     found = target(substitute(value, lambda ref: ref.default or ""))
-    if found is None or found.host not in ("localhost", "127.0.0.1", "::1"):
+    if found is None or not found.local or found.host not in ("localhost", "127.0.0.1", "::1"):
         return None
     database = found.database or ""
     return database if database.isidentifier() else None

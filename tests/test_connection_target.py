@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scaffolder.connection_target import is_local_host
+from scaffolder.connection_target import is_local_host, target
 
 LOCAL = [
     "localhost",
@@ -74,3 +74,49 @@ def test_an_ipv6_address_is_local_exactly_when_loopback_unspecified_or_mapped_lo
     )
     assert is_local_host(f"[{address}]") is expected
     assert is_local_host(str(address).upper()) is expected
+
+
+@pytest.mark.parametrize(
+    ("url", "host", "port", "database", "local"),
+    [
+        ("postgresql://u:p@localhost:5433/x", "localhost", 5433, "x", True),
+        (
+            "postgresql://u:p@localhost:5433/x?host=db.example.com",
+            "db.example.com",
+            5433,
+            "x",
+            False,
+        ),
+        (
+            "postgresql://u:p@localhost:5433/x?host=/var/run/postgresql",
+            "/var/run/postgresql",
+            5433,
+            "x",
+            False,
+        ),
+        ("postgresql://u@%2Fvar%2Frun%2Fpostgresql/x", "/var/run/postgresql", 5432, "x", False),
+        ("postgresql://u@localhost:5433,db.example.com:5434/x", "localhost", 5433, "x", False),
+        ("postgresql://u@localhost:5433,127.0.0.1:5434/x", "localhost", 5433, "x", True),
+        ("postgresql:///x?host=localhost&port=5441&dbname=y", "localhost", 5441, "y", True),
+        ("postgresql://:5441/x?host=127.0.0.1", "127.0.0.1", 5441, "x", True),
+        ("postgresql://u@db/x?hostaddr=127.0.0.1", "127.0.0.1", 5432, "x", False),
+        ("postgresql+psycopg://u@[::1]:5433/x", "::1", 5433, "x", True),
+        ("postgresql://u@%6Cocalhost:5433/x", "localhost", 5433, "x", True),
+        ("redis://localhost:6380/0", "localhost", 6380, "0", True),
+    ],
+)
+def test_target_is_where_the_driver_connects(
+    url: str, host: str, port: int, database: str, local: bool
+) -> None:
+    """The query's hostaddr= and host= over the netloc's host, its port= and dbname= over the
+    netloc's port and the path; local only when every host named is this machine by TCP."""
+    found = target(url)
+    assert found is not None
+    assert (found.host, found.port, found.database, found.local) == (host, port, database, local)
+
+
+@pytest.mark.parametrize(
+    "url", ["sqlite:///x.db", "memory://", "postgresql://u@:/x", "postgresql://u@h:99999/x"]
+)
+def test_no_target(url: str) -> None:
+    assert target(url) is None

@@ -18,6 +18,7 @@ from scaffolder.check.findings import Finding
 from scaffolder.check.resolution import Resolved
 from scaffolder.check.source import Path, Source
 from scaffolder.engine_options import ANY_ENGINE_OPTION
+from scaffolder.printable import printable
 from scaffolder.provider_plugins import InstalledProviders
 from scaffolder.redact import redact_text
 from scaffolder.spec.environments import PRODUCTION
@@ -150,8 +151,9 @@ class Collector:
         file: str | None = None,
     ) -> None:
         # Where a finding's text leaves the check: a secret the config holds is never in it,
-        # in any format (scaffolder.redact).
-        message, fix = redact_text(message), redact_text(fix)
+        # in any format (scaffolder.redact), nor a line break or terminal escape a key or
+        # value holds (scaffolder.printable: one finding, its own lines).
+        message, fix = printable(redact_text(message)), printable(redact_text(fix))
         identity = (code, *(key or (file or self.source.file, line, message)))
         if identity in self._seen:
             return

@@ -218,7 +218,7 @@ def _against_local(
 ) -> None:
     """A URL reached on localhost at a published host port (compose, GitHub services)."""
     found = target(url)
-    if found is None or not is_local_host(found.host):
+    if found is None or not found.local:
         return  # a server elsewhere: nothing local to compare with
     source = ctx.collector.source
     env = ctx.test_env
@@ -521,7 +521,7 @@ def _ci_against_default(
     """The CI job's URL and test's default differ where both are local: CI tests another
     server than a developer does."""
     ci, local = target(url), target(slot.default or "")
-    if ci is None or local is None or not is_local_host(ci.host) or not is_local_host(local.host):
+    if ci is None or local is None or not ci.local or not local.local:
         return
     differs = [
         kind

@@ -27,7 +27,6 @@ from scaffolder.spec.environments import BASE
 from scaffolder.variable_reference import OPENING, VariableReference, references_in, substitute
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*)://")
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # --- Placeholders as written ---------------------------------------------------------------
 
 
@@ -61,7 +60,7 @@ def _placeholders_in(c: Collector, env: str, path: Path, text: str) -> None:
         else:
             ref = VariableReference.parse(inner)
             name = ref.name
-            if not _NAME.fullmatch(name):
+            if not ref.settable:
                 problem = f"'{shown}' reads a variable named {name!r}, which no shell can set"
                 fix = "name the variable with letters, digits and _ only: ${DATABASE_URL}"
             elif ref.default == "" and _is_connection_key(relative):

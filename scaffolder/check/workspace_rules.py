@@ -372,7 +372,7 @@ def local_databases_created(context: Context, ctx: ProjectContext) -> None:
             continue
         value = use.table.get(use.provider.uri_key) if use.provider.uri_key else None
         found = target(value) if isinstance(value, str) and not is_unset(value) else None
-        if found is None or not is_local_host(found.host) or not found.database:
+        if found is None or not found.local or not found.database:
             continue
         created = servers.get(found.port or 0)
         if created is None or found.database in created[0]:

@@ -35,6 +35,7 @@ class MergeConflict(ScaffolderError):
     """A user's edit and the regenerated content changed the same lines. Exit 1."""
 
     exit_code = 1
+    lines = True  # the conflicted files, marked
 
 
 @dataclass(frozen=True)

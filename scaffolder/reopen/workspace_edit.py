@@ -39,7 +39,7 @@ from scaffolder.project_files import (
     read_answers,
 )
 from scaffolder.spec.defaults import default_spec
-from scaffolder.workspace import discover, refuse_upper_case
+from scaffolder.workspace import discover, refuse_unfit_name
 
 PYPROJECT = "pyproject.toml"
 DOMAIN_TOML = "domain.toml"
@@ -151,7 +151,7 @@ def add_context(
     files: dict[str, bytes | None] = dict(context_files(spec))
     new_files = dict(files)
     if layout.single is not None:
-        refuse_upper_case(f"src/{layout.single}", layout.single)  # the first context's folder
+        refuse_unfit_name(f"src/{layout.single}", layout.single)  # the first context's folder
         files.update(_adopt_single(layout))
     trees = {**layout.trees, name: tree}
     contexts = _answers_contexts(layout)

@@ -26,6 +26,8 @@ from scaffolder.catalog import PROVIDERS, Role
 from scaffolder.check import check_project, tally
 from scaffolder.config_tree import overlay_names
 from scaffolder.errors import ScaffolderError
+from scaffolder.printable import printable
+from scaffolder.redact import redact_text
 from scaffolder.reopen import menu
 from scaffolder.reopen.menu import Proposal
 from scaffolder.spec.environments import MEMORY, PRODUCTION, TEST
@@ -158,14 +160,15 @@ class EditScreen(Screen):
 
     def unknown_provider(self, env: str, slot) -> str | None:
         """The provider domain.toml names for `slot` in `env` when the catalog does not know
-        it (the overview leaves such a slot out, as Protean would fail to load it)."""
+        it (the overview leaves such a slot out, as Protean would fail to load it), as check
+        shows it: a pasted URL's password masked, escapes shown as such."""
         table = self.project.tree if env == "base" else self.project.tree.get(env)
         for part in slot.path:
             table = table.get(part) if isinstance(table, dict) else None
         value = table.get("provider") if isinstance(table, dict) else None
         if value is None or str(value) in PROVIDERS[slot.role]:
             return None
-        return str(value)
+        return printable(redact_text(str(value)))
 
     def describe_cell(self, row: int, column: int) -> tuple[Text, set[str]]:
         view = self.overview
