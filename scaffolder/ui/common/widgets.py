@@ -25,7 +25,7 @@ from textual.screen import Screen
 from textual.strip import Strip
 from textual.style import Style
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Static
+from textual.widgets import Button, Checkbox, Input, Static
 from textual.widgets._toggle_button import ToggleButton
 from textual.widgets.button import ButtonVariant
 
@@ -283,59 +283,12 @@ def _row_toggle_css(name: str) -> str:
     """
 
 
-# A form row's radio set and toggles are Textual's RadioSet, RadioButton and Checkbox in all but
-# their CSS: RadioSet's and ToggleButton's rules are about 3,300 characters (bordered, compact
-# and ANSI variants a row never shows), parsed and matched before the wizard's first step can be
-# used; a row needs a few of them. The picture is the same (tests/ui/__snapshots__). Not
-# inheriting them also keeps those rules, parsed once a dialog shows a stock toggle, off these.
-# Their component classes are named again: Textual looks them up in the classes whose CSS a
-# class inherits.
-
-
-class RowRadioSet(RadioSet, inherit_css=False):
-    """A RadioSet as a form row's field: its buttons side by side on one line, no border."""
-
-    DEFAULT_CSS = """
-    RowRadioSet {
-        layout: horizontal;
-        height: 1;
-        width: 1fr;
-        overflow-x: hidden;
-        overflow-y: auto;
-        pointer: pointer;
-        &:focus { background-tint: $foreground 5%; }
-        &:blur > RowRadioButton.-selected {
-            & > .toggle--label { background: $block-cursor-blurred-background; }
-        }
-        &:focus > RowRadioButton.-selected {
-            & > .toggle--label {
-                background: $block-cursor-background;
-                color: $block-cursor-foreground;
-                text-style: $block-cursor-text-style;
-            }
-        }
-    }
-    """
-
-
-class RowRadioButton(RadioButton, inherit_css=False):
-    """A button of a RowRadioSet (the set takes the focus, never a button)."""
-
-    COMPONENT_CLASSES = ToggleButton.COMPONENT_CLASSES
-    DEFAULT_CSS = (
-        _row_toggle_css("RowRadioButton")
-        + """
-    RowRadioButton { width: auto; padding: 0 2 0 0; }
-    """
-    )
-
-
-# RadioSet finds its buttons by CSS type (`query(RadioButton)`, as it mounts and as the
-# highlight moves), and a class that does not inherit CSS answers only to its own type name:
-# a RowRadioButton answers to RadioButton's too. No stylesheet rule is picked by it (rules are
-# looked up by the names in a node's own CSS classes), and RadioSet's, the one that names
-# RadioButton, is scoped to RadioSet. tests/ui/test_first_screen.py moves the highlight.
-RowRadioButton._css_type_names = RowRadioButton._css_type_names | {"RadioButton"}
+# A form row's checkbox is Textual's Checkbox in all but its CSS: ToggleButton's rules are about
+# 2,000 characters (bordered, compact and ANSI variants a row never shows), parsed and matched
+# before the wizard's first step can be used; a row needs a few of them. The picture is the same
+# (tests/ui/__snapshots__). Not inheriting them also keeps those rules, parsed once a dialog
+# shows a stock toggle, off it. Its component classes are named again: Textual looks them up in
+# the classes whose CSS a class inherits.
 
 
 class RowCheckbox(Checkbox, inherit_css=False):
@@ -558,7 +511,7 @@ class ChoiceRow(Widget, can_focus=True):
 
 
 def toggle_classes(value: bool) -> str | None:
-    """The classes a RadioButton or Checkbox built with `value` gets as it is built (-on when
+    """The classes a Checkbox (or RadioButton) built with `value` gets as it is built (-on when
     set), to give it up front (see CompactInput)."""
     return "-on" if value else None
 
