@@ -315,13 +315,13 @@ class RowCheckbox(Checkbox, inherit_css=False):
 
 class ChoiceRow(Widget, can_focus=True):
     """One of a few `options` (key: label) as a form row's field, drawn on one line as a radio
-    set's buttons are, `(•) GitHub Actions  ( ) GitLab CI  ( ) none`, and used as one: the
+    set's buttons are, `▐●▌ GitHub Actions  ▐●▌ GitLab CI  ▐●▌ none`, and used as one: the
     arrows move the highlight (round the ends), Enter or Space chooses the highlighted option,
     a click chooses the option under the mouse, which is lit (`Changed` says what was chosen).
 
     A RadioSet of RadioButtons is a widget per option, each composed, styled, laid out and
-    drawn before the wizard's first step can be used (its two sets are 7 of the step's 28
-    widgets, ~11 ms of its start-up): this is one widget, drawn cell for cell as that set.
+    drawn before the wizard's first step can be used (step 1's two sets were 7 of its 28
+    widgets, ~10 ms of its start-up): this is one widget, drawn cell for cell as that set.
     As the set, the highlight starts on the first option whichever is chosen, a click on the
     chosen option leaves the highlight where it is, and the line is cut at the row's edge."""
 
