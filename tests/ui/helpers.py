@@ -9,6 +9,7 @@ from textual.pilot import Pilot
 from textual.widgets import OptionList
 
 from scaffolder.ui.common.choices import ChoiceGrid, ChoiceModal
+from scaffolder.ui.common.widgets import ChoiceRow
 
 
 async def step_ready(pilot: Pilot, screen_type: type | None = None):
@@ -113,3 +114,23 @@ async def modal_shown(
 def shown_text(widget) -> str:
     """The lines a widget draws on screen now, as text (wrapped as the user sees them)."""
     return "\n".join(widget.render_line(y).text for y in range(widget.size.height))
+
+
+def option_offset(pilot: Pilot, selector: str, key: str) -> tuple[ChoiceRow, tuple[int, int]]:
+    """A ChoiceRow and where its option `key` is drawn in it (the option's first cell)."""
+    row = pilot.app.screen.query_one(selector, ChoiceRow)
+    return row, (row.option_x(key), 0)
+
+
+async def click_option(pilot: Pilot, selector: str, key: str) -> None:
+    """Click option `key` of the ChoiceRow `selector` where it is drawn, as a user does."""
+    row, offset = option_offset(pilot, selector, key)
+    await pilot.click(row, offset=offset)
+    await pilot.pause()
+
+
+async def hover_option(pilot: Pilot, selector: str, key: str) -> None:
+    """Move the mouse over option `key` of the ChoiceRow `selector`."""
+    row, offset = option_offset(pilot, selector, key)
+    await pilot.hover(row, offset=offset)
+    await pilot.pause()

@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from textual.widgets import Input, RadioButton, Static
+from textual.widgets import Input, Static
 
 from scaffolder.answers import build_spec
 from scaffolder.render import render_project
 from scaffolder.spec.defaults import default_spec
-from scaffolder.ui.common.widgets import FieldRow
+from scaffolder.ui.common.widgets import ChoiceRow, FieldRow
 from scaffolder.ui.wizard.app import DEPLOY, WizardApp
 from scaffolder.ui.wizard.screens.connections import ConnectionsScreen
 from scaffolder.ui.wizard.screens.deploy import SCALE_NOTE, DeployScreen
@@ -44,21 +44,22 @@ async def to_deploy(pilot) -> DeployScreen:
     return pilot.app.screen
 
 
-async def choose(pilot, radio_set: str, button: str) -> None:
-    """Focus the radio set, arrow to the button and press Enter, as a user does."""
+async def choose(pilot, row_id: str, button: str) -> None:
+    """Focus the row of choices, arrow to the option `button` (`deploy-kubernetes`: the
+    option `kubernetes`) and press Enter, as a user does."""
     screen = pilot.app.screen
-    group = screen.query_one(f"#{radio_set}")
-    group.focus()
+    row = screen.query_one(f"#{row_id}", ChoiceRow)
+    key = button.split("-", 1)[1]
+    row.focus()
     await pilot.pause()
-    buttons = list(group.query(RadioButton))
-    target = next(i for i, b in enumerate(buttons) if b.id == button)
-    for _ in range(len(buttons)):
-        if group._selected == target:
+    target = row.keys.index(key)
+    for _ in range(len(row.keys)):
+        if row.highlighted == target:
             break
         await pilot.press("right")
     await pilot.press("enter")
     await pilot.pause()
-    assert screen.query_one(f"#{button}", RadioButton).value
+    assert row.value == key
 
 
 def status(app) -> str:
@@ -73,8 +74,8 @@ async def test_the_deploy_step_comes_after_connections_and_starts_on_docker(make
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await to_deploy(pilot)
         assert app.step == DEPLOY
-        assert screen.query_one("#deploy-docker", RadioButton).value
-        assert screen.query_one("#sub-event_store", RadioButton).value
+        assert screen.query_one("#deploy", ChoiceRow).value == "docker"
+        assert screen.query_one("#subscriptions", ChoiceRow).value == "event_store"
         assert screen.query_one("#deploy-workers", Input).value == "1"
         assert SCALE_NOTE in str(screen.query_one("#scale-note", Static).render())
         await pilot.press("alt+left")

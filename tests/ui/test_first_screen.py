@@ -19,18 +19,17 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, RadioButton
 
 from scaffolder.ui.common.widgets import (
+    ChoiceRow,
     CompactInput,
     FieldRow,
     Hint,
     NavButton,
     RowCheckbox,
-    RowRadioButton,
-    RowRadioSet,
     toggle_classes,
 )
 from scaffolder.ui.wizard.screens.project import ProjectScreen
 
-from .helpers import step_ready
+from .helpers import click_option, hover_option, option_offset, shown_text, step_ready
 
 
 async def test_the_first_steps_nodes_are_styled_once_as_it_is_shown(
@@ -121,51 +120,44 @@ async def test_the_first_steps_widgets_have_the_classes_textual_gives_them() -> 
             assert usual.classes == ours.classes, (usual, ours)
 
 
-async def test_a_rows_radio_set_moves_its_highlight_as_radioset_does(make_app) -> None:
-    """RowRadioSet and RowRadioButton leave RadioSet's and ToggleButton's rules out, and
-    RadioSet finds its buttons by their CSS type: moving the highlight takes it off the button
-    it was on (one button is highlighted, the one Enter presses)."""
+async def test_a_rows_choices_move_their_highlight_as_a_radioset_does(make_app) -> None:
+    """A ChoiceRow is keyed as the RadioSet it replaces: the arrows move the highlight (one
+    option is highlighted, the one Enter chooses), round the ends."""
     async with make_app().run_test(size=(80, 24)) as pilot:
         screen = await step_ready(pilot, ProjectScreen)
-        ci = screen.query_one("#ci", RowRadioSet)
+        ci = screen.query_one("#ci", ChoiceRow)
         ci.focus()
         await pilot.press("right")
         await pilot.pause()
-        highlighted = [b.id for b in ci.query(RowRadioButton) if b.has_class("-selected")]
-        assert highlighted == ["ci-gitlab"]
+        assert ci.keys[ci.highlighted] == "gitlab"
         await pilot.press("right", "enter")
         await pilot.pause()
         assert pilot.app.draft.ci == "none"
-        highlighted = [b.id for b in ci.query(RowRadioButton) if b.has_class("-selected")]
-        assert highlighted == ["ci-none"]
+        assert ci.keys[ci.highlighted] == "none"
 
 
 async def test_the_first_step_parses_no_stock_toggle_stylesheet(make_app) -> None:
-    """Step 1's radio sets and checkbox bring their own few rules: RadioSet's and
+    """Step 1's choices and checkbox bring their own few rules: RadioSet's and
     ToggleButton's stylesheets (every border, compact and ANSI variant) are not parsed
     before the step is used."""
     async with make_app().run_test(size=(80, 24)) as pilot:
         await step_ready(pilot, ProjectScreen)
         await pilot.pause()
         sources = {name for _path, name in pilot.app.stylesheet.source}
-        assert "RowRadioSet.DEFAULT_CSS" in sources
+        assert "ChoiceRow.DEFAULT_CSS" in sources
         assert "RadioSet.DEFAULT_CSS" not in sources, sorted(sources)
         assert "ToggleButton.DEFAULT_CSS" not in sources, sorted(sources)
 
 
-@pytest.mark.parametrize("selector", ["#ci-gitlab", "#compose"])
-async def test_a_rows_toggle_is_lit_under_the_mouse_as_a_toggle_button_is(
-    make_app, selector: str
-) -> None:
-    """A row's radio button or checkbox under the mouse has its label lit, as ToggleButton's
-    own rules do (Textual restyles a widget on hover only when a rule of its own names
-    :hover); it goes dark again as the mouse leaves."""
+async def test_a_rows_checkbox_is_lit_under_the_mouse_as_a_toggle_button_is(make_app) -> None:
+    """A row's checkbox under the mouse has its label lit, as ToggleButton's own rules do
+    (Textual restyles a widget on hover only when a rule of its own names :hover); it goes
+    dark again as the mouse leaves."""
     async with make_app().run_test(size=(80, 24)) as pilot:
         screen = await step_ready(pilot, ProjectScreen)
-        toggle = screen.query_one(selector)
-        assert isinstance(toggle, (RowRadioButton, RowCheckbox))
+        toggle = screen.query_one("#compose", RowCheckbox)
         dark = toggle.get_component_styles("toggle--label").background
-        await pilot.hover(selector)
+        await pilot.hover("#compose")
         await pilot.pause()
         lit = toggle.get_component_styles("toggle--label").background
         assert lit != dark
@@ -173,6 +165,53 @@ async def test_a_rows_toggle_is_lit_under_the_mouse_as_a_toggle_button_is(
         await pilot.hover("#project-name")
         await pilot.pause()
         assert toggle.get_component_styles("toggle--label").background == dark
+
+
+def label_background(row: ChoiceRow, key: str) -> Any:
+    """The background drawn under the first letter of option `key`'s label."""
+    x = row.option_x(key) + len(ChoiceRow.BUTTON) + 1
+    style = next(iter(row.render_line(0).crop(x, x + 1))).style
+    assert style is not None
+    return style.bgcolor
+
+
+async def test_a_rows_option_is_lit_under_the_mouse_as_a_radio_button_is(make_app) -> None:
+    """The option of a ChoiceRow under the mouse has its label lit with the colour Textual's
+    toggles take under the mouse; it goes dark again as the mouse leaves."""
+    async with make_app().run_test(size=(80, 24)) as pilot:
+        await step_ready(pilot, ProjectScreen)
+        ci, _ = option_offset(pilot, "#ci", "gitlab")
+        dark = label_background(ci, "gitlab")
+        await hover_option(pilot, "#ci", "gitlab")
+        lit = label_background(ci, "gitlab")
+        assert lit != dark
+        assert label_background(ci, "none") == dark  # only the option under the mouse
+        hover = Color.parse(pilot.app.get_css_variables()["block-hover-background"])
+        assert ci.get_component_styles("choice-row--hover").background == hover
+        assert lit == ci.get_visual_style("choice-row--hover").rich_style.bgcolor
+        await pilot.hover("#project-name")
+        await pilot.pause()
+        assert label_background(ci, "gitlab") == dark
+
+
+async def test_a_click_on_an_option_chooses_it_and_focuses_its_row(make_app) -> None:
+    """A click on an option's cells (its button, label or the gap after it) chooses it, as a
+    click on a RadioSet's button; a click past the last option only focuses the row."""
+    async with make_app().run_test(size=(80, 24)) as pilot:
+        await step_ready(pilot, ProjectScreen)
+        app = pilot.app
+        await click_option(pilot, "#installer", "uv")
+        assert app.draft.installer == "uv" and app.focused.id == "installer"
+        assert "needs uv" in shown_text(app.screen.query_one("#installer-hint"))
+        ci, (x, y) = option_offset(pilot, "#ci", "none")
+        await pilot.click(ci, offset=(x - 1, y))  # the gap after GitLab CI
+        await pilot.pause()
+        assert app.draft.ci == "gitlab" and app.focused is ci
+        await pilot.click(ci, offset=(x + len("▐●▌ none " + "  "), y))  # past `none` and its gap
+        await pilot.pause()
+        assert app.draft.ci == "gitlab"
+        await click_option(pilot, "#ci", "none")
+        assert app.draft.ci == "none"
 
 
 async def test_no_garbage_collection_runs_until_the_first_step_is_drawn(make_app) -> None:

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 from textual import events
-from textual.widgets import Checkbox, Input, RadioButton, Static, Tree
+from textual.widgets import Checkbox, Input, Static, Tree
 
 from scaffolder.catalog import Role
 from scaffolder.errors import ScaffolderError
 from scaffolder.spec.environments import INHERIT
 from scaffolder.spec.slots import Slot
 from scaffolder.ui.common.choices import ChoiceGrid, ChoiceModal, NameModal
-from scaffolder.ui.common.widgets import FieldRow, Hint
+from scaffolder.ui.common.widgets import ChoiceRow, FieldRow, Hint
 from scaffolder.ui.wizard.screens.connections import ConnectionsScreen
 from scaffolder.ui.wizard.screens.deploy import DeployScreen
 from scaffolder.ui.wizard.screens.done import DoneScreen
@@ -481,7 +481,7 @@ async def test_review_follows_changes_made_after_going_back(make_app):
         assert ".github/workflows/ci.yml" in screen.files
         await pilot.press("alt+left", "alt+left", "alt+left", "alt+left")
         await pilot.pause()
-        app.screen.query_one("#ci-gitlab", RadioButton).value = True
+        app.screen.query_one("#ci", ChoiceRow).value = "gitlab"
         await pilot.pause()
         await pilot.press("ctrl+s")
         screen = await rendered(pilot)

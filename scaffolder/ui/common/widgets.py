@@ -10,16 +10,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
+from rich.segment import Segment
+from rich.style import Style as RichStyle
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.geometry import Size
+from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.style import Style
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Static
+from textual.widgets import Button, Checkbox, Input, Static
 from textual.widgets._toggle_button import ToggleButton
 from textual.widgets.button import ButtonVariant
 
@@ -277,59 +283,12 @@ def _row_toggle_css(name: str) -> str:
     """
 
 
-# A form row's radio set and toggles are Textual's RadioSet, RadioButton and Checkbox in all but
-# their CSS: RadioSet's and ToggleButton's rules are about 3,300 characters (bordered, compact
-# and ANSI variants a row never shows), parsed and matched before the wizard's first step can be
-# used; a row needs a few of them. The picture is the same (tests/ui/__snapshots__). Not
-# inheriting them also keeps those rules, parsed once a dialog shows a stock toggle, off these.
-# Their component classes are named again: Textual looks them up in the classes whose CSS a
-# class inherits.
-
-
-class RowRadioSet(RadioSet, inherit_css=False):
-    """A RadioSet as a form row's field: its buttons side by side on one line, no border."""
-
-    DEFAULT_CSS = """
-    RowRadioSet {
-        layout: horizontal;
-        height: 1;
-        width: 1fr;
-        overflow-x: hidden;
-        overflow-y: auto;
-        pointer: pointer;
-        &:focus { background-tint: $foreground 5%; }
-        &:blur > RowRadioButton.-selected {
-            & > .toggle--label { background: $block-cursor-blurred-background; }
-        }
-        &:focus > RowRadioButton.-selected {
-            & > .toggle--label {
-                background: $block-cursor-background;
-                color: $block-cursor-foreground;
-                text-style: $block-cursor-text-style;
-            }
-        }
-    }
-    """
-
-
-class RowRadioButton(RadioButton, inherit_css=False):
-    """A button of a RowRadioSet (the set takes the focus, never a button)."""
-
-    COMPONENT_CLASSES = ToggleButton.COMPONENT_CLASSES
-    DEFAULT_CSS = (
-        _row_toggle_css("RowRadioButton")
-        + """
-    RowRadioButton { width: auto; padding: 0 2 0 0; }
-    """
-    )
-
-
-# RadioSet finds its buttons by CSS type (`query(RadioButton)`, as it mounts and as the
-# highlight moves), and a class that does not inherit CSS answers only to its own type name:
-# a RowRadioButton answers to RadioButton's too. No stylesheet rule is picked by it (rules are
-# looked up by the names in a node's own CSS classes), and RadioSet's, the one that names
-# RadioButton, is scoped to RadioSet. tests/ui/test_first_screen.py moves the highlight.
-RowRadioButton._css_type_names = RowRadioButton._css_type_names | {"RadioButton"}
+# A form row's checkbox is Textual's Checkbox in all but its CSS: ToggleButton's rules are about
+# 2,000 characters (bordered, compact and ANSI variants a row never shows), parsed and matched
+# before the wizard's first step can be used; a row needs a few of them. The picture is the same
+# (tests/ui/__snapshots__). Not inheriting them also keeps those rules, parsed once a dialog
+# shows a stock toggle, off it. Its component classes are named again: Textual looks them up in
+# the classes whose CSS a class inherits.
 
 
 class RowCheckbox(Checkbox, inherit_css=False):
@@ -354,8 +313,205 @@ class RowCheckbox(Checkbox, inherit_css=False):
     )
 
 
+class ChoiceRow(Widget, can_focus=True):
+    """One of a few `options` (key: label) as a form row's field, drawn on one line as a radio
+    set's buttons are, `▐●▌ GitHub Actions  ▐●▌ GitLab CI  ▐●▌ none`, and used as one: the
+    arrows move the highlight (round the ends), Enter or Space chooses the highlighted option,
+    a click chooses the option under the mouse, which is lit (`Changed` says what was chosen).
+
+    A RadioSet of RadioButtons is a widget per option, each composed, styled, laid out and
+    drawn before the wizard's first step can be used (step 1's two sets were 7 of its 28
+    widgets, ~10 ms of its start-up): this is one widget, drawn cell for cell as that set.
+    As the set, the highlight starts on the first option whichever is chosen, a click on the
+    chosen option leaves the highlight where it is, and the line is cut at the row's edge."""
+
+    ALLOW_SELECT = False
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,right", "next_option", "Next option", show=False),
+        Binding("enter,space", "choose", "Toggle", show=False),
+        Binding("up,left", "previous_option", "Previous option", show=False),
+    ]
+    # The rules RadioSet and ToggleButton give a set's buttons, for the parts of the line.
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "choice-row--button",
+        "choice-row--button-on",
+        "choice-row--hover",
+        "choice-row--highlight",
+    }
+    DEFAULT_CSS = """
+    ChoiceRow {
+        height: 1;
+        width: 1fr;
+        text-wrap: nowrap;
+        text-overflow: clip;
+        pointer: pointer;
+        & > .choice-row--button { color: $panel-darken-2; background: $panel; }
+        & > .choice-row--button-on { color: $text-success; }
+        & > .choice-row--hover { background: $block-hover-background; }
+        & > .choice-row--highlight { background: $block-cursor-blurred-background; }
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .choice-row--highlight {
+                background: $block-cursor-background;
+                color: $block-cursor-foreground;
+                text-style: $block-cursor-text-style;
+            }
+        }
+    }
+    """
+    BUTTON = ("▐", "●", "▌")  # RadioButton's: the sides take the button's background as colour
+    GAP = 2  # cells after each option's label
+
+    class Changed(Message):
+        """The option chosen changed: `value` is its key."""
+
+        def __init__(self, choice_row: ChoiceRow, value: str) -> None:
+            super().__init__()
+            self.choice_row = choice_row
+            self.value = value
+
+        @property
+        def control(self) -> ChoiceRow:
+            return self.choice_row
+
+    def __init__(self, options: dict[str, str], value: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.options = options
+        self.keys = list(options)
+        self._value = value
+        self.highlighted = 0  # the option Enter chooses
+        self.hovered: int | None = None  # the option under the mouse
+        # Where each option's cells end on the line: button, space, label, space, gap.
+        ends, end = [], 0
+        for label in options.values():
+            end += len(self.BUTTON) + 2 + Content(label).cell_length + self.GAP
+            ends.append(end)
+        self._ends = ends
+
+    @property
+    def value(self) -> str:
+        """The key of the option chosen."""
+        return self._value
+
+    @value.setter
+    def value(self, value: str) -> None:
+        self._choose(self.keys.index(value))
+
+    def _choose(self, index: int) -> None:
+        """Choose option `index`, highlighted from then on; choosing the chosen one does
+        nothing, the highlight included (as a RadioSet's pressed button)."""
+        if self.keys[index] == self._value:
+            return
+        self._value = self.keys[index]
+        self.highlighted = index
+        self.refresh()
+        self.post_message(self.Changed(self, self._value))
+
+    def option_x(self, key: str) -> int:
+        """The column where option `key` is drawn (its button's first cell)."""
+        index = self.keys.index(key)
+        return self._ends[index - 1] if index else 0
+
+    def option_at(self, x: int) -> int | None:
+        """The option whose cells (its gap included) hold column `x`, if any."""
+        return next((i for i, end in enumerate(self._ends) if 0 <= x < end), None)
+
+    def _move(self, step: int) -> None:
+        self.highlighted = (self.highlighted + step) % len(self.keys)
+        self.refresh()
+
+    def action_next_option(self) -> None:
+        self._move(1)
+
+    def action_previous_option(self) -> None:
+        self._move(-1)
+
+    def action_choose(self) -> None:
+        self._choose(self.highlighted)
+
+    def on_click(self, event: events.Click) -> None:
+        self.focus()
+        index = self.option_at(event.x)
+        if index is not None:
+            self._choose(index)
+        self._track_mouse()
+
+    # The option under the mouse is lit: looked up on each mouse event, and as the mouse comes
+    # and goes (Textual also says so when the widgets move under a still mouse).
+    def on_mouse_move(self) -> None:
+        self._track_mouse()
+
+    def on_mouse_down(self) -> None:
+        self._track_mouse()
+
+    def on_enter(self) -> None:
+        self._track_mouse()
+
+    def on_leave(self) -> None:
+        self._track_mouse()
+
+    def _track_mouse(self) -> None:
+        app = self.app
+        hovered = None
+        if app.mouse_over is self:
+            hovered = self.option_at(app.mouse_position.x - self.content_region.x)
+        if hovered != self.hovered:
+            self.hovered = hovered
+            self.refresh()
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return self._ends[-1]
+
+    def render_line(self, y: int) -> Strip:
+        # The gaps after the labels drawn as a button's padding was: blank cells with the
+        # background and no text colour, so the cells are the RadioSet's, not only the picture.
+        line = super().render_line(y)
+        width = line.cell_length
+        parts, start = [], 0
+        for end in self._ends:
+            gap = min(end - self.GAP, width)
+            end = min(end, width)
+            parts.append(line.crop(start, gap))
+            parts.append(
+                Strip(
+                    Segment(text, RichStyle(bgcolor=style.bgcolor) if style else style)
+                    for text, style, _ in line.crop(gap, end)
+                )
+            )
+            start = end
+        parts.append(line.crop(start, width))
+        return Strip.join(parts)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return 1
+
+    def render(self) -> Content:
+        button = self.get_visual_style("choice-row--button")
+        chosen = self.get_visual_style("choice-row--button", "choice-row--button-on")
+        sides = Style(foreground=button.background, background=self.background_colors[1])
+        left, inner, right = self.BUTTON
+        parts: list[Content] = []
+        for index, (key, label) in enumerate(self.options.items()):
+            if index == self.highlighted:
+                label_style = self.get_visual_style("choice-row--highlight")
+            elif index == self.hovered:
+                label_style = self.get_visual_style("choice-row--hover")
+            else:
+                label_style = self.get_visual_style()
+            parts.append(
+                Content.assemble(
+                    (left, sides),
+                    (inner, chosen if key == self._value else button),
+                    (right, sides),
+                    Content(f" {label} ").stylize_before(label_style),
+                    " " * self.GAP,
+                )
+            )
+        return Content.assemble(*parts)
+
+
 def toggle_classes(value: bool) -> str | None:
-    """The classes a RadioButton or Checkbox built with `value` gets as it is built (-on when
+    """The classes a Checkbox (or RadioButton) built with `value` gets as it is built (-on when
     set), to give it up front (see CompactInput)."""
     return "-on" if value else None
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Input, RadioSet, Static
+from textual.widgets import Input, Static
 
 from scaffolder.spec.choices import DEPLOY_CHOICES
 from scaffolder.spec.environments import PRODUCTION
 from scaffolder.spec.settings import SUBSCRIPTION_TYPES
-from scaffolder.ui.common.widgets import FieldRow, RowRadioButton, RowRadioSet
+from scaffolder.ui.common.widgets import ChoiceRow, FieldRow
 from scaffolder.ui.wizard.screens.base import StepScreen
 from scaffolder.ui.wizard.steps import DEPLOY
 
@@ -49,24 +49,16 @@ class DeployScreen(StepScreen):
         )
         yield FieldRow(
             "Deploy",
-            RowRadioSet(
-                *(
-                    RowRadioButton(
-                        DEPLOY_LABELS[key], value=key == draft.deploy, id=f"deploy-{key}"
-                    )
-                    for key in DEPLOY_CHOICES
-                ),
-                id="deploy",
+            ChoiceRow(
+                {key: DEPLOY_LABELS[key] for key in DEPLOY_CHOICES}, draft.deploy, id="deploy"
             ),
             id="deploy-row",
         )
         yield FieldRow(
             "Subscriptions",
-            RowRadioSet(
-                *(
-                    RowRadioButton(kind, value=kind == draft.subscription_type(), id=f"sub-{kind}")
-                    for kind in SUBSCRIPTION_TYPES
-                ),
+            ChoiceRow(
+                {kind: kind for kind in SUBSCRIPTION_TYPES},
+                draft.subscription_type(),
                 id="subscriptions",
             ),
             id="subscriptions-row",
@@ -93,16 +85,14 @@ class DeployScreen(StepScreen):
         for name in COUNT_HINTS:
             self.draft.set_count(name, self.query_one(f"#deploy-{name}", Input).value.strip())
 
-    @on(RadioSet.Changed, "#deploy")
-    def handle_deploy(self, event: RadioSet.Changed) -> None:
-        if event.pressed.id:
-            self.draft.set_deploy(event.pressed.id.removeprefix("deploy-"))
+    @on(ChoiceRow.Changed, "#deploy")
+    def handle_deploy(self, event: ChoiceRow.Changed) -> None:
+        self.draft.set_deploy(event.value)
         self.refresh_hints()
 
-    @on(RadioSet.Changed, "#subscriptions")
-    def handle_subscriptions(self, event: RadioSet.Changed) -> None:
-        if event.pressed.id:
-            self.draft.set_subscription_type(event.pressed.id.removeprefix("sub-"))
+    @on(ChoiceRow.Changed, "#subscriptions")
+    def handle_subscriptions(self, event: ChoiceRow.Changed) -> None:
+        self.draft.set_subscription_type(event.value)
         self.refresh_hints()
 
     @on(Input.Changed, "#deploy-workers, #deploy-replicas")

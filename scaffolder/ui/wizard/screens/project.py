@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Checkbox, Input, RadioSet, Static
+from textual.widgets import Checkbox, Input, Static
 
 from scaffolder.catalog import PROVIDERS
 from scaffolder.spec.names import package_name_for
 from scaffolder.ui.common.widgets import (
+    ChoiceRow,
     CompactInput,
     FieldRow,
     Hint,
     RowCheckbox,
-    RowRadioButton,
-    RowRadioSet,
     toggle_classes,
 )
 from scaffolder.ui.wizard.screens.base import StepScreen
@@ -87,18 +86,7 @@ class ProjectScreen(StepScreen):
         )
         yield FieldRow(
             "CI",
-            RowRadioSet(
-                *(
-                    RowRadioButton(
-                        label,
-                        value=key == draft.ci,
-                        id=f"ci-{key}",
-                        classes=toggle_classes(key == draft.ci),
-                    )
-                    for key, label in CI_LABELS.items()
-                ),
-                id="ci",
-            ),
+            ChoiceRow(CI_LABELS, draft.ci, id="ci"),
             hint=HINTS["ci"],
             id="ci-row",
         )
@@ -106,18 +94,7 @@ class ProjectScreen(StepScreen):
         # to spare for one more.
         yield FieldRow(
             "Installer",
-            RowRadioSet(
-                *(
-                    RowRadioButton(
-                        name,
-                        value=name == draft.installer,
-                        id=f"installer-{name}",
-                        classes=toggle_classes(name == draft.installer),
-                    )
-                    for name in INSTALLER_HINTS
-                ),
-                id="installer",
-            ),
+            ChoiceRow({name: name for name in INSTALLER_HINTS}, draft.installer, id="installer"),
             Hint(INSTALLER_HINTS[draft.installer], id="installer-hint"),
             hint=None,
             classes="-hint-beside",
@@ -198,20 +175,15 @@ class ProjectScreen(StepScreen):
         event.stop()
         self.focus_next()
 
-    # A radio set says Changed once as it mounts (its pressed button): no change to show then.
-    @on(RadioSet.Changed, "#ci")
-    def handle_ci(self, event: RadioSet.Changed) -> None:
-        ci = (event.pressed.id or "").removeprefix("ci-")
-        if ci and ci != self.draft.ci:
-            self.draft.ci = ci
-            self.refresh_hints()
+    @on(ChoiceRow.Changed, "#ci")
+    def handle_ci(self, event: ChoiceRow.Changed) -> None:
+        self.draft.ci = event.value
+        self.refresh_hints()
 
-    @on(RadioSet.Changed, "#installer")
-    def handle_installer(self, event: RadioSet.Changed) -> None:
-        installer = (event.pressed.id or "").removeprefix("installer-")
-        if installer and installer != self.draft.installer:
-            self.draft.installer = installer
-            self.refresh_hints()
+    @on(ChoiceRow.Changed, "#installer")
+    def handle_installer(self, event: ChoiceRow.Changed) -> None:
+        self.draft.installer = event.value
+        self.refresh_hints()
 
     @on(Checkbox.Changed, "#compose")
     def handle_compose(self, event: Checkbox.Changed) -> None:
