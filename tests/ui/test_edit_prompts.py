@@ -38,7 +38,7 @@ def answer(root, *keys: str, later: str = "", screen: io.StringIO | None = None)
 ADD_REPORTS = (
     "\r",  # What now? Add a named database
     "reports\r",
-    "\r",  # base: as databases.default (memory)
+    "\r",  # base: as databases.default
     "\r\r\r",  # production, test, memory: as databases.default is there
     "y",  # apply
 )
@@ -55,6 +55,19 @@ def test_add_a_database_then_the_end_of_input_leaves(shop):
     assert tree["databases"]["reports"]["provider"] == "memory"
     assert tree["production"]["databases"]["reports"]["provider"] == "postgresql"
     assert tree["memory"]["databases"]["reports"]["provider"] == "memory"
+
+
+def test_enter_for_every_default_adds_what_add_database_adds(generated_projects, tmp_path, cli):
+    """The prompts start each picker on the default database's provider there, as the full
+    screen does: Enter on each writes what `add-database reports` (no --provider) writes."""
+    layout = ("--set", "base.databases.default=sqlite", "--set", "test.databases.default=mysql")
+    menu_made = generated_projects.copy(tmp_path / "menu" / "shop", *layout)
+    cli_made = generated_projects.copy(tmp_path / "cli" / "shop", *layout)
+    assert len(answer(menu_made, *ADD_REPORTS)) == 1
+    assert cli("add-database reports --project", cli_made).code == 0
+    written = (menu_made / "domain.toml").read_text()
+    assert written == (cli_made / "domain.toml").read_text()
+    assert open_project(menu_made).tree["databases"]["reports"]["provider"] == "sqlite"
 
 
 def test_a_bad_or_existing_name_is_asked_again(shop):
