@@ -9,6 +9,7 @@ itself (no terminal, what `--help` imports) runs `python -m scaffolder` with std
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -247,23 +248,47 @@ def test_defaults_without_a_terminal_works(tmp_path: Path) -> None:
     ]
 
 
+def announced(out: str) -> list[str]:
+    """The paths a dry run names, each on a `--- new file: PATH` line, in order."""
+    return re.findall(r"^--- new file: (\S+)", out, flags=re.MULTILINE)
+
+
+def files_under(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+
 def test_dry_run_prints_every_file_and_writes_nothing(cli, tmp_path: Path) -> None:
     target = tmp_path / "proj"
     code, out, err = cli(["new", str(target), "--ui", "none", "--defaults", "--dry-run"])
     assert code == 0, err
     assert listing(tmp_path) == []
     files = render_project(default_spec("proj"))
-    announced = [
-        line[len("--- new file: ") :]
-        for line in out.splitlines()
-        if line.startswith("--- new file: ")
-    ]
-    assert sorted(announced) == sorted(files)
     # Printed as written, except passwords (the local defaults' too): scaffolder.redact.
     from scaffolder.redact import redact_text
 
     for relative, content in files.items():
         assert f"--- new file: {relative}\n{redact_text(content.decode())}" in out, relative
+    # The record's copies of them are named, each in one line, not printed a second time.
+    assert "--- new file: .protean-init/generated/domain.py" not in out
+    assert "--- new file: .protean-init/generated/src/proj/domain.py (the record of" in out
+
+
+@pytest.mark.parametrize(
+    "options",
+    [("--defaults",), ("--defaults", "--deploy", "kubernetes", "--ci", "gitlab")],
+    ids=["defaults", "kubernetes"],
+)
+def test_a_dry_run_names_every_file_the_real_run_writes(cli, tmp_path: Path, options) -> None:
+    target = tmp_path / "proj"
+    code, out, err = cli(["new", target, "--dry-run", *options])
+    assert code == 0, err
+    code, said, err = cli(["new", target, *options])
+    assert code == 0, err
+    assert sorted(announced(out)) == files_under(target)
+    assert len(announced(out)) == len(set(announced(out)))
+    # Counted as the real run counts them ("21 files; .protean-init/ keeps 20 more ...").
+    count = re.search(r"\((\d+ files; .*)\)$", said.splitlines()[0])
+    assert count and out.rstrip().endswith(f"({count[1]}); nothing written: --dry-run")
 
 
 def test_dry_run_into_an_existing_project_refuses_and_changes_nothing(cli, tmp_path: Path) -> None:
