@@ -19,7 +19,7 @@ from typing import Any
 
 from scaffolder.catalog import Role
 from scaffolder.errors import UsageError, closest
-from scaffolder.spec.choices import PROJECT_KEYS, PROJECT_SETTINGS
+from scaffolder.spec.choices import INSTALLERS, PROJECT_KEYS, PROJECT_SETTINGS
 from scaffolder.spec.edits import Edit, ProjectEdit, ProviderEdit, SettingEdit, VariableEdit
 from scaffolder.spec.environments import BASE, ENVIRONMENTS, INHERIT
 from scaffolder.spec.names import validate_variable_name
@@ -40,7 +40,8 @@ def vocabulary_help() -> str:
         "ENV.databases.NAME=PROVIDER, ENV.brokers.NAME=PROVIDER, ENV.caches.NAME=PROVIDER, "
         f"ENV.event_store=PROVIDER, ENV.SETTING=VALUE with SETTING one of {settings}; in an "
         "overlay, VALUE inherit drops the override; variables.ROLE.NAME=VARIABLE; "
-        "local_urls.ROLE.NAME=URL"
+        f"local_urls.ROLE.NAME=URL; installer={' or '.join(INSTALLERS)} (how the README, CI "
+        "and Dockerfile install)"
     )
 
 
