@@ -142,3 +142,29 @@ async def test_the_rename_dialog_says_rename_and_speaks_in_sentences(shop):
         await pilot.press("escape")
         await pilot.pause()
         assert snapshot(shop) == before
+
+
+async def test_the_set_key_dialog_fits_80x24_with_its_field_hint_and_buttons(shop):
+    """k's dialog on the smallest full screen: its field, every line of the hint (the keys it
+    takes) and both buttons are on the screen, none cut off by the dialog's height."""
+    from textual.widget import Widget
+    from textual.widgets import Button, Input
+
+    from scaffolder.ui.common.widgets import Hint
+
+    app = EditApp(open_project(shop))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("k")
+        await modal_shown(pilot, NameModal)
+        dialog = app.screen
+        screen = dialog.region
+        hint = dialog.query_one("#name-hint", Hint)
+        for widget in (dialog.query_one(Input), hint, *dialog.query(Button)):
+            shown = widget.region.intersection(screen)
+            assert shown == widget.region and widget.region.area > 0, widget
+        container = hint.parent
+        assert isinstance(container, Widget)
+        assert container.max_scroll_y == 0  # nothing scrolled out of the dialog
+        assert hint.region.height == hint.virtual_region.height
+        assert "installer=pip or uv" in str(hint.render())
+        await pilot.press("escape", "escape")

@@ -584,7 +584,7 @@ class EditScreen(Screen):
 
         dialog = NameModal(
             "Set KEY=VALUE",
-            vocabulary_help(),
+            vocabulary_help(values=False),
             model.assignment_error,
             verb="Set",
             placeholder="e.g. production.debug=false",
