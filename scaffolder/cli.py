@@ -36,7 +36,8 @@ COMMANDS = {
     "deploy": ("deploy", "add or change the Dockerfile and Kubernetes manifests (or none)"),
     "derive": (
         "derive",
-        "re-derive compose, CI, .env.example and pip extras from domain.toml as it is",
+        "re-derive compose, CI, .env.example, the deployment files and pip extras from "
+        "domain.toml as it is",
     ),
     "upgrade": (
         "upgrade",

@@ -258,7 +258,9 @@ def propose_rename_slot(project: Project, role: Role, old: str, new: str) -> Pro
 
 def propose_derive(project: Project) -> Proposal:
     """Every derived file from domain.toml as it is: what `protean-init derive` writes."""
-    return _propose(project, "Re-derive compose, CI and .env.example", project.text)
+    return _propose(
+        project, "Re-derive compose, CI, .env.example and deployment files", project.text
+    )
 
 
 def propose_upgrade(project: Project) -> Proposal:

@@ -168,3 +168,38 @@ async def test_the_set_key_dialog_fits_80x24_with_its_field_hint_and_buttons(sho
         assert hint.region.height == hint.virtual_region.height
         assert "installer=pip or uv" in str(hint.render())
         await pilot.press("escape", "escape")
+
+
+def test_what_derive_says_it_writes_names_every_kind_it_writes(generated_projects, tmp_path, cli):
+    """`derive --help`, the menu's g (full screen and prompts) and the preview's title name
+    each kind of file derive writes: with every derived file of a Kubernetes project gone,
+    derive writes compose, CI, .env.example and the deployment files back."""
+    from scaffolder.deployment import DEPLOY_FILES
+    from scaffolder.reopen.menu import CI_FILES, propose_derive
+    from scaffolder.ui.edit_menu import prompts, screen
+
+    root = generated_projects.copy(tmp_path / "shop", "--deploy", "kubernetes")
+    derived = ["docker-compose.yml", ".env.example", *CI_FILES.values(), *DEPLOY_FILES]
+    for path in derived:
+        (root / path).unlink(missing_ok=True)
+
+    def kind(path: str) -> str | None:
+        if path in DEPLOY_FILES:
+            return "deployment"
+        if path in CI_FILES.values():
+            return "CI"
+        return {"docker-compose.yml": "compose", ".env.example": ".env.example"}.get(path)
+
+    proposal = propose_derive(open_project(root))
+    kinds = {kind(path) for path in proposal.paths} - {None}
+    assert kinds == {"deployment", "CI", "compose", ".env.example"}
+    code, help_text, _ = cli("derive --help")
+    assert code == 0
+    labels = {
+        "derive --help": " ".join(help_text.split()),
+        "g": next(label for action, _, label in screen.ACTIONS if action == "derive"),
+        "prompts": next(label for label, action in prompts.ACTIONS if action == "derive"),
+        "preview": proposal.title,
+    }
+    for where, text in labels.items():
+        assert all(word in text for word in kinds), (where, text)

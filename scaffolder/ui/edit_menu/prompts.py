@@ -30,7 +30,7 @@ ACTIONS = (
     ("Set KEY=VALUE (settings, inherit, variables: the keys of new --set)", "set_key"),
     ("Remove or rename a named database, broker or cache", "remove_or_rename"),
     ("Add a named broker or cache", "add_slot"),
-    ("Re-derive compose, CI and .env.example from domain.toml", "derive"),
+    ("Re-derive compose, CI, .env.example and deployment files from domain.toml", "derive"),
     ("Leave", LEAVE),
 )
 

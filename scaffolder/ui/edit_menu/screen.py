@@ -58,7 +58,7 @@ ACTIONS = (
     ("add_overlays", "o", "Add overlays"),
     ("regenerate_ci", "r", "Regenerate CI"),
     ("deploy", "e", "Deployment: Dockerfile, Kubernetes manifests or none"),
-    ("derive", "g", "Re-derive compose, CI and .env.example from domain.toml"),
+    ("derive", "g", "Re-derive compose, CI, .env.example and deployment files"),
     ("check", "c", "Check the configuration"),
 )
 
