@@ -575,3 +575,26 @@ def test_new_options_inside_a_project_say_what_to_run_instead(
     assert f"{argv[0].split('=')[0]} is for a new one" in error
     assert "protean-init set KEY=VALUE" in error
     assert before == {path: path.read_bytes() for path in shop.rglob("*") if path.is_file()}
+
+
+@pytest.mark.parametrize("role", ["database", "broker", "cache"])
+def test_add_role_help_gives_examples_the_command_takes(cli, generated_projects, tmp_path, role):
+    """add-ROLE --help's examples (a name, a provider in base, one in production) are ones
+    the command accepts for that role: `add-broker --provider memory`, the example it gave,
+    is refused (memory is no broker)."""
+    from scaffolder.catalog import PROVIDERS, Role
+    from scaffolder.ui.common.state import NAME_EXAMPLES
+
+    code, out, _ = cli([f"add-{role}", "--help"])
+    assert code == 0
+    text = " ".join(out.split())
+    name = re.search(rf"the {role}'s name, e.g. (\w+)", text)
+    base = re.search(rf"the {role}'s provider in base, e.g. (\w+)", text)
+    production = re.search(r"e.g. production=(\w+)", text)
+    assert name and base and production, text
+    assert base[1] in PROVIDERS[Role(f"{role}s")] and production[1] in PROVIDERS[Role(f"{role}s")]
+    assert name[1] == NAME_EXAMPLES[Role(f"{role}s")]  # the edit menu's and wizard's example
+    root = generated_projects.copy(tmp_path / "shop")
+    argv = [f"add-{role}", name[1], "--provider", base[1], "--env", f"production={production[1]}"]
+    code, _, err = cli([*argv, "--project", root])
+    assert code == 0, err
