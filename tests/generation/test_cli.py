@@ -598,3 +598,29 @@ def test_add_role_help_gives_examples_the_command_takes(cli, generated_projects,
     argv = [f"add-{role}", name[1], "--provider", base[1], "--env", f"production={production[1]}"]
     code, _, err = cli([*argv, "--project", root])
     assert code == 0, err
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (
+            ["new", "{dir}", "--defaults", "--contexts", "a,b"],
+            "--contexts a,b (did you mean '--context'?)",
+        ),
+        (["new", "{dir}", "--defalts"], "--defalts (did you mean '--defaults'?)"),
+        (["{dir}", "--defaults", "--dry-rn"], "--dry-rn (did you mean '--dry-run'?)"),
+        (["new", "{dir}", "--defaults", "extra"], "extra"),
+    ],
+)
+def test_an_unknown_argument_is_named_with_the_closest_option_of_its_command(
+    cli, tmp_path: Path, argv: list[str], said: str
+) -> None:
+    """A misspelt option is reported by its command (`protean-init new: error:`, pointing to
+    `new --help`), with the option it is closest to; nothing written."""
+    target = tmp_path / "shop"
+    code, _, err = cli([word.replace("{dir}", str(target)) for word in argv])
+    assert code == 2
+    assert err == (
+        f"protean-init new: error: unrecognized arguments: {said} (see protean-init new --help)\n"
+    )
+    assert not target.exists()
