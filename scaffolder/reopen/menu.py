@@ -89,7 +89,7 @@ def overview(project: Project) -> Overview:
             )
     # Named slots of a role stay in the order the file has them (sorted is stable).
     slots = sorted(found, key=role_order)
-    managed = project.managed
+    managed = _managed(project)
     compose = compose_file(project.root)
     candidates = [compose.name if compose else COMPOSE_NAMES[0], *CI_FILES.values(), ENV_EXAMPLE]
     derived = tuple(
@@ -133,6 +133,20 @@ def provider_table(view: Overview, *, mark_inherited: bool = True) -> list[str]:
         cells = [text(view.cell(env, slot)) for env in envs]
         lines.append(slot.key.ljust(width) + "  " + "  ".join(map(str.ljust, cells, widths)))
     return [line.rstrip() for line in lines]
+
+
+def _managed(project: Project) -> frozenset[str] | None:
+    """The derived files protean-init writes whole (None: all of them). In a workspace it
+    made (its record lists the contexts), they are the workspace's, re-derived from every
+    context on each edit; a hand-made one's are the user's, only added to."""
+    if project.context is not None:
+        # deferred: scaffolder.reopen.workspace_edit, with the spec defaults it loads: only a
+        # context of a workspace needs it
+        from scaffolder.reopen.workspace_edit import is_workspace_record
+
+        if is_workspace_record(project.answers):
+            return None
+    return project.managed
 
 
 def table_at(tree: object, path: tuple[str, ...]) -> dict | None:
