@@ -145,3 +145,35 @@ def test_check_then_leave(shop):
 
 def test_escape_leaves(shop):
     assert answer(shop, "", later="\x1b") == []
+
+
+def test_the_deployment_is_an_action_of_the_prompts_too(shop):
+    """e of the full screen: docker -> kubernetes, the manifests written on confirm."""
+    from scaffolder.deployment import KUBERNETES_FILES
+
+    keys = (DOWN * 8 + "\r", DOWN + "\r", "y")  # Deployment; docker -> kubernetes; apply
+    screen = io.StringIO()
+    (line,) = answer(shop, *keys, screen=screen)
+    assert line.startswith("Deploy"), line
+    assert all((shop / path).is_file() for path in KUBERNETES_FILES)
+    assert "Deployment: Dockerfile, Kubernetes manifests or none" in screen.getvalue()
+
+
+def test_an_older_projects_prompts_offer_the_upgrade(tmp_path):
+    """u of the full screen, offered where an older protean-init made the project (before
+    Leave), and no longer once it is upgraded."""
+    from scaffolder import __version__
+    from scaffolder.project_files import ANSWERS_FILE
+
+    from .test_edit_upgrade import made_by_0_1_0
+
+    root = made_by_0_1_0(tmp_path)
+    screen = io.StringIO()
+    keys = (DOWN * 10 + "\r", "y")  # Upgrade from protean-init 0.1.0; apply
+    (line,) = answer(root, *keys, screen=screen)
+    assert line.startswith("Upgrade"), line
+    assert f"_template: protean-init {__version__}\n" in (root / ANSWERS_FILE).read_text()
+    text = screen.getvalue()
+    assert f"Upgrade from protean-init 0.1.0 to {__version__}'s templates" in text
+    after = text[text.index("✓") :]  # the menu once the upgrade is written
+    assert "Re-derive compose" in after and "Upgrade from" not in after

@@ -1,4 +1,5 @@
-"""The edit menu as questionary prompts: the same actions as the full screen, one at a time.
+"""The edit menu as questionary prompts: the same actions as the full screen, one at a time
+(a setting, `s` there, is one of the KEY=VALUE keys here).
 
 Used with `--ui prompt` and where a full screen cannot run (TERM=dumb, a small terminal).
 Each action asks its questions, prints the diff of every file it would touch, and writes
@@ -30,9 +31,21 @@ ACTIONS = (
     ("Set KEY=VALUE (settings, inherit, variables: the keys of new --set)", "set_key"),
     ("Remove or rename a named database, broker or cache", "remove_or_rename"),
     ("Add a named broker or cache", "add_slot"),
+    ("Deployment: Dockerfile, Kubernetes manifests or none", "deploy"),
     ("Re-derive compose, CI, .env.example and deployment files from domain.toml", "derive"),
     ("Leave", LEAVE),
 )
+UPGRADE = "upgrade"
+
+
+def actions_for(project: Project) -> list[tuple[str, str]]:
+    """The menu's actions; upgrade too, before Leave, when an older protean-init made the
+    project (as the full screen's overview says and its u offers)."""
+    offer = menu.upgrade_offer(project)
+    if offer is None:
+        return list(ACTIONS)
+    upgrade = (f"Upgrade from protean-init {offer[0]} to {offer[1]}'s templates", UPGRADE)
+    return [*ACTIONS[:-1], upgrade, ACTIONS[-1]]
 
 
 def pick_context(workspace: WorkspaceRoot, *, input=None, output=None) -> Project | None:
@@ -64,7 +77,10 @@ def run_edit_prompts(project: Project, *, input=None, output=None) -> list[str]:
                 show_overview(p, project)
                 changed = False
             p.say("")
-            action = p.select("What now?", list(ACTIONS), action)
+            offered = actions_for(project)
+            if action not in (value for _, value in offered):
+                action = offered[0][1]
+            action = p.select("What now?", offered, action)
             if action == LEAVE:
                 break
             if action == "check":
@@ -179,6 +195,17 @@ def ask_derive(p: Prompter, project: Project) -> Proposal:
     return menu.propose_derive(project)
 
 
+def ask_deploy(p: Prompter, project: Project) -> Proposal:
+    options, start = model.deploy_options(project)
+    kind = choose(p, "Deployment files, derived from domain.toml", options, start)
+    assert kind is not None
+    return menu.propose_deploy(project, kind)
+
+
+def ask_upgrade(p: Prompter, project: Project) -> Proposal:
+    return menu.propose_upgrade(project)
+
+
 def ask_add_overlays(p: Prompter, project: Project) -> Proposal | None:
     missing = model.missing_overlays(project)
     if not missing:
@@ -208,7 +235,9 @@ ASK = {
     "set_key": ask_set_key,
     "remove_or_rename": ask_remove_or_rename,
     "add_slot": ask_add_slot,
+    "deploy": ask_deploy,
     "derive": ask_derive,
+    UPGRADE: ask_upgrade,
 }
 
 
