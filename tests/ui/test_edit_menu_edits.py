@@ -72,7 +72,13 @@ async def test_add_a_cache_then_rename_and_remove_it(shop):
     assert set(tree["caches"]) == {"default"}
 
 
+def notes(app) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
 async def test_remove_refuses_a_default_slot(shop):
+    """d and m on a default slot say what they cannot do and what to do instead: where the
+    named ones are, or how to add one when there is none (not "move to" a row not there)."""
     app = EditApp(open_project(shop))
     async with app.run_test() as pilot:
         await move_to(pilot, "providers", 0, BASE)
@@ -80,8 +86,30 @@ async def test_remove_refuses_a_default_slot(shop):
         await pilot.press("d")
         await pilot.pause()
         assert isinstance(app.screen, EditScreen)
-        assert any("always there" in str(n.message) for n in app._notifications)
+        assert notes(app)[-1] == (
+            "databases.default cannot be removed: there is no named database, broker or cache "
+            "yet (a or b adds one)"
+        )
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, EditScreen)
+        assert notes(app)[-1].startswith("databases.default cannot be renamed: ")
         assert snapshot(shop) == before
+        await pilot.press("escape")
+
+
+async def test_remove_on_a_default_slot_names_the_named_ones(generated_projects, tmp_path):
+    shop = generated_projects.copy(
+        tmp_path / "shop", "--set", "base.databases.reports=sqlite", "--set", "base.caches.s=memory"
+    )
+    app = EditApp(open_project(shop))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await move_to(pilot, "providers", 0, BASE)
+        await pilot.press("d")
+        await pilot.pause()
+        assert notes(app)[-1] == (
+            "databases.default cannot be removed: move the cursor to databases.reports, caches.s"
+        )
         await pilot.press("escape")
 
 

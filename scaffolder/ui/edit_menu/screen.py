@@ -459,16 +459,20 @@ class EditScreen(Screen):
         provider = options[picked].value
         await self.preview(lambda: menu.propose_set_provider(project, env, slot, provider))
 
-    def highlighted_slot(self):  # type: ignore[no-untyped-def]
-        """The named slot of the grid's row (not `default`), or None with a word why."""
+    def highlighted_slot(self, verb: str):  # type: ignore[no-untyped-def]
+        """The named slot of the grid's row (not `default`), or None with a word why and what
+        to do instead: `verb` (remove, rename) is what the key does to a named one."""
         view = self.overview
         row, _ = self.query_one("#providers", ChoiceGrid).cursor
         slot = view.slots[row]
-        if slot not in model.named_slots(self.project):
-            self.notify(
-                f"{slot.key} is always there: move to a named database, broker or cache",
-                severity="warning",
+        named = model.named_slots(self.project)
+        if slot not in named:
+            instead = (
+                f"move the cursor to {', '.join(s.key for s in named)}"
+                if named
+                else "there is no named database, broker or cache yet (a or b adds one)"
             )
+            self.notify(f"{slot.key} cannot be {verb}d: {instead}", severity="warning")
             return None
         return slot
 
@@ -510,13 +514,13 @@ class EditScreen(Screen):
 
     @work(exclusive=True, group="action")
     async def action_remove_slot(self) -> None:
-        project, slot = self.project, self.highlighted_slot()
+        project, slot = self.project, self.highlighted_slot("remove")
         if slot is not None:
             role, name = slot.role, slot.name or ""  # highlighted_slot: a named one
             await self.preview(lambda: menu.propose_remove_slot(project, role, name))
 
     def action_rename_slot(self) -> None:
-        project, slot = self.project, self.highlighted_slot()
+        project, slot = self.project, self.highlighted_slot("rename")
         if slot is None:
             return
         dialog = NameModal(
