@@ -4,6 +4,8 @@ previews its diff and writes only on confirm."""
 
 from __future__ import annotations
 
+import pytest
+
 from scaffolder.reopen.project import open_project
 from scaffolder.ui.common.choices import NameModal
 from scaffolder.ui.edit_menu.app import EditApp
@@ -40,7 +42,10 @@ async def test_add_a_cache_then_rename_and_remove_it(shop):
         await choose(pilot, "cache")
         await pilot.press(*"sessions", "enter")
         await pilot.pause()
-        await choose(pilot, "redis")
+        await choose(pilot, "redis")  # base; then each overlay as caches.default is there
+        for _ in ("production", "test", "memory"):
+            await pilot.press("enter")
+            await pilot.pause()
         await preview(pilot)
         await pilot.press("enter")
         await settled(pilot)
@@ -74,6 +79,55 @@ async def test_add_a_cache_then_rename_and_remove_it(shop):
 
 def notes(app) -> list[str]:
     return [str(n.message) for n in app._notifications]
+
+
+@pytest.mark.parametrize(
+    ("role", "layout", "expected"),
+    [
+        ("broker", (), ["inline", "redis", "redis", "inline"]),
+        ("cache", ("--set", "base.caches.default=redis"), ["redis", "redis", "redis", "memory"]),
+    ],
+)
+async def test_b_starts_each_picker_where_the_default_slot_is(
+    generated_projects, tmp_path, role, layout, expected
+):
+    """b, as a: Enter on every picker puts the new broker or cache where brokers.default or
+    caches.default is in each environment (a production broker on redis, not inline: it
+    asked base alone, and production inherited the in-memory one)."""
+    from textual.widgets import OptionList
+
+    from scaffolder.ui.common.choices import ChoiceModal
+
+    shop = generated_projects.copy(tmp_path / "shop", *layout)
+    app = EditApp(open_project(shop))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("b")
+        await pilot.pause()
+        await choose(pilot, role)
+        await pilot.press(*"extra", "enter")
+        await pilot.pause()
+        started = []
+        for _ in expected:
+            modal = app.screen
+            assert isinstance(modal, ChoiceModal)
+            options = modal.query_one(OptionList)
+            started.append(str(options.get_option_at_index(options.highlighted or 0).prompt))
+            await pilot.press("enter")
+            await pilot.pause()
+        await preview(pilot)
+        await pilot.press("enter")
+        await settled(pilot)
+        await pilot.press("escape")
+    tree = open_project(shop).tree
+    section = f"{role}s" if role == "broker" else "caches"
+    base = tree[section]["extra"]["provider"]
+    # Each environment's provider for it: the overlay's own, else base's (inherited).
+    resolved = [base] + [
+        tree[env].get(section, {}).get("extra", {}).get("provider", base)
+        for env in ("production", "test", "memory")
+    ]
+    assert resolved == expected
+    assert started[0].split()[0] == expected[0]
 
 
 async def test_remove_refuses_a_default_slot(shop):
@@ -151,7 +205,10 @@ async def test_the_rename_dialog_says_rename_and_speaks_in_sentences(shop):
         await choose(pilot, "cache")
         await pilot.press(*"sessions", "enter")
         await pilot.pause()
-        await choose(pilot, "redis")
+        await choose(pilot, "redis")  # base; then each overlay as caches.default is there
+        for _ in ("production", "test", "memory"):
+            await pilot.press("enter")
+            await pilot.pause()
         await preview(pilot)
         await pilot.press("enter")
         await settled(pilot)

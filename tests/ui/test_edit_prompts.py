@@ -177,3 +177,16 @@ def test_an_older_projects_prompts_offer_the_upgrade(tmp_path):
     assert f"Upgrade from protean-init 0.1.0 to {__version__}'s templates" in text
     after = text[text.index("✓") :]  # the menu once the upgrade is written
     assert "Re-derive compose" in after and "Upgrade from" not in after
+
+
+def test_a_broker_added_with_every_default_is_where_the_default_broker_is(shop):
+    """Add a named broker: each question starts where brokers.default is there, so Enter on
+    each gives production the redis broker, not base's in-process one inherited."""
+    keys = (DOWN * 7 + "\r", "\r", "jobs\r", "\r", "\r\r\r", "y")
+    (line,) = answer(shop, *keys)
+    assert line.startswith("Add brokers.jobs: domain.toml")
+    tree = open_project(shop).tree
+    assert tree["brokers"]["jobs"]["provider"] == "inline"
+    assert tree["production"]["brokers"]["jobs"]["provider"] == "redis"
+    assert tree["test"]["brokers"]["jobs"]["provider"] == "redis"
+    assert tree["memory"]["brokers"]["jobs"]["provider"] == "inline"

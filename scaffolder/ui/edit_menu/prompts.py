@@ -124,17 +124,24 @@ def ask_add_database(p: Prompter, project: Project) -> Proposal:
     name = p.text(
         "Database name", "", validator(lambda text: model.database_name_error(project, text))
     )
-    options = model.provider_options(Role.DATABASE)
-    start = [o.value for o in options].index(model.base_database_default(project))
-    base = choose(p, f"databases.{name} in base", options, start)
+    base, env_choices = ask_providers(p, project, Role.DATABASE, name)
+    return menu.propose_add_database(project, name, base, env_choices)
+
+
+def ask_providers(p: Prompter, project: Project, role: Role, name: str) -> tuple[str, dict]:
+    """A new named slot's provider in base, then in each overlay, each question starting on
+    what the role's default slot uses in that environment (as the full screen's pickers)."""
+    options = model.provider_options(role)
+    start = [o.value for o in options].index(model.base_default_provider(project, role))
+    base = choose(p, f"{role.value}.{name} in base", options, start)
     assert base is not None
     env_choices: dict[str, str] = {}
     for env in overlay_names(project.tree):
-        options, start = model.overlay_database_options(project, env, base)
-        value = choose(p, f"databases.{name} in {env}", options, start)
+        options, start = model.overlay_slot_options(project, role, env, base)
+        value = choose(p, f"{role.value}.{name} in {env}", options, start)
         if value is not None:
             env_choices[env] = value
-    return menu.propose_add_database(project, name, base, env_choices)
+    return base, env_choices
 
 
 def ask_change_provider(p: Prompter, project: Project) -> Proposal:
@@ -186,9 +193,8 @@ def ask_add_slot(p: Prompter, project: Project) -> Proposal | None:
         "",
         validator(lambda text: model.slot_name_error(project, role, text)),
     )
-    provider = choose(p, f"{role.value}.{name} in base", model.provider_options(role), 0)
-    assert provider is not None
-    return menu.propose_add_slot(project, role, name, provider, {})
+    base, env_choices = ask_providers(p, project, role, name)
+    return menu.propose_add_slot(project, role, name, base, env_choices)
 
 
 def ask_derive(p: Prompter, project: Project) -> Proposal:

@@ -405,27 +405,39 @@ class EditScreen(Screen):
         name = await named
         if not name:
             return
-        options = model.provider_options(Role.DATABASE)
-        values = [option.value for option in options]
-        start = values.index(model.base_database_default(project))
-        key = f"databases.{name}"
+        picked = await self.pick_providers(project, Role.DATABASE, name)
+        if picked is not None:
+            base, env_choices = picked
+            await self.preview(lambda: menu.propose_add_database(project, name, base, env_choices))
+
+    async def pick_providers(
+        self, project: Project, role: Role, name: str
+    ) -> tuple[str, dict[str, str]] | None:
+        """A new named slot's provider in base, then in each overlay (None there: add_slot's
+        own), each picker starting on what the role's default slot uses in that environment;
+        None when Esc cancels the add (the status line says so)."""
+        key = f"{role.value}.{name}"
         escape = "cancel the add"
+        options = model.provider_options(role)
+        start = [option.value for option in options].index(
+            model.base_default_provider(project, role)
+        )
         picked = await self.choose(f"{key} in base", options, start, escape)
         if picked is None:
             self.add_cancelled(key)
-            return
+            return None
         base = options[picked].value
         assert base is not None
         env_choices: dict[str, str] = {}
         for env in overlay_names(project.tree):
-            options, start = model.overlay_database_options(project, env, base)
+            options, start = model.overlay_slot_options(project, role, env, base)
             picked = await self.choose(f"{key} in {env}", options, start, escape)
             if picked is None:
                 self.add_cancelled(key)
-                return
+                return None
             if options[picked].value is not None:
                 env_choices[env] = options[picked].value  # type: ignore[assignment]
-        await self.preview(lambda: menu.propose_add_database(project, name, base, env_choices))
+        return base, env_choices
 
     def action_change_provider(self) -> None:
         grid = self.query_one("#providers", ChoiceGrid)
@@ -495,22 +507,19 @@ class EditScreen(Screen):
         name = await self.app.push_screen_wait(
             NameModal(
                 f"Add a named {role.label}",
-                "lower-case letters, digits and '_'; then its provider in base",
+                "lower-case letters, digits and '_'; then its provider in each environment",
                 lambda text: model.slot_name_error(project, role, text),
                 placeholder=f"type a name, e.g. {NAME_EXAMPLES[role]}",
             )
         )
         if not name:
             return
-        options = model.provider_options(role)
-        key = f"{role.value}.{name}"
-        picked = await self.choose(f"{key} in base", options, 0, "cancel the add")
-        if picked is None:
-            self.add_cancelled(key)
-            return
-        provider = options[picked].value
-        assert provider is not None
-        await self.preview(lambda: menu.propose_add_slot(project, role, name, provider, {}))
+        picked = await self.pick_providers(project, role, name)
+        if picked is not None:
+            base, env_choices = picked
+            await self.preview(
+                lambda: menu.propose_add_slot(project, role, name, base, env_choices)
+            )
 
     @work(exclusive=True, group="action")
     async def action_remove_slot(self) -> None:
