@@ -190,3 +190,36 @@ def test_a_broker_added_with_every_default_is_where_the_default_broker_is(shop):
     assert tree["production"]["brokers"]["jobs"]["provider"] == "redis"
     assert tree["test"]["brokers"]["jobs"]["provider"] == "redis"
     assert tree["memory"]["brokers"]["jobs"]["provider"] == "inline"
+
+
+def test_back_leaves_an_action_for_the_menu(shop):
+    """ctrl+b, back one question as in new's prompts: in an action, back to the menu with
+    nothing written; at the menu's own question, that question again. It raised Back out of
+    the menu: a traceback, exit 1."""
+    before = snapshot(shop)
+    screen = io.StringIO()
+    back = "\x02"
+    assert answer(shop, back, "\r", "repo", back, screen=screen) == []
+    text = screen.getvalue()
+    assert "Back to the menu; nothing written." in text
+    assert text.count("What now?") >= 3  # asked again after each back
+    assert snapshot(shop) == before
+
+
+def test_a_dumb_terminal_gets_plain_lines(shop, monkeypatch):
+    """TERM=dumb: the menu as numbered plain lines (no escape sequence), saying why, `<`
+    back to the menu, as new's prompts do."""
+    import sys
+
+    monkeypatch.setenv("TERM", "dumb")
+    typed = "1\nrep\n<\n1\nreports\n\n\n\n\ny\n"  # add; back; add reports, every default
+    monkeypatch.setattr(sys, "stdin", io.StringIO(typed))
+    out = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", out)
+    applied = run_edit_prompts(open_project(shop))
+    text = out.getvalue()
+    assert "\x1b" not in text
+    assert text.startswith("protean-init: ") and "so the edit menu comes line by line" in text
+    assert "Back to the menu; nothing written." in text
+    assert len(applied) == 1 and applied[0].startswith("Add databases.reports: ")
+    assert "reports" in open_project(shop).tree["databases"]

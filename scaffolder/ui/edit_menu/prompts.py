@@ -16,8 +16,17 @@ from scaffolder.errors import ScaffolderError
 from scaffolder.reopen import menu
 from scaffolder.reopen.menu import Proposal
 from scaffolder.reopen.project import Project, open_project
+from scaffolder.ui import fullscreen_refusal
 from scaffolder.ui.common.findings import ordered
-from scaffolder.ui.common.prompter import Cancelled, Prompter, say_findings, validator
+from scaffolder.ui.common.prompter import (
+    Back,
+    Cancelled,
+    PlainPrompter,
+    Prompter,
+    plain_terminal,
+    say_findings,
+    validator,
+)
 from scaffolder.ui.edit_menu import model
 from scaffolder.ui.edit_menu.session import WorkspaceRoot
 
@@ -52,22 +61,28 @@ def pick_context(workspace: WorkspaceRoot, *, input=None, output=None) -> Projec
     """At a workspace's root: which context the menu edits (None: leave). The whole-workspace
     actions are the command line's there (check, ci, derive at the root)."""
 
-    p = Prompter(input, output)
+    p = prompter(input, output)
     p.say(
         f"{workspace.root.resolve().name} is a workspace of {len(workspace.names)} contexts; its "
         "checks and derived files for every context: protean-init check, ci, derive there."
     )
     options = [(f"{name} (src/{name})", name) for name in workspace.names]
-    try:
-        name = p.select("Edit which context?", [*options, ("leave", None)], workspace.names[0])
-    except Cancelled:
-        return None
+    while True:
+        try:
+            name = p.select("Edit which context?", [*options, ("leave", None)], workspace.names[0])
+            break
+        except Back:  # the first question: asked again
+            continue
+        except Cancelled:
+            return None
     return None if name is None else open_project(workspace.root, name)
 
 
 def run_edit_prompts(project: Project, *, input=None, output=None) -> list[str]:
-    """Offer the menu until the user leaves; the changes written, one line each."""
-    p = Prompter(input, output)
+    """Offer the menu until the user leaves; the changes written, one line each. Back
+    (ctrl+b, or `<` with TERM=dumb, where the questions are plain lines) leaves an action
+    for the menu, nothing written."""
+    p = prompter(input, output)
     applied: list[str] = []
     action = ACTIONS[0][1]
     changed = True
@@ -80,26 +95,50 @@ def run_edit_prompts(project: Project, *, input=None, output=None) -> list[str]:
             offered = actions_for(project)
             if action not in (value for _, value in offered):
                 action = offered[0][1]
-            action = p.select("What now?", offered, action)
+            try:
+                action = p.select("What now?", offered, action)
+            except Back:  # nothing before the menu's own question: it is asked again
+                continue
             if action == LEAVE:
                 break
-            if action == "check":
-                check(p, project)
-                continue
             try:
-                proposal = ASK[action](p, project)
-            except ScaffolderError as error:
-                p.say(("fg:ansired bold", f"✗ nothing written: {error}"))
+                written = run_action(p, project, action)
+            except Back:
+                p.say("Back to the menu; nothing written.")
                 continue
-            if proposal is None:
-                continue
-            written = confirm_and_apply(p, proposal)
             if written is not None:
-                applied.append(model.outcome_line(proposal))
-                project, changed = written, True
+                applied.append(written[0])
+                project, changed = written[1], True
     except Cancelled:
         pass
     return applied
+
+
+def prompter(input=None, output=None) -> Prompter:
+    """Plain lines where the terminal takes no escape sequence (TERM=dumb), as `new`'s
+    prompts; and, first, why the full screen is not used, as they say it."""
+    p = PlainPrompter(input, output) if plain_terminal() else Prompter(input, output)
+    reason = fullscreen_refusal()
+    if reason:
+        p.say(f"protean-init: {reason}, so the edit menu comes line by line.")
+    return p
+
+
+def run_action(p: Prompter, project: Project, action: str) -> tuple[str, Project] | None:
+    """One action asked, previewed and applied on confirm: the line for what it wrote and
+    the project read again, or None when nothing was written."""
+    if action == "check":
+        check(p, project)
+        return None
+    try:
+        proposal = ASK[action](p, project)
+    except ScaffolderError as error:
+        p.say(("fg:ansired bold", f"✗ nothing written: {error}"))
+        return None
+    if proposal is None:
+        return None
+    written = confirm_and_apply(p, proposal)
+    return None if written is None else (model.outcome_line(proposal), written)
 
 
 def show_overview(p: Prompter, project: Project) -> None:
