@@ -5,6 +5,7 @@ previews its diff and writes only on confirm."""
 from __future__ import annotations
 
 import pytest
+from textual.binding import Binding
 
 from scaffolder.reopen.project import open_project
 from scaffolder.ui.common.choices import NameModal
@@ -288,3 +289,31 @@ def test_what_derive_says_it_writes_names_every_kind_it_writes(generated_project
     }
     for where, text in labels.items():
         assert all(word in text for word in kinds), (where, text)
+
+
+@pytest.mark.parametrize("key", ["f1", "question_mark"])
+async def test_f1_or_question_mark_shows_every_key_of_the_menu(shop, key):
+    """F1 and ? open the menu's keys, as they open the wizard's help (they did nothing): each
+    action key the screen binds is named there, with what it does; Escape closes it."""
+    from scaffolder.ui.common.preview import ReportModal
+    from scaffolder.ui.edit_menu.model import help_lines
+    from scaffolder.ui.edit_menu.screen import ACTIONS
+
+    app = EditApp(open_project(shop))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(key)
+        await modal_shown(pilot, ReportModal)
+        modal = app.screen
+        assert isinstance(modal, ReportModal)
+        assert "keys" in modal.title_text
+        named = {part.strip() for keys, _ in help_lines(ACTIONS) for part in keys.split(",")}
+        bound = {
+            binding.key
+            for binding in EditScreen.BINDINGS
+            if isinstance(binding, Binding) and binding.action not in ("help", "app.leave")
+        }
+        assert bound <= named, bound - named
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, EditScreen)
+        await pilot.press("escape")

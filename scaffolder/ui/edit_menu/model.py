@@ -214,6 +214,21 @@ def deploy_options(project: Project) -> tuple[list[Option], int]:
     return options, list(DEPLOY_CHOICES).index(current) if current in DEPLOY_CHOICES else 0
 
 
+def help_lines(actions: Sequence[tuple[str, str, str]]) -> list[tuple[str, str]]:
+    """The edit menu's keys and what each does, for its help (F1): moving, the actions
+    (name, key, label) in the menu's order, then leaving."""
+    return [
+        ("↑ ↓ ← →", "Move in the providers grid"),
+        ("Enter, p", "Change the highlighted cell's provider (or inherit, in an overlay)"),
+        ("Tab, shift+Tab", "Between the grid and the list of actions"),
+        *((key, label) for _, key, label in actions if key != "p"),
+        ("u", "Upgrade, when an older protean-init made the project"),
+        ("ctrl+p", "The command palette: every action by name"),
+        ("Esc, q", "Leave (in a workspace's context, Esc goes back to the contexts)"),
+        ("F1, ?", "This help"),
+    ]
+
+
 def outcome_line(proposal: Proposal) -> str:
     """`Add databases.reports: domain.toml, ...`: what was written, for the terminal."""
     return f"{proposal.title}: {', '.join(proposal.paths)}"

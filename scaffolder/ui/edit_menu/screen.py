@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -113,6 +114,8 @@ class EditScreen(Screen):
         Binding("c", "check", "Check"),
         Binding("u", "upgrade", "Upgrade", show=False),
         Binding("escape,q", "app.leave", "Leave"),
+        # As in the wizard: F1 anywhere, ? where it is not typed into a field.
+        Binding("f1,question_mark", "help", "Help", show=False),
     ]
 
     def __init__(self) -> None:
@@ -669,6 +672,28 @@ class EditScreen(Screen):
         value = options[picked].value
         assert value is not None
         await self.preview(lambda: propose(value))
+
+    @work(exclusive=True, group="help")
+    async def action_help(self) -> None:
+        """The menu's keys, as the wizard's F1 shows its own: the same ones the screen and
+        its footer name, in one place."""
+        # deferred: scaffolder.ui.common.preview ~1 ms (CPU, measured): the edit menu's first
+        # screen imports this module without it
+        from scaffolder.ui.common.preview import ReportModal
+
+        body = Table.grid(padding=(0, 2))
+        body.add_column(style="bold", no_wrap=True)
+        body.add_column(ratio=1)  # wrapped under itself, not under the keys
+        for key, what in model.help_lines(ACTIONS):
+            body.add_row(key, what)
+        await self.app.push_screen_wait(
+            ReportModal(
+                "protean-init: the edit menu's keys",
+                body,
+                summary="Each action shows its diff first and writes only on confirm.",
+                confirm=None,
+            )
+        )
 
     def action_check(self) -> None:
         # A fresh check (the files may have changed outside the menu): about a third of a
