@@ -144,7 +144,8 @@ def run(args: argparse.Namespace) -> int:
 
         recover_folder(target)  # an interrupted run's leftovers are not the user's files
     refuse_existing_project(target)
-    if target.is_dir() and any(target.iterdir()) and not (args.force or args.dry_run):
+    # A dry run too: it says what the real run would do, and that is this refusal.
+    if target.is_dir() and any(target.iterdir()) and not args.force:
         raise UsageError(f"{target} exists and is not empty; pass --force to write into it")
     answers = _answers(args)
     workspace = None

@@ -273,6 +273,25 @@ def test_dry_run_prints_every_file_and_writes_nothing(cli, tmp_path: Path) -> No
     assert "--- new file: .protean-init/generated/src/proj/domain.py (the record of" in out
 
 
+@pytest.mark.parametrize("contexts", [(), ("--context", "a", "--context", "b")])
+def test_a_dry_run_into_a_folder_that_is_not_empty_refuses_as_the_real_run(
+    cli, tmp_path: Path, contexts: tuple[str, ...]
+) -> None:
+    """The real run refuses a folder holding files unless --force: so does its dry run,
+    which printed every file and 'Would write' instead. With --force both go ahead."""
+    target = tmp_path / "shop"
+    target.mkdir()
+    (target / "notes.txt").write_text("mine\n")
+    real = cli(["new", target, "--defaults", *contexts])
+    dry = cli(["new", target, "--defaults", "--dry-run", *contexts])
+    assert real.code == dry.code == 2
+    assert dry.err == real.err and "pass --force" in dry.err and dry.out == ""
+    assert listing(target) == ["notes.txt"]
+    forced = cli(["new", target, "--defaults", "--dry-run", "--force", *contexts])
+    assert forced.code == 0 and "Would write" in forced.out
+    assert listing(target) == ["notes.txt"]
+
+
 @pytest.mark.parametrize(
     "options",
     [("--defaults",), ("--defaults", "--deploy", "kubernetes", "--ci", "gitlab")],
