@@ -29,11 +29,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--replicas",
         type=_count("replicas"),
+        metavar="N",
         help="engine pods (above 1 only with stream subscriptions)",
     )
     parser.add_argument(
         "--workers",
         type=_count("workers"),
+        metavar="N",
         help="protean server --workers (above 1 only with stream)",
     )
     add_reopen_arguments(parser, force_help="take regenerated files over conflicting edits")

@@ -90,6 +90,13 @@ def test_a_bad_count_to_deploy_names_the_value_and_what_is_allowed(
     assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
 
 
+def test_deploy_help_names_the_counts_n(cli) -> None:
+    """--replicas N and --workers N, as the README and the errors say, not REPLICAS/WORKERS."""
+    code, out, _ = cli("deploy --help")
+    assert code == 0
+    assert "--replicas N" in out and "--workers N" in out
+
+
 def test_stream_subscriptions_scale_out(cli, tmp_path: Path) -> None:
     root = tmp_path / "shop"
     sets = [
