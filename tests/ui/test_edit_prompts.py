@@ -13,7 +13,7 @@ from scaffolder.ui.edit_menu.prompts import run_edit_prompts
 
 from .conftest import snapshot
 
-DOWN, CLEAR = "\x1b[B", "\x15"
+DOWN, UP, CLEAR = "\x1b[B", "\x1b[A", "\x15"
 GITHUB = ".github/workflows/ci.yml"
 
 
@@ -223,3 +223,16 @@ def test_a_dumb_terminal_gets_plain_lines(shop, monkeypatch):
     assert "Back to the menu; nothing written." in text
     assert len(applied) == 1 and applied[0].startswith("Add databases.reports: ")
     assert "reports" in open_project(shop).tree["databases"]
+
+
+def test_a_broker_left_in_memory_in_production_is_said_before_it_is_written(shop):
+    """production set to inherit base's inline broker: the preview says what add-broker
+    prints (memory-in-production), before Apply; Enter's defaults say nothing."""
+    screen = io.StringIO()
+    # production starts on redis (brokers.default's there): up to inherit, the first option
+    keys = (DOWN * 7 + "\r", "\r", "jobs\r", "\r", UP * 2 + "\r", "\r\r", "n")
+    assert answer(shop, *keys, screen=screen) == []
+    assert "! production keeps brokers.jobs in memory ('inline')" in screen.getvalue()
+    screen = io.StringIO()
+    assert answer(shop, DOWN * 7 + "\r", "\r", "jobs\r", "\r", "\r\r\r", "n", screen=screen) == []
+    assert "keeps brokers.jobs in memory" not in screen.getvalue()
