@@ -36,7 +36,8 @@ COMMANDS = {
     "deploy": ("deploy", "add or change the Dockerfile and Kubernetes manifests (or none)"),
     "derive": (
         "derive",
-        "re-derive compose, CI, .env.example and pip extras from domain.toml as it is",
+        "re-derive compose, CI, .env.example, the deployment files and pip extras from "
+        "domain.toml as it is",
     ),
     "upgrade": (
         "upgrade",
@@ -69,6 +70,24 @@ class _Parser(argparse.ArgumentParser):
             message = message.replace(match.group(0), f"invalid choice: {match.group(1)!r}")
             message += f"{closest(match.group(1), choices)}; expected one of: {', '.join(choices)}"
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+    def parse_args(self, args=None, namespace=None):  # type: ignore[no-untyped-def, override]
+        """As argparse's, but an argument no parser took is reported by its command's parser
+        (`protean-init new: error: ...`, its help named), with the closest option."""
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            command = self._command_parser(getattr(parsed, "command", None)) or self
+            options = [name for action in command._actions for name in action.option_strings]
+            flag = next((word.partition("=")[0] for word in extras if word.startswith("-")), "")
+            hint = closest(flag, options) if flag else ""
+            command.error(f"unrecognized arguments: {' '.join(extras)}{hint}")
+        return parsed
+
+    def _command_parser(self, command: str | None) -> argparse.ArgumentParser | None:
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction) and command in action.choices:
+                return action.choices[command]
+        return None
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:

@@ -15,10 +15,15 @@ def describe(project: Project) -> str:
     lines += ["", f"services: {services}", ""]
     lines += [
         "Change it with:",
-        "  protean-init add-database NAME --provider PROVIDER [--env ENV=PROVIDER]",
-        "  protean-init set ENV.ROLE.NAME=PROVIDER",
+        "  protean-init add-database NAME [--provider PROVIDER] [--env ENV=PROVIDER]",
+        "  protean-init add-broker|add-cache NAME --provider PROVIDER [--env ENV=PROVIDER]",
+        "  protean-init remove-database|remove-broker|remove-cache NAME",
+        "  protean-init rename-database|rename-broker|rename-cache OLD NEW",
+        "  protean-init set KEY=VALUE   (the keys: protean-init set --help)",
         "  protean-init add-env production|test|memory",
         "  protean-init ci [--ci github|gitlab]",
+        "  protean-init deploy docker|kubernetes|none",
+        "  protean-init derive",
         "  protean-init check",
     ]
     return "\n".join(line.rstrip() for line in lines)

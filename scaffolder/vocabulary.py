@@ -19,7 +19,7 @@ from typing import Any
 
 from scaffolder.catalog import Role
 from scaffolder.errors import UsageError, closest
-from scaffolder.spec.choices import PROJECT_KEYS, PROJECT_SETTINGS
+from scaffolder.spec.choices import INSTALLERS, PROJECT_KEYS, PROJECT_SETTINGS
 from scaffolder.spec.edits import Edit, ProjectEdit, ProviderEdit, SettingEdit, VariableEdit
 from scaffolder.spec.environments import BASE, ENVIRONMENTS, INHERIT
 from scaffolder.spec.names import validate_variable_name
@@ -32,15 +32,22 @@ SPEC_GROUPS = ("variables", "local_urls")
 _ROLE_KEYS = [role.value for role in Role]
 
 
-def vocabulary_help() -> str:
-    """The keys, listed once: `--help` of new and set, and the README, show this text."""
-    settings = ", ".join(f"{s.key} ({s.allowed})" for s in SETTING_TABLE.values())
+def vocabulary_help(*, values: bool = True) -> str:
+    """The keys, listed once: `--help` of new and set, and the README, show this text. Without
+    `values` the settings are named without the values each takes (set --help has them): the
+    edit menu's dialog, which must fit a 24-line terminal."""
+    settings = ", ".join(
+        f"{s.key} ({s.allowed})" if values else s.key for s in SETTING_TABLE.values()
+    )
+    if not values:
+        settings += " (their values: protean-init set --help)"
     return (
         f"KEY=VALUE, ENV one of {', '.join(ENVIRONMENTS)}: "
         "ENV.databases.NAME=PROVIDER, ENV.brokers.NAME=PROVIDER, ENV.caches.NAME=PROVIDER, "
         f"ENV.event_store=PROVIDER, ENV.SETTING=VALUE with SETTING one of {settings}; in an "
         "overlay, VALUE inherit drops the override; variables.ROLE.NAME=VARIABLE; "
-        "local_urls.ROLE.NAME=URL"
+        f"local_urls.ROLE.NAME=URL; installer={' or '.join(INSTALLERS)} (how the README, CI "
+        "and Dockerfile install)"
     )
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from scaffolder.errors import UsageError, WriteError
-from scaffolder.generated_record import is_record
+from scaffolder.generated_record import RECORD_DIR, is_record
 from scaffolder.redact import redact_text
 from scaffolder.transaction.change import FileChange
 from scaffolder.transaction.paths import project_file
@@ -80,6 +80,20 @@ def describe(changes: Iterable[FileChange]) -> str:
         parts.append(file_diff(change))
     # A diff is printed: passwords in connection strings (or credential-named values) never.
     return redact_text("\n".join(parts))
+
+
+def describe_new(changes: Iterable[FileChange]) -> str:
+    """What `new --dry-run` prints: `describe`'s text, but a new copy in the record of what was
+    generated (.protean-init/generated/PATH, PATH's content again, passwords masked) is named
+    in one line rather than printed a second time."""
+    own, copies = [], []
+    for change in changes:
+        recorded = change.relative.removeprefix(f"{RECORD_DIR}/")
+        if recorded != change.relative and change.old is None and change.new is not None:
+            copies.append(f"--- new file: {change.relative} (the record of {recorded})")
+        else:
+            own.append(change)
+    return "\n".join([describe(own), *copies])
 
 
 def unified_diff(changes: Iterable[FileChange]) -> str:

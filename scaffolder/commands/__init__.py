@@ -30,8 +30,11 @@ def add_context_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
-# What production typically runs for each role, for the examples in --help.
+# The examples in --help, each a provider of its role (catalog.PROVIDERS; a test checks them):
+# what base runs locally, what production typically runs, and a name of such a slot.
+BASE_EXAMPLE = {"database": "memory", "broker": "inline", "cache": "memory"}
 _PRODUCTION_EXAMPLE = {"database": "postgresql", "broker": "redis", "cache": "redis"}
+NAME_EXAMPLE = {"database": "reports", "broker": "events", "cache": "sessions"}
 
 
 def add_slot_arguments(
@@ -40,7 +43,7 @@ def add_slot_arguments(
     """The flags of every command that adds a named slot (add-database, add-broker,
     add-cache): its provider in base, and per overlay. `--provider` is required unless
     `without_provider` says what the command does without it."""
-    help = f"the {role}'s provider in base, e.g. memory"
+    help = f"the {role}'s provider in base, e.g. {BASE_EXAMPLE[role]}"
     parser.add_argument(
         "--provider",
         required=without_provider is None,

@@ -12,11 +12,13 @@ protean-init wrote and nobody changed since; those holding edits of yours stay, 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scaffolder.commands import add_reopen_arguments
 from scaffolder.errors import UsageError
+from scaffolder.spec.values import parse_count
 
 if TYPE_CHECKING:
     from scaffolder.transaction.change import FileChange
@@ -25,12 +27,31 @@ if TYPE_CHECKING:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("kind", choices=("docker", "kubernetes", "none"), help="what to deploy")
     parser.add_argument(
-        "--replicas", type=int, help="engine pods (above 1 only with stream subscriptions)"
+        "--replicas",
+        type=_count("replicas"),
+        metavar="N",
+        help="engine pods (above 1 only with stream subscriptions)",
     )
     parser.add_argument(
-        "--workers", type=int, help="protean server --workers (above 1 only with stream)"
+        "--workers",
+        type=_count("workers"),
+        metavar="N",
+        help="protean server --workers (above 1 only with stream)",
     )
     add_reopen_arguments(parser, force_help="take regenerated files over conflicting edits")
+
+
+def _count(key: str) -> Callable[[str], int]:
+    """The flag's value read as `--set KEY=N` reads it (a whole number, 1 or more), its error
+    naming the value and what is allowed, as argparse reports a type's error."""
+
+    def read(text: str) -> int:
+        try:
+            return parse_count(key, text)
+        except UsageError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    return read
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,8 +1,8 @@
 """`protean-init derive`: re-derive every derived file from domain.toml as it is now.
 
-Compose, CI, .env.example and the pip extras in pyproject.toml follow domain.toml after every
-edit; this is the same step on its own, for after a hand edit of domain.toml. The same
-three-way merge keeps your edits to those files.
+Compose, CI, .env.example, the deployment files (Dockerfile, Kubernetes manifests) and the pip
+extras in pyproject.toml follow domain.toml after every edit; this is the same step on its own,
+for after a hand edit of domain.toml. The same three-way merge keeps your edits to those files.
 """
 
 from __future__ import annotations

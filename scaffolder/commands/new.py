@@ -144,7 +144,8 @@ def run(args: argparse.Namespace) -> int:
 
         recover_folder(target)  # an interrupted run's leftovers are not the user's files
     refuse_existing_project(target)
-    if target.is_dir() and any(target.iterdir()) and not (args.force or args.dry_run):
+    # A dry run too: it says what the real run would do, and that is this refusal.
+    if target.is_dir() and any(target.iterdir()) and not args.force:
         raise UsageError(f"{target} exists and is not empty; pass --force to write into it")
     answers = _answers(args)
     workspace = None
@@ -180,11 +181,11 @@ def run(args: argparse.Namespace) -> int:
             return CANCELLED
         chosen = outcome
     elif args.dry_run:
-        # deferred: scaffolder.writer ~8 ms (CPU, measured): `new --help` imports this module
-        # without it
-        from scaffolder.writer import changes_for, describe
+        # deferred: scaffolder.commands.new_dry_run, with the writer and next_steps it loads:
+        # only a dry run needs it
+        from scaffolder.commands.new_dry_run import dry_run_report
 
-        print(describe(changes_for(target, _render(spec))))
+        print(dry_run_report(target, new_project_files(spec)))
         return 0
     if written is None:
         written = write_chosen(chosen, force=args.force)
@@ -230,9 +231,15 @@ def write_new_project(spec: ProjectSpec, target: Path, *, force: bool) -> list[s
     # deferred: scaffolder.writer ~8 ms (CPU, measured): `new --help` imports this module without it
     from scaffolder.writer import create_project
 
-    files = with_record(_render(spec))
+    files = new_project_files(spec)
     create_project(target, files, force=force)
     return sorted(files)
+
+
+def new_project_files(spec: ProjectSpec) -> dict[str, bytes]:
+    """Every file a new project of `spec` is: the rendered ones and the record of them, as
+    write_new_project writes them and `new --dry-run` lists them."""
+    return with_record(_render(spec))
 
 
 def _say_if_nested(target: Path) -> None:

@@ -27,7 +27,7 @@ from scaffolder.workspace_spec import (
     taken_by,
     validate_context_names,
 )
-from scaffolder.writer import changes_for, create_project, describe
+from scaffolder.writer import create_project
 
 # The engine's scale: one for the workspace, checked in each context.
 _SCALE_KEYS = ("replicas", "workers")
@@ -83,11 +83,10 @@ def run(
     """With no front end (a terminal's goes through scaffolder.commands.new._ask)."""
     workspace = workspace_spec(args, name, ui, answers)
     if args.dry_run:
-        # deferred: scaffolder.workspace_render ~1 ms (CPU, measured): `new --defaults` imports this
-        # module without it
-        from scaffolder.workspace_render import render_workspace
+        # deferred: scaffolder.commands.new_dry_run: only a dry run needs it
+        from scaffolder.commands.new_dry_run import dry_run_report
 
-        print(describe(changes_for(target, render_workspace(workspace))))
+        print(dry_run_report(target, new_workspace_files(workspace)))
         return 0
     written = write_new_workspace(workspace, target, force=args.force)
     print(summary(workspace, target, written))
@@ -98,17 +97,22 @@ def write_new_workspace(workspace: WorkspaceSpec, target: Path, *, force: bool) 
     """Render `workspace` and write it to `target` with the record of what was generated, all
     or nothing; the paths written. The one writer of a new workspace: `new --context`, the
     wizard and the prompts all come here (scaffolder.commands.new.write_chosen)."""
+    files = new_workspace_files(workspace)
+    create_project(target, files, force=force)
+    return sorted(files)  # the record's paths too (next_steps.files_written counts them apart)
+
+
+def new_workspace_files(workspace: WorkspaceSpec) -> dict[str, bytes]:
+    """Every file a new workspace is: the rendered ones and the record of them, as
+    write_new_workspace writes them and `new --dry-run` lists them."""
     # deferred: scaffolder.workspace_render ~1 ms (CPU, measured): `new --defaults` imports this
     # module without it
     from scaffolder.workspace_render import render_workspace
 
-    files = render_workspace(workspace)
     # Every file but the answers file is recorded: a context's domain.toml too (a single
     # project's is not, config ""), as remove-context deletes a context's files only while
     # they are as generated.
-    files = with_record(files, config="")
-    create_project(target, files, force=force)
-    return sorted(files)  # the record's paths too (next_steps.files_written counts them apart)
+    return with_record(render_workspace(workspace), config="")
 
 
 def summary(workspace: WorkspaceSpec, target: Path, written: Collection[str]) -> str:

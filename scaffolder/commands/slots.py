@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from scaffolder.commands import add_reopen_arguments, add_slot_arguments
+from scaffolder.commands import NAME_EXAMPLE, add_reopen_arguments, add_slot_arguments
 
 VERBS = ("add", "remove", "rename")
 ROLES = ("database", "broker", "cache")
@@ -40,7 +40,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         parser.add_argument("old", metavar="OLD", help=f"the {role}'s name now")
         parser.add_argument("new", metavar="NEW", help="its new name")
     else:
-        parser.add_argument("name", metavar="NAME", help=f"the {role}'s name, e.g. reports")
+        parser.add_argument(
+            "name", metavar="NAME", help=f"the {role}'s name, e.g. {NAME_EXAMPLE[role]}"
+        )
     if verb == "add":
         add_slot_arguments(parser, role)
     add_reopen_arguments(parser)

@@ -89,7 +89,7 @@ def overview(project: Project) -> Overview:
             )
     # Named slots of a role stay in the order the file has them (sorted is stable).
     slots = sorted(found, key=role_order)
-    managed = project.managed
+    managed = _managed(project)
     compose = compose_file(project.root)
     candidates = [compose.name if compose else COMPOSE_NAMES[0], *CI_FILES.values(), ENV_EXAMPLE]
     derived = tuple(
@@ -133,6 +133,20 @@ def provider_table(view: Overview, *, mark_inherited: bool = True) -> list[str]:
         cells = [text(view.cell(env, slot)) for env in envs]
         lines.append(slot.key.ljust(width) + "  " + "  ".join(map(str.ljust, cells, widths)))
     return [line.rstrip() for line in lines]
+
+
+def _managed(project: Project) -> frozenset[str] | None:
+    """The derived files protean-init writes whole (None: all of them). In a workspace it
+    made (its record lists the contexts), they are the workspace's, re-derived from every
+    context on each edit; a hand-made one's are the user's, only added to."""
+    if project.context is not None:
+        # deferred: scaffolder.reopen.workspace_edit, with the spec defaults it loads: only a
+        # context of a workspace needs it
+        from scaffolder.reopen.workspace_edit import is_workspace_record
+
+        if is_workspace_record(project.answers):
+            return None
+    return project.managed
 
 
 def table_at(tree: object, path: tuple[str, ...]) -> dict | None:
@@ -199,7 +213,19 @@ def propose_add_database(
     from scaffolder.reopen.edits import add_database
 
     text = add_database(project, name, provider, env_choices)
-    return _propose(project, f"Add databases.{name}", text)
+    notes = _in_memory_in_production(project, text, Slot(Role.DATABASE, name))
+    return _propose(project, f"Add databases.{name}", text, notes=notes)
+
+
+def _in_memory_in_production(project: Project, text: str, slot: Slot) -> list[str]:
+    """The warning add-ROLE prints when production keeps the new slot in memory, as the
+    preview's note (the edit menu's a and b: an overlay left to inherit base's)."""
+    # deferred: scaffolder.reopen.edits ~6 ms (CPU, measured): `edit --ui none` imports this module
+    # without it
+    from scaffolder.reopen.edits import in_memory_in_production
+
+    warning = in_memory_in_production(project, text, slot)
+    return [warning.removeprefix("warning: ")] if warning else []
 
 
 def propose_set_provider(project: Project, env: str, slot: Slot, provider: str | None) -> Proposal:
@@ -233,7 +259,8 @@ def propose_add_slot(
     from scaffolder.reopen.edits import add_slot
 
     text = add_slot(project, role, name, provider, env_choices)
-    return _propose(project, f"Add {role.value}.{name}", text)
+    notes = _in_memory_in_production(project, text, Slot(role, name))
+    return _propose(project, f"Add {role.value}.{name}", text, notes=notes)
 
 
 def propose_remove_slot(project: Project, role: Role, name: str) -> Proposal:
@@ -258,7 +285,9 @@ def propose_rename_slot(project: Project, role: Role, old: str, new: str) -> Pro
 
 def propose_derive(project: Project) -> Proposal:
     """Every derived file from domain.toml as it is: what `protean-init derive` writes."""
-    return _propose(project, "Re-derive compose, CI and .env.example", project.text)
+    return _propose(
+        project, "Re-derive compose, CI, .env.example and deployment files", project.text
+    )
 
 
 def propose_upgrade(project: Project) -> Proposal:

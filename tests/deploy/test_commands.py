@@ -74,6 +74,29 @@ def test_bad_deploy_input_is_one_line_and_writes_nothing(
     assert not root.exists()
 
 
+@pytest.mark.parametrize("flag", ["--replicas", "--workers"])
+@pytest.mark.parametrize("value", ["x", "0", "-2", "2.5", ""])
+def test_a_bad_count_to_deploy_names_the_value_and_what_is_allowed(
+    cli, generated_projects, tmp_path: Path, flag: str, value: str
+) -> None:
+    """`deploy --replicas x` says what `--set replicas=x` says (argparse's own "invalid int
+    value" named no range), exit 2, nothing written."""
+    root = generated_projects.copy(tmp_path / "shop")
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    code, _, err = cli(["deploy", "docker", flag, value, "--project", root])
+    assert code == 2 and err.count("\n") == 1, err
+    key = flag.removeprefix("--")
+    assert f"invalid value {value!r} for {key}; expected a whole number, 1 or more" in err, err
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+
+
+def test_deploy_help_names_the_counts_n(cli) -> None:
+    """--replicas N and --workers N, as the README and the errors say, not REPLICAS/WORKERS."""
+    code, out, _ = cli("deploy --help")
+    assert code == 0
+    assert "--replicas N" in out and "--workers N" in out
+
+
 def test_stream_subscriptions_scale_out(cli, tmp_path: Path) -> None:
     root = tmp_path / "shop"
     sets = [

@@ -9,6 +9,7 @@ itself (no terminal, what `--help` imports) runs `python -m scaffolder` with std
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -247,23 +248,66 @@ def test_defaults_without_a_terminal_works(tmp_path: Path) -> None:
     ]
 
 
+def announced(out: str) -> list[str]:
+    """The paths a dry run names, each on a `--- new file: PATH` line, in order."""
+    return re.findall(r"^--- new file: (\S+)", out, flags=re.MULTILINE)
+
+
+def files_under(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+
 def test_dry_run_prints_every_file_and_writes_nothing(cli, tmp_path: Path) -> None:
     target = tmp_path / "proj"
     code, out, err = cli(["new", str(target), "--ui", "none", "--defaults", "--dry-run"])
     assert code == 0, err
     assert listing(tmp_path) == []
     files = render_project(default_spec("proj"))
-    announced = [
-        line[len("--- new file: ") :]
-        for line in out.splitlines()
-        if line.startswith("--- new file: ")
-    ]
-    assert sorted(announced) == sorted(files)
     # Printed as written, except passwords (the local defaults' too): scaffolder.redact.
     from scaffolder.redact import redact_text
 
     for relative, content in files.items():
         assert f"--- new file: {relative}\n{redact_text(content.decode())}" in out, relative
+    # The record's copies of them are named, each in one line, not printed a second time.
+    assert "--- new file: .protean-init/generated/domain.py" not in out
+    assert "--- new file: .protean-init/generated/src/proj/domain.py (the record of" in out
+
+
+@pytest.mark.parametrize("contexts", [(), ("--context", "a", "--context", "b")])
+def test_a_dry_run_into_a_folder_that_is_not_empty_refuses_as_the_real_run(
+    cli, tmp_path: Path, contexts: tuple[str, ...]
+) -> None:
+    """The real run refuses a folder holding files unless --force: so does its dry run,
+    which printed every file and 'Would write' instead. With --force both go ahead."""
+    target = tmp_path / "shop"
+    target.mkdir()
+    (target / "notes.txt").write_text("mine\n")
+    real = cli(["new", target, "--defaults", *contexts])
+    dry = cli(["new", target, "--defaults", "--dry-run", *contexts])
+    assert real.code == dry.code == 2
+    assert dry.err == real.err and "pass --force" in dry.err and dry.out == ""
+    assert listing(target) == ["notes.txt"]
+    forced = cli(["new", target, "--defaults", "--dry-run", "--force", *contexts])
+    assert forced.code == 0 and "Would write" in forced.out
+    assert listing(target) == ["notes.txt"]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [("--defaults",), ("--defaults", "--deploy", "kubernetes", "--ci", "gitlab")],
+    ids=["defaults", "kubernetes"],
+)
+def test_a_dry_run_names_every_file_the_real_run_writes(cli, tmp_path: Path, options) -> None:
+    target = tmp_path / "proj"
+    code, out, err = cli(["new", target, "--dry-run", *options])
+    assert code == 0, err
+    code, said, err = cli(["new", target, *options])
+    assert code == 0, err
+    assert sorted(announced(out)) == files_under(target)
+    assert len(announced(out)) == len(set(announced(out)))
+    # Counted as the real run counts them ("21 files; .protean-init/ keeps 20 more ...").
+    count = re.search(r"\((\d+ files; .*)\)$", said.splitlines()[0])
+    assert count and out.rstrip().endswith(f"({count[1]}); nothing written: --dry-run")
 
 
 def test_dry_run_into_an_existing_project_refuses_and_changes_nothing(cli, tmp_path: Path) -> None:
@@ -550,3 +594,52 @@ def test_new_options_inside_a_project_say_what_to_run_instead(
     assert f"{argv[0].split('=')[0]} is for a new one" in error
     assert "protean-init set KEY=VALUE" in error
     assert before == {path: path.read_bytes() for path in shop.rglob("*") if path.is_file()}
+
+
+@pytest.mark.parametrize("role", ["database", "broker", "cache"])
+def test_add_role_help_gives_examples_the_command_takes(cli, generated_projects, tmp_path, role):
+    """add-ROLE --help's examples (a name, a provider in base, one in production) are ones
+    the command accepts for that role: `add-broker --provider memory`, the example it gave,
+    is refused (memory is no broker)."""
+    from scaffolder.catalog import PROVIDERS, Role
+    from scaffolder.ui.common.state import NAME_EXAMPLES
+
+    code, out, _ = cli([f"add-{role}", "--help"])
+    assert code == 0
+    text = " ".join(out.split())
+    name = re.search(rf"the {role}'s name, e.g. (\w+)", text)
+    base = re.search(rf"the {role}'s provider in base, e.g. (\w+)", text)
+    production = re.search(r"e.g. production=(\w+)", text)
+    assert name and base and production, text
+    assert base[1] in PROVIDERS[Role(f"{role}s")] and production[1] in PROVIDERS[Role(f"{role}s")]
+    assert name[1] == NAME_EXAMPLES[Role(f"{role}s")]  # the edit menu's and wizard's example
+    root = generated_projects.copy(tmp_path / "shop")
+    argv = [f"add-{role}", name[1], "--provider", base[1], "--env", f"production={production[1]}"]
+    code, _, err = cli([*argv, "--project", root])
+    assert code == 0, err
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (
+            ["new", "{dir}", "--defaults", "--contexts", "a,b"],
+            "--contexts a,b (did you mean '--context'?)",
+        ),
+        (["new", "{dir}", "--defalts"], "--defalts (did you mean '--defaults'?)"),
+        (["{dir}", "--defaults", "--dry-rn"], "--dry-rn (did you mean '--dry-run'?)"),
+        (["new", "{dir}", "--defaults", "extra"], "extra"),
+    ],
+)
+def test_an_unknown_argument_is_named_with_the_closest_option_of_its_command(
+    cli, tmp_path: Path, argv: list[str], said: str
+) -> None:
+    """A misspelt option is reported by its command (`protean-init new: error:`, pointing to
+    `new --help`), with the option it is closest to; nothing written."""
+    target = tmp_path / "shop"
+    code, _, err = cli([word.replace("{dir}", str(target)) for word in argv])
+    assert code == 2
+    assert err == (
+        f"protean-init new: error: unrecognized arguments: {said} (see protean-init new --help)\n"
+    )
+    assert not target.exists()

@@ -17,7 +17,7 @@ from scaffolder.spec.builder import SpecBuilder
 from scaffolder.spec.choices import PROJECT_KEYS, PROJECT_SETTINGS, ProjectChoices
 from scaffolder.spec.defaults import default_spec
 from scaffolder.spec.edits import ProjectEdit
-from scaffolder.vocabulary import parse_edit
+from scaffolder.vocabulary import parse_edit, vocabulary_help
 
 CHOICES = {f.name: f for f in dataclasses.fields(ProjectChoices)}
 
@@ -30,6 +30,38 @@ def test_every_choice_is_a_key_of_the_vocabulary_parsed_by_its_setting() -> None
     assert parse_edit("compose", "false") == ProjectEdit("compose", False)
     with pytest.raises(UsageError, match="invalid value 'conda' for installer"):
         parse_edit("installer", "conda")
+
+
+# A value each project-level key accepts.
+ACCEPTED = {
+    "project_name": "other",
+    "package_name": "other",
+    "ci": "gitlab",
+    "compose": "false",
+    "deploy": "kubernetes",
+    "workers": "2",
+    "replicas": "2",
+    "installer": "uv",
+}
+
+
+def test_set_help_names_the_project_keys_set_takes_and_no_other(
+    cli, generated_projects, tmp_path
+) -> None:
+    """`set --help` (and the edit menu's k) lists the vocabulary: a project-level key that
+    `set` takes is named there, one it refuses (naming the command that changes it) is not."""
+    assert set(ACCEPTED) == set(PROJECT_KEYS)
+    shop = generated_projects.copy(tmp_path / "shop")
+    taken = {
+        key
+        for key in PROJECT_KEYS
+        if cli(["set", f"{key}={ACCEPTED[key]}", "--dry-run"], "--project", shop).code == 0
+    }
+    assert taken == {"installer"}
+    help_text = vocabulary_help()
+    named = {key for key in PROJECT_KEYS if f"{key}=" in help_text}
+    assert named == taken
+    assert "installer=pip or uv" in help_text
 
 
 def test_the_draft_starts_from_the_choices_defaults() -> None:

@@ -167,6 +167,38 @@ async def test_add_a_database_with_enter_for_every_default(shop):
     assert "domain.toml" in app.applied[0]
 
 
+async def test_enter_for_every_default_adds_what_add_database_adds(
+    generated_projects, tmp_path, cli
+):
+    """A second database most often lives where the first does: with the default database on
+    sqlite in base and mysql in test, Enter on each picker of `a` writes domain.toml byte for
+    byte as `protean-init add-database reports` (no --provider: the default database's)."""
+    layout = ("--set", "base.databases.default=sqlite", "--set", "test.databases.default=mysql")
+    menu_made = generated_projects.copy(tmp_path / "menu" / "shop", *layout)
+    cli_made = generated_projects.copy(tmp_path / "cli" / "shop", *layout)
+    app = EditApp(open_project(menu_made))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a", *"reports", "enter")
+        await pilot.pause()
+        started = []
+        for _ in range(4):  # base, production, test, memory
+            modal = app.screen
+            assert isinstance(modal, ChoiceModal)
+            options = modal.query_one(OptionList)
+            started.append(labels_of(options)[options.highlighted or 0].split()[0])
+            await pilot.press("enter")
+            await pilot.pause()
+        assert started == ["sqlite", "postgresql", "mysql", "memory"]
+        await preview(pilot)
+        await pilot.press("enter")
+        await settled(pilot)
+        await pilot.press("escape")
+    assert cli("add-database reports --project", cli_made).code == 0
+    written = (menu_made / "domain.toml").read_text()
+    assert written == (cli_made / "domain.toml").read_text()
+    assert open_project(menu_made).tree["databases"]["reports"]["provider"] == "sqlite"
+
+
 async def test_a_bad_or_existing_name_is_refused_as_typed(shop):
     before = snapshot(shop)
     app = EditApp(open_project(shop))

@@ -160,3 +160,21 @@ def test_the_prompts_ask_which_context_first(made) -> None:
     with create_pipe_input() as pipe:
         pipe.send_text("\x1b[B\x1b[B\r")  # leave
         assert pick_context(workspace, input=pipe, output=PlainTextOutput(io.StringIO())) is None
+
+
+def test_a_recorded_workspaces_shared_files_are_shown_as_protean_inits(made) -> None:
+    """A context's overview of a workspace protean-init made: compose, CI and .env.example
+    are re-derived from every context on each edit, so none is marked "yours: only added to"
+    (every one was, freshly made). In a hand-made workspace (no record) they are the user's."""
+    from scaffolder.project_files import ANSWERS_FILE
+    from scaffolder.reopen.menu import overview
+
+    derived = overview(open_project(made, "ordering")).derived
+    assert [path for path, _ in derived] == [
+        "docker-compose.yml",
+        ".github/workflows/ci.yml",
+        ".env.example",
+    ]
+    assert all(ours for _, ours in derived), derived
+    (made / ANSWERS_FILE).unlink()  # no record: a workspace laid out by hand
+    assert not any(ours for _, ours in overview(open_project(made, "ordering")).derived)

@@ -3,6 +3,7 @@ disk, or read the same way from flags and from an answers file."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -116,6 +117,18 @@ def test_dry_run_writes_nothing(cli, tmp_path: Path) -> None:
     code, out, _ = cli(["new", str(tmp_path / "w"), "--defaults", "--dry-run", "--context", "a"])
     assert code == 0 and "src/a/domain.toml" in out
     assert not (tmp_path / "w").exists()
+
+
+def test_a_dry_run_names_every_file_the_real_run_writes(cli, tmp_path: Path) -> None:
+    target = tmp_path / "w"
+    options = ["--defaults", "--context", "a", "--context", "b"]
+    code, out, err = cli(["new", target, "--dry-run", *options])
+    assert code == 0, err
+    assert cli(["new", target, *options]).code == 0
+    named = re.findall(r"^--- new file: (\S+)", out, flags=re.MULTILINE)
+    written = sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file())
+    assert sorted(named) == written and len(named) == len(set(named))
+    assert "--- new file: .protean-init/generated/src/a/domain.toml (the record of" in out
 
 
 _NAMES = st.from_regex(r"[a-z][a-z0-9_]{0,11}", fullmatch=True)

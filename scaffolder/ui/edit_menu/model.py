@@ -22,7 +22,7 @@ from scaffolder.spec.defaults import production_provider
 from scaffolder.spec.environments import BASE, INHERIT, MEMORY, OVERLAYS, PRODUCTION
 from scaffolder.spec.names import validate_slot_name
 from scaffolder.spec.settings import Setting
-from scaffolder.spec.slots import DEFAULT_DATABASE, Slot
+from scaffolder.spec.slots import Slot
 
 if TYPE_CHECKING:
     from scaffolder.check import Finding
@@ -84,31 +84,39 @@ def provider_options(role: Role) -> list[Option]:
     return [Option(p.name, p.name, p.summary) for p in PROVIDERS[role].values()]
 
 
-def base_database_default(project: Project) -> str:
-    """The provider a new database starts with in base: databases.default's."""
-    table = table_at(base_of(project.tree), DEFAULT_DATABASE.path) or {}
+def base_default_provider(project: Project, role: Role) -> str:
+    """The provider a new named slot of `role` starts with in base: the role's default slot's
+    (a second database, broker or cache most often lives where the first does), else the
+    role's first provider (memory, inline), as Protean's default is."""
+    table = table_at(base_of(project.tree), Slot(role, "default").path) or {}
     name = table.get("provider")
-    return name if isinstance(name, str) and name in PROVIDERS[Role.DATABASE] else "memory"
+    return (
+        name if isinstance(name, str) and name in PROVIDERS[role] else next(iter(PROVIDERS[role]))
+    )
 
 
-def overlay_database_options(project: Project, env: str, base: str) -> tuple[list[Option], int]:
-    """A new database's choices in overlay `env` (None: leave it to add_database), and the
-    one to start on: what databases.default uses there, as the wizard starts a new database.
+def overlay_slot_options(
+    project: Project, role: Role, env: str, base: str
+) -> tuple[list[Option], int]:
+    """A new named slot's choices in overlay `env` (None: leave it to add_slot), and the one
+    to start on: what the role's default slot uses there, as the wizard starts a new one.
 
-    add_database makes [memory] stay in memory and gives [production] the base's server with
-    a variable that has no default; the first option says so instead of a bare "inherit".
+    add_slot makes [memory] stay in memory and gives [production] the base's server with a
+    variable that has no default; the first option says so instead of a bare "inherit".
     """
-    base_provider = PROVIDERS[Role.DATABASE][base]
+    base_provider = PROVIDERS[role][base]
     if env == MEMORY:
-        automatic = Option(None, "automatic", "memory: the memory overlay stays in memory")
+        in_memory = next(iter(PROVIDERS[role]))
+        automatic = Option(None, "automatic", f"{in_memory}: the memory overlay stays in memory")
     elif env == PRODUCTION and not base_provider.in_memory:
-        server = production_provider(Role.DATABASE, base)
+        server = production_provider(role, base)
         automatic = Option(None, "automatic", f"{server} from a variable with no default")
     else:
         automatic = Option(None, "inherit", f"from base: {base}")
-    options = [automatic, *provider_options(Role.DATABASE)]
+    options = [automatic, *provider_options(role)]
     overlay = project.tree.get(env)
-    table = table_at(overlay, DEFAULT_DATABASE.path) if isinstance(overlay, dict) else None
+    default = Slot(role, "default")
+    table = table_at(overlay, default.path) if isinstance(overlay, dict) else None
     current = table.get("provider") if table else None
     start = next((i for i, o in enumerate(options) if o.value == current), 0)
     return options, start
@@ -204,6 +212,21 @@ def deploy_options(project: Project) -> tuple[list[Option], int]:
     options = [Option(kind, kind, DEPLOY_SUMMARIES[kind]) for kind in DEPLOY_CHOICES]
     current = project.identity.deploy
     return options, list(DEPLOY_CHOICES).index(current) if current in DEPLOY_CHOICES else 0
+
+
+def help_lines(actions: Sequence[tuple[str, str, str]]) -> list[tuple[str, str]]:
+    """The edit menu's keys and what each does, for its help (F1): moving, the actions
+    (name, key, label) in the menu's order, then leaving."""
+    return [
+        ("↑ ↓ ← →", "Move in the providers grid"),
+        ("Enter, p", "Change the highlighted cell's provider (or inherit, in an overlay)"),
+        ("Tab, shift+Tab", "Between the grid and the list of actions"),
+        *((key, label) for _, key, label in actions if key != "p"),
+        ("u", "Upgrade, when an older protean-init made the project"),
+        ("ctrl+p", "The command palette: every action by name"),
+        ("Esc, q", "Leave (in a workspace's context, Esc goes back to the contexts)"),
+        ("F1, ?", "This help"),
+    ]
 
 
 def outcome_line(proposal: Proposal) -> str:

@@ -1,4 +1,5 @@
-"""The edit menu as questionary prompts: the same actions as the full screen, one at a time.
+"""The edit menu as questionary prompts: the same actions as the full screen, one at a time
+(a setting, `s` there, is one of the KEY=VALUE keys here).
 
 Used with `--ui prompt` and where a full screen cannot run (TERM=dumb, a small terminal).
 Each action asks its questions, prints the diff of every file it would touch, and writes
@@ -15,8 +16,17 @@ from scaffolder.errors import ScaffolderError
 from scaffolder.reopen import menu
 from scaffolder.reopen.menu import Proposal
 from scaffolder.reopen.project import Project, open_project
+from scaffolder.ui import fullscreen_refusal
 from scaffolder.ui.common.findings import ordered
-from scaffolder.ui.common.prompter import Cancelled, Prompter, say_findings, validator
+from scaffolder.ui.common.prompter import (
+    Back,
+    Cancelled,
+    PlainPrompter,
+    Prompter,
+    plain_terminal,
+    say_findings,
+    validator,
+)
 from scaffolder.ui.edit_menu import model
 from scaffolder.ui.edit_menu.session import WorkspaceRoot
 
@@ -30,31 +40,49 @@ ACTIONS = (
     ("Set KEY=VALUE (settings, inherit, variables: the keys of new --set)", "set_key"),
     ("Remove or rename a named database, broker or cache", "remove_or_rename"),
     ("Add a named broker or cache", "add_slot"),
-    ("Re-derive compose, CI and .env.example from domain.toml", "derive"),
+    ("Deployment: Dockerfile, Kubernetes manifests or none", "deploy"),
+    ("Re-derive compose, CI, .env.example and deployment files from domain.toml", "derive"),
     ("Leave", LEAVE),
 )
+UPGRADE = "upgrade"
+
+
+def actions_for(project: Project) -> list[tuple[str, str]]:
+    """The menu's actions; upgrade too, before Leave, when an older protean-init made the
+    project (as the full screen's overview says and its u offers)."""
+    offer = menu.upgrade_offer(project)
+    if offer is None:
+        return list(ACTIONS)
+    upgrade = (f"Upgrade from protean-init {offer[0]} to {offer[1]}'s templates", UPGRADE)
+    return [*ACTIONS[:-1], upgrade, ACTIONS[-1]]
 
 
 def pick_context(workspace: WorkspaceRoot, *, input=None, output=None) -> Project | None:
     """At a workspace's root: which context the menu edits (None: leave). The whole-workspace
     actions are the command line's there (check, ci, derive at the root)."""
 
-    p = Prompter(input, output)
+    p = prompter(input, output)
     p.say(
         f"{workspace.root.resolve().name} is a workspace of {len(workspace.names)} contexts; its "
         "checks and derived files for every context: protean-init check, ci, derive there."
     )
     options = [(f"{name} (src/{name})", name) for name in workspace.names]
-    try:
-        name = p.select("Edit which context?", [*options, ("leave", None)], workspace.names[0])
-    except Cancelled:
-        return None
+    while True:
+        try:
+            name = p.select("Edit which context?", [*options, ("leave", None)], workspace.names[0])
+            break
+        except Back:  # the first question: asked again
+            continue
+        except Cancelled:
+            return None
     return None if name is None else open_project(workspace.root, name)
 
 
 def run_edit_prompts(project: Project, *, input=None, output=None) -> list[str]:
-    """Offer the menu until the user leaves; the changes written, one line each."""
-    p = Prompter(input, output)
+    """Offer the menu until the user leaves; the changes written, one line each. Back
+    (ctrl+b, or `<` with TERM=dumb, where the questions are plain lines) leaves an action
+    for the menu, nothing written."""
+    p = prompter(input, output)
     applied: list[str] = []
     action = ACTIONS[0][1]
     changed = True
@@ -64,26 +92,53 @@ def run_edit_prompts(project: Project, *, input=None, output=None) -> list[str]:
                 show_overview(p, project)
                 changed = False
             p.say("")
-            action = p.select("What now?", list(ACTIONS), action)
+            offered = actions_for(project)
+            if action not in (value for _, value in offered):
+                action = offered[0][1]
+            try:
+                action = p.select("What now?", offered, action)
+            except Back:  # nothing before the menu's own question: it is asked again
+                continue
             if action == LEAVE:
                 break
-            if action == "check":
-                check(p, project)
-                continue
             try:
-                proposal = ASK[action](p, project)
-            except ScaffolderError as error:
-                p.say(("fg:ansired bold", f"✗ nothing written: {error}"))
+                written = run_action(p, project, action)
+            except Back:
+                p.say("Back to the menu; nothing written.")
                 continue
-            if proposal is None:
-                continue
-            written = confirm_and_apply(p, proposal)
             if written is not None:
-                applied.append(model.outcome_line(proposal))
-                project, changed = written, True
+                applied.append(written[0])
+                project, changed = written[1], True
     except Cancelled:
         pass
     return applied
+
+
+def prompter(input=None, output=None) -> Prompter:
+    """Plain lines where the terminal takes no escape sequence (TERM=dumb), as `new`'s
+    prompts; and, first, why the full screen is not used, as they say it."""
+    p = PlainPrompter(input, output) if plain_terminal() else Prompter(input, output)
+    reason = fullscreen_refusal()
+    if reason:
+        p.say(f"protean-init: {reason}, so the edit menu comes line by line.")
+    return p
+
+
+def run_action(p: Prompter, project: Project, action: str) -> tuple[str, Project] | None:
+    """One action asked, previewed and applied on confirm: the line for what it wrote and
+    the project read again, or None when nothing was written."""
+    if action == "check":
+        check(p, project)
+        return None
+    try:
+        proposal = ASK[action](p, project)
+    except ScaffolderError as error:
+        p.say(("fg:ansired bold", f"✗ nothing written: {error}"))
+        return None
+    if proposal is None:
+        return None
+    written = confirm_and_apply(p, proposal)
+    return None if written is None else (model.outcome_line(proposal), written)
 
 
 def show_overview(p: Prompter, project: Project) -> None:
@@ -108,17 +163,24 @@ def ask_add_database(p: Prompter, project: Project) -> Proposal:
     name = p.text(
         "Database name", "", validator(lambda text: model.database_name_error(project, text))
     )
-    options = model.provider_options(Role.DATABASE)
-    start = [o.value for o in options].index(model.base_database_default(project))
-    base = choose(p, f"databases.{name} in base", options, start)
+    base, env_choices = ask_providers(p, project, Role.DATABASE, name)
+    return menu.propose_add_database(project, name, base, env_choices)
+
+
+def ask_providers(p: Prompter, project: Project, role: Role, name: str) -> tuple[str, dict]:
+    """A new named slot's provider in base, then in each overlay, each question starting on
+    what the role's default slot uses in that environment (as the full screen's pickers)."""
+    options = model.provider_options(role)
+    start = [o.value for o in options].index(model.base_default_provider(project, role))
+    base = choose(p, f"{role.value}.{name} in base", options, start)
     assert base is not None
     env_choices: dict[str, str] = {}
     for env in overlay_names(project.tree):
-        options, start = model.overlay_database_options(project, env, base)
-        value = choose(p, f"databases.{name} in {env}", options, start)
+        options, start = model.overlay_slot_options(project, role, env, base)
+        value = choose(p, f"{role.value}.{name} in {env}", options, start)
         if value is not None:
             env_choices[env] = value
-    return menu.propose_add_database(project, name, base, env_choices)
+    return base, env_choices
 
 
 def ask_change_provider(p: Prompter, project: Project) -> Proposal:
@@ -170,13 +232,23 @@ def ask_add_slot(p: Prompter, project: Project) -> Proposal | None:
         "",
         validator(lambda text: model.slot_name_error(project, role, text)),
     )
-    provider = choose(p, f"{role.value}.{name} in base", model.provider_options(role), 0)
-    assert provider is not None
-    return menu.propose_add_slot(project, role, name, provider, {})
+    base, env_choices = ask_providers(p, project, role, name)
+    return menu.propose_add_slot(project, role, name, base, env_choices)
 
 
 def ask_derive(p: Prompter, project: Project) -> Proposal:
     return menu.propose_derive(project)
+
+
+def ask_deploy(p: Prompter, project: Project) -> Proposal:
+    options, start = model.deploy_options(project)
+    kind = choose(p, "Deployment files, derived from domain.toml", options, start)
+    assert kind is not None
+    return menu.propose_deploy(project, kind)
+
+
+def ask_upgrade(p: Prompter, project: Project) -> Proposal:
+    return menu.propose_upgrade(project)
 
 
 def ask_add_overlays(p: Prompter, project: Project) -> Proposal | None:
@@ -208,7 +280,9 @@ ASK = {
     "set_key": ask_set_key,
     "remove_or_rename": ask_remove_or_rename,
     "add_slot": ask_add_slot,
+    "deploy": ask_deploy,
     "derive": ask_derive,
+    UPGRADE: ask_upgrade,
 }
 
 

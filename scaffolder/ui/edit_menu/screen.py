@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -60,7 +61,7 @@ ACTIONS = (
     ("add_overlays", "o", "Add overlays"),
     ("regenerate_ci", "r", "Regenerate CI"),
     ("deploy", "e", "Deployment: Dockerfile, Kubernetes manifests or none"),
-    ("derive", "g", "Re-derive compose, CI and .env.example from domain.toml"),
+    ("derive", "g", "Re-derive compose, CI, .env.example and deployment files"),
     ("check", "c", "Check the configuration"),
 )
 
@@ -115,6 +116,8 @@ class EditScreen(Screen):
         Binding("c", "check", "Check"),
         Binding("u", "upgrade", "Upgrade", show=False),
         Binding("escape,q", "app.leave", "Leave"),
+        # As in the wizard: F1 anywhere, ? where it is not typed into a field.
+        Binding("f1,question_mark", "help", "Help", show=False),
     ]
 
     def __init__(self) -> None:
@@ -408,27 +411,39 @@ class EditScreen(Screen):
         name = await named
         if not name:
             return
-        options = model.provider_options(Role.DATABASE)
-        values = [option.value for option in options]
-        start = values.index(model.base_database_default(project))
-        key = f"databases.{name}"
+        picked = await self.pick_providers(project, Role.DATABASE, name)
+        if picked is not None:
+            base, env_choices = picked
+            await self.preview(lambda: menu.propose_add_database(project, name, base, env_choices))
+
+    async def pick_providers(
+        self, project: Project, role: Role, name: str
+    ) -> tuple[str, dict[str, str]] | None:
+        """A new named slot's provider in base, then in each overlay (None there: add_slot's
+        own), each picker starting on what the role's default slot uses in that environment;
+        None when Esc cancels the add (the status line says so)."""
+        key = f"{role.value}.{name}"
         escape = "cancel the add"
+        options = model.provider_options(role)
+        start = [option.value for option in options].index(
+            model.base_default_provider(project, role)
+        )
         picked = await self.choose(f"{key} in base", options, start, escape)
         if picked is None:
             self.add_cancelled(key)
-            return
+            return None
         base = options[picked].value
         assert base is not None
         env_choices: dict[str, str] = {}
         for env in overlay_names(project.tree):
-            options, start = model.overlay_database_options(project, env, base)
+            options, start = model.overlay_slot_options(project, role, env, base)
             picked = await self.choose(f"{key} in {env}", options, start, escape)
             if picked is None:
                 self.add_cancelled(key)
-                return
+                return None
             if options[picked].value is not None:
                 env_choices[env] = options[picked].value  # type: ignore[assignment]
-        await self.preview(lambda: menu.propose_add_database(project, name, base, env_choices))
+        return base, env_choices
 
     def action_change_provider(self) -> None:
         grid = self.query_one("#providers", ChoiceGrid)
@@ -462,16 +477,20 @@ class EditScreen(Screen):
         provider = options[picked].value
         await self.preview(lambda: menu.propose_set_provider(project, env, slot, provider))
 
-    def highlighted_slot(self):  # type: ignore[no-untyped-def]
-        """The named slot of the grid's row (not `default`), or None with a word why."""
+    def highlighted_slot(self, verb: str):  # type: ignore[no-untyped-def]
+        """The named slot of the grid's row (not `default`), or None with a word why and what
+        to do instead: `verb` (remove, rename) is what the key does to a named one."""
         view = self.overview
         row, _ = self.query_one("#providers", ChoiceGrid).cursor
         slot = view.slots[row]
-        if slot not in model.named_slots(self.project):
-            self.notify(
-                f"{slot.key} is always there: move to a named database, broker or cache",
-                severity="warning",
+        named = model.named_slots(self.project)
+        if slot not in named:
+            instead = (
+                f"move the cursor to {', '.join(s.key for s in named)}"
+                if named
+                else "there is no named database, broker or cache yet (a or b adds one)"
             )
+            self.notify(f"{slot.key} cannot be {verb}d: {instead}", severity="warning")
             return None
         return slot
 
@@ -494,32 +513,29 @@ class EditScreen(Screen):
         name = await self.app.push_screen_wait(
             NameModal(
                 f"Add a named {role.label}",
-                "lower-case letters, digits and '_'; then its provider in base",
+                "lower-case letters, digits and '_'; then its provider in each environment",
                 lambda text: model.slot_name_error(project, role, text),
                 placeholder=f"type a name, e.g. {NAME_EXAMPLES[role]}",
             )
         )
         if not name:
             return
-        options = model.provider_options(role)
-        key = f"{role.value}.{name}"
-        picked = await self.choose(f"{key} in base", options, 0, "cancel the add")
-        if picked is None:
-            self.add_cancelled(key)
-            return
-        provider = options[picked].value
-        assert provider is not None
-        await self.preview(lambda: menu.propose_add_slot(project, role, name, provider, {}))
+        picked = await self.pick_providers(project, role, name)
+        if picked is not None:
+            base, env_choices = picked
+            await self.preview(
+                lambda: menu.propose_add_slot(project, role, name, base, env_choices)
+            )
 
     @work(exclusive=True, group="action")
     async def action_remove_slot(self) -> None:
-        project, slot = self.project, self.highlighted_slot()
+        project, slot = self.project, self.highlighted_slot("remove")
         if slot is not None:
             role, name = slot.role, slot.name or ""  # highlighted_slot: a named one
             await self.preview(lambda: menu.propose_remove_slot(project, role, name))
 
     def action_rename_slot(self) -> None:
-        project, slot = self.project, self.highlighted_slot()
+        project, slot = self.project, self.highlighted_slot("rename")
         if slot is None:
             return
         dialog = NameModal(
@@ -587,7 +603,7 @@ class EditScreen(Screen):
 
         dialog = NameModal(
             "Set KEY=VALUE",
-            vocabulary_help(),
+            vocabulary_help(values=False),
             model.assignment_error,
             verb="Set",
             placeholder="e.g. production.debug=false",
@@ -659,6 +675,28 @@ class EditScreen(Screen):
         value = options[picked].value
         assert value is not None
         await self.preview(lambda: propose(value))
+
+    @work(exclusive=True, group="help")
+    async def action_help(self) -> None:
+        """The menu's keys, as the wizard's F1 shows its own: the same ones the screen and
+        its footer name, in one place."""
+        # deferred: scaffolder.ui.common.preview ~1 ms (CPU, measured): the edit menu's first
+        # screen imports this module without it
+        from scaffolder.ui.common.preview import ReportModal
+
+        body = Table.grid(padding=(0, 2))
+        body.add_column(style="bold", no_wrap=True)
+        body.add_column(ratio=1)  # wrapped under itself, not under the keys
+        for key, what in model.help_lines(ACTIONS):
+            body.add_row(key, what)
+        await self.app.push_screen_wait(
+            ReportModal(
+                "protean-init: the edit menu's keys",
+                body,
+                summary="Each action shows its diff first and writes only on confirm.",
+                confirm=None,
+            )
+        )
 
     def action_check(self) -> None:
         # A fresh check (the files may have changed outside the menu): about a third of a
