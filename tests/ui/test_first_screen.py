@@ -50,11 +50,11 @@ async def test_the_first_steps_nodes_are_styled_once_as_it_is_shown(
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await step_ready(pilot, ProjectScreen)
         await pilot.pause()
-        # The six rows, each drawing its label (and five the hint under their fields), the
-        # installer's hint beside its buttons, the contexts' label beside the package.
+        # The six rows, each drawing its label (and five the hint under their fields; the
+        # package's row the contexts' label too), and the installer's hint beside its buttons.
         rows = list(screen.query(FieldRow))
-        beside = list(screen.query(Hint)) + list(screen.query(".field-label"))
-        assert len(rows) == 6 and len(beside) == 2
+        beside = list(screen.query(Hint))
+        assert len(rows) == 6 and len(beside) == 1
         # Textual's restyle of the whole screen on its first show would style every node
         # twice. A node whose pseudo-classes change as the step settles (focus landing in
         # it, under a loaded machine's message order) is restyled once more by right: at

@@ -524,7 +524,8 @@ class FieldRow(Horizontal):
     by a hint widget: each widget on the first screen is composed, styled, laid out and drawn
     before the wizard can be used (step 1's six rows had eleven such widgets besides their
     fields: a label each, and five hints). `hint=None`: no line under the fields (a Hint
-    beside them, say)."""
+    beside them, say). `second_label`: the label of a second field, drawn in the margin the
+    row gives that field (the contexts beside the package: it was a widget too)."""
 
     # The label's and the hint's looks, as the label and hint widgets had them in CSS: the
     # row's own colour would reach its fields, and a colour written into the text would not
@@ -543,11 +544,23 @@ class FieldRow(Horizontal):
     """
     LABEL_WIDTH = 16
 
-    def __init__(self, label: str, *fields: Widget, hint: str | None = "", **kwargs) -> None:
+    def __init__(
+        self,
+        label: str,
+        *fields: Widget,
+        hint: str | None = "",
+        second_label: str | None = None,
+        **kwargs,
+    ) -> None:
         super().__init__(*fields, **kwargs)
         # Given before it is mounted, as Textual's own classes are (see CompactInput).
         fields[0].add_class("-after-label", update=False)
         self.label = label
+        # The second field's label, drawn in the margin before that field: it was a label
+        # widget of its own, two cells of padding, the label and one more.
+        self.second_label = second_label
+        if second_label is not None:
+            fields[1].styles.margin = (0, 0, 0, len(second_label) + 3)
         self.hint_below = hint is not None
         self._hint = Content(hint or "")
         self._shown: tuple[str, str | None, str | None] = (hint or "", None, None)
@@ -560,6 +573,26 @@ class FieldRow(Horizontal):
         self._hint = Content(hint_line(self, text, error, warning))
         self.refresh(layout=True)
 
+    def _second_label_x(self) -> int:
+        """Where the second field's label starts: two cells into the margin before it."""
+        second = self.children[1]
+        return second.region.x - self.content_region.x - second.styles.margin.left + 2
+
+    def render_line(self, y: int) -> Strip:
+        # The cells between the two labels drawn as the label widget's padding was: blank,
+        # with the background and no text colour (see ChoiceRow.render_line).
+        line = super().render_line(y)
+        if y or self.second_label is None:
+            return line
+        start, end = len(self.label), self._second_label_x()
+        if end <= start:
+            return line  # not laid out yet
+        blank = Strip(
+            Segment(text, RichStyle(bgcolor=style.bgcolor) if style else style)
+            for text, style, _ in line.crop(start, end)
+        )
+        return Strip.join([line.crop(0, start), blank, line.crop(end, line.cell_length)])
+
     def _hint_lines(self, width: int) -> list[Content]:
         """The hint wrapped as a widget LABEL_WIDTH cells narrower than the row wraps it."""
         room = max(width - self.LABEL_WIDTH, 1)
@@ -571,7 +604,11 @@ class FieldRow(Horizontal):
         return 1 + len(self._hint_lines(width))
 
     def render(self) -> Content:
-        label = Content.styled(self.label, self.get_visual_style("field-row--label"))
+        label_style = self.get_visual_style("field-row--label")
+        label = Content.styled(self.label, label_style)
+        if self.second_label is not None:
+            gap = self._second_label_x() - label.cell_length
+            label = label.pad_right(gap) + Content.styled(self.second_label, label_style)
         if not self.hint_below:
             return label
         style = self.get_visual_style("field-row--hint")

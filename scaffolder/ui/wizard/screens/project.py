@@ -69,13 +69,13 @@ class ProjectScreen(StepScreen):
                 id="package-name",
                 placeholder=package_name_for(draft.project_name),
             ),
-            Static(LABELS["contexts"], classes="field-label -beside"),
             CompactInput(
                 draft.contexts_text,
                 id="contexts",
                 placeholder="2+ names: a workspace",
             ),
             hint=HINTS["package-name"],
+            second_label=LABELS["contexts"],
             id="package-name-row",
         )
         yield FieldRow(
