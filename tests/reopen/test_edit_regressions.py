@@ -49,6 +49,24 @@ def test_a_typo_in_a_slot_name_is_refused_with_the_closest_name(shop, cli):
     assert snapshot(shop) == before
 
 
+@pytest.mark.parametrize(
+    "command", ["remove-database report", "rename-database report ledger", "remove-broker events"]
+)
+def test_removing_or_renaming_a_missing_slot_names_the_ones_there_and_offers_no_add(
+    shop, cli, command
+):
+    """Adding the slot would not do what remove or rename asked: the refusal names the slots
+    there (and the closest), not the command that adds one."""
+    before = snapshot(shop)
+    result = cli(f"{command} --project", shop)
+    assert result.code == 2, result.out
+    assert "in base: " in result.err and len(result.err.strip().splitlines()) == 1
+    assert "add-" not in result.err and "to add one" not in result.err
+    if "database" in command:
+        assert "did you mean 'reports'?" in result.err
+    assert snapshot(shop) == before
+
+
 @pytest.mark.parametrize("name", ["report", "reprts", "reports2", "rep"])
 def test_set_in_base_does_not_turn_a_typo_into_a_second_database(shop, cli, name):
     """`set base.databases.NAME=` adds a database, but a near miss of one the project has is
