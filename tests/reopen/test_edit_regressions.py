@@ -3,6 +3,7 @@ and did the wrong thing (or nothing)."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -351,6 +352,18 @@ def test_new_over_a_project_refuses_even_with_force(shop, cli):
         assert result.code == 2, argv
         assert "is a Protean project already" in result.err and "add-database" in result.err
     assert snapshot(shop) == before
+
+
+def test_new_over_a_project_points_at_the_one_list_of_commands(shop, cli):
+    """The refusal names a few commands and the list of every one (`edit --ui none`), where
+    it listed its own six and left out deploy: each it names is in that list."""
+    refused = cli("new", str(shop), "--defaults").err
+    listed = cli("edit --ui none --project", shop).out
+    named = re.findall(r"(?:\(|, )([a-z-]+)(?= [A-Z]|, |\)| \.\.\.)", refused)
+    assert {"add-database", "set", "ci", "deploy"} <= set(named), refused
+    assert "protean-init edit --ui none there lists every one" in refused
+    for command in named:
+        assert f"protean-init {command}" in listed, (command, listed)
 
 
 # --- the answers record ------------------------------------------------------------------------
