@@ -30,9 +30,8 @@ def next_commands(
     if not _is_here(target):  # written into the current folder: the user is there already
         commands.insert(0, (f"cd {target}", ""))
     if "docker-compose.yml" in written:
-        commands.insert(
-            len(commands) - 1, ("docker compose up -d --wait", "start the local services, healthy")
-        )
+        # After the memory suite, as in the README: it needs no services, so it runs first.
+        commands.append(("docker compose up -d --wait", "start the local services, healthy"))
         db_setup = _db_setup(spec, run)
         if db_setup:
             commands.append((db_setup, ""))  # the README says why, on the line above it

@@ -150,6 +150,7 @@ def create_project(target: Path, files: Mapping[str, bytes], *, force: bool = Fa
     # Missing folders above the target are made inside the staging folder too, so that one
     # rename makes the whole chain appear: a run killed before it leaves no empty folders
     # behind, only its staging folder, which the next run removes.
+    _refuse_dangling_link(target)
     base = target.parent
     while not base.exists():
         base = base.parent
@@ -157,6 +158,20 @@ def create_project(target: Path, files: Mapping[str, bytes], *, force: bool = Fa
         _stage_and_rename(base, target.relative_to(base), files)
     except OSError as error:
         raise WriteError(f"nothing written: {os_error_text(error)}") from error
+
+
+def _refuse_dangling_link(target: Path) -> None:
+    """A link on the way to `target` whose destination is missing: the rename into place would
+    fail on it (naming our staging folder), or, were the link replaced, write where the user
+    did not name. Said of the link, with where it points."""
+    for path in (target, *target.parents):
+        if path.exists():
+            return
+        if path.is_symlink():
+            raise UsageError(
+                f"{path} is a link to {os.readlink(path)}, which does not exist; nothing "
+                "written (make the folder it points to, or remove the link)"
+            )
 
 
 def _stage_and_rename(base: Path, inside: Path, files: Mapping[str, bytes]) -> None:

@@ -54,20 +54,31 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def tally(findings: Sequence[Finding], environments: Sequence[str] = ()) -> str:
+def tally(
+    findings: Sequence[Finding], environments: Sequence[str] = (), contexts: Sequence[str] = ()
+) -> str:
     """The findings counted by severity, in one line (`1 error, 0 warnings, 1 drift in 2
-    environments (base, production)`; `no findings` when there are none)."""
+    environments (base, production)`; `no findings` when there are none); in a workspace, the
+    contexts checked first (`in 3 contexts (a, b, c), 4 environments (...)`)."""
     numbers = counts(findings)
     head = ", ".join(_plural(numbers[s], s) for s in SEVERITIES)
     if not findings:
         head = "no findings"
+    scope = []
+    if contexts:
+        scope.append(_counted(contexts, "context"))
     if environments:
-        envs = len(environments)
-        head += f" in {envs} environment{'' if envs == 1 else 's'} ({', '.join(environments)})"
-    return head
+        scope.append(_counted(environments, "environment"))
+    return f"{head} in {', '.join(scope)}" if scope else head
 
 
-def format_text(findings: Sequence[Finding], environments: Sequence[str] = ()) -> str:
+def _counted(names: Sequence[str], word: str) -> str:
+    return f"{len(names)} {word}{'' if len(names) == 1 else 's'} ({', '.join(names)})"
+
+
+def format_text(
+    findings: Sequence[Finding], environments: Sequence[str] = (), contexts: Sequence[str] = ()
+) -> str:
     """Two lines a finding (where, severity, code, environment, message; then the fix),
     most serious first, and a summary line."""
     lines = []
@@ -77,13 +88,17 @@ def format_text(findings: Sequence[Finding], environments: Sequence[str] = ()) -
             f"{finding.location}: {finding.severity}: {finding.code}{env}: {finding.message}"
         )
         lines.append(f"    fix: {finding.fix}")
-    lines.append(tally(findings, environments))
+    lines.append(tally(findings, environments, contexts))
     return "\n".join(lines)
 
 
-def format_json(findings: Sequence[Finding], environments: Sequence[str] = ()) -> str:
+def format_json(
+    findings: Sequence[Finding], environments: Sequence[str] = (), contexts: Sequence[str] = ()
+) -> str:
     ordered = sorted(findings, key=lambda f: f.sort_key)
+    # "contexts" only for a workspace: a single project's document stays as it was.
     data = {
+        **({"contexts": list(contexts)} if contexts else {}),
         "environments": list(environments),
         "counts": counts(ordered),
         "exit_code": exit_code(ordered),

@@ -125,7 +125,9 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def format_github(findings: Sequence[Finding], environments: Sequence[str] = ()) -> str:
+def format_github(
+    findings: Sequence[Finding], environments: Sequence[str] = (), contexts: Sequence[str] = ()
+) -> str:
     lines = []
     for finding in _ordered(findings):
         properties = [f"file={escape_property(finding.file)}"]
@@ -136,7 +138,7 @@ def format_github(findings: Sequence[Finding], environments: Sequence[str] = ())
         message = f"{finding.message}\nfix: {finding.fix}"
         level = _GITHUB_LEVEL[finding.severity]
         lines.append(f"::{level} {','.join(properties)}::{escape_data(message)}")
-    lines.append(f"protean-init check: {tally(findings, environments)}")
+    lines.append(f"protean-init check: {tally(findings, environments, contexts)}")
     return "\n".join(lines)
 
 
@@ -151,7 +153,9 @@ def _rule_name(code: str) -> str:
     return "".join(part.capitalize() for part in code.split("-"))
 
 
-def format_sarif(findings: Sequence[Finding], environments: Sequence[str] = ()) -> str:
+def format_sarif(
+    findings: Sequence[Finding], environments: Sequence[str] = (), contexts: Sequence[str] = ()
+) -> str:
     ordered = _ordered(findings)
     codes = sorted({f.code for f in ordered})
     index = {code: i for i, code in enumerate(codes)}
@@ -204,7 +208,10 @@ def format_sarif(findings: Sequence[Finding], environments: Sequence[str] = ()) 
             {
                 "executionSuccessful": True,
                 "exitCode": exit_code(ordered),
-                "properties": {"environments": list(environments)},
+                "properties": {
+                    **({"contexts": list(contexts)} if contexts else {}),
+                    "environments": list(environments),
+                },
             }
         ],
         "results": results,
@@ -240,7 +247,9 @@ def _fingerprint(finding: Finding) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def format_gitlab(findings: Sequence[Finding], environments: Sequence[str] = ()) -> str:
+def format_gitlab(
+    findings: Sequence[Finding], environments: Sequence[str] = (), contexts: Sequence[str] = ()
+) -> str:
     issues = []
     seen: set[str] = set()
     for finding in _ordered(findings):

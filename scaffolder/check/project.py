@@ -20,7 +20,16 @@ from scaffolder.check.risks import database_overrides
 from scaffolder.check.source import Source
 from scaffolder.check.structure import classify_tables, structure_rules, unknown_environments
 from scaffolder.check.values import environment_rules
-from scaffolder.project_files import ANSWERS_FILE, CONFIG_NAMES, ConfigFile
+from scaffolder.deployment import DOCKERFILE
+from scaffolder.project_files import (
+    ANSWERS_FILE,
+    COMPOSE_NAMES,
+    CONFIG_NAMES,
+    ENV_EXAMPLE,
+    GITHUB_WORKFLOW,
+    GITLAB_CI,
+    ConfigFile,
+)
 from scaffolder.provider_plugins import InstalledProviders, project_site_dirs
 from scaffolder.spec.environments import BASE
 from scaffolder.workspace import discover
@@ -176,14 +185,28 @@ def check_context(
     return ContextCheck(Report(c.findings, run.checked, ctx.files), ctx)
 
 
+# The files that say what the project is (its answers record, its pyproject.toml), which the
+# edits read whatever rules run, and the files derive writes, which it refuses to overwrite
+# when they are no regular file.
+_PROJECT_RECORDS = (
+    ANSWERS_FILE,
+    "pyproject.toml",
+    *COMPOSE_NAMES,
+    ENV_EXAMPLE,
+    GITHUB_WORKFLOW,
+    GITLAB_CI,
+    DOCKERFILE,
+)
+
+
 def _project_records(ctx: ProjectContext) -> None:
-    """The files that say what the project is, which the edits read whatever rules run: its
-    answers record and its pyproject.toml. Through a link out of the project (or into .git/),
-    each is one `untrusted-link` finding, as every file a rule reads is (ctx.trusted), not
-    only when a rule happens to read it."""
-    for name in (ANSWERS_FILE, "pyproject.toml"):
+    """Each of _PROJECT_RECORDS through a link out of the project (or into .git/), or there
+    but no regular file (a named pipe, a device: derive refuses it), is one finding, as every
+    file a rule reads is (ctx.trusted), not only when a rule happens to read it; the rules
+    reading only regular files took a pipe as no file, and check said nothing."""
+    for name in _PROJECT_RECORDS:
         path = ctx.root / name
-        if path.is_file():
+        if path.exists() and not path.is_dir():
             ctx.trusted(path)
 
 

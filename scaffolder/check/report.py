@@ -4,7 +4,7 @@ both make these)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from scaffolder.check.context import ProjectContext
 from scaffolder.check.findings import Finding
@@ -17,6 +17,8 @@ class Report:
     environments: list[str]
     # Every file read, relative to the project root.
     files: list[str]
+    # A workspace's contexts checked (by name, as under src/); empty for a single project.
+    contexts: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

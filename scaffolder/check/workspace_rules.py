@@ -94,7 +94,8 @@ def check_workspace(
     reported = [c for context, c in pairs if only is None or context.name == only]
     environments = list(dict.fromkeys(env for c in reported for env in c.report.environments))
     files = list(dict.fromkeys(file for c in reported for file in c.report.files))
-    return Report(findings, environments, files)
+    contexts = [context.name for context, _ in pairs if only is None or context.name == only]
+    return Report(findings, environments, files, contexts)
 
 
 # Findings that one context's config alone cannot make: a compose service is unused only when

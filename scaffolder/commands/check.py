@@ -93,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
         "gitlab": formats.format_gitlab,
     }[args.format]
     try:
-        print(formatter(report.findings, report.environments))
+        print(formatter(report.findings, report.environments, report.contexts))
         sys.stdout.flush()
     except BrokenPipeError:
         # `check | head`: the reader left; the exit code still tells the result.

@@ -5,9 +5,12 @@ bounded contexts, in one change that re-derives the workspace's files
 from __future__ import annotations
 
 import argparse
-import sys
+from typing import TYPE_CHECKING
 
 from scaffolder.commands import add_reopen_arguments
+
+if TYPE_CHECKING:
+    from scaffolder.transaction.change import FileChange
 
 FORCE = (
     "take the regenerated lines where your edits to a derived file conflict (remove-context: "
@@ -60,10 +63,17 @@ def run(args: argparse.Namespace) -> int:
         show_or_apply(changes(), root, dry_run=True)
         return 0
     with project_lock(root):
-        show_or_apply(changes(), root, dry_run=False)
-    verb = "added" if adding else "removed"
-    print(
-        f"protean-init: context {args.name} {verb}; the workspace's files re-derived",
-        file=sys.stderr,
-    )
+        shown = show_or_apply(changes(), root, dry_run=False)
+    print(context_report(args.name, adding, shown))
     return 0
+
+
+def context_report(name: str, adding: bool, shown: list[FileChange]) -> str:
+    """What happened, as the other edits say it (on stdout, the files named): the context's
+    own files (its package and its tests) counted, the workspace's files re-derived named."""
+    folders = (f"src/{name}/", f"tests/{name}/")
+    own = [change for change in shown if change.relative.startswith(folders)]
+    others = [change.relative for change in shown if change not in own]
+    files = f"{len(own)} file{'' if len(own) == 1 else 's'} in {' and '.join(folders)}"
+    head = f"Added context {name} ({files})" if adding else f"Removed context {name} ({files})"
+    return f"{head}; updated: {', '.join(others) or 'nothing'}"

@@ -114,9 +114,9 @@ def refuse_existing_project(target: Path) -> None:
     if config is not None:
         raise UsageError(
             f"{root} is a Protean project already ({config.path.relative_to(root)}); nothing "
-            "written. Change it in place: protean-init set KEY=VALUE, add-database NAME, "
-            "remove-database NAME, rename-database OLD NEW, add-env ENV, ci, derive, or "
-            "protean-init there for the edit menu"
+            "written. Change it in place: protean-init there for the edit menu, or a command "
+            "(add-database NAME, set KEY=VALUE, ci, deploy KIND, ...: protean-init edit --ui "
+            "none there lists every one)"
         )
 
 

@@ -108,8 +108,17 @@ def upgrade_report(upgrade: Upgrade, *, written: bool = False) -> str:
         outcome in CHANGING for outcome in upgrade.outcomes.values()
     ):
         return f"Up to date with protean-init {upgrade.to_version}"
-    verb = "Upgraded" if written else "Upgrade"
-    head = f"{verb} from protean-init {upgrade.from_version} to {upgrade.to_version}"
+    if upgrade.from_version == upgrade.to_version:
+        # The templates are the ones that made the files; the choices they render have changed
+        # since (ci, deploy, set): "from 0.2.0 to 0.2.0" would name no upgrade.
+        verb = "Refreshed" if written else "Refresh"
+        head = (
+            f"{verb} with protean-init {upgrade.to_version}, the version that made these "
+            "files: your choices changed since"
+        )
+    else:
+        verb = "Upgraded" if written else "Upgrade"
+        head = f"{verb} from protean-init {upgrade.from_version} to {upgrade.to_version}"
     width = max((len(outcome) for outcome in upgrade.outcomes.values()), default=0)
     lines = [head]
     lines += [f"  {outcome:<{width}}  {path}" for path, outcome in upgrade.outcomes.items()]

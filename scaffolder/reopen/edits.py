@@ -95,19 +95,21 @@ def base_slots(project: Project) -> list[Slot]:
     return [slot for slot, _ in slot_tables(base_of(project.tree))]
 
 
-def require_slot(project: Project, slot: Slot) -> None:
-    """Refuse a slot base lacks, naming the closest one and the command that adds one."""
+def require_slot(project: Project, slot: Slot, *, offer_add: bool = True) -> None:
+    """Refuse a slot base lacks, naming the closest one and (where adding it would do what the
+    user asked: setting it, not removing or renaming it) the command that adds one."""
     if slot not in base_slots(project):
-        raise _no_such_slot(project, slot, "PROVIDER", "to add one")
+        raise _no_such_slot(project, slot, "PROVIDER", "to add one" if offer_add else None)
 
 
-def _no_such_slot(project: Project, slot: Slot, provider: str, purpose: str) -> UsageError:
+def _no_such_slot(project: Project, slot: Slot, provider: str, purpose: str | None) -> UsageError:
     names = [s.name for s in base_slots(project) if s.role is slot.role and s.name]
     hint = closest(slot.name or "", names)
     add = f"protean-init add-{slot.role.label} {slot.name} --provider {provider}"
+    offer = f" ({purpose}: {add})" if purpose else ""
     return UsageError(
         f"{project.config_relative} has no {slot}{hint}; {slot.role.value} in base: "
-        f"{', '.join(names) or 'none'} ({purpose}: {add})"
+        f"{', '.join(names) or 'none'}{offer}"
     )
 
 
@@ -484,7 +486,7 @@ def remove_slot(project: Project, role: Role, name: str) -> str:
             f"{role.value}.default cannot be removed: Protean always has one; change its "
             f"provider with protean-init set base.{role.value}.default=PROVIDER"
         )
-    require_slot(project, slot)
+    require_slot(project, slot, offer_add=False)
     text = project.text
     for env in (*overlay_names(project.tree), ""):
         path = (env, *slot.path) if env else slot.path
@@ -504,7 +506,7 @@ def rename_slot(project: Project, role: Role, old: str, new: str) -> str:
     if "default" in (old, new):
         raise UsageError(f"{role.value}.default cannot be renamed; add a named one instead")
     before, after = Slot(role, old), Slot(role, new)
-    require_slot(project, before)
+    require_slot(project, before, offer_add=False)
     if after in base_slots(project):
         raise UsageError(f"{role.label} {new!r} already exists in {project.config_relative}")
     text = project.text

@@ -168,3 +168,22 @@ def test_a_protean_new_projects_pyproject_linked_out_is_one_finding(tmp_path: Pa
     target = outside(tmp_path, "pyproject.toml")
     plant(root, "pyproject.toml", target)
     assert_one_refusal(root, "pyproject.toml", str(target))
+
+
+@pytest.mark.parametrize(
+    "name", [".env.example", "docker-compose.yml", ".github/workflows/ci.yml", "Dockerfile"]
+)
+def test_a_derived_file_that_is_a_named_pipe_is_an_error_not_silence(
+    cli, generated_projects, tmp_path: Path, name
+) -> None:
+    """derive refuses to write over a named pipe; check read only regular files, so it took
+    the pipe as no file and said "no findings" (exit 0). Now one error naming it, and no read
+    (a pipe blocks a read forever)."""
+    root = generated_projects.copy(tmp_path / "shop", "--deploy", "docker")
+    (root / name).unlink()
+    os.mkfifo(root / name)
+
+    result = cli("check --project", root)
+
+    assert result.code == 1, result.out + result.err
+    assert f"{name} is not a regular file (a named pipe or a device)" in result.out

@@ -215,3 +215,20 @@ def test_interrupt_while_staging_a_new_folder_leaves_nothing(
     assert code == 130
     assert err == "protean-init: cancelled; nothing was written\n"
     assert snapshot(work) == {}
+
+
+@pytest.mark.parametrize("link", ["shop", "deeper"], ids=["the folder", "a folder above"])
+def test_a_dangling_link_on_the_way_is_named_and_nothing_is_written(cli, tmp_path, link) -> None:
+    """`new shop` where shop (or a folder above it) is a link to a place that is not there:
+    one line naming the link and where it points, exit 2, nothing written anywhere."""
+    (tmp_path / link).symlink_to(tmp_path / "gone" / "away")
+    target = tmp_path / "shop" if link == "shop" else tmp_path / "deeper" / "shop"
+    before = snapshot(tmp_path)
+
+    code, out, err = cli(["new", target, "--defaults"])
+
+    assert code == 2, out + err
+    assert err.count("\n") == 1 and "staging" not in err
+    assert f"{tmp_path / link} is a link to {tmp_path / 'gone' / 'away'}" in err
+    assert snapshot(tmp_path) == before
+    assert not (tmp_path / "gone").exists()

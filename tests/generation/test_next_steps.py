@@ -40,6 +40,8 @@ def test_next_runs_what_the_readme_runs_in_its_order(sets: list[str]) -> None:
         if line.startswith(("python -m venv", "pip install")):
             continue
         assert line in commands, (line, commands)
+    # ... in the README's order: the memory suite, which needs no services, before compose.
+    assert [c for c in commands if c in readme] == [line for line in readme if line in commands]
     setups = [line for line in readme if "protean db setup" in line]
     if setups:
         assert commands.index(setups[0]) < commands.index("pytest")

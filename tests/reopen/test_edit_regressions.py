@@ -3,6 +3,7 @@ and did the wrong thing (or nothing)."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -46,6 +47,24 @@ def test_a_typo_in_a_slot_name_is_refused_with_the_closest_name(shop, cli):
     assert result.code == 2
     assert "did you mean 'reports'?" in result.err
     assert "add-database report" in result.err  # how to add one, if that was meant
+    assert snapshot(shop) == before
+
+
+@pytest.mark.parametrize(
+    "command", ["remove-database report", "rename-database report ledger", "remove-broker events"]
+)
+def test_removing_or_renaming_a_missing_slot_names_the_ones_there_and_offers_no_add(
+    shop, cli, command
+):
+    """Adding the slot would not do what remove or rename asked: the refusal names the slots
+    there (and the closest), not the command that adds one."""
+    before = snapshot(shop)
+    result = cli(f"{command} --project", shop)
+    assert result.code == 2, result.out
+    assert "in base: " in result.err and len(result.err.strip().splitlines()) == 1
+    assert "add-" not in result.err and "to add one" not in result.err
+    if "database" in command:
+        assert "did you mean 'reports'?" in result.err
     assert snapshot(shop) == before
 
 
@@ -333,6 +352,18 @@ def test_new_over_a_project_refuses_even_with_force(shop, cli):
         assert result.code == 2, argv
         assert "is a Protean project already" in result.err and "add-database" in result.err
     assert snapshot(shop) == before
+
+
+def test_new_over_a_project_points_at_the_one_list_of_commands(shop, cli):
+    """The refusal names a few commands and the list of every one (`edit --ui none`), where
+    it listed its own six and left out deploy: each it names is in that list."""
+    refused = cli("new", str(shop), "--defaults").err
+    listed = cli("edit --ui none --project", shop).out
+    named = re.findall(r"(?:\(|, )([a-z-]+)(?= [A-Z]|, |\)| \.\.\.)", refused)
+    assert {"add-database", "set", "ci", "deploy"} <= set(named), refused
+    assert "protean-init edit --ui none there lists every one" in refused
+    for command in named:
+        assert f"protean-init {command}" in listed, (command, listed)
 
 
 # --- the answers record ------------------------------------------------------------------------

@@ -209,6 +209,24 @@ def test_dry_run_shows_every_diff_and_writes_nothing(generated, cli, run_next) -
     assert RECORD_DIR not in result.out  # the record follows; it is not shown
 
 
+def test_a_refresh_at_the_same_version_says_so(generated, cli) -> None:
+    """After `ci --ci gitlab` the README no longer says what the choices make; upgrade at the
+    version that made the files refreshes it, and says that, not "from 0.2.0 to 0.2.0"."""
+    root = generated()
+    assert cli("ci --ci gitlab --project", root).code == 0
+
+    shown = cli("upgrade --dry-run --project", root)
+    result = cli("upgrade --project", root)
+
+    assert shown.code == 0 and result.code == 0, result.err
+    for outcome, verb in ((shown, "Refresh"), (result, "Refreshed")):
+        assert f"{verb} with protean-init {__version__}, the version that made" in outcome.out
+        assert f"from protean-init {__version__} to" not in outcome.out
+    assert "updated  README.md" in result.out
+    assert "protean-init check --format gitlab" in (root / "README.md").read_text()
+    assert f"Up to date with protean-init {__version__}" in cli("upgrade --project", root).out
+
+
 def test_derive_after_a_template_change_takes_it(generated, cli, run_next) -> None:
     """The merge base of derive (and every edit) is what was generated, not the snapshot
     rendered by today's templates: with those, an untouched CI file differs from the base by

@@ -45,6 +45,28 @@ def test_a_clean_workspace_reads_every_context_and_finds_nothing(
     assert report.environments == ["base", "test"]
 
 
+@pytest.mark.parametrize("only", [None, "payments"], ids=["all", "one"])
+def test_the_summary_names_the_contexts_checked(cli, tmp_path: Path, only: str | None) -> None:
+    """At a workspace's root `check` reads every context: its summary says which (text and
+    GitHub's line, JSON's and SARIF's documents), so "no findings" is not read as one config's."""
+    root = workspace(tmp_path / "shop", EIGHT)
+    chosen = ["--context", only] if only else []
+    names = [only] if only else sorted(EIGHT)
+    scope = f"in {len(names)} context{'s' if len(names) > 1 else ''} ({', '.join(names)}), "
+
+    text = cli("check --project", root, *chosen)
+    github = cli("check --project", root, *chosen, "--format", "github")
+    as_json = json.loads(cli("check --project", root, *chosen, "--format", "json").out)
+    sarif = json.loads(cli("check --project", root, *chosen, "--format", "sarif").out)
+
+    assert text.out.strip() == f"no findings {scope}2 environments (base, test)"
+    assert (
+        github.out.strip() == f"protean-init check: no findings {scope}2 environments (base, test)"
+    )
+    assert sorted(as_json["contexts"]) == names
+    assert sorted(sarif["runs"][0]["invocations"][0]["properties"]["contexts"]) == names
+
+
 @pytest.mark.parametrize("output", FORMATS)
 def test_each_finding_names_its_context_file_in_every_format(
     cli, tmp_path: Path, output: str

@@ -61,6 +61,27 @@ def test_adding_then_removing_a_context_gives_every_byte_back(workspace: Path, c
     assert _snapshot(root) == before
 
 
+def test_adding_and_removing_a_context_say_what_changed_on_stdout(workspace: Path, cli) -> None:
+    """As the other edits report: on stdout (stderr is for errors and warnings), the context's
+    own files counted, the workspace's files it re-derived named, each of them changed."""
+    root = workspace
+    before = _snapshot(root)
+    added = cli("add-context billing --project", root)
+    after = _snapshot(root)
+    own = [path for path in after if path.startswith(("src/billing/", "tests/billing/"))]
+    changed = sorted(path for path in after if before.get(path) != after[path] and path not in own)
+    changed = [path for path in changed if not path.startswith(".protean-init/")]
+
+    assert added.code == 0 and added.err == "", added.err
+    head, updated = added.out.strip().split("; updated: ")
+    assert head == f"Added context billing ({len(own)} files in src/billing/ and tests/billing/)"
+    assert sorted(updated.split(", ")) == changed
+
+    removed = cli("remove-context billing --project", root)
+    assert removed.code == 0 and removed.err == "", removed.err
+    assert removed.out.startswith(f"Removed context billing ({len(own)} files in src/billing/")
+
+
 def test_an_added_context_is_in_every_shared_file_and_resolves(workspace: Path, cli) -> None:
     root = workspace
     compose = root / "docker-compose.yml"
