@@ -472,12 +472,7 @@ class ChoiceRow(Widget, can_focus=True):
             gap = min(end - self.GAP, width)
             end = min(end, width)
             parts.append(line.crop(start, gap))
-            parts.append(
-                Strip(
-                    Segment(text, RichStyle(bgcolor=style.bgcolor) if style else style)
-                    for text, style, _ in line.crop(gap, end)
-                )
-            )
+            parts.append(background_only(line.crop(gap, end)))
             start = end
         parts.append(line.crop(start, width))
         return Strip.join(parts)
@@ -508,6 +503,16 @@ class ChoiceRow(Widget, can_focus=True):
                 )
             )
         return Content.assemble(*parts)
+
+
+def background_only(strip: Strip) -> Strip:
+    """`strip`'s cells as a widget's padding draws them: each style's background kept, its
+    text colour and attributes dropped (the gaps ChoiceRow and FieldRow draw where a widget's
+    padding was, so the cells are the same, not only the picture)."""
+    return Strip(
+        Segment(text, RichStyle(bgcolor=style.bgcolor) if style else style)
+        for text, style, _ in strip
+    )
 
 
 def toggle_classes(value: bool) -> str | None:
@@ -580,17 +585,14 @@ class FieldRow(Horizontal):
 
     def render_line(self, y: int) -> Strip:
         # The cells between the two labels drawn as the label widget's padding was: blank,
-        # with the background and no text colour (see ChoiceRow.render_line).
+        # with the background and no text colour (background_only).
         line = super().render_line(y)
         if y or self.second_label is None:
             return line
         start, end = len(self.label), self._second_label_x()
         if end <= start:
             return line  # not laid out yet
-        blank = Strip(
-            Segment(text, RichStyle(bgcolor=style.bgcolor) if style else style)
-            for text, style, _ in line.crop(start, end)
-        )
+        blank = background_only(line.crop(start, end))
         return Strip.join([line.crop(0, start), blank, line.crop(end, line.cell_length)])
 
     def _hint_lines(self, width: int) -> list[Content]:
